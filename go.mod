@@ -1,0 +1,14 @@
+module github.com/sandogh/sandogh
+
+go 1.26.0
+
+require (
+	filippo.io/edwards25519 v1.2.0
+	github.com/cloudflare/circl v1.6.5
+)
+
+require (
+	github.com/gtank/ristretto255 v0.2.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

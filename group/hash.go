@@ -1,0 +1,91 @@
+package group
+
+import (
+	"crypto"
+	_ "crypto/sha512"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/cloudflare/circl/expander"
+)
+
+// HashToElement hashes msg to an element with the RFC 9380 suite
+// ristretto255_XMD:SHA-512_R255MAP_RO_: 64 bytes from expand_message_xmd with
+// SHA-512 under the domain separation tag dst, then the one-way map
+// (SetUniformBytes). dst must be 1 to 255 bytes long and unique to its use.
+func HashToElement(msg, dst []byte) *Element {
+	e := NewElement()
+	if _, err := e.SetUniformBytes(expandXMD(msg, dst, 64)); err != nil {
+		panic("group: internal error: " + err.Error())
+	}
+	return e
+}
+
+// HashToScalar hashes msg to a scalar: 64 bytes from expand_message_xmd with
+// SHA-512 under dst, read as a little-endian integer and reduced modulo ℓ.
+// dst must be 1 to 255 bytes long and unique to its use.
+func HashToScalar(msg, dst []byte) *Scalar {
+	s := NewScalar()
+	if _, err := s.SetUniformBytes(expandXMD(msg, dst, 64)); err != nil {
+		panic("group: internal error: " + err.Error())
+	}
+	return s
+}
+
+// ExpandMessageXMD is expand_message_xmd of RFC 9380, Section 5.3.1, with
+// SHA-512. It panics if dst is empty or longer than 255 bytes, or if n is
+// larger than 255 × 64.
+func ExpandMessageXMD(msg, dst []byte, n int) []byte {
+	return expandXMD(msg, dst, n)
+}
+
+func expandXMD(msg, dst []byte, n int) []byte {
+	if len(dst) == 0 || len(dst) > 255 {
+		panic(fmt.Sprintf("group: domain separation tag length %d is outside 1..255", len(dst)))
+	}
+	if n <= 0 || n > 255*64 {
+		panic(fmt.Sprintf("group: expand_message_xmd output length %d is outside 1..16320", n))
+	}
+	return expander.NewExpanderMD(crypto.SHA512, dst).Expand(msg, uint(n))
+}
+
+// GeneratorDST is the domain separation tag of independent generators.
+const GeneratorDST = "sandogh-v1 generator"
+
+// Generator returns the independent generator number index for the given
+// purpose tag and election identifier:
+//
+//	HashToElement(u16(len(tag)) ‖ tag ‖ u32(len(electionID)) ‖ electionID ‖ u64(index), GeneratorDST)
+//
+// with big-endian lengths. Nobody knows a discrete logarithm of the result
+// relative to G or to any other generator, and any verifier re-derives it
+// from public data; a prover never supplies generators. It panics if tag is
+// longer than 65535 bytes.
+func Generator(tag string, electionID []byte, index uint64) *Element {
+	return HashToElement(generatorInput(tag, electionID, index), []byte(GeneratorDST))
+}
+
+func generatorInput(tag string, electionID []byte, index uint64) []byte {
+	if len(tag) > 0xffff {
+		panic("group: generator tag longer than 65535 bytes")
+	}
+	msg := make([]byte, 0, 2+len(tag)+4+len(electionID)+8)
+	msg = binary.BigEndian.AppendUint16(msg, uint16(len(tag)))
+	msg = append(msg, tag...)
+	msg = binary.BigEndian.AppendUint32(msg, uint32(len(electionID)))
+	msg = append(msg, electionID...)
+	msg = binary.BigEndian.AppendUint64(msg, index)
+	return msg
+}
+
+// Generators returns the n generators Generator(tag, electionID, i) for
+// i = 0..n-1, computed on all cores.
+func Generators(tag string, electionID []byte, n int) []*Element {
+	out := make([]*Element, n)
+	parallelFor(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = Generator(tag, electionID, uint64(i))
+		}
+	})
+	return out
+}
