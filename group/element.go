@@ -2,6 +2,7 @@ package group
 
 import (
 	"errors"
+	"fmt"
 
 	"filippo.io/edwards25519"
 	"filippo.io/edwards25519/field"
@@ -138,27 +139,50 @@ func (e *Element) AppendBytes(b []byte) []byte {
 	return append(b, out[:]...)
 }
 
-// Error values returned by SetCanonicalBytes name the defect; callers add
-// the field and place.
-var errElementLength = errors.New("group: element encoding is not 32 bytes")
-
 // SetCanonicalBytes sets e to the element encoded by the canonical 32-byte
-// ristretto255 string x. If x is not a canonical encoding of an element, it
-// returns nil and an error saying why, and the receiver is unchanged. The
-// identity is accepted (it encodes as 32 zero bytes); callers that must
-// refuse it check IsIdentity.
+// ristretto255 string x (RFC 9496, Section 4.3.1). If x is not a canonical
+// encoding of an element, it returns nil and an error naming the failed check
+// (wrong length, top bit set, s ≥ p, s negative, not a square, t negative or
+// y zero), and the receiver is unchanged. The identity is accepted (it
+// encodes as 32 zero bytes); callers that must refuse it check IsIdentity.
+//
+// The decoding arithmetic runs in constant time; whether x is rejected, and
+// why, is visible in the timing and the result. Use TrySetCanonicalBytes for
+// strings that must stay secret, such as embedded plaintexts.
 func (e *Element) SetCanonicalBytes(x []byte) (*Element, error) {
 	if len(x) != ElementSize {
-		return nil, errElementLength
+		return nil, fmt.Errorf("group: invalid element encoding: length is %d bytes, want %d", len(x), ElementSize)
 	}
-	X, Y, Z, T, reason := decodeExtended(x)
-	if reason != "" {
-		return nil, errors.New("group: invalid element encoding: " + reason)
+	var d decoded
+	d.decode((*[ElementSize]byte)(x))
+	if d.ok() != 1 {
+		return nil, errors.New("group: invalid element encoding: " + d.reason())
 	}
-	if _, err := e.p.SetExtendedCoordinates(X, Y, Z, T); err != nil {
-		return nil, errors.New("group: internal error: decoded point is invalid")
+	if _, err := e.p.SetExtendedCoordinates(&d.X, &d.Y, &d.Z, &d.T); err != nil {
+		panic("group: internal error: decoded point is not on the curve")
 	}
 	return e, nil
+}
+
+// TrySetCanonicalBytes decodes x like SetCanonicalBytes, in time that does
+// not depend on the value of x, including on whether it is valid. If x is a
+// canonical encoding, it sets e to the encoded element and returns 1;
+// otherwise it sets e to the identity and returns 0. It is meant for secret
+// strings, such as the candidates tried while embedding a plaintext.
+func (e *Element) TrySetCanonicalBytes(x *[ElementSize]byte) (ok int) {
+	var d decoded
+	d.decode(x)
+	ok = d.ok()
+	var zero field.Element
+	d.X.Select(&d.X, &zero, ok)
+	d.Y.Select(&d.Y, feOne, ok)
+	d.T.Select(&d.T, &zero, ok)
+	// (X:Y:1:T) is now either the decoded point or the identity (0:1:1:0),
+	// both on the curve, so the check in SetExtendedCoordinates never fails.
+	if _, err := e.p.SetExtendedCoordinates(&d.X, &d.Y, &d.Z, &d.T); err != nil {
+		panic("group: internal error: decoded point is not on the curve")
+	}
+	return ok
 }
 
 // SetUniformBytes sets e to the element obtained from the 64 bytes x by the

@@ -71,59 +71,92 @@ func encodeExtended(out *[ElementSize]byte, X, Y, Z, T *field.Element) {
 	copy(out[:], s.Bytes())
 }
 
-// decodeExtended decodes a ristretto255 encoding (RFC 9496, Section 4.3.1)
-// into extended coordinates. It returns ok = 0 for an invalid encoding; the
-// reason is one of the strings below. Runs in constant time in the value of a
-// valid encoding.
-func decodeExtended(in []byte) (X, Y, Z, T *field.Element, reason string) {
-	if in[31]&0x80 != 0 {
-		return nil, nil, nil, nil, "the top bit is set (not a canonical field element)"
-	}
-	s, _ := new(field.Element).SetBytes(in)
-	if subtle.ConstantTimeCompare(s.Bytes(), in) != 1 {
-		return nil, nil, nil, nil, "the field element is not reduced modulo p"
-	}
-	if s.IsNegative() == 1 {
-		return nil, nil, nil, nil, "s is negative"
-	}
+// decoded holds the result of the ristretto255 decoding procedure of
+// RFC 9496, Section 4.3.1, applied to a 32-byte string: the candidate point
+// in extended coordinates and one flag (1 or 0) per check of the RFC. Every
+// check is computed, whatever the input, so that decode runs in time
+// independent of the value of the string; callers combine the flags.
+type decoded struct {
+	X, Y, Z, T field.Element
 
-	var ss, u1, u2, u2Sqr, v, tmp field.Element
-	ss.Square(s)
-	u1.Subtract(feOne, &ss)
-	u2.Add(feOne, &ss)
-	u2Sqr.Square(&u2)
-	v.Square(&u1)
-	v.Multiply(&v, feD)
-	v.Negate(&v)
-	v.Subtract(&v, &u2Sqr)
+	topBit       int // bit 255 of the string is set
+	nonCanonical int // the string is not the canonical encoding of a field element (value ≥ p, including a set top bit)
+	negative     int // s is negative (odd)
+	notSquare    int // v·u2² is not a square: no point has this s
+	tNegative    int // t = x·y is negative
+	yZero        int // y = 0
+}
 
-	tmp.Multiply(&v, &u2Sqr)
-	var invSqrt field.Element
+// decode runs the decoding procedure of RFC 9496, Section 4.3.1, in constant
+// time: no branch and no memory access depends on the value of in.
+func (d *decoded) decode(in *[ElementSize]byte) {
+	d.topBit = int(in[31] >> 7)
+
+	// Step 1: s is the little-endian integer in; it must be < p. SetBytes
+	// masks bit 255 and reduces modulo p, so in is canonical exactly when
+	// the reduced value encodes back to in.
+	var s field.Element
+	if _, err := s.SetBytes(in[:]); err != nil {
+		panic("group: internal error: " + err.Error()) // only on a wrong length
+	}
+	d.nonCanonical = 1 ^ subtle.ConstantTimeCompare(s.Bytes(), in[:])
+
+	// Step 2: s must be non-negative.
+	d.negative = s.IsNegative()
+
+	// Step 3.
+	var ss, u1, u2, u2Sqr, v, tmp, invSqrt, denX, denY field.Element
+	ss.Square(&s)
+	u1.Subtract(feOne, &ss)  // u1 = 1 - s²
+	u2.Add(feOne, &ss)       // u2 = 1 + s²
+	u2Sqr.Square(&u2)        // u2_sqr = u2²
+	v.Square(&u1)            // v = -(D·u1²) - u2_sqr
+	v.Multiply(&v, feD)      //
+	v.Negate(&v)             //
+	v.Subtract(&v, &u2Sqr)   //
+	tmp.Multiply(&v, &u2Sqr) // (was_square, invsqrt) = SQRT_RATIO_M1(1, v·u2_sqr)
 	_, wasSquare := invSqrt.SqrtRatio(feOne, &tmp)
-
-	var denX, denY field.Element
-	denX.Multiply(&invSqrt, &u2)
-	denY.Multiply(&invSqrt, &denX)
+	denX.Multiply(&invSqrt, &u2)   // den_x = invsqrt·u2
+	denY.Multiply(&invSqrt, &denX) // den_y = invsqrt·den_x·v
 	denY.Multiply(&denY, &v)
+	d.X.Multiply(&s, &denX) // x = CT_ABS(2·s·den_x)
+	d.X.Add(&d.X, &d.X)
+	d.X.Absolute(&d.X)
+	d.Y.Multiply(&u1, &denY) // y = u1·den_y
+	d.Z.One()
+	d.T.Multiply(&d.X, &d.Y) // t = x·y
 
-	X = new(field.Element).Multiply(s, &denX)
-	X.Add(X, X)
-	X.Absolute(X)
-	Y = new(field.Element).Multiply(&u1, &denY)
-	Z = new(field.Element).One()
-	T = new(field.Element).Multiply(X, Y)
-
+	// Step 4.
 	var zero field.Element
-	if wasSquare == 0 {
-		return nil, nil, nil, nil, "the point is not on the curve (not a square)"
+	d.notSquare = 1 ^ wasSquare
+	d.tNegative = d.T.IsNegative()
+	d.yZero = d.Y.Equal(&zero)
+}
+
+// ok returns 1 if every check passed, and 0 otherwise, in constant time.
+func (d *decoded) ok() int {
+	return 1 &^ (d.nonCanonical | d.negative | d.notSquare | d.tNegative | d.yZero)
+}
+
+// reason names the first failed check, in the order of RFC 9496, Section
+// 4.3.1, or returns "" if every check passed. It is not constant time and is
+// meant only for reporting a rejected (public) encoding.
+func (d *decoded) reason() string {
+	switch {
+	case d.topBit == 1:
+		return "the top bit is set"
+	case d.nonCanonical == 1:
+		return "s is not a canonical field element (s ≥ p)"
+	case d.negative == 1:
+		return "s is negative"
+	case d.notSquare == 1:
+		return "not a point of the group (v·u2² is not a square)"
+	case d.tNegative == 1:
+		return "t is negative"
+	case d.yZero == 1:
+		return "y is zero"
 	}
-	if T.IsNegative() == 1 {
-		return nil, nil, nil, nil, "t is negative"
-	}
-	if Y.Equal(&zero) == 1 {
-		return nil, nil, nil, nil, "y is zero"
-	}
-	return X, Y, Z, T, ""
+	return ""
 }
 
 // elligator is the ristretto255 MAP function of RFC 9496, Section 4.3.4,
