@@ -7,16 +7,16 @@ import (
 	"testing"
 )
 
-// testRand returns a deterministic generator for a test, so that a failure
+// detRand returns a deterministic generator for a test, so that a failure
 // can be reproduced.
-func testRand(t testing.TB) *rand.Rand {
+func detRand(t testing.TB) *rand.Rand {
 	var seed [32]byte
 	copy(seed[:], t.Name())
 	return rand.New(rand.NewChaCha8(seed))
 }
 
-// randomScalarFrom returns a uniformly random scalar drawn from rng.
-func randomScalarFrom(rng *rand.Rand) *Scalar {
+// detScalar returns a uniformly random scalar drawn from rng.
+func detScalar(rng *rand.Rand) *Scalar {
 	var b [64]byte
 	for i := range b {
 		b[i] = byte(rng.Uint32())
@@ -28,9 +28,9 @@ func randomScalarFrom(rng *rand.Rand) *Scalar {
 	return s
 }
 
-// randomElementFrom returns a random element drawn from rng.
-func randomElementFrom(rng *rand.Rand) *Element {
-	return NewElement().ScalarBaseMult(randomScalarFrom(rng))
+// detElement returns a random element drawn from rng.
+func detElement(rng *rand.Rand) *Element {
+	return NewElement().ScalarBaseMult(detScalar(rng))
 }
 
 // encodingCandidate returns a 32-byte string that exercises every branch of
@@ -41,9 +41,9 @@ func encodingCandidate(rng *rand.Rand) [ElementSize]byte {
 	var b [ElementSize]byte
 	switch rng.IntN(6) {
 	case 0: // a valid encoding
-		copy(b[:], randomElementFrom(rng).Bytes())
+		copy(b[:], detElement(rng).Bytes())
 	case 1: // a valid encoding with one bit flipped
-		copy(b[:], randomElementFrom(rng).Bytes())
+		copy(b[:], detElement(rng).Bytes())
 		i := rng.IntN(256)
 		b[i/8] ^= 1 << (i % 8)
 	case 2: // s positive and (almost always) below p
@@ -53,7 +53,7 @@ func encodingCandidate(rng *rand.Rand) [ElementSize]byte {
 		b[0] &^= 1
 		b[31] &= 0x7f
 	case 3: // s in [p, 2^255): non-canonical
-		copy(b[:], pBytes)
+		copy(b[:], pLE)
 		b[0] += byte(rng.IntN(19))
 	case 4: // s small
 		b[0] = byte(rng.IntN(256))
@@ -66,10 +66,10 @@ func encodingCandidate(rng *rand.Rand) [ElementSize]byte {
 	return b
 }
 
-// pBytes is p = 2^255 - 19 in little-endian.
-var pBytes = mustHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+// pLE is p = 2^255 - 19 in little-endian.
+var pLE = hexMust("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
 
-func mustHex(s string) []byte {
+func hexMust(s string) []byte {
 	b, err := hex.DecodeString(s)
 	if err != nil {
 		panic(err)
@@ -81,7 +81,7 @@ func mustHex(s string) []byte {
 // SetCanonicalBytes on valid and invalid strings, and leaves the identity
 // behind on failure.
 func TestTrySetCanonicalBytes(t *testing.T) {
-	rng := testRand(t)
+	rng := detRand(t)
 	var valid, invalid int
 	for i := 0; i < 3000; i++ {
 		x := encodingCandidate(rng)

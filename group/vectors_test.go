@@ -134,7 +134,7 @@ func TestRFC9496Multiples(t *testing.T) {
 		if dec.Equal(acc) != 1 || !bytes.Equal(dec.Bytes(), v.Encoding) {
 			t.Errorf("%d·G does not decode to itself", i)
 		}
-		if got, want := dec.IsIdentity(), btoi(i == 0); got != want {
+		if got, want := dec.IsIdentity(), b2i(i == 0); got != want {
 			t.Errorf("%d·G: IsIdentity = %d, want %d", i, got, want)
 		}
 		var x [ElementSize]byte
@@ -159,7 +159,7 @@ func TestRFC9496Multiples(t *testing.T) {
 	}
 }
 
-func btoi(b bool) int {
+func b2i(b bool) int {
 	if b {
 		return 1
 	}
@@ -267,7 +267,7 @@ func TestRFC9496SqrtRatio(t *testing.T) {
 			t.Fatal(err)
 		}
 		r, wasSquare := new(field.Element).SqrtRatio(u, w)
-		if wasSquare != btoi(v.WasSquare) || !bytes.Equal(r.Bytes(), v.R) {
+		if wasSquare != b2i(v.WasSquare) || !bytes.Equal(r.Bytes(), v.R) {
 			t.Errorf("vector %d: SQRT_RATIO_M1 = (%d, %x), want (%v, %x)", i, wasSquare, r.Bytes(), v.WasSquare, []byte(v.R))
 		}
 	}
@@ -371,8 +371,8 @@ func TestRFC9380ExpandMessageXMD(t *testing.T) {
 // github.com/cloudflare/circl/expander to cross-check it.
 func referenceExpandXMD(msg, dst []byte, n int) []byte {
 	const b, s = 64, 128
-	ell := (n + b - 1) / b
-	if ell > 255 || n > 65535 || len(dst) > 255 {
+	orderL := (n + b - 1) / b
+	if orderL > 255 || n > 65535 || len(dst) > 255 {
 		panic("referenceExpandXMD: bad parameters")
 	}
 	dstPrime := append(append([]byte{}, dst...), byte(len(dst)))
@@ -388,7 +388,7 @@ func referenceExpandXMD(msg, dst []byte, n int) []byte {
 	h.Write(dstPrime)
 	bi := h.Sum(nil)
 	out := append([]byte{}, bi...)
-	for i := 2; i <= ell; i++ {
+	for i := 2; i <= orderL; i++ {
 		x := make([]byte, b)
 		for j := range x {
 			x[j] = b0[j] ^ bi[j]
