@@ -1,0 +1,118 @@
+package elgamal
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+
+	"github.com/sandogh/sandogh/group"
+)
+
+// MaxEmbedSize is the largest number of bytes that Embed places in one
+// element.
+const MaxEmbedSize = 30
+
+const (
+	// embedFirstTries is the number of counters Embed tries first. About a
+	// quarter of candidates decode, so all fail with probability
+	// (3/4)^64 < 2^-26.
+	embedFirstTries = 64
+	// embedCounters is the size of the counter space: 9 bits.
+	embedCounters = 512
+)
+
+// Embed returns an element whose canonical encoding carries data, of at most
+// MaxEmbedSize bytes, so that Extract recovers it. The 32-byte encoding is
+//
+//	byte 0:      bit 0 = 0, bits 1–5 = len(data), bits 6–7 = counter bits 7–8
+//	bytes 1–30:  data, then zero bytes up to byte 30
+//	byte 31:     bits 0–6 = counter bits 0–6, bit 7 = 0
+//
+// with the smallest 9-bit counter c in 0..63 for which these bytes decode as
+// a ristretto255 element; if none of the 64 does (probability below 2^-26),
+// the smallest c in 0..511 that does. Every tried counter costs one decoding
+// and the candidates are kept with constant-time selects, so the running
+// time does not depend on the contents of data, except for whether the first
+// 64 counters all fail. len(data) is not hidden: callers that must hide the
+// length of a write-in pad it to a fixed length first.
+//
+// Embed of the empty string is the identity element (counter 0, all zero
+// bytes). Embed returns an error if data is longer than MaxEmbedSize, or,
+// with probability about 2^-212 for data not chosen for it, if no counter
+// works.
+func Embed(data []byte) (*group.Element, error) {
+	if len(data) > MaxEmbedSize {
+		return nil, fmt.Errorf("elgamal: embed: data is %d bytes, more than MaxEmbedSize = %d", len(data), MaxEmbedSize)
+	}
+	var cand [group.ElementSize]byte
+	defer clear(cand[:])
+	cand[0] = byte(len(data)) << 1
+	copy(cand[1:1+MaxEmbedSize], data)
+
+	out := group.NewElement()
+	if embedSearch(out, &cand, embedFirstTries) == 1 {
+		return out, nil
+	}
+	// The first counters all failed. Sweep the whole counter space: a fixed
+	// sequence of 512 tries whose time does not depend on data.
+	if embedSearch(out, &cand, embedCounters) == 1 {
+		return out, nil
+	}
+	return nil, errors.New("elgamal: embed: no counter gives a valid element encoding")
+}
+
+// embedSearch tries the counters 0..tries−1 in cand and sets out to the
+// element of the first candidate that decodes. It returns 1 if one did, in
+// constant time in the contents of cand.
+func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int) int {
+	found := 0
+	tmp := group.NewElement()
+	for c := 0; c < tries; c++ {
+		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
+		cand[31] = byte(c & 0x7f)
+		ok := trySetCanonicalBytes(tmp, cand)
+		out.Select(tmp, out, ok&^found)
+		found |= ok
+	}
+	return found
+}
+
+// Extract returns the bytes that Embed placed in M. It returns an error if
+// the encoding of M does not follow the layout of Embed: a length field above
+// MaxEmbedSize, or a non-zero byte in the padding after the data. The counter
+// bits are not checked. A random element follows the layout with probability
+// about 1/32, so Extract detects most garbage but not all: the layers above
+// check what the bytes mean.
+//
+// Extract runs in constant time in the contents of M; its time and result
+// reveal only whether M is valid and the length of the data.
+func Extract(M *group.Element) ([]byte, error) {
+	b := M.Bytes()
+	n := int(b[0]>>1) & 0x1f
+	valid := subtle.ConstantTimeLessOrEq(n, MaxEmbedSize)
+	nonzero := 0
+	for i := 1; i <= MaxEmbedSize; i++ {
+		inPadding := subtle.ConstantTimeLessOrEq(n+1, i)
+		nonzero |= inPadding & (1 - subtle.ConstantTimeByteEq(b[i], 0))
+	}
+	valid &= 1 - nonzero
+	if valid != 1 {
+		return nil, extractError(b)
+	}
+	return append([]byte{}, b[1:1+n]...), nil
+}
+
+// extractError describes why the encoding b does not follow the layout of
+// Embed. It is called on invalid input only, which is public.
+func extractError(b []byte) error {
+	n := int(b[0]>>1) & 0x1f
+	if n > MaxEmbedSize {
+		return fmt.Errorf("elgamal: extract: length field is %d, more than MaxEmbedSize = %d", n, MaxEmbedSize)
+	}
+	for i := 1 + n; i <= MaxEmbedSize; i++ {
+		if b[i] != 0 {
+			return fmt.Errorf("elgamal: extract: padding byte %d (data length %d) is %#02x, not zero", i, n, b[i])
+		}
+	}
+	return errors.New("elgamal: extract: internal error: valid encoding reported as invalid")
+}
