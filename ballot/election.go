@@ -1,0 +1,163 @@
+package ballot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+// A RegisteredDevice is a polling-station device registered in the
+// election: its identifier and its Ed25519 public key, with which it signs
+// its chain-opening record and every ballot it emits.
+type RegisteredDevice struct {
+	ID        string            `json:"id"`
+	PublicKey ed25519.PublicKey `json:"publicKey"`
+}
+
+// Parameters are the public inputs that define an election for this
+// package. All of them enter the base hash.
+type Parameters struct {
+	// Manifest is the election's manifest; it must be valid.
+	Manifest *Manifest
+	// PublicKey is the joint election public key from the key ceremony.
+	PublicKey *elgamal.PublicKey
+	// Trustees are the trustees' public verification keys, in trustee
+	// order. None may be the identity.
+	Trustees []*group.Element
+	// Devices are the registered polling-station devices (none for a
+	// remote-only election). Identifiers and keys must be distinct.
+	Devices []RegisteredDevice
+	// Credentials is the published list of voter credentials; nil or
+	// empty for an election without remote voting.
+	Credentials *CredentialList
+}
+
+// An Election is a validated set of Parameters with its base hash. It is
+// immutable and safe for concurrent use by many goroutines.
+type Election struct {
+	manifest     *Manifest
+	manifestHash [HashSize]byte
+	pk           *elgamal.PublicKey
+	trustees     []*group.Element
+	devices      []RegisteredDevice // sorted by ID
+	deviceKeys   map[string]ed25519.PublicKey
+	credentials  *CredentialList
+	baseHash     [HashSize]byte
+}
+
+const baseHashLabel = "sandogh-v1/base-hash"
+
+// GroupName is the name of the group in the base hash.
+const GroupName = "ristretto255"
+
+// NewElection validates p and computes the base hash. The parameters are
+// copied; later changes to p do not affect the Election.
+func NewElection(p Parameters) (*Election, error) {
+	if p.Manifest == nil {
+		return nil, fmt.Errorf("ballot: election: no manifest")
+	}
+	if err := p.Manifest.Validate(); err != nil {
+		return nil, err
+	}
+	if p.PublicKey == nil {
+		return nil, fmt.Errorf("ballot: election: no joint public key")
+	}
+	e := &Election{
+		manifest:    p.Manifest.clone(),
+		pk:          p.PublicKey,
+		credentials: p.Credentials,
+		deviceKeys:  make(map[string]ed25519.PublicKey, len(p.Devices)),
+	}
+	if e.credentials == nil {
+		e.credentials = &CredentialList{}
+	}
+	e.manifestHash = e.manifest.Hash()
+	for i, t := range p.Trustees {
+		if t == nil || t.IsIdentity() == 1 {
+			return nil, fmt.Errorf("ballot: election: trustee %d: public key is missing or the identity", i)
+		}
+		e.trustees = append(e.trustees, new(group.Element).Set(t))
+	}
+	keys := make(map[[ed25519.PublicKeySize]byte]string, len(p.Devices))
+	for i, d := range p.Devices {
+		if err := checkText(fmt.Sprintf("election: device %d: identifier", i), d.ID, false); err != nil {
+			return nil, err
+		}
+		if len(d.PublicKey) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("ballot: election: device %d (%q): public key is %d bytes, want %d", i, d.ID, len(d.PublicKey), ed25519.PublicKeySize)
+		}
+		if _, ok := e.deviceKeys[d.ID]; ok {
+			return nil, fmt.Errorf("ballot: election: device %d: identifier %q registered twice", i, d.ID)
+		}
+		k := [ed25519.PublicKeySize]byte(d.PublicKey)
+		if other, ok := keys[k]; ok {
+			return nil, fmt.Errorf("ballot: election: device %d (%q): public key is also the key of device %q", i, d.ID, other)
+		}
+		keys[k] = d.ID
+		d.PublicKey = bytes.Clone(d.PublicKey)
+		e.devices = append(e.devices, d)
+		e.deviceKeys[d.ID] = d.PublicKey
+	}
+	slices.SortFunc(e.devices, func(a, b RegisteredDevice) int { return strings.Compare(a.ID, b.ID) })
+	e.baseHash = e.computeBaseHash()
+	return e, nil
+}
+
+// computeBaseHash hashes (docs/spec-parts/50-ballot.md, "Base hash"):
+//
+//	str("sandogh-v1/base-hash") ‖ str("ristretto255") ‖ G ‖ manifest hash ‖ K ‖
+//	u32(#trustees) ‖ trustee keys ‖ u32(#devices) ‖ (str(id) ‖ key)… ‖
+//	credential list hash
+func (e *Election) computeBaseHash() [HashSize]byte {
+	var enc encoder
+	enc.str(baseHashLabel)
+	enc.str(GroupName)
+	enc.fixed(group.NewGeneratorElement().Bytes())
+	enc.fixed(e.manifestHash[:])
+	enc.fixed(e.pk.Bytes())
+	enc.u32(uint32(len(e.trustees)))
+	for _, t := range e.trustees {
+		enc.fixed(t.Bytes())
+	}
+	enc.u32(uint32(len(e.devices)))
+	for _, d := range e.devices {
+		enc.str(d.ID)
+		enc.fixed(d.PublicKey)
+	}
+	ch := e.credentials.Hash()
+	enc.fixed(ch[:])
+	return enc.hash()
+}
+
+// BaseHash returns the election's base hash, which every proof transcript,
+// confirmation code and signature of the election binds.
+func (e *Election) BaseHash() [HashSize]byte { return e.baseHash }
+
+// ManifestHash returns the hash of the election's manifest.
+func (e *Election) ManifestHash() [HashSize]byte { return e.manifestHash }
+
+// Manifest returns a copy of the election's manifest.
+func (e *Election) Manifest() *Manifest { return e.manifest.clone() }
+
+// PublicKey returns the joint election public key.
+func (e *Election) PublicKey() *elgamal.PublicKey { return e.pk }
+
+// Credentials returns the election's credential list.
+func (e *Election) Credentials() *CredentialList { return e.credentials }
+
+// Devices returns the registered devices, sorted by identifier.
+func (e *Election) Devices() []RegisteredDevice {
+	out := make([]RegisteredDevice, len(e.devices))
+	for i, d := range e.devices {
+		out[i] = RegisteredDevice{ID: d.ID, PublicKey: bytes.Clone(d.PublicKey)}
+	}
+	return out
+}
+
+// deviceKey returns the key of the registered device id, or nil.
+func (e *Election) deviceKey(id string) ed25519.PublicKey { return e.deviceKeys[id] }

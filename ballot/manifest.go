@@ -1,0 +1,342 @@
+package ballot
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// A Manifest describes an election: its identifier, the credential policy
+// for remote ballots and the contests with their candidates and rules.
+// Its canonical encoding and hash are specified in
+// docs/spec-parts/50-ballot.md ("Manifest"); its JSON form is what election
+// officials write and publish. A Manifest must be valid (see Validate)
+// before it is used; NewElection checks it.
+type Manifest struct {
+	// ElectionID identifies the election. It is bound into every hash and
+	// proof of the election, and seeds the independent generators.
+	ElectionID string `json:"electionId"`
+	// Title is the human-readable name of the election.
+	Title string `json:"title"`
+	// Policy says how many ballots a voter credential may cast.
+	Policy CredentialPolicy `json:"credentialPolicy"`
+	// Contests are the questions on the ballot, in ballot order.
+	Contests []Contest `json:"contests"`
+}
+
+// A CredentialPolicy says how ballots signed with one voter credential
+// count.
+type CredentialPolicy string
+
+const (
+	// OneBallotPerCredential accepts one cast ballot per credential; later
+	// ones are refused.
+	OneBallotPerCredential CredentialPolicy = "one-ballot-per-credential"
+	// LastBallotCounts accepts any number of cast ballots per credential;
+	// only the last one accepted counts (revoting).
+	LastBallotCounts CredentialPolicy = "last-ballot-counts"
+)
+
+// A ContestKind is the rule of a contest. It is encoded as a string so that
+// later kinds (such as a mixnet contest of written codes) are added without
+// changing the encoding of existing ones.
+type ContestKind string
+
+const (
+	// UpTo is "vote for up to Limit of the candidates": each candidate
+	// gets 0 or 1, and the sum is at most Limit.
+	UpTo ContestKind = "up-to"
+	// Exactly is "vote for exactly Limit of the candidates": each candidate
+	// gets 0 or 1, and the sum is Limit, or 0 for a voter who leaves the
+	// contest blank.
+	Exactly ContestKind = "exactly"
+	// YesNo is a question with exactly two candidates, "yes" and "no" in
+	// that order; the voter marks at most one of them, so that a blank
+	// answer is distinct from "no".
+	YesNo ContestKind = "yes-no"
+	// Score gives each candidate a score 0..MaxScore; if Limit is non-zero
+	// the sum of the scores is at most Limit.
+	Score ContestKind = "score"
+)
+
+// A Contest is one question on the ballot. Which of Limit, MaxScore, Seats
+// and Alternates apply depends on Kind; the ones that do not apply must be
+// zero (Validate says which), so that each contest has one encoding.
+type Contest struct {
+	// ID identifies the contest within the manifest.
+	ID string `json:"id"`
+	// Title is the human-readable question.
+	Title string `json:"title"`
+	// Kind is the contest's rule.
+	Kind ContestKind `json:"kind"`
+	// Limit is k for UpTo and Exactly (1 ≤ k ≤ number of candidates), the
+	// optional bound on the total score for Score (0 for none), and unused
+	// for YesNo.
+	Limit uint32 `json:"limit,omitempty"`
+	// MaxScore is R for Score contests (1 ≤ R ≤ MaxRange); unused otherwise.
+	MaxScore uint32 `json:"maxScore,omitempty"`
+	// Seats is how many main members the contest elects (board elections);
+	// 0 if the contest does not elect a board. Unused for YesNo.
+	Seats uint32 `json:"seats,omitempty"`
+	// Alternates is how many alternate members are elected after the main
+	// members. Unused for YesNo.
+	Alternates uint32 `json:"alternates,omitempty"`
+	// Candidates are the choices, in ballot order.
+	Candidates []Candidate `json:"candidates"`
+}
+
+// A Candidate is one choice of a contest.
+type Candidate struct {
+	// Code is the short number voters know the candidate by. Codes are
+	// unique within a contest.
+	Code uint32 `json:"code"`
+	// Name is the candidate's name or the option's text.
+	Name string `json:"name"`
+}
+
+// Limits on manifests, so that a hostile or mistaken manifest cannot make
+// encryption or verification unbounded.
+const (
+	// MaxContests is the largest number of contests in a manifest.
+	MaxContests = 1000
+	// MaxCandidates is the largest number of candidates in a contest.
+	MaxCandidates = 1000
+	// MaxRange is the largest value a range proof covers: MaxScore, and the
+	// Limit of a Score contest.
+	MaxRange = 1000
+	// maxText is the longest identifier, title or name, in bytes.
+	maxText = 1024
+)
+
+const manifestLabel = "sandogh-v1/manifest"
+
+// Validate checks m and returns an error naming the first problem: an empty
+// or duplicate identifier, an empty contest, a duplicate candidate code,
+// an impossible limit, a field set that the contest's kind does not use.
+func (m *Manifest) Validate() error {
+	if err := checkText("election identifier", m.ElectionID, false); err != nil {
+		return err
+	}
+	if err := checkText("title", m.Title, true); err != nil {
+		return err
+	}
+	switch m.Policy {
+	case OneBallotPerCredential, LastBallotCounts:
+	default:
+		return fmt.Errorf("ballot: manifest: unknown credential policy %q (want %q or %q)", m.Policy, OneBallotPerCredential, LastBallotCounts)
+	}
+	if len(m.Contests) == 0 {
+		return fmt.Errorf("ballot: manifest: no contests")
+	}
+	if len(m.Contests) > MaxContests {
+		return fmt.Errorf("ballot: manifest: %d contests exceed the maximum %d", len(m.Contests), MaxContests)
+	}
+	ids := make(map[string]int, len(m.Contests))
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		if err := c.validate(i); err != nil {
+			return err
+		}
+		if j, ok := ids[c.ID]; ok {
+			return fmt.Errorf("ballot: contest %d: identifier %q is also the identifier of contest %d", i, c.ID, j)
+		}
+		ids[c.ID] = i
+	}
+	return nil
+}
+
+func checkText(field, s string, emptyOK bool) error {
+	switch {
+	case s == "" && !emptyOK:
+		return fmt.Errorf("ballot: %s is empty", field)
+	case len(s) > maxText:
+		return fmt.Errorf("ballot: %s is %d bytes long, more than the maximum %d", field, len(s), maxText)
+	case !utf8.ValidString(s):
+		return fmt.Errorf("ballot: %s is not valid UTF-8", field)
+	}
+	return nil
+}
+
+func (c *Contest) validate(i int) error {
+	where := fmt.Sprintf("contest %d", i)
+	if err := checkText(where+": identifier", c.ID, false); err != nil {
+		return err
+	}
+	where = fmt.Sprintf("contest %d (%q)", i, c.ID)
+	if err := checkText(where+": title", c.Title, true); err != nil {
+		return err
+	}
+	n := len(c.Candidates)
+	if n == 0 {
+		return fmt.Errorf("ballot: %s: no candidates", where)
+	}
+	if n > MaxCandidates {
+		return fmt.Errorf("ballot: %s: %d candidates exceed the maximum %d", where, n, MaxCandidates)
+	}
+	codes := make(map[uint32]int, n)
+	for j, cand := range c.Candidates {
+		if err := checkText(fmt.Sprintf("%s: candidate %d: name", where, j), cand.Name, false); err != nil {
+			return err
+		}
+		if k, ok := codes[cand.Code]; ok {
+			return fmt.Errorf("ballot: %s: candidate %d: code %d is also the code of candidate %d", where, j, cand.Code, k)
+		}
+		codes[cand.Code] = j
+	}
+	unused := func(field string, v uint32) error {
+		if v != 0 {
+			return fmt.Errorf("ballot: %s: %s is %d, but %s contests do not use it (leave it out)", where, field, v, c.Kind)
+		}
+		return nil
+	}
+	board := func() error {
+		if c.Alternates > 0 && c.Seats == 0 {
+			return fmt.Errorf("ballot: %s: %d alternates but no seats", where, c.Alternates)
+		}
+		if uint64(c.Seats)+uint64(c.Alternates) > uint64(n) {
+			return fmt.Errorf("ballot: %s: %d seats and %d alternates exceed the %d candidates", where, c.Seats, c.Alternates, n)
+		}
+		return nil
+	}
+	switch c.Kind {
+	case UpTo, Exactly:
+		if c.Limit == 0 {
+			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d", where, c.Kind, n)
+		}
+		if uint64(c.Limit) > uint64(n) {
+			return fmt.Errorf("ballot: %s: limit %d exceeds the %d candidates", where, c.Limit, n)
+		}
+		if err := unused("maxScore", c.MaxScore); err != nil {
+			return err
+		}
+		return board()
+	case YesNo:
+		if n != 2 {
+			return fmt.Errorf("ballot: %s: a yes-no contest has exactly 2 candidates (yes, no), not %d", where, n)
+		}
+		for _, f := range []struct {
+			name string
+			v    uint32
+		}{{"limit", c.Limit}, {"maxScore", c.MaxScore}, {"seats", c.Seats}, {"alternates", c.Alternates}} {
+			if err := unused(f.name, f.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	case Score:
+		if c.MaxScore == 0 || c.MaxScore > MaxRange {
+			return fmt.Errorf("ballot: %s: maxScore %d is outside 1..%d", where, c.MaxScore, MaxRange)
+		}
+		if c.Limit > MaxRange {
+			return fmt.Errorf("ballot: %s: limit %d on the total score exceeds the maximum %d", where, c.Limit, MaxRange)
+		}
+		if c.Limit != 0 && uint64(c.Limit) >= uint64(n)*uint64(c.MaxScore) {
+			return fmt.Errorf("ballot: %s: limit %d on the total score is no limit: %d candidates × maxScore %d = %d (leave it out)", where, c.Limit, n, c.MaxScore, uint64(n)*uint64(c.MaxScore))
+		}
+		return board()
+	case "":
+		return fmt.Errorf("ballot: %s: kind is missing", where)
+	default:
+		return fmt.Errorf("ballot: %s: unknown kind %q", where, c.Kind)
+	}
+}
+
+// maxValue is the largest value of one selection of c: 1, or MaxScore.
+func (c *Contest) maxValue() uint64 {
+	if c.Kind == Score {
+		return uint64(c.MaxScore)
+	}
+	return 1
+}
+
+// sumRule says what the contest-level proof shows about the sum s of the
+// selections: none (no proof), s ∈ [0, bound], or s ∈ {0, bound}.
+type sumRule int
+
+const (
+	sumNone      sumRule = iota // no contest proof
+	sumAtMost                   // 0 ≤ s ≤ bound: a range proof on the sum
+	sumZeroOrAll                // s ∈ {0, bound}: a 0..1 range proof on bound⁻¹·sum
+)
+
+func (c *Contest) sumRule() (sumRule, uint64) {
+	switch c.Kind {
+	case UpTo:
+		return sumAtMost, uint64(c.Limit)
+	case Exactly:
+		return sumZeroOrAll, uint64(c.Limit)
+	case YesNo:
+		return sumAtMost, 1
+	case Score:
+		if c.Limit == 0 {
+			return sumNone, 0
+		}
+		return sumAtMost, uint64(c.Limit)
+	}
+	panic("ballot: contest kind not validated")
+}
+
+// Encode returns the canonical encoding of m (docs/spec-parts/50-ballot.md,
+// "Manifest"). m must be valid.
+func (m *Manifest) Encode() []byte {
+	var e encoder
+	e.str(manifestLabel)
+	e.str(m.ElectionID)
+	e.str(m.Title)
+	e.str(string(m.Policy))
+	e.u32(uint32(len(m.Contests)))
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		e.str(c.ID)
+		e.str(c.Title)
+		e.str(string(c.Kind))
+		var p encoder // the kind's parameter block
+		switch c.Kind {
+		case UpTo, Exactly:
+			p.u32(c.Limit)
+			p.u32(c.Seats)
+			p.u32(c.Alternates)
+		case YesNo:
+		case Score:
+			p.u32(c.MaxScore)
+			p.u32(c.Limit)
+			p.u32(c.Seats)
+			p.u32(c.Alternates)
+		}
+		e.bytes(p.b)
+		e.u32(uint32(len(c.Candidates)))
+		for _, cand := range c.Candidates {
+			e.u32(cand.Code)
+			e.str(cand.Name)
+		}
+	}
+	return e.b
+}
+
+// Hash returns SHA-512/256 of the canonical encoding of m. m must be valid.
+func (m *Manifest) Hash() [HashSize]byte {
+	return (&encoder{b: m.Encode()}).hash()
+}
+
+// ParseManifest decodes the JSON form of a manifest and validates it.
+// Unknown fields, trailing data and invalid manifests are rejected.
+func ParseManifest(data []byte) (*Manifest, error) {
+	m := new(Manifest)
+	if err := strictJSON("manifest", data, m); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// clone returns a deep copy of m.
+func (m *Manifest) clone() *Manifest {
+	c := *m
+	c.Contests = make([]Contest, len(m.Contests))
+	for i, ct := range m.Contests {
+		ct.Candidates = append([]Candidate(nil), ct.Candidates...)
+		c.Contests[i] = ct
+	}
+	return &c
+}

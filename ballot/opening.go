@@ -1,0 +1,131 @@
+package ballot
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// A DeviceOpening is the signed record with which a polling-station device
+// starts its chain of confirmation codes in an election: the first ballot
+// the device emits names the opening's code as its predecessor, and has
+// sequence number 1. The ballot box accepts a device's ballots only after
+// its opening.
+type DeviceOpening struct {
+	// BaseHash is the base hash of the election.
+	BaseHash [HashSize]byte
+	// Device is the identifier of a registered device.
+	Device string
+	// OpenedAt is when the device opened, in seconds since the Unix epoch
+	// (informational: the box does not trust device clocks).
+	OpenedAt int64
+	// Signature is the device's Ed25519 signature of the opening's code.
+	Signature []byte
+}
+
+const (
+	openingLabel          = "sandogh-v1/device-opening"
+	openingSignatureLabel = "sandogh-v1/device-opening-signature"
+)
+
+// Code returns the opening's code, the first link of the device's chain:
+//
+//	SHA-512/256(str("sandogh-v1/device-opening") ‖ base hash ‖ str(device) ‖ u64(openedAt))
+func (o *DeviceOpening) Code() Code {
+	var e encoder
+	e.str(openingLabel)
+	e.fixed(o.BaseHash[:])
+	e.str(o.Device)
+	e.u64(uint64(o.OpenedAt))
+	return Code(e.hash())
+}
+
+func openingMessage(c Code) []byte {
+	var e encoder
+	e.str(openingSignatureLabel)
+	e.fixed(c[:])
+	return e.b
+}
+
+// newOpening returns the signed opening of device id at time t.
+func newOpening(e *Election, id string, key ed25519.PrivateKey, t time.Time) (*DeviceOpening, error) {
+	pub := e.deviceKey(id)
+	if pub == nil {
+		return nil, fmt.Errorf("ballot: device %q is not registered in the election", id)
+	}
+	if !pub.Equal(key.Public()) {
+		return nil, fmt.Errorf("ballot: device %q: the signing key does not match the registered public key", id)
+	}
+	if t.Unix() < 0 {
+		return nil, fmt.Errorf("ballot: device %q: opening time %v is before 1970", id, t)
+	}
+	o := &DeviceOpening{BaseHash: e.baseHash, Device: id, OpenedAt: t.Unix()}
+	o.Signature = ed25519.Sign(key, openingMessage(o.Code()))
+	return o, nil
+}
+
+// Verify checks that o belongs to election e, names a registered device and
+// carries that device's valid signature. It returns a *Refusal.
+func (o *DeviceOpening) Verify(e *Election) error {
+	if o.BaseHash != e.baseHash {
+		return refuse(CheckElection, "device opening: base hash %x is not this election's %x", o.BaseHash, e.baseHash)
+	}
+	pub := e.deviceKey(o.Device)
+	if pub == nil {
+		return refuse(CheckEligibility, "device opening: device %q is not registered", o.Device)
+	}
+	if o.OpenedAt < 0 {
+		return refuse(CheckDecoding, "device opening: negative opening time %d", o.OpenedAt)
+	}
+	if len(o.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, openingMessage(o.Code()), o.Signature) {
+		return refuse(CheckSignature, "device opening: device %q: invalid signature", o.Device)
+	}
+	return nil
+}
+
+type openingJSON struct {
+	BaseHash  Code   `json:"baseHash"`
+	Device    string `json:"device"`
+	OpenedAt  int64  `json:"openedAt"`
+	Signature string `json:"signature"`
+	Code      Code   `json:"code"`
+}
+
+// MarshalJSON encodes o with hexadecimal hashes and signature, and its code
+// for readers.
+func (o *DeviceOpening) MarshalJSON() ([]byte, error) {
+	return json.Marshal(openingJSON{
+		BaseHash:  o.BaseHash,
+		Device:    o.Device,
+		OpenedAt:  o.OpenedAt,
+		Signature: fmt.Sprintf("%x", o.Signature),
+		Code:      o.Code(),
+	})
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown fields,
+// a malformed signature and a code that does not match the record. It does
+// not verify the signature (use Verify).
+func (o *DeviceOpening) UnmarshalJSON(data []byte) error {
+	var j openingJSON
+	if err := strictJSON("device opening", data, &j); err != nil {
+		return err
+	}
+	if err := checkText("device opening: device", j.Device, false); err != nil {
+		return err
+	}
+	if j.OpenedAt < 0 {
+		return fmt.Errorf("ballot: device opening: field openedAt: negative time %d", j.OpenedAt)
+	}
+	sig, err := decodeHex("device opening: signature", j.Signature, ed25519.SignatureSize)
+	if err != nil {
+		return err
+	}
+	n := DeviceOpening{BaseHash: j.BaseHash, Device: j.Device, OpenedAt: j.OpenedAt, Signature: sig}
+	if n.Code() != j.Code {
+		return fmt.Errorf("ballot: device opening: field code: %s is not the code %s of the record", j.Code, n.Code())
+	}
+	*o = n
+	return nil
+}

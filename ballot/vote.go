@@ -1,0 +1,107 @@
+package ballot
+
+import (
+	"fmt"
+	"slices"
+)
+
+// A Vote is a voter's plaintext choices: for each contest identifier, the
+// value of each marked candidate by code. A chosen candidate of an UpTo,
+// Exactly or YesNo contest has value 1; a Score contest gives each
+// candidate its score. Contests and candidates that are absent (or have
+// value 0) are unmarked, so an empty Vote is a blank ballot. For example
+//
+//	ballot.Vote{"board": {101: 1, 107: 1}, "referendum": {1: 1}}
+//
+// A Vote is secret: it only meets constant-time code once it is checked
+// against the manifest.
+type Vote map[string]map[uint32]uint64
+
+// plaintext checks v against the manifest and returns the value of every
+// selection in manifest order. It refuses unknown contests and codes,
+// values above the contest's maximum and overvotes (and, for Exactly
+// contests, a number of marks other than 0 or k), before anything is
+// encrypted. The checks branch on the vote: they run on the voter's device
+// before encryption, as the voter's own input validation.
+func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
+	index := make(map[string]int, len(m.Contests))
+	for i := range m.Contests {
+		index[m.Contests[i].ID] = i
+	}
+	ids := make([]string, 0, len(v))
+	for id := range v {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // deterministic error messages
+	for _, id := range ids {
+		if _, ok := index[id]; !ok {
+			return nil, fmt.Errorf("ballot: vote: no contest %q in the manifest", id)
+		}
+	}
+	out := make([][]uint64, len(m.Contests))
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		vals := make([]uint64, len(c.Candidates))
+		out[i] = vals
+		marks := v[c.ID]
+		if len(marks) == 0 {
+			continue
+		}
+		pos := make(map[uint32]int, len(c.Candidates))
+		for j, cand := range c.Candidates {
+			pos[cand.Code] = j
+		}
+		codes := make([]uint32, 0, len(marks))
+		for code := range marks {
+			codes = append(codes, code)
+		}
+		slices.Sort(codes)
+		var sum, count uint64
+		for _, code := range codes {
+			j, ok := pos[code]
+			if !ok {
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): no candidate with code %d", i, c.ID, code)
+			}
+			val := marks[code]
+			if val > c.maxValue() {
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): candidate %d: value %d exceeds the maximum %d", i, c.ID, code, val, c.maxValue())
+			}
+			vals[j] = val
+			sum += val
+			if val != 0 {
+				count++
+			}
+		}
+		rule, bound := c.sumRule()
+		switch {
+		case rule == sumAtMost && sum > bound && c.Kind == Score:
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): total score %d exceeds the limit %d (overvote)", i, c.ID, sum, bound)
+		case rule == sumAtMost && sum > bound:
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked, more than the limit %d (overvote)", i, c.ID, count, bound)
+		case rule == sumZeroOrAll && sum > bound:
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked, more than the required %d (overvote)", i, c.ID, count, bound)
+		case rule == sumZeroOrAll && sum != 0 && sum != bound:
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked; an %q contest takes exactly %d, or none", i, c.ID, count, Exactly, bound)
+		}
+	}
+	return out, nil
+}
+
+// voteFromValues is the inverse of plaintext: the Vote with the non-zero
+// values of vals.
+func (m *Manifest) voteFromValues(vals [][]uint64) Vote {
+	v := Vote{}
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		for j, val := range vals[i] {
+			if val == 0 {
+				continue
+			}
+			if v[c.ID] == nil {
+				v[c.ID] = map[uint32]uint64{}
+			}
+			v[c.ID][c.Candidates[j].Code] = val
+		}
+	}
+	return v
+}
