@@ -134,12 +134,10 @@ func (t *DLogTable) confirm(M *group.Element, m uint64) (uint64, bool) {
 
 // encodeKeys sets keys[k] to the first 8 bytes, little-endian, of the
 // canonical encoding of 2·points[k]. Any injective function of the element
-// would do; the encoding of the double is the one package group computes in
-// a batch with a single field inversion.
+// would do; the encoding of the double is the one that package group computes
+// for a whole batch with a single field inversion.
 func encodeKeys(keys []uint64, points []*group.Element) {
-	var D group.Element
-	for k, P := range points {
-		b := D.Double(P).Bytes()
-		keys[k] = binary.LittleEndian.Uint64(b)
+	for k, enc := range group.DoubleAndEncodeBatch(points) {
+		keys[k] = binary.LittleEndian.Uint64(enc[:])
 	}
 }

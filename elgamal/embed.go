@@ -70,7 +70,7 @@ func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int) i
 	for c := 0; c < tries; c++ {
 		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
 		cand[31] = byte(c & 0x7f)
-		ok := trySetCanonicalBytes(tmp, cand)
+		ok := tmp.TrySetCanonicalBytes(cand)
 		out.Select(tmp, out, ok&^found)
 		found |= ok
 	}

@@ -33,6 +33,7 @@ type PublicKey struct {
 // behind a pointer so that UnmarshalText can replace it.
 type lazyTable struct {
 	once sync.Once
+	t    *group.FixedBaseTable
 }
 
 // GenerateKey returns a fresh key pair with x uniformly random among the
@@ -120,11 +121,17 @@ func (pk *PublicKey) Element() *group.Element {
 	return new(group.Element).Set(&pk.k)
 }
 
+// table returns the fixed-base table of K, building it on first use.
+func (pk *PublicKey) table() *group.FixedBaseTable {
+	l := pk.lazy
+	l.once.Do(func() { l.t = group.NewFixedBaseTable(&pk.k) })
+	return l.t
+}
+
 // ScalarMult sets dst = s·K and returns dst, in constant time, through the
-// key's fixed-base table.
+// key's fixed-base table (built on the first call, 30 KiB).
 func (pk *PublicKey) ScalarMult(dst *group.Element, s *group.Scalar) *group.Element {
-	// TODO(elgamal): switch to group.FixedBaseTable once it lands.
-	return dst.ScalarMult(s, &pk.k)
+	return dst.FixedBaseMult(pk.table(), s)
 }
 
 // Equal returns 1 if pk and x are the same key, and 0 otherwise.
