@@ -3,8 +3,16 @@ package group
 import (
 	"bytes"
 	"encoding/hex"
+	"math"
+	mathrand "math/rand"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
+	"testing/quick"
+
+	"filippo.io/edwards25519"
+	"filippo.io/edwards25519/field"
 )
 
 // detRand returns a deterministic generator for a test, so that a failure
@@ -116,5 +124,284 @@ func TestTrySetCanonicalBytes(t *testing.T) {
 	var zero [ElementSize]byte
 	if NewGeneratorElement().TrySetCanonicalBytes(&zero) != 1 {
 		t.Errorf("identity encoding rejected")
+	}
+}
+
+// Property tests in the style of testing/quick. Every operation is also run
+// with its receiver aliasing its arguments (x.Add(x, x), e.ScalarMult(s, e)
+// and so on), which math/big-style receivers allow.
+
+// qScalar and qElement make quick.Check generate scalars and elements,
+// favouring edge values: 0, 1, -1 and small integers.
+type qScalar struct{ s *Scalar }
+type qElement struct{ e *Element }
+
+func (qScalar) Generate(r *mathrand.Rand, _ int) reflect.Value {
+	s := NewScalar()
+	switch r.Intn(8) {
+	case 0:
+	case 1:
+		s.SetUint64(1)
+	case 2:
+		s.SetInt64(-1)
+	case 3:
+		s.SetInt64(r.Int63n(1000) - 500)
+	default:
+		var b [64]byte
+		r.Read(b[:])
+		s.SetUniformBytes(b[:])
+	}
+	return reflect.ValueOf(qScalar{s})
+}
+
+func (qElement) Generate(r *mathrand.Rand, size int) reflect.Value {
+	s := qScalar{}.Generate(r, size).Interface().(qScalar).s
+	e := NewElement().ScalarBaseMult(s)
+	if r.Intn(4) == 0 {
+		// Move to another internal representative of the same element:
+		// Equal and Bytes must not see the difference.
+		addTorsion(e, r.Intn(4))
+	}
+	return reflect.ValueOf(qElement{e})
+}
+
+// addTorsion adds the k-th multiple of an Edwards point T4 of order 4 to the
+// internal point of e. T4 = (√-1, 0) lies in the kernel of the ristretto255
+// quotient, so e still represents the same group element (RFC 9496,
+// Section 4.3.3), with different coordinates.
+func addTorsion(e *Element, k int) {
+	var zero field.Element
+	T4, err := new(edwards25519.Point).SetExtendedCoordinates(sqrtM1, &zero, feOne, &zero)
+	if err != nil {
+		panic(err)
+	}
+	for i := 0; i < k; i++ {
+		e.p.Add(&e.p, T4)
+	}
+}
+
+func quickCheck(t *testing.T, f any) {
+	t.Helper()
+	n := 200
+	if testing.Short() {
+		n = 40
+	}
+	cfg := &quick.Config{MaxCount: n, Rand: mathrand.New(mathrand.NewSource(int64(len(t.Name()))))}
+	if err := quick.Check(f, cfg); err != nil {
+		t.Error(err)
+	}
+}
+
+func eq(a, b *Element) bool { return a.Equal(b) == 1 }
+
+func TestPropertyGroupLaws(t *testing.T) {
+	quickCheck(t, func(P, Q, R qElement) bool {
+		p, q, r := P.e, Q.e, R.e
+		id := NewElement()
+		return eq(NewElement().Add(p, q), NewElement().Add(q, p)) &&
+			eq(NewElement().Add(NewElement().Add(p, q), r), NewElement().Add(p, NewElement().Add(q, r))) &&
+			eq(NewElement().Add(p, id), p) &&
+			eq(NewElement().Add(p, NewElement().Negate(p)), id) &&
+			eq(NewElement().Subtract(p, q), NewElement().Add(p, NewElement().Negate(q))) &&
+			eq(NewElement().Double(p), NewElement().Add(p, p)) &&
+			NewElement().Subtract(p, p).IsIdentity() == 1
+	})
+}
+
+func TestPropertyElementAliasing(t *testing.T) {
+	quickCheck(t, func(P, Q qElement, S qScalar) bool {
+		p, q, s := P.e, Q.e, S.s
+		ok := true
+		x := NewElement().Set(p)
+		ok = ok && eq(x.Add(x, x), NewElement().Double(p))
+		x.Set(p)
+		ok = ok && eq(x.Add(x, q), NewElement().Add(p, q))
+		x.Set(q)
+		ok = ok && eq(x.Add(p, x), NewElement().Add(p, q))
+		x.Set(p)
+		ok = ok && x.Subtract(x, x).IsIdentity() == 1
+		x.Set(p)
+		ok = ok && eq(x.Subtract(q, x), NewElement().Subtract(q, p))
+		x.Set(p)
+		ok = ok && eq(x.Negate(x), NewElement().Negate(p))
+		x.Set(p)
+		ok = ok && eq(x.Double(x), NewElement().Double(p))
+		x.Set(p)
+		ok = ok && eq(x.ScalarMult(s, x), NewElement().ScalarMult(s, p))
+		x.Set(p)
+		ok = ok && eq(x.VarTimeDoubleScalarBaseMult(s, x, s), NewElement().VarTimeDoubleScalarBaseMult(s, p, s))
+		x.Set(p)
+		ok = ok && eq(x.Select(x, q, 1), p) && eq(x.Select(q, x, 1), q)
+		x.Set(p)
+		ok = ok && eq(x.Set(x), p)
+		return ok
+	})
+}
+
+func TestPropertyScalarMult(t *testing.T) {
+	G := NewGeneratorElement()
+	quickCheck(t, func(A, B qScalar, P, Q qElement) bool {
+		a, b, p, q := A.s, B.s, P.e, Q.e
+		aG, bG := NewElement().ScalarBaseMult(a), NewElement().ScalarBaseMult(b)
+		minusOne := NewScalar().SetInt64(-1)
+		return eq(NewElement().ScalarBaseMult(NewScalar().Add(a, b)), NewElement().Add(aG, bG)) &&
+			eq(NewElement().ScalarBaseMult(NewScalar().Multiply(a, b)), NewElement().ScalarMult(a, bG)) &&
+			eq(NewElement().ScalarMult(a, G), aG) &&
+			eq(NewElement().ScalarMult(a, NewElement().Add(p, q)), NewElement().Add(NewElement().ScalarMult(a, p), NewElement().ScalarMult(a, q))) &&
+			eq(NewElement().ScalarMult(NewScalar().Add(a, b), p), NewElement().Add(NewElement().ScalarMult(a, p), NewElement().ScalarMult(b, p))) &&
+			eq(NewElement().VarTimeDoubleScalarBaseMult(a, p, b), NewElement().Add(NewElement().ScalarMult(a, p), bG)) &&
+			eq(NewElement().ScalarMult(minusOne, p), NewElement().Negate(p)) &&
+			NewElement().ScalarMult(NewScalar(), p).IsIdentity() == 1
+	})
+}
+
+func TestPropertyEncoding(t *testing.T) {
+	quickCheck(t, func(P, Q qElement) bool {
+		p, q := P.e, Q.e
+		b := p.Bytes()
+		d, err := NewElement().SetCanonicalBytes(b)
+		if err != nil || !eq(d, p) || !bytes.Equal(d.Bytes(), b) {
+			return false
+		}
+		if !bytes.Equal(p.AppendBytes([]byte{7}), append([]byte{7}, b...)) {
+			return false
+		}
+		// Equal agrees with byte equality of the encodings, also for a
+		// different internal representative of p.
+		p2 := NewElement().Set(p)
+		addTorsion(p2, 2)
+		if !eq(p2, p) || !bytes.Equal(p2.Bytes(), b) {
+			return false
+		}
+		if (p.Equal(q) == 1) != bytes.Equal(b, q.Bytes()) {
+			return false
+		}
+		txt, _ := p.MarshalText()
+		var u Element
+		if err := u.UnmarshalText(txt); err != nil || !eq(&u, p) {
+			return false
+		}
+		return true
+	})
+}
+
+func TestPropertyScalarLaws(t *testing.T) {
+	one := NewScalar().SetUint64(1)
+	quickCheck(t, func(X, Y, Z qScalar) bool {
+		x, y, z := X.s, Y.s, Z.s
+		se := func(a, b *Scalar) bool { return a.Equal(b) == 1 }
+		ok := se(NewScalar().Multiply(x, NewScalar().Add(y, z)), NewScalar().Add(NewScalar().Multiply(x, y), NewScalar().Multiply(x, z))) &&
+			se(NewScalar().Multiply(NewScalar().Multiply(x, y), z), NewScalar().Multiply(x, NewScalar().Multiply(y, z))) &&
+			se(NewScalar().Add(x, y), NewScalar().Add(y, x)) &&
+			se(NewScalar().Multiply(x, y), NewScalar().Multiply(y, x)) &&
+			NewScalar().Add(x, NewScalar().Negate(x)).IsZero() == 1 &&
+			se(NewScalar().Subtract(x, y), NewScalar().Add(x, NewScalar().Negate(y))) &&
+			se(NewScalar().MultiplyAdd(x, y, z), NewScalar().Add(NewScalar().Multiply(x, y), z))
+		if x.IsZero() == 1 {
+			ok = ok && NewScalar().Invert(x).IsZero() == 1
+		} else {
+			ok = ok && se(NewScalar().Multiply(x, NewScalar().Invert(x)), one)
+		}
+		// Aliasing.
+		a := NewScalar().Set(x)
+		ok = ok && se(a.Add(a, a), NewScalar().Add(x, x))
+		a.Set(x)
+		ok = ok && a.Subtract(a, a).IsZero() == 1
+		a.Set(x)
+		ok = ok && se(a.Multiply(a, a), NewScalar().Multiply(x, x))
+		a.Set(x)
+		ok = ok && se(a.MultiplyAdd(a, a, a), NewScalar().MultiplyAdd(x, x, x))
+		a.Set(x)
+		ok = ok && se(a.MultiplyAdd(y, a, z), NewScalar().MultiplyAdd(y, x, z))
+		a.Set(x)
+		ok = ok && se(a.Negate(a), NewScalar().Negate(x))
+		a.Set(x)
+		ok = ok && se(a.Invert(a), NewScalar().Invert(x))
+		// Encodings.
+		d, err := NewScalar().SetCanonicalBytes(x.Bytes())
+		ok = ok && err == nil && se(d, x)
+		txt, _ := x.MarshalText()
+		var u Scalar
+		ok = ok && u.UnmarshalText(txt) == nil && se(&u, x)
+		return ok
+	})
+}
+
+func TestPropertySetInt64(t *testing.T) {
+	quickCheck(t, func(n int64) bool {
+		s := NewScalar().SetInt64(n)
+		if n >= 0 {
+			return s.Equal(NewScalar().SetUint64(uint64(n))) == 1
+		}
+		// n + |n| = 0, with |n| computed without overflow.
+		abs := NewScalar().SetUint64(uint64(-(n + 1)) + 1)
+		return NewScalar().Add(s, abs).IsZero() == 1
+	})
+	if NewScalar().SetInt64(-1).Equal(NewScalar().Subtract(NewScalar(), NewScalar().SetUint64(1))) != 1 {
+		t.Error("SetInt64(-1) ≠ 0 - 1")
+	}
+	minInt := NewScalar().SetInt64(math.MinInt64)
+	if NewScalar().Add(minInt, NewScalar().SetUint64(1<<63)).IsZero() != 1 {
+		t.Error("SetInt64(MinInt64) ≠ -2^63")
+	}
+}
+
+// TestDecodersLeaveReceiverUnchanged checks the promise of every strict
+// decoder: on error the receiver keeps its value.
+func TestDecodersLeaveReceiverUnchanged(t *testing.T) {
+	rng := detRand(t)
+	for i := 0; i < 200; i++ {
+		e := detElement(rng)
+		before := e.Bytes()
+		x := encodingCandidate(rng)
+		if _, err := e.SetCanonicalBytes(x[:]); err != nil && !bytes.Equal(e.Bytes(), before) {
+			t.Fatalf("SetCanonicalBytes(%x) failed but changed the receiver", x)
+		}
+		e.SetCanonicalBytes(before)
+		if err := e.UnmarshalText([]byte(hex.EncodeToString(x[:]))); err != nil && !bytes.Equal(e.Bytes(), before) {
+			t.Fatalf("UnmarshalText(%x) failed but changed the receiver", x)
+		}
+		s := detScalar(rng)
+		sb := s.Bytes()
+		bad := detBytes(rng, 32)
+		bad[31] |= 0xe0 // ≥ 2^253 > ℓ
+		if _, err := s.SetCanonicalBytes(bad); err == nil || !bytes.Equal(s.Bytes(), sb) {
+			t.Fatalf("SetCanonicalBytes(%x): err %v, receiver changed: %v", bad, err, !bytes.Equal(s.Bytes(), sb))
+		}
+		if err := s.UnmarshalText([]byte(hex.EncodeToString(bad))); err == nil || !bytes.Equal(s.Bytes(), sb) {
+			t.Fatalf("UnmarshalText(%x): err %v", bad, err)
+		}
+		if _, err := e.SetUniformBytes(bad); err == nil {
+			t.Fatal("SetUniformBytes accepted 32 bytes")
+		}
+		if _, err := s.SetUniformBytes(bad); err == nil || !bytes.Equal(s.Bytes(), sb) {
+			t.Fatal("Scalar.SetUniformBytes accepted 32 bytes")
+		}
+	}
+}
+
+// TestTextEncodingStrict checks that the text forms accept exactly the
+// lowercase hexadecimal of a canonical encoding.
+func TestTextEncodingStrict(t *testing.T) {
+	g := NewGeneratorElement()
+	txt, _ := g.MarshalText()
+	for _, bad := range []string{
+		strings.ToUpper(string(txt)),
+		string(txt[:62]),
+		string(txt) + "00",
+		"",
+		" " + string(txt[1:]),
+		string(txt[:63]) + "g",
+	} {
+		if err := NewElement().UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("Element.UnmarshalText(%q) accepted", bad)
+		}
+		if err := NewScalar().UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("Scalar.UnmarshalText(%q) accepted", bad)
+		}
+	}
+	one, _ := NewScalar().SetUint64(1).MarshalText()
+	if string(one) != "0100000000000000000000000000000000000000000000000000000000000000" {
+		t.Errorf("Scalar 1 text = %s", one)
 	}
 }
