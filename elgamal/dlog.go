@@ -57,14 +57,18 @@ func NewDLogTable(bound uint64) *DLogTable {
 		P := new(group.Element).ScalarBaseMult(new(group.Scalar).SetUint64(uint64(lo)))
 		G := group.NewGeneratorElement()
 		const batch = 256
-		points := make([]*group.Element, 0, batch)
+		buf := make([]group.Element, batch)
+		points := make([]*group.Element, batch)
+		for k := range points {
+			points[k] = &buf[k]
+		}
 		for j := lo; j < hi; j += batch {
-			points = points[:0]
-			for k := j; k < hi && k < j+batch; k++ {
-				points = append(points, new(group.Element).Set(P))
+			cnt := min(batch, hi-j)
+			for k := 0; k < cnt; k++ {
+				points[k].Set(P)
 				P.Add(P, G)
 			}
-			encodeKeys(keys[j:j+len(points)], points)
+			encodeKeys(keys[j:j+cnt], points[:cnt])
 		}
 	})
 	t.baby = make(map[uint64]uint32, n)

@@ -2,9 +2,12 @@ package elgamal
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
+	gtank "github.com/gtank/ristretto255"
 	"github.com/sandogh/sandogh/group"
 )
 
@@ -292,5 +295,63 @@ func TestCiphertextDecodingErrors(t *testing.T) {
 		if c.Equal(good) != 1 {
 			t.Errorf("%s: receiver changed on error", tc.name)
 		}
+	}
+}
+
+// TestEncryptDifferential compares Encrypt, ReEncrypt and Decrypt with the
+// same formulas computed by github.com/gtank/ristretto255.
+func TestEncryptDifferential(t *testing.T) {
+	sk, pk := GenerateKey()
+	x, _ := gtank.NewScalar().SetCanonicalBytes(sk.Scalar().Bytes())
+	K := gtank.NewIdentityElement().ScalarBaseMult(x)
+	if !bytes.Equal(K.Bytes(), pk.Bytes()) {
+		t.Fatal("public key differs")
+	}
+	for i := 0; i < 20; i++ {
+		m, r, s := group.RandomScalar(), group.RandomScalar(), group.RandomScalar()
+		if i == 0 {
+			m.SetUint64(0)
+		}
+		gm, _ := gtank.NewScalar().SetCanonicalBytes(m.Bytes())
+		gr, _ := gtank.NewScalar().SetCanonicalBytes(r.Bytes())
+		gs, _ := gtank.NewScalar().SetCanonicalBytes(s.Bytes())
+		A := gtank.NewIdentityElement().ScalarBaseMult(gr)
+		B := gtank.NewIdentityElement().Add(gtank.NewIdentityElement().ScalarBaseMult(gm), gtank.NewIdentityElement().ScalarMult(gr, K))
+		c := pk.Encrypt(m, r)
+		if !bytes.Equal(c.Bytes(), append(A.Bytes(), B.Bytes()...)) {
+			t.Fatal("Encrypt differs from gtank")
+		}
+		A.Add(A, gtank.NewIdentityElement().ScalarBaseMult(gs))
+		B.Add(B, gtank.NewIdentityElement().ScalarMult(gs, K))
+		if !bytes.Equal(pk.ReEncrypt(c, s).Bytes(), append(A.Bytes(), B.Bytes()...)) {
+			t.Fatal("ReEncrypt differs from gtank")
+		}
+		D := gtank.NewIdentityElement().Subtract(B, gtank.NewIdentityElement().ScalarMult(x, A))
+		if !bytes.Equal(sk.Decrypt(pk.ReEncrypt(c, s)).Bytes(), D.Bytes()) {
+			t.Fatal("Decrypt differs from gtank")
+		}
+	}
+}
+
+// TestPublicKeyConcurrent uses a fresh key from many goroutines at once, so
+// that the lazily built table is raced for (run with -race).
+func TestPublicKeyConcurrent(t *testing.T) {
+	sk, pk := GenerateKey()
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := pk.Encrypt(scalar(uint64(g)), group.RandomScalar())
+			if sk.Decrypt(c).Equal(mG(uint64(g))) != 1 {
+				errs <- fmt.Sprintf("goroutine %d: wrong decryption", g)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
