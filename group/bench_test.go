@@ -1,0 +1,182 @@
+package group
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"filippo.io/edwards25519"
+)
+
+// Benchmarks of the hot paths of package group. The reference unit "FBM" is
+// BenchmarkScalarBaseMult (filippo.io/edwards25519's basepoint-table
+// multiplication). Compare ratios only between benchmarks of the same run:
+//
+//	go test ./group -run '^$' -bench 'ScalarBaseMult|FixedBaseMult' -count 5
+//	go test ./group -run '^$' -bench 'MultiScalarMult/n=65536' -count 5
+
+var msmBenchSizes = []int{64, 1024, 8192, 65536}
+
+// benchInputs returns n random scalars and n distinct elements whose
+// extended coordinates have Z ≠ 1 (each is the previous one plus a random
+// step), built once per size.
+func benchInputs(n int) ([]*Scalar, []*Element) {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if in, ok := benchCache[n]; ok {
+		return in.scalars, in.elements
+	}
+	scalars := make([]*Scalar, n)
+	elements := make([]*Element, n)
+	step := NewElement().ScalarBaseMult(RandomScalar())
+	p := NewElement().ScalarBaseMult(RandomScalar())
+	for i := range scalars {
+		scalars[i] = RandomScalar()
+		elements[i] = NewElement().Set(p)
+		p.Add(p, step)
+	}
+	benchCache[n] = benchIn{scalars, elements}
+	return scalars, elements
+}
+
+type benchIn struct {
+	scalars  []*Scalar
+	elements []*Element
+}
+
+var (
+	benchMu    sync.Mutex
+	benchCache = map[int]benchIn{}
+)
+
+func BenchmarkScalarBaseMult(b *testing.B) {
+	s := RandomScalar()
+	e := NewElement()
+	for b.Loop() {
+		e.ScalarBaseMult(s)
+	}
+}
+
+func BenchmarkFixedBaseMult(b *testing.B) {
+	t := NewFixedBaseTable(NewElement().ScalarBaseMult(RandomScalar()))
+	s := RandomScalar()
+	e := NewElement()
+	for b.Loop() {
+		e.FixedBaseMult(t, s)
+	}
+}
+
+func BenchmarkNewFixedBaseTable(b *testing.B) {
+	p := NewElement().ScalarBaseMult(RandomScalar())
+	for b.Loop() {
+		NewFixedBaseTable(p)
+	}
+}
+
+func BenchmarkScalarMult(b *testing.B) {
+	s := RandomScalar()
+	p := NewElement().ScalarBaseMult(RandomScalar())
+	e := NewElement()
+	for b.Loop() {
+		e.ScalarMult(s, p)
+	}
+}
+
+func BenchmarkVarTimeMultiScalarMult(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			e := NewElement()
+			for b.Loop() {
+				e.VarTimeMultiScalarMult(scalars, elements)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
+// BenchmarkVarTimeMultiScalarMultShort is the batch-verifier case: every
+// scalar is 128 bits long.
+func BenchmarkVarTimeMultiScalarMultShort(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			short := make([]*Scalar, n)
+			for i, s := range scalars {
+				var buf [32]byte
+				copy(buf[:16], s.Bytes()[:16])
+				short[i], _ = NewScalar().SetCanonicalBytes(buf[:])
+			}
+			e := NewElement()
+			for b.Loop() {
+				e.VarTimeMultiScalarMult(short, elements)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
+func BenchmarkFilippoVarTimeMultiScalarMult(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			ss := make([]*edwards25519.Scalar, n)
+			ps := make([]*edwards25519.Point, n)
+			for i := range scalars {
+				ss[i] = &scalars[i].s
+				ps[i] = &elements[i].p
+			}
+			var r edwards25519.Point
+			for b.Loop() {
+				r.VarTimeMultiScalarMult(ss, ps)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
+func BenchmarkMultiScalarMult(b *testing.B) {
+	for _, n := range []int{2, 64} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			e := NewElement()
+			for b.Loop() {
+				e.MultiScalarMult(scalars, elements)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
+func reportPerTerm(b *testing.B, n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/term")
+}
+
+func BenchmarkElementBytes(b *testing.B) {
+	e := NewElement().ScalarBaseMult(RandomScalar())
+	for b.Loop() {
+		e.Bytes()
+	}
+}
+
+func BenchmarkElementSetCanonicalBytes(b *testing.B) {
+	enc := NewElement().ScalarBaseMult(RandomScalar()).Bytes()
+	e := NewElement()
+	for b.Loop() {
+		if _, err := e.SetCanonicalBytes(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDoubleAndEncodeBatch(b *testing.B) {
+	for _, n := range []int{1, 6, 1000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			_, points := benchInputs(n)
+			for b.Loop() {
+				DoubleAndEncodeBatch(points)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
+		})
+	}
+}

@@ -1,0 +1,268 @@
+package group
+
+import "filippo.io/edwards25519/field"
+
+// Point arithmetic on the twisted Edwards curve edwards25519,
+//
+//	−x² + y² = 1 + d·x²·y²,
+//
+// written on filippo.io/edwards25519/field so that the multi-scalar
+// multiplication and the fixed-base tables can use representations that the
+// edwards25519 package keeps unexported. The formulas are those of Hisil,
+// Wong, Carter and Dawson, "Twisted Edwards curves revisited" (ASIACRYPT
+// 2008), specialised to a = −1:
+//
+//	x3 = (x1·y2 + y1·x2) / (1 + d·x1·x2·y1·y2)
+//	y3 = (y1·y2 + x1·x2) / (1 − d·x1·x2·y1·y2)
+//
+// These are complete on edwards25519 (d is not a square), so no input needs a
+// special case: the identity, torsion points and P + P all go through the same
+// formulas. Every function here is constant time; the variable-time callers
+// branch outside of them.
+
+// extPoint is a point in extended coordinates (X:Y:Z:T) with x = X/Z,
+// y = Y/Z and x·y = T/Z.
+type extPoint struct {
+	X, Y, Z, T field.Element
+}
+
+// projPoint is a point in projective coordinates (X:Y:Z), x = X/Z, y = Y/Z.
+// Doubling needs no T, so chains of doublings stay in this form.
+type projPoint struct {
+	X, Y, Z field.Element
+}
+
+// completedPoint is the output of an addition or a doubling before it is
+// brought back to extended or projective form: x = X/Z, y = Y/T.
+type completedPoint struct {
+	X, Y, Z, T field.Element
+}
+
+// nielsPoint is a point prepared as the second operand of an addition
+// (projective Niels form): (Y+X, Y−X, Z, 2d·T).
+type nielsPoint struct {
+	YplusX, YminusX, Z, T2d field.Element
+}
+
+// affineNielsPoint is an affine point prepared as the second operand of an
+// addition (affine Niels form): (y+x, y−x, 2d·x·y). Adding it costs one
+// multiplication less than a nielsPoint because its Z is 1.
+type affineNielsPoint struct {
+	YplusX, YminusX, XY2d field.Element
+}
+
+// feD2 is 2·d.
+var feD2 = new(field.Element).Add(feD, feD)
+
+// setIdentity sets v = (0:1:1:0).
+func (v *extPoint) setIdentity() *extPoint {
+	v.X.Zero()
+	v.Y.One()
+	v.Z.One()
+	v.T.Zero()
+	return v
+}
+
+// fromElement sets v to the Edwards point inside e.
+func (v *extPoint) fromElement(e *Element) *extPoint {
+	X, Y, Z, T := e.p.ExtendedCoordinates()
+	v.X.Set(X)
+	v.Y.Set(Y)
+	v.Z.Set(Z)
+	v.T.Set(T)
+	return v
+}
+
+// toElement sets e to the point v and returns e.
+func (v *extPoint) toElement(e *Element) *Element {
+	if _, err := e.p.SetExtendedCoordinates(&v.X, &v.Y, &v.Z, &v.T); err != nil {
+		panic("group: internal error: point arithmetic left the curve")
+	}
+	return e
+}
+
+// fromCompleted sets v = p. Four multiplications.
+func (v *extPoint) fromCompleted(p *completedPoint) *extPoint {
+	v.X.Multiply(&p.X, &p.T)
+	v.Y.Multiply(&p.Y, &p.Z)
+	v.Z.Multiply(&p.Z, &p.T)
+	v.T.Multiply(&p.X, &p.Y)
+	return v
+}
+
+// fromCompleted sets v = p, dropping T. Three multiplications.
+func (v *projPoint) fromCompleted(p *completedPoint) *projPoint {
+	v.X.Multiply(&p.X, &p.T)
+	v.Y.Multiply(&p.Y, &p.Z)
+	v.Z.Multiply(&p.Z, &p.T)
+	return v
+}
+
+// fromExt sets v = p.
+func (v *projPoint) fromExt(p *extPoint) *projPoint {
+	v.X.Set(&p.X)
+	v.Y.Set(&p.Y)
+	v.Z.Set(&p.Z)
+	return v
+}
+
+// fromExt sets v = p. One multiplication.
+func (v *nielsPoint) fromExt(p *extPoint) *nielsPoint {
+	v.YplusX.Add(&p.Y, &p.X)
+	v.YminusX.Subtract(&p.Y, &p.X)
+	v.Z.Set(&p.Z)
+	v.T2d.Multiply(&p.T, feD2)
+	return v
+}
+
+// fromAffine sets v to the affine point (x, y). Two multiplications.
+func (v *affineNielsPoint) fromAffine(x, y *field.Element) *affineNielsPoint {
+	var xy field.Element
+	xy.Multiply(x, y)
+	v.YplusX.Add(y, x)
+	v.YminusX.Subtract(y, x)
+	v.XY2d.Multiply(&xy, feD2)
+	return v
+}
+
+// setIdentity sets v to the identity (1, 1, 0).
+func (v *affineNielsPoint) setIdentity() *affineNielsPoint {
+	v.YplusX.One()
+	v.YminusX.One()
+	v.XY2d.Zero()
+	return v
+}
+
+// double sets v = 2·p: four squarings, dbl-2008-hwcd with a = −1.
+//
+//	x3 = 2xy / (y² − x²),  y3 = (y² + x²) / (2 − y² + x²)
+func (v *completedPoint) double(p *projPoint) *completedPoint {
+	var xx, yy, zz2, s field.Element
+	xx.Square(&p.X)
+	yy.Square(&p.Y)
+	zz2.Square(&p.Z)
+	zz2.Add(&zz2, &zz2)
+	s.Add(&p.X, &p.Y)
+	s.Square(&s)
+	v.Y.Add(&yy, &xx)
+	v.Z.Subtract(&yy, &xx)
+	v.X.Subtract(&s, &v.Y)
+	v.T.Subtract(&zz2, &v.Z)
+	return v
+}
+
+// addAffine sets v = p + q: three multiplications (madd-2008-hwcd-3).
+func (v *completedPoint) addAffine(p *extPoint, q *affineNielsPoint) *completedPoint {
+	var pp, mm, tt, z2 field.Element
+	pp.Add(&p.Y, &p.X)
+	mm.Subtract(&p.Y, &p.X)
+	pp.Multiply(&pp, &q.YplusX)
+	mm.Multiply(&mm, &q.YminusX)
+	tt.Multiply(&p.T, &q.XY2d)
+	z2.Add(&p.Z, &p.Z)
+	v.X.Subtract(&pp, &mm)
+	v.Y.Add(&pp, &mm)
+	v.Z.Add(&z2, &tt)
+	v.T.Subtract(&z2, &tt)
+	return v
+}
+
+// subAffine sets v = p − q. −q is q with y+x and y−x swapped and 2dxy negated.
+func (v *completedPoint) subAffine(p *extPoint, q *affineNielsPoint) *completedPoint {
+	var pp, mm, tt, z2 field.Element
+	pp.Add(&p.Y, &p.X)
+	mm.Subtract(&p.Y, &p.X)
+	pp.Multiply(&pp, &q.YminusX)
+	mm.Multiply(&mm, &q.YplusX)
+	tt.Multiply(&p.T, &q.XY2d)
+	z2.Add(&p.Z, &p.Z)
+	v.X.Subtract(&pp, &mm)
+	v.Y.Add(&pp, &mm)
+	v.Z.Subtract(&z2, &tt)
+	v.T.Add(&z2, &tt)
+	return v
+}
+
+// addNiels sets v = p + q: four multiplications (add-2008-hwcd-3).
+func (v *completedPoint) addNiels(p *extPoint, q *nielsPoint) *completedPoint {
+	var pp, mm, tt, zz field.Element
+	pp.Add(&p.Y, &p.X)
+	mm.Subtract(&p.Y, &p.X)
+	pp.Multiply(&pp, &q.YplusX)
+	mm.Multiply(&mm, &q.YminusX)
+	tt.Multiply(&p.T, &q.T2d)
+	zz.Multiply(&p.Z, &q.Z)
+	zz.Add(&zz, &zz)
+	v.X.Subtract(&pp, &mm)
+	v.Y.Add(&pp, &mm)
+	v.Z.Add(&zz, &tt)
+	v.T.Subtract(&zz, &tt)
+	return v
+}
+
+// subNiels sets v = p − q.
+func (v *completedPoint) subNiels(p *extPoint, q *nielsPoint) *completedPoint {
+	var pp, mm, tt, zz field.Element
+	pp.Add(&p.Y, &p.X)
+	mm.Subtract(&p.Y, &p.X)
+	pp.Multiply(&pp, &q.YminusX)
+	mm.Multiply(&mm, &q.YplusX)
+	tt.Multiply(&p.T, &q.T2d)
+	zz.Multiply(&p.Z, &q.Z)
+	zz.Add(&zz, &zz)
+	v.X.Subtract(&pp, &mm)
+	v.Y.Add(&pp, &mm)
+	v.Z.Subtract(&zz, &tt)
+	v.T.Add(&zz, &tt)
+	return v
+}
+
+// addExt sets v = p + q for two extended points: nine multiplications in
+// all, counting the conversion of q and of the result.
+func (v *extPoint) addExt(p, q *extPoint) *extPoint {
+	var qn nielsPoint
+	var c completedPoint
+	qn.fromExt(q)
+	c.addNiels(p, &qn)
+	return v.fromCompleted(&c)
+}
+
+// doubleN sets v = 2^n·p with n ≥ 1 doublings, staying in projective form
+// between them.
+func (v *extPoint) doubleN(p *extPoint, n int) *extPoint {
+	var pp projPoint
+	var c completedPoint
+	pp.fromExt(p)
+	for i := 0; i < n-1; i++ {
+		c.double(&pp)
+		pp.fromCompleted(&c)
+	}
+	c.double(&pp)
+	return v.fromCompleted(&c)
+}
+
+// batchInvert sets out[i] = 1/in[i] for every i with one field inversion and
+// 3(n−1) multiplications (Montgomery's trick). Every in[i] must be nonzero;
+// scratch must have len(in) elements. in and out may be the same slice.
+func batchInvert(out, in, scratch []field.Element) {
+	n := len(in)
+	if n == 0 {
+		return
+	}
+	_ = out[n-1]
+	_ = scratch[n-1]
+	// scratch[i] = in[0]·…·in[i]
+	scratch[0].Set(&in[0])
+	for i := 1; i < n; i++ {
+		scratch[i].Multiply(&scratch[i-1], &in[i])
+	}
+	var inv, t field.Element
+	inv.Invert(&scratch[n-1])
+	for i := n - 1; i > 0; i-- {
+		// inv = 1/(in[0]·…·in[i])
+		t.Multiply(&inv, &scratch[i-1]) // 1/in[i]
+		inv.Multiply(&inv, &in[i])      // 1/(in[0]·…·in[i−1])
+		out[i].Set(&t)
+	}
+	out[0].Set(&inv)
+}
