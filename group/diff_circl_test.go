@@ -163,3 +163,24 @@ func TestDiffCirclScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffCirclKnownAnswers checks the project's known-answer files against
+// circl's HashToElement and HashToScalar.
+func TestDiffCirclKnownAnswers(t *testing.T) {
+	var gens []generatorVector
+	readJSON(t, "generators.json", &gens)
+	for i, v := range gens {
+		if got := circlBytes(t, cg.HashToElement(v.Input, []byte(v.DST))); !bytes.Equal(got, v.Element) {
+			t.Fatalf("generator vector %d: circl computes %x, the file says %x", i, got, []byte(v.Element))
+		}
+	}
+	var hs []hashVector
+	readJSON(t, "hash.json", &hs)
+	for i, v := range hs {
+		e := circlBytes(t, cg.HashToElement([]byte(v.Msg), []byte(v.DST)))
+		s, _ := cg.HashToScalar([]byte(v.Msg), []byte(v.DST)).MarshalBinary()
+		if !bytes.Equal(e, v.Element) || !bytes.Equal(s, v.Scalar) {
+			t.Fatalf("hash vector %d (%q, %q) does not match circl", i, v.Msg, v.DST)
+		}
+	}
+}
