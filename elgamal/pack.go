@@ -14,11 +14,16 @@ import (
 // the MaxEmbedSize data bytes.
 const packBits = 8 * MaxEmbedSize
 
+// MaxPackedCodes is the largest number of codes per ballot that PackCodes,
+// UnpackCodes and PackedWidth accept; it keeps a hostile contest definition
+// from asking for absurd allocations.
+const MaxPackedCodes = 1 << 16
+
 // packLayout returns the bits per code and the codes per element for the
 // parameters, or an error if they are out of range.
 func packLayout(maxCodes int, maxCode uint32) (bitsPerCode, perElement int, err error) {
-	if maxCodes < 1 {
-		return 0, 0, fmt.Errorf("maxCodes is %d, want at least 1", maxCodes)
+	if maxCodes < 1 || maxCodes > MaxPackedCodes {
+		return 0, 0, fmt.Errorf("maxCodes is %d, want 1..%d", maxCodes, MaxPackedCodes)
 	}
 	if maxCode < 1 {
 		return 0, 0, errors.New("maxCode is 0, want at least 1")
@@ -35,8 +40,8 @@ func packLayout(maxCodes int, maxCode uint32) (bitsPerCode, perElement int, err 
 // per element; maxCode = 10000 gives 14 bits and 17 codes per element, so 50
 // codes take 3 elements.
 //
-// It panics if maxCodes < 1 or maxCode < 1; contest parameters are checked
-// when the manifest is read.
+// It panics if maxCodes is outside 1..MaxPackedCodes or maxCode is 0;
+// contest parameters are checked when the manifest is read.
 func PackedWidth(maxCodes int, maxCode uint32) int {
 	_, per, err := packLayout(maxCodes, maxCode)
 	if err != nil {

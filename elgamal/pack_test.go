@@ -34,7 +34,7 @@ func TestPackedWidth(t *testing.T) {
 			t.Errorf("PackedWidth(%d, %d) = %d, want %d", c.maxCodes, c.maxCode, got, c.want)
 		}
 	}
-	for _, bad := range [][2]int{{0, 5}, {-1, 5}, {3, 0}} {
+	for _, bad := range [][2]int{{0, 5}, {-1, 5}, {3, 0}, {MaxPackedCodes + 1, 5}, {int(^uint(0) >> 1), 5}} {
 		func() {
 			defer func() {
 				if recover() == nil {
@@ -117,7 +117,8 @@ func TestPackRejects(t *testing.T) {
 		{[]uint32{1, 2, 3}, 2, 10, "3 codes, more than maxCodes = 2"},
 		{[]uint32{1, 0, 3}, 3, 10, "code 1 is outside 1..10"},
 		{[]uint32{1, 11}, 3, 10, "code 1 is outside 1..10"},
-		{[]uint32{1}, 0, 10, "maxCodes is 0"},
+		{[]uint32{1}, 0, 10, "maxCodes is 0, want 1..65536"},
+		{[]uint32{1}, int(^uint(0) >> 1), 10, "want 1..65536"},
 		{[]uint32{1}, 1, 0, "maxCode is 0"},
 	}
 	for _, c := range cases {
