@@ -10,7 +10,7 @@ import (
 )
 
 // MaxDLogBound is the largest bound NewDLogTable accepts. A table for it
-// holds 2^24 baby steps (about 400 MiB); tallies need far less.
+// holds 2^24 baby steps (about 600 MiB); tallies need far less.
 const MaxDLogBound = 1<<48 - 1
 
 // minBabySteps is the smallest number of baby steps of a table whose bound
@@ -27,6 +27,11 @@ const minBabySteps = 4096
 // with a full comparison before it is returned, so a collision of truncated
 // keys can only cost time, never give a wrong answer.
 //
+// A table holds 25 to 40 bytes per baby step: about 110 KiB for bounds up
+// to 1.6·10^7, 1.2 MiB for 10^9 and 38 MiB for 10^12. A solve walks up to
+// ⌈(max+1)/n⌉ giant steps at the cost of a point addition and a share of a
+// batched encoding each, about a microsecond.
+//
 // A DLogTable is read-only once built and safe for concurrent use.
 type DLogTable struct {
 	max   uint64
@@ -39,8 +44,8 @@ type DLogTable struct {
 // NewDLogTable precomputes a table that solves discrete logarithms m in
 // [0, bound]. It uses n = max(⌈√(bound+1)⌉, min(bound+1, 4096)) baby steps,
 // so a solve takes at most ⌈(bound+1)/n⌉ giant steps. It is built on all
-// cores. See the package documentation for time and memory. It panics if
-// bound exceeds MaxDLogBound.
+// cores, in a few milliseconds for bounds up to 1.6·10^7. It panics if bound
+// exceeds MaxDLogBound.
 func NewDLogTable(bound uint64) *DLogTable {
 	if bound > MaxDLogBound {
 		panic(fmt.Sprintf("elgamal: discrete log bound %d exceeds MaxDLogBound", bound))
