@@ -22,8 +22,8 @@ type SecretKey struct {
 // The zero value is NOT valid, and it may be used only as a receiver of
 // UnmarshalText. Use GenerateKey, NewPublicKey or SecretKey.PublicKey. A
 // PublicKey is safe for concurrent use by many goroutines: the fixed-base
-// table for K is built the first time it is needed. A PublicKey must not be
-// copied by value.
+// table for K is built the first time it is needed, and copies of a
+// PublicKey share it.
 type PublicKey struct {
 	k    group.Element
 	lazy *lazyTable
