@@ -68,14 +68,16 @@ const (
 	costDouble    = 7   // one doubling between windows
 )
 
-// varTimeMSM sets out = Σ scalars[i]·elements[i].
+// varTimeMSM sets out = Σ scalars[i]·elements[i], choosing the method.
 func varTimeMSM(out *extPoint, scalars []*Scalar, elements []*Element) {
-	n := len(scalars)
-	if n == 0 {
-		out.setIdentity()
-		return
-	}
+	varTimeMSMWith(out, scalars, elements, 0)
+}
 
+// varTimeMSMWith is varTimeMSM with the method forced for tests: window 0
+// chooses, −1 forces the interleaved-NAF method, and c ≥ 2 forces the
+// bucket method with c-bit windows.
+func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, window int) {
+	n := len(scalars)
 	// Scalars as little-endian 64-bit limbs, and their bit lengths. A
 	// reduced scalar is below ℓ < 2^253.
 	limbs := make([][4]uint64, n)
@@ -98,13 +100,13 @@ func varTimeMSM(out *extPoint, scalars []*Scalar, elements []*Element) {
 		out.setIdentity()
 		return
 	}
-	if m <= strausMaxTerms {
+	if window < 0 || window == 0 && m <= strausMaxTerms {
 		strausMSM(out, scalars, elements, lens)
 		return
 	}
 
 	// Order the nonzero terms by decreasing bit length (a counting sort), so
-	// that the terms reaching window j are a prefix of the order.
+	// that the terms that reach a window are a prefix of the order.
 	lmax := 253
 	for hist[lmax] == 0 {
 		lmax--
@@ -148,7 +150,10 @@ func varTimeMSM(out *extPoint, scalars []*Scalar, elements []*Element) {
 		}
 	}
 
-	c := chooseWindow(&atLeast, lmax)
+	c := window
+	if c == 0 {
+		c = chooseWindow(&atLeast, lmax)
+	}
 	pippenger(out, pts, sc, &atLeast, lmax, c)
 }
 
@@ -214,13 +219,18 @@ func (v *extPoint) setAffineNiels(q *affineNielsPoint, neg bool) {
 	v.Z.Add(feOne, feOne)
 }
 
-// pippenger sets out = Σ k sc[k]·pts[k] by the bucket method with c-bit
-// signed digits. The terms are ordered by decreasing bit length, and
-// atLeast[L] counts the terms of bit length at least L. Windows are computed
-// from the lowest up, carrying each term's borrow, and combined at the end by
-// Horner's rule with c doublings between windows. The top window is unsigned
-// and so needs no carry out of the top bit.
+// pippenger sets out = Σ_k sc[k]·pts[k] by the bucket method with c-bit
+// signed digits, 2 ≤ c ≤ 16. The terms are ordered by decreasing bit length
+// and atLeast[L] counts the terms of bit length at least L, so the terms that
+// can have a nonzero digit in window j (bit length ≥ j·c − 1: a term of bit
+// length j·c − 1 may carry into window j) are a prefix of the order. Windows
+// are computed from the lowest up, each term carrying its borrow to the next,
+// and combined at the end by Horner's rule with c doublings between windows.
+// The top window is unsigned, so nothing carries out of it.
 func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[255]int, lmax, c int) {
+	if c < 2 || c > 16 {
+		panic("group: internal error: window out of range")
+	}
 	w := windows(lmax, c)
 	half := 1 << (c - 1)
 	nbMax := max(half, 1<<(lmax-(w-1)*c))

@@ -1,0 +1,165 @@
+package group
+
+import (
+	"fmt"
+	"math/big"
+	"testing"
+	"unsafe"
+)
+
+// pfBases returns the elements the fixed-base tests build tables for: the
+// generator, the identity in its four representatives, and random elements
+// with torsion components.
+func pfBases(t *testing.T) map[string]*Element {
+	rng := pfRand(t)
+	bases := map[string]*Element{"generator": NewGeneratorElement()}
+	for k, id := range pfIdentities() {
+		bases[fmt.Sprintf("identity+%d·T4", k)] = id
+	}
+	for i := 0; i < 3; i++ {
+		bases[fmt.Sprintf("random %d", i)] = pfElement(rng)
+	}
+	return bases
+}
+
+func TestFixedBaseMult(t *testing.T) {
+	rng := pfRand(t)
+	scalars := pfEdgeScalars()
+	rounds := 40
+	if testing.Short() {
+		rounds = 10
+	}
+	for i := 0; i < rounds; i++ {
+		scalars = append(scalars, pfMixedScalar(rng))
+	}
+	for name, p := range pfBases(t) {
+		tab := NewFixedBaseTable(p)
+		for i, s := range scalars {
+			want := NewElement().ScalarMult(s, p)
+			if got := NewElement().FixedBaseMult(tab, s); got.Equal(want) != 1 {
+				t.Errorf("%s, scalar %d (%x): got %x, want %x", name, i, s.Bytes(), got.Bytes(), want.Bytes())
+			}
+		}
+	}
+}
+
+// TestFixedBaseMultGenerator compares a table of G with ScalarBaseMult,
+// whose Edwards point (not only its element) must be the same.
+func TestFixedBaseMultGenerator(t *testing.T) {
+	rng := pfRand(t)
+	tab := NewFixedBaseTable(NewGeneratorElement())
+	for i := 0; i < 30; i++ {
+		s := pfMixedScalar(rng)
+		got := NewElement().FixedBaseMult(tab, s)
+		want := NewElement().ScalarBaseMult(s)
+		if got.p.Equal(&want.p) != 1 {
+			t.Errorf("scalar %x: the Edwards point differs from ScalarBaseMult", s.Bytes())
+		}
+	}
+}
+
+// TestFixedBaseTableEntries checks every entry against ScalarMult:
+// entries[i][j] = (j+1)·256^i·P, and every lookup of a digit in [−8, 8].
+func TestFixedBaseTableEntries(t *testing.T) {
+	rng := pfRand(t)
+	p := pfElement(rng)
+	tab := NewFixedBaseTable(p)
+	pow := big.NewInt(1)
+	for i := 0; i < 32; i++ {
+		for d := -8; d <= 8; d++ {
+			var q affineNielsPoint
+			tab.selectInto(&q, i, int8(d))
+			var v extPoint
+			v.setAffineNiels(&q, false)
+			k := new(big.Int).Mul(pow, big.NewInt(int64(d)))
+			want := NewElement().ScalarMult(pfScalarFromBig(k), p)
+			if got := v.toElement(NewElement()); got.Equal(want) != 1 {
+				t.Fatalf("lookup row %d digit %d: got %x, want %x", i, d, got.Bytes(), want.Bytes())
+			}
+		}
+		pow.Lsh(pow, 8)
+	}
+}
+
+func TestFixedBaseTableElement(t *testing.T) {
+	rng := pfRand(t)
+	p := pfElement(rng)
+	tab := NewFixedBaseTable(p)
+	got := tab.Element()
+	if got.Equal(p) != 1 {
+		t.Fatal("Element does not return the table's element")
+	}
+	got.Add(got, got) // the returned element is a copy
+	if tab.Element().Equal(p) != 1 {
+		t.Fatal("changing the result of Element changed the table")
+	}
+	p.Add(p, p) // so is the table's own element
+	if tab.Element().Equal(p) == 1 {
+		t.Fatal("changing the element after NewFixedBaseTable changed the table")
+	}
+}
+
+// TestFixedBaseMultAliasing uses the element the table was built from as the
+// receiver, then uses the table again.
+func TestFixedBaseMultAliasing(t *testing.T) {
+	rng := pfRand(t)
+	p := pfElement(rng)
+	orig := NewElement().Set(p)
+	tab := NewFixedBaseTable(p)
+	s1, s2 := pfScalar(rng), pfScalar(rng)
+	if got := p.FixedBaseMult(tab, s1); got != p || got.Equal(NewElement().ScalarMult(s1, orig)) != 1 {
+		t.Fatal("FixedBaseMult into the base element is wrong")
+	}
+	if NewElement().FixedBaseMult(tab, s2).Equal(NewElement().ScalarMult(s2, orig)) != 1 {
+		t.Fatal("the table changed when its element was overwritten")
+	}
+}
+
+func TestPropertyFixedBaseMult(t *testing.T) {
+	rng := pfRand(t)
+	tab := NewFixedBaseTable(pfElement(rng))
+	pfQuick(t, func(a, b pfQTerms) bool {
+		if len(a.s) == 0 || len(b.s) == 0 {
+			return true
+		}
+		x, y := a.s[0], b.s[0]
+		sum := NewScalar().Add(x, y)
+		lhs := NewElement().Add(NewElement().FixedBaseMult(tab, x), NewElement().FixedBaseMult(tab, y))
+		return lhs.Equal(NewElement().FixedBaseMult(tab, sum)) == 1
+	})
+}
+
+// TestSignedRadix16 checks that the digits are in [−8, 8] and give back
+// the scalar.
+func TestSignedRadix16(t *testing.T) {
+	rng := pfRand(t)
+	scalars := pfEdgeScalars()
+	for i := 0; i < 100; i++ {
+		scalars = append(scalars, pfMixedScalar(rng))
+	}
+	for _, s := range scalars {
+		d := signedRadix16(s)
+		got := new(big.Int)
+		for i := 63; i >= 0; i-- {
+			if d[i] < -8 || d[i] > 8 {
+				t.Fatalf("%x: digit %d is %d", s.Bytes(), i, d[i])
+			}
+			got.Lsh(got, 4).Add(got, big.NewInt(int64(d[i])))
+		}
+		if want := new(big.Int).SetBytes(pfReverse(s.Bytes())); got.Cmp(want) != 0 {
+			t.Fatalf("%x: digits give %x", s.Bytes(), got)
+		}
+	}
+}
+
+// TestFixedBaseTableSize keeps the documented memory figure (30 KiB of
+// entries) honest.
+func TestFixedBaseTableSize(t *testing.T) {
+	entries := unsafe.Sizeof(FixedBaseTable{}.entries)
+	if entries != 30*1024 {
+		t.Errorf("table entries take %d bytes, documented 30 KiB", entries)
+	}
+	if total := unsafe.Sizeof(FixedBaseTable{}); total > 31*1024 {
+		t.Errorf("a table takes %d bytes", total)
+	}
+}
