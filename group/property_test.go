@@ -405,3 +405,36 @@ func TestTextEncodingStrict(t *testing.T) {
 		t.Errorf("Scalar 1 text = %s", one)
 	}
 }
+
+// TestHexDigits checks the constant-time hexadecimal helpers against
+// encoding/hex on every byte value and every character.
+func TestHexDigits(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	if got, want := string(hexEncode(all)), hex.EncodeToString(all); got != want {
+		t.Fatalf("hexEncode = %s, want %s", got, want)
+	}
+	for c := 0; c < 256; c++ {
+		v, ok := hexValue(byte(c))
+		wantOK := '0' <= c && c <= '9' || 'a' <= c && c <= 'f'
+		if (ok == 1) != wantOK {
+			t.Fatalf("hexValue(%q): ok = %d", rune(c), ok)
+		}
+		if wantOK {
+			d, _ := hex.DecodeString(string([]byte{'0', byte(c)}))
+			if v != d[0] {
+				t.Fatalf("hexValue(%q) = %d, want %d", rune(c), v, d[0])
+			}
+		}
+	}
+	if b, err := hexDecode(hexEncode(all[:32]), 32, "x"); err != nil || !bytes.Equal(b, all[:32]) {
+		t.Fatalf("hexDecode round trip: %x, %v", b, err)
+	}
+	bad := hexEncode(all[:32])
+	bad[17] = 'G'
+	if _, err := hexDecode(bad, 32, "x"); err == nil || !strings.Contains(err.Error(), "offset 17") {
+		t.Fatalf("hexDecode error does not name offset 17: %v", err)
+	}
+}
