@@ -1,0 +1,429 @@
+package proof
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/par"
+)
+
+// A term is coef·point in a verification equation Σ terms = identity.
+type term struct {
+	coef  group.Scalar
+	point int32 // index into entry.points
+	unit  bool  // coef is 1 (a commitment), so a weight w gives w·point
+}
+
+// An entry holds the verification equations of one proof, with the
+// transcript challenge already computed.
+type entry struct {
+	kind   string
+	err    error            // the proof cannot be checked (set when it is added)
+	points []*group.Element // owned copies or immutable values
+	keys   [][32]byte       // keys[i] is the encoding of points[i] if keyed[i]
+	keyed  []bool           // points that may be merged with equal points of other entries
+	slot   []int32          // in a BatchVerifier: the shared slot of points[i], or -1
+	terms  []term
+	eqEnd  []int    // equation k is terms[eqEnd[k-1]:eqEnd[k]]
+	eqName []string // equation names for error messages
+}
+
+func (e *entry) addPoint(p *group.Element) int32 {
+	e.points = append(e.points, p)
+	e.keys = append(e.keys, [32]byte{})
+	e.keyed = append(e.keyed, false)
+	return int32(len(e.points) - 1)
+}
+
+func (e *entry) addKeyedPoint(p *group.Element, enc []byte) int32 {
+	i := e.addPoint(p)
+	copy(e.keys[i][:], enc)
+	e.keyed[i] = true
+	return i
+}
+
+func (e *entry) unitTerm(point int32) {
+	e.terms = append(e.terms, term{point: point, unit: true})
+}
+
+func (e *entry) addTerm(point int32, coef *group.Scalar) {
+	e.terms = append(e.terms, term{point: point, coef: *coef})
+}
+
+func (e *entry) endEquation(name string) {
+	e.eqEnd = append(e.eqEnd, len(e.terms))
+	e.eqName = append(e.eqName, name)
+}
+
+func (e *entry) equation(k int) []term {
+	lo := 0
+	if k > 0 {
+		lo = e.eqEnd[k-1]
+	}
+	return e.terms[lo:e.eqEnd[k]]
+}
+
+// randomWeights returns n independent uniformly random 128-bit scalars from
+// crypto/rand.
+func randomWeights(n int) []group.Scalar {
+	buf := make([]byte, 16*n)
+	rand.Read(buf) // never returns an error since Go 1.24
+	w := make([]group.Scalar, n)
+	var b [32]byte
+	for i := range w {
+		copy(b[:16], buf[16*i:])
+		if _, err := w[i].SetCanonicalBytes(b[:]); err != nil {
+			panic("proof: internal error: " + err.Error())
+		}
+	}
+	return w
+}
+
+// accumulate adds Σ_k w[k]·(equation k) into coef, one coefficient per point.
+func (e *entry) accumulate(w []group.Scalar, coef []group.Scalar) {
+	for k := range e.eqEnd {
+		for _, tm := range e.equation(k) {
+			if tm.unit {
+				coef[tm.point].Add(&coef[tm.point], &w[k])
+			} else {
+				coef[tm.point].MultiplyAdd(&w[k], &tm.coef, &coef[tm.point])
+			}
+		}
+	}
+}
+
+// check verifies the entry alone: a random linear combination of its
+// equations must be the identity. If it is not, it finds the first failing
+// equation for the error message.
+func (e *entry) check() error {
+	if e.err != nil {
+		return e.err
+	}
+	w := randomWeights(len(e.eqEnd))
+	coef := make([]group.Scalar, len(e.points))
+	e.accumulate(w, coef)
+	scalars := make([]*group.Scalar, len(coef))
+	for i := range coef {
+		scalars[i] = &coef[i]
+	}
+	if varTimeMSM(scalars, e.points).IsIdentity() == 1 {
+		return nil
+	}
+	for k := range e.eqEnd {
+		eq := e.equation(k)
+		ss := make([]*group.Scalar, len(eq))
+		ps := make([]*group.Element, len(eq))
+		one := new(group.Scalar).SetUint64(1)
+		for i := range eq {
+			ss[i], ps[i] = &eq[i].coef, e.points[eq[i].point]
+			if eq[i].unit {
+				ss[i] = one
+			}
+		}
+		if varTimeMSM(ss, ps).IsIdentity() != 1 {
+			return fmt.Errorf("proof: %s %w: %s fails", e.kind, errInvalidProof, e.eqName[k])
+		}
+	}
+	// A combination with 128-bit weights of equations that all hold.
+	return fmt.Errorf("proof: %s %w", e.kind, errInvalidProof)
+}
+
+// The generator, shared by all entries.
+var (
+	generator    = group.NewGeneratorElement()
+	generatorEnc = generator.Bytes()
+)
+
+// newSchnorrEntry appends the statement and commitment to t, draws the
+// challenge and returns the equation a − z·B + c·X = 0.
+func newSchnorrEntry(t *Transcript, B, X *group.Element, p *Schnorr) *entry {
+	bEnc, xEnc := B.Bytes(), X.Bytes()
+	t.AppendBytes("proof", []byte("schnorr"))
+	t.appendElementBytes("base", bEnc)
+	t.appendElementBytes("public", xEnc)
+	t.AppendElement("commitment", &p.Commitment)
+	c := t.Challenge("challenge")
+	e := &entry{kind: "Schnorr"}
+	iB := e.addKeyedPoint(new(group.Element).Set(B), bEnc)
+	iX := e.addKeyedPoint(new(group.Element).Set(X), xEnc)
+	ia := e.addPoint(new(group.Element).Set(&p.Commitment))
+	e.unitTerm(ia)
+	e.addTerm(iB, new(group.Scalar).Negate(&p.Response))
+	e.addTerm(iX, c)
+	e.endEquation("Response·base = Commitment + c·public")
+	return e
+}
+
+// newChaumPedersenEntry appends the statement and commitments to t, draws
+// the challenge and returns the equations a1 − z·G1 + c·X1 = 0 and
+// a2 − z·G2 + c·X2 = 0.
+func newChaumPedersenEntry(t *Transcript, G1, X1, G2, X2 *group.Element, p *ChaumPedersen) *entry {
+	encs := [4][]byte{G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes()}
+	t.AppendBytes("proof", []byte("chaum-pedersen"))
+	for i, name := range []string{"base1", "public1", "base2", "public2"} {
+		t.appendElementBytes(name, encs[i])
+	}
+	t.AppendElement("commitment1", &p.Commitment1)
+	t.AppendElement("commitment2", &p.Commitment2)
+	c := t.Challenge("challenge")
+	e := &entry{kind: "Chaum–Pedersen"}
+	var idx [4]int32
+	for i, P := range []*group.Element{G1, X1, G2, X2} {
+		idx[i] = e.addKeyedPoint(new(group.Element).Set(P), encs[i])
+	}
+	negZ := new(group.Scalar).Negate(&p.Response)
+	ia1 := e.addPoint(new(group.Element).Set(&p.Commitment1))
+	ia2 := e.addPoint(new(group.Element).Set(&p.Commitment2))
+	e.unitTerm(ia1)
+	e.addTerm(idx[0], negZ)
+	e.addTerm(idx[1], c)
+	e.endEquation("Response·base1 = Commitment1 + c·public1")
+	e.unitTerm(ia2)
+	e.addTerm(idx[2], negZ)
+	e.addTerm(idx[3], c)
+	e.endEquation("Response·base2 = Commitment2 + c·public2")
+	return e
+}
+
+// newRangeEntry appends the statement and commitments to t, draws the
+// challenge and returns, for every branch j, the equations
+// a_j − v_j·G + c_j·A = 0 and b_j − v_j·K + c_j·B − c_j·j·G = 0.
+func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Ciphertext, R uint64, p *RangeProof) *entry {
+	e := &entry{kind: "range"}
+	if p.max != R {
+		e.err = fmt.Errorf("proof: range proof is for 0..%d, the statement is for 0..%d", p.max, R)
+		return e
+	}
+	ctEnc := ct.Bytes()
+	appendRangeStatement(t, kEnc, ctEnc[:32], ctEnc[32:], R)
+	t.appendElementsBytes("commitments", p.commitments)
+	c := t.Challenge("challenge")
+	cR := new(group.Scalar).Set(c)
+	for j := range p.c {
+		cR.Subtract(cR, &p.c[j])
+	}
+	k := int(R) + 1
+	e.points = make([]*group.Element, 0, 4+2*k)
+	e.terms = make([]term, 0, 7*k)
+	iG := e.addKeyedPoint(generator, generatorEnc)
+	iK := e.addKeyedPoint(K, kEnc)
+	iA := e.addPoint(new(group.Element).Set(&ct.A))
+	iB := e.addPoint(new(group.Element).Set(&ct.B))
+	var negV, cjj group.Scalar
+	for j := range k {
+		cj := cR
+		if j < int(R) {
+			cj = &p.c[j]
+		}
+		negV.Negate(&p.v[j])
+		ia := e.addPoint(&p.a[j])
+		ib := e.addPoint(&p.b[j])
+		e.unitTerm(ia)
+		e.addTerm(iG, &negV)
+		e.addTerm(iA, cj)
+		e.endEquation(fmt.Sprintf("branch %d: v·G = a + c·A", j))
+		e.unitTerm(ib)
+		e.addTerm(iK, &negV)
+		e.addTerm(iB, cj)
+		if j > 0 {
+			cjj.SetUint64(uint64(j))
+			cjj.Multiply(&cjj, cj)
+			cjj.Negate(&cjj)
+			e.addTerm(iG, &cjj)
+		}
+		e.endEquation(fmt.Sprintf("branch %d: v·K = b + c·(B − %d·G)", j, j))
+	}
+	return e
+}
+
+// A BatchVerifier checks many proofs at once: it draws an independent random
+// 128-bit weight for every verification equation, merges the coefficients of
+// points that several proofs share (the generator, the election key, bases
+// and public keys), and checks that one variable-time multi-scalar
+// multiplication of all the equations is the identity. A batch of valid
+// proofs always passes; a batch with an invalid proof passes with
+// probability at most 2^-128 per equation. When the batch fails, Verify
+// checks each proof alone to name the invalid ones.
+//
+// The Add methods compute the proof's transcript challenge at once, consuming
+// t, and copy what they keep, so that the caller may reuse its ciphertexts
+// and statements. The zero value is NOT valid: use NewBatchVerifier. A
+// BatchVerifier is not safe for concurrent use. It handles public data only.
+type BatchVerifier struct {
+	entries []*entry
+	shared  []*group.Element
+	slots   map[[32]byte]int32
+
+	// The last public key seen, with its encoding, so that a batch of
+	// proofs under one key encodes it once.
+	lastKey    group.Element
+	lastKeyEnc []byte
+}
+
+// NewBatchVerifier returns an empty batch verifier.
+func NewBatchVerifier() *BatchVerifier {
+	return &BatchVerifier{slots: make(map[[32]byte]int32)}
+}
+
+// Len returns the number of proofs added so far.
+func (b *BatchVerifier) Len() int { return len(b.entries) }
+
+func (b *BatchVerifier) add(e *entry) int {
+	if e.err == nil {
+		e.slot = make([]int32, len(e.points))
+		for i := range e.points {
+			e.slot[i] = -1
+			if !e.keyed[i] {
+				continue
+			}
+			s, ok := b.slots[e.keys[i]]
+			if !ok {
+				s = int32(len(b.shared))
+				b.shared = append(b.shared, e.points[i])
+				b.slots[e.keys[i]] = s
+			}
+			e.slot[i] = s
+		}
+	}
+	b.entries = append(b.entries, e)
+	return len(b.entries) - 1
+}
+
+// AddSchnorr adds the Schnorr proof p for X = x·B, consuming t, and returns
+// the entry's index.
+func (b *BatchVerifier) AddSchnorr(t *Transcript, B, X *group.Element, p *Schnorr) int {
+	return b.add(newSchnorrEntry(t, B, X, p))
+}
+
+// AddChaumPedersen adds the Chaum–Pedersen proof p for log_G1(X1) =
+// log_G2(X2), consuming t, and returns the entry's index.
+func (b *BatchVerifier) AddChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.Element, p *ChaumPedersen) int {
+	return b.add(newChaumPedersenEntry(t, G1, X1, G2, X2, p))
+}
+
+// AddRange adds the range proof p for "ct encrypts a value in 0..R under
+// pk", consuming t, and returns the entry's index. A proof for another R is
+// recorded as invalid.
+func (b *BatchVerifier) AddRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64, p *RangeProof) int {
+	K := pk.Element()
+	if b.lastKeyEnc == nil || b.lastKey.Equal(K) != 1 {
+		b.lastKey.Set(K)
+		b.lastKeyEnc = K.Bytes()
+	}
+	return b.add(newRangeEntry(t, b.lastKeyEnc, K, ct, R, p))
+}
+
+// ErrBatchInvalid is returned by BatchVerifier.Verify when some proofs are
+// invalid; the error wraps it and names the first invalid entry.
+var ErrBatchInvalid = errors.New("proof: batch verification failed")
+
+// Verify checks every proof added so far. It returns nil, nil if all are
+// valid. Otherwise it returns the indices of the invalid entries in
+// increasing order and an error wrapping ErrBatchInvalid. It may be called
+// again after more proofs are added.
+//
+// Execution time depends on the inputs (all public).
+func (b *BatchVerifier) Verify() (bad []int, err error) {
+	if b.combinedCheck() {
+		return nil, nil
+	}
+	errs := make([]error, len(b.entries))
+	par.For(len(b.entries), 8, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			errs[i] = b.entries[i].check()
+		}
+	})
+	var first error
+	for i, e := range errs {
+		if e != nil {
+			bad = append(bad, i)
+			if first == nil {
+				first = fmt.Errorf("entry %d: %w", i, e)
+			}
+		}
+	}
+	if len(bad) == 0 {
+		// The combination failed but every proof passes alone: only possible
+		// with probability 2^-128, or if an entry changed after it was added.
+		return nil, nil
+	}
+	return bad, fmt.Errorf("%w: %d of %d proofs are invalid; %v", ErrBatchInvalid, len(bad), len(b.entries), first)
+}
+
+// combinedCheck reports whether the random linear combination of all the
+// equations of all the entries is the identity. It is false if any entry
+// carries an error.
+func (b *BatchVerifier) combinedCheck() bool {
+	// Lay out one coefficient per unshared point, then one per shared slot.
+	offsets := make([]int, len(b.entries)+1)
+	eqOffsets := make([]int, len(b.entries)+1)
+	for i, e := range b.entries {
+		if e.err != nil {
+			return false
+		}
+		local := 0
+		for _, s := range e.slot {
+			if s < 0 {
+				local++
+			}
+		}
+		offsets[i+1] = offsets[i] + local
+		eqOffsets[i+1] = eqOffsets[i] + len(e.eqEnd)
+	}
+	nLocal := offsets[len(b.entries)]
+	w := randomWeights(eqOffsets[len(b.entries)])
+	coef := make([]group.Scalar, nLocal+len(b.shared))
+	points := make([]*group.Element, nLocal+len(b.shared))
+	copy(points[nLocal:], b.shared)
+
+	workers := runtime.GOMAXPROCS(0)
+	var mu sync.Mutex
+	par.For(len(b.entries), 64, func(lo, hi int) {
+		sharedCoef := make([]group.Scalar, len(b.shared))
+		var scratch []group.Scalar
+		for i := lo; i < hi; i++ {
+			e := b.entries[i]
+			scratch = append(scratch[:0], make([]group.Scalar, len(e.points))...)
+			e.accumulate(w[eqOffsets[i]:eqOffsets[i+1]], scratch)
+			o := offsets[i]
+			for j, s := range e.slot {
+				if s < 0 {
+					coef[o].Set(&scratch[j])
+					points[o] = e.points[j]
+					o++
+				} else {
+					sharedCoef[s].Add(&sharedCoef[s], &scratch[j])
+				}
+			}
+		}
+		mu.Lock()
+		for s := range sharedCoef {
+			coef[nLocal+s].Add(&coef[nLocal+s], &sharedCoef[s])
+		}
+		mu.Unlock()
+	})
+
+	scalars := make([]*group.Scalar, len(coef))
+	for i := range coef {
+		scalars[i] = &coef[i]
+	}
+	// Split the multi-scalar multiplication over the cores.
+	parts := min(workers, max(1, len(points)/256))
+	sums := make([]group.Element, parts)
+	par.For(parts, 1, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			a, z := p*len(points)/parts, (p+1)*len(points)/parts
+			sums[p].VarTimeMultiScalarMult(scalars[a:z], points[a:z])
+		}
+	})
+	total := group.NewElement()
+	for p := range sums {
+		total.Add(total, &sums[p])
+	}
+	return total.IsIdentity() == 1
+}
