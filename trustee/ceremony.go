@@ -1,0 +1,418 @@
+package trustee
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// A Ceremony is everything a key ceremony published: the roster and the
+// signed messages of the four rounds, in any order. It is the input of
+// VerifyCeremony and of Trustee.Finish, and the part of the election record
+// that documents the key.
+type Ceremony struct {
+	Roster      *Roster
+	Commitments []*Commitments
+	Shares      []*EncryptedShare
+	Complaints  []*Complaint
+	Responses   []*ComplaintResponse
+}
+
+// An ExclusionReason says why a dealer was left out of the qualified set.
+type ExclusionReason uint8
+
+// The reasons for excluding a dealer, in the order VerifyCeremony tries
+// them; a dealer is listed with the first that applies.
+const (
+	NoCommitments       ExclusionReason = iota + 1 // no round-1 message
+	Equivocation                                   // two different signed messages for one slot
+	InvalidCommitments                             // not t coefficients, or a coefficient is the identity
+	InvalidProof                                   // a Schnorr proof of a coefficient does not verify
+	UnansweredComplaint                            // a complaint got no response
+	InvalidResponse                                // a revealed share does not match the commitments
+	MissingShare                                   // no encrypted share for a trustee, and no complaint
+)
+
+var exclusionNames = [...]string{
+	NoCommitments:       "no-commitments",
+	Equivocation:        "equivocation",
+	InvalidCommitments:  "invalid-commitments",
+	InvalidProof:        "invalid-proof",
+	UnansweredComplaint: "unanswered-complaint",
+	InvalidResponse:     "invalid-response",
+	MissingShare:        "missing-share",
+}
+
+// String returns the reason's name in the election record, such as
+// "unanswered-complaint".
+func (r ExclusionReason) String() string {
+	if int(r) < len(exclusionNames) && exclusionNames[r] != "" {
+		return exclusionNames[r]
+	}
+	return fmt.Sprintf("ExclusionReason(%d)", uint8(r))
+}
+
+// An Exclusion is a finding of VerifyCeremony: a dealer left out of the
+// qualified set, and why.
+type Exclusion struct {
+	Dealer int
+	Reason ExclusionReason
+	// Trustee is the other trustee concerned (the complainant, or the
+	// recipient of a missing or equivocated share), or 0.
+	Trustee int
+	// Coefficient is the index k of the first bad coefficient for
+	// InvalidCommitments and InvalidProof, and −1 otherwise.
+	Coefficient int
+}
+
+// String describes the exclusion for people.
+func (e Exclusion) String() string {
+	s := fmt.Sprintf("dealer %d: %s", e.Dealer, e.Reason)
+	if e.Trustee != 0 {
+		s += fmt.Sprintf(" (trustee %d)", e.Trustee)
+	}
+	if e.Coefficient >= 0 {
+		s += fmt.Sprintf(" (coefficient %d)", e.Coefficient)
+	}
+	return s
+}
+
+// A ComplaintOutcome says how a complaint was judged.
+type ComplaintOutcome uint8
+
+// The outcomes of a complaint.
+const (
+	// ComplaintUpheld: the dealer gave no response, or revealed a share
+	// that does not match its commitments; the dealer is excluded.
+	ComplaintUpheld ComplaintOutcome = iota + 1
+	// ComplaintDismissed: the dealer revealed a share that matches its
+	// commitments; the dealer stays and the complainant uses that share.
+	ComplaintDismissed
+	// ComplaintMoot: the dealer was excluded for an earlier reason.
+	ComplaintMoot
+)
+
+var outcomeNames = [...]string{
+	ComplaintUpheld:    "upheld",
+	ComplaintDismissed: "dismissed",
+	ComplaintMoot:      "moot",
+}
+
+// String returns "upheld", "dismissed" or "moot".
+func (o ComplaintOutcome) String() string {
+	if int(o) < len(outcomeNames) && outcomeNames[o] != "" {
+		return outcomeNames[o]
+	}
+	return fmt.Sprintf("ComplaintOutcome(%d)", uint8(o))
+}
+
+// A Judgment is the outcome of one complaint.
+type Judgment struct {
+	Complainant, Dealer int
+	Outcome             ComplaintOutcome
+}
+
+// A Result is the public outcome of a key ceremony, computable by anyone from
+// the published messages (VerifyCeremony).
+type Result struct {
+	Ceremony   []byte      // the roster's ceremony hash
+	Threshold  int         // t
+	Qualified  []int       // the dealers whose polynomials make the key, ascending
+	Excluded   []Exclusion // the other dealers, ascending
+	Judgments  []Judgment  // every complaint, by dealer then complainant
+	PublicKey  *group.Element
+	// VerificationKeys[j−1] is K_j = s_j·G for trustee j = 1..n: the public
+	// key against which its decryption shares are checked.
+	VerificationKeys []*group.Element
+}
+
+// ElectionKey returns the joint public key as an ElGamal public key.
+func (r *Result) ElectionKey() (*elgamal.PublicKey, error) {
+	pk, err := elgamal.NewPublicKey(r.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("trustee: joint public key: %w", err)
+	}
+	return pk, nil
+}
+
+// VerificationKey returns a copy of K_j, or nil if j is not a trustee.
+func (r *Result) VerificationKey(j int) *group.Element {
+	if j < 1 || j > len(r.VerificationKeys) {
+		return nil
+	}
+	return group.NewElement().Set(r.VerificationKeys[j-1])
+}
+
+// A CeremonyError is returned by VerifyCeremony when fewer than t dealers
+// qualify: the ceremony failed and must be run again without the excluded
+// trustees' influence.
+type CeremonyError struct {
+	Threshold int
+	Qualified []int
+	Excluded  []Exclusion
+}
+
+func (e *CeremonyError) Error() string {
+	var why []string
+	for _, x := range e.Excluded {
+		why = append(why, x.String())
+	}
+	return fmt.Sprintf("trustee: ceremony failed: %d qualified dealers, fewer than the threshold %d; excluded: %s",
+		len(e.Qualified), e.Threshold, strings.Join(why, "; "))
+}
+
+// Transcript labels of the ceremony's proofs.
+const coefficientProtocol = "sandogh-v1 trustee coefficient"
+
+// coefficientTranscript is the transcript of the Schnorr proof of
+// coefficient k of dealer i: protocol label, base hash = ceremony hash,
+// then u64 fields "dealer" = i and "coefficient" = k.
+func coefficientTranscript(ceremony []byte, dealer, k int) *proof.Transcript {
+	t := proof.NewTranscript(coefficientProtocol, ceremony)
+	t.AppendUint64("dealer", uint64(dealer))
+	t.AppendUint64("coefficient", uint64(k))
+	return t
+}
+
+type pair struct{ a, b int }
+
+// published is a Ceremony with signatures checked, duplicates merged and
+// equivocations found.
+type published struct {
+	roster      *Roster
+	commitments map[int]*Commitments
+	shares      map[pair]*EncryptedShare // (dealer, recipient)
+	complaints  map[pair]*Complaint      // (dealer, complainant)
+	responses   map[pair]*ComplaintResponse
+	equivocated map[int]int // dealer → the other trustee concerned (0 for commitments)
+}
+
+// index checks every message of c and indexes them by slot. A message with a
+// bad signature, from another ceremony or with an index outside the roster
+// is an error: it was not published by a trustee, and the record must not
+// hold it.
+func index(c *Ceremony) (*published, error) {
+	r := c.Roster
+	if r == nil || r.hash == nil {
+		return nil, errors.New("trustee: ceremony: no roster")
+	}
+	p := &published{
+		roster:      r,
+		commitments: make(map[int]*Commitments),
+		shares:      make(map[pair]*EncryptedShare),
+		complaints:  make(map[pair]*Complaint),
+		responses:   make(map[pair]*ComplaintResponse),
+		equivocated: make(map[int]int),
+	}
+	equivocate := func(dealer, other int) {
+		if _, ok := p.equivocated[dealer]; !ok {
+			p.equivocated[dealer] = other
+		}
+	}
+	for k, m := range c.Commitments {
+		if m == nil {
+			return nil, fmt.Errorf("trustee: ceremony: commitments %d: nil", k)
+		}
+		if err := m.VerifySignature(r); err != nil {
+			return nil, err
+		}
+		if old, ok := p.commitments[m.Dealer]; ok {
+			if !bytes.Equal(old.body(), m.body()) {
+				equivocate(m.Dealer, 0)
+			}
+			continue
+		}
+		p.commitments[m.Dealer] = m
+	}
+	for k, m := range c.Shares {
+		if m == nil {
+			return nil, fmt.Errorf("trustee: ceremony: encrypted share %d: nil", k)
+		}
+		if err := m.VerifySignature(r); err != nil {
+			return nil, err
+		}
+		key := pair{m.Dealer, m.Recipient}
+		if old, ok := p.shares[key]; ok {
+			if !bytes.Equal(old.body(), m.body()) {
+				equivocate(m.Dealer, m.Recipient)
+			}
+			continue
+		}
+		p.shares[key] = m
+	}
+	for k, m := range c.Complaints {
+		if m == nil {
+			return nil, fmt.Errorf("trustee: ceremony: complaint %d: nil", k)
+		}
+		if err := m.VerifySignature(r); err != nil {
+			return nil, err
+		}
+		// Complaints with different reasons are one complaint: the
+		// judgment does not depend on the reason.
+		key := pair{m.Dealer, m.Complainant}
+		if _, ok := p.complaints[key]; !ok {
+			p.complaints[key] = m
+		}
+	}
+	for k, m := range c.Responses {
+		if m == nil {
+			return nil, fmt.Errorf("trustee: ceremony: complaint response %d: nil", k)
+		}
+		if err := m.VerifySignature(r); err != nil {
+			return nil, err
+		}
+		key := pair{m.Dealer, m.Complainant}
+		if old, ok := p.responses[key]; ok {
+			if !bytes.Equal(old.body(), m.body()) {
+				equivocate(m.Dealer, m.Complainant)
+			}
+			continue
+		}
+		p.responses[key] = m
+	}
+	return p, nil
+}
+
+// judgeCommitments returns the exclusion of a dealer whose round-1 message
+// is missing or invalid, or nil.
+func (p *published) judgeCommitments(i int) *Exclusion {
+	m, ok := p.commitments[i]
+	if !ok {
+		return &Exclusion{Dealer: i, Reason: NoCommitments, Coefficient: -1}
+	}
+	if other, ok := p.equivocated[i]; ok {
+		return &Exclusion{Dealer: i, Reason: Equivocation, Trustee: other, Coefficient: -1}
+	}
+	t := p.roster.threshold
+	if len(m.Coefficients) != t {
+		return &Exclusion{Dealer: i, Reason: InvalidCommitments, Coefficient: min(len(m.Coefficients), t)}
+	}
+	G := group.NewGeneratorElement()
+	for k, C := range m.Coefficients {
+		if C.IsIdentity() == 1 {
+			return &Exclusion{Dealer: i, Reason: InvalidCommitments, Coefficient: k}
+		}
+		if m.Proofs[k].Verify(coefficientTranscript(p.roster.hash, i, k), G, C) != nil {
+			return &Exclusion{Dealer: i, Reason: InvalidProof, Coefficient: k}
+		}
+	}
+	return nil
+}
+
+// judgeDealing returns the exclusion of a dealer with valid commitments that
+// did not deliver a share: an upheld complaint or a missing share.
+func (p *published) judgeDealing(i int) *Exclusion {
+	C := p.commitments[i].Coefficients
+	for j := 1; j <= p.roster.Size(); j++ {
+		if j == i {
+			continue
+		}
+		if _, ok := p.complaints[pair{i, j}]; ok {
+			resp, ok := p.responses[pair{i, j}]
+			if !ok {
+				return &Exclusion{Dealer: i, Reason: UnansweredComplaint, Trustee: j, Coefficient: -1}
+			}
+			if !varTimeShareMatches(&resp.Share, C, j) {
+				return &Exclusion{Dealer: i, Reason: InvalidResponse, Trustee: j, Coefficient: -1}
+			}
+			continue
+		}
+		if _, ok := p.shares[pair{i, j}]; !ok {
+			return &Exclusion{Dealer: i, Reason: MissingShare, Trustee: j, Coefficient: -1}
+		}
+	}
+	return nil
+}
+
+// varTimeShareMatches reports whether s·G = Σ_k j^k·C_k.
+//
+// Execution time depends on the inputs: use it only for shares that are
+// public (revealed in a response).
+func varTimeShareMatches(s *group.Scalar, C []*group.Element, j int) bool {
+	var zero group.Scalar
+	lhs := group.NewElement().VarTimeDoubleScalarBaseMult(&zero, group.NewElement(), s)
+	return lhs.Equal(varTimeEvalCommitments(C, j)) == 1
+}
+
+// shareMatches reports whether s·G = Σ_k j^k·C_k, computing s·G in constant
+// time for a secret share s.
+func shareMatches(s *group.Scalar, C []*group.Element, j int) bool {
+	return group.NewElement().ScalarBaseMult(s).Equal(varTimeEvalCommitments(C, j)) == 1
+}
+
+// VerifyCeremony decides the outcome of a key ceremony from its published
+// messages alone (docs/spec.md, "Trustees", "Judging the ceremony"):
+// it checks every signature, excludes every dealer that misbehaved, and
+// computes the joint public key and every trustee's verification key from
+// the commitments of the qualified dealers.
+//
+// A message that is not validly signed by a roster trustee for this ceremony
+// is an error (it must not be in the record). If fewer than t dealers
+// qualify, the error is a *CeremonyError that lists the exclusions.
+func VerifyCeremony(c *Ceremony) (*Result, error) {
+	p, err := index(c)
+	if err != nil {
+		return nil, err
+	}
+	return p.judge()
+}
+
+func (p *published) judge() (*Result, error) {
+	r := p.roster
+	n, t := r.Size(), r.threshold
+	res := &Result{Ceremony: bytes.Clone(r.hash), Threshold: t}
+	excluded := make(map[int]bool)
+	for i := 1; i <= n; i++ {
+		x := p.judgeCommitments(i)
+		if x == nil {
+			x = p.judgeDealing(i)
+		}
+		if x != nil {
+			res.Excluded = append(res.Excluded, *x)
+			excluded[i] = true
+			continue
+		}
+		res.Qualified = append(res.Qualified, i)
+	}
+	for key := range p.complaints {
+		i, j := key.a, key.b
+		o := ComplaintDismissed
+		if x := p.judgeCommitments(i); x != nil {
+			o = ComplaintMoot
+		} else if resp, ok := p.responses[key]; !ok || !varTimeShareMatches(&resp.Share, p.commitments[i].Coefficients, j) {
+			o = ComplaintUpheld
+		}
+		res.Judgments = append(res.Judgments, Judgment{Complainant: j, Dealer: i, Outcome: o})
+	}
+	sort.Slice(res.Judgments, func(a, b int) bool {
+		x, y := res.Judgments[a], res.Judgments[b]
+		return x.Dealer < y.Dealer || x.Dealer == y.Dealer && x.Complainant < y.Complainant
+	})
+	if len(res.Qualified) < t {
+		return nil, &CeremonyError{Threshold: t, Qualified: res.Qualified, Excluded: res.Excluded}
+	}
+
+	// C_k = Σ_{i ∈ QUAL} C_{i,k}; the joint key is C_0 and K_j = Σ_k j^k·C_k.
+	sum := make([]*group.Element, t)
+	for k := range sum {
+		sum[k] = group.NewElement()
+		for _, i := range res.Qualified {
+			sum[k].Add(sum[k], p.commitments[i].Coefficients[k])
+		}
+	}
+	if sum[0].IsIdentity() == 1 {
+		return nil, errors.New("trustee: ceremony failed: the joint public key is the identity")
+	}
+	res.PublicKey = group.NewElement().Set(sum[0])
+	res.VerificationKeys = make([]*group.Element, n)
+	for j := 1; j <= n; j++ {
+		res.VerificationKeys[j-1] = varTimeEvalCommitments(sum, j)
+	}
+	return res, nil
+}
