@@ -121,12 +121,12 @@ type Judgment struct {
 // A Result is the public outcome of a key ceremony, computable by anyone from
 // the published messages (VerifyCeremony).
 type Result struct {
-	Ceremony   []byte      // the roster's ceremony hash
-	Threshold  int         // t
-	Qualified  []int       // the dealers whose polynomials make the key, ascending
-	Excluded   []Exclusion // the other dealers, ascending
-	Judgments  []Judgment  // every complaint, by dealer then complainant
-	PublicKey  *group.Element
+	Ceremony  []byte      // the roster's ceremony hash
+	Threshold int         // t
+	Qualified []int       // the dealers whose polynomials make the key, ascending
+	Excluded  []Exclusion // the other dealers, ascending
+	Judgments []Judgment  // every complaint, by dealer then complainant
+	PublicKey *group.Element
 	// VerificationKeys[j−1] is K_j = s_j·G for trustee j = 1..n: the public
 	// key against which its decryption shares are checked.
 	VerificationKeys []*group.Element

@@ -87,7 +87,7 @@ func decodeShareEntry(e *shareEntry, b []byte) error {
 }
 
 type shareJSON struct {
-	Share string              `json:"share"`
+	Share string               `json:"share"`
 	Proof *proof.ChaumPedersen `json:"proof"`
 }
 
