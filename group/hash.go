@@ -12,7 +12,8 @@ import (
 // HashToElement hashes msg to an element with the RFC 9380 suite
 // ristretto255_XMD:SHA-512_R255MAP_RO_: 64 bytes from expand_message_xmd with
 // SHA-512 under the domain separation tag dst, then the one-way map
-// (SetUniformBytes). dst must be 1 to 255 bytes long and unique to its use.
+// (SetUniformBytes). dst must be 1 to 255 bytes long and unique to its use;
+// HashToElement panics otherwise.
 func HashToElement(msg, dst []byte) *Element {
 	e := NewElement()
 	if _, err := e.SetUniformBytes(expandXMD(msg, dst, 64)); err != nil {
@@ -22,8 +23,10 @@ func HashToElement(msg, dst []byte) *Element {
 }
 
 // HashToScalar hashes msg to a scalar: 64 bytes from expand_message_xmd with
-// SHA-512 under dst, read as a little-endian integer and reduced modulo ℓ.
-// dst must be 1 to 255 bytes long and unique to its use.
+// SHA-512 under dst, read as a little-endian integer and reduced modulo ℓ
+// (the HashToScalar of RFC 9497's ristretto255-SHA512 suite, with the
+// caller's dst). dst must be 1 to 255 bytes long and unique to its use;
+// HashToScalar panics otherwise.
 func HashToScalar(msg, dst []byte) *Scalar {
 	s := NewScalar()
 	if _, err := s.SetUniformBytes(expandXMD(msg, dst, 64)); err != nil {

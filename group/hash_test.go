@@ -219,3 +219,32 @@ func mustPanic(t *testing.T, what string, f func()) {
 	}()
 	f()
 }
+
+func BenchmarkHashToElement(b *testing.B) {
+	msg, dst := make([]byte, 64), []byte("sandogh-v1 benchmark")
+	for b.Loop() {
+		HashToElement(msg, dst)
+	}
+}
+
+func BenchmarkHashToScalar(b *testing.B) {
+	msg, dst := make([]byte, 64), []byte("sandogh-v1 benchmark")
+	for b.Loop() {
+		HashToScalar(msg, dst)
+	}
+}
+
+func BenchmarkElementSetUniformBytes(b *testing.B) {
+	u := ExpandMessageXMD([]byte("m"), []byte("sandogh-v1 benchmark"), 64)
+	e := NewElement()
+	for b.Loop() {
+		e.SetUniformBytes(u)
+	}
+}
+
+func BenchmarkGenerators100(b *testing.B) {
+	id := []byte("sandogh-test-election-2025")
+	for b.Loop() {
+		Generators("mixnet-commitment", id, 100)
+	}
+}

@@ -438,3 +438,23 @@ func TestHexDigits(t *testing.T) {
 		t.Fatalf("hexDecode error does not name offset 17: %v", err)
 	}
 }
+
+// BenchmarkTrySetCanonicalBytes decodes a valid encoding and an invalid one
+// (negative s, rejected first by the variable-time decoder); the two should
+// cost the same.
+func BenchmarkTrySetCanonicalBytes(b *testing.B) {
+	var valid, invalid [ElementSize]byte
+	copy(valid[:], NewGeneratorElement().Bytes())
+	invalid[0] = 1
+	for _, c := range []struct {
+		name string
+		x    *[ElementSize]byte
+	}{{"valid", &valid}, {"invalid", &invalid}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := NewElement()
+			for b.Loop() {
+				e.TrySetCanonicalBytes(c.x)
+			}
+		})
+	}
+}
