@@ -1,0 +1,86 @@
+package mixnet
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// ProtocolLabel is the protocol label of the shuffle proof's transcript.
+const ProtocolLabel = "sandogh-v1 mixnet shuffle"
+
+// GeneratorTag is the purpose tag of the commitment generators, passed to
+// group.Generator.
+const GeneratorTag = "sandogh-v1 mixnet"
+
+// Params are the public inputs shared by every stage of a cascade: the
+// election's base hash, which every proof and signature binds, and the
+// election's joint public key, under which the rows are encrypted and
+// re-encrypted.
+type Params struct {
+	BaseHash  []byte
+	PublicKey *elgamal.PublicKey
+}
+
+// check reports a missing parameter, a programmer error that the caller
+// receives as an error because Params often come from configuration.
+func (p *Params) check() error {
+	switch {
+	case p == nil:
+		return errors.New("mixnet: no parameters")
+	case len(p.BaseHash) == 0:
+		return errors.New("mixnet: parameters: empty base hash")
+	case len(p.BaseHash) > 1<<16:
+		return fmt.Errorf("mixnet: parameters: base hash of %d bytes is too long", len(p.BaseHash))
+	case p.PublicKey == nil:
+		return errors.New("mixnet: parameters: no public key")
+	}
+	return nil
+}
+
+// generatorID returns the election identifier that stage's generators are
+// derived for: BaseHash ‖ u32(stage).
+func generatorID(baseHash []byte, stage uint32) []byte {
+	id := make([]byte, 0, len(baseHash)+4)
+	id = append(id, baseHash...)
+	return binary.BigEndian.AppendUint32(id, stage)
+}
+
+// CommitmentGenerators returns the n+1 commitment generators of the given
+// stage: out[0] is h, the base of the commitment chain, and out[i] for
+// i = 1..n is h_i, the generator of row i−1 in the permutation commitment:
+//
+//	out[i] = group.Generator(GeneratorTag, baseHash ‖ u32(stage), i).
+//
+// The prover and the verifier both derive them; a proof never carries them,
+// so a prover cannot choose generators with a known relation (Lewis,
+// Pereira, Teague 2019). They are computed on all cores. Verifiers do not
+// need to call it; it is exported for independent implementations to
+// compare against.
+func CommitmentGenerators(baseHash []byte, stage uint32, n int) []*group.Element {
+	return group.Generators(GeneratorTag, generatorID(baseHash, stage), n+1)
+}
+
+// statementTranscript returns the transcript of a stage's statement: the
+// protocol label, the base hash, the stage index, the number of rows, the
+// width, the public key and the digests of the input and output lists.
+func statementTranscript(p *Params, stage uint32, n, w int, in, out Digest) *proof.Transcript {
+	t := proverContext(p, stage, n, w, in)
+	t.AppendBytes("output", out[:])
+	return t
+}
+
+// proverContext is the prefix of statementTranscript before the output.
+func proverContext(p *Params, stage uint32, n, w int, in Digest) *proof.Transcript {
+	t := proof.NewTranscript(ProtocolLabel, p.BaseHash)
+	t.AppendUint64("stage", uint64(stage))
+	t.AppendUint64("rows", uint64(n))
+	t.AppendUint64("width", uint64(w))
+	t.AppendElement("public-key", p.PublicKey.Element())
+	t.AppendBytes("input", in[:])
+	return t
+}

@@ -1,0 +1,358 @@
+package mixnet
+
+import (
+	"encoding/hex"
+	"errors"
+	"sync"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// tableG is the fixed-base table of the generator G.
+var tableG = sync.OnceValue(func() *group.FixedBaseTable {
+	return group.NewFixedBaseTable(group.NewGeneratorElement())
+})
+
+// scalarHalf is 1/2 mod ℓ.
+var scalarHalf = sync.OnceValue(func() *group.Scalar {
+	return group.NewScalar().Invert(group.NewScalar().SetUint64(2))
+})
+
+// Chunk sizes of the parallel loops, in rows.
+const (
+	proveChunk = 256 // rows per constant-time MSM and per batch encoding
+)
+
+// Shuffle is the work of one mix server: it permutes the rows of in with a
+// secret random permutation (the same for every column), re-encrypts every
+// ciphertext under p.PublicKey, and proves that it did so with a
+// Terelius–Wikström proof bound to p.BaseHash and to the stage index.
+// Output row i is input row π(i) re-encrypted.
+//
+// All the randomness (the permutation, the re-encryption nonces and the
+// proof's nonces) is derived from n, bound to the statement: a mix server
+// passes proof.RandomNonces(); fixed seeds give reproducible known-answer
+// tests. Shuffling the same input twice with the same seed yields the same
+// output, never two related ones.
+//
+// Every operation on the permutation's exponents, the nonces and the
+// randomisers is constant time; applying the permutation reads rows at
+// secret indices (docs/spec-parts/60-mixnet.md, "Side channels"). It runs on
+// all cores and holds about 1.2 KiB per ciphertext of width-1 rows.
+func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof, error) {
+	if err := p.check(); err != nil {
+		return nil, nil, err
+	}
+	if in == nil {
+		return nil, nil, errors.New("mixnet: shuffle: no input rows")
+	}
+	if n == nil {
+		return nil, nil, errors.New("mixnet: shuffle: no nonces")
+	}
+	sn := stageNonces(p, stage, in, n)
+	wit := drawWitness(sn, in.Len(), in.Width())
+	out := applyShuffle(p.PublicKey, in, wit)
+	return out, prove(p, stage, in, out, wit, sn), nil
+}
+
+// A witness is the secret of a shuffle: output row i is input row pi[i]
+// re-encrypted with rTilde[i·w+k] in column k.
+type witness struct {
+	pi     []uint32
+	rTilde []group.Scalar
+}
+
+// stageNonces returns the nonce source of one shuffle: the child of n with
+// label "mixnet " ‖ hex(d) and index 0, where d is the 32-byte encoding of
+// the challenge "prover-nonces" drawn from the statement's transcript up to
+// the input digest. Everything the prover draws depends on the seed and on
+// the statement, so one seed never serves two statements.
+func stageNonces(p *Params, stage uint32, in *Rows, n *proof.Nonces) *proof.Nonces {
+	t := proverContext(p, stage, in.Len(), in.Width(), in.Digest())
+	d := t.Challenge("prover-nonces")
+	return n.Child("mixnet "+hex.EncodeToString(d.Bytes()), 0)
+}
+
+// drawWitness derives the permutation and the re-encryption nonces.
+func drawWitness(sn *proof.Nonces, n, w int) *witness {
+	wit := &witness{
+		pi:     randomPermutation(sn.Child("permutation", 0).Seed(), n),
+		rTilde: make([]group.Scalar, n*w),
+	}
+	fillScalars(wit.rTilde, sn, "reencryption")
+	return wit
+}
+
+// fillScalars sets dst[i] = sn.Scalar(label, i) on all cores.
+func fillScalars(dst []group.Scalar, sn *proof.Nonces, label string) {
+	par.For(len(dst), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dst[i].Set(sn.Scalar(label, uint64(i)))
+		}
+	})
+}
+
+// applyShuffle returns the rows Ẽ_i = E_{π(i)} + (r̃·G, r̃·K), column by
+// column, with their encoding and digest.
+func applyShuffle(pk *elgamal.PublicKey, in *Rows, wit *witness) *Rows {
+	w, n := in.Width(), in.Len()
+	tg := tableG()
+	cts := make([]elgamal.Ciphertext, n*w)
+	enc := make([]byte, n*w*elgamal.CiphertextSize)
+	par.For(n, 64, func(lo, hi int) {
+		var rG, rK group.Element
+		for i := lo; i < hi; i++ {
+			src := int(wit.pi[i]) * w
+			for k := 0; k < w; k++ {
+				r := &wit.rTilde[i*w+k]
+				rG.FixedBaseMult(tg, r)
+				pk.ScalarMult(&rK, r)
+				ct := &cts[i*w+k]
+				ct.A.Add(&in.cts[src+k].A, &rG)
+				ct.B.Add(&in.cts[src+k].B, &rK)
+				off := (i*w + k) * elgamal.CiphertextSize
+				ct.AppendBytes(enc[off:off:(off + elgamal.CiphertextSize)])
+			}
+		}
+	})
+	return newRowsFromValues(w, cts, enc)
+}
+
+// proverSecrets are the prover's random values besides the witness.
+type proverSecrets struct {
+	r          []group.Scalar // r_j, commitment randomness, by input row
+	rHat       []group.Scalar // r̂_i, chain randomness
+	omegaHat   []group.Scalar // ω̂_i
+	omegaPrime []group.Scalar // ω'_i
+	omega      [3]group.Scalar
+	omega4     []group.Scalar // ω4_k
+}
+
+func drawSecrets(sn *proof.Nonces, n, w int) *proverSecrets {
+	s := &proverSecrets{
+		r:          make([]group.Scalar, n),
+		rHat:       make([]group.Scalar, n),
+		omegaHat:   make([]group.Scalar, n),
+		omegaPrime: make([]group.Scalar, n),
+		omega4:     make([]group.Scalar, w),
+	}
+	fillScalars(s.r, sn, "commitment")
+	fillScalars(s.rHat, sn, "chain")
+	fillScalars(s.omegaHat, sn, "omega-hat")
+	fillScalars(s.omegaPrime, sn, "omega-prime")
+	fillScalars(s.omega[:], sn, "omega")
+	fillScalars(s.omega4, sn, "omega-4")
+	return s
+}
+
+// prove computes the proof that out is a shuffle of in with witness wit.
+// It does not check the witness: with a false one, the proof does not
+// verify. The equations are in docs/spec-parts/60-mixnet.md; in short, with
+// h = h_0, ĉ_0 = h, u~_i = u_{π(i)}:
+//
+//	C_{π(i)} = r_{π(i)}·G + h_i
+//	Ĉ_i = r̂_i·G + u~_i·Ĉ_{i−1} = R̂_i·G + U_i·h,  U_i = Π_{l≤i} u~_l,  R̂_i = r̂_i + u~_i·R̂_{i−1}
+//	T1 = ω1·G, T2 = ω2·G, T3 = ω3·G + Σ ω'_i·h_i
+//	T4_k = Σ ω'_i·Ẽ_{i,k} − ω4_k·(G, K)
+//	T̂_i = ω̂_i·G + ω'_i·Ĉ_{i−1} = (ω̂_i + ω'_i·R̂_{i−1})·G + ω'_i·U_{i−1}·h
+//
+// so that every commitment is a fixed-base computation from known
+// exponents, except the sums over ω'_i, which use the constant-time
+// multi-scalar multiplication.
+func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces) *Proof {
+	w, n := in.Width(), in.Len()
+	sec := drawSecrets(sn, n, w)
+	tg := tableG()
+	gens := generatorSource{id: generatorID(p.BaseHash, stage)}
+	h := gens.at(0)
+	th := group.NewFixedBaseTable(h)
+
+	pr := &Proof{w: w, n: n, enc: make([]byte, proofSize(w, n))}
+	hdr := rowsHeader(w, n)
+	copy(pr.enc, hdr[:])
+	l := layout(w, n)
+
+	// Phase A: the permutation commitment and the sums over ω'_i, which do
+	// not depend on any challenge.
+	var mu sync.Mutex
+	t3 := group.NewElement()
+	t4 := make([]elgamal.Ciphertext, w)
+	for k := range t4 {
+		t4[k].Zero()
+	}
+	par.For(n, proveChunk, func(lo, hi int) {
+		accT3 := group.NewElement()
+		accT4 := make([]elgamal.Ciphertext, w)
+		for k := range accT4 {
+			accT4[k].Zero()
+		}
+		hs := make([]group.Element, proveChunk)
+		hp := make([]*group.Element, proveChunk)
+		sp := make([]*group.Scalar, proveChunk)
+		pts := make([]*group.Element, proveChunk)
+		var c, part group.Element
+		for b := lo; b < hi; b += proveChunk {
+			e := min(b+proveChunk, hi)
+			m := e - b
+			for i := b; i < e; i++ {
+				gens.into(&hs[i-b], uint64(i)+1)
+				j := int(wit.pi[i])
+				c.FixedBaseMult(tg, &sec.r[j])
+				c.Add(&c, &hs[i-b])
+				off := l.perm + j*es
+				c.AppendBytes(pr.enc[off:off:(off + es)])
+				hp[i-b] = &hs[i-b]
+				sp[i-b] = &sec.omegaPrime[i]
+			}
+			part.MultiScalarMult(sp[:m], hp[:m])
+			accT3.Add(accT3, &part)
+			for k := 0; k < w; k++ {
+				for i := b; i < e; i++ {
+					pts[i-b] = &out.cts[i*w+k].A
+				}
+				part.MultiScalarMult(sp[:m], pts[:m])
+				accT4[k].A.Add(&accT4[k].A, &part)
+				for i := b; i < e; i++ {
+					pts[i-b] = &out.cts[i*w+k].B
+				}
+				part.MultiScalarMult(sp[:m], pts[:m])
+				accT4[k].B.Add(&accT4[k].B, &part)
+			}
+		}
+		mu.Lock()
+		t3.Add(t3, accT3)
+		for k := range t4 {
+			t4[k].Add(&t4[k], &accT4[k])
+		}
+		mu.Unlock()
+	})
+	var tmp group.Element
+	t3.Add(t3, tmp.FixedBaseMult(tg, &sec.omega[2]))
+	for k := range t4 {
+		t4[k].A.Subtract(&t4[k].A, tmp.FixedBaseMult(tg, &sec.omega4[k]))
+		t4[k].B.Subtract(&t4[k].B, p.PublicKey.ScalarMult(&tmp, &sec.omega4[k]))
+	}
+	t1 := group.NewElement().FixedBaseMult(tg, &sec.omega[0])
+	t2 := group.NewElement().FixedBaseMult(tg, &sec.omega[1])
+
+	// The vector challenge u.
+	t := statementTranscript(p, stage, n, w, in.Digest(), out.Digest())
+	t.AppendBytes("C", pr.enc[l.perm:l.chain])
+	u := t.Challenges("u", n)
+
+	// u~_i = u_{π(i)}, and the running products U_i and R̂_i, with
+	// U_0 = 1 and R̂_0 = 0 at index 0.
+	uT := make([]group.Scalar, n)
+	bigU := make([]group.Scalar, n+1)
+	bigR := make([]group.Scalar, n+1)
+	bigU[0].SetUint64(1)
+	for i := 0; i < n; i++ {
+		uT[i].Set(u[wit.pi[i]])
+		bigU[i+1].Multiply(&bigU[i], &uT[i])
+		bigR[i+1].MultiplyAdd(&uT[i], &bigR[i], &sec.rHat[i])
+	}
+
+	// Phase C: Ĉ_i and T̂_i from their exponents, computed at half the
+	// exponents and encoded by batch doubling.
+	half := scalarHalf()
+	par.For(n, proveChunk, func(lo, hi int) {
+		pts := make([]group.Element, 2*proveChunk)
+		ptrs := make([]*group.Element, 2*proveChunk)
+		var a, b group.Scalar
+		var x group.Element
+		for s := lo; s < hi; s += proveChunk {
+			e := min(s+proveChunk, hi)
+			m := e - s
+			for i := s; i < e; i++ {
+				// Ĉ_{i+1} = R̂_{i+1}·G + U_{i+1}·h, halved.
+				a.Multiply(&bigR[i+1], half)
+				b.Multiply(&bigU[i+1], half)
+				P := &pts[i-s]
+				P.FixedBaseMult(tg, &a)
+				P.Add(P, x.FixedBaseMult(th, &b))
+				// T̂_{i+1} = (ω̂ + ω'·R̂_i)·G + ω'·U_i·h, halved.
+				a.MultiplyAdd(&sec.omegaPrime[i], &bigR[i], &sec.omegaHat[i])
+				a.Multiply(&a, half)
+				b.Multiply(&sec.omegaPrime[i], &bigU[i])
+				b.Multiply(&b, half)
+				Q := &pts[m+i-s]
+				Q.FixedBaseMult(tg, &a)
+				Q.Add(Q, x.FixedBaseMult(th, &b))
+			}
+			for q := 0; q < 2*m; q++ {
+				ptrs[q] = &pts[q]
+			}
+			encs := group.DoubleAndEncodeBatch(ptrs[:2*m])
+			for i := s; i < e; i++ {
+				copy(pr.enc[l.chain+i*es:], encs[i-s][:])
+				copy(pr.enc[l.chainT+i*es:], encs[m+i-s][:])
+			}
+		}
+	})
+
+	// The commitments of the sigma protocol, and the challenge c.
+	t1.AppendBytes(pr.enc[l.t1:l.t1])
+	t2.AppendBytes(pr.enc[l.t2:l.t2])
+	t3.AppendBytes(pr.enc[l.t3:l.t3])
+	for k := range t4 {
+		t4[k].AppendBytes(pr.enc[l.t4+k*2*es : l.t4+k*2*es])
+	}
+	appendCommitments(t, pr.enc, l)
+	c := t.Challenge("c")
+
+	// Responses.
+	var sumR, sumRU group.Scalar
+	for j := 0; j < n; j++ {
+		sumR.Add(&sumR, &sec.r[j])
+		sumRU.MultiplyAdd(&sec.r[j], u[j], &sumRU)
+	}
+	sumRT := make([]group.Scalar, w)
+	for i := 0; i < n; i++ {
+		for k := 0; k < w; k++ {
+			sumRT[k].MultiplyAdd(&wit.rTilde[i*w+k], &uT[i], &sumRT[k])
+		}
+	}
+	var s group.Scalar
+	putScalar(pr.enc[l.s1:], s.MultiplyAdd(c, &sumR, &sec.omega[0]))
+	putScalar(pr.enc[l.s2:], s.MultiplyAdd(c, &bigR[n], &sec.omega[1]))
+	putScalar(pr.enc[l.s3:], s.MultiplyAdd(c, &sumRU, &sec.omega[2]))
+	for k := 0; k < w; k++ {
+		putScalar(pr.enc[l.s4+k*ss:], s.MultiplyAdd(c, &sumRT[k], &sec.omega4[k]))
+	}
+	par.For(n, 1024, func(lo, hi int) {
+		var s group.Scalar
+		for i := lo; i < hi; i++ {
+			putScalar(pr.enc[l.sHat+i*ss:], s.MultiplyAdd(c, &sec.rHat[i], &sec.omegaHat[i]))
+			putScalar(pr.enc[l.sPrime+i*ss:], s.MultiplyAdd(c, &uT[i], &sec.omegaPrime[i]))
+		}
+	})
+	return pr
+}
+
+// appendCommitments appends the fields of the proof after the vector
+// challenge and before c: Ĉ, T1, T2, T3, T4 and T̂, as they are encoded in
+// enc.
+func appendCommitments(t *proof.Transcript, enc []byte, l proofLayout) {
+	t.AppendBytes("Chat", enc[l.chain:l.t1])
+	t.AppendBytes("T1", enc[l.t1:l.t2])
+	t.AppendBytes("T2", enc[l.t2:l.t3])
+	t.AppendBytes("T3", enc[l.t3:l.t4])
+	t.AppendBytes("T4", enc[l.t4:l.chainT])
+	t.AppendBytes("That", enc[l.chainT:l.s1])
+}
+
+func putScalar(dst []byte, s *group.Scalar) { copy(dst[:ss], s.Bytes()) }
+
+// generatorSource derives the commitment generators of one stage.
+type generatorSource struct{ id []byte }
+
+func (g generatorSource) at(i uint64) *group.Element {
+	return group.Generator(GeneratorTag, g.id, i)
+}
+
+func (g generatorSource) into(dst *group.Element, i uint64) {
+	dst.Set(group.Generator(GeneratorTag, g.id, i))
+}
