@@ -49,15 +49,15 @@ type Proof struct {
 
 // decodedProof holds the decoded values of a proof.
 type decodedProof struct {
-	perm   []group.Element // C_j = r_j·G + h_{π⁻¹(j)}, by input row j
-	chain  []group.Element // Ĉ_i, i = 1..n
-	t      [3]group.Element // T1, T2, T3
+	perm   []group.Element      // C_j = r_j·G + h_{π⁻¹(j)}, by input row j
+	chain  []group.Element      // Ĉ_i, i = 1..n
+	t      [3]group.Element     // T1, T2, T3
 	t4     []elgamal.Ciphertext // one per column
 	chainT []group.Element      // T̂_i
-	s      [3]group.Scalar // s1, s2, s3
-	s4     []group.Scalar // one per column
-	sHat   []group.Scalar // ŝ_i
-	sPrime []group.Scalar // s'_i
+	s      [3]group.Scalar      // s1, s2, s3
+	s4     []group.Scalar       // one per column
+	sHat   []group.Scalar       // ŝ_i
+	sPrime []group.Scalar       // s'_i
 }
 
 // proofLayout gives the byte offsets of the fields of a proof encoding for
