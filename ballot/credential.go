@@ -171,3 +171,7 @@ func (l *CredentialList) UnmarshalJSON(data []byte) error {
 	*l = *nl
 	return nil
 }
+
+// PrivateKey returns the credential's Ed25519 private key, with which the
+// voter's software signs ballots (Ballot.Cast, Ballot.Challenge).
+func (c *Credential) PrivateKey() ed25519.PrivateKey { return bytes.Clone(c.key) }

@@ -1,0 +1,278 @@
+package ballot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha512"
+	"fmt"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// A State says what became of an encrypted ballot: the voter casts it or
+// challenges it (Benaloh). Only cast ballots are counted.
+type State uint8
+
+const (
+	// Pending is a ballot just encrypted, neither cast nor challenged yet;
+	// it is not signed and cannot be submitted.
+	Pending State = 0
+	// Cast is a ballot the voter cast; it counts.
+	Cast State = 1
+	// Challenged is a ballot the voter challenged: its nonce seed is
+	// released so that anyone can check what it encrypts. It is published
+	// and never counted.
+	Challenged State = 2
+)
+
+func (s State) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Cast:
+		return "cast"
+	case Challenged:
+		return "challenged"
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// A Header identifies a ballot and its signer: either a polling-station
+// device (Device, Sequence, Previous) or a voter credential (Credential),
+// never both.
+type Header struct {
+	// BallotID is unique in the election.
+	BallotID string
+	// Device is the identifier of the registered device that emits the
+	// ballot, or "" for a remote ballot.
+	Device string
+	// Sequence is the ballot's position in the device's chain: 1 for the
+	// first ballot after the device opening.
+	Sequence uint64
+	// Previous is the code of the device's previous ballot, or of its
+	// opening record for the first ballot.
+	Previous Code
+	// Credential is the public key of the voter credential that signs a
+	// remote ballot, or nil for a device ballot.
+	Credential ed25519.PublicKey
+}
+
+// A Ballot is an encrypted ballot: for each contest of the manifest, one
+// ciphertext per candidate with a range proof, and a proof about the
+// contest's sum; the header that binds it to its device chain or
+// credential; its state and signature. Its canonical encoding and
+// confirmation code are in docs/spec-parts/50-ballot.md ("Ballot").
+//
+// A Ballot is made by EncryptBallot (or Device.EncryptBallot) and is then
+// Pending until Cast or Challenge signs it, or decoded by ParseBallot or
+// UnmarshalJSON. Its content cannot be changed, so its code always matches
+// it. The zero value is NOT valid.
+type Ballot struct {
+	baseHash   [HashSize]byte
+	header     Header
+	contests   []encryptedContest
+	body       []byte // canonical body encoding; the code is its hash
+	code       Code
+	state      State
+	seed       []byte        // released nonce seed of a challenged ballot
+	pending    *proof.Nonces // the seed until Cast or Challenge
+	signature  []byte
+	signerKind uint8
+	signerPub  ed25519.PublicKey // set by EncryptBallot, for Cast and Challenge
+}
+
+type encryptedContest struct {
+	selections []encryptedSelection
+	sum        *proof.RangeProof // nil when the contest has no sum rule
+	sumBytes   []byte
+}
+
+type encryptedSelection struct {
+	ct         elgamal.Ciphertext
+	ctBytes    []byte // 64 bytes, a slice of the body
+	proof      *proof.RangeProof
+	proofBytes []byte // a slice of the body
+}
+
+const (
+	ballotLabel          = "sandogh-v1/ballot"
+	ballotSignatureLabel = "sandogh-v1/ballot-signature"
+
+	signerDevice     = 1
+	signerCredential = 2
+
+	maxBallotID = 255
+	maxProof    = 1 << 20
+)
+
+// ID returns the ballot identifier.
+func (b *Ballot) ID() string { return b.header.BallotID }
+
+// Header returns a copy of the ballot's header.
+func (b *Ballot) Header() Header {
+	h := b.header
+	h.Credential = bytes.Clone(h.Credential)
+	return h
+}
+
+// BaseHash returns the base hash of the election the ballot was made for.
+func (b *Ballot) BaseHash() [HashSize]byte { return b.baseHash }
+
+// Code returns the ballot's confirmation code.
+func (b *Ballot) Code() Code { return b.code }
+
+// State returns whether the ballot is pending, cast or challenged.
+func (b *Ballot) State() State { return b.state }
+
+// NonceSeed returns the released nonce seed of a challenged ballot, and
+// nil for other ballots.
+func (b *Ballot) NonceSeed() []byte { return bytes.Clone(b.seed) }
+
+// NumContests returns the number of contests on the ballot.
+func (b *Ballot) NumContests() int { return len(b.contests) }
+
+// Ciphertexts returns copies of the ciphertexts of contest i, one per
+// candidate in manifest order. It panics if i is out of range.
+func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
+	sels := b.contests[i].selections
+	out := make([]*elgamal.Ciphertext, len(sels))
+	for j := range sels {
+		out[j] = new(elgamal.Ciphertext).Set(&sels[j].ct)
+	}
+	return out
+}
+
+// encodeBody builds the canonical body and the code, and points the
+// selections' byte fields into it.
+func (b *Ballot) encodeBody() {
+	var e encoder
+	e.str(ballotLabel)
+	e.fixed(b.baseHash[:])
+	e.str(b.header.BallotID)
+	if b.header.Credential != nil {
+		b.signerKind = signerCredential
+		e.u8(signerCredential)
+		e.fixed(b.header.Credential)
+	} else {
+		b.signerKind = signerDevice
+		e.u8(signerDevice)
+		e.str(b.header.Device)
+		e.u64(b.header.Sequence)
+		e.fixed(b.header.Previous[:])
+	}
+	type span struct{ ct, p [2]int }
+	spans := make([][]span, len(b.contests))
+	sumSpans := make([][2]int, len(b.contests))
+	e.u32(uint32(len(b.contests)))
+	for i := range b.contests {
+		c := &b.contests[i]
+		e.u32(uint32(len(c.selections)))
+		spans[i] = make([]span, len(c.selections))
+		for j := range c.selections {
+			s := &c.selections[j]
+			start := len(e.b)
+			if s.ctBytes != nil {
+				e.fixed(s.ctBytes)
+			} else {
+				e.b = s.ct.AppendBytes(e.b)
+			}
+			spans[i][j].ct = [2]int{start, len(e.b)}
+			if s.proofBytes == nil {
+				s.proofBytes = s.proof.Bytes()
+			}
+			e.u32(uint32(len(s.proofBytes)))
+			spans[i][j].p = [2]int{len(e.b), len(e.b) + len(s.proofBytes)}
+			e.fixed(s.proofBytes)
+		}
+		if c.sum == nil {
+			e.u8(0)
+		} else {
+			e.u8(1)
+			if c.sumBytes == nil {
+				c.sumBytes = c.sum.Bytes()
+			}
+			e.u32(uint32(len(c.sumBytes)))
+			sumSpans[i] = [2]int{len(e.b), len(e.b) + len(c.sumBytes)}
+			e.fixed(c.sumBytes)
+		}
+	}
+	b.body = e.b
+	for i := range b.contests {
+		c := &b.contests[i]
+		for j := range c.selections {
+			s := &c.selections[j]
+			s.ctBytes = b.body[spans[i][j].ct[0]:spans[i][j].ct[1]:spans[i][j].ct[1]]
+			s.proofBytes = b.body[spans[i][j].p[0]:spans[i][j].p[1]:spans[i][j].p[1]]
+		}
+		if c.sum != nil {
+			c.sumBytes = b.body[sumSpans[i][0]:sumSpans[i][1]:sumSpans[i][1]]
+		}
+	}
+	b.code = Code(sha512.Sum512_256(b.body))
+}
+
+// signatureMessage is what the device or credential signs:
+//
+//	str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state) ‖ [nonce seed, if challenged]
+func signatureMessage(code Code, state State, seed []byte) []byte {
+	var e encoder
+	e.str(ballotSignatureLabel)
+	e.fixed(code[:])
+	e.u8(uint8(state))
+	if state == Challenged {
+		e.fixed(seed)
+	}
+	return e.b
+}
+
+// signerKey returns the public key that must sign b in election e, or nil
+// if the device is not registered or the credential not on the list.
+func (e *Election) signerKey(h *Header) ed25519.PublicKey {
+	if h.Credential != nil {
+		if e.credentials.Contains(h.Credential) {
+			return h.Credential
+		}
+		return nil
+	}
+	return e.deviceKey(h.Device)
+}
+
+// Cast records the voter's decision to cast b and signs it with key, the
+// private key of b's device or credential. The nonce seed is forgotten.
+// It returns an error if b is not pending or key is not b's signer.
+func (b *Ballot) Cast(key ed25519.PrivateKey) error {
+	return b.decide(Cast, key)
+}
+
+// Challenge records the voter's decision to challenge b, releases its
+// nonce seed and signs it with key. Anyone can then recompute the
+// encryption with OpenChallenged. A challenged ballot is never counted.
+func (b *Ballot) Challenge(key ed25519.PrivateKey) error {
+	return b.decide(Challenged, key)
+}
+
+func (b *Ballot) decide(s State, key ed25519.PrivateKey) error {
+	if b.state != Pending || b.pending == nil {
+		return fmt.Errorf("ballot: ballot %q is %s, not pending", b.header.BallotID, b.state)
+	}
+	if len(key) != ed25519.PrivateKeySize {
+		return fmt.Errorf("ballot: signing key is %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	}
+	want := b.header.Credential
+	what := "credential"
+	if want == nil {
+		want = b.signerPub
+		what = "device"
+	}
+	if !bytes.Equal(key.Public().(ed25519.PublicKey), want) {
+		return fmt.Errorf("ballot: ballot %q: the signing key is not the %s's key", b.header.BallotID, what)
+	}
+	if s == Challenged {
+		b.seed = b.pending.Seed()
+	}
+	b.state = s
+	b.signature = ed25519.Sign(key, signatureMessage(b.code, s, b.seed))
+	b.pending = nil
+	return nil
+}

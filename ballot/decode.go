@@ -1,0 +1,305 @@
+package ballot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// Bytes returns the canonical encoding of a cast or challenged ballot: its
+// body, then u8(state), the 32-byte nonce seed if challenged, and the
+// 64-byte signature. It panics if b is pending (not signed).
+func (b *Ballot) Bytes() []byte {
+	if b.state == Pending {
+		panic("ballot: Bytes of a pending ballot; Cast or Challenge it first")
+	}
+	out := make([]byte, 0, len(b.body)+1+len(b.seed)+ed25519.SignatureSize)
+	out = append(out, b.body...)
+	out = append(out, uint8(b.state))
+	out = append(out, b.seed...)
+	return append(out, b.signature...)
+}
+
+// ParseBallot decodes the canonical encoding of a cast or challenged ballot
+// (Bytes). It checks the structure and that every element, scalar and
+// proof is canonically encoded, with errors that name the field and its
+// offset; it does not check the ballot against an election (the ballot
+// box and VerifyBallot do).
+func ParseBallot(data []byte) (*Ballot, error) {
+	data = bytes.Clone(data) // the byte fields of b alias it
+	d := &decoder{what: "ballot", b: data}
+	b := new(Ballot)
+	b.decodeBody(d)
+	bodyEnd := d.off
+	b.state = State(d.u8("state"))
+	switch {
+	case d.err != nil:
+	case b.state == Cast:
+	case b.state == Challenged:
+		b.seed = d.take("nonce seed", proof.NonceSeedSize)
+	default:
+		d.off--
+		d.fail("state", "%d is neither cast (1) nor challenged (2)", uint8(b.state))
+	}
+	b.signature = d.take("signature", ed25519.SignatureSize)
+	d.end()
+	if d.err != nil {
+		return nil, d.err
+	}
+	b.body = data[:bodyEnd:bodyEnd]
+	b.code = Code(sha512.Sum512_256(b.body))
+	return b, nil
+}
+
+// decodeBody reads the body fields into b. The ciphertext and proof byte
+// fields alias d's input.
+func (b *Ballot) decodeBody(d *decoder) {
+	d.label(ballotLabel)
+	copy(b.baseHash[:], d.take("base hash", HashSize))
+	start := d.off
+	b.header.BallotID = d.str("ballot identifier", maxBallotID)
+	if d.err == nil && b.header.BallotID == "" {
+		d.off = start
+		d.fail("ballot identifier", "empty")
+	}
+	start = d.off
+	b.signerKind = d.u8("signer kind")
+	switch {
+	case d.err != nil:
+		return
+	case b.signerKind == signerDevice:
+		start := d.off
+		b.header.Device = d.str("device", maxText)
+		if d.err == nil && b.header.Device == "" {
+			d.off = start
+			d.fail("device", "empty")
+		}
+		b.header.Sequence = d.u64("sequence")
+		copy(b.header.Previous[:], d.take("previous", HashSize))
+	case b.signerKind == signerCredential:
+		b.header.Credential = d.take("credential", ed25519.PublicKeySize)
+	default:
+		d.off = start
+		d.fail("signer kind", "%d is neither device (1) nor credential (2)", b.signerKind)
+		return
+	}
+	// Each contest takes at least 5 bytes, each selection at least 68.
+	n := d.count("contest count", MaxContests, 5)
+	b.contests = make([]encryptedContest, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		c := &b.contests[i]
+		m := d.count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
+		c.selections = make([]encryptedSelection, m)
+		for j := 0; j < m && d.err == nil; j++ {
+			s := &c.selections[j]
+			where := fmt.Sprintf("contest %d: selection %d: ", i, j)
+			start := d.off
+			s.ctBytes = d.take(where+"ciphertext", elgamal.CiphertextSize)
+			if d.err == nil {
+				if _, err := s.ct.SetCanonicalBytes(s.ctBytes); err != nil {
+					d.off = start
+					d.fail(where+"ciphertext", "%v", err)
+				}
+			}
+			start = d.off
+			s.proofBytes = d.bytes(where+"range proof", maxProof)
+			if d.err == nil {
+				p, err := decodeRangeProof(s.proofBytes)
+				if err != nil {
+					d.off = start
+					d.fail(where+"range proof", "%v", err)
+				}
+				s.proof = p
+			}
+		}
+		start := d.off
+		switch has := d.u8(fmt.Sprintf("contest %d: has contest proof", i)); {
+		case d.err != nil:
+		case has == 0:
+		case has == 1:
+			start := d.off
+			c.sumBytes = d.bytes(fmt.Sprintf("contest %d: contest proof", i), maxProof)
+			if d.err == nil {
+				p, err := decodeRangeProof(c.sumBytes)
+				if err != nil {
+					d.off = start
+					d.fail(fmt.Sprintf("contest %d: contest proof", i), "%v", err)
+				}
+				c.sum = p
+			}
+		default:
+			d.off = start
+			d.fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0 nor 1", has)
+		}
+	}
+}
+
+func decodeRangeProof(b []byte) (*proof.RangeProof, error) {
+	p := new(proof.RangeProof)
+	if _, err := p.SetCanonicalBytes(b); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// The JSON form of a ballot, one line of the ballot box file.
+type ballotJSON struct {
+	BallotID   string        `json:"ballotId"`
+	BaseHash   Code          `json:"baseHash"`
+	Device     string        `json:"device,omitempty"`
+	Sequence   uint64        `json:"sequence,omitempty"`
+	Previous   *Code         `json:"previous,omitempty"`
+	Credential string        `json:"credential,omitempty"`
+	Contests   []contestJSON `json:"contests"`
+	State      string        `json:"state"`
+	NonceSeed  string        `json:"nonceSeed,omitempty"`
+	Signature  string        `json:"signature"`
+	Code       Code          `json:"code"`
+}
+
+type contestJSON struct {
+	Selections []selectionJSON `json:"selections"`
+	Proof      string          `json:"proof,omitempty"`
+}
+
+type selectionJSON struct {
+	Ciphertext string `json:"ciphertext"`
+	Proof      string `json:"proof"`
+}
+
+// MarshalJSON encodes a cast or challenged ballot as a JSON object whose
+// ciphertexts, proofs, hashes, keys and signature are the lowercase
+// hexadecimal of their canonical encodings, with the ballot's code for
+// readers (docs/spec-parts/50-ballot.md, "JSON form").
+func (b *Ballot) MarshalJSON() ([]byte, error) {
+	if b.state == Pending {
+		return nil, fmt.Errorf("ballot: ballot %q is pending; Cast or Challenge it first", b.header.BallotID)
+	}
+	j := ballotJSON{
+		BallotID:  b.header.BallotID,
+		BaseHash:  Code(b.baseHash),
+		State:     b.state.String(),
+		NonceSeed: hex.EncodeToString(b.seed),
+		Signature: hex.EncodeToString(b.signature),
+		Code:      b.code,
+		Contests:  make([]contestJSON, len(b.contests)),
+	}
+	if b.signerKind == signerCredential {
+		j.Credential = hex.EncodeToString(b.header.Credential)
+	} else {
+		j.Device = b.header.Device
+		j.Sequence = b.header.Sequence
+		prev := b.header.Previous
+		j.Previous = &prev
+	}
+	for i := range b.contests {
+		c := &b.contests[i]
+		cj := contestJSON{Selections: make([]selectionJSON, len(c.selections))}
+		for k := range c.selections {
+			s := &c.selections[k]
+			cj.Selections[k] = selectionJSON{Ciphertext: hex.EncodeToString(s.ctBytes), Proof: hex.EncodeToString(s.proofBytes)}
+		}
+		if c.sum != nil {
+			cj.Proof = hex.EncodeToString(c.sumBytes)
+		}
+		j.Contests[i] = cj
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON with the checks of
+// ParseBallot, and checks that the code member matches the ballot. It
+// rejects unknown members. On error b is unchanged.
+func (b *Ballot) UnmarshalJSON(data []byte) error {
+	var j ballotJSON
+	if err := strictJSON("ballot", data, &j); err != nil {
+		return err
+	}
+	// Rebuild the binary encoding and decode it, so that both forms share
+	// one decoder and one set of checks.
+	var e encoder
+	e.str(ballotLabel)
+	e.fixed(j.BaseHash[:])
+	e.str(j.BallotID)
+	switch {
+	case j.Credential != "" && (j.Device != "" || j.Previous != nil || j.Sequence != 0):
+		return fmt.Errorf("ballot: ballot JSON: both a credential and a device")
+	case j.Credential != "":
+		k, err := decodeHex("credential", j.Credential, ed25519.PublicKeySize)
+		if err != nil {
+			return err
+		}
+		e.u8(signerCredential)
+		e.fixed(k)
+	default:
+		if j.Previous == nil {
+			return fmt.Errorf("ballot: ballot JSON: field previous: missing for a device ballot")
+		}
+		e.u8(signerDevice)
+		e.str(j.Device)
+		e.u64(j.Sequence)
+		e.fixed(j.Previous[:])
+	}
+	e.u32(uint32(len(j.Contests)))
+	for i, c := range j.Contests {
+		e.u32(uint32(len(c.Selections)))
+		for k, s := range c.Selections {
+			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
+			if err != nil {
+				return err
+			}
+			p, err := decodeHexAny(fmt.Sprintf("contest %d: selection %d: proof", i, k), s.Proof)
+			if err != nil {
+				return err
+			}
+			e.fixed(ct)
+			e.bytes(p)
+		}
+		if c.Proof == "" {
+			e.u8(0)
+		} else {
+			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), c.Proof)
+			if err != nil {
+				return err
+			}
+			e.u8(1)
+			e.bytes(p)
+		}
+	}
+	switch j.State {
+	case "cast":
+		e.u8(uint8(Cast))
+		if j.NonceSeed != "" {
+			return fmt.Errorf("ballot: ballot JSON: field nonceSeed: present in a cast ballot")
+		}
+	case "challenged":
+		e.u8(uint8(Challenged))
+		seed, err := decodeHex("nonceSeed", j.NonceSeed, proof.NonceSeedSize)
+		if err != nil {
+			return err
+		}
+		e.fixed(seed)
+	default:
+		return fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
+	}
+	sig, err := decodeHex("signature", j.Signature, ed25519.SignatureSize)
+	if err != nil {
+		return err
+	}
+	e.fixed(sig)
+	nb, err := ParseBallot(e.b)
+	if err != nil {
+		return err
+	}
+	if nb.code != j.Code {
+		return fmt.Errorf("ballot: ballot JSON: field code: %s is not the code %s of the ballot", j.Code, nb.code)
+	}
+	*b = *nb
+	return nil
+}

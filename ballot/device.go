@@ -1,0 +1,99 @@
+package ballot
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sandogh/sandogh/proof"
+)
+
+// A Device is a polling-station device's side of the protocol: it holds
+// the device's Ed25519 key and the tip of its chain of codes, encrypts
+// ballots in chain order and signs the voter's cast-or-challenge
+// decisions. Every ballot it encrypts must then be cast or challenged
+// (a ballot the voter abandons is challenged), and every ballot and the
+// opening must reach the ballot box, in order, or the box reports a gap.
+//
+// A Device is safe for concurrent use, but encrypts one ballot at a time:
+// each ballot's code depends on the previous one.
+type Device struct {
+	e   *Election
+	id  string
+	key ed25519.PrivateKey
+
+	mu  sync.Mutex
+	seq uint64
+	tip Code
+}
+
+// OpenDevice starts the chain of device id, registered in e with the
+// public key of key, and returns the device and its signed opening record,
+// which must be submitted to the ballot box first.
+func OpenDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time) (*Device, *DeviceOpening, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
+	}
+	o, err := newOpening(e, id, key, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Device{e: e, id: id, key: key, tip: o.Code()}, o, nil
+}
+
+// ResumeDevice returns device id continuing its chain after the ballot with
+// the given sequence number and code (the values of Tip saved before a
+// restart, or the ballot box's Tip for the device).
+func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint64, tip Code) (*Device, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
+	}
+	pub := e.deviceKey(id)
+	if pub == nil {
+		return nil, fmt.Errorf("ballot: device %q is not registered in the election", id)
+	}
+	if !pub.Equal(key.Public()) {
+		return nil, fmt.Errorf("ballot: device %q: the signing key does not match the registered public key", id)
+	}
+	return &Device{e: e, id: id, key: key, seq: sequence, tip: tip}, nil
+}
+
+// Tip returns the sequence number and code of the device's last ballot (or
+// 0 and the opening's code). A device saves them to stable storage after
+// each ballot so that it can resume its chain after a restart.
+func (d *Device) Tip() (sequence uint64, code Code) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.seq, d.tip
+}
+
+// EncryptBallot encrypts v as the device's next ballot, with a fresh nonce
+// seed from crypto/rand and the ballot identifier "<device>/<sequence>",
+// and advances the chain. The ballot is pending: show its code to the
+// voter, then Cast or Challenge it.
+func (d *Device) EncryptBallot(v Vote) (*Ballot, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	seq := d.seq + 1
+	h := Header{
+		BallotID: d.id + "/" + strconv.FormatUint(seq, 10),
+		Device:   d.id,
+		Sequence: seq,
+		Previous: d.tip,
+	}
+	b, err := EncryptBallot(d.e, h, v, proof.RandomNonces().Seed())
+	if err != nil {
+		return nil, err
+	}
+	d.seq, d.tip = seq, b.Code()
+	return b, nil
+}
+
+// Cast signs b, a pending ballot of this device, as cast.
+func (d *Device) Cast(b *Ballot) error { return b.Cast(d.key) }
+
+// Challenge signs b, a pending ballot of this device, as challenged and
+// releases its nonce seed.
+func (d *Device) Challenge(b *Ballot) error { return b.Challenge(d.key) }

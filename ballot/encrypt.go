@@ -1,0 +1,185 @@
+package ballot
+
+import (
+	"crypto/ed25519"
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/proof"
+)
+
+// BallotProtocol is the protocol label of every proof transcript of a
+// ballot.
+const BallotProtocol = "sandogh-v1/ballot"
+
+// transcript returns the transcript prefix shared by every proof of a
+// ballot with header h: the protocol and base hash, then the ballot
+// identifier and the signer (docs/spec-parts/50-ballot.md, "Proof
+// transcripts").
+func (e *Election) transcript(h *Header) *proof.Transcript {
+	t := proof.NewTranscript(BallotProtocol, e.baseHash[:])
+	t.AppendBytes("ballot-id", []byte(h.BallotID))
+	if h.Credential != nil {
+		t.AppendBytes("credential", h.Credential)
+	} else {
+		t.AppendBytes("device", []byte(h.Device))
+		t.AppendUint64("sequence", h.Sequence)
+		t.AppendBytes("previous", h.Previous[:])
+	}
+	return t
+}
+
+// sumTranscript returns the transcript of contest i's sum proof, from the
+// contest's prefix tc.
+func sumTranscript(tc *proof.Transcript, c *encryptedContest, rule sumRule, bound uint64) *proof.Transcript {
+	t := tc.Clone()
+	cts := make([]byte, 0, len(c.selections)*elgamal.CiphertextSize)
+	for j := range c.selections {
+		cts = append(cts, c.selections[j].ctBytes...)
+	}
+	t.AppendBytes("selections", cts)
+	if rule == sumZeroOrAll {
+		t.AppendBytes("sum-rule", []byte("zero-or"))
+	} else {
+		t.AppendBytes("sum-rule", []byte("at-most"))
+	}
+	t.AppendUint64("sum-bound", bound)
+	return t
+}
+
+// checkHeader checks h against e: a non-empty identifier, and either a
+// registered device or a listed credential.
+func (e *Election) checkHeader(h *Header) error {
+	if h.BallotID == "" || len(h.BallotID) > maxBallotID {
+		return fmt.Errorf("ballot: ballot identifier must be 1 to %d bytes long", maxBallotID)
+	}
+	if err := checkText("ballot identifier", h.BallotID, false); err != nil {
+		return err
+	}
+	switch {
+	case h.Credential != nil && h.Device != "":
+		return fmt.Errorf("ballot: ballot %q names both a device and a credential", h.BallotID)
+	case h.Credential != nil:
+		if len(h.Credential) != ed25519.PublicKeySize {
+			return fmt.Errorf("ballot: ballot %q: credential is %d bytes, want %d", h.BallotID, len(h.Credential), ed25519.PublicKeySize)
+		}
+		if !e.credentials.Contains(h.Credential) {
+			return fmt.Errorf("ballot: ballot %q: credential %x is not on the election's list", h.BallotID, []byte(h.Credential))
+		}
+	case h.Device == "":
+		return fmt.Errorf("ballot: ballot %q names neither a device nor a credential", h.BallotID)
+	default:
+		if e.deviceKey(h.Device) == nil {
+			return fmt.Errorf("ballot: ballot %q: device %q is not registered", h.BallotID, h.Device)
+		}
+		if h.Sequence == 0 {
+			return fmt.Errorf("ballot: ballot %q: device sequence numbers start at 1", h.BallotID)
+		}
+	}
+	return nil
+}
+
+// EncryptBallot encrypts the vote v as a ballot with header h for election
+// e. Every nonce derives from the 32-byte nonce seed (draw it from
+// crypto/rand; it is released only if the voter challenges the ballot):
+// the selection j of contest i is encrypted with
+// seed.Child("contest", i).Child("selection", j).Scalar("encryption", 0).
+//
+// It refuses, before encrypting anything, a vote that does not conform to
+// the manifest: unknown contests or codes, values above the maximum,
+// overvotes (and for Exactly contests a number of marks other than 0 or
+// k). Undervotes and blank contests are encrypted as zeros. The returned
+// ballot is pending: show its Code to the voter, then Cast or Challenge it.
+//
+// Encryption runs in constant time in the vote and the nonces; the
+// conformance checks before it branch on the vote, on the voter's own
+// device.
+func EncryptBallot(e *Election, h Header, v Vote, seed []byte) (*Ballot, error) {
+	vals, err := e.manifest.plaintext(v)
+	if err != nil {
+		return nil, err
+	}
+	h.Credential = append(ed25519.PublicKey(nil), h.Credential...)
+	if len(h.Credential) == 0 {
+		h.Credential = nil
+	}
+	if err := e.checkHeader(&h); err != nil {
+		return nil, err
+	}
+	n, err := proof.NewNonces(seed)
+	if err != nil {
+		return nil, fmt.Errorf("ballot: nonce seed: %v", err)
+	}
+	b := &Ballot{baseHash: e.baseHash, header: h, pending: n, signerPub: e.signerKey(&h)}
+	if err := b.encrypt(e, vals, n); err != nil {
+		return nil, err
+	}
+	b.encodeBody()
+	return b, nil
+}
+
+func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
+	t0 := e.transcript(&b.header)
+	b.contests = make([]encryptedContest, len(e.manifest.Contests))
+	for i := range e.manifest.Contests {
+		mc := &e.manifest.Contests[i]
+		c := &b.contests[i]
+		nc := n.Child("contest", uint64(i))
+		tc := t0.Clone()
+		tc.AppendUint64("contest", uint64(i))
+		c.selections = make([]encryptedSelection, len(mc.Candidates))
+		rSum := group.NewScalar()
+		var mSum uint64
+		sum := elgamal.NewCiphertext()
+		for j := range c.selections {
+			s := &c.selections[j]
+			ns := nc.Child("selection", uint64(j))
+			ts := tc.Clone()
+			ts.AppendUint64("selection", uint64(j))
+			ct, p, err := proof.EncryptWithRangeProof(ts, e.pk, vals[i][j], mc.maxValue(), ns)
+			if err != nil {
+				return fmt.Errorf("ballot: contest %d: selection %d: %v", i, j, err)
+			}
+			s.ct.Set(ct)
+			s.proof = p
+			s.ctBytes = ct.Bytes()
+			rSum.Add(rSum, ns.Scalar("encryption", 0))
+			mSum += vals[i][j]
+			sum.Add(sum, ct)
+		}
+		rule, bound := mc.sumRule()
+		if rule == sumNone {
+			continue
+		}
+		ts := sumTranscript(tc, c, rule, bound)
+		nsum := nc.Child("sum", 0)
+		var (
+			p   *proof.RangeProof
+			err error
+		)
+		// EncryptBallot has refused overvotes already. A caller that skipped
+		// that check gets a proof of a false statement, which does not
+		// verify: claim min(s, bound), without branching on the vote.
+		over := subtle.ConstantTimeLessOrEq(int(bound)+1, int(mSum))
+		claim := uint64(subtle.ConstantTimeSelect(over, int(bound), int(mSum)))
+		if rule == sumAtMost {
+			p, err = proof.ProveRange(ts, e.pk, sum, claim, rSum, bound, nsum)
+		} else {
+			// The sum s is 0 or k: bound⁻¹·sum = Enc(s/k; ρ/k) encrypts 0 or
+			// 1. Compute it by encryption rather than by scalar
+			// multiplication; it is the same ciphertext.
+			kInv := new(group.Scalar).Invert(new(group.Scalar).SetUint64(bound))
+			m := uint64(subtle.ConstantTimeEq(int32(claim), int32(bound)))
+			rScaled := new(group.Scalar).Multiply(rSum, kInv)
+			scaled := e.pk.Encrypt(new(group.Scalar).SetUint64(m), rScaled)
+			p, err = proof.ProveRange(ts, e.pk, scaled, m, rScaled, 1, nsum)
+		}
+		if err != nil {
+			return fmt.Errorf("ballot: contest %d: contest proof: %v", i, err)
+		}
+		c.sum = p
+	}
+	return nil
+}
