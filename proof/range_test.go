@@ -1,6 +1,9 @@
 package proof
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -93,5 +96,146 @@ func TestRangeArguments(t *testing.T) {
 	}
 	if _, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 2, 1, n); err == nil {
 		t.Error("m=2 accepted for 0..1")
+	}
+}
+
+// rangeFields lists the fields of a range proof encoding for 0..R.
+func rangeFields(R int) []encField {
+	var fs []encField
+	k := R + 1
+	for j := range k {
+		fs = append(fs, encField{fmt.Sprintf("commitment a[%d]", j), 64 * j, true})
+		fs = append(fs, encField{fmt.Sprintf("commitment b[%d]", j), 64*j + 32, true})
+	}
+	for j := range R {
+		fs = append(fs, encField{fmt.Sprintf("challenge c[%d]", j), 64*k + 32*j, false})
+	}
+	for j := range k {
+		fs = append(fs, encField{fmt.Sprintf("response v[%d]", j), 64*k + 32*R + 32*j, false})
+	}
+	return fs
+}
+
+func TestRangeTampering(t *testing.T) {
+	_, pk := testKey(t)
+	_, otherPK := elgamal.GenerateKey()
+	n := testNonces(t, 10)
+	for _, R := range []uint64{1, 3} {
+		for m := uint64(0); m <= R; m++ {
+			ct, p, err := EncryptWithRangeProof(newTestTranscript(), pk, m, R, n.Child("m", m))
+			if err != nil {
+				t.Fatal(err)
+			}
+			enc := p.Bytes()
+			if len(enc) != RangeProofSize(R) {
+				t.Fatalf("encoding is %d bytes, want %d", len(enc), RangeProofSize(R))
+			}
+			for _, f := range rangeFields(int(R)) {
+				q, err := new(RangeProof).SetCanonicalBytes(tamperField(t, enc, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if q.Verify(newTestTranscript(), pk, ct, R) == nil {
+					t.Errorf("R=%d m=%d: proof with tampered %s accepted", R, m, f.name)
+				}
+			}
+			G := group.NewGeneratorElement()
+			ctA := new(elgamal.Ciphertext).Set(ct)
+			ctA.A.Add(&ctA.A, G)
+			ctB := new(elgamal.Ciphertext).Set(ct)
+			ctB.B.Add(&ctB.B, G)
+			reenc := pk.ReEncrypt(ct, scalarOf(1))
+			for name, c := range map[string]*elgamal.Ciphertext{"A changed": ctA, "B changed": ctB, "re-encrypted": reenc} {
+				if p.Verify(newTestTranscript(), pk, c, R) == nil {
+					t.Errorf("R=%d m=%d: proof accepted with ciphertext %s", R, m, name)
+				}
+			}
+			if p.Verify(newTestTranscript(), otherPK, ct, R) == nil {
+				t.Errorf("R=%d m=%d: proof accepted under another key", R, m)
+			}
+			if err := p.Verify(newTestTranscript(), pk, ct, R+1); err == nil {
+				t.Errorf("R=%d m=%d: proof accepted for range 0..%d", R, m, R+1)
+			}
+			for _, tr := range []*Transcript{
+				NewTranscript("sandogh-v1 other", []byte("base hash")),
+				NewTranscript("sandogh-v1 test", []byte("other hash")),
+				NewTranscript("sandogh-v1 test", []byte("base hash")),
+			} {
+				tr.AppendBytes("context", []byte("ballot 2"))
+				if p.Verify(tr, pk, ct, R) == nil {
+					t.Errorf("R=%d m=%d: proof accepted in another transcript", R, m)
+				}
+			}
+		}
+	}
+}
+
+func TestRangeEncoding(t *testing.T) {
+	_, pk := testKey(t)
+	n := testNonces(t, 11)
+	ct, p, err := EncryptWithRangeProof(newTestTranscript(), pk, 2, 3, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := p.Bytes()
+	q, err := new(RangeProof).SetCanonicalBytes(enc)
+	if err != nil || string(q.Bytes()) != string(enc) || q.Range() != 3 {
+		t.Fatalf("round trip: %v", err)
+	}
+	if err := q.Verify(newTestTranscript(), pk, ct, 3); err != nil {
+		t.Fatalf("decoded proof rejected: %v", err)
+	}
+	for _, l := range []int{0, 96, 223, 225, 256, len(enc) - 32, len(enc) + 32, len(enc) + 1} {
+		b := make([]byte, l)
+		if _, err := new(RangeProof).SetCanonicalBytes(b); err == nil {
+			t.Errorf("%d-byte encoding accepted", l)
+		}
+	}
+	for _, f := range rangeFields(3) {
+		bad := nonCanonicalScalar
+		if f.element {
+			bad = nonCanonicalElement
+		}
+		_, err := new(RangeProof).SetCanonicalBytes(withBytes(enc, f.offset, bad))
+		if err == nil {
+			t.Errorf("non-canonical %s accepted", f.name)
+		} else if !strings.Contains(err.Error(), "field "+f.name) {
+			t.Errorf("error %q does not name field %s", err, f.name)
+		}
+	}
+	js, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r RangeProof
+	if err := json.Unmarshal(js, &r); err != nil || string(r.Bytes()) != string(enc) {
+		t.Fatalf("JSON round trip: %v", err)
+	}
+	var obj map[string][]string
+	if err := json.Unmarshal(js, &obj); err != nil {
+		t.Fatal(err)
+	}
+	mutate := func(f func(map[string][]string)) []byte {
+		o := map[string][]string{}
+		for k, v := range obj {
+			o[k] = append([]string(nil), v...)
+		}
+		f(o)
+		b, _ := json.Marshal(o)
+		return b
+	}
+	for name, b := range map[string][]byte{
+		"missing challenges": mutate(func(o map[string][]string) { delete(o, "challenges") }),
+		"extra challenge":    mutate(func(o map[string][]string) { o["challenges"] = append(o["challenges"], o["challenges"][0]) }),
+		"missing commitment": mutate(func(o map[string][]string) { o["commitments"] = o["commitments"][1:] }),
+		"one response":       mutate(func(o map[string][]string) { o["responses"] = o["responses"][:1] }),
+		"uppercase":          mutate(func(o map[string][]string) { o["responses"][0] = strings.ToUpper(o["responses"][0]) }),
+		"bad element":        mutate(func(o map[string][]string) { o["commitments"][3] = hexOf(nonCanonicalElement) }),
+		"unknown field":      mutate(func(o map[string][]string) { o["range"] = []string{"3"} }),
+	} {
+		var r RangeProof
+		if err := json.Unmarshal(b, &r); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }

@@ -1,0 +1,198 @@
+package proof
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+// batchCase is one proof for a batch, with a way to add it and to check it
+// alone.
+type batchCase struct {
+	name  string
+	add   func(b *BatchVerifier) int
+	alone func() error
+}
+
+func transcriptFor(i int) *Transcript {
+	t := NewTranscript("sandogh-v1 batch test", []byte("base hash"))
+	t.AppendUint64("index", uint64(i))
+	return t
+}
+
+// makeBatchCase returns proof number i of a mixed batch; if bad, the proof
+// or its statement is broken in one of several ways.
+func makeBatchCase(t *testing.T, i int, bad bool, pks []*elgamal.PublicKey, sks []*elgamal.SecretKey) batchCase {
+	n := testNonces(t, 20).Child("case", uint64(i))
+	G := group.NewGeneratorElement()
+	k := i % len(pks)
+	pk, sk := pks[k], sks[k]
+	switch i % 4 {
+	case 0: // Schnorr for a public key (shared X across cases with the same key)
+		x := sk.Scalar()
+		X := pk.Element()
+		p := ProveSchnorr(transcriptFor(i), G, X, x, n)
+		if bad {
+			p.Response.Add(&p.Response, scalarOf(1))
+		}
+		return batchCase{"Schnorr",
+			func(b *BatchVerifier) int { return b.AddSchnorr(transcriptFor(i), G, X, p) },
+			func() error { return p.Verify(transcriptFor(i), G, X) }}
+	case 1: // Chaum–Pedersen decryption share
+		ct := pk.Encrypt(scalarOf(uint64(i)), n.Scalar("r", 0))
+		x := sk.Scalar()
+		X := pk.Element()
+		d := group.NewElement().ScalarMult(x, &ct.A)
+		p := ProveChaumPedersen(transcriptFor(i), G, X, &ct.A, d, x, n)
+		if bad {
+			d = group.NewElement().Add(d, G) // a wrong decryption share
+		}
+		return batchCase{"Chaum–Pedersen",
+			func(b *BatchVerifier) int { return b.AddChaumPedersen(transcriptFor(i), G, X, &ct.A, d, p) },
+			func() error { return p.Verify(transcriptFor(i), G, X, &ct.A, d) }}
+	default: // range proofs for 0..1 and 0..3
+		R := uint64(1)
+		if i%4 == 3 {
+			R = 3
+		}
+		m := uint64(i) % (R + 1)
+		ct, p, err := EncryptWithRangeProof(transcriptFor(i), pk, m, R, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statementR := R
+		if bad {
+			switch (i / 4) % 3 {
+			case 0: // a ciphertext of R+1 with a cheating proof
+				r := n.Scalar("cheat", 0)
+				ct = pk.Encrypt(scalarOf(R+1), r)
+				p = cheatingProveRange(transcriptFor(i), pk, ct, R, r, R, n)
+			case 1: // a tampered response
+				enc := p.Bytes()
+				p, _ = new(RangeProof).SetCanonicalBytes(tamperField(t, enc, rangeFields(int(R))[len(rangeFields(int(R)))-1]))
+			case 2: // a proof for another range
+				statementR = R + 1
+			}
+		}
+		return batchCase{fmt.Sprintf("range 0..%d", R),
+			func(b *BatchVerifier) int { return b.AddRange(transcriptFor(i), pk, ct, statementR, p) },
+			func() error { return p.Verify(transcriptFor(i), pk, ct, statementR) }}
+	}
+}
+
+func TestBatchVerifier(t *testing.T) {
+	sks := make([]*elgamal.SecretKey, 3)
+	pks := make([]*elgamal.PublicKey, 3)
+	for i := range sks {
+		sks[i], pks[i] = elgamal.GenerateKey()
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const size = 120
+	for trial, nBad := range []int{0, 1, 3, 17} {
+		badSet := map[int]bool{}
+		for len(badSet) < nBad {
+			badSet[rng.IntN(size)] = true
+		}
+		b := NewBatchVerifier()
+		var wantBad []int
+		for i := range size {
+			c := makeBatchCase(t, i, badSet[i], pks, sks)
+			if idx := c.add(b); idx != i {
+				t.Fatalf("entry index %d, want %d", idx, i)
+			}
+			err := c.alone()
+			if (err != nil) != badSet[i] {
+				t.Fatalf("trial %d case %d (%s, bad=%v): alone: %v", trial, i, c.name, badSet[i], err)
+			}
+			if badSet[i] {
+				wantBad = append(wantBad, i)
+			}
+		}
+		if b.Len() != size {
+			t.Fatalf("Len = %d", b.Len())
+		}
+		bad, err := b.Verify()
+		if nBad == 0 {
+			if err != nil || bad != nil {
+				t.Fatalf("trial %d: valid batch rejected: %v %v", trial, bad, err)
+			}
+			continue
+		}
+		if err == nil || !errors.Is(err, ErrBatchInvalid) {
+			t.Fatalf("trial %d: invalid batch: error %v", trial, err)
+		}
+		if !slices.Equal(bad, wantBad) {
+			t.Fatalf("trial %d: bad entries %v, want %v", trial, bad, wantBad)
+		}
+		// Verify is repeatable.
+		bad2, _ := b.Verify()
+		if !slices.Equal(bad2, wantBad) {
+			t.Fatalf("trial %d: second Verify: %v", trial, bad2)
+		}
+	}
+}
+
+func TestBatchVerifierEdgeCases(t *testing.T) {
+	if bad, err := NewBatchVerifier().Verify(); bad != nil || err != nil {
+		t.Fatalf("empty batch: %v %v", bad, err)
+	}
+	// The batch copies ciphertexts and statements: reusing the caller's
+	// variables after Add does not change the entries.
+	_, pk := testKey(t)
+	n := testNonces(t, 21)
+	b := NewBatchVerifier()
+	var ct elgamal.Ciphertext
+	for i := range 5 {
+		c, p, err := EncryptWithRangeProof(transcriptFor(i), pk, uint64(i%2), 1, n.Child("i", uint64(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct.Set(c)
+		b.AddRange(transcriptFor(i), pk, &ct, 1, p)
+	}
+	ct.Zero()
+	if bad, err := b.Verify(); err != nil {
+		t.Fatalf("entries changed with the caller's variable: %v %v", bad, err)
+	}
+	// Keys that alternate between entries are merged correctly.
+	_, pk2 := elgamal.GenerateKey()
+	b = NewBatchVerifier()
+	for i := range 6 {
+		key := pk
+		if i%2 == 1 {
+			key = pk2
+		}
+		c, p, _ := EncryptWithRangeProof(transcriptFor(i), key, 1, 1, n.Child("j", uint64(i)))
+		b.AddRange(transcriptFor(i), key, c, 1, p)
+	}
+	if bad, err := b.Verify(); err != nil {
+		t.Fatalf("two keys: %v %v", bad, err)
+	}
+	// A proof checked under the wrong one of two keys is found.
+	c, p, _ := EncryptWithRangeProof(transcriptFor(6), pk, 1, 1, n.Child("j", 6))
+	b.AddRange(transcriptFor(6), pk2, c, 1, p)
+	if bad, err := b.Verify(); !slices.Equal(bad, []int{6}) || err == nil {
+		t.Fatalf("wrong key: %v %v", bad, err)
+	}
+}
+
+// TestEntryErrorNamesEquation checks that a failing single verification
+// names the failing equation and branch.
+func TestEntryErrorNamesEquation(t *testing.T) {
+	_, pk := testKey(t)
+	n := testNonces(t, 22)
+	ct, p, _ := EncryptWithRangeProof(newTestTranscript(), pk, 1, 1, n)
+	enc := p.Bytes()
+	// Response v[0] (branch 0) tampered: both equations of branch 0 fail,
+	// and the first is reported.
+	q, _ := new(RangeProof).SetCanonicalBytes(tamperField(t, enc, rangeFields(1)[5]))
+	err := q.Verify(newTestTranscript(), pk, ct, 1)
+	if err == nil || err.Error() != "proof: range proof does not verify: branch 0: v·G = a + c·A fails" {
+		t.Fatalf("error %v", err)
+	}
+}
