@@ -51,21 +51,24 @@ func (e *Element) VarTimeMultiScalarMult(scalars []*Scalar, elements []*Element)
 	return r.toElement(e)
 }
 
-// strausMaxTerms is the largest number of nonzero terms handed to the
-// interleaved-NAF method (filippo.io/edwards25519's VarTimeMultiScalarMult);
-// above it the bucket method is faster. Measured with
-// BenchmarkVarTimeMultiScalarMult and BenchmarkFilippoVarTimeMultiScalarMult.
-const strausMaxTerms = 24
-
 // maxWindow bounds the window so that the buckets (2^(c−1) extended points of
-// 160 bytes) stay within a few hundred KiB, inside the L2 cache.
+// 160 bytes, 640 KiB at c = 13) stay within the L2 cache.
 const maxWindow = 13
 
-// Relative costs, in field multiplications, used to choose the window.
+// Estimated costs, in field multiplications, from which varTimeMSM chooses
+// the method and the window. The bucket-method figures are operation counts;
+// the interleaved-NAF figures are scaled by strausOverhead, measured on
+// amd64 by timing both methods at sizes around the crossover, which falls at
+// about 85 terms of full-length scalars and 40 terms of 128-bit scalars.
 const (
-	costMixedAdd  = 7.6 // accumulate one term into a bucket, with digit extraction
-	costBucketAgg = 18  // two full additions per bucket in the running sum
-	costDouble    = 7   // one doubling between windows
+	costMixedAdd   = 7.6 // accumulate one term into a bucket, with digit extraction
+	costBucketAgg  = 18  // two full additions per bucket in the running sum
+	costDouble     = 7   // one doubling
+	costNormalize  = 8   // affine Niels form of one point, sharing the inversion
+	costInversion  = 300 // the shared field inversion
+	costNAFAdd     = 8   // one addition of a cached table entry
+	costNAFTable   = 72  // eight odd multiples in cached form
+	strausOverhead = 1.38
 )
 
 // varTimeMSM sets out = Σ scalars[i]·elements[i], choosing the method.
@@ -100,22 +103,31 @@ func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, windo
 		out.setIdentity()
 		return
 	}
-	if window < 0 || window == 0 && m <= strausMaxTerms {
+
+	// atLeast[L] = number of terms with bit length ≥ L, for L ≥ 1.
+	lmax := 253
+	for hist[lmax] == 0 {
+		lmax--
+	}
+	var atLeast [255]int
+	for L := lmax; L >= 1; L-- {
+		atLeast[L] = atLeast[L+1] + hist[L]
+	}
+	c := window
+	if window == 0 {
+		var bucketCost float64
+		c, bucketCost = chooseWindow(&atLeast, lmax)
+		if strausCost(&hist) <= bucketCost {
+			c = -1
+		}
+	}
+	if c < 0 {
 		strausMSM(out, scalars, elements, lens)
 		return
 	}
 
 	// Order the nonzero terms by decreasing bit length (a counting sort), so
 	// that the terms that reach a window are a prefix of the order.
-	lmax := 253
-	for hist[lmax] == 0 {
-		lmax--
-	}
-	// atLeast[L] = number of terms with bit length ≥ L, for L ≥ 1.
-	var atLeast [255]int
-	for L := lmax; L >= 1; L-- {
-		atLeast[L] = atLeast[L+1] + hist[L]
-	}
 	order := make([]int32, m)
 	var next [255]int
 	for L := lmax; L >= 1; L-- {
@@ -150,10 +162,6 @@ func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, windo
 		}
 	}
 
-	c := window
-	if c == 0 {
-		c = chooseWindow(&atLeast, lmax)
-	}
 	pippenger(out, pts, sc, &atLeast, lmax, c)
 }
 
@@ -171,8 +179,8 @@ func bitLen256(l *[4]uint64) int {
 func windows(lmax, c int) int { return (lmax + c - 1) / c }
 
 // chooseWindow returns the window width c that minimises the estimated cost
-// of the bucket method for the given bit-length distribution.
-func chooseWindow(atLeast *[255]int, lmax int) int {
+// of the bucket method for the given bit-length distribution, and that cost.
+func chooseWindow(atLeast *[255]int, lmax int) (int, float64) {
 	best, bestCost := 2, -1.0
 	for c := 2; c <= maxWindow; c++ {
 		w := windows(lmax, c)
@@ -189,7 +197,18 @@ func chooseWindow(atLeast *[255]int, lmax int) int {
 			best, bestCost = c, cost
 		}
 	}
-	return best
+	return best, bestCost + float64(atLeast[1])*costNormalize + costInversion
+}
+
+// strausCost estimates the cost of the interleaved-NAF method: a width-5 NAF
+// has a nonzero digit every six bits on average, and the doublings run over
+// all 256 bit positions.
+func strausCost(hist *[254]int) float64 {
+	var cost float64
+	for L := 1; L < len(hist); L++ {
+		cost += float64(hist[L]) * (float64(L)/6*costNAFAdd + costNAFTable)
+	}
+	return strausOverhead * (cost + 256*costDouble)
 }
 
 // digitAt returns the c bits of s starting at bit pos (c ≤ 16, pos < 256).
