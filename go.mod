@@ -5,10 +5,13 @@ go 1.26.0
 require (
 	filippo.io/edwards25519 v1.2.0
 	github.com/cloudflare/circl v1.6.5
+	golang.org/x/crypto v0.58.0
 )
 
+// Test dependencies: independent implementations used as oracles.
 require (
-	github.com/gtank/ristretto255 v0.2.0 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	github.com/bwesterb/go-ristretto v1.2.4
+	github.com/gtank/ristretto255 v0.2.0
 )
+
+require golang.org/x/sys v0.49.0 // indirect

@@ -1,17 +1,7 @@
-//go:build circl
-
 // Differential tests against github.com/cloudflare/circl/group.Ristretto255,
 // whose arithmetic and ristretto255 layer come from
 // github.com/bwesterb/go-ristretto, an implementation independent of
 // filippo.io/edwards25519.
-//
-// circl/group needs github.com/bwesterb/go-ristretto in go.mod and go.sum,
-// which this module does not list yet, so these tests sit behind the build
-// tag "circl". To run them without touching the module files:
-//
-//	mkdir -p /tmp/circlmod && cp go.mod go.sum /tmp/circlmod/
-//	go get -modfile=/tmp/circlmod/go.mod github.com/bwesterb/go-ristretto@v1.2.4
-//	go test -tags circl -modfile=/tmp/circlmod/go.mod -run Circl ./group/
 
 package group
 
