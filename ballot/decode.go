@@ -105,6 +105,9 @@ func (b *Ballot) decodeBody(d *decoder) {
 				if _, err := s.ct.SetCanonicalBytes(s.ctBytes); err != nil {
 					d.off = start
 					d.fail(where+"ciphertext", "%v", err)
+				} else if s.ct.A.IsIdentity() == 1 {
+					d.off = start
+					d.fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the vote")
 				}
 			}
 			start = d.off

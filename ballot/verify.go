@@ -3,7 +3,6 @@ package ballot
 import (
 	"bytes"
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -197,7 +196,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 		return nil, fmt.Errorf("ballot: ballot %q: the opened vote is not a valid vote: %w", b.header.BallotID, err)
 	}
 	if !bytes.Equal(again.body, b.body) {
-		return nil, errors.New("ballot: ballot " + fmt.Sprintf("%q", b.header.BallotID) + ": encrypting the opened vote with the nonce seed does not reproduce the ballot")
+		return nil, fmt.Errorf("ballot: ballot %q: encrypting the opened vote with the nonce seed does not reproduce the ballot", b.header.BallotID)
 	}
 	return v, nil
 }

@@ -1,0 +1,83 @@
+package ballot
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/sandogh/sandogh/group"
+)
+
+// boardManifest is the benchmark election: one contest, 15 candidates,
+// vote for up to 7.
+func boardManifest() *Manifest {
+	c := Contest{ID: "board", Kind: UpTo, Limit: 7, Seats: 7, Alternates: 3}
+	for i := range 15 {
+		c.Candidates = append(c.Candidates, Candidate{Code: uint32(101 + i), Name: fmt.Sprintf("Candidate %d", 101+i)})
+	}
+	return &Manifest{ElectionID: "bench", Policy: OneBallotPerCredential, Contests: []Contest{c}}
+}
+
+func boardVote() Vote {
+	return Vote{"board": {101: 1, 103: 1, 104: 1, 108: 1, 110: 1, 113: 1, 115: 1}}
+}
+
+// BenchmarkScalarBaseMult is group's FBM unit, measured here so that the
+// ratios of this package's benchmarks read off one run.
+func BenchmarkScalarBaseMult(b *testing.B) {
+	s := group.HashToScalar([]byte("bench"), []byte("sandogh-v1 ballot bench"))
+	e := group.NewElement()
+	for b.Loop() {
+		e.ScalarBaseMult(s)
+	}
+}
+
+// BenchmarkEncryptBallot encrypts one ballot per iteration, on one core
+// (encryption is sequential).
+func BenchmarkEncryptBallot(b *testing.B) {
+	b.Run("board-15-choose-7", func(b *testing.B) {
+		f := newFixture(b, boardManifest())
+		h := Header{BallotID: "bench", Credential: f.credentials[0].PublicKey()}
+		v := boardVote()
+		seed := seedOf("bench seed")
+		f.e.PublicKey().ScalarMult(group.NewElement(), group.NewScalar()) // build the key's table
+		for b.Loop() {
+			if _, err := EncryptBallot(f.e, h, v, seed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkVerifyBallot verifies one decoded ballot per iteration: every
+// check of VerifyBallot (signature, eligibility, shape, all proofs batched).
+// Decoding is outside the timed loop; BenchmarkDecodeBallot measures it.
+func BenchmarkVerifyBallot(b *testing.B) {
+	b.Run("board-15-choose-7", func(b *testing.B) {
+		f := newFixture(b, boardManifest())
+		bl := f.credentialBallot(b, "bench", 0, boardVote())
+		bl, err := ParseBallot(bl.Bytes())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if err := VerifyBallot(f.e, bl); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeBallot decodes the canonical encoding of one ballot per
+// iteration (every element and scalar strictly decoded).
+func BenchmarkDecodeBallot(b *testing.B) {
+	b.Run("board-15-choose-7", func(b *testing.B) {
+		f := newFixture(b, boardManifest())
+		data := f.credentialBallot(b, "bench", 0, boardVote()).Bytes()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := ParseBallot(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,189 @@
+package ballot
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+func (f *fixture) params() Parameters {
+	return Parameters{
+		Manifest:    f.e.Manifest(),
+		PublicKey:   f.e.PublicKey(),
+		Trustees:    slices.Clone(f.e.trustees),
+		Devices:     f.e.Devices(),
+		Credentials: f.e.Credentials(),
+	}
+}
+
+// TestBaseHashCoversEveryInput changes each input of the base hash.
+func TestBaseHashCoversEveryInput(t *testing.T) {
+	f := newFixture(t, testManifest())
+	base := f.e.BaseHash()
+	again, err := NewElection(f.params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.BaseHash() != base {
+		t.Fatal("base hash is not deterministic")
+	}
+	_, otherPK := elgamal.GenerateKey()
+	otherCreds, _ := NewCredentialList(f.e.Credentials().Keys()[:2])
+	mutations := map[string]func(p *Parameters){
+		"manifest":        func(p *Parameters) { p.Manifest.Title = "other" },
+		"public key":      func(p *Parameters) { p.PublicKey = otherPK },
+		"trustee order":   func(p *Parameters) { p.Trustees[0], p.Trustees[1] = p.Trustees[1], p.Trustees[0] },
+		"trustee missing": func(p *Parameters) { p.Trustees = p.Trustees[:2] },
+		"no trustees":     func(p *Parameters) { p.Trustees = nil },
+		"device id":       func(p *Parameters) { p.Devices[0].ID = "station-0" },
+		"device key":      func(p *Parameters) { p.Devices[0].PublicKey = ed25519.NewKeyFromSeed(seedOf("x")).Public().(ed25519.PublicKey) },
+		"device missing":  func(p *Parameters) { p.Devices = p.Devices[1:] },
+		"credentials":     func(p *Parameters) { p.Credentials = otherCreds },
+		"no credentials":  func(p *Parameters) { p.Credentials = nil },
+	}
+	seen := map[[HashSize]byte]string{base: "base"}
+	for name, mutate := range mutations {
+		p := f.params()
+		mutate(&p)
+		e, err := NewElection(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if other, ok := seen[e.BaseHash()]; ok {
+			t.Errorf("%s: same base hash as %s", name, other)
+		}
+		seen[e.BaseHash()] = name
+	}
+	// Device order does not matter: devices are sorted by identifier.
+	p := f.params()
+	slices.Reverse(p.Devices)
+	if e, err := NewElection(p); err != nil || e.BaseHash() != base {
+		t.Errorf("device order changed the base hash (err %v)", err)
+	}
+}
+
+func TestNewElectionRefuses(t *testing.T) {
+	f := newFixture(t, testManifest())
+	cases := map[string]struct {
+		mutate func(p *Parameters)
+		want   string
+	}{
+		"no manifest":       {func(p *Parameters) { p.Manifest = nil }, "no manifest"},
+		"no key":            {func(p *Parameters) { p.PublicKey = nil }, "no joint public key"},
+		"identity trustee":  {func(p *Parameters) { p.Trustees[1] = group.NewElement() }, "trustee 1: public key is missing or the identity"},
+		"nil trustee":       {func(p *Parameters) { p.Trustees[2] = nil }, "trustee 2"},
+		"duplicate device":  {func(p *Parameters) { p.Devices[1].ID = p.Devices[0].ID }, "registered twice"},
+		"shared device key": {func(p *Parameters) { p.Devices[1].PublicKey = p.Devices[0].PublicKey }, "is also the key of device"},
+		"short device key":  {func(p *Parameters) { p.Devices[0].PublicKey = p.Devices[0].PublicKey[:31] }, "public key is 31 bytes"},
+		"empty device id":   {func(p *Parameters) { p.Devices[0].ID = "" }, "device 0: identifier is empty"},
+	}
+	for name, c := range cases {
+		p := f.params()
+		c.mutate(&p)
+		if _, err := NewElection(p); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", name, err, c.want)
+		}
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	creds, list, err := GenerateCredentials(20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Len() != 20 {
+		t.Fatalf("Len = %d", list.Len())
+	}
+	keys := make([]ed25519.PublicKey, len(creds))
+	for i, c := range creds {
+		if !list.Contains(c.PublicKey()) {
+			t.Fatalf("credential %d not on the list", i)
+		}
+		c2, err := NewCredential(c.Seed())
+		if err != nil || !c2.PublicKey().Equal(c.PublicKey()) {
+			t.Fatal("a credential does not round-trip through its seed")
+		}
+		keys[i] = c.PublicKey()
+	}
+	if list.Contains(ed25519.NewKeyFromSeed(seedOf("outsider")).Public().(ed25519.PublicKey)) || list.Contains(nil) {
+		t.Fatal("Contains accepts a key not on the list")
+	}
+	// The hash does not depend on the order of the keys.
+	slices.Reverse(keys)
+	l2, err := NewCredentialList(keys)
+	if err != nil || l2.Hash() != list.Hash() {
+		t.Fatal("the list's hash depends on the order of the keys")
+	}
+	if _, err := NewCredentialList(append(keys, keys[3])); err == nil || !strings.Contains(err.Error(), "appears twice") {
+		t.Fatalf("duplicate key: %v", err)
+	}
+	if _, err := NewCredentialList([]ed25519.PublicKey{keys[0][:5]}); err == nil {
+		t.Fatal("short key accepted")
+	}
+	if _, err := NewCredential(make([]byte, 31)); err == nil {
+		t.Fatal("short seed accepted")
+	}
+	if (&CredentialList{}).Hash() != (func() [HashSize]byte { l, _ := NewCredentialList(nil); return l.Hash() })() {
+		t.Fatal("the zero list and the empty list differ")
+	}
+
+	// JSON round trip, and the canonical order is required.
+	data, err := json.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back CredentialList
+	if err := json.Unmarshal(data, &back); err != nil || back.Hash() != list.Hash() {
+		t.Fatalf("JSON round trip: %v", err)
+	}
+	var hexKeys []string
+	json.Unmarshal(data, &hexKeys)
+	hexKeys[0], hexKeys[1] = hexKeys[1], hexKeys[0]
+	swapped, _ := json.Marshal(hexKeys)
+	if err := json.Unmarshal(swapped, &back); err == nil || !strings.Contains(err.Error(), "canonical order") {
+		t.Fatalf("out-of-order list: %v", err)
+	}
+	hexKeys[0] = strings.ToUpper(hexKeys[0])
+	upper, _ := json.Marshal(hexKeys)
+	if err := json.Unmarshal(upper, &back); err == nil {
+		t.Fatal("uppercase hexadecimal accepted")
+	}
+}
+
+func TestCode(t *testing.T) {
+	var c Code
+	for i := range c {
+		c[i] = byte(i * 7)
+	}
+	s := c.Short()
+	if len(s) != 19 || strings.Count(s, "-") != 3 {
+		t.Fatalf("Short = %q", s)
+	}
+	if !c.MatchesShort(s) || !c.MatchesShort(strings.ToLower(strings.ReplaceAll(s, "-", " "))) {
+		t.Fatal("MatchesShort refuses the short form")
+	}
+	d := c
+	d[9] ^= 1
+	if d.MatchesShort(s) {
+		t.Fatal("MatchesShort accepts another code")
+	}
+	d = c
+	d[10] ^= 1 // beyond the short form
+	if d.Short() != s {
+		t.Fatal("Short depends on more than 10 bytes")
+	}
+	back, err := ParseCode(c.String())
+	if err != nil || back != c {
+		t.Fatalf("ParseCode: %v", err)
+	}
+	for _, bad := range []string{c.String()[:63], strings.ToUpper(c.String()), c.String() + "00", "zz" + c.String()[2:]} {
+		if _, err := ParseCode(bad); err == nil {
+			t.Errorf("ParseCode(%q) accepted", bad)
+		}
+	}
+}

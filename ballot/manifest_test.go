@@ -1,0 +1,147 @@
+package ballot
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestManifestValidateAccepts(t *testing.T) {
+	if err := testManifest().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := boardManifest().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestManifestValidateRefuses has one case per validation rule.
+func TestManifestValidateRefuses(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(m *Manifest)
+		want   string
+	}{
+		{"empty election id", func(m *Manifest) { m.ElectionID = "" }, "election identifier is empty"},
+		{"long election id", func(m *Manifest) { m.ElectionID = strings.Repeat("x", maxText+1) }, "more than the maximum"},
+		{"invalid UTF-8 title", func(m *Manifest) { m.Title = "\xff" }, "title is not valid UTF-8"},
+		{"unknown policy", func(m *Manifest) { m.Policy = "many" }, "unknown credential policy"},
+		{"no contests", func(m *Manifest) { m.Contests = nil }, "no contests"},
+		{"empty contest", func(m *Manifest) { m.Contests[2].Candidates = nil }, `contest 2 ("budget"): no candidates`},
+		{"empty contest id", func(m *Manifest) { m.Contests[1].ID = "" }, "contest 1: identifier is empty"},
+		{"duplicate contest id", func(m *Manifest) { m.Contests[3].ID = "board" }, `contest 3: identifier "board" is also the identifier of contest 0`},
+		{"duplicate code", func(m *Manifest) { m.Contests[0].Candidates[9].Code = 102 }, "candidate 9: code 102 is also the code of candidate 1"},
+		{"empty candidate name", func(m *Manifest) { m.Contests[1].Candidates[0].Name = "" }, "candidate 0: name is empty"},
+		{"limit zero", func(m *Manifest) { m.Contests[0].Limit = 0 }, "limit is 0"},
+		{"limit above candidates", func(m *Manifest) { m.Contests[0].Limit = 16 }, "limit 16 exceeds the 15 candidates"},
+		{"exactly above candidates", func(m *Manifest) { m.Contests[1].Limit = 5 }, "limit 5 exceeds the 4 candidates"},
+		{"seats and alternates", func(m *Manifest) { m.Contests[0].Alternates = 9 }, "7 seats and 9 alternates exceed the 15 candidates"},
+		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternates but no seats"},
+		{"maxScore on up-to", func(m *Manifest) { m.Contests[0].MaxScore = 3 }, "maxScore is 3, but up-to contests do not use it"},
+		{"yes-no with three", func(m *Manifest) { m.Contests[2].Candidates = append(m.Contests[2].Candidates, Candidate{3, "Maybe"}) }, "exactly 2 candidates"},
+		{"yes-no with limit", func(m *Manifest) { m.Contests[2].Limit = 1 }, "limit is 1, but yes-no contests do not use it"},
+		{"yes-no with seats", func(m *Manifest) { m.Contests[2].Seats = 1 }, "seats is 1, but yes-no contests"},
+		{"score without max", func(m *Manifest) { m.Contests[3].MaxScore = 0 }, "maxScore 0 is outside 1..1000"},
+		{"score max too large", func(m *Manifest) { m.Contests[3].MaxScore = MaxRange + 1 }, "maxScore 1001 is outside"},
+		{"score limit no limit", func(m *Manifest) { m.Contests[3].Limit = 9 }, "is no limit"},
+		{"missing kind", func(m *Manifest) { m.Contests[1].Kind = "" }, "kind is missing"},
+		{"unknown kind", func(m *Manifest) { m.Contests[1].Kind = "write-in" }, `unknown kind "write-in"`},
+		{"too many candidates", func(m *Manifest) {
+			m.Contests[3].Candidates = make([]Candidate, MaxCandidates+1)
+		}, "exceed the maximum 1000"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := testManifest()
+			c.mutate(m)
+			err := m.Validate()
+			if err == nil {
+				t.Fatal("invalid manifest accepted")
+			}
+			if !strings.HasPrefix(err.Error(), "ballot: ") || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not contain %q", err, c.want)
+			}
+			if _, err := NewElection(Parameters{Manifest: m}); err == nil {
+				t.Fatal("NewElection accepted an invalid manifest")
+			}
+		})
+	}
+}
+
+// TestManifestHashCoversEveryField changes each field of a valid manifest
+// in a way that keeps it valid and checks that the hash changes.
+func TestManifestHashCoversEveryField(t *testing.T) {
+	base := testManifest().Hash()
+	mutations := map[string]func(m *Manifest){
+		"electionId":       func(m *Manifest) { m.ElectionID += "x" },
+		"title":            func(m *Manifest) { m.Title += "x" },
+		"policy":           func(m *Manifest) { m.Policy = LastBallotCounts },
+		"contest order":    func(m *Manifest) { m.Contests[1], m.Contests[2] = m.Contests[2], m.Contests[1] },
+		"contest id":       func(m *Manifest) { m.Contests[1].ID += "x" },
+		"contest title":    func(m *Manifest) { m.Contests[1].Title += "x" },
+		"kind":             func(m *Manifest) { m.Contests[1].Kind = UpTo },
+		"limit":            func(m *Manifest) { m.Contests[0].Limit = 6 },
+		"score limit":      func(m *Manifest) { m.Contests[3].Limit = 4 },
+		"score no limit":   func(m *Manifest) { m.Contests[3].Limit = 0 },
+		"maxScore":         func(m *Manifest) { m.Contests[3].MaxScore = 4 },
+		"seats":            func(m *Manifest) { m.Contests[0].Seats = 6 },
+		"alternates":       func(m *Manifest) { m.Contests[0].Alternates = 2 },
+		"candidate code":   func(m *Manifest) { m.Contests[0].Candidates[3].Code = 999 },
+		"candidate name":   func(m *Manifest) { m.Contests[0].Candidates[3].Name += "x" },
+		"candidate order":  func(m *Manifest) { cs := m.Contests[1].Candidates; cs[0], cs[1] = cs[1], cs[0] },
+		"one more":         func(m *Manifest) { m.Contests[1].Candidates = append(m.Contests[1].Candidates, Candidate{9, "Eve"}) },
+		"name/title shift": func(m *Manifest) { m.Title, m.ElectionID = m.ElectionID[:1], m.Title+m.ElectionID[1:] },
+	}
+	seen := map[[HashSize]byte]string{base: "base"}
+	for name, mutate := range mutations {
+		m := testManifest()
+		mutate(m)
+		if err := m.Validate(); err != nil {
+			t.Fatalf("%s: mutation made the manifest invalid: %v", name, err)
+		}
+		h := m.Hash()
+		if other, ok := seen[h]; ok {
+			t.Errorf("%s: same hash as %s", name, other)
+		}
+		seen[h] = name
+	}
+}
+
+func TestManifestJSON(t *testing.T) {
+	m := testManifest()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := ParseManifest(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Hash() != m.Hash() {
+		t.Fatal("JSON round trip changed the manifest")
+	}
+	for name, bad := range map[string]string{
+		"unknown field": strings.Replace(string(data), `"title"`, `"titel"`, 1),
+		"trailing data": string(data) + `{}`,
+		"trailing junk": string(data) + `x`,
+		"negative code": strings.Replace(string(data), `"code":101`, `"code":-101`, 1),
+		"invalid":       strings.Replace(string(data), `"limit":7`, `"limit":70`, 1),
+		"not an object": `[]`,
+	} {
+		if _, err := ParseManifest([]byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "ballot: ") {
+			t.Errorf("%s: ParseManifest returned %v", name, err)
+		}
+	}
+}
+
+// TestManifestCopied checks that the Election keeps its own copy.
+func TestManifestCopied(t *testing.T) {
+	m := testManifest()
+	f := newFixture(t, m)
+	h := f.e.BaseHash()
+	m.Contests[0].Candidates[0].Name = "changed"
+	f.e.Manifest().Contests[0].Limit = 1
+	if f.e.ManifestHash() != testManifest().Hash() || f.e.BaseHash() != h || f.e.computeBaseHash() != h {
+		t.Fatal("changing the caller's manifest changed the election")
+	}
+}
