@@ -41,10 +41,12 @@ func TestBaseHashCoversEveryInput(t *testing.T) {
 		"trustee missing": func(p *Parameters) { p.Trustees = p.Trustees[:2] },
 		"no trustees":     func(p *Parameters) { p.Trustees = nil },
 		"device id":       func(p *Parameters) { p.Devices[0].ID = "station-0" },
-		"device key":      func(p *Parameters) { p.Devices[0].PublicKey = ed25519.NewKeyFromSeed(seedOf("x")).Public().(ed25519.PublicKey) },
-		"device missing":  func(p *Parameters) { p.Devices = p.Devices[1:] },
-		"credentials":     func(p *Parameters) { p.Credentials = otherCreds },
-		"no credentials":  func(p *Parameters) { p.Credentials = nil },
+		"device key": func(p *Parameters) {
+			p.Devices[0].PublicKey = ed25519.NewKeyFromSeed(seedOf("x")).Public().(ed25519.PublicKey)
+		},
+		"device missing": func(p *Parameters) { p.Devices = p.Devices[1:] },
+		"credentials":    func(p *Parameters) { p.Credentials = otherCreds },
+		"no credentials": func(p *Parameters) { p.Credentials = nil },
 	}
 	seen := map[[HashSize]byte]string{base: "base"}
 	for name, mutate := range mutations {
