@@ -27,8 +27,11 @@ type Ceremony struct {
 // An ExclusionReason says why a dealer was left out of the qualified set.
 type ExclusionReason uint8
 
-// The reasons for excluding a dealer, in the order VerifyCeremony tries
-// them; a dealer is listed with the first that applies.
+// The reasons for excluding a dealer. VerifyCeremony lists a dealer with the
+// first problem it finds: first in its round-1 message (NoCommitments,
+// Equivocation, InvalidCommitments, InvalidProof, in this order), then for
+// each other trustee j in increasing order (UnansweredComplaint or
+// InvalidResponse if j complained, MissingShare otherwise).
 const (
 	NoCommitments       ExclusionReason = iota + 1 // no round-1 message
 	Equivocation                                   // two different signed messages for one slot
@@ -367,15 +370,16 @@ func (p *published) judge() (*Result, error) {
 	r := p.roster
 	n, t := r.Size(), r.threshold
 	res := &Result{Ceremony: bytes.Clone(r.hash), Threshold: t}
-	excluded := make(map[int]bool)
+	badCommitments := make(map[int]bool)
 	for i := 1; i <= n; i++ {
 		x := p.judgeCommitments(i)
-		if x == nil {
+		if x != nil {
+			badCommitments[i] = true
+		} else {
 			x = p.judgeDealing(i)
 		}
 		if x != nil {
 			res.Excluded = append(res.Excluded, *x)
-			excluded[i] = true
 			continue
 		}
 		res.Qualified = append(res.Qualified, i)
@@ -383,7 +387,7 @@ func (p *published) judge() (*Result, error) {
 	for key := range p.complaints {
 		i, j := key.a, key.b
 		o := ComplaintDismissed
-		if x := p.judgeCommitments(i); x != nil {
+		if badCommitments[i] {
 			o = ComplaintMoot
 		} else if resp, ok := p.responses[key]; !ok || !varTimeShareMatches(&resp.Share, p.commitments[i].Coefficients, j) {
 			o = ComplaintUpheld

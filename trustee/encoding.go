@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/sandogh/sandogh/group"
@@ -211,7 +212,16 @@ func jsonField(obj map[string]json.RawMessage, what, name string, v any) error {
 	if err := json.Unmarshal(obj[name], v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return fmt.Errorf("trustee: %s: field %s: want a JSON %s", what, name, te.Type)
+			want := "a JSON " + te.Type.String()
+			switch te.Type.Kind() {
+			case reflect.Int, reflect.Int64:
+				want = "an integer"
+			case reflect.String:
+				want = "a string"
+			case reflect.Slice:
+				want = "an array"
+			}
+			return fmt.Errorf("trustee: %s: field %s: got a JSON %s, want %s", what, name, te.Value, want)
 		}
 		return fmt.Errorf("trustee: %s: field %s: %v", what, name, err)
 	}
