@@ -348,9 +348,17 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	return nil
 }
 
-// checkState runs the checks against earlier ballots. x.mu is held.
+// checkState runs the checks against earlier ballots. x.mu is held. For a
+// device ballot the chain is checked first, so that two ballots with the
+// same predecessor are reported as a fork rather than as a duplicate
+// identifier.
 func (x *Box) checkState(b *Ballot) error {
 	h := &b.header
+	if h.Credential == nil {
+		if err := x.checkChain(b); err != nil {
+			return err
+		}
+	}
 	if _, ok := x.ids[h.BallotID]; ok {
 		return refuse(CheckDuplicate, "ballot identifier %q was seen before", h.BallotID)
 	}
@@ -371,20 +379,30 @@ func (x *Box) checkState(b *Ballot) error {
 			}
 		}
 	}
-	if h.Credential != nil {
-		if _, used := x.creds[[ed25519.PublicKeySize]byte(h.Credential)]; used && b.state == Cast && x.e.manifest.Policy == OneBallotPerCredential {
+	if h.Credential != nil && b.state == Cast && x.e.manifest.Policy == OneBallotPerCredential {
+		if _, used := x.creds[[ed25519.PublicKeySize]byte(h.Credential)]; used {
 			return refuse(CheckPolicy, "credential %x has already cast a ballot and the election allows one per credential", []byte(h.Credential))
 		}
-		return nil
 	}
+	return nil
+}
+
+// checkChain checks a device ballot's place in its device's chain.
+func (x *Box) checkChain(b *Ballot) error {
+	h := &b.header
 	ch, ok := x.chains[h.Device]
 	if !ok {
 		return refuse(CheckEligibility, "device %q has not opened its chain", h.Device)
 	}
+	if _, ok := ch.pos[b.code]; ok {
+		return refuse(CheckDuplicate, "ballot %s was accepted before", b.code)
+	}
 	seq, known := ch.pos[h.Previous]
 	switch {
-	case !known:
+	case !known && h.Sequence > ch.seq+1:
 		return refuse(CheckChainGap, "device %q: predecessor %s of sequence %d is not in the chain, whose last accepted ballot has sequence %d: ballots %d..%d are missing", h.Device, h.Previous, h.Sequence, ch.seq, ch.seq+1, h.Sequence-1)
+	case !known:
+		return refuse(CheckChainGap, "device %q: predecessor %s of sequence %d is not in the chain (whose last accepted ballot has sequence %d)", h.Device, h.Previous, h.Sequence, ch.seq)
 	case h.Previous != ch.tip:
 		return refuse(CheckChainFork, "device %q: predecessor %s (sequence %d) is already followed by %s", h.Device, h.Previous, seq, ch.next[h.Previous])
 	case h.Sequence != seq+1:

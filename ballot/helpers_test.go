@@ -9,6 +9,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/proof"
 )
 
 // fixture is a small fixed election: every key derives from a label, so
@@ -107,3 +108,5 @@ func (f *fixture) credentialBallot(t testing.TB, id string, i int, v Vote) *Ball
 	}
 	return b
 }
+
+func NewNoncesForTest(seed []byte) (*proof.Nonces, error) { return proof.NewNonces(seed) }

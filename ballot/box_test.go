@@ -1,0 +1,438 @@
+package ballot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func openTestBox(t *testing.T, f *fixture) (*Box, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "box.jsonl")
+	x, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x, path
+}
+
+func (f *fixture) openDevice(t *testing.T, x *Box, id string) *Device {
+	t.Helper()
+	d, o, err := OpenDevice(f.e, id, f.deviceKeys[id], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x != nil {
+		if err := x.AcceptOpening(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+func castOn(t *testing.T, d *Device, v Vote) *Ballot {
+	t.Helper()
+	b, err := d.EncryptBallot(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Cast(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func accept(t *testing.T, x *Box, b *Ballot) {
+	t.Helper()
+	got, err := x.Accept(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Code() != b.Code() {
+		t.Fatal("Accept decoded another ballot")
+	}
+}
+
+func TestBoxDeviceChain(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	var codes []Code
+	for i := range 3 {
+		b := castOn(t, d, Vote{"board": {uint32(101 + i): 1}})
+		if b.ID() != fmt.Sprintf("station-1/%d", i+1) {
+			t.Fatalf("ballot id %q", b.ID())
+		}
+		accept(t, x, b)
+		codes = append(codes, b.Code())
+	}
+	seq, tip, ok := x.Tip("station-1")
+	if !ok || seq != 3 || tip != codes[2] {
+		t.Fatalf("Tip = %d %s %v", seq, tip, ok)
+	}
+	if dseq, dtip := d.Tip(); dseq != 3 || dtip != tip {
+		t.Fatal("the device and the box disagree on the tip")
+	}
+	if got := x.Counted(); len(got) != 3 || got[0] != codes[0] {
+		t.Fatalf("Counted = %v", got)
+	}
+	if _, _, ok := x.Tip("station-2"); ok {
+		t.Fatal("Tip of a device that has not opened")
+	}
+}
+
+// TestBoxGapAndOfflineUpload: a device that worked offline uploads its
+// chain; a ballot whose predecessor has not arrived is refused as a gap,
+// and the chain is accepted once it arrives in order.
+func TestBoxGapAndOfflineUpload(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	d, o, _ := OpenDevice(f.e, "station-2", f.deviceKeys["station-2"], testTime)
+	var offline []*Ballot
+	for i := range 4 {
+		offline = append(offline, castOn(t, d, Vote{"budget": {uint32(1 + i%2): 1}}))
+	}
+	_, err := x.Accept(offline[0].Bytes())
+	wantRefusal(t, err, CheckEligibility, -1, -1) // not opened yet
+	if err := x.AcceptOpening(o); err != nil {
+		t.Fatal(err)
+	}
+	_, err = x.Accept(offline[2].Bytes())
+	wantRefusal(t, err, CheckChainGap, -1, -1)
+	if !strings.Contains(err.Error(), "ballots 1..2 are missing") {
+		t.Fatalf("gap message %q", err)
+	}
+	for _, b := range offline {
+		accept(t, x, b)
+	}
+	// A sequence number that does not follow its predecessor.
+	h := offline[3].Header()
+	h.BallotID, h.Sequence, h.Previous = "late", 7, offline[3].Code()
+	b, err := EncryptBallot(f.e, h, Vote{}, seedOf("late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Cast(f.deviceKeys["station-2"])
+	_, err = x.Accept(b.Bytes())
+	wantRefusal(t, err, CheckChainGap, -1, -1)
+}
+
+// TestBoxFork: two ballots that name the same predecessor.
+func TestBoxFork(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	accept(t, x, castOn(t, d, Vote{}))
+	seq, tip := d.Tip()
+	clone, err := ResumeDevice(f.e, "station-1", f.deviceKeys["station-1"], seq, tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1 := castOn(t, d, Vote{"budget": {1: 1}})
+	b2 := castOn(t, clone, Vote{"budget": {2: 1}})
+	accept(t, x, b1)
+	_, err = x.Accept(b2.Bytes())
+	wantRefusal(t, err, CheckChainFork, -1, -1)
+	if !strings.Contains(err.Error(), b1.Code().String()) {
+		t.Fatalf("the fork message does not name the other successor: %v", err)
+	}
+	// A fork back to the opening.
+	d2, _, _ := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
+	_, err = x.Accept(castOn(t, d2, Vote{}).Bytes())
+	wantRefusal(t, err, CheckChainFork, -1, -1)
+}
+
+func TestBoxOpenings(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	_, o, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := *o
+	bad.OpenedAt++
+	wantRefusal(t, x.AcceptOpening(&bad), CheckSignature, -1, -1)
+	bad = *o
+	bad.Device = "station-9"
+	wantRefusal(t, x.AcceptOpening(&bad), CheckEligibility, -1, -1)
+	bad = *o
+	bad.BaseHash[0] ^= 1
+	wantRefusal(t, x.AcceptOpening(&bad), CheckElection, -1, -1)
+	if err := x.AcceptOpening(o); err != nil {
+		t.Fatal(err)
+	}
+	wantRefusal(t, x.AcceptOpening(o), CheckDuplicate, -1, -1)
+	if _, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-2"], testTime); err == nil {
+		t.Fatal("a device opened with another device's key")
+	}
+	if _, _, err := OpenDevice(f.e, "station-9", f.deviceKeys["station-1"], testTime); err == nil {
+		t.Fatal("an unregistered device opened")
+	}
+}
+
+func TestBoxReplays(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	b := f.credentialBallot(t, "r1", 0, testVote())
+	accept(t, x, b)
+	_, err := x.Accept(b.Bytes())
+	wantRefusal(t, err, CheckDuplicate, -1, -1)
+	// The ciphertexts and proofs copied under another credential and
+	// ballot identifier.
+	c := resign(t, f.e, b, Header{BallotID: "r2", Credential: f.credentials[1].PublicKey()}, f.credentials[1].PrivateKey())
+	_, err = x.Accept(c.Bytes())
+	wantRefusal(t, err, CheckDuplicate, 0, 0)
+	// One ciphertext copied into an otherwise fresh ballot.
+	c = f.credentialBallot(t, "r3", 1, testVote())
+	c.contests[2].selections[1] = b.contests[2].selections[1]
+	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
+	wantRefusal(t, err, CheckDuplicate, 2, 1)
+	// A proof copied with a fresh ciphertext.
+	c = f.credentialBallot(t, "r4", 1, testVote())
+	c.contests[3].selections[0].proof = b.contests[3].selections[0].proof
+	c.contests[3].selections[0].proofBytes = nil
+	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
+	wantRefusal(t, err, CheckDuplicate, 3, 0)
+	// A contest proof copied.
+	c = f.credentialBallot(t, "r5", 1, testVote())
+	c.contests[1].sum, c.contests[1].sumBytes = b.contests[1].sum, nil
+	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
+	wantRefusal(t, err, CheckDuplicate, 1, -1)
+	// The fresh ballot itself is fine.
+	accept(t, x, f.credentialBallot(t, "r6", 1, testVote()))
+	// Garbage.
+	_, err = x.Accept([]byte("not a ballot"))
+	wantRefusal(t, err, CheckDecoding, -1, -1)
+}
+
+func TestBoxCredentialPolicy(t *testing.T) {
+	f := newFixture(t, testManifest()) // one ballot per credential
+	x, _ := openTestBox(t, f)
+	accept(t, x, f.credentialBallot(t, "p1", 0, testVote()))
+	_, err := x.Accept(f.credentialBallot(t, "p2", 0, Vote{}).Bytes())
+	wantRefusal(t, err, CheckPolicy, -1, -1)
+	// Challenging is not casting.
+	ch, _ := EncryptBallot(f.e, Header{BallotID: "p3", Credential: f.credentials[0].PublicKey()}, Vote{}, seedOf("p3"))
+	ch.Challenge(f.credentials[0].PrivateKey())
+	accept(t, x, ch)
+	if n := len(x.Counted()); n != 1 {
+		t.Fatalf("%d counted", n)
+	}
+
+	m := testManifest()
+	m.Policy = LastBallotCounts
+	g := newFixture(t, m)
+	y, _ := openTestBox(t, g)
+	var last Code
+	for i := range 3 {
+		b := g.credentialBallot(t, fmt.Sprintf("rv%d", i), 0, Vote{"budget": {uint32(1 + i%2): 1}})
+		accept(t, y, b)
+		last = b.Code()
+	}
+	other := g.credentialBallot(t, "rv-other", 1, Vote{})
+	accept(t, y, other)
+	if got := y.Counted(); len(got) != 2 || got[0] != last || got[1] != other.Code() {
+		t.Fatalf("Counted = %v, want the last ballot of each credential", got)
+	}
+}
+
+func TestBoxChallenged(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	b, _ := d.EncryptBallot(testVote())
+	d.Challenge(b)
+	accept(t, x, b)
+	cast := castOn(t, d, testVote())
+	accept(t, x, cast)
+	if got := x.Counted(); len(got) != 1 || got[0] != cast.Code() {
+		t.Fatalf("Counted = %v", got)
+	}
+	// A challenged ballot whose seed does not open it.
+	bad, _ := d.EncryptBallot(testVote())
+	bad.pending, _ = NewNoncesForTest(seedOf("wrong"))
+	d.Challenge(bad)
+	_, err := x.Accept(bad.Bytes())
+	wantRefusal(t, err, CheckChallenge, -1, -1)
+}
+
+// TestBoxReopen: the state survives a restart.
+func TestBoxReopen(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, path := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	b1 := castOn(t, d, testVote())
+	accept(t, x, b1)
+	r1 := f.credentialBallot(t, "reopen", 0, Vote{})
+	accept(t, x, r1)
+	counted := x.Counted()
+	x.Close()
+	if _, err := x.Accept(f.credentialBallot(t, "closed", 1, Vote{}).Bytes()); err == nil {
+		t.Fatal("a closed box accepted a ballot")
+	}
+
+	y, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if fmt.Sprint(y.Counted()) != fmt.Sprint(counted) {
+		t.Fatal("Counted changed across a reopen")
+	}
+	_, err = y.Accept(b1.Bytes())
+	wantRefusal(t, err, CheckDuplicate, -1, -1)
+	_, err = y.Accept(f.credentialBallot(t, "again", 0, Vote{}).Bytes())
+	wantRefusal(t, err, CheckPolicy, -1, -1)
+	accept(t, y, castOn(t, d, Vote{}))
+	if seq, _, _ := y.Tip("station-1"); seq != 2 {
+		t.Fatalf("tip %d after reopen", seq)
+	}
+
+	// Another election cannot open the file.
+	m := testManifest()
+	m.Title = "other"
+	g := newFixture(t, m)
+	if _, err := OpenBox(path, g.e); err == nil || !strings.Contains(err.Error(), "not to this election") {
+		t.Fatalf("OpenBox of another election's file: %v", err)
+	}
+}
+
+// TestBoxTornLine simulates crashes during a write: the partial last line
+// is dropped on reopen, never read as accepted; damage elsewhere is an
+// error.
+func TestBoxTornLine(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, path := openTestBox(t, f)
+	accept(t, x, f.credentialBallot(t, "t1", 0, testVote()))
+	x.Close()
+	good, _ := os.ReadFile(path)
+	torn := f.credentialBallot(t, "t2", 1, testVote())
+	line, _ := torn.MarshalJSON()
+	line = append([]byte(`{"ballot":`), append(line, []byte("}\n")...)...)
+
+	for name, tail := range map[string][]byte{
+		"half a line":          line[:len(line)/2],
+		"all but the newline":  line[:len(line)-1],
+		"zeros":                make([]byte, 300),
+		"garbage with newline": []byte("{\"ballot\":{\"x\n"),
+	} {
+		if err := os.WriteFile(path, append(bytes.Clone(good), tail...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		y, err := OpenBox(path, f.e)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		after, _ := os.ReadFile(path)
+		if !bytes.Equal(after, good) {
+			t.Fatalf("%s: the torn line was not truncated", name)
+		}
+		// The torn ballot was never accepted: submitting it works.
+		accept(t, y, torn)
+		if n := len(y.Counted()); n != 2 {
+			t.Fatalf("%s: %d counted", name, n)
+		}
+		y.Close()
+	}
+	// Damage before the last line is not a torn write.
+	lines := bytes.SplitAfter(good, []byte("\n"))
+	damaged := append(bytes.Clone(lines[0]), []byte("{\"ballot\":{}}\n")...)
+	damaged = append(damaged, lines[1]...)
+	os.WriteFile(path, damaged, 0o644)
+	if _, err := OpenBox(path, f.e); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("damaged middle line: %v", err)
+	}
+	// A file that does not start with the header.
+	os.WriteFile(path, append(bytes.Clone(lines[1]), lines[1]...), 0o644)
+	if _, err := OpenBox(path, f.e); err == nil {
+		t.Fatal("a file without header opened")
+	}
+	// A torn header: the box starts afresh.
+	os.WriteFile(path, lines[0][:10], 0o644)
+	y, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y.Close()
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, lines[0]) {
+		t.Fatalf("header not rewritten: %q", after)
+	}
+}
+
+// TestBoxConcurrent submits ballots from many goroutines, some of them the
+// same ballot: each distinct ballot is accepted once.
+func TestBoxConcurrent(t *testing.T) {
+	m := testManifest()
+	m.Policy = LastBallotCounts
+	f := newFixture(t, m)
+	x, path := openTestBox(t, f)
+	n := 24
+	if testing.Short() {
+		n = 8
+	}
+	ballots := make([]*Ballot, n)
+	for i := range ballots {
+		ballots[i] = f.credentialBallot(t, fmt.Sprintf("c%d", i), i%3, Vote{"budget": {1: 1}})
+	}
+	shared := f.credentialBallot(t, "shared", 0, testVote())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sharedOK := 0
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := x.Accept(ballots[i].Bytes()); err != nil {
+				t.Error(err)
+			}
+			if _, err := x.Accept(shared.Bytes()); err == nil {
+				mu.Lock()
+				sharedOK++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if sharedOK != 1 {
+		t.Fatalf("the same ballot was accepted %d times", sharedOK)
+	}
+	if got := len(x.Counted()); got != 3 {
+		t.Fatalf("%d counted, want the last of each of 3 credentials", got)
+	}
+	x.Close()
+	data, _ := os.ReadFile(path)
+	if lines := bytes.Count(data, []byte("\n")); lines != n+2 {
+		t.Fatalf("%d lines, want %d", lines, n+2)
+	}
+	y, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y.Close()
+}
+
+// TestBoxResumeDevice checks that a restarted device continues its chain.
+func TestBoxResumeDevice(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, _ := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	accept(t, x, castOn(t, d, Vote{}))
+	seq, tip := d.Tip()
+	d2, err := ResumeDevice(f.e, "station-1", f.deviceKeys["station-1"], seq, tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accept(t, x, castOn(t, d2, Vote{}))
+	if _, err := ResumeDevice(f.e, "station-1", f.deviceKeys["station-2"], seq, tip); err == nil {
+		t.Fatal("resumed with another key")
+	}
+	if _, err := ResumeDevice(f.e, "station-1", ed25519.PrivateKey{1}, seq, tip); err == nil {
+		t.Fatal("resumed with a short key")
+	}
+}
