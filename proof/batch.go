@@ -221,8 +221,12 @@ func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Cip
 			cj = &p.c[j]
 		}
 		negV.Negate(&p.v[j])
-		ia := e.addPoint(&p.a[j])
-		ib := e.addPoint(&p.b[j])
+		a, b := &p.a[j], &p.b[j]
+		if p.halved {
+			a, b = new(group.Element).Double(a), new(group.Element).Double(b)
+		}
+		ia := e.addPoint(a)
+		ib := e.addPoint(b)
 		e.unitTerm(ia)
 		e.addTerm(iG, &negV)
 		e.addTerm(iA, cj)

@@ -117,3 +117,20 @@ func BenchmarkTranscriptChallenge(b *testing.B) {
 		t.Challenge("c")
 	}
 }
+
+// BenchmarkTranscriptChallenges measures the expansion of one seed into many
+// challenges (the mixnet draws one per ciphertext), on all cores.
+func BenchmarkTranscriptChallenges(b *testing.B) {
+	for _, n := range []int{1000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			if n > 1000 && testing.Short() {
+				b.Skip("short")
+			}
+			for b.Loop() {
+				t := NewTranscript("sandogh-v1 bench", []byte("base hash"))
+				t.Challenges("c", n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/challenge")
+		})
+	}
+}

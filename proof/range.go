@@ -37,7 +37,8 @@ func RangeProofSize(R uint64) int {
 type RangeProof struct {
 	max         uint64          // R
 	commitments []byte          // a_0 ‖ b_0 ‖ … ‖ a_R ‖ b_R, canonical encodings
-	a, b        []group.Element // the decoded commitments
+	a, b        []group.Element // the commitments, or their halves if halved
+	halved      bool            // a and b hold a_j/2 and b_j/2 (as computed by the prover)
 	c           []group.Scalar  // c_0..c_{R−1}
 	v           []group.Scalar  // v_0..v_R
 }
@@ -234,14 +235,15 @@ func proveRange(t *Transcript, pk *elgamal.PublicKey, m uint64, r *group.Scalar,
 		commitments: make([]byte, 0, 2*k*group.ElementSize),
 		a:           make([]group.Element, k),
 		b:           make([]group.Element, k),
+		halved:      true, // doubled only if the proof is verified
 		c:           make([]group.Scalar, R),
 		v:           make([]group.Scalar, k),
 	}
 	for j := range k {
 		p.commitments = append(p.commitments, encs[2*j][:]...)
 		p.commitments = append(p.commitments, encs[2*j+1][:]...)
-		p.a[j].Double(&half[2*j])
-		p.b[j].Double(&half[2*j+1])
+		p.a[j].Set(&half[2*j])
+		p.b[j].Set(&half[2*j+1])
 	}
 	appendRangeStatement(t, kEnc, ctEnc[:32], ctEnc[32:], R)
 	t.appendElementsBytes("commitments", p.commitments)
