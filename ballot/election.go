@@ -3,6 +3,8 @@ package ballot
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -161,3 +163,27 @@ func (e *Election) Devices() []RegisteredDevice {
 
 // deviceKey returns the key of the registered device id, or nil.
 func (e *Election) deviceKey(id string) ed25519.PublicKey { return e.deviceKeys[id] }
+
+type registeredDeviceJSON struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"publicKey"`
+}
+
+// MarshalJSON encodes d as {"id": …, "publicKey": lowercase hex}.
+func (d RegisteredDevice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(registeredDeviceJSON{ID: d.ID, PublicKey: hex.EncodeToString(d.PublicKey)})
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON, with a 32-byte key.
+func (d *RegisteredDevice) UnmarshalJSON(data []byte) error {
+	var j registeredDeviceJSON
+	if err := strictJSON("registered device", data, &j); err != nil {
+		return err
+	}
+	k, err := decodeHex("publicKey", j.PublicKey, ed25519.PublicKeySize)
+	if err != nil {
+		return err
+	}
+	d.ID, d.PublicKey = j.ID, k
+	return nil
+}

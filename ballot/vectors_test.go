@@ -1,0 +1,210 @@
+package ballot
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+var update = flag.Bool("update", false, "rewrite the known-answer vectors in testdata/")
+
+const vectorsFile = "testdata/ballot-vectors.json"
+
+type vectorBallot struct {
+	Vote      Vote            `json:"vote"`
+	NonceSeed string          `json:"nonceSeed"`
+	Encoding  string          `json:"encoding"`
+	Code      Code            `json:"code"`
+	ShortCode string          `json:"shortCode"`
+	JSON      json.RawMessage `json:"json"`
+}
+
+type vectors struct {
+	Comment            string             `json:"comment"`
+	Manifest           *Manifest          `json:"manifest"`
+	ManifestEncoding   string             `json:"manifestEncoding"`
+	ManifestHash       string             `json:"manifestHash"`
+	Generator          string             `json:"generator"`
+	PublicKey          string             `json:"publicKey"`
+	Trustees           []string           `json:"trustees"`
+	Devices            []RegisteredDevice `json:"devices"`
+	Credentials        *CredentialList    `json:"credentials"`
+	CredentialListHash string             `json:"credentialListHash"`
+	BaseHash           string             `json:"baseHash"`
+	DeviceOpening      *DeviceOpening     `json:"deviceOpening"`
+	CredentialBallot   vectorBallot       `json:"credentialBallot"`
+	DeviceBallot       vectorBallot       `json:"deviceBallot"`
+}
+
+// makeVectors builds the known-answer vectors from the fixed fixture: a
+// cast ballot signed by credential 0, and a device opening followed by the
+// device's first ballot, challenged.
+func makeVectors(t *testing.T) *vectors {
+	f := newFixture(t, testManifest())
+	e := f.e
+	v := &vectors{
+		Comment:          "sandogh-v1 ballot known-answer vectors: docs/spec-parts/50-ballot.md. Every key and seed derives from SHA-256(\"sandogh-v1 ballot test \" ‖ label), see ballot/helpers_test.go.",
+		Manifest:         e.Manifest(),
+		ManifestEncoding: hex.EncodeToString(e.manifest.Encode()),
+		Generator:        "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",
+		PublicKey:        hex.EncodeToString(e.pk.Bytes()),
+		Devices:          e.Devices(),
+		Credentials:      e.Credentials(),
+	}
+	mh := e.ManifestHash()
+	v.ManifestHash = hex.EncodeToString(mh[:])
+	for _, tr := range e.trustees {
+		v.Trustees = append(v.Trustees, hex.EncodeToString(tr.Bytes()))
+	}
+	ch := e.credentials.Hash()
+	v.CredentialListHash = hex.EncodeToString(ch[:])
+	bh := e.BaseHash()
+	v.BaseHash = hex.EncodeToString(bh[:])
+
+	vb := func(b *Ballot, vote Vote, seed []byte) vectorBallot {
+		j, err := b.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.Code(), ShortCode: b.Code().Short(), JSON: j}
+	}
+	seed := seedOf("kat credential ballot")
+	b, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, testVote(), seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Cast(f.credentials[0].PrivateKey()); err != nil {
+		t.Fatal(err)
+	}
+	v.CredentialBallot = vb(b, testVote(), seed)
+
+	_, o, err := OpenDevice(e, "station-1", f.deviceKeys["station-1"], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.DeviceOpening = o
+	seed = seedOf("kat device ballot")
+	dv := Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
+	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.Code()}, dv, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Challenge(f.deviceKeys["station-1"]); err != nil {
+		t.Fatal(err)
+	}
+	v.DeviceBallot = vb(b, dv, seed)
+	return v
+}
+
+func TestVectors(t *testing.T) {
+	got, err := json.MarshalIndent(makeVectors(t), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(vectorsFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(vectorsFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(vectorsFile)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestVectors -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("regenerated vectors differ from %s (run with -update if the change is intended)", vectorsFile)
+	}
+}
+
+// TestVectorsVerify reads the vectors as an independent verifier would:
+// it rebuilds the election from the published parameters, decodes the
+// ballots from their encodings and checks them.
+func TestVectorsVerify(t *testing.T) {
+	data, err := os.ReadFile(vectorsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v vectors
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	if hex.EncodeToString(v.Manifest.Encode()) != v.ManifestEncoding {
+		t.Fatal("manifest encoding")
+	}
+	if mh := v.Manifest.Hash(); hex.EncodeToString(mh[:]) != v.ManifestHash {
+		t.Fatal("manifest hash")
+	}
+	if ch := v.Credentials.Hash(); hex.EncodeToString(ch[:]) != v.CredentialListHash {
+		t.Fatal("credential list hash")
+	}
+	pkBytes, _ := hex.DecodeString(v.PublicKey)
+	pk, err := elgamal.ParsePublicKey(pkBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trustees []*group.Element
+	for _, h := range v.Trustees {
+		b, _ := hex.DecodeString(h)
+		tr, err := group.NewElement().SetCanonicalBytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trustees = append(trustees, tr)
+	}
+	e, err := NewElection(Parameters{Manifest: v.Manifest, PublicKey: pk, Trustees: trustees, Devices: v.Devices, Credentials: v.Credentials})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bh := e.BaseHash(); hex.EncodeToString(bh[:]) != v.BaseHash {
+		t.Fatal("base hash")
+	}
+	if err := v.DeviceOpening.Verify(e); err != nil {
+		t.Fatal(err)
+	}
+	for name, vb := range map[string]vectorBallot{"credential": v.CredentialBallot, "device": v.DeviceBallot} {
+		enc, _ := hex.DecodeString(vb.Encoding)
+		b, err := ParseBallot(enc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b.Code() != vb.Code || b.Code().Short() != vb.ShortCode {
+			t.Fatalf("%s: code", name)
+		}
+		if err := VerifyBallot(e, b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var bj Ballot
+		if err := json.Unmarshal(vb.JSON, &bj); err != nil || bj.Code() != vb.Code {
+			t.Fatalf("%s: JSON form: %v", name, err)
+		}
+	}
+	enc, _ := hex.DecodeString(v.DeviceBallot.Encoding)
+	b, _ := ParseBallot(enc)
+	if b.header.Previous != v.DeviceOpening.Code() {
+		t.Fatal("the device ballot does not follow the opening")
+	}
+	vote, err := OpenChallenged(e, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(vote); string(got) != mustJSON(v.DeviceBallot.Vote) {
+		t.Fatalf("opened %s", got)
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
