@@ -55,7 +55,7 @@ func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof,
 	sn := stageNonces(p, stage, in, n)
 	wit := drawWitness(sn, in.Len(), in.Width())
 	out := applyShuffle(p.PublicKey, in, wit)
-	return out, prove(p, stage, in, out, wit, sn), nil
+	return out, prove(p, stage, in, out, wit, sn, stageGenerators(p, stage)), nil
 }
 
 // A witness is the secret of a shuffle: output row i is input row pi[i]
@@ -162,11 +162,10 @@ func drawSecrets(sn *proof.Nonces, n, w int) *proverSecrets {
 // so that every commitment is a fixed-base computation from known
 // exponents, except the sums over ω'_i, which use the constant-time
 // multi-scalar multiplication.
-func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces) *Proof {
+func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces, gens generatorSource) *Proof {
 	w, n := in.Width(), in.Len()
 	sec := drawSecrets(sn, n, w)
 	tg := tableG()
-	gens := generatorSource{id: generatorID(p.BaseHash, stage)}
 	h := gens.at(0)
 	th := group.NewFixedBaseTable(h)
 
@@ -347,12 +346,24 @@ func appendCommitments(t *proof.Transcript, enc []byte, l proofLayout) {
 func putScalar(dst []byte, s *group.Scalar) { copy(dst[:ss], s.Bytes()) }
 
 // generatorSource derives the commitment generators of one stage.
-type generatorSource struct{ id []byte }
+type generatorSource struct {
+	id []byte
+	// other, if set, replaces the derivation; tests use it to play a
+	// prover that chooses its own generators.
+	other func(i uint64) *group.Element
+}
+
+func stageGenerators(p *Params, stage uint32) generatorSource {
+	return generatorSource{id: generatorID(p.BaseHash, stage)}
+}
 
 func (g generatorSource) at(i uint64) *group.Element {
+	if g.other != nil {
+		return g.other(i)
+	}
 	return group.Generator(GeneratorTag, g.id, i)
 }
 
 func (g generatorSource) into(dst *group.Element, i uint64) {
-	dst.Set(group.Generator(GeneratorTag, g.id, i))
+	dst.Set(g.at(i))
 }

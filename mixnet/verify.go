@@ -77,8 +77,7 @@ type weights struct {
 
 func newVerifier(p *Params, stage uint32, in, out *Rows, pr *Proof, d *decodedProof) *verifier {
 	n, w := in.Len(), in.Width()
-	v := &verifier{p: p, in: in, out: out, d: d, n: n, w: w,
-		gens: generatorSource{id: generatorID(p.BaseHash, stage)}}
+	v := &verifier{p: p, in: in, out: out, d: d, n: n, w: w, gens: stageGenerators(p, stage)}
 	v.h = v.gens.at(0)
 	l := layout(w, n)
 
