@@ -1,0 +1,140 @@
+package tally
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+)
+
+// An Aggregator adds the ciphertexts of counted ballots, selection by
+// selection, keeping one running sum per selection and a count: its memory
+// does not depend on the number of ballots.
+//
+// It does not verify ballots (proofs, signatures, eligibility) and does not
+// remember them, so it cannot see a ballot added twice: the caller adds
+// exactly the ballots that count, each once, after verifying them — the
+// ballot box's Counted list, or the record's list of counted ballots. Add
+// only refuses what it can see in one ballot: a ballot that is not cast, of
+// another election, or not shaped like the manifest.
+//
+// An Aggregator is not safe for concurrent use; to aggregate on several
+// goroutines, give each its own Aggregator and Merge them at the end (the
+// sum does not depend on the order). The zero value is NOT valid: use
+// NewAggregator.
+type Aggregator struct {
+	baseHash [ballot.HashSize]byte
+	ids      []string
+	codes    [][]uint32
+	sums     [][]elgamal.Ciphertext
+	count    uint64
+}
+
+// NewAggregator returns an empty Aggregator for election e: every sum is
+// the encryption of 0 with nonce 0, (identity, identity).
+func NewAggregator(e *ballot.Election) *Aggregator {
+	m := e.Manifest()
+	a := &Aggregator{
+		baseHash: e.BaseHash(),
+		ids:      make([]string, len(m.Contests)),
+		codes:    make([][]uint32, len(m.Contests)),
+		sums:     make([][]elgamal.Ciphertext, len(m.Contests)),
+	}
+	for i, c := range m.Contests {
+		a.ids[i] = c.ID
+		a.codes[i] = make([]uint32, len(c.Candidates))
+		a.sums[i] = make([]elgamal.Ciphertext, len(c.Candidates))
+		for j, cand := range c.Candidates {
+			a.codes[i][j] = cand.Code
+			a.sums[i][j].Zero()
+		}
+	}
+	return a
+}
+
+// Add adds the ciphertexts of ballot b to the sums and counts it. It
+// returns an error, and adds nothing, if b is not cast (a pending or
+// challenged ballot is never counted), was made for another election, or
+// does not have the manifest's contests and candidates.
+func (a *Aggregator) Add(b *ballot.Ballot) error {
+	if s := b.State(); s != ballot.Cast {
+		return fmt.Errorf("tally: ballot %q: state is %s; only cast ballots are counted", b.ID(), s)
+	}
+	if bh := b.BaseHash(); bh != a.baseHash {
+		return fmt.Errorf("tally: ballot %q: base hash %x is not the election's %x", b.ID(), bh, a.baseHash)
+	}
+	if n := b.NumContests(); n != len(a.sums) {
+		return fmt.Errorf("tally: ballot %q: %d contests, but the manifest has %d", b.ID(), n, len(a.sums))
+	}
+	cts := make([][]*elgamal.Ciphertext, len(a.sums))
+	for i := range a.sums {
+		cts[i] = b.Ciphertexts(i)
+		if len(cts[i]) != len(a.sums[i]) {
+			return fmt.Errorf("tally: ballot %q: contest %d (%s): %d selections, but the contest has %d candidates", b.ID(), i, a.ids[i], len(cts[i]), len(a.sums[i]))
+		}
+	}
+	for i := range a.sums {
+		for j := range a.sums[i] {
+			a.sums[i][j].Add(&a.sums[i][j], cts[i][j])
+		}
+	}
+	a.count++
+	return nil
+}
+
+// Merge adds the sums and the count of o to a, and returns an error if o
+// belongs to another election. o is not modified; a and o may be the same
+// Aggregator (which doubles it).
+func (a *Aggregator) Merge(o *Aggregator) error {
+	if o.baseHash != a.baseHash {
+		return fmt.Errorf("tally: merge: aggregator of another election (base hash %x, not %x)", o.baseHash, a.baseHash)
+	}
+	for i := range a.sums {
+		for j := range a.sums[i] {
+			a.sums[i][j].Add(&a.sums[i][j], &o.sums[i][j])
+		}
+	}
+	a.count += o.count
+	return nil
+}
+
+// Count returns the number of ballots added, including those of merged
+// aggregators.
+func (a *Aggregator) Count() uint64 { return a.count }
+
+// Tally returns the encrypted tally of the ballots added so far. The
+// Aggregator can go on adding ballots; the returned tally does not change.
+func (a *Aggregator) Tally() *EncryptedTally {
+	t := &EncryptedTally{BaseHash: a.baseHash, Ballots: a.count, Contests: make([]EncryptedContest, len(a.sums))}
+	for i := range a.sums {
+		c := EncryptedContest{ID: a.ids[i], Selections: make([]EncryptedSelection, len(a.sums[i]))}
+		for j := range a.sums[i] {
+			c.Selections[j] = EncryptedSelection{Code: a.codes[i][j], Ciphertext: new(elgamal.Ciphertext).Set(&a.sums[i][j])}
+		}
+		t.Contests[i] = c
+	}
+	return t
+}
+
+// Aggregate adds every ballot that next returns, until next returns io.EOF,
+// and returns the encrypted tally. It stops at the first other error from
+// next or from Aggregator.Add, naming the position (0-based) of the ballot
+// in the stream. Ballots are streamed: none is kept after it is added.
+func Aggregate(e *ballot.Election, next func() (*ballot.Ballot, error)) (*EncryptedTally, error) {
+	a := NewAggregator(e)
+	for n := 0; ; n++ {
+		b, err := next()
+		if errors.Is(err, io.EOF) {
+			return a.Tally(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("tally: stream position %d: %w", n, err)
+		}
+		if err := a.Add(b); err != nil {
+			return nil, fmt.Errorf("tally: stream position %d: %s", n, strings.TrimPrefix(err.Error(), "tally: "))
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package tally
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/sandogh/sandogh/ballot"
+)
+
+// CheckResults checks that the published results r follow from the
+// decrypted totals of an election with manifest m: it recomputes the results
+// with r's tie-break seed (NewResults) and compares every field. It returns
+// nil, or an error naming the first disagreement and where it is: the
+// election, tally or number of ballots; the contest; the candidate whose
+// count differs, is missing or is not in the contest; the position whose
+// candidate, name or outcome differs; or the tie.
+func CheckResults(m *ballot.Manifest, totals *Totals, r *Results) error {
+	if r.TieBreakSeed != nil && (len(r.TieBreakSeed) == 0 || len(r.TieBreakSeed) > MaxTieBreakSeedSize) {
+		return fmt.Errorf("tally: results: tie-break seed is %d bytes, want 1..%d", len(r.TieBreakSeed), MaxTieBreakSeedSize)
+	}
+	want, err := NewResults(m, totals, r.TieBreakSeed)
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.ElectionID != want.ElectionID:
+		return fmt.Errorf("tally: results: election identifier %q, but the manifest's is %q", r.ElectionID, want.ElectionID)
+	case r.BaseHash != want.BaseHash:
+		return fmt.Errorf("tally: results: base hash %x, but the election's is %x", r.BaseHash, want.BaseHash)
+	case r.TallyHash != want.TallyHash:
+		return fmt.Errorf("tally: results: tally hash %x, but the decrypted tally's is %x", r.TallyHash, want.TallyHash)
+	case r.Ballots != want.Ballots:
+		return fmt.Errorf("tally: results: %d ballots, but %d were counted", r.Ballots, want.Ballots)
+	case len(r.Contests) != len(want.Contests):
+		return fmt.Errorf("tally: results: %d contests, but the manifest has %d", len(r.Contests), len(want.Contests))
+	}
+	for i := range want.Contests {
+		if err := checkContest(i, &r.Contests[i], &want.Contests[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkContest(i int, got, want *ContestResult) error {
+	where := fmt.Sprintf("tally: results: contest %d (%s)", i, want.ID)
+	switch {
+	case got.ID != want.ID:
+		return fmt.Errorf("tally: results: contest %d: identifier %q, but the manifest's is %q", i, got.ID, want.ID)
+	case got.Kind != want.Kind:
+		return fmt.Errorf("%s: kind %q, but the manifest's is %q", where, got.Kind, want.Kind)
+	case got.Seats != want.Seats:
+		return fmt.Errorf("%s: %d seats, but the manifest has %d", where, got.Seats, want.Seats)
+	case got.Alternates != want.Alternates:
+		return fmt.Errorf("%s: %d alternates, but the manifest has %d", where, got.Alternates, want.Alternates)
+	}
+	// Counts first, by candidate, since a wrong count is what matters most.
+	total := make(map[uint32]uint64, len(want.Standings))
+	for _, s := range want.Standings {
+		total[s.Code] = s.Count
+	}
+	seen := make(map[uint32]bool, len(got.Standings))
+	for _, s := range got.Standings {
+		c, ok := total[s.Code]
+		switch {
+		case !ok:
+			return fmt.Errorf("%s: candidate %d is not a candidate of the contest", where, s.Code)
+		case seen[s.Code]:
+			return fmt.Errorf("%s: candidate %d is listed twice", where, s.Code)
+		case s.Count != c:
+			return fmt.Errorf("%s: candidate %d: published count %d, but the decrypted total is %d", where, s.Code, s.Count, c)
+		}
+		seen[s.Code] = true
+	}
+	for _, s := range want.Standings {
+		if !seen[s.Code] {
+			return fmt.Errorf("%s: candidate %d is missing", where, s.Code)
+		}
+	}
+	for p := range want.Standings {
+		g, w := &got.Standings[p], &want.Standings[p]
+		switch {
+		case g.Code != w.Code:
+			return fmt.Errorf("%s: position %d: candidate %d, but by the totals it is candidate %d", where, p+1, g.Code, w.Code)
+		case g.Position != w.Position:
+			return fmt.Errorf("%s: candidate %d: position %d, but it is listed at position %d", where, g.Code, g.Position, w.Position)
+		case g.Name != w.Name:
+			return fmt.Errorf("%s: candidate %d: name %q, but the manifest's is %q", where, g.Code, g.Name, w.Name)
+		case g.Outcome != w.Outcome:
+			return fmt.Errorf("%s: candidate %d: outcome %q, but by the totals it is %q", where, g.Code, g.Outcome, w.Outcome)
+		}
+	}
+	if len(got.Ties) != len(want.Ties) {
+		return fmt.Errorf("%s: %d ties reported, but the totals give %d", where, len(got.Ties), len(want.Ties))
+	}
+	for k := range want.Ties {
+		g, w := &got.Ties[k], &want.Ties[k]
+		if g.Count != w.Count || g.First != w.First || g.Last != w.Last || g.MainSeats != w.MainSeats ||
+			g.AlternateSeats != w.AlternateSeats || g.Broken != w.Broken || !slices.Equal(g.Candidates, w.Candidates) {
+			return fmt.Errorf("%s: tie %d: %s, but the totals give %s", where, k, g, w)
+		}
+	}
+	return nil
+}
+
+// String describes the tie for people, for example "candidates 104, 111 and
+// 112 with 40 each at positions 6–8 (2 main seats, 1 alternate seat),
+// unbroken".
+func (t *Tie) String() string {
+	var b bytes.Buffer
+	b.WriteString("candidates ")
+	for k, c := range t.Candidates {
+		switch {
+		case k == 0:
+		case k == len(t.Candidates)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, c)
+	}
+	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, plural(t.MainSeats, "main seat"), plural(t.AlternateSeats, "alternate seat"))
+	if t.Broken {
+		b.WriteString("broken by the tie-break seed")
+	} else {
+		b.WriteString("unbroken")
+	}
+	return b.String()
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return fmt.Sprintf("%d %ss", n, s)
+}

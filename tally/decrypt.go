@@ -1,0 +1,198 @@
+package tally
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// Totals are the decrypted totals of an election: for each contest, in
+// manifest order, the count of each candidate, in ballot order. For a
+// Score contest a candidate's count is the sum of its scores.
+type Totals struct {
+	// BaseHash is the base hash of the election.
+	BaseHash [ballot.HashSize]byte
+	// TallyHash is the hash of the EncryptedTally that was decrypted.
+	TallyHash [ballot.HashSize]byte
+	// Ballots is the number of ballots counted.
+	Ballots uint64
+	// Contests holds one entry per contest of the manifest, in order.
+	Contests []ContestTotals
+}
+
+// ContestTotals are the totals of one contest.
+type ContestTotals struct {
+	// ID is the contest's identifier in the manifest.
+	ID string
+	// Selections holds one entry per candidate, in ballot order.
+	Selections []SelectionTotal
+}
+
+// A SelectionTotal is one candidate's decrypted total.
+type SelectionTotal struct {
+	Code  uint32
+	Count uint64
+}
+
+// Locate returns the contest and selection indices of entry i of
+// Ciphertexts, for naming the place of a bad decryption share (the Entries
+// of a trustee.ShareListError). It returns −1, −1 if i is out of range.
+func (t *EncryptedTally) Locate(i int) (contest, selection int) {
+	if i < 0 {
+		return -1, -1
+	}
+	for c := range t.Contests {
+		if n := len(t.Contests[c].Selections); i < n {
+			return c, i
+		} else {
+			i -= n
+		}
+	}
+	return -1, -1
+}
+
+// DecryptShares is a trustee's step of the decryption: it checks that the
+// tally t belongs to election e and returns the trustee's decryption shares
+// of t.Ciphertexts, with their proofs bound to the election's base hash
+// (trustee.KeyShare.DecryptShares). The shares are published in the record.
+func DecryptShares(k *trustee.KeyShare, e *ballot.Election, t *EncryptedTally) (*trustee.ShareList, error) {
+	if err := t.Validate(e); err != nil {
+		return nil, err
+	}
+	bh := e.BaseHash()
+	return k.DecryptShares(bh[:], t.Ciphertexts())
+}
+
+// bounds returns, for each contest of m in order, the largest possible total
+// of one selection and of the sum of the contest's selections, when ballots
+// ballots are counted: ballots × the selection's largest value (1, or
+// MaxScore for Score contests), and ballots × the contest's limit (Limit
+// for UpTo, Exactly and Score contests with a limit, 1 for YesNo, and the
+// number of candidates × MaxScore for Score contests without a limit).
+// It returns an error if a bound exceeds elgamal.MaxDLogBound.
+func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
+	sel = make([]uint64, len(m.Contests))
+	sum = make([]uint64, len(m.Contests))
+	for i, c := range m.Contests {
+		per, total := uint64(1), uint64(1)
+		switch c.Kind {
+		case ballot.UpTo, ballot.Exactly:
+			total = uint64(c.Limit)
+		case ballot.Score:
+			per = uint64(c.MaxScore)
+			total = uint64(c.Limit)
+			if total == 0 {
+				total = uint64(len(c.Candidates)) * per
+			}
+		}
+		var hi uint64
+		if hi, sel[i] = bits.Mul64(ballots, per); hi != 0 || sel[i] > elgamal.MaxDLogBound {
+			return nil, nil, fmt.Errorf("tally: contest %d (%s): %d ballots × maximum value %d exceed the largest total that can be decrypted, %d", i, c.ID, ballots, per, uint64(elgamal.MaxDLogBound))
+		}
+		if hi, sum[i] = bits.Mul64(ballots, total); hi != 0 {
+			sum[i] = ^uint64(0)
+		}
+	}
+	return sel, sum, nil
+}
+
+// Decrypt is the decryption of the tally: it checks that t belongs to
+// election e and that keys (the outcome of the key ceremony) hold e's
+// public key, verifies the trustees' share lists of t.Ciphertexts and
+// combines any t valid ones with trustee.Combine, then recovers each
+// candidate's total by a bounded discrete logarithm.
+//
+// A total must lie in [0, ballots × the selection's largest value] (1, or
+// MaxScore), and the sum of a contest's totals in [0, ballots × its limit];
+// anything else means that the aggregate or the combination is wrong, and
+// is an error naming the contest and candidate. It also returns the
+// trustee.Decryption, which names the trustees whose shares were combined
+// and every share list that was rejected (a verifier reports those even
+// when enough valid lists remain); it is nil if the combination failed.
+//
+// Execution time depends on the inputs, which are all public.
+func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists []*trustee.ShareList) (*Totals, *trustee.Decryption, error) {
+	if err := t.Validate(e); err != nil {
+		return nil, nil, err
+	}
+	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
+		return nil, nil, fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
+	}
+	m := e.Manifest()
+	sel, sum, err := bounds(m, t.Ballots)
+	if err != nil {
+		return nil, nil, err
+	}
+	bh := e.BaseHash()
+	dec, err := trustee.Combine(bh[:], keys, t.Ciphertexts(), lists)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tally: decryption: %w", err)
+	}
+	counts, err := solve(m, sel, dec.Plaintexts)
+	if err != nil {
+		return nil, dec, err
+	}
+	totals := &Totals{BaseHash: t.BaseHash, TallyHash: t.Hash(), Ballots: t.Ballots, Contests: make([]ContestTotals, len(m.Contests))}
+	k := 0
+	for i, c := range m.Contests {
+		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(c.Candidates))}
+		var s uint64
+		for j, cand := range c.Candidates {
+			ct.Selections[j] = SelectionTotal{Code: cand.Code, Count: counts[k]}
+			s += counts[k] // no overflow: each is at most 2^48 and there are at most 1000
+			k++
+		}
+		if s > sum[i] {
+			return nil, dec, fmt.Errorf("tally: contest %d (%s): the totals add up to %d, more than the %d that %d ballots can give: the aggregate or the combination is wrong", i, c.ID, s, sum[i], t.Ballots)
+		}
+		totals.Contests[i] = ct
+	}
+	return totals, dec, nil
+}
+
+// solve returns the discrete logarithms of the plaintexts, entry k of which
+// belongs to the selection of the manifest in Ciphertexts order, each
+// bounded by its contest's selection bound.
+func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uint64, error) {
+	var top uint64
+	type place struct{ contest, selection int }
+	where := make([]place, 0, len(plaintexts))
+	for i, c := range m.Contests {
+		top = max(top, sel[i])
+		for j := range c.Candidates {
+			where = append(where, place{i, j})
+		}
+	}
+	if len(where) != len(plaintexts) {
+		panic("tally: internal error: plaintexts do not match the manifest")
+	}
+	table := elgamal.NewDLogTable(top)
+	counts := make([]uint64, len(plaintexts))
+	errs := make([]error, len(plaintexts))
+	par.For(len(plaintexts), 4, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			p := where[k]
+			c := &m.Contests[p.contest]
+			n, err := table.VarTimeSolve(plaintexts[k])
+			if err == nil && n > sel[p.contest] {
+				err = fmt.Errorf("total %d", n)
+			}
+			if err != nil {
+				errs[k] = fmt.Errorf("tally: contest %d (%s): candidate %d (code %d): the decrypted total is not in [0, %d] (ballots × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, p.selection, c.Candidates[p.selection].Code, sel[p.contest])
+				continue
+			}
+			counts[k] = n
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return counts, nil
+}

@@ -1,0 +1,47 @@
+// Package tally counts an election: it adds the encrypted ballots that count
+// homomorphically, has the trustees decrypt only the totals, recovers each
+// count by a bounded discrete logarithm, and turns the counts into ordered
+// results with main members, alternates and ties.
+//
+// The steps, each with a value that goes into the election record:
+//
+//  1. Aggregator (or Aggregate) adds the ciphertexts of the counted ballots,
+//     selection by selection, into an EncryptedTally. It holds one
+//     ciphertext per selection, never the ballots, so ballots can be
+//     streamed; per-goroutine aggregators are combined with Merge.
+//  2. Each trustee computes its decryption shares of the tally's
+//     Ciphertexts with DecryptShares (package trustee's KeyShare).
+//  3. Decrypt verifies the share lists, combines any t of them
+//     (trustee.Combine) and solves each total with elgamal.DLogTable,
+//     bounded by the number of ballots times the selection's largest value:
+//     the result is the Totals.
+//  4. NewResults orders each contest's candidates by count and, for board
+//     contests, marks the main members and alternates; a tie that decides
+//     a seat is reported as a Tie, and broken only by a public tie-break
+//     seed that the Results record. CheckResults is the verifier's check
+//     that published Results follow from decrypted Totals.
+//
+// Which ballots count is decided before this package: only cast ballots
+// (Aggregator.Add refuses pending and challenged ones), each once, and under
+// the ballot.LastBallotCounts policy only the last ballot of a credential.
+// The ballot box's Counted list (ballot.Box.Counted) applies these rules, and
+// the election record's list of counted ballots is checked against them by
+// the verifier; the Aggregator does not check the ballots' proofs,
+// signatures or uniqueness, which would need all ballots at once.
+//
+// The byte-level specification is docs/spec.md, section "Tally" (written
+// from docs/spec-parts/70-tally.md): the canonical encoding and hash of the
+// encrypted tally, the order of the ciphertexts that trustees decrypt, the
+// discrete-logarithm bounds, the ordering and seat rules, the tie-break
+// hash, and the JSON forms. Known-answer vectors for the tie-break order are
+// in testdata/tiebreak.json.
+//
+// Everything this package handles is public once the tally is decrypted:
+// the aggregate ciphertexts, the shares and the totals. Functions that solve
+// discrete logarithms or sort counts take public data only.
+//
+// This package is not for the mixnet path, where ballots are shuffled and
+// decrypted one by one instead of added; nor does it decide what a result
+// means in law (quorums, majorities, whether a candidate with no votes may
+// take a seat): it reports counts, positions and ties.
+package tally

@@ -1,0 +1,327 @@
+package tally
+
+import (
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+)
+
+// tallyLabel starts the canonical encoding of an EncryptedTally.
+const tallyLabel = "sandogh-v1/encrypted-tally"
+
+// maxID is the longest contest identifier, as in package ballot's manifest.
+const maxID = 1024
+
+// An EncryptedTally is the homomorphic sum of the counted ballots of an
+// election: for each contest of the manifest, in manifest order, and each
+// of its candidates, in ballot order, the sum of the ballots' ciphertexts
+// of that selection, and the number of ballots added.
+//
+// It is made by an Aggregator, or decoded from the record with
+// SetCanonicalBytes or UnmarshalJSON, which check its structure but not
+// that it belongs to an election (Validate does). Its canonical encoding
+// and hash are specified in docs/spec-parts/70-tally.md ("Encrypted tally").
+type EncryptedTally struct {
+	// BaseHash is the base hash of the election.
+	BaseHash [ballot.HashSize]byte
+	// Ballots is the number of ballots added.
+	Ballots uint64
+	// Contests holds one entry per contest of the manifest, in order.
+	Contests []EncryptedContest
+}
+
+// An EncryptedContest is the part of an EncryptedTally for one contest.
+type EncryptedContest struct {
+	// ID is the contest's identifier in the manifest.
+	ID string
+	// Selections holds one entry per candidate, in ballot order.
+	Selections []EncryptedSelection
+}
+
+// An EncryptedSelection is the aggregate ciphertext of one candidate: an
+// encryption of the candidate's total.
+type EncryptedSelection struct {
+	// Code is the candidate's code in the manifest.
+	Code uint32
+	// Ciphertext is the sum of the ballots' ciphertexts for the candidate.
+	Ciphertext *elgamal.Ciphertext
+}
+
+// Ciphertexts returns copies of the aggregate ciphertexts in the order in
+// which trustees decrypt them: contest by contest in manifest order, and
+// within a contest candidate by candidate in ballot order. The decryption
+// shares of the tally (DecryptShares) are shares of this list.
+func (t *EncryptedTally) Ciphertexts() []*elgamal.Ciphertext {
+	var out []*elgamal.Ciphertext
+	for i := range t.Contests {
+		for _, s := range t.Contests[i].Selections {
+			out = append(out, new(elgamal.Ciphertext).Set(s.Ciphertext))
+		}
+	}
+	return out
+}
+
+// Bytes returns the canonical encoding of t:
+//
+//	str("sandogh-v1/encrypted-tally") ‖ fixed(base hash) ‖ u64(ballots) ‖
+//	u32(contests) ‖ for each contest: str(id) ‖ u32(selections) ‖
+//	    for each selection: u32(code) ‖ fixed(A ‖ B)
+//
+// It panics if a ciphertext is nil.
+func (t *EncryptedTally) Bytes() []byte {
+	var e encoder
+	e.str(tallyLabel)
+	e.fixed(t.BaseHash[:])
+	e.u64(t.Ballots)
+	e.u32(uint32(len(t.Contests)))
+	for i := range t.Contests {
+		c := &t.Contests[i]
+		e.str(c.ID)
+		e.u32(uint32(len(c.Selections)))
+		for _, s := range c.Selections {
+			e.u32(s.Code)
+			e.b = s.Ciphertext.AppendBytes(e.b)
+		}
+	}
+	return e.b
+}
+
+// Hash returns SHA-512/256 of the canonical encoding of t. The Results of
+// an election name the tally they come from by this hash.
+func (t *EncryptedTally) Hash() [ballot.HashSize]byte {
+	return sha512.Sum512_256(t.Bytes())
+}
+
+// SetCanonicalBytes sets t to the tally encoded by b (the encoding of
+// Bytes) and returns t. It checks the label, the lengths, the limits of
+// package ballot (at most ballot.MaxContests contests and
+// ballot.MaxCandidates selections per contest) and that every ciphertext is
+// canonically encoded, with errors that name the field and its offset. It
+// does not check the tally against an election (see Validate). On error it
+// returns nil and t is unchanged.
+func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
+	d := &decoder{b: b}
+	start := d.off
+	if label := d.str("label", 255); d.err == nil && label != tallyLabel {
+		d.off = start
+		d.fail("label", "got %q, want %q", label, tallyLabel)
+	}
+	var out EncryptedTally
+	copy(out.BaseHash[:], d.take("base hash", ballot.HashSize))
+	out.Ballots = d.u64("ballots")
+	n := d.count("contests", ballot.MaxContests, 8)
+	if d.err != nil {
+		return nil, d.err
+	}
+	out.Contests = make([]EncryptedContest, n)
+	for i := range out.Contests {
+		c := &out.Contests[i]
+		c.ID = d.str(fmt.Sprintf("contest %d: id", i), maxID)
+		m := d.count(fmt.Sprintf("contest %d: selections", i), ballot.MaxCandidates, 4+elgamal.CiphertextSize)
+		if d.err != nil {
+			return nil, d.err
+		}
+		c.Selections = make([]EncryptedSelection, m)
+		for j := range c.Selections {
+			s := &c.Selections[j]
+			s.Code = d.u32(fmt.Sprintf("contest %d: selection %d: code", i, j))
+			at := d.off
+			raw := d.take(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), elgamal.CiphertextSize)
+			if d.err != nil {
+				return nil, d.err
+			}
+			ct, err := new(elgamal.Ciphertext).SetCanonicalBytes(raw)
+			if err != nil {
+				d.off = at
+				d.fail(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), "%v", err)
+				return nil, d.err
+			}
+			s.Ciphertext = ct
+		}
+	}
+	d.end()
+	if d.err != nil {
+		return nil, d.err
+	}
+	*t = out
+	return t, nil
+}
+
+// Validate checks that t is shaped for election e: its base hash, and one
+// contest per contest of the manifest with the same identifier and one
+// selection per candidate with the same code, in order. It returns an
+// error naming the first difference.
+func (t *EncryptedTally) Validate(e *ballot.Election) error {
+	bh := e.BaseHash()
+	if t.BaseHash != bh {
+		return fmt.Errorf("tally: encrypted tally: base hash %x is not the election's %x", t.BaseHash, bh)
+	}
+	return checkShape("encrypted tally", e.Manifest(), len(t.Contests),
+		func(i int) string { return t.Contests[i].ID },
+		func(i int) int { return len(t.Contests[i].Selections) },
+		func(i, j int) uint32 { return t.Contests[i].Selections[j].Code },
+		func(i, j int) bool { return t.Contests[i].Selections[j].Ciphertext != nil })
+}
+
+// checkShape compares a per-contest, per-selection structure with the
+// manifest m; what names the structure in errors. ok reports whether an
+// entry is present (not nil).
+func checkShape(what string, m *ballot.Manifest, n int, id func(int) string, size func(int) int, code func(i, j int) uint32, ok func(i, j int) bool) error {
+	if n != len(m.Contests) {
+		return fmt.Errorf("tally: %s: %d contests, but the manifest has %d", what, n, len(m.Contests))
+	}
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		if got := id(i); got != c.ID {
+			return fmt.Errorf("tally: %s: contest %d: identifier %q, but the manifest's contest %d is %q", what, i, got, i, c.ID)
+		}
+		if got := size(i); got != len(c.Candidates) {
+			return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but the contest has %d candidates", what, i, c.ID, got, len(c.Candidates))
+		}
+		for j, cand := range c.Candidates {
+			if got := code(i, j); got != cand.Code {
+				return fmt.Errorf("tally: %s: contest %d (%s): selection %d: code %d, but the manifest's candidate %d has code %d", what, i, c.ID, j, got, j, cand.Code)
+			}
+			if !ok(i, j) {
+				return fmt.Errorf("tally: %s: contest %d (%s): selection %d (code %d): missing", what, i, c.ID, j, cand.Code)
+			}
+		}
+	}
+	return nil
+}
+
+// Compare returns nil if t and u are the same tally, and otherwise an
+// error naming the first difference: the base hash, the number of ballots,
+// or the contest and selection whose ciphertexts differ. A verifier uses it
+// to compare the published tally with the one it recomputes from the
+// ballots.
+func (t *EncryptedTally) Compare(u *EncryptedTally) error {
+	if t.BaseHash != u.BaseHash {
+		return fmt.Errorf("tally: encrypted tally: base hash %x differs from %x", t.BaseHash, u.BaseHash)
+	}
+	if t.Ballots != u.Ballots {
+		return fmt.Errorf("tally: encrypted tally: %d ballots, but %d were counted", t.Ballots, u.Ballots)
+	}
+	if len(t.Contests) != len(u.Contests) {
+		return fmt.Errorf("tally: encrypted tally: %d contests differ from %d", len(t.Contests), len(u.Contests))
+	}
+	for i := range t.Contests {
+		a, b := &t.Contests[i], &u.Contests[i]
+		if a.ID != b.ID {
+			return fmt.Errorf("tally: encrypted tally: contest %d: identifier %q differs from %q", i, a.ID, b.ID)
+		}
+		if len(a.Selections) != len(b.Selections) {
+			return fmt.Errorf("tally: encrypted tally: contest %d (%s): %d selections differ from %d", i, a.ID, len(a.Selections), len(b.Selections))
+		}
+		for j := range a.Selections {
+			x, y := &a.Selections[j], &b.Selections[j]
+			if x.Code != y.Code {
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: code %d differs from %d", i, a.ID, j, x.Code, y.Code)
+			}
+			if x.Ciphertext == nil || y.Ciphertext == nil || x.Ciphertext.Equal(y.Ciphertext) != 1 {
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d (code %d): the aggregate ciphertexts differ", i, a.ID, j, x.Code)
+			}
+		}
+	}
+	return nil
+}
+
+type jsonTally struct {
+	BaseHash string        `json:"baseHash"`
+	Ballots  uint64        `json:"ballots"`
+	Contests []jsonContest `json:"contests"`
+	Hash     string        `json:"hash"`
+}
+
+type jsonContest struct {
+	ID         string          `json:"id"`
+	Selections []jsonSelection `json:"selections"`
+}
+
+type jsonSelection struct {
+	Code       uint32 `json:"code"`
+	Ciphertext string `json:"ciphertext"`
+}
+
+// MarshalJSON encodes t as
+//
+//	{"baseHash": hex, "ballots": n,
+//	 "contests": [{"id": "board", "selections": [{"code": 101, "ciphertext": hex}, …]}, …],
+//	 "hash": hex}
+//
+// with every hash and ciphertext in lowercase hexadecimal (a ciphertext is
+// the 128 characters of A ‖ B). The "hash" member is Hash, for readers;
+// UnmarshalJSON checks it.
+func (t *EncryptedTally) MarshalJSON() ([]byte, error) {
+	h := t.Hash()
+	j := jsonTally{
+		BaseHash: hex.EncodeToString(t.BaseHash[:]),
+		Ballots:  t.Ballots,
+		Contests: make([]jsonContest, len(t.Contests)),
+		Hash:     hex.EncodeToString(h[:]),
+	}
+	for i := range t.Contests {
+		c := &t.Contests[i]
+		jc := jsonContest{ID: c.ID, Selections: make([]jsonSelection, len(c.Selections))}
+		for k, s := range c.Selections {
+			jc.Selections[k] = jsonSelection{Code: s.Code, Ciphertext: hex.EncodeToString(s.Ciphertext.Bytes())}
+		}
+		j.Contests[i] = jc
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON with the checks of
+// SetCanonicalBytes, and checks that the "hash" member is the tally's hash.
+// It rejects unknown members. On error t is unchanged.
+func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
+	var j jsonTally
+	if err := strictJSON("encrypted tally", data, &j); err != nil {
+		return err
+	}
+	var out EncryptedTally
+	bh, err := decodeHex("baseHash", j.BaseHash, ballot.HashSize)
+	if err != nil {
+		return fmt.Errorf("tally: encrypted tally: %v", err)
+	}
+	copy(out.BaseHash[:], bh)
+	out.Ballots = j.Ballots
+	if len(j.Contests) > ballot.MaxContests {
+		return fmt.Errorf("tally: encrypted tally: %d contests exceed the maximum %d", len(j.Contests), ballot.MaxContests)
+	}
+	out.Contests = make([]EncryptedContest, len(j.Contests))
+	for i, jc := range j.Contests {
+		if len(jc.ID) > maxID {
+			return fmt.Errorf("tally: encrypted tally: contest %d: field id: %d bytes exceed the maximum %d", i, len(jc.ID), maxID)
+		}
+		if len(jc.Selections) > ballot.MaxCandidates {
+			return fmt.Errorf("tally: encrypted tally: contest %d (%s): %d selections exceed the maximum %d", i, jc.ID, len(jc.Selections), ballot.MaxCandidates)
+		}
+		c := EncryptedContest{ID: jc.ID, Selections: make([]EncryptedSelection, len(jc.Selections))}
+		for k, js := range jc.Selections {
+			raw, err := decodeHex("ciphertext", js.Ciphertext, elgamal.CiphertextSize)
+			if err != nil {
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: %v", i, jc.ID, k, err)
+			}
+			ct, err := new(elgamal.Ciphertext).SetCanonicalBytes(raw)
+			if err != nil {
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: field ciphertext: %v", i, jc.ID, k, err)
+			}
+			c.Selections[k] = EncryptedSelection{Code: js.Code, Ciphertext: ct}
+		}
+		out.Contests[i] = c
+	}
+	h, err := decodeHex("hash", j.Hash, ballot.HashSize)
+	if err != nil {
+		return fmt.Errorf("tally: encrypted tally: %v", err)
+	}
+	if got := out.Hash(); string(h) != string(got[:]) {
+		return fmt.Errorf("tally: encrypted tally: field hash: %x is not the tally's hash %x", h, got)
+	}
+	*t = out
+	return nil
+}

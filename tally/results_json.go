@@ -1,0 +1,167 @@
+package tally
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sandogh/sandogh/ballot"
+)
+
+type jsonResults struct {
+	ElectionID   string              `json:"electionId"`
+	BaseHash     string              `json:"baseHash"`
+	TallyHash    string              `json:"tallyHash"`
+	Ballots      uint64              `json:"ballots"`
+	TieBreakSeed *string             `json:"tieBreakSeed,omitempty"`
+	Contests     []jsonContestResult `json:"contests"`
+}
+
+type jsonContestResult struct {
+	ID         string             `json:"id"`
+	Kind       ballot.ContestKind `json:"kind"`
+	Seats      uint32             `json:"seats"`
+	Alternates uint32             `json:"alternates"`
+	Standings  []jsonStanding     `json:"standings"`
+	Ties       []jsonTie          `json:"ties"`
+}
+
+type jsonStanding struct {
+	Position int     `json:"position"`
+	Code     uint32  `json:"code"`
+	Name     string  `json:"name"`
+	Count    uint64  `json:"count"`
+	Outcome  Outcome `json:"outcome,omitempty"`
+}
+
+type jsonTie struct {
+	Count          uint64   `json:"count"`
+	First          int      `json:"first"`
+	Last           int      `json:"last"`
+	Candidates     []uint32 `json:"candidates"`
+	MainSeats      int      `json:"mainSeats"`
+	AlternateSeats int      `json:"alternateSeats"`
+	Broken         bool     `json:"broken"`
+}
+
+// MarshalJSON encodes r as
+//
+//	{"electionId": …, "baseHash": hex, "tallyHash": hex, "ballots": n,
+//	 "tieBreakSeed": hex (left out when there is none),
+//	 "contests": [{"id": …, "kind": …, "seats": k, "alternates": j,
+//	   "standings": [{"position": 1, "code": 101, "name": …, "count": 532,
+//	                  "outcome": "main"}, …],
+//	   "ties": [{"count": 40, "first": 6, "last": 8, "candidates": [104, 111, 112],
+//	             "mainSeats": 2, "alternateSeats": 1, "broken": false}, …]}, …]}
+//
+// with hashes and the seed in lowercase hexadecimal and "outcome" left out in
+// contests without seats. The members are always in this order, so equal
+// results have equal encodings.
+func (r *Results) MarshalJSON() ([]byte, error) {
+	j := jsonResults{
+		ElectionID: r.ElectionID,
+		BaseHash:   hex.EncodeToString(r.BaseHash[:]),
+		TallyHash:  hex.EncodeToString(r.TallyHash[:]),
+		Ballots:    r.Ballots,
+		Contests:   make([]jsonContestResult, len(r.Contests)),
+	}
+	if r.TieBreakSeed != nil {
+		seed := hex.EncodeToString(r.TieBreakSeed)
+		j.TieBreakSeed = &seed
+	}
+	for i := range r.Contests {
+		c := &r.Contests[i]
+		jc := jsonContestResult{ID: c.ID, Kind: c.Kind, Seats: c.Seats, Alternates: c.Alternates,
+			Standings: make([]jsonStanding, len(c.Standings)), Ties: make([]jsonTie, len(c.Ties))}
+		for k, s := range c.Standings {
+			jc.Standings[k] = jsonStanding(s)
+		}
+		for k, t := range c.Ties {
+			jc.Ties[k] = jsonTie(t)
+			if jc.Ties[k].Candidates == nil {
+				jc.Ties[k].Candidates = []uint32{}
+			}
+		}
+		j.Contests[i] = jc
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown members,
+// malformed hashes and seeds, unknown kinds and outcomes, and more contests,
+// candidates or ties than a manifest can have, with errors naming the field
+// and the contest; whether the results are right is for CheckResults. On
+// error r is unchanged.
+func (r *Results) UnmarshalJSON(data []byte) error {
+	var j jsonResults
+	if err := strictJSON("results", data, &j); err != nil {
+		return err
+	}
+	out := Results{ElectionID: j.ElectionID, Ballots: j.Ballots}
+	if len(j.ElectionID) > maxID {
+		return fmt.Errorf("tally: results: field electionId: %d bytes exceed the maximum %d", len(j.ElectionID), maxID)
+	}
+	for _, f := range []struct {
+		name, text string
+		dst        []byte
+	}{{"baseHash", j.BaseHash, out.BaseHash[:]}, {"tallyHash", j.TallyHash, out.TallyHash[:]}} {
+		b, err := decodeHex(f.name, f.text, ballot.HashSize)
+		if err != nil {
+			return fmt.Errorf("tally: results: %v", err)
+		}
+		copy(f.dst, b)
+	}
+	if j.TieBreakSeed != nil {
+		seed, err := decodeHexAny("tieBreakSeed", *j.TieBreakSeed)
+		if err != nil {
+			return fmt.Errorf("tally: results: %v", err)
+		}
+		if len(seed) == 0 || len(seed) > MaxTieBreakSeedSize {
+			return fmt.Errorf("tally: results: field tieBreakSeed: %d bytes, want 1..%d (leave the member out when there is no seed)", len(seed), MaxTieBreakSeedSize)
+		}
+		out.TieBreakSeed = seed
+	}
+	if len(j.Contests) > ballot.MaxContests {
+		return fmt.Errorf("tally: results: %d contests exceed the maximum %d", len(j.Contests), ballot.MaxContests)
+	}
+	out.Contests = make([]ContestResult, len(j.Contests))
+	for i, jc := range j.Contests {
+		where := fmt.Sprintf("tally: results: contest %d (%s)", i, jc.ID)
+		if len(jc.ID) > maxID {
+			return fmt.Errorf("tally: results: contest %d: field id: %d bytes exceed the maximum %d", i, len(jc.ID), maxID)
+		}
+		switch jc.Kind {
+		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score:
+		default:
+			return fmt.Errorf("%s: field kind: unknown kind %q", where, jc.Kind)
+		}
+		if len(jc.Standings) > ballot.MaxCandidates {
+			return fmt.Errorf("%s: field standings: %d candidates exceed the maximum %d", where, len(jc.Standings), ballot.MaxCandidates)
+		}
+		if len(jc.Ties) > len(jc.Standings) {
+			return fmt.Errorf("%s: field ties: %d ties among %d candidates", where, len(jc.Ties), len(jc.Standings))
+		}
+		c := ContestResult{ID: jc.ID, Kind: jc.Kind, Seats: jc.Seats, Alternates: jc.Alternates,
+			Standings: make([]Standing, len(jc.Standings)), Ties: make([]Tie, len(jc.Ties))}
+		for k, s := range jc.Standings {
+			switch s.Outcome {
+			case "", Main, Alternate, Tied, NotElected:
+			default:
+				return fmt.Errorf("%s: standing %d: field outcome: unknown outcome %q", where, k, s.Outcome)
+			}
+			if len(s.Name) > maxID {
+				return fmt.Errorf("%s: standing %d: field name: %d bytes exceed the maximum %d", where, k, len(s.Name), maxID)
+			}
+			c.Standings[k] = Standing(s)
+		}
+		for k, t := range jc.Ties {
+			if len(t.Candidates) > len(jc.Standings) {
+				return fmt.Errorf("%s: tie %d: field candidates: %d candidates among %d", where, k, len(t.Candidates), len(jc.Standings))
+			}
+			c.Ties[k] = Tie(t)
+		}
+		out.Contests[i] = c
+	}
+	*r = out
+	return nil
+}
