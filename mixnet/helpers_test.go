@@ -3,6 +3,7 @@ package mixnet
 import (
 	"crypto/sha512"
 	"encoding/binary"
+	"hash"
 	"testing"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -65,3 +66,7 @@ func testNonces(t testing.TB, label string) *proof.Nonces {
 	}
 	return n
 }
+
+func newSHA512() hash.Hash { return sha512.New() }
+
+func elgamalScalar(v uint64) *group.Scalar { return group.NewScalar().SetUint64(v) }
