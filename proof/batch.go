@@ -262,11 +262,6 @@ type BatchVerifier struct {
 	entries []*entry
 	shared  []*group.Element
 	slots   map[[32]byte]int32
-
-	// The last public key seen, with its encoding, so that a batch of
-	// proofs under one key encodes it once.
-	lastKey    group.Element
-	lastKeyEnc []byte
 }
 
 // NewBatchVerifier returns an empty batch verifier.
@@ -314,12 +309,8 @@ func (b *BatchVerifier) AddChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.El
 // pk", consuming t, and returns the entry's index. A proof for another R is
 // recorded as invalid.
 func (b *BatchVerifier) AddRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64, p *RangeProof) int {
-	K := pk.Element()
-	if b.lastKeyEnc == nil || b.lastKey.Equal(K) != 1 {
-		b.lastKey.Set(K)
-		b.lastKeyEnc = K.Bytes()
-	}
-	return b.add(newRangeEntry(t, b.lastKeyEnc, K, ct, R, p))
+	K, kEnc := publicKeyBytes(pk)
+	return b.add(newRangeEntry(t, kEnc, K, ct, R, p))
 }
 
 // ErrBatchInvalid is returned by BatchVerifier.Verify when some proofs are
