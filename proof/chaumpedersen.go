@@ -114,7 +114,9 @@ func (p *ChaumPedersen) SetCanonicalBytes(b []byte) (*ChaumPedersen, error) {
 
 // MarshalJSON encodes p as {"commitment1": hex, "commitment2": hex,
 // "response": hex} with lowercase hexadecimal canonical encodings.
-func (p *ChaumPedersen) MarshalJSON() ([]byte, error) {
+// It has a value receiver so that a proof held by value in a struct is
+// encoded the same way.
+func (p ChaumPedersen) MarshalJSON() ([]byte, error) {
 	return marshalJSONFields([]jsonField{
 		{"commitment1", hexOf(p.Commitment1.Bytes())},
 		{"commitment2", hexOf(p.Commitment2.Bytes())},

@@ -78,7 +78,9 @@ func (p *RangeProof) SetCanonicalBytes(b []byte) (*RangeProof, error) {
 // MarshalJSON encodes p as {"commitments": [a_0, b_0, …, a_R, b_R],
 // "challenges": [c_0, …, c_{R−1}], "responses": [v_0, …, v_R]}, each item the
 // lowercase hexadecimal of a canonical encoding.
-func (p *RangeProof) MarshalJSON() ([]byte, error) {
+// It has a value receiver so that a proof held by value in a struct is
+// encoded the same way.
+func (p RangeProof) MarshalJSON() ([]byte, error) {
 	commitments := make([]string, 0, 2*len(p.v))
 	for i := 0; i < len(p.commitments); i += 32 {
 		commitments = append(commitments, hexOf(p.commitments[i:i+32]))

@@ -105,7 +105,9 @@ func (p *Schnorr) SetCanonicalBytes(b []byte) (*Schnorr, error) {
 
 // MarshalJSON encodes p as {"commitment": hex, "response": hex} with
 // lowercase hexadecimal canonical encodings.
-func (p *Schnorr) MarshalJSON() ([]byte, error) {
+// It has a value receiver so that a proof held by value in a struct is
+// encoded the same way.
+func (p Schnorr) MarshalJSON() ([]byte, error) {
 	return marshalJSONFields([]jsonField{
 		{"commitment", hexOf(p.Commitment.Bytes())},
 		{"response", hexOf(p.Response.Bytes())},

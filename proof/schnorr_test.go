@@ -133,3 +133,39 @@ func TestSchnorrEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONByValue checks that proofs held by value in a struct marshal to
+// their JSON form.
+func TestJSONByValue(t *testing.T) {
+	n := testNonces(t, 12)
+	x := n.Scalar("x", 0)
+	X := group.NewElement().ScalarBaseMult(x)
+	G := group.NewGeneratorElement()
+	_, pk := testKey(t)
+	_, rp, _ := EncryptWithRangeProof(newTestTranscript(), pk, 1, 1, n)
+	type record struct {
+		S Schnorr
+		C ChaumPedersen
+		R RangeProof
+	}
+	rec := record{
+		S: *ProveSchnorr(newTestTranscript(), G, X, x, n),
+		C: *ProveChaumPedersen(newTestTranscript(), G, X, G, X, x, n),
+		R: *rp,
+	}
+	byValue, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPointer, _ := json.Marshal(&rec)
+	if string(byValue) != string(byPointer) || !strings.Contains(string(byValue), `"response":"`) {
+		t.Fatalf("by value: %s\nby pointer: %s", byValue, byPointer)
+	}
+	var back record
+	if err := json.Unmarshal(byValue, &back); err != nil {
+		t.Fatal(err)
+	}
+	if string(back.R.Bytes()) != string(rp.Bytes()) || string(back.S.Bytes()) != string(rec.S.Bytes()) {
+		t.Fatal("round trip through a struct changed the proofs")
+	}
+}
