@@ -196,11 +196,11 @@ type published struct {
 	equivocated map[int]int // dealer → the other trustee concerned (0 for commitments)
 }
 
-// index checks every message of c and indexes them by slot. A message with a
+// collect checks every message of c and indexes them by slot. A message with a
 // bad signature, from another ceremony or with an index outside the roster
 // is an error: it was not published by a trustee, and the record must not
 // hold it.
-func index(c *Ceremony) (*published, error) {
+func collect(c *Ceremony) (*published, error) {
 	r := c.Roster
 	if r == nil || r.hash == nil {
 		return nil, errors.New("trustee: ceremony: no roster")
@@ -359,7 +359,7 @@ func shareMatches(s *group.Scalar, C []*group.Element, j int) bool {
 // is an error (it must not be in the record). If fewer than t dealers
 // qualify, the error is a *CeremonyError that lists the exclusions.
 func VerifyCeremony(c *Ceremony) (*Result, error) {
-	p, err := index(c)
+	p, err := collect(c)
 	if err != nil {
 		return nil, err
 	}

@@ -166,7 +166,7 @@ func (t *Trustee) ReceiveShares(commitments []*Commitments, shares []*EncryptedS
 			mine = append(mine, s)
 		}
 	}
-	p, err := index(&Ceremony{Roster: t.roster, Commitments: commitments, Shares: mine})
+	p, err := collect(&Ceremony{Roster: t.roster, Commitments: commitments, Shares: mine})
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (t *Trustee) Finish(c *Ceremony) (*Result, *KeyShare, error) {
 	if c.Roster == nil || string(c.Roster.hash) != string(t.roster.hash) {
 		return nil, nil, errors.New("trustee: Finish: the ceremony's roster is not this trustee's roster")
 	}
-	p, err := index(c)
+	p, err := collect(c)
 	if err != nil {
 		return nil, nil, err
 	}
