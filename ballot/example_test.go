@@ -1,0 +1,88 @@
+package ballot_test
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+)
+
+// A polling-station device encrypts ballots into a ballot box; the voter
+// challenges one ballot to audit the device, then casts another.
+func Example() {
+	manifest := &ballot.Manifest{
+		ElectionID: "coop-2025",
+		Title:      "Cooperative board election",
+		Policy:     ballot.OneBallotPerCredential,
+		Contests: []ballot.Contest{
+			{ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1, Candidates: []ballot.Candidate{
+				{Code: 11, Name: "Azadeh"}, {Code: 12, Name: "Bijan"}, {Code: 13, Name: "Cyrus"}, {Code: 14, Name: "Darya"},
+			}},
+			{ID: "budget", Title: "Approve the budget?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{
+				{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"},
+			}},
+		},
+	}
+	_, electionKey := elgamal.GenerateKey() // in practice, from the trustees' key ceremony
+	devicePub, deviceKey, _ := ed25519.GenerateKey(nil)
+	e, err := ballot.NewElection(ballot.Parameters{
+		Manifest:  manifest,
+		PublicKey: electionKey,
+		Devices:   []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	dir, _ := os.MkdirTemp("", "sandogh-box")
+	defer os.RemoveAll(dir)
+	box, err := ballot.OpenBox(filepath.Join(dir, "box.jsonl"), e)
+	if err != nil {
+		panic(err)
+	}
+	defer box.Close()
+
+	// The device opens its chain of confirmation codes.
+	device, opening, _ := ballot.OpenDevice(e, "station-1", deviceKey, time.Now())
+	if err := box.AcceptOpening(opening); err != nil {
+		panic(err)
+	}
+
+	// The voter challenges the first encryption: its nonce seed is released
+	// and anyone can read what it encrypts.
+	b, _ := device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}})
+	device.Challenge(b)
+	vote, _ := ballot.OpenChallenged(e, b)
+	fmt.Println("challenged ballot encrypts", vote)
+	if _, err := box.Accept(b.Bytes()); err != nil {
+		panic(err)
+	}
+
+	// Then casts a new encryption, and keeps its confirmation code.
+	b, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
+	device.Cast(b)
+	_, err = box.Accept(b.Bytes())
+	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.Code().Short()))
+
+	// Submitting it again is a replay.
+	_, err = box.Accept(b.Bytes())
+	var r *ballot.Refusal
+	fmt.Println("replay refused:", errors.As(err, &r) && r.Check == ballot.CheckDuplicate)
+
+	// An overvote is refused before anything is encrypted.
+	_, err = device.EncryptBallot(ballot.Vote{"board": {11: 1, 12: 1, 13: 1}})
+	fmt.Println(err)
+
+	fmt.Println("ballots counted:", len(box.Counted()))
+	// Output:
+	// challenged ballot encrypts map[board:map[12:1 14:1]]
+	// cast ballot accepted: true code length: 19
+	// replay refused: true
+	// ballot: vote: contest 0 ("board"): 3 candidates marked, more than the limit 2 (overvote)
+	// ballots counted: 1
+}
