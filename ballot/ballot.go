@@ -102,6 +102,12 @@ const (
 	signerDevice     = 1
 	signerCredential = 2
 
+	// layoutSelections is the layout of a contest on a ballot: one
+	// ciphertext and range proof per candidate, and an optional contest
+	// proof. Later contest kinds (a row of packed codes for the mixnet)
+	// get their own layout number.
+	layoutSelections = 1
+
 	maxBallotID = 255
 	maxProof    = 1 << 20
 )
@@ -167,6 +173,7 @@ func (b *Ballot) encodeBody() {
 	e.u32(uint32(len(b.contests)))
 	for i := range b.contests {
 		c := &b.contests[i]
+		e.u8(layoutSelections)
 		e.u32(uint32(len(c.selections)))
 		spans[i] = make([]span, len(c.selections))
 		for j := range c.selections {

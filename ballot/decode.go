@@ -89,11 +89,17 @@ func (b *Ballot) decodeBody(d *decoder) {
 		d.fail("signer kind", "%d is neither device (1) nor credential (2)", b.signerKind)
 		return
 	}
-	// Each contest takes at least 5 bytes, each selection at least 68.
-	n := d.count("contest count", MaxContests, 5)
+	// Each contest takes at least 6 bytes, each selection at least 68.
+	n := d.count("contest count", MaxContests, 6)
 	b.contests = make([]encryptedContest, n)
 	for i := 0; i < n && d.err == nil; i++ {
 		c := &b.contests[i]
+		start := d.off
+		if layout := d.u8(fmt.Sprintf("contest %d: layout", i)); d.err == nil && layout != layoutSelections {
+			d.off = start
+			d.fail(fmt.Sprintf("contest %d: layout", i), "%d is not a known contest layout (1: selections)", layout)
+			break
+		}
 		m := d.count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
 		c.selections = make([]encryptedSelection, m)
 		for j := 0; j < m && d.err == nil; j++ {
@@ -121,7 +127,7 @@ func (b *Ballot) decodeBody(d *decoder) {
 				s.proof = p
 			}
 		}
-		start := d.off
+		start = d.off
 		switch has := d.u8(fmt.Sprintf("contest %d: has contest proof", i)); {
 		case d.err != nil:
 		case has == 0:
@@ -251,6 +257,7 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 	}
 	e.u32(uint32(len(j.Contests)))
 	for i, c := range j.Contests {
+		e.u8(layoutSelections)
 		e.u32(uint32(len(c.Selections)))
 		for k, s := range c.Selections {
 			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
