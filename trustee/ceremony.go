@@ -161,6 +161,7 @@ type CeremonyError struct {
 	Excluded  []Exclusion
 }
 
+// Error says that the ceremony failed and lists the exclusions.
 func (e *CeremonyError) Error() string {
 	var why []string
 	for _, x := range e.Excluded {

@@ -183,6 +183,7 @@ type ShareListError struct {
 	Reason  string
 }
 
+// Error names the trustee, the reason and up to ten bad entries.
 func (e *ShareListError) Error() string {
 	if len(e.Entries) == 0 {
 		return fmt.Sprintf("trustee: share list of trustee %d: %s", e.Trustee, e.Reason)
