@@ -501,3 +501,20 @@ func TestRosterHashBindsEverything(t *testing.T) {
 	r, err = NewRoster([]byte("test election 1404"), 2, append(slices.Clone(ms), ids[3].Member(4)))
 	add("size", r, err)
 }
+
+// TestSingleTrustee: n = t = 1 is a degenerate but valid ceremony.
+func TestSingleTrustee(t *testing.T) {
+	r, ts := testTrustees(t, 1, 1)
+	c := runCeremony(t, r, ts, hooks{})
+	if len(c.Shares) != 0 {
+		t.Fatalf("%d shares", len(c.Shares))
+	}
+	res, keys := finishAll(t, c, ts)
+	checkKeys(t, res, keys, ts)
+	decryptWith(t, res, keys, nil)
+	// Finish refuses the record of another ceremony.
+	r2, ts2 := testTrustees(t, 2, 1)
+	if _, _, err := ts[0].Finish(runCeremony(t, r2, ts2, hooks{})); err == nil {
+		t.Fatal("finished on another roster's record")
+	}
+}
