@@ -503,7 +503,7 @@ func TestDecoderRefusals(t *testing.T) {
 	}{bad, "contest 0: selection 0: ciphertext"}
 	for name, c := range cases {
 		_, err := ParseBallot(c.data)
-		if err == nil || !strings.HasPrefix(err.Error(), "ballot: ballot: offset ") || !strings.Contains(err.Error(), c.want) {
+		if err == nil || !strings.HasPrefix(err.Error(), "ballot: ballot encoding: offset ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error containing %q", name, err, c.want)
 		}
 	}

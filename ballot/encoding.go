@@ -49,7 +49,7 @@ type decoder struct {
 
 func (d *decoder) fail(field, format string, args ...any) {
 	if d.err == nil {
-		d.err = fmt.Errorf("ballot: %s: offset %d: field %s: %s", d.what, d.off, field, fmt.Sprintf(format, args...))
+		d.err = fmt.Errorf("ballot: %s encoding: offset %d: field %s: %s", d.what, d.off, field, fmt.Sprintf(format, args...))
 	}
 }
 
