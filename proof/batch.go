@@ -29,8 +29,8 @@ type entry struct {
 	keyed  []bool           // points that may be merged with equal points of other entries
 	slot   []int32          // in a BatchVerifier: the shared slot of points[i], or -1
 	terms  []term
-	eqEnd  []int    // equation k is terms[eqEnd[k-1]:eqEnd[k]]
-	eqName []string // equation names for error messages
+	eqEnd  []int              // equation k is terms[eqEnd[k-1]:eqEnd[k]]
+	eqName func(k int) string // the name of equation k, for error messages
 }
 
 func (e *entry) addPoint(p *group.Element) int32 {
@@ -55,9 +55,8 @@ func (e *entry) addTerm(point int32, coef *group.Scalar) {
 	e.terms = append(e.terms, term{point: point, coef: *coef})
 }
 
-func (e *entry) endEquation(name string) {
+func (e *entry) endEquation() {
 	e.eqEnd = append(e.eqEnd, len(e.terms))
-	e.eqName = append(e.eqName, name)
 }
 
 func (e *entry) equation(k int) []term {
@@ -126,7 +125,7 @@ func (e *entry) check() error {
 			}
 		}
 		if varTimeMSM(ss, ps).IsIdentity() != 1 {
-			return fmt.Errorf("proof: %s %w: %s fails", e.kind, errInvalidProof, e.eqName[k])
+			return fmt.Errorf("proof: %s %w: %s fails", e.kind, errInvalidProof, e.eqName(k))
 		}
 	}
 	// A combination with 128-bit weights of equations that all hold.
@@ -155,7 +154,8 @@ func newSchnorrEntry(t *Transcript, B, X *group.Element, p *Schnorr) *entry {
 	e.unitTerm(ia)
 	e.addTerm(iB, new(group.Scalar).Negate(&p.Response))
 	e.addTerm(iX, c)
-	e.endEquation("Response·base = Commitment + c·public")
+	e.endEquation()
+	e.eqName = func(int) string { return "Response·base = Commitment + c·public" }
 	return e
 }
 
@@ -182,11 +182,12 @@ func newChaumPedersenEntry(t *Transcript, G1, X1, G2, X2 *group.Element, p *Chau
 	e.unitTerm(ia1)
 	e.addTerm(idx[0], negZ)
 	e.addTerm(idx[1], c)
-	e.endEquation("Response·base1 = Commitment1 + c·public1")
+	e.endEquation()
 	e.unitTerm(ia2)
 	e.addTerm(idx[2], negZ)
 	e.addTerm(idx[3], c)
-	e.endEquation("Response·base2 = Commitment2 + c·public2")
+	e.endEquation()
+	e.eqName = func(k int) string { return fmt.Sprintf("Response·base%d = Commitment%d + c·public%d", k+1, k+1, k+1) }
 	return e
 }
 
@@ -230,7 +231,7 @@ func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Cip
 		e.unitTerm(ia)
 		e.addTerm(iG, &negV)
 		e.addTerm(iA, cj)
-		e.endEquation(fmt.Sprintf("branch %d: v·G = a + c·A", j))
+		e.endEquation()
 		e.unitTerm(ib)
 		e.addTerm(iK, &negV)
 		e.addTerm(iB, cj)
@@ -240,7 +241,14 @@ func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Cip
 			cjj.Negate(&cjj)
 			e.addTerm(iG, &cjj)
 		}
-		e.endEquation(fmt.Sprintf("branch %d: v·K = b + c·(B − %d·G)", j, j))
+		e.endEquation()
+	}
+	e.eqName = func(k int) string {
+		j := k / 2
+		if k%2 == 0 {
+			return fmt.Sprintf("branch %d: v·G = a + c·A", j)
+		}
+		return fmt.Sprintf("branch %d: v·K = b + c·(B − %d·G)", j, j)
 	}
 	return e
 }
@@ -383,7 +391,11 @@ func (b *BatchVerifier) combinedCheck() bool {
 		var scratch []group.Scalar
 		for i := lo; i < hi; i++ {
 			e := b.entries[i]
-			scratch = append(scratch[:0], make([]group.Scalar, len(e.points))...)
+			if cap(scratch) < len(e.points) {
+				scratch = make([]group.Scalar, len(e.points))
+			}
+			scratch = scratch[:len(e.points)]
+			clear(scratch)
 			e.accumulate(w[eqOffsets[i]:eqOffsets[i+1]], scratch)
 			o := offsets[i]
 			for j, s := range e.slot {
