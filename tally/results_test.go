@@ -512,8 +512,8 @@ func TestResultsJSON(t *testing.T) {
 		"negative count":  strings.Replace(string(data), `"count":90`, `"count":-90`, 1),
 	} {
 		var out Results
-		if err := json.Unmarshal([]byte(bad), &out); err == nil {
-			t.Errorf("%s: accepted", name)
+		if err := out.UnmarshalJSON([]byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "tally: results") {
+			t.Errorf("%s: got %v", name, err)
 		} else if out.Contests != nil {
 			t.Errorf("%s: receiver changed on error", name)
 		}
