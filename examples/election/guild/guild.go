@@ -1,0 +1,635 @@
+// Package guild runs a complete, simulated guild-union board election with
+// sandogh and writes its election record: the program examples/election is
+// a thin command around Run, and the record package's tests use it to make
+// records to verify and tamper with.
+//
+// The election: the members of a guild union elect a board from 15
+// candidates, each voter marking up to 7; the first 7 are main members and
+// the next 3 alternates. Five trustees (threshold 3) hold the election key;
+// one of them is absent when the tally is decrypted. Members vote at two
+// polling stations, one of which loses its connection for part of the day,
+// keeps its ballots and uploads them when it is back; a few voters challenge
+// their ballot to check the station's honesty, then vote again.
+//
+// The code reads as a walkthrough of the library's steps, in order:
+// key ceremony, election parameters, device openings, encryption and the
+// ballot box, the encrypted tally, decryption shares, results. It is an
+// example: the trustees, the stations and the voters all live in one
+// process, and a real deployment runs each on its own machine.
+package guild
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// Config describes the election to simulate. The zero value of a field
+// means its default, the values of the guild-union scenario.
+type Config struct {
+	// Voters is the number of members who vote at the polling stations
+	// (default 1000).
+	Voters int
+	// Trustees and Threshold are n and t of the key ceremony (default 5
+	// and 3). One trustee is absent at decryption if n > t.
+	Trustees, Threshold int
+	// Challenged is the number of voters who challenge their first ballot
+	// and then vote again (default: one per 200 voters, at least 2, at
+	// most Voters).
+	Challenged int
+	// RemoteVoters vote from home with a credential instead of at a
+	// station (default 0); with Revotes of them casting a second ballot
+	// that replaces the first (the manifest's policy is then
+	// last-ballot-counts).
+	RemoteVoters, Revotes int
+	// Out is the record's folder (default "election-record"). A previous record
+	// there (a folder with a SHA256SUMS file) is replaced; any other
+	// non-empty folder is an error.
+	Out string
+	// Seed, if not empty, makes the run reproducible: the votes, the
+	// stations' and credentials' keys, every ballot's nonce seed, the
+	// challenges and the offline period derive from it. (The trustees'
+	// keys and the proof nonces of decryption shares always come from
+	// crypto/rand: package trustee has no deterministic constructor.)
+	Seed string
+	// TieBreakSeed, if not empty, is the public seed that breaks ties for
+	// a seat (tally.NewResults); it is recorded in results.json.
+	TieBreakSeed string
+	// Progress receives one line per step and progress lines while voting;
+	// nil means no output.
+	Progress io.Writer
+}
+
+// Outcome is what Run returns.
+type Outcome struct {
+	// Dir is the record's folder.
+	Dir string
+	// Results are the published results.
+	Results *tally.Results
+	// Absent is the trustees absent at decryption, and Combined those
+	// whose shares were combined.
+	Absent, Combined []int
+	// Cast and Challenged count the ballots in the record; Counted the
+	// ballots in the tally.
+	Cast, Challenged, Counted int
+	// Offline is the number of ballots the offline station uploaded late.
+	Offline int
+}
+
+// Candidates are the guild union's candidates: code and name.
+var Candidates = []ballot.Candidate{
+	{Code: 101, Name: "Azadeh Karimi"}, {Code: 102, Name: "Bijan Moradi"},
+	{Code: 103, Name: "Cyrus Tehrani"}, {Code: 104, Name: "Darya Hosseini"},
+	{Code: 105, Name: "Elham Rostami"}, {Code: 106, Name: "Farhad Jafari"},
+	{Code: 107, Name: "Golnar Ahmadi"}, {Code: 108, Name: "Hamid Rezaei"},
+	{Code: 109, Name: "Iran Sadeghi"}, {Code: 110, Name: "Jamshid Nouri"},
+	{Code: 111, Name: "Kimia Farahani"}, {Code: 112, Name: "Laleh Bahrami"},
+	{Code: 113, Name: "Mehdi Zand"}, {Code: 114, Name: "Nasrin Ghaffari"},
+	{Code: 115, Name: "Omid Shirazi"},
+}
+
+// Manifest returns the election's manifest: one board contest, vote for up
+// to 7 of 15, 7 main members and 3 alternates.
+func Manifest(policy ballot.CredentialPolicy) *ballot.Manifest {
+	return &ballot.Manifest{
+		ElectionID: "guild-union-board-1404",
+		Title:      "Guild union board election 1404",
+		Policy:     policy,
+		Contests: []ballot.Contest{{
+			ID:         "board",
+			Title:      "Board of directors: vote for up to 7",
+			Kind:       ballot.UpTo,
+			Limit:      7,
+			Seats:      7,
+			Alternates: 3,
+			Candidates: append([]ballot.Candidate(nil), Candidates...),
+		}},
+	}
+}
+
+// The stations. Station 2 goes offline for part of the day.
+var stations = []string{"station-1", "station-2"}
+
+// electionDay is when the stations open (recorded in their openings).
+var electionDay = time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC)
+
+func (c *Config) defaults() error {
+	if c.Voters == 0 {
+		c.Voters = 1000
+	}
+	if c.Trustees == 0 {
+		c.Trustees = 5
+	}
+	if c.Threshold == 0 {
+		c.Threshold = 3
+	}
+	if c.Out == "" {
+		c.Out = "election-record"
+	}
+	if c.Challenged == 0 {
+		c.Challenged = max(2, c.Voters/200)
+	}
+	c.Challenged = min(c.Challenged, c.Voters)
+	switch {
+	case c.Voters < 0 || c.RemoteVoters < 0 || c.Revotes < 0 || c.Challenged < 0:
+		return errors.New("guild: negative count")
+	case c.Voters+c.RemoteVoters == 0:
+		return errors.New("guild: no voters")
+	case c.Revotes > c.RemoteVoters:
+		return fmt.Errorf("guild: %d revotes but only %d remote voters", c.Revotes, c.RemoteVoters)
+	case c.Threshold < 1 || c.Threshold > c.Trustees:
+		return fmt.Errorf("guild: threshold %d is not between 1 and the number of trustees %d", c.Threshold, c.Trustees)
+	case c.Trustees > trustee.MaxTrustees:
+		return fmt.Errorf("guild: at most %d trustees", trustee.MaxTrustees)
+	}
+	return nil
+}
+
+// rng returns the run's source of simulated choices: from Seed if given,
+// from crypto/rand otherwise.
+func (c *Config) rng() *mrand.Rand {
+	var key [32]byte
+	if c.Seed != "" {
+		key = sha256.Sum256([]byte("sandogh guild example seed\x00" + c.Seed))
+	} else {
+		rand.Read(key[:])
+	}
+	return mrand.New(mrand.NewChaCha8(key))
+}
+
+func bytesFrom(r *mrand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+type logger struct{ w io.Writer }
+
+func (l logger) printf(format string, args ...any) {
+	if l.w != nil {
+		fmt.Fprintf(l.w, format+"\n", args...)
+	}
+}
+
+// Run simulates the election and writes its record. See the package
+// documentation for the scenario.
+func Run(cfg Config) (*Outcome, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	log := logger{cfg.Progress}
+	rng := cfg.rng()
+	policy := ballot.OneBallotPerCredential
+	if cfg.Revotes > 0 {
+		policy = ballot.LastBallotCounts
+	}
+	manifest := Manifest(policy)
+	if err := prepareOut(cfg.Out); err != nil {
+		return nil, err
+	}
+	w, err := record.Create(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+
+	// 1. The key ceremony, message by message.
+	log.printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	ceremony, keyShares, err := runCeremony(manifest.ElectionID, cfg.Trustees, cfg.Threshold)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := w.WriteCeremony(ceremony)
+	if err != nil {
+		return nil, err
+	}
+
+	// 2. The election's parameters: manifest, joint key, trustees'
+	// verification keys, registered stations and the credential list.
+	stationKeys := make(map[string]ed25519.PrivateKey)
+	var devices []ballot.RegisteredDevice
+	for _, id := range stations {
+		k := ed25519.NewKeyFromSeed(bytesFrom(rng, ed25519.SeedSize))
+		stationKeys[id] = k
+		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+	}
+	creds := make([]*ballot.Credential, cfg.RemoteVoters)
+	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
+	for i := range creds {
+		if creds[i], err = ballot.NewCredential(bytesFrom(rng, ed25519.SeedSize)); err != nil {
+			return nil, err
+		}
+		pubs[i] = creds[i].PublicKey()
+	}
+	credList, err := ballot.NewCredentialList(pubs)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := keys.ElectionKey()
+	if err != nil {
+		return nil, err
+	}
+	e, err := ballot.NewElection(ballot.Parameters{
+		Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys,
+		Devices: devices, Credentials: credList,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteElection(e, keys); err != nil {
+		return nil, err
+	}
+	log.printf("election %s: base hash %x", manifest.ElectionID, e.BaseHash())
+
+	// 3. Voting: the ballot box keeps its file in the record.
+	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Dir: cfg.Out}
+	if err := vote(&cfg, rng, e, box, stationKeys, creds, out, log); err != nil {
+		box.Close()
+		return nil, err
+	}
+	if err := box.Close(); err != nil {
+		return nil, err
+	}
+
+	// 4. The encrypted tally of the ballots that count.
+	log.printf("tally: adding up the cast ballots")
+	et, err := w.FinishBallots(e)
+	if err != nil {
+		return nil, err
+	}
+	out.Counted = int(et.Ballots)
+
+	// 5. Decryption: every trustee present computes its shares.
+	absent := rng.IntN(cfg.Trustees) + 1
+	if cfg.Trustees == cfg.Threshold {
+		absent = 0 // everyone is needed
+	}
+	var lists []*trustee.ShareList
+	for _, ks := range keyShares {
+		if ks.Index() == absent {
+			continue
+		}
+		l, err := tally.DecryptShares(ks, e, et)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.WriteShareList(l); err != nil {
+			return nil, err
+		}
+		lists = append(lists, l)
+	}
+	if absent != 0 {
+		out.Absent = []int{absent}
+		log.printf("decryption: trustee %d is absent; %d trustees publish their shares", absent, len(lists))
+	}
+	totals, dec, err := tally.Decrypt(e, keys, et, lists)
+	if err != nil {
+		return nil, err
+	}
+	out.Combined = dec.Trustees
+
+	// 6. The results, last file of the record.
+	var seed []byte
+	if cfg.TieBreakSeed != "" {
+		seed = []byte(cfg.TieBreakSeed)
+	}
+	res, err := tally.NewResults(manifest, totals, seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteResults(res); err != nil {
+		return nil, err
+	}
+	out.Results = res
+	return out, nil
+}
+
+// prepareOut makes sure the record can be written to dir: it does not
+// exist, is empty, or holds a previous record, which is removed.
+func prepareOut(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("guild: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
+		return fmt.Errorf("guild: %s is not empty and holds no election record; choose another folder", dir)
+	}
+	return os.RemoveAll(dir)
+}
+
+// runCeremony runs the key ceremony of n trustees with threshold t, round
+// by round, as the trustees would exchange their messages through a
+// shared folder.
+func runCeremony(electionID string, n, t int) (*trustee.Ceremony, []*trustee.KeyShare, error) {
+	ids := make([]*trustee.Identity, n)
+	members := make([]trustee.Member, n)
+	for k := range ids {
+		var err error
+		if ids[k], err = trustee.NewIdentity("Trustee " + strconv.Itoa(k+1)); err != nil {
+			return nil, nil, err
+		}
+		members[k] = ids[k].Member(k + 1)
+	}
+	roster, err := trustee.NewRoster([]byte(electionID), t, members)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &trustee.Ceremony{Roster: roster}
+	ts := make([]*trustee.Trustee, n)
+	for k, id := range ids {
+		if ts[k], err = trustee.NewTrustee(roster, id); err != nil {
+			return nil, nil, err
+		}
+		m, err := ts[k].Round1()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Commitments = append(c.Commitments, m)
+	}
+	for _, tr := range ts {
+		s, err := tr.Round2()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Shares = append(c.Shares, s...)
+	}
+	for _, tr := range ts {
+		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Complaints = append(c.Complaints, cs...)
+	}
+	for _, tr := range ts {
+		rs, err := tr.Respond(c.Complaints)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Responses = append(c.Responses, rs...)
+	}
+	shares := make([]*trustee.KeyShare, n)
+	for k, tr := range ts {
+		if _, shares[k], err = tr.Finish(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, shares, nil
+}
+
+// popularity weights the candidates so that the result has a shape: a few
+// favourites, a middle group that competes for the last seats, and
+// outsiders.
+var popularity = []float64{9, 4, 8, 6, 3, 7, 5, 5, 2, 6, 4, 3, 7, 2, 5}
+
+// randomVote draws a voter's choices: 1 to 7 marks (sometimes none),
+// favouring popular candidates.
+func randomVote(r *mrand.Rand) ballot.Vote {
+	n := r.IntN(8) // 0..7 marks
+	if r.IntN(10) == 0 {
+		n = 7
+	}
+	marks := map[uint32]uint64{}
+	for len(marks) < n {
+		total := 0.0
+		for k, p := range popularity {
+			if _, ok := marks[Candidates[k].Code]; !ok {
+				total += p
+			}
+		}
+		x := r.Float64() * total
+		for k, p := range popularity {
+			if _, ok := marks[Candidates[k].Code]; ok {
+				continue
+			}
+			if x -= p; x < 0 {
+				marks[Candidates[k].Code] = 1
+				break
+			}
+		}
+	}
+	return ballot.Vote{"board": marks}
+}
+
+// An event is one ballot to encrypt, in the order the voters come.
+type event struct {
+	station  string // "" for a remote voter
+	voter    int
+	vote     ballot.Vote
+	seed     []byte
+	challeng bool // the voter challenges this ballot (and votes again)
+	cred     *ballot.Credential
+	late     bool // encrypted while the station is offline: uploaded later
+	b        *ballot.Ballot
+	err      error
+	done     chan struct{}
+}
+
+// vote simulates the day: the voters come to the stations (or vote from
+// home), the stations encrypt their ballots in chain order, and the ballot
+// box accepts them in the order they arrive, the offline station's backlog
+// at the moment it reconnects.
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log logger) error {
+	// Plan the day: every random choice is drawn here, in order.
+	challengers := map[int]bool{}
+	for _, k := range rng.Perm(cfg.Voters)[:cfg.Challenged] {
+		challengers[k] = true
+	}
+	var plan []*event
+	for v := range cfg.Voters {
+		st := stations[rng.IntN(len(stations))]
+		if challengers[v] {
+			plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: bytesFrom(rng, 32), challeng: true})
+		}
+		plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: bytesFrom(rng, 32)})
+	}
+	for i, c := range creds {
+		pos := rng.IntN(len(plan) + 1)
+		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: bytesFrom(rng, 32), cred: c}
+		plan = append(plan[:pos], append([]*event{ev}, plan[pos:]...)...)
+	}
+	for i := range cfg.Revotes {
+		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: bytesFrom(rng, 32), cred: creds[i]}
+		plan = append(plan, ev) // a change of mind late in the day
+	}
+	// Station 2 is offline from 30% to 70% of the day.
+	offFrom, offTo := len(plan)*3/10, len(plan)*7/10
+	for i, ev := range plan {
+		ev.done = make(chan struct{})
+		ev.late = ev.station == "station-2" && i >= offFrom && i < offTo
+	}
+
+	// The stations open and send their opening records.
+	tips := make(map[string]*chainTip)
+	for _, id := range stations {
+		_, o, err := ballot.OpenDevice(e, id, keys[id], electionDay)
+		if err != nil {
+			return err
+		}
+		if err := box.AcceptOpening(o); err != nil {
+			return err
+		}
+		tips[id] = &chainTip{code: o.Code()}
+	}
+
+	// Each station encrypts its ballots in order on its own goroutine;
+	// remote voters' devices encrypt theirs on another.
+	var wg sync.WaitGroup
+	for _, id := range append(append([]string(nil), stations...), "") {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, ev := range plan {
+				if ev.station != id {
+					continue
+				}
+				ev.b, ev.err = encrypt(e, ev, keys[id], tips[id])
+				close(ev.done)
+			}
+		}()
+	}
+	defer wg.Wait()
+
+	// The box receives them in the order of the day.
+	var backlog []*event
+	submit := func(ev *event) error {
+		<-ev.done
+		if ev.err != nil {
+			return ev.err
+		}
+		if err := box.AcceptBallot(ev.b); err != nil {
+			return fmt.Errorf("guild: the box refused voter %d's ballot %s: %v", ev.voter, ev.b.ID(), err)
+		}
+		if ev.challeng {
+			out.Challenged++
+		} else {
+			out.Cast++
+		}
+		return nil
+	}
+	step := max(1, len(plan)/10)
+	for i, ev := range plan {
+		if i == offFrom {
+			log.printf("voting: station-2 loses its connection and keeps its ballots")
+		}
+		if i == offTo {
+			log.printf("voting: station-2 is back online and uploads %d ballots", len(backlog))
+			for _, b := range backlog {
+				if err := submit(b); err != nil {
+					return err
+				}
+			}
+			out.Offline, backlog = len(backlog), nil
+		}
+		if ev.late {
+			backlog = append(backlog, ev)
+		} else if err := submit(ev); err != nil {
+			return err
+		}
+		if (i+1)%step == 0 {
+			log.printf("voting: %d/%d ballots", i+1, len(plan))
+		}
+	}
+	for _, b := range backlog {
+		if err := submit(b); err != nil {
+			return err
+		}
+	}
+	out.Offline += len(backlog)
+	return nil
+}
+
+// chainTip is a station's position in its chain of codes.
+type chainTip struct {
+	seq  uint64
+	code ballot.Code
+}
+
+// encrypt makes and signs the ballot of ev: a station ballot continues the
+// station's chain (as ballot.Device does, but with the nonce seed of the
+// plan so that a seeded run is reproducible); a remote ballot is signed
+// with the voter's credential.
+func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *chainTip) (*ballot.Ballot, error) {
+	var h ballot.Header
+	if ev.cred != nil {
+		h = ballot.Header{BallotID: fmt.Sprintf("remote/%d-%x", ev.voter, ev.seed[:4]), Credential: ev.cred.PublicKey()}
+		key = ev.cred.PrivateKey()
+	} else {
+		h = ballot.Header{BallotID: ev.station + "/" + strconv.FormatUint(tip.seq+1, 10), Device: ev.station, Sequence: tip.seq + 1, Previous: tip.code}
+	}
+	b, err := ballot.EncryptBallot(e, h, ev.vote, ev.seed)
+	if err != nil {
+		return nil, err
+	}
+	if ev.challeng {
+		err = b.Challenge(key)
+	} else {
+		err = b.Cast(key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ev.cred == nil {
+		tip.seq, tip.code = h.Sequence, b.Code()
+	}
+	return b, nil
+}
+
+// PrintResults writes the results for people: each contest's main members,
+// alternates, ties, and the other candidates.
+func PrintResults(w io.Writer, r *tally.Results) {
+	fmt.Fprintf(w, "Results of %s (%d ballots counted)\n", r.ElectionID, r.Ballots)
+	for _, c := range r.Contests {
+		fmt.Fprintf(w, "\nContest %q: %d main members, %d alternates\n", c.ID, c.Seats, c.Alternates)
+		groups := []struct {
+			title string
+			o     tally.Outcome
+		}{{"Main members", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}, {"Not elected", tally.NotElected}}
+		for _, g := range groups {
+			var rows []tally.Standing
+			for _, s := range c.Standings {
+				if s.Outcome == g.o {
+					rows = append(rows, s)
+				}
+			}
+			if len(rows) == 0 {
+				continue
+			}
+			sort.SliceStable(rows, func(i, j int) bool { return rows[i].Position < rows[j].Position })
+			fmt.Fprintf(w, "  %s:\n", g.title)
+			for _, s := range rows {
+				fmt.Fprintf(w, "    %2d. %-18s (%d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
+			}
+		}
+		for _, t := range c.Ties {
+			state := "unbroken: decide by the union's rules or record a tie-break seed"
+			if t.Broken {
+				state = "broken by the recorded tie-break seed"
+			}
+			fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
+				t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package record
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/tally"
+)
+
+// A counter decides, in file order, which cast ballots of ballots.jsonl
+// count, and adds them up (docs/spec-parts/90-verification.md, check 11):
+// every cast ballot that passes its checks counts, except that under
+// ballot.OneBallotPerCredential a credential's second cast ballot is refused,
+// and under ballot.LastBallotCounts a credential's cast ballot is replaced
+// by its next one. A replaced ballot, or one found later to be a duplicate,
+// has already been added: it is subtracted at the end, in a second pass
+// that decodes only those lines.
+type counter struct {
+	e      *ballot.Election
+	policy ballot.CredentialPolicy
+	plus   *tally.Aggregator
+	added  bitset
+	creds  map[[ed25519.PublicKeySize]byte]int64 // the line of the credential's counted ballot
+	remove map[int64]bool                        // lines to subtract
+}
+
+func newCounter(e *ballot.Election) *counter {
+	return &counter{
+		e:      e,
+		policy: e.Manifest().Policy,
+		plus:   tally.NewAggregator(e),
+		creds:  make(map[[ed25519.PublicKeySize]byte]int64),
+		remove: make(map[int64]bool),
+	}
+}
+
+// cast counts the cast ballot b of line, which passed its other checks. It
+// returns an error if the credential policy refuses it.
+func (c *counter) cast(line int64, b *ballot.Ballot) error {
+	if cred := b.Header().Credential; cred != nil {
+		k := [ed25519.PublicKeySize]byte(cred)
+		if prev, ok := c.creds[k]; ok {
+			if c.policy != ballot.LastBallotCounts {
+				return fmt.Errorf("credential %x already cast the ballot on line %d, and the election allows one ballot per credential", cred, prev)
+			}
+			c.remove[prev] = true
+		}
+		c.creds[k] = line
+	}
+	if err := c.plus.Add(b); err != nil {
+		return err
+	}
+	c.added.set(line)
+	return nil
+}
+
+// drop marks line as not counting, if it was added.
+func (c *counter) drop(line int64) {
+	if c.added.get(line) {
+		c.remove[line] = true
+	}
+}
+
+// finish subtracts the removed lines, reading them again from the file at
+// path, and returns the tally of the ballots that count and how many there
+// are. see is called with every removed ballot, for naming it.
+func (c *counter) finish(path string, see func(line int64, b *ballot.Ballot)) (*tally.EncryptedTally, error) {
+	t := c.plus.Tally()
+	if len(c.remove) == 0 {
+		return t, nil
+	}
+	minus := tally.NewAggregator(c.e)
+	err := rereadLines(path, func(line int64) bool { return c.remove[line] }, func(line int64, b *ballot.Ballot) error {
+		if see != nil {
+			see(line, b)
+		}
+		return minus.Add(b)
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := minus.Tally()
+	if m.Ballots != uint64(len(c.remove)) {
+		return nil, fmt.Errorf("record: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), m.Ballots)
+	}
+	for i := range t.Contests {
+		for j := range t.Contests[i].Selections {
+			ct := t.Contests[i].Selections[j].Ciphertext
+			ct.Subtract(ct, m.Contests[i].Selections[j].Ciphertext)
+		}
+	}
+	t.Ballots -= m.Ballots
+	return t, nil
+}
+
+// rereadLines streams the JSON-lines file at path and decodes the ballots
+// on the lines that want selects. An I/O error, or a selected line that no
+// longer decodes (the file changed), is an error.
+func rereadLines(path string, want func(int64) bool, use func(int64, *ballot.Ballot) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &ioError{fmt.Errorf("record: %v", err)}
+	}
+	defer f.Close()
+	lr := newLineReader(f)
+	for {
+		l, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return &ioError{fmt.Errorf("record: %s: %v", fileBallots, err)}
+		}
+		if !want(int64(l.num)) {
+			continue
+		}
+		if l.err != nil {
+			return fmt.Errorf("record: %s: line %d: %v", fileBallots, l.num, l.err)
+		}
+		bl, err := decodeBoxLine(l.data)
+		if err != nil || bl.ballot == nil {
+			return fmt.Errorf("record: %s: line %d changed while it was read", fileBallots, l.num)
+		}
+		if err := use(int64(l.num), bl.ballot); err != nil {
+			return err
+		}
+	}
+}
+
+// bitset is a growable set of line numbers, one bit each.
+type bitset []uint64
+
+func (s *bitset) set(i int64) {
+	for int64(len(*s))*64 <= i {
+		*s = append(*s, 0)
+	}
+	(*s)[i/64] |= 1 << (i % 64)
+}
+
+func (s bitset) get(i int64) bool {
+	if i < 0 || i/64 >= int64(len(s)) {
+		return false
+	}
+	return s[i/64]&(1<<(i%64)) != 0
+}

@@ -1,0 +1,212 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"container/heap"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+)
+
+// The uniqueness check (check 8) must find any ballot identifier,
+// ciphertext or proof that appears twice among millions of ballots without
+// holding them all in memory. dedup does it with an external sort: it
+// collects a 16-byte fingerprint per item with the item's place, sorts runs
+// of spillAt entries in memory, writes each run to a temporary file, and
+// merges the runs at the end, where equal fingerprints are adjacent. Memory
+// is bounded by one run (32 MiB by default) plus a read buffer per run; the
+// temporary files take 32 bytes per item (about 1 KiB per ballot of 15
+// candidates). Fingerprints are SHA-256 truncated to 128 bits, so two
+// different items collide with probability about n²/2^129: negligible, and
+// a collision could only report a duplicate that is not one, never hide one.
+
+// Kinds of fingerprinted items.
+const (
+	dupBallotID   = 'i'
+	dupCiphertext = 'c'
+	dupProof      = 'p'
+	dupSumProof   = 's'
+)
+
+type dupEntry struct {
+	key       [16]byte
+	line      int64
+	contest   int16 // −1 when not about a contest
+	selection int16 // −1 when not about a selection
+	kind      uint8
+}
+
+const dupEntrySize = 16 + 8 + 2 + 2 + 1
+
+func dupKey(kind byte, data []byte) [16]byte {
+	h := sha256.New()
+	h.Write([]byte{kind})
+	h.Write(data)
+	var s [sha256.Size]byte
+	h.Sum(s[:0])
+	return [16]byte(s[:16])
+}
+
+func compareDup(a, b dupEntry) int {
+	if c := bytes.Compare(a.key[:], b.key[:]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.line, b.line)
+}
+
+type dedup struct {
+	spillAt int
+	tmpDir  string
+	buf     []dupEntry
+	runs    []*os.File
+}
+
+func newDedup(tmpDir string, spillAt int) *dedup {
+	if spillAt <= 0 {
+		spillAt = 1 << 20
+	}
+	return &dedup{spillAt: spillAt, tmpDir: tmpDir}
+}
+
+func (d *dedup) add(e dupEntry) error {
+	d.buf = append(d.buf, e)
+	if len(d.buf) >= d.spillAt {
+		return d.spill()
+	}
+	return nil
+}
+
+func (d *dedup) spill() error {
+	slices.SortFunc(d.buf, compareDup)
+	f, err := os.CreateTemp(d.tmpDir, "sandogh-verify-*.dedup")
+	if err != nil {
+		return fmt.Errorf("record: uniqueness check: %v", err)
+	}
+	os.Remove(f.Name()) // unlinked: the file goes away with the process
+	d.runs = append(d.runs, f)
+	w := bufio.NewWriterSize(f, 1<<16)
+	var rec [dupEntrySize]byte
+	for _, e := range d.buf {
+		encodeDup(&rec, e)
+		w.Write(rec[:])
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("record: uniqueness check: writing a temporary file: %v", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("record: uniqueness check: %v", err)
+	}
+	d.buf = d.buf[:0]
+	return nil
+}
+
+func encodeDup(rec *[dupEntrySize]byte, e dupEntry) {
+	copy(rec[:16], e.key[:])
+	binary.BigEndian.PutUint64(rec[16:], uint64(e.line))
+	binary.BigEndian.PutUint16(rec[24:], uint16(e.contest))
+	binary.BigEndian.PutUint16(rec[26:], uint16(e.selection))
+	rec[28] = e.kind
+}
+
+func decodeDup(rec *[dupEntrySize]byte) dupEntry {
+	return dupEntry{
+		key:       [16]byte(rec[:16]),
+		line:      int64(binary.BigEndian.Uint64(rec[16:])),
+		contest:   int16(binary.BigEndian.Uint16(rec[24:])),
+		selection: int16(binary.BigEndian.Uint16(rec[26:])),
+		kind:      rec[28],
+	}
+}
+
+// A dupSource yields sorted entries: the in-memory run or a spilled one.
+type dupSource struct {
+	head dupEntry
+	mem  []dupEntry
+	r    *bufio.Reader
+}
+
+func (s *dupSource) next() (bool, error) {
+	if s.r == nil {
+		if len(s.mem) == 0 {
+			return false, nil
+		}
+		s.head, s.mem = s.mem[0], s.mem[1:]
+		return true, nil
+	}
+	var rec [dupEntrySize]byte
+	if _, err := io.ReadFull(s.r, rec[:]); err == io.EOF {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("record: uniqueness check: reading a temporary file: %v", err)
+	}
+	s.head = decodeDup(&rec)
+	return true, nil
+}
+
+type dupHeap []*dupSource
+
+func (h dupHeap) Len() int           { return len(h) }
+func (h dupHeap) Less(i, j int) bool { return compareDup(h[i].head, h[j].head) < 0 }
+func (h dupHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *dupHeap) Push(x any)        { *h = append(*h, x.(*dupSource)) }
+func (h *dupHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// finish merges everything added and calls found for every entry whose
+// fingerprint an earlier line (first, the earliest) already had. It closes
+// the temporary files.
+func (d *dedup) finish(found func(first, dup dupEntry)) error {
+	defer func() {
+		for _, f := range d.runs {
+			f.Close()
+		}
+		d.runs = nil
+	}()
+	slices.SortFunc(d.buf, compareDup)
+	var h dupHeap
+	sources := []*dupSource{{mem: d.buf}}
+	for _, f := range d.runs {
+		sources = append(sources, &dupSource{r: bufio.NewReaderSize(f, 1<<16)})
+	}
+	for _, s := range sources {
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			h = append(h, s)
+		}
+	}
+	heap.Init(&h)
+	var first dupEntry
+	have := false
+	for h.Len() > 0 {
+		s := h[0]
+		e := s.head
+		if have && e.key == first.key {
+			found(first, e)
+		} else {
+			first, have = e, true
+		}
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+	}
+	d.buf = nil
+	return nil
+}

@@ -1,0 +1,246 @@
+package record
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A Check is the number of one of the verifier's checks. The numbers are
+// stable: docs/spec.md, section "Verification", describes each check under
+// its number, and a later version only adds numbers.
+type Check int
+
+// The checks, in the order of the record. Verify runs them all and reports
+// every one, passed or failed.
+const (
+	// CheckParameters: election.json decodes, its manifest is valid, and
+	// the manifest hash and the base hash are recomputed from their
+	// inputs.
+	CheckParameters Check = 1
+	// CheckCeremony: the trustees' roster and every ceremony message
+	// decode and are signed, trustee.VerifyCeremony accepts the ceremony,
+	// and trustees/result.json is its outcome.
+	CheckCeremony Check = 2
+	// CheckKeys: the joint key and the trustees' verification keys in
+	// election.json are those of the ceremony, for the same election.
+	CheckKeys Check = 3
+	// CheckDevices: devices.json decodes, and every device opening in
+	// ballots.jsonl names a registered device, is validly signed, and is
+	// the device's only opening.
+	CheckDevices Check = 4
+	// CheckCredentials: credentials.json decodes, its keys are sorted and
+	// distinct, and its count and hash are those of the keys and of
+	// election.json.
+	CheckCredentials Check = 5
+	// CheckBallots: ballots.jsonl decodes line by line, every ballot names
+	// the election, has the manifest's shape, and its proofs verify.
+	CheckBallots Check = 6
+	// CheckSignatures: every ballot carries a valid signature of its
+	// device or credential.
+	CheckSignatures Check = 7
+	// CheckEligibility: every ballot comes from a registered device or a
+	// listed credential; no ballot identifier, ciphertext or proof appears
+	// twice; the credential policy holds.
+	CheckEligibility Check = 8
+	// CheckChains: every device's ballots form one chain from its
+	// opening, without gaps or forks.
+	CheckChains Check = 9
+	// CheckChallenged: every challenged ballot is reproduced by its
+	// released nonce seed, and challenged.jsonl lists exactly the
+	// challenged ballots with the votes they open to.
+	CheckChallenged Check = 10
+	// CheckAggregation: tally/encrypted.json is the homomorphic sum of the
+	// ballots that count.
+	CheckAggregation Check = 11
+	// CheckShares: every trustee's decryption share list of the encrypted
+	// tally decodes and its proofs verify against the trustee's
+	// verification key.
+	CheckShares Check = 12
+	// CheckCombination: at least t valid share lists combine into totals
+	// that are counts within their bounds.
+	CheckCombination Check = 13
+	// CheckResults: results.json follows from the decrypted totals
+	// (tally.CheckResults): counts, order, seats, ties.
+	CheckResults Check = 14
+	// CheckIndex: SHA256SUMS lists every file of the record with its
+	// SHA-256, and no other file is present.
+	CheckIndex Check = 15
+)
+
+// NumChecks is the number of checks; they are numbered 1..NumChecks.
+const NumChecks = 15
+
+var checkNames = [NumChecks + 1]string{
+	CheckParameters:  "parameters and base hash",
+	CheckCeremony:    "trustee key ceremony",
+	CheckKeys:        "joint key and verification keys",
+	CheckDevices:     "device registrations and openings",
+	CheckCredentials: "credential list",
+	CheckBallots:     "ballot decoding, shape and proofs",
+	CheckSignatures:  "ballot signatures",
+	CheckEligibility: "eligibility and uniqueness",
+	CheckChains:      "device chains",
+	CheckChallenged:  "challenged ballots",
+	CheckAggregation: "aggregation",
+	CheckShares:      "decryption shares",
+	CheckCombination: "combination of shares",
+	CheckResults:     "results",
+	CheckIndex:       "record index",
+}
+
+// String returns the check's name, such as "device chains".
+func (c Check) String() string {
+	if c < 1 || c > NumChecks {
+		return "Check(" + strconv.Itoa(int(c)) + ")"
+	}
+	return checkNames[c]
+}
+
+// A Finding is one failure found by Verify: which check failed, in which
+// file and where in it, and why. Fields that do not apply are zero.
+type Finding struct {
+	Check Check
+	// File is the record file concerned, relative to the record's folder
+	// with forward slashes ("ballots.jsonl", "tally/shares/3.json").
+	File string
+	// Line is the 1-based line number in a JSON-lines file.
+	Line int
+	// Ballot is the ballot identifier, Device a device identifier.
+	Ballot, Device string
+	// Contest is the contest identifier; Candidate the candidate's code
+	// in decimal, or "" when the finding is not about one candidate.
+	Contest, Candidate string
+	// Trustee is the trustee's index (1..n), or 0.
+	Trustee int
+	// Reason says what is wrong.
+	Reason string
+}
+
+// String formats the finding on one line:
+//
+//	check 9 (device chains): ballots.jsonl line 42: ballot "station-2/17": …
+func (f Finding) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "check %d (%s): ", int(f.Check), f.Check)
+	if f.File != "" {
+		b.WriteString(f.File)
+		if f.Line > 0 {
+			fmt.Fprintf(&b, " line %d", f.Line)
+		}
+		b.WriteString(": ")
+	}
+	if f.Ballot != "" {
+		fmt.Fprintf(&b, "ballot %q: ", f.Ballot)
+	}
+	if f.Device != "" {
+		fmt.Fprintf(&b, "device %q: ", f.Device)
+	}
+	if f.Trustee != 0 {
+		fmt.Fprintf(&b, "trustee %d: ", f.Trustee)
+	}
+	if f.Contest != "" {
+		fmt.Fprintf(&b, "contest %q: ", f.Contest)
+	}
+	if f.Candidate != "" {
+		fmt.Fprintf(&b, "candidate %s: ", f.Candidate)
+	}
+	b.WriteString(f.Reason)
+	return b.String()
+}
+
+type findingJSON struct {
+	Check     int    `json:"check"`
+	Name      string `json:"name"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Ballot    string `json:"ballot,omitempty"`
+	Device    string `json:"device,omitempty"`
+	Contest   string `json:"contest,omitempty"`
+	Candidate string `json:"candidate,omitempty"`
+	Trustee   int    `json:"trustee,omitempty"`
+	Reason    string `json:"reason"`
+}
+
+// MarshalJSON encodes the finding as an object with the members check,
+// name (the check's name), file, line, ballot, device, contest, candidate,
+// trustee and reason; members that do not apply are left out.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	return json.Marshal(findingJSON{
+		Check: int(f.Check), Name: f.Check.String(), File: f.File, Line: f.Line,
+		Ballot: f.Ballot, Device: f.Device, Contest: f.Contest, Candidate: f.Candidate,
+		Trustee: f.Trustee, Reason: f.Reason,
+	})
+}
+
+// A CheckResult is the verdict of one check.
+type CheckResult struct {
+	Check Check
+	// Items is how many things the check examined (ballots, share lists,
+	// files…), for the reader's information.
+	Items int64
+	// Failures is how many findings the check produced, including those
+	// left out of Report.Findings by Options.MaxFindings.
+	Failures int64
+}
+
+// Passed reports whether the check found nothing wrong.
+func (c CheckResult) Passed() bool { return c.Failures == 0 }
+
+// MarshalJSON encodes the result as {"check", "name", "passed", "items",
+// "failures"}.
+func (c CheckResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Check    int    `json:"check"`
+		Name     string `json:"name"`
+		Passed   bool   `json:"passed"`
+		Items    int64  `json:"items"`
+		Failures int64  `json:"failures"`
+	}{int(c.Check), c.Check.String(), c.Passed(), c.Items, c.Failures})
+}
+
+// A Report is the outcome of Verify: a verdict for every check and the
+// findings.
+type Report struct {
+	// Dir is the record's folder.
+	Dir string `json:"record"`
+	// Checks holds the verdict of checks 1..NumChecks, in order.
+	Checks []CheckResult `json:"checks"`
+	// Findings are the failures found, by check then in the order found,
+	// at most Options.MaxFindings per check.
+	Findings []Finding `json:"findings"`
+	// Ballots counts the lines of ballots.jsonl by kind.
+	Ballots BallotCounts `json:"ballots"`
+}
+
+// BallotCounts are the numbers of entries of ballots.jsonl that Verify read.
+type BallotCounts struct {
+	Openings   int64 `json:"openings"`
+	Cast       int64 `json:"cast"`
+	Challenged int64 `json:"challenged"`
+	// Counted is the number of cast ballots that count: those that pass
+	// every check, without the ballots replaced by a revote.
+	Counted int64 `json:"counted"`
+}
+
+// Valid reports whether every check passed.
+func (r *Report) Valid() bool {
+	for _, c := range r.Checks {
+		if !c.Passed() {
+			return false
+		}
+	}
+	return len(r.Checks) == NumChecks
+}
+
+// Failed returns the numbers of the checks that failed, ascending.
+func (r *Report) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if !c.Passed() {
+			out = append(out, c.Check)
+		}
+	}
+	return out
+}

@@ -1,0 +1,540 @@
+package record
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// Options tune Verify. The zero value (or nil) is fine for most uses.
+type Options struct {
+	// Workers is the number of goroutines that decode and verify ballots;
+	// 0 means runtime.GOMAXPROCS(0), every core.
+	Workers int
+	// MaxFindings is the most findings kept per check; the others are
+	// counted in CheckResult.Failures. 0 means 100; a negative value keeps
+	// every finding.
+	MaxFindings int
+	// TempDir is where the uniqueness check writes its sorted runs on
+	// records too large to sort in memory; "" means os.TempDir().
+	TempDir string
+	// Progress, if set, is called from time to time with the stage
+	// ("ballots", "ceremony"…) and how far it has got (for "ballots", in
+	// bytes of ballots.jsonl). It is called on one goroutine at a time.
+	Progress func(stage string, done, total int64)
+
+	dedupSpill int // entries per uniqueness run; tests lower it
+}
+
+// Verify checks the election record in folder dir and returns a Report
+// with the verdict of every numbered check (docs/spec.md, section
+// "Verification") and the findings. Each check runs even if an earlier one
+// failed, as far as its inputs can be decoded; a check whose inputs cannot
+// be decoded at all fails with a finding that says so.
+//
+// It returns an error, and no report, only if the record cannot be read: dir
+// does not exist, is not a record (ErrNotRecord), or an I/O error occurs.
+// Everything wrong with the content of a readable record is a finding.
+//
+// Ballots are streamed from ballots.jsonl and verified on all cores;
+// memory does not grow with the number of ballots, except for one bit per
+// ballot, the credentials that voted, and the duplicates found (see
+// docs/spec.md for the uniqueness check, which sorts on disk).
+func Verify(dir string, opts *Options) (*Report, error) {
+	r, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	v := &verifier{r: r, hashes: make(map[string][sha256.Size]byte)}
+	if opts != nil {
+		v.opts = *opts
+	}
+	if v.opts.Workers <= 0 {
+		v.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if v.opts.MaxFindings == 0 {
+		v.opts.MaxFindings = 100
+	}
+	r = &Reader{dir: dir, onRead: v.recordHash}
+	v.r = r
+	if err := v.run(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Dir: dir, Ballots: v.counts}
+	for c := Check(1); c <= NumChecks; c++ {
+		v.results[c].Check = c
+		rep.Checks = append(rep.Checks, v.results[c])
+		rep.Findings = append(rep.Findings, v.findings[c]...)
+	}
+	if rep.Findings == nil {
+		rep.Findings = []Finding{}
+	}
+	return rep, nil
+}
+
+// ioError marks an error that means the record cannot be read, as opposed
+// to a record whose content is wrong.
+type ioError struct{ err error }
+
+func (e *ioError) Error() string { return e.err.Error() }
+func (e *ioError) Unwrap() error { return e.err }
+
+// isIOError reports whether err, from reading a file of the record, is an
+// I/O failure rather than missing or malformed content.
+func isIOError(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist)
+}
+
+type verifier struct {
+	r    *Reader
+	opts Options
+
+	results  [NumChecks + 1]CheckResult
+	findings [NumChecks + 1][]Finding
+	counts   BallotCounts
+
+	hashes map[string][sha256.Size]byte // SHA-256 of every file read
+
+	pub      *published
+	e        *ballot.Election
+	manifest *ballot.Manifest
+	keys     *trustee.Result // recomputed by VerifyCeremony
+	tally    *tally.EncryptedTally
+	totals   *tally.Totals
+	fatal    error
+}
+
+func (v *verifier) recordHash(name string, data []byte) {
+	v.hashes[name] = sha256.Sum256(data)
+}
+
+// fail records a finding.
+func (v *verifier) fail(f Finding) {
+	c := f.Check
+	v.results[c].Failures++
+	if v.opts.MaxFindings < 0 || len(v.findings[c]) < v.opts.MaxFindings {
+		f.Reason = strings.TrimPrefix(f.Reason, "record: ")
+		v.findings[c] = append(v.findings[c], f)
+	}
+}
+
+func (v *verifier) failf(c Check, file, format string, args ...any) {
+	v.fail(Finding{Check: c, File: file, Reason: fmt.Sprintf(format, args...)})
+}
+
+// readErr turns an error reading a file into a finding, or into a fatal
+// error if the file exists but cannot be read.
+func (v *verifier) readErr(c Check, file string, err error) {
+	if isIOError(err) && v.fatal == nil {
+		v.fatal = &ioError{err}
+	}
+	v.failf(c, file, "%v", err)
+}
+
+// skip fails check c because its inputs are unavailable.
+func (v *verifier) skip(c Check, why string) {
+	v.failf(c, "", "not checked: %s", why)
+}
+
+func (v *verifier) items(c Check, n int64) { v.results[c].Items += n }
+
+func (v *verifier) progress(stage string, done, total int64) {
+	if v.opts.Progress != nil {
+		v.opts.Progress(stage, done, total)
+	}
+}
+
+func (v *verifier) run() error {
+	v.progress("parameters", 0, 0)
+	v.checkParameters()
+	v.progress("ceremony", 0, 0)
+	v.checkCeremony()
+	v.checkKeys()
+	if err := v.checkBallots(); err != nil {
+		return err
+	}
+	v.progress("decryption", 0, 0)
+	lists := v.checkShares()
+	v.checkCombination(lists)
+	v.checkResults()
+	v.progress("index", 0, 0)
+	if err := v.checkIndex(); err != nil {
+		return err
+	}
+	return v.fatal
+}
+
+// Check 1 (and the decoding parts of checks 4 and 5).
+func (v *verifier) checkParameters() {
+	p := new(published)
+	ok := true
+	for _, f := range []struct {
+		check  Check
+		name   string
+		decode func([]byte, *published) error
+	}{
+		{CheckParameters, fileElection, decodeElectionFile},
+		{CheckDevices, fileDevices, decodeDevicesFile},
+		{CheckCredentials, fileCredentials, decodeCredentialsFile},
+	} {
+		v.items(f.check, 1)
+		data, err := v.r.readFile(f.name)
+		if err != nil {
+			v.readErr(f.check, f.name, err)
+			ok = false
+			continue
+		}
+		if err := f.decode(data, p); err != nil {
+			v.failf(f.check, f.name, "%v", err)
+			ok = false
+		}
+	}
+	if p.manifest != nil {
+		v.manifest = p.manifest
+	}
+	if !ok {
+		v.skip(CheckParameters, "the base hash cannot be recomputed without every input")
+		return
+	}
+	if h := p.credentials.Hash(); h != p.credFileHash {
+		v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
+	}
+	if p.credCount != p.credentials.Len() {
+		v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
+	}
+	if h := p.credentials.Hash(); h != p.credHash {
+		v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
+	}
+	v.items(CheckCredentials, int64(p.credentials.Len()))
+	v.items(CheckDevices, int64(len(p.devices)))
+	e, err := p.election()
+	if err != nil {
+		v.failf(CheckParameters, fileElection, "%v", err)
+		return
+	}
+	if h := e.ManifestHash(); h != p.manifestHash {
+		v.failf(CheckParameters, fileElection, "field manifestHash: %x is not the hash %x of the manifest", p.manifestHash, h)
+	}
+	if h := e.BaseHash(); h != p.baseHash {
+		v.failf(CheckParameters, fileElection, "field baseHash: %x is not the base hash %x recomputed from the parameters", p.baseHash, h)
+	}
+	v.pub, v.e = p, e
+}
+
+// Check 2.
+func (v *verifier) checkCeremony() {
+	c, err := v.r.Ceremony()
+	if err != nil {
+		v.readErr(CheckCeremony, ceremonyFile(err), err)
+		return
+	}
+	v.items(CheckCeremony, int64(len(c.Commitments)+len(c.Shares)+len(c.Complaints)+len(c.Responses)))
+	keys, err := trustee.VerifyCeremony(c)
+	if err != nil {
+		v.failf(CheckCeremony, "trustees", "%v", err)
+		return
+	}
+	pubRes, err := v.r.CeremonyResult()
+	if err != nil {
+		v.readErr(CheckCeremony, fileCeremony, err)
+	} else if why := compareCeremonyResults(keys, pubRes); why != "" {
+		v.failf(CheckCeremony, fileCeremony, "%s", why)
+	}
+	if v.manifest != nil && string(c.Roster.ElectionID()) != v.manifest.ElectionID {
+		v.failf(CheckCeremony, fileRoster, "the roster's election identifier %q is not the manifest's %q", c.Roster.ElectionID(), v.manifest.ElectionID)
+	}
+	v.keys = keys
+}
+
+// ceremonyFile guesses from a Reader.Ceremony error which file it is about.
+func ceremonyFile(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "record: ")
+	for _, f := range []string{fileRoster, fileCommitments, fileShares, fileComplaints, fileResponses} {
+		if strings.HasPrefix(msg, f) {
+			return f
+		}
+	}
+	return "trustees"
+}
+
+// compareCeremonyResults names the first difference between the recomputed
+// outcome of the ceremony and the published one.
+func compareCeremonyResults(got, pub *trustee.Result) string {
+	a, err1 := got.MarshalJSON()
+	b, err2 := pub.MarshalJSON()
+	if err1 != nil || err2 != nil {
+		return fmt.Sprintf("cannot encode the outcome: %v %v", err1, err2)
+	}
+	if string(a) == string(b) {
+		return ""
+	}
+	switch {
+	case string(got.Ceremony) != string(pub.Ceremony):
+		return "field ceremony: not the roster's ceremony hash"
+	case got.Threshold != pub.Threshold:
+		return fmt.Sprintf("field threshold: %d, the roster's is %d", pub.Threshold, got.Threshold)
+	case fmt.Sprint(got.Qualified) != fmt.Sprint(pub.Qualified):
+		return fmt.Sprintf("field qualified: %v, the ceremony qualifies %v", pub.Qualified, got.Qualified)
+	case fmt.Sprint(got.Excluded) != fmt.Sprint(pub.Excluded):
+		return fmt.Sprintf("field excluded: %v, the ceremony excludes %v", pub.Excluded, got.Excluded)
+	case fmt.Sprint(got.Judgments) != fmt.Sprint(pub.Judgments):
+		return fmt.Sprintf("field judgments: %v, the ceremony's are %v", pub.Judgments, got.Judgments)
+	case got.PublicKey.Equal(pub.PublicKey) != 1:
+		return "field public_key: not the sum of the qualified dealers' constant terms"
+	case !sameKeys(got.VerificationKeys, pub.VerificationKeys):
+		for j := range got.VerificationKeys {
+			if j >= len(pub.VerificationKeys) || got.VerificationKeys[j].Equal(pub.VerificationKeys[j]) != 1 {
+				return fmt.Sprintf("field verification_keys: trustee %d's key is not the one the commitments give", j+1)
+			}
+		}
+		return fmt.Sprintf("field verification_keys: %d keys, the roster has %d trustees", len(pub.VerificationKeys), len(got.VerificationKeys))
+	}
+	return "the published outcome differs from the recomputed one"
+}
+
+// Check 3.
+func (v *verifier) checkKeys() {
+	if v.keys == nil {
+		v.skip(CheckKeys, "the ceremony's outcome is unavailable (check 2)")
+		return
+	}
+	p := v.pub
+	if p == nil {
+		// election.json may still have decoded: compare what is there.
+		v.skip(CheckKeys, "the election's parameters are unavailable (check 1)")
+		return
+	}
+	v.items(CheckKeys, int64(1+len(p.trustees)))
+	if p.publicKey.Element().Equal(v.keys.PublicKey) != 1 {
+		v.failf(CheckKeys, fileElection, "field publicKey: not the joint key of the ceremony")
+	}
+	if len(p.trustees) != len(v.keys.VerificationKeys) {
+		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.trustees), len(v.keys.VerificationKeys))
+		return
+	}
+	for j, k := range p.trustees {
+		if k.Equal(v.keys.VerificationKeys[j]) != 1 {
+			v.fail(Finding{Check: CheckKeys, File: fileElection, Trustee: j + 1, Reason: "field trustees: not the trustee's verification key from the ceremony"})
+		}
+	}
+}
+
+// contestName and candidateName name places of the manifest for findings.
+func (v *verifier) contestName(i int) string {
+	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) {
+		if i < 0 {
+			return ""
+		}
+		return "#" + strconv.Itoa(i)
+	}
+	return v.manifest.Contests[i].ID
+}
+
+func (v *verifier) candidateName(i, j int) string {
+	if j < 0 {
+		return ""
+	}
+	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) || j >= len(v.manifest.Contests[i].Candidates) {
+		return "#" + strconv.Itoa(j)
+	}
+	return strconv.FormatUint(uint64(v.manifest.Contests[i].Candidates[j].Code), 10)
+}
+
+// Check 12. It returns the valid share lists.
+func (v *verifier) checkShares() []*trustee.ShareList {
+	t, err := v.r.EncryptedTally()
+	if err != nil {
+		// Reported by check 11.
+		v.skip(CheckShares, "the encrypted tally is unavailable (check 11)")
+		return nil
+	}
+	v.tally = t
+	if v.keys == nil {
+		v.skip(CheckShares, "the trustees' verification keys are unavailable (check 2)")
+		return nil
+	}
+	if v.e == nil {
+		v.skip(CheckShares, "the election's base hash is unavailable (check 1)")
+		return nil
+	}
+	js, err := v.r.shareListFiles()
+	if err != nil {
+		v.readErr(CheckShares, dirShareLists, err)
+		return nil
+	}
+	cts := t.Ciphertexts()
+	bh := v.e.BaseHash()
+	var valid []*trustee.ShareList
+	for _, j := range js {
+		name := shareListFile(j)
+		v.items(CheckShares, 1)
+		l, err := v.r.shareList(j)
+		if err != nil {
+			if isIOError(err) {
+				v.readErr(CheckShares, name, err)
+			} else {
+				v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: err.Error()})
+			}
+			continue
+		}
+		vk := v.keys.VerificationKey(j)
+		if vk == nil {
+			v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: "not a trustee of the roster"})
+			continue
+		}
+		if err := trustee.VerifyShareList(bh[:], vk, cts, l); err != nil {
+			var se *trustee.ShareListError
+			if errors.As(err, &se) && len(se.Entries) > 0 {
+				for _, k := range se.Entries {
+					ci, si := t.Locate(k)
+					v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Contest: v.contestName(ci), Candidate: v.candidateName(ci, si),
+						Reason: fmt.Sprintf("decryption share %d or its proof does not verify against the trustee's verification key", k)})
+				}
+			} else {
+				v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: err.Error()})
+			}
+			continue
+		}
+		valid = append(valid, l)
+	}
+	return valid
+}
+
+// Check 13.
+func (v *verifier) checkCombination(lists []*trustee.ShareList) {
+	switch {
+	case v.tally == nil:
+		v.skip(CheckCombination, "the encrypted tally is unavailable (check 11)")
+		return
+	case v.keys == nil:
+		v.skip(CheckCombination, "the ceremony's outcome is unavailable (check 2)")
+		return
+	case v.e == nil:
+		v.skip(CheckCombination, "the election is unavailable (check 1)")
+		return
+	}
+	if len(lists) < v.keys.Threshold {
+		v.failf(CheckCombination, dirShareLists, "%d valid share lists, the threshold is %d", len(lists), v.keys.Threshold)
+		return
+	}
+	totals, dec, err := tally.Decrypt(v.e, v.keys, v.tally, lists)
+	if err != nil {
+		v.failf(CheckCombination, dirShareLists, "%v", err)
+		return
+	}
+	v.items(CheckCombination, int64(len(dec.Trustees)))
+	v.totals = totals
+}
+
+// Check 14.
+func (v *verifier) checkResults() {
+	v.items(CheckResults, 1)
+	data, err := v.r.readFile(fileResults)
+	if err != nil {
+		v.readErr(CheckResults, fileResults, err)
+		return
+	}
+	res := new(tally.Results)
+	if err := res.UnmarshalJSON(data); err != nil {
+		v.failf(CheckResults, fileResults, "%v", err)
+		return
+	}
+	if v.totals == nil || v.manifest == nil {
+		v.skip(CheckResults, "the decrypted totals are unavailable (check 13)")
+		return
+	}
+	if err := tally.CheckResults(v.manifest, v.totals, res); err != nil {
+		v.failf(CheckResults, fileResults, "%v", err)
+	}
+}
+
+// Check 15.
+func (v *verifier) checkIndex() error {
+	data, err := v.r.readFile(fileIndex)
+	if err != nil {
+		v.readErr(CheckIndex, fileIndex, err)
+		return nil
+	}
+	x, err := parseIndex(data)
+	if err != nil {
+		v.failf(CheckIndex, fileIndex, "%v", err)
+		return nil
+	}
+	for _, name := range fixedFiles {
+		if _, ok := x[name]; !ok {
+			v.failf(CheckIndex, fileIndex, "%s is not listed: the record is incomplete", name)
+		}
+	}
+	present := make(map[string]bool)
+	err = filepath.WalkDir(v.r.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(v.r.dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() || rel == fileIndex {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			v.failf(CheckIndex, rel, "not a regular file")
+			return nil
+		}
+		present[rel] = true
+		if _, ok := x[rel]; !ok {
+			v.failf(CheckIndex, rel, "the file is not listed in %s", fileIndex)
+		}
+		return nil
+	})
+	if err != nil {
+		return &ioError{fmt.Errorf("record: %v", err)}
+	}
+	for name, want := range x {
+		v.items(CheckIndex, 1)
+		if !present[name] {
+			v.failf(CheckIndex, name, "listed in %s but missing", fileIndex)
+			continue
+		}
+		got, ok := v.hashes[name]
+		if !ok {
+			h, err := hashFile(v.r.path(name))
+			if err != nil {
+				return &ioError{fmt.Errorf("record: %s: %v", name, err)}
+			}
+			got = h
+		}
+		if got != want {
+			v.failf(CheckIndex, name, "SHA-256 %x, %s says %x: the file was changed, truncated or swapped", got, fileIndex, want)
+		}
+	}
+	return nil
+}
+
+func hashFile(path string) ([sha256.Size]byte, error) {
+	var s [sha256.Size]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return s, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return s, err
+	}
+	h.Sum(s[:0])
+	return s, nil
+}

@@ -1,0 +1,426 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"reflect"
+
+	"github.com/sandogh/sandogh/ballot"
+)
+
+// lineOut is what a worker finds about one line of ballots.jsonl.
+type lineOut struct {
+	err      error // the line does not decode
+	l        boxLine
+	openErr  error // the opening's signature or registration
+	refusal  *ballot.Refusal
+	challErr error // the seed does not reproduce a challenged ballot
+	vote     ballot.Vote
+	items    []dupEntry
+	itemsErr error
+}
+
+// chainState is where a device's chain stands.
+type chainState struct {
+	tip ballot.Code
+	seq uint64
+}
+
+// ballotScan holds the state of the ordered pass over ballots.jsonl.
+type ballotScan struct {
+	v      *verifier
+	e      *ballot.Election
+	size   int64 // of ballots.jsonl, for progress
+	chains map[string]*chainState
+	count  *counter
+	dd     *dedup
+	chal   *lineReader // challenged.jsonl, or nil
+	lines  int64
+}
+
+// work decodes and verifies one line; it runs on many goroutines.
+func (s *ballotScan) work(l rawLine) lineOut {
+	var out lineOut
+	if l.err != nil {
+		out.err = l.err
+		return out
+	}
+	out.l, out.err = decodeBoxLine(l.data)
+	if out.err != nil {
+		return out
+	}
+	switch {
+	case out.l.opening != nil:
+		out.openErr = out.l.opening.Verify(s.e)
+	case out.l.ballot != nil:
+		b := out.l.ballot
+		err := ballot.VerifyBallot(s.e, b)
+		var r *ballot.Refusal
+		if err != nil && !errors.As(err, &r) {
+			r = &ballot.Refusal{Check: ballot.CheckDecoding, Contest: -1, Selection: -1, Reason: err.Error()}
+		}
+		if b.State() == ballot.Challenged {
+			if r != nil && r.Check == ballot.CheckChallenge {
+				out.challErr, r = errors.New(r.Reason), nil
+			} else {
+				out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
+			}
+		}
+		out.refusal = r
+		id := b.ID()
+		out.items = append(out.items, dupEntry{key: dupKey(dupBallotID, []byte(id)), kind: dupBallotID, contest: -1, selection: -1})
+		out.itemsErr = ballotItems(b.Bytes(), func(kind byte, i, j int, data []byte) {
+			out.items = append(out.items, dupEntry{key: dupKey(kind, data), kind: kind, contest: int16(i), selection: int16(j)})
+		})
+	}
+	return out
+}
+
+// refusalCheck maps the ballot package's acceptance rules to the
+// verifier's checks.
+func refusalCheck(c ballot.Check) Check {
+	switch c {
+	case ballot.CheckSignature:
+		return CheckSignatures
+	case ballot.CheckEligibility, ballot.CheckDuplicate, ballot.CheckPolicy:
+		return CheckEligibility
+	case ballot.CheckChainGap, ballot.CheckChainFork:
+		return CheckChains
+	case ballot.CheckChallenge:
+		return CheckChallenged
+	}
+	return CheckBallots // decoding, election, manifest, proof
+}
+
+// sink handles one line in file order.
+func (s *ballotScan) sink(l rawLine, out lineOut) error {
+	v := s.v
+	s.lines++
+	if s.lines%1024 == 0 {
+		v.progress("ballots", l.offset, s.size)
+	}
+	at := func(c Check, b *ballot.Ballot, format string, args ...any) Finding {
+		f := Finding{Check: c, File: fileBallots, Line: l.num, Reason: fmt.Sprintf(format, args...)}
+		if b != nil {
+			f.Ballot = b.ID()
+		}
+		return f
+	}
+	if out.err != nil {
+		v.fail(at(CheckBallots, nil, "%v", out.err))
+		return nil
+	}
+	if l.num == 1 {
+		if err := checkBoxHeader(out.l.header, s.e); err != nil {
+			v.fail(at(CheckBallots, nil, "%v", err))
+		}
+		if out.l.header != nil {
+			return nil
+		}
+	}
+	switch {
+	case out.l.header != nil:
+		v.fail(at(CheckBallots, nil, "a second header line"))
+	case out.l.opening != nil:
+		s.opening(l, out)
+	case out.l.ballot != nil:
+		return s.ballot(l, out, at)
+	}
+	return nil
+}
+
+func (s *ballotScan) opening(l rawLine, out lineOut) {
+	v, o := s.v, out.l.opening
+	v.counts.Openings++
+	v.items(CheckDevices, 1)
+	f := Finding{Check: CheckDevices, File: fileBallots, Line: l.num, Device: o.Device}
+	if out.openErr != nil {
+		f.Reason = out.openErr.Error()
+		v.fail(f)
+		return
+	}
+	if _, ok := s.chains[o.Device]; ok {
+		f.Reason = "a second opening record for the device"
+		v.fail(f)
+		return
+	}
+	s.chains[o.Device] = &chainState{tip: o.Code()}
+}
+
+func (s *ballotScan) ballot(l rawLine, out lineOut, at func(Check, *ballot.Ballot, string, ...any) Finding) error {
+	v, b := s.v, out.l.ballot
+	line := int64(l.num)
+	h := b.Header()
+	state := b.State()
+	if state == ballot.Cast {
+		v.counts.Cast++
+	} else {
+		v.counts.Challenged++
+	}
+	v.items(CheckBallots, 1)
+	v.items(CheckSignatures, 1)
+	v.items(CheckEligibility, 1)
+	ok := true
+	if r := out.refusal; r != nil {
+		f := at(refusalCheck(r.Check), b, "%s", r.Reason)
+		f.Contest, f.Candidate = v.contestName(r.Contest), v.candidateName(r.Contest, r.Selection)
+		if h.Credential == nil && (r.Check == ballot.CheckEligibility || r.Check == ballot.CheckChainGap) {
+			f.Device = h.Device
+		}
+		v.fail(f)
+		ok = false
+	}
+	if out.itemsErr != nil {
+		v.fail(at(CheckBallots, b, "%v", out.itemsErr))
+		ok = false
+	}
+	for _, it := range out.items {
+		it.line = line
+		if err := s.dd.add(it); err != nil {
+			return err
+		}
+	}
+	// Device chains.
+	if h.Credential == nil && h.Sequence > 0 {
+		v.items(CheckChains, 1)
+		if !s.chain(l, b, h, at) {
+			ok = false
+		}
+	}
+	// Challenged ballots.
+	if state == ballot.Challenged {
+		v.items(CheckChallenged, 1)
+		if out.challErr != nil {
+			v.fail(at(CheckChallenged, b, "%v", out.challErr))
+		}
+		return s.matchChallenged(l, b, out)
+	}
+	if !ok {
+		return nil
+	}
+	if err := s.count.cast(line, b); err != nil {
+		v.fail(at(CheckEligibility, b, "%v", err))
+		return nil
+	}
+	return nil
+}
+
+// chain checks that device ballot b continues its device's chain, and
+// resynchronises the chain on b after a gap, so that one missing ballot
+// gives one finding.
+func (s *ballotScan) chain(l rawLine, b *ballot.Ballot, h ballot.Header, at func(Check, *ballot.Ballot, string, ...any) Finding) bool {
+	v := s.v
+	fail := func(format string, args ...any) {
+		f := at(CheckChains, b, format, args...)
+		f.Device = h.Device
+		v.fail(f)
+	}
+	ch := s.chains[h.Device]
+	switch {
+	case ch == nil:
+		fail("the device has no opening record before this ballot")
+		s.chains[h.Device] = &chainState{tip: b.Code(), seq: h.Sequence}
+		return false
+	case h.Sequence == ch.seq+1 && h.Previous == ch.tip:
+		ch.tip, ch.seq = b.Code(), h.Sequence
+		return true
+	case h.Sequence <= ch.seq:
+		fail("sequence %d, but the chain is already at %d: a fork or a replay", h.Sequence, ch.seq)
+		return false
+	case h.Sequence > ch.seq+1:
+		fail("sequence %d follows %d: ballots %d..%d of the chain are missing", h.Sequence, ch.seq, ch.seq+1, h.Sequence-1)
+	default:
+		fail("previous code %s is not the code %s of the chain's ballot %d: the chain is broken", h.Previous, ch.tip, ch.seq)
+	}
+	ch.tip, ch.seq = b.Code(), h.Sequence
+	return false
+}
+
+// matchChallenged reads the next line of challenged.jsonl and checks that
+// it lists challenged ballot b with the vote it opens to.
+func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, out lineOut) error {
+	v := s.v
+	if s.chal == nil {
+		return nil
+	}
+	fail := func(cl int, format string, args ...any) {
+		v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl, Ballot: b.ID(), Reason: fmt.Sprintf(format, args...)})
+	}
+	cl, err := s.chal.next()
+	if err == io.EOF {
+		fail(0, "the challenged ballot on line %d of %s is not listed", l.num, fileBallots)
+		return nil
+	}
+	if err != nil {
+		return &ioError{fmt.Errorf("record: %s: %v", fileChallenged, err)}
+	}
+	if cl.err != nil {
+		fail(cl.num, "%v", cl.err)
+		return nil
+	}
+	var j challengedJSON
+	if err := strictJSON(cl.data, &j); err != nil {
+		fail(cl.num, "%v", err)
+		return nil
+	}
+	switch {
+	case j.Line != l.num || j.BallotID != b.ID() || j.Code != b.Code():
+		fail(cl.num, "lists ballot %q (line %d, code %s), but the next challenged ballot is %q on line %d of %s (code %s)", j.BallotID, j.Line, j.Code, b.ID(), l.num, fileBallots, b.Code())
+	case out.challErr == nil && !sameVote(j.Vote, out.vote):
+		fail(cl.num, "the published vote is not the one the ballot's nonce seed opens")
+	}
+	return nil
+}
+
+// sameVote compares two votes, ignoring unmarked candidates and contests.
+func sameVote(a, b ballot.Vote) bool {
+	return reflect.DeepEqual(normalVote(a), normalVote(b))
+}
+
+func normalVote(v ballot.Vote) ballot.Vote {
+	out := ballot.Vote{}
+	for c, marks := range v {
+		for code, val := range marks {
+			if val == 0 {
+				continue
+			}
+			if out[c] == nil {
+				out[c] = map[uint32]uint64{}
+			}
+			out[c][code] = val
+		}
+	}
+	return out
+}
+
+// checkBallots runs checks 4 (openings), 6 to 10 and 11 in one streaming
+// pass over ballots.jsonl and challenged.jsonl.
+func (v *verifier) checkBallots() error {
+	if v.e == nil {
+		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+			v.skip(c, "the election's parameters are unavailable (check 1)")
+		}
+		return nil
+	}
+	path := v.r.path(fileBallots)
+	f, err := os.Open(path)
+	if err != nil {
+		v.readErr(CheckBallots, fileBallots, err)
+		for _, c := range []Check{CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+			v.skip(c, fileBallots+" is unavailable")
+		}
+		return nil
+	}
+	defer f.Close()
+	s := &ballotScan{
+		v:      v,
+		e:      v.e,
+		chains: make(map[string]*chainState),
+		count:  newCounter(v.e),
+		dd:     newDedup(v.opts.TempDir, v.opts.dedupSpill),
+	}
+	if fi, err := f.Stat(); err == nil {
+		s.size = fi.Size()
+	}
+	if cf, err := os.Open(v.r.path(fileChallenged)); err != nil {
+		v.readErr(CheckChallenged, fileChallenged, err)
+	} else {
+		defer cf.Close()
+		s.chal = newLineReader(cf)
+	}
+	lr := newLineReader(f)
+	err = pipeline(lr, v.opts.Workers, s.work, s.sink)
+	if err != nil {
+		if errors.As(err, new(*ioError)) || errors.As(err, new(*fs.PathError)) {
+			return err
+		}
+		return &ioError{fmt.Errorf("record: %s: %v", fileBallots, err)}
+	}
+	v.progress("ballots", s.size, s.size)
+	v.hashes[fileBallots] = lr.sum()
+	if s.lines == 0 {
+		v.failf(CheckBallots, fileBallots, "empty: not even the ballot box's header")
+	}
+	if s.chal != nil {
+		if err := s.finishChallenged(); err != nil {
+			return err
+		}
+	}
+	// Uniqueness.
+	type dupPair struct{ first, dup dupEntry }
+	var pairs []dupPair
+	names := make(map[int64]string)
+	err = s.dd.finish(func(first, dup dupEntry) {
+		s.count.drop(dup.line)
+		if v.opts.MaxFindings < 0 || len(pairs) < v.opts.MaxFindings {
+			pairs = append(pairs, dupPair{first, dup})
+			names[dup.line], names[first.line] = "", ""
+		} else {
+			v.results[CheckEligibility].Failures++
+		}
+	})
+	if err != nil {
+		return &ioError{err}
+	}
+	v.progress("aggregation", 0, 0)
+	if len(pairs) > 0 {
+		err := rereadLines(path, func(line int64) bool { _, ok := names[line]; return ok }, func(line int64, b *ballot.Ballot) error {
+			names[line] = b.ID()
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, p := range pairs {
+		what := map[byte]string{dupBallotID: "ballot identifier", dupCiphertext: "ciphertext", dupProof: "range proof", dupSumProof: "contest proof"}[p.dup.kind]
+		ci, si := int(p.dup.contest), int(p.dup.selection)
+		v.fail(Finding{Check: CheckEligibility, File: fileBallots, Line: int(p.dup.line), Ballot: names[p.dup.line],
+			Contest: v.contestName(ci), Candidate: v.candidateName(ci, si),
+			Reason: fmt.Sprintf("%s already appears in ballot %q on line %d (a replay)", what, names[p.first.line], p.first.line)})
+	}
+	// Aggregation (check 11).
+	recomputed, err := s.count.finish(path, nil)
+	if err != nil {
+		if errors.As(err, new(*ioError)) {
+			return err
+		}
+		v.failf(CheckAggregation, fileBallots, "%v", err)
+		return nil
+	}
+	v.counts.Counted = int64(recomputed.Ballots)
+	v.items(CheckAggregation, int64(recomputed.Ballots))
+	pub, err := v.r.EncryptedTally()
+	if err != nil {
+		v.readErr(CheckAggregation, fileTally, err)
+		return nil
+	}
+	if err := pub.Validate(v.e); err != nil {
+		v.failf(CheckAggregation, fileTally, "%v", err)
+		return nil
+	}
+	if err := pub.Compare(recomputed); err != nil {
+		v.failf(CheckAggregation, fileTally, "the published tally is not the sum of the %d ballots that count: %v", recomputed.Ballots, err)
+	}
+	return nil
+}
+
+// finishChallenged reports the lines of challenged.jsonl left over after
+// the last challenged ballot, and hashes the file.
+func (s *ballotScan) finishChallenged() error {
+	for {
+		cl, err := s.chal.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &ioError{fmt.Errorf("record: %s: %v", fileChallenged, err)}
+		}
+		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: "lists a ballot that is not a challenged ballot of " + fileBallots})
+	}
+	s.v.hashes[fileChallenged] = s.chal.sum()
+	return nil
+}

@@ -1,0 +1,399 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// A Writer writes an election record, step by step, in the order of
+// docs/spec-parts/80-record.md ("Writing order"):
+//
+//	WriteCeremony  → trustees/…
+//	WriteElection  → election.json, devices.json, credentials.json
+//	(the ballot box writes ballots.jsonl at BallotsPath)
+//	FinishBallots  → challenged.jsonl, tally/encrypted.json
+//	WriteShareList → tally/shares/<j>.json, once per trustee
+//	WriteResults   → results.json
+//
+// The record is append-only and crash-safe: each file is written under a
+// temporary name, synced, renamed into place and its folder synced before
+// the method returns, and is never rewritten; the index SHA256SUMS is then
+// rewritten the same way to list it. A crash or a failed step leaves every
+// earlier file intact and listed; OpenWriter resumes.
+//
+// A Writer is safe for concurrent use, but the steps are meant to be taken
+// in order.
+type Writer struct {
+	dir string
+	mu  sync.Mutex
+	idx index
+}
+
+// Create starts a new record in folder dir, which must not exist or be
+// empty, and writes its (empty) index.
+func Create(dir string) (*Writer, error) {
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		return nil, fmt.Errorf("record: %s is not empty", dir)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	if err := mkdirSynced(dir); err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	w := &Writer{dir: dir, idx: make(index)}
+	if err := w.writeIndex(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// OpenWriter resumes writing the record in dir, after a crash or in
+// another process: it reads the index, and removes the temporary files
+// that an interrupted write left behind. Files listed in the index are not
+// read again.
+func OpenWriter(dir string) (*Writer, error) {
+	data, err := os.ReadFile(filepath.Join(dir, fileIndex))
+	if err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	x, err := parseIndex(data)
+	if err != nil {
+		return nil, fmt.Errorf("record: %s: %v", fileIndex, err)
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && isTemp(p) {
+			err = os.Remove(p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record: removing temporary files: %v", err)
+	}
+	return &Writer{dir: dir, idx: x}, nil
+}
+
+// Dir returns the record's folder.
+func (w *Writer) Dir() string { return w.dir }
+
+func (w *Writer) path(name string) string {
+	return filepath.Join(w.dir, filepath.FromSlash(name))
+}
+
+// add writes file name with the content fill writes, and lists it.
+func (w *Writer) add(name string, fill func(io.Writer) error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := checkRelPath(name); err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	if _, ok := w.idx[name]; ok {
+		return fmt.Errorf("record: %s is already written, and the record is append-only", name)
+	}
+	p := w.path(name)
+	if err := mkdirSynced(filepath.Dir(p)); err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	var sum [sha256.Size]byte
+	err := writeAtomic(p, false, func(f io.Writer) error {
+		bw := bufio.NewWriterSize(f, 1<<16)
+		hw := newHashingWriter(bw)
+		if err := fill(hw); err != nil {
+			return err
+		}
+		sum = hw.sum()
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("record: writing %s: %v", name, err)
+	}
+	w.idx[name] = sum
+	return w.writeIndex()
+}
+
+// addBytes writes a file whose content is data.
+func (w *Writer) addBytes(name string, data []byte) error {
+	return w.add(name, func(f io.Writer) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// writeIndex replaces SHA256SUMS with the current index. w.mu is held (or
+// w is not shared yet).
+func (w *Writer) writeIndex() error {
+	data := w.idx.bytes()
+	err := writeAtomic(w.path(fileIndex), true, func(f io.Writer) error {
+		_, err := f.Write(data)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record: writing %s: %v", fileIndex, err)
+	}
+	return nil
+}
+
+// indentJSON is the form of the record's small JSON files: the value's
+// JSON indented by two spaces, with a final newline.
+func indentJSON(v json.Marshaler) ([]byte, error) {
+	raw, err := v.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "", "  "); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// writeJSONLines writes one compact JSON value per line.
+func writeJSONLines[T json.Marshaler](f io.Writer, vs []T) error {
+	for _, v := range vs {
+		raw, err := v.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, raw); err != nil {
+			return err
+		}
+		b.WriteByte('\n')
+		if _, err := f.Write(b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCeremony judges the key ceremony c with trustee.VerifyCeremony and,
+// if it succeeded, writes its roster, its messages (one JSON-lines file per
+// round) and its outcome. It returns the outcome, whose joint key and
+// verification keys the election's parameters must use.
+func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
+	res, err := trustee.VerifyCeremony(c)
+	if err != nil {
+		return nil, fmt.Errorf("record: the ceremony cannot be recorded: %v", err)
+	}
+	roster, err := indentJSON(c.Roster)
+	if err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	if err := w.addBytes(fileRoster, roster); err != nil {
+		return nil, err
+	}
+	steps := []struct {
+		name string
+		fill func(io.Writer) error
+	}{
+		{fileCommitments, func(f io.Writer) error { return writeJSONLines(f, c.Commitments) }},
+		{fileShares, func(f io.Writer) error { return writeJSONLines(f, c.Shares) }},
+		{fileComplaints, func(f io.Writer) error { return writeJSONLines(f, c.Complaints) }},
+		{fileResponses, func(f io.Writer) error { return writeJSONLines(f, c.Responses) }},
+	}
+	for _, s := range steps {
+		if err := w.add(s.name, s.fill); err != nil {
+			return nil, err
+		}
+	}
+	out, err := indentJSON(res)
+	if err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	if err := w.addBytes(fileCeremony, out); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// WriteElection writes the election's parameters: election.json (the
+// manifest, the joint key, the trustees' verification keys, the credential
+// list's hash and the base hash), devices.json and credentials.json. keys
+// is the outcome of the ceremony (WriteCeremony); e must have been made
+// with its joint key and verification keys.
+func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
+	again, err := ballot.NewElection(ballot.Parameters{
+		Manifest:    e.Manifest(),
+		PublicKey:   e.PublicKey(),
+		Trustees:    keys.VerificationKeys,
+		Devices:     e.Devices(),
+		Credentials: e.Credentials(),
+	})
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	if again.BaseHash() != e.BaseHash() {
+		return errors.New("record: the election's trustees are not the verification keys of the ceremony")
+	}
+	if e.PublicKey().Element().Equal(keys.PublicKey) != 1 {
+		return errors.New("record: the election's public key is not the joint key of the ceremony")
+	}
+	el, err := encodeElection(e, keys.VerificationKeys)
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	devs, err := encodeDevices(e)
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	creds, err := encodeCredentials(e.Credentials())
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{fileElection, el}, {fileDevices, devs}, {fileCredentials, creds}} {
+		if err := w.addBytes(f.name, f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BallotsPath returns the path of ballots.jsonl, where the election's
+// ballot box (ballot.OpenBox) keeps its file, so that the record holds the
+// box's own append-only, synced log. Close the box before FinishBallots.
+func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
+
+// FinishBallots closes the voting part of the record once the ballot box
+// is closed: it reads ballots.jsonl back (on all cores), lists it in the
+// index, writes challenged.jsonl with the vote each challenged ballot's
+// released nonce seed opens, and adds up the ballots that count into
+// tally/encrypted.json. It returns that encrypted tally, for the trustees
+// to decrypt (tally.DecryptShares).
+//
+// It trusts the ballot box for the proofs, but checks that every line
+// decodes and that every challenged ballot opens; a damaged file is an
+// error, and nothing is written.
+func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error) {
+	f, err := os.Open(w.BallotsPath())
+	if err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	defer f.Close()
+	count := newCounter(e)
+	lr := newLineReader(f)
+	var chal bytes.Buffer
+	type out struct {
+		l    boxLine
+		vote ballot.Vote
+		err  error
+	}
+	err = pipeline(lr, 0, func(l rawLine) out {
+		if l.err != nil {
+			return out{err: l.err}
+		}
+		bl, err := decodeBoxLine(l.data)
+		if err != nil {
+			return out{err: err}
+		}
+		var vote ballot.Vote
+		if bl.ballot != nil && bl.ballot.State() == ballot.Challenged {
+			vote, err = ballot.OpenChallenged(e, bl.ballot)
+		}
+		return out{bl, vote, err}
+	}, func(l rawLine, o out) error {
+		if o.err != nil {
+			return fmt.Errorf("line %d: %v", l.num, o.err)
+		}
+		switch {
+		case l.num == 1:
+			return checkBoxHeader(o.l.header, e)
+		case o.l.ballot == nil:
+			return nil
+		case o.l.ballot.State() == ballot.Challenged:
+			b := o.l.ballot
+			raw, err := json.Marshal(challengedJSON{Line: l.num, BallotID: b.ID(), Code: b.Code(), Vote: o.vote})
+			if err != nil {
+				return err
+			}
+			chal.Write(raw)
+			chal.WriteByte('\n')
+			return nil
+		default:
+			return count.cast(int64(l.num), o.l.ballot)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record: %s: %v", fileBallots, err)
+	}
+	t, err := count.finish(w.BallotsPath(), nil)
+	if err != nil {
+		return nil, err
+	}
+	tj, err := indentJSON(t)
+	if err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	w.mu.Lock()
+	if _, ok := w.idx[fileBallots]; ok {
+		w.mu.Unlock()
+		return nil, fmt.Errorf("record: %s is already finished", fileBallots)
+	}
+	if err := syncFile(w.BallotsPath()); err != nil {
+		w.mu.Unlock()
+		return nil, err
+	}
+	w.idx[fileBallots] = lr.sum()
+	err = w.writeIndex()
+	w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.addBytes(fileChallenged, chal.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := w.addBytes(fileTally, tj); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// syncFile syncs a file the ballot box wrote (it syncs every line; this is
+// for a file copied in by other means) and its folder.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	err = f.Sync()
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("record: syncing %s: %v", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// WriteShareList writes trustee j's decryption shares of the encrypted
+// tally to tally/shares/<j>.json. It does not verify them (the trustees'
+// coordinator should, with trustee.VerifyShareList, before publishing).
+func (w *Writer) WriteShareList(l *trustee.ShareList) error {
+	data, err := indentJSON(l)
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	return w.addBytes(shareListFile(l.Trustee()), data)
+}
+
+// WriteResults writes results.json, the last file of a record.
+func (w *Writer) WriteResults(r *tally.Results) error {
+	data, err := indentJSON(r)
+	if err != nil {
+		return fmt.Errorf("record: %v", err)
+	}
+	return w.addBytes(fileResults, data)
+}
