@@ -187,3 +187,63 @@ func (d *RegisteredDevice) UnmarshalJSON(data []byte) error {
 	d.ID, d.PublicKey = j.ID, k
 	return nil
 }
+
+// Trustees returns copies of the trustees' public verification keys, in
+// trustee order.
+func (e *Election) Trustees() []*group.Element {
+	out := make([]*group.Element, len(e.trustees))
+	for i, t := range e.trustees {
+		out[i] = new(group.Element).Set(t)
+	}
+	return out
+}
+
+// electionJSON is the published form of an election's parameters.
+type electionJSON struct {
+	Manifest     *Manifest          `json:"manifest"`
+	PublicKey    *elgamal.PublicKey `json:"publicKey"`
+	Trustees     []*group.Element   `json:"trustees"`
+	Devices      []RegisteredDevice `json:"devices"`
+	Credentials  *CredentialList    `json:"credentials"`
+	ManifestHash Code               `json:"manifestHash"`
+	BaseHash     Code               `json:"baseHash"`
+}
+
+// MarshalJSON encodes the election's parameters with their manifest hash
+// and base hash, as published in the election record: keys, elements and
+// hashes in lowercase hexadecimal.
+func (e *Election) MarshalJSON() ([]byte, error) {
+	return json.Marshal(electionJSON{
+		Manifest:     e.manifest,
+		PublicKey:    e.pk,
+		Trustees:     e.trustees,
+		Devices:      e.devices,
+		Credentials:  e.credentials,
+		ManifestHash: Code(e.manifestHash),
+		BaseHash:     Code(e.baseHash),
+	})
+}
+
+// ParseElection decodes the form of Election.MarshalJSON, validates the
+// parameters with NewElection and checks that the manifest hash and base
+// hash it states are the ones recomputed from the parameters.
+func ParseElection(data []byte) (*Election, error) {
+	var j electionJSON
+	if err := strictJSON("election", data, &j); err != nil {
+		return nil, err
+	}
+	if j.Credentials == nil {
+		return nil, fmt.Errorf("ballot: election JSON: field credentials: missing (an empty list is [])")
+	}
+	e, err := NewElection(Parameters{Manifest: j.Manifest, PublicKey: j.PublicKey, Trustees: j.Trustees, Devices: j.Devices, Credentials: j.Credentials})
+	if err != nil {
+		return nil, err
+	}
+	if Code(e.manifestHash) != j.ManifestHash {
+		return nil, fmt.Errorf("ballot: election JSON: field manifestHash: %s is not the hash %s of the manifest", j.ManifestHash, Code(e.manifestHash))
+	}
+	if Code(e.baseHash) != j.BaseHash {
+		return nil, fmt.Errorf("ballot: election JSON: field baseHash: %s is not the base hash %s of the parameters", j.BaseHash, Code(e.baseHash))
+	}
+	return e, nil
+}

@@ -189,3 +189,41 @@ func TestCode(t *testing.T) {
 		}
 	}
 }
+
+func TestElectionJSON(t *testing.T) {
+	f := newFixture(t, testManifest())
+	data, err := json.Marshal(f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ParseElection(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.BaseHash() != f.e.BaseHash() {
+		t.Fatal("JSON round trip changed the base hash")
+	}
+	again, _ := json.Marshal(e)
+	if string(again) != string(data) {
+		t.Fatal("the JSON form is not stable")
+	}
+	var obj map[string]any
+	json.Unmarshal(data, &obj)
+	for name, mutate := range map[string]func(m map[string]any){
+		"base hash":        func(m map[string]any) { m["baseHash"] = strings.Repeat("ab", 32) },
+		"manifest hash":    func(m map[string]any) { m["manifestHash"] = strings.Repeat("ab", 32) },
+		"trustee":          func(m map[string]any) { m["trustees"].([]any)[0] = m["trustees"].([]any)[1] },
+		"unknown member":   func(m map[string]any) { m["extra"] = true },
+		"no credentials":   func(m map[string]any) { delete(m, "credentials") },
+		"identity trustee": func(m map[string]any) { m["trustees"].([]any)[0] = strings.Repeat("00", 32) },
+		"bad key":          func(m map[string]any) { m["publicKey"] = strings.Repeat("ff", 32) },
+	} {
+		var m map[string]any
+		json.Unmarshal(data, &m)
+		mutate(m)
+		bad, _ := json.Marshal(m)
+		if _, err := ParseElection(bad); err == nil || !strings.HasPrefix(err.Error(), "ballot: ") {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+}
