@@ -1,0 +1,167 @@
+package tally_test
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// keyCeremony runs a key ceremony of n trustees with threshold t in one
+// process; in an election each trustee runs on its own machine.
+func keyCeremony(n, t int) (*trustee.Result, []*trustee.KeyShare) {
+	var ids []*trustee.Identity
+	var members []trustee.Member
+	for j := 1; j <= n; j++ {
+		id, err := trustee.NewIdentity(fmt.Sprint("Trustee ", j))
+		if err != nil {
+			log.Fatal(err)
+		}
+		ids, members = append(ids, id), append(members, id.Member(j))
+	}
+	roster, err := trustee.NewRoster([]byte("coop-2025"), t, members)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := &trustee.Ceremony{Roster: roster}
+	var ts []*trustee.Trustee
+	for _, id := range ids {
+		tr, _ := trustee.NewTrustee(roster, id)
+		m, _ := tr.Round1()
+		ts, c.Commitments = append(ts, tr), append(c.Commitments, m)
+	}
+	for _, tr := range ts {
+		ms, _ := tr.Round2()
+		c.Shares = append(c.Shares, ms...)
+	}
+	var shares []*trustee.KeyShare
+	for _, tr := range ts {
+		if _, err := tr.ReceiveShares(c.Commitments, c.Shares); err != nil {
+			log.Fatal(err)
+		}
+		_, ks, err := tr.Finish(c)
+		if err != nil {
+			log.Fatal(err)
+		}
+		shares = append(shares, ks)
+	}
+	result, err := trustee.VerifyCeremony(c)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return result, shares
+}
+
+// Example counts a small cooperative election: ballots are aggregated
+// as they are streamed, three of five trustees decrypt the totals, and the
+// results name the main members and alternates.
+func Example() {
+	keys, shares := keyCeremony(5, 3)
+	pk, _ := keys.ElectionKey()
+	m := &ballot.Manifest{
+		ElectionID: "coop-2025",
+		Policy:     ballot.OneBallotPerCredential,
+		Contests: []ballot.Contest{{
+			ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1,
+			Candidates: []ballot.Candidate{{Code: 1, Name: "Ana"}, {Code: 2, Name: "Babak"}, {Code: 3, Name: "Chen"}, {Code: 4, Name: "Dara"}},
+		}},
+	}
+	deviceKey := ed25519.NewKeyFromSeed(make([]byte, 32))
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys,
+		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: deviceKey.Public().(ed25519.PublicKey)}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	device, _, err := ballot.OpenDevice(e, "station-1", deviceKey, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Polling day: every cast ballot is added; nothing is kept.
+	agg := tally.NewAggregator(e)
+	for _, marks := range [][]uint32{{1, 2}, {1, 3}, {2}, {1, 4}, {3, 2}, {1}} {
+		v := ballot.Vote{"board": {}}
+		for _, code := range marks {
+			v["board"][code] = 1
+		}
+		b, _ := device.EncryptBallot(v)
+		device.Cast(b)
+		if err := agg.Add(b); err != nil {
+			log.Fatal(err)
+		}
+	}
+	encrypted := agg.Tally()
+
+	// Trustees 1, 3 and 4 decrypt; trustees 2 and 5 are absent.
+	var lists []*trustee.ShareList
+	for _, j := range []int{1, 3, 4} {
+		l, err := tally.DecryptShares(shares[j-1], e, encrypted)
+		if err != nil {
+			log.Fatal(err)
+		}
+		lists = append(lists, l)
+	}
+	totals, dec, err := tally.Decrypt(e, keys, encrypted, lists)
+	if err != nil {
+		log.Fatal(err)
+	}
+	results, err := tally.NewResults(m, totals, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("combined trustees", dec.Trustees)
+	for _, s := range results.Contests[0].Standings {
+		fmt.Printf("%d. %-6s %d  %s\n", s.Position, s.Name, s.Count, s.Outcome)
+	}
+	// Output:
+	// combined trustees [1 3 4]
+	// 1. Ana    4  main
+	// 2. Babak  3  main
+	// 3. Chen   2  alternate
+	// 4. Dara   1  not-elected
+}
+
+// ExampleNewResults shows a tie at the boundary between main members and
+// alternates: it is reported, not broken, until a public seed breaks it.
+func ExampleNewResults() {
+	m := &ballot.Manifest{
+		ElectionID: "guild-2025",
+		Policy:     ballot.OneBallotPerCredential,
+		Contests: []ballot.Contest{{
+			ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1,
+			Candidates: []ballot.Candidate{{Code: 1, Name: "Ana"}, {Code: 2, Name: "Babak"}, {Code: 3, Name: "Chen"}, {Code: 4, Name: "Dara"}},
+		}},
+	}
+	totals := &tally.Totals{Ballots: 100, Contests: []tally.ContestTotals{{
+		ID:         "board",
+		Selections: []tally.SelectionTotal{{Code: 1, Count: 70}, {Code: 2, Count: 45}, {Code: 3, Count: 20}, {Code: 4, Count: 45}},
+	}}}
+	for _, seed := range [][]byte{nil, []byte("lottery draw 2025-03-02")} {
+		r, err := tally.NewResults(m, totals, seed)
+		if err != nil {
+			log.Fatal(err)
+		}
+		c := r.Contests[0]
+		for _, s := range c.Standings {
+			fmt.Printf("%d. %-6s %d  %s\n", s.Position, s.Name, s.Count, s.Outcome)
+		}
+		for _, t := range c.Ties {
+			fmt.Println("tie:", t.String())
+		}
+	}
+	// Output:
+	// 1. Ana    70  main
+	// 2. Babak  45  tied
+	// 3. Dara   45  tied
+	// 4. Chen   20  not-elected
+	// tie: candidates 2 and 4 with 45 each at positions 2–3 (1 main seat, 1 alternate seat), unbroken
+	// 1. Ana    70  main
+	// 2. Dara   45  main
+	// 3. Babak  45  alternate
+	// 4. Chen   20  not-elected
+	// tie: candidates 4 and 2 with 45 each at positions 2–3 (1 main seat, 1 alternate seat), broken by the tie-break seed
+}
