@@ -1,0 +1,50 @@
+// Package record writes, reads and verifies the election record of a
+// sandogh election: the folder of files that documents every step, from
+// the key ceremony to the results, so that anyone can check the election.
+//
+// # Layout
+//
+// A record is a folder (docs/spec.md, section "The election record",
+// written from docs/spec-parts/80-record.md):
+//
+//	SHA256SUMS                  SHA-256 of every other file (sha256sum format)
+//	trustees/roster.json        the trustees, their keys and the threshold
+//	trustees/commitments.jsonl  the key ceremony's messages, one per line,
+//	trustees/shares.jsonl         one file per round
+//	trustees/complaints.jsonl
+//	trustees/responses.jsonl
+//	trustees/result.json        the ceremony's outcome: joint key, verification keys
+//	election.json               manifest, joint key, trustees' keys, hashes, base hash
+//	devices.json                registered polling-station devices
+//	credentials.json            the public list of voter credentials
+//	ballots.jsonl               the ballot box's file: openings and ballots, one per line
+//	challenged.jsonl            the challenged ballots and the votes they open to
+//	tally/encrypted.json        the homomorphic sum of the ballots that count
+//	tally/shares/<j>.json       trustee j's decryption shares with proofs
+//	results.json                the results: counts, main members, alternates, ties
+//
+// A Writer writes it step by step, append-only and crash-safe; a Reader
+// decodes its parts, streaming the ballots; Verify checks all of it.
+//
+// # Verification
+//
+// Verify runs fifteen numbered checks, in the manner of the verification
+// steps of ElectionGuard (docs/spec.md, section "Verification", written
+// from docs/spec-parts/90-verification.md, describes each under its number):
+// parameters and base hash, the key ceremony, the joint key, device
+// openings, the credential list, every ballot's proofs, signatures,
+// eligibility and uniqueness, device chains, challenged ballots, the
+// aggregation, every decryption share, their combination, the results, and
+// the index of file hashes. Each Finding names its check, file, line and the
+// ballot, device, contest, candidate or trustee concerned. Ballots are
+// verified on all cores, and memory does not grow with their number.
+//
+// Everything in a record is public. The verifier handles public data only,
+// and uses the variable-time batch verification of package proof.
+//
+// This package is not a bulletin board or a transport: it reads and writes
+// a local folder, and publishing it (and making sure everyone sees the same
+// record) is the election authority's job. It is not a trustee tool either:
+// it never sees a secret key, and its Writer records what the ballot box,
+// the trustees and package tally produced.
+package record
