@@ -257,6 +257,13 @@ type jsonSelection struct {
 // the 128 characters of A ‖ B). The "hash" member is Hash, for readers;
 // UnmarshalJSON checks it.
 func (t *EncryptedTally) MarshalJSON() ([]byte, error) {
+	for i := range t.Contests {
+		for j, s := range t.Contests[i].Selections {
+			if s.Ciphertext == nil {
+				return nil, fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d (code %d): no ciphertext", i, t.Contests[i].ID, j, s.Code)
+			}
+		}
+	}
 	h := t.Hash()
 	j := jsonTally{
 		BaseHash: hex.EncodeToString(t.BaseHash[:]),
