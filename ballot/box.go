@@ -33,7 +33,7 @@ type Box struct {
 	f      *os.File
 	broken error // a failed write: the box refuses everything until reopened
 
-	ids      map[string]struct{}
+	ids      map[string]struct{} // signer and ballot identifier, see idKey
 	seen     map[fingerprint]struct{} // ciphertexts and proofs
 	creds    map[[ed25519.PublicKeySize]byte]Code
 	chains   map[string]*chain
@@ -359,8 +359,8 @@ func (x *Box) checkState(b *Ballot) error {
 			return err
 		}
 	}
-	if _, ok := x.ids[h.BallotID]; ok {
-		return refuse(CheckDuplicate, "ballot identifier %q was seen before", h.BallotID)
+	if _, ok := x.ids[idKey(h)]; ok {
+		return refuse(CheckDuplicate, "ballot identifier %q was seen before from the same signer", h.BallotID)
 	}
 	for i := range b.contests {
 		c := &b.contests[i]
@@ -411,10 +411,27 @@ func (x *Box) checkChain(b *Ballot) error {
 	return nil
 }
 
+// idKey is the key under which a ballot identifier is unique: the signer
+// (device or credential) and the identifier. Identifiers are unique per
+// signer, so that no one can block a device's or a voter's ballot by
+// submitting another ballot under its identifier first.
+func idKey(h *Header) string {
+	var e encoder
+	if h.Credential != nil {
+		e.u8(signerCredential)
+		e.fixed(h.Credential)
+	} else {
+		e.u8(signerDevice)
+		e.str(h.Device)
+	}
+	e.str(h.BallotID)
+	return string(e.b)
+}
+
 // record adds an accepted ballot to the state. x.mu is held.
 func (x *Box) record(b *Ballot) {
 	h := &b.header
-	x.ids[h.BallotID] = struct{}{}
+	x.ids[idKey(h)] = struct{}{}
 	for i := range b.contests {
 		c := &b.contests[i]
 		for j := range c.selections {

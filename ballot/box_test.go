@@ -204,6 +204,9 @@ func TestBoxReplays(t *testing.T) {
 	c.contests[1].sum, c.contests[1].sumBytes = b.contests[1].sum, nil
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
 	wantRefusal(t, err, CheckDuplicate, 1, -1)
+	// Another credential may use the same identifier: identifiers are
+	// unique per signer, so a remote voter cannot take a device's.
+	accept(t, x, f.credentialBallot(t, "r1", 2, Vote{}))
 	// The fresh ballot itself is fine.
 	accept(t, x, f.credentialBallot(t, "r6", 1, testVote()))
 	// Garbage.

@@ -99,7 +99,7 @@ func testVote() Vote {
 func (f *fixture) credentialBallot(t testing.TB, id string, i int, v Vote) *Ballot {
 	t.Helper()
 	c := f.credentials[i]
-	b, err := EncryptBallot(f.e, Header{BallotID: id, Credential: c.PublicKey()}, v, seedOf("nonce "+id))
+	b, err := EncryptBallot(f.e, Header{BallotID: id, Credential: c.PublicKey()}, v, seedOf(fmt.Sprintf("nonce %s %d", id, i)))
 	if err != nil {
 		t.Fatal(err)
 	}
