@@ -33,7 +33,7 @@ type Box struct {
 	f      *os.File
 	broken error // a failed write: the box refuses everything until reopened
 
-	ids      map[string]struct{} // signer and ballot identifier, see idKey
+	ids      map[string]struct{}      // signer and ballot identifier, see idKey
 	seen     map[fingerprint]struct{} // ciphertexts and proofs
 	creds    map[[ed25519.PublicKeySize]byte]Code
 	chains   map[string]*chain
