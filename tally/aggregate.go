@@ -60,21 +60,9 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 // challenged ballot is never counted), was made for another election, or
 // does not have the manifest's contests and candidates.
 func (a *Aggregator) Add(b *ballot.Ballot) error {
-	if s := b.State(); s != ballot.Cast {
-		return fmt.Errorf("tally: ballot %q: state is %s; only cast ballots are counted", b.ID(), s)
-	}
-	if bh := b.BaseHash(); bh != a.baseHash {
-		return fmt.Errorf("tally: ballot %q: base hash %x is not the election's %x", b.ID(), bh, a.baseHash)
-	}
-	if n := b.NumContests(); n != len(a.sums) {
-		return fmt.Errorf("tally: ballot %q: %d contests, but the manifest has %d", b.ID(), n, len(a.sums))
-	}
-	cts := make([][]*elgamal.Ciphertext, len(a.sums))
-	for i := range a.sums {
-		cts[i] = b.Ciphertexts(i)
-		if len(cts[i]) != len(a.sums[i]) {
-			return fmt.Errorf("tally: ballot %q: contest %d (%s): %d selections, but the contest has %d candidates", b.ID(), i, a.ids[i], len(cts[i]), len(a.sums[i]))
-		}
+	cts, err := a.ciphertexts(b)
+	if err != nil {
+		return err
 	}
 	for i := range a.sums {
 		for j := range a.sums[i] {
@@ -83,6 +71,53 @@ func (a *Aggregator) Add(b *ballot.Ballot) error {
 	}
 	a.count++
 	return nil
+}
+
+// Remove subtracts the ciphertexts of ballot b, which must have been added
+// before, and uncounts it. It serves the ballot.LastBallotCounts policy in
+// one streaming pass: a credential's ballot is added when it is read, and
+// removed when a later ballot of the credential replaces it. The
+// Aggregator cannot tell whether b was added: removing a ballot that was not
+// is the caller's error, and gives a tally that does not decrypt to the
+// votes. Remove returns an error, and changes nothing, for the ballots that
+// Add refuses and when no ballot is counted.
+func (a *Aggregator) Remove(b *ballot.Ballot) error {
+	cts, err := a.ciphertexts(b)
+	if err != nil {
+		return err
+	}
+	if a.count == 0 {
+		return fmt.Errorf("tally: ballot %q: removed from an empty aggregate", b.ID())
+	}
+	for i := range a.sums {
+		for j := range a.sums[i] {
+			a.sums[i][j].Subtract(&a.sums[i][j], cts[i][j])
+		}
+	}
+	a.count--
+	return nil
+}
+
+// ciphertexts checks that b can be counted in a's election and returns its
+// ciphertexts by contest and candidate.
+func (a *Aggregator) ciphertexts(b *ballot.Ballot) ([][]*elgamal.Ciphertext, error) {
+	if s := b.State(); s != ballot.Cast {
+		return nil, fmt.Errorf("tally: ballot %q: state is %s; only cast ballots are counted", b.ID(), s)
+	}
+	if bh := b.BaseHash(); bh != a.baseHash {
+		return nil, fmt.Errorf("tally: ballot %q: base hash %x is not the election's %x", b.ID(), bh, a.baseHash)
+	}
+	if n := b.NumContests(); n != len(a.sums) {
+		return nil, fmt.Errorf("tally: ballot %q: %d contests, but the manifest has %d", b.ID(), n, len(a.sums))
+	}
+	cts := make([][]*elgamal.Ciphertext, len(a.sums))
+	for i := range a.sums {
+		cts[i] = b.Ciphertexts(i)
+		if len(cts[i]) != len(a.sums[i]) {
+			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %d selections, but the contest has %d candidates", b.ID(), i, a.ids[i], len(cts[i]), len(a.sums[i]))
+		}
+	}
+	return cts, nil
 }
 
 // Merge adds the sums and the count of o to a, and returns an error if o

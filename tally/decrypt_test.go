@@ -320,3 +320,42 @@ func TestEmptyTally(t *testing.T) {
 		}
 	}
 }
+
+// TestRemove checks that removing an added ballot gives the tally of the
+// others, as when a revote replaces a credential's ballot.
+func TestRemove(t *testing.T) {
+	el := newElection(t, 5, 3, 6, 9)
+	a := NewAggregator(el.f.e)
+	if err := a.Remove(el.cast[0]); err == nil || !strings.Contains(err.Error(), "empty aggregate") {
+		t.Errorf("remove from an empty aggregate: got %v", err)
+	}
+	for _, b := range el.cast {
+		a.Add(b)
+	}
+	if err := a.Remove(el.chal[0]); err == nil || !strings.Contains(err.Error(), "challenged") {
+		t.Errorf("remove a challenged ballot: got %v", err)
+	}
+	if err := a.Remove(el.cast[2]); err != nil {
+		t.Fatal(err)
+	}
+	want := NewAggregator(el.f.e)
+	for k, b := range el.cast {
+		if k != 2 {
+			want.Add(b)
+		}
+	}
+	if err := a.Tally().Compare(want.Tally()); err != nil {
+		t.Fatal(err)
+	}
+	// Remove everything: back to the empty tally.
+	for k, b := range el.cast {
+		if k != 2 {
+			if err := a.Remove(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := a.Tally().Compare(NewAggregator(el.f.e).Tally()); err != nil || a.Count() != 0 {
+		t.Fatalf("%v, count %d", err, a.Count())
+	}
+}
