@@ -8,7 +8,8 @@
 //  1. Aggregator (or Aggregate) adds the ciphertexts of the counted ballots,
 //     selection by selection, into an EncryptedTally. It holds one
 //     ciphertext per selection, never the ballots, so ballots can be
-//     streamed; per-goroutine aggregators are combined with Merge.
+//     streamed; per-goroutine aggregators are combined with Merge, and a
+//     ballot that a later revote replaces is taken out again with Remove.
 //  2. Each trustee computes its decryption shares of the tally's
 //     Ciphertexts with DecryptShares (package trustee's KeyShare).
 //  3. Decrypt verifies the share lists, combines any t of them
