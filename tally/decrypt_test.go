@@ -54,8 +54,23 @@ func TestDecryptThreshold(t *testing.T) {
 		t.Fatalf("tally of %d ballots, want 24", el.tallyE.Ballots)
 	}
 	all := el.f.shareLists(t, el.tallyE, 1, 2, 3, 4, 5)
-	// Any 3 of the 5 trustees, and more than 3.
-	for _, set := range [][]int{{1, 2, 3}, {2, 4, 5}, {1, 3, 5}, {3, 4, 5}, {5, 1, 4, 2}, {1, 2, 3, 4, 5}} {
+	// Every set of 3 or more of the 5 trustees, given in reverse order.
+	var sets [][]int
+	for mask := 1; mask < 32; mask++ {
+		var set []int
+		for j := 5; j >= 1; j-- {
+			if mask&(1<<(j-1)) != 0 {
+				set = append(set, j)
+			}
+		}
+		if len(set) >= 3 {
+			sets = append(sets, set)
+		}
+	}
+	if len(sets) != 16 {
+		t.Fatalf("%d sets", len(sets))
+	}
+	for _, set := range sets {
 		var lists []*trustee.ShareList
 		for _, j := range set {
 			lists = append(lists, all[j-1])
