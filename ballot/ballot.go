@@ -26,6 +26,8 @@ const (
 	Challenged State = 2
 )
 
+// String returns "pending", "cast" or "challenged", the state's name in
+// the JSON form.
 func (s State) String() string {
 	switch s {
 	case Pending:

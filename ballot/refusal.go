@@ -54,6 +54,8 @@ type Refusal struct {
 	Reason    string
 }
 
+// Error returns the refusal as one line, for example
+// "ballot: refused (proof): contest 0: selection 3: range proof does not verify".
 func (r *Refusal) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ballot: refused (%s)", r.Check)
