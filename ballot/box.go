@@ -90,7 +90,8 @@ type boxHeader struct {
 // credentials); their signatures and codes are checked again, but not
 // their proofs, which were checked when they were accepted. A torn last
 // line, left by a crash during a write that was never acknowledged, is
-// truncated away; any other damaged line is an error.
+// truncated away; any other damaged line is an error. Only one Box (in one
+// process) may have a file open at a time.
 func OpenBox(path string, e *Election) (*Box, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
