@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -24,8 +25,10 @@ const (
 // permutation and re-encryption of another, with one permutation for all
 // columns (docs/spec-parts/60-mixnet.md). It is an opaque artefact: it is
 // made by Shuffle, read by ParseProof or ReadProof and checked by
-// VerifyShuffle, and it keeps the bytes it was made or read from, so that
-// the verifier hashes the bytes it received and decodes each element once.
+// VerifyShuffle. It keeps the bytes it was made or read from (160 bytes per
+// row), so that the verifier hashes the bytes it received, and the
+// verifier decodes each element once, when it uses it, rather than holding
+// all of them decoded (480 bytes per row).
 //
 // Its encoding, of 8 + 160·n + 192 + 96·w bytes for n rows of width w, is
 //
@@ -118,10 +121,12 @@ func (p *Proof) Digest() Digest {
 }
 
 // ParseProof decodes a proof from its encoding. It rejects a width outside
-// 1..MaxWidth, no rows, a length that does not match the header, and any
-// element or scalar that is not canonical, with an error naming the field
-// and the row. The elements are decoded on all cores, once: VerifyShuffle
-// uses the decoded values.
+// 1..MaxWidth, no rows, a length that does not match the header, a
+// non-canonical element among T1..T4 and any non-canonical scalar, with an
+// error naming the field and the row. The per-row elements C_j, Ĉ_i and
+// T̂_i are decoded once, by VerifyShuffle, which rejects a non-canonical one
+// with an error naming its field and row: a proof is only ever accepted by
+// verifying it.
 func ParseProof(b []byte) (*Proof, error) {
 	if len(b) < rowsHeaderSize {
 		return nil, fmt.Errorf("mixnet: proof: encoding is %d bytes, shorter than its %d-byte header", len(b), rowsHeaderSize)
@@ -151,13 +156,10 @@ func ReadProof(rd io.Reader) (*Proof, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := readBytes(rd, proofSize(w, n)-rowsHeaderSize)
+	enc, err := readBytes(rd, hdr[:], proofSize(w, n)-rowsHeaderSize)
 	if err != nil {
 		return nil, fmt.Errorf("mixnet: proof: %w", err)
 	}
-	enc := make([]byte, 0, rowsHeaderSize+len(body))
-	enc = append(enc, hdr[:]...)
-	enc = append(enc, body...)
 	p := &Proof{w: w, n: n, enc: enc}
 	if _, err := p.decoded(); err != nil {
 		return nil, err
@@ -189,13 +191,8 @@ func (p *Proof) decoded() (*decodedProof, error) {
 func decodeProof(w, n int, enc []byte) (*decodedProof, error) {
 	l := layout(w, n)
 	d := &decodedProof{
-		perm:   make([]group.Element, n),
-		chain:  make([]group.Element, n),
-		t4:     make([]elgamal.Ciphertext, w),
-		chainT: make([]group.Element, n),
-		s4:     make([]group.Scalar, w),
-		sHat:   make([]group.Scalar, n),
-		sPrime: make([]group.Scalar, n),
+		t4: make([]elgamal.Ciphertext, w),
+		s4: make([]group.Scalar, w),
 	}
 	rowField := func(name string) func(int) string {
 		return func(i int) string { return fmt.Sprintf("mixnet: proof: field %s, row %d", name, i) }
@@ -207,19 +204,16 @@ func decodeProof(w, n int, enc []byte) (*decodedProof, error) {
 		return func(int) string { return "mixnet: proof: field " + name }
 	}
 	steps := []func() error{
-		func() error { return decodeElements(d.perm, enc[l.perm:l.chain], rowField("C")) },
-		func() error { return decodeElements(d.chain, enc[l.chain:l.t1], rowField("Chat")) },
 		func() error { return decodeElements(d.t[0:1], enc[l.t1:l.t2], one("T1")) },
 		func() error { return decodeElements(d.t[1:2], enc[l.t2:l.t3], one("T2")) },
 		func() error { return decodeElements(d.t[2:3], enc[l.t3:l.t4], one("T3")) },
 		func() error { return decodeCiphertexts(d.t4, enc[l.t4:l.chainT], colField("T4")) },
-		func() error { return decodeElements(d.chainT, enc[l.chainT:l.s1], rowField("That")) },
 		func() error { return decodeScalars(d.s[0:1], enc[l.s1:l.s2], one("s1")) },
 		func() error { return decodeScalars(d.s[1:2], enc[l.s2:l.s3], one("s2")) },
 		func() error { return decodeScalars(d.s[2:3], enc[l.s3:l.s4], one("s3")) },
 		func() error { return decodeScalars(d.s4, enc[l.s4:l.sHat], colField("s4")) },
-		func() error { return decodeScalars(d.sHat, enc[l.sHat:l.sPrime], rowField("shat")) },
-		func() error { return decodeScalars(d.sPrime, enc[l.sPrime:l.end], rowField("sprime")) },
+		func() error { return checkScalars(enc[l.sHat:l.sPrime], rowField("shat")) },
+		func() error { return checkScalars(enc[l.sPrime:l.end], rowField("sprime")) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -227,4 +221,15 @@ func decodeProof(w, n int, enc []byte) (*decodedProof, error) {
 		}
 	}
 	return d, nil
+}
+
+// checkScalars checks that enc holds canonical scalar encodings.
+func checkScalars(enc []byte, where func(int) string) error {
+	return parallelFirstError(len(enc)/ss, 4096, func(i int) error {
+		var s group.Scalar
+		if _, err := s.SetCanonicalBytes(enc[i*ss : (i+1)*ss]); err != nil {
+			return fmt.Errorf("%s: %s", where(i), strings.TrimPrefix(err.Error(), "group: "))
+		}
+		return nil
+	})
 }

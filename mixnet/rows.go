@@ -38,14 +38,17 @@ const RowsDomain = "sandogh-v1 mixnet rows"
 // input or output of one mix stage. Row i of a council ballot holds the
 // ciphertexts of its packed codes, one per column.
 //
-// A Rows is immutable: it keeps the decoded ciphertexts, their canonical
-// encoding and its digest, so that a list is encoded, decoded and hashed once
-// however many times it is used. It is safe for concurrent use. The zero
-// value is NOT valid: use NewRows, ParseRows or ReadRows.
+// A Rows is immutable: it keeps the decoded ciphertexts and the digest of
+// their encoding, so that a list is decoded and hashed once however many
+// times it is used. Lists built by NewRows or Shuffle also keep their
+// encoding (64 bytes per ciphertext); lists read by ParseRows or ReadRows do
+// not, to save memory on the verifier's side, and Bytes and WriteTo encode
+// them again. A Rows is safe for concurrent use. The zero value is NOT
+// valid: use NewRows, ParseRows or ReadRows.
 type Rows struct {
 	width  int
 	cts    []elgamal.Ciphertext // row-major: row i, column k at i*width+k
-	enc    []byte               // their encodings, 64 bytes each, in the same order
+	enc    []byte               // their encodings, 64 bytes each, in the same order, or nil
 	digest Digest
 }
 
@@ -164,20 +167,51 @@ func (r *Rows) Digest() Digest { return r.digest }
 // with every ciphertext in its 64-byte encoding A ‖ B.
 func (r *Rows) Bytes() []byte {
 	hdr := rowsHeader(r.width, r.Len())
-	out := make([]byte, 0, len(hdr)+len(r.enc))
-	out = append(out, hdr[:]...)
-	return append(out, r.enc...)
+	out := make([]byte, len(hdr), len(hdr)+len(r.cts)*elgamal.CiphertextSize)
+	copy(out, hdr[:])
+	if r.enc != nil {
+		return append(out, r.enc...)
+	}
+	out = out[:cap(out)]
+	encodeCiphertexts(out[len(hdr):], r.cts)
+	return out
 }
 
-// WriteTo writes the encoding of Bytes to w, without copying the list.
+// encodeCiphertexts writes the encodings of cts to dst on all cores.
+func encodeCiphertexts(dst []byte, cts []elgamal.Ciphertext) {
+	const size = elgamal.CiphertextSize
+	par.For(len(cts), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			cts[i].AppendBytes(dst[i*size : i*size : (i+1)*size])
+		}
+	})
+}
+
+// WriteTo writes the encoding of Bytes to w, in pieces of bounded size.
 func (r *Rows) WriteTo(w io.Writer) (int64, error) {
 	hdr := rowsHeader(r.width, r.Len())
 	n, err := w.Write(hdr[:])
+	total := int64(n)
 	if err != nil {
-		return int64(n), err
+		return total, err
 	}
-	m, err := w.Write(r.enc)
-	return int64(n + m), err
+	if r.enc != nil {
+		m, err := w.Write(r.enc)
+		return total + int64(m), err
+	}
+	const step = 1 << 14 // ciphertexts per piece
+	buf := make([]byte, min(step, len(r.cts))*elgamal.CiphertextSize)
+	for lo := 0; lo < len(r.cts); lo += step {
+		hi := min(lo+step, len(r.cts))
+		piece := buf[:(hi-lo)*elgamal.CiphertextSize]
+		encodeCiphertexts(piece, r.cts[lo:hi])
+		m, err := w.Write(piece)
+		total += int64(m)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // ParseRows decodes the encoding of Rows.Bytes. It rejects a width outside
@@ -196,14 +230,24 @@ func ParseRows(b []byte) (*Rows, error) {
 	if uint64(len(b)) != want {
 		return nil, fmt.Errorf("mixnet: rows: encoding is %d bytes, want %d for %d rows of width %d", len(b), want, n, w)
 	}
-	enc := make([]byte, len(b)-rowsHeaderSize)
-	copy(enc, b[rowsHeaderSize:])
-	return decodeRows(w, n, enc)
+	cts := make([]elgamal.Ciphertext, n*w)
+	if err := decodeCiphertexts(cts, b[rowsHeaderSize:], rowsWhere(w, 0)); err != nil {
+		return nil, err
+	}
+	return &Rows{width: w, cts: cts, digest: rowsDigest(w, n, b[rowsHeaderSize:])}, nil
+}
+
+func rowsWhere(w, base int) func(int) string {
+	return func(idx int) string {
+		idx += base
+		return fmt.Sprintf("mixnet: rows: row %d, column %d", idx/w, idx%w)
+	}
 }
 
 // ReadRows reads one list in the encoding of Rows.Bytes from rd, and no
-// more. Memory grows with the data actually read, not with the count that
-// the header claims.
+// more. It hashes and decodes the ciphertexts as they arrive, so that
+// memory grows with the data actually read, not with the count that the
+// header claims, and holds no copy of the encoding.
 func ReadRows(rd io.Reader) (*Rows, error) {
 	var hdr [rowsHeaderSize]byte
 	if _, err := io.ReadFull(rd, hdr[:]); err != nil {
@@ -213,11 +257,29 @@ func ReadRows(rd io.Reader) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	enc, err := readBytes(rd, uint64(n)*uint64(w)*elgamal.CiphertextSize)
-	if err != nil {
-		return nil, fmt.Errorf("mixnet: rows: ciphertexts: %w", err)
+	h := sha512.New()
+	writeDomain(h, RowsDomain)
+	h.Write(hdr[:])
+	const step = 1 << 14 // ciphertexts per piece
+	total := n * w
+	var cts []elgamal.Ciphertext
+	buf := make([]byte, min(step, total)*elgamal.CiphertextSize)
+	for lo := 0; lo < total; lo += step {
+		hi := min(lo+step, total)
+		piece := buf[:(hi-lo)*elgamal.CiphertextSize]
+		if got, err := io.ReadFull(rd, piece); err != nil {
+			return nil, fmt.Errorf("mixnet: rows: ciphertexts: truncated after %d of %d bytes: %w",
+				lo*elgamal.CiphertextSize+got, total*elgamal.CiphertextSize, noEOF(err))
+		}
+		h.Write(piece)
+		cts = append(cts, make([]elgamal.Ciphertext, hi-lo)...)
+		if err := decodeCiphertexts(cts[lo:hi], piece, rowsWhere(w, lo)); err != nil {
+			return nil, err
+		}
 	}
-	return decodeRows(w, n, enc)
+	r := &Rows{width: w, cts: cts}
+	h.Sum(r.digest[:0])
+	return r, nil
 }
 
 func parseRowsHeader(hdr []byte) (w, n int, err error) {
@@ -236,18 +298,6 @@ func parseRowsHeader(hdr []byte) (w, n int, err error) {
 }
 
 const maxInt = int(^uint(0) >> 1)
-
-// decodeRows decodes enc, of exactly n·w ciphertexts, and takes ownership
-// of it.
-func decodeRows(w, n int, enc []byte) (*Rows, error) {
-	cts := make([]elgamal.Ciphertext, n*w)
-	if err := decodeCiphertexts(cts, enc, func(idx int) string {
-		return fmt.Sprintf("mixnet: rows: row %d, column %d", idx/w, idx%w)
-	}); err != nil {
-		return nil, err
-	}
-	return newRowsFromValues(w, cts, enc), nil
-}
 
 // decodeCiphertexts decodes len(dst) ciphertexts from enc on all cores. On
 // failure it returns the error of the first bad ciphertext, prefixed with
@@ -317,25 +367,28 @@ func parallelFirstError(n, minChunk int, f func(i int) error) error {
 	return best.err
 }
 
-// readBytes reads exactly n bytes from rd, growing the buffer as data
-// arrives rather than trusting n for the allocation.
-func readBytes(rd io.Reader, n uint64) ([]byte, error) {
-	if n > uint64(maxInt) {
+// readBytes reads exactly n bytes from rd and returns them after a copy of
+// prefix, growing the buffer as data arrives rather than trusting n for the
+// allocation.
+func readBytes(rd io.Reader, prefix []byte, n uint64) ([]byte, error) {
+	if n > uint64(maxInt-len(prefix)) {
 		return nil, fmt.Errorf("%d bytes do not fit in memory", n)
 	}
 	const step = 1 << 20
-	buf := make([]byte, 0, min(n, step))
-	for uint64(len(buf)) < n {
-		k := min(n-uint64(len(buf)), step)
-		if uint64(cap(buf)-len(buf)) < k {
-			grown := make([]byte, len(buf), min(n, uint64(2*cap(buf))+k))
+	buf := make([]byte, len(prefix), uint64(len(prefix))+min(n, step))
+	copy(buf, prefix)
+	end := len(prefix) + int(n)
+	for len(buf) < end {
+		k := min(end-len(buf), step)
+		if cap(buf)-len(buf) < k {
+			grown := make([]byte, len(buf), min(end, 2*cap(buf)+k))
 			copy(grown, buf)
 			buf = grown
 		}
 		start := len(buf)
-		buf = buf[:start+int(k)]
+		buf = buf[:start+k]
 		if got, err := io.ReadFull(rd, buf[start:]); err != nil {
-			return nil, fmt.Errorf("truncated after %d of %d bytes: %w", start+got, n, noEOF(err))
+			return nil, fmt.Errorf("truncated after %d of %d bytes: %w", start-len(prefix)+got, n, noEOF(err))
 		}
 	}
 	return buf, nil

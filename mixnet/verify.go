@@ -3,6 +3,7 @@ package mixnet
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/sandogh/sandogh/group"
@@ -46,7 +47,11 @@ func VerifyShuffle(p *Params, stage uint32, in, out *Rows, pr *Proof) error {
 		return err
 	}
 	v := newVerifier(p, stage, in, out, pr, d)
-	if v.evaluate(v.weights, 0, n).IsIdentity() == 1 {
+	sum, err := v.evaluate(v.weights, 0, n)
+	if err != nil {
+		return err
+	}
+	if sum.IsIdentity() == 1 {
 		return nil
 	}
 	return v.diagnose()
@@ -57,6 +62,8 @@ type verifier struct {
 	p       *Params
 	in, out *Rows
 	d       *decodedProof
+	enc     []byte // the proof's encoding
+	l       proofLayout
 	n, w    int
 	gens    generatorSource
 	h       *group.Element
@@ -77,9 +84,9 @@ type weights struct {
 
 func newVerifier(p *Params, stage uint32, in, out *Rows, pr *Proof, d *decodedProof) *verifier {
 	n, w := in.Len(), in.Width()
-	v := &verifier{p: p, in: in, out: out, d: d, n: n, w: w, gens: stageGenerators(p, stage)}
-	v.h = v.gens.at(0)
 	l := layout(w, n)
+	v := &verifier{p: p, in: in, out: out, d: d, enc: pr.enc, l: l, n: n, w: w, gens: stageGenerators(p, stage)}
+	v.h = v.gens.at(0)
 
 	t := statementTranscript(p, stage, n, w, in.Digest(), out.Digest())
 	t.AppendBytes("C", pr.enc[l.perm:l.chain])
@@ -123,10 +130,12 @@ func newVerifier(p *Params, stage uint32, in, out *Rows, pr *Proof, d *decodedPr
 // equations of the proof, each written as "left side − right side", so that
 // it is the identity if they all hold. Only the chain equations of rows
 // [lo, hi) are included, and their weights outside that range must be zero.
-// Terms with a zero coefficient are skipped.
+// Terms with a zero coefficient are skipped. It decodes the per-row
+// elements and scalars of the proof as it goes, and returns an error naming
+// the first one that is not canonical.
 //
 // Execution time depends on the inputs.
-func (v *verifier) evaluate(wt *weights, lo, hi int) *group.Element {
+func (v *verifier) evaluate(wt *weights, lo, hi int) (*group.Element, error) {
 	start := max(lo-1, 0) // row lo−1 holds Ĉ_{lo−1}, which the chain equation of row lo uses
 	if wt.gamma == nil {
 		start, hi = 0, v.n
@@ -134,15 +143,24 @@ func (v *verifier) evaluate(wt *weights, lo, hi int) *group.Element {
 	var mu sync.Mutex
 	total := group.NewElement()
 	var gSum group.Scalar // Σ γ_i·ŝ_i
+	var firstErr error
+	errRow := -1
 	rowsPerMSM := max(1, msmTerms/(4+4*v.w))
 	par.For(hi-start, min(rowsPerMSM, 1024), func(a, b int) {
 		acc := group.NewElement()
 		var accG group.Scalar
 		rows := min(b-a, rowsPerMSM)
-		tb := newTermBuffer(rows*(4+4*v.w), rows)
+		tb := newTermBuffer(rows*(4+4*v.w), 4*rows)
 		for s := start + a; s < start+b; s += rowsPerMSM {
 			e := min(s+rowsPerMSM, start+b)
-			v.rowTerms(tb, wt, s, e, &accG)
+			if row, err := v.rowTerms(tb, wt, s, e, &accG); err != nil {
+				mu.Lock()
+				if errRow < 0 || row < errRow {
+					errRow, firstErr = row, err
+				}
+				mu.Unlock()
+				return
+			}
 			acc.Add(acc, tb.sum())
 		}
 		mu.Lock()
@@ -150,9 +168,12 @@ func (v *verifier) evaluate(wt *weights, lo, hi int) *group.Element {
 		gSum.Add(&gSum, &accG)
 		mu.Unlock()
 	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
 	tb := newTermBuffer(6+2*v.w, 0)
 	v.fixedTerms(tb, wt, &gSum, lo == 0)
-	return total.Add(total, tb.sum())
+	return total.Add(total, tb.sum()), nil
 }
 
 // rowTerms adds to tb the terms of rows [lo, hi) and adds Σ γ_i·ŝ_i to gSum.
@@ -164,9 +185,11 @@ func (v *verifier) evaluate(wt *weights, lo, hi int) *group.Element {
 //	T̂_i:      −γ_i
 //	A_{i,k}:  −c·u_i·a4A_k,   B_{i,k}:  −c·u_i·a4B_k     (input)
 //	Ã_{i,k}:  s'_i·a4A_k,     B̃_{i,k}:  s'_i·a4B_k       (output)
-func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group.Scalar) {
-	d, w := v.d, v.w
-	var ca1, x, y, cu group.Scalar
+//
+// On a non-canonical encoding it returns the row and an error.
+func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group.Scalar) (int, error) {
+	w, enc, l := v.w, v.enc, v.l
+	var ca1, x, y, cu, sPrime, sNext, sHat group.Scalar
 	ca1.Multiply(&v.c, &wt.a[0])
 	zero := group.NewScalar()
 	gamma := func(i int) *group.Scalar {
@@ -175,14 +198,54 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 		}
 		return &wt.gamma[i]
 	}
+	scalarAt := func(dst *group.Scalar, off int, name string, i int) error {
+		if _, err := dst.SetCanonicalBytes(enc[off+i*ss : off+(i+1)*ss]); err != nil {
+			return fmt.Errorf("mixnet: proof: field %s, row %d: %s", name, i, strings.TrimPrefix(err.Error(), "group: "))
+		}
+		return nil
+	}
+	elementAt := func(off int, name string, i int) (*group.Element, error) {
+		e := tb.newElement()
+		if _, err := e.SetCanonicalBytes(enc[off+i*es : off+(i+1)*es]); err != nil {
+			return nil, fmt.Errorf("mixnet: proof: field %s, row %d: %s", name, i, strings.TrimPrefix(err.Error(), "group: "))
+		}
+		return e, nil
+	}
+	if err := scalarAt(&sNext, l.sPrime, "sprime", lo); err != nil {
+		return lo, err
+	}
 	for i := lo; i < hi; i++ {
+		sPrime.Set(&sNext)
+		if i+1 < v.n {
+			if err := scalarAt(&sNext, l.sPrime, "sprime", i+1); err != nil {
+				return i + 1, err
+			}
+		}
+		if err := scalarAt(&sHat, l.sHat, "shat", i); err != nil {
+			return i, err
+		}
+		C, err := elementAt(l.perm, "C", i)
+		if err != nil {
+			return i, err
+		}
+		chain, err := elementAt(l.chain, "Chat", i)
+		if err != nil {
+			return i, err
+		}
+		chainT, err := elementAt(l.chainT, "That", i)
+		if err != nil {
+			return i, err
+		}
 		cu.Multiply(&v.c, v.u[i])
 		// C_i
 		x.MultiplyAdd(&wt.a[2], &cu, &ca1)
-		tb.add(x.Negate(&x), &d.perm[i])
+		tb.add(x.Negate(&x), C)
 		// h_{i+1}
-		x.MultiplyAdd(&wt.a[2], &d.sPrime[i], &ca1)
-		tb.addGenerator(&x, v.gens, uint64(i)+1)
+		x.MultiplyAdd(&wt.a[2], &sPrime, &ca1)
+		if x.IsZero() == 0 {
+			v.gens.into(tb.newElement(), uint64(i)+1)
+			tb.add(&x, tb.lastElement())
+		}
 		// Ĉ_i
 		g := gamma(i)
 		x.Multiply(&v.c, g)
@@ -191,13 +254,13 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 			x.Add(&x, &y)
 			x.Negate(&x)
 		} else {
-			y.Multiply(gamma(i+1), &d.sPrime[i+1])
+			y.Multiply(gamma(i+1), &sNext)
 			x.Subtract(&y, &x)
 		}
-		tb.add(&x, &d.chain[i])
+		tb.add(&x, chain)
 		// T̂_i and the G coefficient
-		tb.add(x.Negate(g), &d.chainT[i])
-		gSum.MultiplyAdd(g, &d.sHat[i], gSum)
+		tb.add(x.Negate(g), chainT)
+		gSum.MultiplyAdd(g, &sHat, gSum)
 		// inputs and outputs, column by column
 		for k := 0; k < w; k++ {
 			aA, aB := &wt.a4[2*k], &wt.a4[2*k+1]
@@ -206,10 +269,11 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 			tb.add(x.Negate(&x), &in.A)
 			x.Multiply(&cu, aB)
 			tb.add(x.Negate(&x), &in.B)
-			tb.add(x.Multiply(&d.sPrime[i], aA), &out.A)
-			tb.add(x.Multiply(&d.sPrime[i], aB), &out.B)
+			tb.add(x.Multiply(&sPrime, aA), &out.A)
+			tb.add(x.Multiply(&sPrime, aB), &out.B)
 		}
 	}
+	return 0, nil
 }
 
 // fixedTerms adds to tb the terms of the elements that occur once: G, K, h
@@ -239,7 +303,11 @@ func (v *verifier) fixedTerms(tb *termBuffer, wt *weights, gSum *group.Scalar, w
 	x.Multiply(&wt.a[1], &v.c)
 	x.Multiply(&x, &v.prodU)
 	if withFirst && wt.gamma != nil {
-		x.MultiplyAdd(&wt.gamma[0], &d.sPrime[0], &x)
+		var s0 group.Scalar
+		if _, err := s0.SetCanonicalBytes(v.enc[v.l.sPrime : v.l.sPrime+ss]); err != nil {
+			panic("mixnet: internal error: s'_0 was checked when the proof was read")
+		}
+		x.MultiplyAdd(&wt.gamma[0], &s0, &x)
 	}
 	tb.add(&x, v.h)
 	for k := 0; k < 3; k++ {
@@ -257,7 +325,8 @@ func (v *verifier) diagnose() error {
 	single := func(set func(wt *weights)) bool {
 		wt := &weights{a4: make([]group.Scalar, 2*v.w)}
 		set(wt)
-		return v.evaluate(wt, 0, v.n).IsIdentity() == 1
+		sum, err := v.evaluate(wt, 0, v.n)
+		return err == nil && sum.IsIdentity() == 1
 	}
 	names := [3]string{"T1 (sum of the permutation commitments)", "T2 (end of the commitment chain)", "T3 (permutation commitments weighted by u)"}
 	for k := 0; k < 3; k++ {
@@ -297,22 +366,23 @@ func (v *verifier) chainHolds(gamma []group.Scalar, lo, hi int) bool {
 	g := make([]group.Scalar, v.n)
 	copy(g[lo:hi], gamma[lo:hi])
 	wt := &weights{a4: make([]group.Scalar, 2*v.w), gamma: g}
-	return v.evaluate(wt, lo, hi).IsIdentity() == 1
+	sum, err := v.evaluate(wt, lo, hi)
+	return err == nil && sum.IsIdentity() == 1
 }
 
 // termBuffer collects the terms of one multi-scalar multiplication. Its
 // capacities are fixed, so that the pointers it hands out stay valid.
 type termBuffer struct {
 	scalars []group.Scalar
-	gens    []group.Element // generators computed for this buffer
+	elems   []group.Element // elements decoded or derived for this buffer
 	sp      []*group.Scalar
 	ep      []*group.Element
 }
 
-func newTermBuffer(terms, gens int) *termBuffer {
+func newTermBuffer(terms, elems int) *termBuffer {
 	return &termBuffer{
 		scalars: make([]group.Scalar, 0, terms),
-		gens:    make([]group.Element, 0, gens),
+		elems:   make([]group.Element, 0, elems),
 		sp:      make([]*group.Scalar, 0, terms),
 		ep:      make([]*group.Element, 0, terms),
 	}
@@ -332,19 +402,16 @@ func (tb *termBuffer) add(s *group.Scalar, e *group.Element) {
 	tb.ep = append(tb.ep, e)
 }
 
-// addGenerator appends the term s·h_i, computing the generator h_i.
-func (tb *termBuffer) addGenerator(s *group.Scalar, g generatorSource, i uint64) {
-	if s.IsZero() == 1 {
-		return
+// newElement returns storage for one more element of the buffer.
+func (tb *termBuffer) newElement() *group.Element {
+	if len(tb.elems) == cap(tb.elems) {
+		panic("mixnet: internal error: element buffer full")
 	}
-	if len(tb.gens) == cap(tb.gens) {
-		panic("mixnet: internal error: generator buffer full")
-	}
-	tb.gens = append(tb.gens, group.Element{})
-	e := &tb.gens[len(tb.gens)-1]
-	g.into(e, i)
-	tb.add(s, e)
+	tb.elems = append(tb.elems, group.Element{})
+	return &tb.elems[len(tb.elems)-1]
 }
+
+func (tb *termBuffer) lastElement() *group.Element { return &tb.elems[len(tb.elems)-1] }
 
 // sum returns Σ terms and empties the buffer.
 //
@@ -352,7 +419,7 @@ func (tb *termBuffer) addGenerator(s *group.Scalar, g generatorSource, i uint64)
 func (tb *termBuffer) sum() *group.Element {
 	r := group.NewElement().VarTimeMultiScalarMult(tb.sp, tb.ep)
 	tb.scalars = tb.scalars[:0]
-	tb.gens = tb.gens[:0]
+	tb.elems = tb.elems[:0]
 	tb.sp = tb.sp[:0]
 	tb.ep = tb.ep[:0]
 	return r
