@@ -35,7 +35,10 @@ type ContestTotals struct {
 
 // A SelectionTotal is one candidate's decrypted total.
 type SelectionTotal struct {
-	Code  uint32
+	// Code is the candidate's code in the manifest.
+	Code uint32
+	// Count is the number of ballots that marked the candidate, or the sum
+	// of its scores in a Score contest.
 	Count uint64
 }
 
