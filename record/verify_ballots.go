@@ -1,12 +1,15 @@
 package record
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
 )
@@ -349,24 +352,37 @@ func (v *verifier) checkBallots() error {
 			return err
 		}
 	}
-	// Uniqueness.
-	type dupPair struct{ first, dup dupEntry }
-	var pairs []dupPair
+	// Uniqueness: one finding per pair of lines that share something.
+	type linePair struct{ dup, first int64 }
+	type shared struct {
+		kinds   map[byte]int
+		contest int
+		sel     int
+	}
+	pairs := make(map[linePair]*shared)
+	var order []linePair
 	names := make(map[int64]string)
 	err = s.dd.finish(func(first, dup dupEntry) {
 		s.count.drop(dup.line)
-		if v.opts.MaxFindings < 0 || len(pairs) < v.opts.MaxFindings {
-			pairs = append(pairs, dupPair{first, dup})
+		p := linePair{dup.line, first.line}
+		sh, ok := pairs[p]
+		if !ok {
+			if v.opts.MaxFindings >= 0 && len(order) >= v.opts.MaxFindings {
+				v.results[CheckEligibility].Failures++
+				return
+			}
+			sh = &shared{kinds: make(map[byte]int), contest: int(dup.contest), sel: int(dup.selection)}
+			pairs[p] = sh
+			order = append(order, p)
 			names[dup.line], names[first.line] = "", ""
-		} else {
-			v.results[CheckEligibility].Failures++
 		}
+		sh.kinds[dup.kind]++
 	})
 	if err != nil {
 		return &ioError{err}
 	}
 	v.progress("aggregation", 0, 0)
-	if len(pairs) > 0 {
+	if len(order) > 0 {
 		err := rereadLines(path, func(line int64) bool { _, ok := names[line]; return ok }, func(line int64, b *ballot.Ballot) error {
 			names[line] = b.ID()
 			return nil
@@ -375,12 +391,27 @@ func (v *verifier) checkBallots() error {
 			return err
 		}
 	}
-	for _, p := range pairs {
-		what := map[byte]string{dupBallotID: "ballot identifier", dupCiphertext: "ciphertext", dupProof: "range proof", dupSumProof: "contest proof"}[p.dup.kind]
-		ci, si := int(p.dup.contest), int(p.dup.selection)
-		v.fail(Finding{Check: CheckEligibility, File: fileBallots, Line: int(p.dup.line), Ballot: names[p.dup.line],
-			Contest: v.contestName(ci), Candidate: v.candidateName(ci, si),
-			Reason: fmt.Sprintf("%s already appears in ballot %q on line %d (a replay)", what, names[p.first.line], p.first.line)})
+	slices.SortFunc(order, func(a, b linePair) int { return cmp.Compare(a.dup, b.dup) })
+	for _, p := range order {
+		sh := pairs[p]
+		var what []string
+		for _, k := range []struct {
+			kind byte
+			name string
+		}{{dupBallotID, "ballot identifier"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}} {
+			switch n := sh.kinds[k.kind]; {
+			case n == 1:
+				what = append(what, "its "+k.name)
+			case n > 1:
+				what = append(what, fmt.Sprintf("%d %ss", n, k.name))
+			}
+		}
+		f := Finding{Check: CheckEligibility, File: fileBallots, Line: int(p.dup), Ballot: names[p.dup],
+			Reason: fmt.Sprintf("%s already appear in ballot %q on line %d (a replay)", strings.Join(what, ", "), names[p.first], p.first)}
+		if len(sh.kinds) == 1 && (sh.kinds[dupCiphertext] == 1 || sh.kinds[dupProof] == 1 || sh.kinds[dupSumProof] == 1) {
+			f.Contest, f.Candidate = v.contestName(sh.contest), v.candidateName(sh.contest, sh.sel)
+		}
+		v.fail(f)
 	}
 	// Aggregation (check 11).
 	recomputed, err := s.count.finish(path, nil)

@@ -160,6 +160,16 @@ func (c *Config) defaults() error {
 	return nil
 }
 
+// StationKey returns the signing key of polling station id in a run with
+// the given (non-empty) Seed. A real station generates its key and never
+// reveals it; the simulation derives it so that a seeded run is
+// reproducible, and so that tests can play a station that signs whatever
+// it likes.
+func StationKey(seed, id string) ed25519.PrivateKey {
+	h := sha256.Sum256([]byte("sandogh guild example station key\x00" + seed + "\x00" + id))
+	return ed25519.NewKeyFromSeed(h[:])
+}
+
 // rng returns the run's source of simulated choices: from Seed if given,
 // from crypto/rand otherwise.
 func (c *Config) rng() *mrand.Rand {
@@ -226,6 +236,9 @@ func Run(cfg Config) (*Outcome, error) {
 	var devices []ballot.RegisteredDevice
 	for _, id := range stations {
 		k := ed25519.NewKeyFromSeed(bytesFrom(rng, ed25519.SeedSize))
+		if cfg.Seed != "" {
+			k = StationKey(cfg.Seed, id)
+		}
 		stationKeys[id] = k
 		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
 	}

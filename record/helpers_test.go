@@ -1,0 +1,179 @@
+package record_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sandogh/sandogh/examples/election/guild"
+)
+
+// The test record: a small guild election with remote voters and a revote,
+// made once per test binary by the election example, then copied for each
+// test that changes it.
+var (
+	recordOnce sync.Once
+	recordDir  string
+	recordOut  *guild.Outcome
+	recordErr  error
+)
+
+// testConfig is the test election: 60 voters at the stations, 4 remote
+// voters of whom one votes again, 5 trustees with threshold 3.
+func testConfig(out string) guild.Config {
+	return guild.Config{Voters: 60, Challenged: 3, RemoteVoters: 4, Revotes: 1, Trustees: 5, Threshold: 3, Seed: testSeed, Out: out}
+}
+
+const testSeed = "record tests"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if recordDir != "" {
+		os.RemoveAll(filepath.Dir(recordDir))
+	}
+	os.Exit(code)
+}
+
+// sharedRecord returns the folder of the test record; tests must not
+// change it (use copyRecord).
+func sharedRecord(t testing.TB) string {
+	t.Helper()
+	recordOnce.Do(func() {
+		tmp, err := os.MkdirTemp("", "sandogh-record-test-")
+		if err != nil {
+			recordErr = err
+			return
+		}
+		recordDir = filepath.Join(tmp, "record")
+		recordOut, recordErr = guild.Run(testConfig(recordDir))
+	})
+	if recordErr != nil {
+		t.Fatal(recordErr)
+	}
+	return recordDir
+}
+
+// copyRecord returns a fresh copy of the test record.
+func copyRecord(t testing.TB) string {
+	t.Helper()
+	src := sharedRecord(t)
+	dst := filepath.Join(t.TempDir(), "record")
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// rehash rewrites SHA256SUMS to list the files as they are now, as a
+// forger who changes a file would.
+func rehash(t testing.TB, dir string) {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "SHA256SUMS" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(data)
+		lines = append(lines, hex.EncodeToString(h[:])+"  "+rel+"\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[66:], b[66:]) })
+	if err := os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readLines(t testing.TB, path string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines[len(lines)-1]) == 0 {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+func writeLines(t testing.TB, path string, lines [][]byte) {
+	t.Helper()
+	if err := os.WriteFile(path, bytes.Join(lines, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editJSONFile decodes a JSON file, lets edit change it and writes it back.
+func editJSONFile(t testing.TB, path string, edit func(v any) any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := decodeJSON(t, data)
+	out, err := json.MarshalIndent(edit(v), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func decodeJSON(t testing.TB, data []byte) any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func encodeJSONLine(t testing.TB, v any) []byte {
+	t.Helper()
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
+}
+
+// obj and arr walk decoded JSON.
+func obj(v any) map[string]any { return v.(map[string]any) }
+func arr(v any) []any          { return v.([]any) }

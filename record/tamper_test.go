@@ -1,0 +1,436 @@
+package record_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha512"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/examples/election/guild"
+	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/tally"
+)
+
+// TestVerifyValidRecord: the example's election produces a record that the
+// verifier accepts, with the counts it reported.
+func TestVerifyValidRecord(t *testing.T) {
+	dir := sharedRecord(t)
+	rep, err := record.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		for _, f := range rep.Findings {
+			t.Error(f)
+		}
+		t.Fatal("the example's record is not valid")
+	}
+	if len(rep.Checks) != record.NumChecks {
+		t.Fatalf("%d checks, want %d", len(rep.Checks), record.NumChecks)
+	}
+	for _, c := range rep.Checks {
+		if c.Items == 0 && c.Check != record.CheckCredentials {
+			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
+		}
+	}
+	out := recordOut
+	if got := rep.Ballots; got.Cast != int64(out.Cast) || got.Challenged != int64(out.Challenged) || got.Counted != int64(out.Counted) || got.Openings != 2 {
+		t.Errorf("ballot counts %+v, the election reported %d cast, %d challenged, %d counted", got, out.Cast, out.Challenged, out.Counted)
+	}
+	// The revote replaced a ballot: one cast ballot does not count.
+	if out.Counted != out.Cast-1 {
+		t.Errorf("%d counted of %d cast, want one replaced by the revote", out.Counted, out.Cast)
+	}
+}
+
+// ballotLines returns the numbers (0-based indices) of the lines of
+// ballots.jsonl holding ballots that match pred.
+func ballotLines(t testing.TB, lines [][]byte, pred func(b map[string]any) bool) []int {
+	t.Helper()
+	var out []int
+	for i, l := range lines {
+		m := obj(decodeJSON(t, l))
+		if b, ok := m["ballot"]; ok && pred(obj(b)) {
+			out = append(out, i)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no ballot line matches")
+	}
+	return out
+}
+
+func isDevice(id string, state string) func(map[string]any) bool {
+	return func(b map[string]any) bool { return b["device"] == id && b["state"] == state }
+}
+
+// editBallot re-encodes the ballot on line i after edit changes its signed
+// canonical encoding (a forger who changes bytes; the code follows, the
+// signature does not).
+func editBallot(t testing.TB, lines [][]byte, i int, edit func(b *ballot.Ballot, enc []byte) []byte) {
+	t.Helper()
+	var l struct{ Ballot json.RawMessage }
+	if err := json.Unmarshal(lines[i], &l); err != nil {
+		t.Fatal(err)
+	}
+	b := new(ballot.Ballot)
+	if err := b.UnmarshalJSON(l.Ballot); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := ballot.ParseBallot(edit(b, b.Bytes()))
+	if err != nil {
+		t.Fatalf("the edited ballot does not decode: %v", err)
+	}
+	raw, err := nb.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines[i] = append(append([]byte(`{"ballot":`), raw...), "}\n"...)
+}
+
+// editLineJSON decodes line i, lets edit change it and encodes it again.
+func editLineJSON(t testing.TB, lines [][]byte, i int, edit func(m map[string]any)) {
+	t.Helper()
+	m := obj(decodeJSON(t, lines[i]))
+	edit(m)
+	lines[i] = encodeJSONLine(t, m)
+}
+
+func flipHex(s string, at int) string {
+	b := []byte(s)
+	if b[at] == '0' {
+		b[at] = '1'
+	} else {
+		b[at] = '0'
+	}
+	return string(b)
+}
+
+// swapCiphertexts exchanges the ciphertexts of the first two candidates in
+// the signed encoding of b.
+func swapCiphertexts(b *ballot.Ballot, enc []byte) {
+	cts := b.Ciphertexts(0)
+	c0, c1 := cts[0].Bytes(), cts[1].Bytes()
+	k0, k1 := bytes.Index(enc, c0), bytes.Index(enc, c1)
+	copy(enc[k0:], c1)
+	copy(enc[k1:], c0)
+}
+
+// resign signs the cast ballot encoding enc again with the key of station
+// id, as a dishonest station would (docs/spec-parts/50-ballot.md: the
+// signature covers str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state)).
+func resign(t testing.TB, id string, enc []byte) []byte {
+	t.Helper()
+	if enc[len(enc)-65] != byte(ballot.Cast) {
+		t.Fatal("resign: not a cast ballot")
+	}
+	code := sha512.Sum512_256(enc[:len(enc)-65])
+	label := "sandogh-v1/ballot-signature"
+	msg := binary.BigEndian.AppendUint32(nil, uint32(len(label)))
+	msg = append(append(append(msg, label...), code[:]...), byte(ballot.Cast))
+	copy(enc[len(enc)-64:], ed25519.Sign(guild.StationKey(testSeed, id), msg))
+	return enc
+}
+
+type tamper struct {
+	name string
+	want record.Check
+	// keepIndex leaves SHA256SUMS as it was; otherwise the forger rehashes.
+	keepIndex bool
+	edit      func(t *testing.T, dir string)
+}
+
+func onFile(name string, f func(t *testing.T, path string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) { f(t, filepath.Join(dir, filepath.FromSlash(name))) }
+}
+
+func onBallots(f func(t *testing.T, lines [][]byte) [][]byte) func(*testing.T, string) {
+	return onFile("ballots.jsonl", func(t *testing.T, path string) {
+		writeLines(t, path, f(t, readLines(t, path)))
+	})
+}
+
+var tampers = []tamper{
+	{"manifest limit", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			c := obj(arr(obj(obj(v)["manifest"])["contests"])[0])
+			c["limit"] = json.Number("8")
+			return v
+		})
+	})},
+	{"candidate name", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			c := obj(arr(obj(arr(obj(obj(v)["manifest"])["contests"])[0])["candidates"])[3])
+			c["name"] = "Someone Else"
+			return v
+		})
+	})},
+	{"base hash", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			obj(v)["baseHash"] = flipHex(obj(v)["baseHash"].(string), 10)
+			return v
+		})
+	})},
+	{"trustee commitment", record.CheckCeremony, false, onFile("trustees/commitments.jsonl", func(t *testing.T, p string) {
+		lines := readLines(t, p)
+		editLineJSON(t, lines, 1, func(m map[string]any) {
+			cs := arr(m["coefficients"])
+			cs[0], cs[1] = cs[1], cs[0]
+		})
+		writeLines(t, p, lines)
+	})},
+	{"ceremony share removed", record.CheckCeremony, false, onFile("trustees/shares.jsonl", func(t *testing.T, p string) {
+		lines := readLines(t, p)
+		writeLines(t, p, slices.Delete(lines, 3, 4))
+	})},
+	{"ceremony outcome", record.CheckCeremony, false, onFile("trustees/result.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			keys := arr(obj(v)["verification_keys"])
+			keys[0], keys[1] = keys[1], keys[0]
+			return v
+		})
+	})},
+	{"joint key", record.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			obj(v)["publicKey"] = arr(obj(v)["trustees"])[0]
+			return v
+		})
+	})},
+	{"trustee verification key", record.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			ks := arr(obj(v)["trustees"])
+			ks[2], ks[3] = ks[3], ks[2]
+			return v
+		})
+	})},
+	{"device key", record.CheckDevices, false, onFile("devices.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			ds := arr(v)
+			obj(ds[0])["publicKey"], obj(ds[1])["publicKey"] = obj(ds[1])["publicKey"], obj(ds[0])["publicKey"]
+			return v
+		})
+	})},
+	{"device opening signature", record.CheckDevices, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		editLineJSON(t, lines, 1, func(m map[string]any) {
+			o := obj(m["opening"])
+			o["signature"] = flipHex(o["signature"].(string), 20)
+		})
+		return lines
+	})},
+	{"credential list", record.CheckCredentials, false, onFile("credentials.json", func(t *testing.T, p string) {
+		editJSONFile(t, p, func(v any) any {
+			keys := arr(obj(v)["keys"])
+			obj(v)["keys"] = keys[1:]
+			return v
+		})
+	})},
+	{"ballot ciphertext, re-signed by its station", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-1", "cast"))[4]
+		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
+			swapCiphertexts(b, enc)
+			return resign(t, "station-1", enc)
+		})
+		return lines
+	})},
+	{"ballot ciphertext", record.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-1", "cast"))[5]
+		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
+			swapCiphertexts(b, enc)
+			return enc
+		})
+		return lines
+	})},
+	{"proof response, re-signed by its station", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-2", "cast"))[2]
+		sel := obj(arr(obj(arr(obj(obj(decodeJSON(t, lines[i]))["ballot"])["contests"])[0])["selections"])[5])
+		proofBytes, err := hex.DecodeString(sel["proof"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
+			k := bytes.Index(enc, proofBytes)
+			enc[k+len(proofBytes)-32] ^= 1 // the low byte of the last response v_R
+			return resign(t, "station-2", enc)
+		})
+		return lines
+	})},
+	{"confirmation code", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-1", "cast"))[7]
+		editLineJSON(t, lines, i, func(m map[string]any) {
+			b := obj(m["ballot"])
+			b["code"] = flipHex(b["code"].(string), 0)
+		})
+		return lines
+	})},
+	{"ballot signature", record.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-2", "cast"))[5]
+		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
+			enc[len(enc)-10] ^= 1
+			return enc
+		})
+		return lines
+	})},
+	{"duplicated ballot", record.CheckEligibility, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, func(b map[string]any) bool { return b["credential"] != nil && b["state"] == "cast" })[0]
+		return append(lines, lines[i])
+	})},
+	{"removed ballot", record.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-1", "cast"))[3]
+		return slices.Delete(lines, i, i+1)
+	})},
+	{"chain order", record.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		is := ballotLines(t, lines, isDevice("station-2", "cast"))
+		lines[is[6]], lines[is[7]] = lines[is[7]], lines[is[6]]
+		return lines
+	})},
+	{"challenged ballot's seed", record.CheckChallenged, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, func(b map[string]any) bool { return b["state"] == "challenged" })[0]
+		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
+			enc[len(enc)-64-32] ^= 1
+			return enc
+		})
+		return lines
+	})},
+	{"challenged ballot's published vote", record.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
+		lines := readLines(t, p)
+		editLineJSON(t, lines, 0, func(m map[string]any) {
+			obj(m["vote"])["board"] = map[string]any{"109": 1}
+		})
+		writeLines(t, p, lines)
+	})},
+	{"challenged ballot unlisted", record.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
+		lines := readLines(t, p)
+		writeLines(t, p, lines[1:])
+	})},
+	{"revote removed", record.CheckAggregation, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		// The last line is the late revote; without it the first ballot
+		// of that credential counts, and the published tally is wrong.
+		return lines[:len(lines)-1]
+	})},
+	{"encrypted tally", record.CheckAggregation, false, onFile("tally/encrypted.json", func(t *testing.T, p string) {
+		data, _ := os.ReadFile(p)
+		et := new(tally.EncryptedTally)
+		if err := et.UnmarshalJSON(data); err != nil {
+			t.Fatal(err)
+		}
+		s := et.Contests[0].Selections
+		s[0].Ciphertext, s[1].Ciphertext = s[1].Ciphertext, s[0].Ciphertext
+		out, err := et.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(p, out, 0o644)
+	})},
+	{"decryption share", record.CheckShares, false, onFile("tally/shares/1.json", func(t *testing.T, p string) {
+		if _, err := os.Stat(p); err != nil {
+			p = strings.Replace(p, "1.json", "2.json", 1) // trustee 1 was absent
+		}
+		editJSONFile(t, p, func(v any) any {
+			ss := arr(obj(v)["shares"])
+			obj(ss[2])["share"], obj(ss[3])["share"] = obj(ss[3])["share"], obj(ss[2])["share"]
+			return v
+		})
+	})},
+	{"too few share lists", record.CheckCombination, false, func(t *testing.T, dir string) {
+		ents, err := os.ReadDir(filepath.Join(dir, "tally", "shares"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents[:2] {
+			os.Remove(filepath.Join(dir, "tally", "shares", e.Name()))
+		}
+	}},
+	{"result count", record.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
+		editResults(t, p, func(r *tally.Results) { r.Contests[0].Standings[0].Count++ })
+	})},
+	{"result outcome", record.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
+		editResults(t, p, func(r *tally.Results) {
+			s := r.Contests[0].Standings
+			s[6].Outcome, s[7].Outcome = s[7].Outcome, s[6].Outcome
+		})
+	})},
+	{"file changed, index not updated", record.CheckIndex, true, onFile("devices.json", func(t *testing.T, p string) {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(p, append(data, '\n'), 0o644)
+	})},
+	{"truncated ballots", record.CheckIndex, true, onFile("ballots.jsonl", func(t *testing.T, p string) {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(p, data[:len(data)-100], 0o644)
+	})},
+	{"extra file", record.CheckIndex, true, func(t *testing.T, dir string) {
+		os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello\n"), 0o644)
+	}},
+	{"missing file", record.CheckIndex, false, func(t *testing.T, dir string) {
+		os.Remove(filepath.Join(dir, "challenged.jsonl"))
+	}},
+}
+
+func editResults(t *testing.T, p string, edit func(*tally.Results)) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := new(tally.Results)
+	if err := r.UnmarshalJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	edit(r)
+	out, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p, out, 0o644)
+}
+
+// TestTampering makes one change to a copy of a valid record per case and
+// checks that the verifier rejects it, naming the right check.
+func TestTampering(t *testing.T) {
+	sharedRecord(t)
+	for _, tc := range tampers {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			dir := copyRecord(t)
+			tc.edit(t, dir)
+			if !tc.keepIndex {
+				rehash(t, dir)
+			}
+			rep, err := record.Verify(dir, nil)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if rep.Valid() {
+				t.Fatal("the tampered record was accepted")
+			}
+			failed := rep.Failed()
+			if !slices.Contains(failed, tc.want) {
+				t.Errorf("checks %v failed, want check %d (%s) among them", failed, tc.want, tc.want)
+			}
+			named := false
+			for _, f := range rep.Findings {
+				if f.Check == tc.want {
+					named = true
+					if f.Reason == "" {
+						t.Errorf("finding without a reason: %+v", f)
+					}
+					t.Logf("%s", f)
+				}
+			}
+			if !named {
+				t.Errorf("no finding of check %d", tc.want)
+			}
+			if !tc.keepIndex && slices.Contains(failed, record.CheckIndex) && tc.want != record.CheckIndex {
+				t.Errorf("the index check failed although the forger rehashed the files")
+			}
+		})
+	}
+	if len(tampers) < 20 {
+		t.Errorf("only %d tamperings", len(tampers))
+	}
+}
