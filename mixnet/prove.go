@@ -41,7 +41,8 @@ const (
 // Every operation on the permutation's exponents, the nonces and the
 // randomisers is constant time; applying the permutation reads rows at
 // secret indices (docs/spec-parts/60-mixnet.md, "Side channels"). It runs on
-// all cores and holds about 1.2 KiB per ciphertext of width-1 rows.
+// all cores; for rows of width 1 its peak memory is about 2.2 KiB per row,
+// the input list included.
 func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof, error) {
 	if err := p.check(); err != nil {
 		return nil, nil, err
