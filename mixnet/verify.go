@@ -74,12 +74,23 @@ type verifier struct {
 }
 
 // weights of the equations in the random linear combination. a4[2k] and
-// a4[2k+1] weigh the A and B parts of the T4 equation of column k; gamma[i]
-// weighs the chain equation of row i (nil: all zero).
+// a4[2k+1] weigh the A and B parts of the T4 equation of column k;
+// gamma[i−gammaLo] weighs the chain equation of row i, and rows outside
+// [gammaLo, gammaLo+len(gamma)) have weight zero.
 type weights struct {
-	a     [3]group.Scalar
-	a4    []group.Scalar
-	gamma []group.Scalar
+	a       [3]group.Scalar
+	a4      []group.Scalar
+	gamma   []group.Scalar
+	gammaLo int
+}
+
+// gammaAt returns the weight of the chain equation of row i, or nil if it
+// is zero.
+func (wt *weights) gammaAt(i int) *group.Scalar {
+	if i < wt.gammaLo || i >= wt.gammaLo+len(wt.gamma) {
+		return nil
+	}
+	return &wt.gamma[i-wt.gammaLo]
 }
 
 func newVerifier(p *Params, stage uint32, in, out *Rows, pr *Proof, d *decodedProof) *verifier {
@@ -137,7 +148,7 @@ func newVerifier(p *Params, stage uint32, in, out *Rows, pr *Proof, d *decodedPr
 // Execution time depends on the inputs.
 func (v *verifier) evaluate(wt *weights, lo, hi int) (*group.Element, error) {
 	start := max(lo-1, 0) // row lo−1 holds Ĉ_{lo−1}, which the chain equation of row lo uses
-	if wt.gamma == nil {
+	if len(wt.gamma) == 0 {
 		start, hi = 0, v.n
 	}
 	var mu sync.Mutex
@@ -193,10 +204,10 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 	ca1.Multiply(&v.c, &wt.a[0])
 	zero := group.NewScalar()
 	gamma := func(i int) *group.Scalar {
-		if wt.gamma == nil || i >= v.n {
-			return zero
+		if g := wt.gammaAt(i); g != nil {
+			return g
 		}
-		return &wt.gamma[i]
+		return zero
 	}
 	scalarAt := func(dst *group.Scalar, off int, name string, i int) error {
 		if _, err := dst.SetCanonicalBytes(enc[off+i*ss : off+(i+1)*ss]); err != nil {
@@ -302,12 +313,12 @@ func (v *verifier) fixedTerms(tb *termBuffer, wt *weights, gSum *group.Scalar, w
 	// h: a2·c·Πu + γ_0·s'_0
 	x.Multiply(&wt.a[1], &v.c)
 	x.Multiply(&x, &v.prodU)
-	if withFirst && wt.gamma != nil {
+	if g0 := wt.gammaAt(0); withFirst && g0 != nil {
 		var s0 group.Scalar
 		if _, err := s0.SetCanonicalBytes(v.enc[v.l.sPrime : v.l.sPrime+ss]); err != nil {
 			panic("mixnet: internal error: s'_0 was checked when the proof was read")
 		}
-		x.MultiplyAdd(&wt.gamma[0], &s0, &x)
+		x.MultiplyAdd(g0, &s0, &x)
 	}
 	tb.add(&x, v.h)
 	for k := 0; k < 3; k++ {
@@ -344,14 +355,13 @@ func (v *verifier) diagnose() error {
 	// The chain equations: first by blocks with the random weights, then
 	// row by row inside a failing block.
 	const block = 1024
+	one := []group.Scalar{*group.NewScalar().SetUint64(1)}
 	for lo := 0; lo < v.n; lo += block {
 		hi := min(lo+block, v.n)
-		if v.chainHolds(v.weights.gamma, lo, hi) {
+		if v.chainHolds(v.weights.gamma[lo:hi], lo, hi) {
 			continue
 		}
 		for i := lo; i < hi; i++ {
-			one := make([]group.Scalar, v.n)
-			one[i].SetUint64(1)
 			if !v.chainHolds(one, i, i+1) {
 				return fmt.Errorf("mixnet: shuffle proof: chain equation T̂ of row %d does not hold", i)
 			}
@@ -361,11 +371,9 @@ func (v *verifier) diagnose() error {
 }
 
 // chainHolds checks the chain equations of rows [lo, hi), combined with the
-// weights gamma (only the entries in [lo, hi) are used).
+// weights gamma[0 … hi−lo).
 func (v *verifier) chainHolds(gamma []group.Scalar, lo, hi int) bool {
-	g := make([]group.Scalar, v.n)
-	copy(g[lo:hi], gamma[lo:hi])
-	wt := &weights{a4: make([]group.Scalar, 2*v.w), gamma: g}
+	wt := &weights{a4: make([]group.Scalar, 2*v.w), gamma: gamma, gammaLo: lo}
 	sum, err := v.evaluate(wt, lo, hi)
 	return err == nil && sum.IsIdentity() == 1
 }
