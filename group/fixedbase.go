@@ -2,6 +2,8 @@ package group
 
 import (
 	"crypto/subtle"
+	"encoding/binary"
+	"math/bits"
 
 	"filippo.io/edwards25519/field"
 )
@@ -123,19 +125,21 @@ func (t *FixedBaseTable) selectInto(q *affineNielsPoint, i int, d int8) {
 	q.XY2d.Select(&negT, &q.XY2d, isNeg)
 }
 
-// signedRadix16 returns digits d_i in [−8, 8] with s = Σ d_i·16^i, computed
-// in constant time. The top digit is at most 2 because s < 2^253.
+// signedRadix16 returns digits d_i in [−8, 7] (the top one in [−8, 2]) with
+// s = Σ d_i·16^i, in constant time. Adding 8 to every nibble position,
+// y = s + Σ 8·16^i, lets the carries of an ordinary addition do the
+// recentring: d_i = nibble_i(y) − 8. y stays below 2^256 because s < 2^253.
 func signedRadix16(s *Scalar) [64]int8 {
 	b := s.s.Bytes()
-	var d [64]int8
-	for i := 0; i < 32; i++ {
-		d[2*i] = int8(b[i] & 15)
-		d[2*i+1] = int8(b[i] >> 4)
+	const eights = 0x8888888888888888
+	var y [4]uint64
+	var carry uint64
+	for i := range y {
+		y[i], carry = bits.Add64(binary.LittleEndian.Uint64(b[8*i:]), eights, carry)
 	}
-	for i := 0; i < 63; i++ {
-		carry := (d[i] + 8) >> 4
-		d[i] -= carry << 4
-		d[i+1] += carry
+	var d [64]int8
+	for i := range d {
+		d[i] = int8(y[i/16]>>(4*(i%16))&15) - 8
 	}
 	return d
 }
