@@ -87,11 +87,23 @@ func (r *Reader) readFile(name string) ([]byte, error) {
 	return data, nil
 }
 
+// A fileError is an error about one file of the record. It wraps the
+// underlying error, so that callers can tell an I/O failure (an
+// *fs.PathError) from malformed content.
+type fileError struct {
+	name string
+	err  error
+}
+
+func (e *fileError) Error() string {
+	return "record: " + e.name + ": " + strings.TrimPrefix(e.err.Error(), "record: ")
+}
+
+func (e *fileError) Unwrap() error { return e.err }
+
 // fileErr wraps an error about file name of the record.
 func fileErr(name string, err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "record: ")
-	return fmt.Errorf("record: %s: %s", name, msg)
+	return &fileError{name, err}
 }
 
 // published decodes election.json, devices.json and credentials.json
@@ -218,7 +230,7 @@ func readJSONLines[T any, PT interface {
 		}
 		v := PT(new(T))
 		if err := v.UnmarshalJSON(line[:len(line)-1]); err != nil {
-			return nil, fmt.Errorf("record: %s: line %d: %s", name, i+1, strings.TrimPrefix(err.Error(), "record: "))
+			return nil, fileErr(name, fmt.Errorf("line %d: %w", i+1, err))
 		}
 		out = append(out, v)
 	}
@@ -393,4 +405,18 @@ func (r *Reader) shareList(j int) (*trustee.ShareList, error) {
 		return nil, fmt.Errorf("record: %s: the list is trustee %d's, not trustee %d's", name, l.Trustee(), j)
 	}
 	return l, nil
+}
+
+// Results decodes the published results (results.json). Verify checks
+// them against the decrypted totals.
+func (r *Reader) Results() (*tally.Results, error) {
+	data, err := r.readFile(fileResults)
+	if err != nil {
+		return nil, fileErr(fileResults, err)
+	}
+	res := new(tally.Results)
+	if err := res.UnmarshalJSON(data); err != nil {
+		return nil, fileErr(fileResults, err)
+	}
+	return res, nil
 }

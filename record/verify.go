@@ -140,6 +140,10 @@ func (v *verifier) readErr(c Check, file string, err error) {
 	if isIOError(err) && v.fatal == nil {
 		v.fatal = &ioError{err}
 	}
+	var fe *fileError
+	if errors.As(err, &fe) && fe.name == file {
+		err = fe.err // the finding names the file already
+	}
 	v.failf(c, file, "%v", err)
 }
 
@@ -441,14 +445,9 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 // Check 14.
 func (v *verifier) checkResults() {
 	v.items(CheckResults, 1)
-	data, err := v.r.readFile(fileResults)
+	res, err := v.r.Results()
 	if err != nil {
 		v.readErr(CheckResults, fileResults, err)
-		return
-	}
-	res := new(tally.Results)
-	if err := res.UnmarshalJSON(data); err != nil {
-		v.failf(CheckResults, fileResults, "%v", err)
 		return
 	}
 	if v.totals == nil || v.manifest == nil {

@@ -1,0 +1,84 @@
+package record_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/sandogh/sandogh/record"
+)
+
+// recordFiles lists the files of the test record, sorted.
+func recordFiles(t testing.TB, dir string) []string {
+	var files []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	slices.Sort(files)
+	return files
+}
+
+// FuzzVerifyRecord replaces one file of a valid record with arbitrary bytes
+// (the seeds truncate each file, or cut a byte out of its middle) and runs
+// the reader and the verifier on it: they must never panic, and a record
+// that is not the original must not be valid unless its files are.
+func FuzzVerifyRecord(f *testing.F) {
+	src := sharedRecord(f)
+	files := recordFiles(f, src)
+	for i, name := range files {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(uint8(i), data[:len(data)/2])
+		if name == "ballots.jsonl" || name == "election.json" || name == "SHA256SUMS" {
+			mid := len(data) / 3
+			f.Add(uint8(i), append(append([]byte(nil), data[:mid]...), data[mid+1:]...))
+		}
+	}
+	f.Add(uint8(0), []byte{})
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		dir := copyRecord(t)
+		name := files[int(which)%len(files)]
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		orig, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := record.Verify(dir, &record.Options{Workers: 2})
+		switch {
+		case errors.Is(err, record.ErrNotRecord):
+			return
+		case err != nil:
+			t.Fatalf("Verify: %v", err)
+		}
+		if rep.Valid() && string(orig) != string(data) {
+			t.Errorf("%s changed, and the record is still valid", name)
+		}
+		// The Reader's decoders must not panic either.
+		r, err := record.Open(dir)
+		if err != nil {
+			return
+		}
+		e, err := r.Election()
+		r.Ceremony()
+		r.CeremonyResult()
+		r.EncryptedTally()
+		r.ShareLists()
+		r.Results()
+		if err == nil {
+			for range r.Ballots(e) {
+			}
+		}
+	})
+}

@@ -1,0 +1,397 @@
+package record
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+func TestIndexRoundTrip(t *testing.T) {
+	x := index{
+		"ballots.jsonl":        sha256.Sum256([]byte("b")),
+		"election.json":        sha256.Sum256([]byte("e")),
+		"tally/shares/10.json": sha256.Sum256([]byte("s10")),
+		"tally/shares/2.json":  sha256.Sum256([]byte("s2")),
+	}
+	text := x.bytes()
+	want := fmt.Sprintf("%x  ballots.jsonl\n", x["ballots.jsonl"])
+	if !strings.HasPrefix(string(text), want) {
+		t.Errorf("index text starts %q, want %q", text[:len(want)], want)
+	}
+	y, err := parseIndex(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps_equal(x, y) {
+		t.Errorf("round trip changed the index")
+	}
+	if y, err := parseIndex(nil); err != nil || len(y) != 0 {
+		t.Errorf("empty index: %v %v", y, err)
+	}
+}
+
+func maps_equal(a, b index) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestIndexRejects(t *testing.T) {
+	h := strings.Repeat("ab", 32)
+	for name, text := range map[string]string{
+		"no final newline": h + "  a.json",
+		"one space":        h + " a.json\n",
+		"short hash":       h[2:] + "  a.json\n",
+		"uppercase":        strings.ToUpper(h) + "  a.json\n",
+		"unsorted":         h + "  b.json\n" + h + "  a.json\n",
+		"twice":            h + "  a.json\n" + h + "  a.json\n",
+		"absolute":         h + "  /etc/passwd\n",
+		"dot dot":          h + "  ../x\n",
+		"unclean":          h + "  a//b\n",
+		"space in name":    h + "  a b\n",
+		"itself":           h + "  SHA256SUMS\n",
+		"empty line":       h + "  a\n\n",
+		"backslash":        h + "  a\\b\n",
+	} {
+		if _, err := parseIndex([]byte(text)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestShareListFileNames(t *testing.T) {
+	for j := 1; j <= 1024; j *= 2 {
+		if got, ok := parseShareListFile(shareListFile(j)); !ok || got != j {
+			t.Errorf("%s: %d %v", shareListFile(j), got, ok)
+		}
+	}
+	for _, bad := range []string{"tally/shares/0.json", "tally/shares/01.json", "tally/shares/.json", "tally/shares/1.JSON", "tally/shares/1", "tally/shares/-1.json", "tally/shares/+1.json", "tally/1.json", "tally/shares/99999.json"} {
+		if _, ok := parseShareListFile(bad); ok {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestLineReader(t *testing.T) {
+	long := bytes.Repeat([]byte("x"), maxLine+1)
+	data := slices.Concat([]byte("a\n\nbc\n"), long, []byte("\nd\ntorn"))
+	lr := newLineReader(bytes.NewReader(data))
+	type got struct {
+		num    int
+		offset int64
+		data   string
+		err    bool
+	}
+	var lines []got
+	for {
+		l, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, got{l.num, l.offset, string(l.data), l.err != nil})
+	}
+	want := []got{{1, 0, "a", false}, {2, 2, "", false}, {3, 3, "bc", false}, {4, 6, "", true}, {5, int64(6 + len(long) + 1), "d", false}, {6, int64(6 + len(long) + 3), "", true}}
+	if !slices.Equal(lines, want) {
+		t.Errorf("lines %v,\nwant %v", lines, want)
+	}
+	if lr.sum() != sha256.Sum256(data) {
+		t.Error("the hash is not the file's")
+	}
+}
+
+func TestPipelineOrder(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 1000 {
+		fmt.Fprintf(&b, "%d\n", i)
+	}
+	for _, workers := range []int{1, 2, 7} {
+		next := 0
+		err := pipeline(newLineReader(bytes.NewReader(b.Bytes())), workers, func(l rawLine) string {
+			return string(l.data) + "!"
+		}, func(l rawLine, s string) error {
+			if want := fmt.Sprintf("%d!", next); s != want || l.num != next+1 {
+				return fmt.Errorf("line %d: %q, want %q", l.num, s, want)
+			}
+			next++
+			return nil
+		})
+		if err != nil || next != 1000 {
+			t.Errorf("workers %d: %v after %d lines", workers, err, next)
+		}
+		// A sink error stops the pipeline and is returned.
+		stop := errors.New("stop")
+		n := 0
+		err = pipeline(newLineReader(bytes.NewReader(b.Bytes())), workers, func(l rawLine) int { return l.num }, func(rawLine, int) error {
+			if n++; n == 100 {
+				return stop
+			}
+			return nil
+		})
+		if err != stop || n != 100 {
+			t.Errorf("workers %d: stop: %v after %d lines", workers, err, n)
+		}
+	}
+}
+
+// TestDedup checks the external sort with runs spilled to disk: every
+// repeated key is reported against its first line, and nothing else.
+func TestDedup(t *testing.T) {
+	for _, spill := range []int{3, 16, 1 << 20} {
+		d := newDedup(t.TempDir(), spill)
+		want := map[[2]int64]bool{}
+		firstLine := map[int]int64{}
+		for line := int64(1); line <= 200; line++ {
+			k := int(line*7919) % 150 // keys repeat
+			if f, ok := firstLine[k]; ok {
+				want[[2]int64{f, line}] = true
+			} else {
+				firstLine[k] = line
+			}
+			if err := d.add(dupEntry{key: dupKey(dupCiphertext, []byte{byte(k), byte(k >> 8)}), line: line, kind: dupCiphertext}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := map[[2]int64]bool{}
+		err := d.finish(func(first, dup dupEntry) {
+			got[[2]int64{first.line, dup.line}] = true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || len(want) != 50 {
+			t.Errorf("spill %d: %d duplicates, want %d", spill, len(got), len(want))
+		}
+		for p := range want {
+			if !got[p] {
+				t.Errorf("spill %d: missed %v", spill, p)
+			}
+		}
+	}
+}
+
+func TestBitset(t *testing.T) {
+	var s bitset
+	for _, i := range []int64{0, 63, 64, 1000} {
+		s.set(i)
+	}
+	for i := int64(-1); i < 1100; i++ {
+		want := i == 0 || i == 63 || i == 64 || i == 1000
+		if s.get(i) != want {
+			t.Errorf("get(%d) = %v", i, !want)
+		}
+	}
+}
+
+// testBallot returns a cast ballot of a small election with two contests.
+func testBallot(t testing.TB) (*ballot.Election, *ballot.Ballot) {
+	m := &ballot.Manifest{ElectionID: "t", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{
+		{ID: "a", Kind: ballot.UpTo, Limit: 2, Candidates: []ballot.Candidate{{Code: 1, Name: "x"}, {Code: 2, Name: "y"}, {Code: 3, Name: "z"}}},
+		{ID: "b", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "yes"}, {Code: 2, Name: "no"}}},
+	}}
+	_, pk := elgamal.GenerateKey()
+	cred, err := ballot.NewCredential(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := ballot.NewCredentialList([]ed25519.PublicKey{cred.PublicKey()})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: []*group.Element{group.NewGeneratorElement()}, Credentials: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "x", Credential: cred.PublicKey()}, ballot.Vote{"a": {1: 1}}, bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Cast(cred.PrivateKey()); err != nil {
+		t.Fatal(err)
+	}
+	return e, b
+}
+
+// TestBallotItems checks the walk of the canonical encoding against the
+// ballot's own accessors: the ciphertexts it finds are the ballot's, and it
+// finds a range proof per selection and a contest proof where the rules
+// need one.
+func TestBallotItems(t *testing.T) {
+	_, b := testBallot(t)
+	enc := b.Bytes()
+	var cts [][]byte
+	kinds := map[byte]int{}
+	err := ballotItems(enc, func(kind byte, i, j int, data []byte) {
+		kinds[kind]++
+		if kind == dupCiphertext {
+			if want := b.Ciphertexts(i)[j].Bytes(); !bytes.Equal(data, want) {
+				t.Errorf("contest %d selection %d: walked ciphertext differs", i, j)
+			}
+			cts = append(cts, data)
+		}
+		if kind == dupSumProof && j != -1 {
+			t.Errorf("contest proof with selection %d", j)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds[dupCiphertext] != 5 || kinds[dupProof] != 5 || kinds[dupSumProof] != 2 {
+		t.Errorf("found %v, want 5 ciphertexts, 5 range proofs, 2 contest proofs", kinds)
+	}
+	// Every truncation is an error, never a panic.
+	for n := range len(enc) - 65 {
+		if err := ballotItems(enc[:n], func(byte, int, int, []byte) {}); err == nil {
+			t.Fatalf("truncation to %d bytes accepted", n)
+		}
+	}
+}
+
+func TestWriterAppendOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rec")
+	w, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(dir); err == nil {
+		t.Error("Create accepted a folder that holds a record")
+	}
+	if err := w.addBytes("results.json", []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.addBytes("results.json", []byte("{}\n")); err == nil {
+		t.Error("a file was written twice")
+	}
+	for _, bad := range []string{"../x", "/abs", "a b", ""} {
+		if err := w.addBytes(bad, nil); err == nil {
+			t.Errorf("path %q accepted", bad)
+		}
+	}
+	x := readIndex(t, dir)
+	if h, ok := x["results.json"]; !ok || h != sha256.Sum256([]byte("{}\n")) {
+		t.Errorf("index %v", x)
+	}
+	// A crash during a write leaves a temporary file, which is not part of
+	// the record; OpenWriter removes it and keeps what was listed.
+	if err := os.MkdirAll(filepath.Join(dir, "tally"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tally", tmpPrefix+"0123-encrypted.json")
+	os.WriteFile(tmp, []byte("partial"), 0o644)
+	w2, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Error("OpenWriter left the temporary file")
+	}
+	if err := w2.addBytes("results.json", nil); err == nil {
+		t.Error("a resumed writer rewrote a listed file")
+	}
+	if err := w2.addBytes("tally/encrypted.json", []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if x := readIndex(t, dir); len(x) != 2 {
+		t.Errorf("index after resuming: %v", x)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(dir, "tally")); len(ents) != 1 {
+		t.Errorf("tally holds %d files", len(ents))
+	}
+}
+
+func readIndex(t *testing.T, dir string) index {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, fileIndex))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := parseIndex(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// FuzzIndex: the index parser never panics, and what it accepts it
+// re-encodes to the same bytes.
+func FuzzIndex(f *testing.F) {
+	f.Add([]byte(strings.Repeat("ab", 32) + "  election.json\n"))
+	f.Add([]byte(""))
+	f.Add([]byte(strings.Repeat("00", 32) + "  a\n" + strings.Repeat("00", 32) + "  b/c\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x, err := parseIndex(data)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(x.bytes(), data) {
+			t.Errorf("accepted %q, re-encodes to %q", data, x.bytes())
+		}
+	})
+}
+
+// FuzzBoxLine: decoding a line of ballots.jsonl never panics, and the walk
+// of a decoded ballot's encoding succeeds.
+func FuzzBoxLine(f *testing.F) {
+	_, b := testBallot(f)
+	raw, err := b.MarshalJSON()
+	if err != nil {
+		f.Fatal(err)
+	}
+	line := slices.Concat([]byte(`{"ballot":`), raw, []byte("}"))
+	f.Add(line)
+	f.Add(line[:len(line)/2])
+	f.Add([]byte(`{"box":{"version":1,"electionId":"t","baseHash":"` + strings.Repeat("00", 32) + `"}}`))
+	f.Add([]byte(`{"opening":{}}`))
+	f.Add([]byte(`{"ballot":null}`))
+	f.Add([]byte(`{"ballot":{}, "box":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := decodeBoxLine(data)
+		if err != nil || l.ballot == nil {
+			return
+		}
+		if err := ballotItems(l.ballot.Bytes(), func(byte, int, int, []byte) {}); err != nil {
+			t.Errorf("a decoded ballot's encoding does not walk: %v", err)
+		}
+	})
+}
+
+// FuzzSmallFiles: the decoders of election.json, devices.json,
+// credentials.json and challenged.jsonl lines never panic.
+func FuzzSmallFiles(f *testing.F) {
+	e, _ := testBallot(f)
+	el, _ := encodeElection(e, []*group.Element{group.NewGeneratorElement()})
+	dv, _ := encodeDevices(e)
+	cr, _ := encodeCredentials(e.Credentials())
+	for _, s := range [][]byte{el, dv, cr, []byte(`[{"id":"a","publicKey":"00"}]`), []byte(`{"line":1,"ballotId":"x","code":"` + strings.Repeat("00", 32) + `","vote":{"a":{"1":1}}}`)} {
+		f.Add(s)
+		f.Add(s[:len(s)/2])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := new(published)
+		decodeElectionFile(data, p)
+		decodeDevicesFile(data, p)
+		decodeCredentialsFile(data, p)
+		var j challengedJSON
+		strictJSON(data, &j)
+		if p.manifest != nil && p.publicKey != nil && p.credentials != nil {
+			p.election()
+		}
+	})
+}
