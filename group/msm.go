@@ -32,16 +32,18 @@ func (e *Element) MultiScalarMult(scalars []*Scalar, elements []*Element) *Eleme
 //
 // Execution time depends on the inputs. Use it with public data only, such as
 // a verifier's equations or the random weights of a batch verifier, never
-// with keys, nonces or votes.
+// with keys, nonces or votes (use MultiScalarMult for those).
 //
 // It runs on the calling goroutine; callers that want more cores split the
-// sum and add the parts. Above a few dozen terms it uses the bucket method of
-// Pippenger with signed digits and a window chosen from the number and the
-// bit lengths of the scalars; a term takes part only in the windows its
-// scalar reaches, so scalars of at most 128 bits (batch-verification weights)
-// cost about half as much as full-size ones. Below that it uses interleaved
-// width-5 non-adjacent forms. It panics if the slices differ in length, and
-// sets e to the identity if they are empty. e may alias any of the elements.
+// sum and add the parts. Small sums use interleaved width-5 non-adjacent
+// forms; larger ones (from about 85 full-length or 40 128-bit scalars) use
+// the bucket method of Pippenger with signed digits and a window chosen from
+// the number and bit lengths of the scalars. A term takes part only in the
+// windows its scalar reaches, so scalars of at most 128 bits (batch
+// verification weights) cost about half as much as full-length ones, and zero
+// scalars cost nothing. docs/spec.md gives the details and the measured
+// speeds. It panics if the slices differ in length, and sets e to the
+// identity if they are empty. e may alias any of the elements.
 func (e *Element) VarTimeMultiScalarMult(scalars []*Scalar, elements []*Element) *Element {
 	if len(scalars) != len(elements) {
 		panic("group: VarTimeMultiScalarMult called with different numbers of scalars and elements")
