@@ -67,7 +67,8 @@ type published struct {
 	credCount    int
 }
 
-func encodeElection(e *ballot.Election, trustees []*group.Element) ([]byte, error) {
+func encodeElection(e *ballot.Election) ([]byte, error) {
+	trustees := e.Trustees()
 	m, err := json.Marshal(e.Manifest())
 	if err != nil {
 		return nil, err

@@ -376,7 +376,7 @@ func FuzzBoxLine(f *testing.F) {
 // credentials.json and challenged.jsonl lines never panic.
 func FuzzSmallFiles(f *testing.F) {
 	e, _ := testBallot(f)
-	el, _ := encodeElection(e, []*group.Element{group.NewGeneratorElement()})
+	el, _ := encodeElection(e)
 	dv, _ := encodeDevices(e)
 	cr, _ := encodeCredentials(e.Credentials())
 	for _, s := range [][]byte{el, dv, cr, []byte(`[{"id":"a","publicKey":"00"}]`), []byte(`{"line":1,"ballotId":"x","code":"` + strings.Repeat("00", 32) + `","vote":{"a":{"1":1}}}`)} {

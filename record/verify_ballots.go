@@ -2,6 +2,7 @@ package record
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -73,13 +74,28 @@ func (s *ballotScan) work(l rawLine) lineOut {
 			}
 		}
 		out.refusal = r
-		id := b.ID()
-		out.items = append(out.items, dupEntry{key: dupKey(dupBallotID, []byte(id)), kind: dupBallotID, contest: -1, selection: -1})
+		out.items = append(out.items, dupEntry{key: dupKey(dupBallotID, signerAndID(b.Header())), kind: dupBallotID, contest: -1, selection: -1})
 		out.itemsErr = ballotItems(b.Bytes(), func(kind byte, i, j int, data []byte) {
 			out.items = append(out.items, dupEntry{key: dupKey(kind, data), kind: kind, contest: int16(i), selection: int16(j)})
 		})
 	}
 	return out
+}
+
+// signerAndID is the key under which a ballot identifier must be unique:
+// identifiers are unique per signer (docs/spec-parts/50-ballot.md,
+// "Acceptance rules", rule 8), encoded as u8(1) ‖ str(device) or u8(2) ‖
+// credential key, then str(identifier).
+func signerAndID(h ballot.Header) []byte {
+	var b []byte
+	if h.Credential != nil {
+		b = append(append(b, 2), h.Credential...)
+	} else {
+		b = binary.BigEndian.AppendUint32(append(b, 1), uint32(len(h.Device)))
+		b = append(b, h.Device...)
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(h.BallotID)))
+	return append(b, h.BallotID...)
 }
 
 // refusalCheck maps the ballot package's acceptance rules to the
@@ -398,7 +414,7 @@ func (v *verifier) checkBallots() error {
 		for _, k := range []struct {
 			kind byte
 			name string
-		}{{dupBallotID, "ballot identifier"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}} {
+		}{{dupBallotID, "ballot identifier (for the same signer)"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}} {
 			switch n := sh.kinds[k.kind]; {
 			case n == 1:
 				what = append(what, "its "+k.name)

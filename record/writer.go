@@ -225,23 +225,13 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 // is the outcome of the ceremony (WriteCeremony); e must have been made
 // with its joint key and verification keys.
 func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
-	again, err := ballot.NewElection(ballot.Parameters{
-		Manifest:    e.Manifest(),
-		PublicKey:   e.PublicKey(),
-		Trustees:    keys.VerificationKeys,
-		Devices:     e.Devices(),
-		Credentials: e.Credentials(),
-	})
-	if err != nil {
-		return fmt.Errorf("record: %v", err)
-	}
-	if again.BaseHash() != e.BaseHash() {
+	if !sameKeys(e.Trustees(), keys.VerificationKeys) {
 		return errors.New("record: the election's trustees are not the verification keys of the ceremony")
 	}
 	if e.PublicKey().Element().Equal(keys.PublicKey) != 1 {
 		return errors.New("record: the election's public key is not the joint key of the ceremony")
 	}
-	el, err := encodeElection(e, keys.VerificationKeys)
+	el, err := encodeElection(e)
 	if err != nil {
 		return fmt.Errorf("record: %v", err)
 	}
