@@ -17,8 +17,8 @@ import "filippo.io/edwards25519/field"
 //
 // These are complete on edwards25519 (d is not a square), so no input needs a
 // special case: the identity, torsion points and P + P all go through the same
-// formulas. Every function here is constant time; the variable-time callers
-// branch outside of them.
+// formulas. Every function here is constant time in the coordinates (the
+// variable-time callers branch outside of them).
 
 // extPoint is a point in extended coordinates (X:Y:Z:T) with x = X/Z,
 // y = Y/Z and x·y = T/Z.
@@ -123,6 +123,25 @@ func (v *affineNielsPoint) fromAffine(x, y *field.Element) *affineNielsPoint {
 	v.YminusX.Subtract(y, x)
 	v.XY2d.Multiply(&xy, feD2)
 	return v
+}
+
+// feInvD is 1/d.
+var feInvD = new(field.Element).Invert(feD)
+
+// setAffineNiels sets v = q (neg = false) or v = −q (neg = true), with Z = 2,
+// for one multiplication instead of the seven of adding q to the identity.
+// It branches on neg, which must be public.
+func (v *extPoint) setAffineNiels(q *affineNielsPoint, neg bool) {
+	if neg {
+		v.X.Subtract(&q.YminusX, &q.YplusX) // −2x
+		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
+		v.T.Negate(&v.T)
+	} else {
+		v.X.Subtract(&q.YplusX, &q.YminusX) // 2x
+		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
+	}
+	v.Y.Add(&q.YplusX, &q.YminusX) // 2y
+	v.Z.Add(feOne, feOne)
 }
 
 // setIdentity sets v to the identity (1, 1, 0).

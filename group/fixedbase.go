@@ -18,6 +18,7 @@ import (
 // A table is read-only once built and may be used from many goroutines. The
 // zero value is not usable; build tables with NewFixedBaseTable.
 type FixedBaseTable struct {
+	built   bool
 	base    Element
 	entries [32][8]affineNielsPoint
 }
@@ -26,7 +27,7 @@ type FixedBaseTable struct {
 // about ten ScalarBaseMult, so a table pays for itself after about a dozen
 // multiplications. It runs in constant time.
 func NewFixedBaseTable(p *Element) *FixedBaseTable {
-	t := &FixedBaseTable{}
+	t := &FixedBaseTable{built: true}
 	t.base.Set(p)
 
 	// Extended multiples first, then one shared inversion of all Z.
@@ -57,6 +58,9 @@ func NewFixedBaseTable(p *Element) *FixedBaseTable {
 
 // Element returns a new Element set to the element the table was built for.
 func (t *FixedBaseTable) Element() *Element {
+	if !t.built {
+		panic("group: Element of a FixedBaseTable not made by NewFixedBaseTable")
+	}
 	return NewElement().Set(&t.base)
 }
 
@@ -69,6 +73,9 @@ func (t *FixedBaseTable) Element() *Element {
 // Σ_{i even} d_i·256^(i/2)·P: 32 lookups and additions for the odd digits,
 // four doublings, then 32 more for the even digits.
 func (e *Element) FixedBaseMult(t *FixedBaseTable, s *Scalar) *Element {
+	if !t.built {
+		panic("group: FixedBaseMult with a FixedBaseTable not made by NewFixedBaseTable")
+	}
 	digits := signedRadix16(s)
 
 	var v extPoint

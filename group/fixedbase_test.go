@@ -195,3 +195,19 @@ func TestKnownAnswerFixedBase(t *testing.T) {
 	}
 	checkKnownAnswer(t, "fixed_base.json", out)
 }
+
+func TestFixedBaseTableZeroValuePanics(t *testing.T) {
+	for name, f := range map[string]func(){
+		"FixedBaseMult": func() { NewElement().FixedBaseMult(&FixedBaseTable{}, NewScalar()) },
+		"Element":       func() { new(FixedBaseTable).Element() },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s on the zero FixedBaseTable did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -223,23 +223,6 @@ func digitAt(s *[4]uint64, pos, c uint) uint64 {
 	return v & (1<<c - 1)
 }
 
-// feInvD is 1/d.
-var feInvD = new(field.Element).Invert(feD)
-
-// setAffineNiels sets v = q (neg = false) or v = −q (neg = true), with Z = 2.
-func (v *extPoint) setAffineNiels(q *affineNielsPoint, neg bool) {
-	if neg {
-		v.X.Subtract(&q.YminusX, &q.YplusX) // −2x
-		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
-		v.T.Negate(&v.T)
-	} else {
-		v.X.Subtract(&q.YplusX, &q.YminusX) // 2x
-		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
-	}
-	v.Y.Add(&q.YplusX, &q.YminusX) // 2y
-	v.Z.Add(feOne, feOne)
-}
-
 // pippenger sets out = Σ_k sc[k]·pts[k] by the bucket method with c-bit
 // signed digits, 2 ≤ c ≤ 16. The terms are ordered by decreasing bit length
 // and atLeast[L] counts the terms of bit length at least L, so the terms that
