@@ -24,8 +24,9 @@ type FixedBaseTable struct {
 }
 
 // NewFixedBaseTable returns the table of multiples of p. Building it costs
-// about ten ScalarBaseMult, so a table pays for itself after about a dozen
-// multiplications. It runs in constant time.
+// about ten ScalarBaseMult; since FixedBaseMult takes about a quarter of the
+// time of ScalarMult, a table pays for itself after four multiplications. It
+// runs in constant time.
 func NewFixedBaseTable(p *Element) *FixedBaseTable {
 	t := &FixedBaseTable{built: true}
 	t.base.Set(p)
