@@ -25,6 +25,18 @@ type batch[T any] struct {
 // not depend on the length of the file. It returns the first I/O error of
 // the reader or error of sink; after an error of sink it stops reading.
 func pipeline[T any](lr *lineReader, workers int, work func(rawLine) T, sink func(rawLine, T) error) error {
+	return pipelineBatch(lr, workers, func(ls []rawLine) []T {
+		out := make([]T, len(ls))
+		for i, l := range ls {
+			out[i] = work(l)
+		}
+		return out
+	}, sink)
+}
+
+// pipelineBatch is pipeline with work applied to a whole batch of lines at
+// once, so that it can verify the batch's proofs together.
+func pipelineBatch[T any](lr *lineReader, workers int, work func([]rawLine) []T, sink func(rawLine, T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -69,10 +81,7 @@ func pipeline[T any](lr *lineReader, workers int, work func(rawLine) T, sink fun
 		go func() {
 			defer wg.Done()
 			for b := range todo {
-				b.out = make([]T, len(b.lines))
-				for i, l := range b.lines {
-					b.out[i] = work(l)
-				}
+				b.out = work(b.lines)
 				close(b.done)
 			}
 		}()
