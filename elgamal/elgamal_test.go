@@ -355,3 +355,26 @@ func TestPublicKeyConcurrent(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestPublicKeyBytesFollowsKey checks the encoding computed at construction:
+// it is K's encoding, callers cannot change it through the returned slice,
+// and UnmarshalText replaces it together with the key.
+func TestPublicKeyBytesFollowsKey(t *testing.T) {
+	_, pk1 := GenerateKey()
+	_, pk2 := GenerateKey()
+	b := pk1.Bytes()
+	if !bytes.Equal(b, pk1.Element().Bytes()) {
+		t.Fatal("Bytes is not the encoding of K")
+	}
+	b[0] ^= 1
+	if bytes.Equal(b, pk1.Bytes()) {
+		t.Fatal("Bytes returned the key's own storage")
+	}
+	text, _ := pk2.MarshalText()
+	if err := pk1.UnmarshalText(text); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(pk1.Bytes(), pk2.Element().Bytes()) {
+		t.Fatal("Bytes is stale after UnmarshalText")
+	}
+}

@@ -26,6 +26,7 @@ type SecretKey struct {
 // PublicKey share it.
 type PublicKey struct {
 	k    group.Element
+	enc  [group.ElementSize]byte // the canonical encoding of k, computed once
 	lazy *lazyTable
 }
 
@@ -103,6 +104,7 @@ func (sk *SecretKey) UnmarshalText(text []byte) error {
 func newPublicKey(K *group.Element) *PublicKey {
 	pk := &PublicKey{lazy: new(lazyTable)}
 	pk.k.Set(K)
+	copy(pk.enc[:], K.Bytes())
 	return pk
 }
 
@@ -139,9 +141,11 @@ func (pk *PublicKey) Equal(x *PublicKey) int {
 	return pk.k.Equal(&x.k)
 }
 
-// Bytes returns the 32-byte canonical encoding of K.
+// Bytes returns the 32-byte canonical encoding of K. The encoding is
+// computed once, when the key is made, since every proof under the key
+// hashes it.
 func (pk *PublicKey) Bytes() []byte {
-	return pk.k.Bytes()
+	return append([]byte(nil), pk.enc[:]...)
 }
 
 // ParsePublicKey decodes a 32-byte canonical encoding of K. It rejects
@@ -172,6 +176,7 @@ func (pk *PublicKey) UnmarshalText(text []byte) error {
 		return err
 	}
 	pk.k.Set(&npk.k)
+	pk.enc = npk.enc
 	pk.lazy = npk.lazy
 	return nil
 }

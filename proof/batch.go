@@ -317,7 +317,7 @@ func (b *BatchVerifier) AddChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.El
 // pk", consuming t, and returns the entry's index. A proof for another R is
 // recorded as invalid.
 func (b *BatchVerifier) AddRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64, p *RangeProof) int {
-	K, kEnc := publicKeyBytes(pk)
+	K, kEnc := pk.Element(), pk.Bytes()
 	return b.add(newRangeEntry(t, kEnc, K, ct, R, p))
 }
 

@@ -180,7 +180,7 @@ func rangeNonces(n *Nonces, t *Transcript, kEnc []byte, R, m uint64, r *group.Sc
 // computed at half scale so that one batched double-and-encode gives all
 // their encodings.
 func proveRange(t *Transcript, pk *elgamal.PublicKey, m uint64, r *group.Scalar, R uint64, n *Nonces, Ah, Bh *group.Element, ctEnc []byte) *RangeProof {
-	_, kEnc := publicKeyBytes(pk)
+	kEnc := pk.Bytes()
 	nn := rangeNonces(n, t, kEnc, R, m, r)
 	k := int(R) + 1
 	uh := make([]group.Scalar, k) // u_j / 2
@@ -275,7 +275,7 @@ func proveRange(t *Transcript, pk *elgamal.PublicKey, m uint64, r *group.Scalar,
 // pk", appending the statement and the commitments to t and drawing the
 // challenge from it (t is consumed). It returns nil if the proof is valid.
 func (p *RangeProof) Verify(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64) error {
-	K, kEnc := publicKeyBytes(pk)
+	K, kEnc := pk.Element(), pk.Bytes()
 	e := newRangeEntry(t, kEnc, K, ct, R, p)
 	return e.check()
 }
