@@ -29,6 +29,7 @@ type Verdict struct {
 	Err      error // why, if rejected
 }
 
+// String returns "stage N: accepted" or "stage N: rejected by check …: why".
 func (v Verdict) String() string {
 	if v.Accepted {
 		return fmt.Sprintf("stage %d: accepted", v.Stage)

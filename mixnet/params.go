@@ -22,8 +22,8 @@ const GeneratorTag = "sandogh-v1 mixnet"
 // election's joint public key, under which the rows are encrypted and
 // re-encrypted.
 type Params struct {
-	BaseHash  []byte
-	PublicKey *elgamal.PublicKey
+	BaseHash  []byte             // the election's base hash (ballot.Election.BaseHash)
+	PublicKey *elgamal.PublicKey // the election's joint public key
 }
 
 // check reports a missing parameter, a programmer error that the caller
