@@ -395,3 +395,112 @@ func FuzzSmallFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestCounterPolicies checks the credential rules of the counter: under
+// one-ballot-per-credential a second cast ballot is refused, under
+// last-ballot-counts the first is marked for removal.
+func TestCounterPolicies(t *testing.T) {
+	e, b := testBallot(t)
+	c := newCounter(e)
+	if err := c.cast(5, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cast(9, b); err == nil {
+		t.Error("a second ballot of the credential counted under one-ballot-per-credential")
+	}
+	c.policy = ballot.LastBallotCounts
+	if err := c.cast(12, b); err != nil {
+		t.Fatal(err)
+	}
+	if !c.remove[5] || len(c.remove) != 1 || !c.added.get(12) {
+		t.Errorf("remove %v", c.remove)
+	}
+	c.drop(7) // never added: nothing to subtract
+	if c.remove[7] {
+		t.Error("drop of a line never added")
+	}
+}
+
+// TestFinishBallotsDamaged: a damaged ballot box file is an error, and
+// nothing is written.
+func TestFinishBallotsDamaged(t *testing.T) {
+	e, b := testBallot(t)
+	dir := filepath.Join(t.TempDir(), "rec")
+	w, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := box.AcceptBallot(b); err != nil {
+		t.Fatal(err)
+	}
+	box.Close()
+	// A good box file finishes; its tally counts the ballot.
+	w2, _ := Create(filepath.Join(t.TempDir(), "rec2"))
+	data, _ := os.ReadFile(w.BallotsPath())
+	os.WriteFile(w2.BallotsPath(), data, 0o644)
+	et, err := w2.FinishBallots(e)
+	if err != nil || et.Ballots != 1 {
+		t.Fatalf("FinishBallots: %v, %v", et, err)
+	}
+	if _, err := w2.FinishBallots(e); err == nil {
+		t.Error("FinishBallots ran twice")
+	}
+	// A damaged line is an error, and nothing is listed.
+	data = bytes.Replace(data, []byte(`"state":"cast"`), []byte(`"state":"lost"`), 1)
+	os.WriteFile(w.BallotsPath(), data, 0o644)
+	if _, err := w.FinishBallots(e); err == nil {
+		t.Fatal("a damaged box file was accepted")
+	}
+	if x := readIndex(t, dir); len(x) != 0 {
+		t.Errorf("index after a failed step: %v", x)
+	}
+}
+
+// TestVerifyUnreadable: Verify returns an error, not a report, for a
+// folder that is not a record or does not exist.
+func TestVerifyUnreadable(t *testing.T) {
+	if _, err := Verify(filepath.Join(t.TempDir(), "absent"), nil); err == nil {
+		t.Error("a missing folder was verified")
+	}
+	if _, err := Verify(t.TempDir(), nil); !errors.Is(err, ErrNotRecord) {
+		t.Errorf("an empty folder: %v, want ErrNotRecord", err)
+	}
+	f := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(f, nil, 0o644)
+	if _, err := Verify(f, nil); err == nil {
+		t.Error("a file was verified as a folder")
+	}
+}
+
+// TestVerifyIncomplete: a record stopped after the election's parameters
+// is read, every later check fails with a finding, and progress is
+// reported.
+func TestVerifyIncomplete(t *testing.T) {
+	e, keys := vectorElection(t)
+	dir := filepath.Join(t.TempDir(), "rec")
+	w, _ := Create(dir)
+	if err := w.WriteElection(e, keys); err != nil {
+		t.Fatal(err)
+	}
+	stages := map[string]bool{}
+	rep, err := Verify(dir, &Options{Progress: func(stage string, done, total int64) { stages[stage] = true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Valid() {
+		t.Fatal("an incomplete record is valid")
+	}
+	for _, c := range rep.Checks {
+		want := c.Check == CheckParameters || c.Check == CheckCredentials
+		if c.Passed() != want {
+			t.Errorf("check %d passed: %v", c.Check, c.Passed())
+		}
+	}
+	if !stages["parameters"] || !stages["index"] {
+		t.Errorf("progress stages %v", stages)
+	}
+}

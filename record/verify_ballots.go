@@ -357,7 +357,7 @@ func (v *verifier) checkBallots() error {
 	f, err := os.Open(path)
 	if err != nil {
 		v.readErr(CheckBallots, fileBallots, err)
-		for _, c := range []Check{CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
 			v.skip(c, fileBallots+" is unavailable")
 		}
 		return nil

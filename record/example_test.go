@@ -1,0 +1,74 @@
+package record_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/sandogh/sandogh/record"
+)
+
+// Verify a record and print the verdict of every check. The sample record
+// in testdata/sample is a small guild election: 10 voters at two stations
+// (one challenged ballot), two remote voters of whom one voted again, and
+// three trustees with threshold 2, one absent at decryption.
+func ExampleVerify() {
+	rep, err := record.Verify("testdata/sample", nil)
+	if err != nil {
+		log.Fatal(err) // the record cannot be read
+	}
+	for _, c := range rep.Checks {
+		verdict := "ok"
+		if !c.Passed() {
+			verdict = "FAILED"
+		}
+		fmt.Printf("%2d %-34s %s\n", c.Check, c.Check, verdict)
+	}
+	for _, f := range rep.Findings {
+		fmt.Println(f)
+	}
+	fmt.Println("valid:", rep.Valid())
+	fmt.Printf("%d cast, %d challenged, %d counted\n", rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted)
+	// Output:
+	//  1 parameters and base hash           ok
+	//  2 trustee key ceremony               ok
+	//  3 joint key and verification keys    ok
+	//  4 device registrations and openings  ok
+	//  5 credential list                    ok
+	//  6 ballot decoding, shape and proofs  ok
+	//  7 ballot signatures                  ok
+	//  8 eligibility and uniqueness         ok
+	//  9 device chains                      ok
+	// 10 challenged ballots                 ok
+	// 11 aggregation                        ok
+	// 12 decryption shares                  ok
+	// 13 combination of shares              ok
+	// 14 results                            ok
+	// 15 record index                       ok
+	// valid: true
+	// 13 cast, 1 challenged, 12 counted
+}
+
+// Stream the ballots of a record without holding them in memory.
+func ExampleReader_Ballots() {
+	r, err := record.Open("testdata/sample")
+	if err != nil {
+		log.Fatal(err)
+	}
+	e, err := r.Election()
+	if err != nil {
+		log.Fatal(err)
+	}
+	openings, ballots := 0, 0
+	for ent, err := range r.Ballots(e) {
+		if err != nil {
+			log.Fatal(err) // a line that does not decode
+		}
+		if ent.Opening != nil {
+			openings++
+		} else {
+			ballots++
+		}
+	}
+	fmt.Println(openings, "device openings,", ballots, "ballots")
+	// Output: 2 device openings, 14 ballots
+}
