@@ -276,8 +276,11 @@ func TestWriterAppendOnly(t *testing.T) {
 	if err := w.addBytes("results.json", []byte("{}\n")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.addBytes("results.json", []byte("{}\n")); err == nil {
-		t.Error("a file was written twice")
+	if err := w.addBytes("results.json", []byte("{}\n")); err != nil {
+		t.Errorf("writing a file again with the same content: %v", err)
+	}
+	if err := w.addBytes("results.json", []byte("[]\n")); err == nil {
+		t.Error("a file was rewritten with other content")
 	}
 	for _, bad := range []string{"../x", "/abs", "a b", ""} {
 		if err := w.addBytes(bad, nil); err == nil {
@@ -305,10 +308,19 @@ func TestWriterAppendOnly(t *testing.T) {
 	if err := w2.addBytes("results.json", nil); err == nil {
 		t.Error("a resumed writer rewrote a listed file")
 	}
+	// A crash after the rename but before the index: the file is there,
+	// unlisted; writing it again with the same content lists it.
+	os.WriteFile(filepath.Join(dir, "challenged.jsonl"), []byte("x\n"), 0o644)
+	if err := w2.addBytes("challenged.jsonl", []byte("y\n")); err == nil {
+		t.Error("an unlisted file was replaced with other content")
+	}
+	if err := w2.addBytes("challenged.jsonl", []byte("x\n")); err != nil {
+		t.Error(err)
+	}
 	if err := w2.addBytes("tally/encrypted.json", []byte("{}\n")); err != nil {
 		t.Fatal(err)
 	}
-	if x := readIndex(t, dir); len(x) != 2 {
+	if x := readIndex(t, dir); len(x) != 3 {
 		t.Errorf("index after resuming: %v", x)
 	}
 	if ents, _ := os.ReadDir(filepath.Join(dir, "tally")); len(ents) != 1 {
@@ -446,8 +458,12 @@ func TestFinishBallotsDamaged(t *testing.T) {
 	if err != nil || et.Ballots != 1 {
 		t.Fatalf("FinishBallots: %v, %v", et, err)
 	}
+	if et2, err := w2.FinishBallots(e); err != nil || et2.Compare(et) != nil {
+		t.Errorf("FinishBallots run again: %v", err)
+	}
+	os.WriteFile(w2.BallotsPath(), append(data, data[len(data)-10:]...), 0o644)
 	if _, err := w2.FinishBallots(e); err == nil {
-		t.Error("FinishBallots ran twice")
+		t.Error("FinishBallots accepted a ballot file changed after it was listed")
 	}
 	// A damaged line is an error, and nothing is listed.
 	data = bytes.Replace(data, []byte(`"state":"cast"`), []byte(`"state":"lost"`), 1)

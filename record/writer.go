@@ -3,7 +3,6 @@ package record
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,7 +31,9 @@ import (
 // temporary name, synced, renamed into place and its folder synced before
 // the method returns, and is never rewritten; the index SHA256SUMS is then
 // rewritten the same way to list it. A crash or a failed step leaves every
-// earlier file intact and listed; OpenWriter resumes.
+// earlier file intact and listed; OpenWriter resumes, and a step can be
+// run again: writing a file that is already there with the same content
+// does nothing.
 //
 // A Writer is safe for concurrent use, but the steps are meant to be taken
 // in order.
@@ -92,32 +93,50 @@ func (w *Writer) path(name string) string {
 	return filepath.Join(w.dir, filepath.FromSlash(name))
 }
 
-// add writes file name with the content fill writes, and lists it.
+// add writes file name with the content fill writes, and lists it. Adding
+// a file again with the same content does nothing, so that a step
+// interrupted by a crash can be run again; different content is an error.
 func (w *Writer) add(name string, fill func(io.Writer) error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := checkRelPath(name); err != nil {
 		return fmt.Errorf("record: %v", err)
 	}
-	if _, ok := w.idx[name]; ok {
-		return fmt.Errorf("record: %s is already written, and the record is append-only", name)
+	hw := newHashingWriter(io.Discard)
+	if err := fill(hw); err != nil {
+		return fmt.Errorf("record: writing %s: %v", name, err)
+	}
+	sum := hw.sum()
+	if listed, ok := w.idx[name]; ok {
+		if listed != sum {
+			return fmt.Errorf("record: %s is already written with other content, and the record is append-only", name)
+		}
+		return nil
 	}
 	p := w.path(name)
-	if err := mkdirSynced(filepath.Dir(p)); err != nil {
-		return fmt.Errorf("record: %v", err)
-	}
-	var sum [sha256.Size]byte
-	err := writeAtomic(p, false, func(f io.Writer) error {
-		bw := bufio.NewWriterSize(f, 1<<16)
-		hw := newHashingWriter(bw)
-		if err := fill(hw); err != nil {
-			return err
+	if _, err := os.Lstat(p); err == nil {
+		// A crash after the rename, before the index listed the file.
+		h, err := hashFile(p)
+		if err != nil {
+			return fmt.Errorf("record: %v", err)
 		}
-		sum = hw.sum()
-		return bw.Flush()
-	})
-	if err != nil {
-		return fmt.Errorf("record: writing %s: %v", name, err)
+		if h != sum {
+			return fmt.Errorf("record: %s exists with other content, and the record is append-only", name)
+		}
+	} else {
+		if err := mkdirSynced(filepath.Dir(p)); err != nil {
+			return fmt.Errorf("record: %v", err)
+		}
+		err := writeAtomic(p, false, func(f io.Writer) error {
+			bw := bufio.NewWriterSize(f, 1<<16)
+			if err := fill(bw); err != nil {
+				return err
+			}
+			return bw.Flush()
+		})
+		if err != nil {
+			return fmt.Errorf("record: writing %s: %v", name, err)
+		}
 	}
 	w.idx[name] = sum
 	return w.writeIndex()
@@ -330,19 +349,22 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 		return nil, fmt.Errorf("record: %v", err)
 	}
 	w.mu.Lock()
-	if _, ok := w.idx[fileBallots]; ok {
+	if listed, ok := w.idx[fileBallots]; ok {
 		w.mu.Unlock()
-		return nil, fmt.Errorf("record: %s is already finished", fileBallots)
-	}
-	if err := syncFile(w.BallotsPath()); err != nil {
+		if listed != lr.sum() {
+			return nil, fmt.Errorf("record: %s changed after it was listed", fileBallots)
+		}
+	} else {
+		if err := syncFile(w.BallotsPath()); err != nil {
+			w.mu.Unlock()
+			return nil, err
+		}
+		w.idx[fileBallots] = lr.sum()
+		err = w.writeIndex()
 		w.mu.Unlock()
-		return nil, err
-	}
-	w.idx[fileBallots] = lr.sum()
-	err = w.writeIndex()
-	w.mu.Unlock()
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := w.addBytes(fileChallenged, chal.Bytes()); err != nil {
 		return nil, err
