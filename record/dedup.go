@@ -87,7 +87,9 @@ func (d *dedup) spill() error {
 	if err != nil {
 		return fmt.Errorf("record: uniqueness check: %v", err)
 	}
-	os.Remove(f.Name()) // unlinked: the file goes away with the process
+	// Unlinked at once where the system allows it, so that the file goes
+	// away with the process; finish removes it otherwise.
+	os.Remove(f.Name())
 	d.runs = append(d.runs, f)
 	w := bufio.NewWriterSize(f, 1<<16)
 	var rec [dupEntrySize]byte
@@ -168,6 +170,7 @@ func (d *dedup) finish(found func(first, dup dupEntry)) error {
 	defer func() {
 		for _, f := range d.runs {
 			f.Close()
+			os.Remove(f.Name())
 		}
 		d.runs = nil
 	}()
