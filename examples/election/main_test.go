@@ -60,3 +60,22 @@ func TestElectionFlags(t *testing.T) {
 		t.Errorf("threshold above n: exit %d, want 1", code)
 	}
 }
+
+// TestSeedReproducible: two runs with the same -seed cast the same votes,
+// so their results are the same (the trustees' keys, and so the
+// ciphertexts, differ: package trustee draws them from crypto/rand).
+func TestSeedReproducible(t *testing.T) {
+	var res [2]string
+	for i := range res {
+		var stdout, stderr bytes.Buffer
+		out := filepath.Join(t.TempDir(), "rec")
+		if code := run([]string{"-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", "same", "-q", "-out", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		// The printed results, without the record's path.
+		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
+	}
+	if res[0] != res[1] {
+		t.Errorf("two runs with the same seed differ:\n%s\n%s", res[0], res[1])
+	}
+}
