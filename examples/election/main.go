@@ -33,11 +33,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("election", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg guild.Config
-	fs.IntVar(&cfg.Voters, "voters", 1000, "number of `N` voters at the polling stations")
+	fs.IntVar(&cfg.Voters, "voters", 1000, "number `N` of voters at the polling stations")
 	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
 	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
 	fs.StringVar(&cfg.Out, "out", "election-record", "`DIR`ectory to write the election record to; a previous record there is replaced (not ./record: at the module root that is the record package)")
-	fs.StringVar(&cfg.Seed, "seed", "", "`S`eed for a reproducible run: votes, device keys, nonce seeds and challenges derive from it (the trustees' keys do not)")
+	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: votes, device keys, nonce seeds and challenges derive from it (the trustees' keys do not)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")
 	quiet := fs.Bool("q", false, "do not print progress to standard error")

@@ -38,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the report (every check and finding) as JSON on standard output")
 	quiet := fs.Bool("q", false, "do not print progress to standard error")
 	workers := fs.Int("workers", 0, "number of goroutines verifying ballots (default: every core)")
-	maxFindings := fs.Int("max-findings", 100, "most findings listed per check, the rest are counted (-1: all)")
+	maxFindings := fs.Int("max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: verifier [flags] DIR\n\n"+
 			"Verifies the sandogh election record in folder DIR: every numbered check of\n"+
