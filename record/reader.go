@@ -348,7 +348,7 @@ func (r *Reader) EncryptedTally() (*tally.EncryptedTally, error) {
 	return t, nil
 }
 
-// ShareListFiles returns the trustee indices of the share list files in
+// shareListFiles returns the trustee indices of the share list files in
 // tally/shares, ascending. A file there whose name is not "<j>.json" is an
 // error.
 func (r *Reader) shareListFiles() ([]int, error) {
