@@ -9,7 +9,7 @@
 // threshold 3, one of them absent at decryption. It prints the results and
 // the record's path; check the record with
 //
-//	go run ./examples/verifier election-record
+//	go run ./examples/verifier record
 //
 // Progress goes to standard error. See package guild for the steps.
 package main
@@ -36,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Voters, "voters", 1000, "number `N` of voters at the polling stations")
 	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
 	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
-	fs.StringVar(&cfg.Out, "out", "election-record", "`DIR`ectory to write the election record to; a previous record there is replaced (not ./record: at the module root that is the record package)")
+	fs.StringVar(&cfg.Out, "out", "record", "`DIR`ectory to write the election record to; a previous record there is replaced")
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: votes, device keys, nonce seeds and challenges derive from it (the trustees' keys do not)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/election"
 )
 
 // TestElectionEndToEnd runs the example with few voters and checks that the
@@ -26,7 +26,7 @@ func TestElectionEndToEnd(t *testing.T) {
 	if !strings.Contains(stderr.String(), "key ceremony") {
 		t.Errorf("no progress on standard error:\n%s", stderr.String())
 	}
-	rep, err := record.Verify(out, nil)
+	rep, err := election.Verify(out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

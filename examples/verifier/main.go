@@ -18,7 +18,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/election"
 )
 
 // Exit statuses.
@@ -58,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUnreadable
 	}
 	dir := fs.Arg(0)
-	opts := &record.Options{Workers: *workers, MaxFindings: *maxFindings}
+	opts := &election.Options{Workers: *workers, MaxFindings: *maxFindings}
 	if *maxFindings == 0 {
 		opts.MaxFindings = -1
 	}
@@ -66,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		opts.Progress = newProgress(stderr)
 	}
-	rep, err := record.Verify(dir, opts)
+	rep, err := election.Verify(dir, opts)
 	if !*quiet {
 		fmt.Fprintf(stderr, "\rverified in %v%s\n", time.Since(start).Round(time.Millisecond), "                    ")
 	}
@@ -78,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
-			*record.Report
+			*election.Report
 			Valid bool `json:"valid"`
 		}{rep, rep.Valid()}); err != nil {
 			fmt.Fprintf(stderr, "verifier: %v\n", err)
@@ -95,11 +95,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // printReport prints one line per check, the findings under the check that
 // made them, and the final verdict.
-func printReport(w io.Writer, rep *record.Report) {
+func printReport(w io.Writer, rep *election.Report) {
 	fmt.Fprintf(w, "Election record %s\n", rep.Dir)
 	fmt.Fprintf(w, "%d device openings, %d cast and %d challenged ballots, %d counted\n\n",
 		rep.Ballots.Openings, rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted)
-	byCheck := make(map[record.Check][]record.Finding)
+	byCheck := make(map[election.Check][]election.Finding)
 	for _, f := range rep.Findings {
 		byCheck[f.Check] = append(byCheck[f.Check], f)
 	}

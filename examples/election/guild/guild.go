@@ -1,6 +1,6 @@
 // Package guild runs a complete, simulated guild-union board election with
 // sandogh and writes its election record: the program examples/election is
-// a thin command around Run, and the record package's tests use it to make
+// a thin command around Run, and the election package's tests use it to make
 // records to verify and tamper with.
 //
 // The election: the members of a guild union elect a board from 15
@@ -34,7 +34,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
-	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -57,7 +57,7 @@ type Config struct {
 	// that replaces the first (the manifest's policy is then
 	// last-ballot-counts).
 	RemoteVoters, Revotes int
-	// Out is the record's folder (default "election-record"). A previous record
+	// Out is the record's folder (default "record"). A previous record
 	// there (a folder with a SHA256SUMS file) is replaced; any other
 	// non-empty folder is an error.
 	Out string
@@ -139,7 +139,7 @@ func (c *Config) defaults() error {
 		c.Threshold = 3
 	}
 	if c.Out == "" {
-		c.Out = "election-record"
+		c.Out = "record"
 	}
 	if c.Challenged == 0 {
 		c.Challenged = max(2, c.Voters/200)
@@ -214,7 +214,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := prepareOut(cfg.Out); err != nil {
 		return nil, err
 	}
-	w, err := record.Create(cfg.Out)
+	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err
 	}

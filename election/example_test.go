@@ -1,10 +1,10 @@
-package record_test
+package election_test
 
 import (
 	"fmt"
 	"log"
 
-	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/election"
 )
 
 // Verify a record and print the verdict of every check. The sample record
@@ -12,7 +12,7 @@ import (
 // (one challenged ballot), two remote voters of whom one voted again, and
 // three trustees with threshold 2, one absent at decryption.
 func ExampleVerify() {
-	rep, err := record.Verify("testdata/sample", nil)
+	rep, err := election.Verify("testdata/sample", nil)
 	if err != nil {
 		log.Fatal(err) // the record cannot be read
 	}
@@ -50,7 +50,7 @@ func ExampleVerify() {
 
 // Stream the ballots of a record without holding them in memory.
 func ExampleReader_Ballots() {
-	r, err := record.Open("testdata/sample")
+	r, err := election.Open("testdata/sample")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package record writes, reads and verifies the election record of a
+// Package election writes, reads and verifies the election record of a
 // sandogh election: the folder of files that documents every step, from
 // the key ceremony to the results, so that anyone can check the election.
 //
@@ -47,4 +47,4 @@
 // record) is the election authority's job. It is not a trustee tool either:
 // it never sees a secret key, and its Writer records what the ballot box,
 // the trustees and package tally produced.
-package record
+package election

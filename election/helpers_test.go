@@ -1,4 +1,4 @@
-package record_test
+package election_test
 
 import (
 	"bytes"

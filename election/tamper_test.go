@@ -1,4 +1,4 @@
-package record_test
+package election_test
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/election/guild"
-	"github.com/sandogh/sandogh/record"
 	"github.com/sandogh/sandogh/tally"
 )
 
@@ -23,7 +23,7 @@ import (
 // verifier accepts, with the counts it reported.
 func TestVerifyValidRecord(t *testing.T) {
 	dir := sharedRecord(t)
-	rep, err := record.Verify(dir, nil)
+	rep, err := election.Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +33,11 @@ func TestVerifyValidRecord(t *testing.T) {
 		}
 		t.Fatal("the example's record is not valid")
 	}
-	if len(rep.Checks) != record.NumChecks {
-		t.Fatalf("%d checks, want %d", len(rep.Checks), record.NumChecks)
+	if len(rep.Checks) != election.NumChecks {
+		t.Fatalf("%d checks, want %d", len(rep.Checks), election.NumChecks)
 	}
 	for _, c := range rep.Checks {
-		if c.Items == 0 && c.Check != record.CheckCredentials {
+		if c.Items == 0 && c.Check != election.CheckCredentials {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
@@ -142,7 +142,7 @@ func resign(t testing.TB, id string, enc []byte) []byte {
 
 type tamper struct {
 	name string
-	want record.Check
+	want election.Check
 	// keepIndex leaves SHA256SUMS as it was; otherwise the forger rehashes.
 	keepIndex bool
 	edit      func(t *testing.T, dir string)
@@ -159,27 +159,27 @@ func onBallots(f func(t *testing.T, lines [][]byte) [][]byte) func(*testing.T, s
 }
 
 var tampers = []tamper{
-	{"manifest limit", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+	{"manifest limit", election.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			c := obj(arr(obj(obj(v)["manifest"])["contests"])[0])
 			c["limit"] = json.Number("8")
 			return v
 		})
 	})},
-	{"candidate name", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+	{"candidate name", election.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			c := obj(arr(obj(arr(obj(obj(v)["manifest"])["contests"])[0])["candidates"])[3])
 			c["name"] = "Someone Else"
 			return v
 		})
 	})},
-	{"base hash", record.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
+	{"base hash", election.CheckParameters, false, onFile("election.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			obj(v)["baseHash"] = flipHex(obj(v)["baseHash"].(string), 10)
 			return v
 		})
 	})},
-	{"trustee commitment", record.CheckCeremony, false, onFile("trustees/commitments.jsonl", func(t *testing.T, p string) {
+	{"trustee commitment", election.CheckCeremony, false, onFile("trustees/commitments.jsonl", func(t *testing.T, p string) {
 		lines := readLines(t, p)
 		editLineJSON(t, lines, 1, func(m map[string]any) {
 			cs := arr(m["coefficients"])
@@ -187,52 +187,52 @@ var tampers = []tamper{
 		})
 		writeLines(t, p, lines)
 	})},
-	{"ceremony share removed", record.CheckCeremony, false, onFile("trustees/shares.jsonl", func(t *testing.T, p string) {
+	{"ceremony share removed", election.CheckCeremony, false, onFile("trustees/shares.jsonl", func(t *testing.T, p string) {
 		lines := readLines(t, p)
 		writeLines(t, p, slices.Delete(lines, 3, 4))
 	})},
-	{"ceremony outcome", record.CheckCeremony, false, onFile("trustees/result.json", func(t *testing.T, p string) {
+	{"ceremony outcome", election.CheckCeremony, false, onFile("trustees/result.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			keys := arr(obj(v)["verification_keys"])
 			keys[0], keys[1] = keys[1], keys[0]
 			return v
 		})
 	})},
-	{"joint key", record.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
+	{"joint key", election.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			obj(v)["publicKey"] = arr(obj(v)["trustees"])[0]
 			return v
 		})
 	})},
-	{"trustee verification key", record.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
+	{"trustee verification key", election.CheckKeys, false, onFile("election.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			ks := arr(obj(v)["trustees"])
 			ks[2], ks[3] = ks[3], ks[2]
 			return v
 		})
 	})},
-	{"device key", record.CheckDevices, false, onFile("devices.json", func(t *testing.T, p string) {
+	{"device key", election.CheckDevices, false, onFile("devices.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			ds := arr(v)
 			obj(ds[0])["publicKey"], obj(ds[1])["publicKey"] = obj(ds[1])["publicKey"], obj(ds[0])["publicKey"]
 			return v
 		})
 	})},
-	{"device opening signature", record.CheckDevices, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"device opening signature", election.CheckDevices, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		editLineJSON(t, lines, 1, func(m map[string]any) {
 			o := obj(m["opening"])
 			o["signature"] = flipHex(o["signature"].(string), 20)
 		})
 		return lines
 	})},
-	{"credential list", record.CheckCredentials, false, onFile("credentials.json", func(t *testing.T, p string) {
+	{"credential list", election.CheckCredentials, false, onFile("credentials.json", func(t *testing.T, p string) {
 		editJSONFile(t, p, func(v any) any {
 			keys := arr(obj(v)["keys"])
 			obj(v)["keys"] = keys[1:]
 			return v
 		})
 	})},
-	{"ballot ciphertext, re-signed by its station", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"ballot ciphertext, re-signed by its station", election.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-1", "cast"))[4]
 		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
 			swapCiphertexts(b, enc)
@@ -240,7 +240,7 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"ballot ciphertext", record.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"ballot ciphertext", election.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-1", "cast"))[5]
 		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
 			swapCiphertexts(b, enc)
@@ -248,7 +248,7 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"proof response, re-signed by its station", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"proof response, re-signed by its station", election.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-2", "cast"))[2]
 		sel := obj(arr(obj(arr(obj(obj(decodeJSON(t, lines[i]))["ballot"])["contests"])[0])["selections"])[5])
 		proofBytes, err := hex.DecodeString(sel["proof"].(string))
@@ -262,7 +262,7 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"confirmation code", record.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"confirmation code", election.CheckBallots, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-1", "cast"))[7]
 		editLineJSON(t, lines, i, func(m map[string]any) {
 			b := obj(m["ballot"])
@@ -270,7 +270,7 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"ballot signature", record.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"ballot signature", election.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-2", "cast"))[5]
 		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
 			enc[len(enc)-10] ^= 1
@@ -278,20 +278,20 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"duplicated ballot", record.CheckEligibility, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"duplicated ballot", election.CheckEligibility, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, func(b map[string]any) bool { return b["credential"] != nil && b["state"] == "cast" })[0]
 		return append(lines, lines[i])
 	})},
-	{"removed ballot", record.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"removed ballot", election.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, isDevice("station-1", "cast"))[3]
 		return slices.Delete(lines, i, i+1)
 	})},
-	{"chain order", record.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"chain order", election.CheckChains, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		is := ballotLines(t, lines, isDevice("station-2", "cast"))
 		lines[is[6]], lines[is[7]] = lines[is[7]], lines[is[6]]
 		return lines
 	})},
-	{"challenged ballot's seed", record.CheckChallenged, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"challenged ballot's seed", election.CheckChallenged, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, func(b map[string]any) bool { return b["state"] == "challenged" })[0]
 		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
 			enc[len(enc)-64-32] ^= 1
@@ -299,23 +299,23 @@ var tampers = []tamper{
 		})
 		return lines
 	})},
-	{"challenged ballot's published vote", record.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
+	{"challenged ballot's published vote", election.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
 		lines := readLines(t, p)
 		editLineJSON(t, lines, 0, func(m map[string]any) {
 			obj(m["vote"])["board"] = map[string]any{"109": 1}
 		})
 		writeLines(t, p, lines)
 	})},
-	{"challenged ballot unlisted", record.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
+	{"challenged ballot unlisted", election.CheckChallenged, false, onFile("challenged.jsonl", func(t *testing.T, p string) {
 		lines := readLines(t, p)
 		writeLines(t, p, lines[1:])
 	})},
-	{"revote removed", record.CheckAggregation, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"revote removed", election.CheckAggregation, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		// The last line is the late revote; without it the first ballot
 		// of that credential counts, and the published tally is wrong.
 		return lines[:len(lines)-1]
 	})},
-	{"encrypted tally", record.CheckAggregation, false, onFile("tally/encrypted.json", func(t *testing.T, p string) {
+	{"encrypted tally", election.CheckAggregation, false, onFile("tally/encrypted.json", func(t *testing.T, p string) {
 		data, _ := os.ReadFile(p)
 		et := new(tally.EncryptedTally)
 		if err := et.UnmarshalJSON(data); err != nil {
@@ -329,7 +329,7 @@ var tampers = []tamper{
 		}
 		os.WriteFile(p, out, 0o644)
 	})},
-	{"decryption share", record.CheckShares, false, onFile("tally/shares/1.json", func(t *testing.T, p string) {
+	{"decryption share", election.CheckShares, false, onFile("tally/shares/1.json", func(t *testing.T, p string) {
 		if _, err := os.Stat(p); err != nil {
 			p = strings.Replace(p, "1.json", "2.json", 1) // trustee 1 was absent
 		}
@@ -339,7 +339,7 @@ var tampers = []tamper{
 			return v
 		})
 	})},
-	{"too few share lists", record.CheckCombination, false, func(t *testing.T, dir string) {
+	{"too few share lists", election.CheckCombination, false, func(t *testing.T, dir string) {
 		ents, err := os.ReadDir(filepath.Join(dir, "tally", "shares"))
 		if err != nil {
 			t.Fatal(err)
@@ -348,27 +348,27 @@ var tampers = []tamper{
 			os.Remove(filepath.Join(dir, "tally", "shares", e.Name()))
 		}
 	}},
-	{"result count", record.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
+	{"result count", election.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
 		editResults(t, p, func(r *tally.Results) { r.Contests[0].Standings[0].Count++ })
 	})},
-	{"result outcome", record.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
+	{"result outcome", election.CheckResults, false, onFile("results.json", func(t *testing.T, p string) {
 		editResults(t, p, func(r *tally.Results) {
 			s := r.Contests[0].Standings
 			s[6].Outcome, s[7].Outcome = s[7].Outcome, s[6].Outcome
 		})
 	})},
-	{"file changed, index not updated", record.CheckIndex, true, onFile("devices.json", func(t *testing.T, p string) {
+	{"file changed, index not updated", election.CheckIndex, true, onFile("devices.json", func(t *testing.T, p string) {
 		data, _ := os.ReadFile(p)
 		os.WriteFile(p, append(data, '\n'), 0o644)
 	})},
-	{"truncated ballots", record.CheckIndex, true, onFile("ballots.jsonl", func(t *testing.T, p string) {
+	{"truncated ballots", election.CheckIndex, true, onFile("ballots.jsonl", func(t *testing.T, p string) {
 		data, _ := os.ReadFile(p)
 		os.WriteFile(p, data[:len(data)-100], 0o644)
 	})},
-	{"extra file", record.CheckIndex, true, func(t *testing.T, dir string) {
+	{"extra file", election.CheckIndex, true, func(t *testing.T, dir string) {
 		os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello\n"), 0o644)
 	}},
-	{"missing file", record.CheckIndex, false, func(t *testing.T, dir string) {
+	{"missing file", election.CheckIndex, false, func(t *testing.T, dir string) {
 		os.Remove(filepath.Join(dir, "challenged.jsonl"))
 	}},
 }
@@ -401,7 +401,7 @@ func TestTampering(t *testing.T) {
 			if !tc.keepIndex {
 				rehash(t, dir)
 			}
-			rep, err := record.Verify(dir, nil)
+			rep, err := election.Verify(dir, nil)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -425,7 +425,7 @@ func TestTampering(t *testing.T) {
 			if !named {
 				t.Errorf("no finding of check %d", tc.want)
 			}
-			if !tc.keepIndex && slices.Contains(failed, record.CheckIndex) && tc.want != record.CheckIndex {
+			if !tc.keepIndex && slices.Contains(failed, election.CheckIndex) && tc.want != election.CheckIndex {
 				t.Errorf("the index check failed although the forger rehashed the files")
 			}
 		})

@@ -1,4 +1,4 @@
-package record_test
+package election_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sandogh/sandogh/record"
+	"github.com/sandogh/sandogh/election"
 )
 
 // recordFiles lists the files of the test record, sorted.
@@ -55,9 +55,9 @@ func FuzzVerifyRecord(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := record.Verify(dir, &record.Options{Workers: 2})
+		rep, err := election.Verify(dir, &election.Options{Workers: 2})
 		switch {
-		case errors.Is(err, record.ErrNotRecord):
+		case errors.Is(err, election.ErrNotRecord):
 			return
 		case err != nil:
 			t.Fatalf("Verify: %v", err)
@@ -66,7 +66,7 @@ func FuzzVerifyRecord(f *testing.F) {
 			t.Errorf("%s changed, and the record is still valid", name)
 		}
 		// The Reader's decoders must not panic either.
-		r, err := record.Open(dir)
+		r, err := election.Open(dir)
 		if err != nil {
 			return
 		}

@@ -1,11 +1,11 @@
-package record_test
+package election_test
 
 import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/election/guild"
-	"github.com/sandogh/sandogh/record"
 )
 
 // TestSampleRecord verifies the complete sample record in testdata/sample,
@@ -13,13 +13,13 @@ import (
 // again (with new trustee keys: it is not reproducible byte for byte).
 func TestSampleRecord(t *testing.T) {
 	dir := filepath.Join("testdata", "sample")
-	if *record.Update {
+	if *election.Update {
 		cfg := guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", Out: dir}
 		if _, err := guild.Run(cfg); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rep, err := record.Verify(dir, nil)
+	rep, err := election.Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

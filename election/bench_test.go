@@ -1,4 +1,4 @@
-package record_test
+package election_test
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/election/guild"
-	"github.com/sandogh/sandogh/record"
 )
 
 // benchRecord returns a record of n voters of the guild election (15
@@ -16,7 +16,7 @@ import (
 func benchRecord(b *testing.B, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sandogh-bench-record-v1-%d", n))
-	if rep, err := record.Verify(dir, &record.Options{MaxFindings: 1}); err == nil && rep.Valid() {
+	if rep, err := election.Verify(dir, &election.Options{MaxFindings: 1}); err == nil && rep.Valid() {
 		return dir
 	}
 	b.Logf("making a %d-ballot record in %s (once)", n, dir)
@@ -36,7 +36,7 @@ func BenchmarkVerifyRecord(b *testing.B) {
 			var ballots int64
 			b.ResetTimer()
 			for b.Loop() {
-				rep, err := record.Verify(dir, nil)
+				rep, err := election.Verify(dir, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,0 +1,4 @@
+package election
+
+// Update is the -update flag, for the tests of package election_test.
+var Update = update
