@@ -193,14 +193,17 @@ func newChaumPedersenEntry(t *Transcript, G1, X1, G2, X2 *group.Element, p *Chau
 
 // newRangeEntry appends the statement and commitments to t, draws the
 // challenge and returns, for every branch j, the equations
-// a_j − v_j·G + c_j·A = 0 and b_j − v_j·K + c_j·B − c_j·j·G = 0.
-func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Ciphertext, R uint64, p *RangeProof) *entry {
+// a_j − v_j·G + c_j·A = 0 and b_j − v_j·K + c_j·B − c_j·j·G = 0. ctEnc is
+// the encoding of ct, or nil to compute it.
+func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Ciphertext, ctEnc []byte, R uint64, p *RangeProof) *entry {
 	e := &entry{kind: "range"}
 	if p.max != R {
 		e.err = fmt.Errorf("proof: range proof is for 0..%d, the statement is for 0..%d", p.max, R)
 		return e
 	}
-	ctEnc := ct.Bytes()
+	if ctEnc == nil {
+		ctEnc = ct.Bytes()
+	}
 	appendRangeStatement(t, kEnc, ctEnc[:32], ctEnc[32:], R)
 	t.appendElementsBytes("commitments", p.commitments)
 	c := t.Challenge("challenge")
@@ -318,27 +321,80 @@ func (b *BatchVerifier) AddChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.El
 // recorded as invalid.
 func (b *BatchVerifier) AddRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64, p *RangeProof) int {
 	K, kEnc := pk.Element(), pk.Bytes()
-	return b.add(newRangeEntry(t, kEnc, K, ct, R, p))
+	return b.add(newRangeEntry(t, kEnc, K, ct, nil, R, p))
+}
+
+// AddRangeEncoded is AddRange for a ciphertext whose canonical encoding the
+// caller already holds, such as the bytes it was decoded from: ctEnc must be
+// the 64-byte encoding of ct (ct.Bytes(), or the input that
+// ct.SetCanonicalBytes accepted). The transcript hashes ctEnc instead of
+// encoding ct again, which saves two element encodings per proof; the
+// transcript bytes, and so the verdict, are those of AddRange.
+//
+// ctEnc is not compared with ct: that would cost the encodings it saves. A
+// ctEnc that is not ct's encoding is a programmer error that makes the
+// check meaningless (the challenge would bind another statement than the
+// one whose equations are checked). It panics if ctEnc is not 64 bytes
+// long.
+func (b *BatchVerifier) AddRangeEncoded(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, ctEnc []byte, R uint64, p *RangeProof) int {
+	if len(ctEnc) != elgamal.CiphertextSize {
+		panic("proof: AddRangeEncoded: the ciphertext encoding is not 64 bytes")
+	}
+	K, kEnc := pk.Element(), pk.Bytes()
+	return b.add(newRangeEntry(t, kEnc, K, ct, ctEnc, R, p))
 }
 
 // ErrBatchInvalid is returned by BatchVerifier.Verify when some proofs are
 // invalid; the error wraps it and names the first invalid entry.
 var ErrBatchInvalid = errors.New("proof: batch verification failed")
 
+// fallbackChunk is how many consecutive entries Verify checks together
+// after the whole batch failed, before it checks the entries of a failing
+// chunk one by one. Callers add related proofs one after the other (the
+// proofs of one ballot), so a few bad ballots spoil few chunks, and a chunk
+// check costs much less than as many single checks.
+const fallbackChunk = 16
+
 // Verify checks every proof added so far. It returns nil, nil if all are
 // valid. Otherwise it returns the indices of the invalid entries in
 // increasing order and an error wrapping ErrBatchInvalid. It may be called
 // again after more proofs are added.
 //
+// When the combination of the whole batch fails, Verify checks runs of 16
+// consecutive entries together (each with fresh weights), and the entries
+// of a run that fails one by one; the invalid entries it returns are those
+// that fail alone. It runs on all cores.
+//
 // Execution time depends on the inputs (all public).
 func (b *BatchVerifier) Verify() (bad []int, err error) {
-	if b.combinedCheck() {
+	n := len(b.entries)
+	if b.combinedCheck(0, n, true) {
 		return nil, nil
 	}
-	errs := make([]error, len(b.entries))
-	par.For(len(b.entries), 8, func(lo, hi int) {
+	suspect := make([]bool, n)
+	if n > 2*fallbackChunk {
+		chunks := (n + fallbackChunk - 1) / fallbackChunk
+		par.For(chunks, 1, func(lo, hi int) {
+			for c := lo; c < hi; c++ {
+				a, z := c*fallbackChunk, min((c+1)*fallbackChunk, n)
+				if !b.combinedCheck(a, z, false) {
+					for i := a; i < z; i++ {
+						suspect[i] = true
+					}
+				}
+			}
+		})
+	} else {
+		for i := range suspect {
+			suspect[i] = true
+		}
+	}
+	errs := make([]error, n)
+	par.For(n, 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			errs[i] = b.entries[i].check()
+			if suspect[i] {
+				errs[i] = b.entries[i].check()
+			}
 		}
 	})
 	var first error
@@ -355,17 +411,19 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 		// with probability 2^-128, or if an entry changed after it was added.
 		return nil, nil
 	}
-	return bad, fmt.Errorf("%w: %d of %d proofs are invalid; %v", ErrBatchInvalid, len(bad), len(b.entries), first)
+	return bad, fmt.Errorf("%w: %d of %d proofs are invalid; %v", ErrBatchInvalid, len(bad), n, first)
 }
 
 // combinedCheck reports whether the random linear combination of all the
-// equations of all the entries is the identity. It is false if any entry
-// carries an error.
-func (b *BatchVerifier) combinedCheck() bool {
+// equations of the entries lo..hi-1 is the identity. It is false if any of
+// them carries an error. If parallel, it runs on all cores; otherwise on
+// the calling goroutine only.
+func (b *BatchVerifier) combinedCheck(lo, hi int, parallel bool) bool {
+	entries := b.entries[lo:hi]
 	// Lay out one coefficient per unshared point, then one per shared slot.
-	offsets := make([]int, len(b.entries)+1)
-	eqOffsets := make([]int, len(b.entries)+1)
-	for i, e := range b.entries {
+	offsets := make([]int, len(entries)+1)
+	eqOffsets := make([]int, len(entries)+1)
+	for i, e := range entries {
 		if e.err != nil {
 			return false
 		}
@@ -378,19 +436,24 @@ func (b *BatchVerifier) combinedCheck() bool {
 		offsets[i+1] = offsets[i] + local
 		eqOffsets[i+1] = eqOffsets[i] + len(e.eqEnd)
 	}
-	nLocal := offsets[len(b.entries)]
-	w := randomWeights(eqOffsets[len(b.entries)])
+	nLocal := offsets[len(entries)]
+	w := randomWeights(eqOffsets[len(entries)])
 	coef := make([]group.Scalar, nLocal+len(b.shared))
 	points := make([]*group.Element, nLocal+len(b.shared))
 	copy(points[nLocal:], b.shared)
 
+	forEach := par.For
 	workers := runtime.GOMAXPROCS(0)
+	if !parallel {
+		forEach = func(n, _ int, body func(lo, hi int)) { body(0, n) }
+		workers = 1
+	}
 	var mu sync.Mutex
-	par.For(len(b.entries), 64, func(lo, hi int) {
+	forEach(len(entries), 64, func(lo, hi int) {
 		sharedCoef := make([]group.Scalar, len(b.shared))
 		var scratch []group.Scalar
 		for i := lo; i < hi; i++ {
-			e := b.entries[i]
+			e := entries[i]
 			if cap(scratch) < len(e.points) {
 				scratch = make([]group.Scalar, len(e.points))
 			}
@@ -422,7 +485,7 @@ func (b *BatchVerifier) combinedCheck() bool {
 	// Split the multi-scalar multiplication over the cores.
 	parts := min(workers, max(1, len(points)/256))
 	sums := make([]group.Element, parts)
-	par.For(parts, 1, func(lo, hi int) {
+	forEach(parts, 1, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			a, z := p*len(points)/parts, (p+1)*len(points)/parts
 			sums[p].VarTimeMultiScalarMult(scalars[a:z], points[a:z])

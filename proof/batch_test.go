@@ -196,3 +196,142 @@ func TestEntryErrorNamesEquation(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestAddRangeEncoded checks that AddRangeEncoded with the ciphertext's
+// encoding gives the verdict of AddRange, and leaves the transcript in the
+// same state, on valid proofs and on every kind of invalid one.
+func TestAddRangeEncoded(t *testing.T) {
+	_, pk := testKey(t)
+	n := testNonces(t, 23)
+	type tcase struct {
+		name string
+		ct   *elgamal.Ciphertext
+		R    uint64 // the statement's
+		p    *RangeProof
+		bad  bool
+		tr   int // the transcript is transcriptFor(tr)
+	}
+	var cases []tcase
+	for _, R := range []uint64{1, 3, 7} {
+		for m := range R + 1 {
+			nn := n.Child("valid", R*100+m)
+			ct, p, err := EncryptWithRangeProof(transcriptFor(int(R)), pk, m, R, nn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, tcase{fmt.Sprintf("R=%d m=%d", R, m), ct, R, p, false, int(R)})
+			// The same proof decoded from its bytes (not halved).
+			q, err := new(RangeProof).SetCanonicalBytes(p.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, tcase{fmt.Sprintf("R=%d m=%d decoded", R, m), ct, R, q, false, int(R)})
+			if m != 0 {
+				continue
+			}
+			fields := rangeFields(int(R))
+			for _, f := range []encField{fields[0], fields[1], fields[len(fields)-1], fields[2*int(R)+2]} {
+				q, err := new(RangeProof).SetCanonicalBytes(tamperField(t, p.Bytes(), f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cases = append(cases, tcase{fmt.Sprintf("R=%d tampered %s", R, f.name), ct, R, q, true, int(R)})
+			}
+			other := new(elgamal.Ciphertext).Set(ct)
+			other.B.Add(&other.B, group.NewGeneratorElement())
+			cases = append(cases, tcase{fmt.Sprintf("R=%d other ciphertext", R), other, R, p, true, int(R)})
+			cases = append(cases, tcase{fmt.Sprintf("R=%d other range", R), ct, R + 1, p, true, int(R)})
+			r := nn.Scalar("cheat", 0)
+			cheat := pk.Encrypt(scalarOf(R+1), r)
+			cases = append(cases, tcase{fmt.Sprintf("R=%d cheating proof", R), cheat, R, cheatingProveRange(transcriptFor(int(R)), pk, cheat, R, r, R, nn), true, int(R)})
+		}
+	}
+	plain, encoded := NewBatchVerifier(), NewBatchVerifier()
+	var wantBad []int
+	for i, c := range cases {
+		t1, t2 := transcriptFor(c.tr), transcriptFor(c.tr)
+		i1 := plain.AddRange(t1, pk, c.ct, c.R, c.p)
+		i2 := encoded.AddRangeEncoded(t2, pk, c.ct, c.ct.Bytes(), c.R, c.p)
+		if i1 != i || i2 != i {
+			t.Fatalf("%s: indices %d, %d, want %d", c.name, i1, i2, i)
+		}
+		if t1.Challenge("after").Equal(t2.Challenge("after")) != 1 {
+			t.Errorf("%s: the transcripts differ after AddRange and AddRangeEncoded", c.name)
+		}
+		// Each alone.
+		b1, b2 := NewBatchVerifier(), NewBatchVerifier()
+		t1, t2 = transcriptFor(c.tr), transcriptFor(c.tr)
+		b1.AddRange(t1, pk, c.ct, c.R, c.p)
+		b2.AddRangeEncoded(t2, pk, c.ct, c.ct.Bytes(), c.R, c.p)
+		_, e1 := b1.Verify()
+		_, e2 := b2.Verify()
+		if (e1 != nil) != c.bad || (e2 != nil) != c.bad {
+			t.Errorf("%s: AddRange: %v; AddRangeEncoded: %v; want invalid=%v", c.name, e1, e2, c.bad)
+		}
+		if c.bad {
+			wantBad = append(wantBad, i)
+		}
+	}
+	bad1, err1 := plain.Verify()
+	bad2, err2 := encoded.Verify()
+	if !slices.Equal(bad1, wantBad) || !slices.Equal(bad2, wantBad) || err1 == nil || err2 == nil {
+		t.Fatalf("bad entries: AddRange %v (%v), AddRangeEncoded %v (%v), want %v", bad1, err1, bad2, err2, wantBad)
+	}
+	if err1.Error() != err2.Error() {
+		t.Errorf("errors differ:\n%v\n%v", err1, err2)
+	}
+}
+
+func TestAddRangeEncodedPanicsOnLength(t *testing.T) {
+	_, pk := testKey(t)
+	ct, p, err := EncryptWithRangeProof(transcriptFor(0), pk, 1, 1, testNonces(t, 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("AddRangeEncoded accepted a 63-byte encoding")
+		}
+	}()
+	NewBatchVerifier().AddRangeEncoded(transcriptFor(0), pk, ct, ct.Bytes()[:63], 1, p)
+}
+
+// TestVerifyFallback checks that Verify names exactly the invalid entries
+// when they are clustered, spread over every chunk, or everywhere, and
+// when the batch is just below and above the size where it checks chunks.
+func TestVerifyFallback(t *testing.T) {
+	sks := make([]*elgamal.SecretKey, 2)
+	pks := make([]*elgamal.PublicKey, 2)
+	for i := range sks {
+		sks[i], pks[i] = elgamal.GenerateKey()
+	}
+	const size = 100
+	cases := make([][2]batchCase, size) // good, bad
+	for i := range size {
+		cases[i] = [2]batchCase{makeBatchCase(t, i, false, pks, sks), makeBatchCase(t, i, true, pks, sks)}
+	}
+	patterns := map[string]func(i int) bool{
+		"clustered":   func(i int) bool { return i >= 40 && i < 45 },
+		"every 16th":  func(i int) bool { return i%16 == 5 },
+		"all":         func(int) bool { return true },
+		"first, last": func(i int) bool { return i == 0 || i == size-1 },
+	}
+	for name, isBad := range patterns {
+		for _, n := range []int{2 * fallbackChunk, 2*fallbackChunk + 1, size} {
+			b := NewBatchVerifier()
+			var want []int
+			for i := range n {
+				k := 0
+				if isBad(i) {
+					k = 1
+					want = append(want, i)
+				}
+				cases[i][k].add(b)
+			}
+			bad, err := b.Verify()
+			if !slices.Equal(bad, want) || (err == nil) != (want == nil) {
+				t.Errorf("%s, %d entries: bad %v (%v), want %v", name, n, bad, err, want)
+			}
+		}
+	}
+}

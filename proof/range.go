@@ -276,6 +276,6 @@ func proveRange(t *Transcript, pk *elgamal.PublicKey, m uint64, r *group.Scalar,
 // challenge from it (t is consumed). It returns nil if the proof is valid.
 func (p *RangeProof) Verify(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, R uint64) error {
 	K, kEnc := pk.Element(), pk.Bytes()
-	e := newRangeEntry(t, kEnc, K, ct, R, p)
+	e := newRangeEntry(t, kEnc, K, ct, nil, R, p)
 	return e.check()
 }
