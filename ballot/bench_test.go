@@ -67,6 +67,34 @@ func BenchmarkVerifyBallot(b *testing.B) {
 	})
 }
 
+// BenchmarkVerifyBallots verifies batches of decoded ballots with
+// VerifyBallots and reports the time per ballot: the proofs of the whole
+// batch go into one multi-scalar multiplication.
+func BenchmarkVerifyBallots(b *testing.B) {
+	f := newFixture(b, boardManifest())
+	var all []*Ballot
+	for i := range 64 {
+		bl := f.credentialBallot(b, fmt.Sprint("bench-", i), i%len(f.credentials), boardVote())
+		bl, err := ParseBallot(bl.Bytes())
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, bl)
+	}
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("board-15-choose-7/batch=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				for i, err := range VerifyBallots(f.e, all[:n]) {
+					if err != nil {
+						b.Fatalf("ballot %d: %v", i, err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/ballot")
+		})
+	}
+}
+
 // BenchmarkDecodeBallot decodes the canonical encoding of one ballot per
 // iteration (every element and scalar strictly decoded).
 func BenchmarkDecodeBallot(b *testing.B) {

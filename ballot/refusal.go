@@ -77,3 +77,31 @@ func refuse(check Check, format string, args ...any) *Refusal {
 func refuseAt(check Check, contest, selection int, format string, args ...any) *Refusal {
 	return &Refusal{Check: check, Contest: contest, Selection: selection, Reason: fmt.Sprintf(format, args...)}
 }
+
+// Refusals is the error of VerifyBallot and VerifyBallots for a ballot that
+// fails several independent checks, in the order of the checks: for
+// example a signature refusal and a proof refusal. errors.As with a
+// *Refusal target finds the first; errors.As with a Refusals target finds
+// them all.
+type Refusals []*Refusal
+
+// Error returns the refusals on one line, separated by "; ".
+func (rs Refusals) Error() string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(r.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the refusals, for errors.Is and errors.As.
+func (rs Refusals) Unwrap() []error {
+	out := make([]error, len(rs))
+	for i, r := range rs {
+		out[i] = r
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"sort"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
@@ -14,25 +15,93 @@ import (
 // other ballot: the base hash, conformance to the manifest, the signer's
 // registration, the signature, and every proof (batched into one
 // multi-scalar multiplication), or for a challenged ballot that its nonce
-// seed reproduces it. It returns nil or a *Refusal. The checks that involve
-// earlier ballots (replays, credential policy, device chains) are the
-// ballot box's.
+// seed reproduces it. The checks that involve earlier ballots (replays,
+// credential policy, device chains) are the ballot box's.
+//
+// It returns nil if b passes, a *Refusal if one check fails, and Refusals
+// if several independent checks fail: a ballot with a bad signature and a
+// bad proof is refused for both, so that a forged ballot shows its forged
+// proofs too. Only a ballot for another election, in a state other than
+// cast or challenged, or of the wrong shape stops at that first refusal,
+// since its proofs cannot be checked against this election's manifest.
+// errors.As with a *Refusal target finds the first refusal in either case.
+//
+// Execution time depends on the inputs (all public).
 func VerifyBallot(e *Election, b *Ballot) error {
-	if err := e.checkStatic(b); err != nil {
-		return err
-	}
-	if b.state == Challenged {
-		if _, err := OpenChallenged(e, b); err != nil {
-			return refuse(CheckChallenge, "%v", err)
-		}
-		return nil
-	}
-	return e.verifyProofs(b)
+	return VerifyBallots(e, []*Ballot{b})[0]
 }
 
-// checkStatic runs the cheap checks of b against e: election, shape,
-// eligibility and signature.
+// VerifyBallots is VerifyBallot for many ballots at once: it returns, for
+// each ballot of bs, what VerifyBallot returns for it. The proofs of all
+// the cast ballots are checked in one proof.BatchVerifier (one
+// multi-scalar multiplication, on all cores), which costs less per ballot
+// than checking them ballot by ballot; if the batch fails, the failing
+// proofs are found (proof.BatchVerifier.Verify) and each ballot is refused
+// for its own. Batches of about 64 ballots of 15 selections take most of
+// the gain.
+//
+// Execution time depends on the inputs (all public).
+func VerifyBallots(e *Election, bs []*Ballot) []error {
+	found := make([][]*Refusal, len(bs))
+	bv := proof.NewBatchVerifier()
+	var spans []proofSpan
+	for i, b := range bs {
+		if r := e.checkShape(b); r != nil {
+			found[i] = append(found[i], r)
+			continue
+		}
+		if r := e.checkSigner(b); r != nil {
+			found[i] = append(found[i], r)
+		}
+		if b.state == Challenged {
+			if _, err := OpenChallenged(e, b); err != nil {
+				found[i] = append(found[i], refuse(CheckChallenge, "%v", err))
+			}
+			continue
+		}
+		lo := bv.Len()
+		places := e.addProofs(bv, b)
+		spans = append(spans, proofSpan{ballot: i, lo: lo, places: places})
+	}
+	if len(spans) > 0 {
+		if bad, err := bv.Verify(); err != nil {
+			for _, sp := range spans {
+				if r := sp.refusal(bad, err); r != nil {
+					found[sp.ballot] = append(found[sp.ballot], r)
+				}
+			}
+		}
+	}
+	errs := make([]error, len(bs))
+	for i, rs := range found {
+		switch len(rs) {
+		case 0:
+		case 1:
+			errs[i] = rs[0]
+		default:
+			errs[i] = Refusals(rs)
+		}
+	}
+	return errs
+}
+
+// checkStatic runs the cheap checks of b against e in the ballot box's
+// order (election, state, shape, eligibility, signature) and returns the
+// first refusal.
 func (e *Election) checkStatic(b *Ballot) error {
+	if r := e.checkShape(b); r != nil {
+		return r
+	}
+	if r := e.checkSigner(b); r != nil {
+		return r
+	}
+	return nil
+}
+
+// checkShape checks that b is for election e, cast or challenged, and has
+// the manifest's contests, selections and proof ranges: the conditions
+// under which its proofs can be checked at all.
+func (e *Election) checkShape(b *Ballot) *Refusal {
 	if b.baseHash != e.baseHash {
 		return refuse(CheckElection, "base hash %x is not this election's %x", b.baseHash, e.baseHash)
 	}
@@ -64,6 +133,12 @@ func (e *Election) checkStatic(b *Ballot) error {
 			return refuseAt(CheckManifest, i, -1, "contest proof for 0..%d, an %q contest's proof is for 0..1", c.sum.Range(), Exactly)
 		}
 	}
+	return nil
+}
+
+// checkSigner checks that b's signer is registered (or listed) and that
+// the signature verifies.
+func (e *Election) checkSigner(b *Ballot) *Refusal {
 	h := &b.header
 	var pub ed25519.PublicKey
 	if h.Credential != nil {
@@ -85,12 +160,59 @@ func (e *Election) checkStatic(b *Ballot) error {
 	return nil
 }
 
-// verifyProofs checks every proof of b (whose shape checkStatic accepted)
-// with one batch verification. Execution time depends on the inputs.
-func (e *Election) verifyProofs(b *Ballot) error {
-	bv := proof.NewBatchVerifier()
-	type place struct{ contest, selection int }
-	places := make([]place, 0, 16)
+// A proofPlace is where a proof sits on a ballot: a selection's range
+// proof, or a contest proof (selection −1).
+type proofPlace struct{ contest, selection int }
+
+// A proofSpan is the entries lo.. of a batch that hold one ballot's
+// proofs, in the order of places.
+type proofSpan struct {
+	ballot int
+	lo     int
+	places []proofPlace
+}
+
+// refusal returns the refusal of the span's ballot after a failed batch
+// verification that returned bad and err, or nil if none of its proofs is
+// bad. If the batch failed without naming any proof (possible only with
+// probability 2^-128), every ballot is refused: the verdict fails closed.
+func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
+	if len(bad) == 0 {
+		return refuse(CheckProof, "%v", err)
+	}
+	hi := sp.lo + len(sp.places)
+	k := sort.SearchInts(bad, sp.lo)
+	first, n := -1, 0
+	for ; k < len(bad) && bad[k] < hi; k++ {
+		if first < 0 {
+			first = bad[k] - sp.lo
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	p := sp.places[first]
+	what := "range proof"
+	if p.selection < 0 {
+		what = "contest proof"
+	}
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d other proofs)", n-1)
+	}
+	return refuseAt(CheckProof, p.contest, p.selection, "%s does not verify%s", what, more)
+}
+
+// addProofs adds every proof of b (whose shape checkShape accepted) to bv,
+// in ballot order, and returns their places. The ciphertexts' transcript
+// fields are the bytes b was decoded from (or encoded to).
+func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
+	n := 0
+	for i := range b.contests {
+		n += len(b.contests[i].selections) + 1
+	}
+	places := make([]proofPlace, 0, n)
 	t0 := e.transcript(&b.header)
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
@@ -100,8 +222,8 @@ func (e *Election) verifyProofs(b *Ballot) error {
 			s := &c.selections[j]
 			ts := tc.Clone()
 			ts.AppendUint64("selection", uint64(j))
-			bv.AddRange(ts, e.pk, &s.ct, mc.maxValue(), s.proof)
-			places = append(places, place{i, j})
+			bv.AddRangeEncoded(ts, e.pk, &s.ct, s.ctBytes, mc.maxValue(), s.proof)
+			places = append(places, proofPlace{i, j})
 		}
 		rule, bound := mc.sumRule()
 		if rule == sumNone {
@@ -121,25 +243,23 @@ func (e *Election) verifyProofs(b *Ballot) error {
 			sum.B.VarTimeDoubleScalarBaseMult(kInv, &sum.B, &zero)
 			bv.AddRange(ts, e.pk, sum, 1, c.sum)
 		}
-		places = append(places, place{i, -1})
+		places = append(places, proofPlace{i, -1})
 	}
-	bad, err := bv.Verify()
-	if err == nil {
-		return nil
+	return places
+}
+
+// verifyProofs checks every proof of b (whose shape checkShape accepted)
+// with one batch verification, for the ballot box. Execution time depends
+// on the inputs.
+func (e *Election) verifyProofs(b *Ballot) error {
+	bv := proof.NewBatchVerifier()
+	sp := proofSpan{places: e.addProofs(bv, b)}
+	if bad, err := bv.Verify(); err != nil {
+		if r := sp.refusal(bad, err); r != nil {
+			return r
+		}
 	}
-	if len(bad) == 0 {
-		return refuse(CheckProof, "%v", err)
-	}
-	p := places[bad[0]]
-	what := "range proof"
-	if p.selection < 0 {
-		what = "contest proof"
-	}
-	more := ""
-	if len(bad) > 1 {
-		more = fmt.Sprintf(" (and %d other proofs)", len(bad)-1)
-	}
-	return refuseAt(CheckProof, p.contest, p.selection, "%s does not verify%s", what, more)
+	return nil
 }
 
 // OpenChallenged opens a challenged ballot with its released nonce seed: it

@@ -1,0 +1,333 @@
+package ballot
+
+import (
+	"crypto/sha512"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// batchBallots returns n valid cast ballots of the test election, signed
+// by the fixture's credentials in turn, with distinct identifiers.
+func batchBallots(t *testing.T, f *fixture, n int) []*Ballot {
+	t.Helper()
+	bs := make([]*Ballot, n)
+	for i := range bs {
+		bs[i] = f.credentialBallot(t, fmt.Sprintf("batch-%d", i), i%len(f.credentials), testVote())
+	}
+	return bs
+}
+
+// refusalsOf returns the refusals in err: none, one, or several.
+func refusalsOf(t *testing.T, err error) []*Refusal {
+	t.Helper()
+	var rs Refusals
+	if errors.As(err, &rs) {
+		return rs
+	}
+	var r *Refusal
+	if errors.As(err, &r) {
+		return []*Refusal{r}
+	}
+	if err != nil {
+		t.Fatalf("error %v is not a refusal", err)
+	}
+	return nil
+}
+
+// TestVerifyBallotsAllValid: a batch of valid ballots (cast and
+// challenged, remote and from a device) passes.
+func TestVerifyBallotsAllValid(t *testing.T) {
+	f := newFixture(t, testManifest())
+	bs := batchBallots(t, f, 12)
+	d, _, err := OpenDevice(f.e, "station-2", f.deviceKeys["station-2"], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		b, err := d.EncryptBallot(testVote())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			err = d.Challenge(b)
+		} else {
+			err = d.Cast(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs = append(bs, b)
+	}
+	errs := VerifyBallots(f.e, bs)
+	if len(errs) != len(bs) {
+		t.Fatalf("%d results for %d ballots", len(errs), len(bs))
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("ballot %d (%s): %v", i, bs[i].ID(), err)
+		}
+	}
+	if errs := VerifyBallots(f.e, nil); len(errs) != 0 {
+		t.Errorf("no ballots: %v", errs)
+	}
+}
+
+// TestVerifyBallotsNamesTheBadOne puts one bad ballot, of several kinds,
+// at several places among valid ones: exactly it is refused, for the
+// right proof, and every result is the one VerifyBallot gives alone.
+func TestVerifyBallotsNamesTheBadOne(t *testing.T) {
+	f := newFixture(t, testManifest())
+	good := batchBallots(t, f, 20)
+	other := f.credentialBallot(t, "other", 0, testVote())
+	key := f.credentials[0].PrivateKey()
+	type badCase struct {
+		b                  *Ballot
+		check              Check
+		contest, selection int
+	}
+	bad := map[string]badCase{}
+	{ // Two range proofs swapped.
+		b := f.credentialBallot(t, "bad-swap", 0, testVote())
+		c := &b.contests[0]
+		c.selections[3].proof, c.selections[5].proof = c.selections[5].proof, c.selections[3].proof
+		c.selections[3].proofBytes, c.selections[5].proofBytes = nil, nil
+		bad["swapped range proofs"] = badCase{resign(t, f.e, b, b.header, key), CheckProof, 0, 3}
+	}
+	{ // Another ballot's contest proof.
+		b := f.credentialBallot(t, "bad-sum", 0, testVote())
+		b.contests[1].sum, b.contests[1].sumBytes = other.contests[1].sum, nil
+		bad["foreign contest proof"] = badCase{resign(t, f.e, b, b.header, key), CheckProof, 1, -1}
+	}
+	{ // A copy of a valid ballot under another identifier.
+		b := good[0]
+		h := b.Header()
+		h.BallotID = "bad-copy"
+		bad["copied ballot"] = badCase{resign(t, f.e, b, h, key), CheckProof, 0, 0}
+	}
+	{ // A bad signature only.
+		b := resign(t, f.e, good[1], good[1].header, f.credentials[2].PrivateKey())
+		bad["bad signature"] = badCase{b, CheckSignature, -1, -1}
+	}
+	for name, x := range bad {
+		for _, at := range []int{0, 7, len(good)} {
+			bs := append(append(append([]*Ballot(nil), good[:at]...), x.b), good[at:]...)
+			errs := VerifyBallots(f.e, bs)
+			for i, err := range errs {
+				if i != at {
+					if err != nil {
+						t.Errorf("%s at %d: good ballot %d refused: %v", name, at, i, err)
+					}
+					continue
+				}
+				rs := refusalsOf(t, err)
+				if len(rs) != 1 || rs[0].Check != x.check || rs[0].Contest != x.contest || rs[0].Selection != x.selection {
+					t.Errorf("%s at %d: got %v, want one %s refusal at contest %d, selection %d", name, at, err, x.check, x.contest, x.selection)
+				}
+				if alone := VerifyBallot(f.e, x.b); alone == nil || alone.Error() != err.Error() {
+					t.Errorf("%s: VerifyBallots says %v, VerifyBallot says %v", name, err, alone)
+				}
+			}
+		}
+	}
+}
+
+// TestVerifyBallotsSeveralBad: many bad ballots in one batch, including
+// every ballot bad, are each refused for their own fault.
+func TestVerifyBallotsSeveralBad(t *testing.T) {
+	f := newFixture(t, testManifest())
+	bs := batchBallots(t, f, 10)
+	for _, badSet := range [][]int{{1, 2, 3}, {0, 2, 4, 6, 8}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}} {
+		batch := append([]*Ballot(nil), bs...)
+		isBad := map[int]bool{}
+		for _, i := range badSet {
+			isBad[i] = true
+			// Swap two range proofs of contest 3, at a place that depends on i.
+			b := f.credentialBallot(t, fmt.Sprintf("batch-%d", i), i%len(f.credentials), testVote())
+			j := i % 3
+			c := &b.contests[3]
+			c.selections[j].proof, c.selections[(j+1)%3].proof = c.selections[(j+1)%3].proof, c.selections[j].proof
+			c.selections[j].proofBytes, c.selections[(j+1)%3].proofBytes = nil, nil
+			batch[i] = resign(t, f.e, b, b.header, f.credentials[i%len(f.credentials)].PrivateKey())
+		}
+		for i, err := range VerifyBallots(f.e, batch) {
+			if !isBad[i] {
+				if err != nil {
+					t.Errorf("bad set %v: good ballot %d refused: %v", badSet, i, err)
+				}
+				continue
+			}
+			rs := refusalsOf(t, err)
+			j := i % 3
+			if len(rs) != 1 || rs[0].Check != CheckProof || rs[0].Contest != 3 || rs[0].Selection != min(j, (j+1)%3) {
+				t.Errorf("bad set %v: ballot %d: %v", badSet, i, err)
+			}
+		}
+	}
+}
+
+// TestVerifyBallotsReportsEveryFailure: a ballot with a forged signature
+// and a bad proof is refused for both; an unlisted credential and a bad
+// proof, for both; a challenged ballot with a bad signature and a seed
+// that does not open it, for both. A ballot of the wrong shape stops at
+// the shape.
+func TestVerifyBallotsReportsEveryFailure(t *testing.T) {
+	f := newFixture(t, testManifest())
+	good := f.credentialBallot(t, "good", 0, testVote())
+	// A proof swap, signed by another credential.
+	b := f.credentialBallot(t, "forged", 0, testVote())
+	c := &b.contests[0]
+	c.selections[3].proof, c.selections[5].proof = c.selections[5].proof, c.selections[3].proof
+	c.selections[3].proofBytes, c.selections[5].proofBytes = nil, nil
+	forged := resign(t, f.e, b, b.header, f.credentials[1].PrivateKey())
+	// Another ballot's proofs under an unlisted credential.
+	outsider := f.credentialBallot(t, "outsider", 1, testVote())
+	h := outsider.Header()
+	h.Credential = []byte("an unlisted credential of 32 b..")
+	unlisted := resign(t, f.e, outsider, h, f.credentials[1].PrivateKey())
+	// A challenged ballot whose seed and signature are wrong.
+	ch := f.credentialBallot(t, "challenged", 2, testVote())
+	chal := *ch
+	chal.state, chal.seed = Challenged, make([]byte, 32)
+	// The wrong shape: a contest missing.
+	short := resign(t, f.e, good, good.header, f.credentials[0].PrivateKey())
+	short.contests = short.contests[:3]
+	short.encodeBody()
+
+	bs := []*Ballot{good, forged, unlisted, &chal, short}
+	want := [][]Check{nil, {CheckSignature, CheckProof}, {CheckEligibility, CheckProof}, {CheckSignature, CheckChallenge}, {CheckManifest}}
+	errs := VerifyBallots(f.e, bs)
+	for i, err := range errs {
+		rs := refusalsOf(t, err)
+		var got []Check
+		for _, r := range rs {
+			got = append(got, r.Check)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want[i]) {
+			t.Errorf("ballot %d (%s): checks %v, want %v (%v)", i, bs[i].ID(), got, want[i], err)
+		}
+		if alone := VerifyBallot(f.e, bs[i]); fmt.Sprint(alone) != fmt.Sprint(err) {
+			t.Errorf("ballot %d: VerifyBallots says %v, VerifyBallot says %v", i, err, alone)
+		}
+	}
+	// The proof refusal names the place; the first refusal is what
+	// errors.As finds; the message lists both on one line.
+	rs := refusalsOf(t, errs[1])
+	if rs[1].Contest != 0 || rs[1].Selection != 3 || rs[1].Reason != "range proof does not verify (and 1 other proofs)" {
+		t.Errorf("proof refusal %+v", rs[1])
+	}
+	wantRefusal(t, errs[1], CheckSignature, -1, -1)
+	if msg := errs[1].Error(); msg != "ballot: refused (signature): invalid signature; ballot: refused (proof): contest 0: selection 3: range proof does not verify (and 1 other proofs)" {
+		t.Errorf("message %q", msg)
+	}
+}
+
+// TestFingerprints checks Ballot.Fingerprints against an independent walk
+// of the ballot's canonical encoding (docs/spec-parts/50-ballot.md,
+// "Ballot encoding") and the formula of the spec, and that the fingerprint
+// of a replayed part is the one of the original.
+func TestFingerprints(t *testing.T) {
+	f := newFixture(t, testManifest())
+	b := f.credentialBallot(t, "fp", 0, testVote())
+	d, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := d.EncryptBallot(testVote())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Cast(db); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []*Ballot{b, db} {
+		parsed, err := ParseBallot(x.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := walkFingerprints(t, x.Bytes(), x.Header())
+		for _, y := range []*Ballot{x, parsed} {
+			got := y.Fingerprints()
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: fingerprints\n%v\nwant\n%v", y.ID(), got, want)
+			}
+		}
+	}
+	// All distinct within and across the two ballots.
+	seen := map[[16]byte]bool{}
+	for _, fp := range append(b.Fingerprints(), db.Fingerprints()...) {
+		if seen[fp.Sum] {
+			t.Fatalf("fingerprint %x twice", fp.Sum)
+		}
+		seen[fp.Sum] = true
+	}
+	// A copy of b's contests under another header shares every part but
+	// the identifier.
+	h := b.Header()
+	h.BallotID = "fp-copy"
+	cp := resign(t, f.e, b, h, f.credentials[0].PrivateKey())
+	bf, cf := b.Fingerprints(), cp.Fingerprints()
+	if bf[0].Sum == cf[0].Sum {
+		t.Error("two identifiers share a fingerprint")
+	}
+	for i := 1; i < len(bf); i++ {
+		if bf[i] != cf[i] {
+			t.Errorf("part %d of a copy: %v, want %v", i, cf[i], bf[i])
+		}
+	}
+}
+
+// walkFingerprints computes the fingerprints of a ballot from its
+// canonical encoding, reading the layout of the spec, for layout-1
+// contests only.
+func walkFingerprints(t *testing.T, enc []byte, h Header) []Fingerprint {
+	t.Helper()
+	off := 0
+	take := func(n int) []byte {
+		if n < 0 || len(enc)-off < n {
+			t.Fatalf("encoding too short at offset %d", off)
+		}
+		off += n
+		return enc[off-n : off]
+	}
+	u32 := func() int { return int(binary.BigEndian.Uint32(take(4))) }
+	sum := func(kind byte, data []byte) [16]byte {
+		d := sha512.Sum512_256(append([]byte{kind}, data...))
+		return [16]byte(d[:16])
+	}
+	take(u32()) // label
+	take(32)    // base hash
+	id := take(u32())
+	var idEnc []byte
+	switch kind := take(1)[0]; kind {
+	case 1:
+		dev := take(u32())
+		take(8 + 32)
+		idEnc = binary.BigEndian.AppendUint32([]byte{1}, uint32(len(dev)))
+		idEnc = append(idEnc, dev...)
+	case 2:
+		idEnc = append([]byte{2}, take(32)...)
+	}
+	idEnc = binary.BigEndian.AppendUint32(idEnc, uint32(len(id)))
+	idEnc = append(idEnc, id...)
+	if string(id) != h.BallotID {
+		t.Fatalf("identifier %q, header %q", id, h.BallotID)
+	}
+	out := []Fingerprint{{Kind: 'i', Contest: -1, Selection: -1, Sum: sum('i', idEnc)}}
+	contests := u32()
+	for i := range contests {
+		if take(1)[0] != 1 {
+			t.Fatal("layout")
+		}
+		sels := u32()
+		for j := range sels {
+			out = append(out, Fingerprint{Kind: 'c', Contest: i, Selection: j, Sum: sum('c', take(64))})
+			out = append(out, Fingerprint{Kind: 'p', Contest: i, Selection: j, Sum: sum('p', take(u32()))})
+		}
+		if take(1)[0] == 1 {
+			out = append(out, Fingerprint{Kind: 's', Contest: i, Selection: -1, Sum: sum('s', take(u32()))})
+		}
+	}
+	return out
+}
