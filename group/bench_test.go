@@ -180,3 +180,14 @@ func BenchmarkDoubleAndEncodeBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFixedBaseLookup is one constant-time lookup in a table row.
+func BenchmarkFixedBaseLookup(b *testing.B) {
+	t := NewFixedBaseTable(NewGeneratorElement())
+	var q affineNielsPoint
+	i := 0
+	for b.Loop() {
+		t.rows[i%fixedRows].lookup(&q, int8(i&31)-16)
+		i++
+	}
+}

@@ -285,3 +285,37 @@ func batchInvert(out, in, scratch []field.Element) {
 	}
 	out[0].Set(&inv)
 }
+
+// setAffineNielsSigned sets v = q if neg = 0 or v = −q if neg = 1, in
+// constant time, with Z = 2.
+func (v *extPoint) setAffineNielsSigned(q *affineNielsPoint, neg int) {
+	var t field.Element
+	v.X.Subtract(&q.YplusX, &q.YminusX) // 2x
+	v.Y.Add(&q.YplusX, &q.YminusX)      // 2y
+	v.Z.Add(feOne, feOne)
+	v.T.Multiply(&q.XY2d, feInvD) // 2xy
+	t.Negate(&v.X)
+	v.X.Select(&t, &v.X, neg)
+	t.Negate(&v.T)
+	v.T.Select(&t, &v.T, neg)
+}
+
+// addAffineSigned sets v = p + q if neg = 0 or v = p − q if neg = 1, in
+// constant time. −q is q with y+x and y−x swapped and 2d·x·y negated; the
+// negation is applied by swapping the Z and T of the result, so q is
+// modified (its y+x and y−x are swapped when neg = 1).
+func (v *completedPoint) addAffineSigned(p *extPoint, q *affineNielsPoint, neg int) {
+	var pp, mm, tt, z2 field.Element
+	q.YplusX.Swap(&q.YminusX, neg)
+	pp.Add(&p.Y, &p.X)
+	mm.Subtract(&p.Y, &p.X)
+	pp.Multiply(&pp, &q.YplusX)
+	mm.Multiply(&mm, &q.YminusX)
+	tt.Multiply(&p.T, &q.XY2d)
+	z2.Add(&p.Z, &p.Z)
+	v.X.Subtract(&pp, &mm)
+	v.Y.Add(&pp, &mm)
+	v.Z.Add(&z2, &tt)
+	v.T.Subtract(&z2, &tt)
+	v.Z.Swap(&v.T, neg)
+}

@@ -1,58 +1,69 @@
 package group
 
 import (
-	"crypto/subtle"
 	"encoding/binary"
 	"math/bits"
+	"unsafe"
 
 	"filippo.io/edwards25519/field"
 )
 
 // A FixedBaseTable holds precomputed multiples of one element P, for fast
-// constant-time multiplications s·P by FixedBaseMult: entry [i][j] is
-// (j+1)·256^i·P for i < 32 and j < 8, in affine Niels form (y+x, y−x, 2d·x·y).
-// A table takes 30 KiB (256 entries of three field elements of 40 bytes) and
-// is worth building for an element multiplied more than a few times, such as
-// a public key or an independent generator.
+// constant-time multiplications s·P by FixedBaseMult: row i holds
+// (j+1)·1024^i·P for j < 16, for the 26 rows i < 26, in affine Niels form
+// (y+x, y−x, 2d·x·y) with each coordinate stored as its canonical encoding.
+// A table takes 39 KiB (416 entries of 96 bytes) and is worth building for
+// an element multiplied more than a few times, such as a public key or an
+// independent generator.
 //
 // A table is read-only once built and may be used from many goroutines. The
 // zero value is not usable; build tables with NewFixedBaseTable.
 type FixedBaseTable struct {
-	built   bool
-	base    Element
-	entries [32][8]affineNielsPoint
+	built bool
+	base  Element
+	rows  [fixedRows]nielsRow16
 }
 
+// fixedRows is the number of rows of a FixedBaseTable: one per pair of
+// radix-32 digits.
+const fixedRows = (radix32Digits + 1) / 2
+
 // NewFixedBaseTable returns the table of multiples of p. Building it costs
-// about ten ScalarBaseMult; since FixedBaseMult takes about a quarter of the
-// time of ScalarMult, a table pays for itself after four multiplications. It
-// runs in constant time.
+// about eight ScalarBaseMult, and a table pays for itself after three or
+// four multiplications. It runs in constant time.
 func NewFixedBaseTable(p *Element) *FixedBaseTable {
 	t := &FixedBaseTable{built: true}
 	t.base.Set(p)
 
 	// Extended multiples first, then one shared inversion of all Z.
-	var pts [32 * 8]extPoint
+	const n = fixedRows * 16
+	pts := make([]extPoint, n)
 	var base extPoint
+	var bn nielsPoint
+	var c completedPoint
 	base.fromElement(p)
-	for i := 0; i < 32; i++ {
-		row := pts[8*i : 8*i+8]
+	for i := 0; i < fixedRows; i++ {
+		row := pts[16*i : 16*i+16]
 		row[0] = base
-		for j := 1; j < 8; j++ {
-			row[j].addExt(&row[j-1], &base)
+		bn.fromExt(&base)
+		for j := 1; j < 16; j++ {
+			c.addNiels(&row[j-1], &bn)
+			row[j].fromCompleted(&c)
 		}
-		base.doubleN(&row[7], 5) // 256·base = 2^5·(8·base)
+		base.doubleN(&row[15], 6) // 1024·base = 2^6·(16·base)
 	}
-	var zs, scratch [32 * 8]field.Element
+	zs := make([]field.Element, 2*n)
+	zinv, scratch := zs[:n], zs[n:]
 	for k := range pts {
-		zs[k].Set(&pts[k].Z)
+		zinv[k].Set(&pts[k].Z)
 	}
-	batchInvert(zs[:], zs[:], scratch[:])
+	batchInvert(zinv, zinv, scratch)
 	var x, y field.Element
+	var q affineNielsPoint
 	for k := range pts {
-		x.Multiply(&pts[k].X, &zs[k])
-		y.Multiply(&pts[k].Y, &zs[k])
-		t.entries[k/8][k%8].fromAffine(&x, &y)
+		x.Multiply(&pts[k].X, &zinv[k])
+		y.Multiply(&pts[k].Y, &zinv[k])
+		t.rows[k/16].set(k%16, q.fromAffine(&x, &y))
 	}
 	return t
 }
@@ -66,73 +77,182 @@ func (t *FixedBaseTable) Element() *Element {
 }
 
 // FixedBaseMult sets e = s·P, where P is the element t was built for, and
-// returns e. It runs in constant time: every lookup reads all eight entries
-// of its row and keeps one with conditional moves.
+// returns e. It runs in constant time: every lookup reads all sixteen
+// entries of its row and keeps one with masks.
 //
-// The scalar is written in 64 signed radix-16 digits s = Σ d_i·16^i with
-// −8 ≤ d_i ≤ 7, and s·P = Σ_{i odd} d_i·256^((i−1)/2)·16·P +
-// Σ_{i even} d_i·256^(i/2)·P: 32 lookups and additions for the odd digits,
-// four doublings, then 32 more for the even digits.
+// The scalar is written in 51 signed radix-32 digits s = Σ d_i·32^i with
+// −16 ≤ d_i ≤ 15, and s·P = 32·Σ_{i odd} d_i·1024^((i−1)/2)·P +
+// Σ_{i even} d_i·1024^(i/2)·P: 25 lookups and additions for the odd digits,
+// five doublings, then 26 more for the even digits.
 func (e *Element) FixedBaseMult(t *FixedBaseTable, s *Scalar) *Element {
 	if !t.built {
 		panic("group: FixedBaseMult with a FixedBaseTable not made by NewFixedBaseTable")
 	}
-	digits := signedRadix16(s)
-
+	digits := signedRadix32(s)
 	var v extPoint
-	var c completedPoint
-	var q affineNielsPoint
-
-	// Odd digits. The first lookup sets v directly instead of adding it to
-	// the identity.
-	t.selectInto(&q, 0, digits[1])
-	v.setAffineNiels(&q, false)
-	for i := 3; i < 64; i += 2 {
-		t.selectInto(&q, i/2, digits[i])
-		c.addAffine(&v, &q)
-		if i < 63 {
-			v.fromCompleted(&c)
-		}
-	}
-
-	// Multiply by 16 in projective coordinates.
-	var pp projPoint
-	pp.fromCompleted(&c)
-	for i := 0; i < 3; i++ {
-		c.double(&pp)
-		pp.fromCompleted(&c)
-	}
-	c.double(&pp)
-	v.fromCompleted(&c)
-
-	// Even digits.
-	for i := 0; i < 64; i += 2 {
-		t.selectInto(&q, i/2, digits[i])
-		c.addAffine(&v, &q)
-		v.fromCompleted(&c)
-	}
+	fixedBaseSum(&v, []*FixedBaseTable{t}, []*[radix32Digits]int8{&digits})
 	return v.toElement(e)
 }
 
-// selectInto sets q = d·256^i·P for −8 ≤ d ≤ 8 in constant time.
-func (t *FixedBaseTable) selectInto(q *affineNielsPoint, i int, d int8) {
-	neg := d >> 7 // all ones if d < 0
-	abs := uint8((d + neg) ^ neg)
-	q.setIdentity()
-	row := &t.entries[i]
-	for j := range row {
-		cond := subtle.ConstantTimeByteEq(abs, uint8(j+1))
-		q.YplusX.Select(&row[j].YplusX, &q.YplusX, cond)
-		q.YminusX.Select(&row[j].YminusX, &q.YminusX, cond)
-		q.XY2d.Select(&row[j].XY2d, &q.XY2d, cond)
+// fixedBaseSum sets v = Σ_k s_k·P_k, where ts[k] is the table of P_k and
+// ds[k] the signed radix-32 digits of s_k, sharing the five doublings: the
+// odd digits of every term are accumulated, the sum is multiplied by 32,
+// then the even digits are added. Constant time.
+func fixedBaseSum(v *extPoint, ts []*FixedBaseTable, ds []*[radix32Digits]int8) {
+	var c completedPoint
+	var q affineNielsPoint
+
+	// The first lookup sets v directly instead of being added to the
+	// identity.
+	neg := ts[0].rows[0].lookup(&q, ds[0][1])
+	v.setAffineNielsSigned(&q, neg)
+	for k, t := range ts {
+		d := ds[k]
+		i := 1
+		if k == 0 {
+			i = 3
+		}
+		for ; i < radix32Digits; i += 2 {
+			neg := t.rows[i/2].lookup(&q, d[i])
+			c.addAffineSigned(v, &q, neg)
+			v.fromCompleted(&c)
+		}
 	}
-	// −q swaps y+x with y−x and negates 2dxy.
-	isNeg := int(neg & 1)
-	q.YplusX.Swap(&q.YminusX, isNeg)
-	var negT field.Element
-	negT.Negate(&q.XY2d)
-	q.XY2d.Select(&negT, &q.XY2d, isNeg)
+	v.doubleN(v, 5)
+	for k, t := range ts {
+		d := ds[k]
+		for i := 0; i < radix32Digits; i += 2 {
+			neg := t.rows[i/2].lookup(&q, d[i])
+			c.addAffineSigned(v, &q, neg)
+			v.fromCompleted(&c)
+		}
+	}
 }
+
+// A nielsRow16 holds the multiples Q, 2Q, …, 16Q of one point Q in affine
+// Niels form (y+x, y−x, 2d·x·y), from which lookup selects in constant time.
+// Each coordinate is stored as its canonical encoding in four little-endian
+// 64-bit words, so that a lookup scans 12 words per entry rather than the
+// 15 limbs of three field elements; the layout is by coordinate, then by
+// multiple: row[c][j] is coordinate c of (j+1)·Q.
+type nielsRow16 [3][16][4]uint64
+
+// set sets entry j of the row to q.
+func (row *nielsRow16) set(j int, q *affineNielsPoint) {
+	packFE(&row[0][j], &q.YplusX)
+	packFE(&row[1][j], &q.YminusX)
+	packFE(&row[2][j], &q.XY2d)
+}
+
+// lookup sets q = |d|·Q for −16 ≤ d ≤ 16 and returns 1 if d is negative and
+// 0 otherwise; the caller subtracts q when it returns 1. It runs in constant
+// time: it reads all sixteen entries and combines them with masks, and the
+// identity (1, 1, 0) for d = 0 is masked in too.
+func (row *nielsRow16) lookup(q *affineNielsPoint, d int8) int {
+	neg := d >> 7 // all ones if d < 0
+	abs := uint64(uint8((d + neg) ^ neg))
+	var masks [16]uint64
+	for j := range masks {
+		// All ones if abs = j+1: abs ^ (j+1) is in [0, 31], and
+		// subtracting 1 borrows into the top bit only if it is 0.
+		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
+	}
+	zero := (abs - 1) >> 63 // 1 if d = 0
+	lo, hi := (*[8]uint64)(masks[:8]), (*[8]uint64)(masks[8:])
+	a0, a1, a2, a3 := select8(row[0][:8], lo)
+	b0, b1, b2, b3 := select8(row[0][8:], hi)
+	setFEWords(&q.YplusX, a0|b0|zero, a1|b1, a2|b2, a3|b3)
+	a0, a1, a2, a3 = select8(row[1][:8], lo)
+	b0, b1, b2, b3 = select8(row[1][8:], hi)
+	setFEWords(&q.YminusX, a0|b0|zero, a1|b1, a2|b2, a3|b3)
+	a0, a1, a2, a3 = select8(row[2][:8], lo)
+	b0, b1, b2, b3 = select8(row[2][8:], hi)
+	setFEWords(&q.XY2d, a0|b0, a1|b1, a2|b2, a3|b3)
+	return int(neg & 1)
+}
+
+// A nielsRow holds the multiples Q, 2Q, …, 8Q of one point Q in affine
+// Niels form (y+x, y−x, 2d·x·y), from which lookup selects in constant time.
+// Each coordinate is stored as its canonical encoding in four little-endian
+// 64-bit words, so that a lookup scans 12 words per entry rather than the
+// 15 limbs of three field elements; the layout is by coordinate, then by
+// multiple: row[c][j] is coordinate c of (j+1)·Q.
+type nielsRow [3][8][4]uint64
+
+// set sets entry j of the row to q.
+func (row *nielsRow) set(j int, q *affineNielsPoint) {
+	packFE(&row[0][j], &q.YplusX)
+	packFE(&row[1][j], &q.YminusX)
+	packFE(&row[2][j], &q.XY2d)
+}
+
+func packFE(dst *[4]uint64, fe *field.Element) {
+	b := fe.Bytes()
+	for i := range dst {
+		dst[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+}
+
+// lookup sets q = |d|·Q for −8 ≤ d ≤ 8 and returns 1 if d is negative and 0
+// otherwise; the caller subtracts q when it returns 1. It runs in constant
+// time: it reads all eight entries and combines them with masks, and the
+// identity (1, 1, 0) for d = 0 is masked in too.
+func (row *nielsRow) lookup(q *affineNielsPoint, d int8) int {
+	neg := d >> 7 // all ones if d < 0
+	abs := uint64(uint8((d + neg) ^ neg))
+	var masks [8]uint64
+	for j := range masks {
+		// All ones if abs = j+1: abs ^ (j+1) is in [0, 15], and
+		// subtracting 1 borrows into the top bit only if it is 0.
+		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
+	}
+	zero := (abs - 1) >> 63 // 1 if d = 0
+	a0, a1, a2, a3 := select8(row[0][:], &masks)
+	setFEWords(&q.YplusX, a0|zero, a1, a2, a3)
+	a0, a1, a2, a3 = select8(row[1][:], &masks)
+	setFEWords(&q.YminusX, a0|zero, a1, a2, a3)
+	a0, a1, a2, a3 = select8(row[2][:], &masks)
+	setFEWords(&q.XY2d, a0, a1, a2, a3)
+	return int(neg & 1)
+}
+
+// select8 returns the words of the entry of col whose mask is all ones,
+// or zero if there is none, reading every entry.
+func select8(col [][4]uint64, masks *[8]uint64) (a0, a1, a2, a3 uint64) {
+	c := (*[8][4]uint64)(col)
+	m0, m1, m2, m3, m4, m5, m6, m7 := masks[0], masks[1], masks[2], masks[3], masks[4], masks[5], masks[6], masks[7]
+	a0 = m0&c[0][0] | m1&c[1][0] | m2&c[2][0] | m3&c[3][0] | m4&c[4][0] | m5&c[5][0] | m6&c[6][0] | m7&c[7][0]
+	a1 = m0&c[0][1] | m1&c[1][1] | m2&c[2][1] | m3&c[3][1] | m4&c[4][1] | m5&c[5][1] | m6&c[6][1] | m7&c[7][1]
+	a2 = m0&c[0][2] | m1&c[1][2] | m2&c[2][2] | m3&c[3][2] | m4&c[4][2] | m5&c[5][2] | m6&c[6][2] | m7&c[7][2]
+	a3 = m0&c[0][3] | m1&c[1][3] | m2&c[2][3] | m3&c[3][3] | m4&c[4][3] | m5&c[5][3] | m6&c[6][3] | m7&c[7][3]
+	return
+}
+
+// setFEWords sets fe to the field element whose encoding, as four
+// little-endian words, is a3:a2:a1:a0 (a value below 2^255).
+func setFEWords(fe *field.Element, a0, a1, a2, a3 uint64) {
+	l := feLimbs(fe)
+	l[0] = a0 & maskLow51
+	l[1] = (a0>>51 | a1<<13) & maskLow51
+	l[2] = (a1>>38 | a2<<26) & maskLow51
+	l[3] = (a2>>25 | a3<<39) & maskLow51
+	l[4] = a3 >> 12 & maskLow51
+}
+
+const maskLow51 = 1<<51 - 1
+
+// feLimbs returns the limbs of fe. A field.Element is five 64-bit limbs
+// l0 … l4 of 51 bits (plus a few bits of slack) with fe = Σ l_i·2^(51·i);
+// filippo.io/edwards25519/field keeps them unexported, and the table lookups
+// write them directly to avoid a round trip through bytes. The size is
+// checked at compile time and the layout by TestFieldLimbs.
+func feLimbs(fe *field.Element) *[5]uint64 {
+	return (*[5]uint64)(unsafe.Pointer(fe))
+}
+
+// A compile-time check that field.Element is 40 bytes, as feLimbs assumes.
+var _ [unsafe.Sizeof(field.Element{}) - 40]struct{}
+var _ [40 - unsafe.Sizeof(field.Element{})]struct{}
 
 // signedRadix16 returns digits d_i in [−8, 7] (the top one in [−8, 2]) with
 // s = Σ d_i·16^i, in constant time. Adding 8 to every nibble position,
@@ -149,6 +269,35 @@ func signedRadix16(s *Scalar) [64]int8 {
 	var d [64]int8
 	for i := range d {
 		d[i] = int8(y[i/16]>>(4*(i%16))&15) - 8
+	}
+	return d
+}
+
+// radix32Digits is the number of signed radix-32 digits of a scalar.
+const radix32Digits = 51
+
+// signedRadix32 returns digits d_i in [−16, 15] with s = Σ d_i·32^i, in
+// constant time, like signedRadix16: y = s + Σ_{i<51} 16·32^i, and
+// d_i = (5-bit digit i of y) − 16. Since s < 2^253, y < 2^253 + 2^255·16/31
+// < 2^255, so the 51 digits of y hold it all.
+func signedRadix32(s *Scalar) [radix32Digits]int8 {
+	b := s.s.Bytes()
+	// Σ_{i<51} 16·32^i, the bit pattern 10000 repeated 51 times.
+	sixteens := [4]uint64{0x0842108421084210, 0x1084210842108421, 0x2108421084210842, 0x4210842108421084}
+	var y [5]uint64
+	var carry uint64
+	for i := range 4 {
+		y[i], carry = bits.Add64(binary.LittleEndian.Uint64(b[8*i:]), sixteens[i], carry)
+	}
+	var d [radix32Digits]int8
+	for i := range d {
+		bit := uint(5 * i)
+		w, off := bit/64, bit%64
+		v := y[w] >> off
+		if off > 59 {
+			v |= y[w+1] << (64 - off)
+		}
+		d[i] = int8(v&31) - 16
 	}
 	return d
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	"filippo.io/edwards25519/field"
 )
 
 // pfBases returns the elements the fixed-base tests build tables for: the
@@ -59,27 +61,39 @@ func TestFixedBaseMultGenerator(t *testing.T) {
 	}
 }
 
-// TestFixedBaseTableEntries checks every entry against ScalarMult:
-// entries[i][j] = (j+1)·256^i·P, and every lookup of a digit in [−8, 8].
+// TestFixedBaseTableEntries checks every entry against ScalarMult: row i
+// holds (j+1)·1024^i·P, and a lookup of d in [−16, 16] gives |d|·1024^i·P
+// and the sign of d.
 func TestFixedBaseTableEntries(t *testing.T) {
 	rng := pfRand(t)
 	p := pfElement(rng)
 	tab := NewFixedBaseTable(p)
 	pow := big.NewInt(1)
-	for i := 0; i < 32; i++ {
-		for d := -8; d <= 8; d++ {
+	for i := 0; i < fixedRows; i++ {
+		for d := -16; d <= 16; d++ {
 			var q affineNielsPoint
-			tab.selectInto(&q, i, int8(d))
+			neg := tab.rows[i].lookup(&q, int8(d))
+			if want := pfBool(d < 0); neg != want {
+				t.Fatalf("lookup row %d digit %d: sign %d, want %d", i, d, neg, want)
+			}
 			var v extPoint
-			v.setAffineNiels(&q, false)
+			v.setAffineNielsSigned(&q, neg)
 			k := new(big.Int).Mul(pow, big.NewInt(int64(d)))
 			want := NewElement().ScalarMult(pfScalarFromBig(k), p)
 			if got := v.toElement(NewElement()); got.Equal(want) != 1 {
 				t.Fatalf("lookup row %d digit %d: got %x, want %x", i, d, got.Bytes(), want.Bytes())
 			}
 		}
-		pow.Lsh(pow, 8)
+		pow.Lsh(pow, 10)
 	}
+}
+
+// pfBool returns 1 for true and 0 for false.
+func pfBool(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func TestFixedBaseTableElement(t *testing.T) {
@@ -140,27 +154,48 @@ func TestSignedRadix16(t *testing.T) {
 	}
 	for _, s := range scalars {
 		d := signedRadix16(s)
-		got := new(big.Int)
-		for i := 63; i >= 0; i-- {
-			if d[i] < -8 || d[i] > 8 {
-				t.Fatalf("%x: digit %d is %d", s.Bytes(), i, d[i])
-			}
-			got.Lsh(got, 4).Add(got, big.NewInt(int64(d[i])))
-		}
-		if want := new(big.Int).SetBytes(pfReverse(s.Bytes())); got.Cmp(want) != 0 {
-			t.Fatalf("%x: digits give %x", s.Bytes(), got)
-		}
+		pfCheckDigits(t, s, d[:], 4, 8)
 	}
 }
 
-// TestFixedBaseTableSize keeps the documented memory figure (30 KiB of
+// TestSignedRadix32 checks that the digits are in [−16, 15] and give back
+// the scalar.
+func TestSignedRadix32(t *testing.T) {
+	rng := pfRand(t)
+	scalars := pfEdgeScalars()
+	for i := 0; i < 100; i++ {
+		scalars = append(scalars, pfMixedScalar(rng))
+	}
+	for _, s := range scalars {
+		d := signedRadix32(s)
+		pfCheckDigits(t, s, d[:], 5, 16)
+	}
+}
+
+// pfCheckDigits checks that the digits d (radix 2^bits, least significant
+// first) are in [−half, half) and that Σ d_i·2^(bits·i) = s.
+func pfCheckDigits(t *testing.T, s *Scalar, d []int8, bits uint, half int) {
+	t.Helper()
+	got := new(big.Int)
+	for i := len(d) - 1; i >= 0; i-- {
+		if int(d[i]) < -half || int(d[i]) >= half {
+			t.Fatalf("%x: digit %d is %d", s.Bytes(), i, d[i])
+		}
+		got.Lsh(got, bits).Add(got, big.NewInt(int64(d[i])))
+	}
+	if want := new(big.Int).SetBytes(pfReverse(s.Bytes())); got.Cmp(want) != 0 {
+		t.Fatalf("%x: digits give %x", s.Bytes(), got)
+	}
+}
+
+// TestFixedBaseTableSize keeps the documented memory figure (39 KiB of
 // entries) honest.
 func TestFixedBaseTableSize(t *testing.T) {
-	entries := unsafe.Sizeof(FixedBaseTable{}.entries)
-	if entries != 30*1024 {
-		t.Errorf("table entries take %d bytes, documented 30 KiB", entries)
+	entries := unsafe.Sizeof(FixedBaseTable{}.rows)
+	if entries != 39*1024 {
+		t.Errorf("table entries take %d bytes, documented 39 KiB", entries)
 	}
-	if total := unsafe.Sizeof(FixedBaseTable{}); total > 31*1024 {
+	if total := unsafe.Sizeof(FixedBaseTable{}); total > 40*1024 {
 		t.Errorf("a table takes %d bytes", total)
 	}
 }
@@ -209,5 +244,48 @@ func TestFixedBaseTableZeroValuePanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestFieldLimbs checks the assumption of feLimbs about the layout of
+// field.Element (five 51-bit limbs, least significant first), and that
+// packFE and setFEWords give back the element, for edge values and random
+// ones.
+func TestFieldLimbs(t *testing.T) {
+	rng := pfRand(t)
+	p := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 255), big.NewInt(19))
+	values := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(19), new(big.Int).Sub(p, big.NewInt(1)),
+		new(big.Int).Lsh(big.NewInt(1), 51), new(big.Int).Lsh(big.NewInt(1), 254)}
+	for i := 0; i < 50; i++ {
+		b := make([]byte, 32)
+		for j := range b {
+			b[j] = byte(rng.Uint32())
+		}
+		b[31] &= 0x7f
+		values = append(values, new(big.Int).Mod(new(big.Int).SetBytes(b), p))
+	}
+	for _, v := range values {
+		var fe field.Element
+		if _, err := fe.SetBytes(pfReverse(v.FillBytes(make([]byte, 32)))); err != nil {
+			t.Fatal(err)
+		}
+		l := feLimbs(&fe)
+		got := new(big.Int)
+		for i := 4; i >= 0; i-- {
+			if l[i] >= 1<<52 {
+				t.Fatalf("%x: limb %d is %x", v, i, l[i])
+			}
+			got.Lsh(got, 51).Add(got, new(big.Int).SetUint64(l[i]))
+		}
+		if got.Mod(got, p).Cmp(v) != 0 {
+			t.Fatalf("%x: the limbs give %x", v, got)
+		}
+		var w [4]uint64
+		packFE(&w, &fe)
+		var back field.Element
+		setFEWords(&back, w[0], w[1], w[2], w[3])
+		if back.Equal(&fe) != 1 {
+			t.Fatalf("%x: packFE and setFEWords give %x", v, back.Bytes())
+		}
 	}
 }
