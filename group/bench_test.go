@@ -136,7 +136,7 @@ func BenchmarkFilippoVarTimeMultiScalarMult(b *testing.B) {
 }
 
 func BenchmarkMultiScalarMult(b *testing.B) {
-	for _, n := range []int{2, 64} {
+	for _, n := range []int{2, 64, 256} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			scalars, elements := benchInputs(n)
 			e := NewElement()

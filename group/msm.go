@@ -10,22 +10,126 @@ import (
 
 // MultiScalarMult sets e = Σ scalars[i]·elements[i] and returns e, in
 // constant time: the execution time depends only on the number of terms. Use
-// it when any scalar is secret. It panics if the slices differ in length, and
-// sets e to the identity if they are empty. e may alias any of the elements.
+// it when any scalar is secret (the elements are treated as public, but
+// nothing branches on them either). It panics if the slices differ in
+// length, and sets e to the identity if they are empty. e may alias any of
+// the elements.
+//
+// It is Straus's interleaved method with signed radix-16 digits, over
+// chunks of up to 256 terms: for each element a table of its multiples
+// 1·P … 8·P in affine Niels form (the tables of a chunk normalised with one
+// shared inversion), then, from the top digit down, four doublings shared
+// by all the terms of the chunk and one constant-time table lookup (all
+// eight entries are read) and mixed addition per term and digit.
 func (e *Element) MultiScalarMult(scalars []*Scalar, elements []*Element) *Element {
 	if len(scalars) != len(elements) {
 		panic("group: MultiScalarMult called with different numbers of scalars and elements")
 	}
-	ss := make([]*edwards25519.Scalar, len(scalars))
-	ps := make([]*edwards25519.Point, len(elements))
-	for i := range scalars {
-		ss[i] = &scalars[i].s
-		ps[i] = &elements[i].p
+	n := len(scalars)
+	if n == 0 {
+		return e.Zero()
 	}
-	var r edwards25519.Point
-	r.MultiScalarMult(ss, ps)
-	e.p.Set(&r)
-	return e
+	var acc, part extPoint
+	w := newCTWorkspace(min(n, ctChunk))
+	for lo := 0; lo < n; lo += ctChunk {
+		hi := min(lo+ctChunk, n)
+		w.sum(&part, scalars[lo:hi], elements[lo:hi])
+		if lo == 0 {
+			acc = part
+		} else {
+			acc.addExt(&acc, &part)
+		}
+	}
+	return acc.toElement(e)
+}
+
+// ctChunk is the number of terms whose tables MultiScalarMult holds at once
+// (about 1 KiB each, plus 1.5 KiB of temporary points).
+const ctChunk = 256
+
+// ctWorkspace holds the tables and digits of up to ctChunk terms, and the
+// temporary values from which the tables are built.
+type ctWorkspace struct {
+	tables []nielsRow
+	digits [][64]int8
+	pts    []extPoint      // 8 multiples per term
+	zs     []field.Element // their Z, inverted in place, then scratch
+}
+
+func newCTWorkspace(n int) *ctWorkspace {
+	return &ctWorkspace{
+		tables: make([]nielsRow, n),
+		digits: make([][64]int8, n),
+		pts:    make([]extPoint, 8*n),
+		zs:     make([]field.Element, 16*n),
+	}
+}
+
+// sum sets out = Σ scalars[i]·elements[i] for at most ctChunk terms, in
+// constant time.
+func (w *ctWorkspace) sum(out *extPoint, scalars []*Scalar, elements []*Element) {
+	n := len(scalars)
+	w.buildTables(elements)
+	for i, s := range scalars {
+		w.digits[i] = signedRadix16(s)
+	}
+	var c completedPoint
+	var q affineNielsPoint
+	tables, digits := w.tables[:n], w.digits[:n]
+
+	// The top digit of the first term sets out instead of being added to
+	// the identity.
+	neg := tables[0].lookup(&q, digits[0][63])
+	out.setAffineNielsSigned(&q, neg)
+	for i := 1; i < n; i++ {
+		neg := tables[i].lookup(&q, digits[i][63])
+		c.addAffineSigned(out, &q, neg)
+		out.fromCompleted(&c)
+	}
+	for j := 62; j >= 0; j-- {
+		out.doubleN(out, 4)
+		for i := range tables {
+			neg := tables[i].lookup(&q, digits[i][j])
+			c.addAffineSigned(out, &q, neg)
+			out.fromCompleted(&c)
+		}
+	}
+}
+
+// buildTables sets w.tables[i] to the multiples 1·P … 8·P of elements[i],
+// normalised to affine coordinates with one shared inversion.
+func (w *ctWorkspace) buildTables(elements []*Element) {
+	n := len(elements)
+	pts := w.pts[:8*n]
+	var pn nielsPoint
+	var c completedPoint
+	for i, el := range elements {
+		m := pts[8*i : 8*i+8]
+		m[0].fromElement(el)
+		pn.fromExt(&m[0])
+		m[1].doubleN(&m[0], 1) // 2P
+		c.addNiels(&m[1], &pn) // 3P
+		m[2].fromCompleted(&c) //
+		m[3].doubleN(&m[1], 1) // 4P
+		c.addNiels(&m[3], &pn) // 5P
+		m[4].fromCompleted(&c) //
+		m[5].doubleN(&m[2], 1) // 6P
+		c.addNiels(&m[5], &pn) // 7P
+		m[6].fromCompleted(&c) //
+		m[7].doubleN(&m[3], 1) // 8P
+	}
+	zinv, scratch := w.zs[:8*n], w.zs[8*n:16*n]
+	for k := range pts {
+		zinv[k].Set(&pts[k].Z)
+	}
+	batchInvert(zinv, zinv, scratch)
+	var x, y field.Element
+	var q affineNielsPoint
+	for k := range pts {
+		x.Multiply(&pts[k].X, &zinv[k])
+		y.Multiply(&pts[k].Y, &zinv[k])
+		w.tables[k/8].set(k%8, q.fromAffine(&x, &y))
+	}
 }
 
 // VarTimeMultiScalarMult sets e = Σ scalars[i]·elements[i] and returns e.

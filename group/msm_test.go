@@ -282,6 +282,38 @@ func TestMultiScalarMultSpecialElements(t *testing.T) {
 	}
 }
 
+// TestMultiScalarMultChunks covers the chunks of the constant-time method
+// (256 terms): sizes at the boundaries, with the identity and repeated
+// elements among random ones, against the variable-time method.
+func TestMultiScalarMultChunks(t *testing.T) {
+	rng := pfRand(t)
+	ids := pfIdentities()
+	sizes := []int{255, 256, 257, 513}
+	if testing.Short() {
+		sizes = []int{257}
+	}
+	for _, n := range sizes {
+		scalars := make([]*Scalar, n)
+		elements := make([]*Element, n)
+		p := pfElement(rng)
+		for i := range scalars {
+			scalars[i] = pfMixedScalar(rng)
+			switch i % 5 {
+			case 0:
+				elements[i] = ids[i%4]
+			case 1:
+				elements[i] = pfWithTorsion(p, i)
+			default:
+				elements[i] = pfElement(rng)
+			}
+		}
+		want := NewElement().VarTimeMultiScalarMult(scalars, elements)
+		if got := NewElement().MultiScalarMult(scalars, elements); got.Equal(want) != 1 {
+			t.Errorf("n=%d: MultiScalarMult differs from VarTimeMultiScalarMult", n)
+		}
+	}
+}
+
 // TestMultiScalarMultShortScalars covers the batch-verifier case: 128-bit
 // weights, alone and mixed with a few full-length scalars, for sizes on
 // both sides of the bucket method's window choice.
