@@ -66,6 +66,20 @@ func BenchmarkFixedBaseMult(b *testing.B) {
 	}
 }
 
+// BenchmarkFixedBaseMultiScalarMult2 is s1·P1 + s2·P2 from two tables, a
+// prover's commitment to two exponents.
+func BenchmarkFixedBaseMultiScalarMult2(b *testing.B) {
+	ts := []*FixedBaseTable{
+		NewFixedBaseTable(NewElement().ScalarBaseMult(RandomScalar())),
+		NewFixedBaseTable(NewElement().ScalarBaseMult(RandomScalar())),
+	}
+	ss := []*Scalar{RandomScalar(), RandomScalar()}
+	e := NewElement()
+	for b.Loop() {
+		e.FixedBaseMultiScalarMult(ss, ts)
+	}
+}
+
 func BenchmarkNewFixedBaseTable(b *testing.B) {
 	p := NewElement().ScalarBaseMult(RandomScalar())
 	for b.Loop() {

@@ -231,10 +231,57 @@ func TestKnownAnswerFixedBase(t *testing.T) {
 	checkKnownAnswer(t, "fixed_base.json", out)
 }
 
+// TestFixedBaseMultiScalarMult compares sums over several tables, with the
+// identity and torsion representatives among the bases and edge scalars,
+// with the naive sum, for every number of terms up to six (more than four
+// takes the allocating path).
+func TestFixedBaseMultiScalarMult(t *testing.T) {
+	rng := pfRand(t)
+	var bases []*Element
+	for _, p := range pfBases(t) {
+		bases = append(bases, p)
+	}
+	tables := make([]*FixedBaseTable, len(bases))
+	for i, p := range bases {
+		tables[i] = NewFixedBaseTable(p)
+	}
+	edges := pfEdgeScalars()
+	for n := 0; n <= 6; n++ {
+		for round := 0; round < 8; round++ {
+			scalars := make([]*Scalar, n)
+			ts := make([]*FixedBaseTable, n)
+			want := NewElement()
+			for i := range scalars {
+				if round%2 == 0 {
+					scalars[i] = edges[rng.IntN(len(edges))]
+				} else {
+					scalars[i] = pfMixedScalar(rng)
+				}
+				k := rng.IntN(len(bases))
+				ts[i] = tables[k]
+				want.Add(want, NewElement().ScalarMult(scalars[i], bases[k]))
+			}
+			got := pfElement(rng)
+			if got.FixedBaseMultiScalarMult(scalars, ts).Equal(want) != 1 {
+				t.Errorf("n=%d round %d: got %x, want %x", n, round, got.Bytes(), want.Bytes())
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("different numbers of scalars and tables did not panic")
+		}
+	}()
+	NewElement().FixedBaseMultiScalarMult([]*Scalar{NewScalar()}, nil)
+}
+
 func TestFixedBaseTableZeroValuePanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"FixedBaseMult": func() { NewElement().FixedBaseMult(&FixedBaseTable{}, NewScalar()) },
 		"Element":       func() { new(FixedBaseTable).Element() },
+		"FixedBaseMultiScalarMult": func() {
+			NewElement().FixedBaseMultiScalarMult([]*Scalar{NewScalar()}, []*FixedBaseTable{{}})
+		},
 	} {
 		func() {
 			defer func() {
