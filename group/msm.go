@@ -3,6 +3,7 @@ package group
 import (
 	"encoding/binary"
 	"math/bits"
+	"sync"
 
 	"filippo.io/edwards25519"
 	"filippo.io/edwards25519/field"
@@ -30,7 +31,8 @@ func (e *Element) MultiScalarMult(scalars []*Scalar, elements []*Element) *Eleme
 		return e.Zero()
 	}
 	var acc, part extPoint
-	w := newCTWorkspace(min(n, ctChunk))
+	w := ctWorkspaces.Get().(*ctWorkspace)
+	defer ctWorkspaces.Put(w)
 	for lo := 0; lo < n; lo += ctChunk {
 		hi := min(lo+ctChunk, n)
 		w.sum(&part, scalars[lo:hi], elements[lo:hi])
@@ -43,33 +45,33 @@ func (e *Element) MultiScalarMult(scalars []*Scalar, elements []*Element) *Eleme
 	return acc.toElement(e)
 }
 
-// ctChunk is the number of terms whose tables MultiScalarMult holds at once
-// (about 1 KiB each, plus 1.5 KiB of temporary points).
-const ctChunk = 256
+// ctChunk is the number of terms whose tables MultiScalarMult holds at once,
+// and ctBuild the number whose tables it builds with one shared inversion.
+const (
+	ctChunk = 256
+	ctBuild = 64
+)
 
-// ctWorkspace holds the tables and digits of up to ctChunk terms, and the
-// temporary values from which the tables are built.
+// A ctWorkspace holds the tables (768 bytes each) and digits of up to
+// ctChunk terms, and the temporary points from which ctBuild tables are
+// built: about 300 KiB, kept in a pool.
 type ctWorkspace struct {
-	tables []nielsRow
-	digits [][64]int8
-	pts    []extPoint      // 8 multiples per term
-	zs     []field.Element // their Z, inverted in place, then scratch
+	tables [ctChunk]nielsRow
+	digits [ctChunk][64]int8
+	pts    [8 * ctBuild]extPoint          // 8 multiples per term
+	zs     [2 * 8 * ctBuild]field.Element // their Z, inverted in place, then scratch
 }
 
-func newCTWorkspace(n int) *ctWorkspace {
-	return &ctWorkspace{
-		tables: make([]nielsRow, n),
-		digits: make([][64]int8, n),
-		pts:    make([]extPoint, 8*n),
-		zs:     make([]field.Element, 16*n),
-	}
-}
+var ctWorkspaces = sync.Pool{New: func() any { return new(ctWorkspace) }}
 
-// sum sets out = Σ scalars[i]·elements[i] for at most ctChunk terms, in
+// sum sets out = Σ scalars[i]·elements[i] for 1 to ctChunk terms, in
 // constant time.
 func (w *ctWorkspace) sum(out *extPoint, scalars []*Scalar, elements []*Element) {
 	n := len(scalars)
-	w.buildTables(elements)
+	for lo := 0; lo < n; lo += ctBuild {
+		hi := min(lo+ctBuild, n)
+		w.buildTables(w.tables[lo:hi], elements[lo:hi])
+	}
 	for i, s := range scalars {
 		w.digits[i] = signedRadix16(s)
 	}
@@ -96,9 +98,10 @@ func (w *ctWorkspace) sum(out *extPoint, scalars []*Scalar, elements []*Element)
 	}
 }
 
-// buildTables sets w.tables[i] to the multiples 1·P … 8·P of elements[i],
-// normalised to affine coordinates with one shared inversion.
-func (w *ctWorkspace) buildTables(elements []*Element) {
+// buildTables sets tables[i] to the multiples 1·P … 8·P of elements[i], for
+// at most ctBuild elements, normalised to affine coordinates with one
+// shared inversion.
+func (w *ctWorkspace) buildTables(tables []nielsRow, elements []*Element) {
 	n := len(elements)
 	pts := w.pts[:8*n]
 	var pn nielsPoint
@@ -109,13 +112,13 @@ func (w *ctWorkspace) buildTables(elements []*Element) {
 		pn.fromExt(&m[0])
 		m[1].doubleN(&m[0], 1) // 2P
 		c.addNiels(&m[1], &pn) // 3P
-		m[2].fromCompleted(&c) //
+		m[2].fromCompleted(&c)
 		m[3].doubleN(&m[1], 1) // 4P
 		c.addNiels(&m[3], &pn) // 5P
-		m[4].fromCompleted(&c) //
+		m[4].fromCompleted(&c)
 		m[5].doubleN(&m[2], 1) // 6P
 		c.addNiels(&m[5], &pn) // 7P
-		m[6].fromCompleted(&c) //
+		m[6].fromCompleted(&c)
 		m[7].doubleN(&m[3], 1) // 8P
 	}
 	zinv, scratch := w.zs[:8*n], w.zs[8*n:16*n]
@@ -128,7 +131,7 @@ func (w *ctWorkspace) buildTables(elements []*Element) {
 	for k := range pts {
 		x.Multiply(&pts[k].X, &zinv[k])
 		y.Multiply(&pts[k].Y, &zinv[k])
-		w.tables[k/8].set(k%8, q.fromAffine(&x, &y))
+		tables[k/8].set(k%8, q.fromAffine(&x, &y))
 	}
 }
 
