@@ -21,11 +21,6 @@ var scalarHalf = sync.OnceValue(func() *group.Scalar {
 	return group.NewScalar().Invert(group.NewScalar().SetUint64(2))
 })
 
-// Chunk sizes of the parallel loops, in rows.
-const (
-	proveChunk = 256 // rows per constant-time MSM and per batch encoding
-)
-
 // Shuffle is the work of one mix server: it permutes the rows of in with a
 // secret random permutation (the same for every column), re-encrypts every
 // ciphertext under p.PublicKey, and proves that it did so with a
@@ -41,7 +36,7 @@ const (
 // Every operation on the permutation's exponents, the nonces and the
 // randomisers is constant time; applying the permutation reads rows at
 // secret indices (docs/spec-parts/60-mixnet.md, "Side channels"). It runs on
-// all cores; for rows of width 1 its peak memory is about 2.2 KiB per row,
+// all cores; for rows of width 1 its peak memory is about 2 KiB per row,
 // the input list included.
 func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof, error) {
 	if err := p.check(); err != nil {
@@ -55,8 +50,8 @@ func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof,
 	}
 	sn := stageNonces(p, stage, in, n)
 	wit := drawWitness(sn, in.Len(), in.Width())
-	out := applyShuffle(p.PublicKey, in, wit)
-	return out, prove(p, stage, in, out, wit, sn, stageGenerators(p, stage)), nil
+	out, pr := shuffleAndProve(p, stage, in, nil, wit, sn, stageGenerators(p, stage))
+	return out, pr, nil
 }
 
 // A witness is the secret of a shuffle: output row i is input row pi[i]
@@ -97,29 +92,38 @@ func fillScalars(dst []group.Scalar, sn *proof.Nonces, label string) {
 }
 
 // applyShuffle returns the rows Ẽ_i = E_{π(i)} + (r̃·G, r̃·K), column by
-// column, with their encoding and digest.
+// column, with their encoding and digest. Shuffle computes them together
+// with the proof; tests use this to build false statements.
 func applyShuffle(pk *elgamal.PublicKey, in *Rows, wit *witness) *Rows {
 	w, n := in.Width(), in.Len()
-	tg := tableG()
 	cts := make([]elgamal.Ciphertext, n*w)
 	enc := make([]byte, n*w*elgamal.CiphertextSize)
 	par.For(n, 64, func(lo, hi int) {
-		var rG, rK group.Element
-		for i := lo; i < hi; i++ {
-			src := int(wit.pi[i]) * w
-			for k := 0; k < w; k++ {
-				r := &wit.rTilde[i*w+k]
-				rG.FixedBaseMult(tg, r)
-				pk.ScalarMult(&rK, r)
-				ct := &cts[i*w+k]
-				ct.A.Add(&in.cts[src+k].A, &rG)
-				ct.B.Add(&in.cts[src+k].B, &rK)
-				off := (i*w + k) * elgamal.CiphertextSize
-				ct.AppendBytes(enc[off:off:(off + elgamal.CiphertextSize)])
-			}
-		}
+		reencryptRows(pk, in, wit, cts, enc, lo, hi)
 	})
 	return newRowsFromValues(w, cts, enc)
+}
+
+// reencryptRows sets the output rows [lo, hi): Ẽ_{i,k} = E_{π(i),k} +
+// (r̃_{i,k}·G, r̃_{i,k}·K), and their encodings. It is constant time in the
+// nonces; the rows it reads are at the secret positions π(i).
+func reencryptRows(pk *elgamal.PublicKey, in *Rows, wit *witness, cts []elgamal.Ciphertext, enc []byte, lo, hi int) {
+	w := in.Width()
+	tg := tableG()
+	var rG, rK group.Element
+	for i := lo; i < hi; i++ {
+		src := int(wit.pi[i]) * w
+		for k := 0; k < w; k++ {
+			r := &wit.rTilde[i*w+k]
+			rG.FixedBaseMult(tg, r)
+			pk.ScalarMult(&rK, r)
+			ct := &cts[i*w+k]
+			ct.A.Add(&in.cts[src+k].A, &rG)
+			ct.B.Add(&in.cts[src+k].B, &rK)
+			off := (i*w + k) * elgamal.CiphertextSize
+			ct.AppendBytes(enc[off:off:(off + elgamal.CiphertextSize)])
+		}
+	}
 }
 
 // proverSecrets are the prover's random values besides the witness.
@@ -151,8 +155,17 @@ func drawSecrets(sn *proof.Nonces, n, w int) *proverSecrets {
 
 // prove computes the proof that out is a shuffle of in with witness wit.
 // It does not check the witness: with a false one, the proof does not
-// verify. The equations are in docs/spec-parts/60-mixnet.md; in short, with
-// h = h_0, ĉ_0 = h, u~_i = u_{π(i)}:
+// verify. Tests use it to prove false statements; Shuffle computes the
+// output rows and the proof together with shuffleAndProve.
+func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces, gens generatorSource) *Proof {
+	_, pr := shuffleAndProve(p, stage, in, out, wit, sn, gens)
+	return pr
+}
+
+// shuffleAndProve computes the output rows of the shuffle with witness wit,
+// unless out is given, and the proof that they are a shuffle of in. The
+// equations are in docs/spec-parts/60-mixnet.md; in short, with h = h_0,
+// Ĉ_0 = h, u~_i = u_{π(i)}:
 //
 //	C_{π(i)} = r_{π(i)}·G + h_i
 //	Ĉ_i = r̂_i·G + u~_i·Ĉ_{i−1} = R̂_i·G + U_i·h,  U_i = Π_{l≤i} u~_l,  R̂_i = r̂_i + u~_i·R̂_{i−1}
@@ -162,21 +175,87 @@ func drawSecrets(sn *proof.Nonces, n, w int) *proverSecrets {
 //
 // so that every commitment is a fixed-base computation from known
 // exponents, except the sums over ω'_i, which use the constant-time
-// multi-scalar multiplication.
-func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces, gens generatorSource) *Proof {
+// multi-scalar multiplication. It runs in four passes over the rows, each
+// on all cores: (A) the output rows, the permutation commitments and the
+// sums over ω'_i, chunk by chunk; (B) the vector challenge and the running
+// products U_i and R̂_i; (C) Ĉ_i and T̂_i; (D) the responses.
+func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces, gens generatorSource) (*Rows, *Proof) {
 	w, n := in.Width(), in.Len()
 	sec := drawSecrets(sn, n, w)
-	tg := tableG()
-	h := gens.at(0)
-	th := group.NewFixedBaseTable(h)
-
 	pr := &Proof{w: w, n: n, enc: make([]byte, proofSize(w, n))}
 	hdr := rowsHeader(w, n)
 	copy(pr.enc, hdr[:])
 	l := layout(w, n)
 
-	// Phase A: the permutation commitment and the sums over ω'_i, which do
-	// not depend on any challenge.
+	// Phase A.
+	var outCts []elgamal.Ciphertext
+	var outEnc []byte
+	if out == nil {
+		outCts = make([]elgamal.Ciphertext, n*w)
+		outEnc = make([]byte, n*w*elgamal.CiphertextSize)
+	} else {
+		outCts = out.cts
+	}
+	t3, t4 := commitPermutation(p, in, wit, sec, gens, outCts, outEnc, out == nil, pr.enc[l.perm:l.chain])
+	if out == nil {
+		out = newRowsFromValues(w, outCts, outEnc)
+	}
+	tg := tableG()
+	var tmp group.Element
+	t3.Add(t3, tmp.FixedBaseMult(tg, &sec.omega[2]))
+	for k := range t4 {
+		t4[k].A.Subtract(&t4[k].A, tmp.FixedBaseMult(tg, &sec.omega4[k]))
+		t4[k].B.Subtract(&t4[k].B, p.PublicKey.ScalarMult(&tmp, &sec.omega4[k]))
+	}
+	t1 := group.NewElement().FixedBaseMult(tg, &sec.omega[0])
+	t2 := group.NewElement().FixedBaseMult(tg, &sec.omega[1])
+
+	// Phase B: the vector challenge u; u~_i = u_{π(i)}, and the running
+	// products U_i and R̂_i, with U_0 = 1 and R̂_0 = 0 at index 0.
+	t := statementTranscript(p, stage, n, w, in.Digest(), out.Digest())
+	t.AppendBytes("C", pr.enc[l.perm:l.chain])
+	u := t.Challenges("u", n)
+	uT := make([]group.Scalar, n)
+	bigU := make([]group.Scalar, n+1)
+	bigR := make([]group.Scalar, n+1)
+	bigU[0].SetUint64(1)
+	for i := 0; i < n; i++ {
+		uT[i].Set(u[wit.pi[i]])
+		bigU[i+1].Multiply(&bigU[i], &uT[i])
+		bigR[i+1].MultiplyAdd(&uT[i], &bigR[i], &sec.rHat[i])
+	}
+
+	// Phase C.
+	commitChain(gens, sec, bigU, bigR, pr.enc[l.chain:l.t1], pr.enc[l.chainT:l.s1])
+
+	// The commitments of the sigma protocol, and the challenge c.
+	t1.AppendBytes(pr.enc[l.t1:l.t1])
+	t2.AppendBytes(pr.enc[l.t2:l.t2])
+	t3.AppendBytes(pr.enc[l.t3:l.t3])
+	for k := range t4 {
+		t4[k].AppendBytes(pr.enc[l.t4+k*2*es : l.t4+k*2*es])
+	}
+	appendCommitments(t, pr.enc, l)
+	c := t.Challenge("c")
+
+	// Phase D: the responses.
+	respond(pr.enc, l, c, u, uT, wit, sec, &bigR[n], w, n)
+	return out, pr
+}
+
+// Rows per chunk of phase A: a constant-time multi-scalar multiplication
+// and one batch of generators.
+const proveChunk = 256
+
+// commitPermutation is phase A. For every output row i, on all cores and by
+// chunks of rows, it derives h_i, re-encrypts the row into cts and enc if
+// reencrypt is set (otherwise cts already holds the output rows), writes the
+// encoding of C_{π(i)} = r_{π(i)}·G + h_i into perm at position π(i), and
+// returns Σ ω'_i·h_i and, for every column k, Σ ω'_i·Ẽ_{i,k}.
+func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, gens generatorSource,
+	cts []elgamal.Ciphertext, enc []byte, reencrypt bool, perm []byte) (*group.Element, []elgamal.Ciphertext) {
+	w, n := in.Width(), in.Len()
+	tg := tableG()
 	var mu sync.Mutex
 	t3 := group.NewElement()
 	t4 := make([]elgamal.Ciphertext, w)
@@ -197,13 +276,15 @@ func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonce
 		for b := lo; b < hi; b += proveChunk {
 			e := min(b+proveChunk, hi)
 			m := e - b
+			gens.into(hs[:m], uint64(b)+1)
+			if reencrypt {
+				reencryptRows(p.PublicKey, in, wit, cts, enc, b, e)
+			}
 			for i := b; i < e; i++ {
-				gens.into(&hs[i-b], uint64(i)+1)
 				j := int(wit.pi[i])
 				c.FixedBaseMult(tg, &sec.r[j])
 				c.Add(&c, &hs[i-b])
-				off := l.perm + j*es
-				c.AppendBytes(pr.enc[off:off:(off + es)])
+				c.AppendBytes(perm[j*es : j*es : (j+1)*es])
 				hp[i-b] = &hs[i-b]
 				sp[i-b] = &sec.omegaPrime[i]
 			}
@@ -211,12 +292,12 @@ func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonce
 			accT3.Add(accT3, &part)
 			for k := 0; k < w; k++ {
 				for i := b; i < e; i++ {
-					pts[i-b] = &out.cts[i*w+k].A
+					pts[i-b] = &cts[i*w+k].A
 				}
 				part.MultiScalarMult(sp[:m], pts[:m])
 				accT4[k].A.Add(&accT4[k].A, &part)
 				for i := b; i < e; i++ {
-					pts[i-b] = &out.cts[i*w+k].B
+					pts[i-b] = &cts[i*w+k].B
 				}
 				part.MultiScalarMult(sp[:m], pts[:m])
 				accT4[k].B.Add(&accT4[k].B, &part)
@@ -229,107 +310,91 @@ func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonce
 		}
 		mu.Unlock()
 	})
-	var tmp group.Element
-	t3.Add(t3, tmp.FixedBaseMult(tg, &sec.omega[2]))
-	for k := range t4 {
-		t4[k].A.Subtract(&t4[k].A, tmp.FixedBaseMult(tg, &sec.omega4[k]))
-		t4[k].B.Subtract(&t4[k].B, p.PublicKey.ScalarMult(&tmp, &sec.omega4[k]))
-	}
-	t1 := group.NewElement().FixedBaseMult(tg, &sec.omega[0])
-	t2 := group.NewElement().FixedBaseMult(tg, &sec.omega[1])
+	return t3, t4
+}
 
-	// The vector challenge u.
-	t := statementTranscript(p, stage, n, w, in.Digest(), out.Digest())
-	t.AppendBytes("C", pr.enc[l.perm:l.chain])
-	u := t.Challenges("u", n)
+// Rows per batch of phase C: two points per row are encoded together with
+// one shared inversion.
+const chainChunk = 256
 
-	// u~_i = u_{π(i)}, and the running products U_i and R̂_i, with
-	// U_0 = 1 and R̂_0 = 0 at index 0.
-	uT := make([]group.Scalar, n)
-	bigU := make([]group.Scalar, n+1)
-	bigR := make([]group.Scalar, n+1)
-	bigU[0].SetUint64(1)
-	for i := 0; i < n; i++ {
-		uT[i].Set(u[wit.pi[i]])
-		bigU[i+1].Multiply(&bigU[i], &uT[i])
-		bigR[i+1].MultiplyAdd(&uT[i], &bigR[i], &sec.rHat[i])
-	}
-
-	// Phase C: Ĉ_i and T̂_i from their exponents, computed at half the
-	// exponents and encoded by batch doubling.
+// commitChain is phase C: it writes the encodings of Ĉ_1 … Ĉ_n into chain
+// and of T̂_1 … T̂_n into chainT, computed from their exponents at half the
+// exponents and encoded by batch doubling:
+//
+//	Ĉ_i = 2·((R̂_i/2)·G + (U_i/2)·h)
+//	T̂_i = 2·(((ω̂_i + ω'_i·R̂_{i−1})/2)·G + ((ω'_i·U_{i−1})/2)·h)
+func commitChain(gens generatorSource, sec *proverSecrets, bigU, bigR []group.Scalar, chain, chainT []byte) {
+	n := len(bigU) - 1
+	tables := []*group.FixedBaseTable{tableG(), group.NewFixedBaseTable(gens.at(0))}
 	half := scalarHalf()
-	par.For(n, proveChunk, func(lo, hi int) {
-		pts := make([]group.Element, 2*proveChunk)
-		ptrs := make([]*group.Element, 2*proveChunk)
+	par.For(n, chainChunk, func(lo, hi int) {
+		pts := make([]group.Element, 2*chainChunk)
+		ptrs := make([]*group.Element, 2*chainChunk)
 		var a, b group.Scalar
-		var x group.Element
-		for s := lo; s < hi; s += proveChunk {
-			e := min(s+proveChunk, hi)
+		ab := []*group.Scalar{&a, &b}
+		for s := lo; s < hi; s += chainChunk {
+			e := min(s+chainChunk, hi)
 			m := e - s
 			for i := s; i < e; i++ {
-				// Ĉ_{i+1} = R̂_{i+1}·G + U_{i+1}·h, halved.
 				a.Multiply(&bigR[i+1], half)
 				b.Multiply(&bigU[i+1], half)
-				P := &pts[i-s]
-				P.FixedBaseMult(tg, &a)
-				P.Add(P, x.FixedBaseMult(th, &b))
-				// T̂_{i+1} = (ω̂ + ω'·R̂_i)·G + ω'·U_i·h, halved.
+				pts[i-s].FixedBaseMultiScalarMult(ab, tables)
 				a.MultiplyAdd(&sec.omegaPrime[i], &bigR[i], &sec.omegaHat[i])
 				a.Multiply(&a, half)
 				b.Multiply(&sec.omegaPrime[i], &bigU[i])
 				b.Multiply(&b, half)
-				Q := &pts[m+i-s]
-				Q.FixedBaseMult(tg, &a)
-				Q.Add(Q, x.FixedBaseMult(th, &b))
+				pts[m+i-s].FixedBaseMultiScalarMult(ab, tables)
 			}
 			for q := 0; q < 2*m; q++ {
 				ptrs[q] = &pts[q]
 			}
 			encs := group.DoubleAndEncodeBatch(ptrs[:2*m])
 			for i := s; i < e; i++ {
-				copy(pr.enc[l.chain+i*es:], encs[i-s][:])
-				copy(pr.enc[l.chainT+i*es:], encs[m+i-s][:])
+				copy(chain[i*es:], encs[i-s][:])
+				copy(chainT[i*es:], encs[m+i-s][:])
 			}
 		}
 	})
+}
 
-	// The commitments of the sigma protocol, and the challenge c.
-	t1.AppendBytes(pr.enc[l.t1:l.t1])
-	t2.AppendBytes(pr.enc[l.t2:l.t2])
-	t3.AppendBytes(pr.enc[l.t3:l.t3])
-	for k := range t4 {
-		t4[k].AppendBytes(pr.enc[l.t4+k*2*es : l.t4+k*2*es])
-	}
-	appendCommitments(t, pr.enc, l)
-	c := t.Challenge("c")
-
-	// Responses.
+// respond is phase D: it writes the responses
+//
+//	s1 = ω1 + c·Σ r_j,  s2 = ω2 + c·R̂_n,  s3 = ω3 + c·Σ r_j·u_j,
+//	s4_k = ω4_k + c·Σ r̃_{i,k}·u~_i,  ŝ_i = ω̂_i + c·r̂_i,  s'_i = ω'_i + c·u~_i
+//
+// into enc, computing the sums and the per-row responses on all cores.
+func respond(enc []byte, l proofLayout, c *group.Scalar, u []*group.Scalar, uT []group.Scalar, wit *witness,
+	sec *proverSecrets, rHatN *group.Scalar, w, n int) {
+	var mu sync.Mutex
 	var sumR, sumRU group.Scalar
-	for j := 0; j < n; j++ {
-		sumR.Add(&sumR, &sec.r[j])
-		sumRU.MultiplyAdd(&sec.r[j], u[j], &sumRU)
-	}
 	sumRT := make([]group.Scalar, w)
-	for i := 0; i < n; i++ {
-		for k := 0; k < w; k++ {
-			sumRT[k].MultiplyAdd(&wit.rTilde[i*w+k], &uT[i], &sumRT[k])
-		}
-	}
-	var s group.Scalar
-	putScalar(pr.enc[l.s1:], s.MultiplyAdd(c, &sumR, &sec.omega[0]))
-	putScalar(pr.enc[l.s2:], s.MultiplyAdd(c, &bigR[n], &sec.omega[1]))
-	putScalar(pr.enc[l.s3:], s.MultiplyAdd(c, &sumRU, &sec.omega[2]))
-	for k := 0; k < w; k++ {
-		putScalar(pr.enc[l.s4+k*ss:], s.MultiplyAdd(c, &sumRT[k], &sec.omega4[k]))
-	}
 	par.For(n, 1024, func(lo, hi int) {
-		var s group.Scalar
+		var sR, sRU, s group.Scalar
+		sRT := make([]group.Scalar, w)
 		for i := lo; i < hi; i++ {
-			putScalar(pr.enc[l.sHat+i*ss:], s.MultiplyAdd(c, &sec.rHat[i], &sec.omegaHat[i]))
-			putScalar(pr.enc[l.sPrime+i*ss:], s.MultiplyAdd(c, &uT[i], &sec.omegaPrime[i]))
+			sR.Add(&sR, &sec.r[i])
+			sRU.MultiplyAdd(&sec.r[i], u[i], &sRU)
+			for k := 0; k < w; k++ {
+				sRT[k].MultiplyAdd(&wit.rTilde[i*w+k], &uT[i], &sRT[k])
+			}
+			putScalar(enc[l.sHat+i*ss:], s.MultiplyAdd(c, &sec.rHat[i], &sec.omegaHat[i]))
+			putScalar(enc[l.sPrime+i*ss:], s.MultiplyAdd(c, &uT[i], &sec.omegaPrime[i]))
 		}
+		mu.Lock()
+		sumR.Add(&sumR, &sR)
+		sumRU.Add(&sumRU, &sRU)
+		for k := range sumRT {
+			sumRT[k].Add(&sumRT[k], &sRT[k])
+		}
+		mu.Unlock()
 	})
-	return pr
+	var s group.Scalar
+	putScalar(enc[l.s1:], s.MultiplyAdd(c, &sumR, &sec.omega[0]))
+	putScalar(enc[l.s2:], s.MultiplyAdd(c, rHatN, &sec.omega[1]))
+	putScalar(enc[l.s3:], s.MultiplyAdd(c, &sumRU, &sec.omega[2]))
+	for k := 0; k < w; k++ {
+		putScalar(enc[l.s4+k*ss:], s.MultiplyAdd(c, &sumRT[k], &sec.omega4[k]))
+	}
 }
 
 // appendCommitments appends the fields of the proof after the vector
@@ -365,6 +430,13 @@ func (g generatorSource) at(i uint64) *group.Element {
 	return group.Generator(GeneratorTag, g.id, i)
 }
 
-func (g generatorSource) into(dst *group.Element, i uint64) {
-	dst.Set(g.at(i))
+// into sets dst[k] to generator first+k.
+func (g generatorSource) into(dst []group.Element, first uint64) {
+	if g.other != nil {
+		for k := range dst {
+			dst[k].Set(g.other(first + uint64(k)))
+		}
+		return
+	}
+	group.GeneratorsInto(dst, GeneratorTag, g.id, first)
 }

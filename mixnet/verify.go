@@ -225,6 +225,8 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 	if err := scalarAt(&sNext, l.sPrime, "sprime", lo); err != nil {
 		return lo, err
 	}
+	hs := tb.newElements(hi - lo) // h_{lo+1} … h_hi
+	v.gens.into(hs, uint64(lo)+1)
 	for i := lo; i < hi; i++ {
 		sPrime.Set(&sNext)
 		if i+1 < v.n {
@@ -253,10 +255,7 @@ func (v *verifier) rowTerms(tb *termBuffer, wt *weights, lo, hi int, gSum *group
 		tb.add(x.Negate(&x), C)
 		// h_{i+1}
 		x.MultiplyAdd(&wt.a[2], &sPrime, &ca1)
-		if x.IsZero() == 0 {
-			v.gens.into(tb.newElement(), uint64(i)+1)
-			tb.add(&x, tb.lastElement())
-		}
+		tb.add(&x, &hs[i-lo])
 		// Ĉ_i
 		g := gamma(i)
 		x.Multiply(&v.c, g)
@@ -419,7 +418,14 @@ func (tb *termBuffer) newElement() *group.Element {
 	return &tb.elems[len(tb.elems)-1]
 }
 
-func (tb *termBuffer) lastElement() *group.Element { return &tb.elems[len(tb.elems)-1] }
+// newElements returns storage for m more elements of the buffer.
+func (tb *termBuffer) newElements(m int) []group.Element {
+	if len(tb.elems)+m > cap(tb.elems) {
+		panic("mixnet: internal error: element buffer full")
+	}
+	tb.elems = tb.elems[:len(tb.elems)+m]
+	return tb.elems[len(tb.elems)-m:]
+}
 
 // sum returns Σ terms and empties the buffer.
 //
