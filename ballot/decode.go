@@ -32,7 +32,12 @@ func (b *Ballot) Bytes() []byte {
 // offset; it does not check the ballot against an election (the ballot
 // box and VerifyBallot do).
 func ParseBallot(data []byte) (*Ballot, error) {
-	data = bytes.Clone(data) // the byte fields of b alias it
+	return parseBallot(bytes.Clone(data))
+}
+
+// parseBallot is ParseBallot for data that the ballot may keep: the byte
+// fields of the ballot alias it.
+func parseBallot(data []byte) (*Ballot, error) {
 	d := &decoder{what: "ballot", b: data}
 	b := new(Ballot)
 	b.decodeBody(d)
@@ -226,9 +231,31 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 // ParseBallot, and checks that the code member matches the ballot. It
 // rejects unknown members. On error b is unchanged.
 func (b *Ballot) UnmarshalJSON(data []byte) error {
+	enc, code, ok := scanBallotJSON(data)
+	if !ok {
+		var err error
+		if enc, code, err = decodeBallotJSON(data); err != nil {
+			return err
+		}
+	}
+	nb, err := parseBallot(enc)
+	if err != nil {
+		return err
+	}
+	if nb.code != code {
+		return fmt.Errorf("ballot: ballot JSON: field code: %s is not the code %s of the ballot", code, nb.code)
+	}
+	*b = *nb
+	return nil
+}
+
+// decodeBallotJSON is the general decoder of the JSON form: it decodes data
+// strictly and returns the canonical encoding of the ballot it describes
+// and its code member.
+func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	var j ballotJSON
 	if err := strictJSON("ballot", data, &j); err != nil {
-		return err
+		return nil, Code{}, err
 	}
 	// Rebuild the binary encoding and decode it, so that both forms share
 	// one decoder and one set of checks.
@@ -238,17 +265,17 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 	e.str(j.BallotID)
 	switch {
 	case j.Credential != "" && (j.Device != "" || j.Previous != nil || j.Sequence != 0):
-		return fmt.Errorf("ballot: ballot JSON: both a credential and a device")
+		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: both a credential and a device")
 	case j.Credential != "":
 		k, err := decodeHex("credential", j.Credential, ed25519.PublicKeySize)
 		if err != nil {
-			return err
+			return nil, Code{}, err
 		}
 		e.u8(signerCredential)
 		e.fixed(k)
 	default:
 		if j.Previous == nil {
-			return fmt.Errorf("ballot: ballot JSON: field previous: missing for a device ballot")
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field previous: missing for a device ballot")
 		}
 		e.u8(signerDevice)
 		e.str(j.Device)
@@ -262,11 +289,11 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 		for k, s := range c.Selections {
 			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 			if err != nil {
-				return err
+				return nil, Code{}, err
 			}
 			p, err := decodeHexAny(fmt.Sprintf("contest %d: selection %d: proof", i, k), s.Proof)
 			if err != nil {
-				return err
+				return nil, Code{}, err
 			}
 			e.fixed(ct)
 			e.bytes(p)
@@ -276,7 +303,7 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 		} else {
 			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), c.Proof)
 			if err != nil {
-				return err
+				return nil, Code{}, err
 			}
 			e.u8(1)
 			e.bytes(p)
@@ -286,30 +313,22 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 	case "cast":
 		e.u8(uint8(Cast))
 		if j.NonceSeed != "" {
-			return fmt.Errorf("ballot: ballot JSON: field nonceSeed: present in a cast ballot")
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field nonceSeed: present in a cast ballot")
 		}
 	case "challenged":
 		e.u8(uint8(Challenged))
 		seed, err := decodeHex("nonceSeed", j.NonceSeed, proof.NonceSeedSize)
 		if err != nil {
-			return err
+			return nil, Code{}, err
 		}
 		e.fixed(seed)
 	default:
-		return fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
+		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
 	}
 	sig, err := decodeHex("signature", j.Signature, ed25519.SignatureSize)
 	if err != nil {
-		return err
+		return nil, Code{}, err
 	}
 	e.fixed(sig)
-	nb, err := ParseBallot(e.b)
-	if err != nil {
-		return err
-	}
-	if nb.code != j.Code {
-		return fmt.Errorf("ballot: ballot JSON: field code: %s is not the code %s of the ballot", j.Code, nb.code)
-	}
-	*b = *nb
-	return nil
+	return e.b, j.Code, nil
 }
