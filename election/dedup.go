@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"cmp"
 	"container/heap"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -21,9 +20,10 @@ import (
 // merges the runs at the end, where equal fingerprints are adjacent. Memory
 // is bounded by one run (32 MiB by default) plus a read buffer per run; the
 // temporary files take 32 bytes per item (about 1 KiB per ballot of 15
-// candidates). Fingerprints are SHA-256 truncated to 128 bits, so two
-// different items collide with probability about n²/2^129: negligible, and
-// a collision could only report a duplicate that is not one, never hide one.
+// candidates). The fingerprints are the ballot box's (ballot.Fingerprint:
+// SHA-512/256 truncated to 128 bits), so two different items collide with
+// probability about n²/2^129: negligible, and a collision could only report
+// a duplicate that is not one, never hide one.
 
 // Kinds of fingerprinted items.
 const (
@@ -42,15 +42,6 @@ type dupEntry struct {
 }
 
 const dupEntrySize = 16 + 8 + 2 + 2 + 1
-
-func dupKey(kind byte, data []byte) [16]byte {
-	h := sha256.New()
-	h.Write([]byte{kind})
-	h.Write(data)
-	var s [sha256.Size]byte
-	h.Sum(s[:0])
-	return [16]byte(s[:16])
-}
 
 func compareDup(a, b dupEntry) int {
 	if c := bytes.Compare(a.key[:], b.key[:]); c != 0 {

@@ -229,41 +229,6 @@ func testBallot(t testing.TB) (*ballot.Election, *ballot.Ballot) {
 	return e, b
 }
 
-// TestBallotItems checks the walk of the canonical encoding against the
-// ballot's own accessors: the ciphertexts it finds are the ballot's, and it
-// finds a range proof per selection and a contest proof where the rules
-// need one.
-func TestBallotItems(t *testing.T) {
-	_, b := testBallot(t)
-	enc := b.Bytes()
-	var cts [][]byte
-	kinds := map[byte]int{}
-	err := ballotItems(enc, func(kind byte, i, j int, data []byte) {
-		kinds[kind]++
-		if kind == dupCiphertext {
-			if want := b.Ciphertexts(i)[j].Bytes(); !bytes.Equal(data, want) {
-				t.Errorf("contest %d selection %d: walked ciphertext differs", i, j)
-			}
-			cts = append(cts, data)
-		}
-		if kind == dupSumProof && j != -1 {
-			t.Errorf("contest proof with selection %d", j)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if kinds[dupCiphertext] != 5 || kinds[dupProof] != 5 || kinds[dupSumProof] != 2 {
-		t.Errorf("found %v, want 5 ciphertexts, 5 range proofs, 2 contest proofs", kinds)
-	}
-	// Every truncation is an error, never a panic.
-	for n := range len(enc) - 65 {
-		if err := ballotItems(enc[:n], func(byte, int, int, []byte) {}); err == nil {
-			t.Fatalf("truncation to %d bytes accepted", n)
-		}
-	}
-}
-
 func TestWriterAppendOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
 	w, err := Create(dir)
@@ -358,8 +323,8 @@ func FuzzIndex(f *testing.F) {
 	})
 }
 
-// FuzzBoxLine: decoding a line of ballots.jsonl never panics, and the walk
-// of a decoded ballot's encoding succeeds.
+// FuzzBoxLine: decoding a line of ballots.jsonl never panics, and a decoded
+// ballot has a fingerprint per identifier, ciphertext and proof.
 func FuzzBoxLine(f *testing.F) {
 	_, b := testBallot(f)
 	raw, err := b.MarshalJSON()
@@ -378,8 +343,12 @@ func FuzzBoxLine(f *testing.F) {
 		if err != nil || l.ballot == nil {
 			return
 		}
-		if err := ballotItems(l.ballot.Bytes(), func(byte, int, int, []byte) {}); err != nil {
-			t.Errorf("a decoded ballot's encoding does not walk: %v", err)
+		n := 1
+		for i := range l.ballot.NumContests() {
+			n += 2 * len(l.ballot.Ciphertexts(i))
+		}
+		if fps := l.ballot.Fingerprints(); len(fps) < n || len(fps) > n+l.ballot.NumContests() {
+			t.Errorf("a decoded ballot has %d fingerprints for %d contests and %d ciphertexts", len(fps), l.ballot.NumContests(), (n-1)/2)
 		}
 	})
 }
@@ -519,4 +488,10 @@ func TestVerifyIncomplete(t *testing.T) {
 	if !stages["parameters"] || !stages["index"] {
 		t.Errorf("progress stages %v", stages)
 	}
+}
+
+// dupKey is a fingerprint for the dedup tests.
+func dupKey(kind byte, data []byte) [16]byte {
+	h := sha256.Sum256(append([]byte{kind}, data...))
+	return [16]byte(h[:16])
 }

@@ -434,3 +434,42 @@ func TestTampering(t *testing.T) {
 		t.Errorf("only %d tamperings", len(tampers))
 	}
 }
+
+// TestForgedBallotFindings: a ballot whose ciphertexts were swapped and not
+// signed again fails both its signature (check 7) and its proofs (check 6),
+// and both findings name its line; it does not count.
+func TestForgedBallotFindings(t *testing.T) {
+	dir := copyRecord(t)
+	var line int
+	onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, isDevice("station-1", "cast"))[5]
+		line = i + 1
+		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
+			swapCiphertexts(b, enc)
+			return enc
+		})
+		return lines
+	})(t, dir)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[election.Check]election.Finding{}
+	for _, f := range rep.Findings {
+		if f.Line == line && f.File == "ballots.jsonl" {
+			got[f.Check] = f
+		}
+	}
+	sig, okSig := got[election.CheckSignatures]
+	pr, okProof := got[election.CheckBallots]
+	if !okSig || !okProof {
+		t.Fatalf("findings on line %d: %v; want checks 6 and 7", line, rep.Findings)
+	}
+	if sig.Reason != "invalid signature" || !strings.Contains(pr.Reason, "range proof does not verify") || pr.Contest != "board" || pr.Candidate == "" {
+		t.Errorf("findings %+v and %+v", sig, pr)
+	}
+	if !slices.Contains(rep.Failed(), election.CheckAggregation) {
+		t.Error("the forged ballot still counts: the published tally, which counted the original, matched")
+	}
+}

@@ -2,7 +2,6 @@ package election
 
 import (
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -19,12 +18,11 @@ import (
 type lineOut struct {
 	err      error // the line does not decode
 	l        boxLine
-	openErr  error // the opening's signature or registration
-	refusal  *ballot.Refusal
-	challErr error // the seed does not reproduce a challenged ballot
+	openErr  error             // the opening's signature or registration
+	refusals []*ballot.Refusal // every check the ballot fails, but the challenge's
+	challErr error             // the seed does not reproduce a challenged ballot
 	vote     ballot.Vote
 	items    []dupEntry
-	itemsErr error
 }
 
 // chainState is where a device's chain stands.
@@ -43,20 +41,6 @@ type ballotScan struct {
 	dd     *dedup
 	chal   *lineReader // challenged.jsonl, or nil
 	lines  int64
-}
-
-// verifyBallots checks each ballot with ballot.VerifyBallot, which batches
-// the proofs of one ballot. A verifier of many ballots gains about a
-// quarter of its time by batching the proofs of many ballots together
-// (docs/spec-parts/90-verification.md, "Performance"); that needs the
-// ballot package's proof statements, so it belongs there, and this is the
-// one place to call it from.
-func verifyBallots(e *ballot.Election, bs []*ballot.Ballot) []error {
-	errs := make([]error, len(bs))
-	for i, b := range bs {
-		errs[i] = ballot.VerifyBallot(e, b)
-	}
-	return errs
 }
 
 // work decodes and verifies a batch of lines; it runs on many goroutines.
@@ -80,51 +64,48 @@ func (s *ballotScan) work(ls []rawLine) []lineOut {
 			at = append(at, i)
 		}
 	}
-	for k, err := range verifyBallots(s.e, bs) {
+	for k, err := range ballot.VerifyBallots(s.e, bs) {
 		s.finishBallot(&outs[at[k]], err)
 	}
 	return outs
 }
 
-// finishBallot completes the worker's part for a ballot that VerifyBallot
-// checked with result err: the challenged ballot's opening and the
-// fingerprints for the uniqueness check.
+// finishBallot completes the worker's part for a ballot that
+// ballot.VerifyBallots checked with result err: the refusals, the
+// challenged ballot's opening, and the fingerprints for the uniqueness
+// check.
 func (s *ballotScan) finishBallot(out *lineOut, err error) {
 	b := out.l.ballot
-	var r *ballot.Refusal
-	if err != nil && !errors.As(err, &r) {
-		r = &ballot.Refusal{Check: ballot.CheckDecoding, Contest: -1, Selection: -1, Reason: err.Error()}
+	var rs []*ballot.Refusal
+	var many ballot.Refusals
+	var one *ballot.Refusal
+	switch {
+	case err == nil:
+	case errors.As(err, &many):
+		rs = many
+	case errors.As(err, &one):
+		rs = []*ballot.Refusal{one}
+	default:
+		rs = []*ballot.Refusal{{Check: ballot.CheckDecoding, Contest: -1, Selection: -1, Reason: err.Error()}}
 	}
-	if b.State() == ballot.Challenged {
-		if r != nil && r.Check == ballot.CheckChallenge {
-			out.challErr, r = errors.New(r.Reason), nil
-		} else {
-			// VerifyBallot stopped before the opening, or opened it
-			// without returning the vote.
-			out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
+	opened := false
+	for _, r := range rs {
+		if r.Check == ballot.CheckChallenge {
+			out.challErr, opened = errors.New(r.Reason), true
+			continue
 		}
+		out.refusals = append(out.refusals, r)
 	}
-	out.refusal = r
-	out.items = append(out.items, dupEntry{key: dupKey(dupBallotID, signerAndID(b.Header())), kind: dupBallotID, contest: -1, selection: -1})
-	out.itemsErr = ballotItems(b.Bytes(), func(kind byte, i, j int, data []byte) {
-		out.items = append(out.items, dupEntry{key: dupKey(kind, data), kind: kind, contest: int16(i), selection: int16(j)})
-	})
-}
-
-// signerAndID is the key under which a ballot identifier must be unique:
-// identifiers are unique per signer (docs/spec-parts/50-ballot.md,
-// "Acceptance rules", rule 8), encoded as u8(1) ‖ str(device) or u8(2) ‖
-// credential key, then str(identifier).
-func signerAndID(h ballot.Header) []byte {
-	var b []byte
-	if h.Credential != nil {
-		b = append(append(b, 2), h.Credential...)
-	} else {
-		b = binary.BigEndian.AppendUint32(append(b, 1), uint32(len(h.Device)))
-		b = append(b, h.Device...)
+	if b.State() == ballot.Challenged && !opened {
+		// VerifyBallots opened the ballot without returning the vote, or
+		// stopped before the opening (a ballot of the wrong shape).
+		out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
 	}
-	b = binary.BigEndian.AppendUint32(b, uint32(len(h.BallotID)))
-	return append(b, h.BallotID...)
+	fps := b.Fingerprints()
+	out.items = make([]dupEntry, len(fps))
+	for i, fp := range fps {
+		out.items[i] = dupEntry{key: fp.Sum, kind: byte(fp.Kind), contest: int16(fp.Contest), selection: int16(fp.Selection)}
+	}
 }
 
 // refusalCheck maps the ballot package's acceptance rules to the
@@ -211,19 +192,14 @@ func (s *ballotScan) ballot(l rawLine, out lineOut, at func(Check, *ballot.Ballo
 	v.items(CheckBallots, 1)
 	v.items(CheckSignatures, 1)
 	v.items(CheckEligibility, 1)
-	ok := true
-	if r := out.refusal; r != nil {
+	ok := len(out.refusals) == 0
+	for _, r := range out.refusals {
 		f := at(refusalCheck(r.Check), b, "%s", r.Reason)
 		f.Contest, f.Candidate = v.contestName(r.Contest), v.candidateName(r.Contest, r.Selection)
 		if h.Credential == nil && (r.Check == ballot.CheckEligibility || r.Check == ballot.CheckChainGap) {
 			f.Device = h.Device
 		}
 		v.fail(f)
-		ok = false
-	}
-	if out.itemsErr != nil {
-		v.fail(at(CheckBallots, b, "%v", out.itemsErr))
-		ok = false
 	}
 	for _, it := range out.items {
 		it.line = line
