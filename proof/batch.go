@@ -270,14 +270,32 @@ func newRangeEntry(t *Transcript, kEnc []byte, K *group.Element, ct *elgamal.Cip
 // and statements. The zero value is NOT valid: use NewBatchVerifier. A
 // BatchVerifier is not safe for concurrent use. It handles public data only.
 type BatchVerifier struct {
-	entries []*entry
-	shared  []*group.Element
-	slots   map[[32]byte]int32
+	entries  []*entry
+	shared   []*group.Element
+	slots    map[[32]byte]int32
+	parallel bool
 }
 
-// NewBatchVerifier returns an empty batch verifier.
+// NewBatchVerifier returns an empty batch verifier, which verifies on all
+// cores.
 func NewBatchVerifier() *BatchVerifier {
-	return &BatchVerifier{slots: make(map[[32]byte]int32)}
+	return &BatchVerifier{slots: make(map[[32]byte]int32), parallel: true}
+}
+
+// SetParallel chooses whether Verify spreads its work over all cores (true,
+// the default) or runs on the calling goroutine alone (false). A caller that
+// verifies several batches at once, one per core, saves about 5% of the
+// time with false: one multi-scalar multiplication of a whole batch costs
+// less than its halves on two cores.
+func (b *BatchVerifier) SetParallel(parallel bool) { b.parallel = parallel }
+
+// forEach is par.For if b is parallel, and a plain loop otherwise.
+func (b *BatchVerifier) forEach(n, minChunk int, body func(lo, hi int)) {
+	if b.parallel {
+		par.For(n, minChunk, body)
+	} else if n > 0 {
+		body(0, n)
+	}
 }
 
 // Len returns the number of proofs added so far.
@@ -363,21 +381,22 @@ const fallbackChunk = 16
 // When the combination of the whole batch fails, Verify checks runs of 16
 // consecutive entries together (each with fresh weights), and the entries
 // of a run that fails one by one; the invalid entries it returns are those
-// that fail alone. It runs on all cores.
+// that fail alone. It runs on all cores unless SetParallel(false) was
+// called.
 //
 // Execution time depends on the inputs (all public).
 func (b *BatchVerifier) Verify() (bad []int, err error) {
 	n := len(b.entries)
-	if b.combinedCheck(0, n, true) {
+	if b.combinedCheck(0, n) {
 		return nil, nil
 	}
 	suspect := make([]bool, n)
 	if n > 2*fallbackChunk {
 		chunks := (n + fallbackChunk - 1) / fallbackChunk
-		par.For(chunks, 1, func(lo, hi int) {
+		b.forEach(chunks, 1, func(lo, hi int) {
 			for c := lo; c < hi; c++ {
 				a, z := c*fallbackChunk, min((c+1)*fallbackChunk, n)
-				if !b.combinedCheck(a, z, false) {
+				if !b.combinedCheckOn(a, z, false) {
 					for i := a; i < z; i++ {
 						suspect[i] = true
 					}
@@ -390,7 +409,7 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 		}
 	}
 	errs := make([]error, n)
-	par.For(n, 8, func(lo, hi int) {
+	b.forEach(n, 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if suspect[i] {
 				errs[i] = b.entries[i].check()
@@ -416,9 +435,14 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 
 // combinedCheck reports whether the random linear combination of all the
 // equations of the entries lo..hi-1 is the identity. It is false if any of
-// them carries an error. If parallel, it runs on all cores; otherwise on
-// the calling goroutine only.
-func (b *BatchVerifier) combinedCheck(lo, hi int, parallel bool) bool {
+// them carries an error.
+func (b *BatchVerifier) combinedCheck(lo, hi int) bool {
+	return b.combinedCheckOn(lo, hi, b.parallel)
+}
+
+// combinedCheckOn is combinedCheck on all cores if parallel, and on the
+// calling goroutine otherwise.
+func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	entries := b.entries[lo:hi]
 	// Lay out one coefficient per unshared point, then one per shared slot.
 	offsets := make([]int, len(entries)+1)

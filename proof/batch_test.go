@@ -298,7 +298,8 @@ func TestAddRangeEncodedPanicsOnLength(t *testing.T) {
 
 // TestVerifyFallback checks that Verify names exactly the invalid entries
 // when they are clustered, spread over every chunk, or everywhere, and
-// when the batch is just below and above the size where it checks chunks.
+// when the batch is just below and above the size where it checks chunks,
+// on all cores and on one.
 func TestVerifyFallback(t *testing.T) {
 	sks := make([]*elgamal.SecretKey, 2)
 	pks := make([]*elgamal.PublicKey, 2)
@@ -317,8 +318,9 @@ func TestVerifyFallback(t *testing.T) {
 		"first, last": func(i int) bool { return i == 0 || i == size-1 },
 	}
 	for name, isBad := range patterns {
-		for _, n := range []int{2 * fallbackChunk, 2*fallbackChunk + 1, size} {
+		for k, n := range []int{2 * fallbackChunk, 2*fallbackChunk + 1, size, size} {
 			b := NewBatchVerifier()
+			b.SetParallel(k%2 == 0)
 			var want []int
 			for i := range n {
 				k := 0
@@ -330,7 +332,7 @@ func TestVerifyFallback(t *testing.T) {
 			}
 			bad, err := b.Verify()
 			if !slices.Equal(bad, want) || (err == nil) != (want == nil) {
-				t.Errorf("%s, %d entries: bad %v (%v), want %v", name, n, bad, err, want)
+				t.Errorf("%s, %d entries, parallel %v: bad %v (%v), want %v", name, n, k%2 == 0, bad, err, want)
 			}
 		}
 	}
