@@ -256,60 +256,73 @@ func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, ge
 	cts []elgamal.Ciphertext, enc []byte, reencrypt bool, perm []byte) (*group.Element, []elgamal.Ciphertext) {
 	w, n := in.Width(), in.Len()
 	tg := tableG()
-	var mu sync.Mutex
+	type state struct {
+		t3      group.Element
+		t4      []elgamal.Ciphertext
+		hs      []group.Element
+		hp, pts []*group.Element
+		sp      []*group.Scalar
+	}
+	states := make([]*state, chunkWorkers(n, proveChunk))
+	forChunks(n, proveChunk, len(states), func(worker, b, e int) {
+		st := states[worker]
+		if st == nil {
+			st = &state{
+				t4:  make([]elgamal.Ciphertext, w),
+				hs:  make([]group.Element, proveChunk),
+				hp:  make([]*group.Element, proveChunk),
+				pts: make([]*group.Element, proveChunk),
+				sp:  make([]*group.Scalar, proveChunk),
+			}
+			st.t3.Zero()
+			for k := range st.t4 {
+				st.t4[k].Zero()
+			}
+			states[worker] = st
+		}
+		m := e - b
+		gens.into(st.hs[:m], uint64(b)+1)
+		if reencrypt {
+			reencryptRows(p.PublicKey, in, wit, cts, enc, b, e)
+		}
+		var c, part group.Element
+		for i := b; i < e; i++ {
+			j := int(wit.pi[i])
+			c.FixedBaseMult(tg, &sec.r[j])
+			c.Add(&c, &st.hs[i-b])
+			c.AppendBytes(perm[j*es : j*es : (j+1)*es])
+			st.hp[i-b] = &st.hs[i-b]
+			st.sp[i-b] = &sec.omegaPrime[i]
+		}
+		part.MultiScalarMult(st.sp[:m], st.hp[:m])
+		st.t3.Add(&st.t3, &part)
+		for k := 0; k < w; k++ {
+			for i := b; i < e; i++ {
+				st.pts[i-b] = &cts[i*w+k].A
+			}
+			part.MultiScalarMult(st.sp[:m], st.pts[:m])
+			st.t4[k].A.Add(&st.t4[k].A, &part)
+			for i := b; i < e; i++ {
+				st.pts[i-b] = &cts[i*w+k].B
+			}
+			part.MultiScalarMult(st.sp[:m], st.pts[:m])
+			st.t4[k].B.Add(&st.t4[k].B, &part)
+		}
+	})
 	t3 := group.NewElement()
 	t4 := make([]elgamal.Ciphertext, w)
 	for k := range t4 {
 		t4[k].Zero()
 	}
-	par.For(n, proveChunk, func(lo, hi int) {
-		accT3 := group.NewElement()
-		accT4 := make([]elgamal.Ciphertext, w)
-		for k := range accT4 {
-			accT4[k].Zero()
+	for _, st := range states {
+		if st == nil {
+			continue
 		}
-		hs := make([]group.Element, proveChunk)
-		hp := make([]*group.Element, proveChunk)
-		sp := make([]*group.Scalar, proveChunk)
-		pts := make([]*group.Element, proveChunk)
-		var c, part group.Element
-		for b := lo; b < hi; b += proveChunk {
-			e := min(b+proveChunk, hi)
-			m := e - b
-			gens.into(hs[:m], uint64(b)+1)
-			if reencrypt {
-				reencryptRows(p.PublicKey, in, wit, cts, enc, b, e)
-			}
-			for i := b; i < e; i++ {
-				j := int(wit.pi[i])
-				c.FixedBaseMult(tg, &sec.r[j])
-				c.Add(&c, &hs[i-b])
-				c.AppendBytes(perm[j*es : j*es : (j+1)*es])
-				hp[i-b] = &hs[i-b]
-				sp[i-b] = &sec.omegaPrime[i]
-			}
-			part.MultiScalarMult(sp[:m], hp[:m])
-			accT3.Add(accT3, &part)
-			for k := 0; k < w; k++ {
-				for i := b; i < e; i++ {
-					pts[i-b] = &cts[i*w+k].A
-				}
-				part.MultiScalarMult(sp[:m], pts[:m])
-				accT4[k].A.Add(&accT4[k].A, &part)
-				for i := b; i < e; i++ {
-					pts[i-b] = &cts[i*w+k].B
-				}
-				part.MultiScalarMult(sp[:m], pts[:m])
-				accT4[k].B.Add(&accT4[k].B, &part)
-			}
-		}
-		mu.Lock()
-		t3.Add(t3, accT3)
+		t3.Add(t3, &st.t3)
 		for k := range t4 {
-			t4[k].Add(&t4[k], &accT4[k])
+			t4[k].Add(&t4[k], &st.t4[k])
 		}
-		mu.Unlock()
-	})
+	}
 	return t3, t4
 }
 
@@ -327,32 +340,37 @@ func commitChain(gens generatorSource, sec *proverSecrets, bigU, bigR []group.Sc
 	n := len(bigU) - 1
 	tables := []*group.FixedBaseTable{tableG(), group.NewFixedBaseTable(gens.at(0))}
 	half := scalarHalf()
-	par.For(n, chainChunk, func(lo, hi int) {
-		pts := make([]group.Element, 2*chainChunk)
-		ptrs := make([]*group.Element, 2*chainChunk)
+	type state struct {
+		pts  []group.Element
+		ptrs []*group.Element
+	}
+	states := make([]*state, chunkWorkers(n, chainChunk))
+	forChunks(n, chainChunk, len(states), func(worker, s, e int) {
+		st := states[worker]
+		if st == nil {
+			st = &state{pts: make([]group.Element, 2*chainChunk), ptrs: make([]*group.Element, 2*chainChunk)}
+			states[worker] = st
+		}
 		var a, b group.Scalar
 		ab := []*group.Scalar{&a, &b}
-		for s := lo; s < hi; s += chainChunk {
-			e := min(s+chainChunk, hi)
-			m := e - s
-			for i := s; i < e; i++ {
-				a.Multiply(&bigR[i+1], half)
-				b.Multiply(&bigU[i+1], half)
-				pts[i-s].FixedBaseMultiScalarMult(ab, tables)
-				a.MultiplyAdd(&sec.omegaPrime[i], &bigR[i], &sec.omegaHat[i])
-				a.Multiply(&a, half)
-				b.Multiply(&sec.omegaPrime[i], &bigU[i])
-				b.Multiply(&b, half)
-				pts[m+i-s].FixedBaseMultiScalarMult(ab, tables)
-			}
-			for q := 0; q < 2*m; q++ {
-				ptrs[q] = &pts[q]
-			}
-			encs := group.DoubleAndEncodeBatch(ptrs[:2*m])
-			for i := s; i < e; i++ {
-				copy(chain[i*es:], encs[i-s][:])
-				copy(chainT[i*es:], encs[m+i-s][:])
-			}
+		m := e - s
+		for i := s; i < e; i++ {
+			a.Multiply(&bigR[i+1], half)
+			b.Multiply(&bigU[i+1], half)
+			st.pts[i-s].FixedBaseMultiScalarMult(ab, tables)
+			a.MultiplyAdd(&sec.omegaPrime[i], &bigR[i], &sec.omegaHat[i])
+			a.Multiply(&a, half)
+			b.Multiply(&sec.omegaPrime[i], &bigU[i])
+			b.Multiply(&b, half)
+			st.pts[m+i-s].FixedBaseMultiScalarMult(ab, tables)
+		}
+		for q := 0; q < 2*m; q++ {
+			st.ptrs[q] = &st.pts[q]
+		}
+		encs := group.DoubleAndEncodeBatch(st.ptrs[:2*m])
+		for i := s; i < e; i++ {
+			copy(chain[i*es:], encs[i-s][:])
+			copy(chainT[i*es:], encs[m+i-s][:])
 		}
 	})
 }
