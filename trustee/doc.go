@@ -50,6 +50,12 @@
 // nonces are constant time; functions that judge or verify handle public
 // data only.
 //
+// Every secret comes from crypto/rand. For tests and reproducible
+// demonstrations only, NewIdentityFromSeed, NewTrusteeFromSeed and
+// KeyShare.DecryptSharesFromSeed derive them from a 32-byte seed instead
+// (docs/spec.md, "Trustees", "Deterministic constructors"); real trustees
+// use the random constructors.
+//
 // This package is not a general threshold-signature or secret-sharing
 // library, nor a transport: it exchanges no messages itself, and the caller
 // must make every trustee see the same published messages (a bulletin board

@@ -63,8 +63,21 @@ func NewTrustee(r *Roster, id *Identity) (*Trustee, error) {
 }
 
 func newTrustee(r *Roster, id *Identity, coeffs []*group.Scalar, seed []byte) (*Trustee, error) {
+	index, err := rosterIndex(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(coeffs) != r.threshold {
+		panic("trustee: internal error: wrong number of coefficients")
+	}
+	return &Trustee{roster: r, id: id, index: index, coeffs: coeffs, seed: seed, recv: make(map[int]*group.Scalar)}, nil
+}
+
+// rosterIndex returns the index of identity id in roster r, found by its
+// signing key, after checking that the roster lists its encryption key.
+func rosterIndex(r *Roster, id *Identity) (int, error) {
 	if r == nil || r.hash == nil {
-		return nil, errors.New("trustee: no roster")
+		return 0, errors.New("trustee: no roster")
 	}
 	me := id.Member(0)
 	index := 0
@@ -74,15 +87,12 @@ func newTrustee(r *Roster, id *Identity, coeffs []*group.Scalar, seed []byte) (*
 		}
 	}
 	if index == 0 {
-		return nil, fmt.Errorf("trustee: identity %q is not in the roster", id.name)
+		return 0, fmt.Errorf("trustee: identity %q is not in the roster", id.name)
 	}
 	if m := r.member(index); string(m.EncryptionKey) != string(me.EncryptionKey) {
-		return nil, fmt.Errorf("trustee: identity %q: the roster lists another encryption key for trustee %d", id.name, index)
+		return 0, fmt.Errorf("trustee: identity %q: the roster lists another encryption key for trustee %d", id.name, index)
 	}
-	if len(coeffs) != r.threshold {
-		panic("trustee: internal error: wrong number of coefficients")
-	}
-	return &Trustee{roster: r, id: id, index: index, coeffs: coeffs, seed: seed, recv: make(map[int]*group.Scalar)}, nil
+	return index, nil
 }
 
 // Index returns the trustee's index j in the roster.
@@ -124,19 +134,9 @@ func (t *Trustee) Round2() ([]*EncryptedShare, error) {
 		return nil, errors.New("trustee: Round2 before Round1")
 	}
 	if t.sent == nil {
-		ceremony := t.roster.Hash()
-		var sent []*EncryptedShare
-		for _, m := range t.roster.members {
-			if m.Index == t.index {
-				continue
-			}
-			ct, err := encryptShare(m.EncryptionKey, ceremony, t.index, m.Index, evalPolynomial(t.coeffs, m.Index))
-			if err != nil {
-				return nil, err
-			}
-			s := &EncryptedShare{Ceremony: ceremony, Dealer: t.index, Recipient: m.Index, Ciphertext: ct}
-			s.Signature = sign(t.id.signing, shareLabel, s.body())
-			sent = append(sent, s)
+		sent, err := t.makeShares(encryptShare)
+		if err != nil {
+			return nil, err
 		}
 		t.sent = sent
 	}
@@ -144,6 +144,26 @@ func (t *Trustee) Round2() ([]*EncryptedShare, error) {
 	out := make([]*EncryptedShare, len(t.sent))
 	copy(out, t.sent)
 	return out, nil
+}
+
+// makeShares returns the trustee's signed shares for every other trustee,
+// each encrypted with encrypt.
+func (t *Trustee) makeShares(encrypt func(recipientKey, ceremony []byte, dealer, recipient int, share *group.Scalar) ([]byte, error)) ([]*EncryptedShare, error) {
+	ceremony := t.roster.Hash()
+	var sent []*EncryptedShare
+	for _, m := range t.roster.members {
+		if m.Index == t.index {
+			continue
+		}
+		ct, err := encrypt(m.EncryptionKey, ceremony, t.index, m.Index, evalPolynomial(t.coeffs, m.Index))
+		if err != nil {
+			return nil, err
+		}
+		s := &EncryptedShare{Ceremony: ceremony, Dealer: t.index, Recipient: m.Index, Ciphertext: ct}
+		s.Signature = sign(t.id.signing, shareLabel, s.body())
+		sent = append(sent, s)
+	}
+	return sent, nil
 }
 
 // ReceiveShares checks the shares sent to this trustee against the dealers'
