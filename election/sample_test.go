@@ -1,6 +1,8 @@
 package election_test
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -8,15 +10,44 @@ import (
 	"github.com/sandogh/sandogh/examples/election/guild"
 )
 
+// sampleConfig is the election of the sample record in testdata/sample.
+func sampleConfig(out string) guild.Config {
+	return guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", Out: out}
+}
+
 // TestSampleRecord verifies the complete sample record in testdata/sample,
-// a known-good record for independent verifiers. With -update it is made
-// again (with new trustee keys: it is not reproducible byte for byte).
+// a known-good record for independent verifiers, and checks that the
+// seeded example makes it again byte for byte (-update rewrites it).
 func TestSampleRecord(t *testing.T) {
 	dir := filepath.Join("testdata", "sample")
+	fresh := filepath.Join(t.TempDir(), "sample")
+	if _, err := guild.Run(sampleConfig(fresh)); err != nil {
+		t.Fatal(err)
+	}
 	if *election.Update {
-		cfg := guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", Out: dir}
-		if _, err := guild.Run(cfg); err != nil {
+		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
+		}
+		if err := os.CopyFS(dir, os.DirFS(fresh)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, got := recordFiles(t, dir), recordFiles(t, fresh)
+	if len(want) != len(got) {
+		t.Errorf("testdata/sample has files %v, the example writes %v (run with -update)", want, got)
+	}
+	for _, name := range got {
+		a, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Errorf("%v (run with -update)", err)
+			continue
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from testdata/sample (run with -update)", name)
 		}
 	}
 	rep, err := election.Verify(dir, nil)

@@ -37,7 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
 	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
 	fs.StringVar(&cfg.Out, "out", "record", "`DIR`ectory to write the election record to; a previous record there is replaced")
-	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: votes, device keys, nonce seeds and challenges derive from it (the trustees' keys do not)")
+	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote and nonce derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")
 	quiet := fs.Bool("q", false, "do not print progress to standard error")

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,21 +64,63 @@ func TestElectionFlags(t *testing.T) {
 	}
 }
 
-// TestSeedReproducible: two runs with the same -seed cast the same votes,
-// so their results are the same (the trustees' keys, and so the
-// ciphertexts, differ: package trustee draws them from crypto/rand).
+// TestSeedReproducible: two runs with the same -seed write the same record,
+// byte for byte (every file's SHA-256, trustees' keys, shares and proofs
+// included), and a run with another seed writes a different one.
 func TestSeedReproducible(t *testing.T) {
-	var res [2]string
-	for i := range res {
+	var sums [3]map[string][sha256.Size]byte
+	var res [3]string
+	for i, seed := range []string{"same", "same", "other"} {
 		var stdout, stderr bytes.Buffer
 		out := filepath.Join(t.TempDir(), "rec")
-		if code := run([]string{"-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", "same", "-q", "-out", out}, &stdout, &stderr); code != 0 {
+		if code := run([]string{"-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", seed, "-q", "-out", out}, &stdout, &stderr); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		// The printed results, without the record's path.
 		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
+		sums[i] = fileSums(t, out)
 	}
 	if res[0] != res[1] {
-		t.Errorf("two runs with the same seed differ:\n%s\n%s", res[0], res[1])
+		t.Errorf("two runs with the same seed print different results:\n%s\n%s", res[0], res[1])
 	}
+	if len(sums[0]) < 10 {
+		t.Fatalf("only %d files in the record", len(sums[0]))
+	}
+	for name, s := range sums[0] {
+		if sums[1][name] != s {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+	if len(sums[1]) != len(sums[0]) {
+		t.Errorf("%d files, then %d", len(sums[0]), len(sums[1]))
+	}
+	for _, name := range []string{"trustees/roster.json", "election.json", "ballots.jsonl", "tally/encrypted.json"} {
+		if _, ok := sums[0][name]; !ok {
+			t.Errorf("no %s in the record", name)
+		} else if sums[2][name] == sums[0][name] {
+			t.Errorf("%s is the same with another seed", name)
+		}
+	}
+}
+
+// fileSums returns the SHA-256 of every file under dir, by slash path.
+func fileSums(t *testing.T, dir string) map[string][sha256.Size]byte {
+	t.Helper()
+	out := map[string][sha256.Size]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = sha256.Sum256(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

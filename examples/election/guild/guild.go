@@ -61,11 +61,14 @@ type Config struct {
 	// there (a folder with a SHA256SUMS file) is replaced; any other
 	// non-empty folder is an error.
 	Out string
-	// Seed, if not empty, makes the run reproducible: the votes, the
-	// stations' and credentials' keys, every ballot's nonce seed, the
-	// challenges and the offline period derive from it. (The trustees'
-	// keys and the proof nonces of decryption shares always come from
-	// crypto/rand: package trustee has no deterministic constructor.)
+	// Seed, if not empty, makes the run reproducible byte for byte: the
+	// trustees' identities, polynomials, share encryptions and proof
+	// nonces (package trustee's FromSeed constructors), the stations' and
+	// credentials' keys, the votes, every ballot's nonce seed, the
+	// challenges and the offline period all derive from it, and the
+	// record's files are the same on every run. Only the random weights of
+	// batch verification, which never reach the record, still come from
+	// crypto/rand. A real election never uses a seed.
 	Seed string
 	// TieBreakSeed, if not empty, is the public seed that breaks ties for
 	// a seat (tally.NewResults); it is recorded in results.json.
@@ -221,7 +224,7 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// 1. The key ceremony, message by message.
 	log.printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
-	ceremony, keyShares, err := runCeremony(manifest.ElectionID, cfg.Trustees, cfg.Threshold)
+	ceremony, keyShares, err := runCeremony(&cfg, manifest.ElectionID)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +305,7 @@ func Run(cfg Config) (*Outcome, error) {
 		if ks.Index() == absent {
 			continue
 		}
-		l, err := tally.DecryptShares(ks, e, et)
+		l, err := decryptShares(&cfg, ks, e, et)
 		if err != nil {
 			return nil, err
 		}
@@ -353,27 +356,47 @@ func prepareOut(dir string) error {
 	return os.RemoveAll(dir)
 }
 
-// runCeremony runs the key ceremony of n trustees with threshold t, round
-// by round, as the trustees would exchange their messages through a
-// shared folder.
-func runCeremony(electionID string, n, t int) (*trustee.Ceremony, []*trustee.KeyShare, error) {
+// secretSeed returns the 32-byte seed of one of the trustees' secrets in a
+// seeded run: SHA-256 of the run's Seed, what and k. A real trustee
+// draws its secrets from crypto/rand.
+func (c *Config) secretSeed(what string, k int) []byte {
+	h := sha256.Sum256([]byte("sandogh guild example " + what + "\x00" + c.Seed + "\x00" + strconv.Itoa(k)))
+	return h[:]
+}
+
+// runCeremony runs the key ceremony of cfg.Trustees trustees with
+// threshold cfg.Threshold, round by round, as the trustees would exchange
+// their messages through a shared folder.
+func runCeremony(cfg *Config, electionID string) (*trustee.Ceremony, []*trustee.KeyShare, error) {
+	n := cfg.Trustees
 	ids := make([]*trustee.Identity, n)
 	members := make([]trustee.Member, n)
 	for k := range ids {
+		name := "Trustee " + strconv.Itoa(k+1)
 		var err error
-		if ids[k], err = trustee.NewIdentity("Trustee " + strconv.Itoa(k+1)); err != nil {
+		if cfg.Seed != "" {
+			ids[k], err = trustee.NewIdentityFromSeed(name, cfg.secretSeed("trustee identity", k+1))
+		} else {
+			ids[k], err = trustee.NewIdentity(name)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 		members[k] = ids[k].Member(k + 1)
 	}
-	roster, err := trustee.NewRoster([]byte(electionID), t, members)
+	roster, err := trustee.NewRoster([]byte(electionID), cfg.Threshold, members)
 	if err != nil {
 		return nil, nil, err
 	}
 	c := &trustee.Ceremony{Roster: roster}
 	ts := make([]*trustee.Trustee, n)
 	for k, id := range ids {
-		if ts[k], err = trustee.NewTrustee(roster, id); err != nil {
+		if cfg.Seed != "" {
+			ts[k], err = trustee.NewTrusteeFromSeed(roster, id, cfg.secretSeed("trustee ceremony", k+1))
+		} else {
+			ts[k], err = trustee.NewTrustee(roster, id)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 		m, err := ts[k].Round1()
@@ -410,6 +433,20 @@ func runCeremony(electionID string, n, t int) (*trustee.Ceremony, []*trustee.Key
 		}
 	}
 	return c, shares, nil
+}
+
+// decryptShares is trustee ks's step of the decryption
+// (tally.DecryptShares), with proof nonces from the run's Seed if it has
+// one.
+func decryptShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, et *tally.EncryptedTally) (*trustee.ShareList, error) {
+	if cfg.Seed == "" {
+		return tally.DecryptShares(ks, e, et)
+	}
+	if err := et.Validate(e); err != nil {
+		return nil, err
+	}
+	bh := e.BaseHash()
+	return ks.DecryptSharesFromSeed(bh[:], et.Ciphertexts(), cfg.secretSeed("decryption shares", ks.Index()))
 }
 
 // popularity weights the candidates so that the result has a shape: a few
