@@ -25,10 +25,13 @@
 // Which ballots count is decided before this package: only cast ballots
 // (Aggregator.Add refuses pending and challenged ones), each once, and under
 // the ballot.LastBallotCounts policy only the last ballot of a credential.
-// The ballot box's Counted list (ballot.Box.Counted) applies these rules, and
-// the election record's list of counted ballots is checked against them by
-// the verifier; the Aggregator does not check the ballots' proofs,
-// signatures or uniqueness, which would need all ballots at once.
+// The ballot box applies these rules as it accepts ballots (ballot.Box.Counted).
+// The election record holds no list of counted ballots: a verifier derives
+// the set itself from the ballot box's file by the same rules, leaving out
+// every ballot that fails a check, and compares the sum of that set with
+// the published encrypted tally (package election, check 11). The
+// Aggregator does not check the ballots' proofs, signatures or uniqueness,
+// which would need all ballots at once.
 //
 // The byte-level specification is docs/spec.md, section "Tally" (written
 // from docs/spec-parts/70-tally.md): the canonical encoding and hash of the
