@@ -109,3 +109,29 @@ func BenchmarkDecodeBallot(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDecodeBallotJSON decodes the JSON form of one ballot per
+// iteration, as a verifier reads a ballot box: "scan" is MarshalJSON's own
+// form, which UnmarshalJSON scans directly; "general" is the same ballot
+// with one space added, which takes the general decoder.
+func BenchmarkDecodeBallotJSON(b *testing.B) {
+	f := newFixture(b, boardManifest())
+	j, err := f.credentialBallot(b, "bench", 0, boardVote()).MarshalJSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, form := range []struct {
+		name string
+		data []byte
+	}{{"scan", j}, {"general", append([]byte("{ "), j[1:]...)}} {
+		b.Run("board-15-choose-7/"+form.name, func(b *testing.B) {
+			b.SetBytes(int64(len(form.data)))
+			for b.Loop() {
+				var bl Ballot
+				if err := bl.UnmarshalJSON(form.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
