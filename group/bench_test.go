@@ -162,6 +162,27 @@ func BenchmarkMultiScalarMult(b *testing.B) {
 	}
 }
 
+// BenchmarkFilippoMultiScalarMult is filippo.io/edwards25519's constant-time
+// MultiScalarMult, which MultiScalarMult replaced, for comparison.
+func BenchmarkFilippoMultiScalarMult(b *testing.B) {
+	for _, n := range []int{64, 256} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			ss := make([]*edwards25519.Scalar, n)
+			ps := make([]*edwards25519.Point, n)
+			for i := range scalars {
+				ss[i] = &scalars[i].s
+				ps[i] = &elements[i].p
+			}
+			var r edwards25519.Point
+			for b.Loop() {
+				r.MultiScalarMult(ss, ps)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
 func reportPerTerm(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/term")
 }
