@@ -55,7 +55,7 @@ func decodeBoxLine(data []byte) (boxLine, error) {
 	}
 	var l boxLineJSON
 	if err := strictJSON(data, &l); err != nil {
-		return boxLine{}, fmt.Errorf("record: %v", err)
+		return boxLine{}, fmt.Errorf("election: %v", err)
 	}
 	n := 0
 	var out boxLine
@@ -76,7 +76,7 @@ func decodeBoxLine(data []byte) (boxLine, error) {
 		out.ballot = b
 	}
 	if n != 1 {
-		return boxLine{}, fmt.Errorf("record: want exactly one of the members box, opening and ballot, have %d", n)
+		return boxLine{}, fmt.Errorf("election: want exactly one of the members box, opening and ballot, have %d", n)
 	}
 	return out, nil
 }

@@ -84,7 +84,7 @@ func (c *counter) finish(path string, see func(line int64, b *ballot.Ballot)) (*
 	}
 	m := minus.Tally()
 	if m.Ballots != uint64(len(c.remove)) {
-		return nil, fmt.Errorf("record: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), m.Ballots)
+		return nil, fmt.Errorf("election: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), m.Ballots)
 	}
 	for i := range t.Contests {
 		for j := range t.Contests[i].Selections {
@@ -102,7 +102,7 @@ func (c *counter) finish(path string, see func(line int64, b *ballot.Ballot)) (*
 func rereadLines(path string, want func(int64) bool, use func(int64, *ballot.Ballot) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return &ioError{fmt.Errorf("record: %v", err)}
+		return &ioError{fmt.Errorf("election: %v", err)}
 	}
 	defer f.Close()
 	lr := newLineReader(f)
@@ -112,17 +112,17 @@ func rereadLines(path string, want func(int64) bool, use func(int64, *ballot.Bal
 			return nil
 		}
 		if err != nil {
-			return &ioError{fmt.Errorf("record: %s: %v", fileBallots, err)}
+			return &ioError{fmt.Errorf("election: %s: %v", fileBallots, err)}
 		}
 		if !want(int64(l.num)) {
 			continue
 		}
 		if l.err != nil {
-			return fmt.Errorf("record: %s: line %d: %v", fileBallots, l.num, l.err)
+			return fmt.Errorf("election: %s: line %d: %v", fileBallots, l.num, l.err)
 		}
 		bl, err := decodeBoxLine(l.data)
 		if err != nil || bl.ballot == nil {
-			return fmt.Errorf("record: %s: line %d changed while it was read", fileBallots, l.num)
+			return fmt.Errorf("election: %s: line %d changed while it was read", fileBallots, l.num)
 		}
 		if err := use(int64(l.num), bl.ballot); err != nil {
 			return err

@@ -76,7 +76,7 @@ func (d *dedup) spill() error {
 	slices.SortFunc(d.buf, compareDup)
 	f, err := os.CreateTemp(d.tmpDir, "sandogh-verify-*.dedup")
 	if err != nil {
-		return fmt.Errorf("record: uniqueness check: %v", err)
+		return fmt.Errorf("election: uniqueness check: %v", err)
 	}
 	// Unlinked at once where the system allows it, so that the file goes
 	// away with the process; finish removes it otherwise.
@@ -89,10 +89,10 @@ func (d *dedup) spill() error {
 		w.Write(rec[:])
 	}
 	if err := w.Flush(); err != nil {
-		return fmt.Errorf("record: uniqueness check: writing a temporary file: %v", err)
+		return fmt.Errorf("election: uniqueness check: writing a temporary file: %v", err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("record: uniqueness check: %v", err)
+		return fmt.Errorf("election: uniqueness check: %v", err)
 	}
 	d.buf = d.buf[:0]
 	return nil
@@ -135,7 +135,7 @@ func (s *dupSource) next() (bool, error) {
 	if _, err := io.ReadFull(s.r, rec[:]); err == io.EOF {
 		return false, nil
 	} else if err != nil {
-		return false, fmt.Errorf("record: uniqueness check: reading a temporary file: %v", err)
+		return false, fmt.Errorf("election: uniqueness check: reading a temporary file: %v", err)
 	}
 	s.head = decodeDup(&rec)
 	return true, nil

@@ -35,17 +35,17 @@ type Reader struct {
 
 // ErrNotRecord is returned by Open and Verify for a folder that is not an
 // election record: it has neither an index (SHA256SUMS) nor election.json.
-var ErrNotRecord = errors.New("record: not an election record (no SHA256SUMS and no election.json)")
+var ErrNotRecord = errors.New("election: not an election record (no SHA256SUMS and no election.json)")
 
 // Open returns a Reader for the record in folder dir. It fails if dir
 // cannot be read or is not a record (ErrNotRecord).
 func Open(dir string) (*Reader, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("record: %s is not a folder", dir)
+		return nil, fmt.Errorf("election: %s is not a folder", dir)
 	}
 	_, err1 := os.Stat(filepath.Join(dir, fileIndex))
 	_, err2 := os.Stat(filepath.Join(dir, fileElection))
@@ -54,7 +54,7 @@ func Open(dir string) (*Reader, error) {
 	}
 	for _, err := range []error{err1, err2} {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("record: %v", err)
+			return nil, fmt.Errorf("election: %v", err)
 		}
 	}
 	return &Reader{dir: dir}, nil
@@ -96,7 +96,7 @@ type fileError struct {
 }
 
 func (e *fileError) Error() string {
-	return "record: " + e.name + ": " + strings.TrimPrefix(e.err.Error(), "record: ")
+	return "election: " + e.name + ": " + strings.TrimPrefix(e.err.Error(), "election: ")
 }
 
 func (e *fileError) Unwrap() error { return e.err }
@@ -159,7 +159,7 @@ func (p *published) election() (*ballot.Election, error) {
 		Credentials: p.credentials,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record: %s: %v", fileElection, err)
+		return nil, fmt.Errorf("election: %s: %v", fileElection, err)
 	}
 	return e, nil
 }
@@ -167,19 +167,19 @@ func (p *published) election() (*ballot.Election, error) {
 // checkHashes compares the stated hashes with those of the inputs.
 func (p *published) checkHashes(e *ballot.Election) error {
 	if h := e.ManifestHash(); h != p.manifestHash {
-		return fmt.Errorf("record: %s: field manifestHash: %x is not the hash %x of the manifest", fileElection, p.manifestHash, h)
+		return fmt.Errorf("election: %s: field manifestHash: %x is not the hash %x of the manifest", fileElection, p.manifestHash, h)
 	}
 	if h := p.credentials.Hash(); h != p.credFileHash {
-		return fmt.Errorf("record: %s: field hash: %x is not the hash %x of the keys", fileCredentials, p.credFileHash, h)
+		return fmt.Errorf("election: %s: field hash: %x is not the hash %x of the keys", fileCredentials, p.credFileHash, h)
 	}
 	if p.credCount != p.credentials.Len() {
-		return fmt.Errorf("record: %s: field count: %d, but the list has %d keys", fileCredentials, p.credCount, p.credentials.Len())
+		return fmt.Errorf("election: %s: field count: %d, but the list has %d keys", fileCredentials, p.credCount, p.credentials.Len())
 	}
 	if h := p.credentials.Hash(); h != p.credHash {
-		return fmt.Errorf("record: %s: field credentialListHash: %x is not the hash %x of the list in %s", fileElection, p.credHash, h, fileCredentials)
+		return fmt.Errorf("election: %s: field credentialListHash: %x is not the hash %x of the list in %s", fileElection, p.credHash, h, fileCredentials)
 	}
 	if h := e.BaseHash(); h != p.baseHash {
-		return fmt.Errorf("record: %s: field baseHash: %x is not the base hash %x recomputed from the parameters", fileElection, p.baseHash, h)
+		return fmt.Errorf("election: %s: field baseHash: %x is not the base hash %x recomputed from the parameters", fileElection, p.baseHash, h)
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func readJSONLines[T any, PT interface {
 		return nil, fileErr(name, err)
 	}
 	if len(data) > 0 && data[len(data)-1] != '\n' {
-		return nil, fmt.Errorf("record: %s: the last line does not end with a newline", name)
+		return nil, fmt.Errorf("election: %s: the last line does not end with a newline", name)
 	}
 	var out []PT
 	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
@@ -304,7 +304,7 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 				ent = &Entry{Line: l.num, Opening: x.l.opening, Ballot: x.l.ballot}
 			}
 			if err != nil {
-				err = fmt.Errorf("record: %s: line %d: %s", fileBallots, l.num, strings.TrimPrefix(err.Error(), "record: "))
+				err = fmt.Errorf("election: %s: line %d: %s", fileBallots, l.num, strings.TrimPrefix(err.Error(), "election: "))
 			}
 			if !yield(ent, err) {
 				return errStop
@@ -364,7 +364,7 @@ func (r *Reader) shareListFiles() ([]int, error) {
 			if isTemp(name) {
 				continue
 			}
-			return nil, fmt.Errorf("record: %s: not a share list file (tally/shares/<trustee>.json)", name)
+			return nil, fmt.Errorf("election: %s: not a share list file (tally/shares/<trustee>.json)", name)
 		}
 		js = append(js, j)
 	}
@@ -402,7 +402,7 @@ func (r *Reader) shareList(j int) (*trustee.ShareList, error) {
 		return nil, fileErr(name, err)
 	}
 	if l.Trustee() != j {
-		return nil, fmt.Errorf("record: %s: the list is trustee %d's, not trustee %d's", name, l.Trustee(), j)
+		return nil, fmt.Errorf("election: %s: the list is trustee %d's, not trustee %d's", name, l.Trustee(), j)
 	}
 	return l, nil
 }

@@ -125,7 +125,7 @@ func (v *verifier) fail(f Finding) {
 	c := f.Check
 	v.results[c].Failures++
 	if v.opts.MaxFindings < 0 || len(v.findings[c]) < v.opts.MaxFindings {
-		f.Reason = strings.TrimPrefix(f.Reason, "record: ")
+		f.Reason = strings.TrimPrefix(f.Reason, "election: ")
 		v.findings[c] = append(v.findings[c], f)
 	}
 }
@@ -264,7 +264,7 @@ func (v *verifier) checkCeremony() {
 
 // ceremonyFile guesses from a Reader.Ceremony error which file it is about.
 func ceremonyFile(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "record: ")
+	msg := strings.TrimPrefix(err.Error(), "election: ")
 	for _, f := range []string{fileRoster, fileCommitments, fileShares, fileComplaints, fileResponses} {
 		if strings.HasPrefix(msg, f) {
 			return f
@@ -500,7 +500,7 @@ func (v *verifier) checkIndex() error {
 		return nil
 	})
 	if err != nil {
-		return &ioError{fmt.Errorf("record: %v", err)}
+		return &ioError{fmt.Errorf("election: %v", err)}
 	}
 	for name, want := range x {
 		v.items(CheckIndex, 1)
@@ -512,7 +512,7 @@ func (v *verifier) checkIndex() error {
 		if !ok {
 			h, err := hashFile(v.r.path(name))
 			if err != nil {
-				return &ioError{fmt.Errorf("record: %s: %v", name, err)}
+				return &ioError{fmt.Errorf("election: %s: %v", name, err)}
 			}
 			got = h
 		}

@@ -279,7 +279,7 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, out lineOut) e
 		return nil
 	}
 	if err != nil {
-		return &ioError{fmt.Errorf("record: %s: %v", fileChallenged, err)}
+		return &ioError{fmt.Errorf("election: %s: %v", fileChallenged, err)}
 	}
 	if cl.err != nil {
 		fail(cl.num, "%v", cl.err)
@@ -361,7 +361,7 @@ func (v *verifier) checkBallots() error {
 		if errors.As(err, new(*ioError)) || errors.As(err, new(*fs.PathError)) {
 			return err
 		}
-		return &ioError{fmt.Errorf("record: %s: %v", fileBallots, err)}
+		return &ioError{fmt.Errorf("election: %s: %v", fileBallots, err)}
 	}
 	v.progress("ballots", s.size, s.size)
 	v.hashes[fileBallots] = lr.sum()
@@ -469,7 +469,7 @@ func (s *ballotScan) finishChallenged() error {
 			break
 		}
 		if err != nil {
-			return &ioError{fmt.Errorf("record: %s: %v", fileChallenged, err)}
+			return &ioError{fmt.Errorf("election: %s: %v", fileChallenged, err)}
 		}
 		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: "lists a ballot that is not a challenged ballot of " + fileBallots})
 	}

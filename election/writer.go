@@ -47,12 +47,12 @@ type Writer struct {
 // empty, and writes its (empty) index.
 func Create(dir string) (*Writer, error) {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
-		return nil, fmt.Errorf("record: %s is not empty", dir)
+		return nil, fmt.Errorf("election: %s is not empty", dir)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	if err := mkdirSynced(dir); err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	w := &Writer{dir: dir, idx: make(index)}
 	if err := w.writeIndex(); err != nil {
@@ -68,11 +68,11 @@ func Create(dir string) (*Writer, error) {
 func OpenWriter(dir string) (*Writer, error) {
 	data, err := os.ReadFile(filepath.Join(dir, fileIndex))
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	x, err := parseIndex(data)
 	if err != nil {
-		return nil, fmt.Errorf("record: %s: %v", fileIndex, err)
+		return nil, fmt.Errorf("election: %s: %v", fileIndex, err)
 	}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && isTemp(p) {
@@ -81,7 +81,7 @@ func OpenWriter(dir string) (*Writer, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record: removing temporary files: %v", err)
+		return nil, fmt.Errorf("election: removing temporary files: %v", err)
 	}
 	return &Writer{dir: dir, idx: x}, nil
 }
@@ -100,16 +100,16 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := checkRelPath(name); err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	hw := newHashingWriter(io.Discard)
 	if err := fill(hw); err != nil {
-		return fmt.Errorf("record: writing %s: %v", name, err)
+		return fmt.Errorf("election: writing %s: %v", name, err)
 	}
 	sum := hw.sum()
 	if listed, ok := w.idx[name]; ok {
 		if listed != sum {
-			return fmt.Errorf("record: %s is already written with other content, and the record is append-only", name)
+			return fmt.Errorf("election: %s is already written with other content, and the record is append-only", name)
 		}
 		return nil
 	}
@@ -118,14 +118,14 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 		// A crash after the rename, before the index listed the file.
 		h, err := hashFile(p)
 		if err != nil {
-			return fmt.Errorf("record: %v", err)
+			return fmt.Errorf("election: %v", err)
 		}
 		if h != sum {
-			return fmt.Errorf("record: %s exists with other content, and the record is append-only", name)
+			return fmt.Errorf("election: %s exists with other content, and the record is append-only", name)
 		}
 	} else {
 		if err := mkdirSynced(filepath.Dir(p)); err != nil {
-			return fmt.Errorf("record: %v", err)
+			return fmt.Errorf("election: %v", err)
 		}
 		err := writeAtomic(p, false, func(f io.Writer) error {
 			bw := bufio.NewWriterSize(f, 1<<16)
@@ -135,7 +135,7 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 			return bw.Flush()
 		})
 		if err != nil {
-			return fmt.Errorf("record: writing %s: %v", name, err)
+			return fmt.Errorf("election: writing %s: %v", name, err)
 		}
 	}
 	w.idx[name] = sum
@@ -159,7 +159,7 @@ func (w *Writer) writeIndex() error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("record: writing %s: %v", fileIndex, err)
+		return fmt.Errorf("election: writing %s: %v", fileIndex, err)
 	}
 	return nil
 }
@@ -205,11 +205,11 @@ func writeJSONLines[T json.Marshaler](f io.Writer, vs []T) error {
 func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 	res, err := trustee.VerifyCeremony(c)
 	if err != nil {
-		return nil, fmt.Errorf("record: the ceremony cannot be recorded: %v", err)
+		return nil, fmt.Errorf("election: the ceremony cannot be recorded: %v", err)
 	}
 	roster, err := indentJSON(c.Roster)
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	if err := w.addBytes(fileRoster, roster); err != nil {
 		return nil, err
@@ -230,7 +230,7 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 	}
 	out, err := indentJSON(res)
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	if err := w.addBytes(fileCeremony, out); err != nil {
 		return nil, err
@@ -245,22 +245,22 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 // with its joint key and verification keys.
 func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
 	if !sameKeys(e.Trustees(), keys.VerificationKeys) {
-		return errors.New("record: the election's trustees are not the verification keys of the ceremony")
+		return errors.New("election: the election's trustees are not the verification keys of the ceremony")
 	}
 	if e.PublicKey().Element().Equal(keys.PublicKey) != 1 {
-		return errors.New("record: the election's public key is not the joint key of the ceremony")
+		return errors.New("election: the election's public key is not the joint key of the ceremony")
 	}
 	el, err := encodeElection(e)
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	devs, err := encodeDevices(e)
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	creds, err := encodeCredentials(e.Credentials())
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	for _, f := range []struct {
 		name string
@@ -291,7 +291,7 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error) {
 	f, err := os.Open(w.BallotsPath())
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	defer f.Close()
 	count := newCounter(e)
@@ -338,7 +338,7 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("record: %s: %v", fileBallots, err)
+		return nil, fmt.Errorf("election: %s: %v", fileBallots, err)
 	}
 	t, err := count.finish(w.BallotsPath(), nil)
 	if err != nil {
@@ -346,13 +346,13 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	}
 	tj, err := indentJSON(t)
 	if err != nil {
-		return nil, fmt.Errorf("record: %v", err)
+		return nil, fmt.Errorf("election: %v", err)
 	}
 	w.mu.Lock()
 	if listed, ok := w.idx[fileBallots]; ok {
 		w.mu.Unlock()
 		if listed != lr.sum() {
-			return nil, fmt.Errorf("record: %s changed after it was listed", fileBallots)
+			return nil, fmt.Errorf("election: %s changed after it was listed", fileBallots)
 		}
 	} else {
 		if err := syncFile(w.BallotsPath()); err != nil {
@@ -380,12 +380,12 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 func syncFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	err = f.Sync()
 	f.Close()
 	if err != nil {
-		return fmt.Errorf("record: syncing %s: %v", path, err)
+		return fmt.Errorf("election: syncing %s: %v", path, err)
 	}
 	return syncDir(filepath.Dir(path))
 }
@@ -396,7 +396,7 @@ func syncFile(path string) error {
 func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 	data, err := indentJSON(l)
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	return w.addBytes(shareListFile(l.Trustee()), data)
 }
@@ -405,7 +405,7 @@ func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 func (w *Writer) WriteResults(r *tally.Results) error {
 	data, err := indentJSON(r)
 	if err != nil {
-		return fmt.Errorf("record: %v", err)
+		return fmt.Errorf("election: %v", err)
 	}
 	return w.addBytes(fileResults, data)
 }
