@@ -26,6 +26,12 @@
 // and the place, and appends accepted ballots to a file that survives
 // crashes.
 //
+// A verifier of a whole ballot box checks the ballots in batches with
+// VerifyBallots, which verifies the proofs of many ballots in one
+// multi-scalar multiplication and reports every independent check a ballot
+// fails (Refusals), and checks the replay rule across the box with each
+// ballot's Fingerprints.
+//
 // Encryption runs in constant time in the vote and the nonces; the checks
 // of a vote against the manifest, which reject overvotes before
 // encryption, run on the voter's own device. Verification handles public
