@@ -178,7 +178,7 @@ func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonce
 // multi-scalar multiplication. It runs in four passes over the rows, each
 // on all cores: (A) the output rows, the permutation commitments and the
 // sums over ω'_i, chunk by chunk; (B) the vector challenge and the running
-// products U_i and R̂_i; (C) Ĉ_i and T̂_i; (D) the responses.
+// products U_i and R̂_i, by chunks; (C) Ĉ_i and T̂_i; (D) the responses.
 func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonces, gens generatorSource) (*Rows, *Proof) {
 	w, n := in.Width(), in.Len()
 	sec := drawSecrets(sn, n, w)
@@ -210,23 +210,16 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 	t1 := group.NewElement().FixedBaseMult(tg, &sec.omega[0])
 	t2 := group.NewElement().FixedBaseMult(tg, &sec.omega[1])
 
-	// Phase B: the vector challenge u; u~_i = u_{π(i)}, and the running
-	// products U_i and R̂_i, with U_0 = 1 and R̂_0 = 0 at index 0.
+	// Phase B: the vector challenge u, u~_i = u_{π(i)}, and the running
+	// products U_i and R̂_i at the start of every chunk of phase C.
 	t := statementTranscript(p, stage, n, w, in.Digest(), out.Digest())
 	t.AppendBytes("C", pr.enc[l.perm:l.chain])
 	u := t.Challenges("u", n)
 	uT := make([]group.Scalar, n)
-	bigU := make([]group.Scalar, n+1)
-	bigR := make([]group.Scalar, n+1)
-	bigU[0].SetUint64(1)
-	for i := 0; i < n; i++ {
-		uT[i].Set(u[wit.pi[i]])
-		bigU[i+1].Multiply(&bigU[i], &uT[i])
-		bigR[i+1].MultiplyAdd(&uT[i], &bigR[i], &sec.rHat[i])
-	}
+	starts := chainStarts(u, wit.pi, sec.rHat, uT)
 
 	// Phase C.
-	commitChain(gens, sec, bigU, bigR, pr.enc[l.chain:l.t1], pr.enc[l.chainT:l.s1])
+	commitChain(gens, sec, uT, starts, pr.enc[l.chain:l.t1], pr.enc[l.chainT:l.s1])
 
 	// The commitments of the sigma protocol, and the challenge c.
 	t1.AppendBytes(pr.enc[l.t1:l.t1])
@@ -239,7 +232,7 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 	c := t.Challenge("c")
 
 	// Phase D: the responses.
-	respond(pr.enc, l, c, u, uT, wit, sec, &bigR[n], w, n)
+	respond(pr.enc, l, c, u, uT, wit, sec, &starts[len(starts)-1].r, w, n)
 	return out, pr
 }
 
@@ -327,8 +320,42 @@ func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, ge
 }
 
 // Rows per batch of phase C: two points per row are encoded together with
-// one shared inversion.
+// one shared inversion. Phase B computes the running products at the start
+// of every batch.
 const chainChunk = 256
+
+// A chainStart holds U_s = Π_{l≤s} u~_l and R̂_s (with U_0 = 1, R̂_0 = 0) for
+// the first row s of a chunk of phase C, or for s = n after the last one.
+type chainStart struct{ u, r group.Scalar }
+
+// chainStarts is phase B: it sets uT[i] = u_{π(i)} and returns the values
+// of U and R̂ at the start of every chunk of chainChunk rows and at n, in
+// two passes, so that no pass over the rows is serial. R̂ follows the
+// affine recurrence R̂_i = u~_i·R̂_{i−1} + r̂_i: over a chunk it composes to
+// R̂_end = a·R̂_start + b with a = Π u~_i (the chunk's factor of U), so the
+// first pass computes (a, b) for every chunk on all cores and the second
+// chains them, one step per chunk.
+func chainStarts(u []*group.Scalar, pi []uint32, rHat, uT []group.Scalar) []chainStart {
+	n := len(uT)
+	chunks := (n + chainChunk - 1) / chainChunk
+	ab := make([]chainStart, chunks) // (a, b) of every chunk
+	forChunks(n, chainChunk, chunkWorkers(n, chainChunk), func(_, s, e int) {
+		a, b := &ab[s/chainChunk].u, &ab[s/chainChunk].r
+		a.SetUint64(1)
+		for i := s; i < e; i++ {
+			uT[i].Set(u[pi[i]])
+			a.Multiply(a, &uT[i])
+			b.MultiplyAdd(&uT[i], b, &rHat[i])
+		}
+	})
+	starts := make([]chainStart, chunks+1)
+	starts[0].u.SetUint64(1)
+	for k := range ab {
+		starts[k+1].u.Multiply(&starts[k].u, &ab[k].u)
+		starts[k+1].r.MultiplyAdd(&ab[k].u, &starts[k].r, &ab[k].r)
+	}
+	return starts
+}
 
 // commitChain is phase C: it writes the encodings of Ĉ_1 … Ĉ_n into chain
 // and of T̂_1 … T̂_n into chainT, computed from their exponents at half the
@@ -336,8 +363,10 @@ const chainChunk = 256
 //
 //	Ĉ_i = 2·((R̂_i/2)·G + (U_i/2)·h)
 //	T̂_i = 2·(((ω̂_i + ω'_i·R̂_{i−1})/2)·G + ((ω'_i·U_{i−1})/2)·h)
-func commitChain(gens generatorSource, sec *proverSecrets, bigU, bigR []group.Scalar, chain, chainT []byte) {
-	n := len(bigU) - 1
+//
+// Each chunk runs U and R̂ forward from its start.
+func commitChain(gens generatorSource, sec *proverSecrets, uT []group.Scalar, starts []chainStart, chain, chainT []byte) {
+	n := len(uT)
 	tables := []*group.FixedBaseTable{tableG(), group.NewFixedBaseTable(gens.at(0))}
 	half := scalarHalf()
 	type state struct {
@@ -351,18 +380,22 @@ func commitChain(gens generatorSource, sec *proverSecrets, bigU, bigR []group.Sc
 			st = &state{pts: make([]group.Element, 2*chainChunk), ptrs: make([]*group.Element, 2*chainChunk)}
 			states[worker] = st
 		}
-		var a, b group.Scalar
+		var a, b, bigU, bigR group.Scalar
 		ab := []*group.Scalar{&a, &b}
+		bigU.Set(&starts[s/chainChunk].u) // U_{i−1} and R̂_{i−1} of row i (0-based), then U_i and R̂_i
+		bigR.Set(&starts[s/chainChunk].r)
 		m := e - s
 		for i := s; i < e; i++ {
-			a.Multiply(&bigR[i+1], half)
-			b.Multiply(&bigU[i+1], half)
-			st.pts[i-s].FixedBaseMultiScalarMult(ab, tables)
-			a.MultiplyAdd(&sec.omegaPrime[i], &bigR[i], &sec.omegaHat[i])
+			a.MultiplyAdd(&sec.omegaPrime[i], &bigR, &sec.omegaHat[i])
 			a.Multiply(&a, half)
-			b.Multiply(&sec.omegaPrime[i], &bigU[i])
+			b.Multiply(&sec.omegaPrime[i], &bigU)
 			b.Multiply(&b, half)
 			st.pts[m+i-s].FixedBaseMultiScalarMult(ab, tables)
+			bigU.Multiply(&bigU, &uT[i])
+			bigR.MultiplyAdd(&uT[i], &bigR, &sec.rHat[i])
+			a.Multiply(&bigR, half)
+			b.Multiply(&bigU, half)
+			st.pts[i-s].FixedBaseMultiScalarMult(ab, tables)
 		}
 		for q := 0; q < 2*m; q++ {
 			st.ptrs[q] = &st.pts[q]
