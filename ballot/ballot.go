@@ -85,9 +85,20 @@ type Ballot struct {
 }
 
 type encryptedContest struct {
-	selections []encryptedSelection
-	sum        *proof.RangeProof // nil when the contest has no sum rule
+	layout     uint8                // layoutSelections or layoutRow
+	selections []encryptedSelection // layoutSelections
+	sum        *proof.RangeProof    // nil when the contest has no sum rule
 	sumBytes   []byte
+	row        []encryptedColumn // layoutRow: the packed codes of a Codes contest
+}
+
+// An encryptedColumn is one ciphertext of a Codes contest's row, with the
+// proof of knowledge of its encryption nonce.
+type encryptedColumn struct {
+	ct       elgamal.Ciphertext
+	ctBytes  []byte // 64 bytes, a slice of the body
+	pok      *proof.Schnorr
+	pokBytes []byte // 64 bytes, a slice of the body
 }
 
 type encryptedSelection struct {
@@ -106,9 +117,15 @@ const (
 
 	// layoutSelections is the layout of a contest on a ballot: one
 	// ciphertext and range proof per candidate, and an optional contest
-	// proof. Later contest kinds (a row of packed codes for the mixnet)
-	// get their own layout number.
+	// proof.
 	layoutSelections = 1
+	// layoutRow is the layout of a Codes contest: one row of ciphertexts
+	// of packed codes, each with a Schnorr proof of knowledge of its
+	// nonce.
+	layoutRow = 2
+	// maxRowWidth bounds the width of a row when decoding, before the
+	// manifest is known (a valid Codes contest has at most 834).
+	maxRowWidth = 1024
 
 	maxBallotID = 255
 	maxProof    = 1 << 20
@@ -140,13 +157,45 @@ func (b *Ballot) NonceSeed() []byte { return bytes.Clone(b.seed) }
 // NumContests returns the number of contests on the ballot.
 func (b *Ballot) NumContests() int { return len(b.contests) }
 
-// Ciphertexts returns copies of the ciphertexts of contest i, one per
-// candidate in manifest order. It panics if i is out of range.
+// Ciphertexts returns copies of the ciphertexts of contest i: one per
+// candidate in manifest order, or for a Codes contest the row of packed
+// codes, one per column. It panics if i is out of range.
 func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
-	sels := b.contests[i].selections
+	c := &b.contests[i]
+	if c.layout == layoutRow {
+		out := make([]*elgamal.Ciphertext, len(c.row))
+		for k := range c.row {
+			out[k] = new(elgamal.Ciphertext).Set(&c.row[k].ct)
+		}
+		return out
+	}
+	sels := c.selections
 	out := make([]*elgamal.Ciphertext, len(sels))
 	for j := range sels {
 		out[j] = new(elgamal.Ciphertext).Set(&sels[j].ct)
+	}
+	return out
+}
+
+// CiphertextBytes returns the canonical encodings of the ciphertexts of
+// contest i, as Ciphertexts orders them, concatenated (64 bytes each): the
+// bytes the ballot was decoded from, or encoded to. For a Codes contest
+// they are the ballot's row as a mix cascade's input list encodes it
+// (mixnet.Rows), which a verifier collects without encoding the
+// ciphertexts again. It panics if i is out of range.
+func (b *Ballot) CiphertextBytes(i int) []byte {
+	c := &b.contests[i]
+	var out []byte
+	if c.layout == layoutRow {
+		out = make([]byte, 0, len(c.row)*elgamal.CiphertextSize)
+		for k := range c.row {
+			out = append(out, c.row[k].ctBytes...)
+		}
+		return out
+	}
+	out = make([]byte, 0, len(c.selections)*elgamal.CiphertextSize)
+	for j := range c.selections {
+		out = append(out, c.selections[j].ctBytes...)
 	}
 	return out
 }
@@ -175,6 +224,27 @@ func (b *Ballot) encodeBody() {
 	e.u32(uint32(len(b.contests)))
 	for i := range b.contests {
 		c := &b.contests[i]
+		if c.layout == layoutRow {
+			e.u8(layoutRow)
+			e.u32(uint32(len(c.row)))
+			spans[i] = make([]span, len(c.row))
+			for k := range c.row {
+				col := &c.row[k]
+				start := len(e.b)
+				if col.ctBytes != nil {
+					e.fixed(col.ctBytes)
+				} else {
+					e.b = col.ct.AppendBytes(e.b)
+				}
+				spans[i][k].ct = [2]int{start, len(e.b)}
+				if col.pokBytes == nil {
+					col.pokBytes = col.pok.Bytes()
+				}
+				spans[i][k].p = [2]int{len(e.b), len(e.b) + len(col.pokBytes)}
+				e.fixed(col.pokBytes)
+			}
+			continue
+		}
 		e.u8(layoutSelections)
 		e.u32(uint32(len(c.selections)))
 		spans[i] = make([]span, len(c.selections))
@@ -209,6 +279,14 @@ func (b *Ballot) encodeBody() {
 	b.body = e.b
 	for i := range b.contests {
 		c := &b.contests[i]
+		if c.layout == layoutRow {
+			for k := range c.row {
+				col := &c.row[k]
+				col.ctBytes = b.body[spans[i][k].ct[0]:spans[i][k].ct[1]:spans[i][k].ct[1]]
+				col.pokBytes = b.body[spans[i][k].p[0]:spans[i][k].p[1]:spans[i][k].p[1]]
+			}
+			continue
+		}
 		for j := range c.selections {
 			s := &c.selections[j]
 			s.ctBytes = b.body[spans[i][j].ct[0]:spans[i][j].ct[1]:spans[i][j].ct[1]]

@@ -69,6 +69,8 @@ const (
 	tagCipher   = 'c'
 	tagProof    = 'p'
 	tagSumProof = 's'
+	// tagKnowledge fingerprints the proof of knowledge of a row's nonce.
+	tagKnowledge = 'k'
 )
 
 // boxLine is one line of the box file: exactly one member is set.
@@ -365,6 +367,15 @@ func (x *Box) checkState(b *Ballot) error {
 	}
 	for i := range b.contests {
 		c := &b.contests[i]
+		for k := range c.row {
+			col := &c.row[k]
+			if _, ok := x.seen[fingerprintOf(tagCipher, col.ctBytes)]; ok {
+				return refuseAt(CheckDuplicate, i, k, "ciphertext of the row was seen in an earlier ballot (replay)")
+			}
+			if _, ok := x.seen[fingerprintOf(tagKnowledge, col.pokBytes)]; ok {
+				return refuseAt(CheckDuplicate, i, k, "proof of knowledge was seen in an earlier ballot (replay)")
+			}
+		}
 		for j := range c.selections {
 			s := &c.selections[j]
 			if _, ok := x.seen[fingerprintOf(tagCipher, s.ctBytes)]; ok {
@@ -435,6 +446,10 @@ func (x *Box) record(b *Ballot) {
 	x.ids[idKey(h)] = struct{}{}
 	for i := range b.contests {
 		c := &b.contests[i]
+		for k := range c.row {
+			x.seen[fingerprintOf(tagCipher, c.row[k].ctBytes)] = struct{}{}
+			x.seen[fingerprintOf(tagKnowledge, c.row[k].pokBytes)] = struct{}{}
+		}
 		for j := range c.selections {
 			s := &c.selections[j]
 			x.seen[fingerprintOf(tagCipher, s.ctBytes)] = struct{}{}

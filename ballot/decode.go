@@ -100,10 +100,16 @@ func (b *Ballot) decodeBody(d *decoder) {
 	for i := 0; i < n && d.err == nil; i++ {
 		c := &b.contests[i]
 		start := d.off
-		if layout := d.u8(fmt.Sprintf("contest %d: layout", i)); d.err == nil && layout != layoutSelections {
+		layout := d.u8(fmt.Sprintf("contest %d: layout", i))
+		if d.err == nil && layout != layoutSelections && layout != layoutRow {
 			d.off = start
-			d.fail(fmt.Sprintf("contest %d: layout", i), "%d is not a known contest layout (1: selections)", layout)
+			d.fail(fmt.Sprintf("contest %d: layout", i), "%d is not a known contest layout (1: selections, 2: row of codes)", layout)
 			break
+		}
+		c.layout = layout
+		if layout == layoutRow {
+			decodeRow(d, i, c)
+			continue
 		}
 		m := d.count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
 		c.selections = make([]encryptedSelection, m)
@@ -154,6 +160,46 @@ func (b *Ballot) decodeBody(d *decoder) {
 	}
 }
 
+// decodeRow reads the row of a Codes contest (layout 2): u32(width), then
+// for each column the 64-byte ciphertext and the 64-byte Schnorr proof.
+func decodeRow(d *decoder, i int, c *encryptedContest) {
+	w := d.count(fmt.Sprintf("contest %d: row width", i), maxRowWidth, elgamal.CiphertextSize+schnorrSize)
+	if d.err == nil && w == 0 {
+		d.off -= 4
+		d.fail(fmt.Sprintf("contest %d: row width", i), "0: a row has at least one ciphertext")
+		return
+	}
+	c.row = make([]encryptedColumn, w)
+	for k := 0; k < w && d.err == nil; k++ {
+		col := &c.row[k]
+		where := fmt.Sprintf("contest %d: column %d: ", i, k)
+		start := d.off
+		col.ctBytes = d.take(where+"ciphertext", elgamal.CiphertextSize)
+		if d.err == nil {
+			if _, err := col.ct.SetCanonicalBytes(col.ctBytes); err != nil {
+				d.off = start
+				d.fail(where+"ciphertext", "%v", err)
+			} else if col.ct.A.IsIdentity() == 1 {
+				d.off = start
+				d.fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the codes")
+			}
+		}
+		start = d.off
+		col.pokBytes = d.take(where+"proof of knowledge", schnorrSize)
+		if d.err == nil {
+			p, err := new(proof.Schnorr).SetCanonicalBytes(col.pokBytes)
+			if err != nil {
+				d.off = start
+				d.fail(where+"proof of knowledge", "%v", err)
+			}
+			col.pok = p
+		}
+	}
+}
+
+// schnorrSize is the length of a Schnorr proof's encoding.
+const schnorrSize = 64
+
 func decodeRangeProof(b []byte) (*proof.RangeProof, error) {
 	p := new(proof.RangeProof)
 	if _, err := p.SetCanonicalBytes(b); err != nil {
@@ -178,8 +224,9 @@ type ballotJSON struct {
 }
 
 type contestJSON struct {
-	Selections []selectionJSON `json:"selections"`
-	Proof      string          `json:"proof,omitempty"`
+	Selections *[]selectionJSON `json:"selections,omitempty"`
+	Proof      string           `json:"proof,omitempty"`
+	Row        *[]selectionJSON `json:"row,omitempty"` // a Codes contest: "proof" is the proof of knowledge
 }
 
 type selectionJSON struct {
@@ -214,10 +261,19 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 	}
 	for i := range b.contests {
 		c := &b.contests[i]
-		cj := contestJSON{Selections: make([]selectionJSON, len(c.selections))}
+		if c.layout == layoutRow {
+			row := make([]selectionJSON, len(c.row))
+			for k := range c.row {
+				row[k] = selectionJSON{Ciphertext: hex.EncodeToString(c.row[k].ctBytes), Proof: hex.EncodeToString(c.row[k].pokBytes)}
+			}
+			j.Contests[i] = contestJSON{Row: &row}
+			continue
+		}
+		sels := make([]selectionJSON, len(c.selections))
+		cj := contestJSON{Selections: &sels}
 		for k := range c.selections {
 			s := &c.selections[k]
-			cj.Selections[k] = selectionJSON{Ciphertext: hex.EncodeToString(s.ctBytes), Proof: hex.EncodeToString(s.proofBytes)}
+			sels[k] = selectionJSON{Ciphertext: hex.EncodeToString(s.ctBytes), Proof: hex.EncodeToString(s.proofBytes)}
 		}
 		if c.sum != nil {
 			cj.Proof = hex.EncodeToString(c.sumBytes)
@@ -284,9 +340,31 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	}
 	e.u32(uint32(len(j.Contests)))
 	for i, c := range j.Contests {
+		switch {
+		case c.Row != nil && (c.Selections != nil || c.Proof != ""):
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
+		case c.Row != nil:
+			e.u8(layoutRow)
+			e.u32(uint32(len(*c.Row)))
+			for k, s := range *c.Row {
+				ct, err := decodeHex(fmt.Sprintf("contest %d: column %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
+				if err != nil {
+					return nil, Code{}, err
+				}
+				p, err := decodeHex(fmt.Sprintf("contest %d: column %d: proof", i, k), s.Proof, schnorrSize)
+				if err != nil {
+					return nil, Code{}, err
+				}
+				e.fixed(ct)
+				e.fixed(p)
+			}
+			continue
+		case c.Selections == nil:
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: neither selections nor a row", i)
+		}
 		e.u8(layoutSelections)
-		e.u32(uint32(len(c.Selections)))
-		for k, s := range c.Selections {
+		e.u32(uint32(len(*c.Selections)))
+		for k, s := range *c.Selections {
 			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 			if err != nil {
 				return nil, Code{}, err

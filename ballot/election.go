@@ -50,6 +50,10 @@ type Election struct {
 	deviceKeys   map[string]ed25519.PublicKey
 	credentials  *CredentialList
 	baseHash     [HashSize]byte
+	// rowWidth and maxCode are, for each Codes contest, its row width and
+	// largest candidate code (0 for the other contests).
+	rowWidth []int
+	maxCode  []uint32
 }
 
 const baseHashLabel = "sandogh-v1/base-hash"
@@ -77,6 +81,18 @@ func NewElection(p Parameters) (*Election, error) {
 	}
 	if e.credentials == nil {
 		e.credentials = &CredentialList{}
+	}
+	e.rowWidth = make([]int, len(e.manifest.Contests))
+	e.maxCode = make([]uint32, len(e.manifest.Contests))
+	for i := range e.manifest.Contests {
+		c := &e.manifest.Contests[i]
+		if c.Kind != Codes {
+			continue
+		}
+		if uint64(c.MixStages) > uint64(len(p.Trustees)) {
+			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %d trustees, who are the mix servers", i, c.ID, c.MixStages, len(p.Trustees))
+		}
+		e.rowWidth[i], e.maxCode[i] = c.RowWidth(), c.MaxCode()
 	}
 	e.manifestHash = e.manifest.Hash()
 	for i, t := range p.Trustees {

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/subtle"
 	"fmt"
+	"slices"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
@@ -129,6 +130,14 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 		nc := n.Child("contest", uint64(i))
 		tc := t0.Clone()
 		tc.AppendUint64("contest", uint64(i))
+		if mc.Kind == Codes {
+			c.layout = layoutRow
+			if err := b.encryptRow(e, i, c, writtenCodes(mc, vals[i]), tc, nc); err != nil {
+				return err
+			}
+			continue
+		}
+		c.layout = layoutSelections
 		c.selections = make([]encryptedSelection, len(mc.Candidates))
 		rSum := group.NewScalar()
 		var mSum uint64
@@ -180,6 +189,57 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 			return fmt.Errorf("ballot: contest %d: contest proof: %v", i, err)
 		}
 		c.sum = p
+	}
+	return nil
+}
+
+// writtenCodes returns the codes of the candidates of Codes contest c whose
+// value in vals (in candidate order) is not 0, in ascending order, the order
+// in which a ballot packs them. It runs on the voter's device, before
+// encryption, and branches on the vote like the other checks there.
+func writtenCodes(c *Contest, vals []uint64) []uint32 {
+	var codes []uint32
+	for j, v := range vals {
+		if v != 0 {
+			codes = append(codes, c.Candidates[j].Code)
+		}
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// columnTranscript returns the transcript of the proof of knowledge of the
+// nonce of column k of a Codes contest, from the contest's prefix tc
+// (docs/spec-parts/50-ballot.md, "Proof transcripts"): the column and the
+// ciphertext's 64-byte encoding, so that the proof is bound to the whole
+// ciphertext, its place and its ballot.
+func columnTranscript(tc *proof.Transcript, k int, ctBytes []byte) *proof.Transcript {
+	t := tc.Clone()
+	t.AppendUint64("column", uint64(k))
+	t.AppendBytes("ciphertext", ctBytes)
+	return t
+}
+
+// encryptRow encrypts the codes of Codes contest i as one row: the codes
+// packed by elgamal.PackCodes into c.RowWidth() elements M_k, each
+// encrypted as (r_k·G, M_k + r_k·K) with r_k from the nonce source
+// nc.Child("column", k), and a Schnorr proof of knowledge of r_k for
+// A_k = r_k·G. Packing and encryption run in constant time in the codes.
+func (b *Ballot) encryptRow(e *Election, i int, c *encryptedContest, codes []uint32, tc *proof.Transcript, nc *proof.Nonces) error {
+	mc := &e.manifest.Contests[i]
+	elems, err := elgamal.PackCodes(codes, int(mc.Limit), e.maxCode[i])
+	if err != nil {
+		return fmt.Errorf("ballot: contest %d: %v", i, err)
+	}
+	G := group.NewGeneratorElement()
+	c.row = make([]encryptedColumn, len(elems))
+	for k, M := range elems {
+		col := &c.row[k]
+		nk := nc.Child("column", uint64(k))
+		r := nk.Scalar("encryption", 0)
+		col.ct.Set(e.pk.EncryptElement(M, r))
+		col.ctBytes = col.ct.Bytes()
+		col.pok = proof.ProveSchnorr(columnTranscript(tc, k, col.ctBytes), G, &col.ct.A, r, nk)
 	}
 	return nil
 }

@@ -15,12 +15,15 @@ const (
 	FingerprintRangeProof FingerprintKind = tagProof
 	// FingerprintContestProof is a contest's proof about its sum.
 	FingerprintContestProof FingerprintKind = tagSumProof
+	// FingerprintKnowledgeProof is the proof of knowledge of the nonce of
+	// one ciphertext of a Codes contest's row.
+	FingerprintKnowledgeProof FingerprintKind = tagKnowledge
 )
 
 // A Fingerprint stands for one part of a ballot that must not appear in
 // two ballots of an election (docs/spec-parts/50-ballot.md, "Acceptance
 // rules", rule 8): its identifier for its signer, a ciphertext, a range
-// proof or a contest proof. Two parts are the same iff their fingerprints
+// proof, a contest proof or a proof of knowledge of a row's nonce. Two parts are the same iff their fingerprints
 // are equal, up to a collision of 128-bit hashes (probability about
 // N²/2^129 among N parts, and a collision can only make two different
 // parts look the same, never hide a replay).
@@ -28,7 +31,8 @@ type Fingerprint struct {
 	// Kind says what the part is.
 	Kind FingerprintKind
 	// Contest and Selection locate a ciphertext or proof in manifest
-	// order; Selection is −1 for a contest proof, and both are −1 for the
+	// order (for a Codes contest, Selection is the column of the row);
+	// Selection is −1 for a contest proof, and both are −1 for the
 	// identifier.
 	Contest, Selection int
 	// Sum is the first 16 bytes of SHA-512/256(u8(Kind) ‖ encoding), where
@@ -40,18 +44,24 @@ type Fingerprint struct {
 }
 
 // Fingerprints returns the fingerprints of b's identifier and of every
-// ciphertext, range proof and contest proof, in the order of the ballot's
-// encoding, for a verifier that checks the replay rule across a whole
+// ciphertext, range proof, contest proof and proof of knowledge, in the
+// order of the ballot's encoding, for a verifier that checks the replay rule across a whole
 // ballot box (the box itself keeps them as it accepts ballots).
 func (b *Ballot) Fingerprints() []Fingerprint {
 	n := 1
 	for i := range b.contests {
-		n += 2*len(b.contests[i].selections) + 1
+		n += 2*len(b.contests[i].selections) + 2*len(b.contests[i].row) + 1
 	}
 	out := make([]Fingerprint, 0, n)
 	out = append(out, Fingerprint{Kind: FingerprintIdentifier, Contest: -1, Selection: -1, Sum: fingerprintOf(byte(FingerprintIdentifier), []byte(idKey(&b.header)))})
 	for i := range b.contests {
 		c := &b.contests[i]
+		for k := range c.row {
+			col := &c.row[k]
+			out = append(out,
+				Fingerprint{Kind: FingerprintCiphertext, Contest: i, Selection: k, Sum: fingerprintOf(tagCipher, col.ctBytes)},
+				Fingerprint{Kind: FingerprintKnowledgeProof, Contest: i, Selection: k, Sum: fingerprintOf(tagKnowledge, col.pokBytes)})
+		}
 		for j := range c.selections {
 			s := &c.selections[j]
 			out = append(out,

@@ -25,6 +25,19 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		b, _ := hex.DecodeString(vb.Encoding)
 		out = append(out, b)
 	}
+	// Ballots with a row of codes (layout 2).
+	data, err = os.ReadFile(codesVectorsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var cv codesVectors
+	if err := json.Unmarshal(data, &cv); err != nil {
+		f.Fatal(err)
+	}
+	for _, vb := range []codesVectorBallot{cv.CredentialBallot, cv.DeviceBallot} {
+		b, _ := hex.DecodeString(vb.Encoding)
+		out = append(out, b)
+	}
 	return out
 }
 

@@ -185,6 +185,26 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 			s.lit(`,`)
 		}
 		contests++
+		if s.peek(`{"row":[`) {
+			s.out = append(s.out, layoutRow)
+			wAt := len(s.out)
+			s.out = append(s.out, 0, 0, 0, 0)
+			cols := 0
+			for s.ok && !s.peek(`]`) {
+				if cols > 0 {
+					s.lit(`,`)
+				}
+				cols++
+				s.lit(`{"ciphertext":`)
+				s.hex(64)
+				s.lit(`,"proof":`)
+				s.hex(schnorrSize)
+				s.lit(`}`)
+			}
+			binary.BigEndian.PutUint32(s.out[wAt:], uint32(cols))
+			s.lit(`}`)
+			continue
+		}
 		s.lit(`{"selections":[`)
 		s.out = append(s.out, layoutSelections)
 		mAt := len(s.out)

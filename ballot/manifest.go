@@ -3,6 +3,8 @@ package ballot
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/sandogh/sandogh/elgamal"
 )
 
 // A Manifest describes an election: its identifier, the credential policy
@@ -56,10 +58,18 @@ const (
 	// Score gives each candidate a score 0..MaxScore; if Limit is non-zero
 	// the sum of the scores is at most Limit.
 	Score ContestKind = "score"
+	// Codes is "write up to Limit candidate codes from the list" (council
+	// elections with hundreds or thousands of candidates): the voter's
+	// codes are packed into a few plaintexts (elgamal.PackCodes) and
+	// encrypted as one row of ciphertexts, which goes through a mix
+	// cascade of at least MixStages stages and is decrypted as a whole
+	// after mixing, instead of being tallied homomorphically. Candidate
+	// codes are 1..MaxCandidateCode.
+	Codes ContestKind = "codes"
 )
 
-// A Contest is one question on the ballot. Which of Limit, MaxScore, Seats
-// and Alternates apply depends on Kind; the ones that do not apply must be
+// A Contest is one question on the ballot. Which of Limit, MaxScore, Seats,
+// Alternates and MixStages apply depends on Kind; the ones that do not apply must be
 // zero (Validate says which), so that each contest has one encoding.
 type Contest struct {
 	// ID identifies the contest within the manifest.
@@ -69,8 +79,9 @@ type Contest struct {
 	// Kind is the contest's rule.
 	Kind ContestKind `json:"kind"`
 	// Limit is k for UpTo and Exactly (1 ≤ k ≤ number of candidates), the
-	// optional bound on the total score for Score (0 for none), and unused
-	// for YesNo.
+	// optional bound on the total score for Score (0 for none), N for Codes
+	// (the most codes a voter writes, 1 ≤ N ≤ number of candidates), and
+	// unused for YesNo.
 	Limit uint32 `json:"limit,omitempty"`
 	// MaxScore is R for Score contests (1 ≤ R ≤ MaxRange); unused otherwise.
 	MaxScore uint32 `json:"maxScore,omitempty"`
@@ -80,6 +91,12 @@ type Contest struct {
 	// Alternates is how many alternate members are elected after the main
 	// members. Unused for YesNo.
 	Alternates uint32 `json:"alternates,omitempty"`
+	// MixStages is, for Codes contests, the number of accepted mix stages
+	// (each by a different trustee) after which the contest's rows may be
+	// decrypted: 1 ≤ MixStages ≤ the number of trustees. The ballots stay
+	// unlinkable if one of those stages was made by an honest trustee.
+	// Unused for the other kinds.
+	MixStages uint32 `json:"mixStages,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
 }
@@ -98,8 +115,16 @@ type Candidate struct {
 const (
 	// MaxContests is the largest number of contests in a manifest.
 	MaxContests = 1000
-	// MaxCandidates is the largest number of candidates in a contest.
+	// MaxCandidates is the largest number of candidates in a contest of
+	// a kind other than Codes.
 	MaxCandidates = 1000
+	// MaxCodeCandidates is the largest number of candidates in a Codes
+	// contest.
+	MaxCodeCandidates = 10000
+	// MaxCandidateCode is the largest candidate code in a Codes contest:
+	// codes take at most 20 bits when packed, so a row of the largest
+	// contest has at most 834 ciphertexts.
+	MaxCandidateCode = 1<<20 - 1
 	// MaxRange is the largest value a range proof covers: MaxScore, and the
 	// Limit of a Score contest.
 	MaxRange = 1000
@@ -169,8 +194,8 @@ func (c *Contest) validate(i int) error {
 	if n == 0 {
 		return fmt.Errorf("ballot: %s: no candidates", where)
 	}
-	if n > MaxCandidates {
-		return fmt.Errorf("ballot: %s: %d candidates exceed the maximum %d", where, n, MaxCandidates)
+	if maxN := c.maxCandidates(); n > maxN {
+		return fmt.Errorf("ballot: %s: %d candidates exceed the maximum %d", where, n, maxN)
 	}
 	codes := make(map[uint32]int, n)
 	for j, cand := range c.Candidates {
@@ -179,6 +204,9 @@ func (c *Contest) validate(i int) error {
 		}
 		if k, ok := codes[cand.Code]; ok {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is also the code of candidate %d", where, j, cand.Code, k)
+		}
+		if c.Kind == Codes && (cand.Code == 0 || cand.Code > MaxCandidateCode) {
+			return fmt.Errorf("ballot: %s: candidate %d: code %d is outside 1..%d (0 marks an empty slot of a packed row)", where, j, cand.Code, MaxCandidateCode)
 		}
 		codes[cand.Code] = j
 	}
@@ -197,7 +225,26 @@ func (c *Contest) validate(i int) error {
 		}
 		return nil
 	}
+	if c.Kind != Codes {
+		if err := unused("mixStages", c.MixStages); err != nil {
+			return err
+		}
+	}
 	switch c.Kind {
+	case Codes:
+		if c.Limit == 0 {
+			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d codes per ballot", where, c.Kind, n)
+		}
+		if uint64(c.Limit) > uint64(n) {
+			return fmt.Errorf("ballot: %s: limit %d exceeds the %d candidates", where, c.Limit, n)
+		}
+		if c.MixStages == 0 {
+			return fmt.Errorf("ballot: %s: mixStages is 0; a %s contest's rows go through at least one mix stage", where, c.Kind)
+		}
+		if err := unused("maxScore", c.MaxScore); err != nil {
+			return err
+		}
+		return board()
 	case UpTo, Exactly:
 		if c.Limit == 0 {
 			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d", where, c.Kind, n)
@@ -238,6 +285,34 @@ func (c *Contest) validate(i int) error {
 	default:
 		return fmt.Errorf("ballot: %s: unknown kind %q", where, c.Kind)
 	}
+}
+
+// maxCandidates is the most candidates a contest of c's kind may have.
+func (c *Contest) maxCandidates() int {
+	if c.Kind == Codes {
+		return MaxCodeCandidates
+	}
+	return MaxCandidates
+}
+
+// MaxCode returns the largest candidate code of c. In a Codes contest it
+// fixes the number of bits of a packed code (elgamal.PackCodes).
+func (c *Contest) MaxCode() uint32 {
+	var m uint32
+	for _, cand := range c.Candidates {
+		m = max(m, cand.Code)
+	}
+	return m
+}
+
+// RowWidth returns the number of ciphertexts in a ballot's row for a Codes
+// contest, elgamal.PackedWidth(Limit, MaxCode()), and 0 for the other
+// kinds. c must be valid.
+func (c *Contest) RowWidth() int {
+	if c.Kind != Codes {
+		return 0
+	}
+	return elgamal.PackedWidth(int(c.Limit), c.MaxCode())
 }
 
 // maxValue is the largest value of one selection of c: 1, or MaxScore.
@@ -301,6 +376,11 @@ func (m *Manifest) Encode() []byte {
 			p.u32(c.Limit)
 			p.u32(c.Seats)
 			p.u32(c.Alternates)
+		case Codes:
+			p.u32(c.Limit)
+			p.u32(c.Seats)
+			p.u32(c.Alternates)
+			p.u32(c.MixStages)
 		}
 		e.bytes(p.b)
 		e.u32(uint32(len(c.Candidates)))

@@ -116,6 +116,18 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 	}
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
+		if mc.Kind == Codes {
+			if c.layout != layoutRow {
+				return refuseAt(CheckManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", Codes)
+			}
+			if w := e.rowWidth[i]; len(c.row) != w {
+				return refuseAt(CheckManifest, i, -1, "a row of %d ciphertexts, the contest's rows have %d", len(c.row), w)
+			}
+			continue
+		}
+		if c.layout == layoutRow {
+			return refuseAt(CheckManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
+		}
 		if len(c.selections) != len(mc.Candidates) {
 			return refuseAt(CheckManifest, i, -1, "%d selections, the contest has %d candidates", len(c.selections), len(mc.Candidates))
 		}
@@ -164,8 +176,12 @@ func (e *Election) checkSigner(b *Ballot) *Refusal {
 }
 
 // A proofPlace is where a proof sits on a ballot: a selection's range
-// proof, or a contest proof (selection −1).
-type proofPlace struct{ contest, selection int }
+// proof, a contest proof (selection −1), or the proof of knowledge of a
+// column of a row of codes (selection = column).
+type proofPlace struct {
+	contest, selection int
+	knowledge          bool
+}
 
 // A proofSpan is the entries lo.. of a batch that hold one ballot's
 // proofs, in the order of places.
@@ -197,7 +213,10 @@ func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
 	}
 	p := sp.places[first]
 	what := "range proof"
-	if p.selection < 0 {
+	switch {
+	case p.knowledge:
+		what = "proof of knowledge of the nonce"
+	case p.selection < 0:
 		what = "contest proof"
 	}
 	more := ""
@@ -213,20 +232,32 @@ func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
 func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 	n := 0
 	for i := range b.contests {
-		n += len(b.contests[i].selections) + 1
+		n += len(b.contests[i].selections) + len(b.contests[i].row) + 1
 	}
 	places := make([]proofPlace, 0, n)
 	t0 := e.transcript(&b.header)
+	var G *group.Element
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
 		tc := t0.Clone()
 		tc.AppendUint64("contest", uint64(i))
+		if c.layout == layoutRow {
+			if G == nil {
+				G = group.NewGeneratorElement()
+			}
+			for k := range c.row {
+				col := &c.row[k]
+				bv.AddSchnorr(columnTranscript(tc, k, col.ctBytes), G, &col.ct.A, col.pok)
+				places = append(places, proofPlace{contest: i, selection: k, knowledge: true})
+			}
+			continue
+		}
 		for j := range c.selections {
 			s := &c.selections[j]
 			ts := tc.Clone()
 			ts.AppendUint64("selection", uint64(j))
 			bv.AddRangeEncoded(ts, e.pk, &s.ct, s.ctBytes, mc.maxValue(), s.proof)
-			places = append(places, proofPlace{i, j})
+			places = append(places, proofPlace{contest: i, selection: j})
 		}
 		rule, bound := mc.sumRule()
 		if rule == sumNone {
@@ -246,7 +277,7 @@ func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 			sum.B.VarTimeDoubleScalarBaseMult(kInv, &sum.B, &zero)
 			bv.AddRange(ts, e.pk, sum, 1, c.sum)
 		}
-		places = append(places, proofPlace{i, -1})
+		places = append(places, proofPlace{contest: i, selection: -1})
 	}
 	return places
 }
@@ -289,10 +320,18 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	G := group.NewGeneratorElement()
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
-		if len(c.selections) != len(mc.Candidates) {
+		nc := n.Child("contest", uint64(i))
+		if mc.Kind == Codes {
+			v, err := openRow(e, b, i, nc)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+			continue
+		}
+		if c.layout != layoutSelections || len(c.selections) != len(mc.Candidates) {
 			return nil, fmt.Errorf("ballot: ballot %q: contest %d: %d selections, the contest has %d candidates", b.header.BallotID, i, len(c.selections), len(mc.Candidates))
 		}
-		nc := n.Child("contest", uint64(i))
 		vals[i] = make([]uint64, len(c.selections))
 		for j := range c.selections {
 			ct := &c.selections[j].ct
@@ -322,4 +361,44 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 		return nil, fmt.Errorf("ballot: ballot %q: encrypting the opened vote with the nonce seed does not reproduce the ballot", b.header.BallotID)
 	}
 	return v, nil
+}
+
+// openRow opens the row of Codes contest i of challenged ballot b with the
+// contest's nonce source nc: it recomputes each column's nonce r_k, reads
+// the plaintext M_k = B_k − r_k·K, unpacks the codes and returns the values
+// of the contest's candidates (1 for each code written). A code that is
+// not a candidate, or a row that does not unpack, is an error; so is a
+// repeated code, which EncryptBallot never packs.
+func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) {
+	c, mc := &b.contests[i], &e.manifest.Contests[i]
+	if c.layout != layoutRow || len(c.row) != e.rowWidth[i] {
+		return nil, fmt.Errorf("ballot: ballot %q: contest %d: not a row of %d ciphertexts", b.header.BallotID, i, e.rowWidth[i])
+	}
+	rK := group.NewElement()
+	elems := make([]*group.Element, len(c.row))
+	for k := range c.row {
+		r := nc.Child("column", uint64(k)).Scalar("encryption", 0)
+		e.pk.ScalarMult(rK, r)
+		elems[k] = group.NewElement().Subtract(&c.row[k].ct.B, rK)
+	}
+	codes, err := elgamal.UnpackCodes(elems, int(mc.Limit), e.maxCode[i])
+	if err != nil {
+		return nil, fmt.Errorf("ballot: ballot %q: contest %d: the nonce seed does not open the row to packed codes: %v", b.header.BallotID, i, err)
+	}
+	pos := make(map[uint32]int, len(mc.Candidates))
+	for j, cand := range mc.Candidates {
+		pos[cand.Code] = j
+	}
+	vals := make([]uint64, len(mc.Candidates))
+	for _, code := range codes {
+		j, ok := pos[code]
+		if !ok {
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not a candidate's", b.header.BallotID, i, code)
+		}
+		if vals[j] != 0 {
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d twice", b.header.BallotID, i, code)
+		}
+		vals[j] = 1
+	}
+	return vals, nil
 }

@@ -17,6 +17,27 @@ import (
 // against the manifest.
 type Vote map[string]map[uint32]uint64
 
+// SetCodes records in v the codes a voter writes in the Codes contest with
+// identifier contest: each code gets the value 1, as a mark does. The order
+// of the codes does not matter (a ballot packs them in ascending order). It
+// refuses a code written twice or the code 0, and changes nothing then;
+// EncryptBallot refuses codes that are not candidates of the contest and
+// more codes than its limit, before encrypting anything.
+func (v Vote) SetCodes(contest string, codes []uint32) error {
+	marks := make(map[uint32]uint64, len(codes))
+	for k, code := range codes {
+		if code == 0 {
+			return fmt.Errorf("ballot: vote: contest %q: code %d (position %d) is 0, which is no candidate's code", contest, code, k)
+		}
+		if _, ok := marks[code]; ok {
+			return fmt.Errorf("ballot: vote: contest %q: code %d is written twice (position %d)", contest, code, k)
+		}
+		marks[code] = 1
+	}
+	v[contest] = marks
+	return nil
+}
+
 // plaintext checks v against the manifest and returns the value of every
 // selection in manifest order. It refuses unknown contests and codes,
 // values above the contest's maximum and overvotes (and, for Exactly
@@ -71,6 +92,12 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 			if val != 0 {
 				count++
 			}
+		}
+		if c.Kind == Codes {
+			if count > uint64(c.Limit) {
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d codes written, more than the limit %d (overvote)", i, c.ID, count, c.Limit)
+			}
+			continue
 		}
 		rule, bound := c.sumRule()
 		switch {
