@@ -12,7 +12,9 @@ import (
 
 // An Aggregator adds the ciphertexts of counted ballots, selection by
 // selection, keeping one running sum per selection and a count: its memory
-// does not depend on the number of ballots.
+// does not depend on the number of ballots. The rows of Codes contests are
+// not added (they go through the mixnet, see DecryptRows); they are only
+// checked to have the contest's width.
 //
 // It does not verify ballots (proofs, signatures, eligibility) and does not
 // remember them, so it cannot see a ballot added twice: the caller adds
@@ -29,7 +31,8 @@ type Aggregator struct {
 	baseHash [ballot.HashSize]byte
 	ids      []string
 	codes    [][]uint32
-	sums     [][]elgamal.Ciphertext
+	sums     [][]elgamal.Ciphertext // none for a Codes contest
+	widths   []int                  // the row width of a Codes contest, 0 for the others
 	count    uint64
 }
 
@@ -42,9 +45,14 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 		ids:      make([]string, len(m.Contests)),
 		codes:    make([][]uint32, len(m.Contests)),
 		sums:     make([][]elgamal.Ciphertext, len(m.Contests)),
+		widths:   make([]int, len(m.Contests)),
 	}
 	for i, c := range m.Contests {
 		a.ids[i] = c.ID
+		if c.Kind == ballot.Codes {
+			a.widths[i] = c.RowWidth()
+			continue
+		}
 		a.codes[i] = make([]uint32, len(c.Candidates))
 		a.sums[i] = make([]elgamal.Ciphertext, len(c.Candidates))
 		for j, cand := range c.Candidates {
@@ -113,6 +121,12 @@ func (a *Aggregator) ciphertexts(b *ballot.Ballot) ([][]*elgamal.Ciphertext, err
 	cts := make([][]*elgamal.Ciphertext, len(a.sums))
 	for i := range a.sums {
 		cts[i] = b.Ciphertexts(i)
+		if w := a.widths[i]; w > 0 {
+			if len(cts[i]) != w {
+				return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): a row of %d ciphertexts, but the contest's rows have %d", b.ID(), i, a.ids[i], len(cts[i]), w)
+			}
+			continue
+		}
 		if len(cts[i]) != len(a.sums[i]) {
 			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %d selections, but the contest has %d candidates", b.ID(), i, a.ids[i], len(cts[i]), len(a.sums[i]))
 		}

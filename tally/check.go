@@ -2,6 +2,7 @@ package tally
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -15,7 +16,39 @@ import (
 // election, tally or number of ballots; the contest; the candidate whose
 // count differs, is missing or is not in the contest; the position whose
 // candidate, name or outcome differs; or the tie.
+//
+// The error is a *ResultsError, which says whether the disagreement is about
+// one contest (and which) or about the election as a whole.
 func CheckResults(m *ballot.Manifest, totals *Totals, r *Results) error {
+	if err := checkResults(m, totals, r); err != nil {
+		var re *ResultsError
+		if errors.As(err, &re) {
+			return re
+		}
+		return &ResultsError{Contest: -1, err: err}
+	}
+	return nil
+}
+
+// A ResultsError is the disagreement CheckResults found between published
+// results and the totals.
+type ResultsError struct {
+	// Contest is the index in the manifest of the contest whose results
+	// disagree, or −1 for the fields of the whole election (identifier,
+	// hashes, number of ballots, number of contests) and for totals that
+	// do not fit the manifest.
+	Contest int
+	err     error
+}
+
+// Error returns the disagreement, for example "tally: results: contest 0
+// (board): candidate 103: published count 81, but the decrypted total is 80".
+func (e *ResultsError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *ResultsError) Unwrap() error { return e.err }
+
+func checkResults(m *ballot.Manifest, totals *Totals, r *Results) error {
 	if r.TieBreakSeed != nil && (len(r.TieBreakSeed) == 0 || len(r.TieBreakSeed) > MaxTieBreakSeedSize) {
 		return fmt.Errorf("tally: results: tie-break seed is %d bytes, want 1..%d", len(r.TieBreakSeed), MaxTieBreakSeedSize)
 	}
@@ -37,7 +70,7 @@ func CheckResults(m *ballot.Manifest, totals *Totals, r *Results) error {
 	}
 	for i := range want.Contests {
 		if err := checkContest(i, &r.Contests[i], &want.Contests[i]); err != nil {
-			return err
+			return &ResultsError{Contest: i, err: err}
 		}
 	}
 	return nil
@@ -54,6 +87,8 @@ func checkContest(i int, got, want *ContestResult) error {
 		return fmt.Errorf("%s: %d seats, but the manifest has %d", where, got.Seats, want.Seats)
 	case got.Alternates != want.Alternates:
 		return fmt.Errorf("%s: %d alternates, but the manifest has %d", where, got.Alternates, want.Alternates)
+	case got.Invalid != want.Invalid:
+		return fmt.Errorf("%s: %d invalid rows published, but the decoded rows have %d", where, got.Invalid, want.Invalid)
 	}
 	// Counts first, by candidate, since a wrong count is what matters most.
 	total := make(map[uint32]uint64, len(want.Standings))

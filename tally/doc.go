@@ -22,6 +22,21 @@
 //     seed that the Results record. CheckResults is the verifier's check
 //     that published Results follow from decrypted Totals.
 //
+// A Codes contest (ballot.Codes: "write up to N codes from a list of M") is
+// not added: its rows go through the mixnet instead. The encrypted tally
+// has no selections for it, and after the contest's mix cascade (package
+// mixnet, which shuffles the rows of the counted ballots, in the order they
+// were counted):
+//
+//  1. each trustee computes its decryption shares of the final rows with
+//     DecryptRowShares (the ciphertexts in RowCiphertexts order);
+//  2. DecryptRows verifies the share lists, combines any t of them and
+//     decodes every row with a RowDecoder: the codes it holds, and whether
+//     it is a valid ballot (InvalidReason says why not);
+//  3. CountRows counts the valid rows per candidate, and the invalid ones,
+//     into the contest's entry of the Totals, from which NewResults
+//     allocates seats as for boards.
+//
 // Which ballots count is decided before this package: only cast ballots
 // (Aggregator.Add refuses pending and challenged ones), each once, and under
 // the ballot.LastBallotCounts policy only the last ballot of a credential.
@@ -37,15 +52,15 @@
 // from docs/spec-parts/70-tally.md): the canonical encoding and hash of the
 // encrypted tally, the order of the ciphertexts that trustees decrypt, the
 // discrete-logarithm bounds, the ordering and seat rules, the tie-break
-// hash, and the JSON forms. Known-answer vectors for the tie-break order are
-// in testdata/tiebreak.json.
+// hash, the decoding and counting of mixed rows, and the JSON forms.
+// Known-answer vectors for the tie-break order are in testdata/tiebreak.json,
+// and for the decoding of rows in testdata/codes-rows.json.
 //
 // Everything this package handles is public once the tally is decrypted:
 // the aggregate ciphertexts, the shares and the totals. Functions that solve
 // discrete logarithms or sort counts take public data only.
 //
-// This package is not for the mixnet path, where ballots are shuffled and
-// decrypted one by one instead of added; nor does it decide what a result
-// means in law (quorums, majorities, whether a candidate with no votes may
+// This package does not shuffle (package mixnet does, and checks the
+// cascade) nor decide what a result means in law (quorums, majorities, whether a candidate with no votes may
 // take a seat): it reports counts, positions and ties.
 package tally

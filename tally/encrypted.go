@@ -153,14 +153,15 @@ func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 
 // Validate checks that t is shaped for election e: its base hash, and one
 // contest per contest of the manifest with the same identifier and one
-// selection per candidate with the same code, in order. It returns an
-// error naming the first difference.
+// selection per candidate with the same code, in order; a Codes contest,
+// whose ballots go through the mixnet instead, has no selections. It
+// returns an error naming the first difference.
 func (t *EncryptedTally) Validate(e *ballot.Election) error {
 	bh := e.BaseHash()
 	if t.BaseHash != bh {
 		return fmt.Errorf("tally: encrypted tally: base hash %x is not the election's %x", t.BaseHash, bh)
 	}
-	return checkShape("encrypted tally", e.Manifest(), len(t.Contests),
+	return checkShape("encrypted tally", e.Manifest(), false, len(t.Contests),
 		func(i int) string { return t.Contests[i].ID },
 		func(i int) int { return len(t.Contests[i].Selections) },
 		func(i, j int) uint32 { return t.Contests[i].Selections[j].Code },
@@ -169,8 +170,10 @@ func (t *EncryptedTally) Validate(e *ballot.Election) error {
 
 // checkShape compares a per-contest, per-selection structure with the
 // manifest m; what names the structure in errors. ok reports whether an
-// entry is present (not nil).
-func checkShape(what string, m *ballot.Manifest, n int, id func(int) string, size func(int) int, code func(i, j int) uint32, ok func(i, j int) bool) error {
+// entry is present (not nil). Codes contests have one entry per candidate
+// if codes is true (counted totals), and none otherwise (the encrypted
+// tally, which does not add their rows).
+func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int) string, size func(int) int, code func(i, j int) uint32, ok func(i, j int) bool) error {
 	if n != len(m.Contests) {
 		return fmt.Errorf("tally: %s: %d contests, but the manifest has %d", what, n, len(m.Contests))
 	}
@@ -179,7 +182,16 @@ func checkShape(what string, m *ballot.Manifest, n int, id func(int) string, siz
 		if got := id(i); got != c.ID {
 			return fmt.Errorf("tally: %s: contest %d: identifier %q, but the manifest's contest %d is %q", what, i, got, i, c.ID)
 		}
+		if c.Kind == ballot.Codes && !codes {
+			if got := size(i); got != 0 {
+				return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, got, ballot.Codes)
+			}
+			continue
+		}
 		if got := size(i); got != len(c.Candidates) {
+			if c.Kind == ballot.Codes && got == 0 {
+				return fmt.Errorf("tally: %s: contest %d (%s): no totals: the contest's decoded rows are not counted (CountRows)", what, i, c.ID)
+			}
 			return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but the contest has %d candidates", what, i, c.ID, got, len(c.Candidates))
 		}
 		for j, cand := range c.Candidates {

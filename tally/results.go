@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
@@ -66,6 +67,9 @@ type ContestResult struct {
 	// Ties are the ties that decide a seat, in order of position; always
 	// empty for contests without seats.
 	Ties []Tie
+	// Invalid is, for a Codes contest, the number of mixed rows that are
+	// not a valid ballot (ContestTotals.Invalid); 0 for the other kinds.
+	Invalid uint64
 }
 
 // A Standing is one candidate's place in a contest's results.
@@ -144,7 +148,7 @@ func NewResults(m *ballot.Manifest, totals *Totals, seed []byte) (*Results, erro
 	if seed != nil && (len(seed) == 0 || len(seed) > MaxTieBreakSeedSize) {
 		return nil, fmt.Errorf("tally: tie-break seed is %d bytes, want 1..%d", len(seed), MaxTieBreakSeedSize)
 	}
-	if err := checkShape("totals", m, len(totals.Contests),
+	if err := checkShape("totals", m, true, len(totals.Contests),
 		func(i int) string { return totals.Contests[i].ID },
 		func(i int) int { return len(totals.Contests[i].Selections) },
 		func(i, j int) uint32 { return totals.Contests[i].Selections[j].Code },
@@ -162,7 +166,14 @@ func NewResults(m *ballot.Manifest, totals *Totals, seed []byte) (*Results, erro
 		r.TieBreakSeed = bytes.Clone(seed)
 	}
 	for i := range m.Contests {
-		r.Contests[i] = contestResult(&m.Contests[i], i, totals.Contests[i].Selections, totals.BaseHash, r.TieBreakSeed)
+		c := &m.Contests[i]
+		if c.Kind == ballot.Codes {
+			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots); err != nil {
+				return nil, err
+			}
+		}
+		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, r.TieBreakSeed)
+		r.Contests[i].Invalid = totals.Contests[i].Invalid
 	}
 	return r, nil
 }
@@ -240,6 +251,31 @@ func contestResult(c *ballot.Contest, index int, totals []SelectionTotal, baseHa
 		f = l + 1
 	}
 	return cr
+}
+
+// checkRowTotals checks the totals of Codes contest c (index i) against
+// the number of rows, which is the number of ballots counted: at most that
+// many invalid rows, each candidate in at most every valid row, and at most
+// Limit codes per valid row.
+func checkRowTotals(c *ballot.Contest, i int, t *ContestTotals, rows uint64) error {
+	if t.Invalid > rows {
+		return fmt.Errorf("tally: totals: contest %d (%s): %d invalid rows among %d", i, c.ID, t.Invalid, rows)
+	}
+	valid := rows - t.Invalid
+	var sum uint64
+	for _, s := range t.Selections {
+		if s.Count > valid {
+			return fmt.Errorf("tally: totals: contest %d (%s): candidate %d in %d rows, but there are %d valid rows", i, c.ID, s.Code, s.Count, valid)
+		}
+		sum += s.Count // at most 10,000 × 2^64 would overflow; each is at most valid
+		if sum < s.Count {
+			return fmt.Errorf("tally: totals: contest %d (%s): the counts overflow", i, c.ID)
+		}
+	}
+	if hi, lo := bits.Mul64(valid, uint64(c.Limit)); hi == 0 && sum > lo {
+		return fmt.Errorf("tally: totals: contest %d (%s): %d codes counted, more than %d valid rows of at most %d codes", i, c.ID, sum, valid, c.Limit)
+	}
+	return nil
 }
 
 // overlap returns the size of [a, b] ∩ [c, d].

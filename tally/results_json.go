@@ -22,6 +22,7 @@ type jsonContestResult struct {
 	Kind       ballot.ContestKind `json:"kind"`
 	Seats      uint32             `json:"seats"`
 	Alternates uint32             `json:"alternates"`
+	Invalid    *uint64            `json:"invalid,omitempty"` // Codes contests only
 	Standings  []jsonStanding     `json:"standings"`
 	Ties       []jsonTie          `json:"ties"`
 }
@@ -49,6 +50,7 @@ type jsonTie struct {
 //	{"electionId": …, "baseHash": hex, "tallyHash": hex, "ballots": n,
 //	 "tieBreakSeed": hex (left out when there is none),
 //	 "contests": [{"id": …, "kind": …, "seats": k, "alternates": j,
+//	   "invalid": n (Codes contests only),
 //	   "standings": [{"position": 1, "code": 101, "name": …, "count": 532,
 //	                  "outcome": "main"}, …],
 //	   "ties": [{"count": 40, "first": 6, "last": 8, "candidates": [104, 111, 112],
@@ -73,6 +75,12 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		c := &r.Contests[i]
 		jc := jsonContestResult{ID: c.ID, Kind: c.Kind, Seats: c.Seats, Alternates: c.Alternates,
 			Standings: make([]jsonStanding, len(c.Standings)), Ties: make([]jsonTie, len(c.Ties))}
+		if c.Kind == ballot.Codes {
+			n := c.Invalid
+			jc.Invalid = &n
+		} else if c.Invalid != 0 {
+			return nil, fmt.Errorf("tally: results: contest %d (%s): %d invalid rows in a %q contest", i, c.ID, c.Invalid, c.Kind)
+		}
 		for k, s := range c.Standings {
 			jc.Standings[k] = jsonStanding(s)
 		}
@@ -130,19 +138,31 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		if len(jc.ID) > maxID {
 			return fmt.Errorf("tally: results: contest %d: field id: %d bytes exceed the maximum %d", i, len(jc.ID), maxID)
 		}
+		maxCandidates := ballot.MaxCandidates
 		switch jc.Kind {
 		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score:
+			if jc.Invalid != nil {
+				return fmt.Errorf("%s: field invalid: present in a %q contest, which has no mixed rows", where, jc.Kind)
+			}
+		case ballot.Codes:
+			if jc.Invalid == nil {
+				return fmt.Errorf("%s: field invalid: missing in a %q contest", where, jc.Kind)
+			}
+			maxCandidates = ballot.MaxCodeCandidates
 		default:
 			return fmt.Errorf("%s: field kind: unknown kind %q", where, jc.Kind)
 		}
-		if len(jc.Standings) > ballot.MaxCandidates {
-			return fmt.Errorf("%s: field standings: %d candidates exceed the maximum %d", where, len(jc.Standings), ballot.MaxCandidates)
+		if len(jc.Standings) > maxCandidates {
+			return fmt.Errorf("%s: field standings: %d candidates exceed the maximum %d", where, len(jc.Standings), maxCandidates)
 		}
 		if len(jc.Ties) > len(jc.Standings) {
 			return fmt.Errorf("%s: field ties: %d ties among %d candidates", where, len(jc.Ties), len(jc.Standings))
 		}
 		c := ContestResult{ID: jc.ID, Kind: jc.Kind, Seats: jc.Seats, Alternates: jc.Alternates,
 			Standings: make([]Standing, len(jc.Standings)), Ties: make([]Tie, len(jc.Ties))}
+		if jc.Invalid != nil {
+			c.Invalid = *jc.Invalid
+		}
 		for k, s := range jc.Standings {
 			switch s.Outcome {
 			case "", Main, Alternate, Tied, NotElected:

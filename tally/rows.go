@@ -1,0 +1,344 @@
+package tally
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"slices"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/mixnet"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// An InvalidReason says why a decrypted row of a Codes contest is not a
+// valid ballot. Such a row counts for no candidate; it is published with
+// its reason and counted as invalid.
+type InvalidReason string
+
+// The reasons, in the order DecodeRow looks for them: the first that
+// applies is the row's.
+const (
+	// InvalidPacking: the plaintexts are not a packing of codes
+	// (elgamal.UnpackCodes refuses them: an element that does not carry
+	// 30 data bytes, a slot value above the contest's largest code, a
+	// code after an empty slot, bits above the last slot).
+	InvalidPacking InvalidReason = "packing"
+	// InvalidTooManyCodes: the row holds more codes than the contest's
+	// limit N.
+	InvalidTooManyCodes InvalidReason = "too-many-codes"
+	// InvalidUnknownCode: the row holds a code that is no candidate's.
+	InvalidUnknownCode InvalidReason = "unknown-code"
+	// InvalidRepeatedCode: the row holds a code twice.
+	InvalidRepeatedCode InvalidReason = "repeated-code"
+)
+
+// A DecodedRow is one row of a Codes contest's mixed and decrypted list:
+// its plaintexts, the codes they hold, and whether the row is a valid
+// ballot. The order of the codes is the order of the slots; it does not
+// matter for counting.
+type DecodedRow struct {
+	// Plaintexts are the decrypted elements M_k of the row, one per
+	// column.
+	Plaintexts []*group.Element
+	// Codes are the codes of the non-empty slots, in slot order: empty
+	// for a blank ballot, nil if the plaintexts are not a packing of codes.
+	Codes []uint32
+	// Invalid is "" for a valid ballot, and otherwise why the row is not
+	// one; Reason says more (which code, which element).
+	Invalid InvalidReason
+	Reason  string
+}
+
+// A RowDecoder decodes the decrypted rows of one Codes contest. It holds
+// the contest's candidate codes, so that many rows are decoded without
+// rebuilding them. The zero value is NOT valid: use NewRowDecoder. A
+// RowDecoder is safe for concurrent use.
+type RowDecoder struct {
+	limit    int
+	maxCode  uint32
+	width    int
+	capacity int             // slots in a row
+	known    map[uint32]bool // the candidates' codes
+}
+
+// NewRowDecoder returns the decoder of the rows of contest c, which must
+// be a valid Codes contest.
+func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
+	if c.Kind != ballot.Codes {
+		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q contest", c.ID, c.Kind, ballot.Codes)
+	}
+	if c.Limit == 0 || len(c.Candidates) == 0 || c.MaxCode() == 0 {
+		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, ballot.Codes)
+	}
+	d := &RowDecoder{limit: int(c.Limit), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates))}
+	// A row has ⌊240/b⌋ slots per element for b-bit codes (elgamal.PackCodes);
+	// decoding reads them all, so that a row with more than N codes is
+	// told apart from a row that is not a packing at all.
+	d.capacity = d.width * (8 * elgamal.MaxEmbedSize / bits.Len32(d.maxCode))
+	for _, cand := range c.Candidates {
+		d.known[cand.Code] = true
+	}
+	return d, nil
+}
+
+// Width returns the number of plaintexts in a row.
+func (d *RowDecoder) Width() int { return d.width }
+
+// Decode decodes one row's plaintexts: it unpacks the codes
+// (elgamal.UnpackCodes, reading every slot of the row) and judges them,
+// in this order: a row that does not unpack is InvalidPacking; more codes
+// than the contest's limit InvalidTooManyCodes; a code that is not a
+// candidate's InvalidUnknownCode (the first, in slot order); a code
+// written twice InvalidRepeatedCode. Any other row, the blank one included,
+// is a valid ballot. The plaintexts are kept, not copied.
+//
+// Execution time depends on the inputs, which are public once decrypted.
+func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
+	r := DecodedRow{Plaintexts: plaintexts}
+	codes, err := elgamal.UnpackCodes(plaintexts, d.capacity, d.maxCode)
+	if err != nil {
+		r.Invalid, r.Reason = InvalidPacking, err.Error()
+		return r
+	}
+	if codes == nil {
+		codes = []uint32{}
+	}
+	r.Codes = codes
+	if len(codes) > d.limit {
+		r.Invalid, r.Reason = InvalidTooManyCodes, fmt.Sprintf("%d codes, more than the limit %d", len(codes), d.limit)
+		return r
+	}
+	for k, code := range codes {
+		if !d.known[code] {
+			r.Invalid, r.Reason = InvalidUnknownCode, fmt.Sprintf("code %d (slot %d) is no candidate's code", code, k)
+			return r
+		}
+	}
+	seen := make(map[uint32]int, len(codes))
+	for k, code := range codes {
+		if j, ok := seen[code]; ok {
+			r.Invalid, r.Reason = InvalidRepeatedCode, fmt.Sprintf("code %d is in slots %d and %d", code, j, k)
+			return r
+		}
+		seen[code] = k
+	}
+	return r
+}
+
+// RowCiphertexts returns copies of the ciphertexts of rows in the order in
+// which the trustees decrypt them: row by row, and within a row column by
+// column, so that entry k is row k / w, column k mod w. The trustees'
+// decryption shares of a Codes contest's final mixed list are shares of
+// this list (trustee.KeyShare.DecryptShares).
+func RowCiphertexts(rows *mixnet.Rows) []*elgamal.Ciphertext {
+	out := make([]*elgamal.Ciphertext, 0, rows.Len()*rows.Width())
+	for i := range rows.Len() {
+		out = append(out, rows.Row(i)...)
+	}
+	return out
+}
+
+// codesContest returns contest i of e's manifest, which must be a Codes
+// contest.
+func codesContest(e *ballot.Election, i int) (*ballot.Contest, error) {
+	m := e.Manifest()
+	if i < 0 || i >= len(m.Contests) {
+		return nil, fmt.Errorf("tally: no contest %d in the manifest", i)
+	}
+	c := &m.Contests[i]
+	if c.Kind != ballot.Codes {
+		return nil, fmt.Errorf("tally: contest %d (%s) is a %q contest, whose ballots are added, not mixed", i, c.ID, c.Kind)
+	}
+	return c, nil
+}
+
+// DecryptRowShares is a trustee's step of the decryption of Codes contest
+// i: it checks that rows, the output of the contest's completed mix
+// cascade, have the contest's width, and returns the trustee's decryption
+// shares of RowCiphertexts(rows), bound to the election's base hash
+// (trustee.KeyShare.DecryptShares). A trustee decrypts only the output of a
+// cascade that it has checked (mixnet.VerifyCascade): decrypting the input
+// list, or a list that skipped an honest server, would link the rows to the
+// ballots.
+func DecryptRowShares(k *trustee.KeyShare, e *ballot.Election, i int, rows *mixnet.Rows) (*trustee.ShareList, error) {
+	c, err := codesContest(e, i)
+	if err != nil {
+		return nil, err
+	}
+	if rows.Width() != c.RowWidth() {
+		return nil, fmt.Errorf("tally: contest %d (%s): rows of width %d, the contest's rows have %d", i, c.ID, rows.Width(), c.RowWidth())
+	}
+	bh := e.BaseHash()
+	return k.DecryptShares(bh[:], RowCiphertexts(rows))
+}
+
+// DecryptRows is the decryption of Codes contest i after mixing: it checks
+// that keys hold e's public key and that rows (the output of the contest's
+// completed cascade) have the contest's width, verifies the trustees'
+// share lists of RowCiphertexts(rows) and combines any t valid ones with
+// trustee.Combine, then decodes every row (RowDecoder.Decode). It returns
+// the decoded rows, in the order of rows, and the trustee.Decryption,
+// which names the trustees combined and every share list left out; a bad
+// share of entry k is in row k / w.
+//
+// Execution time depends on the inputs, which are all public.
+func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.Rows, lists []*trustee.ShareList) ([]DecodedRow, *trustee.Decryption, error) {
+	c, err := codesContest(e, i)
+	if err != nil {
+		return nil, nil, err
+	}
+	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
+		return nil, nil, fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
+	}
+	w := rows.Width()
+	if w != c.RowWidth() {
+		return nil, nil, fmt.Errorf("tally: contest %d (%s): rows of width %d, the contest's rows have %d", i, c.ID, w, c.RowWidth())
+	}
+	bh := e.BaseHash()
+	dec, err := trustee.Combine(bh[:], keys, RowCiphertexts(rows), lists)
+	if err != nil {
+		return nil, dec, fmt.Errorf("tally: contest %d (%s): decryption of the mixed rows: %w", i, c.ID, err)
+	}
+	d, err := NewRowDecoder(c)
+	if err != nil {
+		return nil, dec, err
+	}
+	out := make([]DecodedRow, rows.Len())
+	for k := range out {
+		out[k] = d.Decode(dec.Plaintexts[k*w : (k+1)*w : (k+1)*w])
+	}
+	return out, dec, nil
+}
+
+// CountRows returns the totals of Codes contest i of manifest m from its
+// decoded rows: for each candidate, in ballot order, the number of valid
+// rows that hold its code, and the number of invalid rows. Put them in
+// the Totals that Decrypt returns (Contests[i]) before NewResults. It
+// returns an error if contest i is not a Codes contest or a row said to be
+// valid is not (a row must come from RowDecoder.Decode).
+func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, error) {
+	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.Codes {
+		return ContestTotals{}, fmt.Errorf("tally: contest %d is not a %q contest of the manifest", i, ballot.Codes)
+	}
+	c := &m.Contests[i]
+	pos := make(map[uint32]int, len(c.Candidates))
+	for j, cand := range c.Candidates {
+		pos[cand.Code] = j
+	}
+	ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(c.Candidates))}
+	for j, cand := range c.Candidates {
+		ct.Selections[j].Code = cand.Code
+	}
+	for k := range rows {
+		r := &rows[k]
+		if r.Invalid != "" {
+			ct.Invalid++
+			continue
+		}
+		if r.Codes == nil || len(r.Codes) > int(c.Limit) {
+			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %d codes", i, c.ID, k, c.Limit)
+		}
+		s := slices.Clone(r.Codes)
+		slices.Sort(s)
+		if len(slices.Compact(s)) != len(r.Codes) {
+			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but holds a code twice", i, c.ID, k)
+		}
+		for _, code := range r.Codes {
+			j, ok := pos[code]
+			if !ok {
+				return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but holds code %d, which is no candidate's", i, c.ID, k, code)
+			}
+			ct.Selections[j].Count++
+		}
+	}
+	return ct, nil
+}
+
+// maxReason bounds the text of an invalid row's reason in the JSON form.
+const maxReason = 1024
+
+type jsonDecodedRow struct {
+	Plaintexts []string      `json:"plaintexts"`
+	Codes      *[]uint32     `json:"codes,omitempty"`
+	Invalid    InvalidReason `json:"invalid,omitempty"`
+	Reason     string        `json:"reason,omitempty"`
+}
+
+// MarshalJSON encodes r as
+//
+//	{"plaintexts": [hex, …], "codes": [17, 203, …], "invalid": reason, "reason": text}
+//
+// with each plaintext the lowercase hexadecimal of its 32-byte encoding;
+// "codes" is left out when the row does not unpack ([] for a blank row),
+// and "invalid" and "reason" are left out for a valid row. The members are
+// always in this order, so equal rows have equal encodings.
+func (r DecodedRow) MarshalJSON() ([]byte, error) {
+	j := jsonDecodedRow{Plaintexts: make([]string, len(r.Plaintexts)), Invalid: r.Invalid, Reason: r.Reason}
+	for k, p := range r.Plaintexts {
+		if p == nil {
+			return nil, fmt.Errorf("tally: decoded row: plaintext %d is missing", k)
+		}
+		j.Plaintexts[k] = hex.EncodeToString(p.Bytes())
+	}
+	if r.Codes != nil {
+		codes := r.Codes
+		j.Codes = &codes
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown
+// members, data after the object, plaintexts that are not canonical
+// elements (with their position), more than mixnet.MaxWidth plaintexts or
+// elgamal.MaxPackedCodes codes, an unknown reason, a reason without the
+// "invalid" member and the reverse, and a reason longer than 1024 bytes.
+// Whether the row is decoded right is for RowDecoder.Decode to say. On
+// error r is unchanged.
+func (r *DecodedRow) UnmarshalJSON(data []byte) error {
+	var j jsonDecodedRow
+	if err := strictJSON("decoded row", data, &j); err != nil {
+		return err
+	}
+	if len(j.Plaintexts) == 0 || len(j.Plaintexts) > mixnet.MaxWidth {
+		return fmt.Errorf("tally: decoded row: field plaintexts: %d plaintexts, want 1..%d", len(j.Plaintexts), mixnet.MaxWidth)
+	}
+	out := DecodedRow{Plaintexts: make([]*group.Element, len(j.Plaintexts)), Invalid: j.Invalid, Reason: j.Reason}
+	for k, p := range j.Plaintexts {
+		raw, err := decodeHex(fmt.Sprintf("plaintexts[%d]", k), p, group.ElementSize)
+		if err != nil {
+			return fmt.Errorf("tally: decoded row: %v", err)
+		}
+		el, err := group.NewElement().SetCanonicalBytes(raw)
+		if err != nil {
+			return fmt.Errorf("tally: decoded row: field plaintexts[%d]: %v", k, err)
+		}
+		out.Plaintexts[k] = el
+	}
+	if j.Codes != nil {
+		if len(*j.Codes) > elgamal.MaxPackedCodes {
+			return fmt.Errorf("tally: decoded row: field codes: %d codes exceed the maximum %d", len(*j.Codes), elgamal.MaxPackedCodes)
+		}
+		out.Codes = *j.Codes
+	}
+	switch j.Invalid {
+	case "":
+		if j.Reason != "" {
+			return fmt.Errorf("tally: decoded row: field reason: present in a valid row")
+		}
+	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode:
+		if j.Reason == "" {
+			return fmt.Errorf("tally: decoded row: field reason: missing for an invalid row")
+		}
+	default:
+		return fmt.Errorf("tally: decoded row: field invalid: unknown reason %q", j.Invalid)
+	}
+	if len(j.Reason) > maxReason {
+		return fmt.Errorf("tally: decoded row: field reason: %d bytes exceed the maximum %d", len(j.Reason), maxReason)
+	}
+	*r = out
+	return nil
+}
