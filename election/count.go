@@ -2,11 +2,14 @@ package election
 
 import (
 	"crypto/ed25519"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 )
 
@@ -18,6 +21,11 @@ import (
 // by its next one. A replaced ballot, or one found later to be a duplicate,
 // has already been added: it is subtracted at the end, in a second pass
 // that decodes only those lines.
+//
+// For each Codes contest it also keeps the row of every ballot it counts
+// (64 bytes per ciphertext, as the ballot encodes it), with its line, so
+// that mixInputs can return the rows of the ballots that count, in order:
+// the input list of the contest's mix cascade.
 type counter struct {
 	e      *ballot.Election
 	policy ballot.CredentialPolicy
@@ -25,16 +33,38 @@ type counter struct {
 	added  bitset
 	creds  map[[ed25519.PublicKeySize]byte]int64 // the line of the credential's counted ballot
 	remove map[int64]bool                        // lines to subtract
+	codes  []int                                 // the Codes contests
+	rows   map[int][]countedRow                  // by Codes contest
+}
+
+// A countedRow is the row of a Codes contest of the ballot on line.
+type countedRow struct {
+	line int64
+	enc  []byte // the row's ciphertexts, 64 bytes each
 }
 
 func newCounter(e *ballot.Election) *counter {
-	return &counter{
+	c := &counter{
 		e:      e,
 		policy: e.Manifest().Policy,
 		plus:   tally.NewAggregator(e),
 		creds:  make(map[[ed25519.PublicKeySize]byte]int64),
 		remove: make(map[int64]bool),
+		rows:   make(map[int][]countedRow),
 	}
+	c.codes = codesContests(e.Manifest())
+	return c
+}
+
+// codesContests returns the indices of m's Codes contests, ascending.
+func codesContests(m *ballot.Manifest) []int {
+	var out []int
+	for i, c := range m.Contests {
+		if c.Kind == ballot.Codes {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // cast counts the cast ballot b of line, which passed its other checks. It
@@ -54,7 +84,48 @@ func (c *counter) cast(line int64, b *ballot.Ballot) error {
 		return err
 	}
 	c.added.set(line)
+	for _, i := range c.codes {
+		c.rows[i] = append(c.rows[i], countedRow{line: line, enc: b.CiphertextBytes(i)})
+	}
 	return nil
+}
+
+// mixInputs returns, for each Codes contest, the rows of the ballots that
+// count, in file order, without the lines removed (call it after finish):
+// the contest's mix input, or nil if no ballot counts. It decodes the rows
+// on all cores and frees the counter's copies.
+func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
+	out := make(map[int]*mixnet.Rows, len(c.codes))
+	for _, i := range c.codes {
+		rows := c.rows[i]
+		delete(c.rows, i)
+		n, w := 0, 0
+		for _, r := range rows {
+			if !c.remove[r.line] {
+				n++
+				w = len(r.enc) / elgamal.CiphertextSize
+			}
+		}
+		if n == 0 {
+			out[i] = nil
+			continue
+		}
+		enc := make([]byte, 8, 8+n*w*elgamal.CiphertextSize)
+		binary.BigEndian.PutUint32(enc[0:], uint32(w))
+		binary.BigEndian.PutUint32(enc[4:], uint32(n))
+		for _, r := range rows {
+			if !c.remove[r.line] {
+				enc = append(enc, r.enc...)
+			}
+		}
+		rows = nil
+		in, err := mixnet.ParseRows(enc)
+		if err != nil {
+			return nil, fmt.Errorf("election: contest %d: the rows of the ballots that count: %v", i, err)
+		}
+		out[i] = in
+	}
+	return out, nil
 }
 
 // drop marks line as not counting, if it was added.

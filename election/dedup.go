@@ -31,6 +31,7 @@ const (
 	dupCiphertext = 'c'
 	dupProof      = 'p'
 	dupSumProof   = 's'
+	dupKnowledge  = 'k' // a proof of knowledge of a row's nonce
 )
 
 type dupEntry struct {

@@ -44,6 +44,11 @@ func ExampleVerify() {
 	// 13 combination of shares              ok
 	// 14 results                            ok
 	// 15 record index                       ok
+	// 16 mixnet input                       ok
+	// 17 mixnet stages                      ok
+	// 18 decryption of mixed rows           ok
+	// 19 decoding of mixed rows             ok
+	// 20 results of codes contests          ok
 	// valid: true
 	// 13 cast, 1 challenged, 12 counted
 }

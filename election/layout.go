@@ -28,6 +28,47 @@ const (
 	fileIndex       = "SHA256SUMS"
 )
 
+// The files of the mixnet path of a Codes contest, in folder
+// mixnet/<i>/ for the contest's index i in the manifest.
+const (
+	dirMixnet        = "mixnet"
+	mixStagesDir     = "stages"          // <t>.bin: stage t of the cascade
+	mixSharesDir     = "shares"          // <j>.bin: trustee j's shares of the final rows
+	mixDecryptedFile = "decrypted.jsonl" // one decoded row per line
+	mixStageExt      = ".bin"
+	maxDecimalIndex  = 10 // digits of a stage or contest index in a path
+)
+
+// mixDir returns the folder of Codes contest i's mixnet files.
+func mixDir(i int) string { return dirMixnet + "/" + strconv.Itoa(i) }
+
+// mixStageFile returns the name of stage t of contest i's cascade.
+func mixStageFile(i, t int) string {
+	return mixDir(i) + "/" + mixStagesDir + "/" + strconv.Itoa(t) + mixStageExt
+}
+
+// mixShareFile returns the name of trustee j's shares of contest i's final
+// rows.
+func mixShareFile(i, j int) string {
+	return mixDir(i) + "/" + mixSharesDir + "/" + strconv.Itoa(j) + mixStageExt
+}
+
+// mixDecryptedPath returns the name of contest i's decoded rows.
+func mixDecryptedPath(i int) string { return mixDir(i) + "/" + mixDecryptedFile }
+
+// parseDecimal returns n if s is the decimal form of n ≥ 0 without leading
+// zeros, of at most maxDigits digits.
+func parseDecimal(s string, maxDigits int) (int, bool) {
+	if s == "" || len(s) > maxDigits || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || strconv.Itoa(n) != s {
+		return 0, false
+	}
+	return n, true
+}
+
 // Format is the value of the "format" member of election.json: the version
 // of the record layout.
 const Format = "sandogh-v1/record"

@@ -67,10 +67,30 @@ const (
 	// CheckIndex: SHA256SUMS lists every file of the record with its
 	// SHA-256, and no other file is present.
 	CheckIndex Check = 15
+	// CheckMixInput: for each Codes contest, the first stage of its mix
+	// cascade mixed the rows of the ballots that count, in order, as the
+	// verifier rebuilds them from ballots.jsonl.
+	CheckMixInput Check = 16
+	// CheckMixStages: every stage of each cascade is checked
+	// (mixnet.Cascade: decoding, index, authorised trustee, signature,
+	// distinct servers, input, shuffle proof) with a verdict per stage,
+	// and enough stages are accepted.
+	CheckMixStages Check = 17
+	// CheckRowShares: the trustees' decryption shares of each cascade's
+	// final rows verify, at least t of them combine, and they decrypt to
+	// the published plaintexts.
+	CheckRowShares Check = 18
+	// CheckRowDecoding: every published decoded row is the decoding of
+	// its plaintexts: its codes, and whether and why it is invalid.
+	CheckRowDecoding Check = 19
+	// CheckRowResults: the results of each Codes contest follow from its
+	// decoded rows: every candidate's count, the invalid rows, the order,
+	// the seats and ties.
+	CheckRowResults Check = 20
 )
 
 // NumChecks is the number of checks; they are numbered 1..NumChecks.
-const NumChecks = 15
+const NumChecks = 20
 
 var checkNames = [NumChecks + 1]string{
 	CheckParameters:  "parameters and base hash",
@@ -88,6 +108,11 @@ var checkNames = [NumChecks + 1]string{
 	CheckCombination: "combination of shares",
 	CheckResults:     "results",
 	CheckIndex:       "record index",
+	CheckMixInput:    "mixnet input",
+	CheckMixStages:   "mixnet stages",
+	CheckRowShares:   "decryption of mixed rows",
+	CheckRowDecoding: "decoding of mixed rows",
+	CheckRowResults:  "results of codes contests",
 }
 
 // String returns the check's name, such as "device chains".
@@ -212,6 +237,58 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// Ballots counts the lines of ballots.jsonl by kind.
 	Ballots BallotCounts `json:"ballots"`
+	// Cascades holds the verdict of every stage of the mix cascade of
+	// each Codes contest, in manifest order (check 17). A rejected stage
+	// fails check 17 only if the cascade does not complete without it.
+	Cascades []CascadeReport `json:"cascades,omitempty"`
+}
+
+// A CascadeReport is what Verify found about the mix cascade of one Codes
+// contest.
+type CascadeReport struct {
+	// Contest is the contest's identifier.
+	Contest string `json:"contest"`
+	// Rows is the number of rows of the input list: the ballots that
+	// count.
+	Rows int `json:"rows"`
+	// Required is the number of accepted stages the contest requires
+	// (its MixStages).
+	Required int `json:"required"`
+	// Stages holds the verdict of every stage in the record, in order.
+	Stages []StageVerdict `json:"stages"`
+	// Complete is true if at least Required stages were accepted.
+	Complete bool `json:"complete"`
+}
+
+// A StageVerdict is the verdict of one stage of a cascade.
+type StageVerdict struct {
+	// Index is the stage's position in the cascade, from 0, and File its
+	// file in the record.
+	Index int    `json:"index"`
+	File  string `json:"file"`
+	// Trustee is the index of the trustee whose key the stage names as
+	// its server, or 0 if the key is no trustee's (or the stage does not
+	// decode).
+	Trustee  int  `json:"trustee,omitempty"`
+	Accepted bool `json:"accepted"`
+	// Check is the mixnet check that rejected the stage ("decoding",
+	// "index", "server", "signature", "input" or "proof"), and Reason why;
+	// both empty for an accepted stage.
+	Check  string `json:"check,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// String returns "stage 1 (trustee 2): accepted" or "stage 1 (trustee 2):
+// rejected by check proof: …".
+func (s StageVerdict) String() string {
+	who := ""
+	if s.Trustee != 0 {
+		who = fmt.Sprintf(" (trustee %d)", s.Trustee)
+	}
+	if s.Accepted {
+		return fmt.Sprintf("stage %d%s: accepted", s.Index, who)
+	}
+	return fmt.Sprintf("stage %d%s: rejected by check %s: %s", s.Index, who, s.Check, s.Reason)
 }
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.

@@ -37,7 +37,9 @@ func TestVerifyValidRecord(t *testing.T) {
 		t.Fatalf("%d checks, want %d", len(rep.Checks), election.NumChecks)
 	}
 	for _, c := range rep.Checks {
-		if c.Items == 0 && c.Check != election.CheckCredentials {
+		// The guild election has no codes contest: checks 16 to 20
+		// examine nothing.
+		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check < election.CheckMixInput {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}

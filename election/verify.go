@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -71,7 +73,7 @@ func Verify(dir string, opts *Options) (*Report, error) {
 	if err := v.run(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Dir: dir, Ballots: v.counts}
+	rep := &Report{Dir: dir, Ballots: v.counts, Cascades: v.cascades}
 	for c := Check(1); c <= NumChecks; c++ {
 		v.results[c].Check = c
 		rep.Checks = append(rep.Checks, v.results[c])
@@ -111,9 +113,17 @@ type verifier struct {
 	e        *ballot.Election
 	manifest *ballot.Manifest
 	keys     *trustee.Result // recomputed by VerifyCeremony
+	roster   *trustee.Roster // of a ceremony VerifyCeremony accepted
 	tally    *tally.EncryptedTally
 	totals   *tally.Totals
 	fatal    error
+
+	// The mixnet path: the input list of each Codes contest's cascade
+	// (rebuilt from the ballots that count; nil for no rows), the verdicts
+	// of the stages, and each contest's totals from its decoded rows.
+	mixIn     map[int]*mixnet.Rows
+	cascades  []CascadeReport
+	rowTotals map[int]*tally.ContestTotals
 }
 
 func (v *verifier) recordHash(name string, data []byte) {
@@ -172,6 +182,9 @@ func (v *verifier) run() error {
 	v.progress("decryption", 0, 0)
 	lists := v.checkShares()
 	v.checkCombination(lists)
+	if err := v.checkMixnet(); err != nil {
+		return err
+	}
 	v.checkResults()
 	v.progress("index", 0, 0)
 	if err := v.checkIndex(); err != nil {
@@ -259,7 +272,7 @@ func (v *verifier) checkCeremony() {
 	if v.manifest != nil && string(c.Roster.ElectionID()) != v.manifest.ElectionID {
 		v.failf(CheckCeremony, fileRoster, "the roster's election identifier %q is not the manifest's %q", c.Roster.ElectionID(), v.manifest.ElectionID)
 	}
-	v.keys = keys
+	v.keys, v.roster = keys, c.Roster
 }
 
 // ceremonyFile guesses from a Reader.Ceremony error which file it is about.
@@ -442,21 +455,72 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 	v.totals = totals
 }
 
-// Check 14.
+// Checks 14 and 20: the results follow from the decrypted totals (check
+// 13) and, for Codes contests, from the decoded rows (check 19). A
+// disagreement about a Codes contest is a finding of check 20, any other
+// of check 14. When a Codes contest's rows could not be counted, its
+// published results stand in for its totals, so that check 14 still
+// checks the other contests, and check 20 fails as not checked.
 func (v *verifier) checkResults() {
 	v.items(CheckResults, 1)
+	var codes []int
+	if v.manifest != nil {
+		codes = codesContests(v.manifest)
+	}
+	v.items(CheckRowResults, int64(len(codes)))
 	res, err := v.r.Results()
 	if err != nil {
 		v.readErr(CheckResults, fileResults, err)
+		if len(codes) > 0 {
+			v.skip(CheckRowResults, fileResults+" does not decode (check 14)")
+		}
 		return
 	}
 	if v.totals == nil || v.manifest == nil {
 		v.skip(CheckResults, "the decrypted totals are unavailable (check 13)")
+		if len(codes) > 0 {
+			v.skip(CheckRowResults, "the decrypted totals are unavailable (check 13)")
+		}
 		return
 	}
-	if err := tally.CheckResults(v.manifest, v.totals, res); err != nil {
-		v.failf(CheckResults, fileResults, "%v", err)
+	totals := *v.totals
+	totals.Contests = slices.Clone(v.totals.Contests)
+	for _, i := range codes {
+		if t := v.rowTotals[i]; t != nil {
+			totals.Contests[i] = *t
+			continue
+		}
+		v.skip(CheckRowResults, fmt.Sprintf("the decoded rows of contest %q are unavailable (checks 17 to 19)", v.manifest.Contests[i].ID))
+		if i < len(res.Contests) {
+			totals.Contests[i] = totalsOf(&v.manifest.Contests[i], &res.Contests[i])
+		}
 	}
+	err = tally.CheckResults(v.manifest, &totals, res)
+	var re *tally.ResultsError
+	if err == nil {
+		return
+	}
+	if errors.As(err, &re) && re.Contest >= 0 && re.Contest < len(v.manifest.Contests) && v.manifest.Contests[re.Contest].Kind == ballot.Codes {
+		if v.rowTotals[re.Contest] != nil {
+			v.fail(Finding{Check: CheckRowResults, File: fileResults, Contest: v.manifest.Contests[re.Contest].ID, Reason: err.Error()})
+		}
+		return
+	}
+	v.failf(CheckResults, fileResults, "%v", err)
+}
+
+// totalsOf returns the totals that the published results r of Codes
+// contest c state, in ballot order (0 for a candidate they leave out).
+func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
+	count := make(map[uint32]uint64, len(r.Standings))
+	for _, s := range r.Standings {
+		count[s.Code] = s.Count
+	}
+	t := tally.ContestTotals{ID: c.ID, Invalid: r.Invalid, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
+	for j, cand := range c.Candidates {
+		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code]}
+	}
+	return t
 }
 
 // Check 15.
@@ -471,7 +535,13 @@ func (v *verifier) checkIndex() error {
 		v.failf(CheckIndex, fileIndex, "%v", err)
 		return nil
 	}
-	for _, name := range fixedFiles {
+	required := slices.Clone(fixedFiles)
+	if v.manifest != nil {
+		for _, i := range codesContests(v.manifest) {
+			required = append(required, mixDecryptedPath(i))
+		}
+	}
+	for _, name := range required {
 		if _, ok := x[name]; !ok {
 			v.failf(CheckIndex, fileIndex, "%s is not listed: the record is incomplete", name)
 		}

@@ -419,7 +419,7 @@ func (v *verifier) checkBallots() error {
 		for _, k := range []struct {
 			kind byte
 			name string
-		}{{dupBallotID, "ballot identifier (for the same signer)"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}} {
+		}{{dupBallotID, "ballot identifier (for the same signer)"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}, {dupKnowledge, "proof of knowledge"}} {
 			switch n := sh.kinds[k.kind]; {
 			case n == 1:
 				what = append(what, "its "+k.name)
@@ -429,7 +429,7 @@ func (v *verifier) checkBallots() error {
 		}
 		f := Finding{Check: CheckEligibility, File: fileBallots, Line: int(p.dup), Ballot: names[p.dup],
 			Reason: fmt.Sprintf("%s already appear in ballot %q on line %d (a replay)", strings.Join(what, ", "), names[p.first], p.first)}
-		if len(sh.kinds) == 1 && (sh.kinds[dupCiphertext] == 1 || sh.kinds[dupProof] == 1 || sh.kinds[dupSumProof] == 1) {
+		if len(sh.kinds) == 1 && (sh.kinds[dupCiphertext] == 1 || sh.kinds[dupProof] == 1 || sh.kinds[dupSumProof] == 1 || sh.kinds[dupKnowledge] == 1) {
 			f.Contest, f.Candidate = v.contestName(sh.contest), v.candidateName(sh.contest, sh.sel)
 		}
 		v.fail(f)
@@ -445,6 +445,10 @@ func (v *verifier) checkBallots() error {
 	}
 	v.counts.Counted = int64(recomputed.Ballots)
 	v.items(CheckAggregation, int64(recomputed.Ballots))
+	if v.mixIn, err = s.count.mixInputs(); err != nil {
+		v.failf(CheckMixInput, fileBallots, "%v", err)
+		v.mixIn = nil
+	}
 	pub, err := v.r.EncryptedTally()
 	if err != nil {
 		v.readErr(CheckAggregation, fileTally, err)

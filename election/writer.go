@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -25,6 +26,10 @@ import (
 //	(the ballot box writes ballots.jsonl at BallotsPath)
 //	FinishBallots  → challenged.jsonl, tally/encrypted.json
 //	WriteShareList → tally/shares/<j>.json, once per trustee
+//	for each Codes contest i (the mixnet path, see MixInput):
+//	  WriteStage         → mixnet/<i>/stages/<t>.bin, once per stage
+//	  WriteRowShareList  → mixnet/<i>/shares/<j>.bin, once per trustee
+//	  WriteDecodedRows   → mixnet/<i>/decrypted.jsonl
 //	WriteResults   → results.json
 //
 // The record is append-only and crash-safe: each file is written under a
@@ -41,6 +46,9 @@ type Writer struct {
 	dir string
 	mu  sync.Mutex
 	idx index
+	// mix holds the input lists of the Codes contests' cascades, from
+	// FinishBallots (nil: FinishBallots has not run in this process).
+	mix map[int]*mixnet.Rows
 }
 
 // Create starts a new record in folder dir, which must not exist or be
@@ -283,7 +291,9 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 // index, writes challenged.jsonl with the vote each challenged ballot's
 // released nonce seed opens, and adds up the ballots that count into
 // tally/encrypted.json. It returns that encrypted tally, for the trustees
-// to decrypt (tally.DecryptShares).
+// to decrypt (tally.DecryptShares). For each Codes contest it also
+// collects the rows of the ballots that count, in order, which MixInput
+// then returns.
 //
 // It trusts the ballot box for the proofs, but checks that every line
 // decodes and that every challenged ballot opens; a damaged file is an
@@ -344,6 +354,10 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	if err != nil {
 		return nil, err
 	}
+	mix, err := count.mixInputs()
+	if err != nil {
+		return nil, err
+	}
 	tj, err := indentJSON(t)
 	if err != nil {
 		return nil, fmt.Errorf("election: %v", err)
@@ -372,6 +386,9 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	if err := w.addBytes(fileTally, tj); err != nil {
 		return nil, err
 	}
+	w.mu.Lock()
+	w.mix = mix
+	w.mu.Unlock()
 	return t, nil
 }
 
