@@ -10,11 +10,11 @@ import (
 
 // A FixedBaseTable holds precomputed multiples of one element P, for fast
 // constant-time multiplications s·P by FixedBaseMult: row i holds
-// (j+1)·1024^i·P for j < 16, for the 26 rows i < 26, in affine Niels form
-// (y+x, y−x, 2d·x·y) with each coordinate stored as its canonical encoding.
-// A table takes 39 KiB (416 entries of 96 bytes) and is worth building for
-// an element multiplied more than a few times, such as a public key or an
-// independent generator.
+// (j+1)·32^i·P for j < 16, for the 51 rows i < 51 (one per radix-32 digit
+// of a scalar), in affine Niels form (y+x, y−x, 2d·x·y) with each
+// coordinate stored as its canonical encoding. A table takes 76.5 KiB (816
+// entries of 96 bytes) and is worth building for an element multiplied more
+// than a few times, such as a public key or an independent generator.
 //
 // A table is read-only once built and may be used from many goroutines. The
 // zero value is not usable; build tables with NewFixedBaseTable.
@@ -24,14 +24,14 @@ type FixedBaseTable struct {
 	rows  [fixedRows]nielsRow16
 }
 
-// fixedRows is the number of rows of a FixedBaseTable: one per pair of
-// radix-32 digits.
-const fixedRows = (radix32Digits + 1) / 2
+// fixedRows is the number of rows of a FixedBaseTable: one per radix-32
+// digit.
+const fixedRows = radix32Digits
 
 // NewFixedBaseTable returns the table of multiples of p. Building it costs
-// about fourteen ScalarBaseMult; since FixedBaseMult costs about 0.8
-// ScalarBaseMult and ScalarMult about 3.3, a table pays for itself after
-// about five multiplications. It runs in constant time.
+// about twenty ScalarBaseMult; since FixedBaseMult costs about 0.7
+// ScalarBaseMult and ScalarMult about 3.4, a table pays for itself after
+// about eight multiplications. It runs in constant time.
 func NewFixedBaseTable(p *Element) *FixedBaseTable {
 	t := &FixedBaseTable{built: true}
 	t.base.Set(p)
@@ -51,7 +51,7 @@ func NewFixedBaseTable(p *Element) *FixedBaseTable {
 			c.addNiels(&row[j-1], &bn)
 			row[j].fromCompleted(&c)
 		}
-		base.doubleN(&row[15], 6) // 1024·base = 2^6·(16·base)
+		base.doubleN(&row[15], 1) // 32·base = 2·(16·base)
 	}
 	zs := make([]field.Element, 2*n)
 	zinv, scratch := zs[:n], zs[n:]
@@ -80,9 +80,8 @@ func (t *FixedBaseTable) Element() *Element {
 // entries of its row and keeps one with masks.
 //
 // The scalar is written in 51 signed radix-32 digits s = Σ d_i·32^i with
-// −16 ≤ d_i ≤ 15, and s·P = 32·Σ_{i odd} d_i·1024^((i−1)/2)·P +
-// Σ_{i even} d_i·1024^(i/2)·P: 25 lookups and additions for the odd digits,
-// five doublings, then 26 more for the even digits.
+// −16 ≤ d_i ≤ 15, and s·P = Σ d_i·(32^i·P): one lookup in row i and one
+// mixed addition per digit, and no doubling.
 func (e *Element) FixedBaseMult(t *FixedBaseTable, s *Scalar) *Element {
 	t.check("FixedBaseMult")
 	digits := [1][radix32Digits]int8{signedRadix32(s)}
@@ -93,8 +92,8 @@ func (e *Element) FixedBaseMult(t *FixedBaseTable, s *Scalar) *Element {
 
 // FixedBaseMultiScalarMult sets e = Σ scalars[i]·P_i, where tables[i] is
 // the table of P_i, and returns e. It runs in constant time, like
-// FixedBaseMult, and the terms share the five doublings, so that
-// s1·P1 + s2·P2 costs a little less than two FixedBaseMult and no addition.
+// FixedBaseMult, with one accumulator for all the terms, so that
+// s1·P1 + s2·P2 costs two FixedBaseMult and no addition.
 // It panics if the slices differ in length or if a table was not made by
 // NewFixedBaseTable, and sets e to the identity if they are empty.
 func (e *Element) FixedBaseMultiScalarMult(scalars []*Scalar, tables []*FixedBaseTable) *Element {
@@ -126,34 +125,24 @@ func (t *FixedBaseTable) check(caller string) {
 }
 
 // fixedBaseSum sets v = Σ_k s_k·P_k, where ts[k] is the table of P_k and
-// ds[k] the signed radix-32 digits of s_k, sharing the five doublings: the
-// odd digits of every term are accumulated, the sum is multiplied by 32,
-// then the even digits are added. Constant time.
+// ds[k] the signed radix-32 digits of s_k: one lookup and one mixed
+// addition per digit. Constant time.
 func fixedBaseSum(v *extPoint, ts []*FixedBaseTable, ds [][radix32Digits]int8) {
 	var c completedPoint
 	var q affineNielsPoint
 
 	// The first lookup sets v directly instead of being added to the
 	// identity.
-	neg := ts[0].rows[0].lookup(&q, ds[0][1])
+	neg := ts[0].rows[0].lookup(&q, ds[0][0])
 	v.setAffineNielsSigned(&q, neg)
 	for k, t := range ts {
 		d := &ds[k]
-		i := 1
+		i := 0
 		if k == 0 {
-			i = 3
+			i = 1
 		}
-		for ; i < radix32Digits; i += 2 {
-			neg := t.rows[i/2].lookup(&q, d[i])
-			c.addAffineSigned(v, &q, neg)
-			v.fromCompleted(&c)
-		}
-	}
-	v.doubleN(v, 5)
-	for k, t := range ts {
-		d := &ds[k]
-		for i := 0; i < radix32Digits; i += 2 {
-			neg := t.rows[i/2].lookup(&q, d[i])
+		for ; i < radix32Digits; i++ {
+			neg := t.rows[i].lookup(&q, d[i])
 			c.addAffineSigned(v, &q, neg)
 			v.fromCompleted(&c)
 		}
