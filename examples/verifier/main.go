@@ -109,6 +109,9 @@ func printReport(w io.Writer, rep *election.Report) {
 			verdict = fmt.Sprintf("FAILED (%d)", c.Failures)
 		}
 		fmt.Fprintf(w, "%3d  %-36s %8d  %s\n", int(c.Check), c.Check, c.Items, verdict)
+		if c.Check == election.CheckMixStages {
+			printCascades(w, rep.Cascades)
+		}
 		fs := byCheck[c.Check]
 		for _, f := range fs {
 			fmt.Fprintf(w, "       - %s\n", f)
@@ -121,6 +124,22 @@ func printReport(w io.Writer, rep *election.Report) {
 		fmt.Fprintf(w, "\nVERDICT: the record is valid: every check passed.\n")
 	} else {
 		fmt.Fprintf(w, "\nVERDICT: the record is INVALID: checks %v failed.\n", rep.Failed())
+	}
+}
+
+// printCascades prints the verdict of every stage of every mix cascade,
+// under check 17: a rejected stage is named there even when the cascade
+// completed without it.
+func printCascades(w io.Writer, cs []election.CascadeReport) {
+	for _, c := range cs {
+		state := "complete"
+		if !c.Complete {
+			state = "NOT complete"
+		}
+		fmt.Fprintf(w, "       contest %q: %d rows, %d accepted stages required, %s\n", c.Contest, c.Rows, c.Required, state)
+		for _, s := range c.Stages {
+			fmt.Fprintf(w, "         %s\n", s)
+		}
 	}
 }
 

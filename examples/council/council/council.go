@@ -1,0 +1,775 @@
+// Package council runs a complete, simulated city-council election with
+// sandogh's mixnet path and writes its election record: the program
+// examples/council is a thin command around Run, and the tests of package
+// election use it to make records to verify and tamper with.
+//
+// The election: voters write up to N candidate codes (N = the number of
+// seats, 21 by default) chosen from a list of M candidates (400 by
+// default) on a single contest of kind ballot.Codes. A polling-station
+// device packs the codes into as few plaintexts as they fit and encrypts
+// them as one row of ciphertexts, with a proof of knowledge of each nonce
+// bound to the ballot. The rows of the ballots that count go through a
+// cascade of mix servers — here the first m of the trustees (3 by
+// default), each shuffling, re-encrypting, proving and signing its stage
+// with its roster key — and the trustees present (t of n, one being
+// absent) decrypt the final rows. Each row is unpacked and judged; the
+// valid ones are counted per candidate, and seats are allocated as for
+// boards: the first N are elected, the next ⌊N/3⌋ are alternates.
+//
+// The code reads as a walkthrough of the library's steps, in order: key
+// ceremony, election parameters, device openings, encryption and the
+// ballot box, the record's ballots, the cascade, the decryption of the
+// mixed rows, results. It is an example: the trustees, the mix servers,
+// the stations and the voters all live in one process, and a real
+// deployment runs each on its own machine.
+package council
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/mixnet"
+	"github.com/sandogh/sandogh/proof"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// Config describes the election to simulate. The zero value of a field
+// means its default, the values of the council scenario.
+type Config struct {
+	// Voters is the number of voters at the polling stations (default
+	// 5000).
+	Voters int
+	// Candidates is M, the number of candidates, with codes 1..M (default
+	// 400; at most ballot.MaxCodeCandidates).
+	Candidates int
+	// Seats is the number of council seats and the most codes a voter
+	// writes (default 21); ⌊Seats/3⌋ alternates are elected after them.
+	Seats int
+	// Mixers is the number of mix stages the contest requires (default 3):
+	// trustees 1..Mixers mix, in order.
+	Mixers int
+	// Trustees and Threshold are n and t of the key ceremony (default 5
+	// and 3). One trustee is absent at decryption if n > t.
+	Trustees, Threshold int
+	// Challenged is the number of voters who challenge their first ballot
+	// and then vote again (default: one per 500 voters, at least 2, at
+	// most Voters).
+	Challenged int
+	// Out is the record's folder (default "council-record"). A previous
+	// record there (a folder with a SHA256SUMS file) is replaced; any
+	// other non-empty folder is an error.
+	Out string
+	// Seed, if not empty, makes the run reproducible byte for byte: every
+	// key, vote, nonce, permutation and proof derives from it, and the
+	// record's files are the same on every run. A real election never
+	// uses a seed.
+	Seed string
+	// TieBreakSeed, if not empty, is the public seed that breaks ties for
+	// a seat (tally.NewResults); it is recorded in results.json.
+	TieBreakSeed string
+	// Progress receives one line per step and progress lines while voting;
+	// nil means no output.
+	Progress io.Writer
+	// Forge, if set, plays a dishonest polling station, for tests: it is
+	// given the signed encoding of each cast ballot (ballot.Ballot.Bytes)
+	// with the station's key, and returns the encoding the station
+	// submits instead, which the station's chain then continues from.
+	// Honest devices cannot write an invalid row (EncryptBallot refuses
+	// one); a forged ballot with a valid proof of knowledge can.
+	Forge func(voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error)
+}
+
+// Outcome is what Run returns.
+type Outcome struct {
+	// Dir is the record's folder.
+	Dir string
+	// Results are the published results.
+	Results *tally.Results
+	// Absent is the trustees absent at decryption, and Combined those
+	// whose shares were combined.
+	Absent, Combined []int
+	// Cast and Challenged count the ballots in the record; Counted the
+	// ballots whose rows were mixed.
+	Cast, Challenged, Counted int
+	// Stages are the verdicts of the mix stages.
+	Stages []mixnet.Verdict
+	// Invalid is the number of mixed rows that are not a valid ballot.
+	Invalid int
+}
+
+// ContestID is the identifier of the council contest.
+const ContestID = "council"
+
+// The stations of the city.
+var stations = []string{"district-1", "district-2", "district-3", "district-4"}
+
+// electionDay is when the stations open (recorded in their openings).
+var electionDay = time.Date(2025, 11, 14, 7, 30, 0, 0, time.UTC)
+
+func (c *Config) defaults() error {
+	if c.Voters == 0 {
+		c.Voters = 5000
+	}
+	if c.Candidates == 0 {
+		c.Candidates = 400
+	}
+	if c.Seats == 0 {
+		c.Seats = 21
+	}
+	if c.Mixers == 0 {
+		c.Mixers = 3
+	}
+	if c.Trustees == 0 {
+		c.Trustees = 5
+	}
+	if c.Threshold == 0 {
+		c.Threshold = 3
+	}
+	if c.Out == "" {
+		c.Out = "council-record"
+	}
+	if c.Challenged == 0 {
+		c.Challenged = max(2, c.Voters/500)
+	}
+	c.Challenged = min(c.Challenged, c.Voters)
+	switch {
+	case c.Voters < 0 || c.Challenged < 0:
+		return errors.New("council: negative count")
+	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeCandidates:
+		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeCandidates)
+	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
+		return fmt.Errorf("council: %d seats and %d alternates for %d candidates", c.Seats, c.Seats/3, c.Candidates)
+	case c.Threshold < 1 || c.Threshold > c.Trustees:
+		return fmt.Errorf("council: threshold %d is not between 1 and the number of trustees %d", c.Threshold, c.Trustees)
+	case c.Trustees > trustee.MaxTrustees:
+		return fmt.Errorf("council: at most %d trustees", trustee.MaxTrustees)
+	case c.Mixers < 1 || c.Mixers > c.Trustees:
+		return fmt.Errorf("council: %d mix servers; want 1..%d (the mix servers are trustees)", c.Mixers, c.Trustees)
+	}
+	return nil
+}
+
+// firstNames and lastNames make the candidates' names.
+var (
+	firstNames = []string{"Arash", "Bahar", "Cyrus", "Dina", "Ehsan", "Fereshteh", "Golnaz", "Hooman", "Ilnaz", "Kaveh",
+		"Leyla", "Mani", "Nazanin", "Omid", "Parisa", "Reza", "Sahar", "Taher", "Vida", "Yasmin"}
+	lastNames = []string{"Abbasi", "Bagheri", "Daneshvar", "Ebrahimi", "Farahani", "Ghasemi", "Heidari", "Jalali", "Kazemi", "Mohammadi",
+		"Najafi", "Parsa", "Rahimi", "Sadeghi", "Tavakoli", "Vaziri", "Yazdani", "Zamani", "Karimi", "Shirazi"}
+)
+
+// Manifest returns the election's manifest: one Codes contest of m
+// candidates with codes 1..m, up to seats codes per ballot, seats main
+// members and ⌊seats/3⌋ alternates, and mixers mix stages.
+func Manifest(m, seats, mixers int) *ballot.Manifest {
+	c := ballot.Contest{
+		ID:         ContestID,
+		Title:      fmt.Sprintf("City council: write up to %d candidate codes", seats),
+		Kind:       ballot.Codes,
+		Limit:      uint32(seats),
+		Seats:      uint32(seats),
+		Alternates: uint32(seats / 3),
+		MixStages:  uint32(mixers),
+	}
+	for j := range m {
+		name := firstNames[j%len(firstNames)] + " " + lastNames[(j/len(firstNames))%len(lastNames)]
+		if k := j / (len(firstNames) * len(lastNames)); k > 0 {
+			name += " " + strconv.Itoa(k+1)
+		}
+		c.Candidates = append(c.Candidates, ballot.Candidate{Code: uint32(j + 1), Name: name})
+	}
+	return &ballot.Manifest{
+		ElectionID: "city-council-1404",
+		Title:      "City council election 1404",
+		Policy:     ballot.OneBallotPerCredential,
+		Contests:   []ballot.Contest{c},
+	}
+}
+
+// StationKey returns the signing key of polling station id in a run with
+// the given (non-empty) Seed. A real station generates its key and never
+// reveals it; the simulation derives it so that a seeded run is
+// reproducible.
+func StationKey(seed, id string) ed25519.PrivateKey {
+	h := sha256.Sum256([]byte("sandogh council example station key\x00" + seed + "\x00" + id))
+	return ed25519.NewKeyFromSeed(h[:])
+}
+
+// secretSeed returns the 32-byte seed of one of the trustees' secrets in
+// a seeded run, or a fresh one from crypto/rand.
+func (c *Config) secretSeed(what string, k int) []byte {
+	if c.Seed == "" {
+		b := make([]byte, 32)
+		rand.Read(b)
+		return b
+	}
+	h := sha256.Sum256([]byte("sandogh council example " + what + "\x00" + c.Seed + "\x00" + strconv.Itoa(k)))
+	return h[:]
+}
+
+// rng returns the run's source of simulated choices.
+func (c *Config) rng() *mrand.Rand {
+	var key [32]byte
+	if c.Seed != "" {
+		key = sha256.Sum256([]byte("sandogh council example seed\x00" + c.Seed))
+	} else {
+		rand.Read(key[:])
+	}
+	return mrand.New(mrand.NewChaCha8(key))
+}
+
+func bytesFrom(r *mrand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+type logger struct{ w io.Writer }
+
+func (l logger) printf(format string, args ...any) {
+	if l.w != nil {
+		fmt.Fprintf(l.w, format+"\n", args...)
+	}
+}
+
+// A mixServer is a trustee's key as a mix server. Package trustee keeps a
+// trustee's Ed25519 key inside its Identity; the simulation derives the
+// identity from a seed (trustee.NewIdentityFromSeed) and so knows the key:
+// the first 32 bytes of SHA-512(u16(len(D)) ‖ D ‖ seed) for
+// D = "sandogh-v1 trustee identity from seed" are its Ed25519 seed.
+type mixServer struct {
+	index int
+	key   ed25519.PrivateKey
+}
+
+func identitySigningKey(seed []byte) ed25519.PrivateKey {
+	const d = "sandogh-v1 trustee identity from seed"
+	in := binary.BigEndian.AppendUint16(nil, uint16(len(d)))
+	in = append(append(in, d...), seed...)
+	h := sha512.Sum512(in)
+	return ed25519.NewKeyFromSeed(h[:32])
+}
+
+// Run simulates the election and writes its record. See the package
+// documentation for the scenario.
+func Run(cfg Config) (*Outcome, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	log := logger{cfg.Progress}
+	rng := cfg.rng()
+	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
+	if err := prepareOut(cfg.Out); err != nil {
+		return nil, err
+	}
+	w, err := election.Create(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+
+	// 1. The key ceremony. The trustees are also the mix servers.
+	log.printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	ceremony, keyShares, servers, err := runCeremony(&cfg, manifest.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := w.WriteCeremony(ceremony)
+	if err != nil {
+		return nil, err
+	}
+
+	// 2. The election's parameters.
+	stationKeys := make(map[string]ed25519.PrivateKey)
+	var devices []ballot.RegisteredDevice
+	for _, id := range stations {
+		k := ed25519.NewKeyFromSeed(bytesFrom(rng, ed25519.SeedSize))
+		if cfg.Seed != "" {
+			k = StationKey(cfg.Seed, id)
+		}
+		stationKeys[id] = k
+		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+	}
+	pk, err := keys.ElectionKey()
+	if err != nil {
+		return nil, err
+	}
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Devices: devices})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteElection(e, keys); err != nil {
+		return nil, err
+	}
+	log.printf("election %s: %d candidates, up to %d codes per ballot (a row of %d ciphertext(s)), base hash %x",
+		manifest.ElectionID, cfg.Candidates, cfg.Seats, manifest.Contests[0].RowWidth(), e.BaseHash())
+
+	// 3. Voting: the ballot box keeps its file in the record.
+	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Dir: cfg.Out}
+	if err := vote(&cfg, rng, e, box, stationKeys, out, log); err != nil {
+		box.Close()
+		return nil, err
+	}
+	if err := box.Close(); err != nil {
+		return nil, err
+	}
+
+	// 4. The record's ballots: the encrypted tally (empty: the council
+	// contest is not added) and the rows of the ballots that count.
+	log.printf("ballots: collecting the rows of the cast ballots")
+	et, err := w.FinishBallots(e)
+	if err != nil {
+		return nil, err
+	}
+	out.Counted = int(et.Ballots)
+	in, err := w.MixInput(0)
+	if err != nil {
+		return nil, err
+	}
+
+	// Which trustee is absent at decryption (not one of the mix servers'
+	// concern: mixing needs no key share).
+	absent := rng.IntN(cfg.Trustees) + 1
+	if cfg.Trustees == cfg.Threshold {
+		absent = 0
+	}
+	if absent != 0 {
+		out.Absent = []int{absent}
+	}
+
+	// 5. The cascade: each mix server takes the current list, shuffles it,
+	// proves and signs its stage; the coordinator checks every stage
+	// before the next server mixes, and records it.
+	var final = in
+	if in != nil {
+		bh := e.BaseHash()
+		p := &mixnet.Params{BaseHash: bh[:], PublicKey: pk}
+		var pubs []ed25519.PublicKey
+		for _, s := range servers {
+			pubs = append(pubs, s.key.Public().(ed25519.PublicKey))
+		}
+		cascade, err := mixnet.NewCascade(p, pubs, cfg.Mixers, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range servers[:cfg.Mixers] {
+			index, cur := cascade.Next()
+			start := time.Now()
+			var n *proof.Nonces
+			if cfg.Seed != "" {
+				n, _ = proof.NewNonces(cfg.secretSeed("mix stage", s.index))
+			} else {
+				n = proof.RandomNonces()
+			}
+			stage, err := mixnet.Mix(p, index, s.key, cur, n)
+			if err != nil {
+				return nil, err
+			}
+			v := cascade.Add(stage)
+			if err := w.WriteStage(0, stage); err != nil {
+				return nil, err
+			}
+			out.Stages = append(out.Stages, v)
+			if !v.Accepted {
+				return nil, fmt.Errorf("council: %v", v)
+			}
+			log.printf("mixnet: trustee %d mixed %d rows as stage %d (%v, checked by the coordinator)", s.index, cur.Len(), index, time.Since(start).Round(time.Millisecond))
+		}
+		if final, err = cascade.Output(); err != nil {
+			return nil, err
+		}
+	}
+
+	// 6. Decryption: the trustees present decrypt the homomorphic tally
+	// (empty here) and the final rows, each with its proofs.
+	var lists, rowLists []*trustee.ShareList
+	for _, ks := range keyShares {
+		if ks.Index() == absent {
+			continue
+		}
+		l, err := decryptTallyShares(&cfg, ks, e, et)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.WriteShareList(l); err != nil {
+			return nil, err
+		}
+		lists = append(lists, l)
+		if final == nil {
+			continue
+		}
+		rl, err := decryptRowShares(&cfg, ks, e, final)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.WriteRowShareList(0, rl); err != nil {
+			return nil, err
+		}
+		rowLists = append(rowLists, rl)
+	}
+	totals, dec, err := tally.Decrypt(e, keys, et, lists)
+	if err != nil {
+		return nil, err
+	}
+	out.Combined = dec.Trustees
+	var decoded []tally.DecodedRow
+	if final != nil {
+		log.printf("decryption: %d trustees decrypt the %d mixed rows", len(rowLists), final.Len())
+		if decoded, dec, err = tally.DecryptRows(e, keys, 0, final, rowLists); err != nil {
+			return nil, err
+		}
+		out.Combined = dec.Trustees
+	}
+	if err := w.WriteDecodedRows(0, decoded); err != nil {
+		return nil, err
+	}
+	ct, err := tally.CountRows(manifest, 0, decoded)
+	if err != nil {
+		return nil, err
+	}
+	totals.Contests[0] = ct
+	out.Invalid = int(ct.Invalid)
+
+	// 7. The results, last file of the record.
+	var seed []byte
+	if cfg.TieBreakSeed != "" {
+		seed = []byte(cfg.TieBreakSeed)
+	}
+	res, err := tally.NewResults(manifest, totals, seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteResults(res); err != nil {
+		return nil, err
+	}
+	out.Results = res
+	return out, nil
+}
+
+// prepareOut makes sure the record can be written to dir: it does not
+// exist, is empty, or holds a previous record, which is removed.
+func prepareOut(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("council: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
+		return fmt.Errorf("council: %s is not empty and holds no election record; choose another folder", dir)
+	}
+	return os.RemoveAll(dir)
+}
+
+// runCeremony runs the key ceremony round by round and returns, with the
+// ceremony and the key shares, every trustee's key as a mix server.
+func runCeremony(cfg *Config, electionID string) (*trustee.Ceremony, []*trustee.KeyShare, []mixServer, error) {
+	n := cfg.Trustees
+	ids := make([]*trustee.Identity, n)
+	members := make([]trustee.Member, n)
+	servers := make([]mixServer, n)
+	for k := range ids {
+		seed := cfg.secretSeed("trustee identity", k+1)
+		id, err := trustee.NewIdentityFromSeed("Trustee "+strconv.Itoa(k+1), seed)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		ids[k], members[k] = id, id.Member(k+1)
+		servers[k] = mixServer{index: k + 1, key: identitySigningKey(seed)}
+		if !servers[k].key.Public().(ed25519.PublicKey).Equal(members[k].SigningKey) {
+			return nil, nil, nil, errors.New("council: the trustee's signing key does not derive from its seed as documented")
+		}
+	}
+	roster, err := trustee.NewRoster([]byte(electionID), cfg.Threshold, members)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c := &trustee.Ceremony{Roster: roster}
+	ts := make([]*trustee.Trustee, n)
+	for k, id := range ids {
+		if ts[k], err = trustee.NewTrusteeFromSeed(roster, id, cfg.secretSeed("trustee ceremony", k+1)); err != nil {
+			return nil, nil, nil, err
+		}
+		m, err := ts[k].Round1()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		c.Commitments = append(c.Commitments, m)
+	}
+	for _, tr := range ts {
+		s, err := tr.Round2()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		c.Shares = append(c.Shares, s...)
+	}
+	for _, tr := range ts {
+		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		c.Complaints = append(c.Complaints, cs...)
+	}
+	for _, tr := range ts {
+		rs, err := tr.Respond(c.Complaints)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		c.Responses = append(c.Responses, rs...)
+	}
+	shares := make([]*trustee.KeyShare, n)
+	for k, tr := range ts {
+		if _, shares[k], err = tr.Finish(c); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return c, shares, servers, nil
+}
+
+// decryptTallyShares is trustee ks's share list of the encrypted tally,
+// with proof nonces from the run's Seed if it has one.
+func decryptTallyShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, et *tally.EncryptedTally) (*trustee.ShareList, error) {
+	if cfg.Seed == "" {
+		return tally.DecryptShares(ks, e, et)
+	}
+	if err := et.Validate(e); err != nil {
+		return nil, err
+	}
+	bh := e.BaseHash()
+	return ks.DecryptSharesFromSeed(bh[:], et.Ciphertexts(), cfg.secretSeed("tally shares", ks.Index()))
+}
+
+// decryptRowShares is trustee ks's share list of the final rows.
+func decryptRowShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, rows *mixnet.Rows) (*trustee.ShareList, error) {
+	if cfg.Seed == "" {
+		return tally.DecryptRowShares(ks, e, 0, rows)
+	}
+	bh := e.BaseHash()
+	return ks.DecryptSharesFromSeed(bh[:], tally.RowCiphertexts(rows), cfg.secretSeed("row shares", ks.Index()))
+}
+
+// popularity returns the weights of the candidates: a few favourites, a
+// long tail, in an order drawn from r so that the favourites are not the
+// lowest codes.
+func popularity(r *mrand.Rand, m int) []float64 {
+	w := make([]float64, m)
+	for j, k := range r.Perm(m) {
+		w[k] = 1 / math.Pow(float64(j+1), 0.8)
+	}
+	return w
+}
+
+// randomCodes draws a voter's codes: usually a full list of n codes,
+// often fewer, sometimes none, favouring popular candidates.
+func randomCodes(r *mrand.Rand, cum []float64, n int) []uint32 {
+	k := n
+	switch x := r.IntN(100); {
+	case x < 3:
+		k = 0
+	case x < 55:
+		k = 1 + r.IntN(n)
+	}
+	seen := make(map[uint32]bool, k)
+	codes := make([]uint32, 0, k)
+	for len(codes) < k {
+		j := sort.SearchFloat64s(cum, r.Float64()*cum[len(cum)-1])
+		code := uint32(min(j, len(cum)-1) + 1)
+		if !seen[code] {
+			seen[code] = true
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
+
+// An event is one ballot to encrypt, in the order the voters come.
+type event struct {
+	station   string
+	voter     int
+	codes     []uint32
+	seed      []byte
+	challenge bool
+	b         *ballot.Ballot
+	err       error
+	done      chan struct{}
+}
+
+// vote simulates the day: the voters come to the stations, the stations
+// encrypt their ballots in chain order (each on its own goroutine), and
+// the ballot box accepts them in the order they arrive.
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, out *Outcome, log logger) error {
+	weights := popularity(rng, cfg.Candidates)
+	cum := make([]float64, len(weights))
+	s := 0.0
+	for j, x := range weights {
+		s += x
+		cum[j] = s
+	}
+	challengers := map[int]bool{}
+	for _, k := range rng.Perm(cfg.Voters)[:cfg.Challenged] {
+		challengers[k] = true
+	}
+	var plan []*event
+	for v := range cfg.Voters {
+		st := stations[rng.IntN(len(stations))]
+		if challengers[v] {
+			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: bytesFrom(rng, 32), challenge: true, done: make(chan struct{})})
+		}
+		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: bytesFrom(rng, 32), done: make(chan struct{})})
+	}
+	tips := make(map[string]*chainTip)
+	for _, id := range stations {
+		_, o, err := ballot.OpenDevice(e, id, keys[id], electionDay)
+		if err != nil {
+			return err
+		}
+		if err := box.AcceptOpening(o); err != nil {
+			return err
+		}
+		tips[id] = &chainTip{code: o.Code()}
+	}
+	var wg sync.WaitGroup
+	for _, id := range stations {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, ev := range plan {
+				if ev.station == id {
+					ev.b, ev.err = encrypt(cfg, e, ev, keys[id], tips[id])
+					close(ev.done)
+				}
+			}
+		}()
+	}
+	defer wg.Wait()
+	// The box accepts the ballots in the order of the day (each station's
+	// chain in order), so that a seeded run writes the same file.
+	step := max(1, len(plan)/10)
+	for i, ev := range plan {
+		<-ev.done
+		if ev.err != nil {
+			return ev.err
+		}
+		if err := box.AcceptBallot(ev.b); err != nil {
+			return fmt.Errorf("council: the box refused voter %d's ballot %s: %v", ev.voter, ev.b.ID(), err)
+		}
+		if ev.challenge {
+			out.Challenged++
+		} else {
+			out.Cast++
+		}
+		ev.b = nil
+		if (i+1)%step == 0 {
+			log.printf("voting: %d/%d ballots", i+1, len(plan))
+		}
+	}
+	return nil
+}
+
+// chainTip is a station's position in its chain of codes.
+type chainTip struct {
+	seq  uint64
+	code ballot.Code
+}
+
+// encrypt makes and signs the ballot of ev, continuing the station's
+// chain, with the nonce seed of the plan so that a seeded run is
+// reproducible.
+func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *chainTip) (*ballot.Ballot, error) {
+	h := ballot.Header{BallotID: ev.station + "/" + strconv.FormatUint(tip.seq+1, 10), Device: ev.station, Sequence: tip.seq + 1, Previous: tip.code}
+	v := ballot.Vote{}
+	if err := v.SetCodes(ContestID, ev.codes); err != nil {
+		return nil, err
+	}
+	b, err := ballot.EncryptBallot(e, h, v, ev.seed)
+	if err != nil {
+		return nil, err
+	}
+	if ev.challenge {
+		err = b.Challenge(key)
+	} else {
+		err = b.Cast(key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Forge != nil && !ev.challenge {
+		forged, err := cfg.Forge(ev.voter, b.Bytes(), key)
+		if err != nil {
+			return nil, err
+		}
+		if b, err = ballot.ParseBallot(forged); err != nil {
+			return nil, err
+		}
+	}
+	tip.seq, tip.code = h.Sequence, b.Code()
+	return b, nil
+}
+
+// PrintResults writes the results for people: the elected members, the
+// alternates, ties, how many candidates were not elected, and the invalid
+// rows.
+func PrintResults(w io.Writer, r *tally.Results) {
+	fmt.Fprintf(w, "Results of %s (%d ballots counted)\n", r.ElectionID, r.Ballots)
+	for _, c := range r.Contests {
+		fmt.Fprintf(w, "\nContest %q: %d seats, %d alternates; %d mixed rows were not a valid ballot\n", c.ID, c.Seats, c.Alternates, c.Invalid)
+		groups := []struct {
+			title string
+			o     tally.Outcome
+		}{{"Elected", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}}
+		for _, g := range groups {
+			var rows []tally.Standing
+			for _, s := range c.Standings {
+				if s.Outcome == g.o {
+					rows = append(rows, s)
+				}
+			}
+			if len(rows) == 0 {
+				continue
+			}
+			slices.SortStableFunc(rows, func(a, b tally.Standing) int { return a.Position - b.Position })
+			fmt.Fprintf(w, "  %s:\n", g.title)
+			for _, s := range rows {
+				fmt.Fprintf(w, "    %3d. %-24s (code %4d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
+			}
+		}
+		notElected := 0
+		for _, s := range c.Standings {
+			if s.Outcome == tally.NotElected {
+				notElected++
+			}
+		}
+		fmt.Fprintf(w, "  Not elected: %d candidates\n", notElected)
+		for _, t := range c.Ties {
+			state := "unbroken: decide by the council's rules or record a tie-break seed"
+			if t.Broken {
+				state = "broken by the recorded tie-break seed"
+			}
+			fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
+				t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)
+		}
+	}
+}
