@@ -36,8 +36,10 @@ const testSeed = "record tests"
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if recordDir != "" {
-		os.RemoveAll(filepath.Dir(recordDir))
+	for _, d := range []string{recordDir, councilDir} {
+		if d != "" {
+			os.RemoveAll(filepath.Dir(d))
+		}
 	}
 	os.Exit(code)
 }
@@ -64,7 +66,12 @@ func sharedRecord(t testing.TB) string {
 // copyRecord returns a fresh copy of the test record.
 func copyRecord(t testing.TB) string {
 	t.Helper()
-	src := sharedRecord(t)
+	return copyTree(t, sharedRecord(t))
+}
+
+// copyTree returns a fresh copy of the record in src.
+func copyTree(t testing.TB, src string) string {
+	t.Helper()
 	dst := filepath.Join(t.TempDir(), "record")
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -89,12 +89,12 @@ type Config struct {
 	// nil means no output.
 	Progress io.Writer
 	// Forge, if set, plays a dishonest polling station, for tests: it is
-	// given the signed encoding of each cast ballot (ballot.Ballot.Bytes)
-	// with the station's key, and returns the encoding the station
+	// given the election, the voter's number, the signed encoding of each
+	// cast ballot (ballot.Ballot.Bytes) and the station's key, and returns the encoding the station
 	// submits instead, which the station's chain then continues from.
 	// Honest devices cannot write an invalid row (EncryptBallot refuses
 	// one); a forged ballot with a valid proof of knowledge can.
-	Forge func(voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error)
+	Forge func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error)
 }
 
 // Outcome is what Run returns.
@@ -113,6 +113,10 @@ type Outcome struct {
 	Stages []mixnet.Verdict
 	// Invalid is the number of mixed rows that are not a valid ballot.
 	Invalid int
+	// KeyShares are the trustees' key shares, by index. A real election
+	// never gathers them in one place; the simulation returns them so that
+	// tests can play trustees who decrypt something else.
+	KeyShares []*trustee.KeyShare
 }
 
 // ContestID is the identifier of the council contest.
@@ -210,6 +214,15 @@ func Manifest(m, seats, mixers int) *ballot.Manifest {
 func StationKey(seed, id string) ed25519.PrivateKey {
 	h := sha256.Sum256([]byte("sandogh council example station key\x00" + seed + "\x00" + id))
 	return ed25519.NewKeyFromSeed(h[:])
+}
+
+// MixServerKey returns the signing key of trustee k (from 1), which signs
+// its mix stages, in a run with the given (non-empty) Seed. A real trustee
+// keeps its key to itself; tests use this one to play a mix server that
+// signs whatever it likes.
+func MixServerKey(seed string, k int) ed25519.PrivateKey {
+	c := Config{Seed: seed}
+	return identitySigningKey(c.secretSeed("trustee identity", k))
 }
 
 // secretSeed returns the 32-byte seed of one of the trustees' secrets in
@@ -327,7 +340,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: cfg.Out}
+	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
 	if err := vote(&cfg, rng, e, box, stationKeys, out, log); err != nil {
 		box.Close()
 		return nil, err
@@ -717,7 +730,7 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 		return nil, err
 	}
 	if cfg.Forge != nil && !ev.challenge {
-		forged, err := cfg.Forge(ev.voter, b.Bytes(), key)
+		forged, err := cfg.Forge(e, ev.voter, b.Bytes(), key)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,550 @@
+package election_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha512"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/examples/council/council"
+	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/mixnet"
+	"github.com/sandogh/sandogh/proof"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// The council test record: a small election on the mixnet path (40
+// voters, 30 candidates, up to 5 codes, 2 mix stages, 4 trustees with
+// threshold 2), in which a dishonest station forged three ballots whose
+// rows are not valid ballots: the verifier must find them counted as
+// invalid, and nothing else wrong.
+var (
+	councilOnce sync.Once
+	councilDir  string
+	councilOut  *council.Outcome
+	councilErr  error
+)
+
+const councilSeed = "council record tests"
+
+// forgedRows are the voters whose station forges their row, with the codes
+// it packs: a repeated code, six codes for a limit of five, and an element
+// that is not a packing of codes.
+var forgedRows = map[int][]uint32{3: {7, 7}, 7: {1, 2, 3, 4, 5, 6}, 11: nil}
+
+func councilConfig(out string) council.Config {
+	return council.Config{Voters: 40, Candidates: 30, Seats: 5, Mixers: 2, Trustees: 4, Threshold: 2, Challenged: 2, Seed: councilSeed, Out: out, Forge: forgeRow}
+}
+
+// forgeRow replaces the row of the voters of forgedRows by an encryption
+// of an invalid row, with a valid proof of knowledge of its nonce, and
+// signs the ballot again: what a dishonest station can do. It builds the
+// ballot from the specification (docs/spec-parts/50-ballot.md): the
+// transcript of the proof of knowledge, the body, the code and the
+// signature message.
+func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+	codes, ok := forgedRows[voter]
+	if !ok {
+		return signed, nil
+	}
+	b, err := ballot.ParseBallot(signed)
+	if err != nil {
+		return nil, err
+	}
+	var M *group.Element
+	if codes == nil {
+		M = group.HashToElement([]byte(fmt.Sprint("garbage ", voter)), []byte("sandogh election test"))
+	} else {
+		els, err := elgamal.PackCodes(codes, 48, 30) // every slot of the 5-bit row
+		if err != nil {
+			return nil, err
+		}
+		M = els[0]
+	}
+	r := group.HashToScalar([]byte(fmt.Sprint("forged nonce ", voter)), []byte("sandogh election test"))
+	ct := e.PublicKey().EncryptElement(M, r)
+	ctb := ct.Bytes()
+	h := b.Header()
+	bh := e.BaseHash()
+	tr := proof.NewTranscript(ballot.BallotProtocol, bh[:])
+	tr.AppendBytes("ballot-id", []byte(h.BallotID))
+	tr.AppendBytes("device", []byte(h.Device))
+	tr.AppendUint64("sequence", h.Sequence)
+	tr.AppendBytes("previous", h.Previous[:])
+	tr.AppendUint64("contest", 0)
+	tr.AppendUint64("column", 0)
+	tr.AppendBytes("ciphertext", ctb)
+	n, _ := proof.NewNonces(bytes.Repeat([]byte{byte(voter)}, 32))
+	pok := proof.ProveSchnorr(tr, group.NewGeneratorElement(), &ct.A, r, n)
+	// A cast ballot is body ‖ u8(1) ‖ signature; the body ends with the
+	// row: u8(2) ‖ u32(1) ‖ ciphertext (64) ‖ proof (64).
+	body := bytes.Clone(signed[:len(signed)-1-ed25519.SignatureSize])
+	body = append(body[:len(body)-128], ctb...)
+	body = append(body, pok.Bytes()...)
+	code := sha512.Sum512_256(body)
+	const label = "sandogh-v1/ballot-signature"
+	msg := binary.BigEndian.AppendUint32(nil, uint32(len(label)))
+	msg = append(append(append(msg, label...), code[:]...), byte(ballot.Cast))
+	return append(append(body, byte(ballot.Cast)), ed25519.Sign(key, msg)...), nil
+}
+
+func sharedCouncil(t testing.TB) string {
+	t.Helper()
+	councilOnce.Do(func() {
+		tmp, err := os.MkdirTemp("", "sandogh-council-test-")
+		if err != nil {
+			councilErr = err
+			return
+		}
+		councilDir = filepath.Join(tmp, "record")
+		councilOut, councilErr = council.Run(councilConfig(councilDir))
+	})
+	if councilErr != nil {
+		t.Fatal(councilErr)
+	}
+	return councilDir
+}
+
+// copyCouncil returns a fresh copy of the council test record.
+func copyCouncil(t testing.TB) string {
+	t.Helper()
+	return copyTree(t, sharedCouncil(t))
+}
+
+// TestVerifyCouncilRecord: the council example's record, with its three
+// forged ballots, is valid: their rows are mixed, decrypted, published and
+// counted as invalid, with their reasons.
+func TestVerifyCouncilRecord(t *testing.T) {
+	dir := sharedCouncil(t)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		for _, f := range rep.Findings {
+			t.Error(f)
+		}
+		t.Fatal("the council record is not valid")
+	}
+	for _, c := range rep.Checks {
+		if c.Items == 0 && c.Check != election.CheckCredentials {
+			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
+		}
+	}
+	if councilOut.Invalid != 3 || councilOut.Results.Contests[0].Invalid != 3 {
+		t.Errorf("%d invalid rows, want the 3 forged ones", councilOut.Invalid)
+	}
+	if got := rep.Ballots; got.Cast != int64(councilOut.Cast) || got.Counted != int64(councilOut.Counted) || got.Counted != 40 {
+		t.Errorf("ballots %+v, outcome %+v", got, councilOut)
+	}
+	if len(rep.Cascades) != 1 {
+		t.Fatalf("cascades %+v", rep.Cascades)
+	}
+	c := rep.Cascades[0]
+	if c.Contest != council.ContestID || c.Rows != 40 || c.Required != 2 || !c.Complete || len(c.Stages) != 2 {
+		t.Errorf("cascade %+v", c)
+	}
+	for k, s := range c.Stages {
+		if !s.Accepted || s.Trustee != k+1 || s.File != fmt.Sprintf("mixnet/0/stages/%d.bin", k) {
+			t.Errorf("stage %+v", s)
+		}
+	}
+	// The published rows name the reasons.
+	r, err := election.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := r.DecodedRows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[tally.InvalidReason]int{}
+	for _, row := range rows {
+		reasons[row.Invalid]++
+	}
+	if len(rows) != 40 || reasons[tally.InvalidRepeatedCode] != 1 || reasons[tally.InvalidTooManyCodes] != 1 || reasons[tally.InvalidPacking] != 1 {
+		t.Errorf("%d rows, reasons %v", len(rows), reasons)
+	}
+	lists, err := r.RowShareLists(0)
+	if err != nil || len(lists) != 3 {
+		t.Errorf("%d row share lists: %v", len(lists), err)
+	}
+	if _, err := r.MixStage(0, 1); err != nil {
+		t.Error(err)
+	}
+}
+
+// councilElection reads the election of a council record.
+func councilElection(t *testing.T, dir string) (*ballot.Election, *mixnet.Params) {
+	t.Helper()
+	r, err := election.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := r.Election()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bh := e.BaseHash()
+	return e, &mixnet.Params{BaseHash: bh[:], PublicKey: e.PublicKey()}
+}
+
+// editStage decodes stage k of the council contest, lets edit change it,
+// and writes it back.
+func editStage(t *testing.T, dir string, k int, edit func(s *mixnet.Stage, p *mixnet.Params)) {
+	t.Helper()
+	_, p := councilElection(t, dir)
+	path := filepath.Join(dir, "mixnet", "0", "stages", fmt.Sprintf("%d.bin", k))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := mixnet.ParseStage(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(s, p)
+	if err := os.WriteFile(path, s.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// flipFileByte flips the low bit of the byte at offset at (negative: from
+// the end) of a file.
+func flipFileByte(t *testing.T, path string, at int) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at < 0 {
+		at += len(data)
+	}
+	data[at] ^= 1
+	os.WriteFile(path, data, 0o644)
+}
+
+// editDecrypted rewrites the lines of decrypted.jsonl that pick selects.
+func editDecrypted(t *testing.T, dir string, pick func(row map[string]any) bool, edit func(row map[string]any, lines [][]byte)) {
+	t.Helper()
+	path := filepath.Join(dir, "mixnet", "0", "decrypted.jsonl")
+	lines := readLines(t, path)
+	for i, l := range lines {
+		m := obj(decodeJSON(t, l))
+		if pick(m) {
+			edit(m, lines)
+			lines[i] = encodeJSONLine(t, m)
+			writeLines(t, path, lines)
+			return
+		}
+	}
+	t.Fatal("no row matches")
+}
+
+func isValidRow(m map[string]any) bool { _, bad := m["invalid"]; return !bad && len(arr(m["codes"])) > 1 }
+
+func editCouncilResults(t *testing.T, dir string, edit func(c *tally.ContestResult)) {
+	editResults(t, filepath.Join(dir, "results.json"), func(r *tally.Results) { edit(&r.Contests[0]) })
+}
+
+var councilTampers = []tamper{
+	{"stage output row replaced", election.CheckMixStages, false, func(t *testing.T, dir string) {
+		// A dishonest mix server replaces a row by a copy of another and
+		// signs: its proof fails.
+		editStage(t, dir, 1, func(s *mixnet.Stage, p *mixnet.Params) {
+			var rows [][]*elgamal.Ciphertext
+			for i := range s.Output.Len() {
+				rows = append(rows, s.Output.Row(i))
+			}
+			rows[0] = rows[1]
+			out, err := mixnet.NewRows(rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Output = out
+			h := s.Hash(p.BaseHash)
+			s.Signature = ed25519.Sign(council.MixServerKey(councilSeed, 2), h[:])
+		})
+	}},
+	{"stage proof byte", election.CheckMixStages, false, onFile("mixnet/0/stages/1.bin", func(t *testing.T, p string) {
+		flipFileByte(t, p, -ed25519.SignatureSize-32) // the first byte of the last response s'_n
+	})},
+	{"stage signature", election.CheckMixStages, false, onFile("mixnet/0/stages/0.bin", func(t *testing.T, p string) {
+		flipFileByte(t, p, -1)
+	})},
+	{"one server signs two stages", election.CheckMixStages, false, func(t *testing.T, dir string) {
+		editStage(t, dir, 1, func(s *mixnet.Stage, p *mixnet.Params) {
+			k := council.MixServerKey(councilSeed, 1)
+			s.Server = k.Public().(ed25519.PublicKey)
+			h := s.Hash(p.BaseHash)
+			s.Signature = ed25519.Sign(k, h[:])
+		})
+	}},
+	{"stage removed", election.CheckMixStages, false, func(t *testing.T, dir string) {
+		os.Remove(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"))
+	}},
+	{"stage 0 mixed another list", election.CheckMixInput, false, func(t *testing.T, dir string) {
+		// The coordinator hands the servers a list without the last
+		// ballot's row and with the first one twice; honest servers mix
+		// and sign it.
+		e, p := councilElection(t, dir)
+		r, _ := election.Open(dir)
+		var rows [][]*elgamal.Ciphertext
+		for ent, err := range r.Ballots(e) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ent.Ballot != nil && ent.Ballot.State() == ballot.Cast {
+				rows = append(rows, ent.Ballot.Ciphertexts(0))
+			}
+		}
+		rows[len(rows)-1] = rows[0]
+		list, err := mixnet.NewRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range 2 {
+			s, err := mixnet.Mix(p, uint32(k), council.MixServerKey(councilSeed, k+1), list, proof.RandomNonces())
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", fmt.Sprintf("%d.bin", k)), s.Bytes(), 0o644)
+			list = s.Output
+		}
+	}},
+	{"row share", election.CheckRowShares, false, func(t *testing.T, dir string) {
+		// Entry 4's share D replaced by entry 5's in the last trustee's
+		// list: 12-byte header, then 128 bytes per entry, D first.
+		files, _ := filepath.Glob(filepath.Join(dir, "mixnet", "0", "shares", "*.bin"))
+		if len(files) == 0 {
+			t.Fatal("no share files")
+		}
+		p := files[len(files)-1]
+		data, _ := os.ReadFile(p)
+		copy(data[12+4*128:12+4*128+32], data[12+5*128:12+5*128+32])
+		os.WriteFile(p, data, 0o644)
+	}},
+	{"plaintext of a row", election.CheckRowShares, false, func(t *testing.T, dir string) {
+		// Row 0 published with row 1's plaintexts and codes: consistent,
+		// but not what the shares decrypt.
+		var other map[string]any
+		editDecrypted(t, dir, func(m map[string]any) bool {
+			if other == nil {
+				other = m
+				return false
+			}
+			return true
+		}, func(m map[string]any, _ [][]byte) {
+			for k := range m {
+				delete(m, k)
+			}
+			for k, v := range other {
+				m[k] = v
+			}
+		})
+	}},
+	{"decoded row changed", election.CheckRowDecoding, false, func(t *testing.T, dir string) {
+		editDecrypted(t, dir, isValidRow, func(m map[string]any, _ [][]byte) {
+			c := arr(m["codes"])
+			c[0], c[1] = c[1], c[0]
+			c[0] = json.Number("29")
+		})
+	}},
+	{"invalid row marked valid", election.CheckRowDecoding, false, func(t *testing.T, dir string) {
+		editDecrypted(t, dir, func(m map[string]any) bool { return m["invalid"] == "repeated-code" }, func(m map[string]any, _ [][]byte) {
+			delete(m, "invalid")
+			delete(m, "reason")
+		})
+	}},
+	{"invalid row counted in the results", election.CheckRowResults, false, func(t *testing.T, dir string) {
+		editCouncilResults(t, dir, func(c *tally.ContestResult) {
+			c.Invalid--
+			for k := range c.Standings {
+				if c.Standings[k].Code == 7 {
+					c.Standings[k].Count++
+				}
+			}
+		})
+	}},
+	{"result count", election.CheckRowResults, false, func(t *testing.T, dir string) {
+		editCouncilResults(t, dir, func(c *tally.ContestResult) { c.Standings[0].Count++ })
+	}},
+	{"decoded rows missing", election.CheckRowDecoding, false, func(t *testing.T, dir string) {
+		os.Remove(filepath.Join(dir, "mixnet", "0", "decrypted.jsonl"))
+	}},
+	{"stray mixnet folder", election.CheckMixInput, false, func(t *testing.T, dir string) {
+		os.MkdirAll(filepath.Join(dir, "mixnet", "7"), 0o755)
+		os.WriteFile(filepath.Join(dir, "mixnet", "7", "decrypted.jsonl"), nil, 0o644)
+	}},
+}
+
+// TestCouncilTampering makes one change to a copy of the council record
+// per case and checks that the verifier rejects it, naming the right
+// check.
+func TestCouncilTampering(t *testing.T) {
+	sharedCouncil(t)
+	for _, tc := range councilTampers {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			dir := copyCouncil(t)
+			tc.edit(t, dir)
+			if !tc.keepIndex {
+				rehash(t, dir)
+			}
+			rep, err := election.Verify(dir, nil)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if rep.Valid() {
+				t.Fatal("the tampered record was accepted")
+			}
+			failed := rep.Failed()
+			if !slices.Contains(failed, tc.want) {
+				t.Errorf("checks %v failed, want check %d (%s) among them", failed, tc.want, tc.want)
+			}
+			named := false
+			for _, f := range rep.Findings {
+				if f.Check == tc.want {
+					named = true
+					t.Logf("%s", f)
+				}
+			}
+			if !named {
+				t.Errorf("no finding of check %d", tc.want)
+			}
+			if slices.Contains(failed, election.CheckIndex) && tc.name != "decoded rows missing" {
+				t.Errorf("the index check failed although the forger rehashed the files")
+			}
+			for _, c := range []election.Check{election.CheckBallots, election.CheckAggregation, election.CheckCombination} {
+				if slices.Contains(failed, c) {
+					t.Errorf("check %d failed: the change was in the mixnet path", c)
+				}
+			}
+		})
+	}
+}
+
+// TestCouncilRejectedStageNamed: a stage rejected by the cascade fails
+// check 17 and is named with its trustee and the check that rejected it.
+func TestCouncilRejectedStageNamed(t *testing.T) {
+	dir := copyCouncil(t)
+	flipFileByte(t, filepath.Join(dir, "mixnet", "0", "stages", "1.bin"), -1)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Cascades[0].Stages[1]
+	if s.Accepted || s.Check != string(mixnet.CheckSignature) || s.Trustee != 2 || rep.Cascades[0].Complete {
+		t.Fatalf("stage verdict %+v", s)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Check == election.CheckMixStages && f.File == "mixnet/0/stages/1.bin" && f.Trustee == 2 && strings.Contains(f.Reason, "signature") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no finding names stage 1: %v", rep.Findings)
+	}
+	// The decryption of the final rows is not checked against a list the
+	// cascade did not accept.
+	for _, c := range []election.Check{election.CheckRowShares, election.CheckRowDecoding} {
+		if !slices.Contains(rep.Failed(), c) {
+			t.Errorf("check %d passed without a complete cascade", c)
+		}
+	}
+}
+
+// TestCouncilExtraStageAfterRejection: the cascade continues after a
+// rejected stage, as Verificatum's does. A record where trustee 2's stage
+// was rejected and trustee 3 then mixed the list trustee 2 should have
+// mixed is valid, and names the rejected stage in its cascade report.
+func TestCouncilExtraStageAfterRejection(t *testing.T) {
+	dir := copyCouncil(t)
+	e, p := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	s0, err := r.MixStage(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stage 1 is replaced by a stage with a broken proof (its server
+	// signs it anyway), then trustee 3 mixes stage 0's output as stage 2.
+	editStage(t, dir, 1, func(s *mixnet.Stage, p *mixnet.Params) {
+		var rows [][]*elgamal.Ciphertext
+		for i := range s.Output.Len() {
+			rows = append(rows, s.Output.Row(i))
+		}
+		rows[2] = rows[3]
+		s.Output, _ = mixnet.NewRows(rows)
+		h := s.Hash(p.BaseHash)
+		s.Signature = ed25519.Sign(council.MixServerKey(councilSeed, 2), h[:])
+	})
+	s2, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 3), s0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "2.bin"), s2.Bytes(), 0o644)
+	// The trustees decrypt the new final list; the results are the same.
+	decryptAgain(t, dir, e, s2.Output)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	c := rep.Cascades[0]
+	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckProof) || !c.Stages[2].Accepted {
+		t.Errorf("cascade %+v", c)
+	}
+}
+
+// decryptAgain replaces the council record's share lists of the final
+// rows and its decoded rows with those of the list out, decrypted by the
+// trustees present.
+func decryptAgain(t *testing.T, dir string, e *ballot.Election, out *mixnet.Rows) {
+	t.Helper()
+	r, _ := election.Open(dir)
+	old, err := r.RowShareLists(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := r.CeremonyResult()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares := councilOut.KeyShares
+	var lists []*trustee.ShareList
+	for _, l := range old {
+		nl, err := tally.DecryptRowShares(shares[l.Trustee()-1], e, 0, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "mixnet", "0", "shares", fmt.Sprintf("%d.bin", l.Trustee())), nl.Bytes(), 0o644)
+		lists = append(lists, nl)
+	}
+	rows, _, err := tally.DecryptRows(e, keys, 0, out, lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	for _, row := range rows {
+		j, _ := json.Marshal(row)
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	os.WriteFile(filepath.Join(dir, "mixnet", "0", "decrypted.jsonl"), b.Bytes(), 0o644)
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/election"
+)
+
+// TestCouncilEndToEnd runs the example with a small election and checks
+// that the verifier accepts the record it writes, with every mixnet check
+// examining something, and that it prints the results and the record's
+// path.
+func TestCouncilEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rec")
+	var stdout, stderr bytes.Buffer
+	args := []string{"-voters", "40", "-candidates", "30", "-seats", "5", "-mixers", "2", "-trustees", "4", "-threshold", "2", "-seed", "e2e", "-out", out}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	for _, want := range []string{"Elected:", "5 seats, 1 alternates", "Election record: ", out, "40 ballots cast", "2 mix stages accepted"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	for _, want := range []string{"key ceremony", "mixnet: trustee 1 mixed 40 rows as stage 0", "mixnet: trustee 2 mixed 40 rows as stage 1"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	rep, err := election.Verify(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("the record is invalid: %v", rep.Findings)
+	}
+	for _, c := range rep.Checks {
+		if c.Check >= election.CheckMixInput && c.Items == 0 {
+			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
+		}
+	}
+	if len(rep.Cascades) != 1 || len(rep.Cascades[0].Stages) != 2 || !rep.Cascades[0].Complete || rep.Cascades[0].Rows != 40 {
+		t.Errorf("cascades %+v", rep.Cascades)
+	}
+	// A second run replaces the previous record.
+	if code := run([]string{"-voters", "5", "-candidates", "10", "-seats", "3", "-q", "-out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("second run: exit %d\n%s", code, stderr.String())
+	}
+}
+
+func TestCouncilFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+	for _, flag := range []string{"-voters", "-trustees", "-threshold", "-out", "-seed", "-candidates", "-seats", "-mixers"} {
+		if !strings.Contains(stderr.String(), flag) {
+			t.Errorf("-h does not describe %s", flag)
+		}
+	}
+	for _, args := range [][]string{{"-voters", "x"}, {"extra"}, {"-voters", "0"}, {"-mixers", "0"}, {"-seats", "-1"}} {
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	// Impossible elections fail before anything is written.
+	for _, args := range [][]string{
+		{"-trustees", "2", "-threshold", "3"},
+		{"-mixers", "6"},
+		{"-candidates", "10", "-seats", "9"},
+		{"-candidates", "10001"},
+	} {
+		out := filepath.Join(t.TempDir(), "r")
+		if code := run(append(args, "-q", "-voters", "3", "-out", out), &stdout, &stderr); code != 1 {
+			t.Errorf("%v: exit %d, want 1", args, code)
+		}
+		if _, err := os.Stat(filepath.Join(out, "SHA256SUMS")); err == nil {
+			t.Errorf("%v: a record was started", args)
+		}
+	}
+}
+
+// TestCouncilSeedReproducible: two runs with the same -seed write the same
+// record, byte for byte (stages, proofs and shares included), and a run
+// with another seed writes a different one.
+func TestCouncilSeedReproducible(t *testing.T) {
+	var sums [3]map[string][sha256.Size]byte
+	var res [3]string
+	for i, seed := range []string{"same", "same", "other"} {
+		var stdout, stderr bytes.Buffer
+		out := filepath.Join(t.TempDir(), "rec")
+		if code := run([]string{"-voters", "20", "-candidates", "40", "-seats", "6", "-mixers", "2", "-trustees", "3", "-threshold", "2", "-seed", seed, "-q", "-out", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
+		sums[i] = fileSums(t, out)
+	}
+	if res[0] != res[1] {
+		t.Errorf("two runs with the same seed print different results:\n%s\n%s", res[0], res[1])
+	}
+	if len(sums[1]) != len(sums[0]) {
+		t.Errorf("%d files, then %d", len(sums[0]), len(sums[1]))
+	}
+	for name, s := range sums[0] {
+		if sums[1][name] != s {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+	for _, name := range []string{"ballots.jsonl", "mixnet/0/stages/0.bin", "mixnet/0/stages/1.bin", "mixnet/0/shares/2.bin", "mixnet/0/decrypted.jsonl", "results.json"} {
+		if _, ok := sums[0][name]; !ok {
+			t.Errorf("no %s in the record", name)
+		} else if sums[2][name] == sums[0][name] {
+			t.Errorf("%s is the same with another seed", name)
+		}
+	}
+}
+
+// fileSums returns the SHA-256 of every file under dir, by slash path.
+func fileSums(t *testing.T, dir string) map[string][sha256.Size]byte {
+	t.Helper()
+	out := map[string][sha256.Size]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = sha256.Sum256(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
