@@ -253,7 +253,10 @@ func editDecrypted(t *testing.T, dir string, pick func(row map[string]any) bool,
 	t.Fatal("no row matches")
 }
 
-func isValidRow(m map[string]any) bool { _, bad := m["invalid"]; return !bad && len(arr(m["codes"])) > 1 }
+func isValidRow(m map[string]any) bool {
+	_, bad := m["invalid"]
+	return !bad && len(arr(m["codes"])) > 1
+}
 
 func editCouncilResults(t *testing.T, dir string, edit func(c *tally.ContestResult)) {
 	editResults(t, filepath.Join(dir, "results.json"), func(r *tally.Results) { edit(&r.Contests[0]) })
