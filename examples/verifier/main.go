@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sandogh/sandogh/election"
@@ -123,7 +125,11 @@ func printReport(w io.Writer, rep *election.Report) {
 	if rep.Valid() {
 		fmt.Fprintf(w, "\nVERDICT: the record is valid: every check passed.\n")
 	} else {
-		fmt.Fprintf(w, "\nVERDICT: the record is INVALID: checks %v failed.\n", rep.Failed())
+		var nums []string
+		for _, c := range rep.Failed() {
+			nums = append(nums, strconv.Itoa(int(c)))
+		}
+		fmt.Fprintf(w, "\nVERDICT: the record is INVALID: checks %s failed.\n", strings.Join(nums, ", "))
 	}
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/examples/election/guild"
 )
 
@@ -110,7 +114,7 @@ func TestOutput(t *testing.T) {
 	if code := run([]string{valid}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for n := 1; n <= 15; n++ {
+	for n := 1; n <= election.NumChecks; n++ {
 		if !strings.Contains(stdout.String(), fmt.Sprintf("\n%3d  ", n)) {
 			t.Errorf("check %d is not printed:\n%s", n, stdout.String())
 		}
@@ -136,7 +140,7 @@ func TestOutput(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("-json output: %v\n%s", err, stdout.String())
 	}
-	if !rep.Valid || len(rep.Checks) != 15 || rep.Findings == nil {
+	if !rep.Valid || len(rep.Checks) != election.NumChecks || rep.Findings == nil {
 		t.Errorf("-json report: %+v", rep)
 	}
 	for i, c := range rep.Checks {
@@ -176,5 +180,49 @@ func TestInvalidJSONFindings(t *testing.T) {
 	}
 	if rep.Valid || len(rep.Findings) != 1 || rep.Findings[0].Check != 15 || rep.Findings[0].File != "extra.txt" || rep.Findings[0].Reason == "" {
 		t.Errorf("findings %+v", rep.Findings)
+	}
+}
+
+// TestCouncilRecord: the verifier accepts a council record and prints the
+// verdict of every mix stage under check 17; a stage whose signature was
+// changed is named, with its trustee and the check that rejected it.
+func TestCouncilRecord(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "council")
+	if _, err := council.Run(council.Config{Voters: 30, Candidates: 25, Seats: 4, Mixers: 2, Trustees: 3, Threshold: 2, Seed: "verifier", Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-q", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stdout.String())
+	}
+	for _, want := range []string{" 17  mixnet stages", `contest "council": 30 rows, 2 accepted stages required, complete`, "stage 0 (trustee 1): accepted", "stage 1 (trustee 2): accepted", " 20  results of codes contests"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	// A stage whose signature no longer verifies, listed in the index as if
+	// it had been published so.
+	p := filepath.Join(dir, "mixnet", "0", "stages", "1.bin")
+	data, _ := os.ReadFile(p)
+	data[len(data)-1] ^= 1
+	os.WriteFile(p, data, 0o644)
+	sums, _ := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	h := sha256.Sum256(data)
+	var out []string
+	for _, line := range strings.SplitAfter(string(sums), "\n") {
+		if strings.HasSuffix(line, "  mixnet/0/stages/1.bin\n") {
+			line = hex.EncodeToString(h[:]) + "  mixnet/0/stages/1.bin\n"
+		}
+		out = append(out, line)
+	}
+	os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(strings.Join(out, "")), 0o644)
+	stdout.Reset()
+	if code := run([]string{"-q", dir}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stdout.String())
+	}
+	for _, want := range []string{"NOT complete", "stage 1 (trustee 2): rejected by check signature", "checks 17, 18, 19, 20 failed"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
 	}
 }
