@@ -173,6 +173,8 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add(j)
 	j, _ = json.Marshal(boardManifest())
 	f.Add(j)
+	j, _ = json.Marshal(codesManifest())
+	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)
 		if err != nil {

@@ -102,6 +102,7 @@ func FuzzResultsJSON(f *testing.F) {
 	fullJSON, _ := json.Marshal(full)
 	f.Add(fullJSON)
 	f.Add([]byte(`{"contests":[{"kind":"up-to","standings":[{}],"ties":[{"candidates":[1,2,3]}]}]}`))
+	f.Add([]byte(`{"contests":[{"kind":"codes","invalid":2,"standings":[{"code":1,"count":3}],"ties":[]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var r Results
 		if err := json.Unmarshal(data, &r); err != nil {
