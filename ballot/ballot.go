@@ -62,7 +62,8 @@ type Header struct {
 
 // A Ballot is an encrypted ballot: for each contest of the manifest, one
 // ciphertext per candidate with a range proof, and a proof about the
-// contest's sum; the header that binds it to its device chain or
+// contest's sum (or, for a Codes contest, one row of ciphertexts of packed
+// codes, each with a proof of knowledge of its nonce); the header that binds it to its device chain or
 // credential; its state and signature. Its canonical encoding and
 // confirmation code are in docs/spec-parts/50-ballot.md ("Ballot").
 //

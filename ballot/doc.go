@@ -8,7 +8,8 @@
 // encoding, proof transcripts, confirmation codes, signatures, device
 // chains, acceptance rules and the ballot-box file) is in docs/spec.md,
 // section "Ballots" (written from docs/spec-parts/50-ballot.md); the
-// known-answer vectors are in testdata/ballot-vectors.json.
+// known-answer vectors are in testdata/ballot-vectors.json, and those of
+// ballots with a Codes contest in testdata/codes-vectors.json.
 //
 // An election is described by a Manifest and made concrete by NewElection,
 // which binds the group, the manifest, the joint public key, the trustees'
@@ -16,7 +17,13 @@
 // A polling-station Device or a remote voter's software encrypts a Vote
 // with EncryptBallot: one exponential ElGamal ciphertext per candidate with
 // a range proof, and one proof per contest that the sum respects the
-// contest's limit. All nonces derive from one 32-byte seed per ballot, and
+// contest's limit. A contest of kind Codes ("write up to N candidate codes
+// from a list of M", for council elections with hundreds or thousands of
+// candidates) is instead one row of ciphertexts of the voter's codes,
+// packed by elgamal.PackCodes, each with a Schnorr proof of knowledge of
+// its nonce; its rows are mixed and decrypted one by one (packages mixnet
+// and tally) rather than added, and a ballot may hold contests of both
+// kinds. All nonces derive from one 32-byte seed per ballot, and
 // every proof's transcript starts with the base hash, the ballot identifier
 // and its signer, so that nothing can be copied from one ballot into
 // another. The voter then casts the ballot or challenges it; a challenged
@@ -40,8 +47,10 @@
 // This package is not a tally or a verifier of a whole election record:
 // it accepts or refuses ballots one by one. Aggregation and decryption of
 // the accepted ballots are in package tally, the key ceremony is in package
-// trustee, and write-in contests that go through the mixnet are not
-// supported yet. It does not authenticate voters either: eligibility is
+// trustee, and the shuffle of the rows of Codes contests in package mixnet;
+// the proof of knowledge of a row's nonces makes a row non-malleable, but
+// whether the codes it holds are a valid ballot is only known after mixing
+// and decryption (tally.RowDecoder). It does not authenticate voters either: eligibility is
 // the registration of devices and the credential list, which the
 // election's officials establish outside this package.
 package ballot

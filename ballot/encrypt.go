@@ -86,12 +86,16 @@ func (e *Election) checkHeader(h *Header) error {
 // e. Every nonce derives from the 32-byte nonce seed (draw it from
 // crypto/rand; it is released only if the voter challenges the ballot):
 // the selection j of contest i is encrypted with
-// seed.Child("contest", i).Child("selection", j).Scalar("encryption", 0).
+// seed.Child("contest", i).Child("selection", j).Scalar("encryption", 0),
+// and column k of the row of a Codes contest i with
+// seed.Child("contest", i).Child("column", k).Scalar("encryption", 0).
+// The codes of a Codes contest are packed in ascending order
+// (elgamal.PackCodes), whatever the order in which the voter wrote them.
 //
 // It refuses, before encrypting anything, a vote that does not conform to
 // the manifest: unknown contests or codes, values above the maximum,
-// overvotes (and for Exactly contests a number of marks other than 0 or
-// k). Undervotes and blank contests are encrypted as zeros. The returned
+// overvotes, more codes than a Codes contest's limit (and for Exactly
+// contests a number of marks other than 0 or k). Undervotes and blank contests are encrypted as zeros. The returned
 // ballot is pending: show its Code to the voter, then Cast or Challenge it.
 //
 // Encryption runs in constant time in the vote and the nonces; the
