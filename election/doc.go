@@ -21,6 +21,9 @@
 //	challenged.jsonl            the challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
+//	mixnet/<i>/stages/<t>.bin   for each codes contest i: stage t of its mix cascade
+//	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
+//	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
 //	results.json                the results: counts, main members, alternates, ties
 //
 // A Writer writes it step by step, append-only and crash-safe; a Reader
@@ -28,16 +31,21 @@
 //
 // # Verification
 //
-// Verify runs fifteen numbered checks, in the manner of the verification
+// Verify runs twenty numbered checks, in the manner of the verification
 // steps of ElectionGuard (docs/spec.md, section "Verification", written
 // from docs/spec-parts/90-verification.md, describes each under its number):
 // parameters and base hash, the key ceremony, the joint key, device
 // openings, the credential list, every ballot's proofs, signatures,
 // eligibility and uniqueness, device chains, challenged ballots, the
-// aggregation, every decryption share, their combination, the results, and
-// the index of file hashes. Each Finding names its check, file, line and the
-// ballot, device, contest, candidate or trustee concerned. Ballots are
-// verified on all cores, and memory does not grow with their number.
+// aggregation, every decryption share, their combination, the results, the
+// index of file hashes, and for the mixnet path of codes contests the mix
+// input, every stage of the cascade (with a verdict per stage, in
+// Report.Cascades), the decryption and the decoding of the mixed rows, and
+// their results. Each Finding names its check, file, line and the ballot,
+// device, contest, candidate or trustee concerned. Ballots are verified on
+// all cores, and memory does not grow with their number except for the
+// rows of codes contests, which the verifier rebuilds into a cascade's
+// input list; stages are verified one at a time, each on all cores.
 //
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.
