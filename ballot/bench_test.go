@@ -135,3 +135,74 @@ func BenchmarkDecodeBallotJSON(b *testing.B) {
 		})
 	}
 }
+
+// councilBench returns the manifest of a council election of m candidates
+// with codes 1..m, up to n codes per ballot, and a vote writing n codes.
+func councilBench(m, n int) (*Manifest, Vote) {
+	c := Contest{ID: "council", Kind: Codes, Limit: uint32(n), Seats: uint32(n), MixStages: 2}
+	for i := range m {
+		c.Candidates = append(c.Candidates, Candidate{Code: uint32(i + 1), Name: fmt.Sprintf("Candidate %d", i+1)})
+	}
+	codes := make([]uint32, n)
+	for k := range codes {
+		codes[k] = uint32(m - 3*k) // spread over the list, written in descending order
+	}
+	v := Vote{}
+	if err := v.SetCodes("council", codes); err != nil {
+		panic(err)
+	}
+	return &Manifest{ElectionID: "bench", Policy: OneBallotPerCredential, Contests: []Contest{c}}, v
+}
+
+var councilBenches = []struct {
+	name string
+	m, n int
+}{{"council-400-write-21", 400, 21}, {"council-10000-write-50", 10000, 50}}
+
+// BenchmarkEncryptCodesBallot encrypts one ballot of a Codes contest per
+// iteration, on one core: the vote's checks against the manifest, packing,
+// and per column one encryption and one Schnorr proof.
+func BenchmarkEncryptCodesBallot(b *testing.B) {
+	for _, bc := range councilBenches {
+		b.Run(bc.name, func(b *testing.B) {
+			m, v := councilBench(bc.m, bc.n)
+			f := newFixture(b, m)
+			h := Header{BallotID: "bench", Credential: f.credentials[0].PublicKey()}
+			seed := seedOf("bench seed")
+			f.e.PublicKey().ScalarMult(group.NewElement(), group.NewScalar())
+			for b.Loop() {
+				if _, err := EncryptBallot(f.e, h, v, seed); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkVerifyCodesBallots verifies a batch of 64 decoded ballots of a
+// Codes contest with VerifyBallots and reports the time per ballot.
+func BenchmarkVerifyCodesBallots(b *testing.B) {
+	for _, bc := range councilBenches {
+		b.Run(bc.name+"/batch=64", func(b *testing.B) {
+			m, v := councilBench(bc.m, bc.n)
+			f := newFixture(b, m)
+			var all []*Ballot
+			for i := range 64 {
+				bl := f.credentialBallot(b, fmt.Sprint("bench-", i), i%len(f.credentials), v)
+				bl, err := ParseBallot(bl.Bytes())
+				if err != nil {
+					b.Fatal(err)
+				}
+				all = append(all, bl)
+			}
+			for b.Loop() {
+				for i, err := range VerifyBallots(f.e, all) {
+					if err != nil {
+						b.Fatalf("ballot %d: %v", i, err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(all)), "µs/ballot")
+		})
+	}
+}
