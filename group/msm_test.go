@@ -519,6 +519,21 @@ func TestEdwardsArithmetic(t *testing.T) {
 				t.Errorf("point %d: doubleN(%d) differs", i, k)
 			}
 		}
+		for neg := 0; neg <= 1; neg++ {
+			want, wantPoint := wantSum, new(edwards25519.Point).Set(&a.p)
+			if neg == 1 {
+				want, wantPoint = wantDiff, new(edwards25519.Point).Negate(&a.p)
+			}
+			c.addAffineSigned(&pa, affine(&pb), neg)
+			if toPoint(r.fromCompleted(&c)).Equal(want) != 1 {
+				t.Errorf("point %d: addAffineSigned(neg=%d) differs", i, neg)
+			}
+			var s extPoint
+			s.setAffineNielsSigned(affine(&pa), neg)
+			if toPoint(&s).Equal(wantPoint) != 1 {
+				t.Errorf("point %d: setAffineNielsSigned(neg=%d) differs", i, neg)
+			}
+		}
 		var q extPoint
 		q.setAffineNiels(affine(&pa), false)
 		if toPoint(&q).Equal(&a.p) != 1 {
@@ -527,6 +542,31 @@ func TestEdwardsArithmetic(t *testing.T) {
 		q.setAffineNiels(affine(&pa), true)
 		if toPoint(&q).Equal(new(edwards25519.Point).Negate(&a.p)) != 1 {
 			t.Errorf("point %d: setAffineNiels negated differs", i)
+		}
+	}
+}
+
+// TestNielsRowLookup checks the 8-entry rows of the constant-time
+// multi-scalar multiplication: a lookup of every d in [−8, 8] gives |d|·P
+// and the sign of d, for points with torsion components and the identity.
+func TestNielsRowLookup(t *testing.T) {
+	rng := pfRand(t)
+	points := append(pfIdentities(), pfElement(rng), pfElement(rng))
+	var w ctWorkspace
+	w.buildTables(w.tables[:len(points)], points)
+	for k, p := range points {
+		for d := -8; d <= 8; d++ {
+			var q affineNielsPoint
+			neg := w.tables[k].lookup(&q, int8(d))
+			if want := pfBool(d < 0); neg != want {
+				t.Fatalf("point %d digit %d: sign %d, want %d", k, d, neg, want)
+			}
+			var v extPoint
+			v.setAffineNielsSigned(&q, neg)
+			want := NewElement().ScalarMult(pfScalarFromBig(big.NewInt(int64(d))), p)
+			if got := v.toElement(NewElement()); got.Equal(want) != 1 {
+				t.Fatalf("point %d digit %d: got %x, want %x", k, d, got.Bytes(), want.Bytes())
+			}
 		}
 	}
 }
