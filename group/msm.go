@@ -96,6 +96,9 @@ func (w *ctWorkspace) sum(out *extPoint, scalars []*Scalar, elements []*Element)
 			out.fromCompleted(&c)
 		}
 	}
+	// The digits are the secret scalars; the pooled workspace does not keep
+	// them.
+	clear(digits)
 }
 
 // buildTables sets tables[i] to the multiples 1·P … 8·P of elements[i], for
