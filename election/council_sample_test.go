@@ -1,0 +1,78 @@
+package election_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/examples/council/council"
+)
+
+// councilSampleConfig is the election of the council sample record in
+// testdata/council-sample: 12 voters, 20 candidates, up to 4 codes, 2 mix
+// stages, 3 trustees with threshold 2 (one absent at decryption), and
+// the stations of voters 3, 7 and 11 forging rows that are not valid
+// ballots (forgedRows: a repeated code, too many codes, not a packing).
+func councilSampleConfig(out string) council.Config {
+	return council.Config{Voters: 12, Candidates: 20, Seats: 4, Mixers: 2, Trustees: 3, Threshold: 2, Challenged: 1,
+		Seed: "council sample record", Out: out, Forge: forgeRow}
+}
+
+// TestCouncilSampleRecord verifies the council sample record in
+// testdata/council-sample, a known-good record of the mixnet path for
+// independent verifiers (stages, shares of the final rows, decoded rows,
+// three invalid rows), and checks that the seeded example makes it again
+// byte for byte (-update rewrites it).
+func TestCouncilSampleRecord(t *testing.T) {
+	dir := filepath.Join("testdata", "council-sample")
+	fresh := filepath.Join(t.TempDir(), "council-sample")
+	if _, err := council.Run(councilSampleConfig(fresh)); err != nil {
+		t.Fatal(err)
+	}
+	if *election.Update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(dir, os.DirFS(fresh)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, got := recordFiles(t, dir), recordFiles(t, fresh)
+	if len(want) != len(got) {
+		t.Errorf("testdata/council-sample has files %v, the example writes %v (run with -update)", want, got)
+	}
+	for _, name := range got {
+		a, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Errorf("%v (run with -update)", err)
+			continue
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from testdata/council-sample (run with -update)", name)
+		}
+	}
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("the council sample record is invalid: %v", rep.Findings)
+	}
+	if rep.Ballots.Challenged != 1 || rep.Ballots.Counted != 12 || len(rep.Cascades) != 1 || len(rep.Cascades[0].Stages) != 2 {
+		t.Errorf("ballots %+v, cascades %+v", rep.Ballots, rep.Cascades)
+	}
+	r, _ := election.Open(dir)
+	res, err := r.Results()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Contests[0].Invalid != 3 {
+		t.Errorf("%d invalid rows, want the 3 forged ones", res.Contests[0].Invalid)
+	}
+}
