@@ -1,12 +1,12 @@
 package group
 
 import (
-	"crypto/sha512"
-	"encoding"
+	"crypto"
+	_ "crypto/sha512" // registers SHA-512 for the expander
 	"encoding/binary"
 	"fmt"
-	"hash"
-	"sync"
+
+	"github.com/cloudflare/circl/expander"
 )
 
 // HashToElement hashes msg to an element with the RFC 9380 suite
@@ -15,14 +15,12 @@ import (
 // (SetUniformBytes). dst must be 1 to 255 bytes long and unique to its use;
 // HashToElement panics otherwise.
 func HashToElement(msg, dst []byte) *Element {
-	var u [64]byte
-	newXMD(dst).expand(u[:], msg)
-	return mapToElement(NewElement(), &u)
+	return mapToElement(NewElement(), newXMD(dst).Expand(msg, 64))
 }
 
 // mapToElement sets e to the element of the 64 uniform bytes u.
-func mapToElement(e *Element, u *[64]byte) *Element {
-	if _, err := e.SetUniformBytes(u[:]); err != nil {
+func mapToElement(e *Element, u []byte) *Element {
+	if _, err := e.SetUniformBytes(u); err != nil {
 		panic("group: internal error: " + err.Error())
 	}
 	return e
@@ -34,10 +32,8 @@ func mapToElement(e *Element, u *[64]byte) *Element {
 // caller's dst). dst must be 1 to 255 bytes long and unique to its use;
 // HashToScalar panics otherwise.
 func HashToScalar(msg, dst []byte) *Scalar {
-	var u [64]byte
-	newXMD(dst).expand(u[:], msg)
 	s := NewScalar()
-	if _, err := s.SetUniformBytes(u[:]); err != nil {
+	if _, err := s.SetUniformBytes(newXMD(dst).Expand(msg, 64)); err != nil {
 		panic("group: internal error: " + err.Error())
 	}
 	return s
@@ -50,80 +46,18 @@ func ExpandMessageXMD(msg, dst []byte, n int) []byte {
 	if n <= 0 || n > 255*64 {
 		panic(fmt.Sprintf("group: expand_message_xmd output length %d is outside 1..16320", n))
 	}
-	out := make([]byte, n)
-	newXMD(dst).expand(out, msg)
-	return out
+	return newXMD(dst).Expand(msg, uint(n))
 }
 
-// An xmd computes expand_message_xmd with SHA-512 for one domain separation
-// tag, reusing its hash and buffers from one call to the next; it is not
-// safe for concurrent use. The first block hashed, Z_pad (128 zero bytes),
-// is the same for every message and every tag, so its compression is done
-// once for the process and its state restored for each message.
-type xmd struct {
-	h        hash.Hash
-	dstPrime []byte // DST ‖ I2OSP(len(DST), 1)
-	b0, bi   [sha512.Size]byte
-	tail     [3]byte // I2OSP(n, 2) ‖ I2OSP(0, 1)
-}
-
-// zPadState is the marshalled state of SHA-512 after the 128 zero bytes of
-// Z_pad.
-var zPadState = sync.OnceValue(func() []byte {
-	h := sha512.New()
-	h.Write(make([]byte, 128))
-	st, err := h.(encoding.BinaryMarshaler).MarshalBinary()
-	if err != nil {
-		panic("group: internal error: " + err.Error())
-	}
-	return st
-})
-
-// newXMD returns an expander for dst. It panics if dst is empty or longer
-// than 255 bytes.
-func newXMD(dst []byte) *xmd {
+// newXMD returns circl's expand_message_xmd with SHA-512 for dst. It panics
+// if dst is empty or longer than 255 bytes (RFC 9380 handles longer tags by
+// hashing them; sandogh's tags are short constants, so a long one is a
+// programmer error).
+func newXMD(dst []byte) expander.Expander {
 	if len(dst) == 0 || len(dst) > 255 {
 		panic(fmt.Sprintf("group: domain separation tag length %d is outside 1..255", len(dst)))
 	}
-	x := &xmd{h: sha512.New(), dstPrime: make([]byte, len(dst)+1)}
-	copy(x.dstPrime, dst)
-	x.dstPrime[len(dst)] = byte(len(dst))
-	return x
-}
-
-// expand sets out to expand_message_xmd(msg, DST, len(out)); len(out) must
-// be 1 to 255 × 64.
-func (x *xmd) expand(out, msg []byte) {
-	n := len(out)
-	ell := (n + sha512.Size - 1) / sha512.Size
-	h := x.h
-	// b_0 = H(Z_pad ‖ msg ‖ I2OSP(n, 2) ‖ I2OSP(0, 1) ‖ DST_prime)
-	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(zPadState()); err != nil {
-		panic("group: internal error: " + err.Error())
-	}
-	h.Write(msg)
-	binary.BigEndian.PutUint16(x.tail[:2], uint16(n))
-	x.tail[2] = 0
-	h.Write(x.tail[:])
-	h.Write(x.dstPrime)
-	h.Sum(x.b0[:0])
-	// b_1 = H(b_0 ‖ I2OSP(1, 1) ‖ DST_prime), then
-	// b_i = H(strxor(b_0, b_(i−1)) ‖ I2OSP(i, 1) ‖ DST_prime).
-	x.bi = x.b0
-	for i := 1; i <= ell; i++ {
-		if i > 1 {
-			for k := range x.bi {
-				x.bi[k] ^= x.b0[k]
-			}
-		}
-		h.Reset()
-		h.Write(x.bi[:])
-		x.tail[0] = byte(i)
-		h.Write(x.tail[:1])
-		h.Write(x.dstPrime)
-		h.Sum(x.bi[:0])
-		copy(out[(i-1)*sha512.Size:], x.bi[:])
-	}
+	return expander.NewExpanderMD(crypto.SHA512, dst)
 }
 
 // GeneratorDST is the domain separation tag of independent generators.
@@ -170,18 +104,16 @@ func Generators(tag string, electionID []byte, n int) []*Element {
 }
 
 // GeneratorsInto sets dst[i] = Generator(tag, electionID, first+i) for every
-// i and returns dst. It runs on the calling goroutine and reuses one hash
+// i and returns dst. It runs on the calling goroutine and reuses one expander
 // and its buffers for all of them, for callers that derive generators by
 // chunks on their own goroutines. It panics if tag is longer than 65535
 // bytes.
 func GeneratorsInto(dst []Element, tag string, electionID []byte, first uint64) []Element {
 	msg := generatorInput(tag, electionID, 0)
 	x := newXMD([]byte(GeneratorDST))
-	var u [64]byte
 	for i := range dst {
 		binary.BigEndian.PutUint64(msg[len(msg)-8:], first+uint64(i))
-		x.expand(u[:], msg)
-		mapToElement(&dst[i], &u)
+		mapToElement(&dst[i], x.Expand(msg, 64))
 	}
 	return dst
 }
