@@ -131,7 +131,7 @@ func (pk *PublicKey) table() *group.FixedBaseTable {
 }
 
 // ScalarMult sets dst = s·K and returns dst, in constant time, through the
-// key's fixed-base table (built on the first call, 30 KiB).
+// key's fixed-base table (built on the first call, 76.5 KiB).
 func (pk *PublicKey) ScalarMult(dst *group.Element, s *group.Scalar) *group.Element {
 	return dst.FixedBaseMult(pk.table(), s)
 }
