@@ -1,0 +1,24 @@
+// Package speccheck is an independent verifier of sandogh's election records,
+// written from the specification (docs/spec-parts/*.md, merged into
+// docs/spec.md) alone, to test the promise that a researcher can implement a
+// verifier from that document without reading sandogh's code.
+//
+// The package has no API: everything is in its tests. They import no sandogh
+// package; the group is github.com/gtank/ristretto255, expand_message_xmd is
+// github.com/cloudflare/circl/expander, and everything else (SHA-512,
+// SHA-512/256, SHA-256, Ed25519, JSON) is the standard library. The tests
+// re-check, byte for byte, the Fiat–Shamir transcripts and nonces against
+// proof/testdata, the Schnorr, Chaum–Pedersen and range proofs, the ballots
+// of ballot/testdata and of the sample record in election/testdata/sample
+// (manifest and base hash, ballot encoding, confirmation codes, signatures,
+// device chains, proofs, challenged ballots opened from their seeds), the key
+// ceremony (roster hash, signatures, Schnorr proofs, joint and verification
+// keys), the encrypted tally, the trustees' decryption shares, their Lagrange
+// combination, and the results with their seat allocation. Every check is also
+// run on tampered input and must fail there.
+//
+// It is not a verifier for production use (examples/verifier is), and it
+// checks nothing the specification does not describe; where the specification
+// was found ambiguous or wrong, the finding is recorded in the commit history
+// and the specification was corrected.
+package speccheck
