@@ -551,3 +551,48 @@ func decryptAgain(t *testing.T, dir string, e *ballot.Election, out *mixnet.Rows
 	}
 	os.WriteFile(filepath.Join(dir, "mixnet", "0", "decrypted.jsonl"), b.Bytes(), 0o644)
 }
+
+// TestCouncilRowChunks verifies the council record and two tamperings with
+// the final rows checked 7 ciphertexts at a time, so that the shares, the
+// plaintexts and the decoded rows of later chunks are found at their
+// place.
+func TestCouncilRowChunks(t *testing.T) {
+	defer election.SetRowChunk(7)()
+	rep, err := election.Verify(sharedCouncil(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	// Row 30's share in the last list, and row 33's published codes.
+	dir := copyCouncil(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "mixnet", "0", "shares", "*.bin"))
+	p := files[len(files)-1]
+	data, _ := os.ReadFile(p)
+	copy(data[12+30*128:12+30*128+32], data[12+31*128:12+31*128+32])
+	os.WriteFile(p, data, 0o644)
+	path := filepath.Join(dir, "mixnet", "0", "decrypted.jsonl")
+	lines := readLines(t, path)
+	var row map[string]any
+	row = obj(decodeJSON(t, lines[33]))
+	row["codes"] = []any{json.Number("1")}
+	lines[33] = encodeJSONLine(t, row)
+	writeLines(t, path, lines)
+	rehash(t, dir)
+	rep, err = election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shareRow, codesRow bool
+	for _, f := range rep.Findings {
+		shareRow = shareRow || f.Check == election.CheckRowShares && strings.Contains(f.Reason, "row 30, column 0 (entry 30)")
+		codesRow = codesRow || f.Check == election.CheckRowDecoding && f.Line == 34 && strings.HasPrefix(f.Reason, "row 33: codes [1]")
+	}
+	if !shareRow || !codesRow {
+		t.Errorf("findings %v", rep.Findings)
+	}
+	if len(rep.Failed()) != 2 {
+		t.Errorf("checks %v failed, want 18 and 19", rep.Failed())
+	}
+}

@@ -1,16 +1,22 @@
 package election
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
@@ -97,12 +103,7 @@ func (v *verifier) checkContestMix(i int) error {
 		for _, j := range mf.shares {
 			v.fail(Finding{Check: CheckRowShares, File: mixShareFile(i, j), Contest: c.ID, Trustee: j, Reason: "no ballot counts, so there is nothing to decrypt"})
 		}
-		ct, err := tally.CountRows(v.manifest, i, nil)
-		if err != nil {
-			return err
-		}
-		v.rowTotals[i] = &ct
-		return v.checkDecodedRows(i, c, nil, nil, nil)
+		return v.checkMixedRows(i, c, nil, mf)
 	}
 	rep.Rows = in.Len()
 	v.items(CheckMixInput, int64(in.Len()))
@@ -118,8 +119,8 @@ func (v *verifier) checkContestMix(i int) error {
 		v.skip(CheckRowDecoding, why)
 		return nil
 	}
-	plain := v.checkRowShares(i, c, out, mf)
-	return v.checkDecodedRows(i, c, out, plain, mf)
+	v.progress("mixed rows", 0, 0)
+	return v.checkMixedRows(i, c, out, mf)
 }
 
 // checkCascade runs checks 16 and 17: it adds every stage file to a
@@ -218,114 +219,157 @@ func countAccepted(ss []StageVerdict) int {
 	return n
 }
 
-// checkRowShares runs check 18 on the share lists of the final rows out
-// of contest i and returns the combined plaintexts (w per row), or nil if
-// fewer than t lists are valid.
-func (v *verifier) checkRowShares(i int, c *ballot.Contest, out *mixnet.Rows, mf *mixFiles) []*group.Element {
-	if v.keys == nil {
-		v.skip(CheckRowShares, "the trustees' verification keys are unavailable (check 2)")
-		return nil
-	}
-	bh := v.e.BaseHash()
-	w := out.Width()
-	cts := tally.RowCiphertexts(out)
-	var lists []*trustee.ShareList
-	for _, j := range mf.shares {
-		name := mixShareFile(i, j)
-		v.items(CheckRowShares, 1)
-		l, err := v.r.rowShareList(i, j)
-		if err != nil {
-			if isIOError(err) {
-				v.readErr(CheckRowShares, name, err)
-			} else {
-				v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: j, Reason: err.Error()})
-			}
-			continue
-		}
-		lists = append(lists, l)
-	}
-	report := func(se *trustee.ShareListError) {
-		name := mixShareFile(i, se.Trustee)
-		if len(se.Entries) == 0 {
-			v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: se.Trustee, Reason: se.Reason})
-			return
-		}
-		for _, k := range se.Entries {
-			v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: se.Trustee,
-				Reason: fmt.Sprintf("the decryption share of row %d, column %d (entry %d) or its proof does not verify against the trustee's verification key", k/w, k%w, k)})
-		}
-	}
-	// Combine verifies every list (one batch each) and names the bad ones,
-	// so that the lists are verified once.
-	dec, err := trustee.Combine(bh[:], v.keys, cts, lists)
-	if err != nil {
-		// Fewer than t valid lists: name what is wrong with each.
-		valid := 0
-		for _, l := range lists {
-			vk := v.keys.VerificationKey(l.Trustee())
-			if vk == nil {
-				report(&trustee.ShareListError{Trustee: l.Trustee(), Reason: "not a trustee of the roster"})
-				continue
-			}
-			if err := trustee.VerifyShareList(bh[:], vk, cts, l); err != nil {
-				var se *trustee.ShareListError
-				if errors.As(err, &se) {
-					report(se)
-				} else {
-					report(&trustee.ShareListError{Trustee: l.Trustee(), Reason: err.Error()})
-				}
-				continue
-			}
-			valid++
-		}
-		v.fail(Finding{Check: CheckRowShares, File: mixDir(i) + "/" + mixSharesDir, Contest: c.ID,
-			Reason: fmt.Sprintf("%d valid share lists of the final rows, the threshold is %d", valid, v.keys.Threshold)})
-		return nil
-	}
-	for _, se := range dec.Rejected {
-		report(se)
-	}
-	return dec.Plaintexts
+// rowChunk is how many ciphertexts of the final rows checks 18 and 19
+// handle at a time: the share lists are read, decoded, verified and
+// combined, and the decoded rows compared, one chunk at a time, so that
+// memory does not grow with the rows (about 40 MB for three lists).
+var rowChunk = 1 << 14 // a variable for the tests, which make it small
+
+// A rowShareFile is one trustee's share list of the final rows, read one
+// chunk at a time.
+type rowShareFile struct {
+	j    int
+	name string
+	f    *os.File
+	r    *bufio.Reader
+	h    hash.Hash
+	dead bool // refused as a whole
 }
 
-// checkDecodedRows runs check 19 on mixnet/<i>/decrypted.jsonl, and the
-// part of check 18 that compares its plaintexts with the combination:
-// line k must be row k−1 of the final list out, with the plaintexts plain
-// (nil if the combination failed) decoded by the contest's rules. It keeps
-// the contest's totals, from the combined plaintexts, for check 20.
-func (v *verifier) checkDecodedRows(i int, c *ballot.Contest, out *mixnet.Rows, plain []*group.Element, mf *mixFiles) error {
-	name := mixDecryptedPath(i)
+// checkMixedRows runs checks 18 and 19 on the final rows out of Codes
+// contest i (nil if no ballot counts), reading the share lists and
+// decrypted.jsonl side by side, chunk by chunk: for each chunk of rows it
+// decodes every trustee's shares of those rows, verifies them and combines
+// any t valid ones (trustee.Combine, which names the bad lists and
+// entries), decodes the combined plaintexts for the contest's totals
+// (check 20), and compares the published lines of those rows with them
+// (check 18) and with the decoding of their own plaintexts (check 19).
+// A share is checked against the ciphertext it decrypts, and its
+// Chaum–Pedersen transcript does not depend on its position in the list
+// (Trustees, "Decryption shares"), so a chunk of a list is checked exactly
+// as the list would be.
+func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf *mixFiles) error {
 	d, err := tally.NewRowDecoder(c)
 	if err != nil {
-		v.fail(Finding{Check: CheckRowDecoding, File: name, Contest: c.ID, Reason: err.Error()})
+		v.fail(Finding{Check: CheckRowDecoding, Contest: c.ID, Reason: err.Error()})
 		return nil
 	}
 	n, w := 0, d.Width()
 	if out != nil {
 		n = out.Len()
-	}
-	// The truth, from the combined plaintexts, for check 20.
-	var truth []tally.DecodedRow
-	if plain != nil {
-		truth = make([]tally.DecodedRow, n)
-		for k := range truth {
-			truth[k] = d.Decode(plain[k*w : (k+1)*w])
-		}
-		ct, err := tally.CountRows(v.manifest, i, truth)
-		if err != nil {
-			v.fail(Finding{Check: CheckRowDecoding, Contest: c.ID, Reason: err.Error()})
-		} else {
-			v.rowTotals[i] = &ct
+		if out.Width() != w {
+			v.fail(Finding{Check: CheckRowShares, Contest: c.ID, Reason: fmt.Sprintf("the final rows have width %d, the contest's rows %d", out.Width(), w)})
+			return nil
 		}
 	}
-	f, err := os.Open(v.r.path(name))
+	// The share lists.
+	var files []*rowShareFile
+	defer func() {
+		for _, f := range files {
+			f.f.Close()
+		}
+	}()
+	combine := out != nil && v.keys != nil
+	if out != nil && v.keys == nil {
+		v.skip(CheckRowShares, "the trustees' verification keys are unavailable (check 2)")
+	}
+	if combine {
+		for _, j := range mf.shares {
+			name := mixShareFile(i, j)
+			v.items(CheckRowShares, 1)
+			sf, why, err := openRowShares(v.r.path(name), j, n*w)
+			if err != nil {
+				v.readErr(CheckRowShares, name, fileErr(name, err))
+				return v.fatal
+			}
+			if why == "" && v.keys.VerificationKey(j) == nil {
+				why = "not a trustee of the roster"
+			}
+			if why != "" {
+				v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: j, Reason: why})
+				if sf != nil {
+					sf.f.Close()
+				}
+				continue
+			}
+			sf.name = name
+			files = append(files, sf)
+		}
+	}
+	// The published rows.
+	name := mixDecryptedPath(i)
+	pf, err := os.Open(v.r.path(name))
 	if err != nil {
 		v.readErr(CheckRowDecoding, name, err)
-		return nil
+		return v.fatal
 	}
-	defer f.Close()
-	lr := newLineReader(f)
-	lines := 0
+	defer pf.Close()
+	lr := newLineReader(pf)
+	bh := v.e.BaseHash()
+	totals := tally.ContestTotals{ID: c.ID, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
+	for k, cand := range c.Candidates {
+		totals.Selections[k].Code = cand.Code
+	}
+	truthOK := combine
+	pos := make(map[uint32]int, len(c.Candidates))
+	for k, cand := range c.Candidates {
+		pos[cand.Code] = k
+	}
+	perChunk := max(1, rowChunk/max(w, 1))
+	for lo := 0; lo < n || lo == 0; lo += perChunk {
+		hi := min(n, lo+perChunk)
+		var plain []*group.Element
+		if combine && hi > lo {
+			v.progress("mixed rows", int64(lo), int64(n))
+			cts := make([]*elgamal.Ciphertext, 0, (hi-lo)*w)
+			for r := lo; r < hi; r++ {
+				cts = append(cts, out.Row(r)...)
+			}
+			var lists []*trustee.ShareList
+			for _, sf := range files {
+				if sf.dead {
+					continue
+				}
+				l, err := sf.next(len(cts))
+				if err != nil {
+					if isIOError(err) {
+						v.readErr(CheckRowShares, sf.name, err)
+						return v.fatal
+					}
+					v.fail(Finding{Check: CheckRowShares, File: sf.name, Contest: c.ID, Trustee: sf.j, Reason: fmt.Sprintf("rows %d to %d: %v", lo, hi-1, err)})
+					continue
+				}
+				lists = append(lists, l)
+			}
+			dec, err := trustee.Combine(bh[:], v.keys, cts, lists)
+			if dec != nil {
+				for _, se := range dec.Rejected {
+					v.rowShareFinding(i, c, se, lo*w, w)
+				}
+				plain = dec.Plaintexts
+			}
+			if err != nil {
+				v.fail(Finding{Check: CheckRowShares, File: mixDir(i) + "/" + mixSharesDir, Contest: c.ID,
+					Reason: fmt.Sprintf("rows %d to %d: fewer than %d valid share lists: %v", lo, hi-1, v.keys.Threshold, strings.TrimPrefix(err.Error(), "trustee: "))})
+				truthOK = false
+			}
+		}
+		for r := lo; r < hi; r++ {
+			var truth *tally.DecodedRow
+			if plain != nil {
+				t := d.Decode(plain[(r-lo)*w : (r-lo+1)*w])
+				truth = &t
+				countRow(&totals, &t, pos)
+			}
+			if err := v.checkRowLine(lr, name, c, d, r, truth); err != nil {
+				return err
+			}
+		}
+		if hi >= n {
+			break
+		}
+	}
+	// Whatever follows the last row.
 	for {
 		l, err := lr.next()
 		if err == io.EOF {
@@ -334,62 +378,165 @@ func (v *verifier) checkDecodedRows(i int, c *ballot.Contest, out *mixnet.Rows, 
 		if err != nil {
 			return &ioError{fmt.Errorf("election: %s: %v", name, err)}
 		}
-		lines++
-		row := l.num - 1
-		at := func(c2 Check, format string, args ...any) {
-			v.fail(Finding{Check: c2, File: name, Line: l.num, Contest: c.ID, Reason: fmt.Sprintf("row %d: ", row) + fmt.Sprintf(format, args...)})
-		}
-		if row >= n {
-			if row == n {
-				at(CheckRowDecoding, "the final list has %d rows; this line and those after it decode no row", n)
-			}
-			continue
-		}
-		v.items(CheckRowDecoding, 1)
-		if l.err != nil {
-			at(CheckRowDecoding, "%v", l.err)
-			continue
-		}
-		var pub tally.DecodedRow
-		if err := pub.UnmarshalJSON(l.data); err != nil {
-			at(CheckRowDecoding, "%v", err)
-			continue
-		}
-		// Check 18: the published plaintexts are the decryption.
-		if plain != nil {
-			if len(pub.Plaintexts) != w {
-				at(CheckRowShares, "%d plaintexts, the rows have %d", len(pub.Plaintexts), w)
-			} else {
-				for k := range w {
-					if pub.Plaintexts[k].Equal(plain[row*w+k]) != 1 {
-						at(CheckRowShares, "plaintext %d is not what the trustees' shares decrypt the row's ciphertext %d to", k, k)
-						break
-					}
-				}
-			}
-		}
-		// Check 19: the codes and the verdict are the decoding of the
-		// published plaintexts, and the line is in canonical form.
-		want := d.Decode(pub.Plaintexts)
-		switch {
-		case (want.Codes == nil) != (pub.Codes == nil) || !slices.Equal(want.Codes, pub.Codes):
-			at(CheckRowDecoding, "codes %s, but the plaintexts decode to %s", codesText(pub.Codes), codesText(want.Codes))
-		case want.Invalid != pub.Invalid:
-			at(CheckRowDecoding, "%s, but by its codes the row is %s", verdictText(pub.Invalid), verdictText(want.Invalid))
-		case want.Reason != pub.Reason:
-			at(CheckRowDecoding, "reason %q, but the decoding gives %q", pub.Reason, want.Reason)
-		default:
-			canon, err := compactJSON(want)
-			if err == nil && !bytes.Equal(canon, l.data) {
-				at(CheckRowDecoding, "not in the canonical form of a decoded row")
-			}
+		if l.num == n+1 {
+			v.fail(Finding{Check: CheckRowDecoding, File: name, Line: l.num, Contest: c.ID, Reason: fmt.Sprintf("the final list has %d rows; this line and those after it decode no row", n)})
 		}
 	}
 	v.hashes[name] = lr.sum()
-	if lines < n {
-		v.fail(Finding{Check: CheckRowDecoding, File: name, Contest: c.ID, Reason: fmt.Sprintf("%d lines, but the final list has %d rows", lines, n)})
+	for _, sf := range files {
+		if extra, err := sf.finish(); err != nil {
+			v.readErr(CheckRowShares, sf.name, err)
+			return v.fatal
+		} else if extra > 0 && !sf.dead {
+			v.fail(Finding{Check: CheckRowShares, File: sf.name, Contest: c.ID, Trustee: sf.j, Reason: fmt.Sprintf("%d bytes after the last share", extra)})
+		}
+		v.hashes[sf.name] = [32]byte(sf.h.Sum(nil))
+	}
+	if out == nil || truthOK {
+		v.rowTotals[i] = &totals
 	}
 	return nil
+}
+
+// countRow adds a decoded row to the contest's totals.
+func countRow(t *tally.ContestTotals, r *tally.DecodedRow, pos map[uint32]int) {
+	if r.Invalid != "" {
+		t.Invalid++
+		return
+	}
+	for _, code := range r.Codes {
+		t.Selections[pos[code]].Count++
+	}
+}
+
+// rowShareFinding reports a share list refused for a chunk whose first
+// entry is entry base of the whole list.
+func (v *verifier) rowShareFinding(i int, c *ballot.Contest, se *trustee.ShareListError, base, w int) {
+	name := mixShareFile(i, se.Trustee)
+	if len(se.Entries) == 0 {
+		v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: se.Trustee, Reason: se.Reason})
+		return
+	}
+	for _, e := range se.Entries {
+		k := base + e
+		v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: se.Trustee,
+			Reason: fmt.Sprintf("the decryption share of row %d, column %d (entry %d) or its proof does not verify against the trustee's verification key", k/w, k%w, k)})
+	}
+}
+
+// checkRowLine reads the next line of decrypted.jsonl, which must be row r,
+// and compares it with the decryption truth (check 18; nil if the shares
+// did not combine) and with the decoding of its own plaintexts (check 19).
+func (v *verifier) checkRowLine(lr *lineReader, name string, c *ballot.Contest, d *tally.RowDecoder, r int, truth *tally.DecodedRow) error {
+	l, err := lr.next()
+	if err == io.EOF {
+		if lr.num == r+1 { // report the first missing line only
+			v.fail(Finding{Check: CheckRowDecoding, File: name, Contest: c.ID, Reason: fmt.Sprintf("%d lines, but the final list has more rows: row %d and those after it are missing", r, r)})
+		}
+		return nil
+	}
+	if err != nil {
+		return &ioError{fmt.Errorf("election: %s: %v", name, err)}
+	}
+	at := func(ch Check, format string, args ...any) {
+		v.fail(Finding{Check: ch, File: name, Line: l.num, Contest: c.ID, Reason: fmt.Sprintf("row %d: ", r) + fmt.Sprintf(format, args...)})
+	}
+	v.items(CheckRowDecoding, 1)
+	if l.err != nil {
+		at(CheckRowDecoding, "%v", l.err)
+		return nil
+	}
+	var pub tally.DecodedRow
+	if err := pub.UnmarshalJSON(l.data); err != nil {
+		at(CheckRowDecoding, "%v", err)
+		return nil
+	}
+	if truth != nil {
+		if len(pub.Plaintexts) != len(truth.Plaintexts) {
+			at(CheckRowShares, "%d plaintexts, the rows have %d", len(pub.Plaintexts), len(truth.Plaintexts))
+		} else {
+			for k := range pub.Plaintexts {
+				if pub.Plaintexts[k].Equal(truth.Plaintexts[k]) != 1 {
+					at(CheckRowShares, "plaintext %d is not what the trustees' shares decrypt the row's ciphertext %d to", k, k)
+					break
+				}
+			}
+		}
+	}
+	want := d.Decode(pub.Plaintexts)
+	switch {
+	case (want.Codes == nil) != (pub.Codes == nil) || !slices.Equal(want.Codes, pub.Codes):
+		at(CheckRowDecoding, "codes %s, but the plaintexts decode to %s", codesText(pub.Codes), codesText(want.Codes))
+	case want.Invalid != pub.Invalid:
+		at(CheckRowDecoding, "%s, but by its codes the row is %s", verdictText(pub.Invalid), verdictText(want.Invalid))
+	case want.Reason != pub.Reason:
+		at(CheckRowDecoding, "reason %q, but the decoding gives %q", pub.Reason, want.Reason)
+	default:
+		canon, err := compactJSON(want)
+		if err == nil && !bytes.Equal(canon, l.data) {
+			at(CheckRowDecoding, "not in the canonical form of a decoded row")
+		}
+	}
+	return nil
+}
+
+// openRowShares opens a share list file of the final rows and checks its
+// header: trustee j and want entries. It returns the reader, or a reason
+// to refuse the whole list, or an I/O error.
+func openRowShares(path string, j, want int) (*rowShareFile, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	h := sha256.New()
+	sf := &rowShareFile{j: j, f: f, h: h, r: bufio.NewReaderSize(io.TeeReader(f, h), 1<<16)}
+	var hdr [12]byte
+	if _, err := io.ReadFull(sf.r, hdr[:]); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			sf.dead = true
+			return sf, "truncated: no 12-byte header", nil
+		}
+		f.Close()
+		return nil, "", err
+	}
+	if got := int(binary.BigEndian.Uint32(hdr[:4])); got != j {
+		sf.dead = true
+		return sf, fmt.Sprintf("the list is trustee %d's, not trustee %d's", got, j), nil
+	}
+	if got := binary.BigEndian.Uint64(hdr[4:]); got != uint64(want) {
+		sf.dead = true
+		return sf, fmt.Sprintf("%d shares, but the final rows have %d ciphertexts", got, want), nil
+	}
+	return sf, "", nil
+}
+
+// next decodes the shares of the next m ciphertexts.
+func (sf *rowShareFile) next(m int) (*trustee.ShareList, error) {
+	buf := make([]byte, 12+128*m)
+	binary.BigEndian.PutUint32(buf[0:], uint32(sf.j))
+	binary.BigEndian.PutUint64(buf[4:], uint64(m))
+	if _, err := io.ReadFull(sf.r, buf[12:]); err != nil {
+		sf.dead = true
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, errors.New("the file ends before the last share")
+		}
+		return nil, &fs.PathError{Op: "read", Path: sf.name, Err: err}
+	}
+	l, err := new(trustee.ShareList).SetCanonicalBytes(buf)
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// finish reads the rest of the file, for its hash, and returns how many
+// bytes were left.
+func (sf *rowShareFile) finish() (int64, error) {
+	n, err := io.Copy(io.Discard, sf.r)
+	if err != nil {
+		return 0, &fs.PathError{Op: "read", Path: sf.name, Err: err}
+	}
+	return n, nil
 }
 
 func codesText(c []uint32) string {
