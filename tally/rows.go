@@ -183,7 +183,10 @@ func DecryptRowShares(k *trustee.KeyShare, e *ballot.Election, i int, rows *mixn
 // trustee.Combine, then decodes every row (RowDecoder.Decode). It returns
 // the decoded rows, in the order of rows, and the trustee.Decryption,
 // which names the trustees combined and every share list left out; a bad
-// share of entry k is in row k / w.
+// share of entry k is in row k / w. It holds every list, ciphertext and
+// plaintext at once; a verifier of a large record checks them by pieces
+// instead (package election, checks 18 and 19), which the position-free
+// transcript of a decryption share allows.
 //
 // Execution time depends on the inputs, which are all public.
 func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.Rows, lists []*trustee.ShareList) ([]DecodedRow, *trustee.Decryption, error) {
