@@ -4,9 +4,11 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -164,4 +166,33 @@ func ExampleNewResults() {
 	// 3. Babak  45  alternate
 	// 4. Chen   20  not-elected
 	// tie: candidates 4 and 2 with 45 each at positions 2–3 (1 main seat, 1 alternate seat), broken by the tie-break seed
+}
+
+// Decode the decrypted rows of a council contest ("write up to 3 codes of
+// 10 candidates"): a valid row counts for its codes, the others are
+// counted as invalid with their reason.
+func ExampleRowDecoder() {
+	c := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 3, Seats: 3, MixStages: 1}
+	for code := uint32(1); code <= 10; code++ {
+		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
+	}
+	d, err := tally.NewRowDecoder(&c)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Rows as a dishonest device could pack them: every one of the 60
+	// 4-bit slots of the row may be filled.
+	for _, codes := range [][]uint32{{4, 9}, {}, {4, 4}, {1, 2, 3, 4}} {
+		plaintexts, err := elgamal.PackCodes(codes, 60, 10)
+		if err != nil {
+			log.Fatal(err)
+		}
+		r := d.Decode(plaintexts)
+		fmt.Println(strings.TrimSpace(fmt.Sprintf("%v %q %s", r.Codes, r.Invalid, r.Reason)))
+	}
+	// Output:
+	// [4 9] ""
+	// [] ""
+	// [4 4] "repeated-code" code 4 is in slots 0 and 1
+	// [1 2 3 4] "too-many-codes" 4 codes, more than the limit 3
 }
