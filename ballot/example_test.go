@@ -10,6 +10,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
 )
 
 // A polling-station device encrypts ballots into a ballot box; the voter
@@ -85,4 +86,42 @@ func Example() {
 	// replay refused: true
 	// ballot: vote: contest 0 ("board"): 3 candidates marked, more than the limit 2 (overvote)
 	// ballots counted: 1
+}
+
+// A council voter writes candidate codes: the device refuses a list it
+// cannot encrypt, and a challenged ballot opens to the codes written.
+func ExampleVote_SetCodes() {
+	council := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 3, Seats: 3, MixStages: 1}
+	for code := uint32(1); code <= 400; code++ {
+		council.Candidates = append(council.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
+	}
+	m := &ballot.Manifest{ElectionID: "city-2025", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{council}}
+	_, electionKey := elgamal.GenerateKey()
+	trusteeKey, _ := elgamal.GenerateKey() // in practice, the trustees' verification keys
+	devicePub, deviceKey, _ := ed25519.GenerateKey(nil)
+	e, err := ballot.NewElection(ballot.Parameters{
+		Manifest: m, PublicKey: electionKey, Trustees: []*group.Element{trusteeKey.PublicKey().Element()},
+		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("row width:", council.RowWidth())
+	device, _, _ := ballot.OpenDevice(e, "station-1", deviceKey, time.Now())
+
+	v := ballot.Vote{}
+	fmt.Println(v.SetCodes("council", []uint32{212, 17, 212}))
+	_, err = device.EncryptBallot(ballot.Vote{"council": {17: 1, 212: 1, 305: 1, 398: 1}})
+	fmt.Println(err)
+
+	v.SetCodes("council", []uint32{212, 17})
+	b, _ := device.EncryptBallot(v)
+	device.Challenge(b)
+	opened, _ := ballot.OpenChallenged(e, b)
+	fmt.Println("challenged ballot encrypts", opened)
+	// Output:
+	// row width: 1
+	// ballot: vote: contest "council": code 212 is written twice (position 2)
+	// ballot: vote: contest 0 ("council"): 4 codes written, more than the limit 3 (overvote)
+	// challenged ballot encrypts map[council:map[17:1 212:1]]
 }
