@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
 )
 
 // randomVote returns a random valid vote for m: for each contest, blank or
@@ -24,6 +28,10 @@ func randomVote(rng *rand.Rand, m *Manifest) Vote {
 				limit = 1
 			}
 			for _, j := range perm[:rng.IntN(limit+1)] {
+				marks[c.Candidates[j].Code] = 1
+			}
+		case Codes:
+			for _, j := range perm[:rng.IntN(int(c.Limit)+1)] {
 				marks[c.Candidates[j].Code] = 1
 			}
 		case Exactly:
@@ -99,4 +107,81 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 			t.Fatalf("vote %v: %v", v, err)
 		}
 	}
+}
+
+// TestPropertyCodesRows: for random valid votes of an election with a
+// board contest and two Codes contests (one of width 1, one of width 3),
+// the ballot verifies, challenging it opens the vote, and each row
+// decrypts to the codes written, in ascending order.
+func TestPropertyCodesRows(t *testing.T) {
+	m := codesManifest()
+	wide := Contest{ID: "wide", Kind: Codes, Limit: 40, MixStages: 1}
+	for i := range 2000 {
+		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: "x"})
+	}
+	m.Contests = append(m.Contests, wide)
+	f := newFixture(t, m)
+	if w := f.e.manifest.Contests[2].RowWidth(); w != 3 {
+		t.Fatalf("width %d, want 3", w)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	n := 12
+	if testing.Short() {
+		n = 3
+	}
+	for i := range n {
+		v := randomVote(rng, f.e.manifest)
+		seed := make([]byte, 32)
+		for k := range seed {
+			seed[k] = byte(rng.Uint32())
+		}
+		h := Header{BallotID: fmt.Sprintf("prop-%d", i), Credential: f.credentials[i%3].PublicKey()}
+		b, err := EncryptBallot(f.e, h, v, seed)
+		if err != nil {
+			t.Fatalf("vote %v: %v", v, err)
+		}
+		for ci := 1; ci <= 2; ci++ {
+			c := &f.e.manifest.Contests[ci]
+			var elems []*group.Element
+			for _, ct := range b.Ciphertexts(ci) {
+				elems = append(elems, f.sk.Decrypt(ct))
+			}
+			got, err := elgamal.UnpackCodes(elems, int(c.Limit), c.MaxCode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []uint32
+			for code := range v[c.ID] {
+				want = append(want, code)
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("contest %s: the row holds %v, want %v", c.ID, got, want)
+			}
+		}
+		if err := b.Challenge(f.credentials[i%3].PrivateKey()); err != nil {
+			t.Fatal(err)
+		}
+		if err := VerifyBallot(f.e, b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenChallenged(f.e, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalVotes(got, normal(v)) {
+			t.Fatalf("opened %v, want %v", got, v)
+		}
+	}
+}
+
+// normal drops empty contests from v, as an opening does.
+func normal(v Vote) Vote {
+	out := Vote{}
+	for c, marks := range v {
+		if len(marks) > 0 {
+			out[c] = marks
+		}
+	}
+	return out
 }
