@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -435,4 +436,58 @@ func FuzzDecodedRowJSON(f *testing.F) {
 		}
 		d.Decode(r.Plaintexts)
 	})
+}
+
+// TestPropertyRowVerdicts: for random rows (random numbers of random codes
+// in the 5-bit range, repeats allowed), the decoder's verdict is valid
+// exactly when the row holds at most N distinct candidates' codes, and the
+// codes are those packed; CountRows counts exactly the valid rows' codes.
+func TestPropertyRowVerdicts(t *testing.T) {
+	m := councilManifest()
+	c := m.Contests[1]
+	d, _ := NewRowDecoder(&c)
+	rng := rand.New(rand.NewPCG(9, 9))
+	var rows []DecodedRow
+	want := map[uint32]uint64{}
+	invalid := uint64(0)
+	for range 400 {
+		n := rng.IntN(9)
+		codes := make([]uint32, n)
+		for k := range codes {
+			codes[k] = uint32(1 + rng.IntN(31)) // 1 is no candidate's
+		}
+		r := d.Decode(packed(t, codes...))
+		if !slices.Equal(r.Codes, codes) {
+			t.Fatalf("packed %v, decoded %v", codes, r.Codes)
+		}
+		distinct := map[uint32]bool{}
+		ok := n <= 5
+		for _, code := range codes {
+			ok = ok && code != 1 && !distinct[code]
+			distinct[code] = true
+		}
+		if (r.Invalid == "") != ok {
+			t.Fatalf("codes %v: verdict %q", codes, r.Invalid)
+		}
+		if ok {
+			for _, code := range codes {
+				want[code]++
+			}
+		} else {
+			invalid++
+		}
+		rows = append(rows, r)
+	}
+	ct, err := CountRows(m, 1, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct.Invalid != invalid {
+		t.Errorf("%d invalid, want %d", ct.Invalid, invalid)
+	}
+	for _, s := range ct.Selections {
+		if s.Count != want[s.Code] {
+			t.Errorf("code %d: %d, want %d", s.Code, s.Count, want[s.Code])
+		}
+	}
 }
