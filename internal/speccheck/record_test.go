@@ -422,6 +422,16 @@ func (rc *recordCheck) tally() {
 			return
 		}
 		for j, s := range c.Selections {
+			if ct, err := strictHex(s.Ciphertext); err != nil || len(ct) != 64 {
+				rc.find(11, "tally/encrypted.json: contest %q: selection %d: ciphertext is not 64 bytes of hex", c.ID, j)
+				return
+			} else if _, errA := element(ct[:32]); errA != nil {
+				rc.find(11, "tally/encrypted.json: contest %q: selection %d: field A: %v", c.ID, j, errA)
+				return
+			} else if _, errB := element(ct[32:]); errB != nil {
+				rc.find(11, "tally/encrypted.json: contest %q: selection %d: field B: %v", c.ID, j, errB)
+				return
+			}
 			var cts [][]byte
 			for _, b := range rc.counted {
 				cts = append(cts, b.contests[i].cts[j])
@@ -488,26 +498,17 @@ func (rc *recordCheck) tally() {
 			rc.find(14, "contest %q: codes contests are not checked by speccheck", mc.ID)
 			return
 		}
-		published := map[uint32]uint64{}
-		if i < len(res.Contests) {
-			for _, s := range res.Contests[i].Standings {
-				published[s.Code] = s.Count
-			}
-		}
 		totals := make([]uint64, len(mc.Candidates))
 		var sum uint64
 		for j, cand := range mc.Candidates {
-			m, ok := published[cand.Code]
 			rc.stats["totals checked against the combination"]++
-			if !ok || !eq(mulG(scalarUint(m)), ms[k]) {
-				rc.find(13, "contest %q: candidate %d: the published count %d is not the decrypted total", mc.ID, cand.Code, m)
-			}
 			limitV := uint64(1)
 			if mc.Kind == "score" {
 				limitV = uint64(mc.MaxScore)
 			}
-			if m > want.Ballots*limitV {
-				rc.find(13, "contest %q: candidate %d: total above ballots × maximum value", mc.ID, cand.Code)
+			m, ok := dlog(ms[k], want.Ballots*limitV)
+			if !ok {
+				rc.find(13, "contest %q: candidate %d: the decrypted total is not in [0, ballots × maximum value]", mc.ID, cand.Code)
 			}
 			totals[j] = m
 			sum += m
@@ -584,4 +585,18 @@ func (rc *recordCheck) index() {
 	for _, p := range present {
 		rc.find(15, "%s is not listed in SHA256SUMS", p)
 	}
+}
+
+// dlog finds m in [0, bound] with m·G = M by walking the multiples of G (the
+// records this package checks are small; 20-elgamal.md, "Bounded discrete
+// logarithm": any method gives the same answer).
+func dlog(M *r255.Element, bound uint64) (uint64, bool) {
+	P := r255.NewIdentityElement()
+	for m := uint64(0); m <= bound; m++ {
+		if eq(P, M) {
+			return m, true
+		}
+		P.Add(P, gen())
+	}
+	return 0, false
 }

@@ -1,0 +1,257 @@
+package speccheck
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyRecord copies the sample record to a temporary folder.
+func copyRecord(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.Walk(sampleRecord, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(sampleRecord, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func editFile(t *testing.T, dir, name string, f func([]byte) []byte) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := f(b)
+	if bytes.Equal(nb, b) {
+		t.Fatalf("%s: the edit changed nothing", name)
+	}
+	if err := os.WriteFile(p, nb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editLine rewrites line n (from 1) of a JSON-lines file through a JSON map.
+func editLine(t *testing.T, dir, name string, n int, f func(map[string]any)) {
+	editFile(t, dir, name, func(b []byte) []byte {
+		lines := strings.SplitAfter(string(b), "\n")
+		var m map[string]any
+		d := json.NewDecoder(strings.NewReader(lines[n-1]))
+		d.UseNumber()
+		if err := d.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		f(m)
+		nb, _ := json.Marshal(m)
+		lines[n-1] = string(nb) + "\n"
+		return []byte(strings.Join(lines, ""))
+	})
+}
+
+// recode sets a ballot map's code to the hash of its (changed) body, so that
+// the change is found by the proofs or the signature, not by the code.
+func recode(t *testing.T, b map[string]any) {
+	raw, _ := json.Marshal(b)
+	bb, err := buildBallot(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b["code"] = hex.EncodeToString(bb.code)
+}
+
+// firstCastLine is the line of the first cast ballot in the sample's box.
+func lineOf(t *testing.T, dir, substr string) int {
+	b, _ := os.ReadFile(filepath.Join(dir, "ballots.jsonl"))
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, substr) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line with %q", substr)
+	return 0
+}
+
+func TestSampleRecordTampered(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(t *testing.T, dir string)
+		wants []string // each must prefix some finding
+	}{
+		{"range proof response", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"cast"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				sel := b["contests"].([]any)[0].(map[string]any)["selections"].([]any)[3].(map[string]any)
+				p := sel["proof"].(string)
+				sel["proof"] = flipHex(p, len(p)/2-1)
+				recode(t, b)
+			})
+		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": contest 0: selection 3: range proof: branch", "check 7:"}},
+		{"contest proof challenge", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"cast"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				c := b["contests"].([]any)[0].(map[string]any)
+				c["proof"] = flipHex(c["proof"].(string), 32*16+2)
+				recode(t, b)
+			})
+		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": contest 0: contest proof: range proof"}},
+		{"code", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", 5, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				b["code"] = flipHex(b["code"].(string), 0)
+			})
+		}, []string{"check 6: ballots.jsonl line 5: field code"}},
+		{"signature", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", 5, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				b["signature"] = flipHex(b["signature"].(string), 10)
+			})
+		}, []string{"check 7: ballots.jsonl line 5:", "check 11:"}},
+		{"ballot removed from a chain", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"ballotId":"station-1/2"`)
+			editFile(t, dir, "ballots.jsonl", func(b []byte) []byte {
+				lines := strings.SplitAfter(string(b), "\n")
+				return []byte(strings.Join(append(lines[:line-1:line-1], lines[line:]...), ""))
+			})
+		}, []string{"check 9:", "check 11:", "check 15:"}},
+		{"challenged ballot seed", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"challenged"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				b["nonceSeed"] = flipHex(b["nonceSeed"].(string), 0)
+			})
+		}, []string{"check 7:", "check 10:"}},
+		{"challenged vote", func(t *testing.T, dir string) {
+			editLine(t, dir, "challenged.jsonl", 1, func(m map[string]any) {
+				m["vote"].(map[string]any)["board"].(map[string]any)["101"] = 1
+			})
+		}, []string{"check 10: challenged.jsonl line 1"}},
+		{"manifest", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte("Azadeh"), []byte("Azadah"), 1)
+			})
+		}, []string{"check 1: election.json: manifestHash", "check 1: election.json: baseHash"}},
+		{"commitment proof", func(t *testing.T, dir string) {
+			editLine(t, dir, "trustees/commitments.jsonl", 2, func(m map[string]any) {
+				p := m["proofs"].([]any)[1].(map[string]any)
+				p["response"] = flipHex(p["response"].(string), 1)
+			})
+		}, []string{"check 2: commitments of dealer 2: signature"}},
+		{"tally ciphertext", func(t *testing.T, dir string) {
+			editFile(t, dir, "tally/encrypted.json", func(b []byte) []byte {
+				var et encryptedTallyJSON
+				json.Unmarshal(b, &et)
+				old := et.Contests[0].Selections[4].Ciphertext
+				A, _ := elementHex(old[:64])
+				return bytes.Replace(b, []byte(old), []byte(hex.EncodeToString(enc(add(A, gen())))+old[64:]), 1)
+			})
+		}, []string{`check 11: tally/encrypted.json: contest "board": candidate 105`}},
+		{"decryption share response", func(t *testing.T, dir string) {
+			editFile(t, dir, "tally/shares/3.json", func(b []byte) []byte {
+				var l shareListJSON
+				json.Unmarshal(b, &l)
+				old := l.Shares[6].Proof.Response
+				return bytes.Replace(b, []byte(old), []byte(flipHex(old, 3)), 1)
+			})
+		}, []string{"check 12: tally/shares/3.json: trustee 3: entry 6:", "check 13: 1 valid share lists, threshold 2"}},
+		{"decryption share", func(t *testing.T, dir string) {
+			editFile(t, dir, "tally/shares/2.json", func(b []byte) []byte {
+				var l shareListJSON
+				json.Unmarshal(b, &l)
+				old := l.Shares[0].Share
+				D, _ := elementHex(old)
+				return bytes.Replace(b, []byte(old), []byte(hex.EncodeToString(enc(add(D, gen())))), 1)
+			})
+		}, []string{"check 12: tally/shares/2.json: trustee 2: entry 0:"}},
+		{"count", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"count": 9,`), []byte(`"count": 10,`), 1)
+			})
+		}, []string{"check 14: results.json differs"}},
+		{"outcome", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"outcome": "tied"`), []byte(`"outcome": "alternate"`), 1)
+			})
+		}, []string{"check 14: results.json differs"}},
+		{"tie", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"alternateSeats": 3`), []byte(`"alternateSeats": 2`), 1)
+			})
+		}, []string{"check 14: results.json differs"}},
+		{"extra file", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
+		}, []string{"check 15: notes.txt is not listed"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyRecord(t)
+			tc.edit(t, dir)
+			findings := checkRecord(dir)
+			for _, w := range tc.wants {
+				found := false
+				for _, f := range findings {
+					found = found || strings.HasPrefix(f, w)
+				}
+				if !found {
+					t.Errorf("no finding starts with %q; findings:\n%s", w, strings.Join(findings, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// The Schnorr proofs of the commitments cannot be tampered with in the record
+// without breaking the dealer's signature first; check the proof itself.
+func TestCeremonyProofTampered(t *testing.T) {
+	dir := sampleRecord
+	var roster rosterJSON
+	readJSON(t, filepath.Join(dir, "trustees/roster.json"), &roster)
+	hc, err := roster.hash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "trustees/commitments.jsonl"))
+	var c commitmentsJSON
+	if err := decodeStrict(bytes.SplitN(b, []byte("\n"), 2)[0], &c); err != nil {
+		t.Fatal(err)
+	}
+	for k := range c.Coefficients {
+		C, _ := elementHex(c.Coefficients[k])
+		for _, tamper := range []bool{false, true} {
+			resp := c.Proofs[k].Response
+			if tamper {
+				resp = flipHex(resp, 2)
+			}
+			p, err := parseSchnorr(append(mustHex(c.Proofs[k].Commitment), mustHex(resp)...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := newTranscript("sandogh-v1 trustee coefficient", hc)
+			tr.integer("dealer", uint64(c.Dealer))
+			tr.integer("coefficient", uint64(k))
+			if err := verifySchnorr(tr, gen(), C, p); (err == nil) == tamper {
+				t.Errorf("coefficient %d, tampered %v: %v", k, tamper, err)
+			}
+		}
+	}
+}
