@@ -387,6 +387,10 @@ var councilTampers = []tamper{
 	{"decoded rows missing", election.CheckRowDecoding, false, func(t *testing.T, dir string) {
 		os.Remove(filepath.Join(dir, "mixnet", "0", "decrypted.jsonl"))
 	}},
+	{"far stage file", election.CheckMixStages, false, func(t *testing.T, dir string) {
+		data, _ := os.ReadFile(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"))
+		os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "1000000000.bin"), data, 0o644)
+	}},
 	{"stray mixnet folder", election.CheckMixInput, false, func(t *testing.T, dir string) {
 		os.MkdirAll(filepath.Join(dir, "mixnet", "7"), 0o755)
 		os.WriteFile(filepath.Join(dir, "mixnet", "7", "decrypted.jsonl"), nil, 0o644)

@@ -161,12 +161,17 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 	for _, t := range mf.stages {
 		present[t] = true
 	}
+	missing := 0
 	for t := 0; t <= last; t++ {
 		name := mixStageFile(i, t)
 		sv := StageVerdict{Index: t, File: name}
 		var s *mixnet.Stage
 		var readErr error
 		if !present[t] {
+			if missing++; missing > maxMissingStages {
+				v.fail(Finding{Check: CheckMixStages, File: name, Contest: c.ID, Reason: fmt.Sprintf("more than %d stage files are missing before stage %d; the stages from %d on are not read", maxMissingStages, last, t)})
+				break
+			}
 			readErr = errors.New("the stage file is missing")
 			v.fail(Finding{Check: CheckMixStages, File: name, Contest: c.ID, Reason: "stage " + fmt.Sprint(t) + " is missing, and later stages are in the record"})
 		} else {
@@ -208,6 +213,11 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 	rep.Complete = true
 	return out
 }
+
+// maxMissingStages is how many missing stage files the verifier reports,
+// each as a rejected stage, before it stops reading a cascade whose file
+// names skip ahead (mixnet/0/stages/999999999.bin).
+const maxMissingStages = 64
 
 func countAccepted(ss []StageVerdict) int {
 	n := 0
