@@ -1,6 +1,8 @@
 package speccheck
 
 import (
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -30,5 +32,33 @@ func TestSampleRecord(t *testing.T) {
 	}
 	if len(rc.counted) != 12 {
 		t.Errorf("%d counted ballots, want 12", len(rc.counted))
+	}
+}
+
+// TestGeneratedRecords checks records made by the example program, with other
+// numbers of voters, trustees and thresholds than the sample, and a tie-break
+// seed. It runs `go run ./examples/election`, so it is skipped with -short.
+func TestGeneratedRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go run ./examples/election")
+	}
+	for _, args := range [][]string{
+		{"-voters", "30", "-seed", "speccheck"},
+		{"-voters", "40", "-seed", "speccheck tie-break", "-trustees", "4", "-threshold", "2", "-tiebreak", "public draw 2025"},
+	} {
+		out := filepath.Join(t.TempDir(), "record")
+		cmd := exec.Command("go", append([]string{"run", "./examples/election", "-q", "-out", out}, args...)...)
+		cmd.Dir = "../.."
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, b)
+		}
+		rc := runRecordCheck(out)
+		for _, f := range rc.findings {
+			t.Errorf("%v: %s", args, f)
+		}
+		t.Logf("%v: checked %v, counted ballots %d", args, rc.stats, len(rc.counted))
+		if rc.stats["cast ballots whose proofs were checked"] < 30 || rc.stats["challenged ballots opened"] < 2 || rc.stats["totals checked against the combination"] != 15 {
+			t.Errorf("%v: too little was checked: %v", args, rc.stats)
+		}
 	}
 }
