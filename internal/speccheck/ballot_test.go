@@ -493,6 +493,9 @@ func packedWidth(c *contestJSON) int {
 	for x := maxCode; x > 0; x >>= 1 {
 		bits++
 	}
+	if bits == 0 || bits > 240 {
+		return 0
+	}
 	k := 240 / bits
 	return (int(c.Limit) + k - 1) / k
 }

@@ -168,9 +168,13 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 			cs = append(cs, e)
 			body = append(body, mustHex(x)...)
 		}
-		for _, p := range c.Proofs {
-			body = append(body, mustHex(p.Commitment)...)
-			body = append(body, mustHex(p.Response)...)
+		for k, p := range c.Proofs {
+			a, err1 := strictHex(p.Commitment)
+			z, err2 := strictHex(p.Response)
+			if err1 != nil || err2 != nil || len(a) != 32 || len(z) != 32 {
+				return nil, fmt.Errorf("commitments of dealer %d: proof %d: not 64 bytes of hex", c.Dealer, k)
+			}
+			body = append(append(body, a...), z...)
 		}
 		if err := verifyMessage(r, c.Dealer, "sandogh-v1 trustee commitments", body, c.Signature); err != nil {
 			return nil, fmt.Errorf("commitments of dealer %d: %w", c.Dealer, err)

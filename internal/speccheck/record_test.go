@@ -485,7 +485,11 @@ func (rc *recordCheck) tally() {
 	}
 	var seed []byte
 	if res.TieBreakSeed != "" {
-		seed = mustHex(res.TieBreakSeed)
+		var err error
+		if seed, err = strictHex(res.TieBreakSeed); err != nil || len(seed) > 64 {
+			rc.find(14, "results.json: tieBreakSeed is not 1 to 64 bytes of hex")
+			return
+		}
 	}
 	want := resultsJSON{
 		ElectionID: e.manifest.ElectionID, BaseHash: hex.EncodeToString(e.baseHash),
