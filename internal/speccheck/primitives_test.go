@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strings"
 
 	r255 "github.com/gtank/ristretto255"
@@ -111,22 +110,6 @@ func scalarUint(v uint64) *r255.Scalar {
 // scalarWide is LEint(d) mod ℓ for a 64-byte d.
 func scalarWide(d []byte) *r255.Scalar {
 	return r255.NewScalar().FromUniformBytes(d)
-}
-
-// scalarBig reduces an arbitrary non-negative big integer modulo ℓ, as a
-// cross-check of the reductions done by the group library.
-func scalarBig(x *big.Int) *r255.Scalar {
-	l, _ := new(big.Int).SetString("7237005577332262213973186563042994240857116359379907606001950938285454250989", 10)
-	y := new(big.Int).Mod(x, l).Bytes()
-	var b [32]byte
-	for i, c := range y {
-		b[len(y)-1-i] = c
-	}
-	s, err := scalar(b[:])
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 func enc(e *r255.Element) []byte { return e.Encode(nil) }
