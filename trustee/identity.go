@@ -58,6 +58,12 @@ func newIdentity(name string, seed, x25519 []byte) (*Identity, error) {
 // Name returns the trustee's name.
 func (id *Identity) Name() string { return id.name }
 
+// SigningKey returns a copy of the trustee's Ed25519 private key, whose
+// public half is Member().SigningKey in the roster. A trustee signs with it
+// the artefacts it makes outside the key ceremony, such as its mix stages
+// (mixnet.Mix). It signs in the trustee's name: keep it secret.
+func (id *Identity) SigningKey() ed25519.PrivateKey { return bytes.Clone(id.signing) }
+
 // Member returns the public half of the identity as the roster entry with
 // the given index.
 func (id *Identity) Member(index int) Member {

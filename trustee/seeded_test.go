@@ -282,3 +282,24 @@ func TestDecryptSharesFromSeed(t *testing.T) {
 		t.Error("nil ciphertext accepted")
 	}
 }
+
+// TestIdentitySigningKey checks that SigningKey is the key of the roster
+// entry and that callers cannot change the identity through it.
+func TestIdentitySigningKey(t *testing.T) {
+	id, err := NewIdentity("Trustee 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := id.SigningKey()
+	if !k.Public().(ed25519.PublicKey).Equal(id.Member(1).SigningKey) {
+		t.Fatal("SigningKey is not the roster's signing key")
+	}
+	msg := []byte("a mix stage")
+	if !ed25519.Verify(id.Member(1).SigningKey, msg, ed25519.Sign(k, msg)) {
+		t.Fatal("signature by SigningKey does not verify")
+	}
+	k[0] ^= 1
+	if id.SigningKey()[0] == k[0] {
+		t.Fatal("SigningKey returned the identity's own storage")
+	}
+}
