@@ -65,7 +65,7 @@ type Header struct {
 // contest's sum (or, for a Codes contest, one row of ciphertexts of packed
 // codes, each with a proof of knowledge of its nonce); the header that binds it to its device chain or
 // credential; its state and signature. Its canonical encoding and
-// confirmation code are in docs/spec-parts/50-ballot.md ("Ballot").
+// confirmation code are in docs/spec.md §Ballots ("Ballot").
 //
 // A Ballot is made by EncryptBallot (or Device.EncryptBallot) and is then
 // Pending until Cast or Challenge signs it, or decoded by ParseBallot or

@@ -17,7 +17,7 @@ import (
 // A Box is a ballot box: it checks submitted ballots and device-opening
 // records against every acceptance rule of the election and appends the
 // accepted ones durably to an append-only file, one JSON object per line
-// (docs/spec-parts/50-ballot.md, "Ballot box"). A line is written and
+// (docs/spec.md §Ballots, "Ballot box"). A line is written and
 // synced to stable storage before Accept returns success, so a crash never
 // loses an accepted ballot; a line torn by a crash is dropped when the box
 // is reopened, so it is never read as accepted.

@@ -7,7 +7,7 @@ import (
 )
 
 // A Code is a confirmation code: the SHA-512/256 hash of a ballot's
-// canonical body (docs/spec-parts/50-ballot.md, "Confirmation code"), or
+// canonical body (docs/spec.md §Ballots, "Confirmation code"), or
 // of a device-opening record. A device ballot's body includes the code of
 // the device's previous ballot, so that codes form a chain. The voter keeps
 // the code (or its Short form) and later finds it in the published record.

@@ -414,7 +414,7 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 	mh, bh := e.ManifestHash(), e.BaseHash()
 	sk, _ := f.sk.MarshalText()
 	v := &codesVectors{
-		Comment:          "sandogh-v1 known-answer vectors of ballots with a codes contest: docs/spec-parts/50-ballot.md. The election is that of ballot-vectors.json with the contests board and council (ballot/codes_test.go); secretKey is the election's secret key, for checking the plaintexts.",
+		Comment:          "sandogh-v1 known-answer vectors of ballots with a codes contest: docs/spec.md §Ballots. The election is that of ballot-vectors.json with the contests board and council (ballot/codes_test.go); secretKey is the election's secret key, for checking the plaintexts.",
 		Manifest:         e.Manifest(),
 		ManifestEncoding: hex.EncodeToString(e.manifest.Encode()),
 		ManifestHash:     hex.EncodeToString(mh[:]),

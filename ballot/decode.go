@@ -237,7 +237,7 @@ type selectionJSON struct {
 // MarshalJSON encodes a cast or challenged ballot as a JSON object whose
 // ciphertexts, proofs, hashes, keys and signature are the lowercase
 // hexadecimal of their canonical encodings, with the ballot's code for
-// readers (docs/spec-parts/50-ballot.md, "JSON form").
+// readers (docs/spec.md §Ballots, "JSON form").
 func (b *Ballot) MarshalJSON() ([]byte, error) {
 	if b.state == Pending {
 		return nil, fmt.Errorf("ballot: ballot %q is pending; Cast or Challenge it first", b.header.BallotID)

@@ -7,7 +7,7 @@
 // The byte-level specification (manifest and base hash encodings, ballot
 // encoding, proof transcripts, confirmation codes, signatures, device
 // chains, acceptance rules and the ballot-box file) is in docs/spec.md,
-// section "Ballots" (written from docs/spec-parts/50-ballot.md); the
+// section "Ballots"; the
 // known-answer vectors are in testdata/ballot-vectors.json, and those of
 // ballots with a Codes contest in testdata/codes-vectors.json.
 //

@@ -126,7 +126,7 @@ func NewElection(p Parameters) (*Election, error) {
 	return e, nil
 }
 
-// computeBaseHash hashes (docs/spec-parts/50-ballot.md, "Base hash"):
+// computeBaseHash hashes (docs/spec.md §Ballots, "Base hash"):
 //
 //	str("sandogh-v1/base-hash") ‖ str("ristretto255") ‖ G ‖ manifest hash ‖ K ‖
 //	u32(#trustees) ‖ trustee keys ‖ u32(#devices) ‖ (str(id) ‖ key)… ‖

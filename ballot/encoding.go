@@ -12,7 +12,7 @@ import (
 )
 
 // The canonical binary encodings of this package are built from a few
-// primitives, all big-endian (docs/spec-parts/50-ballot.md, "Encoding
+// primitives, all big-endian (docs/spec.md §Ballots, "Encoding
 // primitives"):
 //
 //	u8, u32, u64     fixed-width unsigned integers

@@ -17,7 +17,7 @@ const BallotProtocol = "sandogh-v1/ballot"
 
 // transcript returns the transcript prefix shared by every proof of a
 // ballot with header h: the protocol and base hash, then the ballot
-// identifier and the signer (docs/spec-parts/50-ballot.md, "Proof
+// identifier and the signer (docs/spec.md §Ballots, "Proof
 // transcripts").
 func (e *Election) transcript(h *Header) *proof.Transcript {
 	t := proof.NewTranscript(BallotProtocol, e.baseHash[:])
@@ -214,7 +214,7 @@ func writtenCodes(c *Contest, vals []uint64) []uint32 {
 
 // columnTranscript returns the transcript of the proof of knowledge of the
 // nonce of column k of a Codes contest, from the contest's prefix tc
-// (docs/spec-parts/50-ballot.md, "Proof transcripts"): the column and the
+// (docs/spec.md §Ballots, "Proof transcripts"): the column and the
 // ciphertext's 64-byte encoding, so that the proof is bound to the whole
 // ciphertext, its place and its ballot.
 func columnTranscript(tc *proof.Transcript, k int, ctBytes []byte) *proof.Transcript {

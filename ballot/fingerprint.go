@@ -21,7 +21,7 @@ const (
 )
 
 // A Fingerprint stands for one part of a ballot that must not appear in
-// two ballots of an election (docs/spec-parts/50-ballot.md, "Acceptance
+// two ballots of an election (docs/spec.md §Ballots, "Acceptance
 // rules", rule 8): its identifier for its signer, a ciphertext, a range
 // proof, a contest proof or a proof of knowledge of a row's nonce. Two parts are the same iff their fingerprints
 // are equal, up to a collision of 128-bit hashes (probability about

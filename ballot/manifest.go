@@ -10,7 +10,7 @@ import (
 // A Manifest describes an election: its identifier, the credential policy
 // for remote ballots and the contests with their candidates and rules.
 // Its canonical encoding and hash are specified in
-// docs/spec-parts/50-ballot.md ("Manifest"); its JSON form is what election
+// docs/spec.md §Ballots ("Manifest"); its JSON form is what election
 // officials write and publish. A Manifest must be valid (see Validate)
 // before it is used; NewElection checks it.
 type Manifest struct {
@@ -350,7 +350,7 @@ func (c *Contest) sumRule() (sumRule, uint64) {
 	panic("ballot: contest kind not validated")
 }
 
-// Encode returns the canonical encoding of m (docs/spec-parts/50-ballot.md,
+// Encode returns the canonical encoding of m (docs/spec.md §Ballots,
 // "Manifest"). m must be valid.
 func (m *Manifest) Encode() []byte {
 	var e encoder

@@ -6,7 +6,7 @@ import (
 )
 
 // A Check names one of the acceptance rules of a ballot box
-// (docs/spec-parts/50-ballot.md, "Acceptance").
+// (docs/spec.md §Ballots, "Acceptance").
 type Check string
 
 // The acceptance checks, in the order the ballot box runs them.

@@ -49,7 +49,7 @@ func makeVectors(t *testing.T) *vectors {
 	f := newFixture(t, testManifest())
 	e := f.e
 	v := &vectors{
-		Comment:          "sandogh-v1 ballot known-answer vectors: docs/spec-parts/50-ballot.md. Every key and seed derives from SHA-256(\"sandogh-v1 ballot test \" ‖ label), see ballot/helpers_test.go.",
+		Comment:          "sandogh-v1 ballot known-answer vectors: docs/spec.md §Ballots. Every key and seed derives from SHA-256(\"sandogh-v1 ballot test \" ‖ label), see ballot/helpers_test.go.",
 		Manifest:         e.Manifest(),
 		ManifestEncoding: hex.EncodeToString(e.manifest.Encode()),
 		Generator:        "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",

@@ -224,7 +224,7 @@ func TestVerifyBallotsReportsEveryFailure(t *testing.T) {
 }
 
 // TestFingerprints checks Ballot.Fingerprints against an independent walk
-// of the ballot's canonical encoding (docs/spec-parts/50-ballot.md,
+// of the ballot's canonical encoding (docs/spec.md §Ballots,
 // "Ballot encoding") and the formula of the spec, and that the fingerprint
 // of a replayed part is the one of the original.
 func TestFingerprints(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 // ballots.jsonl is the ballot box's own file (ballot.Box): a header line,
 // then one line per accepted device opening or ballot, in the order the box
-// accepted them (docs/spec-parts/50-ballot.md, "Ballot box"). These are the
+// accepted them (docs/spec.md §Ballots, "Ballot box"). These are the
 // forms of its lines.
 
 type boxLineJSON struct {

@@ -51,7 +51,7 @@ func councilConfig(out string) council.Config {
 // forgeRow replaces the row of the voters of forgedRows by an encryption
 // of an invalid row, with a valid proof of knowledge of its nonce, and
 // signs the ballot again: what a dishonest station can do. It builds the
-// ballot from the specification (docs/spec-parts/50-ballot.md): the
+// ballot from the specification (docs/spec.md §Ballots): the
 // transcript of the proof of knowledge, the body, the code and the
 // signature message.
 func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {

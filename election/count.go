@@ -14,7 +14,7 @@ import (
 )
 
 // A counter decides, in file order, which cast ballots of ballots.jsonl
-// count, and adds them up (docs/spec-parts/90-verification.md, check 11):
+// count, and adds them up (docs/spec.md §Verification, check 11):
 // every cast ballot that passes its checks counts, except that under
 // ballot.OneBallotPerCredential a credential's second cast ballot is refused,
 // and under ballot.LastBallotCounts a credential's cast ballot is replaced

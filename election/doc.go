@@ -4,8 +4,7 @@
 //
 // # Layout
 //
-// A record is a folder (docs/spec.md, section "The election record",
-// written from docs/spec-parts/80-record.md):
+// A record is a folder (docs/spec.md, section "The election record"):
 //
 //	SHA256SUMS                  SHA-256 of every other file (sha256sum format)
 //	trustees/roster.json        the trustees, their keys and the threshold
@@ -32,8 +31,8 @@
 // # Verification
 //
 // Verify runs twenty numbered checks, in the manner of the verification
-// steps of ElectionGuard (docs/spec.md, section "Verification", written
-// from docs/spec-parts/90-verification.md, describes each under its number):
+// steps of ElectionGuard (docs/spec.md, section "Verification",
+// describes each under its number):
 // parameters and base hash, the key ceremony, the joint key, device
 // openings, the credential list, every ballot's proofs, signatures,
 // eligibility and uniqueness, device chains, challenged ballots, the

@@ -12,7 +12,7 @@ import (
 
 // An index is the content of SHA256SUMS: the SHA-256 of every other file
 // of the record, by path. Its text form is that of GNU coreutils' sha256sum
-// (docs/spec-parts/80-record.md, "Index"), so that
+// (docs/spec.md §The election record, "Index"), so that
 //
 //	cd record && sha256sum --check SHA256SUMS
 //

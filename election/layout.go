@@ -8,7 +8,7 @@ import (
 )
 
 // The files of a record, relative to its folder, with forward slashes
-// (docs/spec-parts/80-record.md, "Layout"). They are written in this order;
+// (docs/spec.md §The election record, "Layout"). They are written in this order;
 // the index is rewritten after each step.
 const (
 	fileRoster      = "trustees/roster.json"

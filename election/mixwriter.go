@@ -13,8 +13,8 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// The mixnet path of a Codes contest i in the record (docs/spec-parts/
-// 80-record.md, "The mixnet path"):
+// The mixnet path of a Codes contest i in the record (docs/spec.md §The
+// election record, "The mixnet path"):
 //
 //	mixnet/<i>/stages/<t>.bin   stage t of the contest's cascade, accepted or
 //	                            not (mixnet.Stage's encoding, signed by its server)

@@ -127,7 +127,7 @@ func swapCiphertexts(b *ballot.Ballot, enc []byte) {
 }
 
 // resign signs the cast ballot encoding enc again with the key of station
-// id, as a dishonest station would (docs/spec-parts/50-ballot.md: the
+// id, as a dishonest station would (docs/spec.md §Ballots: the
 // signature covers str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state)).
 func resign(t testing.TB, id string, enc []byte) []byte {
 	t.Helper()

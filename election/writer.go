@@ -19,7 +19,7 @@ import (
 )
 
 // A Writer writes an election record, step by step, in the order of
-// docs/spec-parts/80-record.md ("Writing order"):
+// docs/spec.md §The election record ("Writing order"):
 //
 //	WriteCeremony  → trustees/…
 //	WriteElection  → election.json, devices.json, credentials.json

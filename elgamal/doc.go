@@ -5,8 +5,8 @@
 // logarithm for tallies, the embedding of short byte strings into elements,
 // and the packing of candidate codes into embedded plaintexts.
 //
-// The byte-level specification is docs/spec.md, section "ElGamal" (written
-// from docs/spec-parts/20-elgamal.md): the 64-byte ciphertext encoding A ‖ B
+// The byte-level specification is docs/spec.md, section "ElGamal":
+// the 64-byte ciphertext encoding A ‖ B
 // and its text form, the embedding layout, the packing of codes, and the
 // known-answer vectors in testdata/vectors.json.
 //

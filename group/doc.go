@@ -10,8 +10,8 @@
 // from filippo.io/edwards25519; the ristretto255 encoding, decoding and
 // one-way map are written here on its field package.
 //
-// The byte-level specification is the section "The group" of docs/spec.md
-// (docs/spec-parts/10-group.md). Test vectors are in testdata/: those of
+// The byte-level specification is the section "The group" of docs/spec.md.
+// Test vectors are in testdata/: those of
 // RFC 9496, Appendix A, of RFC 9380, Appendix K.3, and this package's own
 // known answers for Generator, HashToElement, HashToScalar, the multi-scalar
 // multiplications, fixed-base tables and DoubleAndEncodeBatch.

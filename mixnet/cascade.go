@@ -7,7 +7,7 @@ import (
 )
 
 // A Check names one of the checks a stage of a cascade must pass
-// (docs/spec-parts/60-mixnet.md, "Cascade").
+// (docs/spec.md §Mixnet, "Cascade").
 type Check string
 
 // The checks of a stage, in the order Cascade.Add applies them.
@@ -48,7 +48,7 @@ func (v Verdict) String() string {
 // have been accepted; Output fails before that. So one failing server
 // neither stops the election nor changes its result, and the ballots stay
 // unlinkable as long as one accepted stage was made by an honest server
-// (docs/spec-parts/60-mixnet.md, "When a stage fails").
+// (docs/spec.md §Mixnet, "When a stage fails").
 //
 // A Cascade keeps only the current list and the verdicts, so that a
 // verifier can read the stages one at a time. It is not safe for concurrent

@@ -13,7 +13,7 @@
 // the public key, the digests of the input and output lists and every
 // commitment. The byte-level specification — encodings, transcript,
 // equations, the stage signature and the cascade rules — is docs/spec.md,
-// section "Mixnet" (written from docs/spec-parts/60-mixnet.md); the
+// section "Mixnet"; the
 // known-answer vectors are in testdata/.
 //
 // The flow of an election: the ballot layer builds the input list with

@@ -64,7 +64,7 @@ func (s *wordStream) uniform(bound uint64) uint64 {
 // The rejection sampling reveals only how many words were discarded, which
 // says nothing about the words kept, but the swaps access memory at secret
 // indices, as every application of a secret permutation does
-// (docs/spec-parts/60-mixnet.md, "Side channels").
+// (docs/spec.md §Mixnet, "Side channels").
 func randomPermutation(seed []byte, n int) []uint32 {
 	pi := make([]uint32, n)
 	for i := range pi {

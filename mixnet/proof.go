@@ -23,7 +23,7 @@ const (
 
 // A Proof is a Terelius–Wikström proof that one list of rows is a
 // permutation and re-encryption of another, with one permutation for all
-// columns (docs/spec-parts/60-mixnet.md). It is an opaque artefact: it is
+// columns (docs/spec.md §Mixnet). It is an opaque artefact: it is
 // made by Shuffle, read by ParseProof or ReadProof and checked by
 // VerifyShuffle. It keeps the bytes it was made or read from (160 bytes per
 // row), so that the verifier hashes the bytes it received, and the

@@ -35,7 +35,7 @@ var scalarHalf = sync.OnceValue(func() *group.Scalar {
 //
 // Every operation on the permutation's exponents, the nonces and the
 // randomisers is constant time; applying the permutation reads rows at
-// secret indices (docs/spec-parts/60-mixnet.md, "Side channels"). It runs on
+// secret indices (docs/spec.md §Mixnet, "Side channels"). It runs on
 // all cores; for rows of width 1 its peak memory is about 2 KiB per row,
 // the input list included.
 func Shuffle(p *Params, stage uint32, in *Rows, n *proof.Nonces) (*Rows, *Proof, error) {
@@ -164,7 +164,7 @@ func prove(p *Params, stage uint32, in, out *Rows, wit *witness, sn *proof.Nonce
 
 // shuffleAndProve computes the output rows of the shuffle with witness wit,
 // unless out is given, and the proof that they are a shuffle of in. The
-// equations are in docs/spec-parts/60-mixnet.md; in short, with h = h_0,
+// equations are in docs/spec.md §Mixnet; in short, with h = h_0,
 // Ĉ_0 = h, u~_i = u_{π(i)}:
 //
 //	C_{π(i)} = r_{π(i)}·G + h_i

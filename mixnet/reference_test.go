@@ -10,7 +10,7 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// referenceShuffle is the shuffle and proof of docs/spec-parts/60-mixnet.md
+// referenceShuffle is the shuffle and proof of docs/spec.md §Mixnet
 // written as directly as possible: one scalar multiplication per term, the
 // commitment chain by its recursive definition Ĉ_i = r̂_i·G + u~_i·Ĉ_{i−1},
 // T̂_i = ω̂_i·G + ω'_i·Ĉ_{i−1}, every element encoded with Bytes. It shares

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
 
 const vectorsFile = "testdata/vectors.json"
 
-// shuffleVector is one known-answer test of docs/spec-parts/60-mixnet.md.
+// shuffleVector is one known-answer test of docs/spec.md §Mixnet.
 // Inputs: secretKey (the election key, to decrypt), baseHash, stage,
 // nonceSeed (the mix server's proof.Nonces seed), serverSeed (its Ed25519
 // seed) and input (the Rows encoding). The rest is the expected output,

@@ -15,7 +15,7 @@
 //
 // The byte-level specification (transcript encoding, nonce derivation, every
 // proof's fields and equations, the encodings and the batch verification) is
-// in docs/spec.md, section "Proofs" (written from docs/spec-parts/30-proofs.md);
+// in docs/spec.md, section "Proofs";
 // the known-answer vectors are in testdata/.
 //
 // Provers handle secrets (keys, nonces, plaintext votes) only with constant

@@ -10,7 +10,7 @@ import (
 	"github.com/sandogh/sandogh/group"
 )
 
-// The provers below are written from docs/spec-parts/30-proofs.md in the most
+// The provers below are written from docs/spec.md §Proofs in the most
 // direct way (no half-scale points, no batched encoding, no constant-time
 // selection) with the public Transcript API. The package's provers must give
 // the same bytes.

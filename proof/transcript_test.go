@@ -13,7 +13,7 @@ import (
 )
 
 // The tests in this file check the transcript against an independent encoder
-// written from docs/spec-parts/30-proofs.md (refField, refEncode), and check
+// written from docs/spec.md §Proofs (refField, refEncode), and check
 // injectivity with a parser that recovers the field sequence from the bytes.
 
 // refField is one transcript field as the specification describes it.

@@ -48,8 +48,8 @@
 // Aggregator does not check the ballots' proofs, signatures or uniqueness,
 // which would need all ballots at once.
 //
-// The byte-level specification is docs/spec.md, section "Tally" (written
-// from docs/spec-parts/70-tally.md): the canonical encoding and hash of the
+// The byte-level specification is docs/spec.md, section "Tally":
+// the canonical encoding and hash of the
 // encrypted tally, the order of the ciphertexts that trustees decrypt, the
 // discrete-logarithm bounds, the ordering and seat rules, the tie-break
 // hash, the decoding and counting of mixed rows, and the JSON forms.

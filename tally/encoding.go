@@ -11,7 +11,7 @@ import (
 )
 
 // The canonical binary encodings of this package use the primitives of
-// package ballot (docs/spec-parts/50-ballot.md, "Encoding primitives"),
+// package ballot (docs/spec.md §Ballots, "Encoding primitives"),
 // all big-endian:
 //
 //	u32, u64   fixed-width unsigned integers

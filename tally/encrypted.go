@@ -24,7 +24,7 @@ const maxID = 1024
 // It is made by an Aggregator, or decoded from the record with
 // SetCanonicalBytes or UnmarshalJSON, which check its structure but not
 // that it belongs to an election (Validate does). Its canonical encoding
-// and hash are specified in docs/spec-parts/70-tally.md ("Encrypted tally").
+// and hash are specified in docs/spec.md §Tally ("Encrypted tally").
 type EncryptedTally struct {
 	// BaseHash is the base hash of the election.
 	BaseHash [ballot.HashSize]byte

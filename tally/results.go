@@ -36,7 +36,7 @@ const (
 // candidates ordered by their totals, and for board contests who is elected
 // as main member or alternate and which ties decide a seat. They are made
 // from decrypted Totals by NewResults, and checked against them by
-// CheckResults. Their JSON form is in docs/spec-parts/70-tally.md
+// CheckResults. Their JSON form is in docs/spec.md §Tally
 // ("Results").
 type Results struct {
 	// ElectionID is the manifest's election identifier.

@@ -364,7 +364,7 @@ func TestRowsVectors(t *testing.T) {
 	c := councilContest()
 	d, _ := NewRowDecoder(&c)
 	v := rowsVectors{
-		Comment: "sandogh-v1 decoding of mixed rows of a codes contest: docs/spec-parts/70-tally.md, \"Decoding the rows\". Each row's decoded JSON form holds its plaintexts; decoding them must give the codes and the invalid reason (the reason text is informative).",
+		Comment: "sandogh-v1 decoding of mixed rows of a codes contest: docs/spec.md §Tally, \"Decoding the rows\". Each row's decoded JSON form holds its plaintexts; decoding them must give the codes and the invalid reason (the reason text is informative).",
 		Contest: c,
 	}
 	for _, tc := range rowCases(t) {

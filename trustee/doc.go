@@ -42,8 +42,7 @@
 // The byte-level specification (the roster hash, every message's encoding
 // and signature, the HPKE info string, the transcripts of the proofs, the
 // rules of the judgment, the sealed-file format and the batch verification)
-// is in docs/spec.md, section "Trustees" (written from
-// docs/spec-parts/40-trustee.md); the known-answer vectors are in
+// is in docs/spec.md, section "Trustees"; the known-answer vectors are in
 // testdata/.
 //
 // Operations on polynomial coefficients, shares, key shares and proof

@@ -1,6 +1,6 @@
 // Package speccheck is an independent verifier of sandogh's election records,
-// written from the specification (docs/spec-parts/*.md, merged into
-// docs/spec.md) alone, to test the promise that a researcher can implement a
+// written from the specification (docs/spec.md)
+// alone, to test the promise that a researcher can implement a
 // verifier from that document without reading sandogh's code.
 //
 // The package has no API: everything is in its tests. They import no sandogh
