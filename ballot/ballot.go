@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -204,80 +205,80 @@ func (b *Ballot) CiphertextBytes(i int) []byte {
 // encodeBody builds the canonical body and the code, and points the
 // selections' byte fields into it.
 func (b *Ballot) encodeBody() {
-	var e encoder
-	e.str(ballotLabel)
-	e.fixed(b.baseHash[:])
-	e.str(b.header.BallotID)
+	var e wire.Writer
+	e.Str(ballotLabel)
+	e.Fixed(b.baseHash[:])
+	e.Str(b.header.BallotID)
 	if b.header.Credential != nil {
 		b.signerKind = signerCredential
-		e.u8(signerCredential)
-		e.fixed(b.header.Credential)
+		e.U8(signerCredential)
+		e.Fixed(b.header.Credential)
 	} else {
 		b.signerKind = signerDevice
-		e.u8(signerDevice)
-		e.str(b.header.Device)
-		e.u64(b.header.Sequence)
-		e.fixed(b.header.Previous[:])
+		e.U8(signerDevice)
+		e.Str(b.header.Device)
+		e.U64(b.header.Sequence)
+		e.Fixed(b.header.Previous[:])
 	}
 	type span struct{ ct, p [2]int }
 	spans := make([][]span, len(b.contests))
 	sumSpans := make([][2]int, len(b.contests))
-	e.u32(uint32(len(b.contests)))
+	e.U32(uint32(len(b.contests)))
 	for i := range b.contests {
 		c := &b.contests[i]
 		if c.layout == layoutRow {
-			e.u8(layoutRow)
-			e.u32(uint32(len(c.row)))
+			e.U8(layoutRow)
+			e.U32(uint32(len(c.row)))
 			spans[i] = make([]span, len(c.row))
 			for k := range c.row {
 				col := &c.row[k]
-				start := len(e.b)
+				start := len(e.B)
 				if col.ctBytes != nil {
-					e.fixed(col.ctBytes)
+					e.Fixed(col.ctBytes)
 				} else {
-					e.b = col.ct.AppendBytes(e.b)
+					e.B = col.ct.AppendBytes(e.B)
 				}
-				spans[i][k].ct = [2]int{start, len(e.b)}
+				spans[i][k].ct = [2]int{start, len(e.B)}
 				if col.pokBytes == nil {
 					col.pokBytes = col.pok.Bytes()
 				}
-				spans[i][k].p = [2]int{len(e.b), len(e.b) + len(col.pokBytes)}
-				e.fixed(col.pokBytes)
+				spans[i][k].p = [2]int{len(e.B), len(e.B) + len(col.pokBytes)}
+				e.Fixed(col.pokBytes)
 			}
 			continue
 		}
-		e.u8(layoutSelections)
-		e.u32(uint32(len(c.selections)))
+		e.U8(layoutSelections)
+		e.U32(uint32(len(c.selections)))
 		spans[i] = make([]span, len(c.selections))
 		for j := range c.selections {
 			s := &c.selections[j]
-			start := len(e.b)
+			start := len(e.B)
 			if s.ctBytes != nil {
-				e.fixed(s.ctBytes)
+				e.Fixed(s.ctBytes)
 			} else {
-				e.b = s.ct.AppendBytes(e.b)
+				e.B = s.ct.AppendBytes(e.B)
 			}
-			spans[i][j].ct = [2]int{start, len(e.b)}
+			spans[i][j].ct = [2]int{start, len(e.B)}
 			if s.proofBytes == nil {
 				s.proofBytes = s.proof.Bytes()
 			}
-			e.u32(uint32(len(s.proofBytes)))
-			spans[i][j].p = [2]int{len(e.b), len(e.b) + len(s.proofBytes)}
-			e.fixed(s.proofBytes)
+			e.U32(uint32(len(s.proofBytes)))
+			spans[i][j].p = [2]int{len(e.B), len(e.B) + len(s.proofBytes)}
+			e.Fixed(s.proofBytes)
 		}
 		if c.sum == nil {
-			e.u8(0)
+			e.U8(0)
 		} else {
-			e.u8(1)
+			e.U8(1)
 			if c.sumBytes == nil {
 				c.sumBytes = c.sum.Bytes()
 			}
-			e.u32(uint32(len(c.sumBytes)))
-			sumSpans[i] = [2]int{len(e.b), len(e.b) + len(c.sumBytes)}
-			e.fixed(c.sumBytes)
+			e.U32(uint32(len(c.sumBytes)))
+			sumSpans[i] = [2]int{len(e.B), len(e.B) + len(c.sumBytes)}
+			e.Fixed(c.sumBytes)
 		}
 	}
-	b.body = e.b
+	b.body = e.B
 	for i := range b.contests {
 		c := &b.contests[i]
 		if c.layout == layoutRow {
@@ -304,14 +305,14 @@ func (b *Ballot) encodeBody() {
 //
 //	str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state) ‖ [nonce seed, if challenged]
 func signatureMessage(code Code, state State, seed []byte) []byte {
-	var e encoder
-	e.str(ballotSignatureLabel)
-	e.fixed(code[:])
-	e.u8(uint8(state))
+	var e wire.Writer
+	e.Str(ballotSignatureLabel)
+	e.Fixed(code[:])
+	e.U8(uint8(state))
 	if state == Challenged {
-		e.fixed(seed)
+		e.Fixed(seed)
 	}
-	return e.b
+	return e.B
 }
 
 // signerKey returns the public key that must sign b in election e, or nil

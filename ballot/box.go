@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // A Box is a ballot box: it checks submitted ballots and device-opening
@@ -428,16 +430,16 @@ func (x *Box) checkChain(b *Ballot) error {
 // signer, so that no one can block a device's or a voter's ballot by
 // submitting another ballot under its identifier first.
 func idKey(h *Header) string {
-	var e encoder
+	var e wire.Writer
 	if h.Credential != nil {
-		e.u8(signerCredential)
-		e.fixed(h.Credential)
+		e.U8(signerCredential)
+		e.Fixed(h.Credential)
 	} else {
-		e.u8(signerDevice)
-		e.str(h.Device)
+		e.U8(signerDevice)
+		e.Str(h.Device)
 	}
-	e.str(h.BallotID)
-	return string(e.b)
+	e.Str(h.BallotID)
+	return string(e.B)
 }
 
 // record adds an accepted ballot to the state. x.mu is held.

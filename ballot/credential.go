@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // A Credential is a voter's secret signing credential for remote voting: an
@@ -127,13 +129,13 @@ func (l *CredentialList) Keys() []ed25519.PublicKey {
 // str("sandogh-v1/credential-list") ‖ u32(n) ‖ the n sorted 32-byte keys.
 // It enters the election's base hash.
 func (l *CredentialList) Hash() [HashSize]byte {
-	var e encoder
-	e.str(credentialListLabel)
-	e.u32(uint32(len(l.keys)))
+	var e wire.Writer
+	e.Str(credentialListLabel)
+	e.U32(uint32(len(l.keys)))
 	for i := range l.keys {
-		e.fixed(l.keys[i][:])
+		e.Fixed(l.keys[i][:])
 	}
-	return e.hash()
+	return hashOf(&e)
 }
 
 // MarshalJSON encodes the list as a JSON array of lowercase hexadecimal

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -38,24 +39,24 @@ func ParseBallot(data []byte) (*Ballot, error) {
 // parseBallot is ParseBallot for data that the ballot may keep: the byte
 // fields of the ballot alias it.
 func parseBallot(data []byte) (*Ballot, error) {
-	d := &decoder{what: "ballot", b: data}
+	d := newReader("ballot", data)
 	b := new(Ballot)
 	b.decodeBody(d)
-	bodyEnd := d.off
-	b.state = State(d.u8("state"))
+	bodyEnd := d.Off
+	b.state = State(d.U8("state"))
 	switch {
-	case d.err != nil:
+	case d.Err != nil:
 	case b.state == Cast:
 	case b.state == Challenged:
-		b.seed = d.take("nonce seed", proof.NonceSeedSize)
+		b.seed = d.Take("nonce seed", proof.NonceSeedSize)
 	default:
-		d.off--
-		d.fail("state", "%d is neither cast (1) nor challenged (2)", uint8(b.state))
+		d.Off--
+		d.Fail("state", "%d is neither cast (1) nor challenged (2)", uint8(b.state))
 	}
-	b.signature = d.take("signature", ed25519.SignatureSize)
-	d.end()
-	if d.err != nil {
-		return nil, d.err
+	b.signature = d.Take("signature", ed25519.SignatureSize)
+	d.End()
+	if d.Err != nil {
+		return nil, d.Err
 	}
 	b.body = data[:bodyEnd:bodyEnd]
 	b.code = Code(sha512.Sum512_256(b.body))
@@ -64,46 +65,46 @@ func parseBallot(data []byte) (*Ballot, error) {
 
 // decodeBody reads the body fields into b. The ciphertext and proof byte
 // fields alias d's input.
-func (b *Ballot) decodeBody(d *decoder) {
-	d.label(ballotLabel)
-	copy(b.baseHash[:], d.take("base hash", HashSize))
-	start := d.off
-	b.header.BallotID = d.str("ballot identifier", maxBallotID)
-	if d.err == nil && b.header.BallotID == "" {
-		d.off = start
-		d.fail("ballot identifier", "empty")
+func (b *Ballot) decodeBody(d *wire.Reader) {
+	d.Label(ballotLabel)
+	copy(b.baseHash[:], d.Take("base hash", HashSize))
+	start := d.Off
+	b.header.BallotID = d.Str("ballot identifier", maxBallotID)
+	if d.Err == nil && b.header.BallotID == "" {
+		d.Off = start
+		d.Fail("ballot identifier", "empty")
 	}
-	start = d.off
-	b.signerKind = d.u8("signer kind")
+	start = d.Off
+	b.signerKind = d.U8("signer kind")
 	switch {
-	case d.err != nil:
+	case d.Err != nil:
 		return
 	case b.signerKind == signerDevice:
-		start := d.off
-		b.header.Device = d.str("device", maxText)
-		if d.err == nil && b.header.Device == "" {
-			d.off = start
-			d.fail("device", "empty")
+		start := d.Off
+		b.header.Device = d.Str("device", maxText)
+		if d.Err == nil && b.header.Device == "" {
+			d.Off = start
+			d.Fail("device", "empty")
 		}
-		b.header.Sequence = d.u64("sequence")
-		copy(b.header.Previous[:], d.take("previous", HashSize))
+		b.header.Sequence = d.U64("sequence")
+		copy(b.header.Previous[:], d.Take("previous", HashSize))
 	case b.signerKind == signerCredential:
-		b.header.Credential = d.take("credential", ed25519.PublicKeySize)
+		b.header.Credential = d.Take("credential", ed25519.PublicKeySize)
 	default:
-		d.off = start
-		d.fail("signer kind", "%d is neither device (1) nor credential (2)", b.signerKind)
+		d.Off = start
+		d.Fail("signer kind", "%d is neither device (1) nor credential (2)", b.signerKind)
 		return
 	}
 	// Each contest takes at least 6 bytes, each selection at least 68.
-	n := d.count("contest count", MaxContests, 6)
+	n := d.Count("contest count", MaxContests, 6)
 	b.contests = make([]encryptedContest, n)
-	for i := 0; i < n && d.err == nil; i++ {
+	for i := 0; i < n && d.Err == nil; i++ {
 		c := &b.contests[i]
-		start := d.off
-		layout := d.u8(fmt.Sprintf("contest %d: layout", i))
-		if d.err == nil && layout != layoutSelections && layout != layoutRow {
-			d.off = start
-			d.fail(fmt.Sprintf("contest %d: layout", i), "%d is not a known contest layout (1: selections, 2: row of codes)", layout)
+		start := d.Off
+		layout := d.U8(fmt.Sprintf("contest %d: layout", i))
+		if d.Err == nil && layout != layoutSelections && layout != layoutRow {
+			d.Off = start
+			d.Fail(fmt.Sprintf("contest %d: layout", i), "%d is not a known contest layout (1: selections, 2: row of codes)", layout)
 			break
 		}
 		c.layout = layout
@@ -111,86 +112,86 @@ func (b *Ballot) decodeBody(d *decoder) {
 			decodeRow(d, i, c)
 			continue
 		}
-		m := d.count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
+		m := d.Count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
 		c.selections = make([]encryptedSelection, m)
-		for j := 0; j < m && d.err == nil; j++ {
+		for j := 0; j < m && d.Err == nil; j++ {
 			s := &c.selections[j]
 			where := fmt.Sprintf("contest %d: selection %d: ", i, j)
-			start := d.off
-			s.ctBytes = d.take(where+"ciphertext", elgamal.CiphertextSize)
-			if d.err == nil {
+			start := d.Off
+			s.ctBytes = d.Take(where+"ciphertext", elgamal.CiphertextSize)
+			if d.Err == nil {
 				if _, err := s.ct.SetCanonicalBytes(s.ctBytes); err != nil {
-					d.off = start
-					d.fail(where+"ciphertext", "%v", err)
+					d.Off = start
+					d.Fail(where+"ciphertext", "%v", err)
 				} else if s.ct.A.IsIdentity() == 1 {
-					d.off = start
-					d.fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the vote")
+					d.Off = start
+					d.Fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the vote")
 				}
 			}
-			start = d.off
-			s.proofBytes = d.bytes(where+"range proof", maxProof)
-			if d.err == nil {
+			start = d.Off
+			s.proofBytes = d.Bytes(where+"range proof", maxProof)
+			if d.Err == nil {
 				p, err := decodeRangeProof(s.proofBytes)
 				if err != nil {
-					d.off = start
-					d.fail(where+"range proof", "%v", err)
+					d.Off = start
+					d.Fail(where+"range proof", "%v", err)
 				}
 				s.proof = p
 			}
 		}
-		start = d.off
-		switch has := d.u8(fmt.Sprintf("contest %d: has contest proof", i)); {
-		case d.err != nil:
+		start = d.Off
+		switch has := d.U8(fmt.Sprintf("contest %d: has contest proof", i)); {
+		case d.Err != nil:
 		case has == 0:
 		case has == 1:
-			start := d.off
-			c.sumBytes = d.bytes(fmt.Sprintf("contest %d: contest proof", i), maxProof)
-			if d.err == nil {
+			start := d.Off
+			c.sumBytes = d.Bytes(fmt.Sprintf("contest %d: contest proof", i), maxProof)
+			if d.Err == nil {
 				p, err := decodeRangeProof(c.sumBytes)
 				if err != nil {
-					d.off = start
-					d.fail(fmt.Sprintf("contest %d: contest proof", i), "%v", err)
+					d.Off = start
+					d.Fail(fmt.Sprintf("contest %d: contest proof", i), "%v", err)
 				}
 				c.sum = p
 			}
 		default:
-			d.off = start
-			d.fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0 nor 1", has)
+			d.Off = start
+			d.Fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0 nor 1", has)
 		}
 	}
 }
 
 // decodeRow reads the row of a Codes contest (layout 2): u32(width), then
 // for each column the 64-byte ciphertext and the 64-byte Schnorr proof.
-func decodeRow(d *decoder, i int, c *encryptedContest) {
-	w := d.count(fmt.Sprintf("contest %d: row width", i), maxRowWidth, elgamal.CiphertextSize+schnorrSize)
-	if d.err == nil && w == 0 {
-		d.off -= 4
-		d.fail(fmt.Sprintf("contest %d: row width", i), "0: a row has at least one ciphertext")
+func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
+	w := d.Count(fmt.Sprintf("contest %d: row width", i), maxRowWidth, elgamal.CiphertextSize+schnorrSize)
+	if d.Err == nil && w == 0 {
+		d.Off -= 4
+		d.Fail(fmt.Sprintf("contest %d: row width", i), "0: a row has at least one ciphertext")
 		return
 	}
 	c.row = make([]encryptedColumn, w)
-	for k := 0; k < w && d.err == nil; k++ {
+	for k := 0; k < w && d.Err == nil; k++ {
 		col := &c.row[k]
 		where := fmt.Sprintf("contest %d: column %d: ", i, k)
-		start := d.off
-		col.ctBytes = d.take(where+"ciphertext", elgamal.CiphertextSize)
-		if d.err == nil {
+		start := d.Off
+		col.ctBytes = d.Take(where+"ciphertext", elgamal.CiphertextSize)
+		if d.Err == nil {
 			if _, err := col.ct.SetCanonicalBytes(col.ctBytes); err != nil {
-				d.off = start
-				d.fail(where+"ciphertext", "%v", err)
+				d.Off = start
+				d.Fail(where+"ciphertext", "%v", err)
 			} else if col.ct.A.IsIdentity() == 1 {
-				d.off = start
-				d.fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the codes")
+				d.Off = start
+				d.Fail(where+"ciphertext", "component A is the identity: a nonce of 0 reveals the codes")
 			}
 		}
-		start = d.off
-		col.pokBytes = d.take(where+"proof of knowledge", schnorrSize)
-		if d.err == nil {
+		start = d.Off
+		col.pokBytes = d.Take(where+"proof of knowledge", schnorrSize)
+		if d.Err == nil {
 			p, err := new(proof.Schnorr).SetCanonicalBytes(col.pokBytes)
 			if err != nil {
-				d.off = start
-				d.fail(where+"proof of knowledge", "%v", err)
+				d.Off = start
+				d.Fail(where+"proof of knowledge", "%v", err)
 			}
 			col.pok = p
 		}
@@ -315,10 +316,10 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	}
 	// Rebuild the binary encoding and decode it, so that both forms share
 	// one decoder and one set of checks.
-	var e encoder
-	e.str(ballotLabel)
-	e.fixed(j.BaseHash[:])
-	e.str(j.BallotID)
+	var e wire.Writer
+	e.Str(ballotLabel)
+	e.Fixed(j.BaseHash[:])
+	e.Str(j.BallotID)
 	switch {
 	case j.Credential != "" && (j.Device != "" || j.Previous != nil || j.Sequence != 0):
 		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: both a credential and a device")
@@ -327,25 +328,25 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 		if err != nil {
 			return nil, Code{}, err
 		}
-		e.u8(signerCredential)
-		e.fixed(k)
+		e.U8(signerCredential)
+		e.Fixed(k)
 	default:
 		if j.Previous == nil {
 			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field previous: missing for a device ballot")
 		}
-		e.u8(signerDevice)
-		e.str(j.Device)
-		e.u64(j.Sequence)
-		e.fixed(j.Previous[:])
+		e.U8(signerDevice)
+		e.Str(j.Device)
+		e.U64(j.Sequence)
+		e.Fixed(j.Previous[:])
 	}
-	e.u32(uint32(len(j.Contests)))
+	e.U32(uint32(len(j.Contests)))
 	for i, c := range j.Contests {
 		switch {
 		case c.Row != nil && (c.Selections != nil || c.Proof != ""):
 			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
 		case c.Row != nil:
-			e.u8(layoutRow)
-			e.u32(uint32(len(*c.Row)))
+			e.U8(layoutRow)
+			e.U32(uint32(len(*c.Row)))
 			for k, s := range *c.Row {
 				ct, err := decodeHex(fmt.Sprintf("contest %d: column %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 				if err != nil {
@@ -355,15 +356,15 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 				if err != nil {
 					return nil, Code{}, err
 				}
-				e.fixed(ct)
-				e.fixed(p)
+				e.Fixed(ct)
+				e.Fixed(p)
 			}
 			continue
 		case c.Selections == nil:
 			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: neither selections nor a row", i)
 		}
-		e.u8(layoutSelections)
-		e.u32(uint32(len(*c.Selections)))
+		e.U8(layoutSelections)
+		e.U32(uint32(len(*c.Selections)))
 		for k, s := range *c.Selections {
 			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 			if err != nil {
@@ -373,33 +374,33 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 			if err != nil {
 				return nil, Code{}, err
 			}
-			e.fixed(ct)
-			e.bytes(p)
+			e.Fixed(ct)
+			e.Bytes(p)
 		}
 		if c.Proof == "" {
-			e.u8(0)
+			e.U8(0)
 		} else {
 			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), c.Proof)
 			if err != nil {
 				return nil, Code{}, err
 			}
-			e.u8(1)
-			e.bytes(p)
+			e.U8(1)
+			e.Bytes(p)
 		}
 	}
 	switch j.State {
 	case "cast":
-		e.u8(uint8(Cast))
+		e.U8(uint8(Cast))
 		if j.NonceSeed != "" {
 			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field nonceSeed: present in a cast ballot")
 		}
 	case "challenged":
-		e.u8(uint8(Challenged))
+		e.U8(uint8(Challenged))
 		seed, err := decodeHex("nonceSeed", j.NonceSeed, proof.NonceSeedSize)
 		if err != nil {
 			return nil, Code{}, err
 		}
-		e.fixed(seed)
+		e.Fixed(seed)
 	default:
 		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
 	}
@@ -407,6 +408,6 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	if err != nil {
 		return nil, Code{}, err
 	}
-	e.fixed(sig)
-	return e.b, j.Code, nil
+	e.Fixed(sig)
+	return e.B, j.Code, nil
 }

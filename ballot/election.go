@@ -11,6 +11,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // A RegisteredDevice is a polling-station device registered in the
@@ -132,24 +133,24 @@ func NewElection(p Parameters) (*Election, error) {
 //	u32(#trustees) ‖ trustee keys ‖ u32(#devices) ‖ (str(id) ‖ key)… ‖
 //	credential list hash
 func (e *Election) computeBaseHash() [HashSize]byte {
-	var enc encoder
-	enc.str(baseHashLabel)
-	enc.str(GroupName)
-	enc.fixed(group.NewGeneratorElement().Bytes())
-	enc.fixed(e.manifestHash[:])
-	enc.fixed(e.pk.Bytes())
-	enc.u32(uint32(len(e.trustees)))
+	var enc wire.Writer
+	enc.Str(baseHashLabel)
+	enc.Str(GroupName)
+	enc.Fixed(group.NewGeneratorElement().Bytes())
+	enc.Fixed(e.manifestHash[:])
+	enc.Fixed(e.pk.Bytes())
+	enc.U32(uint32(len(e.trustees)))
 	for _, t := range e.trustees {
-		enc.fixed(t.Bytes())
+		enc.Fixed(t.Bytes())
 	}
-	enc.u32(uint32(len(e.devices)))
+	enc.U32(uint32(len(e.devices)))
 	for _, d := range e.devices {
-		enc.str(d.ID)
-		enc.fixed(d.PublicKey)
+		enc.Str(d.ID)
+		enc.Fixed(d.PublicKey)
 	}
 	ch := e.credentials.Hash()
-	enc.fixed(ch[:])
-	return enc.hash()
+	enc.Fixed(ch[:])
+	return hashOf(&enc)
 }
 
 // BaseHash returns the election's base hash, which every proof transcript,

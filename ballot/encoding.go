@@ -1,19 +1,15 @@
 package ballot
 
 import (
-	"bytes"
 	"crypto/sha512"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"unicode/utf8"
+
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // The canonical binary encodings of this package are built from a few
 // primitives, all big-endian (docs/spec.md §Ballots, "Encoding
-// primitives"):
+// primitives"), written by wire.Writer and read by wire.Reader:
 //
 //	u8, u32, u64     fixed-width unsigned integers
 //	str(s), bytes(b) u32(len) ‖ the bytes
@@ -26,163 +22,30 @@ import (
 // hash, credential list hash and confirmation codes (SHA-512/256).
 const HashSize = 32
 
-type encoder struct{ b []byte }
+// hashOf is H(x) = SHA-512/256(x) of what w has written.
+func hashOf(w *wire.Writer) [HashSize]byte { return sha512.Sum512_256(w.B) }
 
-func (e *encoder) u8(v uint8)           { e.b = append(e.b, v) }
-func (e *encoder) u32(v uint32)         { e.b = binary.BigEndian.AppendUint32(e.b, v) }
-func (e *encoder) u64(v uint64)         { e.b = binary.BigEndian.AppendUint64(e.b, v) }
-func (e *encoder) fixed(b []byte)       { e.b = append(e.b, b...) }
-func (e *encoder) str(s string)         { e.u32(uint32(len(s))); e.b = append(e.b, s...) }
-func (e *encoder) bytes(b []byte)       { e.u32(uint32(len(b))); e.b = append(e.b, b...) }
-func (e *encoder) hash() [HashSize]byte { return sha512.Sum512_256(e.b) }
-
-// A decoder reads the primitives above from untrusted input. The first
-// failure is kept in err, with the offset and the name of the field; later
-// reads return zero values, so callers check err once at the end of a
-// record (or before using a length).
-type decoder struct {
-	what string // the object being decoded, for messages: "ballot"
-	b    []byte
-	off  int
-	err  error
-}
-
-func (d *decoder) fail(field, format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("ballot: %s encoding: offset %d: field %s: %s", d.what, d.off, field, fmt.Sprintf(format, args...))
-	}
-}
-
-func (d *decoder) take(field string, n int) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n < 0 || len(d.b)-d.off < n {
-		d.fail(field, "truncated: need %d bytes, have %d", n, len(d.b)-d.off)
-		return nil
-	}
-	out := d.b[d.off : d.off+n]
-	d.off += n
-	return out
-}
-
-func (d *decoder) u8(field string) uint8 {
-	b := d.take(field, 1)
-	if b == nil {
-		return 0
-	}
-	return b[0]
-}
-
-func (d *decoder) u32(field string) uint32 {
-	b := d.take(field, 4)
-	if b == nil {
-		return 0
-	}
-	return binary.BigEndian.Uint32(b)
-}
-
-func (d *decoder) u64(field string) uint64 {
-	b := d.take(field, 8)
-	if b == nil {
-		return 0
-	}
-	return binary.BigEndian.Uint64(b)
-}
-
-// bytes reads a length-prefixed byte string of at most max bytes. The
-// result aliases the input.
-func (d *decoder) bytes(field string, max int) []byte {
-	start := d.off
-	n := d.u32(field + " length")
-	if d.err != nil {
-		return nil
-	}
-	if uint64(n) > uint64(max) {
-		d.off = start
-		d.fail(field, "length %d exceeds the maximum %d", n, max)
-		return nil
-	}
-	return d.take(field, int(n))
-}
-
-// str reads a length-prefixed UTF-8 string of at most max bytes.
-func (d *decoder) str(field string, max int) string {
-	start := d.off
-	b := d.bytes(field, max)
-	if d.err != nil {
-		return ""
-	}
-	if !utf8.Valid(b) {
-		d.off = start
-		d.fail(field, "not valid UTF-8")
-		return ""
-	}
-	return string(b)
-}
-
-// label reads a str and checks it equals want.
-func (d *decoder) label(want string) {
-	start := d.off
-	got := d.str("label", 255)
-	if d.err == nil && got != want {
-		d.off = start
-		d.fail("label", "got %q, want %q", got, want)
-	}
-}
-
-// count reads a u32 element count and checks it against max and against
-// the bytes left, given that each element takes at least minSize bytes, so
-// that a hostile count cannot make the caller allocate.
-func (d *decoder) count(field string, max, minSize int) int {
-	start := d.off
-	n := d.u32(field)
-	if d.err != nil {
-		return 0
-	}
-	if uint64(n) > uint64(max) {
-		d.off = start
-		d.fail(field, "%d exceeds the maximum %d", n, max)
-		return 0
-	}
-	if minSize > 0 && uint64(n)*uint64(minSize) > uint64(len(d.b)-d.off) {
-		d.off = start
-		d.fail(field, "%d entries do not fit in the %d bytes left", n, len(d.b)-d.off)
-		return 0
-	}
-	return int(n)
-}
-
-// end checks that the whole input was consumed.
-func (d *decoder) end() {
-	if d.err == nil && d.off != len(d.b) {
-		d.fail("end", "%d trailing bytes", len(d.b)-d.off)
-	}
+// newReader returns a reader of the encoding of the object what ("ballot"),
+// whose errors read "ballot: <what> encoding: offset …: field …: …".
+func newReader(what string, data []byte) *wire.Reader {
+	return &wire.Reader{Prefix: "ballot: " + what + " encoding", B: data}
 }
 
 // decodeHex decodes exactly size bytes of lowercase hexadecimal text, so
 // that every value has one text form. field names the value in errors.
 func decodeHex(field string, text string, size int) ([]byte, error) {
-	if len(text) != 2*size {
-		return nil, fmt.Errorf("ballot: field %s: text is %d characters, want %d hexadecimal characters", field, len(text), 2*size)
+	b, err := wire.DecodeHex(field, text, size)
+	if err != nil {
+		return nil, fmt.Errorf("ballot: %v", err)
 	}
-	return decodeHexAny(field, text)
+	return b, nil
 }
 
 // decodeHexAny decodes lowercase hexadecimal text of any even length.
 func decodeHexAny(field string, text string) ([]byte, error) {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return nil, fmt.Errorf("ballot: field %s: character at offset %d is not lowercase hexadecimal", field, i)
-		}
-	}
-	if len(text)%2 != 0 {
-		return nil, fmt.Errorf("ballot: field %s: odd number of hexadecimal characters", field)
-	}
-	b, err := hex.DecodeString(text)
+	b, err := wire.DecodeHexAny(field, text)
 	if err != nil {
-		return nil, fmt.Errorf("ballot: field %s: %v", field, err)
+		return nil, fmt.Errorf("ballot: %v", err)
 	}
 	return b, nil
 }
@@ -190,13 +53,8 @@ func decodeHexAny(field string, text string) ([]byte, error) {
 // strictJSON decodes one JSON value from data into v, rejecting unknown
 // fields and anything after the value.
 func strictJSON(what string, data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := wire.StrictJSON(data, v); err != nil {
 		return fmt.Errorf("ballot: %s JSON: %v", what, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("ballot: %s JSON: data after the end of the value", what)
 	}
 	return nil
 }

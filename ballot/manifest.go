@@ -1,10 +1,12 @@
 package ballot
 
 import (
+	"crypto/sha512"
 	"fmt"
 	"unicode/utf8"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // A Manifest describes an election: its identifier, the credential policy
@@ -353,48 +355,48 @@ func (c *Contest) sumRule() (sumRule, uint64) {
 // Encode returns the canonical encoding of m (docs/spec.md §Ballots,
 // "Manifest"). m must be valid.
 func (m *Manifest) Encode() []byte {
-	var e encoder
-	e.str(manifestLabel)
-	e.str(m.ElectionID)
-	e.str(m.Title)
-	e.str(string(m.Policy))
-	e.u32(uint32(len(m.Contests)))
+	var e wire.Writer
+	e.Str(manifestLabel)
+	e.Str(m.ElectionID)
+	e.Str(m.Title)
+	e.Str(string(m.Policy))
+	e.U32(uint32(len(m.Contests)))
 	for i := range m.Contests {
 		c := &m.Contests[i]
-		e.str(c.ID)
-		e.str(c.Title)
-		e.str(string(c.Kind))
-		var p encoder // the kind's parameter block
+		e.Str(c.ID)
+		e.Str(c.Title)
+		e.Str(string(c.Kind))
+		var p wire.Writer // the kind's parameter block
 		switch c.Kind {
 		case UpTo, Exactly:
-			p.u32(c.Limit)
-			p.u32(c.Seats)
-			p.u32(c.Alternates)
+			p.U32(c.Limit)
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
 		case YesNo:
 		case Score:
-			p.u32(c.MaxScore)
-			p.u32(c.Limit)
-			p.u32(c.Seats)
-			p.u32(c.Alternates)
+			p.U32(c.MaxScore)
+			p.U32(c.Limit)
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
 		case Codes:
-			p.u32(c.Limit)
-			p.u32(c.Seats)
-			p.u32(c.Alternates)
-			p.u32(c.MixStages)
+			p.U32(c.Limit)
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
+			p.U32(c.MixStages)
 		}
-		e.bytes(p.b)
-		e.u32(uint32(len(c.Candidates)))
+		e.Bytes(p.B)
+		e.U32(uint32(len(c.Candidates)))
 		for _, cand := range c.Candidates {
-			e.u32(cand.Code)
-			e.str(cand.Name)
+			e.U32(cand.Code)
+			e.Str(cand.Name)
 		}
 	}
-	return e.b
+	return e.B
 }
 
 // Hash returns SHA-512/256 of the canonical encoding of m. m must be valid.
 func (m *Manifest) Hash() [HashSize]byte {
-	return (&encoder{b: m.Encode()}).hash()
+	return sha512.Sum512_256(m.Encode())
 }
 
 // ParseManifest decodes the JSON form of a manifest and validates it.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // A DeviceOpening is the signed record with which a polling-station device
@@ -33,19 +35,19 @@ const (
 //
 //	SHA-512/256(str("sandogh-v1/device-opening") ‖ base hash ‖ str(device) ‖ u64(openedAt))
 func (o *DeviceOpening) Code() Code {
-	var e encoder
-	e.str(openingLabel)
-	e.fixed(o.BaseHash[:])
-	e.str(o.Device)
-	e.u64(uint64(o.OpenedAt))
-	return Code(e.hash())
+	var e wire.Writer
+	e.Str(openingLabel)
+	e.Fixed(o.BaseHash[:])
+	e.Str(o.Device)
+	e.U64(uint64(o.OpenedAt))
+	return Code(hashOf(&e))
 }
 
 func openingMessage(c Code) []byte {
-	var e encoder
-	e.str(openingSignatureLabel)
-	e.fixed(c[:])
-	return e.b
+	var e wire.Writer
+	e.Str(openingSignatureLabel)
+	e.Fixed(c[:])
+	return e.B
 }
 
 // newOpening returns the signed opening of device id at time t.
