@@ -22,6 +22,12 @@ const decryptionProtocol = "sandogh-v1 decryption share"
 // shareNonceLabel is the Nonces label of the proof nonce of entry i.
 const shareNonceLabel = "decryption share"
 
+// tableG is the fixed-base table of the generator G, for the proof
+// commitments u_i·G.
+var tableG = sync.OnceValue(func() *group.FixedBaseTable {
+	return group.NewFixedBaseTable(group.NewGeneratorElement())
+})
+
 // shareEntrySize is the length of one entry of a share list encoding:
 // D ‖ Commitment1 ‖ Commitment2 ‖ Response.
 const shareEntrySize = 3*group.ElementSize + group.ScalarSize
@@ -137,6 +143,8 @@ func (k *KeyShare) decryptShares(baseHash []byte, cts []*elgamal.Ciphertext, non
 		halves := make([]group.Element, 3*batch)
 		us := make([]group.Scalar, batch)
 		uh := new(group.Scalar)
+		scalars := []*group.Scalar{sHalf, uh}
+		dst := make([]*group.Element, 2)
 		for blo := lo; blo < hi; blo += batch {
 			bhi := min(blo+batch, hi)
 			m := bhi - blo
@@ -144,9 +152,10 @@ func (k *KeyShare) decryptShares(baseHash []byte, cts []*elgamal.Ciphertext, non
 				A := &cts[blo+i].A
 				us[i].Set(nonces.Scalar(shareNonceLabel, uint64(blo+i)))
 				uh.Multiply(&us[i], half)
-				halves[3*i].ScalarMult(sHalf, A)
-				halves[3*i+1].ScalarBaseMult(uh)
-				halves[3*i+2].ScalarMult(uh, A)
+				// (s_j/2)·A_i and (u_i/2)·A_i share their doublings.
+				dst[0], dst[1] = &halves[3*i], &halves[3*i+2]
+				group.ScalarMultSameBase(dst, scalars, A)
+				halves[3*i+1].FixedBaseMult(tableG(), uh)
 				pts[4*i] = A
 				pts[4*i+1] = &halves[3*i]
 				pts[4*i+2] = &halves[3*i+1]
@@ -168,6 +177,7 @@ func (k *KeyShare) decryptShares(baseHash []byte, cts []*elgamal.Ciphertext, non
 		for i := range us {
 			us[i] = group.Scalar{}
 		}
+		*uh = group.Scalar{}
 	})
 	return list, nil
 }
