@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // tallyLabel starts the canonical encoding of an EncryptedTally.
@@ -73,21 +74,21 @@ func (t *EncryptedTally) Ciphertexts() []*elgamal.Ciphertext {
 //
 // It panics if a ciphertext is nil.
 func (t *EncryptedTally) Bytes() []byte {
-	var e encoder
-	e.str(tallyLabel)
-	e.fixed(t.BaseHash[:])
-	e.u64(t.Ballots)
-	e.u32(uint32(len(t.Contests)))
+	var e wire.Writer
+	e.Str(tallyLabel)
+	e.Fixed(t.BaseHash[:])
+	e.U64(t.Ballots)
+	e.U32(uint32(len(t.Contests)))
 	for i := range t.Contests {
 		c := &t.Contests[i]
-		e.str(c.ID)
-		e.u32(uint32(len(c.Selections)))
+		e.Str(c.ID)
+		e.U32(uint32(len(c.Selections)))
 		for _, s := range c.Selections {
-			e.u32(s.Code)
-			e.b = s.Ciphertext.AppendBytes(e.b)
+			e.U32(s.Code)
+			e.B = s.Ciphertext.AppendBytes(e.B)
 		}
 	}
-	return e.b
+	return e.B
 }
 
 // Hash returns SHA-512/256 of the canonical encoding of t. The Results of
@@ -104,48 +105,44 @@ func (t *EncryptedTally) Hash() [ballot.HashSize]byte {
 // does not check the tally against an election (see Validate). On error it
 // returns nil and t is unchanged.
 func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
-	d := &decoder{b: b}
-	start := d.off
-	if label := d.str("label", 255); d.err == nil && label != tallyLabel {
-		d.off = start
-		d.fail("label", "got %q, want %q", label, tallyLabel)
-	}
+	d := &wire.Reader{Prefix: "tally: encrypted tally", B: b}
+	d.Label(tallyLabel)
 	var out EncryptedTally
-	copy(out.BaseHash[:], d.take("base hash", ballot.HashSize))
-	out.Ballots = d.u64("ballots")
-	n := d.count("contests", ballot.MaxContests, 8)
-	if d.err != nil {
-		return nil, d.err
+	copy(out.BaseHash[:], d.Take("base hash", ballot.HashSize))
+	out.Ballots = d.U64("ballots")
+	n := d.Count("contests", ballot.MaxContests, 8)
+	if d.Err != nil {
+		return nil, d.Err
 	}
 	out.Contests = make([]EncryptedContest, n)
 	for i := range out.Contests {
 		c := &out.Contests[i]
-		c.ID = d.str(fmt.Sprintf("contest %d: id", i), maxID)
-		m := d.count(fmt.Sprintf("contest %d: selections", i), ballot.MaxCandidates, 4+elgamal.CiphertextSize)
-		if d.err != nil {
-			return nil, d.err
+		c.ID = d.Str(fmt.Sprintf("contest %d: id", i), maxID)
+		m := d.Count(fmt.Sprintf("contest %d: selections", i), ballot.MaxCandidates, 4+elgamal.CiphertextSize)
+		if d.Err != nil {
+			return nil, d.Err
 		}
 		c.Selections = make([]EncryptedSelection, m)
 		for j := range c.Selections {
 			s := &c.Selections[j]
-			s.Code = d.u32(fmt.Sprintf("contest %d: selection %d: code", i, j))
-			at := d.off
-			raw := d.take(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), elgamal.CiphertextSize)
-			if d.err != nil {
-				return nil, d.err
+			s.Code = d.U32(fmt.Sprintf("contest %d: selection %d: code", i, j))
+			at := d.Off
+			raw := d.Take(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), elgamal.CiphertextSize)
+			if d.Err != nil {
+				return nil, d.Err
 			}
 			ct, err := new(elgamal.Ciphertext).SetCanonicalBytes(raw)
 			if err != nil {
-				d.off = at
-				d.fail(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), "%v", err)
-				return nil, d.err
+				d.Off = at
+				d.Fail(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), "%v", err)
+				return nil, d.Err
 			}
 			s.Ciphertext = ct
 		}
 	}
-	d.end()
-	if d.err != nil {
-		return nil, d.err
+	d.End()
+	if d.Err != nil {
+		return nil, d.Err
 	}
 	*t = out
 	return t, nil
@@ -303,7 +300,7 @@ func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	var out EncryptedTally
-	bh, err := decodeHex("baseHash", j.BaseHash, ballot.HashSize)
+	bh, err := wire.DecodeHex("baseHash", j.BaseHash, ballot.HashSize)
 	if err != nil {
 		return fmt.Errorf("tally: encrypted tally: %v", err)
 	}
@@ -322,7 +319,7 @@ func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
 		}
 		c := EncryptedContest{ID: jc.ID, Selections: make([]EncryptedSelection, len(jc.Selections))}
 		for k, js := range jc.Selections {
-			raw, err := decodeHex("ciphertext", js.Ciphertext, elgamal.CiphertextSize)
+			raw, err := wire.DecodeHex("ciphertext", js.Ciphertext, elgamal.CiphertextSize)
 			if err != nil {
 				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: %v", i, jc.ID, k, err)
 			}
@@ -334,7 +331,7 @@ func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
 		}
 		out.Contests[i] = c
 	}
-	h, err := decodeHex("hash", j.Hash, ballot.HashSize)
+	h, err := wire.DecodeHex("hash", j.Hash, ballot.HashSize)
 	if err != nil {
 		return fmt.Errorf("tally: encrypted tally: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // MaxTieBreakSeedSize is the longest tie-break seed, in bytes.
@@ -110,13 +111,13 @@ type Tie struct {
 // ‖ bytes(seed) ‖ u32(contest) ‖ u32(code)), the key by which a candidate is
 // ordered among candidates with the same count.
 func tieBreakKey(baseHash [ballot.HashSize]byte, seed []byte, contest int, code uint32) [sha512.Size]byte {
-	var e encoder
-	e.str(tieBreakLabel)
-	e.fixed(baseHash[:])
-	e.bytes(seed)
-	e.u32(uint32(contest))
-	e.u32(code)
-	return sha512.Sum512(e.b)
+	var e wire.Writer
+	e.Str(tieBreakLabel)
+	e.Fixed(baseHash[:])
+	e.Bytes(seed)
+	e.U32(uint32(contest))
+	e.U32(code)
+	return sha512.Sum512(e.B)
 }
 
 // NewResults computes the results of an election with manifest m from its

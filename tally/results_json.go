@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 type jsonResults struct {
@@ -113,14 +114,14 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		name, text string
 		dst        []byte
 	}{{"baseHash", j.BaseHash, out.BaseHash[:]}, {"tallyHash", j.TallyHash, out.TallyHash[:]}} {
-		b, err := decodeHex(f.name, f.text, ballot.HashSize)
+		b, err := wire.DecodeHex(f.name, f.text, ballot.HashSize)
 		if err != nil {
 			return fmt.Errorf("tally: results: %v", err)
 		}
 		copy(f.dst, b)
 	}
 	if j.TieBreakSeed != nil {
-		seed, err := decodeHexAny("tieBreakSeed", *j.TieBreakSeed)
+		seed, err := wire.DecodeHexAny("tieBreakSeed", *j.TieBreakSeed)
 		if err != nil {
 			return fmt.Errorf("tally: results: %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -311,7 +312,7 @@ func (r *DecodedRow) UnmarshalJSON(data []byte) error {
 	}
 	out := DecodedRow{Plaintexts: make([]*group.Element, len(j.Plaintexts)), Invalid: j.Invalid, Reason: j.Reason}
 	for k, p := range j.Plaintexts {
-		raw, err := decodeHex(fmt.Sprintf("plaintexts[%d]", k), p, group.ElementSize)
+		raw, err := wire.DecodeHex(fmt.Sprintf("plaintexts[%d]", k), p, group.ElementSize)
 		if err != nil {
 			return fmt.Errorf("tally: decoded row: %v", err)
 		}
