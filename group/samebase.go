@@ -4,17 +4,18 @@ import "filippo.io/edwards25519/field"
 
 // ScalarMultSameBase sets dst[i] = scalars[i]·p for every i, in constant
 // time: the execution time depends only on len(scalars). It is for one base
-// multiplied by several secret scalars, such as a trustee's key share and
-// proof nonce applied to the same ciphertext component: the doublings that
-// ScalarMult spends on the base are shared by all the scalars, so that two
-// scalars cost about 1.45 ScalarMult instead of 2 (docs/spec.md, "Multiple
-// scalars, one base").
+// multiplied by several secret scalars, such as a trustee's key share and a
+// proof nonce applied to the same ciphertext component: ScalarMult spends
+// most of its time on about 250 doublings, and here the doublings that
+// climb from p to 2^192·p are shared by all the scalars. Two scalars cost
+// about 1.4 ScalarMult instead of 2, four about 2.4 instead of 4; one costs
+// the same as ScalarMult (docs/spec.md, "Multiple scalars, one base").
 //
-// The base is treated as public, but nothing branches on it either, and
-// every table lookup reads all the entries of its table, as in ScalarMult.
-// It panics if the slices differ in length or if an element of dst is nil.
-// The elements of dst may alias p (each is written once, after p has been
-// read) but not one another.
+// The base is treated as public, but nothing branches on it or on the
+// scalars, and every table lookup reads all the entries of its table, as in
+// ScalarMult. It panics if the slices differ in length or if an element of
+// dst is nil. The elements of dst may alias p (each is written after p has
+// been read) but not one another.
 func ScalarMultSameBase(dst []*Element, scalars []*Scalar, p *Element) {
 	if len(dst) != len(scalars) {
 		panic("group: ScalarMultSameBase called with different numbers of destinations and scalars")
@@ -24,25 +25,42 @@ func ScalarMultSameBase(dst []*Element, scalars []*Scalar, p *Element) {
 			panic("group: ScalarMultSameBase called with a nil destination")
 		}
 	}
-	if len(scalars) == 0 {
+	n := len(scalars)
+	if n == 0 {
 		return
 	}
-	var rows [sameBaseParts]projNielsRow
-	buildSameBaseRows(rows[:], p)
+	var stack [4]projNielsRow
+	var rows []projNielsRow
+	if k := sameBaseParts(n); k <= len(stack) {
+		rows = stack[:k]
+	} else {
+		rows = make([]projNielsRow, k)
+	}
+	buildSameBaseRows(rows, p)
 	var acc extPoint
 	for i, s := range scalars {
-		sameBaseMult(&acc, rows[:], s)
+		sameBaseMult(&acc, rows, s)
 		acc.toElement(dst[i])
 	}
 }
 
-// sameBaseParts is the number k of parts into which ScalarMultSameBase
-// splits a scalar: s = Σ_{j<k} s_j·2^(64j), each part of 16 signed radix-16
-// digits, against the k bases 2^(64j)·P. Two parts cost 128 doublings of
-// precomputation and 124 per scalar; four cost 192 and 60; eight cost 224 and
-// 28 but twice the table building of four. Four is the fastest for one or
-// two scalars (docs/spec.md gives the measurements).
-const sameBaseParts = 4
+// sameBaseParts returns the number k of parts into which ScalarMultSameBase
+// splits each of n scalars: s = Σ_{j<k} s_j·2^(256j/k), each part of 64/k
+// signed radix-16 digits, against the k bases Q_j = 2^(256j/k)·P. The
+// precomputation costs about 256(k−1)/k doublings and k tables of eight
+// multiples, and each scalar 256/k − 4 doublings and 64 additions. Measured
+// (docs/spec.md): four parts are the fastest for one or two scalars, eight
+// from three to seven, sixteen from eight on.
+func sameBaseParts(n int) int {
+	switch {
+	case n <= 2:
+		return 4
+	case n < 8:
+		return 8
+	default:
+		return 16
+	}
+}
 
 // buildSameBaseRows sets rows[j] to the multiples 1·Q_j … 8·Q_j of
 // Q_j = 2^(256j/k)·p, for k = len(rows), in projective Niels form.
