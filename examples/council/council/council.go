@@ -26,16 +26,11 @@ package council
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	mrand "math/rand/v2"
-	"os"
-	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -43,6 +38,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/proof"
 	"github.com/sandogh/sandogh/tally"
@@ -159,11 +155,11 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeCandidates)
 	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
 		return fmt.Errorf("council: %d seats and %d alternates for %d candidates", c.Seats, c.Seats/3, c.Candidates)
-	case c.Threshold < 1 || c.Threshold > c.Trustees:
-		return fmt.Errorf("council: threshold %d is not between 1 and the number of trustees %d", c.Threshold, c.Trustees)
-	case c.Trustees > trustee.MaxTrustees:
-		return fmt.Errorf("council: at most %d trustees", trustee.MaxTrustees)
-	case c.Mixers < 1 || c.Mixers > c.Trustees:
+	}
+	if err := demo.CheckTrustees("council", c.Trustees, c.Threshold); err != nil {
+		return err
+	}
+	if c.Mixers < 1 || c.Mixers > c.Trustees {
 		return fmt.Errorf("council: %d mix servers; want 1..%d (the mix servers are trustees)", c.Mixers, c.Trustees)
 	}
 	return nil
@@ -210,9 +206,16 @@ func Manifest(m, seats, mixers int) *ballot.Manifest {
 // reveals it; the simulation derives it so that a seeded run is
 // reproducible.
 func StationKey(seed, id string) ed25519.PrivateKey {
-	h := sha256.Sum256([]byte("sandogh council example station key\x00" + seed + "\x00" + id))
-	return ed25519.NewKeyFromSeed(h[:])
+	return demo.Seeds{Tag: seedTag, Seed: seed}.StationKey(id)
 }
+
+// seedTag separates the derivations of this example's seeded runs from
+// those of the other examples.
+const seedTag = "sandogh council example"
+
+// seeds returns the derivations of the run's secrets and choices: from
+// Seed if given, from crypto/rand otherwise.
+func (c *Config) seeds() demo.Seeds { return demo.Seeds{Tag: seedTag, Seed: c.Seed} }
 
 // MixServerKey returns the signing key of trustee k (from 1), which signs
 // its mix stages, in a run with the given (non-empty) Seed. A real trustee
@@ -220,46 +223,7 @@ func StationKey(seed, id string) ed25519.PrivateKey {
 // signs whatever it likes.
 func MixServerKey(seed string, k int) ed25519.PrivateKey {
 	c := Config{Seed: seed}
-	return identitySigningKey(c.secretSeed("trustee identity", k))
-}
-
-// secretSeed returns the 32-byte seed of one of the trustees' secrets in
-// a seeded run, or a fresh one from crypto/rand.
-func (c *Config) secretSeed(what string, k int) []byte {
-	if c.Seed == "" {
-		b := make([]byte, 32)
-		rand.Read(b)
-		return b
-	}
-	h := sha256.Sum256([]byte("sandogh council example " + what + "\x00" + c.Seed + "\x00" + strconv.Itoa(k)))
-	return h[:]
-}
-
-// rng returns the run's source of simulated choices.
-func (c *Config) rng() *mrand.Rand {
-	var key [32]byte
-	if c.Seed != "" {
-		key = sha256.Sum256([]byte("sandogh council example seed\x00" + c.Seed))
-	} else {
-		rand.Read(key[:])
-	}
-	return mrand.New(mrand.NewChaCha8(key))
-}
-
-func bytesFrom(r *mrand.Rand, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
-type logger struct{ w io.Writer }
-
-func (l logger) printf(format string, args ...any) {
-	if l.w != nil {
-		fmt.Fprintf(l.w, format+"\n", args...)
-	}
+	return identitySigningKey(c.seeds().Secret("trustee identity", k))
 }
 
 // A mixServer is a trustee acting as a mix server: it signs its stages with
@@ -286,10 +250,11 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	log := logger{cfg.Progress}
-	rng := cfg.rng()
+	log := demo.Logger{W: cfg.Progress}
+	seeds := cfg.seeds()
+	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
-	if err := prepareOut(cfg.Out); err != nil {
+	if err := demo.PrepareOut("council", cfg.Out); err != nil {
 		return nil, err
 	}
 	w, err := election.Create(cfg.Out)
@@ -298,10 +263,14 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 1. The key ceremony. The trustees are also the mix servers.
-	log.printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
-	ceremony, keyShares, servers, err := runCeremony(&cfg, manifest.ElectionID)
+	log.Printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	ceremony, keyShares, ids, err := demo.RunCeremony(seeds, manifest.ElectionID, cfg.Trustees, cfg.Threshold)
 	if err != nil {
 		return nil, err
+	}
+	servers := make([]mixServer, len(ids))
+	for k, id := range ids {
+		servers[k] = mixServer{index: k + 1, key: id.SigningKey()}
 	}
 	keys, err := w.WriteCeremony(ceremony)
 	if err != nil {
@@ -309,16 +278,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 2. The election's parameters.
-	stationKeys := make(map[string]ed25519.PrivateKey)
-	var devices []ballot.RegisteredDevice
-	for _, id := range stations {
-		k := ed25519.NewKeyFromSeed(bytesFrom(rng, ed25519.SeedSize))
-		if cfg.Seed != "" {
-			k = StationKey(cfg.Seed, id)
-		}
-		stationKeys[id] = k
-		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
-	}
+	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
 	pk, err := keys.ElectionKey()
 	if err != nil {
 		return nil, err
@@ -330,7 +290,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteElection(e, keys); err != nil {
 		return nil, err
 	}
-	log.printf("election %s: %d candidates, up to %d codes per ballot (a row of %d ciphertext(s)), base hash %x",
+	log.Printf("election %s: %d candidates, up to %d codes per ballot (a row of %d ciphertext(s)), base hash %x",
 		manifest.ElectionID, cfg.Candidates, cfg.Seats, manifest.Contests[0].RowWidth(), e.BaseHash())
 
 	// 3. Voting: the ballot box keeps its file in the record.
@@ -349,7 +309,7 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// 4. The record's ballots: the encrypted tally (empty: the council
 	// contest is not added) and the rows of the ballots that count.
-	log.printf("ballots: collecting the rows of the cast ballots")
+	log.Printf("ballots: collecting the rows of the cast ballots")
 	et, err := w.FinishBallots(e)
 	if err != nil {
 		return nil, err
@@ -362,10 +322,7 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// Which trustee is absent at decryption (not one of the mix servers'
 	// concern: mixing needs no key share).
-	absent := rng.IntN(cfg.Trustees) + 1
-	if cfg.Trustees == cfg.Threshold {
-		absent = 0
-	}
+	absent := demo.AbsentTrustee(rng, cfg.Trustees, cfg.Threshold)
 	if absent != 0 {
 		out.Absent = []int{absent}
 	}
@@ -390,7 +347,7 @@ func Run(cfg Config) (*Outcome, error) {
 			start := time.Now()
 			var n *proof.Nonces
 			if cfg.Seed != "" {
-				n, _ = proof.NewNonces(cfg.secretSeed("mix stage", s.index))
+				n, _ = proof.NewNonces(seeds.Secret("mix stage", s.index))
 			} else {
 				n = proof.RandomNonces()
 			}
@@ -406,7 +363,7 @@ func Run(cfg Config) (*Outcome, error) {
 			if !v.Accepted {
 				return nil, fmt.Errorf("council: %v", v)
 			}
-			log.printf("mixnet: trustee %d mixed %d rows as stage %d (%v, checked by the coordinator)", s.index, cur.Len(), index, time.Since(start).Round(time.Millisecond))
+			log.Printf("mixnet: trustee %d mixed %d rows as stage %d (%v, checked by the coordinator)", s.index, cur.Len(), index, time.Since(start).Round(time.Millisecond))
 		}
 		if final, err = cascade.Output(); err != nil {
 			return nil, err
@@ -420,7 +377,7 @@ func Run(cfg Config) (*Outcome, error) {
 		if ks.Index() == absent {
 			continue
 		}
-		l, err := decryptTallyShares(&cfg, ks, e, et)
+		l, err := demo.DecryptTallyShares(seeds, "tally shares", ks, e, et)
 		if err != nil {
 			return nil, err
 		}
@@ -431,7 +388,7 @@ func Run(cfg Config) (*Outcome, error) {
 		if final == nil {
 			continue
 		}
-		rl, err := decryptRowShares(&cfg, ks, e, final)
+		rl, err := decryptRowShares(seeds, ks, e, final)
 		if err != nil {
 			return nil, err
 		}
@@ -447,7 +404,7 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Combined = dec.Trustees
 	var decoded []tally.DecodedRow
 	if final != nil {
-		log.printf("decryption: %d trustees decrypt the %d mixed rows", len(rowLists), final.Len())
+		log.Printf("decryption: %d trustees decrypt the %d mixed rows", len(rowLists), final.Len())
 		if decoded, dec, err = tally.DecryptRows(e, keys, 0, final, rowLists); err != nil {
 			return nil, err
 		}
@@ -464,119 +421,19 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Invalid = int(ct.Invalid)
 
 	// 7. The results, last file of the record.
-	var seed []byte
-	if cfg.TieBreakSeed != "" {
-		seed = []byte(cfg.TieBreakSeed)
-	}
-	res, err := tally.NewResults(manifest, totals, seed)
-	if err != nil {
+	if out.Results, err = demo.WriteResults(w, manifest, totals, cfg.TieBreakSeed); err != nil {
 		return nil, err
 	}
-	if err := w.WriteResults(res); err != nil {
-		return nil, err
-	}
-	out.Results = res
 	return out, nil
 }
 
-// prepareOut makes sure the record can be written to dir: it does not
-// exist, is empty, or holds a previous record, which is removed.
-func prepareOut(dir string) error {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("council: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
-		return fmt.Errorf("council: %s is not empty and holds no election record; choose another folder", dir)
-	}
-	return os.RemoveAll(dir)
-}
-
-// runCeremony runs the key ceremony round by round and returns, with the
-// ceremony and the key shares, every trustee's key as a mix server.
-func runCeremony(cfg *Config, electionID string) (*trustee.Ceremony, []*trustee.KeyShare, []mixServer, error) {
-	n := cfg.Trustees
-	ids := make([]*trustee.Identity, n)
-	members := make([]trustee.Member, n)
-	servers := make([]mixServer, n)
-	for k := range ids {
-		seed := cfg.secretSeed("trustee identity", k+1)
-		id, err := trustee.NewIdentityFromSeed("Trustee "+strconv.Itoa(k+1), seed)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		ids[k], members[k] = id, id.Member(k+1)
-		servers[k] = mixServer{index: k + 1, key: id.SigningKey()}
-	}
-	roster, err := trustee.NewRoster([]byte(electionID), cfg.Threshold, members)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	c := &trustee.Ceremony{Roster: roster}
-	ts := make([]*trustee.Trustee, n)
-	for k, id := range ids {
-		if ts[k], err = trustee.NewTrusteeFromSeed(roster, id, cfg.secretSeed("trustee ceremony", k+1)); err != nil {
-			return nil, nil, nil, err
-		}
-		m, err := ts[k].Round1()
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		c.Commitments = append(c.Commitments, m)
-	}
-	for _, tr := range ts {
-		s, err := tr.Round2()
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		c.Shares = append(c.Shares, s...)
-	}
-	for _, tr := range ts {
-		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		c.Complaints = append(c.Complaints, cs...)
-	}
-	for _, tr := range ts {
-		rs, err := tr.Respond(c.Complaints)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		c.Responses = append(c.Responses, rs...)
-	}
-	shares := make([]*trustee.KeyShare, n)
-	for k, tr := range ts {
-		if _, shares[k], err = tr.Finish(c); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	return c, shares, servers, nil
-}
-
-// decryptTallyShares is trustee ks's share list of the encrypted tally,
-// with proof nonces from the run's Seed if it has one.
-func decryptTallyShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, et *tally.EncryptedTally) (*trustee.ShareList, error) {
-	if cfg.Seed == "" {
-		return tally.DecryptShares(ks, e, et)
-	}
-	if err := et.Validate(e); err != nil {
-		return nil, err
-	}
-	bh := e.BaseHash()
-	return ks.DecryptSharesFromSeed(bh[:], et.Ciphertexts(), cfg.secretSeed("tally shares", ks.Index()))
-}
-
 // decryptRowShares is trustee ks's share list of the final rows.
-func decryptRowShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, rows *mixnet.Rows) (*trustee.ShareList, error) {
-	if cfg.Seed == "" {
+func decryptRowShares(seeds demo.Seeds, ks *trustee.KeyShare, e *ballot.Election, rows *mixnet.Rows) (*trustee.ShareList, error) {
+	if seeds.Seed == "" {
 		return tally.DecryptRowShares(ks, e, 0, rows)
 	}
 	bh := e.BaseHash()
-	return ks.DecryptSharesFromSeed(bh[:], tally.RowCiphertexts(rows), cfg.secretSeed("row shares", ks.Index()))
+	return ks.DecryptSharesFromSeed(bh[:], tally.RowCiphertexts(rows), seeds.Secret("row shares", ks.Index()))
 }
 
 // popularity returns the weights of the candidates: a few favourites, a
@@ -628,7 +485,7 @@ type event struct {
 // vote simulates the day: the voters come to the stations, the stations
 // encrypt their ballots in chain order (each on its own goroutine), and
 // the ballot box accepts them in the order they arrive.
-func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, out *Outcome, log logger) error {
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, out *Outcome, log demo.Logger) error {
 	weights := popularity(rng, cfg.Candidates)
 	cum := make([]float64, len(weights))
 	s := 0.0
@@ -636,28 +493,18 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		s += x
 		cum[j] = s
 	}
-	challengers := map[int]bool{}
-	for _, k := range rng.Perm(cfg.Voters)[:cfg.Challenged] {
-		challengers[k] = true
-	}
+	challengers := demo.Challengers(rng, cfg.Voters, cfg.Challenged)
 	var plan []*event
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
 		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: bytesFrom(rng, 32), challenge: true, done: make(chan struct{})})
+			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
 		}
-		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: bytesFrom(rng, 32), done: make(chan struct{})})
+		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), done: make(chan struct{})})
 	}
-	tips := make(map[string]*chainTip)
-	for _, id := range stations {
-		_, o, err := ballot.OpenDevice(e, id, keys[id], electionDay)
-		if err != nil {
-			return err
-		}
-		if err := box.AcceptOpening(o); err != nil {
-			return err
-		}
-		tips[id] = &chainTip{code: o.Code()}
+	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
+	if err != nil {
+		return err
 	}
 	var wg sync.WaitGroup
 	for _, id := range stations {
@@ -691,23 +538,17 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		}
 		ev.b = nil
 		if (i+1)%step == 0 {
-			log.printf("voting: %d/%d ballots", i+1, len(plan))
+			log.Printf("voting: %d/%d ballots", i+1, len(plan))
 		}
 	}
 	return nil
 }
 
-// chainTip is a station's position in its chain of codes.
-type chainTip struct {
-	seq  uint64
-	code ballot.Code
-}
-
 // encrypt makes and signs the ballot of ev, continuing the station's
 // chain, with the nonce seed of the plan so that a seeded run is
 // reproducible.
-func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *chainTip) (*ballot.Ballot, error) {
-	h := ballot.Header{BallotID: ev.station + "/" + strconv.FormatUint(tip.seq+1, 10), Device: ev.station, Sequence: tip.seq + 1, Previous: tip.code}
+func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
+	h := tip.Next(ev.station)
 	v := ballot.Vote{}
 	if err := v.SetCodes(ContestID, ev.codes); err != nil {
 		return nil, err
@@ -733,7 +574,7 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 			return nil, err
 		}
 	}
-	tip.seq, tip.code = h.Sequence, b.Code()
+	tip.Seq, tip.Code = h.Sequence, b.Code()
 	return b, nil
 }
 
@@ -749,16 +590,10 @@ func PrintResults(w io.Writer, r *tally.Results) {
 			o     tally.Outcome
 		}{{"Elected", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}}
 		for _, g := range groups {
-			var rows []tally.Standing
-			for _, s := range c.Standings {
-				if s.Outcome == g.o {
-					rows = append(rows, s)
-				}
-			}
+			rows := demo.Standings(&c, g.o)
 			if len(rows) == 0 {
 				continue
 			}
-			slices.SortStableFunc(rows, func(a, b tally.Standing) int { return a.Position - b.Position })
 			fmt.Fprintf(w, "  %s:\n", g.title)
 			for _, s := range rows {
 				fmt.Fprintf(w, "    %3d. %-24s (code %4d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
@@ -771,13 +606,6 @@ func PrintResults(w io.Writer, r *tally.Results) {
 			}
 		}
 		fmt.Fprintf(w, "  Not elected: %d candidates\n", notElected)
-		for _, t := range c.Ties {
-			state := "unbroken: decide by the council's rules or record a tie-break seed"
-			if t.Broken {
-				state = "broken by the recorded tie-break seed"
-			}
-			fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
-				t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)
-		}
+		demo.PrintTies(w, &c, "the council's")
 	}
 }

@@ -20,21 +20,16 @@ package guild
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"os"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -155,12 +150,8 @@ func (c *Config) defaults() error {
 		return errors.New("guild: no voters")
 	case c.Revotes > c.RemoteVoters:
 		return fmt.Errorf("guild: %d revotes but only %d remote voters", c.Revotes, c.RemoteVoters)
-	case c.Threshold < 1 || c.Threshold > c.Trustees:
-		return fmt.Errorf("guild: threshold %d is not between 1 and the number of trustees %d", c.Threshold, c.Trustees)
-	case c.Trustees > trustee.MaxTrustees:
-		return fmt.Errorf("guild: at most %d trustees", trustee.MaxTrustees)
 	}
-	return nil
+	return demo.CheckTrustees("guild", c.Trustees, c.Threshold)
 }
 
 // StationKey returns the signing key of polling station id in a run with
@@ -169,37 +160,16 @@ func (c *Config) defaults() error {
 // reproducible, and so that tests can play a station that signs whatever
 // it likes.
 func StationKey(seed, id string) ed25519.PrivateKey {
-	h := sha256.Sum256([]byte("sandogh guild example station key\x00" + seed + "\x00" + id))
-	return ed25519.NewKeyFromSeed(h[:])
+	return demo.Seeds{Tag: seedTag, Seed: seed}.StationKey(id)
 }
 
-// rng returns the run's source of simulated choices: from Seed if given,
-// from crypto/rand otherwise.
-func (c *Config) rng() *mrand.Rand {
-	var key [32]byte
-	if c.Seed != "" {
-		key = sha256.Sum256([]byte("sandogh guild example seed\x00" + c.Seed))
-	} else {
-		rand.Read(key[:])
-	}
-	return mrand.New(mrand.NewChaCha8(key))
-}
+// seedTag separates the derivations of this example's seeded runs from
+// those of the other examples.
+const seedTag = "sandogh guild example"
 
-func bytesFrom(r *mrand.Rand, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
-type logger struct{ w io.Writer }
-
-func (l logger) printf(format string, args ...any) {
-	if l.w != nil {
-		fmt.Fprintf(l.w, format+"\n", args...)
-	}
-}
+// seeds returns the derivations of the run's secrets and choices: from
+// Seed if given, from crypto/rand otherwise.
+func (c *Config) seeds() demo.Seeds { return demo.Seeds{Tag: seedTag, Seed: c.Seed} }
 
 // Run simulates the election and writes its record. See the package
 // documentation for the scenario.
@@ -207,14 +177,15 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	log := logger{cfg.Progress}
-	rng := cfg.rng()
+	log := demo.Logger{W: cfg.Progress}
+	seeds := cfg.seeds()
+	rng := seeds.Rand()
 	policy := ballot.OneBallotPerCredential
 	if cfg.Revotes > 0 {
 		policy = ballot.LastBallotCounts
 	}
 	manifest := Manifest(policy)
-	if err := prepareOut(cfg.Out); err != nil {
+	if err := demo.PrepareOut("guild", cfg.Out); err != nil {
 		return nil, err
 	}
 	w, err := election.Create(cfg.Out)
@@ -223,8 +194,8 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 1. The key ceremony, message by message.
-	log.printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
-	ceremony, keyShares, err := runCeremony(&cfg, manifest.ElectionID)
+	log.Printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	ceremony, keyShares, _, err := demo.RunCeremony(seeds, manifest.ElectionID, cfg.Trustees, cfg.Threshold)
 	if err != nil {
 		return nil, err
 	}
@@ -235,20 +206,11 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// 2. The election's parameters: manifest, joint key, trustees'
 	// verification keys, registered stations and the credential list.
-	stationKeys := make(map[string]ed25519.PrivateKey)
-	var devices []ballot.RegisteredDevice
-	for _, id := range stations {
-		k := ed25519.NewKeyFromSeed(bytesFrom(rng, ed25519.SeedSize))
-		if cfg.Seed != "" {
-			k = StationKey(cfg.Seed, id)
-		}
-		stationKeys[id] = k
-		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
-	}
+	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
 	creds := make([]*ballot.Credential, cfg.RemoteVoters)
 	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
 	for i := range creds {
-		if creds[i], err = ballot.NewCredential(bytesFrom(rng, ed25519.SeedSize)); err != nil {
+		if creds[i], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize)); err != nil {
 			return nil, err
 		}
 		pubs[i] = creds[i].PublicKey()
@@ -271,7 +233,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteElection(e, keys); err != nil {
 		return nil, err
 	}
-	log.printf("election %s: base hash %x", manifest.ElectionID, e.BaseHash())
+	log.Printf("election %s: base hash %x", manifest.ElectionID, e.BaseHash())
 
 	// 3. Voting: the ballot box keeps its file in the record.
 	box, err := ballot.OpenBox(w.BallotsPath(), e)
@@ -288,7 +250,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 4. The encrypted tally of the ballots that count.
-	log.printf("tally: adding up the cast ballots")
+	log.Printf("tally: adding up the cast ballots")
 	et, err := w.FinishBallots(e)
 	if err != nil {
 		return nil, err
@@ -296,16 +258,13 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Counted = int(et.Ballots)
 
 	// 5. Decryption: every trustee present computes its shares.
-	absent := rng.IntN(cfg.Trustees) + 1
-	if cfg.Trustees == cfg.Threshold {
-		absent = 0 // everyone is needed
-	}
+	absent := demo.AbsentTrustee(rng, cfg.Trustees, cfg.Threshold)
 	var lists []*trustee.ShareList
 	for _, ks := range keyShares {
 		if ks.Index() == absent {
 			continue
 		}
-		l, err := decryptShares(&cfg, ks, e, et)
+		l, err := demo.DecryptTallyShares(seeds, "decryption shares", ks, e, et)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +275,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	if absent != 0 {
 		out.Absent = []int{absent}
-		log.printf("decryption: trustee %d is absent; %d trustees publish their shares", absent, len(lists))
+		log.Printf("decryption: trustee %d is absent; %d trustees publish their shares", absent, len(lists))
 	}
 	totals, dec, err := tally.Decrypt(e, keys, et, lists)
 	if err != nil {
@@ -325,128 +284,10 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Combined = dec.Trustees
 
 	// 6. The results, last file of the record.
-	var seed []byte
-	if cfg.TieBreakSeed != "" {
-		seed = []byte(cfg.TieBreakSeed)
-	}
-	res, err := tally.NewResults(manifest, totals, seed)
-	if err != nil {
+	if out.Results, err = demo.WriteResults(w, manifest, totals, cfg.TieBreakSeed); err != nil {
 		return nil, err
 	}
-	if err := w.WriteResults(res); err != nil {
-		return nil, err
-	}
-	out.Results = res
 	return out, nil
-}
-
-// prepareOut makes sure the record can be written to dir: it does not
-// exist, is empty, or holds a previous record, which is removed.
-func prepareOut(dir string) error {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("guild: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
-		return fmt.Errorf("guild: %s is not empty and holds no election record; choose another folder", dir)
-	}
-	return os.RemoveAll(dir)
-}
-
-// secretSeed returns the 32-byte seed of one of the trustees' secrets in a
-// seeded run: SHA-256 of the run's Seed, what and k. A real trustee
-// draws its secrets from crypto/rand.
-func (c *Config) secretSeed(what string, k int) []byte {
-	h := sha256.Sum256([]byte("sandogh guild example " + what + "\x00" + c.Seed + "\x00" + strconv.Itoa(k)))
-	return h[:]
-}
-
-// runCeremony runs the key ceremony of cfg.Trustees trustees with
-// threshold cfg.Threshold, round by round, as the trustees would exchange
-// their messages through a shared folder.
-func runCeremony(cfg *Config, electionID string) (*trustee.Ceremony, []*trustee.KeyShare, error) {
-	n := cfg.Trustees
-	ids := make([]*trustee.Identity, n)
-	members := make([]trustee.Member, n)
-	for k := range ids {
-		name := "Trustee " + strconv.Itoa(k+1)
-		var err error
-		if cfg.Seed != "" {
-			ids[k], err = trustee.NewIdentityFromSeed(name, cfg.secretSeed("trustee identity", k+1))
-		} else {
-			ids[k], err = trustee.NewIdentity(name)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		members[k] = ids[k].Member(k + 1)
-	}
-	roster, err := trustee.NewRoster([]byte(electionID), cfg.Threshold, members)
-	if err != nil {
-		return nil, nil, err
-	}
-	c := &trustee.Ceremony{Roster: roster}
-	ts := make([]*trustee.Trustee, n)
-	for k, id := range ids {
-		if cfg.Seed != "" {
-			ts[k], err = trustee.NewTrusteeFromSeed(roster, id, cfg.secretSeed("trustee ceremony", k+1))
-		} else {
-			ts[k], err = trustee.NewTrustee(roster, id)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		m, err := ts[k].Round1()
-		if err != nil {
-			return nil, nil, err
-		}
-		c.Commitments = append(c.Commitments, m)
-	}
-	for _, tr := range ts {
-		s, err := tr.Round2()
-		if err != nil {
-			return nil, nil, err
-		}
-		c.Shares = append(c.Shares, s...)
-	}
-	for _, tr := range ts {
-		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.Complaints = append(c.Complaints, cs...)
-	}
-	for _, tr := range ts {
-		rs, err := tr.Respond(c.Complaints)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.Responses = append(c.Responses, rs...)
-	}
-	shares := make([]*trustee.KeyShare, n)
-	for k, tr := range ts {
-		if _, shares[k], err = tr.Finish(c); err != nil {
-			return nil, nil, err
-		}
-	}
-	return c, shares, nil
-}
-
-// decryptShares is trustee ks's step of the decryption
-// (tally.DecryptShares), with proof nonces from the run's Seed if it has
-// one.
-func decryptShares(cfg *Config, ks *trustee.KeyShare, e *ballot.Election, et *tally.EncryptedTally) (*trustee.ShareList, error) {
-	if cfg.Seed == "" {
-		return tally.DecryptShares(ks, e, et)
-	}
-	if err := et.Validate(e); err != nil {
-		return nil, err
-	}
-	bh := e.BaseHash()
-	return ks.DecryptSharesFromSeed(bh[:], et.Ciphertexts(), cfg.secretSeed("decryption shares", ks.Index()))
 }
 
 // popularity weights the candidates so that the result has a shape: a few
@@ -501,27 +342,24 @@ type event struct {
 // home), the stations encrypt their ballots in chain order, and the ballot
 // box accepts them in the order they arrive, the offline station's backlog
 // at the moment it reconnects.
-func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log logger) error {
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
 	// Plan the day: every random choice is drawn here, in order.
-	challengers := map[int]bool{}
-	for _, k := range rng.Perm(cfg.Voters)[:cfg.Challenged] {
-		challengers[k] = true
-	}
+	challengers := demo.Challengers(rng, cfg.Voters, cfg.Challenged)
 	var plan []*event
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
 		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: bytesFrom(rng, 32), challeng: true})
+			plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: demo.Bytes(rng, 32), challeng: true})
 		}
-		plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: bytesFrom(rng, 32)})
+		plan = append(plan, &event{station: st, voter: v, vote: randomVote(rng), seed: demo.Bytes(rng, 32)})
 	}
 	for i, c := range creds {
 		pos := rng.IntN(len(plan) + 1)
-		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: bytesFrom(rng, 32), cred: c}
+		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: demo.Bytes(rng, 32), cred: c}
 		plan = append(plan[:pos], append([]*event{ev}, plan[pos:]...)...)
 	}
 	for i := range cfg.Revotes {
-		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: bytesFrom(rng, 32), cred: creds[i]}
+		ev := &event{voter: cfg.Voters + i, vote: randomVote(rng), seed: demo.Bytes(rng, 32), cred: creds[i]}
 		plan = append(plan, ev) // a change of mind late in the day
 	}
 	// Station 2 is offline from 30% to 70% of the day.
@@ -532,16 +370,9 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	}
 
 	// The stations open and send their opening records.
-	tips := make(map[string]*chainTip)
-	for _, id := range stations {
-		_, o, err := ballot.OpenDevice(e, id, keys[id], electionDay)
-		if err != nil {
-			return err
-		}
-		if err := box.AcceptOpening(o); err != nil {
-			return err
-		}
-		tips[id] = &chainTip{code: o.Code()}
+	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
+	if err != nil {
+		return err
 	}
 
 	// Each station encrypts its ballots in order on its own goroutine;
@@ -582,10 +413,10 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	step := max(1, len(plan)/10)
 	for i, ev := range plan {
 		if i == offFrom {
-			log.printf("voting: station-2 loses its connection and keeps its ballots")
+			log.Printf("voting: station-2 loses its connection and keeps its ballots")
 		}
 		if i == offTo {
-			log.printf("voting: station-2 is back online and uploads %d ballots", len(backlog))
+			log.Printf("voting: station-2 is back online and uploads %d ballots", len(backlog))
 			for _, b := range backlog {
 				if err := submit(b); err != nil {
 					return err
@@ -599,7 +430,7 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 			return err
 		}
 		if (i+1)%step == 0 {
-			log.printf("voting: %d/%d ballots", i+1, len(plan))
+			log.Printf("voting: %d/%d ballots", i+1, len(plan))
 		}
 	}
 	for _, b := range backlog {
@@ -611,23 +442,17 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	return nil
 }
 
-// chainTip is a station's position in its chain of codes.
-type chainTip struct {
-	seq  uint64
-	code ballot.Code
-}
-
 // encrypt makes and signs the ballot of ev: a station ballot continues the
 // station's chain (as ballot.Device does, but with the nonce seed of the
 // plan so that a seeded run is reproducible); a remote ballot is signed
 // with the voter's credential.
-func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *chainTip) (*ballot.Ballot, error) {
+func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
 	var h ballot.Header
 	if ev.cred != nil {
 		h = ballot.Header{BallotID: fmt.Sprintf("remote/%d-%x", ev.voter, ev.seed[:4]), Credential: ev.cred.PublicKey()}
 		key = ev.cred.PrivateKey()
 	} else {
-		h = ballot.Header{BallotID: ev.station + "/" + strconv.FormatUint(tip.seq+1, 10), Device: ev.station, Sequence: tip.seq + 1, Previous: tip.code}
+		h = tip.Next(ev.station)
 	}
 	b, err := ballot.EncryptBallot(e, h, ev.vote, ev.seed)
 	if err != nil {
@@ -642,7 +467,7 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *chainTi
 		return nil, err
 	}
 	if ev.cred == nil {
-		tip.seq, tip.code = h.Sequence, b.Code()
+		tip.Seq, tip.Code = h.Sequence, b.Code()
 	}
 	return b, nil
 }
@@ -658,28 +483,15 @@ func PrintResults(w io.Writer, r *tally.Results) {
 			o     tally.Outcome
 		}{{"Main members", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}, {"Not elected", tally.NotElected}}
 		for _, g := range groups {
-			var rows []tally.Standing
-			for _, s := range c.Standings {
-				if s.Outcome == g.o {
-					rows = append(rows, s)
-				}
-			}
+			rows := demo.Standings(&c, g.o)
 			if len(rows) == 0 {
 				continue
 			}
-			sort.SliceStable(rows, func(i, j int) bool { return rows[i].Position < rows[j].Position })
 			fmt.Fprintf(w, "  %s:\n", g.title)
 			for _, s := range rows {
 				fmt.Fprintf(w, "    %2d. %-18s (%d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
 			}
 		}
-		for _, t := range c.Ties {
-			state := "unbroken: decide by the union's rules or record a tie-break seed"
-			if t.Broken {
-				state = "broken by the recorded tie-break seed"
-			}
-			fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
-				t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)
-		}
+		demo.PrintTies(w, &c, "the union's")
 	}
 }

@@ -1,0 +1,270 @@
+package demo
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// The derivations are the documented SHA-256 strings; the examples' seeded
+// records depend on them byte for byte.
+func TestSeedsDerivations(t *testing.T) {
+	s := Seeds{Tag: "sandogh guild example", Seed: "x"}
+	want := sha256.Sum256([]byte("sandogh guild example trustee identity\x00x\x003"))
+	if got := s.Secret("trustee identity", 3); !bytes.Equal(got, want[:]) {
+		t.Errorf("Secret: %x, want %x", got, want)
+	}
+	kw := sha256.Sum256([]byte("sandogh guild example station key\x00x\x00station-1"))
+	if got := s.StationKey("station-1"); !got.Equal(ed25519.NewKeyFromSeed(kw[:])) {
+		t.Error("StationKey differs from its derivation")
+	}
+	// Rand is ChaCha8 keyed with SHA-256(tag ‖ " seed" ‖ 0 ‖ seed): two
+	// sources from the same seed agree, another seed or tag differs.
+	a, b := s.Rand(), s.Rand()
+	c := Seeds{Tag: s.Tag, Seed: "y"}.Rand()
+	d := Seeds{Tag: "sandogh council example", Seed: "x"}.Rand()
+	x := a.Uint64()
+	if b.Uint64() != x || c.Uint64() == x || d.Uint64() == x {
+		t.Error("Rand is not a function of the tag and the seed")
+	}
+	// Unseeded: fresh secrets on every call.
+	u := Seeds{Tag: s.Tag}
+	if bytes.Equal(u.Secret("a", 1), u.Secret("a", 1)) || u.Rand().Uint64() == u.Rand().Uint64() {
+		t.Error("an unseeded run repeats its secrets")
+	}
+	if len(u.Secret("a", 1)) != 32 {
+		t.Error("a secret is not 32 bytes")
+	}
+}
+
+func TestBytes(t *testing.T) {
+	r1, r2 := Seeds{Seed: "b"}.Rand(), Seeds{Seed: "b"}.Rand()
+	got := Bytes(r1, 5)
+	for i := range got {
+		if want := byte(r2.Uint32()); got[i] != want {
+			t.Fatalf("byte %d: %x, want the low byte of a Uint32 %x", i, got[i], want)
+		}
+	}
+}
+
+func TestCheckTrustees(t *testing.T) {
+	for _, c := range []struct {
+		n, t int
+		want string
+	}{
+		{5, 3, ""},
+		{1, 1, ""},
+		{2, 3, "x: threshold 3 is not between 1 and the number of trustees 2"},
+		{3, 0, "x: threshold 0 is not between 1 and the number of trustees 3"},
+		{trustee.MaxTrustees + 1, 2, "x: at most " + strconv.Itoa(trustee.MaxTrustees) + " trustees"},
+	} {
+		err := CheckTrustees("x", c.n, c.t)
+		if (err == nil) != (c.want == "") || err != nil && err.Error() != c.want {
+			t.Errorf("n=%d t=%d: %v, want %q", c.n, c.t, err, c.want)
+		}
+	}
+}
+
+func TestAbsentTrustee(t *testing.T) {
+	r := Seeds{Seed: "a"}.Rand()
+	for range 100 {
+		if a := AbsentTrustee(r, 5, 3); a < 1 || a > 5 {
+			t.Fatalf("absent trustee %d outside 1..5", a)
+		}
+		if a := AbsentTrustee(r, 3, 3); a != 0 {
+			t.Fatalf("absent trustee %d when all are needed", a)
+		}
+	}
+	// The draw happens either way.
+	r1, r2 := Seeds{Seed: "a"}.Rand(), Seeds{Seed: "a"}.Rand()
+	AbsentTrustee(r1, 4, 4)
+	AbsentTrustee(r2, 4, 2)
+	if r1.Uint64() != r2.Uint64() {
+		t.Error("AbsentTrustee draws differently when n = t")
+	}
+}
+
+// A seeded ceremony is reproducible and succeeds with every trustee's key
+// share; an unseeded one differs.
+func TestRunCeremony(t *testing.T) {
+	s := Seeds{Tag: "test", Seed: "c"}
+	c1, ks1, ids1, err := RunCeremony(s, "e", 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, _, _, err := RunCeremony(s, "e", 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ks1) != 3 || len(ids1) != 3 || len(c1.Commitments) != 3 {
+		t.Fatalf("%d key shares, %d identities, %d commitments", len(ks1), len(ids1), len(c1.Commitments))
+	}
+	for k, ks := range ks1 {
+		if ks.Index() != k+1 {
+			t.Errorf("key share %d has index %d", k, ks.Index())
+		}
+	}
+	if !bytes.Equal(c1.Commitments[0].Bytes(), c2.Commitments[0].Bytes()) {
+		t.Error("a seeded ceremony is not reproducible")
+	}
+	c3, _, _, err := RunCeremony(Seeds{Tag: "test"}, "e", 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(c1.Commitments[0].Bytes(), c3.Commitments[0].Bytes()) {
+		t.Error("an unseeded ceremony repeats a seeded one")
+	}
+	if _, _, _, err := RunCeremony(s, "e", 2, 3); err == nil {
+		t.Error("a ceremony with t > n succeeded")
+	}
+}
+
+func TestChainTipNext(t *testing.T) {
+	tip := &ChainTip{Seq: 41, Code: ballot.Code{7}}
+	h := tip.Next("station-9")
+	if h.BallotID != "station-9/42" || h.Device != "station-9" || h.Sequence != 42 || h.Previous != tip.Code {
+		t.Errorf("header %+v", h)
+	}
+}
+
+func TestChallengers(t *testing.T) {
+	c := Challengers(Seeds{Seed: "c"}.Rand(), 10, 4)
+	if len(c) != 4 {
+		t.Fatalf("%d challengers, want 4", len(c))
+	}
+	for v := range c {
+		if v < 0 || v >= 10 {
+			t.Errorf("challenger %d is not a voter", v)
+		}
+	}
+}
+
+func TestPrepareOut(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing")
+	if err := PrepareOut("x", missing); err != nil {
+		t.Errorf("a missing folder: %v", err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	if err := PrepareOut("x", empty); err != nil {
+		t.Errorf("an empty folder: %v", err)
+	}
+	other := filepath.Join(dir, "other")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("keep"), 0o644)
+	err := PrepareOut("x", other)
+	if err == nil || !strings.HasPrefix(err.Error(), "x: ") || !strings.Contains(err.Error(), "holds no election record") {
+		t.Errorf("a folder of other files: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(other, "notes.txt")); err != nil {
+		t.Error("a folder of other files was touched")
+	}
+	old := filepath.Join(dir, "old")
+	os.MkdirAll(filepath.Join(old, "sub"), 0o755)
+	os.WriteFile(filepath.Join(old, "SHA256SUMS"), nil, 0o644)
+	if err := PrepareOut("x", old); err != nil {
+		t.Errorf("a previous record: %v", err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("a previous record was not removed")
+	}
+}
+
+func TestFileSums(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a", "b", "f"), []byte("1"), 0o644)
+	os.WriteFile(filepath.Join(dir, "g"), []byte("2"), 0o644)
+	sums, err := FileSums(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 2 || sums["a/b/f"] != sha256.Sum256([]byte("1")) || sums["g"] != sha256.Sum256([]byte("2")) {
+		t.Errorf("sums %x", sums)
+	}
+	if _, err := FileSums(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing folder has sums")
+	}
+}
+
+func TestStandingsAndTies(t *testing.T) {
+	c := &tally.ContestResult{
+		Standings: []tally.Standing{
+			{Code: 3, Position: 3, Outcome: tally.Alternate},
+			{Code: 1, Position: 1, Outcome: tally.Main},
+			{Code: 4, Position: 2, Outcome: tally.Main},
+		},
+		Ties: []tally.Tie{{Count: 5, First: 2, Last: 3, Candidates: []uint32{4, 3}, MainSeats: 1, AlternateSeats: 1}},
+	}
+	rows := Standings(c, tally.Main)
+	if len(rows) != 2 || rows[0].Code != 1 || rows[1].Code != 4 {
+		t.Errorf("main members %+v", rows)
+	}
+	if rows := Standings(c, tally.Tied); len(rows) != 0 {
+		t.Errorf("tied %+v", rows)
+	}
+	var b bytes.Buffer
+	PrintTies(&b, c, "the club's")
+	want := "  Tie at 5 votes for positions 2–3 (1 main, 1 alternate seats at stake): candidates [4 3], unbroken: decide by the club's rules or record a tie-break seed\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+func TestLogger(t *testing.T) {
+	var b bytes.Buffer
+	Logger{W: &b}.Printf("a %d", 1)
+	Logger{}.Printf("nothing")
+	if b.String() != "a 1\n" {
+		t.Errorf("got %q", b.String())
+	}
+}
+
+func TestCommand(t *testing.T) {
+	newCmd := func(stderr *bytes.Buffer) (*Command, *int) {
+		c := NewCommand("demo", "Does things.\n", stderr)
+		n := c.Flags.Int("n", 3, "a count")
+		return c, n
+	}
+	var stderr bytes.Buffer
+	c, n := newCmd(&stderr)
+	if code, ok := c.Parse([]string{"-n", "4", "-q"}, "n"); !ok || code != 0 || *n != 4 || c.Progress() != nil {
+		t.Errorf("parse: %d %v n=%d progress %v", code, ok, *n, c.Progress())
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-h"}, 0, "Usage: demo [flags]\n\nDoes things.\n\nFlags:\n  -n int\n"},
+		{[]string{"extra"}, 2, "demo: unexpected argument \"extra\"\nUsage: demo"},
+		{[]string{"-n", "0"}, 2, "demo: -n must be at least 1\n"},
+		{[]string{"-n", "x"}, 2, "invalid value"},
+	} {
+		stderr.Reset()
+		c, _ := newCmd(&stderr)
+		code, ok := c.Parse(tt.args, "n")
+		if ok || code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%v: code %d, ok %v, stderr %q", tt.args, code, ok, stderr.String())
+		}
+	}
+	stderr.Reset()
+	c, _ = newCmd(&stderr)
+	c.Parse(nil)
+	if c.Progress() != &stderr {
+		t.Error("progress does not go to stderr without -q")
+	}
+	if code := c.Failed(os.ErrNotExist); code != 1 || stderr.String() != "demo: file does not exist\n" {
+		t.Errorf("Failed: %d, %q", code, stderr.String())
+	}
+}

@@ -1,0 +1,15 @@
+// Package demo holds what the two simulated elections of the examples
+// share: package guild (examples/election, a board election with a
+// homomorphic tally) and package council (examples/council, a council
+// election on the mixnet path). It has the derivations of a seeded run's
+// secrets and choices, the simulated key ceremony that n trustees run in one
+// process, the polling stations' keys, openings and chains, the preparation
+// of the record's folder, the progress logger, the results and the command
+// line of both commands. Each example's scenario (its manifest, its voters,
+// its day) stays in its own package.
+//
+// The record that the examples write is specified in docs/spec.md; this
+// package adds nothing to it. It is not for real elections: it keeps every
+// trustee and station in one process, and a seeded run derives every secret
+// from a public string (see Seeds).
+package demo

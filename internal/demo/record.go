@@ -1,0 +1,71 @@
+package demo
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/tally"
+)
+
+// PrepareOut makes sure a record can be written to dir: it does not exist,
+// is empty, or holds a previous record (a SHA256SUMS file), which is
+// removed. Its errors start with name, the example's package.
+func PrepareOut(name, dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
+		return fmt.Errorf("%s: %s is not empty and holds no election record; choose another folder", name, dir)
+	}
+	return os.RemoveAll(dir)
+}
+
+// WriteResults computes the results of the election with manifest m from
+// its totals (tally.NewResults, with tieBreakSeed unless it is empty) and
+// writes them, the last file of the record, with w.
+func WriteResults(w *election.Writer, m *ballot.Manifest, totals *tally.Totals, tieBreakSeed string) (*tally.Results, error) {
+	var seed []byte
+	if tieBreakSeed != "" {
+		seed = []byte(tieBreakSeed)
+	}
+	res, err := tally.NewResults(m, totals, seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteResults(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// FileSums returns the SHA-256 of every file under dir, by slash path
+// relative to dir, so that two records can be compared file by file.
+func FileSums(dir string) (map[string][sha256.Size]byte, error) {
+	out := map[string][sha256.Size]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = sha256.Sum256(data)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,68 @@
+package demo
+
+import (
+	"crypto/ed25519"
+	mrand "math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+)
+
+// StationKeys returns the signing keys of the polling stations ids and
+// their registrations, in order. Each key draws ed25519.SeedSize bytes
+// from r (so that the choices after it are the same either way) and, in a
+// seeded run, is then s.StationKey(id) instead.
+func StationKeys(s Seeds, r *mrand.Rand, ids []string) (map[string]ed25519.PrivateKey, []ballot.RegisteredDevice) {
+	keys := make(map[string]ed25519.PrivateKey)
+	var devices []ballot.RegisteredDevice
+	for _, id := range ids {
+		k := ed25519.NewKeyFromSeed(Bytes(r, ed25519.SeedSize))
+		if s.Seed != "" {
+			k = s.StationKey(id)
+		}
+		keys[id] = k
+		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+	}
+	return keys, devices
+}
+
+// Challengers draws which n of the voters 0..voters-1 challenge a ballot
+// before casting one.
+func Challengers(r *mrand.Rand, voters, n int) map[int]bool {
+	challengers := map[int]bool{}
+	for _, k := range r.Perm(voters)[:n] {
+		challengers[k] = true
+	}
+	return challengers
+}
+
+// A ChainTip is a station's position in its chain of codes: the sequence
+// number and code of its last ballot (0 and the opening's code at first).
+type ChainTip struct {
+	Seq  uint64
+	Code ballot.Code
+}
+
+// Next returns the header of station's next ballot, which continues the
+// chain: identifier "<station>/<sequence>".
+func (t *ChainTip) Next(station string) ballot.Header {
+	return ballot.Header{BallotID: station + "/" + strconv.FormatUint(t.Seq+1, 10), Device: station, Sequence: t.Seq + 1, Previous: t.Code}
+}
+
+// OpenStations opens the stations ids at time day (ballot.OpenDevice),
+// has box accept their openings, and returns their chain tips.
+func OpenStations(e *ballot.Election, box *ballot.Box, ids []string, keys map[string]ed25519.PrivateKey, day time.Time) (map[string]*ChainTip, error) {
+	tips := make(map[string]*ChainTip)
+	for _, id := range ids {
+		_, o, err := ballot.OpenDevice(e, id, keys[id], day)
+		if err != nil {
+			return nil, err
+		}
+		if err := box.AcceptOpening(o); err != nil {
+			return nil, err
+		}
+		tips[id] = &ChainTip{Code: o.Code()}
+	}
+	return tips, nil
+}
