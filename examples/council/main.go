@@ -17,14 +17,13 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/sandogh/sandogh/examples/council/council"
+	"github.com/sandogh/sandogh/internal/demo"
 )
 
 func main() {
@@ -32,8 +31,11 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("council", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := demo.NewCommand("council", "Runs a simulated city-council election on the mixnet path (voters write up to\n"+
+		"-seats candidate codes from a list of -candidates; the ballots are mixed by\n"+
+		"-mixers trustees, then decrypted and counted) and writes its election record\n"+
+		"to -out. Check the record with: go run ./examples/verifier DIR\n", stderr)
+	fs := cmd.Flags
 	var cfg council.Config
 	fs.IntVar(&cfg.Voters, "voters", 5000, "number `N` of voters at the polling stations")
 	fs.IntVar(&cfg.Candidates, "candidates", 400, "number `M` of candidates, with codes 1..M (at most 10000)")
@@ -45,56 +47,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote, nonce and permutation derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/500, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")
-	quiet := fs.Bool("q", false, "do not print progress to standard error")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: council [flags]\n\n"+
-			"Runs a simulated city-council election on the mixnet path (voters write up to\n"+
-			"-seats candidate codes from a list of -candidates; the ballots are mixed by\n"+
-			"-mixers trustees, then decrypted and counted) and writes its election record\n"+
-			"to -out. Check the record with: go run ./examples/verifier DIR\n\nFlags:\n")
-		fs.PrintDefaults()
+	if code, ok := cmd.Parse(args, "voters", "candidates", "seats", "mixers", "trustees", "threshold"); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "council: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"voters", cfg.Voters}, {"candidates", cfg.Candidates}, {"seats", cfg.Seats}, {"mixers", cfg.Mixers}, {"trustees", cfg.Trustees}, {"threshold", cfg.Threshold}} {
-		if f.v < 1 {
-			fmt.Fprintf(stderr, "council: -%s must be at least 1\n", f.name)
-			return 2
-		}
-	}
-	if !*quiet {
-		cfg.Progress = stderr
-	}
+	cfg.Progress = cmd.Progress()
 	start := time.Now()
 	out, err := council.Run(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "council: %v\n", err)
-		return 1
+		return cmd.Failed(err)
 	}
 	council.PrintResults(stdout, out.Results)
-	dir, err := filepath.Abs(out.Dir)
-	if err != nil {
-		dir = out.Dir
-	}
 	fmt.Fprintf(stdout, "\n%d ballots cast, %d challenged, %d counted; %d mix stages accepted.\n", out.Cast, out.Challenged, out.Counted, len(out.Stages))
 	if len(out.Absent) > 0 {
 		fmt.Fprintf(stdout, "Trustee %v was absent; trustees %v decrypted the mixed rows.\n", out.Absent, out.Combined)
 	}
-	fmt.Fprintf(stdout, "Election record: %s\n", dir)
-	if !*quiet {
-		fmt.Fprintf(stderr, "done in %v\n", time.Since(start).Round(time.Millisecond))
-	}
+	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
+	cmd.Done(start)
 	return 0
 }

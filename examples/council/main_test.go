@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/demo"
 )
 
 // TestCouncilEndToEnd runs the example with a small election and checks
@@ -99,7 +99,10 @@ func TestCouncilSeedReproducible(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
-		sums[i] = fileSums(t, out)
+		var err error
+		if sums[i], err = demo.FileSums(out); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if res[0] != res[1] {
 		t.Errorf("two runs with the same seed print different results:\n%s\n%s", res[0], res[1])
@@ -119,26 +122,4 @@ func TestCouncilSeedReproducible(t *testing.T) {
 			t.Errorf("%s is the same with another seed", name)
 		}
 	}
-}
-
-// fileSums returns the SHA-256 of every file under dir, by slash path.
-func fileSums(t *testing.T, dir string) map[string][sha256.Size]byte {
-	t.Helper()
-	out := map[string][sha256.Size]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = sha256.Sum256(data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -15,14 +15,13 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/sandogh/sandogh/examples/election/guild"
+	"github.com/sandogh/sandogh/internal/demo"
 )
 
 func main() {
@@ -30,8 +29,10 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("election", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := demo.NewCommand("election", "Runs a simulated guild-union board election (15 candidates, vote for up to 7,\n"+
+		"7 main members and 3 alternates) and writes its election record to -out.\n"+
+		"Check the record with: go run ./examples/verifier DIR\n", stderr)
+	fs := cmd.Flags
 	var cfg guild.Config
 	fs.IntVar(&cfg.Voters, "voters", 1000, "number `N` of voters at the polling stations")
 	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
@@ -40,50 +41,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote and nonce derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")
-	quiet := fs.Bool("q", false, "do not print progress to standard error")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: election [flags]\n\n"+
-			"Runs a simulated guild-union board election (15 candidates, vote for up to 7,\n"+
-			"7 main members and 3 alternates) and writes its election record to -out.\n"+
-			"Check the record with: go run ./examples/verifier DIR\n\nFlags:\n")
-		fs.PrintDefaults()
+	if code, ok := cmd.Parse(args, "voters"); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "election: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
-	}
-	if cfg.Voters < 1 {
-		fmt.Fprintln(stderr, "election: -voters must be at least 1")
-		return 2
-	}
-	if !*quiet {
-		cfg.Progress = stderr
-	}
+	cfg.Progress = cmd.Progress()
 	start := time.Now()
 	out, err := guild.Run(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "election: %v\n", err)
-		return 1
+		return cmd.Failed(err)
 	}
 	guild.PrintResults(stdout, out.Results)
-	dir, err := filepath.Abs(out.Dir)
-	if err != nil {
-		dir = out.Dir
-	}
 	fmt.Fprintf(stdout, "\n%d ballots cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", out.Cast, out.Offline, out.Challenged, out.Counted)
 	if len(out.Absent) > 0 {
 		fmt.Fprintf(stdout, "Trustee %v was absent; trustees %v decrypted the tally.\n", out.Absent, out.Combined)
 	}
-	fmt.Fprintf(stdout, "Election record: %s\n", dir)
-	if !*quiet {
-		fmt.Fprintf(stderr, "done in %v\n", time.Since(start).Round(time.Millisecond))
-	}
+	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
+	cmd.Done(start)
 	return 0
 }

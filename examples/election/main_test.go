@@ -3,13 +3,12 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/demo"
 )
 
 // TestElectionEndToEnd runs the example with few voters and checks that the
@@ -78,7 +77,10 @@ func TestSeedReproducible(t *testing.T) {
 		}
 		// The printed results, without the record's path.
 		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
-		sums[i] = fileSums(t, out)
+		var err error
+		if sums[i], err = demo.FileSums(out); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if res[0] != res[1] {
 		t.Errorf("two runs with the same seed print different results:\n%s\n%s", res[0], res[1])
@@ -101,26 +103,4 @@ func TestSeedReproducible(t *testing.T) {
 			t.Errorf("%s is the same with another seed", name)
 		}
 	}
-}
-
-// fileSums returns the SHA-256 of every file under dir, by slash path.
-func fileSums(t *testing.T, dir string) map[string][sha256.Size]byte {
-	t.Helper()
-	out := map[string][sha256.Size]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = sha256.Sum256(data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
