@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
@@ -30,12 +29,7 @@ import (
 // threshold 2), in which a dishonest station forged three ballots whose
 // rows are not valid ballots: the verifier must find them counted as
 // invalid, and nothing else wrong.
-var (
-	councilOnce sync.Once
-	councilDir  string
-	councilOut  *council.Outcome
-	councilErr  error
-)
+var councilRecord sharedRun[*council.Outcome]
 
 const councilSeed = "council record tests"
 
@@ -102,19 +96,9 @@ func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateK
 
 func sharedCouncil(t testing.TB) string {
 	t.Helper()
-	councilOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "sandogh-council-test-")
-		if err != nil {
-			councilErr = err
-			return
-		}
-		councilDir = filepath.Join(tmp, "record")
-		councilOut, councilErr = council.Run(councilConfig(councilDir))
+	return councilRecord.get(t, "sandogh-council-test-", func(dir string) (*council.Outcome, error) {
+		return council.Run(councilConfig(dir))
 	})
-	if councilErr != nil {
-		t.Fatal(councilErr)
-	}
-	return councilDir
 }
 
 // copyCouncil returns a fresh copy of the council test record.
@@ -143,11 +127,11 @@ func TestVerifyCouncilRecord(t *testing.T) {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
-	if councilOut.Invalid != 3 || councilOut.Results.Contests[0].Invalid != 3 {
-		t.Errorf("%d invalid rows, want the 3 forged ones", councilOut.Invalid)
+	if councilRecord.out.Invalid != 3 || councilRecord.out.Results.Contests[0].Invalid != 3 {
+		t.Errorf("%d invalid rows, want the 3 forged ones", councilRecord.out.Invalid)
 	}
-	if got := rep.Ballots; got.Cast != int64(councilOut.Cast) || got.Counted != int64(councilOut.Counted) || got.Counted != 40 {
-		t.Errorf("ballots %+v, outcome %+v", got, councilOut)
+	if got := rep.Ballots; got.Cast != int64(councilRecord.out.Cast) || got.Counted != int64(councilRecord.out.Counted) || got.Counted != 40 {
+		t.Errorf("ballots %+v, outcome %+v", got, councilRecord.out)
 	}
 	if len(rep.Cascades) != 1 {
 		t.Fatalf("cascades %+v", rep.Cascades)
@@ -406,30 +390,7 @@ func TestCouncilTampering(t *testing.T) {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			dir := copyCouncil(t)
 			tc.edit(t, dir)
-			if !tc.keepIndex {
-				rehash(t, dir)
-			}
-			rep, err := election.Verify(dir, nil)
-			if err != nil {
-				t.Fatalf("Verify: %v", err)
-			}
-			if rep.Valid() {
-				t.Fatal("the tampered record was accepted")
-			}
-			failed := rep.Failed()
-			if !slices.Contains(failed, tc.want) {
-				t.Errorf("checks %v failed, want check %d (%s) among them", failed, tc.want, tc.want)
-			}
-			named := false
-			for _, f := range rep.Findings {
-				if f.Check == tc.want {
-					named = true
-					t.Logf("%s", f)
-				}
-			}
-			if !named {
-				t.Errorf("no finding of check %d", tc.want)
-			}
+			failed := verifyTampered(t, dir, tc.want, tc.keepIndex)
 			if slices.Contains(failed, election.CheckIndex) && tc.name != "decoded rows missing" {
 				t.Errorf("the index check failed although the forger rehashed the files")
 			}
@@ -533,7 +494,7 @@ func decryptAgain(t *testing.T, dir string, e *ballot.Election, out *mixnet.Rows
 	if err != nil {
 		t.Fatal(err)
 	}
-	shares := councilOut.KeyShares
+	shares := councilRecord.out.KeyShares
 	var lists []*trustee.ShareList
 	for _, l := range old {
 		nl, err := tally.DecryptRowShares(shares[l.Trustee()-1], e, 0, out)

@@ -26,6 +26,33 @@ func recordFiles(t testing.TB, dir string) []string {
 	return files
 }
 
+// verifyReplaced replaces the file name of the record in dir with data and
+// verifies the record: the verifier must not fail, other than by finding
+// no record, and must not find the record valid if the file changed. It
+// returns whether the verifier found a record.
+func verifyReplaced(t *testing.T, dir, name string, data []byte) bool {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	orig, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := election.Verify(dir, &election.Options{Workers: 2})
+	switch {
+	case errors.Is(err, election.ErrNotRecord):
+		return false
+	case err != nil:
+		t.Fatalf("Verify: %v", err)
+	}
+	if rep.Valid() && string(orig) != string(data) {
+		t.Errorf("%s changed, and the record is still valid", name)
+	}
+	return true
+}
+
 // FuzzVerifyRecord replaces one file of a valid record with arbitrary bytes
 // (the seeds truncate each file, or cut a byte out of its middle) and runs
 // the reader and the verifier on it: they must never panic, and a record
@@ -47,24 +74,8 @@ func FuzzVerifyRecord(f *testing.F) {
 	f.Add(uint8(0), []byte{})
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		dir := copyRecord(t)
-		name := files[int(which)%len(files)]
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		orig, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		rep, err := election.Verify(dir, &election.Options{Workers: 2})
-		switch {
-		case errors.Is(err, election.ErrNotRecord):
+		if !verifyReplaced(t, dir, files[int(which)%len(files)], data) {
 			return
-		case err != nil:
-			t.Fatalf("Verify: %v", err)
-		}
-		if rep.Valid() && string(orig) != string(data) {
-			t.Errorf("%s changed, and the record is still valid", name)
 		}
 		// The Reader's decoders must not panic either.
 		r, err := election.Open(dir)
@@ -103,24 +114,8 @@ func FuzzVerifyCouncilRecord(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		dir := copyCouncil(t)
-		name := files[int(which)%len(files)]
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		orig, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		rep, err := election.Verify(dir, &election.Options{Workers: 2})
-		switch {
-		case errors.Is(err, election.ErrNotRecord):
+		if !verifyReplaced(t, dir, files[int(which)%len(files)], data) {
 			return
-		case err != nil:
-			t.Fatalf("Verify: %v", err)
-		}
-		if rep.Valid() && string(orig) != string(data) {
-			t.Errorf("%s changed, and the record is still valid", name)
 		}
 		r, err := election.Open(dir)
 		if err != nil {

@@ -16,15 +16,39 @@ import (
 	"github.com/sandogh/sandogh/examples/election/guild"
 )
 
+// A sharedRun is a record that an example makes once per test binary,
+// for the tests that only read it; the tests that change it copy it
+// (copyTree).
+type sharedRun[O any] struct {
+	once sync.Once
+	dir  string // the record's folder, inside a temporary folder
+	out  O      // what the example returned
+	err  error
+}
+
+// get returns the folder of the record, which run makes in the folder it
+// is given on the first call.
+func (s *sharedRun[O]) get(t testing.TB, tempPrefix string, run func(dir string) (O, error)) string {
+	t.Helper()
+	s.once.Do(func() {
+		tmp, err := os.MkdirTemp("", tempPrefix)
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.dir = filepath.Join(tmp, "record")
+		s.out, s.err = run(s.dir)
+	})
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.dir
+}
+
 // The test record: a small guild election with remote voters and a revote,
 // made once per test binary by the election example, then copied for each
 // test that changes it.
-var (
-	recordOnce sync.Once
-	recordDir  string
-	recordOut  *guild.Outcome
-	recordErr  error
-)
+var testRecord sharedRun[*guild.Outcome]
 
 // testConfig is the test election: 60 voters at the stations, 4 remote
 // voters of whom one votes again, 5 trustees with threshold 3.
@@ -36,7 +60,7 @@ const testSeed = "record tests"
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, d := range []string{recordDir, councilDir} {
+	for _, d := range []string{testRecord.dir, councilRecord.dir} {
 		if d != "" {
 			os.RemoveAll(filepath.Dir(d))
 		}
@@ -48,19 +72,9 @@ func TestMain(m *testing.M) {
 // change it (use copyRecord).
 func sharedRecord(t testing.TB) string {
 	t.Helper()
-	recordOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "sandogh-record-test-")
-		if err != nil {
-			recordErr = err
-			return
-		}
-		recordDir = filepath.Join(tmp, "record")
-		recordOut, recordErr = guild.Run(testConfig(recordDir))
+	return testRecord.get(t, "sandogh-record-test-", func(dir string) (*guild.Outcome, error) {
+		return guild.Run(testConfig(dir))
 	})
-	if recordErr != nil {
-		t.Fatal(recordErr)
-	}
-	return recordDir
 }
 
 // copyRecord returns a fresh copy of the test record.

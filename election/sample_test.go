@@ -15,13 +15,15 @@ func sampleConfig(out string) guild.Config {
 	return guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", Out: out}
 }
 
-// TestSampleRecord verifies the complete sample record in testdata/sample,
-// a known-good record for independent verifiers, and checks that the
-// seeded example makes it again byte for byte (-update rewrites it).
-func TestSampleRecord(t *testing.T) {
-	dir := filepath.Join("testdata", "sample")
-	fresh := filepath.Join(t.TempDir(), "sample")
-	if _, err := guild.Run(sampleConfig(fresh)); err != nil {
+// checkSampleRecord checks the sample record testdata/<name>: run, a
+// seeded example, writes it again into the folder it is given, byte for
+// byte (with -update, testdata/<name> is rewritten from it), and the
+// verifier finds it valid. It returns the verifier's report.
+func checkSampleRecord(t *testing.T, name string, run func(out string) error) *election.Report {
+	t.Helper()
+	dir := filepath.Join("testdata", name)
+	fresh := filepath.Join(t.TempDir(), name)
+	if err := run(fresh); err != nil {
 		t.Fatal(err)
 	}
 	if *election.Update {
@@ -34,20 +36,20 @@ func TestSampleRecord(t *testing.T) {
 	}
 	want, got := recordFiles(t, dir), recordFiles(t, fresh)
 	if len(want) != len(got) {
-		t.Errorf("testdata/sample has files %v, the example writes %v (run with -update)", want, got)
+		t.Errorf("testdata/%s has files %v, the example writes %v (run with -update)", name, want, got)
 	}
-	for _, name := range got {
-		a, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(name)))
+	for _, f := range got {
+		a, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(f)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
 		if err != nil {
 			t.Errorf("%v (run with -update)", err)
 			continue
 		}
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs from testdata/sample (run with -update)", name)
+			t.Errorf("%s differs from testdata/%s (run with -update)", f, name)
 		}
 	}
 	rep, err := election.Verify(dir, nil)
@@ -55,8 +57,19 @@ func TestSampleRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !rep.Valid() {
-		t.Fatalf("the sample record is invalid: %v", rep.Findings)
+		t.Fatalf("the sample record testdata/%s is invalid: %v", name, rep.Findings)
 	}
+	return rep
+}
+
+// TestSampleRecord verifies the complete sample record in testdata/sample,
+// a known-good record for independent verifiers, and checks that the
+// seeded example makes it again byte for byte (-update rewrites it).
+func TestSampleRecord(t *testing.T) {
+	rep := checkSampleRecord(t, "sample", func(out string) error {
+		_, err := guild.Run(sampleConfig(out))
+		return err
+	})
 	if rep.Ballots.Challenged != 1 || rep.Ballots.Counted != 12 || rep.Ballots.Cast != 13 {
 		t.Errorf("ballots %+v, want 1 challenged, 13 cast, 12 counted", rep.Ballots)
 	}

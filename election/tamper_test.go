@@ -43,7 +43,7 @@ func TestVerifyValidRecord(t *testing.T) {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
-	out := recordOut
+	out := testRecord.out
 	if got := rep.Ballots; got.Cast != int64(out.Cast) || got.Challenged != int64(out.Challenged) || got.Counted != int64(out.Counted) || got.Openings != 2 {
 		t.Errorf("ballot counts %+v, the election reported %d cast, %d challenged, %d counted", got, out.Cast, out.Challenged, out.Counted)
 	}
@@ -392,6 +392,42 @@ func editResults(t *testing.T, p string, edit func(*tally.Results)) {
 	os.WriteFile(p, out, 0o644)
 }
 
+// verifyTampered verifies the record in dir, which a test has changed
+// (and whose SHA256SUMS it rewrites first unless keepIndex, as a forger
+// would), and checks that it is rejected with findings of check want, each
+// with a reason. It returns the checks that failed.
+func verifyTampered(t *testing.T, dir string, want election.Check, keepIndex bool) []election.Check {
+	t.Helper()
+	if !keepIndex {
+		rehash(t, dir)
+	}
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if rep.Valid() {
+		t.Fatal("the tampered record was accepted")
+	}
+	failed := rep.Failed()
+	if !slices.Contains(failed, want) {
+		t.Errorf("checks %v failed, want check %d (%s) among them", failed, want, want)
+	}
+	named := false
+	for _, f := range rep.Findings {
+		if f.Check == want {
+			named = true
+			if f.Reason == "" {
+				t.Errorf("finding without a reason: %+v", f)
+			}
+			t.Logf("%s", f)
+		}
+	}
+	if !named {
+		t.Errorf("no finding of check %d", want)
+	}
+	return failed
+}
+
 // TestTampering makes one change to a copy of a valid record per case and
 // checks that the verifier rejects it, naming the right check.
 func TestTampering(t *testing.T) {
@@ -400,33 +436,7 @@ func TestTampering(t *testing.T) {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			dir := copyRecord(t)
 			tc.edit(t, dir)
-			if !tc.keepIndex {
-				rehash(t, dir)
-			}
-			rep, err := election.Verify(dir, nil)
-			if err != nil {
-				t.Fatalf("Verify: %v", err)
-			}
-			if rep.Valid() {
-				t.Fatal("the tampered record was accepted")
-			}
-			failed := rep.Failed()
-			if !slices.Contains(failed, tc.want) {
-				t.Errorf("checks %v failed, want check %d (%s) among them", failed, tc.want, tc.want)
-			}
-			named := false
-			for _, f := range rep.Findings {
-				if f.Check == tc.want {
-					named = true
-					if f.Reason == "" {
-						t.Errorf("finding without a reason: %+v", f)
-					}
-					t.Logf("%s", f)
-				}
-			}
-			if !named {
-				t.Errorf("no finding of check %d", tc.want)
-			}
+			failed := verifyTampered(t, dir, tc.want, tc.keepIndex)
 			if !tc.keepIndex && slices.Contains(failed, election.CheckIndex) && tc.want != election.CheckIndex {
 				t.Errorf("the index check failed although the forger rehashed the files")
 			}
