@@ -119,7 +119,10 @@ func doubleAndEncodeA(cts []*elgamal.Ciphertext) [][group.ElementSize]byte {
 // ciphertexts with their Chaum–Pedersen proofs, bound to the election's base
 // hash (docs/spec.md, "Trustees", "Decryption shares"). It runs on all
 // cores; the proof nonces come from a fresh random seed. Operations on s_j
-// and the nonces are constant time.
+// and the nonces are constant time. Per ciphertext it computes s_j·A_i and
+// u_i·A_i together with group.ScalarMultSameBase, which shares the
+// doublings of A_i, and u_i·G with a fixed-base table of G: about six
+// ScalarBaseMult in all.
 func (k *KeyShare) DecryptShares(baseHash []byte, cts []*elgamal.Ciphertext) (*ShareList, error) {
 	return k.decryptShares(baseHash, cts, proof.RandomNonces())
 }
