@@ -315,3 +315,35 @@ func TestLagrangeDifferential(t *testing.T) {
 		t.Fatal("index 0 accepted")
 	}
 }
+
+// TestDecryptionSharesEdgeCiphertexts: ciphertexts whose A is the identity,
+// G, −G or a multiple of G by an edge scalar get the shares s_j·A and proofs
+// that both the batch and the reference verifier accept.
+func TestDecryptionSharesEdgeCiphertexts(t *testing.T) {
+	res, keys, _, _, _ := setup(t, 2, 2, 0)
+	var cts []*elgamal.Ciphertext
+	for _, r := range []int64{0, 1, -1, 2, 1 << 62, -(1 << 62)} {
+		ct := elgamal.NewCiphertext()
+		ct.A.ScalarBaseMult(new(group.Scalar).SetInt64(r))
+		ct.B.ScalarBaseMult(new(group.Scalar).SetInt64(r + 5))
+		cts = append(cts, ct)
+	}
+	for _, ks := range keys {
+		l, err := ks.DecryptShares([]byte("base"), cts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vk := res.VerificationKey(ks.index)
+		if err := VerifyShareList([]byte("base"), vk, cts, l); err != nil {
+			t.Fatalf("trustee %d: %v", ks.index, err)
+		}
+		for i, ct := range cts {
+			if group.NewElement().ScalarMult(&ks.secret, &ct.A).Equal(l.Share(i)) != 1 {
+				t.Errorf("trustee %d entry %d: D ≠ s·A", ks.index, i)
+			}
+			if !referenceVerify([]byte("base"), ks.index, vk, ct, l.Share(i), l.Proof(i)) {
+				t.Errorf("trustee %d entry %d: the reference verifier rejects the proof", ks.index, i)
+			}
+		}
+	}
+}
