@@ -3,6 +3,7 @@ package group
 import (
 	"encoding/binary"
 	"math/bits"
+	"sync"
 	"unsafe"
 
 	"filippo.io/edwards25519/field"
@@ -269,6 +270,13 @@ const maskLow51 = 1<<51 - 1
 func feLimbs(fe *field.Element) *[5]uint64 {
 	return (*[5]uint64)(unsafe.Pointer(fe))
 }
+
+// BaseTable returns the fixed-base table of the generator G, built on first
+// use and shared by every caller: provers that multiply G by secret scalars
+// use it with FixedBaseMult, which costs less than ScalarBaseMult.
+func BaseTable() *FixedBaseTable { return baseTable() }
+
+var baseTable = sync.OnceValue(func() *FixedBaseTable { return NewFixedBaseTable(NewGeneratorElement()) })
 
 // A compile-time check that field.Element is 40 bytes, as feLimbs assumes.
 var _ [unsafe.Sizeof(field.Element{}) - 40]struct{}

@@ -336,3 +336,19 @@ func TestFieldLimbs(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseTable checks that the shared table of G multiplies like
+// ScalarBaseMult and is built once.
+func TestBaseTable(t *testing.T) {
+	if BaseTable() != BaseTable() {
+		t.Fatal("BaseTable built twice")
+	}
+	if BaseTable().Element().Equal(NewGeneratorElement()) != 1 {
+		t.Fatal("BaseTable is not the table of G")
+	}
+	for _, s := range []*Scalar{NewScalar(), new(Scalar).SetUint64(1), new(Scalar).SetInt64(-1), RandomScalar()} {
+		if NewElement().FixedBaseMult(BaseTable(), s).Equal(NewElement().ScalarBaseMult(s)) != 1 {
+			t.Fatalf("FixedBaseMult(BaseTable(), %x) differs from ScalarBaseMult", s.Bytes())
+		}
+	}
+}

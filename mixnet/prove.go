@@ -11,11 +11,6 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// tableG is the fixed-base table of the generator G.
-var tableG = sync.OnceValue(func() *group.FixedBaseTable {
-	return group.NewFixedBaseTable(group.NewGeneratorElement())
-})
-
 // scalarHalf is 1/2 mod ℓ.
 var scalarHalf = sync.OnceValue(func() *group.Scalar {
 	return group.NewScalar().Invert(group.NewScalar().SetUint64(2))
@@ -109,7 +104,7 @@ func applyShuffle(pk *elgamal.PublicKey, in *Rows, wit *witness) *Rows {
 // nonces; the rows it reads are at the secret positions π(i).
 func reencryptRows(pk *elgamal.PublicKey, in *Rows, wit *witness, cts []elgamal.Ciphertext, enc []byte, lo, hi int) {
 	w := in.Width()
-	tg := tableG()
+	tg := group.BaseTable()
 	var rG, rK group.Element
 	for i := lo; i < hi; i++ {
 		src := int(wit.pi[i]) * w
@@ -200,7 +195,7 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 	if out == nil {
 		out = newRowsFromValues(w, outCts, outEnc)
 	}
-	tg := tableG()
+	tg := group.BaseTable()
 	var tmp group.Element
 	t3.Add(t3, tmp.FixedBaseMult(tg, &sec.omega[2]))
 	for k := range t4 {
@@ -248,7 +243,7 @@ const proveChunk = 256
 func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, gens generatorSource,
 	cts []elgamal.Ciphertext, enc []byte, reencrypt bool, perm []byte) (*group.Element, []elgamal.Ciphertext) {
 	w, n := in.Width(), in.Len()
-	tg := tableG()
+	tg := group.BaseTable()
 	type state struct {
 		t3      group.Element
 		t4      []elgamal.Ciphertext
@@ -367,7 +362,7 @@ func chainStarts(u []*group.Scalar, pi []uint32, rHat, uT []group.Scalar) []chai
 // Each chunk runs U and R̂ forward from its start.
 func commitChain(gens generatorSource, sec *proverSecrets, uT []group.Scalar, starts []chainStart, chain, chainT []byte) {
 	n := len(uT)
-	tables := []*group.FixedBaseTable{tableG(), group.NewFixedBaseTable(gens.at(0))}
+	tables := []*group.FixedBaseTable{group.BaseTable(), group.NewFixedBaseTable(gens.at(0))}
 	half := scalarHalf()
 	type state struct {
 		pts  []group.Element

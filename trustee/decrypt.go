@@ -22,12 +22,6 @@ const decryptionProtocol = "sandogh-v1 decryption share"
 // shareNonceLabel is the Nonces label of the proof nonce of entry i.
 const shareNonceLabel = "decryption share"
 
-// tableG is the fixed-base table of the generator G, for the proof
-// commitments u_i·G.
-var tableG = sync.OnceValue(func() *group.FixedBaseTable {
-	return group.NewFixedBaseTable(group.NewGeneratorElement())
-})
-
 // shareEntrySize is the length of one entry of a share list encoding:
 // D ‖ Commitment1 ‖ Commitment2 ‖ Response.
 const shareEntrySize = 3*group.ElementSize + group.ScalarSize
@@ -158,7 +152,7 @@ func (k *KeyShare) decryptShares(baseHash []byte, cts []*elgamal.Ciphertext, non
 				// (s_j/2)·A_i and (u_i/2)·A_i share their doublings.
 				dst[0], dst[1] = &halves[3*i], &halves[3*i+2]
 				group.ScalarMultSameBase(dst, scalars, A)
-				halves[3*i+1].FixedBaseMult(tableG(), uh)
+				halves[3*i+1].FixedBaseMult(group.BaseTable(), uh)
 				pts[4*i] = A
 				pts[4*i+1] = &halves[3*i]
 				pts[4*i+2] = &halves[3*i+1]
