@@ -45,6 +45,11 @@ type Proof struct {
 	w, n int
 	enc  []byte // the whole encoding, header included
 
+	// digest is the value of Digest if hasDigest is set: the prover
+	// computes it while it proves.
+	digest    Digest
+	hasDigest bool
+
 	once sync.Once
 	dec  *decodedProof
 	err  error
@@ -112,6 +117,9 @@ func (p *Proof) WriteTo(w io.Writer) (int64, error) {
 
 // Digest returns SHA-512(u16(len(ProofDomain)) ‖ ProofDomain ‖ Bytes()).
 func (p *Proof) Digest() Digest {
+	if p.hasDigest {
+		return p.digest
+	}
 	h := sha512.New()
 	writeDomain(h, ProofDomain)
 	h.Write(p.enc)

@@ -1,8 +1,10 @@
 package mixnet
 
 import (
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"sync"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -191,10 +193,30 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 	} else {
 		outCts = out.cts
 	}
-	t3, t4 := commitPermutation(p, in, wit, sec, gens, outCts, outEnc, out == nil, pr.enc[l.perm:l.chain])
+	var outHash *orderedHasher
 	if out == nil {
-		out = newRowsFromValues(w, outCts, outEnc)
+		outHash = newOrderedHasher(rowsHasher(w, n), outEnc, proveChunk*w*elgamal.CiphertextSize)
 	}
+	t3, t4 := commitPermutation(p, in, wit, sec, gens, outCts, outEnc, outHash, pr.enc[l.perm:l.chain])
+	if out == nil {
+		out = &Rows{width: w, cts: outCts, enc: outEnc}
+		outHash.finish().Sum(out.digest[:0])
+	}
+
+	// The proof's digest, which the stage signs, hashes the encoding in
+	// order; a goroutine hashes each part as soon as it is final, while
+	// this one goes on with the parts of the proof that are serial (the
+	// transcript's hashing) or short.
+	chainDone := make(chan struct{})
+	proofHash := make(chan hash.Hash, 1)
+	go func() {
+		h := sha512.New()
+		writeDomain(h, ProofDomain)
+		h.Write(pr.enc[:l.chain])
+		<-chainDone
+		h.Write(pr.enc[l.chain:l.s1])
+		proofHash <- h
+	}()
 	tg := group.BaseTable()
 	var tmp group.Element
 	t3.Add(t3, tmp.FixedBaseMult(tg, &sec.omega[2]))
@@ -223,11 +245,16 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 	for k := range t4 {
 		t4[k].AppendBytes(pr.enc[l.t4+k*2*es : l.t4+k*2*es])
 	}
+	close(chainDone)
 	appendCommitments(t, pr.enc, l)
 	c := t.Challenge("c")
 
 	// Phase D: the responses.
 	respond(pr.enc, l, c, u, uT, wit, sec, &starts[len(starts)-1].r, w, n)
+	h := <-proofHash
+	h.Write(pr.enc[l.s1:])
+	h.Sum(pr.digest[:0])
+	pr.hasDigest = true
 	return out, pr
 }
 
@@ -236,12 +263,13 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 const proveChunk = 256
 
 // commitPermutation is phase A. For every output row i, on all cores and by
-// chunks of rows, it derives h_i, re-encrypts the row into cts and enc if
-// reencrypt is set (otherwise cts already holds the output rows), writes the
-// encoding of C_{π(i)} = r_{π(i)}·G + h_i into perm at position π(i), and
-// returns Σ ω'_i·h_i and, for every column k, Σ ω'_i·Ẽ_{i,k}.
+// chunks of rows, it derives h_i; if outHash is set, it re-encrypts the row
+// into cts and enc and hands each finished chunk of enc to outHash, which
+// hashes them in order meanwhile (otherwise cts already holds the output
+// rows); it writes the encoding of C_{π(i)} = r_{π(i)}·G + h_i into perm at
+// position π(i), and returns Σ ω'_i·h_i and, for every column k, Σ ω'_i·Ẽ_{i,k}.
 func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, gens generatorSource,
-	cts []elgamal.Ciphertext, enc []byte, reencrypt bool, perm []byte) (*group.Element, []elgamal.Ciphertext) {
+	cts []elgamal.Ciphertext, enc []byte, outHash *orderedHasher, perm []byte) (*group.Element, []elgamal.Ciphertext) {
 	w, n := in.Width(), in.Len()
 	tg := group.BaseTable()
 	type state struct {
@@ -270,8 +298,9 @@ func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, ge
 		}
 		m := e - b
 		gens.into(st.hs[:m], uint64(b)+1)
-		if reencrypt {
+		if outHash != nil {
 			reencryptRows(p.PublicKey, in, wit, cts, enc, b, e)
+			outHash.complete(b / proveChunk)
 		}
 		var c, part group.Element
 		for i := b; i < e; i++ {

@@ -114,12 +114,19 @@ func rowsHeader(width, count int) [rowsHeaderSize]byte {
 	return h
 }
 
-// rowsDigest returns SHA-512(u16(len(RowsDomain)) ‖ RowsDomain ‖ header ‖ enc).
-func rowsDigest(width, count int, enc []byte) Digest {
+// rowsHasher returns a SHA-512 that has absorbed u16(len(RowsDomain)) ‖
+// RowsDomain ‖ header, ready for the ciphertexts' encodings.
+func rowsHasher(width, count int) hash.Hash {
 	h := sha512.New()
 	writeDomain(h, RowsDomain)
 	hdr := rowsHeader(width, count)
 	h.Write(hdr[:])
+	return h
+}
+
+// rowsDigest returns SHA-512(u16(len(RowsDomain)) ‖ RowsDomain ‖ header ‖ enc).
+func rowsDigest(width, count int, enc []byte) Digest {
+	h := rowsHasher(width, count)
 	h.Write(enc)
 	var d Digest
 	h.Sum(d[:0])
