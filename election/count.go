@@ -33,6 +33,8 @@ type counter struct {
 	added  bitset
 	creds  map[[ed25519.PublicKeySize]byte]int64 // the line of the credential's counted ballot
 	remove map[int64]bool                        // lines to subtract
+	prev   map[int64]int64                       // a credential's counted line → the line it replaced
+	dupes  map[int64]bool                        // counted lines found to repeat an earlier ballot
 	codes  []int                                 // the Codes contests
 	rows   map[int][]countedRow                  // by Codes contest
 }
@@ -50,6 +52,8 @@ func newCounter(e *ballot.Election) *counter {
 		plus:   tally.NewAggregator(e),
 		creds:  make(map[[ed25519.PublicKeySize]byte]int64),
 		remove: make(map[int64]bool),
+		prev:   make(map[int64]int64),
+		dupes:  make(map[int64]bool),
 		rows:   make(map[int][]countedRow),
 	}
 	c.codes = codesContests(e.Manifest())
@@ -77,6 +81,7 @@ func (c *counter) cast(line int64, b *ballot.Ballot) error {
 				return fmt.Errorf("credential %x already cast the ballot on line %d, and the election allows one ballot per credential", cred, prev)
 			}
 			c.remove[prev] = true
+			c.prev[line] = prev
 		}
 		c.creds[k] = line
 	}
@@ -128,10 +133,35 @@ func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
 	return out, nil
 }
 
-// drop marks line as not counting, if it was added.
+// drop marks line as not counting, if it was added: it repeats an
+// earlier ballot. Call resolve (finish does) once every drop is known.
 func (c *counter) drop(line int64) {
 	if c.added.get(line) {
 		c.remove[line] = true
+		c.dupes[line] = true
+	}
+}
+
+// resolve restores, under ballot.LastBallotCounts, the ballot that counts
+// for each credential whose last ballots were dropped as repeats: a repeat
+// is left out as if it were not in the file, so it replaces nothing, and
+// the credential's last ballot that is not a repeat counts.
+func (c *counter) resolve() {
+	if len(c.dupes) == 0 {
+		return
+	}
+	for _, last := range c.creds {
+		x := last
+		for c.dupes[x] {
+			p, ok := c.prev[x]
+			if !ok {
+				break
+			}
+			x = p
+		}
+		if !c.dupes[x] {
+			delete(c.remove, x)
+		}
 	}
 }
 
@@ -139,6 +169,7 @@ func (c *counter) drop(line int64) {
 // path, and returns the tally of the ballots that count and how many there
 // are. see is called with every removed ballot, for naming it.
 func (c *counter) finish(path string, see func(line int64, b *ballot.Ballot)) (*tally.EncryptedTally, error) {
+	c.resolve()
 	t := c.plus.Tally()
 	if len(c.remove) == 0 {
 		return t, nil
