@@ -592,10 +592,18 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 	var again [][]byte // re-encrypted contests' encodings, to compare
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
-		if c.layout != 1 {
-			return nil, fmt.Errorf("contest %d: opening of layout %d not implemented here", i, c.layout)
-		}
 		seedI := nonceChild(seed, "contest", uint64(i))
+		if c.layout == 2 {
+			v, enc, err := b.openCodes(e, i, seedI)
+			if err != nil {
+				return nil, err
+			}
+			if len(v) > 0 {
+				vote[mc.ID] = v
+			}
+			again = append(again, enc)
+			continue
+		}
 		R := mc.rangeMax()
 		var ms []uint64
 		var rs []*r255.Scalar

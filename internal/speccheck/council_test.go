@@ -1,0 +1,319 @@
+package speccheck
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	r255 "github.com/gtank/ristretto255"
+)
+
+// Checks 16–20 of docs/spec.md, "Verification": the mixnet path of a record
+// ("The election record", "The mixnet path: mixnet/<i>/"), from the spec alone.
+
+// codesOutcome is what checks 16–19 found for one codes contest: the counts of
+// valid rows per candidate (ballot order) and the number of invalid rows, from
+// the rows as decrypted by the shares (not from the published lines).
+type codesOutcome struct {
+	totals  []uint64
+	invalid uint64
+}
+
+// decodedRowJSON is the tally section's decoded row JSON, members in order.
+type decodedRowJSON struct {
+	Plaintexts []string  `json:"plaintexts"`
+	Codes      *[]uint32 `json:"codes,omitempty"`
+	Invalid    string    `json:"invalid,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+}
+
+// codesLayout gives b-bit slots, k slots per element, width w, for a contest.
+func codesLayout(mc *contestJSON) (maxCode uint32, w, slots int) {
+	for _, c := range mc.Candidates {
+		maxCode = max(maxCode, c.Code)
+	}
+	bits := 0
+	for x := maxCode; x > 0; x >>= 1 {
+		bits++
+	}
+	k := 240 / bits
+	w = (int(mc.Limit) + k - 1) / k
+	return maxCode, w, w * k
+}
+
+// judgeRow decodes a row's plaintexts by "Decoding the rows": the codes (nil
+// when the row does not unpack) and the verdict ("" for a valid row).
+func judgeRow(mc *contestJSON, ms []*r255.Element) ([]uint32, string) {
+	maxCode, _, slots := codesLayout(mc)
+	codes, err := unpackCodes(ms, slots, maxCode)
+	if err != nil {
+		return nil, "packing"
+	}
+	if codes == nil {
+		codes = []uint32{}
+	}
+	return codes, judgeCodes(mc, codes)
+}
+
+// judgeCodes applies the rules after unpacking: too many, unknown, repeated.
+func judgeCodes(mc *contestJSON, codes []uint32) string {
+	if len(codes) > int(mc.Limit) {
+		return "too-many-codes"
+	}
+	known := map[uint32]bool{}
+	for _, c := range mc.Candidates {
+		known[c.Code] = true
+	}
+	for _, c := range codes {
+		if !known[c] {
+			return "unknown-code"
+		}
+	}
+	seen := map[uint32]bool{}
+	for _, c := range codes {
+		if seen[c] {
+			return "repeated-code"
+		}
+		seen[c] = true
+	}
+	return ""
+}
+
+// parseShareListBin decodes u32(j) ‖ u64(m) ‖ m × (D ‖ a1 ‖ a2 ‖ z) into the
+// JSON form that verifyShareList takes.
+func parseShareListBin(b []byte) (*shareListJSON, error) {
+	if len(b) < 12 {
+		return nil, fmt.Errorf("truncated header")
+	}
+	l := &shareListJSON{Trustee: binary.BigEndian.Uint32(b)}
+	m := binary.BigEndian.Uint64(b[4:])
+	if m > 1<<26 || uint64(len(b)) != 12+128*m {
+		return nil, fmt.Errorf("%d bytes for %d shares", len(b), m)
+	}
+	l.Shares = make([]struct {
+		Share string `json:"share"`
+		Proof struct {
+			Commitment1 string `json:"commitment1"`
+			Commitment2 string `json:"commitment2"`
+			Response    string `json:"response"`
+		} `json:"proof"`
+	}, m)
+	for i := range l.Shares {
+		e := b[12+128*i:]
+		s := &l.Shares[i]
+		s.Share, s.Proof.Commitment1 = hex.EncodeToString(e[:32]), hex.EncodeToString(e[32:64])
+		s.Proof.Commitment2, s.Proof.Response = hex.EncodeToString(e[64:96]), hex.EncodeToString(e[96:128])
+	}
+	return l, nil
+}
+
+// mixnet runs checks 16–19 for every codes contest and keeps the counts for
+// check 20 (which tally() compares with results.json).
+func (rc *recordCheck) mixnet() {
+	e := rc.e
+	rc.codes = map[int]*codesOutcome{}
+	isCodes := map[string]bool{}
+	for i, mc := range e.manifest.Contests {
+		if mc.Kind == "codes" {
+			isCodes[strconv.Itoa(i)] = true
+		}
+	}
+	if dirs, err := os.ReadDir(filepath.Join(rc.dir, "mixnet")); err == nil {
+		for _, d := range dirs {
+			if !isCodes[d.Name()] {
+				rc.find(16, "mixnet/%s is not a codes contest's folder", d.Name())
+			}
+		}
+	}
+	for i := range e.manifest.Contests {
+		mc := &e.manifest.Contests[i]
+		if mc.Kind != "codes" {
+			continue
+		}
+		rc.mixContest(i, mc)
+	}
+}
+
+func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
+	e := rc.e
+	dir := fmt.Sprintf("mixnet/%d", i)
+	// Check 16: the input list from the counted ballots, in file order.
+	var rows [][][]byte
+	for _, b := range rc.counted {
+		rows = append(rows, b.contests[i].cts)
+	}
+	stageFiles, _ := filepath.Glob(filepath.Join(rc.dir, dir, "stages", "*.bin"))
+	shareFiles, _ := filepath.Glob(filepath.Join(rc.dir, dir, "shares", "*.bin"))
+	if len(rows) == 0 {
+		if len(stageFiles)+len(shareFiles) > 0 {
+			rc.find(16, "%s: stages or shares for a contest without counted ballots", dir)
+		}
+		if len(rc.read(dir+"/decrypted.jsonl")) != 0 {
+			rc.find(19, "%s/decrypted.jsonl: not empty for a contest without counted ballots", dir)
+		}
+		rc.codes[i] = &codesOutcome{totals: make([]uint64, len(mc.Candidates))}
+		return
+	}
+	input := newRowList(rows)
+	_, w, _ := codesLayout(mc)
+	if input.w != w {
+		rc.find(16, "%s: rows of width %d, the contest's is %d", dir, input.w, w)
+		return
+	}
+	// Check 17: the stages, in index order up to the largest file present.
+	last := -1
+	for _, f := range stageFiles {
+		base := filepath.Base(f)
+		t, err := strconv.Atoi(base[:len(base)-4])
+		if err != nil || strconv.Itoa(t)+".bin" != base {
+			rc.find(17, "%s/stages/%s: not a stage index", dir, base)
+			continue
+		}
+		last = max(last, t)
+	}
+	posted := make([][]byte, last+1)
+	for t := range posted {
+		b, err := os.ReadFile(filepath.Join(rc.dir, dir, "stages", strconv.Itoa(t)+".bin"))
+		if err == nil {
+			posted[t] = b
+		}
+	}
+	if len(posted) == 0 || posted[0] == nil {
+		rc.find(16, "%s/stages/0.bin: missing", dir)
+	} else if len(posted[0]) < 100 || !bytes.Equal(posted[0][36:100], input.digest()) {
+		rc.find(16, "%s/stages/0.bin: the input digest is not the RowsDigest of the counted ballots' rows", dir)
+	}
+	var servers [][]byte
+	for _, tr := range rc.roster.Trustees {
+		k, _ := strictHex(tr.SigningKey)
+		servers = append(servers, k)
+	}
+	verdicts, final, accepted := runCascade(e.baseHash, e.K, servers, input, posted)
+	for t, v := range verdicts {
+		rc.stats["mix stages judged"]++
+		if v.accepted {
+			rc.stats["mix stages accepted"]++
+		} else if accepted < int(mc.MixStages) {
+			rc.find(17, "%s/stages/%d.bin: rejected (%s): %s", dir, t, v.check, v.reason)
+		}
+	}
+	if accepted < int(mc.MixStages) {
+		rc.find(17, "%s: %d stages accepted, %d required", dir, accepted, mc.MixStages)
+		rc.find(18, "not checked: the cascade of contest %d is incomplete", i)
+		return
+	}
+	rc.stats["rows mixed"] += final.n
+	// Check 18: the shares of the final list in row order, their combination.
+	if rc.outcome == nil {
+		rc.find(18, "not checked: the ceremony failed")
+		return
+	}
+	var cts [][]byte
+	for r := 0; r < final.n; r++ {
+		for k := 0; k < final.w; k++ {
+			cts = append(cts, final.ct(r, k))
+		}
+	}
+	shares := map[uint32][]*r255.Element{}
+	for _, f := range shareFiles {
+		name := dir + "/shares/" + filepath.Base(f)
+		l, err := parseShareListBin(rc.read(name))
+		if err != nil {
+			rc.find(18, "%s: %v", name, err)
+			continue
+		}
+		if strconv.FormatUint(uint64(l.Trustee), 10)+".bin" != filepath.Base(f) || l.Trustee < 1 || int(l.Trustee) > len(rc.outcome.keys) {
+			rc.find(18, "%s: trustee %d", name, l.Trustee)
+			continue
+		}
+		ds, err := verifyShareList(l, e.baseHash, rc.outcome.keys[l.Trustee-1], cts)
+		if err != nil {
+			rc.find(18, "%s: %v", name, err)
+			continue
+		}
+		shares[l.Trustee] = ds
+		rc.stats["row share lists verified"]++
+	}
+	ms, err := combine(shares, rc.roster.Threshold, cts)
+	if err != nil {
+		rc.find(18, "%s: %v", dir, err)
+		return
+	}
+	// Checks 18 (plaintexts) and 19 (codes, verdicts, canonical lines).
+	lines := rc.lines(dir + "/decrypted.jsonl")
+	if len(lines) != final.n {
+		rc.find(19, "%s/decrypted.jsonl: %d lines for %d rows", dir, len(lines), final.n)
+	}
+	out := &codesOutcome{totals: make([]uint64, len(mc.Candidates))}
+	index := map[uint32]int{}
+	for j, c := range mc.Candidates {
+		index[c.Code] = j
+	}
+	for r := 0; r < final.n; r++ {
+		row := ms[r*final.w : (r+1)*final.w]
+		codes, verdict := judgeRow(mc, row)
+		if verdict != "" {
+			out.invalid++
+		} else {
+			for _, c := range codes {
+				out.totals[index[c]]++
+			}
+		}
+		rc.stats["rows decoded"]++
+		if r >= len(lines) {
+			continue
+		}
+		var got decodedRowJSON
+		if err := decodeStrict(lines[r], &got); err != nil {
+			rc.find(19, "%s/decrypted.jsonl line %d: %v", dir, r+1, err)
+			continue
+		}
+		want := decodedRowJSON{Invalid: verdict}
+		for _, M := range row {
+			want.Plaintexts = append(want.Plaintexts, hex.EncodeToString(enc(M)))
+		}
+		if codes != nil {
+			want.Codes = &codes
+		}
+		if fmt.Sprint(got.Plaintexts) != fmt.Sprint(want.Plaintexts) {
+			rc.find(18, "%s/decrypted.jsonl line %d: row %d: the plaintexts are not the combination of the shares", dir, r+1, r)
+		}
+		// The reason's text is the decoder's (informative, not specified
+		// byte for byte); it must be present exactly for an invalid row.
+		if (got.Reason == "") != (verdict == "") || len(got.Reason) > 1024 {
+			rc.find(19, "%s/decrypted.jsonl line %d: row %d: reason %q for verdict %q", dir, r+1, r, got.Reason, verdict)
+		}
+		want.Reason = got.Reason
+		wb, _ := json.Marshal(want)
+		if !bytes.Equal(wb, lines[r]) {
+			rc.find(19, "%s/decrypted.jsonl line %d: row %d: published %s, decoded %s", dir, r+1, r, lines[r], wb)
+		}
+	}
+	rc.codes[i] = out
+}
+
+const councilSample = "../../election/testdata/council-sample"
+
+func TestCouncilSampleRecord(t *testing.T) {
+	rc := runRecordCheck(councilSample)
+	for _, f := range rc.findings {
+		t.Error(f)
+	}
+	t.Logf("checked: %v", rc.stats)
+	// The sample's description ("The election record", "Test vectors"): 12
+	// voters, one challenged ballot, 2 stages, 3 invalid rows.
+	for k, v := range map[string]int{"mix stages accepted": 2, "rows decoded": 12, "row share lists verified": 2} {
+		if rc.stats[k] != v {
+			t.Errorf("%s: %d, want %d", k, rc.stats[k], v)
+		}
+	}
+	if co := rc.codes[0]; co == nil || co.invalid != 3 {
+		t.Errorf("codes outcome %+v, want 3 invalid rows", co)
+	}
+}
