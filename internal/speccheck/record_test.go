@@ -561,7 +561,7 @@ func (rc *recordCheck) tally() {
 			got, _ = json.Marshal(res.Contests[i])
 		}
 		if exp, _ := json.Marshal(want.Contests[i]); !bytes.Equal(got, exp) {
-			rc.find(check, "results.json: contest %d differs from the results recomputed from the totals:\n got %s\nwant %s", i, got, exp)
+			rc.find(check, "results.json differs from the results recomputed from the totals in contest %d:\n got %s\nwant %s", i, got, exp)
 		}
 	}
 	gotTop, wantTop := res, want
