@@ -14,7 +14,11 @@
 // device chains, proofs, challenged ballots opened from their seeds), the key
 // ceremony (roster hash, signatures, Schnorr proofs, joint and verification
 // keys), the encrypted tally, the trustees' decryption shares, their Lagrange
-// combination, and the results with their seat allocation. Every check is also
+// combination, and the results with their seat allocation; and the mixnet
+// path of council records (mixnet/testdata vectors, the input list rebuilt
+// from the ballots, each stage's signature, input link, commitment
+// generators, transcript and Terelius–Wikström equations, the shares of the
+// final rows and their combination, the decoded rows and the codes results). Every check is also
 // run on tampered input and must fail there.
 //
 // It is not a verifier for production use (examples/verifier is), and it
