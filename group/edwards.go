@@ -219,23 +219,6 @@ func (v *completedPoint) addNiels(p *extPoint, q *nielsPoint) *completedPoint {
 	return v
 }
 
-// subNiels sets v = p − q.
-func (v *completedPoint) subNiels(p *extPoint, q *nielsPoint) *completedPoint {
-	var pp, mm, tt, zz field.Element
-	pp.Add(&p.Y, &p.X)
-	mm.Subtract(&p.Y, &p.X)
-	pp.Multiply(&pp, &q.YminusX)
-	mm.Multiply(&mm, &q.YplusX)
-	tt.Multiply(&p.T, &q.T2d)
-	zz.Multiply(&p.Z, &q.Z)
-	zz.Add(&zz, &zz)
-	v.X.Subtract(&pp, &mm)
-	v.Y.Add(&pp, &mm)
-	v.Z.Subtract(&zz, &tt)
-	v.T.Add(&zz, &tt)
-	return v
-}
-
 // addExt sets v = p + q for two extended points: nine multiplications in
 // all, counting the conversion of q and of the result.
 func (v *extPoint) addExt(p, q *extPoint) *extPoint {
