@@ -107,22 +107,10 @@ func (w *ctWorkspace) sum(out *extPoint, scalars []*Scalar, elements []*Element)
 func (w *ctWorkspace) buildTables(tables []nielsRow, elements []*Element) {
 	n := len(elements)
 	pts := w.pts[:8*n]
-	var pn nielsPoint
-	var c completedPoint
 	for i, el := range elements {
-		m := pts[8*i : 8*i+8]
+		m := (*[8]extPoint)(pts[8*i:])
 		m[0].fromElement(el)
-		pn.fromExt(&m[0])
-		m[1].doubleN(&m[0], 1) // 2P
-		c.addNiels(&m[1], &pn) // 3P
-		m[2].fromCompleted(&c)
-		m[3].doubleN(&m[1], 1) // 4P
-		c.addNiels(&m[3], &pn) // 5P
-		m[4].fromCompleted(&c)
-		m[5].doubleN(&m[2], 1) // 6P
-		c.addNiels(&m[5], &pn) // 7P
-		m[6].fromCompleted(&c)
-		m[7].doubleN(&m[3], 1) // 8P
+		multiples8(m)
 	}
 	zinv, scratch := w.zs[:8*n], w.zs[8*n:16*n]
 	for k := range pts {
@@ -136,6 +124,24 @@ func (w *ctWorkspace) buildTables(tables []nielsRow, elements []*Element) {
 		y.Multiply(&pts[k].Y, &zinv[k])
 		tables[k/8].set(k%8, q.fromAffine(&x, &y))
 	}
+}
+
+// multiples8 sets m[i] = (i+1)·m[0] for i = 1 … 7: four doublings and
+// three additions.
+func multiples8(m *[8]extPoint) {
+	var pn nielsPoint
+	var c completedPoint
+	pn.fromExt(&m[0])
+	m[1].doubleN(&m[0], 1) // 2P
+	c.addNiels(&m[1], &pn) // 3P
+	m[2].fromCompleted(&c)
+	m[3].doubleN(&m[1], 1) // 4P
+	c.addNiels(&m[3], &pn) // 5P
+	m[4].fromCompleted(&c)
+	m[5].doubleN(&m[2], 1) // 6P
+	c.addNiels(&m[5], &pn) // 7P
+	m[6].fromCompleted(&c)
+	m[7].doubleN(&m[3], 1) // 8P
 }
 
 // VarTimeMultiScalarMult sets e = Σ scalars[i]·elements[i] and returns e.

@@ -70,24 +70,13 @@ func buildSameBaseRows(rows []projNielsRow, p *Element) {
 	partBits := 256 / k
 	var m [8]extPoint
 	var pn nielsPoint
-	var c completedPoint
 	m[0].fromElement(p)
 	for j := range rows {
 		if j > 0 {
 			// Q_j = 2^(256/k)·Q_{j−1} = 2^(256/k − 3)·(8·Q_{j−1}).
 			m[0].doubleN(&m[7], partBits-3)
 		}
-		pn.fromExt(&m[0])
-		m[1].doubleN(&m[0], 1) // 2Q
-		c.addNiels(&m[1], &pn) // 3Q
-		m[2].fromCompleted(&c)
-		m[3].doubleN(&m[1], 1) // 4Q
-		c.addNiels(&m[3], &pn) // 5Q
-		m[4].fromCompleted(&c)
-		m[5].doubleN(&m[2], 1) // 6Q
-		c.addNiels(&m[5], &pn) // 7Q
-		m[6].fromCompleted(&c)
-		m[7].doubleN(&m[3], 1) // 8Q
+		multiples8(&m)
 		for i := range m {
 			pn.fromExt(&m[i])
 			rows[j].set(i, &pn)
