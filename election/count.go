@@ -27,7 +27,6 @@ import (
 // that mixInputs can return the rows of the ballots that count, in order:
 // the input list of the contest's mix cascade.
 type counter struct {
-	e      *ballot.Election
 	policy ballot.CredentialPolicy
 	plus   *tally.Aggregator
 	added  bitset
@@ -47,7 +46,6 @@ type countedRow struct {
 
 func newCounter(e *ballot.Election) *counter {
 	c := &counter{
-		e:      e,
 		policy: e.Manifest().Policy,
 		plus:   tally.NewAggregator(e),
 		creds:  make(map[[ed25519.PublicKeySize]byte]int64),
@@ -166,36 +164,24 @@ func (c *counter) resolve() {
 }
 
 // finish subtracts the removed lines, reading them again from the file at
-// path, and returns the tally of the ballots that count and how many there
-// are. see is called with every removed ballot, for naming it.
-func (c *counter) finish(path string, see func(line int64, b *ballot.Ballot)) (*tally.EncryptedTally, error) {
+// path, and returns the tally of the ballots that count.
+func (c *counter) finish(path string) (*tally.EncryptedTally, error) {
 	c.resolve()
-	t := c.plus.Tally()
 	if len(c.remove) == 0 {
-		return t, nil
+		return c.plus.Tally(), nil
 	}
-	minus := tally.NewAggregator(c.e)
+	found := 0
 	err := rereadLines(path, func(line int64) bool { return c.remove[line] }, func(line int64, b *ballot.Ballot) error {
-		if see != nil {
-			see(line, b)
-		}
-		return minus.Add(b)
+		found++
+		return c.plus.Remove(b)
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := minus.Tally()
-	if m.Ballots != uint64(len(c.remove)) {
-		return nil, fmt.Errorf("election: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), m.Ballots)
+	if found != len(c.remove) {
+		return nil, fmt.Errorf("election: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), found)
 	}
-	for i := range t.Contests {
-		for j := range t.Contests[i].Selections {
-			ct := t.Contests[i].Selections[j].Ciphertext
-			ct.Subtract(ct, m.Contests[i].Selections[j].Ciphertext)
-		}
-	}
-	t.Ballots -= m.Ballots
-	return t, nil
+	return c.plus.Tally(), nil
 }
 
 // rereadLines streams the JSON-lines file at path and decodes the ballots

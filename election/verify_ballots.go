@@ -435,7 +435,7 @@ func (v *verifier) checkBallots() error {
 		v.fail(f)
 	}
 	// Aggregation (check 11).
-	recomputed, err := s.count.finish(path, nil)
+	recomputed, err := s.count.finish(path)
 	if err != nil {
 		if errors.As(err, new(*ioError)) {
 			return err

@@ -350,7 +350,7 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	if err != nil {
 		return nil, fmt.Errorf("election: %s: %v", fileBallots, err)
 	}
-	t, err := count.finish(w.BallotsPath(), nil)
+	t, err := count.finish(w.BallotsPath())
 	if err != nil {
 		return nil, err
 	}
