@@ -142,9 +142,7 @@ var (
 // challenge and returns the equation a − z·B + c·X = 0.
 func newSchnorrEntry(t *Transcript, B, X *group.Element, p *Schnorr) *entry {
 	bEnc, xEnc := B.Bytes(), X.Bytes()
-	t.AppendBytes("proof", []byte("schnorr"))
-	t.appendElementBytes("base", bEnc)
-	t.appendElementBytes("public", xEnc)
+	appendSchnorrStatement(t, bEnc, xEnc)
 	t.AppendElement("commitment", &p.Commitment)
 	c := t.Challenge("challenge")
 	e := &entry{kind: "Schnorr"}
@@ -164,10 +162,7 @@ func newSchnorrEntry(t *Transcript, B, X *group.Element, p *Schnorr) *entry {
 // a2 − z·G2 + c·X2 = 0.
 func newChaumPedersenEntry(t *Transcript, G1, X1, G2, X2 *group.Element, p *ChaumPedersen) *entry {
 	encs := [4][]byte{G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes()}
-	t.AppendBytes("proof", []byte("chaum-pedersen"))
-	for i, name := range []string{"base1", "public1", "base2", "public2"} {
-		t.appendElementBytes(name, encs[i])
-	}
+	appendChaumPedersenStatement(t, encs[0], encs[1], encs[2], encs[3])
 	t.AppendElement("commitment1", &p.Commitment1)
 	t.AppendElement("commitment2", &p.Commitment2)
 	c := t.Challenge("challenge")

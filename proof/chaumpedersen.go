@@ -25,12 +25,15 @@ type ChaumPedersen struct {
 	Response    group.Scalar  // u + c·x
 }
 
-func appendChaumPedersenStatement(t *Transcript, G1, X1, G2, X2 *group.Element) {
+// appendChaumPedersenStatement appends the statement log_G1(X1) =
+// log_G2(X2), given by the canonical encodings of G1, X1, G2 and X2, for the
+// prover, the verifier and BatchVerifier.AddChaumPedersen.
+func appendChaumPedersenStatement(t *Transcript, g1Enc, x1Enc, g2Enc, x2Enc []byte) {
 	t.AppendBytes("proof", []byte("chaum-pedersen"))
-	t.AppendElement("base1", G1)
-	t.AppendElement("public1", X1)
-	t.AppendElement("base2", G2)
-	t.AppendElement("public2", X2)
+	t.appendElementBytes("base1", g1Enc)
+	t.appendElementBytes("public1", x1Enc)
+	t.appendElementBytes("base2", g2Enc)
+	t.appendElementBytes("public2", x2Enc)
 }
 
 // ProveChaumPedersen returns a proof that X1 = x·G1 and X2 = x·G2. It appends
@@ -39,7 +42,7 @@ func appendChaumPedersenStatement(t *Transcript, G1, X1, G2, X2 *group.Element) 
 // on x and the nonce are constant time. ProveChaumPedersen does not check the
 // statement; if it is false, the proof will not verify.
 func ProveChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.Element, x *group.Scalar, n *Nonces) *ChaumPedersen {
-	appendChaumPedersenStatement(t, G1, X1, G2, X2)
+	appendChaumPedersenStatement(t, G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes())
 	u := n.bind(t).Scalar("chaum-pedersen commitment", 0)
 	p := new(ChaumPedersen)
 	if isGenerator(G1) {
@@ -63,7 +66,7 @@ func ProveChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.Element, x *group.S
 // the statement and the commitments to t and drawing the challenge from it
 // (t is consumed). It returns nil if the proof is valid.
 func (p *ChaumPedersen) Verify(t *Transcript, G1, X1, G2, X2 *group.Element) error {
-	appendChaumPedersenStatement(t, G1, X1, G2, X2)
+	appendChaumPedersenStatement(t, G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes())
 	t.AppendElement("commitment1", &p.Commitment1)
 	t.AppendElement("commitment2", &p.Commitment2)
 	c := t.Challenge("challenge")

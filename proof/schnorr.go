@@ -22,10 +22,13 @@ type Schnorr struct {
 	Response   group.Scalar  // z = u + c·x
 }
 
-func appendSchnorrStatement(t *Transcript, B, X *group.Element) {
+// appendSchnorrStatement appends the statement X = x·B, given by the
+// canonical encodings of B and X, for the prover, the verifier and
+// BatchVerifier.AddSchnorr.
+func appendSchnorrStatement(t *Transcript, bEnc, xEnc []byte) {
 	t.AppendBytes("proof", []byte("schnorr"))
-	t.AppendElement("base", B)
-	t.AppendElement("public", X)
+	t.appendElementBytes("base", bEnc)
+	t.appendElementBytes("public", xEnc)
 }
 
 // isGenerator reports whether B is the canonical generator. B is public.
@@ -39,7 +42,7 @@ func isGenerator(B *group.Element) bool {
 // and the nonce are constant time. ProveSchnorr does not check that X = x·B;
 // if it does not, the proof will not verify.
 func ProveSchnorr(t *Transcript, B, X *group.Element, x *group.Scalar, n *Nonces) *Schnorr {
-	appendSchnorrStatement(t, B, X)
+	appendSchnorrStatement(t, B.Bytes(), X.Bytes())
 	u := n.bind(t).Scalar("schnorr commitment", 0)
 	p := new(Schnorr)
 	if isGenerator(B) {
@@ -61,7 +64,7 @@ var errInvalidProof = errors.New("proof does not verify")
 // the commitment to t and drawing the challenge from it (t is consumed). It
 // returns nil if the proof is valid.
 func (p *Schnorr) Verify(t *Transcript, B, X *group.Element) error {
-	appendSchnorrStatement(t, B, X)
+	appendSchnorrStatement(t, B.Bytes(), X.Bytes())
 	t.AppendElement("commitment", &p.Commitment)
 	c := t.Challenge("challenge")
 	// Check z·B − c·X = a.
