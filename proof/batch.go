@@ -284,9 +284,10 @@ func NewBatchVerifier() *BatchVerifier {
 // less than its halves on two cores.
 func (b *BatchVerifier) SetParallel(parallel bool) { b.parallel = parallel }
 
-// forEach is par.For if b is parallel, and a plain loop otherwise.
-func (b *BatchVerifier) forEach(n, minChunk int, body func(lo, hi int)) {
-	if b.parallel {
+// forEach is par.For if parallel, and one call of body on the calling
+// goroutine otherwise.
+func forEach(parallel bool, n, minChunk int, body func(lo, hi int)) {
+	if parallel {
 		par.For(n, minChunk, body)
 	} else if n > 0 {
 		body(0, n)
@@ -388,7 +389,7 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 	suspect := make([]bool, n)
 	if n > 2*fallbackChunk {
 		chunks := (n + fallbackChunk - 1) / fallbackChunk
-		b.forEach(chunks, 1, func(lo, hi int) {
+		forEach(b.parallel, chunks, 1, func(lo, hi int) {
 			for c := lo; c < hi; c++ {
 				a, z := c*fallbackChunk, min((c+1)*fallbackChunk, n)
 				if !b.combinedCheckOn(a, z, false) {
@@ -404,7 +405,7 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 		}
 	}
 	errs := make([]error, n)
-	b.forEach(n, 8, func(lo, hi int) {
+	forEach(b.parallel, n, 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if suspect[i] {
 				errs[i] = b.entries[i].check()
@@ -461,14 +462,12 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	points := make([]*group.Element, nLocal+len(b.shared))
 	copy(points[nLocal:], b.shared)
 
-	forEach := par.For
-	workers := runtime.GOMAXPROCS(0)
-	if !parallel {
-		forEach = func(n, _ int, body func(lo, hi int)) { body(0, n) }
-		workers = 1
+	workers := 1
+	if parallel {
+		workers = runtime.GOMAXPROCS(0)
 	}
 	var mu sync.Mutex
-	forEach(len(entries), 64, func(lo, hi int) {
+	forEach(parallel, len(entries), 64, func(lo, hi int) {
 		sharedCoef := make([]group.Scalar, len(b.shared))
 		var scratch []group.Scalar
 		for i := lo; i < hi; i++ {
@@ -504,7 +503,7 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	// Split the multi-scalar multiplication over the cores.
 	parts := min(workers, max(1, len(points)/256))
 	sums := make([]group.Element, parts)
-	forEach(parts, 1, func(lo, hi int) {
+	forEach(parallel, parts, 1, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			a, z := p*len(points)/parts, (p+1)*len(points)/parts
 			sums[p].VarTimeMultiScalarMult(scalars[a:z], points[a:z])
