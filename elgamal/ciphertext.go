@@ -1,6 +1,7 @@
 package elgamal
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -122,14 +123,7 @@ func fieldError(field string, err error) error {
 // MarshalText encodes c as 128 lowercase hexadecimal characters: the hex of
 // the 64-byte encoding A ‖ B. In JSON a ciphertext is therefore a string.
 func (c *Ciphertext) MarshalText() ([]byte, error) {
-	const hexdigits = "0123456789abcdef"
-	b := c.Bytes()
-	out := make([]byte, 2*len(b))
-	for i, v := range b {
-		out[2*i] = hexdigits[v>>4]
-		out[2*i+1] = hexdigits[v&0x0f]
-	}
-	return out, nil
+	return hex.AppendEncode(make([]byte, 0, 2*CiphertextSize), c.Bytes()), nil
 }
 
 // UnmarshalText decodes the text form of MarshalText. It accepts only
