@@ -238,10 +238,11 @@ func (x *Box) replay(line []byte) error {
 		if err := x.e.checkStatic(b); err != nil {
 			return err
 		}
-		if err := x.checkState(b); err != nil {
+		fps := b.Fingerprints()
+		if err := x.checkState(b, fps); err != nil {
 			return err
 		}
-		x.record(b)
+		x.record(b, fps)
 		return nil
 	}
 }
@@ -322,9 +323,11 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	if err := x.e.checkStatic(b); err != nil {
 		return err
 	}
-	// Refuse replays and chain breaks before the expensive proofs.
+	// Refuse replays and chain breaks before the expensive proofs. The
+	// fingerprints are hashed once, outside the lock.
+	fps := b.Fingerprints()
 	x.mu.Lock()
-	err := x.checkState(b)
+	err := x.checkState(b, fps)
 	x.mu.Unlock()
 	if err != nil {
 		return err
@@ -338,7 +341,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.checkState(b); err != nil { // another goroutine may have won
+	if err := x.checkState(b, fps); err != nil { // another goroutine may have won
 		return err
 	}
 	raw, err := b.MarshalJSON()
@@ -349,15 +352,15 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		return err
 	}
 	x.lines++
-	x.record(b)
+	x.record(b, fps)
 	return nil
 }
 
-// checkState runs the checks against earlier ballots. x.mu is held. For a
-// device ballot the chain is checked first, so that two ballots with the
-// same predecessor are reported as a fork rather than as a duplicate
-// identifier.
-func (x *Box) checkState(b *Ballot) error {
+// checkState runs the checks against earlier ballots, with fps the
+// ballot's fingerprints (b.Fingerprints()). x.mu is held. For a device
+// ballot the chain is checked first, so that two ballots with the same
+// predecessor are reported as a fork rather than as a duplicate identifier.
+func (x *Box) checkState(b *Ballot, fps []Fingerprint) error {
 	h := &b.header
 	if h.Credential == nil {
 		if err := x.checkChain(b); err != nil {
@@ -367,30 +370,12 @@ func (x *Box) checkState(b *Ballot) error {
 	if _, ok := x.ids[idKey(h)]; ok {
 		return refuse(CheckDuplicate, "ballot identifier %q was seen before from the same signer", h.BallotID)
 	}
-	for i := range b.contests {
-		c := &b.contests[i]
-		for k := range c.row {
-			col := &c.row[k]
-			if _, ok := x.seen[fingerprintOf(tagCipher, col.ctBytes)]; ok {
-				return refuseAt(CheckDuplicate, i, k, "ciphertext of the row was seen in an earlier ballot (replay)")
-			}
-			if _, ok := x.seen[fingerprintOf(tagKnowledge, col.pokBytes)]; ok {
-				return refuseAt(CheckDuplicate, i, k, "proof of knowledge was seen in an earlier ballot (replay)")
-			}
+	for _, f := range fps {
+		if f.Kind == FingerprintIdentifier {
+			continue // checked exactly above
 		}
-		for j := range c.selections {
-			s := &c.selections[j]
-			if _, ok := x.seen[fingerprintOf(tagCipher, s.ctBytes)]; ok {
-				return refuseAt(CheckDuplicate, i, j, "ciphertext was seen in an earlier ballot (replay)")
-			}
-			if _, ok := x.seen[fingerprintOf(tagProof, s.proofBytes)]; ok {
-				return refuseAt(CheckDuplicate, i, j, "range proof was seen in an earlier ballot (replay)")
-			}
-		}
-		if c.sum != nil {
-			if _, ok := x.seen[fingerprintOf(tagSumProof, c.sumBytes)]; ok {
-				return refuseAt(CheckDuplicate, i, -1, "contest proof was seen in an earlier ballot (replay)")
-			}
+		if _, ok := x.seen[fingerprint(f.Sum)]; ok {
+			return refuseAt(CheckDuplicate, f.Contest, f.Selection, "%s was seen in an earlier ballot (replay)", replayedPart(b, f))
 		}
 	}
 	if h.Credential != nil && b.state == Cast && x.e.manifest.Policy == OneBallotPerCredential {
@@ -399,6 +384,22 @@ func (x *Box) checkState(b *Ballot) error {
 		}
 	}
 	return nil
+}
+
+// replayedPart names the part of b that f stands for, as a refusal says it.
+func replayedPart(b *Ballot, f Fingerprint) string {
+	switch f.Kind {
+	case FingerprintKnowledgeProof:
+		return "proof of knowledge"
+	case FingerprintRangeProof:
+		return "range proof"
+	case FingerprintContestProof:
+		return "contest proof"
+	}
+	if b.contests[f.Contest].layout == layoutRow {
+		return "ciphertext of the row"
+	}
+	return "ciphertext"
 }
 
 // checkChain checks a device ballot's place in its device's chain.
@@ -442,23 +443,14 @@ func idKey(h *Header) string {
 	return string(e.B)
 }
 
-// record adds an accepted ballot to the state. x.mu is held.
-func (x *Box) record(b *Ballot) {
+// record adds an accepted ballot, with fps its fingerprints, to the
+// state. x.mu is held.
+func (x *Box) record(b *Ballot, fps []Fingerprint) {
 	h := &b.header
 	x.ids[idKey(h)] = struct{}{}
-	for i := range b.contests {
-		c := &b.contests[i]
-		for k := range c.row {
-			x.seen[fingerprintOf(tagCipher, c.row[k].ctBytes)] = struct{}{}
-			x.seen[fingerprintOf(tagKnowledge, c.row[k].pokBytes)] = struct{}{}
-		}
-		for j := range c.selections {
-			s := &c.selections[j]
-			x.seen[fingerprintOf(tagCipher, s.ctBytes)] = struct{}{}
-			x.seen[fingerprintOf(tagProof, s.proofBytes)] = struct{}{}
-		}
-		if c.sum != nil {
-			x.seen[fingerprintOf(tagSumProof, c.sumBytes)] = struct{}{}
+	for _, f := range fps {
+		if f.Kind != FingerprintIdentifier {
+			x.seen[fingerprint(f.Sum)] = struct{}{}
 		}
 	}
 	if h.Credential == nil {
