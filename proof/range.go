@@ -57,9 +57,14 @@ func baseMult(e *group.Element, s *group.Scalar) *group.Element {
 	return e.FixedBaseMult(group.BaseTable(), s)
 }
 
-func checkRange(R uint64) error {
+// checkRange returns an error if R is outside 1..MaxRange or m > R, for the
+// provers.
+func checkRange(m, R uint64) error {
 	if R < 1 || R > MaxRange {
 		return fmt.Errorf("proof: range 0..%d: R must be between 1 and %d", R, MaxRange)
+	}
+	if m > R {
+		return fmt.Errorf("proof: value out of range 0..%d", R)
 	}
 	return nil
 }
@@ -82,11 +87,8 @@ func appendRangeStatement(t *Transcript, kEnc, aEnc, bEnc []byte, R uint64) {
 // It returns an error if R is outside 1..MaxRange or m > R. It does not check
 // that ct encrypts m with nonce r; if it does not, the proof will not verify.
 func ProveRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, m uint64, r *group.Scalar, R uint64, n *Nonces) (*RangeProof, error) {
-	if err := checkRange(R); err != nil {
+	if err := checkRange(m, R); err != nil {
 		return nil, err
-	}
-	if m > R {
-		return nil, fmt.Errorf("proof: value out of range 0..%d", R)
 	}
 	return proveRange(t, pk, m, r, R, n, nil, nil, ct.Bytes()), nil
 }
@@ -101,11 +103,8 @@ func ProveRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, m 
 // It returns an error if R is outside 1..MaxRange or m > R. It runs in
 // constant time in m.
 func EncryptWithRangeProof(t *Transcript, pk *elgamal.PublicKey, m uint64, R uint64, n *Nonces) (*elgamal.Ciphertext, *RangeProof, error) {
-	if err := checkRange(R); err != nil {
+	if err := checkRange(m, R); err != nil {
 		return nil, nil, err
-	}
-	if m > R {
-		return nil, nil, fmt.Errorf("proof: value out of range 0..%d", R)
 	}
 	r := n.Scalar("encryption", 0)
 	// Compute A/2 and B/2, so that the batched double-and-encode of the
