@@ -169,14 +169,15 @@ func (p *published) checkHashes(e *ballot.Election) error {
 	if h := e.ManifestHash(); h != p.manifestHash {
 		return fmt.Errorf("election: %s: field manifestHash: %x is not the hash %x of the manifest", fileElection, p.manifestHash, h)
 	}
-	if h := p.credentials.Hash(); h != p.credFileHash {
-		return fmt.Errorf("election: %s: field hash: %x is not the hash %x of the keys", fileCredentials, p.credFileHash, h)
+	ch := p.credentials.Hash()
+	if ch != p.credFileHash {
+		return fmt.Errorf("election: %s: field hash: %x is not the hash %x of the keys", fileCredentials, p.credFileHash, ch)
 	}
 	if p.credCount != p.credentials.Len() {
 		return fmt.Errorf("election: %s: field count: %d, but the list has %d keys", fileCredentials, p.credCount, p.credentials.Len())
 	}
-	if h := p.credentials.Hash(); h != p.credHash {
-		return fmt.Errorf("election: %s: field credentialListHash: %x is not the hash %x of the list in %s", fileElection, p.credHash, h, fileCredentials)
+	if ch != p.credHash {
+		return fmt.Errorf("election: %s: field credentialListHash: %x is not the hash %x of the list in %s", fileElection, p.credHash, ch, fileCredentials)
 	}
 	if h := e.BaseHash(); h != p.baseHash {
 		return fmt.Errorf("election: %s: field baseHash: %x is not the base hash %x recomputed from the parameters", fileElection, p.baseHash, h)

@@ -225,13 +225,14 @@ func (v *verifier) checkParameters() {
 		v.skip(CheckParameters, "the base hash cannot be recomputed without every input")
 		return
 	}
-	if h := p.credentials.Hash(); h != p.credFileHash {
+	h := p.credentials.Hash()
+	if h != p.credFileHash {
 		v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
 	}
 	if p.credCount != p.credentials.Len() {
 		v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
 	}
-	if h := p.credentials.Hash(); h != p.credHash {
+	if h != p.credHash {
 		v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
 	}
 	v.items(CheckCredentials, int64(p.credentials.Len()))
