@@ -132,8 +132,8 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 	if err := t.Validate(e); err != nil {
 		return nil, nil, err
 	}
-	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
-		return nil, nil, fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
+	if err := checkKeys(e, keys); err != nil {
+		return nil, nil, err
 	}
 	m := e.Manifest()
 	sel, sum, err := bounds(m, t.Ballots)
@@ -170,6 +170,15 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 		totals.Contests[i] = ct
 	}
 	return totals, dec, nil
+}
+
+// checkKeys checks that keys, the outcome of the key ceremony, hold e's
+// public key.
+func checkKeys(e *ballot.Election, keys *trustee.Result) error {
+	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
+		return fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
+	}
+	return nil
 }
 
 // solve returns the discrete logarithms of the plaintexts, entry k of which

@@ -195,8 +195,8 @@ func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.R
 	if err != nil {
 		return nil, nil, err
 	}
-	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
-		return nil, nil, fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
+	if err := checkKeys(e, keys); err != nil {
+		return nil, nil, err
 	}
 	w := rows.Width()
 	if w != c.RowWidth() {
