@@ -54,8 +54,18 @@ func NewFixedBaseTable(p *Element) *FixedBaseTable {
 		}
 		base.doubleN(&row[15], 1) // 32·base = 2·(16·base)
 	}
-	zs := make([]field.Element, 2*n)
-	zinv, scratch := zs[:n], zs[n:]
+	toAffineNiels(pts, make([]field.Element, 2*n), func(k int, q *affineNielsPoint) {
+		t.rows[k/16].set(k%16, q)
+	})
+	return t
+}
+
+// toAffineNiels calls set(k, q) with q the affine Niels form of pts[k], for
+// every k, after one shared inversion of all the Z coordinates. zs is
+// scratch space of at least 2·len(pts) elements.
+func toAffineNiels(pts []extPoint, zs []field.Element, set func(k int, q *affineNielsPoint)) {
+	n := len(pts)
+	zinv, scratch := zs[:n], zs[n:2*n]
 	for k := range pts {
 		zinv[k].Set(&pts[k].Z)
 	}
@@ -65,9 +75,8 @@ func NewFixedBaseTable(p *Element) *FixedBaseTable {
 	for k := range pts {
 		x.Multiply(&pts[k].X, &zinv[k])
 		y.Multiply(&pts[k].Y, &zinv[k])
-		t.rows[k/16].set(k%16, q.fromAffine(&x, &y))
+		set(k, q.fromAffine(&x, &y))
 	}
-	return t
 }
 
 // Element returns a new Element set to the element the table was built for.

@@ -112,18 +112,9 @@ func (w *ctWorkspace) buildTables(tables []nielsRow, elements []*Element) {
 		m[0].fromElement(el)
 		multiples8(m)
 	}
-	zinv, scratch := w.zs[:8*n], w.zs[8*n:16*n]
-	for k := range pts {
-		zinv[k].Set(&pts[k].Z)
-	}
-	batchInvert(zinv, zinv, scratch)
-	var x, y field.Element
-	var q affineNielsPoint
-	for k := range pts {
-		x.Multiply(&pts[k].X, &zinv[k])
-		y.Multiply(&pts[k].Y, &zinv[k])
-		tables[k/8].set(k%8, q.fromAffine(&x, &y))
-	}
+	toAffineNiels(pts, w.zs[:], func(k int, q *affineNielsPoint) {
+		tables[k/8].set(k%8, q)
+	})
 }
 
 // multiples8 sets m[i] = (i+1)·m[0] for i = 1 … 7: four doublings and
