@@ -44,7 +44,21 @@ func VerifyBallot(e *Election, b *Ballot) error {
 //
 // Execution time depends on the inputs (all public).
 func VerifyBallots(e *Election, bs []*Ballot) []error {
+	errs, _ := VerifyAndOpenBallots(e, bs)
+	return errs
+}
+
+// VerifyAndOpenBallots is VerifyBallots that also returns, for each
+// challenged ballot it opened, the vote it encrypts (OpenChallenged's
+// result), and nil for every other ballot, so that a verifier that
+// publishes the votes of challenged ballots does not re-encrypt them a
+// second time. A challenged ballot refused before its opening (another
+// election, a wrong shape) or whose opening fails has a nil vote.
+//
+// Execution time depends on the inputs (all public).
+func VerifyAndOpenBallots(e *Election, bs []*Ballot) ([]error, []Vote) {
 	found := make([][]*Refusal, len(bs))
+	votes := make([]Vote, len(bs))
 	bv := proof.NewBatchVerifier()
 	bv.SetParallel(false)
 	var spans []proofSpan
@@ -57,9 +71,11 @@ func VerifyBallots(e *Election, bs []*Ballot) []error {
 			found[i] = append(found[i], r)
 		}
 		if b.state == Challenged {
-			if _, err := OpenChallenged(e, b); err != nil {
+			v, err := OpenChallenged(e, b)
+			if err != nil {
 				found[i] = append(found[i], refuse(CheckChallenge, "%v", err))
 			}
+			votes[i] = v
 			continue
 		}
 		lo := bv.Len()
@@ -85,7 +101,7 @@ func VerifyBallots(e *Election, bs []*Ballot) []error {
 			errs[i] = Refusals(rs)
 		}
 	}
-	return errs
+	return errs, votes
 }
 
 // checkStatic runs the cheap checks of b against e in the ballot box's

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -330,4 +331,49 @@ func walkFingerprints(t *testing.T, enc []byte, h Header) []Fingerprint {
 		}
 	}
 	return out
+}
+
+// TestVerifyAndOpenBallots checks that the votes returned with the verdicts
+// are OpenChallenged's for challenged ballots and nil for cast ones.
+func TestVerifyAndOpenBallots(t *testing.T) {
+	f := newFixture(t, testManifest())
+	d, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bs []*Ballot
+	for i := range 4 {
+		b, err := d.EncryptBallot(testVote())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			err = d.Challenge(b)
+		} else {
+			err = d.Cast(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs = append(bs, b)
+	}
+	errs, votes := VerifyAndOpenBallots(f.e, bs)
+	for i, b := range bs {
+		if errs[i] != nil {
+			t.Fatalf("ballot %d: %v", i, errs[i])
+		}
+		if b.State() != Challenged {
+			if votes[i] != nil {
+				t.Fatalf("cast ballot %d has a vote", i)
+			}
+			continue
+		}
+		want, err := OpenChallenged(f.e, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if votes[i] == nil || !reflect.DeepEqual(votes[i], want) {
+			t.Fatalf("ballot %d: vote %v, OpenChallenged gives %v", i, votes[i], want)
+		}
+	}
 }

@@ -64,17 +64,18 @@ func (s *ballotScan) work(ls []rawLine) []lineOut {
 			at = append(at, i)
 		}
 	}
-	for k, err := range ballot.VerifyBallots(s.e, bs) {
-		s.finishBallot(&outs[at[k]], err)
+	errs, votes := ballot.VerifyAndOpenBallots(s.e, bs)
+	for k, err := range errs {
+		s.finishBallot(&outs[at[k]], err, votes[k])
 	}
 	return outs
 }
 
 // finishBallot completes the worker's part for a ballot that
-// ballot.VerifyBallots checked with result err: the refusals, the
-// challenged ballot's opening, and the fingerprints for the uniqueness
-// check.
-func (s *ballotScan) finishBallot(out *lineOut, err error) {
+// ballot.VerifyAndOpenBallots checked with result err and, for a
+// challenged ballot it opened, vote: the refusals, the challenged ballot's
+// opening, and the fingerprints for the uniqueness check.
+func (s *ballotScan) finishBallot(out *lineOut, err error, vote ballot.Vote) {
 	b := out.l.ballot
 	var rs []*ballot.Refusal
 	var many ballot.Refusals
@@ -97,9 +98,13 @@ func (s *ballotScan) finishBallot(out *lineOut, err error) {
 		out.refusals = append(out.refusals, r)
 	}
 	if b.State() == ballot.Challenged && !opened {
-		// VerifyBallots opened the ballot without returning the vote, or
-		// stopped before the opening (a ballot of the wrong shape).
-		out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
+		out.vote = vote
+		if vote == nil {
+			// VerifyAndOpenBallots stopped before the opening (a ballot
+			// of another election or of the wrong shape): open it here,
+			// so that check 10 reports why it does not open.
+			out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
+		}
 	}
 	fps := b.Fingerprints()
 	out.items = make([]dupEntry, len(fps))
