@@ -181,23 +181,9 @@ func (row *nielsRow16) set(j int, q *affineNielsPoint) {
 func (row *nielsRow16) lookup(q *affineNielsPoint, d int8) int {
 	neg := d >> 7 // all ones if d < 0
 	abs := uint64(uint8((d + neg) ^ neg))
-	var masks [16]uint64
-	for j := range masks {
-		// All ones if abs = j+1: abs ^ (j+1) is in [0, 31], and
-		// subtracting 1 borrows into the top bit only if it is 0.
-		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
-	}
-	zero := (abs - 1) >> 63 // 1 if d = 0
-	lo, hi := (*[8]uint64)(masks[:8]), (*[8]uint64)(masks[8:])
-	a0, a1, a2, a3 := select8(row[0][:8], lo)
-	b0, b1, b2, b3 := select8(row[0][8:], hi)
-	setFEWords(&q.YplusX, a0|b0|zero, a1|b1, a2|b2, a3|b3)
-	a0, a1, a2, a3 = select8(row[1][:8], lo)
-	b0, b1, b2, b3 = select8(row[1][8:], hi)
-	setFEWords(&q.YminusX, a0|b0|zero, a1|b1, a2|b2, a3|b3)
-	a0, a1, a2, a3 = select8(row[2][:8], lo)
-	b0, b1, b2, b3 = select8(row[2][8:], hi)
-	setFEWords(&q.XY2d, a0|b0, a1|b1, a2|b2, a3|b3)
+	var w [12]uint64
+	selectRow16(&w, row, abs)
+	setAffineNielsWords(q, &w, abs)
 	return int(neg & 1)
 }
 
@@ -230,20 +216,50 @@ func packFE(dst *[4]uint64, fe *field.Element) {
 func (row *nielsRow) lookup(q *affineNielsPoint, d int8) int {
 	neg := d >> 7 // all ones if d < 0
 	abs := uint64(uint8((d + neg) ^ neg))
-	var masks [8]uint64
+	var w [12]uint64
+	selectRow8(&w, row, abs)
+	setAffineNielsWords(q, &w, abs)
+	return int(neg & 1)
+}
+
+// setAffineNielsWords sets q to the point whose coordinates y+x, y−x and
+// 2d·x·y are encoded in w, four words each, as the row selections return
+// them: all zero when abs = 0, which becomes the identity (1, 1, 0).
+func setAffineNielsWords(q *affineNielsPoint, w *[12]uint64, abs uint64) {
+	zero := (abs - 1) >> 63 // 1 if abs = 0
+	setFEWords(&q.YplusX, w[0]|zero, w[1], w[2], w[3])
+	setFEWords(&q.YminusX, w[4]|zero, w[5], w[6], w[7])
+	setFEWords(&q.XY2d, w[8], w[9], w[10], w[11])
+}
+
+// selectRow16Generic sets w to the coordinates of entry abs−1 of row, four
+// words per coordinate, or to zero if abs is not in [1, 16]. It reads every
+// entry and combines them with masks, in constant time.
+func selectRow16Generic(w *[12]uint64, row *nielsRow16, abs uint64) {
+	var masks [16]uint64
 	for j := range masks {
-		// All ones if abs = j+1: abs ^ (j+1) is in [0, 15], and
+		// All ones if abs = j+1: abs ^ (j+1) is in [0, 31], and
 		// subtracting 1 borrows into the top bit only if it is 0.
 		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
 	}
-	zero := (abs - 1) >> 63 // 1 if d = 0
-	a0, a1, a2, a3 := select8(row[0][:], &masks)
-	setFEWords(&q.YplusX, a0|zero, a1, a2, a3)
-	a0, a1, a2, a3 = select8(row[1][:], &masks)
-	setFEWords(&q.YminusX, a0|zero, a1, a2, a3)
-	a0, a1, a2, a3 = select8(row[2][:], &masks)
-	setFEWords(&q.XY2d, a0, a1, a2, a3)
-	return int(neg & 1)
+	lo, hi := (*[8]uint64)(masks[:8]), (*[8]uint64)(masks[8:])
+	for c := range 3 {
+		a0, a1, a2, a3 := select8(row[c][:8], lo)
+		b0, b1, b2, b3 := select8(row[c][8:], hi)
+		w[4*c], w[4*c+1], w[4*c+2], w[4*c+3] = a0|b0, a1|b1, a2|b2, a3|b3
+	}
+}
+
+// selectRow8Generic is selectRow16Generic for a row of eight entries: abs
+// in [1, 8] selects an entry, anything else gives zero.
+func selectRow8Generic(w *[12]uint64, row *nielsRow, abs uint64) {
+	var masks [8]uint64
+	for j := range masks {
+		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
+	}
+	for c := range 3 {
+		w[4*c], w[4*c+1], w[4*c+2], w[4*c+3] = select8(row[c][:], &masks)
+	}
 }
 
 // select8 returns the words of the entry of col whose mask is all ones,

@@ -1,0 +1,64 @@
+//go:build amd64 && !purego
+
+package group
+
+// On amd64 the row selections of the fixed-base and multi-scalar tables
+// run in AVX2 when the processor and the operating system support it: the
+// same masked scan of every entry, four words at a time. The choice depends
+// only on the machine, never on the data.
+var useAVX2 = hasAVX2()
+
+// selectRow16 sets w to the coordinates of entry abs−1 of row, or to zero
+// if abs is not in [1, 16], in constant time (see selectRow16Generic).
+func selectRow16(w *[12]uint64, row *nielsRow16, abs uint64) {
+	if useAVX2 {
+		selectRow16AVX2(w, row, abs)
+		return
+	}
+	selectRow16Generic(w, row, abs)
+}
+
+// selectRow8 sets w to the coordinates of entry abs−1 of row, or to zero
+// if abs is not in [1, 8], in constant time (see selectRow8Generic).
+func selectRow8(w *[12]uint64, row *nielsRow, abs uint64) {
+	if useAVX2 {
+		selectRow8AVX2(w, row, abs)
+		return
+	}
+	selectRow8Generic(w, row, abs)
+}
+
+//go:noescape
+func selectRow16AVX2(w *[12]uint64, row *nielsRow16, abs uint64)
+
+//go:noescape
+func selectRow8AVX2(w *[12]uint64, row *nielsRow, abs uint64)
+
+// cpuid returns the registers that the CPUID instruction sets for leaf
+// eaxArg and subleaf ecxArg.
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv returns the low word of extended control register 0, which says
+// which register states the operating system saves.
+func xgetbv() (eax uint32)
+
+// hasAVX2 reports whether AVX2 instructions may be used: the processor has
+// them and the operating system saves the YMM registers.
+func hasAVX2() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave, avx = 1 << 27, 1 << 28
+	if ecx1&osxsave == 0 || ecx1&avx == 0 {
+		return false
+	}
+	const xmmYmm = 1<<1 | 1<<2 // XCR0: SSE and AVX state
+	if xgetbv()&xmmYmm != xmmYmm {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx2 = 1 << 5
+	return ebx7&avx2 != 0
+}
