@@ -287,18 +287,70 @@ func (v *extPoint) setAffineNielsSigned(q *affineNielsPoint, neg int) {
 // constant time. −q is q with y+x and y−x swapped and 2d·x·y negated; the
 // negation is applied by swapping the Z and T of the result, so q is
 // modified (its y+x and y−x are swapped when neg = 1).
+//
+// It is the addition of the fixed-base and constant-time multi-scalar
+// loops, so its sums and differences are not carried (see feAddLazy): the
+// coordinates of v have limbs below 2^54 rather than the field package's
+// 2^52, and v must only be multiplied, as fromCompleted does. p's
+// coordinates must be reduced (as every field operation returns them).
 func (v *completedPoint) addAffineSigned(p *extPoint, q *affineNielsPoint, neg int) {
 	var pp, mm, tt, z2 field.Element
 	q.YplusX.Swap(&q.YminusX, neg)
-	pp.Add(&p.Y, &p.X)
-	mm.Subtract(&p.Y, &p.X)
-	pp.Multiply(&pp, &q.YplusX)
-	mm.Multiply(&mm, &q.YminusX)
-	tt.Multiply(&p.T, &q.XY2d)
-	z2.Add(&p.Z, &p.Z)
-	v.X.Subtract(&pp, &mm)
-	v.Y.Add(&pp, &mm)
-	v.Z.Add(&z2, &tt)
-	v.T.Subtract(&z2, &tt)
+	feAddLazy(&pp, &p.Y, &p.X)   // < 2^53
+	feSubLazy(&mm, &p.Y, &p.X)   // < 2^53
+	pp.Multiply(&pp, &q.YplusX)  // reduced
+	mm.Multiply(&mm, &q.YminusX) // reduced
+	tt.Multiply(&p.T, &q.XY2d)   // reduced
+	feAddLazy(&z2, &p.Z, &p.Z)   // < 2^53
+	feSubLazy(&v.X, &pp, &mm)    // < 2^53
+	feAddLazy(&v.Y, &pp, &mm)    // < 2^53
+	feAddLazy(&v.Z, &z2, &tt)    // < 2^53 + 2^52
+	feSubLazy(&v.T, &z2, &tt)    // < 2^53 + 2^52
 	v.Z.Swap(&v.T, neg)
 }
+
+// feAddLazy sets v = a + b limb by limb, without the carry propagation of
+// field.Element.Add; feSubLazy sets v = a + 2p − b likewise, as
+// field.Element.Subtract does before its carry. They save the carries of
+// the six sums and differences of every addition in the fixed-base and
+// multi-scalar loops.
+//
+// A reduced element, as every field operation returns it, has limbs below
+// 2^52, and below 2^51 + 2^18 < 2^52 − 38 when it is the output of a
+// multiplication or a carry; b of feSubLazy must be such an output, so that
+// no limb of a + 2p − b goes below zero. The results break the field
+// package's invariant (limbs below 2^52) and may only be passed to
+// Multiply: filippo.io/edwards25519/field's multiplication (v1.2.0, in Go
+// and in amd64 assembly) is exact for limbs below 2^54. With a, b < 2^54,
+// its widest column r0 = a0·b0 + 19·(a1·b4 + a2·b3 + a3·b2 + a4·b1) is below
+// 77·2^108 < 2^115, so the carry r0 >> 51 fits in 64 bits and so does the
+// sum of a limb and a carry; 19·a_i < 2^59; the top column r4 < 5·2^108
+// gives a carry below 2^60, whose 19-fold fits. The largest lazy value
+// here is a + 2p − b with a a lazy sum: below 2^53 + 2^52 < 2^54.
+// TestLazyFieldBounds multiplies elements with every limb at these bounds
+// and checks the products against math/big, so a change of the field
+// package that broke this would fail there.
+func feAddLazy(v, a, b *field.Element) {
+	x, y, z := feLimbs(v), feLimbs(a), feLimbs(b)
+	x[0] = y[0] + z[0]
+	x[1] = y[1] + z[1]
+	x[2] = y[2] + z[2]
+	x[3] = y[3] + z[3]
+	x[4] = y[4] + z[4]
+}
+
+func feSubLazy(v, a, b *field.Element) {
+	x, y, z := feLimbs(v), feLimbs(a), feLimbs(b)
+	x[0] = y[0] + twoP0 - z[0]
+	x[1] = y[1] + twoPi - z[1]
+	x[2] = y[2] + twoPi - z[2]
+	x[3] = y[3] + twoPi - z[3]
+	x[4] = y[4] + twoPi - z[4]
+}
+
+// The limbs of 2p = 2^256 − 38 in radix 2^51, as field.Element.Subtract
+// adds them.
+const (
+	twoP0 = 0xFFFFFFFFFFFDA // 2^52 − 38
+	twoPi = 0xFFFFFFFFFFFFE // 2^52 − 2
+)
