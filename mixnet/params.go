@@ -54,7 +54,13 @@ func generatorID(baseHash []byte, stage uint32) []byte {
 // stage: out[0] is h, the base of the commitment chain, and out[i] for
 // i = 1..n is h_i, the generator of row i−1 in the permutation commitment:
 //
-//	out[i] = group.Generator(GeneratorTag, baseHash ‖ u32(stage), i).
+//	out[i] = 2·group.Generator(GeneratorTag, baseHash ‖ u32(stage), i).
+//
+// The doubling lets a prover encode its permutation commitments
+// C = r·G + h_i as 2·((r/2)·G + group.Generator(…)) with the batched
+// doubling encoding (group.DoubleAndEncodeBatch) instead of an inverse
+// square root each; the doubled generators are as independent as the
+// hashed ones.
 //
 // The prover and the verifier both derive them; a proof never carries them,
 // so a prover cannot choose generators with a known relation (Lewis,
@@ -62,7 +68,11 @@ func generatorID(baseHash []byte, stage uint32) []byte {
 // need to call it; it is exported for independent implementations to
 // compare against.
 func CommitmentGenerators(baseHash []byte, stage uint32, n int) []*group.Element {
-	return group.Generators(GeneratorTag, generatorID(baseHash, stage), n+1)
+	gs := group.Generators(GeneratorTag, generatorID(baseHash, stage), n+1)
+	for _, g := range gs {
+		g.Add(g, g)
+	}
+	return gs
 }
 
 // statementTranscript returns the transcript of a stage's statement: the

@@ -263,32 +263,40 @@ func shuffleAndProve(p *Params, stage uint32, in, out *Rows, wit *witness, sn *p
 const proveChunk = 256
 
 // commitPermutation is phase A. For every output row i, on all cores and by
-// chunks of rows, it derives h_i; if outHash is set, it re-encrypts the row
+// chunks of rows, it derives h_i/2 (the hashed element, see
+// CommitmentGenerators); if outHash is set, it re-encrypts the row
 // into cts and enc and hands each finished chunk of enc to outHash, which
 // hashes them in order meanwhile (otherwise cts already holds the output
-// rows); it writes the encoding of C_{π(i)} = r_{π(i)}·G + h_i into perm at
-// position π(i), and returns Σ ω'_i·h_i and, for every column k, Σ ω'_i·Ẽ_{i,k}.
+// rows); it writes the encoding of C_{π(i)} = r_{π(i)}·G + h_i, computed as
+// 2·((r_{π(i)}/2)·G + h_i/2) and encoded with the batched doubling, into
+// perm at position π(i), and returns Σ ω'_i·h_i and, for every column k, Σ ω'_i·Ẽ_{i,k}.
 func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, gens generatorSource,
 	cts []elgamal.Ciphertext, enc []byte, outHash *orderedHasher, perm []byte) (*group.Element, []elgamal.Ciphertext) {
 	w, n := in.Width(), in.Len()
 	tg := group.BaseTable()
+	half := scalarHalf()
 	type state struct {
-		t3      group.Element
-		t4      []elgamal.Ciphertext
-		hs      []group.Element
-		hp, pts []*group.Element
-		sp      []*group.Scalar
+		t3          group.Element
+		t4          []elgamal.Ciphertext
+		hs, cs      []group.Element
+		hp, pts, cp []*group.Element
+		sp, sp2     []*group.Scalar
+		twoOmega    []group.Scalar
 	}
 	states := make([]*state, chunkWorkers(n, proveChunk))
 	forChunks(n, proveChunk, len(states), func(worker, b, e int) {
 		st := states[worker]
 		if st == nil {
 			st = &state{
-				t4:  make([]elgamal.Ciphertext, w),
-				hs:  make([]group.Element, proveChunk),
-				hp:  make([]*group.Element, proveChunk),
-				pts: make([]*group.Element, proveChunk),
-				sp:  make([]*group.Scalar, proveChunk),
+				t4:       make([]elgamal.Ciphertext, w),
+				hs:       make([]group.Element, proveChunk),
+				cs:       make([]group.Element, proveChunk),
+				hp:       make([]*group.Element, proveChunk),
+				pts:      make([]*group.Element, proveChunk),
+				cp:       make([]*group.Element, proveChunk),
+				sp:       make([]*group.Scalar, proveChunk),
+				sp2:      make([]*group.Scalar, proveChunk),
+				twoOmega: make([]group.Scalar, proveChunk),
 			}
 			st.t3.Zero()
 			for k := range st.t4 {
@@ -297,21 +305,29 @@ func commitPermutation(p *Params, in *Rows, wit *witness, sec *proverSecrets, ge
 			states[worker] = st
 		}
 		m := e - b
-		gens.into(st.hs[:m], uint64(b)+1)
+		gens.halvesInto(st.hs[:m], uint64(b)+1) // h_i/2
 		if outHash != nil {
 			reencryptRows(p.PublicKey, in, wit, cts, enc, b, e)
 			outHash.complete(b / proveChunk)
 		}
-		var c, part group.Element
+		var rHalf group.Scalar
+		var part group.Element
 		for i := b; i < e; i++ {
 			j := int(wit.pi[i])
-			c.FixedBaseMult(tg, &sec.r[j])
-			c.Add(&c, &st.hs[i-b])
-			c.AppendBytes(perm[j*es : j*es : (j+1)*es])
+			rHalf.Multiply(&sec.r[j], half)
+			st.cs[i-b].FixedBaseMult(tg, &rHalf)
+			st.cs[i-b].Add(&st.cs[i-b], &st.hs[i-b]) // C_j/2
+			st.cp[i-b] = &st.cs[i-b]
 			st.hp[i-b] = &st.hs[i-b]
 			st.sp[i-b] = &sec.omegaPrime[i]
+			st.twoOmega[i-b].Add(&sec.omegaPrime[i], &sec.omegaPrime[i])
+			st.sp2[i-b] = &st.twoOmega[i-b]
 		}
-		part.MultiScalarMult(st.sp[:m], st.hp[:m])
+		for k, c := range group.DoubleAndEncodeBatch(st.cp[:m]) {
+			j := int(wit.pi[b+k])
+			copy(perm[j*es:(j+1)*es], c[:])
+		}
+		part.MultiScalarMult(st.sp2[:m], st.hp[:m]) // Σ 2ω'_i·(h_i/2)
 		st.t3.Add(&st.t3, &part)
 		for k := 0; k < w; k++ {
 			for i := b; i < e; i++ {
@@ -498,18 +514,29 @@ func stageGenerators(p *Params, stage uint32) generatorSource {
 	return generatorSource{id: generatorID(p.BaseHash, stage)}
 }
 
+// at returns generator i (see CommitmentGenerators).
 func (g generatorSource) at(i uint64) *group.Element {
 	if g.other != nil {
 		return g.other(i)
 	}
-	return group.Generator(GeneratorTag, g.id, i)
+	e := group.Generator(GeneratorTag, g.id, i)
+	return e.Add(e, e)
 }
 
 // into sets dst[k] to generator first+k.
 func (g generatorSource) into(dst []group.Element, first uint64) {
+	g.halvesInto(dst, first)
+	for k := range dst {
+		dst[k].Add(&dst[k], &dst[k])
+	}
+}
+
+// halvesInto sets dst[k] to half of generator first+k, which is the hashed
+// element itself (see CommitmentGenerators).
+func (g generatorSource) halvesInto(dst []group.Element, first uint64) {
 	if g.other != nil {
 		for k := range dst {
-			dst[k].Set(g.other(first + uint64(k)))
+			dst[k].ScalarMult(scalarHalf(), g.other(first+uint64(k)))
 		}
 		return
 	}

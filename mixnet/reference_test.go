@@ -47,11 +47,16 @@ func referenceShuffle(p *Params, stage uint32, in *Rows, nonces *proof.Nonces) (
 	}
 
 	// Generators and the permutation commitment, by input row.
-	h := group.Generator(GeneratorTag, generatorID(p.BaseHash, stage), 0)
+	// docs/spec.md: h_i = 2·Generator(tag, id, i).
+	gen := func(i uint64) *group.Element {
+		g := group.Generator(GeneratorTag, generatorID(p.BaseHash, stage), i)
+		return g.Add(g, g)
+	}
+	h := gen(0)
 	hs := make([]*group.Element, n)
 	C := make([]*group.Element, n)
 	for i := 0; i < n; i++ {
-		hs[i] = group.Generator(GeneratorTag, generatorID(p.BaseHash, stage), uint64(i)+1)
+		hs[i] = gen(uint64(i) + 1)
 		j := wit.pi[i]
 		C[j] = group.NewElement().Add(mul(&sec.r[j], G), hs[i])
 	}

@@ -186,12 +186,23 @@ func TestCommitmentGenerators(t *testing.T) {
 		t.Fatalf("got %d generators, want 6", len(gs))
 	}
 	id := append(append([]byte(nil), p.BaseHash...), 0, 0, 0, 7)
+	halves := make([]group.Element, len(gs))
+	stageGenerators(p, 7).halvesInto(halves, 0)
+	into := make([]group.Element, len(gs)-2)
+	stageGenerators(p, 7).into(into, 2)
 	for i, g := range gs {
-		if g.Equal(group.Generator(GeneratorTag, id, uint64(i))) != 1 {
-			t.Fatalf("generator %d is not group.Generator(tag, baseHash ‖ u32(7), %d)", i, i)
+		hashed := group.Generator(GeneratorTag, id, uint64(i))
+		if g.Equal(group.NewElement().Add(hashed, hashed)) != 1 {
+			t.Fatalf("generator %d is not 2·group.Generator(tag, baseHash ‖ u32(7), %d)", i, i)
 		}
 		if g.Equal(stageGenerators(p, 7).at(uint64(i))) != 1 {
 			t.Fatalf("generator %d differs from the prover's", i)
+		}
+		if halves[i].Equal(hashed) != 1 {
+			t.Fatalf("the prover's half of generator %d is not the hashed element", i)
+		}
+		if i >= 2 && into[i-2].Equal(g) != 1 {
+			t.Fatalf("generator %d from into differs", i)
 		}
 	}
 	if gs[1].Equal(CommitmentGenerators(p.BaseHash, 8, 1)[1]) == 1 {

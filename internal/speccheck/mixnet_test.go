@@ -34,12 +34,14 @@ func generator(tag string, id []byte, index uint64) *r255.Element {
 	return hashToElement(m, "sandogh-v1 generator")
 }
 
-// mixGenerators returns h, h_1 … h_n for stage index.
+// mixGenerators returns h, h_1 … h_n for stage index: twice the hashed
+// elements.
 func mixGenerators(baseHash []byte, index uint32, n int) []*r255.Element {
 	id := u32(append([]byte(nil), baseHash...), index)
 	out := make([]*r255.Element, n+1)
 	for i := range out {
-		out[i] = generator("sandogh-v1 mixnet", id, uint64(i))
+		g := generator("sandogh-v1 mixnet", id, uint64(i))
+		out[i] = r255.NewElement().Add(g, g)
 	}
 	return out
 }
