@@ -103,7 +103,9 @@ func Extract(M *group.Element) ([]byte, error) {
 }
 
 // extractError describes why the encoding b does not follow the layout of
-// Embed. It is called on invalid input only, which is public.
+// Embed. It is called on invalid input only, which is public. Its texts end
+// up in election records (through UnpackCodes, as a mixed row's reason):
+// change them only together with docs/spec.md.
 func extractError(b []byte) error {
 	n := int(b[0]>>1) & 0x1f
 	if n > MaxEmbedSize {

@@ -142,6 +142,12 @@ func getSlot(d []byte, off, b int) uint32 {
 // It does not judge the codes themselves: repeated or unknown codes are for
 // the ballot and tally layers.
 //
+// Slots in the errors are numbered over the whole list, from 0, as in
+// PackCodes. The error texts are part of the election record: a mixed row
+// that does not unpack is published with its error as the row's reason
+// (docs/spec.md, Tally, "Decoding the rows"), so change them only together
+// with the specification.
+//
 // It runs in constant time in the slot values; its time and result reveal
 // only whether the packing is valid and how many codes it holds.
 func UnpackCodes(elems []*group.Element, maxCodes int, maxCode uint32) ([]uint32, error) {
@@ -207,17 +213,17 @@ func highBits(d []byte, used int) int {
 func unpackError(data [][]byte, codes []uint32, maxCodes int, maxCode uint32, per, b int) error {
 	for i := range data {
 		if highBits(data[i], per*b) != 0 {
-			return fmt.Errorf("elgamal: unpack codes: element %d: bits above slot %d are not zero", i, per-1)
+			return fmt.Errorf("elgamal: unpack codes: element %d: bits above slot %d are not zero", i, (i+1)*per-1)
 		}
 	}
 	emptyAt := -1
 	for s, v := range codes {
-		where := fmt.Sprintf("element %d, slot %d", s/per, s%per)
+		where := fmt.Sprintf("element %d, slot %d", s/per, s)
 		switch {
 		case v > maxCode:
 			return fmt.Errorf("elgamal: unpack codes: %s: code %d is above maxCode = %d", where, v, maxCode)
 		case v != 0 && s >= maxCodes:
-			return fmt.Errorf("elgamal: unpack codes: %s: code %d is in slot %d, beyond maxCodes = %d", where, v, s, maxCodes)
+			return fmt.Errorf("elgamal: unpack codes: %s: code %d is beyond maxCodes = %d", where, v, maxCodes)
 		case v != 0 && emptyAt >= 0:
 			return fmt.Errorf("elgamal: unpack codes: %s: code %d follows the empty slot %d", where, v, emptyAt)
 		case v == 0 && emptyAt < 0:

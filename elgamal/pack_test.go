@@ -170,7 +170,10 @@ func TestUnpackRejects(t *testing.T) {
 		beyond[i] = 1
 	}
 	beyond[30] = 1
+	gap2 := slots(1) // slot 0, then slot 26, the first of element 1, after the empty slot 1
+	gap2[per] = 5
 	short, _ := Embed([]byte("short"))
+	elem := 0 // the elements that embedSlots has made
 	cases := []struct {
 		name  string
 		elems []*group.Element
@@ -180,15 +183,28 @@ func TestUnpackRejects(t *testing.T) {
 		{"too many", append(append([]*group.Element{}, good...), good[0]), "3 elements, want 2"},
 		{"gap", embedSlots(t, gap, b, per, nil), "element 0, slot 2: code 3 follows the empty slot 1"},
 		{"above maxCode", embedSlots(t, over, b, per, nil), "element 0, slot 1: code 401 is above maxCode = 400"},
-		{"beyond maxCodes", embedSlots(t, beyond, b, per, nil), "element 1, slot 4: code 1 is in slot 30, beyond maxCodes = 30"},
+		{"beyond maxCodes", embedSlots(t, beyond, b, per, nil), "element 1, slot 30: code 1 is beyond maxCodes = 30"},
+		{"gap across elements", embedSlots(t, gap2, b, per, nil), "element 1, slot 26: code 5 follows the empty slot 1"},
 		{"high bits", embedSlots(t, slots(1), b, per, func(d *[MaxEmbedSize]byte) { d[29] |= 0x80 }), "element 0: bits above slot 25 are not zero"},
+		{"high bits of element 1", embedSlots(t, slots(1), b, per, func(d *[MaxEmbedSize]byte) {
+			if elem++; elem == 2 {
+				d[29] |= 0x40
+			}
+		}), "element 1: bits above slot 51 are not zero"},
 		{"short data", []*group.Element{good[0], short}, "element 1: data is 5 bytes, want 30"},
 		{"garbage", []*group.Element{good[0], group.HashToElement([]byte("x"), []byte("elgamal test"))}, "element 1: extract: "},
 	}
+	// The texts are exact (they become the reason of a mixed row in the
+	// election record, docs/spec.md, Tally, "Decoding the rows"), except
+	// for the garbage element's, which Extract's tests pin down.
 	for _, c := range cases {
 		_, err := UnpackCodes(c.elems, maxCodes, maxCode)
-		if err == nil || !strings.HasPrefix(err.Error(), "elgamal: unpack codes: ") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		if c.name == "garbage" {
+			if err == nil || !strings.HasPrefix(err.Error(), "elgamal: unpack codes: "+c.want) {
+				t.Errorf("%s: error %v, want the prefix %q", c.name, err, c.want)
+			}
+		} else if err == nil || err.Error() != "elgamal: unpack codes: "+c.want {
+			t.Errorf("%s: error %v, want %q", c.name, err, "elgamal: unpack codes: "+c.want)
 		}
 	}
 	if _, err := UnpackCodes(good, 0, 400); err == nil {
