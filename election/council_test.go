@@ -355,6 +355,12 @@ var councilTampers = []tamper{
 			delete(m, "reason")
 		})
 	}},
+	{"reason text of an invalid row", election.CheckRowDecoding, false, func(t *testing.T, dir string) {
+		// The verdict is right, the text is not the specified one.
+		editDecrypted(t, dir, func(m map[string]any) bool { return m["invalid"] == "repeated-code" }, func(m map[string]any, _ [][]byte) {
+			m["reason"] = "the same code twice"
+		})
+	}},
 	{"invalid row counted in the results", election.CheckRowResults, false, func(t *testing.T, dir string) {
 		editCouncilResults(t, dir, func(c *tally.ContestResult) {
 			c.Invalid--

@@ -49,7 +49,8 @@ type DecodedRow struct {
 	// for a blank ballot, nil if the plaintexts are not a packing of codes.
 	Codes []uint32
 	// Invalid is "" for a valid ballot, and otherwise why the row is not
-	// one; Reason says more (which code, which element).
+	// one; Reason says more (which code, which element), in the exact text
+	// of RowDecoder.Decode.
 	Invalid InvalidReason
 	Reason  string
 }
@@ -96,6 +97,13 @@ func (d *RowDecoder) Width() int { return d.width }
 // candidate's InvalidUnknownCode (the first, in slot order); a code
 // written twice InvalidRepeatedCode. Any other row, the blank one included,
 // is a valid ballot. The plaintexts are kept, not copied.
+//
+// The Reason of an invalid row is part of the election record and is
+// checked byte for byte by verifiers (docs/spec.md, Tally, "Decoding the
+// rows", which lists every text): UnpackCodes' error for InvalidPacking, and
+// "6 codes, more than the limit 5", "code 1 (slot 1) is no candidate's code"
+// and "code 5 is in slots 0 and 2" for the others, slots numbered over the
+// row from 0.
 //
 // Execution time depends on the inputs, which are public once decrypted.
 func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {

@@ -50,25 +50,77 @@ func packed(t testing.TB, codes ...uint32) []*group.Element {
 	return els
 }
 
-// rowCases are rows of every kind, with the decoding they must get.
-func rowCases(t testing.TB) []struct {
+// A rowCase is a row's plaintexts and the decoding they must get.
+type rowCase struct {
 	name    string
 	pts     []*group.Element
 	codes   []uint32
 	invalid InvalidReason
 	reason  string
-} {
+}
+
+// rawRow embeds the slot values of a row of w elements with b-bit slots, k
+// per element, without PackCodes' checks (slot s of the row is slots[s]);
+// edit, if not nil, changes element e's 30 data bytes before they are
+// embedded.
+func rawRow(t testing.TB, b, k, w int, slots []uint32, edit func(e int, d []byte)) []*group.Element {
+	t.Helper()
+	out := make([]*group.Element, w)
+	for e := range w {
+		d := make([]byte, elgamal.MaxEmbedSize)
+		for p := range k {
+			if s := e*k + p; s < len(slots) {
+				for i := range b {
+					if slots[s]>>i&1 == 1 {
+						bit := b*p + i
+						d[bit/8] |= 1 << (bit % 8)
+					}
+				}
+			}
+		}
+		if edit != nil {
+			edit(e, d)
+		}
+		M, err := elgamal.Embed(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e] = M
+	}
+	return out
+}
+
+// paddedElement returns an element whose encoding has the length field L,
+// data bytes 0xaa, and the byte at index pad (in L+1..30) set to v: what
+// Extract refuses for its padding. The counter bits are the first that
+// make the encoding decode.
+func paddedElement(t testing.TB, L, pad int, v byte) *group.Element {
+	t.Helper()
+	for c := range 512 {
+		var E [32]byte
+		E[0] = byte(L*2 + c/128*64)
+		for i := 1; i <= L; i++ {
+			E[i] = 0xaa
+		}
+		E[pad] = v
+		E[31] = byte(c % 128)
+		if M, err := group.NewElement().SetCanonicalBytes(E[:]); err == nil {
+			return M
+		}
+	}
+	t.Fatal("no counter decodes")
+	return nil
+}
+
+// rowCases are rows of every kind for councilContest, with the decoding
+// they must get and the exact reason text of docs/spec.md, Tally,
+// "Decoding the rows".
+func rowCases(t testing.TB) []rowCase {
 	short, err := elgamal.Embed([]byte("twenty-nine bytes, not thirty"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []struct {
-		name    string
-		pts     []*group.Element
-		codes   []uint32
-		invalid InvalidReason
-		reason  string
-	}{
+	return []rowCase{
 		{"valid", packed(t, 2, 17, 31), []uint32{2, 17, 31}, "", ""},
 		{"valid unsorted", packed(t, 9, 4), []uint32{9, 4}, "", ""},
 		{"blank", packed(t), []uint32{}, "", ""},
@@ -77,10 +129,70 @@ func rowCases(t testing.TB) []struct {
 		{"unknown", packed(t, 5, 1, 8), []uint32{5, 1, 8}, InvalidUnknownCode, "code 1 (slot 1) is no candidate's code"},
 		{"repeated", packed(t, 5, 8, 5), []uint32{5, 8, 5}, InvalidRepeatedCode, "code 5 is in slots 0 and 2"},
 		{"too many and unknown", packed(t, 1, 1, 1, 1, 1, 1), []uint32{1, 1, 1, 1, 1, 1}, InvalidTooManyCodes, "6 codes, more than the limit 5"},
-		{"not 30 bytes", []*group.Element{short}, nil, InvalidPacking, "elgamal: "},
-		{"identity", []*group.Element{group.NewElement()}, nil, InvalidPacking, "elgamal: "},
-		{"random", []*group.Element{group.HashToElement([]byte("x"), []byte("tally test"))}, nil, InvalidPacking, "elgamal: "},
-		{"two elements", append(packed(t, 2), packed(t, 3)...), nil, InvalidPacking, "elgamal: "},
+		{"not 30 bytes", []*group.Element{short}, nil, InvalidPacking, "elgamal: unpack codes: element 0: data is 29 bytes, want 30"},
+		{"identity", []*group.Element{group.NewElement()}, nil, InvalidPacking, "elgamal: unpack codes: element 0: data is 0 bytes, want 30"},
+		{"random", []*group.Element{group.HashToElement([]byte("x"), []byte("tally test"))}, nil, InvalidPacking, "elgamal: unpack codes: element 0: extract: length field is 31, more than MaxEmbedSize = 30"},
+		{"two elements", append(packed(t, 2), packed(t, 3)...), nil, InvalidPacking, "elgamal: unpack codes: 2 elements, want 1"},
+		{"padding", []*group.Element{paddedElement(t, 3, 17, 0x01)}, nil, InvalidPacking, "elgamal: unpack codes: element 0: extract: padding byte 17 (data length 3) is 0x01, not zero"},
+		{"code after an empty slot", rawRow(t, 5, 48, 1, []uint32{5, 0, 7}, nil), nil, InvalidPacking, "elgamal: unpack codes: element 0, slot 2: code 7 follows the empty slot 1"},
+	}
+}
+
+// wideContest is a Codes contest of two columns: codes 10, 20, …, 400 (9
+// bits, 26 slots per element, so that bits 234–239 of an element are
+// above its last slot and slot values 401–511 are above the largest code),
+// up to 30 codes per ballot, 52 slots in a row.
+func wideContest() ballot.Contest {
+	c := ballot.Contest{ID: "wide", Title: "Wide", Kind: ballot.Codes, Limit: 30, Seats: 5, MixStages: 2}
+	for i := range 40 {
+		c.Candidates = append(c.Candidates, ballot.Candidate{Code: uint32(10 * (i + 1)), Name: fmt.Sprintf("Candidate %d", 10*(i+1))})
+	}
+	return c
+}
+
+// wideCases are rows of every kind for wideContest, with defects in its
+// second element, where a slot number of the row differs from the
+// position in the element.
+func wideCases(t testing.TB) []rowCase {
+	codes := func(n int, more ...uint32) []uint32 {
+		var out []uint32
+		for i := range n {
+			out = append(out, uint32(10*(i+1)))
+		}
+		return append(out, more...)
+	}
+	row := func(slots []uint32, edit func(e int, d []byte)) []*group.Element {
+		return rawRow(t, 9, 26, 2, slots, edit)
+	}
+	good := row(codes(3), nil)
+	short, _ := elgamal.Embed(bytes.Repeat([]byte{1}, 29))
+	gap := make([]uint32, 27) // code 10 in slot 0, code 20 in slot 26
+	gap[0], gap[26] = 10, 20
+	return []rowCase{
+		{"valid across elements", row(codes(27), nil), codes(27), "", ""},
+		{"blank", row(nil, nil), []uint32{}, "", ""},
+		{"too many", row(codes(31), nil), codes(31), InvalidTooManyCodes, "31 codes, more than the limit 30"},
+		{"unknown in element 1", row(codes(26, 11), nil), codes(26, 11), InvalidUnknownCode, "code 11 (slot 26) is no candidate's code"},
+		{"repeated across elements", row(codes(26, 10), nil), codes(26, 10), InvalidRepeatedCode, "code 10 is in slots 0 and 26"},
+		{"one element", good[:1], nil, InvalidPacking, "elgamal: unpack codes: 1 elements, want 2"},
+		{"length field", []*group.Element{good[0], group.HashToElement([]byte("x"), []byte("tally test"))}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: length field is 31, more than MaxEmbedSize = 30"},
+		{"padding", []*group.Element{good[0], paddedElement(t, 19, 20, 0xd0)}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: padding byte 20 (data length 19) is 0xd0, not zero"},
+		{"not 30 bytes", []*group.Element{good[0], short}, nil, InvalidPacking, "elgamal: unpack codes: element 1: data is 29 bytes, want 30"},
+		{"bits above the last slot", row(codes(3), func(e int, d []byte) {
+			if e == 1 {
+				d[29] |= 0x80
+			}
+		}), nil, InvalidPacking, "elgamal: unpack codes: element 1: bits above slot 51 are not zero"},
+		{"above the largest code", row(codes(27, 401), nil), nil, InvalidPacking, "elgamal: unpack codes: element 1, slot 27: code 401 is above maxCode = 400"},
+		{"code after an empty slot", row(gap, nil), nil, InvalidPacking, "elgamal: unpack codes: element 1, slot 26: code 20 follows the empty slot 1"},
+		// Every element is extracted, then every element's high bits are
+		// checked, then the slots are read: the defect of element 1 is
+		// reported, not the earlier one of slot 0.
+		{"high bits before slots", row([]uint32{401}, func(e int, d []byte) {
+			if e == 1 {
+				d[29] |= 0x80
+			}
+		}), nil, InvalidPacking, "elgamal: unpack codes: element 1: bits above slot 51 are not zero"},
 	}
 }
 
@@ -95,7 +207,7 @@ func TestRowDecoder(t *testing.T) {
 	}
 	for _, tc := range rowCases(t) {
 		r := d.Decode(tc.pts)
-		if !slices.Equal(r.Codes, tc.codes) || (r.Codes == nil) != (tc.codes == nil) || r.Invalid != tc.invalid || !strings.HasPrefix(r.Reason, tc.reason) {
+		if !slices.Equal(r.Codes, tc.codes) || (r.Codes == nil) != (tc.codes == nil) || r.Invalid != tc.invalid || r.Reason != tc.reason {
 			t.Errorf("%s: decoded %v %q %q, want %v %q %q", tc.name, r.Codes, r.Invalid, r.Reason, tc.codes, tc.invalid, tc.reason)
 		}
 		// The JSON form round-trips and is canonical.
@@ -115,6 +227,42 @@ func TestRowDecoder(t *testing.T) {
 	up := ballot.Contest{ID: "x", Kind: ballot.UpTo}
 	if _, err := NewRowDecoder(&up); err == nil {
 		t.Error("a row decoder for an up-to contest")
+	}
+}
+
+// TestRowReasons: every kind of invalid row gets exactly the verdict and
+// reason text that docs/spec.md (Tally, "Decoding the rows") gives, in a
+// contest of one column and in one of two, and a valid row none; the
+// decoded row's JSON carries the text unchanged.
+func TestRowReasons(t *testing.T) {
+	for _, set := range []struct {
+		contest ballot.Contest
+		cases   []rowCase
+	}{{councilContest(), rowCases(t)}, {wideContest(), wideCases(t)}} {
+		d, err := NewRowDecoder(&set.contest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[InvalidReason]bool{}
+		for _, tc := range set.cases {
+			r := d.Decode(tc.pts)
+			if !slices.Equal(r.Codes, tc.codes) || (r.Codes == nil) != (tc.codes == nil) || r.Invalid != tc.invalid || r.Reason != tc.reason {
+				t.Errorf("%s: %s: decoded %v %q %q, want %v %q %q", set.contest.ID, tc.name, r.Codes, r.Invalid, r.Reason, tc.codes, tc.invalid, tc.reason)
+			}
+			kinds[r.Invalid] = true
+			j, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.invalid != "" && !strings.HasSuffix(string(j), fmt.Sprintf(`,"invalid":%q,"reason":%q}`, tc.invalid, tc.reason)) {
+				t.Errorf("%s: %s: JSON %s", set.contest.ID, tc.name, j)
+			}
+		}
+		for _, k := range []InvalidReason{"", InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode} {
+			if !kinds[k] {
+				t.Errorf("%s: no case of verdict %q", set.contest.ID, k)
+			}
+		}
 	}
 }
 
@@ -351,28 +499,41 @@ type rowsVector struct {
 	Decoded json.RawMessage `json:"decoded"`
 }
 
+type rowsContestVectors struct {
+	Contest ballot.Contest `json:"contest"`
+	Rows    []rowsVector   `json:"rows"`
+}
+
 type rowsVectors struct {
-	Comment string       `json:"comment"`
-	Contest any          `json:"contest"`
-	Rows    []rowsVector `json:"rows"`
+	Comment  string               `json:"comment"`
+	Contests []rowsContestVectors `json:"contests"`
 }
 
 // TestRowsVectors regenerates testdata/codes-rows.json, the decoding of
-// rows of every kind for the council contest (-update rewrites it), and
-// decodes the stored rows' plaintexts again.
+// rows of every kind for the council contest and the two-column wide
+// contest (-update rewrites it), and decodes the stored rows' plaintexts
+// again: each must give exactly the stored line, reason included.
 func TestRowsVectors(t *testing.T) {
-	c := councilContest()
-	d, _ := NewRowDecoder(&c)
 	v := rowsVectors{
-		Comment: "sandogh-v1 decoding of mixed rows of a codes contest: docs/spec.md §Tally, \"Decoding the rows\". Each row's decoded JSON form holds its plaintexts; decoding them must give the codes and the invalid reason (the reason text is informative).",
-		Contest: c,
+		Comment: "sandogh-v1 decoding of mixed rows of codes contests: docs/spec.md §Tally, \"Decoding the rows\". Each row's decoded JSON form holds its plaintexts; decoding them must give exactly this line: the codes, the verdict and the reason text.",
 	}
-	for _, tc := range rowCases(t) {
-		j, err := json.Marshal(d.Decode(tc.pts))
+	for _, set := range []struct {
+		contest ballot.Contest
+		cases   []rowCase
+	}{{councilContest(), rowCases(t)}, {wideContest(), wideCases(t)}} {
+		d, err := NewRowDecoder(&set.contest)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.Rows = append(v.Rows, rowsVector{Name: tc.name, Decoded: j})
+		cv := rowsContestVectors{Contest: set.contest}
+		for _, tc := range set.cases {
+			j, err := json.Marshal(d.Decode(tc.pts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cv.Rows = append(cv.Rows, rowsVector{Name: tc.name, Decoded: j})
+		}
+		v.Contests = append(v.Contests, cv)
 	}
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -395,14 +556,27 @@ func TestRowsVectors(t *testing.T) {
 	if err := json.Unmarshal(want, &stored); err != nil {
 		t.Fatal(err)
 	}
-	for _, rv := range stored.Rows {
-		var r DecodedRow
-		if err := json.Unmarshal(rv.Decoded, &r); err != nil {
+	for _, cv := range stored.Contests {
+		d, err := NewRowDecoder(&cv.Contest)
+		if err != nil {
 			t.Fatal(err)
 		}
-		again := d.Decode(r.Plaintexts)
-		if !slices.Equal(again.Codes, r.Codes) || again.Invalid != r.Invalid {
-			t.Errorf("%s: the stored plaintexts decode to %v %q, the vector says %v %q", rv.Name, again.Codes, again.Invalid, r.Codes, r.Invalid)
+		for _, rv := range cv.Rows {
+			var r DecodedRow
+			if err := json.Unmarshal(rv.Decoded, &r); err != nil {
+				t.Fatal(err)
+			}
+			again, err := json.Marshal(d.Decode(r.Plaintexts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var line bytes.Buffer
+			if err := json.Compact(&line, rv.Decoded); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again, line.Bytes()) {
+				t.Errorf("%s: %s: the stored plaintexts decode to %s, the vector says %s", cv.Contest.ID, rv.Name, again, line.Bytes())
+			}
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package speccheck
 
 import (
+	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"testing"
@@ -12,49 +14,123 @@ import (
 // Ballots with a codes contest (50-ballot.md, layout 2) and the packing of
 // codes (20-elgamal.md, "Embedding" and "Packing of candidate codes").
 
-// unpackCodes reads the codes of one row's plaintext elements.
+// unpackCodes reads the codes of one row's plaintext elements (20-elgamal.md,
+// "Packing of candidate codes", "Unpacking"). Its errors are the texts of
+// the tally section's "Reason texts" (Tally, "Decoding the rows"), found in
+// the order given there: every element extracted, then every element's
+// bits above its last slot, then the slots, numbered over the whole row.
 func unpackCodes(ms []*r255.Element, maxCodes int, maxCode uint32) ([]uint32, error) {
 	bits := 0
 	for x := maxCode; x > 0; x >>= 1 {
 		bits++
 	}
 	k := 240 / bits
-	var codes []uint32
-	empty := false
+	w := (maxCodes + k - 1) / k
+	if len(ms) != w {
+		return nil, fmt.Errorf("elgamal: unpack codes: %d elements, want %d", len(ms), w)
+	}
+	var data [][]byte
 	for e, m := range ms {
 		E := enc(m)
-		if L := int(E[0]>>1) & 31; L != 30 {
-			return nil, fmt.Errorf("element %d: data length %d, not 30", e, L)
+		L := int(E[0]>>1) & 31
+		if L > 30 {
+			return nil, fmt.Errorf("elgamal: unpack codes: element %d: extract: length field is %d, more than MaxEmbedSize = 30", e, L)
 		}
-		D := E[1:31]
-		// bit i of the little-endian integer D is D[i/8]>>(i%8)&1
-		bit := func(i int) uint32 { return uint32(D[i/8]>>(i%8)) & 1 }
+		for i := L + 1; i <= 30; i++ {
+			if E[i] != 0 {
+				return nil, fmt.Errorf("elgamal: unpack codes: element %d: extract: padding byte %d (data length %d) is 0x%02x, not zero", e, i, L, E[i])
+			}
+		}
+		if L != 30 {
+			return nil, fmt.Errorf("elgamal: unpack codes: element %d: data is %d bytes, want 30", e, L)
+		}
+		data = append(data, E[1:31])
+	}
+	// bit i of the little-endian integer D is D[i/8]>>(i%8)&1
+	bit := func(D []byte, i int) uint32 { return uint32(D[i/8]>>(i%8)) & 1 }
+	for e, D := range data {
 		for i := bits * k; i < 240; i++ {
-			if bit(i) != 0 {
-				return nil, fmt.Errorf("element %d: bit %d above the last slot", e, i)
-			}
-		}
-		for t := 0; t < k; t++ {
-			var v uint32
-			for i := 0; i < bits; i++ {
-				v |= bit(bits*t+i) << i
-			}
-			s := e*k + t
-			switch {
-			case v > maxCode:
-				return nil, fmt.Errorf("element %d, slot %d: code %d above %d", e, s, v, maxCode)
-			case v != 0 && empty:
-				return nil, fmt.Errorf("element %d, slot %d: code %d after an empty slot", e, s, v)
-			case v != 0 && s >= maxCodes:
-				return nil, fmt.Errorf("element %d, slot %d: beyond the limit", e, s)
-			case v == 0:
-				empty = true
-			default:
-				codes = append(codes, v)
+			if bit(D, i) != 0 {
+				return nil, fmt.Errorf("elgamal: unpack codes: element %d: bits above slot %d are not zero", e, (e+1)*k-1)
 			}
 		}
 	}
+	codes := []uint32{}
+	empty := -1
+	for s := 0; s < w*k; s++ {
+		var v uint32
+		for i := 0; i < bits; i++ {
+			v |= bit(data[s/k], bits*(s%k)+i) << i
+		}
+		where := fmt.Sprintf("element %d, slot %d", s/k, s)
+		switch {
+		case v > maxCode:
+			return nil, fmt.Errorf("elgamal: unpack codes: %s: code %d is above maxCode = %d", where, v, maxCode)
+		case v != 0 && empty >= 0:
+			return nil, fmt.Errorf("elgamal: unpack codes: %s: code %d follows the empty slot %d", where, v, empty)
+		case v != 0 && s >= maxCodes: // cannot happen when decoding rows (maxCodes = S)
+			return nil, fmt.Errorf("elgamal: unpack codes: %s: code %d is beyond maxCodes = %d", where, v, maxCodes)
+		case v == 0:
+			if empty < 0 {
+				empty = s
+			}
+		default:
+			codes = append(codes, v)
+		}
+	}
 	return codes, nil
+}
+
+// codesRowsVectors is tally/testdata/codes-rows.json (60-tally.md, "Test
+// vectors").
+type codesRowsVectors struct {
+	Comment  string `json:"comment"`
+	Contests []struct {
+		Contest contestJSON `json:"contest"`
+		Rows    []struct {
+			Name    string          `json:"name"`
+			Decoded json.RawMessage `json:"decoded"`
+		} `json:"rows"`
+	} `json:"contests"`
+}
+
+// TestCodesRowsVectors decodes every row of tally/testdata/codes-rows.json
+// from its plaintexts alone, by "Decoding the rows", and must produce the
+// stored line byte for byte: codes, verdict and reason text.
+func TestCodesRowsVectors(t *testing.T) {
+	var v codesRowsVectors
+	readJSON(t, "../../tally/testdata/codes-rows.json", &v)
+	reasons := map[string]bool{}
+	for _, cv := range v.Contests {
+		for _, rv := range cv.Rows {
+			var stored decodedRowJSON
+			if err := decodeStrict(rv.Decoded, &stored); err != nil {
+				t.Fatalf("%s: %s: %v", cv.Contest.ID, rv.Name, err)
+			}
+			var ms []*r255.Element
+			for _, p := range stored.Plaintexts {
+				M, err := elementHex(p)
+				if err != nil {
+					t.Fatalf("%s: %s: %v", cv.Contest.ID, rv.Name, err)
+				}
+				ms = append(ms, M)
+			}
+			got := decodedRowLine(&cv.Contest, ms)
+			var line bytes.Buffer
+			if err := json.Compact(&line, rv.Decoded); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, line.Bytes()) {
+				t.Errorf("%s: %s:\n got %s\nwant %s", cv.Contest.ID, rv.Name, got, line.Bytes())
+			}
+			reasons[stored.Invalid] = true
+		}
+	}
+	for _, r := range []string{"", "packing", "too-many-codes", "unknown-code", "repeated-code"} {
+		if !reasons[r] {
+			t.Errorf("no row with verdict %q", r)
+		}
+	}
 }
 
 func TestCodesVectors(t *testing.T) {

@@ -53,6 +53,14 @@ func TestCouncilRecordTampered(t *testing.T) {
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `,"invalid":"repeated-code","reason":"code 7 is in slots 0 and 1"`, "", 1))
 			}},
+		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+			func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `"reason":"code 7 is in slots 0 and 1"`, `"reason":"code 7 is in slots 0 and 1."`, 1))
+			}},
+		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 3",
+			func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `is 0xd0, not zero"`, `is 0xD0, not zero"`, 1))
+			}},
 		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line 2",
 			func(b []byte) []byte {
 				lines := strings.SplitAfter(string(b), "\n")

@@ -80,7 +80,7 @@ func (b *ballot) openCodes(e *electionParams, i int, seedI []byte) (map[uint32]u
 	if err != nil {
 		return nil, nil, fmt.Errorf("contest %d: %v", i, err)
 	}
-	if v := judgeCodes(mc, codes); v != "" {
+	if v, _ := judgeCodes(mc, codes); v != "" {
 		return nil, nil, fmt.Errorf("contest %d: %s", i, v)
 	}
 	vote := map[uint32]uint64{}
