@@ -282,34 +282,11 @@ var councilTampers = []tamper{
 	{"stage removed", election.CheckMixStages, false, func(t *testing.T, dir string) {
 		os.Remove(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"))
 	}},
-	{"stage 0 mixed another list", election.CheckMixInput, false, func(t *testing.T, dir string) {
+	{"stage 0 mixed another list", election.CheckMixStages, false, func(t *testing.T, dir string) {
 		// The coordinator hands the servers a list without the last
 		// ballot's row and with the first one twice; honest servers mix
-		// and sign it.
-		e, p := councilElection(t, dir)
-		r, _ := election.Open(dir)
-		var rows [][]*elgamal.Ciphertext
-		for ent, err := range r.Ballots(e) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ent.Ballot != nil && ent.Ballot.State() == ballot.Cast {
-				rows = append(rows, ent.Ballot.Ciphertexts(0))
-			}
-		}
-		rows[len(rows)-1] = rows[0]
-		list, err := mixnet.NewRows(rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k := range 2 {
-			s, err := mixnet.Mix(p, uint32(k), council.MixServerKey(councilSeed, k+1), list, proof.RandomNonces())
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", fmt.Sprintf("%d.bin", k)), s.Bytes(), 0o644)
-			list = s.Output
-		}
+		// and sign it. (TestCouncilStageZeroInput checks the findings.)
+		mixWrongList(t, dir)
 	}},
 	{"row share", election.CheckRowShares, false, func(t *testing.T, dir string) {
 		// Entry 4's share D replaced by entry 5's in the last trustee's
@@ -483,6 +460,139 @@ func TestCouncilExtraStageAfterRejection(t *testing.T) {
 	c := rep.Cascades[0]
 	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckProof) || !c.Stages[2].Accepted {
 		t.Errorf("cascade %+v", c)
+	}
+}
+
+// councilInputRows returns the rows of the council contest on the cast
+// ballots of a council record, in file order: the cascade's input list,
+// since every cast ballot of the record counts.
+func councilInputRows(t *testing.T, dir string) [][]*elgamal.Ciphertext {
+	t.Helper()
+	e, _ := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	var rows [][]*elgamal.Ciphertext
+	for ent, err := range r.Ballots(e) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ent.Ballot != nil && ent.Ballot.State() == ballot.Cast {
+			rows = append(rows, ent.Ballot.Ciphertexts(0))
+		}
+	}
+	return rows
+}
+
+// mixWrongList replaces both stages of the council record by honest,
+// signed shuffles of a list that is not the input: the last ballot's row
+// is left out and the first one is there twice.
+func mixWrongList(t *testing.T, dir string) {
+	t.Helper()
+	_, p := councilElection(t, dir)
+	rows := councilInputRows(t, dir)
+	rows[len(rows)-1] = rows[0]
+	list, err := mixnet.NewRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 2 {
+		s, err := mixnet.Mix(p, uint32(k), council.MixServerKey(councilSeed, k+1), list, proof.RandomNonces())
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", fmt.Sprintf("%d.bin", k)), s.Bytes(), 0o644)
+		list = s.Output
+	}
+}
+
+// TestCouncilStageZeroInput: stage 0 is judged by check 17 against the
+// input list that check 16 rebuilds, like every stage against its current
+// list, so that a stage 0 that did not mix the counted ballots' rows is
+// reported once, as a rejected stage of check 17, and never again under
+// check 16. Each case gives the exact set of failed checks and the
+// verdict of every stage.
+func TestCouncilStageZeroInput(t *testing.T) {
+	sharedCouncil(t)
+	notChecked := []election.Check{election.CheckMixStages, election.CheckRowShares, election.CheckRowDecoding, election.CheckRowResults}
+	for _, tc := range []struct {
+		name   string
+		edit   func(t *testing.T, dir string)
+		failed []election.Check // exactly these checks fail
+		checks []string         // the verdict of each stage: mixnet check, "" if accepted
+		reason map[int]string   // part of the reason of a rejected stage
+	}{
+		{"another list, signed", mixWrongList, notChecked, []string{"input", "input"},
+			map[int]string{0: "of the list it must mix, the rows of the 40 ballots that count", 1: "of the list it must mix, the rows of the 40 ballots that count"}},
+		{"input digest changed", func(t *testing.T, dir string) {
+			// u32(index) ‖ server (32) ‖ input (64): the signature no longer
+			// verifies, and stage 1 mixed the output of a rejected stage.
+			flipFileByte(t, filepath.Join(dir, "mixnet", "0", "stages", "0.bin"), 4+32+7)
+		}, notChecked, []string{"signature", "input"}, nil},
+		{"stage 0 missing", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "mixnet", "0", "stages", "0.bin"))
+		}, notChecked, []string{"decoding", "input"}, map[int]string{0: "missing"}},
+		{"no stage at all", func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, "mixnet", "0", "stages"))
+		}, notChecked, nil, nil},
+		{"another list, then the right one", func(t *testing.T, dir string) {
+			// Trustee 1 mixed a wrong list; trustees 2 and 3 then mixed
+			// the input list as stages 1 and 2. The cascade is complete
+			// without stage 0, so the record is valid: a rejected stage
+			// is named in the cascade report, as for any failing server.
+			e, p := councilElection(t, dir)
+			mixWrongList(t, dir)
+			list, err := mixnet.NewRows(councilInputRows(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := 1; k <= 2; k++ {
+				s, err := mixnet.Mix(p, uint32(k), council.MixServerKey(councilSeed, k+1), list, proof.RandomNonces())
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", fmt.Sprintf("%d.bin", k)), s.Bytes(), 0o644)
+				list = s.Output
+			}
+			decryptAgain(t, dir, e, list)
+		}, nil, []string{"input", "", ""}, map[int]string{0: "the rows of the 40 ballots that count"}},
+	} {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			dir := copyCouncil(t)
+			tc.edit(t, dir)
+			rehash(t, dir)
+			rep, err := election.Verify(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if failed := rep.Failed(); !slices.Equal(failed, tc.failed) {
+				t.Errorf("checks %v failed, want exactly %v", failed, tc.failed)
+			}
+			for _, f := range rep.Findings {
+				if f.Check == election.CheckMixInput {
+					t.Errorf("finding of check 16: %s", f)
+				}
+				t.Logf("%s", f)
+			}
+			c := rep.Cascades[0]
+			if len(c.Stages) != len(tc.checks) || c.Complete != (len(tc.failed) == 0) {
+				t.Fatalf("cascade %+v", c)
+			}
+			for k, s := range c.Stages {
+				if s.Accepted != (tc.checks[k] == "") || s.Check != tc.checks[k] || !strings.Contains(s.Reason, tc.reason[k]) {
+					t.Errorf("stage %d: %+v, want check %q and a reason with %q", k, s, tc.checks[k], tc.reason[k])
+				}
+				// A rejected stage of an incomplete cascade is named by one
+				// finding of check 17; of a complete one, by none.
+				named := 0
+				for _, f := range rep.Findings {
+					if f.File == s.File {
+						named++
+					}
+				}
+				if want := !s.Accepted && !c.Complete; named != map[bool]int{false: 0, true: 1}[want] {
+					t.Errorf("stage %d: named in %d findings", k, named)
+				}
+			}
+		})
 	}
 }
 

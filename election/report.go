@@ -67,9 +67,12 @@ const (
 	// CheckIndex: SHA256SUMS lists every file of the record with its
 	// SHA-256, and no other file is present.
 	CheckIndex Check = 15
-	// CheckMixInput: for each Codes contest, the first stage of its mix
-	// cascade mixed the rows of the ballots that count, in order, as the
-	// verifier rebuilds them from ballots.jsonl.
+	// CheckMixInput: for each Codes contest, the input list of its mix
+	// cascade is rebuilt from ballots.jsonl (the rows of the ballots that
+	// count, in order); it is the input against which check 17 judges the
+	// stages, stage 0 included. No stage or share file for a contest in
+	// which no ballot counts, and no folder under mixnet/ but the Codes
+	// contests'.
 	CheckMixInput Check = 16
 	// CheckMixStages: every stage of each cascade is checked
 	// (mixnet.Cascade: decoding, index, authorised trustee, signature,

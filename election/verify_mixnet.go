@@ -123,13 +123,13 @@ func (v *verifier) checkContestMix(i int) error {
 	return v.checkMixedRows(i, c, out, mf)
 }
 
-// checkCascade runs checks 16 and 17: it adds every stage file to a
-// mixnet.Cascade, in order, and returns its output, or nil if it is not
-// complete.
+// checkCascade runs check 17 on the input list of check 16: it adds every
+// stage file to a mixnet.Cascade whose input is that list, in order, and
+// returns its output, or nil if it is not complete. Stage 0 is judged like
+// every stage, against the current list: a missing stage 0, or one that
+// mixed another list than the counted ballots' rows, is a stage that check
+// 17 rejects and names, once; check 16 does not report it again.
 func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *mixFiles, rep *CascadeReport) *mixnet.Rows {
-	if len(mf.stages) == 0 || mf.stages[0] != 0 {
-		v.fail(Finding{Check: CheckMixInput, File: mixStageFile(i, 0), Contest: c.ID, Reason: "the cascade has no stage 0, which mixes the rows of the ballots that count"})
-	}
 	if v.roster == nil {
 		v.skip(CheckMixStages, "the trustees' roster, whose signing keys are the mix servers, is unavailable (check 2)")
 		return nil
@@ -146,7 +146,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 		v.fail(Finding{Check: CheckMixStages, Contest: c.ID, Reason: fmt.Sprintf("the contest requires %d stages, but there are %d trustees", rep.Required, len(servers))})
 		return nil
 	}
-	inDigest, inLen := in.Digest(), in.Len()
+	inLen := in.Len()
 	cas, err := mixnet.NewCascade(p, servers, rep.Required, in)
 	in = nil // the cascade holds the current list, and drops the input once a stage is accepted
 	if err != nil {
@@ -158,6 +158,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 		last = mf.stages[len(mf.stages)-1]
 	}
 	present := make(map[int]bool, len(mf.stages))
+	reported := map[int]bool{} // missing stage files, already a finding
 	for _, t := range mf.stages {
 		present[t] = true
 	}
@@ -174,6 +175,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 			}
 			readErr = errors.New("the stage file is missing")
 			v.fail(Finding{Check: CheckMixStages, File: name, Contest: c.ID, Reason: "stage " + fmt.Sprint(t) + " is missing, and later stages are in the record"})
+			reported[t] = true
 		} else {
 			var sum [32]byte
 			s, sum, readErr = v.r.readStage(name)
@@ -184,9 +186,6 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 			}
 		}
 		v.items(CheckMixStages, 1)
-		if t == 0 && s != nil && s.Input != inDigest {
-			v.fail(Finding{Check: CheckMixInput, File: name, Contest: c.ID, Reason: fmt.Sprintf("stage 0 mixed the list with digest %x…, not the rows of the %d ballots that count (digest %x…)", s.Input[:8], inLen, inDigest[:8])})
-		}
 		v.progress("mixnet", int64(t), int64(last+1))
 		verdict := cas.Add(s)
 		sv.Accepted = verdict.Accepted
@@ -196,14 +195,19 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 			if readErr != nil {
 				sv.Reason = strings.TrimPrefix(readErr.Error(), "election: ")
 			}
+			if verdict.Check == mixnet.CheckInput && countAccepted(rep.Stages) == 0 {
+				// The current list is still the input list (check 16).
+				sv.Reason += fmt.Sprintf(", the rows of the %d ballots that count", inLen)
+			}
 		}
 		rep.Stages = append(rep.Stages, sv)
 	}
 	out, err := cas.Output()
 	if err != nil {
-		// Name every stage that failed: one of them should not have.
+		// Name every stage that failed (a missing one is named already):
+		// one of them should not have.
 		for _, sv := range rep.Stages {
-			if !sv.Accepted {
+			if !sv.Accepted && !reported[sv.Index] {
 				v.fail(Finding{Check: CheckMixStages, File: sv.File, Contest: c.ID, Trustee: sv.Trustee, Reason: sv.String()})
 			}
 		}
