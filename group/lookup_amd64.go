@@ -3,14 +3,21 @@
 package group
 
 // On amd64 the row selections of the fixed-base and multi-scalar tables
-// run in AVX2 when the processor and the operating system support it: the
-// same masked scan of every entry, four words at a time. The choice depends
-// only on the machine, never on the data.
-var useAVX2 = hasAVX2()
+// run in AVX-512 or AVX2 when the processor and the operating system
+// support them: the same masked scan of every entry, eight or four words at
+// a time. The choice depends only on the machine, never on the data.
+var (
+	useAVX2   = hasAVX2()
+	useAVX512 = useAVX2 && hasAVX512()
+)
 
 // selectRow16 sets w to the coordinates of entry abs−1 of row, or to zero
 // if abs is not in [1, 16], in constant time (see selectRow16Generic).
 func selectRow16(w *[12]uint64, row *nielsRow16, abs uint64) {
+	if useAVX512 {
+		selectRow16AVX512(w, row, abs)
+		return
+	}
 	if useAVX2 {
 		selectRow16AVX2(w, row, abs)
 		return
@@ -21,6 +28,10 @@ func selectRow16(w *[12]uint64, row *nielsRow16, abs uint64) {
 // selectRow8 sets w to the coordinates of entry abs−1 of row, or to zero
 // if abs is not in [1, 8], in constant time (see selectRow8Generic).
 func selectRow8(w *[12]uint64, row *nielsRow, abs uint64) {
+	if useAVX512 {
+		selectRow8AVX512(w, row, abs)
+		return
+	}
 	if useAVX2 {
 		selectRow8AVX2(w, row, abs)
 		return
@@ -33,6 +44,12 @@ func selectRow16AVX2(w *[12]uint64, row *nielsRow16, abs uint64)
 
 //go:noescape
 func selectRow8AVX2(w *[12]uint64, row *nielsRow, abs uint64)
+
+//go:noescape
+func selectRow16AVX512(w *[12]uint64, row *nielsRow16, abs uint64)
+
+//go:noescape
+func selectRow8AVX512(w *[12]uint64, row *nielsRow, abs uint64)
 
 // cpuid returns the registers that the CPUID instruction sets for leaf
 // eaxArg and subleaf ecxArg.
@@ -61,4 +78,21 @@ func hasAVX2() bool {
 	_, ebx7, _, _ := cpuid(7, 0)
 	const avx2 = 1 << 5
 	return ebx7&avx2 != 0
+}
+
+// hasAVX512 reports whether the AVX-512 Foundation instructions may be used:
+// the processor has them and the operating system saves the opmask and ZMM
+// registers.
+func hasAVX512() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	const zmmState = 1<<1 | 1<<2 | 1<<5 | 1<<6 | 1<<7 // XCR0: SSE, AVX, opmask, ZMM0–15 high halves, ZMM16–31
+	if xgetbv()&zmmState != zmmState {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx512f = 1 << 16
+	return ebx7&avx512f != 0
 }

@@ -76,3 +76,69 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	XGETBV
 	MOVL AX, eax+0(FP)
 	RET
+
+// The AVX-512 selection: the same scan, two entries (64 bytes) per ZMM
+// register, the masks computed into an opmask register with VPCMPEQQ and
+// applied with merge-masked VPORQ; the two halves are ORed at the end.
+
+// Entry numbers j+1 of the two entries of the first ZMM of a coordinate.
+DATA selectIndex512<>+0(SB)/8, $1
+DATA selectIndex512<>+8(SB)/8, $1
+DATA selectIndex512<>+16(SB)/8, $1
+DATA selectIndex512<>+24(SB)/8, $1
+DATA selectIndex512<>+32(SB)/8, $2
+DATA selectIndex512<>+40(SB)/8, $2
+DATA selectIndex512<>+48(SB)/8, $2
+DATA selectIndex512<>+56(SB)/8, $2
+GLOBL selectIndex512<>(SB), RODATA|NOPTR, $64
+
+// func selectRow16AVX512(w *[12]uint64, row *nielsRow16, abs uint64)
+TEXT ·selectRow16AVX512(SB), NOSPLIT, $0-24
+	MOVQ w+0(FP), DI
+	MOVQ row+8(FP), SI
+	MOVQ abs+16(FP), AX
+	MOVQ $16, CX
+	JMP  selectRow512<>(SB)
+
+// func selectRow8AVX512(w *[12]uint64, row *nielsRow, abs uint64)
+TEXT ·selectRow8AVX512(SB), NOSPLIT, $0-24
+	MOVQ w+0(FP), DI
+	MOVQ row+8(FP), SI
+	MOVQ abs+16(FP), AX
+	MOVQ $8, CX
+	JMP  selectRow512<>(SB)
+
+// selectRow512: as selectRow; CX = entries per coordinate (8 or 16).
+TEXT selectRow512<>(SB), NOSPLIT, $0
+	VPBROADCASTQ AX, Z0                      // abs in every lane
+	VMOVDQU64    selectIndex512<>(SB), Z1    // 1 ×4, 2 ×4
+	MOVQ         $2, AX
+	VPBROADCASTQ AX, Z2                      // the step, two entries
+	VPXORQ       Z3, Z3, Z3
+	VPXORQ       Z4, Z4, Z4
+	VPXORQ       Z5, Z5, Z5
+	MOVQ         CX, DX
+	SHLQ         $5, DX                      // DX = 32·CX, the stride between coordinates
+	SHRQ         $1, CX                      // two entries per iteration
+
+loop512:
+	VPCMPEQQ Z1, Z0, K1                      // lanes of the entry with abs = j+1
+	VPORQ    (SI), Z3, K1, Z3
+	VPORQ    (SI)(DX*1), Z4, K1, Z4
+	VPORQ    (SI)(DX*2), Z5, K1, Z5
+	VPADDQ   Z2, Z1, Z1
+	ADDQ     $64, SI
+	DECQ     CX
+	JNZ      loop512
+
+	VEXTRACTI64X4 $1, Z3, Y6
+	VPOR          Y6, Y3, Y3
+	VEXTRACTI64X4 $1, Z4, Y7
+	VPOR          Y7, Y4, Y4
+	VEXTRACTI64X4 $1, Z5, Y8
+	VPOR          Y8, Y5, Y5
+	VMOVDQU       Y3, (DI)
+	VMOVDQU       Y4, 32(DI)
+	VMOVDQU       Y5, 64(DI)
+	VZEROUPPER
+	RET

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestSelectRowAVX2 checks the AVX2 row selections against the generic
-// ones on rows of random words, for every abs in and around the range,
+// TestSelectRowAVX2 checks the AVX2 and AVX-512 row selections against
+// the generic ones on rows of random words, for every abs in and around the range,
 // including 0 and values above the row that must select nothing.
 func TestSelectRowAVX2(t *testing.T) {
 	if !useAVX2 {
@@ -42,6 +42,19 @@ func TestSelectRowAVX2(t *testing.T) {
 			if abs <= 16 && got != want || abs > 8 && got != [12]uint64{} {
 				t.Fatalf("row of 8, abs %d: AVX2 %x, generic %x", abs, got, want)
 			}
+			if useAVX512 {
+				var got16, got8 [12]uint64
+				selectRow16AVX512(&got16, &r16, abs)
+				selectRow8AVX512(&got8, &r8, abs)
+				selectRow16Generic(&want, &r16, abs)
+				if abs <= 16 && got16 != want || abs > 16 && got16 != [12]uint64{} {
+					t.Fatalf("row of 16, abs %d: AVX-512 %x, generic %x", abs, got16, want)
+				}
+				selectRow8Generic(&want, &r8, abs)
+				if abs <= 16 && got8 != want || abs > 8 && got8 != [12]uint64{} {
+					t.Fatalf("row of 8, abs %d: AVX-512 %x, generic %x", abs, got8, want)
+				}
+			}
 			if abs >= 1 && abs <= 16 {
 				for c := range 3 {
 					if [4]uint64(got16(&r16, c, abs)) != r16[c][abs-1] {
@@ -71,6 +84,13 @@ func BenchmarkSelectRow16(b *testing.B) {
 		b.Run("AVX2", func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				selectRow16AVX2(&w, &row, uint64(i&15))
+			}
+		})
+	}
+	if useAVX512 {
+		b.Run("AVX512", func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				selectRow16AVX512(&w, &row, uint64(i&15))
 			}
 		})
 	}
