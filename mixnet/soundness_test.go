@@ -181,6 +181,13 @@ func TestProverGeneratorsIgnored(t *testing.T) {
 	// Generators of another stage are rejected as well.
 	pr2 := prove(p, 1, in, out, wit, sn, stageGenerators(p, 2))
 	expectRejected(t, p, in, out, pr2)
+	// So are the hashed elements without the doubling that makes them the
+	// stage's generators (docs/spec.md, "Commitment generators").
+	id := generatorID(p.BaseHash, 1)
+	undoubled := generatorSource{other: func(i uint64) *group.Element {
+		return group.Generator(GeneratorTag, id, i)
+	}}
+	expectRejected(t, p, in, out, prove(p, 1, in, out, wit, sn, undoubled))
 	// With the right generators the same witness verifies.
 	if err := VerifyShuffle(p, 1, in, out, prove(p, 1, in, out, wit, sn, stageGenerators(p, 1))); err != nil {
 		t.Fatal(err)
