@@ -6,10 +6,7 @@ package group
 // run in AVX-512 or AVX2 when the processor and the operating system
 // support them: the same masked scan of every entry, eight or four words at
 // a time. The choice depends only on the machine, never on the data.
-var (
-	useAVX2   = hasAVX2()
-	useAVX512 = useAVX2 && hasAVX512()
-)
+var useAVX2, useAVX512 = vectorSupport()
 
 // selectRow16 sets w to the coordinates of entry abs−1 of row, or to zero
 // if abs is not in [1, 16], in constant time (see selectRow16Generic).
@@ -59,40 +56,26 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 // which register states the operating system saves.
 func xgetbv() (eax uint32)
 
-// hasAVX2 reports whether AVX2 instructions may be used: the processor has
-// them and the operating system saves the YMM registers.
-func hasAVX2() bool {
+// vectorSupport reports whether AVX2 and whether AVX-512 Foundation
+// instructions may be used: the processor has them (CPUID leaf 7) and the
+// operating system saves their registers (XCR0: SSE and AVX state for
+// AVX2; also the opmask and ZMM state for AVX-512).
+func vectorSupport() (avx2, avx512 bool) {
 	maxLeaf, _, _, _ := cpuid(0, 0)
 	if maxLeaf < 7 {
-		return false
+		return false, false
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
 	const osxsave, avx = 1 << 27, 1 << 28
 	if ecx1&osxsave == 0 || ecx1&avx == 0 {
-		return false
+		return false, false // no XGETBV, or no AVX
 	}
-	const xmmYmm = 1<<1 | 1<<2 // XCR0: SSE and AVX state
-	if xgetbv()&xmmYmm != xmmYmm {
-		return false
-	}
+	xcr0 := xgetbv()
 	_, ebx7, _, _ := cpuid(7, 0)
-	const avx2 = 1 << 5
-	return ebx7&avx2 != 0
-}
-
-// hasAVX512 reports whether the AVX-512 Foundation instructions may be used:
-// the processor has them and the operating system saves the opmask and ZMM
-// registers.
-func hasAVX512() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	const zmmState = 1<<1 | 1<<2 | 1<<5 | 1<<6 | 1<<7 // XCR0: SSE, AVX, opmask, ZMM0–15 high halves, ZMM16–31
-	if xgetbv()&zmmState != zmmState {
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx512f = 1 << 16
-	return ebx7&avx512f != 0
+	const ymmState = 1<<1 | 1<<2
+	const zmmState = ymmState | 1<<5 | 1<<6 | 1<<7
+	const avx2Bit, avx512fBit = 1 << 5, 1 << 16
+	avx2 = xcr0&ymmState == ymmState && ebx7&avx2Bit != 0
+	avx512 = avx2 && xcr0&zmmState == zmmState && ebx7&avx512fBit != 0
+	return avx2, avx512
 }

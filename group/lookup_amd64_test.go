@@ -14,6 +14,7 @@ func TestSelectRowAVX2(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("this processor has no AVX2; the generic selection is in use")
 	}
+	t.Logf("AVX2 %v, AVX-512 %v", useAVX2, useAVX512)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 20 {
 		var r16 nielsRow16
