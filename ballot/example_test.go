@@ -2,7 +2,6 @@ package ballot_test
 
 import (
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,10 +69,10 @@ func Example() {
 	_, err = box.Accept(b.Bytes())
 	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.Code().Short()))
 
-	// Submitting it again is a replay.
+	// Submitting it again (a station that lost the acknowledgement) is
+	// answered as the first time, and the ballot is written once.
 	_, err = box.Accept(b.Bytes())
-	var r *ballot.Refusal
-	fmt.Println("replay refused:", errors.As(err, &r) && r.Check == ballot.CheckDuplicate)
+	fmt.Println("sent again, acknowledged:", err == nil)
 
 	// An overvote is refused before anything is encrypted.
 	_, err = device.EncryptBallot(ballot.Vote{"board": {11: 1, 12: 1, 13: 1}})
@@ -83,7 +82,7 @@ func Example() {
 	// Output:
 	// challenged ballot encrypts map[board:map[12:1 14:1]]
 	// cast ballot accepted: true code length: 19
-	// replay refused: true
+	// sent again, acknowledged: true
 	// ballot: vote: contest 0 ("board"): 3 candidates marked, more than the limit 2 (overvote)
 	// ballots counted: 1
 }

@@ -296,9 +296,12 @@ func (s StageVerdict) String() string {
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.
 type BallotCounts struct {
-	Openings   int64 `json:"openings"`
+	Openings int64 `json:"openings"`
+	// Cast and Challenged count the ballots written as accepted, Refused
+	// those written as refused.
 	Cast       int64 `json:"cast"`
 	Challenged int64 `json:"challenged"`
+	Refused    int64 `json:"refused"`
 	// Counted is the number of cast ballots that count: those that pass
 	// every check, without the ballots replaced by a revote.
 	Counted int64 `json:"counted"`

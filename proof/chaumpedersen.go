@@ -43,7 +43,7 @@ func appendChaumPedersenStatement(t *Transcript, g1Enc, x1Enc, g2Enc, x2Enc []by
 // statement; if it is false, the proof will not verify.
 func ProveChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.Element, x *group.Scalar, n *Nonces) *ChaumPedersen {
 	appendChaumPedersenStatement(t, G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes())
-	u := n.bind(t).Scalar("chaum-pedersen commitment", 0)
+	u := n.Bind(t).Scalar("chaum-pedersen commitment", 0)
 	p := new(ChaumPedersen)
 	if isGenerator(G1) {
 		p.Commitment1.ScalarBaseMult(u)
