@@ -677,3 +677,36 @@ func TestCouncilRowChunks(t *testing.T) {
 		t.Errorf("checks %v failed, want 18 and 19", rep.Failed())
 	}
 }
+
+// TestCouncilTooFewRowShares: with fewer than t share lists of the final
+// rows, all of them valid, check 18 fails with a finding that says so in
+// plain words (it once printed "%!w(<nil>)" for the empty list of
+// rejected lists).
+func TestCouncilTooFewRowShares(t *testing.T) {
+	dir := copyCouncil(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "mixnet", "0", "shares", "*.bin"))
+	if len(files) < 2 {
+		t.Fatalf("%d share files", len(files))
+	}
+	for _, f := range files[1:] {
+		os.Remove(f)
+	}
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Reason, "%!") {
+			t.Errorf("malformed finding: %s", f)
+		}
+		if f.Check == election.CheckRowShares && strings.HasSuffix(f.Reason, "rows 0 to 39: 1 valid share lists, fewer than the threshold 2; none was rejected") {
+			found = true
+			t.Log(f)
+		}
+	}
+	if !found {
+		t.Errorf("no finding of check 18 about too few share lists: %v", rep.Findings)
+	}
+}

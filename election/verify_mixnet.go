@@ -364,7 +364,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 			}
 			if err != nil {
 				v.fail(Finding{Check: CheckRowShares, File: mixDir(i) + "/" + mixSharesDir, Contest: c.ID,
-					Reason: fmt.Sprintf("rows %d to %d: fewer than %d valid share lists: %v", lo, hi-1, v.keys.Threshold, strings.TrimPrefix(err.Error(), "trustee: "))})
+					Reason: fmt.Sprintf("rows %d to %d: %v", lo, hi-1, strings.TrimPrefix(err.Error(), "trustee: combine: "))})
 				truthOK = false
 			}
 		}
