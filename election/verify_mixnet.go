@@ -134,8 +134,11 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 		v.skip(CheckMixStages, "the trustees' roster, whose signing keys are the mix servers, is unavailable (check 2)")
 		return nil
 	}
-	bh := v.e.BaseHash()
-	p := &mixnet.Params{BaseHash: bh[:], PublicKey: v.e.PublicKey()}
+	p, err := MixParams(v.e, i)
+	if err != nil {
+		v.fail(Finding{Check: CheckMixStages, Contest: c.ID, Reason: err.Error()})
+		return nil
+	}
 	servers := make([]ed25519.PublicKey, v.roster.Size())
 	trusteeOf := make(map[string]int, len(servers))
 	for k := range servers {
