@@ -517,6 +517,57 @@ func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
 	}
 }
 
+// TestCouncilStageFromAnotherContest: burning an honest mix server (issue
+// 10, attack 3) by copying one of its stages from another codes contest's
+// folder. Trustee 2 mixed, as stage 1, the list of another contest of the
+// election (here a cascade identifier of another contest position, with
+// its own list); someone copies that signed stage into contest 0's folder
+// at index 1, and trustee 2's genuine stage of contest 0 follows as stage
+// 2. The copy is rejected for its signature, trustee 2 keeps its turn, and
+// the record is valid.
+func TestCouncilStageFromAnotherContest(t *testing.T) {
+	dir := copyCouncil(t)
+	e, p := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	s0, err := r.MixStage(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := councilInputRows(t, dir)
+	rows[0], rows[1] = rows[1], rows[0]
+	otherList, err := mixnet.NewRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *p
+	other.Cascade = mixnet.CascadeID(1, "village council")
+	copied, err := mixnet.Mix(&other, 1, council.MixServerKey(councilSeed, 2), otherList, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	genuine, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 2), s0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := filepath.Join(dir, "mixnet", "0", "stages")
+	os.WriteFile(filepath.Join(stages, "1.bin"), copied.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(stages, "2.bin"), genuine.Bytes(), 0o644)
+	decryptAgain(t, dir, e, genuine.Output)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	c := rep.Cascades[0]
+	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckSignature) ||
+		c.Stages[1].Trustee != 2 || !c.Stages[2].Accepted || c.Stages[2].Trustee != 2 {
+		t.Errorf("cascade %+v", c)
+	}
+}
+
 // TestMixParams: each Codes contest's cascade has its own identifier, the
 // contest's index and identifier, and only Codes contests have one.
 func TestMixParams(t *testing.T) {
