@@ -134,8 +134,11 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 		v.skip(CheckMixStages, "the trustees' roster, whose signing keys are the mix servers, is unavailable (check 2)")
 		return nil
 	}
-	bh := v.e.BaseHash()
-	p := &mixnet.Params{BaseHash: bh[:], PublicKey: v.e.PublicKey()}
+	p, err := MixParams(v.e, i)
+	if err != nil {
+		v.fail(Finding{Check: CheckMixStages, Contest: c.ID, Reason: err.Error()})
+		return nil
+	}
 	servers := make([]ed25519.PublicKey, v.roster.Size())
 	trusteeOf := make(map[string]int, len(servers))
 	for k := range servers {
@@ -364,7 +367,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 			}
 			if err != nil {
 				v.fail(Finding{Check: CheckRowShares, File: mixDir(i) + "/" + mixSharesDir, Contest: c.ID,
-					Reason: fmt.Sprintf("rows %d to %d: fewer than %d valid share lists: %v", lo, hi-1, v.keys.Threshold, strings.TrimPrefix(err.Error(), "trustee: "))})
+					Reason: fmt.Sprintf("rows %d to %d: %v", lo, hi-1, strings.TrimPrefix(err.Error(), "trustee: combine: "))})
 				truthOK = false
 			}
 		}

@@ -436,7 +436,7 @@ func TestDecryptRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	bh := f.e.BaseHash()
-	p := &mixnet.Params{BaseHash: bh[:], PublicKey: f.e.PublicKey()}
+	p := &mixnet.Params{BaseHash: bh[:], Cascade: mixnet.CascadeID(1, f.e.Manifest().Contests[1].ID), PublicKey: f.e.PublicKey()}
 	out := in
 	for stage := range 2 {
 		nonces, _ := proof.NewNonces(seedOf(fmt.Sprint("mix ", stage)))

@@ -379,6 +379,10 @@ func Combine(baseHash []byte, keys *Result, cts []*elgamal.Ciphertext, lists []*
 	}
 	sort.Ints(dec.Trustees)
 	if len(dec.Trustees) < keys.Threshold {
+		if len(dec.Rejected) == 0 {
+			return nil, fmt.Errorf("trustee: combine: %d valid share lists, fewer than the threshold %d; none was rejected",
+				len(dec.Trustees), keys.Threshold)
+		}
 		errs := make([]error, len(dec.Rejected))
 		for k, r := range dec.Rejected {
 			errs[k] = r

@@ -115,6 +115,12 @@ func TestWrongDecryptionShareExcluded(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	t.Log(err)
+	// Two valid lists and none rejected: the error says so, and has no
+	// empty wrapped error ("%!w(<nil>)").
+	_, err = Combine([]byte("base"), res, cts, []*ShareList{lists[0], lists[2]})
+	if err == nil || strings.Contains(err.Error(), "%!") || !strings.Contains(err.Error(), "2 valid share lists, fewer than the threshold 3; none was rejected") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 // TestBatchNamesEveryBadEntry: whatever fields of whichever entries are

@@ -53,22 +53,22 @@ func TestCouncilRecordTampered(t *testing.T) {
 			func(b []byte) []byte { copy(b[12:44], b[12+128:12+160]); return b }},
 		{"decoded row codes changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 1",
 			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"codes":[15]}`, `"codes":[14]}`, 1)) }},
-		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 5",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `,"invalid":"repeated-code","reason":"code 7 is in slots 0 and 1"`, "", 1))
 			}},
-		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 5",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `"reason":"code 7 is in slots 0 and 1"`, `"reason":"code 7 is in slots 0 and 1."`, 1))
 			}},
-		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 3",
+		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 12",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `is 0xd0, not zero"`, `is 0xD0, not zero"`, 1))
 			}},
 		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line 2",
 			func(b []byte) []byte {
 				lines := strings.SplitAfter(string(b), "\n")
-				lines[1] = strings.Replace(lines[1], "3c0f", "3c0e", 1)
+				lines[1] = strings.Replace(lines[1], "3c2f", "3c2e", 1)
 				return []byte(strings.Join(lines, ""))
 			}},
 		{"count changed", "results.json", "check 20: results.json differs",

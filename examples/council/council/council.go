@@ -332,8 +332,10 @@ func Run(cfg Config) (*Outcome, error) {
 	// before the next server mixes, and records it.
 	var final = in
 	if in != nil {
-		bh := e.BaseHash()
-		p := &mixnet.Params{BaseHash: bh[:], PublicKey: pk}
+		p, err := election.MixParams(e, 0)
+		if err != nil {
+			return nil, err
+		}
 		var pubs []ed25519.PublicKey
 		for _, s := range servers {
 			pubs = append(pubs, s.key.Public().(ed25519.PublicKey))
