@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // The lines of a ballot-box file (docs/spec.md §Ballots, "Ballot-box
@@ -157,9 +158,10 @@ func (l *BoxLine) Verdict(v Verdict) error {
 		if l.Refusal != nil && l.Refusal.Check == r.Check && l.Refusal.Contest == r.Contest && l.Refusal.Selection == r.Selection {
 			return nil
 		}
-		return fmt.Errorf("written as %s, but the acceptance rule refuses it (%s): %s", written, r.where(), r.Reason)
+		return fmt.Errorf("written as %s, but the acceptance rule refuses it (%s): %s", written, r.where(), strings.TrimPrefix(r.Reason, "ballot: "))
 	default:
-		return fmt.Errorf("written as %s, but the acceptance rule rejects it, and a box writes nothing of a rejected ballot: %v", written, v.Refusal)
+		r := v.Refusal
+		return fmt.Errorf("written as %s, but the acceptance rule rejects it (%s), and a box writes nothing of a rejected ballot: %s", written, r.where(), strings.TrimPrefix(r.Reason, "ballot: "))
 	}
 }
 

@@ -430,10 +430,14 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 		}
 		out := codesVectorBallot{vectorBallot: vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.Code(), ShortCode: b.Code().Short(), JSON: j}}
 		n, _ := proof.NewNonces(seed)
-		nc := n.Child("contest", 1)
+		nc := ballotNonces(f.e, &b.header, n).Child("contest", 1)
 		for k, ct := range b.Ciphertexts(1) {
+			r := nc.Child("column", uint64(k)).Scalar("encryption", 0)
+			if group.NewElement().ScalarBaseMult(r).Equal(&ct.A) != 1 {
+				t.Fatalf("%s: column %d: A ≠ r·G for the published nonce", b.ID(), k)
+			}
 			out.Plaintexts = append(out.Plaintexts, hex.EncodeToString(f.sk.Decrypt(ct).Bytes()))
-			out.Nonces = append(out.Nonces, hex.EncodeToString(nc.Child("column", uint64(k)).Scalar("encryption", 0).Bytes()))
+			out.Nonces = append(out.Nonces, hex.EncodeToString(r.Bytes()))
 		}
 		return out
 	}
