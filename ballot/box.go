@@ -106,8 +106,9 @@ const (
 // it does not exist. An existing file must belong to e. Its lines are read
 // back through the acceptance rule to rebuild the box's state; each line's
 // code and signature are checked again, and each must get the verdict it
-// was written with, but the proofs are not checked again (the rule takes
-// the verdict on them that the line records). A torn last line, left by a
+// was written with, but the proofs of accepted ballots are not checked
+// again (the rule takes them as valid; those of the ballots refused for
+// their proofs are). A torn last line, left by a
 // crash during a write that was never acknowledged, is truncated away; any
 // other damaged line is an error. Only one Box (in one process) may have a
 // file open at a time.
@@ -233,8 +234,14 @@ func (x *Box) replay(data []byte) error {
 		x.openings[l.Opening.Device] = l.Opening.Code()
 		return nil
 	}
-	c := CheckBallots(x.e, []*Ballot{l.Ballot}, false)[0]
-	c.TrustProofs(l.Refusal.provedWrong())
+	// The proofs of an accepted line are taken as valid; those of a line
+	// refused for them (rare) are checked again, so that the box answers a
+	// repeat of it with the reason.
+	refusedProofs := l.Refusal.provedWrong() != nil
+	c := CheckBallots(x.e, []*Ballot{l.Ballot}, refusedProofs)[0]
+	if !refusedProofs {
+		c.TrustProofs(nil)
+	}
 	v := x.rule.Peek(line, l.Ballot, c)
 	if err := l.Verdict(v); err != nil {
 		return fmt.Errorf("ballot: box: %v", err)
