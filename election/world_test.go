@@ -82,4 +82,3 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	actual, _ := ruleWorlds.LoadOrStore(policy, w)
 	return actual.(*ruleWorld)
 }
-
