@@ -157,19 +157,18 @@ type RefusalError struct {
 
 // Error names the failed checks and the first finding of each.
 func (e *RefusalError) Error() string {
-	var b strings.Builder
-	b.WriteString("election: the record fails checks that must pass before the trustees decrypt:")
+	var s []string
 	for _, c := range e.Checks {
-		fmt.Fprintf(&b, " check %d (%s)", int(c), c)
+		what := fmt.Sprintf("check %d (%s) failed", int(c), c)
 		for _, f := range e.Report.Findings {
 			if f.Check == c {
-				fmt.Fprintf(&b, " [%s]", strings.TrimPrefix(f.String(), fmt.Sprintf("check %d (%s): ", int(c), c)))
+				what = f.String()
 				break
 			}
 		}
-		b.WriteString(";")
+		s = append(s, what)
 	}
-	return strings.TrimSuffix(b.String(), ";")
+	return "election: the record fails checks that must pass before the trustees decrypt: " + strings.Join(s, "; ")
 }
 
 // A VerifiedRecord is an election record that VerifyForDecryption has

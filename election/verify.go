@@ -241,6 +241,7 @@ func (v *verifier) run() error {
 		// What the trustees would decrypt: the tally that check 11
 		// compared (a second reading of the file must give the same
 		// bytes, recordHash), and the cascades' outputs.
+		v.progress("decryption", 0, 0)
 		if t, err := v.r.EncryptedTally(); err == nil {
 			v.tally = t
 		}

@@ -87,6 +87,10 @@ type Outcome struct {
 	Cast, Challenged, Counted int
 	// Offline is the number of ballots the offline station uploaded late.
 	Offline int
+	// KeyShares are the trustees' key shares, by index. A real election
+	// never gathers them in one place; the simulation returns them so that
+	// tests can play trustees.
+	KeyShares []*trustee.KeyShare
 }
 
 // Candidates are the guild union's candidates: code and name.
@@ -240,7 +244,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: cfg.Out}
+	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
 	if err := vote(&cfg, rng, e, box, stationKeys, creds, out, log); err != nil {
 		box.Close()
 		return nil, err
