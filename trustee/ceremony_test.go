@@ -288,6 +288,17 @@ func TestExclusions(t *testing.T) {
 				resign(ts[1], m)
 			}}
 		}, Exclusion{2, InvalidCommitments, 0, 2}},
+		{"identity coefficient after a bad proof", func(ts []*Trustee) hooks {
+			// Rule 3 comes before rule 4 whatever the coefficients'
+			// order.
+			return hooks{round1: func(c *Ceremony) {
+				m := c.Commitments[1]
+				m.Proofs[0].Response.Add(&m.Proofs[0].Response, new(group.Scalar).SetUint64(1))
+				m.Coefficients[2] = group.NewElement()
+				m.Proofs[2] = proof.ProveSchnorr(coefficientTranscript(m.Ceremony, 2, 2), group.NewGeneratorElement(), m.Coefficients[2], new(group.Scalar), proof.RandomNonces())
+				resign(ts[1], m)
+			}}
+		}, Exclusion{2, InvalidCommitments, 0, 2}},
 		{"equivocating commitments", func(ts []*Trustee) hooks {
 			return hooks{round1: func(c *Ceremony) {
 				m := *c.Commitments[1]
