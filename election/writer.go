@@ -290,10 +290,10 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 // is closed: it reads ballots.jsonl back (on all cores), lists it in the
 // index, writes challenged.jsonl with the vote each challenged ballot's
 // released nonce seed opens, and adds up the ballots that count into
-// tally/encrypted.json. It returns that encrypted tally, for the trustees
-// to decrypt (tally.DecryptShares). For each Codes contest it also
-// collects the rows of the ballots that count, in order, which MixInput
-// then returns.
+// tally/encrypted.json. It returns that encrypted tally, which the
+// trustees decrypt once each has verified it (VerifyForDecryption). For
+// each Codes contest it also collects the rows of the ballots that count,
+// in order, which MixInput then returns.
 //
 // It trusts the ballot box for the proofs, but checks that every line
 // decodes and that every challenged ballot opens; a damaged file is an

@@ -210,11 +210,20 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// 2. The election's parameters: manifest, joint key, trustees'
 	// verification keys, registered stations and the credential list.
+	// Each remote voter's device makes her credential
+	// (ballot.GenerateCredential; from the seed in a seeded run) and sends
+	// only its public key to the registrar, who lists the public keys:
+	// nobody but the voter can sign her ballot.
 	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
 	creds := make([]*ballot.Credential, cfg.RemoteVoters)
 	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
 	for i := range creds {
-		if creds[i], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize)); err != nil {
+		if cfg.Seed != "" {
+			creds[i], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize))
+		} else {
+			creds[i], err = ballot.GenerateCredential()
+		}
+		if err != nil {
 			return nil, err
 		}
 		pubs[i] = creds[i].PublicKey()
