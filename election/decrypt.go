@@ -102,6 +102,12 @@ func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
 	if err != nil {
 		return err
 	}
+	// A named pipe would block os.Open: look before opening.
+	if fi, err := os.Lstat(r.path(fileBallots)); err != nil {
+		return fmt.Errorf("election: %v", err)
+	} else if !fi.Mode().IsRegular() {
+		return fmt.Errorf("election: %s is not a regular file", fileBallots)
+	}
 	f, err := os.Open(r.path(fileBallots))
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
