@@ -199,8 +199,19 @@ func (d *VerifiedRecord) Report() *Report { return d.report }
 // Election returns the verified election.
 func (d *VerifiedRecord) Election() *ballot.Election { return d.e }
 
-// Keys returns the outcome of the key ceremony, recomputed by check 2.
-func (d *VerifiedRecord) Keys() *trustee.Result { return d.keys }
+// Keys returns a copy of the outcome of the key ceremony, recomputed by
+// check 2: tally.Decrypt and tally.DecryptRows combine the shares with it.
+func (d *VerifiedRecord) Keys() *trustee.Result {
+	raw, err := d.keys.MarshalJSON()
+	if err != nil {
+		panic("election: internal error: " + err.Error())
+	}
+	k := new(trustee.Result)
+	if err := k.UnmarshalJSON(raw); err != nil {
+		panic("election: internal error: " + err.Error())
+	}
+	return k
+}
 
 // Tally returns a copy of the verified encrypted tally: tally.Decrypt
 // combines the trustees' shares of it.
