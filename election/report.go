@@ -233,7 +233,8 @@ func (c CheckResult) MarshalJSON() ([]byte, error) {
 type Report struct {
 	// Dir is the record's folder.
 	Dir string `json:"record"`
-	// Checks holds the verdict of checks 1..NumChecks, in order.
+	// Checks holds the verdict of checks 1..NumChecks, in order (only
+	// those it runs for a partial verification, Options.Partial).
 	Checks []CheckResult `json:"checks"`
 	// Findings are the failures found, by check then in the order found,
 	// at most Options.MaxFindings per check.
