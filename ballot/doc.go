@@ -33,6 +33,15 @@
 // and the place, and appends accepted ballots to a file that survives
 // crashes.
 //
+// A remote voter signs with a Credential, an Ed25519 key. Each voter's
+// device makes its own (GenerateCredential), or her smart card does (a
+// crypto.Signer, Ballot.Cast), and only public keys reach the
+// CredentialList, so that nobody else can sign her ballot.
+// GenerateCredentials, which makes every voter's key in one place, trusts
+// whoever runs it with every remote vote: with a copy it can vote for the
+// voters who abstain and replace ballots (docs/spec.md, Ballots,
+// "Credentials and the credential list").
+//
 // A verifier of a whole ballot box checks the ballots in batches with
 // VerifyBallots, which verifies the proofs of many ballots in one
 // multi-scalar multiplication and reports every independent check a ballot

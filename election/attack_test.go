@@ -10,10 +10,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/group"
-	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/internal/forge"
-	"github.com/sandogh/sandogh/tally"
-	"github.com/sandogh/sandogh/trustee"
 )
 
 // Attacks 1 and 2 of issue 10 ("one rule for what counts"), performed
@@ -44,32 +41,7 @@ func recordOf(t *testing.T, w *ruleWorld, submit func(box *ballot.Box)) (string,
 	}
 	submit(box)
 	box.Close()
-	et, err := wr.FinishBallots(w.e)
-	if err != nil {
-		t.Fatalf("FinishBallots: %v", err)
-	}
-	var lists []*trustee.ShareList
-	for _, ks := range w.shares {
-		l, err := demo.DecryptTallyShares(w.seeds, "decryption shares", ks, w.e, et)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := wr.WriteShareList(l); err != nil {
-			t.Fatal(err)
-		}
-		lists = append(lists, l)
-	}
-	totals, _, err := tally.Decrypt(w.e, w.keys, et, lists)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.WriteResults(wr, w.m, totals, ""); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := election.Verify(dir, &election.Options{MaxFindings: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rep := w.finishRecord(t, wr, dir)
 	return dir, rep
 }
 

@@ -49,9 +49,23 @@
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.
 //
+// # Decryption
+//
+// A trustee decrypts only what it has verified itself (docs/spec.md,
+// Trustees, "What a trustee decrypts"): VerifyForDecryption runs the
+// partial verification of a record that is not decrypted yet
+// (Options.Partial: checks 1 to 11, 16 and 17), checks that ballots.jsonl
+// is the file published when the ballot box closed, and returns a
+// VerifiedRecord, whose TallyShares and RowShares make the trustee's
+// shares of the encrypted tally it recomputed and of the final list of a
+// cascade it verified complete, and of nothing else. A coordinator who
+// hands the trustee a forged tally, one ballot's ciphertexts or an
+// unfinished cascade gets an error and no shares.
+//
 // This package is not a bulletin board or a transport: it reads and writes
 // a local folder, and publishing it (and making sure everyone sees the same
 // record) is the election authority's job. It is not a trustee tool either:
-// it never sees a secret key, and its Writer records what the ballot box,
-// the trustees and package tally produced.
+// it keeps no secret key (VerifiedRecord uses the key share it is given),
+// and its Writer records what the ballot box, the trustees and package
+// tally produced.
 package election

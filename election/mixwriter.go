@@ -96,7 +96,7 @@ func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
 }
 
 // WriteRowShareList writes trustee j's decryption shares of the final rows
-// of Codes contest i (tally.DecryptRowShares) to
+// of Codes contest i (VerifiedRecord.RowShares) to
 // mixnet/<i>/shares/<j>.bin, in the binary encoding of
 // trustee.ShareList.Bytes. It does not verify them.
 func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {

@@ -233,7 +233,8 @@ func (c CheckResult) MarshalJSON() ([]byte, error) {
 type Report struct {
 	// Dir is the record's folder.
 	Dir string `json:"record"`
-	// Checks holds the verdict of checks 1..NumChecks, in order.
+	// Checks holds the verdict of checks 1..NumChecks, in order (only
+	// those it runs for a partial verification, Options.Partial).
 	Checks []CheckResult `json:"checks"`
 	// Findings are the failures found, by check then in the order found,
 	// at most Options.MaxFindings per check.
@@ -244,6 +245,9 @@ type Report struct {
 	// each Codes contest, in manifest order (check 17). A rejected stage
 	// fails check 17 only if the cascade does not complete without it.
 	Cascades []CascadeReport `json:"cascades,omitempty"`
+	// Partial is true for a partial verification (Options.Partial):
+	// Checks then holds checks 1 to 11, 16 and 17 only.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // A CascadeReport is what Verify found about the mix cascade of one Codes
@@ -307,8 +311,12 @@ type BallotCounts struct {
 	Counted int64 `json:"counted"`
 }
 
-// Valid reports whether every check passed.
+// Valid reports whether every check passed. A partial verification's
+// report is never valid: the record is not complete.
 func (r *Report) Valid() bool {
+	if r.Partial {
+		return false
+	}
 	for _, c := range r.Checks {
 		if !c.Passed() {
 			return false

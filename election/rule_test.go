@@ -15,10 +15,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/internal/forge"
-	"github.com/sandogh/sandogh/tally"
-	"github.com/sandogh/sandogh/trustee"
 )
 
 // The acceptance rule is written once (ballot.Rule) and run by the box,
@@ -319,32 +316,7 @@ func (s *stream) finish() *election.Report {
 	// Every answer is what the file says: one line per submission that was
 	// accepted or refused the first time, none for a rejected one.
 	s.checkLines()
-	et, err := s.wr.FinishBallots(w.e)
-	if err != nil {
-		t.Fatalf("FinishBallots: %v", err)
-	}
-	var lists []*trustee.ShareList
-	for _, ks := range w.shares {
-		l, err := demo.DecryptTallyShares(w.seeds, "decryption shares", ks, w.e, et)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.wr.WriteShareList(l); err != nil {
-			t.Fatal(err)
-		}
-		lists = append(lists, l)
-	}
-	totals, _, err := tally.Decrypt(w.e, w.keys, et, lists)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.WriteResults(s.wr, w.m, totals, ""); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := election.Verify(s.dir, &election.Options{MaxFindings: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	totals, rep := w.finishRecord(t, s.wr, s.dir)
 	if !rep.Valid() {
 		for _, f := range rep.Findings {
 			t.Error(f)

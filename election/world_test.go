@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -81,4 +83,46 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	}
 	actual, _ := ruleWorlds.LoadOrStore(policy, w)
 	return actual.(*ruleWorld)
+}
+
+// finishRecord writes the rest of the record in dir after the box is
+// closed (the encrypted tally, the trustees' shares of the tally they
+// verified, the results), verifies it, and returns the decrypted totals
+// and the report.
+func (w *ruleWorld) finishRecord(t testing.TB, wr *election.Writer, dir string) (*tally.Totals, *election.Report) {
+	t.Helper()
+	closed, err := demo.BallotsDigest(wr.BallotsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wr.FinishBallots(w.e); err != nil {
+		t.Fatalf("FinishBallots: %v", err)
+	}
+	rec, err := election.VerifyForDecryption(dir, closed, nil)
+	if err != nil {
+		t.Fatalf("the trustees' verification: %v", err)
+	}
+	var lists []*trustee.ShareList
+	for _, ks := range w.shares {
+		l, err := demo.TallyShares(w.seeds, "decryption shares", rec, ks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := wr.WriteShareList(l); err != nil {
+			t.Fatal(err)
+		}
+		lists = append(lists, l)
+	}
+	totals, _, err := tally.Decrypt(w.e, w.keys, rec.Tally(), lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.WriteResults(wr, w.m, totals, ""); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := election.Verify(dir, &election.Options{MaxFindings: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return totals, rep
 }

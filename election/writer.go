@@ -291,9 +291,9 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 // acceptance rule, lists it in the index, writes challenged.jsonl with the
 // vote each accepted challenged ballot's released nonce seed opens, and
 // adds up the ballots that count into tally/encrypted.json. It returns
-// that encrypted tally, for the trustees to decrypt. For each Codes
-// contest it also collects the rows of the ballots that count, in order,
-// which MixInput then returns.
+// that encrypted tally, which the trustees decrypt once each has verified
+// it (VerifyForDecryption). For each Codes contest it also collects the
+// rows of the ballots that count, in order, which MixInput then returns.
 //
 // It trusts the ballot box for the proofs (each line's recorded verdict on
 // them), but runs every other step of the rule: a line that does not

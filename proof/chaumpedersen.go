@@ -14,8 +14,11 @@ const ChaumPedersenSize = 2*group.ElementSize + group.ScalarSize
 // of x with X1 = x·G1 and X2 = x·G2, in the batchable form (commitments,
 // response): the verifier recomputes the challenge c and checks
 // Response·G1 = Commitment1 + c·X1 and Response·G2 = Commitment2 + c·X2.
-// A decryption share d = x·A of a trustee with public share X = x·G is proven
-// with G1 = G, X1 = X, G2 = A, X2 = d.
+// The relation of a decryption share d = x·A of a trustee with public share
+// X = x·G is the statement G1 = G, X1 = X, G2 = A, X2 = d; package
+// trustee proves it with a transcript of its own, which binds 2·A and
+// batches the encodings of a whole list (docs/spec.md, "Trustees",
+// "Decryption shares"), not with this proof.
 //
 // The zero value is NOT valid, and it may be used only as a receiver of
 // SetCanonicalBytes or UnmarshalJSON.

@@ -223,8 +223,8 @@ func (rc *recordCheck) ceremony() {
 			rc.find(2, "trustees/result.json: ceremony, threshold, qualified or excluded dealers differ")
 		}
 		for _, x := range res.Excluded {
-			if out.excluded[x.Dealer] != x.Reason {
-				rc.find(2, "trustees/result.json: dealer %d excluded for %q, recomputed %q", x.Dealer, x.Reason, out.excluded[x.Dealer])
+			if got := (exclusion{x.Reason, x.Trustee, x.Coefficient}); out.excluded[x.Dealer] != got {
+				rc.find(2, "trustees/result.json: dealer %d excluded as %+v, recomputed %+v", x.Dealer, got, out.excluded[x.Dealer])
 			}
 		}
 		if res.PublicKey != hex.EncodeToString(enc(out.K)) {
