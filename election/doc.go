@@ -16,8 +16,8 @@
 //	election.json               manifest, joint key, trustees' keys, hashes, base hash
 //	devices.json                registered polling-station devices
 //	credentials.json            the public list of voter credentials
-//	ballots.jsonl               the ballot box's file: openings and ballots, one per line
-//	challenged.jsonl            the challenged ballots and the votes they open to
+//	ballots.jsonl               the ballot box's file: openings, accepted and refused ballots
+//	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
 //	mixnet/<i>/stages/<t>.bin   for each codes contest i: stage t of its mix cascade
@@ -40,7 +40,11 @@
 // index of file hashes, and for the mixnet path of codes contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
-// their results. Each Finding names its check, file, line and the ballot,
+// their results. Checks 4 and 6 to 11 run the ballot box's acceptance
+// rule (ballot.Rule, the same code as the box's) over ballots.jsonl: every
+// line must get the verdict it was written with, and the ballots the rule
+// accepts and does not supersede are the ones that count. Each Finding
+// names its check, file, line and the ballot,
 // device, contest, candidate or trustee concerned. Ballots are verified on
 // all cores, and memory does not grow with their number except for the
 // rows of codes contests, which the verifier rebuilds into a cascade's
