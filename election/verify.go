@@ -334,9 +334,12 @@ func (v *verifier) checkKeys() {
 		v.skip(CheckKeys, "the election's parameters are unavailable (check 1)")
 		return
 	}
-	v.items(CheckKeys, int64(1+len(p.trustees)))
+	v.items(CheckKeys, int64(2+len(p.trustees)))
 	if p.publicKey.Element().Equal(v.keys.PublicKey) != 1 {
 		v.failf(CheckKeys, fileElection, "field publicKey: not the joint key of the ceremony")
+	}
+	if p.threshold != v.keys.Threshold {
+		v.failf(CheckKeys, fileElection, "field threshold: %d, but the ceremony's threshold is %d", p.threshold, v.keys.Threshold)
 	}
 	if len(p.trustees) != len(v.keys.VerificationKeys) {
 		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.trustees), len(v.keys.VerificationKeys))
