@@ -121,13 +121,14 @@ func BenchmarkDecryptShares(b *testing.B) {
 // contest with a tie-break seed.
 func BenchmarkNewResults(b *testing.B) {
 	m := boardManifest()
+	m.TieBreakSeed = []byte("seed")
 	counts := make([]uint64, 15)
 	for j := range counts {
 		counts[j] = uint64(j % 5)
 	}
 	totals := testTotals(m, map[string][]uint64{"board": counts})
 	for b.Loop() {
-		if _, err := NewResults(m, totals, []byte("seed")); err != nil {
+		if _, err := NewResults(m, totals); err != nil {
 			b.Fatal(err)
 		}
 	}
