@@ -51,30 +51,40 @@ func TestCouncilRecordTampered(t *testing.T) {
 			func(b []byte) []byte { b[40] ^= 1; return b }},
 		{"share of trustee 1 changed", "mixnet/0/shares/1.bin", "check 18: mixnet/0/shares/1.bin",
 			func(b []byte) []byte { copy(b[12:44], b[12+128:12+160]); return b }},
-		{"decoded row codes changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 1",
+		{"decoded row codes changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 7",
 			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"codes":[15]}`, `"codes":[14]}`, 1)) }},
-		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 6",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `,"invalid":"repeated-code","reason":"code 7 is in slots 0 and 1"`, "", 1))
 			}},
-		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 6",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `"reason":"code 7 is in slots 0 and 1"`, `"reason":"code 7 is in slots 0 and 1."`, 1))
 			}},
-		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 3",
+		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 12",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `is 0xd0, not zero"`, `is 0xD0, not zero"`, 1))
 			}},
-		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line 2",
+		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line 7",
 			func(b []byte) []byte {
 				lines := strings.SplitAfter(string(b), "\n")
-				lines[1] = strings.Replace(lines[1], "3c0f", "3c0e", 1)
+				lines[6] = strings.Replace(lines[6], "3c0f", "3c0e", 1)
 				return []byte(strings.Join(lines, ""))
+			}},
+		// The receipts of issue 10: a row in another order, or with other
+		// counter bits, published as valid.
+		{"unsorted row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 10",
+			func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `,"invalid":"unsorted-codes","reason":"code 4 (slot 1) follows the larger code 9 (slot 0)"`, "", 1))
+			}},
+		{"non-canonical counter published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 3",
+			func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `"invalid":"packing","reason":"element 0: counter 28 is not canonical: the smaller counter 3 also gives an element"`, `"codes":[2,5]`, 1))
 			}},
 		{"count changed", "results.json", "check 20: results.json differs",
 			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"count": 5,`, `"count": 6,`, 1)) }},
 		{"invalid count changed", "results.json", "check 20: results.json differs",
-			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 3,`, `"invalid": 2,`, 1)) }},
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 5,`, `"invalid": 4,`, 1)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, councilSample)
