@@ -162,3 +162,29 @@ func forgeBallotCount(t *testing.T, dir string, out *guild.Outcome, forgeShares 
 	}
 	rehash(t, dir)
 }
+
+// TestTallyHashMismatch: an encrypted tally whose "hash" member is not the
+// hash of its other members does not decode (docs/spec.md, Tally,
+// "Encrypted tally"): check 11 reports the file, naming the field, and
+// compares nothing in it; checks 12 to 14 do not need it, since they work
+// on the tally the verifier recomputed, and pass.
+func TestTallyHashMismatch(t *testing.T) {
+	dir := copyRecord(t)
+	editJSONFile(t, filepath.Join(dir, "tally", "encrypted.json"), func(v any) any {
+		obj(v)["hash"] = flipHex(obj(v)["hash"].(string), 5)
+		return v
+	})
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed := rep.Failed(); !slices.Equal(failed, []election.Check{election.CheckAggregation}) {
+		t.Errorf("checks %v failed, want only check 11", failed)
+	}
+	for _, f := range rep.Findings {
+		if f.Check != election.CheckAggregation || f.File != "tally/encrypted.json" || !strings.Contains(f.Reason, "field hash") {
+			t.Errorf("finding %s", f)
+		}
+	}
+}
