@@ -94,7 +94,7 @@ func TestCodesManifestValidate(t *testing.T) {
 	m = codesManifest()
 	m.Contests[1].MixStages = 4
 	f := newFixture(t, codesManifest())
-	_, err := NewElection(Parameters{Manifest: m, PublicKey: f.e.pk, Trustees: f.e.Trustees(), Devices: f.e.Devices(), Credentials: f.e.Credentials()})
+	_, err := NewElection(Parameters{Manifest: m, PublicKey: f.e.pk, Trustees: f.e.Trustees(), Threshold: 2, Devices: f.e.Devices(), Credentials: f.e.Credentials()})
 	if err == nil || !strings.Contains(err.Error(), "mixStages 4 exceeds the 3 trustees") {
 		t.Errorf("4 mix stages for 3 trustees: %v", err)
 	}

@@ -32,6 +32,10 @@ type Parameters struct {
 	// Trustees are the trustees' public verification keys, in trustee
 	// order. None may be the identity.
 	Trustees []*group.Element
+	// Threshold is t, the number of trustees whose shares decrypt (the key
+	// ceremony's threshold): 1 ≤ t ≤ len(Trustees). Every Codes contest
+	// needs at least t mix stages.
+	Threshold int
 	// Devices are the registered polling-station devices (none for a
 	// remote-only election). Identifiers and keys must be distinct.
 	Devices []RegisteredDevice
@@ -47,6 +51,7 @@ type Election struct {
 	manifestHash [HashSize]byte
 	pk           *elgamal.PublicKey
 	trustees     []*group.Element
+	threshold    int
 	devices      []RegisteredDevice // sorted by ID
 	deviceKeys   map[string]ed25519.PublicKey
 	credentials  *CredentialList
@@ -74,9 +79,13 @@ func NewElection(p Parameters) (*Election, error) {
 	if p.PublicKey == nil {
 		return nil, fmt.Errorf("ballot: election: no joint public key")
 	}
+	if p.Threshold < 1 || p.Threshold > len(p.Trustees) {
+		return nil, fmt.Errorf("ballot: election: threshold %d is outside 1..%d, the number of trustees", p.Threshold, len(p.Trustees))
+	}
 	e := &Election{
 		manifest:    p.Manifest.clone(),
 		pk:          p.PublicKey,
+		threshold:   p.Threshold,
 		credentials: p.Credentials,
 		deviceKeys:  make(map[string]ed25519.PublicKey, len(p.Devices)),
 	}
@@ -92,6 +101,9 @@ func NewElection(p Parameters) (*Election, error) {
 		}
 		if uint64(c.MixStages) > uint64(len(p.Trustees)) {
 			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %d trustees, who are the mix servers", i, c.ID, c.MixStages, len(p.Trustees))
+		}
+		if uint64(c.MixStages) < uint64(p.Threshold) {
+			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d is less than the threshold %d: %d corrupt trustees, too few to decrypt, could make every stage and link every row to its ballot", i, c.ID, c.MixStages, p.Threshold, c.MixStages)
 		}
 		e.rowWidth[i], e.maxCode[i] = c.RowWidth(), c.MaxCode()
 	}
@@ -130,8 +142,8 @@ func NewElection(p Parameters) (*Election, error) {
 // computeBaseHash hashes (docs/spec.md §Ballots, "Base hash"):
 //
 //	str("sandogh-v1/base-hash") ‖ str("ristretto255") ‖ G ‖ manifest hash ‖ K ‖
-//	u32(#trustees) ‖ trustee keys ‖ u32(#devices) ‖ (str(id) ‖ key)… ‖
-//	credential list hash
+//	u32(#trustees) ‖ trustee keys ‖ u32(threshold) ‖
+//	u32(#devices) ‖ (str(id) ‖ key)… ‖ credential list hash
 func (e *Election) computeBaseHash() [HashSize]byte {
 	var enc wire.Writer
 	enc.Str(baseHashLabel)
@@ -143,6 +155,7 @@ func (e *Election) computeBaseHash() [HashSize]byte {
 	for _, t := range e.trustees {
 		enc.Fixed(t.Bytes())
 	}
+	enc.U32(uint32(e.threshold))
 	enc.U32(uint32(len(e.devices)))
 	for _, d := range e.devices {
 		enc.Str(d.ID)
@@ -165,6 +178,9 @@ func (e *Election) Manifest() *Manifest { return e.manifest.clone() }
 
 // PublicKey returns the joint election public key.
 func (e *Election) PublicKey() *elgamal.PublicKey { return e.pk }
+
+// Threshold returns t, the number of trustees whose shares decrypt.
+func (e *Election) Threshold() int { return e.threshold }
 
 // Credentials returns the election's credential list.
 func (e *Election) Credentials() *CredentialList { return e.credentials }
@@ -220,6 +236,7 @@ type electionJSON struct {
 	Manifest     *Manifest          `json:"manifest"`
 	PublicKey    *elgamal.PublicKey `json:"publicKey"`
 	Trustees     []*group.Element   `json:"trustees"`
+	Threshold    int                `json:"threshold"`
 	Devices      []RegisteredDevice `json:"devices"`
 	Credentials  *CredentialList    `json:"credentials"`
 	ManifestHash Code               `json:"manifestHash"`
@@ -234,6 +251,7 @@ func (e *Election) MarshalJSON() ([]byte, error) {
 		Manifest:     e.manifest,
 		PublicKey:    e.pk,
 		Trustees:     e.trustees,
+		Threshold:    e.threshold,
 		Devices:      e.devices,
 		Credentials:  e.credentials,
 		ManifestHash: Code(e.manifestHash),
@@ -252,7 +270,7 @@ func ParseElection(data []byte) (*Election, error) {
 	if j.Credentials == nil {
 		return nil, fmt.Errorf("ballot: election JSON: field credentials: missing (an empty list is [])")
 	}
-	e, err := NewElection(Parameters{Manifest: j.Manifest, PublicKey: j.PublicKey, Trustees: j.Trustees, Devices: j.Devices, Credentials: j.Credentials})
+	e, err := NewElection(Parameters{Manifest: j.Manifest, PublicKey: j.PublicKey, Trustees: j.Trustees, Threshold: j.Threshold, Devices: j.Devices, Credentials: j.Credentials})
 	if err != nil {
 		return nil, err
 	}

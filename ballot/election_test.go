@@ -16,6 +16,7 @@ func (f *fixture) params() Parameters {
 		Manifest:    f.e.Manifest(),
 		PublicKey:   f.e.PublicKey(),
 		Trustees:    slices.Clone(f.e.trustees),
+		Threshold:   f.e.Threshold(),
 		Devices:     f.e.Devices(),
 		Credentials: f.e.Credentials(),
 	}
@@ -39,7 +40,8 @@ func TestBaseHashCoversEveryInput(t *testing.T) {
 		"public key":      func(p *Parameters) { p.PublicKey = otherPK },
 		"trustee order":   func(p *Parameters) { p.Trustees[0], p.Trustees[1] = p.Trustees[1], p.Trustees[0] },
 		"trustee missing": func(p *Parameters) { p.Trustees = p.Trustees[:2] },
-		"no trustees":     func(p *Parameters) { p.Trustees = nil },
+		"threshold":       func(p *Parameters) { p.Threshold = 3 },
+		"threshold 1":     func(p *Parameters) { p.Threshold = 1 },
 		"device id":       func(p *Parameters) { p.Devices[0].ID = "station-0" },
 		"device key": func(p *Parameters) {
 			p.Devices[0].PublicKey = ed25519.NewKeyFromSeed(seedOf("x")).Public().(ed25519.PublicKey)
@@ -83,6 +85,9 @@ func TestNewElectionRefuses(t *testing.T) {
 		"shared device key": {func(p *Parameters) { p.Devices[1].PublicKey = p.Devices[0].PublicKey }, "is also the key of device"},
 		"short device key":  {func(p *Parameters) { p.Devices[0].PublicKey = p.Devices[0].PublicKey[:31] }, "public key is 31 bytes"},
 		"empty device id":   {func(p *Parameters) { p.Devices[0].ID = "" }, "device 0: identifier is empty"},
+		"no threshold":      {func(p *Parameters) { p.Threshold = 0 }, "threshold 0 is outside 1..3"},
+		"threshold above n": {func(p *Parameters) { p.Threshold = 4 }, "threshold 4 is outside 1..3"},
+		"no trustees":       {func(p *Parameters) { p.Trustees = nil }, "threshold 2 is outside 1..0"},
 	}
 	for name, c := range cases {
 		p := f.params()
@@ -217,6 +222,9 @@ func TestElectionJSON(t *testing.T) {
 		"no credentials":   func(m map[string]any) { delete(m, "credentials") },
 		"identity trustee": func(m map[string]any) { m["trustees"].([]any)[0] = strings.Repeat("00", 32) },
 		"bad key":          func(m map[string]any) { m["publicKey"] = strings.Repeat("ff", 32) },
+		"threshold":        func(m map[string]any) { m["threshold"] = 3 },
+		"no threshold":     func(m map[string]any) { delete(m, "threshold") },
+		"tie-break seed":   func(m map[string]any) { m["manifest"].(map[string]any)["tieBreakSeed"] = "00" },
 	} {
 		var m map[string]any
 		json.Unmarshal(data, &m)

@@ -35,6 +35,9 @@ func testManifest() *Manifest {
 		ElectionID: "guild-2025",
 		Title:      "Guild union elections 2025",
 		Policy:     OneBallotPerCredential,
+		// Drawn in public before the polls opened (a fixed value for the
+		// known-answer vectors).
+		TieBreakSeed: TieBreakSeed("guild-2025 tie-break draw"),
 		Contests: []Contest{
 			board,
 			{ID: "inspectors", Title: "Inspectors", Kind: Exactly, Limit: 2, Candidates: []Candidate{{1, "Ana"}, {2, "Babak"}, {3, "Chen"}, {4, "Dara"}}},
@@ -76,7 +79,7 @@ func newFixture(t testing.TB, m *Manifest) *fixture {
 		s := group.HashToScalar([]byte(fmt.Sprintf("trustee %d", i)), []byte("sandogh-v1 ballot test"))
 		trustees = append(trustees, group.NewElement().ScalarBaseMult(s))
 	}
-	f.e, err = NewElection(Parameters{Manifest: m, PublicKey: sk.PublicKey(), Trustees: trustees, Devices: devices, Credentials: list})
+	f.e, err = NewElection(Parameters{Manifest: m, PublicKey: sk.PublicKey(), Trustees: trustees, Threshold: 2, Devices: devices, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

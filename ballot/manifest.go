@@ -1,7 +1,9 @@
 package ballot
 
 import (
+	"bytes"
 	"crypto/sha512"
+	"encoding/hex"
 	"fmt"
 	"unicode/utf8"
 
@@ -23,6 +25,13 @@ type Manifest struct {
 	Title string `json:"title"`
 	// Policy says how many ballots a voter credential may cast.
 	Policy CredentialPolicy `json:"credentialPolicy"`
+	// TieBreakSeed is the public seed that orders candidates with equal
+	// totals in the results (package tally, NewResults), or empty for none,
+	// in which case ties that decide a seat are reported and not broken. It
+	// is fixed here, before voting, and bound through the manifest hash
+	// into the base hash, so that whoever computes the results cannot try
+	// seeds until one suits them. At most MaxTieBreakSeedSize bytes.
+	TieBreakSeed TieBreakSeed `json:"tieBreakSeed,omitempty"`
 	// Contests are the questions on the ballot, in ballot order.
 	Contests []Contest `json:"contests"`
 }
@@ -95,9 +104,11 @@ type Contest struct {
 	Alternates uint32 `json:"alternates,omitempty"`
 	// MixStages is, for Codes contests, the number of accepted mix stages
 	// (each by a different trustee) after which the contest's rows may be
-	// decrypted: 1 ≤ MixStages ≤ the number of trustees. The ballots stay
-	// unlinkable if one of those stages was made by an honest trustee.
-	// Unused for the other kinds.
+	// decrypted: t ≤ MixStages ≤ n for a key ceremony of n trustees with
+	// threshold t, which NewElection checks. The ballots stay unlinkable if
+	// one of those stages was made by an honest trustee, which holds
+	// whenever fewer than t trustees are corrupt, the assumption that
+	// already protects the decryption. Unused for the other kinds.
 	MixStages uint32 `json:"mixStages,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
@@ -132,13 +143,42 @@ const (
 	MaxRange = 1000
 	// maxText is the longest identifier, title or name, in bytes.
 	maxText = 1024
+	// MaxTieBreakSeedSize is the longest tie-break seed, in bytes.
+	MaxTieBreakSeedSize = 64
 )
+
+// A TieBreakSeed is the public seed of a manifest that breaks ties in the
+// results (docs/spec.md §Tally, "Results"). Its JSON form is a string of
+// lowercase hexadecimal, 2 to 128 characters; an election without a seed
+// leaves the member out.
+type TieBreakSeed []byte
+
+// MarshalText returns the lowercase hexadecimal of s.
+func (s TieBreakSeed) MarshalText() ([]byte, error) {
+	return []byte(hex.EncodeToString(s)), nil
+}
+
+// UnmarshalText decodes 1 to MaxTieBreakSeedSize bytes of lowercase
+// hexadecimal. The empty string is refused: an election without a seed
+// leaves the member out, so that each manifest has one JSON form.
+func (s *TieBreakSeed) UnmarshalText(text []byte) error {
+	b, err := decodeHexAny("tieBreakSeed", string(text))
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 || len(b) > MaxTieBreakSeedSize {
+		return fmt.Errorf("ballot: field tieBreakSeed: %d bytes, want 1..%d (leave the member out when there is no seed)", len(b), MaxTieBreakSeedSize)
+	}
+	*s = b
+	return nil
+}
 
 const manifestLabel = "sandogh-v1/manifest"
 
 // Validate checks m and returns an error naming the first problem: an empty
 // or duplicate identifier, an empty contest, a duplicate candidate code,
-// an impossible limit, a field set that the contest's kind does not use.
+// an impossible limit, a field set that the contest's kind does not use, a
+// tie-break seed longer than MaxTieBreakSeedSize.
 func (m *Manifest) Validate() error {
 	if err := checkText("election identifier", m.ElectionID, false); err != nil {
 		return err
@@ -150,6 +190,9 @@ func (m *Manifest) Validate() error {
 	case OneBallotPerCredential, LastBallotCounts:
 	default:
 		return fmt.Errorf("ballot: manifest: unknown credential policy %q (want %q or %q)", m.Policy, OneBallotPerCredential, LastBallotCounts)
+	}
+	if len(m.TieBreakSeed) > MaxTieBreakSeedSize {
+		return fmt.Errorf("ballot: manifest: tie-break seed is %d bytes, more than the maximum %d", len(m.TieBreakSeed), MaxTieBreakSeedSize)
 	}
 	if len(m.Contests) == 0 {
 		return fmt.Errorf("ballot: manifest: no contests")
@@ -360,6 +403,7 @@ func (m *Manifest) Encode() []byte {
 	e.Str(m.ElectionID)
 	e.Str(m.Title)
 	e.Str(string(m.Policy))
+	e.Bytes(m.TieBreakSeed)
 	e.U32(uint32(len(m.Contests)))
 	for i := range m.Contests {
 		c := &m.Contests[i]
@@ -415,6 +459,11 @@ func ParseManifest(data []byte) (*Manifest, error) {
 // clone returns a deep copy of m.
 func (m *Manifest) clone() *Manifest {
 	c := *m
+	if len(m.TieBreakSeed) > 0 {
+		c.TieBreakSeed = bytes.Clone(m.TieBreakSeed)
+	} else {
+		c.TieBreakSeed = nil
+	}
 	c.Contests = make([]Contest, len(m.Contests))
 	for i, ct := range m.Contests {
 		ct.Candidates = append([]Candidate(nil), ct.Candidates...)

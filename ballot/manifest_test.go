@@ -1,6 +1,7 @@
 package ballot
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ func TestManifestValidateRefuses(t *testing.T) {
 		{"long election id", func(m *Manifest) { m.ElectionID = strings.Repeat("x", maxText+1) }, "more than the maximum"},
 		{"invalid UTF-8 title", func(m *Manifest) { m.Title = "\xff" }, "title is not valid UTF-8"},
 		{"unknown policy", func(m *Manifest) { m.Policy = "many" }, "unknown credential policy"},
+		{"long tie-break seed", func(m *Manifest) { m.TieBreakSeed = make(TieBreakSeed, MaxTieBreakSeedSize+1) }, "tie-break seed is 65 bytes, more than the maximum 64"},
 		{"no contests", func(m *Manifest) { m.Contests = nil }, "no contests"},
 		{"empty contest", func(m *Manifest) { m.Contests[2].Candidates = nil }, `contest 2 ("budget"): no candidates`},
 		{"empty contest id", func(m *Manifest) { m.Contests[1].ID = "" }, "contest 1: identifier is empty"},
@@ -76,6 +78,9 @@ func TestManifestHashCoversEveryField(t *testing.T) {
 		"electionId":       func(m *Manifest) { m.ElectionID += "x" },
 		"title":            func(m *Manifest) { m.Title += "x" },
 		"policy":           func(m *Manifest) { m.Policy = LastBallotCounts },
+		"tie-break seed":   func(m *Manifest) { m.TieBreakSeed[0] ^= 1 },
+		"no seed":          func(m *Manifest) { m.TieBreakSeed = nil },
+		"longer seed":      func(m *Manifest) { m.TieBreakSeed = append(m.TieBreakSeed, 0) },
 		"contest order":    func(m *Manifest) { m.Contests[1], m.Contests[2] = m.Contests[2], m.Contests[1] },
 		"contest id":       func(m *Manifest) { m.Contests[1].ID += "x" },
 		"contest title":    func(m *Manifest) { m.Contests[1].Title += "x" },
@@ -113,6 +118,16 @@ func TestManifestJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The seed is lowercase hexadecimal, after the policy; without a seed
+	// the member is left out.
+	if want := `"credentialPolicy":"one-ballot-per-credential","tieBreakSeed":"` + hex.EncodeToString(m.TieBreakSeed) + `","contests"`; !strings.Contains(string(data), want) {
+		t.Errorf("JSON form %s does not contain %s", data, want)
+	}
+	m.TieBreakSeed = nil
+	if none, _ := json.Marshal(m); strings.Contains(string(none), "tieBreakSeed") {
+		t.Errorf("a manifest without a seed has the member: %s", none)
+	}
+	m = testManifest()
 	m2, err := ParseManifest(data)
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +142,11 @@ func TestManifestJSON(t *testing.T) {
 		"negative code": strings.Replace(string(data), `"code":101`, `"code":-101`, 1),
 		"invalid":       strings.Replace(string(data), `"limit":7`, `"limit":70`, 1),
 		"not an object": `[]`,
+		"empty seed":    strings.Replace(string(data), `"tieBreakSeed":"`, `"tieBreakSeed":"","x":"`, 1),
+		"odd seed":      strings.Replace(string(data), `"tieBreakSeed":"`, `"tieBreakSeed":"0`, 1),
+		"upper seed":    strings.Replace(string(data), `"tieBreakSeed":"`, `"tieBreakSeed":"AB`, 1),
+		"long seed":     strings.Replace(string(data), `"tieBreakSeed":"`, `"tieBreakSeed":"`+strings.Repeat("00", MaxTieBreakSeedSize), 1),
+		"seed number":   strings.Replace(string(data), `"tieBreakSeed":"`, `"tieBreakSeed":7,"x":"`, 1),
 	} {
 		if _, err := ParseManifest([]byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "ballot: ") {
 			t.Errorf("%s: ParseManifest returned %v", name, err)
@@ -140,6 +160,8 @@ func TestManifestCopied(t *testing.T) {
 	f := newFixture(t, m)
 	h := f.e.BaseHash()
 	m.Contests[0].Candidates[0].Name = "changed"
+	m.TieBreakSeed[0] ^= 1
+	f.e.Manifest().TieBreakSeed[1] ^= 1
 	f.e.Manifest().Contests[0].Limit = 1
 	if f.e.ManifestHash() != testManifest().Hash() || f.e.BaseHash() != h || f.e.computeBaseHash() != h {
 		t.Fatal("changing the caller's manifest changed the election")

@@ -115,7 +115,7 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 // decrypts to the codes written, in ascending order.
 func TestPropertyCodesRows(t *testing.T) {
 	m := codesManifest()
-	wide := Contest{ID: "wide", Kind: Codes, Limit: 40, MixStages: 1}
+	wide := Contest{ID: "wide", Kind: Codes, Limit: 40, MixStages: 2}
 	for i := range 2000 {
 		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: "x"})
 	}

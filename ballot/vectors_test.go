@@ -33,6 +33,7 @@ type vectors struct {
 	Generator          string             `json:"generator"`
 	PublicKey          string             `json:"publicKey"`
 	Trustees           []string           `json:"trustees"`
+	Threshold          int                `json:"threshold"`
 	Devices            []RegisteredDevice `json:"devices"`
 	Credentials        *CredentialList    `json:"credentials"`
 	CredentialListHash string             `json:"credentialListHash"`
@@ -54,6 +55,7 @@ func makeVectors(t *testing.T) *vectors {
 		ManifestEncoding: hex.EncodeToString(e.manifest.Encode()),
 		Generator:        "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",
 		PublicKey:        hex.EncodeToString(e.pk.Bytes()),
+		Threshold:        e.Threshold(),
 		Devices:          e.Devices(),
 		Credentials:      e.Credentials(),
 	}
@@ -160,7 +162,7 @@ func TestVectorsVerify(t *testing.T) {
 		}
 		trustees = append(trustees, tr)
 	}
-	e, err := NewElection(Parameters{Manifest: v.Manifest, PublicKey: pk, Trustees: trustees, Devices: v.Devices, Credentials: v.Credentials})
+	e, err := NewElection(Parameters{Manifest: v.Manifest, PublicKey: pk, Trustees: trustees, Threshold: v.Threshold, Devices: v.Devices, Credentials: v.Credentials})
 	if err != nil {
 		t.Fatal(err)
 	}

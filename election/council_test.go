@@ -34,9 +34,15 @@ var councilRecord sharedRun[*council.Outcome]
 const councilSeed = "council record tests"
 
 // forgedRows are the voters whose station forges their row, with the codes
-// it packs: a repeated code, six codes for a limit of five, and an element
-// that is not a packing of codes.
-var forgedRows = map[int][]uint32{3: {7, 7}, 7: {1, 2, 3, 4, 5, 6}, 11: nil}
+// it packs: a repeated code, codes out of ascending order (a receipt), six
+// codes for a limit of five, the canonical packing of two codes but with
+// the embedding's counter bits set otherwise (a receipt in the padding, see
+// recountedRows), and an element that is not a packing of codes.
+var forgedRows = map[int][]uint32{3: {7, 7}, 5: {9, 4}, 7: {1, 2, 3, 4, 5, 6}, 9: {2, 5}, 11: nil}
+
+// recountedRows are the voters of forgedRows whose element is re-embedded
+// under a counter above the canonical one.
+var recountedRows = map[int]bool{9: true}
 
 func councilConfig(out string) council.Config {
 	return council.Config{Voters: 40, Candidates: 30, Seats: 5, Mixers: 2, Trustees: 4, Threshold: 2, Challenged: 2, Seed: councilSeed, Out: out, Forge: forgeRow}
@@ -66,6 +72,17 @@ func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateK
 			return nil, err
 		}
 		M = els[0]
+		if recountedRows[voter] {
+			E := [32]byte(M.Bytes())
+			for c := int(E[0]>>6)<<7 | int(E[31]&0x7f) + 1; ; c++ {
+				E[0] = E[0]&0x3f | byte(c>>7)<<6
+				E[31] = byte(c & 0x7f)
+				if N, err := group.NewElement().SetCanonicalBytes(E[:]); err == nil {
+					M = N
+					break
+				}
+			}
+		}
 	}
 	r := group.HashToScalar([]byte(fmt.Sprint("forged nonce ", voter)), []byte("sandogh election test"))
 	ct := e.PublicKey().EncryptElement(M, r)
@@ -127,8 +144,8 @@ func TestVerifyCouncilRecord(t *testing.T) {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
-	if councilRecord.out.Invalid != 3 || councilRecord.out.Results.Contests[0].Invalid != 3 {
-		t.Errorf("%d invalid rows, want the 3 forged ones", councilRecord.out.Invalid)
+	if councilRecord.out.Invalid != len(forgedRows) || councilRecord.out.Results.Contests[0].Invalid != uint64(len(forgedRows)) {
+		t.Errorf("%d invalid rows, want the %d forged ones", councilRecord.out.Invalid, len(forgedRows))
 	}
 	if got := rep.Ballots; got.Cast != int64(councilRecord.out.Cast) || got.Counted != int64(councilRecord.out.Counted) || got.Counted != 40 {
 		t.Errorf("ballots %+v, outcome %+v", got, councilRecord.out)
@@ -158,7 +175,7 @@ func TestVerifyCouncilRecord(t *testing.T) {
 	for _, row := range rows {
 		reasons[row.Invalid]++
 	}
-	if len(rows) != 40 || reasons[tally.InvalidRepeatedCode] != 1 || reasons[tally.InvalidTooManyCodes] != 1 || reasons[tally.InvalidPacking] != 1 {
+	if len(rows) != 40 || reasons[tally.InvalidRepeatedCode] != 1 || reasons[tally.InvalidUnsortedCodes] != 1 || reasons[tally.InvalidTooManyCodes] != 1 || reasons[tally.InvalidPacking] != 2 {
 		t.Errorf("%d rows, reasons %v", len(rows), reasons)
 	}
 	lists, err := r.RowShareLists(0)
@@ -832,5 +849,28 @@ func TestCouncilTooFewRowShares(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no finding of check 18 about too few share lists: %v", rep.Findings)
+	}
+}
+
+// TestTooFewMixersRecord: a council record whose election.json states a
+// threshold above the contest's mixStages (3 for 2 stages: two corrupt
+// trustees, too few to decrypt, could have made every stage) is refused by
+// check 1, which cannot rebuild such an election.
+func TestTooFewMixersRecord(t *testing.T) {
+	dir := copyCouncil(t)
+	setThreshold(t, dir, 3, false)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Check == election.CheckParameters && strings.Contains(f.Reason, `contest 0 ("council"): mixStages 2 is less than the threshold 3`) {
+			found = true
+		}
+	}
+	if rep.Valid() || !found {
+		t.Errorf("valid %v, findings %v; want check 1 to name the mix stages", rep.Valid(), rep.Findings)
 	}
 }

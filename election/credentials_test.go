@@ -72,7 +72,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := tally.NewResults(m, totals, nil)
+	res, err := tally.NewResults(m, totals)
 	if err != nil {
 		t.Fatal(err)
 	}

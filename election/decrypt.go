@@ -75,13 +75,13 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 	if got := v.hashes[fileBallots]; got != ballots {
 		return nil, fmt.Errorf("election: %s: SHA-256 %x, not the published %x: the record does not hold the closed ballot box's file", fileBallots, got, ballots)
 	}
-	if v.e == nil || v.keys == nil || v.tally == nil {
+	if v.e == nil || v.keys == nil || v.recomputed == nil {
 		// Checks 1, 2 and 11 passed, so these are known.
 		panic("election: internal error: a verified record without its election, keys or tally")
 	}
 	d := &VerifiedRecord{
 		report: rep, e: v.e, keys: v.keys,
-		tally: v.tally.Bytes(), cts: v.tally.Ciphertexts(),
+		tally: v.recomputed.Bytes(), cts: v.recomputed.Ciphertexts(),
 		rows: make(map[int]*mixnet.Rows), why: make(map[int]string),
 	}
 	for k, c := range v.manifest.Contests {

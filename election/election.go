@@ -26,6 +26,7 @@ type electionJSON struct {
 	ManifestHash       string          `json:"manifestHash"`
 	PublicKey          string          `json:"publicKey"`
 	Trustees           []string        `json:"trustees"`
+	Threshold          int             `json:"threshold"`
 	CredentialListHash string          `json:"credentialListHash"`
 	BaseHash           string          `json:"baseHash"`
 }
@@ -59,6 +60,7 @@ type published struct {
 	manifestHash [ballot.HashSize]byte
 	publicKey    *elgamal.PublicKey
 	trustees     []*group.Element
+	threshold    int
 	devices      []ballot.RegisteredDevice
 	credHash     [ballot.HashSize]byte // as stated in election.json
 	baseHash     [ballot.HashSize]byte
@@ -82,6 +84,7 @@ func encodeElection(e *ballot.Election) ([]byte, error) {
 		ManifestHash:       hex.EncodeToString(mh[:]),
 		PublicKey:          hex.EncodeToString(e.PublicKey().Bytes()),
 		Trustees:           make([]string, len(trustees)),
+		Threshold:          e.Threshold(),
 		CredentialListHash: hex.EncodeToString(ch[:]),
 		BaseHash:           hex.EncodeToString(bh[:]),
 	}
@@ -205,6 +208,10 @@ func decodeElectionFile(data []byte, p *published) error {
 		}
 		p.trustees[i] = e
 	}
+	if j.Threshold < 1 || j.Threshold > len(j.Trustees) {
+		return fmt.Errorf("field threshold: %d is outside 1..%d, the number of trustees", j.Threshold, len(j.Trustees))
+	}
+	p.threshold = j.Threshold
 	if p.credHash, err = decodeHash("credentialListHash", j.CredentialListHash); err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package election
 
+import "github.com/sandogh/sandogh/tally"
+
 // Update is the -update flag, for the tests of package election_test.
 var Update = update
 
@@ -9,4 +11,10 @@ func SetRowChunk(n int) (restore func()) {
 	old := rowChunk
 	rowChunk = n
 	return func() { rowChunk = old }
+}
+
+// OnDecrypt returns options whose verification calls f with the encrypted
+// tally that check 13 decrypts (its Ballots bound every discrete log).
+func OnDecrypt(f func(*tally.EncryptedTally)) *Options {
+	return &Options{onDecrypt: f}
 }

@@ -155,6 +155,7 @@ func (p *published) election() (*ballot.Election, error) {
 		Manifest:    p.manifest,
 		PublicKey:   p.publicKey,
 		Trustees:    p.trustees,
+		Threshold:   p.threshold,
 		Devices:     p.devices,
 		Credentials: p.credentials,
 	})

@@ -12,7 +12,7 @@ import (
 
 // sampleConfig is the election of the sample record in testdata/sample.
 func sampleConfig(out string) guild.Config {
-	return guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", Out: out}
+	return guild.Config{Voters: 10, Challenged: 1, RemoteVoters: 2, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "sample record", TieBreakSeed: "sample record tie-break draw", Out: out}
 }
 
 // checkSampleRecord checks the sample record testdata/<name>: run, a

@@ -346,6 +346,10 @@ var tampers = []tamper{
 		}
 		os.WriteFile(p, out, 0o644)
 	})},
+	// An election.json that states another threshold than the ceremony's,
+	// with the base hash recomputed for it (so every ballot's proofs fail
+	// too): check 3 names the threshold.
+	{"threshold", election.CheckKeys, false, func(t *testing.T, dir string) { setThreshold(t, dir, 2, true) }},
 	{"decryption share", election.CheckShares, false, onFile("tally/shares/1.json", func(t *testing.T, p string) {
 		if _, err := os.Stat(p); err != nil {
 			p = strings.Replace(p, "1.json", "2.json", 1) // trustee 1 was absent
@@ -388,6 +392,33 @@ var tampers = []tamper{
 	{"missing file", election.CheckIndex, false, func(t *testing.T, dir string) {
 		os.Remove(filepath.Join(dir, "challenged.jsonl"))
 	}},
+}
+
+// setThreshold writes threshold into the record's election.json and, if
+// rehashBase, the base hash recomputed with it.
+func setThreshold(t *testing.T, dir string, threshold int, rehashBase bool) {
+	t.Helper()
+	r, err := election.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := r.Election()
+	if err != nil {
+		t.Fatal(err)
+	}
+	editJSONFile(t, filepath.Join(dir, "election.json"), func(v any) any {
+		obj(v)["threshold"] = threshold
+		if rehashBase {
+			e2, err := ballot.NewElection(ballot.Parameters{Manifest: e.Manifest(), PublicKey: e.PublicKey(), Trustees: e.Trustees(),
+				Threshold: threshold, Devices: e.Devices(), Credentials: e.Credentials()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bh := e2.BaseHash()
+			obj(v)["baseHash"] = hex.EncodeToString(bh[:])
+		}
+		return v
+	})
 }
 
 func editResults(t *testing.T, p string, edit func(*tally.Results)) {

@@ -29,19 +29,22 @@ func vectorSeed(label string) []byte {
 }
 
 // vectorElection is the fixed election of testdata/parameters: a board
-// contest and a yes/no question, three trustees, two stations, three
-// credentials, every key derived from a label.
+// contest and a yes/no question, a tie-break seed, three trustees with
+// threshold 2, two stations, three credentials, every key derived from a
+// label.
 func vectorElection(t testing.TB) (*ballot.Election, *trustee.Result) {
 	m := &ballot.Manifest{
 		ElectionID: "record-vectors",
 		Title:      "Record test vectors",
 		Policy:     ballot.LastBallotCounts,
+		// A public tie-break seed, fixed before voting.
+		TieBreakSeed: ballot.TieBreakSeed("record vectors tie-break draw"),
 		Contests: []ballot.Contest{
 			{ID: "board", Title: "Board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "Ana"}, {Code: 2, Name: "Bahram"}, {Code: 3, Name: "Chenoa"}, {Code: 4, Name: "Dariush"}}},
 			{ID: "bylaws", Title: "Adopt the new bylaws?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "yes"}, {Code: 2, Name: "no"}}},
 		},
 	}
-	keys := &trustee.Result{PublicKey: group.NewElement()}
+	keys := &trustee.Result{PublicKey: group.NewElement(), Threshold: 2}
 	for j := 1; j <= 3; j++ {
 		vk := group.NewElement().ScalarBaseMult(vectorScalar("trustee " + string(rune('0'+j))))
 		keys.VerificationKeys = append(keys.VerificationKeys, vk)
@@ -68,7 +71,7 @@ func vectorElection(t testing.TB) (*ballot.Election, *trustee.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Devices: devices, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

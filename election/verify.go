@@ -46,6 +46,10 @@ type Options struct {
 	Partial bool
 
 	dedupSpill int // entries per uniqueness run; tests lower it
+	// onDecrypt, if set, is called with the encrypted tally that check 13
+	// hands to tally.Decrypt, whose number of ballots bounds every
+	// discrete logarithm; tests use it to see that bound.
+	onDecrypt func(*tally.EncryptedTally)
 }
 
 // partialChecks are the checks that a partial verification runs.
@@ -151,9 +155,16 @@ type verifier struct {
 	manifest *ballot.Manifest
 	keys     *trustee.Result // recomputed by VerifyCeremony
 	roster   *trustee.Roster // of a ceremony VerifyCeremony accepted
-	tally    *tally.EncryptedTally
 	totals   *tally.Totals
 	fatal    error
+
+	// recomputed is the encrypted tally of the ballots that count, as
+	// check 11 added them up (nil if it could not). Checks 12 and 13
+	// verify the shares against it and decrypt it, never the published
+	// tally, which check 11 only compares with it: so every discrete
+	// logarithm is bounded by the number of ballots the verifier counted,
+	// not by a number a forger wrote.
+	recomputed *tally.EncryptedTally
 
 	// The mixnet path: the input list of each Codes contest's cascade
 	// (rebuilt from the ballots that count; nil for no rows), the verdicts
@@ -239,12 +250,9 @@ func (v *verifier) run() error {
 	}
 	if v.opts.Partial {
 		// What the trustees would decrypt: the tally that check 11
-		// compared (a second reading of the file must give the same
-		// bytes, recordHash), and the cascades' outputs.
+		// recomputed (and found equal to the published one), and the
+		// cascades' outputs.
 		v.progress("decryption", 0, 0)
-		if t, err := v.r.EncryptedTally(); err == nil {
-			v.tally = t
-		}
 		if err := v.checkMixnet(); err != nil {
 			return err
 		}
@@ -405,9 +413,12 @@ func (v *verifier) checkKeys() {
 		v.skip(CheckKeys, "the election's parameters are unavailable (check 1)")
 		return
 	}
-	v.items(CheckKeys, int64(1+len(p.trustees)))
+	v.items(CheckKeys, int64(2+len(p.trustees)))
 	if p.publicKey.Element().Equal(v.keys.PublicKey) != 1 {
 		v.failf(CheckKeys, fileElection, "field publicKey: not the joint key of the ceremony")
+	}
+	if p.threshold != v.keys.Threshold {
+		v.failf(CheckKeys, fileElection, "field threshold: %d, but the ceremony's threshold is %d", p.threshold, v.keys.Threshold)
 	}
 	if len(p.trustees) != len(v.keys.VerificationKeys) {
 		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.trustees), len(v.keys.VerificationKeys))
@@ -441,15 +452,14 @@ func (v *verifier) candidateName(i, j int) string {
 	return strconv.FormatUint(uint64(v.manifest.Contests[i].Candidates[j].Code), 10)
 }
 
-// Check 12. It returns the valid share lists.
+// Check 12: the share lists of the tally that check 11 recomputed. It
+// returns the valid ones.
 func (v *verifier) checkShares() []*trustee.ShareList {
-	t, err := v.r.EncryptedTally()
-	if err != nil {
-		// Reported by check 11.
-		v.skip(CheckShares, "the encrypted tally is unavailable (check 11)")
+	t := v.recomputed
+	if t == nil {
+		v.skip(CheckShares, "the tally of the ballots that count is unavailable (check 11)")
 		return nil
 	}
-	v.tally = t
 	if v.keys == nil {
 		v.skip(CheckShares, "the trustees' verification keys are unavailable (check 2)")
 		return nil
@@ -501,11 +511,12 @@ func (v *verifier) checkShares() []*trustee.ShareList {
 	return valid
 }
 
-// Check 13.
+// Check 13: the combination of the valid share lists decrypts the tally
+// that check 11 recomputed, with every total bounded by the ballots counted.
 func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 	switch {
-	case v.tally == nil:
-		v.skip(CheckCombination, "the encrypted tally is unavailable (check 11)")
+	case v.recomputed == nil:
+		v.skip(CheckCombination, "the tally of the ballots that count is unavailable (check 11)")
 		return
 	case v.keys == nil:
 		v.skip(CheckCombination, "the ceremony's outcome is unavailable (check 2)")
@@ -518,7 +529,10 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 		v.failf(CheckCombination, dirShareLists, "%d valid share lists, the threshold is %d", len(lists), v.keys.Threshold)
 		return
 	}
-	totals, dec, err := tally.Decrypt(v.e, v.keys, v.tally, lists)
+	if v.opts.onDecrypt != nil {
+		v.opts.onDecrypt(v.recomputed)
+	}
+	totals, dec, err := tally.Decrypt(v.e, v.keys, v.recomputed, lists)
 	if err != nil {
 		v.failf(CheckCombination, dirShareLists, "%v", err)
 		return

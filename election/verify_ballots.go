@@ -288,6 +288,7 @@ func (v *verifier) checkBallots() error {
 		return nil
 	}
 	v.counts.Counted = int64(recomputed.Ballots)
+	v.recomputed = recomputed // checks 12 and 13 decrypt this tally, bounded by its count
 	v.items(CheckAggregation, int64(recomputed.Ballots))
 	if v.mixIn, err = s.count.mixInputs(); err != nil {
 		v.failf(CheckMixInput, fileBallots, "%v", err)

@@ -77,7 +77,7 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.e, err = ballot.NewElection(ballot.Parameters{Manifest: w.m, PublicKey: pk, Trustees: w.keys.VerificationKeys, Devices: devs, Credentials: list})
+	w.e, err = ballot.NewElection(ballot.Parameters{Manifest: w.m, PublicKey: pk, Trustees: w.keys.VerificationKeys, Threshold: w.keys.Threshold, Devices: devs, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func (w *ruleWorld) finishRecord(t testing.TB, wr *election.Writer, dir string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.WriteResults(wr, w.m, totals, ""); err != nil {
+	if _, err := demo.WriteResults(wr, w.m, totals); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := election.Verify(dir, &election.Options{MaxFindings: -1})

@@ -247,16 +247,19 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 }
 
 // WriteElection writes the election's parameters: election.json (the
-// manifest, the joint key, the trustees' verification keys, the credential
-// list's hash and the base hash), devices.json and credentials.json. keys
-// is the outcome of the ceremony (WriteCeremony); e must have been made
-// with its joint key and verification keys.
+// manifest, the joint key, the trustees' verification keys, the threshold,
+// the credential list's hash and the base hash), devices.json and
+// credentials.json. keys is the outcome of the ceremony (WriteCeremony); e
+// must have been made with its joint key, verification keys and threshold.
 func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
 	if !sameKeys(e.Trustees(), keys.VerificationKeys) {
 		return errors.New("election: the election's trustees are not the verification keys of the ceremony")
 	}
 	if e.PublicKey().Element().Equal(keys.PublicKey) != 1 {
 		return errors.New("election: the election's public key is not the joint key of the ceremony")
+	}
+	if e.Threshold() != keys.Threshold {
+		return fmt.Errorf("election: the election's threshold %d is not the ceremony's %d", e.Threshold(), keys.Threshold)
 	}
 	el, err := encodeElection(e)
 	if err != nil {

@@ -16,8 +16,10 @@
 // DLogTable.VarTimeSolve. On the mixnet path a ballot's candidate codes are
 // packed with PackCodes into PackedWidth elements, each encrypted with
 // PublicKey.EncryptElement, shuffled and re-encrypted with
-// PublicKey.ReEncrypt, decrypted, and read back with UnpackCodes; a write-in
-// of up to MaxEmbedSize bytes goes through Embed and Extract.
+// PublicKey.ReEncrypt, decrypted, and read back with UnpackCodes (with
+// VarTimeEmbeddingCounter telling whether each plaintext is the canonical
+// embedding of its data); a write-in of up to MaxEmbedSize bytes goes
+// through Embed and Extract.
 //
 // Keys, nonces and plaintexts meet only constant-time code. Functions whose
 // name contains VarTime take public data only. Decoders of untrusted input

@@ -232,3 +232,29 @@ func unpackError(data [][]byte, codes []uint32, maxCodes int, maxCode uint32, pe
 	}
 	return errors.New("elgamal: unpack codes: internal error: valid packing reported as invalid")
 }
+
+// VarTimeEmbeddingCounter returns the 9-bit counter of the encoding of M in
+// the layout of Embed (bits 6–7 of byte 0 and bits 0–6 of byte 31), and the
+// smallest counter that, with the other bits of the encoding unchanged,
+// also gives the encoding of an element. M is the canonical embedding of
+// its data, the element that Embed returns for it, exactly when the two are
+// equal. Extract and UnpackCodes do not look at the counter; the decoding
+// of mixed rows (package tally) requires the canonical one, so that the
+// plaintext of a valid row is a function of its codes alone.
+//
+// Execution time depends on the inputs: it decodes the candidates for the
+// counters below M's in order and stops at the first that decodes (about
+// one in four does), so it is meant for public plaintexts only.
+func VarTimeEmbeddingCounter(M *group.Element) (counter, smallest int) {
+	cand := [group.ElementSize]byte(M.Bytes())
+	counter = int(cand[0]>>6)<<7 | int(cand[31]&0x7f)
+	tmp := group.NewElement()
+	for c := 0; c < counter; c++ {
+		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
+		cand[31] = byte(c & 0x7f)
+		if _, err := tmp.SetCanonicalBytes(cand[:]); err == nil {
+			return counter, c
+		}
+	}
+	return counter, counter
+}

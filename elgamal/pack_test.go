@@ -228,3 +228,52 @@ func TestPackBitLayout(t *testing.T) {
 		t.Fatalf("data %x, want %08x followed by zeros", d, want)
 	}
 }
+
+// TestEmbeddingCounter: Embed's elements carry the smallest counter that
+// decodes, and VarTimeEmbeddingCounter tells them from elements with the
+// same data under a larger counter (which Extract and UnpackCodes accept).
+func TestEmbeddingCounter(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(7, 8))
+	larger := 0
+	for i := range 200 {
+		data := make([]byte, rng.IntN(MaxEmbedSize+1))
+		for j := range data {
+			data[j] = byte(rng.Uint32())
+		}
+		M, err := Embed(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, c0 := VarTimeEmbeddingCounter(M)
+		if c != c0 {
+			t.Fatalf("data %x: Embed chose counter %d, but %d decodes", data, c, c0)
+		}
+		// The same data under the next counters that decode.
+		enc := [32]byte(M.Bytes())
+		for next := c + 1; next < 512 && next < c+40; next++ {
+			enc[0] = enc[0]&0x3f | byte(next>>7)<<6
+			enc[31] = byte(next & 0x7f)
+			N, err := group.NewElement().SetCanonicalBytes(enc[:])
+			if err != nil {
+				continue
+			}
+			got, err := Extract(N)
+			if err != nil || string(got) != string(data) {
+				t.Fatalf("data %x, counter %d: Extract gives %x, %v", data, next, got, err)
+			}
+			if n, n0 := VarTimeEmbeddingCounter(N); n != next || n0 != c {
+				t.Fatalf("data %x: counter %d: VarTimeEmbeddingCounter = %d, %d, want %d, %d", data, next, n, n0, next, c)
+			}
+			larger++
+			if i%2 == 0 {
+				break
+			}
+		}
+	}
+	if larger < 100 {
+		t.Errorf("only %d elements with a larger counter tried", larger)
+	}
+	if c, c0 := VarTimeEmbeddingCounter(group.NewElement()); c != 0 || c0 != 0 {
+		t.Errorf("identity: %d, %d", c, c0)
+	}
+}

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
 )
 
 // boardManifest is the benchmark's election: one board contest of 15
@@ -122,14 +125,50 @@ func BenchmarkDecryptShares(b *testing.B) {
 // contest with a tie-break seed.
 func BenchmarkNewResults(b *testing.B) {
 	m := boardManifest()
+	m.TieBreakSeed = []byte("seed")
 	counts := make([]uint64, 15)
 	for j := range counts {
 		counts[j] = uint64(j % 5)
 	}
 	totals := testTotals(m, map[string][]uint64{"board": counts})
 	for b.Loop() {
-		if _, err := NewResults(m, totals, []byte("seed")); err != nil {
+		if _, err := NewResults(m, totals); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDecodeRow measures the decoding and judging of one decrypted
+// row of a council contest (400 candidates, up to 21 codes, one element),
+// canonical-embedding check included, over 256 different valid rows.
+func BenchmarkDecodeRow(b *testing.B) {
+	c := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 21, Seats: 21, MixStages: 3}
+	for code := uint32(1); code <= 400; code++ {
+		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: "x"})
+	}
+	d, err := NewRowDecoder(&c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var rows [][]*group.Element
+	for range 256 {
+		codes := make([]uint32, 0, 21)
+		for _, j := range rng.Perm(400)[:21] {
+			codes = append(codes, uint32(j+1))
+		}
+		slices.Sort(codes)
+		els, err := elgamal.PackCodes(codes, 21, 400)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = append(rows, els)
+	}
+	i := 0
+	for b.Loop() {
+		if r := d.Decode(rows[i%len(rows)]); r.Invalid != "" {
+			b.Fatal(r.Reason)
+		}
+		i++
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // CheckResults checks that the published results r follow from the
 // decrypted totals of an election with manifest m: it recomputes the results
-// with r's tie-break seed (NewResults) and compares every field. It returns
+// with the manifest's tie-break seed (NewResults) and compares every field. It returns
 // nil, or an error naming the first disagreement and where it is: the
 // election, tally or number of ballots; the contest; the candidate whose
 // count differs, is missing or is not in the contest; the position whose
@@ -49,10 +49,7 @@ func (e *ResultsError) Error() string { return e.err.Error() }
 func (e *ResultsError) Unwrap() error { return e.err }
 
 func checkResults(m *ballot.Manifest, totals *Totals, r *Results) error {
-	if r.TieBreakSeed != nil && (len(r.TieBreakSeed) == 0 || len(r.TieBreakSeed) > MaxTieBreakSeedSize) {
-		return fmt.Errorf("tally: results: tie-break seed is %d bytes, want 1..%d", len(r.TieBreakSeed), MaxTieBreakSeedSize)
-	}
-	want, err := NewResults(m, totals, r.TieBreakSeed)
+	want, err := NewResults(m, totals)
 	if err != nil {
 		return err
 	}
@@ -157,7 +154,7 @@ func (t *Tie) String() string {
 	}
 	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, plural(t.MainSeats, "main seat"), plural(t.AlternateSeats, "alternate seat"))
 	if t.Broken {
-		b.WriteString("broken by the tie-break seed")
+		b.WriteString("broken by the manifest's tie-break seed")
 	} else {
 		b.WriteString("unbroken")
 	}

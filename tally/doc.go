@@ -22,9 +22,10 @@
 //     the result is the Totals.
 //  4. NewResults orders each contest's candidates by count and, for board
 //     contests, marks the main members and alternates; a tie that decides
-//     a seat is reported as a Tie, and broken only by a public tie-break
-//     seed that the Results record. CheckResults is the verifier's check
-//     that published Results follow from decrypted Totals.
+//     a seat is reported as a Tie, and broken only by the public tie-break
+//     seed of the manifest (ballot.Manifest.TieBreakSeed), fixed before
+//     voting. CheckResults is the verifier's check that published Results
+//     follow from decrypted Totals.
 //
 // A Codes contest (ballot.Codes: "write up to N codes from a list of M") is
 // not added: its rows go through the mixnet instead. The encrypted tally
@@ -49,8 +50,10 @@
 // The ballot box applies these rules as it accepts ballots (ballot.Box.Counted).
 // The election record holds no list of counted ballots: a verifier derives
 // the set itself from the ballot box's file by the same rules, leaving out
-// every ballot that fails a check, and compares the sum of that set with
-// the published encrypted tally (package election, check 11). The
+// every ballot that fails a check, compares the sum of that set with the
+// published encrypted tally (package election, check 11), and decrypts its
+// own sum, never the published one, so that no count a forger wrote bounds
+// a discrete logarithm (checks 12 and 13). The
 // Aggregator does not check the ballots' proofs, signatures or uniqueness,
 // which would need all ballots at once.
 //

@@ -73,7 +73,7 @@ func Example() {
 		}},
 	}
 	deviceKey := ed25519.NewKeyFromSeed(make([]byte, 32))
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys,
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold,
 		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: deviceKey.Public().(ed25519.PublicKey)}}})
 	if err != nil {
 		log.Fatal(err)
@@ -116,7 +116,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	results, err := tally.NewResults(m, totals, nil)
+	results, err := tally.NewResults(m, totals)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -133,7 +133,8 @@ func Example() {
 }
 
 // ExampleNewResults shows a tie at the boundary between main members and
-// alternates: it is reported, not broken, until a public seed breaks it.
+// alternates: it is reported, not broken, unless the manifest has a public
+// tie-break seed, fixed before the polls opened.
 func ExampleNewResults() {
 	m := &ballot.Manifest{
 		ElectionID: "guild-2025",
@@ -147,8 +148,9 @@ func ExampleNewResults() {
 		ID:         "board",
 		Selections: []tally.SelectionTotal{{Code: 1, Count: 70}, {Code: 2, Count: 45}, {Code: 3, Count: 20}, {Code: 4, Count: 45}},
 	}}}
-	for _, seed := range [][]byte{nil, []byte("lottery draw 2025-03-02")} {
-		r, err := tally.NewResults(m, totals, seed)
+	for _, seed := range []ballot.TieBreakSeed{nil, ballot.TieBreakSeed("lottery draw 2025-03-02")} {
+		m.TieBreakSeed = seed
+		r, err := tally.NewResults(m, totals)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -170,7 +172,7 @@ func ExampleNewResults() {
 	// 2. Dara   45  main
 	// 3. Babak  45  alternate
 	// 4. Chen   20  not-elected
-	// tie: candidates 4 and 2 with 45 each at positions 2–3 (1 main seat, 1 alternate seat), broken by the tie-break seed
+	// tie: candidates 4 and 2 with 45 each at positions 2–3 (1 main seat, 1 alternate seat), broken by the manifest's tie-break seed
 }
 
 // Decode the decrypted rows of a council contest ("write up to 3 codes of
@@ -187,7 +189,7 @@ func ExampleRowDecoder() {
 	}
 	// Rows as a dishonest device could pack them: every one of the 60
 	// 4-bit slots of the row may be filled.
-	for _, codes := range [][]uint32{{4, 9}, {}, {4, 4}, {1, 2, 3, 4}} {
+	for _, codes := range [][]uint32{{4, 9}, {}, {4, 4}, {9, 4}, {1, 2, 3, 4}} {
 		plaintexts, err := elgamal.PackCodes(codes, 60, 10)
 		if err != nil {
 			log.Fatal(err)
@@ -199,5 +201,6 @@ func ExampleRowDecoder() {
 	// [4 9] ""
 	// [] ""
 	// [4 4] "repeated-code" code 4 is in slots 0 and 1
+	// [9 4] "unsorted-codes" code 4 (slot 1) follows the larger code 9 (slot 0)
 	// [1 2 3 4] "too-many-codes" 4 codes, more than the limit 3
 }

@@ -95,7 +95,7 @@ func FuzzResultsJSON(f *testing.F) {
 	f.Add([]byte(v.Results))
 	m := testManifest()
 	totals := testTotals(m, board(vectorResultsTotals...))
-	full, err := NewResults(m, totals, nil)
+	full, err := NewResults(m, totals)
 	if err != nil {
 		f.Fatal(err)
 	}

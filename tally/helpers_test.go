@@ -131,6 +131,7 @@ func newFixture(tb testing.TB, m *ballot.Manifest, n, t int) *fixture {
 		Manifest:  m,
 		PublicKey: pk,
 		Trustees:  cer.result.VerificationKeys,
+		Threshold: cer.result.Threshold,
 		Devices:   []ballot.RegisteredDevice{{ID: "station-1", PublicKey: key.Public().(ed25519.PublicKey)}},
 	})
 	if err != nil {

@@ -11,9 +11,6 @@ import (
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
-// MaxTieBreakSeedSize is the longest tie-break seed, in bytes.
-const MaxTieBreakSeedSize = 64
-
 // tieBreakLabel starts the input of the tie-break hash.
 const tieBreakLabel = "sandogh-v1/tie-break"
 
@@ -48,9 +45,6 @@ type Results struct {
 	TallyHash [ballot.HashSize]byte
 	// Ballots is the number of ballots counted.
 	Ballots uint64
-	// TieBreakSeed is the public seed that ordered tied candidates, or nil
-	// if there was none (ties that decide a seat are then left unbroken).
-	TieBreakSeed []byte
 	// Contests holds one entry per contest of the manifest, in order.
 	Contests []ContestResult
 }
@@ -102,8 +96,9 @@ type Tie struct {
 	// MainSeats and AlternateSeats are how many of the positions First..Last
 	// are main-member and alternate seats: the seats at stake.
 	MainSeats, AlternateSeats int
-	// Broken is true if the tie-break seed ordered the candidates, and their
-	// outcomes follow from their positions; otherwise they are all Tied.
+	// Broken is true if the manifest's tie-break seed ordered the
+	// candidates, and their outcomes follow from their positions; otherwise
+	// (the manifest has no seed) they are all Tied.
 	Broken bool
 }
 
@@ -125,8 +120,8 @@ func tieBreakKey(baseHash [ballot.HashSize]byte, seed []byte, contest int, code 
 //
 // In each contest the candidates are ordered by count, highest first.
 // Candidates with equal counts stay together; among them, without a
-// tie-break seed, in ballot order, and with a seed, in ascending order of
-// their tie-break keys
+// tie-break seed (m.TieBreakSeed is empty), in ballot order, and with a
+// seed, in ascending order of their tie-break keys
 //
 //	SHA-512(str("sandogh-v1/tie-break") ‖ base hash ‖ bytes(seed) ‖ u32(contest index) ‖ u32(code))
 //
@@ -140,14 +135,17 @@ func tieBreakKey(baseHash [ballot.HashSize]byte, seed []byte, contest int, code 
 // decides nothing and is not reported. YesNo contests and contests without
 // seats are ordered the same way, without outcomes or ties.
 //
-// The seed is optional (nil for none) and public; it is recorded in the
-// results, so that anyone recomputes the same order. Fix it by a public
-// procedure that nobody can repeat until it suits them, before the totals
-// are known. It must be at most MaxTieBreakSeedSize bytes, and not empty
-// if given. NewResults returns an error if the totals do not match m.
-func NewResults(m *ballot.Manifest, totals *Totals, seed []byte) (*Results, error) {
-	if seed != nil && (len(seed) == 0 || len(seed) > MaxTieBreakSeedSize) {
-		return nil, fmt.Errorf("tally: tie-break seed is %d bytes, want 1..%d", len(seed), MaxTieBreakSeedSize)
+// The seed is the manifest's, fixed before voting and bound into the base
+// hash, so that whoever computes the results cannot choose it once the
+// totals are known; the results do not repeat it. NewResults returns an
+// error if the totals do not match m.
+func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
+	if len(m.TieBreakSeed) > ballot.MaxTieBreakSeedSize {
+		return nil, fmt.Errorf("tally: the manifest's tie-break seed is %d bytes, more than the maximum %d", len(m.TieBreakSeed), ballot.MaxTieBreakSeedSize)
+	}
+	var seed []byte
+	if len(m.TieBreakSeed) > 0 {
+		seed = m.TieBreakSeed
 	}
 	if err := checkShape("totals", m, true, len(totals.Contests),
 		func(i int) string { return totals.Contests[i].ID },
@@ -163,9 +161,6 @@ func NewResults(m *ballot.Manifest, totals *Totals, seed []byte) (*Results, erro
 		Ballots:    totals.Ballots,
 		Contests:   make([]ContestResult, len(m.Contests)),
 	}
-	if seed != nil {
-		r.TieBreakSeed = bytes.Clone(seed)
-	}
 	for i := range m.Contests {
 		c := &m.Contests[i]
 		if c.Kind == ballot.Codes {
@@ -173,7 +168,7 @@ func NewResults(m *ballot.Manifest, totals *Totals, seed []byte) (*Results, erro
 				return nil, err
 			}
 		}
-		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, r.TieBreakSeed)
+		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, seed)
 		r.Contests[i].Invalid = totals.Contests[i].Invalid
 	}
 	return r, nil

@@ -10,12 +10,11 @@ import (
 )
 
 type jsonResults struct {
-	ElectionID   string              `json:"electionId"`
-	BaseHash     string              `json:"baseHash"`
-	TallyHash    string              `json:"tallyHash"`
-	Ballots      uint64              `json:"ballots"`
-	TieBreakSeed *string             `json:"tieBreakSeed,omitempty"`
-	Contests     []jsonContestResult `json:"contests"`
+	ElectionID string              `json:"electionId"`
+	BaseHash   string              `json:"baseHash"`
+	TallyHash  string              `json:"tallyHash"`
+	Ballots    uint64              `json:"ballots"`
+	Contests   []jsonContestResult `json:"contests"`
 }
 
 type jsonContestResult struct {
@@ -49,7 +48,6 @@ type jsonTie struct {
 // MarshalJSON encodes r as
 //
 //	{"electionId": …, "baseHash": hex, "tallyHash": hex, "ballots": n,
-//	 "tieBreakSeed": hex (left out when there is none),
 //	 "contests": [{"id": …, "kind": …, "seats": k, "alternates": j,
 //	   "invalid": n (Codes contests only),
 //	   "standings": [{"position": 1, "code": 101, "name": …, "count": 532,
@@ -57,9 +55,10 @@ type jsonTie struct {
 //	   "ties": [{"count": 40, "first": 6, "last": 8, "candidates": [104, 111, 112],
 //	             "mainSeats": 2, "alternateSeats": 1, "broken": false}, …]}, …]}
 //
-// with hashes and the seed in lowercase hexadecimal and "outcome" left out in
-// contests without seats. The members are always in this order, so equal
-// results have equal encodings.
+// with hashes in lowercase hexadecimal and "outcome" left out in contests
+// without seats. The members are always in this order, so equal results
+// have equal encodings. The tie-break seed is not repeated: it is the
+// manifest's (ballot.Manifest.TieBreakSeed).
 func (r *Results) MarshalJSON() ([]byte, error) {
 	j := jsonResults{
 		ElectionID: r.ElectionID,
@@ -67,10 +66,6 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		TallyHash:  hex.EncodeToString(r.TallyHash[:]),
 		Ballots:    r.Ballots,
 		Contests:   make([]jsonContestResult, len(r.Contests)),
-	}
-	if r.TieBreakSeed != nil {
-		seed := hex.EncodeToString(r.TieBreakSeed)
-		j.TieBreakSeed = &seed
 	}
 	for i := range r.Contests {
 		c := &r.Contests[i]
@@ -96,8 +91,8 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown members,
-// malformed hashes and seeds, unknown kinds and outcomes, and more contests,
+// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown members
+// (a "tieBreakSeed" among them: the seed is the manifest's), malformed hashes, unknown kinds and outcomes, and more contests,
 // candidates or ties than a manifest can have, with errors naming the field
 // and the contest; whether the results are right is for CheckResults. On
 // error r is unchanged.
@@ -119,16 +114,6 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("tally: results: %v", err)
 		}
 		copy(f.dst, b)
-	}
-	if j.TieBreakSeed != nil {
-		seed, err := wire.DecodeHexAny("tieBreakSeed", *j.TieBreakSeed)
-		if err != nil {
-			return fmt.Errorf("tally: results: %v", err)
-		}
-		if len(seed) == 0 || len(seed) > MaxTieBreakSeedSize {
-			return fmt.Errorf("tally: results: field tieBreakSeed: %d bytes, want 1..%d (leave the member out when there is no seed)", len(seed), MaxTieBreakSeedSize)
-		}
-		out.TieBreakSeed = seed
 	}
 	if len(j.Contests) > ballot.MaxContests {
 		return fmt.Errorf("tally: results: %d contests exceed the maximum %d", len(j.Contests), ballot.MaxContests)

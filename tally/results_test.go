@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -115,7 +116,7 @@ func TestSeats(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			totals := testTotals(m, board(tc.counts...))
-			r, err := NewResults(m, totals, nil)
+			r, err := NewResults(m, totals)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +145,7 @@ func TestSeats(t *testing.T) {
 func TestSeatsWithoutAlternates(t *testing.T) {
 	m := testManifest()
 	m.Contests[0].Alternates = 0
-	r, err := NewResults(m, testTotals(m, board(90, 85, 80, 70, 60, 50, 9, 9, 5, 3, 3, 4, 3, 2, 1)), nil)
+	r, err := NewResults(m, testTotals(m, board(90, 85, 80, 70, 60, 50, 9, 9, 5, 3, 3, 4, 3, 2, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestSeatsWithoutAlternates(t *testing.T) {
 	}
 	// When every candidate is elected, a tie at the end decides nothing.
 	m.Contests[0].Seats, m.Contests[0].Alternates = 10, 5
-	r, err = NewResults(m, testTotals(m, board(90, 85, 80, 70, 60, 50, 9, 9, 20, 3, 3, 4, 3, 1, 1)), nil)
+	r, err = NewResults(m, testTotals(m, board(90, 85, 80, 70, 60, 50, 9, 9, 20, 3, 3, 4, 3, 1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestOtherContests(t *testing.T) {
 		"budget":     {40, 60},
 		"projects":   {200, 350, 200},
 	})
-	r, err := NewResults(m, totals, nil)
+	r, err := NewResults(m, totals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,25 +195,32 @@ func TestOtherContests(t *testing.T) {
 	}
 }
 
-// TestTieBreakSeed checks that a seed breaks ties reproducibly, by the
-// tie-break keys, that it changes the order when it changes, and that it is
-// recorded.
+// seeded returns a copy of m with the tie-break seed seed.
+func seeded(m *ballot.Manifest, seed []byte) *ballot.Manifest {
+	c := *m
+	c.TieBreakSeed = seed
+	return &c
+}
+
+// TestTieBreakSeed checks that the manifest's seed breaks ties
+// reproducibly, by the tie-break keys, that it changes the order when it
+// changes, and that the results do not repeat it.
 func TestTieBreakSeed(t *testing.T) {
 	m := testManifest()
 	totals := testTotals(m, board(90, 85, 80, 70, 60, 40, 30, 40, 20, 10, 5, 4, 40, 2, 1))
 	orders := map[string]bool{}
 	for k := range 24 {
 		seed := []byte(fmt.Sprintf("lottery draw %d", k))
-		r1, err := NewResults(m, totals, seed)
+		r1, err := NewResults(seeded(m, seed), totals)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r2, _ := NewResults(m, totals, slices.Clone(seed))
+		r2, _ := NewResults(seeded(m, slices.Clone(seed)), totals)
 		if !reflect.DeepEqual(r1, r2) {
 			t.Fatal("the same seed gave different results")
 		}
-		if !bytes.Equal(r1.TieBreakSeed, seed) {
-			t.Fatal("the seed is not recorded")
+		if j, _ := json.Marshal(r1); bytes.Contains(j, []byte("tieBreakSeed")) {
+			t.Fatal("the results repeat the manifest's seed")
 		}
 		c := &r1.Contests[0]
 		if len(c.Ties) != 1 || !c.Ties[0].Broken || c.Ties[0].First != 6 || c.Ties[0].Last != 8 {
@@ -233,7 +241,7 @@ func TestTieBreakSeed(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("seed %q: %v, want %v", seed, got, want)
 		}
-		if err := CheckResults(m, totals, r1); err != nil {
+		if err := CheckResults(seeded(m, seed), totals, r1); err != nil {
 			t.Fatal(err)
 		}
 		orders[fmt.Sprint(tied)] = true
@@ -256,9 +264,41 @@ func TestTieBreakSeed(t *testing.T) {
 			t.Errorf("the tie-break key does not depend on the %s", name)
 		}
 	}
-	for _, bad := range [][]byte{{}, make([]byte, MaxTieBreakSeedSize+1)} {
-		if _, err := NewResults(m, totals, bad); err == nil {
-			t.Errorf("seed of %d bytes accepted", len(bad))
+	if _, err := NewResults(seeded(m, make([]byte, ballot.MaxTieBreakSeedSize+1)), totals); err == nil {
+		t.Error("a seed of 65 bytes accepted")
+	}
+	// An empty seed is no seed.
+	none, _ := NewResults(m, totals)
+	if empty, err := NewResults(seeded(m, []byte{}), totals); err != nil || !reflect.DeepEqual(empty, none) || none.Contests[0].Ties[0].Broken {
+		t.Errorf("an empty seed is not the absence of a seed: %v", err)
+	}
+}
+
+// TestTieBreakGrinding is the grinding attack of issue 10 at the level of
+// this package: whoever computes the results tries seeds until the
+// preferred order of a tie comes out. The seed is the manifest's, so
+// results made with any other seed are refused by CheckResults.
+func TestTieBreakGrinding(t *testing.T) {
+	m := seeded(testManifest(), []byte("drawn before the polls opened"))
+	totals := testTotals(m, board(90, 85, 80, 70, 60, 40, 30, 40, 20, 10, 5, 4, 40, 2, 1))
+	honest, err := NewResults(m, totals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tries := 0
+	for k := 0; tries < 5; k++ {
+		ground, err := NewResults(seeded(m, []byte(fmt.Sprint("ground ", k))), totals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(ground.Contests[0].Ties[0].Candidates, honest.Contests[0].Ties[0].Candidates) {
+			continue // the same order: nothing to catch
+		}
+		tries++
+		err = CheckResults(m, totals, ground)
+		var re *ResultsError
+		if !errors.As(err, &re) || re.Contest != 0 || !strings.Contains(err.Error(), "contest 0 (board): position ") {
+			t.Errorf("results ground with seed %d: got %v, want a disagreement about a position of contest 0", k, err)
 		}
 	}
 }
@@ -273,7 +313,7 @@ func TestNewResultsShape(t *testing.T) {
 	} {
 		totals := testTotals(m, nil)
 		mod(totals)
-		if _, err := NewResults(m, totals, nil); err == nil || !strings.HasPrefix(err.Error(), "tally: totals: ") {
+		if _, err := NewResults(m, totals); err == nil || !strings.HasPrefix(err.Error(), "tally: totals: ") {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
@@ -290,7 +330,8 @@ func TestCheckResultsRejects(t *testing.T) {
 		"projects": {200, 350, 100},
 	})
 	for _, seed := range [][]byte{nil, []byte("public lottery 2025-03-02")} {
-		good, err := NewResults(m, totals, seed)
+		m := seeded(m, seed)
+		good, err := NewResults(m, totals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,14 +369,6 @@ func TestCheckResultsRejects(t *testing.T) {
 				c := r.Contests[0].Ties[0].Candidates
 				c[0], c[1] = c[1], c[0]
 			}, "contest 0 (board): tie 0"},
-			{"seed", func(r *Results) {
-				if r.TieBreakSeed == nil {
-					r.TieBreakSeed = []byte("chosen later")
-				} else {
-					r.TieBreakSeed = nil
-				}
-			}, "contest 0 (board): "},
-			{"seed too long", func(r *Results) { r.TieBreakSeed = make([]byte, 65) }, "tie-break seed is 65 bytes"},
 		}
 		for _, tc := range cases {
 			r := cloneResults(t, good)
@@ -393,7 +426,7 @@ func TestResultsProperties(t *testing.T) {
 		if iter%2 == 1 {
 			seed = []byte{byte(iter), byte(iter >> 8)}
 		}
-		r, err := NewResults(m, totals, seed)
+		r, err := NewResults(seeded(m, seed), totals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -473,7 +506,7 @@ func TestResultsProperties(t *testing.T) {
 				t.Fatalf("iter %d: position %d: outcome %q, want %q", iter, p+1, s.Outcome, want)
 			}
 		}
-		if err := CheckResults(m, totals, r); err != nil {
+		if err := CheckResults(seeded(m, seed), totals, r); err != nil {
 			t.Fatalf("iter %d: %v", iter, err)
 		}
 		if back := cloneResults(t, r); !reflect.DeepEqual(back, r) {
@@ -485,7 +518,7 @@ func TestResultsProperties(t *testing.T) {
 func TestResultsJSON(t *testing.T) {
 	m := testManifest()
 	totals := testTotals(m, board(90, 85, 80, 70, 60, 40, 30, 40, 20, 10, 5, 4, 40, 2, 1))
-	r, err := NewResults(m, totals, nil)
+	r, err := NewResults(seeded(m, []byte("drawn in public")), totals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +527,7 @@ func TestResultsJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(data), "tieBreakSeed") {
-		t.Error("an absent seed is encoded")
+		t.Error("the results repeat the manifest's seed")
 	}
 	if !strings.Contains(string(data), `"ties":[]`) || !strings.Contains(string(data), `{"position":1,"code":101,"name":"Candidate 101","count":90,"outcome":"main"}`) {
 		t.Errorf("unexpected JSON form: %s", data)
@@ -505,8 +538,7 @@ func TestResultsJSON(t *testing.T) {
 		"trailing data":   string(data) + "{}",
 		"uppercase hash":  strings.Replace(string(data), fmt.Sprintf("%x", r.BaseHash), strings.ToUpper(fmt.Sprintf("%x", r.BaseHash)), 1),
 		"short hash":      strings.Replace(string(data), fmt.Sprintf("%x", r.TallyHash), bh[:62], 1),
-		"empty seed":      strings.Replace(string(data), `"ballots"`, `"tieBreakSeed":"","ballots"`, 1),
-		"odd seed":        strings.Replace(string(data), `"ballots"`, `"tieBreakSeed":"abc","ballots"`, 1),
+		"a seed":          strings.Replace(string(data), `"ballots"`, `"tieBreakSeed":"00","ballots"`, 1),
 		"unknown outcome": strings.Replace(string(data), `"outcome":"main"`, `"outcome":"president"`, 1),
 		"unknown kind":    strings.Replace(string(data), `"kind":"up-to"`, `"kind":"ranked"`, 1),
 		"negative count":  strings.Replace(string(data), `"count":90`, `"count":-90`, 1),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
-	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
@@ -23,10 +22,12 @@ type InvalidReason string
 // The reasons, in the order DecodeRow looks for them: the first that
 // applies is the row's.
 const (
-	// InvalidPacking: the plaintexts are not a packing of codes
-	// (elgamal.UnpackCodes refuses them: an element that does not carry
-	// 30 data bytes, a slot value above the contest's largest code, a
-	// code after an empty slot, bits above the last slot).
+	// InvalidPacking: the plaintexts are not the canonical packing of
+	// codes: elgamal.UnpackCodes refuses them (an element that does not
+	// carry 30 data bytes, a slot value above the contest's largest code,
+	// a code after an empty slot, bits above the last slot), or an element
+	// is not the canonical embedding of its data (its counter is not the
+	// smallest that gives an element, elgamal.VarTimeEmbeddingCounter).
 	InvalidPacking InvalidReason = "packing"
 	// InvalidTooManyCodes: the row holds more codes than the contest's
 	// limit N.
@@ -35,12 +36,17 @@ const (
 	InvalidUnknownCode InvalidReason = "unknown-code"
 	// InvalidRepeatedCode: the row holds a code twice.
 	InvalidRepeatedCode InvalidReason = "repeated-code"
+	// InvalidUnsortedCodes: the row's codes are not in ascending order.
+	// Honest devices pack them so (ballot.EncryptBallot), and any other
+	// order would be a choice of the voter published with the row: a
+	// receipt.
+	InvalidUnsortedCodes InvalidReason = "unsorted-codes"
 )
 
 // A DecodedRow is one row of a Codes contest's mixed and decrypted list:
 // its plaintexts, the codes they hold, and whether the row is a valid
-// ballot. The order of the codes is the order of the slots; it does not
-// matter for counting.
+// ballot. The order of the codes is the order of the slots, ascending in a
+// valid row.
 type DecodedRow struct {
 	// Plaintexts are the decrypted elements M_k of the row, one per
 	// column.
@@ -92,18 +98,24 @@ func (d *RowDecoder) Width() int { return d.width }
 
 // Decode decodes one row's plaintexts: it unpacks the codes
 // (elgamal.UnpackCodes, reading every slot of the row) and judges them,
-// in this order: a row that does not unpack is InvalidPacking; more codes
+// in this order: a row that does not unpack, or one of whose elements is
+// not the canonical embedding of its data, is InvalidPacking; more codes
 // than the contest's limit InvalidTooManyCodes; a code that is not a
 // candidate's InvalidUnknownCode (the first, in slot order); a code
-// written twice InvalidRepeatedCode. Any other row, the blank one included,
-// is a valid ballot. The plaintexts are kept, not copied.
+// written twice InvalidRepeatedCode; codes out of ascending order
+// InvalidUnsortedCodes. Any other row, the blank one included, is a valid
+// ballot, and its plaintexts are exactly those that elgamal.PackCodes makes
+// of its codes: a valid row carries nothing but the set of its codes. The
+// plaintexts are kept, not copied.
 //
 // The Reason of an invalid row is part of the election record and is
 // checked byte for byte by verifiers (docs/spec.md, Tally, "Decoding the
-// rows", which lists every text): UnpackCodes' error for InvalidPacking, and
-// "6 codes, more than the limit 5", "code 1 (slot 1) is no candidate's code"
-// and "code 5 is in slots 0 and 2" for the others, slots numbered over the
-// row from 0.
+// rows", which lists every text): UnpackCodes' error or "element 0: counter
+// 5 is not canonical: the smaller counter 2 also gives an element" for
+// InvalidPacking, and "6 codes, more than the limit 5", "code 1 (slot 1) is
+// no candidate's code", "code 5 is in slots 0 and 2" and "code 4 (slot 1)
+// follows the larger code 9 (slot 0)" for the others, slots numbered over
+// the row from 0.
 //
 // Execution time depends on the inputs, which are public once decrypted.
 func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
@@ -112,6 +124,12 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 	if err != nil {
 		r.Invalid, r.Reason = InvalidPacking, err.Error()
 		return r
+	}
+	for e, p := range plaintexts {
+		if c, c0 := elgamal.VarTimeEmbeddingCounter(p); c0 != c {
+			r.Invalid, r.Reason = InvalidPacking, fmt.Sprintf("element %d: counter %d is not canonical: the smaller counter %d also gives an element", e, c, c0)
+			return r
+		}
 	}
 	if codes == nil {
 		codes = []uint32{}
@@ -134,6 +152,12 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 			return r
 		}
 		seen[code] = k
+	}
+	for k := 1; k < len(codes); k++ {
+		if codes[k] < codes[k-1] {
+			r.Invalid, r.Reason = InvalidUnsortedCodes, fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[k], k, codes[k-1], k-1)
+			return r
+		}
 	}
 	return r
 }
@@ -235,10 +259,10 @@ func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, err
 		if r.Codes == nil || len(r.Codes) > int(c.Limit) {
 			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %d codes", i, c.ID, k, c.Limit)
 		}
-		s := slices.Clone(r.Codes)
-		slices.Sort(s)
-		if len(slices.Compact(s)) != len(r.Codes) {
-			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but holds a code twice", i, c.ID, k)
+		for j := 1; j < len(r.Codes); j++ {
+			if r.Codes[j] <= r.Codes[j-1] {
+				return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but its codes are not strictly ascending", i, c.ID, k)
+			}
 		}
 		for _, code := range r.Codes {
 			j, ok := pos[code]
@@ -322,7 +346,7 @@ func (r *DecodedRow) UnmarshalJSON(data []byte) error {
 		if j.Reason != "" {
 			return fmt.Errorf("tally: decoded row: field reason: present in a valid row")
 		}
-	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode:
+	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes:
 		if j.Reason == "" {
 			return fmt.Errorf("tally: decoded row: field reason: missing for an invalid row")
 		}

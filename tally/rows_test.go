@@ -112,6 +112,27 @@ func paddedElement(t testing.TB, L, pad int, v byte) *group.Element {
 	return nil
 }
 
+// recounted returns the elements of row with element e re-embedded under
+// the next counter above its own that gives an element: the same data,
+// which Extract and UnpackCodes accept, but not the canonical embedding.
+// It also returns the two counters.
+func recounted(t testing.TB, row []*group.Element, e int) (out []*group.Element, counter, canonical int) {
+	t.Helper()
+	E := [32]byte(row[e].Bytes())
+	canonical = int(E[0]>>6)<<7 | int(E[31]&0x7f)
+	for c := canonical + 1; c < 512; c++ {
+		E[0] = E[0]&0x3f | byte(c>>7)<<6
+		E[31] = byte(c & 0x7f)
+		if M, err := group.NewElement().SetCanonicalBytes(E[:]); err == nil {
+			out = slices.Clone(row)
+			out[e] = M
+			return out, c, canonical
+		}
+	}
+	t.Fatal("no larger counter decodes")
+	return nil, 0, 0
+}
+
 // rowCases are rows of every kind for councilContest, with the decoding
 // they must get and the exact reason text of docs/spec.md, Tally,
 // "Decoding the rows".
@@ -120,9 +141,13 @@ func rowCases(t testing.TB) []rowCase {
 	if err != nil {
 		t.Fatal(err)
 	}
+	counted, c, c0 := recounted(t, packed(t, 2, 17), 0)
 	return []rowCase{
 		{"valid", packed(t, 2, 17, 31), []uint32{2, 17, 31}, "", ""},
-		{"valid unsorted", packed(t, 9, 4), []uint32{9, 4}, "", ""},
+		{"unsorted", packed(t, 9, 4), []uint32{9, 4}, InvalidUnsortedCodes, "code 4 (slot 1) follows the larger code 9 (slot 0)"},
+		{"unsorted and repeated", packed(t, 5, 3, 5), []uint32{5, 3, 5}, InvalidRepeatedCode, "code 5 is in slots 0 and 2"},
+		{"unsorted and unknown", packed(t, 9, 4, 1), []uint32{9, 4, 1}, InvalidUnknownCode, "code 1 (slot 2) is no candidate's code"},
+		{"non-canonical counter", counted, nil, InvalidPacking, fmt.Sprintf("element 0: counter %d is not canonical: the smaller counter %d also gives an element", c, c0)},
 		{"blank", packed(t), []uint32{}, "", ""},
 		{"full", packed(t, 2, 3, 4, 5, 6), []uint32{2, 3, 4, 5, 6}, "", ""},
 		{"too many", packed(t, 2, 3, 4, 5, 6, 7), []uint32{2, 3, 4, 5, 6, 7}, InvalidTooManyCodes, "6 codes, more than the limit 5"},
@@ -166,6 +191,8 @@ func wideCases(t testing.TB) []rowCase {
 	}
 	good := row(codes(3), nil)
 	short, _ := elgamal.Embed(bytes.Repeat([]byte{1}, 29))
+	counted, c, c0 := recounted(t, good, 1)
+	slotsFirst, _, _ := recounted(t, row([]uint32{401}, nil), 1)
 	gap := make([]uint32, 27) // code 10 in slot 0, code 20 in slot 26
 	gap[0], gap[26] = 10, 20
 	return []rowCase{
@@ -174,6 +201,11 @@ func wideCases(t testing.TB) []rowCase {
 		{"too many", row(codes(31), nil), codes(31), InvalidTooManyCodes, "31 codes, more than the limit 30"},
 		{"unknown in element 1", row(codes(26, 11), nil), codes(26, 11), InvalidUnknownCode, "code 11 (slot 26) is no candidate's code"},
 		{"repeated across elements", row(codes(26, 10), nil), codes(26, 10), InvalidRepeatedCode, "code 10 is in slots 0 and 26"},
+		{"unsorted across elements", row(append(codes(27)[1:], 10), nil), append(codes(27)[1:], 10), InvalidUnsortedCodes, "code 10 (slot 26) follows the larger code 270 (slot 25)"},
+		{"non-canonical counter in element 1", counted, nil, InvalidPacking, fmt.Sprintf("element 1: counter %d is not canonical: the smaller counter %d also gives an element", c, c0)},
+		// The counters are checked after the slots are read: the defect of
+		// slot 0 is reported, not the later one of element 1's counter.
+		{"slots before counters", slotsFirst, nil, InvalidPacking, "elgamal: unpack codes: element 0, slot 0: code 401 is above maxCode = 400"},
 		{"one element", good[:1], nil, InvalidPacking, "elgamal: unpack codes: 1 elements, want 2"},
 		{"length field", []*group.Element{good[0], group.HashToElement([]byte("x"), []byte("tally test"))}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: length field is 31, more than MaxEmbedSize = 30"},
 		{"padding", []*group.Element{good[0], paddedElement(t, 19, 20, 0xd0)}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: padding byte 20 (data length 19) is 0xd0, not zero"},
@@ -258,7 +290,7 @@ func TestRowReasons(t *testing.T) {
 				t.Errorf("%s: %s: JSON %s", set.contest.ID, tc.name, j)
 			}
 		}
-		for _, k := range []InvalidReason{"", InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode} {
+		for _, k := range []InvalidReason{"", InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes} {
 			if !kinds[k] {
 				t.Errorf("%s: no case of verdict %q", set.contest.ID, k)
 			}
@@ -295,7 +327,7 @@ func TestCountRowsResults(t *testing.T) {
 	c := m.Contests[1]
 	d, _ := NewRowDecoder(&c)
 	var rows []DecodedRow
-	for _, codes := range [][]uint32{{2, 3, 4}, {2, 3}, {2}, {5, 2}, {}, {1}, {3, 3}, {9, 8, 7, 6, 5, 4}} {
+	for _, codes := range [][]uint32{{2, 3, 4}, {2, 3}, {2}, {2, 5}, {}, {1}, {3, 3}, {9, 8, 7, 6, 5, 4}} {
 		rows = append(rows, d.Decode(packed(t, codes...)))
 	}
 	ct, err := CountRows(m, 1, rows)
@@ -320,10 +352,10 @@ func TestCountRowsResults(t *testing.T) {
 	// Without the rows counted, the results cannot be made.
 	empty := *totals
 	empty.Contests = []ContestTotals{totals.Contests[0], {ID: "council"}}
-	if _, err := NewResults(m, &empty, nil); err == nil || !strings.Contains(err.Error(), "not counted (CountRows)") {
+	if _, err := NewResults(m, &empty); err == nil || !strings.Contains(err.Error(), "not counted (CountRows)") {
 		t.Errorf("uncounted rows: %v", err)
 	}
-	r, err := NewResults(m, totals, nil)
+	r, err := NewResults(m, totals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +410,7 @@ func TestCountRowsResults(t *testing.T) {
 	}
 	// Totals that no rows can give are refused.
 	totals.Contests[1].Invalid = uint64(len(rows)) + 1
-	if _, err := NewResults(m, totals, nil); err == nil {
+	if _, err := NewResults(m, totals); err == nil {
 		t.Error("more invalid rows than ballots")
 	}
 }
@@ -610,9 +642,10 @@ func FuzzDecodedRowJSON(f *testing.F) {
 }
 
 // TestPropertyRowVerdicts: for random rows (random numbers of random codes
-// in the 5-bit range, repeats allowed), the decoder's verdict is valid
-// exactly when the row holds at most N distinct candidates' codes, and the
-// codes are those packed; CountRows counts exactly the valid rows' codes.
+// in the 5-bit range, repeats and any order allowed), the decoder's verdict
+// is valid exactly when the row holds at most N distinct candidates' codes
+// in ascending order, and the codes are those packed; CountRows counts
+// exactly the valid rows' codes.
 func TestPropertyRowVerdicts(t *testing.T) {
 	m := councilManifest()
 	c := m.Contests[1]
@@ -627,14 +660,17 @@ func TestPropertyRowVerdicts(t *testing.T) {
 		for k := range codes {
 			codes[k] = uint32(1 + rng.IntN(31)) // 1 is no candidate's
 		}
+		if rng.IntN(2) == 0 {
+			slices.Sort(codes) // half the rows in ascending order
+		}
 		r := d.Decode(packed(t, codes...))
 		if !slices.Equal(r.Codes, codes) {
 			t.Fatalf("packed %v, decoded %v", codes, r.Codes)
 		}
 		distinct := map[uint32]bool{}
 		ok := n <= 5
-		for _, code := range codes {
-			ok = ok && code != 1 && !distinct[code]
+		for k, code := range codes {
+			ok = ok && code != 1 && !distinct[code] && (k == 0 || code > codes[k-1])
 			distinct[code] = true
 		}
 		if (r.Invalid == "") != ok {

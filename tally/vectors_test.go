@@ -72,7 +72,7 @@ var vectorResultsTotals = []uint64{90, 85, 80, 70, 60, 40, 30, 40, 10, 10, 10, 4
 func makeTieBreakFile(t testing.TB) *tieBreakFile {
 	f := &tieBreakFile{Description: "Tie-break keys SHA-512(str(\"sandogh-v1/tie-break\") ‖ base hash ‖ bytes(seed) ‖ u32(contest) ‖ u32(code)) " +
 		"and the order of tied candidates by ascending key (docs/spec.md, \"Tally\", \"Tie-break\"); and the results of a board contest " +
-		"(the manifest of tally/helpers_test.go) broken by a seed."}
+		"(the manifest of tally/helpers_test.go with resultsSeed as its tie-break seed), whose ties the seed breaks."}
 	inputs := []struct {
 		baseHash []byte
 		seed     []byte
@@ -83,7 +83,7 @@ func makeTieBreakFile(t testing.TB) *tieBreakFile {
 		{fixedBytes("base hash 1", 32), []byte("public lottery 2025-03-03"), 0, []uint32{101, 102, 103, 104, 105}},
 		{fixedBytes("base hash 1", 32), []byte("public lottery 2025-03-02"), 1, []uint32{101, 102, 103, 104, 105}},
 		{make([]byte, 32), []byte{0}, 3, []uint32{1, 2}},
-		{fixedBytes("base hash 2", 32), fixedBytes("seed", MaxTieBreakSeedSize), 999, []uint32{0xffffffff, 0, 7, 1 << 24}},
+		{fixedBytes("base hash 2", 32), fixedBytes("seed", ballot.MaxTieBreakSeedSize), 999, []uint32{0xffffffff, 0, 7, 1 << 24}},
 	}
 	for _, in := range inputs {
 		var bh [ballot.HashSize]byte
@@ -101,9 +101,10 @@ func makeTieBreakFile(t testing.TB) *tieBreakFile {
 	}
 	m := testManifest()
 	seed := []byte("public lottery 2025-03-02")
+	m.TieBreakSeed = seed
 	totals := testTotals(m, board(vectorResultsTotals...))
 	copy(totals.BaseHash[:], fixedBytes("base hash 1", 32))
-	r, err := NewResults(m, totals, seed)
+	r, err := NewResults(m, totals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,10 +226,15 @@ func TestTieBreakVectorsIndependent(t *testing.T) {
 			}
 		}
 	}
-	// The results: the tied candidates of the board vector in key order.
+	// The results: the tied candidates of the board vector in key order of
+	// the manifest's seed, which the results do not repeat.
 	var r Results
 	if err := json.Unmarshal(f.Results, &r); err != nil {
 		t.Fatal(err)
+	}
+	seed, err := hex.DecodeString(f.ResultsSeed)
+	if err != nil || len(seed) == 0 {
+		t.Fatalf("resultsSeed %q", f.ResultsSeed)
 	}
 	if len(r.Contests) != 1 || len(r.Contests[0].Ties) != 2 {
 		t.Fatalf("results vector: %+v", r)
@@ -238,8 +244,8 @@ func TestTieBreakVectorsIndependent(t *testing.T) {
 			t.Error("results vector: tie not broken")
 		}
 		for i := 1; i < len(tie.Candidates); i++ {
-			k1 := tieBreakKey(r.BaseHash, r.TieBreakSeed, 0, tie.Candidates[i-1])
-			k2 := tieBreakKey(r.BaseHash, r.TieBreakSeed, 0, tie.Candidates[i])
+			k1 := tieBreakKey(r.BaseHash, seed, 0, tie.Candidates[i-1])
+			k2 := tieBreakKey(r.BaseHash, seed, 0, tie.Candidates[i])
 			if bytes.Compare(k1[:], k2[:]) >= 0 {
 				t.Errorf("results vector: tie %v not in key order", tie.Candidates)
 			}

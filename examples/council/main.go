@@ -40,13 +40,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Voters, "voters", 5000, "number `N` of voters at the polling stations")
 	fs.IntVar(&cfg.Candidates, "candidates", 400, "number `M` of candidates, with codes 1..M (at most 10000)")
 	fs.IntVar(&cfg.Seats, "seats", 21, "number `N` of council seats, which is also the most codes a voter writes; N/3 alternates are elected after them")
-	fs.IntVar(&cfg.Mixers, "mixers", 3, "number `m` of mix stages, made by trustees 1..m (at most the number of trustees)")
+	fs.IntVar(&cfg.Mixers, "mixers", 3, "number `m` of mix stages, made by trustees 1..m (at least the threshold t, at most the number of trustees)")
 	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
 	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
 	fs.StringVar(&cfg.Out, "out", "council-record", "`DIR`ectory to write the election record to; a previous record there is replaced")
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote, nonce and permutation derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/500, at least 2)")
-	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed` recorded in the results; without it ties for a seat are reported, not broken")
+	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed`, written in the manifest before voting and bound into the base hash; without it ties for a seat are reported, not broken")
 	if code, ok := cmd.Parse(args, "voters", "candidates", "seats", "mixers", "trustees", "threshold"); !ok {
 		return code
 	}

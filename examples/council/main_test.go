@@ -73,6 +73,8 @@ func TestCouncilFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-trustees", "2", "-threshold", "3"},
 		{"-mixers", "6"},
+		{"-mixers", "2"}, // fewer mix stages than the threshold 3
+		{"-mixers", "2", "-threshold", "3", "-trustees", "3"},
 		{"-candidates", "10", "-seats", "9"},
 		{"-candidates", "10001"},
 	} {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestElectionFlags(t *testing.T) {
 	if code := run([]string{"-h"}, &stdout, &stderr); code != 0 {
 		t.Errorf("-h: exit %d", code)
 	}
-	for _, flag := range []string{"-voters", "-trustees", "-threshold", "-out", "-seed"} {
+	for _, flag := range []string{"-voters", "-trustees", "-threshold", "-out", "-seed", "-tiebreak"} {
 		if !strings.Contains(stderr.String(), flag) {
 			t.Errorf("-h does not describe %s", flag)
 		}
@@ -60,6 +61,14 @@ func TestElectionFlags(t *testing.T) {
 	// n < t fails before anything is written.
 	if code := run([]string{"-trustees", "2", "-threshold", "3", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 1 {
 		t.Errorf("threshold above n: exit %d, want 1", code)
+	}
+	// A tie-break seed longer than a manifest holds.
+	out := filepath.Join(t.TempDir(), "r")
+	if code := run([]string{"-tiebreak", strings.Repeat("x", 65), "-q", "-out", out}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "tie-break seed is 65 bytes") {
+		t.Errorf("65-byte tie-break seed: exit %d, %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "SHA256SUMS")); err == nil {
+		t.Error("65-byte tie-break seed: a record was started")
 	}
 }
 

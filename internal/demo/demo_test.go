@@ -215,7 +215,7 @@ func TestStandingsAndTies(t *testing.T) {
 	}
 	var b bytes.Buffer
 	PrintTies(&b, c, "the club's")
-	want := "  Tie at 5 votes for positions 2–3 (1 main, 1 alternate seats at stake): candidates [4 3], unbroken: decide by the club's rules or record a tie-break seed\n"
+	want := "  Tie at 5 votes for positions 2–3 (1 main, 1 alternate seats at stake): candidates [4 3], unbroken: decide by the club's rules (a tie-break seed in the manifest, drawn before voting, would have broken it)\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}

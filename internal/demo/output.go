@@ -35,9 +35,9 @@ func Standings(c *tally.ContestResult, o tally.Outcome) []tally.Standing {
 // an unbroken tie is left to who is named by rules ("the union's").
 func PrintTies(w io.Writer, c *tally.ContestResult, rules string) {
 	for _, t := range c.Ties {
-		state := "unbroken: decide by " + rules + " rules or record a tie-break seed"
+		state := "unbroken: decide by " + rules + " rules (a tie-break seed in the manifest, drawn before voting, would have broken it)"
 		if t.Broken {
-			state = "broken by the recorded tie-break seed"
+			state = "broken by the manifest's tie-break seed"
 		}
 		fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
 			t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)

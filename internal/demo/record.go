@@ -32,14 +32,10 @@ func PrepareOut(name, dir string) error {
 }
 
 // WriteResults computes the results of the election with manifest m from
-// its totals (tally.NewResults, with tieBreakSeed unless it is empty) and
-// writes them, the last file of the record, with w.
-func WriteResults(w *election.Writer, m *ballot.Manifest, totals *tally.Totals, tieBreakSeed string) (*tally.Results, error) {
-	var seed []byte
-	if tieBreakSeed != "" {
-		seed = []byte(tieBreakSeed)
-	}
-	res, err := tally.NewResults(m, totals, seed)
+// its totals (tally.NewResults, with the manifest's tie-break seed, if any)
+// and writes them, the last file of the record, with w.
+func WriteResults(w *election.Writer, m *ballot.Manifest, totals *tally.Totals) (*tally.Results, error) {
+	res, err := tally.NewResults(m, totals)
 	if err != nil {
 		return nil, err
 	}

@@ -37,14 +37,33 @@ type manifestJSON struct {
 	ElectionID       string        `json:"electionId"`
 	Title            string        `json:"title"`
 	CredentialPolicy string        `json:"credentialPolicy"`
+	TieBreakSeed     *string       `json:"tieBreakSeed,omitempty"`
 	Contests         []contestJSON `json:"contests"`
 }
 
+// seed is the manifest's tie-break seed: 1 to 64 bytes of lowercase
+// hexadecimal, or nil when the member is left out (50-ballot.md, "Manifest").
+func (m *manifestJSON) seed() ([]byte, error) {
+	if m.TieBreakSeed == nil {
+		return nil, nil
+	}
+	s, err := strictHex(*m.TieBreakSeed)
+	if err != nil || len(s) == 0 || len(s) > 64 {
+		return nil, fmt.Errorf("tieBreakSeed %q is not 1 to 64 bytes of lowercase hexadecimal", *m.TieBreakSeed)
+	}
+	return s, nil
+}
+
 func (m *manifestJSON) encode() ([]byte, error) {
+	seed, err := m.seed()
+	if err != nil {
+		return nil, err
+	}
 	b := str(nil, "sandogh-v1/manifest")
 	b = str(b, m.ElectionID)
 	b = str(b, m.Title)
 	b = str(b, m.CredentialPolicy)
+	b = bytesField(b, seed)
 	b = u32(b, uint32(len(m.Contests)))
 	for i, c := range m.Contests {
 		b = str(b, c.ID)
@@ -119,6 +138,7 @@ type electionParams struct {
 	manifestHash []byte
 	K            []byte   // joint key encoding
 	trustees     [][]byte // verification keys, in trustee order
+	threshold    uint32
 	devices      []deviceJSON
 	credentials  [][]byte
 	baseHash     []byte // recomputed
@@ -126,8 +146,18 @@ type electionParams struct {
 	deviceKeys   map[string]ed25519.PublicKey
 }
 
-func newElectionParams(m manifestJSON, K string, trustees []string, devices []deviceJSON, creds []string) (*electionParams, error) {
-	e := &electionParams{manifest: m, devices: devices, deviceKeys: map[string]ed25519.PublicKey{}}
+func newElectionParams(m manifestJSON, K string, trustees []string, threshold uint32, devices []deviceJSON, creds []string) (*electionParams, error) {
+	e := &electionParams{manifest: m, threshold: threshold, devices: devices, deviceKeys: map[string]ed25519.PublicKey{}}
+	// t is 1..n, and every codes contest has t..n mix stages (50-ballot.md,
+	// "Base hash", "Manifest").
+	if threshold < 1 || int(threshold) > len(trustees) {
+		return nil, fmt.Errorf("threshold %d is not in 1..%d", threshold, len(trustees))
+	}
+	for i, c := range m.Contests {
+		if c.Kind == "codes" && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
+			return nil, fmt.Errorf("contest %d: mixStages %d is not in %d..%d", i, c.MixStages, threshold, len(trustees))
+		}
+	}
 	menc, err := m.encode()
 	if err != nil {
 		return nil, err
@@ -155,6 +185,7 @@ func newElectionParams(m manifestJSON, K string, trustees []string, devices []de
 	for _, t := range e.trustees {
 		b = append(b, t...)
 	}
+	b = u32(b, threshold)
 	ds := append([]deviceJSON(nil), devices...)
 	sort.Slice(ds, func(i, j int) bool { return ds[i].ID < ds[j].ID })
 	b = u32(b, uint32(len(ds)))

@@ -27,6 +27,7 @@ type ballotVectors struct {
 	PublicKey          string        `json:"publicKey"`
 	SecretKey          string        `json:"secretKey"`
 	Trustees           []string      `json:"trustees"`
+	Threshold          uint32        `json:"threshold"`
 	Devices            []deviceJSON  `json:"devices"`
 	Credentials        []string      `json:"credentials"`
 	CredentialListHash string        `json:"credentialListHash"`
@@ -77,7 +78,7 @@ func TestBallotVectors(t *testing.T) {
 	if v.Generator != hex.EncodeToString(enc(gen())) {
 		t.Error("generator differs")
 	}
-	e, err := newElectionParams(v.Manifest, v.PublicKey, v.Trustees, v.Devices, v.Credentials)
+	e, err := newElectionParams(v.Manifest, v.PublicKey, v.Trustees, v.Threshold, v.Devices, v.Credentials)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func TestCodesRowsVectors(t *testing.T) {
 			reasons[stored.Invalid] = true
 		}
 	}
-	for _, r := range []string{"", "packing", "too-many-codes", "unknown-code", "repeated-code"} {
+	for _, r := range []string{"", "packing", "too-many-codes", "unknown-code", "repeated-code", "unsorted-codes"} {
 		if !reasons[r] {
 			t.Errorf("no row with verdict %q", r)
 		}
@@ -150,7 +150,7 @@ func TestCodesVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	K := hex.EncodeToString(enc(mulG(x)))
-	e, err := newElectionParams(v.Manifest, K, keys.Trustees, keys.Devices, keys.Credentials)
+	e, err := newElectionParams(v.Manifest, K, keys.Trustees, keys.Threshold, keys.Devices, keys.Credentials)
 	if err != nil {
 		t.Fatal(err)
 	}

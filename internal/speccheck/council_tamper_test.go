@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,10 +72,20 @@ func TestCouncilRecordTampered(t *testing.T) {
 			}, `is 0xd0, not zero"`},
 		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line ?",
 			func(b []byte) []byte { return []byte(strings.Replace(string(b), `["3c2f`, `["3c2e`, 1)) }, `["3c2f`},
+		// The receipts of issue 10: a row in another order, or with other
+		// counter bits, published as valid.
+		{"unsorted row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
+			func(b []byte) []byte {
+				return []byte(strings.Replace(string(b), `,"invalid":"unsorted-codes","reason":"code 4 (slot 1) follows the larger code 9 (slot 0)"`, "", 1))
+			}, `"invalid":"unsorted-codes"`},
+		{"non-canonical counter published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
+			func(b []byte) []byte {
+				return []byte(regexp.MustCompile(`"invalid":"packing","reason":"element 0: counter \d+ is not canonical: the smaller counter \d+ also gives an element"`).ReplaceAllString(string(b), `"codes":[2,5]`))
+			}, `is not canonical`},
 		{"count changed", "results.json", "check 20: results.json differs",
 			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"count": 5,`, `"count": 6,`, 1)) }, ""},
 		{"invalid count changed", "results.json", "check 20: results.json differs",
-			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 3,`, `"invalid": 2,`, 1)) }, ""},
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 5,`, `"invalid": 4,`, 1)) }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, councilSample)

@@ -56,6 +56,21 @@ func judgeRow(mc *contestJSON, ms []*r255.Element) ([]uint32, string, string) {
 	if err != nil {
 		return nil, "packing", err.Error()
 	}
+	// The fourth pass: every element is the canonical embedding of its
+	// data, the one with the smallest counter that decodes (20-elgamal.md,
+	// "Embedding"; 70-tally.md, "Reason texts").
+	for e, M := range ms {
+		E := enc(M)
+		c := int(E[0]>>6)<<7 | int(E[31]&0x7f)
+		for c0 := 0; c0 < c; c0++ {
+			F := append([]byte(nil), E...)
+			F[0] = F[0]&0x3f | byte(c0>>7)<<6
+			F[31] = byte(c0 & 0x7f)
+			if _, err := element(F); err == nil {
+				return nil, "packing", fmt.Sprintf("element %d: counter %d is not canonical: the smaller counter %d also gives an element", e, c, c0)
+			}
+		}
+	}
 	verdict, reason := judgeCodes(mc, codes)
 	return codes, verdict, reason
 }
@@ -76,7 +91,7 @@ func decodedRowLine(mc *contestJSON, ms []*r255.Element) []byte {
 }
 
 // judgeCodes applies the rules after unpacking: too many, unknown,
-// repeated. It returns the verdict ("" for a valid row) and its reason
+// repeated, not in ascending order. It returns the verdict ("" for a valid row) and its reason
 // text, slots numbered from 0 over the row.
 func judgeCodes(mc *contestJSON, codes []uint32) (string, string) {
 	if len(codes) > int(mc.Limit) {
@@ -97,6 +112,11 @@ func judgeCodes(mc *contestJSON, codes []uint32) (string, string) {
 			return "repeated-code", fmt.Sprintf("code %d is in slots %d and %d", c, s1, s)
 		}
 		first[c] = s
+	}
+	for s := 1; s < len(codes); s++ {
+		if codes[s] < codes[s-1] {
+			return "unsorted-codes", fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[s], s, codes[s-1], s-1)
+		}
 	}
 	return "", ""
 }
@@ -324,13 +344,13 @@ func TestCouncilSampleRecord(t *testing.T) {
 	}
 	t.Logf("checked: %v", rc.stats)
 	// The sample's description ("The election record", "Test vectors"): 12
-	// voters, one challenged ballot, 2 stages, 3 invalid rows.
+	// voters, one challenged ballot, 2 stages, 5 invalid rows.
 	for k, v := range map[string]int{"mix stages accepted": 2, "rows decoded": 12, "row share lists verified": 2} {
 		if rc.stats[k] != v {
 			t.Errorf("%s: %d, want %d", k, rc.stats[k], v)
 		}
 	}
-	if co := rc.codes[0]; co == nil || co.invalid != 3 {
-		t.Errorf("codes outcome %+v, want 3 invalid rows", co)
+	if co := rc.codes[0]; co == nil || co.invalid != 5 {
+		t.Errorf("codes outcome %+v, want 5 invalid rows", co)
 	}
 }

@@ -29,7 +29,7 @@ func FuzzParseBallotJSON(f *testing.F) {
 	readJSONf(f, sampleRecord+"/election.json", &ef)
 	var devices []deviceJSON
 	readJSONf(f, sampleRecord+"/devices.json", &devices)
-	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, devices, nil)
+	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, ef.Threshold, devices, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

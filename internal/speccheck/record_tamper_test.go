@@ -193,6 +193,8 @@ func TestSampleRecordTampered(t *testing.T) {
 				p["response"] = flipHex(p["response"].(string), 1)
 			})
 		}, []string{"check 2: commitments of dealer 2: signature"}},
+		// A ciphertext changed, "hash" left: the file does not decode
+		// (70-tally.md, "Encrypted tally").
 		{"tally ciphertext", func(t *testing.T, dir string) {
 			editFile(t, dir, "tally/encrypted.json", func(b []byte) []byte {
 				var et encryptedTallyJSON
@@ -201,7 +203,49 @@ func TestSampleRecordTampered(t *testing.T) {
 				A, _ := elementHex(old[:64])
 				return bytes.Replace(b, []byte(old), []byte(hex.EncodeToString(enc(add(A, gen())))+old[64:]), 1)
 			})
+		}, []string{`check 11: tally/encrypted.json does not decode: hash`}},
+		// The same with "hash" recomputed: not the sum of the ballots.
+		// Checks 12 and 13 decrypt the sum, so the shares still verify.
+		{"tally ciphertext and hash", func(t *testing.T, dir string) {
+			editFile(t, dir, "tally/encrypted.json", func(b []byte) []byte {
+				var et encryptedTallyJSON
+				json.Unmarshal(b, &et)
+				oldHash := et.Hash
+				old := et.Contests[0].Selections[4].Ciphertext
+				A, _ := elementHex(old[:64])
+				et.Contests[0].Selections[4].Ciphertext = hex.EncodeToString(enc(add(A, gen()))) + old[64:]
+				b = bytes.Replace(b, []byte(old), []byte(et.Contests[0].Selections[4].Ciphertext), 1)
+				return bytes.Replace(b, []byte(oldHash), []byte(hex.EncodeToString(h256(et.encode()))), 1)
+			})
 		}, []string{`check 11: tally/encrypted.json: contest "board": candidate 105`}},
+		// A forged count of ballots: reported by check 11; the verifier's
+		// discrete logarithms stay bounded by the ballots it counted.
+		{"tally ballot count", func(t *testing.T, dir string) {
+			editFile(t, dir, "tally/encrypted.json", func(b []byte) []byte {
+				var et encryptedTallyJSON
+				json.Unmarshal(b, &et)
+				oldHash := et.Hash
+				et.Ballots = 1 << 40
+				b = bytes.Replace(b, []byte(`"ballots": 12,`), []byte(`"ballots": 1099511627776,`), 1)
+				return bytes.Replace(b, []byte(oldHash), []byte(hex.EncodeToString(h256(et.encode()))), 1)
+			})
+		}, []string{`check 11: tally/encrypted.json: base hash, 1099511627776 ballots (counted 12)`}},
+		{"threshold", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"threshold": 2,`), []byte(`"threshold": 3,`), 1)
+			})
+		}, []string{"check 1: election.json: baseHash", "check 3: election.json: threshold 3 is not the ceremony's 2"}},
+		{"tie-break seed", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"tieBreakSeed": "73`), []byte(`"tieBreakSeed": "74`), 1)
+			})
+		}, []string{"check 1: election.json: manifestHash", "check 1: election.json: baseHash"}},
+		// The results repeat a seed: not the form of "Results JSON".
+		{"seed in the results", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"ballots": 12,`), []byte(`"ballots": 12, "tieBreakSeed": "00",`), 1)
+			})
+		}, []string{"check 14: results.json: json: unknown field"}},
 		{"decryption share response", func(t *testing.T, dir string) {
 			editFile(t, dir, "tally/shares/3.json", func(b []byte) []byte {
 				var l shareListJSON
@@ -226,7 +270,25 @@ func TestSampleRecordTampered(t *testing.T) {
 		}, []string{"check 14: results.json differs"}},
 		{"outcome", func(t *testing.T, dir string) {
 			editFile(t, dir, "results.json", func(b []byte) []byte {
-				return bytes.Replace(b, []byte(`"outcome": "tied"`), []byte(`"outcome": "alternate"`), 1)
+				return bytes.Replace(b, []byte(`"outcome": "alternate"`), []byte(`"outcome": "main"`), 1)
+			})
+		}, []string{"check 14: results.json differs"}},
+		// Results whose tie was broken by another seed than the
+		// manifest's: the two tied candidates swapped, positions and all.
+		{"tie broken by another seed", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				var r resultsJSON
+				if err := json.Unmarshal(b, &r); err != nil {
+					t.Fatal(err)
+				}
+				tie := r.Contests[0].Ties[0]
+				st := r.Contests[0].Standings
+				f := tie.First - 1
+				st[f].Code, st[f+1].Code = st[f+1].Code, st[f].Code
+				st[f].Name, st[f+1].Name = st[f+1].Name, st[f].Name
+				tie.Candidates[0], tie.Candidates[1] = tie.Candidates[1], tie.Candidates[0]
+				out, _ := json.MarshalIndent(r, "", "  ")
+				return append(out, '\n')
 			})
 		}, []string{"check 14: results.json differs"}},
 		{"tie", func(t *testing.T, dir string) {

@@ -75,6 +75,7 @@ type electionFileJSON struct {
 	ManifestHash       string       `json:"manifestHash"`
 	PublicKey          string       `json:"publicKey"`
 	Trustees           []string     `json:"trustees"`
+	Threshold          uint32       `json:"threshold"`
 	CredentialListHash string       `json:"credentialListHash"`
 	BaseHash           string       `json:"baseHash"`
 }
@@ -124,7 +125,7 @@ func (rc *recordCheck) parameters() bool {
 			rc.find(4, "devices.json: not sorted and distinct at %d", k)
 		}
 	}
-	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, devices, creds.Keys)
+	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, ef.Threshold, devices, creds.Keys)
 	if err != nil {
 		rc.find(1, "election.json: %v", err)
 		return false
@@ -243,6 +244,9 @@ func (rc *recordCheck) ceremony() {
 		if j >= len(rc.e.trustees) || !bytes.Equal(rc.e.trustees[j], enc(k)) {
 			rc.find(3, "election.json: trustee %d: key is not the ceremony's verification key", j+1)
 		}
+	}
+	if rc.e.threshold != in.roster.Threshold {
+		rc.find(3, "election.json: threshold %d is not the ceremony's %d", rc.e.threshold, in.roster.Threshold)
 	}
 }
 
@@ -533,54 +537,54 @@ func (rc *recordCheck) ballots() {
 	}
 }
 
-// Checks 11–14: the encrypted tally, the shares, their combination, the results.
+// Checks 11–14: the encrypted tally, the shares, their combination, the
+// results. The verifier adds up the counted ballots itself; the published
+// tally is only compared with that sum (check 11), and the shares are
+// checked against, and combined for, the sum (checks 12 and 13), so that
+// every discrete logarithm is bounded by the ballots counted (90-verification.md).
 func (rc *recordCheck) tally() {
 	e := rc.e
+	// The tally of the counted ballots: contest by contest, the sum of
+	// each candidate's ciphertexts; no selections for a codes contest.
+	var sums encryptedTallyJSON
+	sums.BaseHash = hex.EncodeToString(e.baseHash)
+	sums.Ballots = uint64(len(rc.counted))
+	for i, mc := range e.manifest.Contests {
+		c := struct {
+			ID         string `json:"id"`
+			Selections []struct {
+				Code       uint32 `json:"code"`
+				Ciphertext string `json:"ciphertext"`
+			} `json:"selections"`
+		}{ID: mc.ID}
+		if mc.Kind != "codes" {
+			for j, cand := range mc.Candidates {
+				var cts [][]byte
+				for _, b := range rc.counted {
+					cts = append(cts, b.contests[i].cts[j])
+				}
+				c.Selections = append(c.Selections, struct {
+					Code       uint32 `json:"code"`
+					Ciphertext string `json:"ciphertext"`
+				}{cand.Code, hex.EncodeToString(sumCiphertext(cts, 0))})
+			}
+		}
+		sums.Contests = append(sums.Contests, c)
+	}
+	tallyHash := h256(sums.encode())
+
+	// Check 11: the published tally decodes (a "hash" that is not the hash
+	// of the other members is a decoding failure) and equals the sum.
 	var et encryptedTallyJSON
-	if !rc.readJSON(11, "tally/encrypted.json", &et) {
-		return
-	}
-	// Check 11: the sum of the counted ballots.
-	if et.BaseHash != hex.EncodeToString(e.baseHash) || et.Ballots != uint64(len(rc.counted)) || len(et.Contests) != len(e.manifest.Contests) {
-		rc.find(11, "tally/encrypted.json: base hash, %d ballots (counted %d) or contests", et.Ballots, len(rc.counted))
-		return
-	}
-	for i, c := range et.Contests {
-		mc := &e.manifest.Contests[i]
-		if c.ID != mc.ID || (mc.Kind != "codes" && len(c.Selections) != len(mc.Candidates)) {
-			rc.find(11, "tally/encrypted.json: contest %d is not the manifest's", i)
-			return
-		}
-		for j, s := range c.Selections {
-			if ct, err := strictHex(s.Ciphertext); err != nil || len(ct) != 64 {
-				rc.find(11, "tally/encrypted.json: contest %q: selection %d: ciphertext is not 64 bytes of hex", c.ID, j)
-				return
-			} else if _, errA := element(ct[:32]); errA != nil {
-				rc.find(11, "tally/encrypted.json: contest %q: selection %d: field A: %v", c.ID, j, errA)
-				return
-			} else if _, errB := element(ct[32:]); errB != nil {
-				rc.find(11, "tally/encrypted.json: contest %q: selection %d: field B: %v", c.ID, j, errB)
-				return
-			}
-			var cts [][]byte
-			for _, b := range rc.counted {
-				cts = append(cts, b.contests[i].cts[j])
-			}
-			if s.Code != mc.Candidates[j].Code || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
-				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the sum of the counted ballots", c.ID, mc.Candidates[j].Code)
-			}
-		}
-	}
-	tallyHash := h256(et.encode())
-	if et.Hash != hex.EncodeToString(tallyHash) {
-		rc.find(11, "tally/encrypted.json: hash %s, recomputed %x", et.Hash, tallyHash)
+	if rc.readJSON(11, "tally/encrypted.json", &et) {
+		rc.compareTally(&et)
 	}
 	if rc.outcome == nil {
 		rc.find(12, "not checked: the ceremony failed")
 		return
 	}
-	// Check 12: the decryption shares.
-	cts := et.ciphertexts()
+	// Check 12: the decryption shares of the sum.
+	cts := sums.ciphertexts()
 	shares := map[uint32][]*r255.Element{}
 	files, _ := filepath.Glob(filepath.Join(rc.dir, "tally", "shares", "*.json"))
 	for _, f := range files {
@@ -613,18 +617,14 @@ func (rc *recordCheck) tally() {
 	if !rc.readJSON(14, "results.json", &res) {
 		return
 	}
-	var seed []byte
-	if res.TieBreakSeed != "" {
-		var err error
-		if seed, err = strictHex(res.TieBreakSeed); err != nil || len(seed) > 64 {
-			rc.find(14, "results.json: tieBreakSeed is not 1 to 64 bytes of hex")
-			return
-		}
+	seed, err := e.manifest.seed()
+	if err != nil {
+		rc.find(1, "election.json: manifest: %v", err)
+		return
 	}
 	want := resultsJSON{
 		ElectionID: e.manifest.ElectionID, BaseHash: hex.EncodeToString(e.baseHash),
 		TallyHash: hex.EncodeToString(tallyHash), Ballots: uint64(len(rc.counted)),
-		TieBreakSeed: res.TieBreakSeed,
 	}
 	k := 0
 	for i, mc := range e.manifest.Contests {
@@ -701,6 +701,58 @@ func (rc *recordCheck) tally() {
 	expIndented, _ := json.MarshalIndent(want, "", "  ")
 	if !bytes.Equal(rc.read("results.json"), append(expIndented, '\n')) {
 		rc.find(14, "results.json: not the canonical indented form of the results")
+	}
+}
+
+// compareTally is check 11's comparison of the published tally with the sum
+// of the counted ballots.
+func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
+	e := rc.e
+	for i, c := range et.Contests {
+		for j, s := range c.Selections {
+			if ct, err := strictHex(s.Ciphertext); err != nil || len(ct) != 64 {
+				rc.find(11, "tally/encrypted.json: contest %d: selection %d: ciphertext is not 64 bytes of hex", i, j)
+				return
+			} else if _, errA := element(ct[:32]); errA != nil {
+				rc.find(11, "tally/encrypted.json: contest %d: selection %d: field A: %v", i, j, errA)
+				return
+			} else if _, errB := element(ct[32:]); errB != nil {
+				rc.find(11, "tally/encrypted.json: contest %d: selection %d: field B: %v", i, j, errB)
+				return
+			}
+		}
+	}
+	if _, err := strictHex(et.BaseHash); err != nil || len(et.BaseHash) != 64 {
+		rc.find(11, "tally/encrypted.json does not decode: baseHash")
+		return
+	}
+	if got := h256(et.encode()); et.Hash != hex.EncodeToString(got) {
+		rc.find(11, "tally/encrypted.json does not decode: hash %s is not the tally hash %x of the other members", et.Hash, got)
+		return
+	}
+	if et.BaseHash != hex.EncodeToString(e.baseHash) || et.Ballots != uint64(len(rc.counted)) || len(et.Contests) != len(e.manifest.Contests) {
+		rc.find(11, "tally/encrypted.json: base hash, %d ballots (counted %d) or contests", et.Ballots, len(rc.counted))
+		return
+	}
+	for i, c := range et.Contests {
+		mc := &e.manifest.Contests[i]
+		n := len(mc.Candidates)
+		if mc.Kind == "codes" {
+			n = 0
+		}
+		if c.ID != mc.ID || len(c.Selections) != n {
+			rc.find(11, "tally/encrypted.json: contest %d is not the manifest's", i)
+			return
+		}
+		for j, s := range c.Selections {
+			var cts [][]byte
+			for _, b := range rc.counted {
+				cts = append(cts, b.contests[i].cts[j])
+			}
+			if s.Code != mc.Candidates[j].Code || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
+				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the sum of the counted ballots", c.ID, mc.Candidates[j].Code)
+			}
+		}
 	}
 }
 

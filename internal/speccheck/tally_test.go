@@ -169,12 +169,11 @@ type contestResultJSON struct {
 }
 
 type resultsJSON struct {
-	ElectionID   string              `json:"electionId"`
-	BaseHash     string              `json:"baseHash"`
-	TallyHash    string              `json:"tallyHash"`
-	Ballots      uint64              `json:"ballots"`
-	TieBreakSeed string              `json:"tieBreakSeed,omitempty"`
-	Contests     []contestResultJSON `json:"contests"`
+	ElectionID string              `json:"electionId"`
+	BaseHash   string              `json:"baseHash"`
+	TallyHash  string              `json:"tallyHash"`
+	Ballots    uint64              `json:"ballots"`
+	Contests   []contestResultJSON `json:"contests"`
 }
 
 func tieBreakKey(h, seed []byte, contest int, code uint32) []byte {

@@ -57,8 +57,8 @@ type Config struct {
 	// Seats is the number of council seats and the most codes a voter
 	// writes (default 21); ⌊Seats/3⌋ alternates are elected after them.
 	Seats int
-	// Mixers is the number of mix stages the contest requires (default 3):
-	// trustees 1..Mixers mix, in order.
+	// Mixers is the number of mix stages the contest requires (default 3),
+	// between Threshold and Trustees: trustees 1..Mixers mix, in order.
 	Mixers int
 	// Trustees and Threshold are n and t of the key ceremony (default 5
 	// and 3). One trustee is absent at decryption if n > t.
@@ -77,7 +77,9 @@ type Config struct {
 	// uses a seed.
 	Seed string
 	// TieBreakSeed, if not empty, is the public seed that breaks ties for
-	// a seat (tally.NewResults); it is recorded in results.json.
+	// a seat (tally.NewResults): at most ballot.MaxTieBreakSeedSize bytes,
+	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
+	// so that it is bound into the base hash.
 	TieBreakSeed string
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
@@ -155,12 +157,14 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeCandidates)
 	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
 		return fmt.Errorf("council: %d seats and %d alternates for %d candidates", c.Seats, c.Seats/3, c.Candidates)
+	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
+		return fmt.Errorf("council: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
 	}
 	if err := demo.CheckTrustees("council", c.Trustees, c.Threshold); err != nil {
 		return err
 	}
-	if c.Mixers < 1 || c.Mixers > c.Trustees {
-		return fmt.Errorf("council: %d mix servers; want 1..%d (the mix servers are trustees)", c.Mixers, c.Trustees)
+	if c.Mixers < c.Threshold || c.Mixers > c.Trustees {
+		return fmt.Errorf("council: %d mix stages; want %d..%d: at least the threshold, so that fewer trustees than can decrypt cannot make every stage, and at most the number of trustees, who are the mix servers", c.Mixers, c.Threshold, c.Trustees)
 	}
 	return nil
 }
@@ -254,6 +258,7 @@ func Run(cfg Config) (*Outcome, error) {
 	seeds := cfg.seeds()
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
+	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
 	if err := demo.PrepareOut("council", cfg.Out); err != nil {
 		return nil, err
 	}
@@ -283,7 +288,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Devices: devices})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices})
 	if err != nil {
 		return nil, err
 	}
@@ -438,7 +443,7 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Invalid = int(ct.Invalid)
 
 	// 7. The results, last file of the record.
-	if out.Results, err = demo.WriteResults(w, manifest, totals, cfg.TieBreakSeed); err != nil {
+	if out.Results, err = demo.WriteResults(w, manifest, totals); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -66,7 +66,9 @@ type Config struct {
 	// crypto/rand. A real election never uses a seed.
 	Seed string
 	// TieBreakSeed, if not empty, is the public seed that breaks ties for
-	// a seat (tally.NewResults); it is recorded in results.json.
+	// a seat (tally.NewResults): at most ballot.MaxTieBreakSeedSize bytes,
+	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
+	// so that it is bound into the base hash.
 	TieBreakSeed string
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
@@ -154,6 +156,8 @@ func (c *Config) defaults() error {
 		return errors.New("guild: no voters")
 	case c.Revotes > c.RemoteVoters:
 		return fmt.Errorf("guild: %d revotes but only %d remote voters", c.Revotes, c.RemoteVoters)
+	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
+		return fmt.Errorf("guild: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
 	}
 	return demo.CheckTrustees("guild", c.Trustees, c.Threshold)
 }
@@ -189,6 +193,7 @@ func Run(cfg Config) (*Outcome, error) {
 		policy = ballot.LastBallotCounts
 	}
 	manifest := Manifest(policy)
+	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
 	if err := demo.PrepareOut("guild", cfg.Out); err != nil {
 		return nil, err
 	}
@@ -237,7 +242,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys,
+		Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold,
 		Devices: devices, Credentials: credList,
 	})
 	if err != nil {
@@ -311,7 +316,7 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Combined = dec.Trustees
 
 	// 6. The results, last file of the record.
-	if out.Results, err = demo.WriteResults(w, manifest, totals, cfg.TieBreakSeed); err != nil {
+	if out.Results, err = demo.WriteResults(w, manifest, totals); err != nil {
 		return nil, err
 	}
 	return out, nil
