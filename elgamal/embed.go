@@ -41,6 +41,16 @@ const (
 // with probability about 2^-212 for data not chosen for it, if no counter
 // works.
 func Embed(data []byte) (*group.Element, error) {
+	return embed(data, (*group.Element).TrySetCanonicalBytes)
+}
+
+// A candidateDecoder decodes one candidate encoding into e in constant time
+// and returns 1 if it is valid: Element.TrySetCanonicalBytes, or in tests a
+// wrapper that counts or vetoes the attempts.
+type candidateDecoder func(e *group.Element, x *[group.ElementSize]byte) int
+
+// embed is Embed with its decoder as a parameter.
+func embed(data []byte, decode candidateDecoder) (*group.Element, error) {
 	if len(data) > MaxEmbedSize {
 		return nil, fmt.Errorf("elgamal: embed: data is %d bytes, more than MaxEmbedSize = %d", len(data), MaxEmbedSize)
 	}
@@ -50,27 +60,27 @@ func Embed(data []byte) (*group.Element, error) {
 	copy(cand[1:1+MaxEmbedSize], data)
 
 	out := group.NewElement()
-	if embedSearch(out, &cand, embedFirstTries) == 1 {
+	if embedSearch(out, &cand, embedFirstTries, decode) == 1 {
 		return out, nil
 	}
 	// The first counters all failed. Sweep the whole counter space: a fixed
 	// sequence of 512 tries whose time does not depend on data.
-	if embedSearch(out, &cand, embedCounters) == 1 {
+	if embedSearch(out, &cand, embedCounters, decode) == 1 {
 		return out, nil
 	}
 	return nil, errors.New("elgamal: embed: no counter gives a valid element encoding")
 }
 
-// embedSearch tries the counters 0..tries−1 in cand and sets out to the
-// element of the first candidate that decodes. It returns 1 if one did, in
+// embedSearch tries the counters 0..tries−1 in cand, decoding each with
+// decode, and sets out to the element of the first candidate that decodes. It returns 1 if one did, in
 // constant time in the contents of cand.
-func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int) int {
+func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int, decode candidateDecoder) int {
 	found := 0
 	tmp := group.NewElement()
 	for c := 0; c < tries; c++ {
 		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
 		cand[31] = byte(c & 0x7f)
-		ok := tmp.TrySetCanonicalBytes(cand)
+		ok := decode(tmp, cand)
 		out.Select(tmp, out, ok&^found)
 		found |= ok
 	}
