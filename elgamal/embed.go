@@ -13,11 +13,12 @@ import (
 const MaxEmbedSize = 30
 
 const (
-	// embedFirstTries is the number of counters Embed tries first. About a
-	// quarter of candidates decode, so all fail with probability
-	// (3/4)^64 < 2^-26.
-	embedFirstTries = 64
-	// embedCounters is the size of the counter space: 9 bits.
+	// embedAttempts is the number of counters Embed tries, 0..255, for every
+	// input. About a quarter of candidates decode, so for data not chosen
+	// for it all fail with probability about (3/4)^256 = 2^-106.2.
+	embedAttempts = 256
+	// embedCounters is the size of the counter field of the layout: 9 bits.
+	// Embed uses the first embedAttempts counters; Extract accepts any.
 	embedCounters = 512
 )
 
@@ -28,19 +29,30 @@ const (
 //	bytes 1–30:  data, then zero bytes up to byte 30
 //	byte 31:     bits 0–6 = counter bits 0–6, bit 7 = 0
 //
-// with the smallest 9-bit counter c in 0..63 for which these bytes decode as
-// a ristretto255 element; if none of the 64 does (probability below 2^-26),
-// the smallest c in 0..511 that does. Every tried counter costs one decoding
-// and the candidates are kept with constant-time selects, so the running
-// time does not depend on the contents of data, except for whether the first
-// 64 counters all fail. len(data) is not hidden: callers that must hide the
-// length of a write-in pad it to a fixed length first.
+// with the smallest counter c in 0..255 for which these bytes decode as a
+// ristretto255 element. All 256 counters are tried for every input, each
+// with one constant-time decoding, and the first success is kept with
+// constant-time selects, so the running time does not depend on the
+// contents of data, nor on which counter works. len(data) is not hidden:
+// callers that must hide the length of a write-in pad it to a fixed length
+// first.
 //
 // Embed of the empty string is the identity element (counter 0, all zero
 // bytes). Embed returns an error if data is longer than MaxEmbedSize, or,
-// with probability about 2^-212 for data not chosen for it, if no counter
-// works.
+// with probability about 2^-106 for data not chosen for it, if none of the
+// 256 counters works; finding data for which none works would take about
+// 2^106 tries.
 func Embed(data []byte) (*group.Element, error) {
+	return embed(data, (*group.Element).TrySetCanonicalBytes)
+}
+
+// A candidateDecoder decodes one candidate encoding into e in constant time
+// and returns 1 if it is valid: Element.TrySetCanonicalBytes, or in tests a
+// wrapper that counts or vetoes the attempts.
+type candidateDecoder func(e *group.Element, x *[group.ElementSize]byte) int
+
+// embed is Embed with its decoder as a parameter.
+func embed(data []byte, decode candidateDecoder) (*group.Element, error) {
 	if len(data) > MaxEmbedSize {
 		return nil, fmt.Errorf("elgamal: embed: data is %d bytes, more than MaxEmbedSize = %d", len(data), MaxEmbedSize)
 	}
@@ -50,27 +62,23 @@ func Embed(data []byte) (*group.Element, error) {
 	copy(cand[1:1+MaxEmbedSize], data)
 
 	out := group.NewElement()
-	if embedSearch(out, &cand, embedFirstTries) == 1 {
-		return out, nil
+	if embedSearch(out, &cand, embedAttempts, decode) != 1 {
+		return nil, fmt.Errorf("elgamal: embed: none of the %d counters gives a valid element encoding", embedAttempts)
 	}
-	// The first counters all failed. Sweep the whole counter space: a fixed
-	// sequence of 512 tries whose time does not depend on data.
-	if embedSearch(out, &cand, embedCounters) == 1 {
-		return out, nil
-	}
-	return nil, errors.New("elgamal: embed: no counter gives a valid element encoding")
+	return out, nil
 }
 
-// embedSearch tries the counters 0..tries−1 in cand and sets out to the
-// element of the first candidate that decodes. It returns 1 if one did, in
-// constant time in the contents of cand.
-func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int) int {
+// embedSearch tries the counters 0..tries−1 in cand, in order and all of
+// them, decoding each with decode, and sets out to the element of the first
+// candidate that decodes. It returns 1 if one did, in constant time in the
+// contents of cand.
+func embedSearch(out *group.Element, cand *[group.ElementSize]byte, tries int, decode candidateDecoder) int {
 	found := 0
 	tmp := group.NewElement()
 	for c := 0; c < tries; c++ {
 		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
 		cand[31] = byte(c & 0x7f)
-		ok := tmp.TrySetCanonicalBytes(cand)
+		ok := decode(tmp, cand)
 		out.Select(tmp, out, ok&^found)
 		found |= ok
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	mrand "math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,34 +65,122 @@ func TestEmbedRoundTrip(t *testing.T) {
 	}
 }
 
-// TestEmbedSweep checks the fallback sweep of Embed. Data whose first 64
-// counters all fail is too rare to find in a test (2^-26.6), so it finds
-// data whose first 8 counters fail and runs the sweep on it.
-func TestEmbedSweep(t *testing.T) {
+// attemptDecoder returns a candidate decoder for embed that appends the
+// counter of every candidate it is given to *calls and decodes it like
+// TrySetCanonicalBytes, except that it reports the counters for which veto
+// is true as invalid (with the identity), so that a test can make the first
+// success come late, or never.
+func attemptDecoder(calls *[]int, veto func(c int) bool) candidateDecoder {
+	return func(e *group.Element, x *[group.ElementSize]byte) int {
+		c := int(x[31]) | int(x[0]>>6)<<7
+		*calls = append(*calls, c)
+		ok := e.TrySetCanonicalBytes(x)
+		if veto != nil && veto(c) {
+			e.Set(group.NewElement())
+			return 0
+		}
+		return ok
+	}
+}
+
+// firstCounter returns the smallest counter below limit for which the
+// candidate for data decodes, or −1.
+func firstCounter(data []byte, limit int) int {
 	var cand [group.ElementSize]byte
+	cand[0] = byte(len(data)) << 1
+	copy(cand[1:], data)
+	for c := range limit {
+		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
+		cand[31] = byte(c & 0x7f)
+		if group.NewElement().TrySetCanonicalBytes(&cand) == 1 {
+			return c
+		}
+	}
+	return -1
+}
+
+// TestEmbedFixedAttempts checks that Embed's work does not depend on the
+// data: every input, whether its first decoding counter is 0, a later one,
+// the last one tried or none, gets exactly the same sequence of
+// embedAttempts decodings, counters 0, 1, …, embedAttempts−1 in order, and
+// the result is the first that decodes. A decoder that counts the attempts
+// (and vetoes some, to make the first success late) stands in for
+// TrySetCanonicalBytes.
+func TestEmbedFixedAttempts(t *testing.T) {
+	want := make([]int, embedAttempts)
+	for c := range want {
+		want[c] = c
+	}
+	// Data whose first decoding counter is 0, and data whose first is at
+	// least 6 (about one in six random strings).
 	rng := mrand.New(mrand.NewPCG(5, 6))
-	for i := 0; ; i++ {
-		for k := 1; k <= MaxEmbedSize; k++ {
-			cand[k] = byte(rng.Uint32())
+	inputs := [][]byte{nil, []byte("Ada Lovelace"), bytes.Repeat([]byte{0xff}, MaxEmbedSize)}
+	var early, late []byte
+	for early == nil || late == nil {
+		d := make([]byte, MaxEmbedSize)
+		for i := range d {
+			d[i] = byte(rng.Uint32())
 		}
-		cand[0] = MaxEmbedSize << 1
-		out := group.NewElement()
-		if embedSearch(out, &cand, 8) == 1 {
-			continue
+		switch c := firstCounter(d, embedAttempts); {
+		case c == 0 && early == nil:
+			early = d
+		case c >= 6 && late == nil:
+			late = d
 		}
-		// The first 8 fail; the sweep must find the first counter ≥ 8.
-		if embedSearch(out, &cand, embedCounters) != 1 {
-			t.Fatal("sweep failed")
+	}
+	inputs = append(inputs, early, late)
+	for _, data := range inputs {
+		var calls []int
+		M, err := embed(data, attemptDecoder(&calls, nil))
+		if err != nil {
+			t.Fatalf("embed(%x): %v", data, err)
 		}
-		enc := out.Bytes()
-		if c := int(enc[31]) | int(enc[0]>>6)<<7; c < 8 {
-			t.Fatalf("sweep chose counter %d, which failed before", c)
+		if !slices.Equal(calls, want) {
+			t.Fatalf("embed(%x) (first counter %d) tried %d counters %v, want %d in order",
+				data, firstCounter(data, embedAttempts), len(calls), calls, embedAttempts)
 		}
-		got, err := Extract(out)
-		if err != nil || !bytes.Equal(got, cand[1:31]) {
-			t.Fatalf("Extract after sweep = %x, %v", got, err)
+		if M2, _ := Embed(data); M.Equal(M2) != 1 {
+			t.Fatalf("embed(%x) and Embed disagree", data)
 		}
-		return
+	}
+
+	// Data whose candidate with the last counter decodes, with every earlier
+	// counter vetoed: the first success is the last attempt.
+	var last []byte
+	for last == nil {
+		d := make([]byte, MaxEmbedSize)
+		for i := range d {
+			d[i] = byte(rng.Uint32())
+		}
+		var cand [group.ElementSize]byte
+		cand[0] = MaxEmbedSize<<1 | byte((embedAttempts-1)>>7)<<6
+		copy(cand[1:], d)
+		cand[31] = byte((embedAttempts - 1) & 0x7f)
+		if group.NewElement().TrySetCanonicalBytes(&cand) == 1 {
+			last = d
+		}
+	}
+	var calls []int
+	M, err := embed(last, attemptDecoder(&calls, func(c int) bool { return c < embedAttempts-1 }))
+	if err != nil {
+		t.Fatalf("embed with only the last counter decoding: %v", err)
+	}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("embed with only the last counter decoding tried %d counters %v, want %d in order", len(calls), calls, embedAttempts)
+	}
+	enc := M.Bytes()
+	if c := int(enc[31]) | int(enc[0]>>6)<<7; c != embedAttempts-1 || !bytes.Equal(enc[1:31], last) {
+		t.Fatalf("embed with only the last counter decoding gave counter %d, data %x", c, enc[1:31])
+	}
+
+	// No counter decodes: the same attempts, then an error.
+	calls = nil
+	if _, err := embed(early, attemptDecoder(&calls, func(int) bool { return true })); err == nil ||
+		!strings.Contains(err.Error(), "elgamal: embed: ") {
+		t.Fatalf("embed with no counter decoding: error %v", err)
+	}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("embed with no counter decoding tried %d counters %v, want %d in order", len(calls), calls, embedAttempts)
 	}
 }
 

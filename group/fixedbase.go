@@ -233,12 +233,14 @@ func setAffineNielsWords(q *affineNielsPoint, w *[12]uint64, abs uint64) {
 }
 
 // selectRow16Generic sets w to the coordinates of entry abs−1 of row, four
-// words per coordinate, or to zero if abs is not in [1, 16]. It reads every
-// entry and combines them with masks, in constant time.
+// words per coordinate, or to zero if abs is not in [1, 16], for any abs
+// below 2^63 (the masks need abs ⊕ (j+1) to have its top bit clear; the
+// lookups pass at most 16). It reads every entry and combines them with
+// masks, in constant time.
 func selectRow16Generic(w *[12]uint64, row *nielsRow16, abs uint64) {
 	var masks [16]uint64
 	for j := range masks {
-		// All ones if abs = j+1: abs ^ (j+1) is in [0, 31], and
+		// All ones if abs = j+1: abs ^ (j+1) is below 2^63, and
 		// subtracting 1 borrows into the top bit only if it is 0.
 		masks[j] = -(((abs ^ uint64(j+1)) - 1) >> 63)
 	}
@@ -251,7 +253,7 @@ func selectRow16Generic(w *[12]uint64, row *nielsRow16, abs uint64) {
 }
 
 // selectRow8Generic is selectRow16Generic for a row of eight entries: abs
-// in [1, 8] selects an entry, anything else gives zero.
+// in [1, 8] selects an entry, anything else below 2^63 gives zero.
 func selectRow8Generic(w *[12]uint64, row *nielsRow, abs uint64) {
 	var masks [8]uint64
 	for j := range masks {

@@ -3,6 +3,7 @@ package group
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -351,4 +352,140 @@ func TestBaseTable(t *testing.T) {
 			t.Fatalf("FixedBaseMult(BaseTable(), %x) differs from ScalarBaseMult", s.Bytes())
 		}
 	}
+}
+
+// A rowSelection is one implementation of the row selections: the generic
+// Go code, or a vector version on amd64. maxAbs is the largest abs it is
+// specified for (the generic code's masks need abs below 2^63).
+type rowSelection struct {
+	name   string
+	sel16  func(w *[12]uint64, row *nielsRow16, abs uint64)
+	sel8   func(w *[12]uint64, row *nielsRow, abs uint64)
+	maxAbs uint64
+}
+
+var genericSelection = rowSelection{"generic", selectRow16Generic, selectRow8Generic, 1<<63 - 1}
+
+// selectAbsValues returns the abs values the row selection tests try: every
+// value around the rows, the edges of the 64-bit range, and random ones.
+func selectAbsValues(rng *rand.Rand) []uint64 {
+	var abs []uint64
+	for a := range uint64(40) {
+		abs = append(abs, a)
+	}
+	abs = append(abs, 63, 64, 65, 255, 256, 257, 1<<32+1, 1<<63-1, 1<<63, 1<<63+1, 1<<63+16, ^uint64(0))
+	for range 20 {
+		abs = append(abs, rng.Uint64(), rng.Uint64()>>1, rng.Uint64()&^31|uint64(rng.IntN(17)))
+	}
+	return abs
+}
+
+// wantSelect returns what a selection of entry abs−1 from a row of n
+// entries (coordinate c of entry j at entry(c, j)) must give: the entry's
+// 12 words, or zero if abs is not in [1, n].
+func wantSelect(n int, abs uint64, entry func(c, j int) [4]uint64) (w [12]uint64) {
+	if abs >= 1 && abs <= uint64(n) {
+		for c := range 3 {
+			e := entry(c, int(abs-1))
+			copy(w[4*c:], e[:])
+		}
+	}
+	return w
+}
+
+// checkRowSelection checks s against direct indexing: on random rows, for
+// every abs of selectAbsValues up to s.maxAbs, and on a labelled row, whose
+// every word names its coordinate, entry and position, so that a wrong
+// entry, a wrong coordinate, a missing word or an OR of several entries is
+// named in the failure.
+func checkRowSelection(t *testing.T, s rowSelection) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	// One bit for the coordinate, one for the entry and one for the word,
+	// so that an OR of several words is no label.
+	label := func(c, j, k int) uint64 {
+		return 0xa5a5_0000_0000_0000 | 1<<(40+c) | 1<<(16+j) | 1<<(8+k)
+	}
+	var labelled16 nielsRow16
+	var labelled8 nielsRow
+	for c := range 3 {
+		for j := range 16 {
+			for k := range 4 {
+				labelled16[c][j][k] = label(c, j, k)
+				if j < 8 {
+					labelled8[c][j][k] = label(c, j, k)
+				}
+			}
+		}
+	}
+	// describe names the entries whose labels a word carries.
+	describe := func(w uint64) string {
+		if w == 0 {
+			return "0"
+		}
+		c, j, k := bits.TrailingZeros64(w>>40), bits.TrailingZeros64(w>>16), bits.TrailingZeros64(w>>8)
+		if c >= 3 || j >= 16 || k >= 4 || w != label(c, j, k) {
+			return fmt.Sprintf("%#x, not one word of the row", w)
+		}
+		return fmt.Sprintf("coordinate %d of entry %d, word %d", c, j, k)
+	}
+	check := func(kind string, got, want [12]uint64, abs uint64) {
+		t.Helper()
+		if got == want {
+			return
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s, %s, abs %d: word %d of the result is %s, want %s",
+					s.name, kind, abs, i, describe(got[i]), describe(want[i]))
+			}
+		}
+	}
+	for _, abs := range selectAbsValues(rng) {
+		if abs > s.maxAbs {
+			continue
+		}
+		var got [12]uint64
+		s.sel16(&got, &labelled16, abs)
+		check("labelled row of 16", got, wantSelect(16, abs, func(c, j int) [4]uint64 { return labelled16[c][j] }), abs)
+		s.sel8(&got, &labelled8, abs)
+		check("labelled row of 8", got, wantSelect(8, abs, func(c, j int) [4]uint64 { return labelled8[c][j] }), abs)
+	}
+	for range 20 {
+		var r16 nielsRow16
+		var r8 nielsRow
+		for c := range 3 {
+			for j := range 16 {
+				for k := range 4 {
+					r16[c][j][k] = rng.Uint64()
+					r8[c][j%8][k] = rng.Uint64()
+				}
+			}
+		}
+		for _, abs := range selectAbsValues(rng) {
+			if abs > s.maxAbs {
+				continue
+			}
+			// Start from garbage: the selection must overwrite all of w.
+			got := [12]uint64{0: rng.Uint64(), 5: rng.Uint64(), 11: rng.Uint64()}
+			s.sel16(&got, &r16, abs)
+			check("random row of 16", got, wantSelect(16, abs, func(c, j int) [4]uint64 { return r16[c][j] }), abs)
+			got = [12]uint64{0: rng.Uint64(), 5: rng.Uint64(), 11: rng.Uint64()}
+			s.sel8(&got, &r8, abs)
+			check("random row of 8", got, wantSelect(8, abs, func(c, j int) [4]uint64 { return r8[c][j] }), abs)
+		}
+	}
+}
+
+// TestSelectRowGeneric checks the Go row selections, which other
+// architectures and the purego build use, against direct indexing.
+func TestSelectRowGeneric(t *testing.T) {
+	checkRowSelection(t, genericSelection)
+}
+
+// TestSelectRowDispatch checks selectRow16 and selectRow8, the selections
+// the lookups call (vector or generic, as this machine chose), against
+// direct indexing.
+func TestSelectRowDispatch(t *testing.T) {
+	checkRowSelection(t, rowSelection{"dispatched", selectRow16, selectRow8, 1<<63 - 1})
 }

@@ -5,11 +5,13 @@ package group
 // On amd64 the row selections of the fixed-base and multi-scalar tables
 // run in AVX-512 or AVX2 when the processor and the operating system
 // support them: the same masked scan of every entry, eight or four words at
-// a time. The choice depends only on the machine, never on the data.
+// a time, every entry read whole by an unmasked load (lookup_amd64.s). The
+// choice depends only on the machine, never on the data.
 var useAVX2, useAVX512 = vectorSupport()
 
 // selectRow16 sets w to the coordinates of entry abs−1 of row, or to zero
-// if abs is not in [1, 16], in constant time (see selectRow16Generic).
+// if abs is not in [1, 16] (abs below 2^63), in constant time (see
+// selectRow16Generic).
 func selectRow16(w *[12]uint64, row *nielsRow16, abs uint64) {
 	if useAVX512 {
 		selectRow16AVX512(w, row, abs)
@@ -23,7 +25,8 @@ func selectRow16(w *[12]uint64, row *nielsRow16, abs uint64) {
 }
 
 // selectRow8 sets w to the coordinates of entry abs−1 of row, or to zero
-// if abs is not in [1, 8], in constant time (see selectRow8Generic).
+// if abs is not in [1, 8] (abs below 2^63), in constant time (see
+// selectRow8Generic).
 func selectRow8(w *[12]uint64, row *nielsRow, abs uint64) {
 	if useAVX512 {
 		selectRow8AVX512(w, row, abs)

@@ -78,8 +78,13 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	RET
 
 // The AVX-512 selection: the same scan, two entries (64 bytes) per ZMM
-// register, the masks computed into an opmask register with VPCMPEQQ and
-// applied with merge-masked VPORQ; the two halves are ORed at the end.
+// register. Every 64 bytes are read by an unmasked VMOVDQU64 into a
+// register; only then is the selection applied, by VPCMPEQQ into the opmask
+// K1 and a merge-masked VPORQ between registers. No load or store carries a
+// mask: a masked load may leave masked-off lanes unread (AVX-512 suppresses
+// their faults, and a processor may skip them), and which lanes those are
+// depends on abs, so a masked load would be a secret-dependent memory
+// access. The two halves are ORed at the end.
 
 // Entry numbers j+1 of the two entries of the first ZMM of a coordinate.
 DATA selectIndex512<>+0(SB)/8, $1
@@ -108,7 +113,8 @@ TEXT ·selectRow8AVX512(SB), NOSPLIT, $0-24
 	MOVQ $8, CX
 	JMP  selectRow512<>(SB)
 
-// selectRow512: as selectRow; CX = entries per coordinate (8 or 16).
+// selectRow512: as selectRow; CX = entries per coordinate (8 or 16), an
+// even number. The loop runs CX/2 times whatever abs is.
 TEXT selectRow512<>(SB), NOSPLIT, $0
 	VPBROADCASTQ AX, Z0                      // abs in every lane
 	VMOVDQU64    selectIndex512<>(SB), Z1    // 1 ×4, 2 ×4
@@ -122,14 +128,17 @@ TEXT selectRow512<>(SB), NOSPLIT, $0
 	SHRQ         $1, CX                      // two entries per iteration
 
 loop512:
-	VPCMPEQQ Z1, Z0, K1                      // lanes of the entry with abs = j+1
-	VPORQ    (SI), Z3, K1, Z3
-	VPORQ    (SI)(DX*1), Z4, K1, Z4
-	VPORQ    (SI)(DX*2), Z5, K1, Z5
-	VPADDQ   Z2, Z1, Z1
-	ADDQ     $64, SI
-	DECQ     CX
-	JNZ      loop512
+	VMOVDQU64 (SI), Z6                       // unmasked: all 64 bytes of entries j, j+1
+	VMOVDQU64 (SI)(DX*1), Z7
+	VMOVDQU64 (SI)(DX*2), Z8
+	VPCMPEQQ  Z1, Z0, K1                     // lanes of the entry with abs = j+1, if any
+	VPORQ     Z6, Z3, K1, Z3                 // merge-masked, registers only
+	VPORQ     Z7, Z4, K1, Z4
+	VPORQ     Z8, Z5, K1, Z5
+	VPADDQ    Z2, Z1, Z1
+	ADDQ      $64, SI
+	DECQ      CX
+	JNZ       loop512
 
 	VEXTRACTI64X4 $1, Z3, Y6
 	VPOR          Y6, Y3, Y3

@@ -3,96 +3,75 @@
 package group
 
 import (
-	"math/rand/v2"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 )
 
-// TestSelectRowAVX2 checks the AVX2 and AVX-512 row selections against
-// the generic ones on rows of random words, for every abs in and around the range,
-// including 0 and values above the row that must select nothing.
+// vectorSelections returns the vector row selections this processor can
+// run. They are specified for every abs.
+func vectorSelections() []rowSelection {
+	var s []rowSelection
+	if useAVX2 {
+		s = append(s, rowSelection{"AVX2", selectRow16AVX2, selectRow8AVX2, ^uint64(0)})
+	}
+	if useAVX512 {
+		s = append(s, rowSelection{"AVX-512", selectRow16AVX512, selectRow8AVX512, ^uint64(0)})
+	}
+	return s
+}
+
+// TestSelectRowAVX2 checks every row selection this processor has (the
+// generic one, AVX2, AVX-512) against direct indexing, and so against each
+// other: random and labelled rows, every abs in and around the range, 0, and
+// values up to 2^64−1 that must select nothing (checkRowSelection).
 func TestSelectRowAVX2(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("this processor has no AVX2; the generic selection is in use")
 	}
 	t.Logf("AVX2 %v, AVX-512 %v", useAVX2, useAVX512)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 20 {
-		var r16 nielsRow16
-		var r8 nielsRow
-		for c := range 3 {
-			for j := range 16 {
-				for k := range 4 {
-					r16[c][j][k] = rng.Uint64()
-				}
-			}
-			for j := range 8 {
-				for k := range 4 {
-					r8[c][j][k] = rng.Uint64()
-				}
-			}
-		}
-		for _, abs := range []uint64{0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1 << 63, ^uint64(0)} {
-			var got, want [12]uint64
-			selectRow16AVX2(&got, &r16, abs)
-			selectRow16Generic(&want, &r16, abs)
-			if abs <= 16 && got != want || abs > 16 && got != [12]uint64{} {
-				t.Fatalf("row of 16, abs %d: AVX2 %x, generic %x", abs, got, want)
-			}
-			selectRow8AVX2(&got, &r8, abs)
-			selectRow8Generic(&want, &r8, abs)
-			if abs <= 16 && got != want || abs > 8 && got != [12]uint64{} {
-				t.Fatalf("row of 8, abs %d: AVX2 %x, generic %x", abs, got, want)
-			}
-			if useAVX512 {
-				var got16, got8 [12]uint64
-				selectRow16AVX512(&got16, &r16, abs)
-				selectRow8AVX512(&got8, &r8, abs)
-				selectRow16Generic(&want, &r16, abs)
-				if abs <= 16 && got16 != want || abs > 16 && got16 != [12]uint64{} {
-					t.Fatalf("row of 16, abs %d: AVX-512 %x, generic %x", abs, got16, want)
-				}
-				selectRow8Generic(&want, &r8, abs)
-				if abs <= 16 && got8 != want || abs > 8 && got8 != [12]uint64{} {
-					t.Fatalf("row of 8, abs %d: AVX-512 %x, generic %x", abs, got8, want)
-				}
-			}
-			if abs >= 1 && abs <= 16 {
-				for c := range 3 {
-					if [4]uint64(got16(&r16, c, abs)) != r16[c][abs-1] {
-						t.Fatalf("row of 16, abs %d: coordinate %d not entry %d", abs, c, abs-1)
-					}
-				}
-			}
-		}
+	for _, s := range append([]rowSelection{genericSelection}, vectorSelections()...) {
+		checkRowSelection(t, s)
 	}
-}
-
-func got16(row *nielsRow16, c int, abs uint64) []uint64 {
-	var w [12]uint64
-	selectRow16AVX2(&w, row, abs)
-	return w[4*c : 4*c+4]
 }
 
 func BenchmarkSelectRow16(b *testing.B) {
 	var row nielsRow16
 	var w [12]uint64
-	b.Run("generic", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			selectRow16Generic(&w, &row, uint64(i&15))
-		}
-	})
-	if useAVX2 {
-		b.Run("AVX2", func(b *testing.B) {
+	for _, s := range append([]rowSelection{genericSelection}, vectorSelections()...) {
+		b.Run(s.name, func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
-				selectRow16AVX2(&w, &row, uint64(i&15))
+				s.sel16(&w, &row, uint64(i&15))
 			}
 		})
 	}
-	if useAVX512 {
-		b.Run("AVX512", func(b *testing.B) {
-			for i := 0; b.Loop(); i++ {
-				selectRow16AVX512(&w, &row, uint64(i&15))
-			}
-		})
+}
+
+// TestLookupAssemblyUnmaskedLoads reads lookup_amd64.s and fails if an
+// instruction that uses an opmask register (K1–K7) has a memory operand. A
+// masked load may leave the masked-off lanes unread, and in the lookups the
+// mask depends on the secret digit: every load must be unmasked and the
+// mask applied between registers (docs/spec.md, "Constant-time table
+// lookups").
+func TestLookupAssemblyUnmaskedLoads(t *testing.T) {
+	src, err := os.ReadFile("lookup_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opmask := regexp.MustCompile(`\bK[1-7]\b`)
+	masked := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		code, _, _ := strings.Cut(line, "//")
+		if !opmask.MatchString(code) {
+			continue
+		}
+		masked++
+		if strings.Contains(code, "(") {
+			t.Errorf("lookup_amd64.s:%d: masked instruction with a memory operand: %s", i+1, strings.TrimSpace(code))
+		}
+	}
+	if masked == 0 {
+		t.Error("lookup_amd64.s: no instruction uses an opmask register; is this still the AVX-512 lookup?")
 	}
 }

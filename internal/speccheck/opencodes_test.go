@@ -12,17 +12,16 @@ import (
 // or challenge" and "Encryption and nonces"; ElGamal, "Embedding" and
 // "Packing of candidate codes").
 
-// embed30 embeds 30 data bytes: the element of the smallest counter that decodes.
+// embed30 embeds 30 data bytes: the element of the smallest counter in
+// 0…255 that decodes.
 func embed30(D []byte) (*r255.Element, error) {
-	for _, limit := range []int{64, 512} {
-		for c := 0; c < limit; c++ {
-			E := make([]byte, 32)
-			E[0] = byte(30*2 + (c/128)*64)
-			copy(E[1:31], D)
-			E[31] = byte(c % 128)
-			if M, err := element(E); err == nil {
-				return M, nil
-			}
+	for c := 0; c < 256; c++ {
+		E := make([]byte, 32)
+		E[0] = byte(30*2 + (c/128)*64)
+		copy(E[1:31], D)
+		E[31] = byte(c % 128)
+		if M, err := element(E); err == nil {
+			return M, nil
 		}
 	}
 	return nil, errors.New("no counter decodes")
