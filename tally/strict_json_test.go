@@ -51,6 +51,8 @@ func TestJSONMembersRequired(t *testing.T) {
 		{"tally without selections", new(EncryptedTally), string(tal), `,"selections":[]`, ``, `tally: encrypted tally JSON: contests[0]: missing member "selections"`},
 		{"tally ballots twice", new(EncryptedTally), string(tal), `"ballots":0`, `"ballots":7,"ballots":0`, `tally: encrypted tally JSON: member "ballots" appears twice`},
 		{"row codes twice", new(DecodedRow), string(row), `"codes":[3,7]`, `"codes":[3,7],"codes":[3,8]`, `tally: decoded row JSON: member "codes" appears twice`},
+		{"results outcome empty", new(Results), string(res), `"outcome":"main"`, `"outcome":""`, `tally: results JSON: contests[0].standings[0]: member "outcome": the empty string`},
+		{"row reason empty", new(DecodedRow), string(row), `"codes":[3,7]`, `"codes":[3,7],"reason":""`, `tally: decoded row JSON: member "reason": the empty string`},
 		{"row without plaintexts", new(DecodedRow), string(row), `"plaintexts":[`, `"x":[`, `tally: decoded row JSON: unknown member "x"`},
 	} {
 		data := strings.Replace(tc.data, tc.old, tc.new_, 1)

@@ -40,7 +40,9 @@ import (
 //     member, in nested structs, slices and maps as at the top. A member
 //     left out takes its field's zero value, and the type's own decoder
 //     checks whatever rule it has for it (for example a member required in
-//     one case and forbidden in another).
+//     one case and forbidden in another). An optional member of a string
+//     type is not the empty string: empty, it is left out, so that it has
+//     one form.
 //  6. An object decoded into a map takes any member names, unless the map
 //     has integer keys: then each name is an integer in canonical decimal,
 //     "0" or a nonzero digit followed by digits, without sign, leading
@@ -618,8 +620,12 @@ func (d *jsonDecoder) object(v reflect.Value, p *plan) *jsonError {
 			seenSmall |= 1 << k
 		}
 		f := &p.fields[k]
-		if err := d.value(v.Field(f.index), f.plan); err != nil {
+		fv := v.Field(f.index)
+		if err := d.value(fv, f.plan); err != nil {
 			return err.in(member(f.name))
+		}
+		if !f.required && f.plan.kind == planString && fv.Len() == 0 {
+			return jsonErrorf("the empty string (an optional string member is left out rather than empty)").in(member(f.name))
 		}
 		return nil
 	})

@@ -101,6 +101,8 @@ func TestStrictJSONRejects(t *testing.T) {
 		{"missing nested", `{"a":1,"b":[{"x":1},{"y":"z"}],"m":{},"s":{},"k":"00000000"}`, `b[1]: missing member "x"`},
 		{"missing in map value", `{"a":1,"b":[],"m":{},"s":{"k":{}},"k":"00000000"}`, `s["k"]: missing member "x"`},
 		{"missing in pointer", `{"a":1,` + base + `,"p":{}}`, `p: missing member "x"`},
+		{"optional string empty", `{"a":1,` + base + `,"q":""}`, `member "q": the empty string`},
+		{"optional string empty nested", `{"a":1,"b":[{"x":1,"y":""}],"m":{},"s":{},"k":"00000000"}`, `b[0]: member "y": the empty string`},
 		// Rule 3: null.
 		{"null", `{"a":null,` + base + `}`, `member "a": got null, want an integer`},
 		{"null slice", `{"a":1,"b":null,"m":{},"s":{},"k":"00000000"}`, `member "b": got null, want an array`},
