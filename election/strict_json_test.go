@@ -135,3 +135,28 @@ func replaceOnce(t *testing.T, s, old, new string) string {
 	}
 	return strings.Replace(s, old, new, 1)
 }
+
+// TestReaderElectionDuplicateKey: Reader.Election refuses election.json
+// with two publicKey members (encoding/json kept the last), naming the
+// file and the member.
+func TestReaderElectionDuplicateKey(t *testing.T) {
+	dir := copyTree(t, filepath.Join("testdata", "sample"))
+	p := filepath.Join(dir, "election.json")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := replaceOnce(t, string(data), `  "publicKey": `, `  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",`+"\n"+`  "publicKey": `)
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rehash(t, dir)
+	r, err := election.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Election()
+	if want := `election: election.json: member "publicKey" appears twice`; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
