@@ -85,7 +85,7 @@ func StrictJSON(data []byte, v any) error {
 	}
 	d.space()
 	if d.off != len(d.data) {
-		return errJSONTrailingData
+		return trailingData()
 	}
 	rv.Elem().Set(out)
 	return nil
@@ -122,7 +122,7 @@ func StrictJSONObject(data []byte, names ...string) (map[string][]byte, error) {
 	}
 	d.space()
 	if d.off != len(d.data) {
-		return nil, errJSONTrailingData
+		return nil, trailingData()
 	}
 	for _, n := range names {
 		if _, ok := out[n]; !ok {
@@ -132,7 +132,8 @@ func StrictJSONObject(data []byte, names ...string) (map[string][]byte, error) {
 	return out, nil
 }
 
-var errJSONTrailingData = &jsonError{msg: "data after the end of the value"}
+// trailingData is the error for data after the value.
+func trailingData() *jsonError { return &jsonError{msg: "data after the end of the value"} }
 
 // maxJSONDepth bounds the nesting of arrays and objects (no sandogh format
 // nests more than a few levels), so that no input exhausts the stack.
@@ -413,9 +414,13 @@ func (d *jsonDecoder) kindAt() string {
 // mismatch is the error for a value of the wrong kind at off. It checks the
 // value's syntax first, so that malformed input is reported as such.
 func (d *jsonDecoder) mismatch(want string) *jsonError {
-	got := d.kindAt()
 	start := d.off
-	if err := d.skip(); err != nil && got != "null" {
+	if d.literal("null") {
+		d.off = start
+		return jsonErrorf("got null, want %s", want)
+	}
+	got := d.kindAt()
+	if err := d.skip(); err != nil {
 		return err
 	}
 	d.off = start

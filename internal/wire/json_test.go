@@ -153,6 +153,8 @@ func TestStrictJSONRejects(t *testing.T) {
 		{"bad escape", `{"a":1,` + base + `,"q":"\x"}`, `unknown escape`},
 		{"short escape", `{"a":1,` + base + `,"q":"\u12"}`, `malformed \u escape`},
 		{"raw syntax", `{"a":1,` + base + `,"r":[1,]}`, `want a value`},
+		{"bad literal", `{"a":nope,` + base + `}`, `member "a": invalid JSON at offset 5: want a value`},
+		{"bad literal string", `{"a":1,` + base + `,"q":nul}`, `member "q": invalid JSON`},
 		{"raw literal", `{"a":1,` + base + `,"r":nul}`, `want a value`},
 		{"deep raw", `{"a":1,` + base + `,"r":` + strings.Repeat("[", 100000) + `}`, `nesting deeper than 512`},
 	}
