@@ -31,16 +31,16 @@ func TestParserDifferentials(t *testing.T) {
 	}{
 		{"ballot sequence twice", sample, "ballots.jsonl", func(t *testing.T, data string) string {
 			return replaceOnce(t, data, `"device":"station-1","sequence":3,`, `"device":"station-1","sequence":4,"sequence":3,`)
-		}, election.CheckBallots, `ballot: ballot JSON: member "sequence" appears twice`},
+		}, election.CheckBallots, `ballot: box line JSON: ballot: member "sequence" appears twice`},
 		{"ballot sequence twice, escaped", sample, "ballots.jsonl", func(t *testing.T, data string) string {
 			return replaceOnce(t, data, `"device":"station-1","sequence":3,`, `"device":"station-1","sequ\u0065nce":4,"sequence":3,`)
-		}, election.CheckBallots, `ballot: ballot JSON: member "sequence" appears twice`},
+		}, election.CheckBallots, `ballot: box line JSON: ballot: member "sequence" appears twice`},
 		{"ballot without sequence", sample, "ballots.jsonl", func(t *testing.T, data string) string {
 			return replaceOnce(t, data, `"device":"station-1","sequence":3,`, `"device":"station-1",`)
 		}, election.CheckBallots, `ballot: ballot JSON: missing member "sequence"`},
 		{"ballot selection proof twice", sample, "ballots.jsonl", func(t *testing.T, data string) string {
 			return replaceOnce(t, data, `"selections":[{"ciphertext":`, `"selections":[{"proof":"00","ciphertext":`)
-		}, election.CheckBallots, `ballot: ballot JSON: contests[0].selections[0]: member "proof" appears twice`},
+		}, election.CheckBallots, `ballot: box line JSON: ballot.contests[0].selections[0]: member "proof" appears twice`},
 		{"box line ballot twice", sample, "ballots.jsonl", func(t *testing.T, data string) string {
 			// Line 6 holds the ballots of lines 5 and 6 under one
 			// member name: a reader that keeps the first and one that
@@ -49,7 +49,7 @@ func TestParserDifferentials(t *testing.T) {
 			first := strings.TrimSuffix(strings.TrimPrefix(lines[4], `{"ballot":`), "}\n")
 			lines[5] = `{"ballot":` + first + `,` + lines[5][1:]
 			return strings.Join(lines, "")
-		}, election.CheckBallots, `ballots.jsonl line 6`},
+		}, election.CheckBallots, `ballots.jsonl line 6: ballot: box line JSON: member "ballot" appears twice`},
 		{"election publicKey twice", sample, "election.json", func(t *testing.T, data string) string {
 			return replaceOnce(t, data, `  "publicKey": `, `  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",`+"\n"+`  "publicKey": `)
 		}, election.CheckParameters, `member "publicKey" appears twice`},
