@@ -170,7 +170,7 @@ func checkStruct(dec *json.Decoder, t reflect.Type, where string) error {
 			return fmt.Errorf("%s: member %q twice", where, name)
 		}
 		seen[name] = true
-		if f.optional && f.t.Kind() == reflect.String {
+		if f.optional && (f.t.Kind() == reflect.String || f.t.Kind() == reflect.Pointer && f.t.Elem().Kind() == reflect.String) {
 			// Rule 8: an optional string is left out, never "".
 			var s json.RawMessage
 			if err := dec.Decode(&s); err != nil {

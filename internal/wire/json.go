@@ -41,8 +41,8 @@ import (
 //     left out takes its field's zero value, and the type's own decoder
 //     checks whatever rule it has for it (for example a member required in
 //     one case and forbidden in another). An optional member of a string
-//     type is not the empty string: empty, it is left out, so that it has
-//     one form.
+//     type (or a pointer to one) is not the empty string: empty, it is left
+//     out, so that it has one form.
 //  6. An object decoded into a map takes any member names, unless the map
 //     has integer keys: then each name is an integer in canonical decimal,
 //     "0" or a nonzero digit followed by digits, without sign, leading
@@ -629,7 +629,7 @@ func (d *jsonDecoder) object(v reflect.Value, p *plan) *jsonError {
 		if err := d.value(fv, f.plan); err != nil {
 			return err.in(member(f.name))
 		}
-		if !f.required && f.plan.kind == planString && fv.Len() == 0 {
+		if !f.required && emptyString(fv) {
 			return jsonErrorf("the empty string (an optional string member is left out rather than empty)").in(member(f.name))
 		}
 		return nil
@@ -644,6 +644,14 @@ func (d *jsonDecoder) object(v reflect.Value, p *plan) *jsonError {
 		}
 	}
 	return nil
+}
+
+// emptyString reports whether v is an empty string or a pointer to one.
+func emptyString(v reflect.Value) bool {
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	return v.Kind() == reflect.String && v.Len() == 0
 }
 
 // mapValue decodes an object into the map v.

@@ -44,6 +44,7 @@ type testOuter struct {
 	I8         int8                 `json:"i8,omitempty"`
 	U          [2]uint16            `json:"u,omitempty"`
 	Q          string               `json:"q,omitempty"`
+	SP         *string              `json:"sp,omitempty"`
 	unexported int
 }
 
@@ -102,6 +103,7 @@ func TestStrictJSONRejects(t *testing.T) {
 		{"missing in map value", `{"a":1,"b":[],"m":{},"s":{"k":{}},"k":"00000000"}`, `s["k"]: missing member "x"`},
 		{"missing in pointer", `{"a":1,` + base + `,"p":{}}`, `p: missing member "x"`},
 		{"optional string empty", `{"a":1,` + base + `,"q":""}`, `member "q": the empty string`},
+		{"optional string pointer empty", `{"a":1,` + base + `,"sp":""}`, `member "sp": the empty string`},
 		{"optional string empty nested", `{"a":1,"b":[{"x":1,"y":""}],"m":{},"s":{},"k":"00000000"}`, `b[0]: member "y": the empty string`},
 		// Rule 3: null.
 		{"null", `{"a":null,` + base + `}`, `member "a": got null, want an integer`},
