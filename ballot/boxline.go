@@ -80,15 +80,16 @@ var ballotLinePrefix = []byte(`{"ballot":`)
 func ParseBoxLine(data []byte) (*BoxLine, error) {
 	// The box writes a ballot line as {"ballot":<ballot>}: decode the
 	// ballot directly rather than scanning it twice. Anything else (other
-	// spacing, other members) takes the general path, which is as strict.
+	// spacing, other members) takes the general path, which is as strict;
+	// so does a line that fails here, so that its error is the general
+	// path's (a second "ballot" member is named as such).
 	if bytes.HasPrefix(data, ballotLinePrefix) && len(data) > len(ballotLinePrefix)+1 && data[len(data)-1] == '}' {
 		raw := data[len(ballotLinePrefix) : len(data)-1]
 		if raw[0] == '{' {
 			b := new(Ballot)
-			if err := b.UnmarshalJSON(raw); err != nil {
-				return nil, err
+			if err := b.UnmarshalJSON(raw); err == nil {
+				return &BoxLine{Ballot: b}, nil
 			}
-			return &BoxLine{Ballot: b}, nil
 		}
 	}
 	var j boxLineJSON

@@ -209,24 +209,29 @@ func decodeRangeProof(b []byte) (*proof.RangeProof, error) {
 	return p, nil
 }
 
-// The JSON form of a ballot, one line of the ballot box file.
+// The JSON form of a ballot, one line of the ballot box file. The members
+// with omitempty are those that depend on the kind of ballot: a device
+// ballot has device, sequence and previous, a remote ballot credential; a
+// contest has selections (with an optional contest proof) or a row; a
+// challenged ballot has nonceSeed. decodeBallotJSON checks which are
+// present; wire.StrictJSON requires every other member.
 type ballotJSON struct {
 	BallotID   string        `json:"ballotId"`
 	BaseHash   Code          `json:"baseHash"`
-	Device     string        `json:"device,omitempty"`
-	Sequence   uint64        `json:"sequence,omitempty"`
+	Device     *string       `json:"device,omitempty"`
+	Sequence   *uint64       `json:"sequence,omitempty"`
 	Previous   *Code         `json:"previous,omitempty"`
-	Credential string        `json:"credential,omitempty"`
+	Credential *string       `json:"credential,omitempty"`
 	Contests   []contestJSON `json:"contests"`
 	State      string        `json:"state"`
-	NonceSeed  string        `json:"nonceSeed,omitempty"`
+	NonceSeed  *string       `json:"nonceSeed,omitempty"`
 	Signature  string        `json:"signature"`
 	Code       Code          `json:"code"`
 }
 
 type contestJSON struct {
 	Selections *[]selectionJSON `json:"selections,omitempty"`
-	Proof      string           `json:"proof,omitempty"`
+	Proof      *string          `json:"proof,omitempty"`
 	Row        *[]selectionJSON `json:"row,omitempty"` // a Codes contest: "proof" is the proof of knowledge
 }
 
@@ -247,18 +252,20 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 		BallotID:  b.header.BallotID,
 		BaseHash:  Code(b.baseHash),
 		State:     b.state.String(),
-		NonceSeed: hex.EncodeToString(b.seed),
 		Signature: hex.EncodeToString(b.signature),
 		Code:      b.code,
 		Contests:  make([]contestJSON, len(b.contests)),
 	}
+	if b.state == Challenged {
+		seed := hex.EncodeToString(b.seed)
+		j.NonceSeed = &seed
+	}
 	if b.signerKind == signerCredential {
-		j.Credential = hex.EncodeToString(b.header.Credential)
+		cred := hex.EncodeToString(b.header.Credential)
+		j.Credential = &cred
 	} else {
-		j.Device = b.header.Device
-		j.Sequence = b.header.Sequence
-		prev := b.header.Previous
-		j.Previous = &prev
+		dev, seq, prev := b.header.Device, b.header.Sequence, b.header.Previous
+		j.Device, j.Sequence, j.Previous = &dev, &seq, &prev
 	}
 	for i := range b.contests {
 		c := &b.contests[i]
@@ -277,7 +284,8 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 			sels[k] = selectionJSON{Ciphertext: hex.EncodeToString(s.ctBytes), Proof: hex.EncodeToString(s.proofBytes)}
 		}
 		if c.sum != nil {
-			cj.Proof = hex.EncodeToString(c.sumBytes)
+			p := hex.EncodeToString(c.sumBytes)
+			cj.Proof = &p
 		}
 		j.Contests[i] = cj
 	}
@@ -321,28 +329,41 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	e.Fixed(j.BaseHash[:])
 	e.Str(j.BallotID)
 	switch {
-	case j.Credential != "" && (j.Device != "" || j.Previous != nil || j.Sequence != 0):
-		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: both a credential and a device")
-	case j.Credential != "":
-		k, err := decodeHex("credential", j.Credential, ed25519.PublicKeySize)
+	case j.Credential != nil:
+		for _, m := range []struct {
+			name    string
+			present bool
+		}{{"device", j.Device != nil}, {"sequence", j.Sequence != nil}, {"previous", j.Previous != nil}} {
+			if m.present {
+				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: member %q: present in a remote ballot (one with a credential)", m.name)
+			}
+		}
+		k, err := decodeHex("credential", *j.Credential, ed25519.PublicKeySize)
 		if err != nil {
 			return nil, Code{}, err
 		}
 		e.U8(signerCredential)
 		e.Fixed(k)
+	case j.Device == nil:
+		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member \"device\" (a device ballot) or \"credential\" (a remote ballot)")
 	default:
-		if j.Previous == nil {
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field previous: missing for a device ballot")
+		for _, m := range []struct {
+			name    string
+			present bool
+		}{{"sequence", j.Sequence != nil}, {"previous", j.Previous != nil}} {
+			if !m.present {
+				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member %q (a device ballot)", m.name)
+			}
 		}
 		e.U8(signerDevice)
-		e.Str(j.Device)
-		e.U64(j.Sequence)
+		e.Str(*j.Device)
+		e.U64(*j.Sequence)
 		e.Fixed(j.Previous[:])
 	}
 	e.U32(uint32(len(j.Contests)))
 	for i, c := range j.Contests {
 		switch {
-		case c.Row != nil && (c.Selections != nil || c.Proof != ""):
+		case c.Row != nil && (c.Selections != nil || c.Proof != nil):
 			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
 		case c.Row != nil:
 			e.U8(layoutRow)
@@ -377,10 +398,13 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 			e.Fixed(ct)
 			e.Bytes(p)
 		}
-		if c.Proof == "" {
+		if c.Proof == nil {
 			e.U8(0)
 		} else {
-			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), c.Proof)
+			if *c.Proof == "" {
+				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: member \"proof\": empty (a contest without a contest proof leaves the member out)", i)
+			}
+			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), *c.Proof)
 			if err != nil {
 				return nil, Code{}, err
 			}
@@ -391,12 +415,15 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	switch j.State {
 	case "cast":
 		e.U8(uint8(Cast))
-		if j.NonceSeed != "" {
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field nonceSeed: present in a cast ballot")
+		if j.NonceSeed != nil {
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: member \"nonceSeed\": present in a cast ballot")
 		}
 	case "challenged":
 		e.U8(uint8(Challenged))
-		seed, err := decodeHex("nonceSeed", j.NonceSeed, proof.NonceSeedSize)
+		if j.NonceSeed == nil {
+			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member \"nonceSeed\" (a challenged ballot)")
+		}
+		seed, err := decodeHex("nonceSeed", *j.NonceSeed, proof.NonceSeedSize)
 		if err != nil {
 			return nil, Code{}, err
 		}

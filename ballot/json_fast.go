@@ -8,8 +8,8 @@ import (
 
 // A verifier decodes every ballot of a ballot box from its JSON form, so
 // UnmarshalJSON first tries a direct scan of the exact form that
-// MarshalJSON writes (members in order, no whitespace, no escapes, no
-// omitted members that the scan needs), building the canonical binary
+// MarshalJSON writes (members in order, each once, no whitespace, no
+// escapes, sequence 1 or more), building the canonical binary
 // encoding as it goes. Anything else — other spacing or order, escapes,
 // unusual values, any error — falls back to the general decoder, which is
 // the definition: the scan accepts a subset of what the general decoder
@@ -160,10 +160,8 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 	switch {
 	case s.peek(`,"device":`):
 		dev := s.str()
-		var seq uint64
-		if s.peek(`,"sequence":`) {
-			seq = s.uint()
-		}
+		s.lit(`,"sequence":`)
+		seq := s.uint()
 		s.out = append(s.out, signerDevice)
 		s.out = binary.BigEndian.AppendUint32(s.out, uint32(len(dev)))
 		s.out = append(s.out, dev...)

@@ -6,12 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // electionJSON is the form of election.json: the manifest and every other
@@ -121,18 +121,12 @@ func marshalIndent(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// strictJSON decodes one JSON value from data into v, rejecting unknown
-// members and anything after the value.
+// strictJSON decodes one JSON value from data into v with the record's
+// rules (docs/spec.md, "The election record", "Conventions"): no member
+// twice, none unknown, none of the required ones missing, no null, integer
+// keys in canonical decimal, nothing after the value (wire.StrictJSON).
 func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("data after the end of the JSON value")
-	}
-	return nil
+	return wire.StrictJSON(data, v)
 }
 
 // decodeHexField decodes exactly size bytes of lowercase hexadecimal.

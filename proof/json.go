@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // jsonValue is a JSON string or an array of JSON strings.
@@ -20,91 +19,33 @@ type jsonValue struct {
 
 // readJSONObject reads one JSON object whose members are strings or arrays of
 // strings, and checks that its keys are exactly want. It rejects duplicate,
-// unknown and missing members, other value types and trailing data, so that
-// an object has one meaning only. what names the object in errors.
+// unknown and missing members, other value types and trailing data, with
+// the strict rules of every sandogh JSON form (wire.StrictJSONObject), so
+// that an object has one meaning only. what names the object in errors.
 func readJSONObject(data []byte, what string, want ...string) (map[string]jsonValue, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("proof: %s JSON: %s", what, fmt.Sprintf(format, args...))
 	}
-	tok, err := dec.Token()
+	raw, err := wire.StrictJSONObject(data, want...)
 	if err != nil {
 		return nil, fail("%v", err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fail("not an object")
-	}
 	out := make(map[string]jsonValue, len(want))
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fail("%v", err)
+	for _, key := range want {
+		var v jsonValue
+		var err error
+		if r := raw[key]; len(r) > 0 && r[0] == '[' {
+			v.isList = true
+			err = wire.StrictJSON(r, &v.list)
+		} else {
+			err = wire.StrictJSON(r, &v.str)
 		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, fail("member name is not a string")
-		}
-		known := false
-		for _, w := range want {
-			known = known || w == key
-		}
-		if !known {
-			return nil, fail("unknown field %q", key)
-		}
-		if _, dup := out[key]; dup {
-			return nil, fail("field %s appears twice", key)
-		}
-		v, err := readJSONValue(dec)
 		if err != nil {
 			return nil, fail("field %s: %v", key, err)
 		}
 		out[key] = v
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, fail("%v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fail("trailing data after the object")
-	}
-	for _, w := range want {
-		if _, ok := out[w]; !ok {
-			return nil, fail("field %s is missing", w)
-		}
-	}
 	return out, nil
-}
-
-func readJSONValue(dec *json.Decoder) (jsonValue, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return jsonValue{}, err
-	}
-	switch t := tok.(type) {
-	case string:
-		return jsonValue{str: t}, nil
-	case json.Delim:
-		if t != '[' {
-			return jsonValue{}, errors.New("value is not a string or an array of strings")
-		}
-		v := jsonValue{isList: true, list: []string{}}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return jsonValue{}, err
-			}
-			s, ok := tok.(string)
-			if !ok {
-				return jsonValue{}, errors.New("array item is not a string")
-			}
-			v.list = append(v.list, s)
-		}
-		if _, err := dec.Token(); err != nil { // the closing bracket
-			return jsonValue{}, err
-		}
-		return v, nil
-	default:
-		return jsonValue{}, errors.New("value is not a string or an array of strings")
-	}
 }
 
 // jsonString returns the string member key of an object read by

@@ -92,7 +92,7 @@ func TestEncryptedTallyJSONRejects(t *testing.T) {
 	ct := hex.EncodeToString(tl.Contests[0].Selections[0].Ciphertext.Bytes())
 	other := hex.EncodeToString(tl.Contests[0].Selections[1].Ciphertext.Bytes())
 	cases := map[string]struct{ data, want string }{
-		"unknown member":   {strings.Replace(s, `"ballots"`, `"voters":3,"ballots"`, 1), "unknown field"},
+		"unknown member":   {strings.Replace(s, `"ballots"`, `"voters":3,"ballots"`, 1), `unknown member "voters"`},
 		"trailing":         {s + " 1", "data after the end"},
 		"uppercase":        {strings.Replace(s, ct, strings.ToUpper(ct), 1), "contest 0 (board): selection 0: field ciphertext: character at offset 2 is not lowercase"},
 		"short ciphertext": {strings.Replace(s, ct, ct[:126], 1), "contest 0 (board): selection 0: field ciphertext: text is 126 characters"},

@@ -307,7 +307,7 @@ func TestDecodedRowJSONRefused(t *testing.T) {
 		{`{"plaintexts":[` + p + `],"codes":[],"reason":"x"}`, "present in a valid row"},
 		{`{"plaintexts":[` + p + `],"invalid":"packing"}`, "missing for an invalid row"},
 		{`{"plaintexts":[` + p + `],"invalid":"odd","reason":"x"}`, `unknown reason "odd"`},
-		{`{"plaintexts":[` + p + `],"codes":[],"extra":1}`, "unknown field"},
+		{`{"plaintexts":[` + p + `],"codes":[],"extra":1}`, `unknown member "extra"`},
 		{`{"plaintexts":[` + p + `],"codes":[]} {}`, "data after"},
 		{`{"plaintexts":[` + p + `],"invalid":"packing","reason":"` + strings.Repeat("a", 1025) + `"}`, "1025 bytes"},
 	} {

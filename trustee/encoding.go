@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
-	"strings"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/wire"
 )
 
 // appendLabel appends u16(len(label)) ‖ label.
@@ -156,73 +154,24 @@ func parseHexScalar(what, field, s string, x *group.Scalar) error {
 }
 
 // jsonObject reads a JSON object with exactly the given member names (each
-// once) and returns the raw members.
+// once) and returns the raw members, with the strict rules of every
+// sandogh JSON form (wire.StrictJSONObject).
 func jsonObject(data []byte, what string, names ...string) (map[string]json.RawMessage, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	tok, err := d.Token()
+	m, err := wire.StrictJSONObject(data, names...)
 	if err != nil {
 		return nil, fmt.Errorf("trustee: %s: %v", what, err)
 	}
-	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-		return nil, fmt.Errorf("trustee: %s: not a JSON object", what)
-	}
-	want := make(map[string]bool, len(names))
-	for _, n := range names {
-		want[n] = true
-	}
-	obj := make(map[string]json.RawMessage, len(names))
-	for d.More() {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, fmt.Errorf("trustee: %s: %v", what, err)
-		}
-		name, _ := tok.(string)
-		if !want[name] {
-			return nil, fmt.Errorf("trustee: %s: unknown member %q", what, name)
-		}
-		if _, dup := obj[name]; dup {
-			return nil, fmt.Errorf("trustee: %s: duplicate member %q", what, name)
-		}
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("trustee: %s: member %q: %v", what, name, err)
-		}
-		obj[name] = raw
-	}
-	if _, err := d.Token(); err != nil {
-		return nil, fmt.Errorf("trustee: %s: %v", what, err)
-	}
-	if _, err := d.Token(); err == nil {
-		return nil, fmt.Errorf("trustee: %s: data after the JSON object", what)
-	}
-	var missing []string
-	for _, n := range names {
-		if _, ok := obj[n]; !ok {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("trustee: %s: missing member %s", what, strings.Join(missing, ", "))
+	obj := make(map[string]json.RawMessage, len(m))
+	for k, v := range m {
+		obj[k] = v
 	}
 	return obj, nil
 }
 
-// jsonField decodes one member into v (a string, number or slice).
+// jsonField decodes one member into v (a string, number, slice or struct)
+// with wire.StrictJSON.
 func jsonField(obj map[string]json.RawMessage, what, name string, v any) error {
-	if err := json.Unmarshal(obj[name], v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			want := "a JSON " + te.Type.String()
-			switch te.Type.Kind() {
-			case reflect.Int, reflect.Int64:
-				want = "an integer"
-			case reflect.String:
-				want = "a string"
-			case reflect.Slice:
-				want = "an array"
-			}
-			return fmt.Errorf("trustee: %s: field %s: got a JSON %s, want %s", what, name, te.Value, want)
-		}
+	if err := wire.StrictJSON(obj[name], v); err != nil {
 		return fmt.Errorf("trustee: %s: field %s: %v", what, name, err)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha512"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -25,11 +24,11 @@ type contestJSON struct {
 	ID         string          `json:"id"`
 	Title      string          `json:"title"`
 	Kind       string          `json:"kind"`
-	Limit      uint32          `json:"limit"`
-	MaxScore   uint32          `json:"maxScore"`
-	Seats      uint32          `json:"seats"`
-	Alternates uint32          `json:"alternates"`
-	MixStages  uint32          `json:"mixStages"`
+	Limit      uint32          `json:"limit,omitempty"`
+	MaxScore   uint32          `json:"maxScore,omitempty"`
+	Seats      uint32          `json:"seats,omitempty"`
+	Alternates uint32          `json:"alternates,omitempty"`
+	MixStages  uint32          `json:"mixStages,omitempty"`
 	Candidates []candidateJSON `json:"candidates"`
 }
 
@@ -207,37 +206,25 @@ func newElectionParams(m manifestJSON, K string, trustees []string, threshold ui
 type ballotJSON struct {
 	BallotID   string  `json:"ballotId"`
 	BaseHash   string  `json:"baseHash"`
-	Device     *string `json:"device"`
-	Sequence   *uint64 `json:"sequence"`
-	Previous   *string `json:"previous"`
-	Credential *string `json:"credential"`
+	Device     *string `json:"device,omitempty"`
+	Sequence   *uint64 `json:"sequence,omitempty"`
+	Previous   *string `json:"previous,omitempty"`
+	Credential *string `json:"credential,omitempty"`
 	Contests   []struct {
 		Selections []struct {
 			Ciphertext string `json:"ciphertext"`
 			Proof      string `json:"proof"`
-		} `json:"selections"`
-		Proof *string `json:"proof"`
+		} `json:"selections,omitempty"`
+		Proof *string `json:"proof,omitempty"`
 		Row   []struct {
 			Ciphertext string `json:"ciphertext"`
 			Proof      string `json:"proof"`
-		} `json:"row"`
+		} `json:"row,omitempty"`
 	} `json:"contests"`
 	State     string  `json:"state"`
-	NonceSeed *string `json:"nonceSeed"`
+	NonceSeed *string `json:"nonceSeed,omitempty"`
 	Signature string  `json:"signature"`
 	Code      string  `json:"code"`
-}
-
-func decodeStrict(data []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if d.More() {
-		return errors.New("data after the JSON value")
-	}
-	return nil
 }
 
 // ballot is a ballot rebuilt from its JSON: the signed encoding's parts.

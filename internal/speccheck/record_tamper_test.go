@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -245,7 +246,7 @@ func TestSampleRecordTampered(t *testing.T) {
 			editFile(t, dir, "results.json", func(b []byte) []byte {
 				return bytes.Replace(b, []byte(`"ballots": 12,`), []byte(`"ballots": 12, "tieBreakSeed": "00",`), 1)
 			})
-		}, []string{"check 14: results.json: json: unknown field"}},
+		}, []string{"check 14: results.json: value: unknown member \"tieBreakSeed\""}},
 		{"decryption share response", func(t *testing.T, dir string) {
 			editFile(t, dir, "tally/shares/3.json", func(b []byte) []byte {
 				var l shareListJSON
@@ -296,6 +297,43 @@ func TestSampleRecordTampered(t *testing.T) {
 				return bytes.Replace(b, []byte(`"alternateSeats": 3`), []byte(`"alternateSeats": 2`), 1)
 			})
 		}, []string{"check 14: results.json differs"}},
+		// Parser differentials (80-record.md, "Reading JSON"): each edit
+		// keeps last the value the record needs.
+		{"ballot sequence twice", func(t *testing.T, dir string) {
+			editFile(t, dir, "ballots.jsonl", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"device":"station-1","sequence":3,`), []byte(`"device":"station-1","sequence":4,"sequence":3,`), 1)
+			})
+		}, []string{`check 6: ballots.jsonl line 10: value.ballot: member "sequence" twice`}},
+		{"ballot without sequence", func(t *testing.T, dir string) {
+			editFile(t, dir, "ballots.jsonl", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"device":"station-1","sequence":3,`), []byte(`"device":"station-1",`), 1)
+			})
+		}, []string{`check 6: ballots.jsonl line 10: neither a device ballot nor a credential ballot`}},
+		{"publicKey twice", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`  "publicKey": `), []byte(`  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76", "publicKey": `), 1)
+			})
+		}, []string{`check 1: election.json: value: member "publicKey" twice`}},
+		{"manifest limit twice", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"limit": 7,`), []byte(`"limit": 1, "limit": 7,`), 1)
+			})
+		}, []string{`check 1: election.json: value.manifest.contests[0]: member "limit" twice`}},
+		{"vote key 0103", func(t *testing.T, dir string) {
+			editFile(t, dir, "challenged.jsonl", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"103":1`), []byte(`"0103":1`), 1)
+			})
+		}, []string{`check 10: challenged.jsonl line 1: value.vote["board"]: key "0103" is not a u32 in canonical decimal`}},
+		{"results without ties", func(t *testing.T, dir string) {
+			editFile(t, dir, "results.json", func(b []byte) []byte {
+				return regexp.MustCompile(`(?s),\s*"ties": \[.*?\n      \]`).ReplaceAll(b, nil)
+			})
+		}, []string{`check 14: results.json: value.contests[0]: required member "ties" is missing`}},
+		{"credentials count null", func(t *testing.T, dir string) {
+			editFile(t, dir, "credentials.json", func(b []byte) []byte {
+				return regexp.MustCompile(`"count": \d+`).ReplaceAll(b, []byte(`"count": null`))
+			})
+		}, []string{`check 5: credentials.json: value.count: null`}},
 		{"extra file", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
 		}, []string{"check 15: notes.txt is not listed"}},

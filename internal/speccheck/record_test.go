@@ -255,22 +255,22 @@ type boxLine struct {
 		Version    int    `json:"version"`
 		ElectionID string `json:"electionId"`
 		BaseHash   string `json:"baseHash"`
-	} `json:"box"`
-	Opening *deviceOpening  `json:"opening"`
-	Ballot  json.RawMessage `json:"ballot"`
+	} `json:"box,omitempty"`
+	Opening *deviceOpening  `json:"opening,omitempty"`
+	Ballot  json.RawMessage `json:"ballot,omitempty"`
 	Refused *struct {
 		Check     *string         `json:"check"`
 		Contest   *int            `json:"contest"`
 		Selection *int            `json:"selection"`
 		Ballot    json.RawMessage `json:"ballot"`
-	} `json:"refused"`
+	} `json:"refused,omitempty"`
 }
 
 type challengedJSON struct {
 	Line     int                          `json:"line"`
 	BallotID string                       `json:"ballotId"`
 	Code     string                       `json:"code"`
-	Vote     map[string]map[string]uint64 `json:"vote"`
+	Vote     map[string]map[uint32]uint64 `json:"vote"`
 }
 
 // A verdict of the acceptance rule (50-ballot.md, "The acceptance rule"):
@@ -521,7 +521,7 @@ func (rc *recordCheck) ballots() {
 				continue
 			}
 			c := challenged[nChallenged-1]
-			if c.Line != line || c.BallotID != b.j.BallotID || c.Code != hex.EncodeToString(b.code) || (err == nil && !reflect.DeepEqual(c.Vote, voteKeys(vote))) {
+			if c.Line != line || c.BallotID != b.j.BallotID || c.Code != hex.EncodeToString(b.code) || (err == nil && !reflect.DeepEqual(voteKeys(c.Vote), voteKeys(vote))) {
 				rc.find(10, "challenged.jsonl line %d: does not match ballots.jsonl line %d (vote %v)", nChallenged, line, voteKeys(vote))
 			}
 		}

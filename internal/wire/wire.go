@@ -1,13 +1,9 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"unicode/utf8"
 )
 
@@ -200,21 +196,4 @@ func DecodeHexAny(field, text string) ([]byte, error) {
 		return nil, fmt.Errorf("field %s: odd number of hexadecimal characters", field)
 	}
 	return hex.DecodeString(text)
-}
-
-var errJSONTrailingData = errors.New("data after the end of the value")
-
-// StrictJSON decodes one JSON value from data into v, rejecting unknown
-// object members and anything after the value. Its errors carry no package
-// name; the caller adds one.
-func StrictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errJSONTrailingData
-	}
-	return nil
 }
