@@ -29,8 +29,10 @@ func (e *KindError) Error() string {
 // Is reports whether target is ErrNotRegular.
 func (e *KindError) Is(target error) bool { return target == ErrNotRegular }
 
-// kindOf names the type of a file mode.
-func kindOf(m fs.FileMode) string {
+// Kind names the type of a file mode: "a regular file", "a folder", "a
+// symbolic link", "a named pipe", "a socket", "a device" or "an irregular
+// file".
+func Kind(m fs.FileMode) string {
 	switch {
 	case m.IsRegular():
 		return "a regular file"
@@ -49,11 +51,11 @@ func kindOf(m fs.FileMode) string {
 }
 
 func notRegular(op, path string, m fs.FileMode) error {
-	return &fs.PathError{Op: op, Path: path, Err: &KindError{Kind: kindOf(m), Want: "a regular file"}}
+	return &fs.PathError{Op: op, Path: path, Err: &KindError{Kind: Kind(m), Want: "a regular file"}}
 }
 
 func notDir(op, path string, m fs.FileMode) error {
-	return &fs.PathError{Op: op, Path: path, Err: &KindError{Kind: kindOf(m), Want: "a folder"}}
+	return &fs.PathError{Op: op, Path: path, Err: &KindError{Kind: Kind(m), Want: "a folder"}}
 }
 
 // Open opens the regular file at path for reading (OpenFile with
