@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -173,5 +174,42 @@ func TestStrayMixnetFiles(t *testing.T) {
 	fs := verifyOnly(t, dir, election.CheckIndex)
 	if got := findingFiles(fs); !slices.Equal(got, want) {
 		t.Fatalf("check 15 names %v, want %v", got, want)
+	}
+}
+
+// TestBlankLine: a blank line in ballots.jsonl (or another JSON-lines
+// file) is a finding that names the line and says it is empty, not "EOF";
+// the lines after it are still read.
+func TestBlankLine(t *testing.T) {
+	for _, name := range []string{"ballots.jsonl", "challenged.jsonl", "trustees/commitments.jsonl"} {
+		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
+			dir := copyRecord(t)
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			lines := readLines(t, p)
+			n := 1 // a blank line after line 1
+			lines = slices.Insert(lines, n, []byte("\n"))
+			writeLines(t, p, lines)
+			rehash(t, dir)
+			rep, err := election.Verify(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range rep.Findings {
+				if strings.Contains(f.Reason, "EOF") {
+					t.Errorf("finding says EOF: %s", f)
+				}
+				if f.File == name && (f.Line == n+1 || strings.Contains(f.Reason, "line "+strconv.Itoa(n+1)+":")) && strings.Contains(f.Reason, "the line is empty") {
+					found = true
+					t.Log(f)
+				}
+			}
+			if !found {
+				for _, f := range rep.Findings {
+					t.Log(f)
+				}
+				t.Errorf("no finding says that line %d of %s is empty", n+1, name)
+			}
+		})
 	}
 }

@@ -250,7 +250,10 @@ func readJSONLines[T any, PT interface {
 	var out []PT
 	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
 		if len(line) == 0 {
-			continue
+			continue // after the last newline
+		}
+		if len(line) == 1 {
+			return nil, fileErr(name, fmt.Errorf("line %d: the line is empty (a JSON-lines file has no blank lines)", i+1))
 		}
 		v := PT(new(T))
 		if err := v.UnmarshalJSON(line[:len(line)-1]); err != nil {
