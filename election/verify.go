@@ -209,6 +209,7 @@ func (v *verifier) run() error {
 func (v *verifier) checkParameters() {
 	p := new(published)
 	ok := true
+	decoded := make(map[string]bool)
 	for _, f := range []struct {
 		check  Check
 		name   string
@@ -228,30 +229,42 @@ func (v *verifier) checkParameters() {
 		if err := f.decode(data, p); err != nil {
 			v.failf(f.check, f.name, "%v", err)
 			ok = false
+			continue
 		}
+		decoded[f.name] = true
 	}
 	if p.manifest != nil {
 		v.manifest = p.manifest
 	}
+	// Check 5 needs credentials.json and, for credentialListHash,
+	// election.json; whatever of it cannot be done is "not checked".
+	if decoded[fileCredentials] {
+		h := p.credentials.Hash()
+		if h != p.credFileHash {
+			v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
+		}
+		if p.credCount != p.credentials.Len() {
+			v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
+		}
+		if !decoded[fileElection] {
+			v.skip(CheckCredentials, fmt.Sprintf("%s's credentialListHash cannot be compared with the list: %s does not decode (check 1)", fileElection, fileElection))
+		} else if h != p.credHash {
+			v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
+		}
+		v.items(CheckCredentials, int64(p.credentials.Len()))
+	}
+	if decoded[fileDevices] {
+		v.items(CheckDevices, int64(len(p.devices)))
+	}
 	if !ok {
 		v.skip(CheckParameters, "the base hash cannot be recomputed without every input")
+		v.skip(CheckDevices, "the device openings in "+fileBallots+" cannot be checked without the election (check 1)")
 		return
 	}
-	h := p.credentials.Hash()
-	if h != p.credFileHash {
-		v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
-	}
-	if p.credCount != p.credentials.Len() {
-		v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
-	}
-	if h != p.credHash {
-		v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
-	}
-	v.items(CheckCredentials, int64(p.credentials.Len()))
-	v.items(CheckDevices, int64(len(p.devices)))
 	e, err := p.election()
 	if err != nil {
 		v.failf(CheckParameters, fileElection, "%v", err)
+		v.skip(CheckDevices, "the device openings in "+fileBallots+" cannot be checked without the election (check 1)")
 		return
 	}
 	if h := e.ManifestHash(); h != p.manifestHash {
@@ -286,7 +299,9 @@ func (v *verifier) checkCeremony() {
 	} else if why := compareCeremonyResults(keys, pubRes); why != "" {
 		v.failf(CheckCeremony, fileCeremony, "%s", why)
 	}
-	if v.manifest != nil && string(c.Roster.ElectionID()) != v.manifest.ElectionID {
+	if v.manifest == nil {
+		v.skip(CheckCeremony, "the roster's election identifier cannot be compared with the manifest's: the manifest is unavailable (check 1)")
+	} else if string(c.Roster.ElectionID()) != v.manifest.ElectionID {
 		v.failf(CheckCeremony, fileRoster, "the roster's election identifier %q is not the manifest's %q", c.Roster.ElectionID(), v.manifest.ElectionID)
 	}
 	v.keys, v.roster = keys, c.Roster
@@ -486,6 +501,9 @@ func (v *verifier) checkResults() {
 	var codes []int
 	if v.manifest != nil {
 		codes = codesContests(v.manifest)
+	} else {
+		// Whether the election has Codes contests is unknown.
+		v.skip(CheckRowResults, "the manifest is unavailable (check 1)")
 	}
 	v.items(CheckRowResults, int64(len(codes)))
 	res, err := v.r.Results()
