@@ -13,6 +13,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -140,7 +141,9 @@ func (v *verifier) fail(f Finding) {
 	c := f.Check
 	v.results[c].Failures++
 	if v.opts.MaxFindings < 0 || len(v.findings[c]) < v.opts.MaxFindings {
-		f.Reason = strings.TrimPrefix(f.Reason, "election: ")
+		// The reason may quote any text of the record, by any package's
+		// message: escape what is not printable.
+		f.Reason = safetext.Escape(strings.TrimPrefix(f.Reason, "election: "))
 		v.findings[c] = append(v.findings[c], f)
 	}
 }
