@@ -197,6 +197,9 @@ type ballotJSON struct {
 }
 
 func decodeStrict(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("the line is empty (no JSON value)")
+	}
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
@@ -254,6 +257,14 @@ func buildBallot(data []byte) (*ballot, error) {
 	}
 	if j.BallotID == "" {
 		return nil, errors.New("empty ballot identifier")
+	}
+	if err := textRule(j.BallotID, false); err != nil {
+		return nil, fmt.Errorf("field ballotId: %w", err)
+	}
+	if j.Device != nil {
+		if err := textRule(*j.Device, false); err != nil {
+			return nil, fmt.Errorf("field device: %w", err)
+		}
 	}
 	body := str(nil, "sandogh-v1/ballot")
 	body = append(body, b.baseHash...)
