@@ -601,7 +601,6 @@ func (v *verifier) checkIndex() error {
 		if rel == fileIndex {
 			return false
 		}
-		v.items(CheckIndex, 1)
 		why, unk := lay.judge(rel, typ.IsDir())
 		if unk != "" {
 			unknown[unk] = true
@@ -650,6 +649,7 @@ func (v *verifier) checkIndex() error {
 	slices.Sort(names)
 	for _, name := range names {
 		want := x[name]
+		v.items(CheckIndex, 1)
 		if reported[name] {
 			continue
 		}

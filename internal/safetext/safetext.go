@@ -33,8 +33,7 @@ var bidiNames = map[rune]string{
 // formatting characters: U+061C, U+200E, U+200F, U+202A–U+202E and
 // U+2066–U+2069.
 func IsBidiControl(r rune) bool {
-	_, ok := bidiNames[r]
-	return ok
+	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // IsControl reports whether r is a control character (C0 U+0000–U+001F,

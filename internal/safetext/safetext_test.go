@@ -157,3 +157,17 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckIdentifier: the cost the ballot decoder adds per ballot
+// (a ballot and a device identifier), ASCII and Persian.
+func BenchmarkCheckIdentifier(b *testing.B) {
+	for _, s := range []string{"station-12/4711", "صندوق-۱۲/۴۷۱۱"} {
+		b.Run(strconv.Itoa(len(s))+"bytes", func(b *testing.B) {
+			for b.Loop() {
+				if safetext.CheckIdentifier(s) != nil {
+					b.Fatal("refused")
+				}
+			}
+		})
+	}
+}
