@@ -2,7 +2,9 @@ package ballot
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha512"
 	"fmt"
 
@@ -328,25 +330,34 @@ func (e *Election) signerKey(h *Header) ed25519.PublicKey {
 }
 
 // Cast records the voter's decision to cast b and signs it with key, the
-// private key of b's device or credential. The nonce seed is forgotten.
-// It returns an error if b is not pending or key is not b's signer.
-func (b *Ballot) Cast(key ed25519.PrivateKey) error {
+// signing key of b's device or credential: an ed25519.PrivateKey, or any
+// crypto.Signer whose public key is an ed25519.PublicKey and which signs
+// with pure Ed25519 (opts crypto.Hash(0)), such as a smart card that keeps
+// a voter's credential. The nonce seed is forgotten. It returns an error,
+// and b is unchanged, if b is not pending, key is not b's signer, or its
+// signature does not verify.
+func (b *Ballot) Cast(key crypto.Signer) error {
 	return b.decide(Cast, key)
 }
 
 // Challenge records the voter's decision to challenge b, releases its
-// nonce seed and signs it with key. Anyone can then recompute the
-// encryption with OpenChallenged. A challenged ballot is never counted.
-func (b *Ballot) Challenge(key ed25519.PrivateKey) error {
+// nonce seed and signs it with key, as Cast does. Anyone can then
+// recompute the encryption with OpenChallenged. A challenged ballot is
+// never counted.
+func (b *Ballot) Challenge(key crypto.Signer) error {
 	return b.decide(Challenged, key)
 }
 
-func (b *Ballot) decide(s State, key ed25519.PrivateKey) error {
+func (b *Ballot) decide(s State, key crypto.Signer) error {
 	if b.state != Pending || b.pending == nil {
 		return fmt.Errorf("ballot: ballot %q is %s, not pending", b.header.BallotID, b.state)
 	}
-	if len(key) != ed25519.PrivateKeySize {
-		return fmt.Errorf("ballot: signing key is %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	if k, ok := key.(ed25519.PrivateKey); key == nil || ok && len(k) != ed25519.PrivateKeySize {
+		n := 0
+		if ok {
+			n = len(k)
+		}
+		return fmt.Errorf("ballot: signing key is %d bytes, want %d", n, ed25519.PrivateKeySize)
 	}
 	want := b.header.Credential
 	what := "credential"
@@ -354,14 +365,22 @@ func (b *Ballot) decide(s State, key ed25519.PrivateKey) error {
 		want = b.signerPub
 		what = "device"
 	}
-	if !bytes.Equal(key.Public().(ed25519.PublicKey), want) {
+	pub, ok := key.Public().(ed25519.PublicKey)
+	if !ok || !bytes.Equal(pub, want) {
 		return fmt.Errorf("ballot: ballot %q: the signing key is not the %s's key", b.header.BallotID, what)
 	}
+	var seed []byte
 	if s == Challenged {
-		b.seed = b.pending.Seed()
+		seed = b.pending.Seed()
 	}
-	b.state = s
-	b.signature = ed25519.Sign(key, signatureMessage(b.code, s, b.seed))
-	b.pending = nil
+	msg := signatureMessage(b.code, s, seed)
+	sig, err := key.Sign(rand.Reader, msg, crypto.Hash(0))
+	if err != nil {
+		return fmt.Errorf("ballot: ballot %q: signing: %v", b.header.BallotID, err)
+	}
+	if !ed25519.Verify(want, msg, sig) {
+		return fmt.Errorf("ballot: ballot %q: the %s's signer returned a signature that does not verify", b.header.BallotID, what)
+	}
+	b.seed, b.state, b.signature, b.pending = seed, s, sig, nil
 	return nil
 }

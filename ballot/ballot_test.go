@@ -38,7 +38,10 @@ func resign(t *testing.T, e *Election, src *Ballot, h Header, key ed25519.Privat
 	t.Helper()
 	b := &Ballot{baseHash: e.baseHash, header: h}
 	for _, c := range src.contests {
-		nc := encryptedContest{sum: c.sum, sumBytes: c.sumBytes}
+		nc := encryptedContest{layout: c.layout, sum: c.sum, sumBytes: c.sumBytes}
+		for _, col := range c.row {
+			nc.row = append(nc.row, encryptedColumn{ct: col.ct, ctBytes: col.ctBytes, pok: col.pok, pokBytes: col.pokBytes})
+		}
 		for _, s := range c.selections {
 			nc.selections = append(nc.selections, encryptedSelection{ct: s.ct, ctBytes: s.ctBytes, proof: s.proof, proofBytes: s.proofBytes})
 		}
@@ -256,7 +259,13 @@ func TestReplayRefusedByProofs(t *testing.T) {
 	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, h, f.deviceKeys["station-1"])), CheckProof, 0, 0)
 }
 
-func checkStaticOK(e *Election, b *Ballot) error { return e.checkStatic(b) }
+func checkStaticOK(e *Election, b *Ballot) error {
+	c := CheckBallots(e, []*Ballot{b}, false)[0]
+	if r := c.first(); r != nil {
+		return r
+	}
+	return nil
+}
 
 // TestTamperedBallotRefused flips bytes of a valid ballot's encoding: the
 // result never verifies.

@@ -3,8 +3,6 @@ package ballot
 import (
 	"bufio"
 	"bytes"
-	"crypto/ed25519"
-	"crypto/sha512"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,17 +14,24 @@ import (
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
-// A Box is a ballot box: it checks submitted ballots and device-opening
-// records against every acceptance rule of the election and appends the
-// accepted ones durably to an append-only file, one JSON object per line
-// (docs/spec.md §Ballots, "Ballot box"). A line is written and
-// synced to stable storage before Accept returns success, so a crash never
-// loses an accepted ballot; a line torn by a crash is dropped when the box
-// is reopened, so it is never read as accepted.
+// A Box is a ballot box: it runs the acceptance rule (Rule) on each
+// submitted ballot and device-opening record, and appends what the rule
+// writes, accepted or refused, durably to an append-only file, one JSON
+// object per line (docs/spec.md §Ballots, "The acceptance rule" and
+// "Ballot-box file"). A line is written and synced to stable storage
+// before Accept returns, so a crash never loses an acknowledged ballot; a
+// line torn by a crash is dropped when the box is reopened, so it is never
+// read as accepted.
+//
+// A submission the rule rejects (not attributable to an eligible signer,
+// a repeated identifier, or out of order in its device's chain) leaves no
+// line. The same submission sent again (the same signer, identifier, code
+// and state) is answered as the first time and writes nothing, so uploads
+// can be repeated safely.
 //
 // A Box is safe for concurrent use by many goroutines: proofs of different
-// ballots are verified in parallel, and only the final checks against
-// earlier ballots and the write are serialized.
+// ballots are verified in parallel, and only the rule's decision and the
+// write are serialized.
 type Box struct {
 	e    *Election
 	path string
@@ -34,82 +39,93 @@ type Box struct {
 	mu     sync.Mutex
 	f      *os.File
 	broken error // a failed write: the box refuses everything until reopened
+	lines  int64 // lines in the file, the header included
 
-	ids      map[string]struct{}      // signer and ballot identifier, see idKey
-	seen     map[fingerprint]struct{} // ciphertexts and proofs
-	creds    map[[ed25519.PublicKeySize]byte]Code
-	chains   map[string]*chain
-	counted  []Code
-	replaced map[Code]bool // cast ballots superseded by a revote
-	lines    int
+	rule       *Rule
+	set        *memorySet
+	openings   map[string]Code // device → the code of its opening
+	counted    []countedBallot // accepted cast ballots, in order
+	superseded map[int64]bool  // lines of counted ballots superseded by a revote
 }
 
-// A chain is the state of one device's chain of codes.
-type chain struct {
-	tip  Code
-	seq  uint64
-	next map[Code]Code // code → the code that names it as predecessor
-	pos  map[Code]uint64
+// A countedBallot is an accepted cast ballot: its line and code.
+type countedBallot struct {
+	line int64
+	code Code
 }
 
-// fingerprint is the first 16 bytes of SHA-512/256 of a ciphertext or
-// proof encoding, prefixed by a tag so the kinds do not collide.
-type fingerprint [16]byte
+// A written is what the box remembers of a ballot line it wrote, to answer
+// a repeated submission as the first time: its code and state, and the
+// refusal of a refused line (nil for an accepted one).
+type written struct {
+	code    Code
+	state   State
+	refusal *Refusal
+}
 
-func fingerprintOf(tag byte, b []byte) fingerprint {
-	h := sha512.New512_256()
-	h.Write([]byte{tag})
-	h.Write(b)
-	var f fingerprint
-	copy(f[:], h.Sum(nil))
-	return f
+// memorySet is the Box's FingerprintSet: the identifiers of the lines
+// written (with what was written) and the first components of the
+// accepted ballots' ciphertexts, in memory: about 40 bytes per
+// fingerprint, plus 80 per ballot line.
+type memorySet struct {
+	ids    map[[16]byte]*written
+	nonces map[[16]byte]struct{}
+}
+
+func (s *memorySet) Find(fps []Fingerprint) int {
+	for i, f := range fps {
+		var ok bool
+		if f.Kind == FingerprintIdentifier {
+			_, ok = s.ids[f.Sum]
+		} else {
+			_, ok = s.nonces[f.Sum]
+		}
+		if ok {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *memorySet) Add(fps []Fingerprint) {
+	for _, f := range fps {
+		if f.Kind == FingerprintIdentifier {
+			s.ids[f.Sum] = new(written)
+		} else {
+			s.nonces[f.Sum] = struct{}{}
+		}
+	}
 }
 
 const (
-	boxVersion  = 1
-	maxBoxLine  = 64 << 20
-	tagCipher   = 'c'
-	tagProof    = 'p'
-	tagSumProof = 's'
-	// tagKnowledge fingerprints the proof of knowledge of a row's nonce.
-	tagKnowledge = 'k'
+	boxVersion = 2
+	maxBoxLine = 64 << 20
 )
-
-// boxLine is one line of the box file: exactly one member is set.
-type boxLine struct {
-	Box     *boxHeader      `json:"box,omitempty"`
-	Opening *DeviceOpening  `json:"opening,omitempty"`
-	Ballot  json.RawMessage `json:"ballot,omitempty"`
-}
-
-type boxHeader struct {
-	Version    int    `json:"version"`
-	ElectionID string `json:"electionId"`
-	BaseHash   Code   `json:"baseHash"`
-}
 
 // OpenBox opens the ballot box file at path for election e, creating it if
 // it does not exist. An existing file must belong to e. Its lines are read
-// back to rebuild the box's state (identifiers, fingerprints, chains,
-// credentials); their signatures and codes are checked again, but not
-// their proofs, which were checked when they were accepted. A torn last
-// line, left by a crash during a write that was never acknowledged, is
-// truncated away; any other damaged line is an error. Only one Box (in one
-// process) may have a file open at a time.
+// back through the acceptance rule to rebuild the box's state; each line's
+// code and signature are checked again, and each must get the verdict it
+// was written with, but the proofs of accepted ballots are not checked
+// again (the rule takes them as valid; those of the ballots refused for
+// their proofs are). A torn last line, left by a
+// crash during a write that was never acknowledged, is truncated away; any
+// other damaged line is an error. Only one Box (in one process) may have a
+// file open at a time.
 func OpenBox(path string, e *Election) (*Box, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("ballot: box: %v", err)
 	}
+	set := &memorySet{ids: make(map[[16]byte]*written), nonces: make(map[[16]byte]struct{})}
 	x := &Box{
-		e:        e,
-		path:     path,
-		f:        f,
-		ids:      make(map[string]struct{}),
-		seen:     make(map[fingerprint]struct{}),
-		creds:    make(map[[ed25519.PublicKeySize]byte]Code),
-		chains:   make(map[string]*chain),
-		replaced: make(map[Code]bool),
+		e:          e,
+		path:       path,
+		f:          f,
+		rule:       NewRule(e, set),
+		set:        set,
+		openings:   make(map[string]Code),
+		superseded: make(map[int64]bool),
 	}
 	if err := x.load(); err != nil {
 		f.Close()
@@ -170,8 +186,8 @@ func (x *Box) load() error {
 		return fmt.Errorf("ballot: box: %v", err)
 	}
 	if x.lines == 0 {
-		h := x.e.baseHash
-		if err := x.appendLine(boxLine{Box: &boxHeader{Version: boxVersion, ElectionID: x.e.manifest.ElectionID, BaseHash: Code(h)}}); err != nil {
+		h := BoxHeader{Version: boxVersion, ElectionID: x.e.manifest.ElectionID, BaseHash: Code(x.e.baseHash)}
+		if err := x.appendLine(boxLineJSON{Box: &h}); err != nil {
 			return err
 		}
 		x.lines = 1
@@ -195,62 +211,49 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// replay applies one line of an existing file to the state.
-func (x *Box) replay(line []byte) error {
-	var l boxLine
-	if err := strictJSON("box line", bytes.TrimSuffix(line, []byte("\n")), &l); err != nil {
+// replay applies one line of an existing file to the state: the rule must
+// give it the verdict it was written with.
+func (x *Box) replay(data []byte) error {
+	l, err := ParseBoxLine(bytes.TrimSuffix(data, []byte("\n")))
+	if err != nil {
 		return err
 	}
-	n := 0
-	if l.Box != nil {
-		n++
-	}
-	if l.Opening != nil {
-		n++
-	}
-	if l.Ballot != nil {
-		n++
-	}
-	if n != 1 {
-		return errors.New("ballot: box line: want exactly one of box, opening, ballot")
-	}
+	line := x.lines + 1
 	switch {
-	case x.lines == 0:
-		if l.Box == nil {
+	case line == 1:
+		if l.Header == nil {
 			return errors.New("ballot: box: the first line is not the box header")
 		}
-		if l.Box.Version != boxVersion || l.Box.BaseHash != Code(x.e.baseHash) {
-			return fmt.Errorf("ballot: box: the file belongs to election %q (version %d, base hash %s), not to this election", l.Box.ElectionID, l.Box.Version, l.Box.BaseHash)
-		}
-		return nil
-	case l.Box != nil:
+		return l.Header.Check(x.e)
+	case l.Header != nil:
 		return errors.New("ballot: box: a second box header")
 	case l.Opening != nil:
-		if err := l.Opening.Verify(x.e); err != nil {
-			return err
+		if v := x.rule.Opening(l.Opening); v.Outcome != Accepted {
+			return fmt.Errorf("ballot: box: the rule rejects the opening written here: %v", v.Refusal)
 		}
-		return x.checkOpening(l.Opening, (*Box).recordOpening)
-	default:
-		b := new(Ballot)
-		if err := b.UnmarshalJSON(l.Ballot); err != nil {
-			return err
-		}
-		if err := x.e.checkStatic(b); err != nil {
-			return err
-		}
-		fps := b.Fingerprints()
-		if err := x.checkState(b, fps); err != nil {
-			return err
-		}
-		x.record(b, fps)
+		x.openings[l.Opening.Device] = l.Opening.Code()
 		return nil
 	}
+	// The proofs of an accepted line are taken as valid; those of a line
+	// refused for them (rare) are checked again, so that the box answers a
+	// repeat of it with the reason.
+	refusedProofs := l.Refusal.provedWrong() != nil
+	c := CheckBallots(x.e, []*Ballot{l.Ballot}, refusedProofs)[0]
+	if !refusedProofs {
+		c.TrustProofs(nil)
+	}
+	v := x.rule.Peek(line, l.Ballot, c)
+	if err := l.Verdict(v); err != nil {
+		return fmt.Errorf("ballot: box: %v", err)
+	}
+	x.apply(line, l.Ballot, c, v)
+	return nil
 }
 
 // appendLine writes one JSON line and syncs it. On failure the box is
 // marked broken: the file may end with a partial line, which the next
 // OpenBox removes.
-func (x *Box) appendLine(l boxLine) error {
+func (x *Box) appendLine(l boxLineJSON) error {
 	if x.broken != nil {
 		return x.broken
 	}
@@ -270,46 +273,31 @@ func (x *Box) appendLine(l boxLine) error {
 	return nil
 }
 
-// AcceptOpening checks a device-opening record (registered device, valid
-// signature, first opening of the device) and appends it. It returns a
-// *Refusal if the record is refused.
+// AcceptOpening runs the acceptance rule on a device-opening record and
+// appends it if the rule accepts it. It returns nil if the record is
+// accepted, or was accepted before, and otherwise a *Refusal.
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
-	if err := o.Verify(x.e); err != nil {
-		return err
-	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.checkOpening(o, func(x *Box, o *DeviceOpening) error {
-		if err := x.appendLine(boxLine{Opening: o}); err != nil {
-			return err
+	v := x.rule.PeekOpening(o)
+	if v.Outcome != Accepted {
+		if c, ok := x.openings[o.Device]; ok && c == o.Code() && o.Verify(x.e) == nil {
+			return nil // a repeat
 		}
-		x.lines++
-		return x.recordOpening(o)
-	})
-}
-
-func (x *Box) checkOpening(o *DeviceOpening, then func(*Box, *DeviceOpening) error) error {
-	if _, ok := x.chains[o.Device]; ok {
-		return refuse(CheckDuplicate, "device %q has already opened its chain", o.Device)
+		return v.Refusal
 	}
-	return then(x, o)
-}
-
-func (x *Box) recordOpening(o *DeviceOpening) error {
-	c := o.Code()
-	x.chains[o.Device] = &chain{tip: c, next: map[Code]Code{}, pos: map[Code]uint64{c: 0}}
+	if err := x.appendLine(boxLineJSON{Opening: o}); err != nil {
+		return err
+	}
+	x.lines++
+	x.rule.Opening(o)
+	x.openings[o.Device] = o.Code()
 	return nil
 }
 
-// Accept decodes a ballot from its canonical binary encoding (Bytes),
-// checks it, and appends it to the box if every check passes. It returns
-// the decoded ballot, and a *Refusal naming the failed check (or another
-// error if the box cannot write). The checks are: decoding; the election's
-// base hash; conformance to the manifest; the device or credential is
-// registered (and the device has opened its chain); the signature;
-// replays (ballot identifier, ciphertexts and proofs seen before); the
-// credential policy; chain continuity (gap or fork); and every proof, or
-// for a challenged ballot that its nonce seed reproduces it.
+// Accept decodes a ballot from its canonical binary encoding (Bytes) and
+// runs AcceptBallot on it. It returns the decoded ballot (nil if it does
+// not decode, which is a rejection for decoding).
 func (x *Box) Accept(data []byte) (*Ballot, error) {
 	b, err := ParseBallot(data)
 	if err != nil {
@@ -318,112 +306,145 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 	return b, x.AcceptBallot(b)
 }
 
-// AcceptBallot is Accept for a ballot already decoded.
+// AcceptBallot runs the acceptance rule on b (docs/spec.md §Ballots, "The
+// acceptance rule") and writes what it decides. It returns nil if b is
+// accepted, and a *Refusal otherwise, with Recorded set if the box wrote b
+// as refused (a final verdict) and clear if it wrote nothing (a rejection:
+// not attributable, a repeated identifier, or out of order in its chain,
+// which the uploader fixes by sending the missing ballots first). A ballot
+// submitted again after it was written gets the same answer, and nothing
+// is written twice. Other errors mean the box cannot write.
+//
+// The steps that need no earlier ballot except the proofs come first,
+// then the rule's decision up to the proofs (under the box's lock), then
+// the proofs (on the calling goroutine, in parallel with other
+// submissions), then the decision again and the write (under the lock).
 func (x *Box) AcceptBallot(b *Ballot) error {
-	if err := x.e.checkStatic(b); err != nil {
-		return err
+	c := CheckBallots(x.e, []*Ballot{b}, false)[0]
+	if c.attribution != nil {
+		return c.attribution
 	}
-	// Refuse replays and chain breaks before the expensive proofs. The
-	// fingerprints are hashed once, outside the lock.
-	fps := b.Fingerprints()
 	x.mu.Lock()
-	err := x.checkState(b, fps)
+	if done, err := x.repeat(b, c); done {
+		x.mu.Unlock()
+		return err
+	}
+	if v := x.rule.Peek(x.lines+1, b, c); v.Outcome != pending {
+		defer x.mu.Unlock()
+		return x.write(b, c, v)
+	}
 	x.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	if b.state == Challenged {
-		if _, err := OpenChallenged(x.e, b); err != nil {
-			return refuse(CheckChallenge, "%v", err)
-		}
-	} else if err := x.e.verifyProofs(b); err != nil {
-		return err
-	}
+	x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.checkState(b, fps); err != nil { // another goroutine may have won
+	if done, err := x.repeat(b, c); done { // another goroutine wrote it
 		return err
+	}
+	return x.write(b, c, x.rule.Peek(x.lines+1, b, c))
+}
+
+// repeat reports whether b repeats a ballot line already written (the
+// same signer, identifier, code and state), and if so the answer the box
+// gave it. x.mu is held.
+func (x *Box) repeat(b *Ballot, c *Checked) (bool, error) {
+	w, ok := x.set.ids[c.fps[0].Sum]
+	if !ok || w.code != b.code || w.state != b.state {
+		return false, nil
+	}
+	if w.refusal != nil {
+		r := *w.refusal
+		return true, &r
+	}
+	return true, nil
+}
+
+// write writes b with verdict v (from Peek, with the proofs' verdict in c
+// when the rule reached them) and applies it. x.mu is held.
+func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
+	if v.Outcome == Rejected {
+		return v.Refusal
 	}
 	raw, err := b.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	if err := x.appendLine(boxLine{Ballot: raw}); err != nil {
+	l := boxLineJSON{Ballot: raw}
+	if v.Outcome == Refused {
+		l = boxLineJSON{Refused: &refusedLineJSON{Check: v.Refusal.Check, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
+	}
+	if err := x.appendLine(l); err != nil {
 		return err
 	}
 	x.lines++
-	x.record(b, fps)
-	return nil
-}
-
-// checkState runs the checks against earlier ballots, with fps the
-// ballot's fingerprints (b.Fingerprints()). x.mu is held. For a device
-// ballot the chain is checked first, so that two ballots with the same
-// predecessor are reported as a fork rather than as a duplicate identifier.
-func (x *Box) checkState(b *Ballot, fps []Fingerprint) error {
-	h := &b.header
-	if h.Credential == nil {
-		if err := x.checkChain(b); err != nil {
-			return err
-		}
-	}
-	if _, ok := x.ids[idKey(h)]; ok {
-		return refuse(CheckDuplicate, "ballot identifier %q was seen before from the same signer", h.BallotID)
-	}
-	for _, f := range fps {
-		if f.Kind == FingerprintIdentifier {
-			continue // checked exactly above
-		}
-		if _, ok := x.seen[fingerprint(f.Sum)]; ok {
-			return refuseAt(CheckDuplicate, f.Contest, f.Selection, "%s was seen in an earlier ballot (replay)", replayedPart(b, f))
-		}
-	}
-	if h.Credential != nil && b.state == Cast && x.e.manifest.Policy == OneBallotPerCredential {
-		if _, used := x.creds[[ed25519.PublicKeySize]byte(h.Credential)]; used {
-			return refuse(CheckPolicy, "credential %x has already cast a ballot and the election allows one per credential", []byte(h.Credential))
-		}
+	x.apply(x.lines, b, c, v)
+	if v.Outcome == Refused {
+		r := *v.Refusal
+		r.Recorded = true
+		return &r
 	}
 	return nil
 }
 
-// replayedPart names the part of b that f stands for, as a refusal says it.
-func replayedPart(b *Ballot, f Fingerprint) string {
-	switch f.Kind {
-	case FingerprintKnowledgeProof:
-		return "proof of knowledge"
-	case FingerprintRangeProof:
-		return "range proof"
-	case FingerprintContestProof:
-		return "contest proof"
+// apply applies verdict v of ballot b on line (written there) to the state.
+// x.mu is held, or the box is being loaded.
+func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
+	x.rule.Ballot(line, b, c)
+	w := x.set.ids[c.fps[0].Sum]
+	w.code, w.state = b.code, b.state
+	if v.Outcome == Refused {
+		r := *v.Refusal
+		r.Recorded = true
+		w.refusal = &r
 	}
-	if b.contests[f.Contest].layout == layoutRow {
-		return "ciphertext of the row"
+	if v.Counted {
+		x.counted = append(x.counted, countedBallot{line: line, code: b.code})
 	}
-	return "ciphertext"
+	if v.Supersedes != 0 {
+		x.superseded[v.Supersedes] = true
+	}
 }
 
-// checkChain checks a device ballot's place in its device's chain.
-func (x *Box) checkChain(b *Ballot) error {
-	h := &b.header
-	ch, ok := x.chains[h.Device]
-	if !ok {
-		return refuse(CheckEligibility, "device %q has not opened its chain", h.Device)
+// Counted returns the codes of the ballots that count, in the order they
+// were accepted: every accepted cast ballot, except, under
+// LastBallotCounts, a credential's ballots that a later one superseded.
+// Challenged and refused ballots never count.
+func (x *Box) Counted() []Code {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make([]Code, 0, len(x.counted))
+	for _, c := range x.counted {
+		if !x.superseded[c.line] {
+			out = append(out, c.code)
+		}
 	}
-	if _, ok := ch.pos[b.code]; ok {
-		return refuse(CheckDuplicate, "ballot %s was accepted before", b.code)
+	return out
+}
+
+// Tip returns the sequence number and code of the last ballot of device's
+// chain written to the box, accepted or refused (0 and the opening's code
+// right after the opening), so that a device that worked offline knows
+// where to resume its upload. ok is false if the device has not opened its
+// chain.
+func (x *Box) Tip(device string) (sequence uint64, code Code, ok bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.rule.Tip(device)
+}
+
+// Close closes the box file. Accepted ballots are already on stable
+// storage.
+func (x *Box) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.f == nil {
+		return nil
 	}
-	seq, known := ch.pos[h.Previous]
-	switch {
-	case !known && h.Sequence > ch.seq+1:
-		return refuse(CheckChainGap, "device %q: predecessor %s of sequence %d is not in the chain, whose last accepted ballot has sequence %d: ballots %d..%d are missing", h.Device, h.Previous, h.Sequence, ch.seq, ch.seq+1, h.Sequence-1)
-	case !known:
-		return refuse(CheckChainGap, "device %q: predecessor %s of sequence %d is not in the chain (whose last accepted ballot has sequence %d)", h.Device, h.Previous, h.Sequence, ch.seq)
-	case h.Previous != ch.tip:
-		return refuse(CheckChainFork, "device %q: predecessor %s (sequence %d) is already followed by %s", h.Device, h.Previous, seq, ch.next[h.Previous])
-	case h.Sequence != seq+1:
-		return refuse(CheckChainGap, "device %q: sequence %d does not follow the predecessor's sequence %d", h.Device, h.Sequence, seq)
+	err := x.f.Close()
+	x.f = nil
+	if x.broken == nil {
+		x.broken = errors.New("ballot: box is closed")
 	}
-	return nil
+	return err
 }
 
 // idKey is the key under which a ballot identifier is unique: the signer
@@ -441,77 +462,4 @@ func idKey(h *Header) string {
 	}
 	e.Str(h.BallotID)
 	return string(e.B)
-}
-
-// record adds an accepted ballot, with fps its fingerprints, to the
-// state. x.mu is held.
-func (x *Box) record(b *Ballot, fps []Fingerprint) {
-	h := &b.header
-	x.ids[idKey(h)] = struct{}{}
-	for _, f := range fps {
-		if f.Kind != FingerprintIdentifier {
-			x.seen[fingerprint(f.Sum)] = struct{}{}
-		}
-	}
-	if h.Credential == nil {
-		ch := x.chains[h.Device]
-		ch.next[ch.tip] = b.code
-		ch.pos[b.code] = h.Sequence
-		ch.tip, ch.seq = b.code, h.Sequence
-	} else if b.state == Cast {
-		k := [ed25519.PublicKeySize]byte(h.Credential)
-		if prev, ok := x.creds[k]; ok {
-			x.replaced[prev] = true
-		}
-		x.creds[k] = b.code
-	}
-	if b.state == Cast {
-		x.counted = append(x.counted, b.code)
-	}
-}
-
-// Counted returns the codes of the ballots that count, in the order they
-// were accepted: every cast ballot, except, under LastBallotCounts, a
-// credential's ballots that a later one replaced. Challenged ballots never
-// count.
-func (x *Box) Counted() []Code {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]Code, 0, len(x.counted))
-	for _, c := range x.counted {
-		if !x.replaced[c] {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// Tip returns the sequence number and code of the last accepted record of
-// device's chain (0 and the opening's code right after the opening), so
-// that a device that worked offline knows where to resume its upload.
-// ok is false if the device has not opened its chain.
-func (x *Box) Tip(device string) (sequence uint64, code Code, ok bool) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	ch, ok := x.chains[device]
-	if !ok {
-		return 0, Code{}, false
-	}
-	return ch.seq, ch.tip, true
-}
-
-// Close closes the box file. Accepted ballots are already on stable
-// storage.
-func (x *Box) Close() error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.f == nil {
-		return nil
-	}
-	err := x.f.Close()
-	x.f = nil
-	if x.broken == nil {
-		x.broken = errors.New("ballot: box is closed")
-	}
-	return err
 }

@@ -9,7 +9,27 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
+
+// wantRecorded checks whether the box wrote the refused ballot.
+func wantRecorded(t *testing.T, err error, recorded bool) {
+	t.Helper()
+	r, ok := err.(*Refusal)
+	if !ok || r.Recorded != recorded {
+		t.Fatalf("refusal %v: recorded %v, want %v", err, ok && r.Recorded, recorded)
+	}
+}
+
+// opening returns the opening record of device id at testTime.
+func (f *fixture) opening(t *testing.T, id string) *DeviceOpening {
+	t.Helper()
+	_, o, err := OpenDevice(f.e, id, f.deviceKeys[id], testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
 
 func openTestBox(t *testing.T, f *fixture) (*Box, string) {
 	t.Helper()
@@ -99,12 +119,14 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 		offline = append(offline, castOn(t, d, Vote{"budget": {uint32(1 + i%2): 1}}))
 	}
 	_, err := x.Accept(offline[0].Bytes())
-	wantRefusal(t, err, CheckEligibility, -1, -1) // not opened yet
+	wantRefusal(t, err, CheckChainGap, -1, -1) // not opened yet
+	wantRecorded(t, err, false)
 	if err := x.AcceptOpening(o); err != nil {
 		t.Fatal(err)
 	}
 	_, err = x.Accept(offline[2].Bytes())
 	wantRefusal(t, err, CheckChainGap, -1, -1)
+	wantRecorded(t, err, false) // a gap is rejected: the upload may fix it
 	if !strings.Contains(err.Error(), "ballots 1..2 are missing") {
 		t.Fatalf("gap message %q", err)
 	}
@@ -123,10 +145,13 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 	wantRefusal(t, err, CheckChainGap, -1, -1)
 }
 
-// TestBoxFork: two ballots that name the same predecessor.
+// TestBoxFork: two ballots that name the same predecessor. The second one
+// under the same identifier is rejected as a repeated identifier (nothing
+// is written); under another identifier it is written as refused, a fork,
+// and does not move the chain.
 func TestBoxFork(t *testing.T) {
 	f := newFixture(t, testManifest())
-	x, _ := openTestBox(t, f)
+	x, path := openTestBox(t, f)
 	d := f.openDevice(t, x, "station-1")
 	accept(t, x, castOn(t, d, Vote{}))
 	seq, tip := d.Tip()
@@ -138,14 +163,49 @@ func TestBoxFork(t *testing.T) {
 	b2 := castOn(t, clone, Vote{"budget": {2: 1}})
 	accept(t, x, b1)
 	_, err = x.Accept(b2.Bytes())
-	wantRefusal(t, err, CheckChainFork, -1, -1)
-	if !strings.Contains(err.Error(), b1.Code().String()) {
-		t.Fatalf("the fork message does not name the other successor: %v", err)
+	wantRefusal(t, err, CheckDuplicate, -1, -1)
+	wantRecorded(t, err, false)
+	// The same fork under another identifier is written as refused.
+	h := b2.Header()
+	h.BallotID = "station-1/2-clone"
+	b3, err := EncryptBallot(f.e, h, Vote{"budget": {2: 1}}, seedOf("clone"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	// A fork back to the opening.
-	d2, _, _ := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
-	_, err = x.Accept(castOn(t, d2, Vote{}).Bytes())
+	b3.Cast(f.deviceKeys["station-1"])
+	_, err = x.Accept(b3.Bytes())
 	wantRefusal(t, err, CheckChainFork, -1, -1)
+	wantRecorded(t, err, true)
+	if !strings.Contains(err.Error(), b1.Code().String()) {
+		t.Fatalf("the fork message does not name the ballot in that place: %v", err)
+	}
+	if s, c, _ := x.Tip("station-1"); s != 2 || c != b1.Code() {
+		t.Fatalf("a fork moved the chain to %d %s", s, c)
+	}
+	// A fork back to the opening, under a new identifier.
+	h = b1.Header()
+	h.BallotID, h.Sequence, h.Previous = "station-1/1-again", 1, x.rule.chains["station-1"].code
+	_, _, opened := x.Tip("station-1")
+	if !opened {
+		t.Fatal("not opened")
+	}
+	o := f.opening(t, "station-1")
+	h.Previous = o.Code()
+	b4, _ := EncryptBallot(f.e, h, Vote{}, seedOf("again"))
+	b4.Cast(f.deviceKeys["station-1"])
+	_, err = x.Accept(b4.Bytes())
+	wantRefusal(t, err, CheckChainFork, -1, -1)
+	// The same refused ballot again: the same answer, nothing written.
+	before, _ := os.ReadFile(path)
+	_, err = x.Accept(b4.Bytes())
+	wantRefusal(t, err, CheckChainFork, -1, -1)
+	wantRecorded(t, err, true)
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("a repeated refused ballot was written again")
+	}
+	if n := bytes.Count(before, []byte(`{"refused":`)); n != 2 {
+		t.Fatalf("%d refused lines, want 2", n)
+	}
 }
 
 func TestBoxOpenings(t *testing.T) {
@@ -167,7 +227,13 @@ func TestBoxOpenings(t *testing.T) {
 	if err := x.AcceptOpening(o); err != nil {
 		t.Fatal(err)
 	}
-	wantRefusal(t, x.AcceptOpening(o), CheckDuplicate, -1, -1)
+	// The same opening again is acknowledged (an upload repeated); another
+	// opening of the same device is rejected.
+	if err := x.AcceptOpening(o); err != nil {
+		t.Fatalf("repeated opening: %v", err)
+	}
+	_, o2, _ := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime.Add(time.Hour))
+	wantRefusal(t, x.AcceptOpening(o2), CheckDuplicate, -1, -1)
 	if _, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-2"], testTime); err == nil {
 		t.Fatal("a device opened with another device's key")
 	}
@@ -181,29 +247,33 @@ func TestBoxReplays(t *testing.T) {
 	x, _ := openTestBox(t, f)
 	b := f.credentialBallot(t, "r1", 0, testVote())
 	accept(t, x, b)
-	_, err := x.Accept(b.Bytes())
-	wantRefusal(t, err, CheckDuplicate, -1, -1)
+	// The same ballot again is acknowledged and not counted twice.
+	accept(t, x, b)
+	if n := len(x.Counted()); n != 1 {
+		t.Fatalf("%d counted after a repeated upload", n)
+	}
 	// The ciphertexts and proofs copied under another credential and
-	// ballot identifier.
+	// ballot identifier: refused for the first repeated first component.
 	c := resign(t, f.e, b, Header{BallotID: "r2", Credential: f.credentials[1].PublicKey()}, f.credentials[1].PrivateKey())
-	_, err = x.Accept(c.Bytes())
+	_, err := x.Accept(c.Bytes())
 	wantRefusal(t, err, CheckDuplicate, 0, 0)
+	wantRecorded(t, err, true)
 	// One ciphertext copied into an otherwise fresh ballot.
 	c = f.credentialBallot(t, "r3", 1, testVote())
 	c.contests[2].selections[1] = b.contests[2].selections[1]
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
 	wantRefusal(t, err, CheckDuplicate, 2, 1)
-	// A proof copied with a fresh ciphertext.
+	// A proof copied with a fresh ciphertext does not verify.
 	c = f.credentialBallot(t, "r4", 1, testVote())
 	c.contests[3].selections[0].proof = b.contests[3].selections[0].proof
 	c.contests[3].selections[0].proofBytes = nil
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
-	wantRefusal(t, err, CheckDuplicate, 3, 0)
-	// A contest proof copied.
+	wantRefusal(t, err, CheckProof, 3, 0)
+	// Nor does a contest proof copied.
 	c = f.credentialBallot(t, "r5", 1, testVote())
 	c.contests[1].sum, c.contests[1].sumBytes = b.contests[1].sum, nil
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
-	wantRefusal(t, err, CheckDuplicate, 1, -1)
+	wantRefusal(t, err, CheckProof, 1, -1)
 	// Another credential may use the same identifier: identifiers are
 	// unique per signer, so a remote voter cannot take a device's.
 	accept(t, x, f.credentialBallot(t, "r1", 2, Vote{}))
@@ -284,14 +354,22 @@ func TestBoxReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer y.Close()
 	if fmt.Sprint(y.Counted()) != fmt.Sprint(counted) {
 		t.Fatal("Counted changed across a reopen")
 	}
-	_, err = y.Accept(b1.Bytes())
-	wantRefusal(t, err, CheckDuplicate, -1, -1)
-	_, err = y.Accept(f.credentialBallot(t, "again", 0, Vote{}).Bytes())
+	accept(t, y, b1) // a repeat, acknowledged
+	again := f.credentialBallot(t, "again", 0, Vote{})
+	_, err = y.Accept(again.Bytes())
 	wantRefusal(t, err, CheckPolicy, -1, -1)
+	y.Close()
+	// The refused line is read back with its verdict, and answered again.
+	if y, err = OpenBox(path, f.e); err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	_, err = y.Accept(again.Bytes())
+	wantRefusal(t, err, CheckPolicy, -1, -1)
+	wantRecorded(t, err, true)
 	accept(t, y, castOn(t, d, Vote{}))
 	if seq, _, _ := y.Tip("station-1"); seq != 2 {
 		t.Fatalf("tip %d after reopen", seq)
@@ -369,7 +447,8 @@ func TestBoxTornLine(t *testing.T) {
 }
 
 // TestBoxConcurrent submits ballots from many goroutines, some of them the
-// same ballot: each distinct ballot is accepted once.
+// same ballot: each distinct ballot is written once, and every submission
+// of the shared one is acknowledged.
 func TestBoxConcurrent(t *testing.T) {
 	m := testManifest()
 	m.Policy = LastBallotCounts
@@ -402,8 +481,8 @@ func TestBoxConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if sharedOK != 1 {
-		t.Fatalf("the same ballot was accepted %d times", sharedOK)
+	if sharedOK != n {
+		t.Fatalf("the same ballot was acknowledged %d times of %d", sharedOK, n)
 	}
 	if got := len(x.Counted()); got != 3 {
 		t.Fatalf("%d counted, want the last of each of 3 credentials", got)

@@ -294,12 +294,14 @@ func TestCodesBallotShape(t *testing.T) {
 	wide := f.credentialBallot(t, "remote-2", 1, codesVote(2))
 	wide.contests[1].row = append(wide.contests[1].row, b.contests[1].row[0])
 	wide.encodeBody()
+	wide = resign(t, f.e, wide, wide.header, f.credentials[1].PrivateKey())
 	if err := VerifyBallot(f.e, wide); !errors.As(err, &r) || r.Check != CheckManifest || !strings.Contains(r.Reason, "a row of 2 ciphertexts, the contest's rows have 1") {
 		t.Errorf("wide row: %v", err)
 	}
 	swapped := f.credentialBallot(t, "remote-3", 2, codesVote(2))
 	swapped.contests[0], swapped.contests[1] = swapped.contests[1], swapped.contests[0]
 	swapped.encodeBody()
+	swapped = resign(t, f.e, swapped, swapped.header, f.credentials[2].PrivateKey())
 	if err := VerifyBallot(f.e, swapped); !errors.As(err, &r) || r.Check != CheckManifest || r.Contest != 0 {
 		t.Errorf("row in a selections contest: %v", err)
 	}
@@ -382,7 +384,7 @@ func TestCodesFingerprints(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Equal(kinds, []FingerprintKind{FingerprintCiphertext, FingerprintKnowledgeProof}) {
+	if !slices.Equal(kinds, []FingerprintKind{FingerprintNonce}) {
 		t.Errorf("kinds %q", kinds)
 	}
 }
@@ -428,10 +430,14 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 		}
 		out := codesVectorBallot{vectorBallot: vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.Code(), ShortCode: b.Code().Short(), JSON: j}}
 		n, _ := proof.NewNonces(seed)
-		nc := n.Child("contest", 1)
+		nc := ballotNonces(f.e, &b.header, n).Child("contest", 1)
 		for k, ct := range b.Ciphertexts(1) {
+			r := nc.Child("column", uint64(k)).Scalar("encryption", 0)
+			if group.NewElement().ScalarBaseMult(r).Equal(&ct.A) != 1 {
+				t.Fatalf("%s: column %d: A ≠ r·G for the published nonce", b.ID(), k)
+			}
 			out.Plaintexts = append(out.Plaintexts, hex.EncodeToString(f.sk.Decrypt(ct).Bytes()))
-			out.Nonces = append(out.Nonces, hex.EncodeToString(nc.Child("column", uint64(k)).Scalar("encryption", 0).Bytes()))
+			out.Nonces = append(out.Nonces, hex.EncodeToString(r.Bytes()))
 		}
 		return out
 	}

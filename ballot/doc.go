@@ -27,17 +27,20 @@
 // every proof's transcript starts with the base hash, the ballot identifier
 // and its signer, so that nothing can be copied from one ballot into
 // another. The voter then casts the ballot or challenges it; a challenged
-// ballot releases its seed and OpenChallenged shows what it encrypts. A Box
-// checks each submitted ballot (VerifyBallot plus replays, credential
-// policy and device chains), refuses with a *Refusal that names the check
-// and the place, and appends accepted ballots to a file that survives
-// crashes.
+// ballot releases its seed and OpenChallenged shows what it encrypts.
 //
-// A verifier of a whole ballot box checks the ballots in batches with
-// VerifyBallots, which verifies the proofs of many ballots in one
-// multi-scalar multiplication and reports every independent check a ballot
-// fails (Refusals), and checks the replay rule across the box with each
-// ballot's Fingerprints.
+// Which ballots are accepted, refused or rejected, and which count, is
+// decided by one rule (docs/spec.md, "The acceptance rule"), written once
+// as the state machine Rule: CheckBallots runs the steps that depend on
+// one ballot alone (signature, shape, proofs, batched into one multi-scalar
+// multiplication), and Rule the steps that depend on the earlier lines
+// (identifiers, device chains, the uniqueness of nonces, the credential
+// policy, revotes). A Box runs it on each submission, writes accepted and
+// refused ballots durably to a file that survives crashes (ParseBoxLine
+// reads its lines), answers with a *Refusal that names the step and the
+// place, and answers a repeated upload as the first time; the verifier of
+// an election record (package election) runs the same Rule over that file.
+// VerifyBallot runs the steps of one ballot alone, without a box.
 //
 // Encryption runs in constant time in the vote and the nonces; the checks
 // of a vote against the manifest, which reject overvotes before

@@ -82,13 +82,25 @@ func (e *Election) checkHeader(h *Header) error {
 	return nil
 }
 
+// ballotNonces returns the nonce source of every encryption nonce of the
+// ballot with header h: the seed bound to the ballot's context (base hash,
+// identifier, signer and chain position; docs/spec.md §Ballots,
+// "Encryption and nonces"), so that a seed reused for another ballot, for
+// example a challenged ballot's published seed, gives other nonces.
+func ballotNonces(e *Election, h *Header, n *proof.Nonces) *proof.Nonces {
+	return n.Bind(e.transcript(h))
+}
+
 // EncryptBallot encrypts the vote v as a ballot with header h for election
 // e. Every nonce derives from the 32-byte nonce seed (draw it from
-// crypto/rand; it is released only if the voter challenges the ballot):
-// the selection j of contest i is encrypted with
-// seed.Child("contest", i).Child("selection", j).Scalar("encryption", 0),
+// crypto/rand; it is released only if the voter challenges the ballot),
+// bound to the ballot's context: with s the seed bound to the transcript
+// prefix of the ballot's proofs (proof.Nonces.Bind), the selection j of
+// contest i is encrypted with
+// s.Child("contest", i).Child("selection", j).Scalar("encryption", 0),
 // and column k of the row of a Codes contest i with
-// seed.Child("contest", i).Child("column", k).Scalar("encryption", 0).
+// s.Child("contest", i).Child("column", k).Scalar("encryption", 0). A seed
+// reused under another header therefore gives other nonces.
 // The codes of a Codes contest are packed in ascending order
 // (elgamal.PackCodes), whatever the order in which the voter wrote them.
 //
@@ -118,7 +130,7 @@ func EncryptBallot(e *Election, h Header, v Vote, seed []byte) (*Ballot, error) 
 		return nil, fmt.Errorf("ballot: nonce seed: %v", err)
 	}
 	b := &Ballot{baseHash: e.baseHash, header: h, pending: n, signerPub: e.signerKey(&h)}
-	if err := b.encrypt(e, vals, n); err != nil {
+	if err := b.encrypt(e, vals, ballotNonces(e, &h, n)); err != nil {
 		return nil, err
 	}
 	b.encodeBody()

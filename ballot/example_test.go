@@ -2,7 +2,7 @@ package ballot_test
 
 import (
 	"crypto/ed25519"
-	"errors"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,10 +70,10 @@ func Example() {
 	_, err = box.Accept(b.Bytes())
 	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.Code().Short()))
 
-	// Submitting it again is a replay.
+	// Submitting it again (a station that lost the acknowledgement) is
+	// answered as the first time, and the ballot is written once.
 	_, err = box.Accept(b.Bytes())
-	var r *ballot.Refusal
-	fmt.Println("replay refused:", errors.As(err, &r) && r.Check == ballot.CheckDuplicate)
+	fmt.Println("sent again, acknowledged:", err == nil)
 
 	// An overvote is refused before anything is encrypted.
 	_, err = device.EncryptBallot(ballot.Vote{"board": {11: 1, 12: 1, 13: 1}})
@@ -83,7 +83,7 @@ func Example() {
 	// Output:
 	// challenged ballot encrypts map[board:map[12:1 14:1]]
 	// cast ballot accepted: true code length: 19
-	// replay refused: true
+	// sent again, acknowledged: true
 	// ballot: vote: contest 0 ("board"): 3 candidates marked, more than the limit 2 (overvote)
 	// ballots counted: 1
 }
@@ -124,4 +124,65 @@ func ExampleVote_SetCodes() {
 	// ballot: vote: contest "council": code 212 is written twice (position 2)
 	// ballot: vote: contest 0 ("council"): 4 codes written, more than the limit 3 (overvote)
 	// challenged ballot encrypts map[council:map[17:1 212:1]]
+}
+
+// Remote voters make their own credentials: each voter's device keeps its
+// secret key and sends only the public key to the registrar, who publishes
+// the list of public keys. Nobody else can sign a voter's ballot, so nobody
+// else can vote for her, or replace her ballot under last-ballot-counts.
+func ExampleGenerateCredential() {
+	// On each voter's own device (or smart card).
+	azadeh, _ := ballot.GenerateCredential()
+	bijan, _ := ballot.GenerateCredential()
+
+	// The registrar receives public keys only, and publishes the list.
+	list, err := ballot.NewCredentialList([]ed25519.PublicKey{azadeh.PublicKey(), bijan.PublicKey()})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("credentials listed:", list.Len())
+	// Each voter checks that her key is on the published list.
+	fmt.Println("Azadeh's key is listed:", list.Contains(azadeh.PublicKey()))
+
+	m := &ballot.Manifest{ElectionID: "assembly-2025", Policy: ballot.LastBallotCounts, Contests: []ballot.Contest{
+		{ID: "motion", Title: "Adopt the motion?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
+	}}
+	_, electionKey := elgamal.GenerateKey() // in practice, from the trustees' key ceremony
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: electionKey, Credentials: list})
+	if err != nil {
+		panic(err)
+	}
+	dir, _ := os.MkdirTemp("", "sandogh-box")
+	defer os.RemoveAll(dir)
+	box, err := ballot.OpenBox(filepath.Join(dir, "box.jsonl"), e)
+	if err != nil {
+		panic(err)
+	}
+	defer box.Close()
+
+	// Azadeh votes from home, signing with the credential her device made.
+	vote := func(c *ballot.Credential, id string, v ballot.Vote) error {
+		seed := make([]byte, 32)
+		rand.Read(seed)
+		b, err := ballot.EncryptBallot(e, ballot.Header{BallotID: id, Credential: c.PublicKey()}, v, seed)
+		if err != nil {
+			return err
+		}
+		if err := b.Cast(c.PrivateKey()); err != nil {
+			return err
+		}
+		return box.AcceptBallot(b)
+	}
+	fmt.Println("Azadeh's ballot accepted:", vote(azadeh, "azadeh/1", ballot.Vote{"motion": {1: 1}}) == nil)
+
+	// A credential that is not on the list votes for nobody.
+	outsider, _ := ballot.GenerateCredential()
+	fmt.Println("an unlisted credential refused:", vote(outsider, "outsider/1", ballot.Vote{"motion": {2: 1}}) != nil)
+	fmt.Println("ballots counted:", len(box.Counted()))
+	// Output:
+	// credentials listed: 2
+	// Azadeh's key is listed: true
+	// Azadeh's ballot accepted: true
+	// an unlisted credential refused: true
+	// ballots counted: 1
 }

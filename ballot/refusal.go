@@ -53,6 +53,22 @@ type Refusal struct {
 	Contest   int
 	Selection int
 	Reason    string
+	// Recorded is set by a Box for a ballot it wrote to its file as
+	// refused (a final verdict), and clear for one it wrote nothing of
+	// (rejected: see Box.AcceptBallot).
+	Recorded bool
+}
+
+// where returns the check and the place, "proof, contest 0, selection 3".
+func (r *Refusal) where() string {
+	s := string(r.Check)
+	if r.Contest >= 0 {
+		s += fmt.Sprintf(", contest %d", r.Contest)
+	}
+	if r.Selection >= 0 {
+		s += fmt.Sprintf(", selection %d", r.Selection)
+	}
+	return s
 }
 
 // Error returns the refusal as one line, for example
@@ -77,32 +93,4 @@ func refuse(check Check, format string, args ...any) *Refusal {
 
 func refuseAt(check Check, contest, selection int, format string, args ...any) *Refusal {
 	return &Refusal{Check: check, Contest: contest, Selection: selection, Reason: fmt.Sprintf(format, args...)}
-}
-
-// Refusals is the error of VerifyBallot and VerifyBallots for a ballot that
-// fails several independent checks, in the order of the checks: for
-// example a signature refusal and a proof refusal. errors.As with a
-// *Refusal target finds the first; errors.As with a Refusals target finds
-// them all.
-type Refusals []*Refusal
-
-// Error returns the refusals on one line, separated by "; ".
-func (rs Refusals) Error() string {
-	var b strings.Builder
-	for i, r := range rs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(r.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the refusals, for errors.Is and errors.As.
-func (rs Refusals) Unwrap() []error {
-	out := make([]error, len(rs))
-	for i, r := range rs {
-		out[i] = r
-	}
-	return out
 }

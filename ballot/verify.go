@@ -11,20 +11,15 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// VerifyBallot checks ballot b against election e without reference to any
-// other ballot: the base hash, conformance to the manifest, the signer's
-// registration, the signature, and every proof (batched into one
-// multi-scalar multiplication), or for a challenged ballot that its nonce
-// seed reproduces it. The checks that involve earlier ballots (replays,
-// credential policy, device chains) are the ballot box's.
-//
-// It returns nil if b passes, a *Refusal if one check fails, and Refusals
-// if several independent checks fail: a ballot with a bad signature and a
-// bad proof is refused for both, so that a forged ballot shows its forged
-// proofs too. Only a ballot for another election, in a state other than
-// cast or challenged, or of the wrong shape stops at that first refusal,
-// since its proofs cannot be checked against this election's manifest.
-// errors.As with a *Refusal target finds the first refusal in either case.
+// VerifyBallot runs on ballot b the steps of the acceptance rule that
+// depend on b alone (docs/spec.md §Ballots, "The acceptance rule"): the
+// election (step 2), the state (3), the signer's registration (4), the
+// signature (5), the manifest (8), no first component repeated within the
+// ballot (9), and every proof, or for a challenged ballot that its nonce
+// seed reproduces it (11). It returns nil if b passes them, and otherwise
+// a *Refusal for the first step it fails. The steps that involve earlier
+// ballots (identifiers, chains, replays, credential policy) are the
+// Rule's.
 //
 // Execution time depends on the inputs (all public).
 func VerifyBallot(e *Election, b *Ballot) error {
@@ -36,97 +31,66 @@ func VerifyBallot(e *Election, b *Ballot) error {
 // the cast ballots are checked in one proof.BatchVerifier (one
 // multi-scalar multiplication), which costs less per ballot than checking
 // them ballot by ballot; if the batch fails, the failing proofs are found
-// (proof.BatchVerifier.Verify) and each ballot is refused for its own.
-// Batches of about 64 ballots of 15 selections take most of the gain.
+// (proof.BatchVerifier.Verify) and each ballot is refused for its own
+// first failing proof. Batches of about 64 ballots of 15 selections take
+// most of the gain.
 //
 // It runs on the calling goroutine: to use several cores, verify several
 // batches at once, one per core, as package election does.
 //
 // Execution time depends on the inputs (all public).
 func VerifyBallots(e *Election, bs []*Ballot) []error {
-	errs, _ := VerifyAndOpenBallots(e, bs)
+	errs := make([]error, len(bs))
+	for i, c := range CheckBallots(e, bs, true) {
+		if r := c.first(); r != nil {
+			errs[i] = r
+		}
+	}
 	return errs
 }
 
-// VerifyAndOpenBallots is VerifyBallots that also returns, for each
-// challenged ballot it opened, the vote it encrypts (OpenChallenged's
-// result), and nil for every other ballot, so that a verifier that
-// publishes the votes of challenged ballots does not re-encrypt them a
-// second time. A challenged ballot refused before its opening (another
-// election, a wrong shape) or whose opening fails has a nil vote.
-//
-// Execution time depends on the inputs (all public).
-func VerifyAndOpenBallots(e *Election, bs []*Ballot) ([]error, []Vote) {
-	found := make([][]*Refusal, len(bs))
-	votes := make([]Vote, len(bs))
-	bv := proof.NewBatchVerifier()
-	bv.SetParallel(false)
-	var spans []proofSpan
-	for i, b := range bs {
-		if r := e.checkShape(b); r != nil {
-			found[i] = append(found[i], r)
-			continue
+// first returns the first refusal of the steps that c holds, in the order
+// of the acceptance rule, or nil.
+func (c *Checked) first() *Refusal {
+	for _, r := range []*Refusal{c.attribution, c.shape, c.inner, c.proofs} {
+		if r != nil {
+			return r
 		}
-		if r := e.checkSigner(b); r != nil {
-			found[i] = append(found[i], r)
-		}
-		if b.state == Challenged {
-			v, err := OpenChallenged(e, b)
-			if err != nil {
-				found[i] = append(found[i], refuse(CheckChallenge, "%v", err))
-			}
-			votes[i] = v
-			continue
-		}
-		lo := bv.Len()
-		places := e.addProofs(bv, b)
-		spans = append(spans, proofSpan{ballot: i, lo: lo, places: places})
-	}
-	if len(spans) > 0 {
-		if bad, err := bv.Verify(); err != nil {
-			for _, sp := range spans {
-				if r := sp.refusal(bad, err); r != nil {
-					found[sp.ballot] = append(found[sp.ballot], r)
-				}
-			}
-		}
-	}
-	errs := make([]error, len(bs))
-	for i, rs := range found {
-		switch len(rs) {
-		case 0:
-		case 1:
-			errs[i] = rs[0]
-		default:
-			errs[i] = Refusals(rs)
-		}
-	}
-	return errs, votes
-}
-
-// checkStatic runs the cheap checks of b against e in the ballot box's
-// order (election, state, shape, eligibility, signature) and returns the
-// first refusal.
-func (e *Election) checkStatic(b *Ballot) error {
-	if r := e.checkShape(b); r != nil {
-		return r
-	}
-	if r := e.checkSigner(b); r != nil {
-		return r
 	}
 	return nil
 }
 
-// checkShape checks that b is for election e, cast or challenged, and has
-// the manifest's contests, selections and proof ranges: the conditions
-// under which its proofs can be checked at all.
-func (e *Election) checkShape(b *Ballot) *Refusal {
+// checkAttribution runs steps 2–5 of the acceptance rule: b is for
+// election e, cast or challenged, from a registered device or a listed
+// credential, and its signature verifies. A ballot that fails them is not
+// attributable to an eligible signer, and a box writes nothing of it.
+func (e *Election) checkAttribution(b *Ballot) *Refusal {
 	if b.baseHash != e.baseHash {
 		return refuse(CheckElection, "base hash %x is not this election's %x", b.baseHash, e.baseHash)
 	}
 	if b.state != Cast && b.state != Challenged {
 		return refuse(CheckSignature, "ballot is %s: neither cast nor challenged", b.state)
 	}
+	h := &b.header
+	var pub ed25519.PublicKey
+	if h.Credential != nil {
+		if !e.credentials.Contains(h.Credential) {
+			return refuse(CheckEligibility, "credential %x is not on the election's list", []byte(h.Credential))
+		}
+		pub = h.Credential
+	} else if pub = e.deviceKey(h.Device); pub == nil {
+		return refuse(CheckEligibility, "device %q is not registered", h.Device)
+	}
+	if !ed25519.Verify(pub, signatureMessage(b.code, b.state, b.seed), b.signature) {
+		return refuse(CheckSignature, "invalid signature")
+	}
+	return nil
+}
+
+// checkShape runs step 8 of the acceptance rule: b has the manifest's
+// contests, selections and proof ranges, the conditions under which its
+// proofs can be checked at all.
+func (e *Election) checkShape(b *Ballot) *Refusal {
 	if len(b.contests) != len(e.manifest.Contests) {
 		return refuse(CheckManifest, "%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
 	}
@@ -163,30 +127,6 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 		case rule == sumZeroOrAll && c.sum.Range() != 1:
 			return refuseAt(CheckManifest, i, -1, "contest proof for 0..%d, an %q contest's proof is for 0..1", c.sum.Range(), Exactly)
 		}
-	}
-	return nil
-}
-
-// checkSigner checks that b's signer is registered (or listed) and that
-// the signature verifies.
-func (e *Election) checkSigner(b *Ballot) *Refusal {
-	h := &b.header
-	var pub ed25519.PublicKey
-	if h.Credential != nil {
-		if !e.credentials.Contains(h.Credential) {
-			return refuse(CheckEligibility, "credential %x is not on the election's list", []byte(h.Credential))
-		}
-		pub = h.Credential
-	} else {
-		if pub = e.deviceKey(h.Device); pub == nil {
-			return refuse(CheckEligibility, "device %q is not registered", h.Device)
-		}
-		if h.Sequence == 0 {
-			return refuse(CheckChainGap, "device %q: sequence 0 is the opening's, ballots start at 1", h.Device)
-		}
-	}
-	if !ed25519.Verify(pub, signatureMessage(b.code, b.state, b.seed), b.signature) {
-		return refuse(CheckSignature, "invalid signature")
 	}
 	return nil
 }
@@ -298,18 +238,28 @@ func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 	return places
 }
 
-// verifyProofs checks every proof of b (whose shape checkShape accepted)
-// with one batch verification, for the ballot box. Execution time depends
-// on the inputs.
-func (e *Election) verifyProofs(b *Ballot) error {
+// verifyProofsBatch checks every proof of the cast ballots bs (whose
+// shape checkShape accepted) in one batch verification, and returns for
+// each ballot the refusal for its first failing proof, or nil. Execution
+// time depends on the inputs.
+func (e *Election) verifyProofsBatch(bs []*Ballot) []*Refusal {
+	out := make([]*Refusal, len(bs))
+	if len(bs) == 0 {
+		return out
+	}
 	bv := proof.NewBatchVerifier()
-	sp := proofSpan{places: e.addProofs(bv, b)}
+	bv.SetParallel(false)
+	spans := make([]proofSpan, len(bs))
+	for i, b := range bs {
+		lo := bv.Len()
+		spans[i] = proofSpan{ballot: i, lo: lo, places: e.addProofs(bv, b)}
+	}
 	if bad, err := bv.Verify(); err != nil {
-		if r := sp.refusal(bad, err); r != nil {
-			return r
+		for i := range spans {
+			out[i] = spans[i].refusal(bad, err)
 		}
 	}
-	return nil
+	return out
 }
 
 // OpenChallenged opens a challenged ballot with its released nonce seed: it
@@ -331,6 +281,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ballot: %v", err)
 	}
+	n = ballotNonces(e, &b.header, n)
 	vals := make([][]uint64, len(b.contests))
 	M, jG, rK := group.NewElement(), group.NewElement(), group.NewElement()
 	G := group.NewGeneratorElement()

@@ -20,13 +20,9 @@ func batchBallots(t *testing.T, f *fixture, n int) []*Ballot {
 	return bs
 }
 
-// refusalsOf returns the refusals in err: none, one, or several.
+// refusalsOf returns the refusal in err, as a list of none or one.
 func refusalsOf(t *testing.T, err error) []*Refusal {
 	t.Helper()
-	var rs Refusals
-	if errors.As(err, &rs) {
-		return rs
-	}
 	var r *Refusal
 	if errors.As(err, &r) {
 		return []*Refusal{r}
@@ -168,12 +164,12 @@ func TestVerifyBallotsSeveralBad(t *testing.T) {
 	}
 }
 
-// TestVerifyBallotsReportsEveryFailure: a ballot with a forged signature
-// and a bad proof is refused for both; an unlisted credential and a bad
-// proof, for both; a challenged ballot with a bad signature and a seed
-// that does not open it, for both. A ballot of the wrong shape stops at
-// the shape.
-func TestVerifyBallotsReportsEveryFailure(t *testing.T) {
+// TestVerifyBallotsFirstStep: a ballot that fails several steps of the
+// acceptance rule is refused for the first, in the rule's order: a forged
+// signature before a bad proof, an unlisted credential before a bad proof,
+// a bad signature before a seed that does not open the ballot, the wrong
+// shape before anything the shape decides.
+func TestVerifyBallotsFirstStep(t *testing.T) {
 	f := newFixture(t, testManifest())
 	good := f.credentialBallot(t, "good", 0, testVote())
 	// A proof swap, signed by another credential.
@@ -182,6 +178,7 @@ func TestVerifyBallotsReportsEveryFailure(t *testing.T) {
 	c.selections[3].proof, c.selections[5].proof = c.selections[5].proof, c.selections[3].proof
 	c.selections[3].proofBytes, c.selections[5].proofBytes = nil, nil
 	forged := resign(t, f.e, b, b.header, f.credentials[1].PrivateKey())
+	proofOnly := resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())
 	// Another ballot's proofs under an unlisted credential.
 	outsider := f.credentialBallot(t, "outsider", 1, testVote())
 	h := outsider.Header()
@@ -195,31 +192,29 @@ func TestVerifyBallotsReportsEveryFailure(t *testing.T) {
 	short := resign(t, f.e, good, good.header, f.credentials[0].PrivateKey())
 	short.contests = short.contests[:3]
 	short.encodeBody()
+	short = resign(t, f.e, short, short.header, f.credentials[0].PrivateKey())
 
-	bs := []*Ballot{good, forged, unlisted, &chal, short}
-	want := [][]Check{nil, {CheckSignature, CheckProof}, {CheckEligibility, CheckProof}, {CheckSignature, CheckChallenge}, {CheckManifest}}
+	bs := []*Ballot{good, forged, unlisted, &chal, short, proofOnly}
+	want := []Check{"", CheckSignature, CheckEligibility, CheckSignature, CheckManifest, CheckProof}
 	errs := VerifyBallots(f.e, bs)
 	for i, err := range errs {
-		rs := refusalsOf(t, err)
-		var got []Check
-		for _, r := range rs {
-			got = append(got, r.Check)
+		var got Check
+		if rs := refusalsOf(t, err); len(rs) == 1 {
+			got = rs[0].Check
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want[i]) {
-			t.Errorf("ballot %d (%s): checks %v, want %v (%v)", i, bs[i].ID(), got, want[i], err)
+		if got != want[i] {
+			t.Errorf("ballot %d (%s): check %q, want %q (%v)", i, bs[i].ID(), got, want[i], err)
 		}
 		if alone := VerifyBallot(f.e, bs[i]); fmt.Sprint(alone) != fmt.Sprint(err) {
 			t.Errorf("ballot %d: VerifyBallots says %v, VerifyBallot says %v", i, err, alone)
 		}
 	}
-	// The proof refusal names the place; the first refusal is what
-	// errors.As finds; the message lists both on one line.
-	rs := refusalsOf(t, errs[1])
-	if rs[1].Contest != 0 || rs[1].Selection != 3 || rs[1].Reason != "range proof does not verify (and 1 other proofs)" {
-		t.Errorf("proof refusal %+v", rs[1])
+	// The proof refusal names the place of the first bad proof.
+	rs := refusalsOf(t, errs[5])
+	if rs[0].Contest != 0 || rs[0].Selection != 3 || rs[0].Reason != "range proof does not verify (and 1 other proofs)" {
+		t.Errorf("proof refusal %+v", rs[0])
 	}
-	wantRefusal(t, errs[1], CheckSignature, -1, -1)
-	if msg := errs[1].Error(); msg != "ballot: refused (signature): invalid signature; ballot: refused (proof): contest 0: selection 3: range proof does not verify (and 1 other proofs)" {
+	if msg := errs[5].Error(); msg != "ballot: refused (proof): contest 0: selection 3: range proof does not verify (and 1 other proofs)" {
 		t.Errorf("message %q", msg)
 	}
 }
@@ -323,19 +318,20 @@ func walkFingerprints(t *testing.T, enc []byte, h Header) []Fingerprint {
 		}
 		sels := u32()
 		for j := range sels {
-			out = append(out, Fingerprint{Kind: 'c', Contest: i, Selection: j, Sum: sum('c', take(64))})
-			out = append(out, Fingerprint{Kind: 'p', Contest: i, Selection: j, Sum: sum('p', take(u32()))})
+			out = append(out, Fingerprint{Kind: 'a', Contest: i, Selection: j, Sum: sum('a', take(64)[:32])})
+			take(u32()) // the range proof
 		}
 		if take(1)[0] == 1 {
-			out = append(out, Fingerprint{Kind: 's', Contest: i, Selection: -1, Sum: sum('s', take(u32()))})
+			take(u32()) // the contest proof
 		}
 	}
 	return out
 }
 
-// TestVerifyAndOpenBallots checks that the votes returned with the verdicts
-// are OpenChallenged's for challenged ballots and nil for cast ones.
-func TestVerifyAndOpenBallots(t *testing.T) {
+// TestCheckBallotsVotes checks that the votes CheckBallots returns with the
+// verdicts are OpenChallenged's for challenged ballots and nil for cast
+// ones.
+func TestCheckBallotsVotes(t *testing.T) {
 	f := newFixture(t, testManifest())
 	d, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
 	if err != nil {
@@ -357,11 +353,13 @@ func TestVerifyAndOpenBallots(t *testing.T) {
 		}
 		bs = append(bs, b)
 	}
-	errs, votes := VerifyAndOpenBallots(f.e, bs)
+	cs := CheckBallots(f.e, bs, true)
 	for i, b := range bs {
-		if errs[i] != nil {
-			t.Fatalf("ballot %d: %v", i, errs[i])
+		if r := cs[i].first(); r != nil {
+			t.Fatalf("ballot %d: %v", i, r)
 		}
+		votes := []Vote{cs[i].Vote()}
+		i := 0
 		if b.State() != Challenged {
 			if votes[i] != nil {
 				t.Fatalf("cast ballot %d has a vote", i)
@@ -373,7 +371,7 @@ func TestVerifyAndOpenBallots(t *testing.T) {
 			t.Fatal(err)
 		}
 		if votes[i] == nil || !reflect.DeepEqual(votes[i], want) {
-			t.Fatalf("ballot %d: vote %v, OpenChallenged gives %v", i, votes[i], want)
+			t.Fatalf("ballot %s: vote %v, OpenChallenged gives %v", b.ID(), votes[i], want)
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 // because making it takes minutes; it is made again if it does not verify.
 func benchRecord(b *testing.B, n int) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sandogh-bench-record-v1-%d", n))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sandogh-bench-record-v2-%d", n))
 	if rep, err := election.Verify(dir, &election.Options{MaxFindings: 1}); err == nil && rep.Valid() {
 		return dir
 	}

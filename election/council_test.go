@@ -181,8 +181,11 @@ func councilElection(t *testing.T, dir string) (*ballot.Election, *mixnet.Params
 	if err != nil {
 		t.Fatal(err)
 	}
-	bh := e.BaseHash()
-	return e, &mixnet.Params{BaseHash: bh[:], PublicKey: e.PublicKey()}
+	p, err := election.MixParams(e, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, p
 }
 
 // editStage decodes stage k of the council contest, lets edit change it,
@@ -261,7 +264,7 @@ var councilTampers = []tamper{
 				t.Fatal(err)
 			}
 			s.Output = out
-			h := s.Hash(p.BaseHash)
+			h := s.Hash(p)
 			s.Signature = ed25519.Sign(council.MixServerKey(councilSeed, 2), h[:])
 		})
 	}},
@@ -275,7 +278,7 @@ var councilTampers = []tamper{
 		editStage(t, dir, 1, func(s *mixnet.Stage, p *mixnet.Params) {
 			k := council.MixServerKey(councilSeed, 1)
 			s.Server = k.Public().(ed25519.PublicKey)
-			h := s.Hash(p.BaseHash)
+			h := s.Hash(p)
 			s.Signature = ed25519.Sign(k, h[:])
 		})
 	}},
@@ -441,7 +444,7 @@ func TestCouncilExtraStageAfterRejection(t *testing.T) {
 		}
 		rows[2] = rows[3]
 		s.Output, _ = mixnet.NewRows(rows)
-		h := s.Hash(p.BaseHash)
+		h := s.Hash(p)
 		s.Signature = ed25519.Sign(council.MixServerKey(councilSeed, 2), h[:])
 	})
 	s2, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 3), s0.Output, proof.RandomNonces())
@@ -462,6 +465,123 @@ func TestCouncilExtraStageAfterRejection(t *testing.T) {
 	c := rep.Cascades[0]
 	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckProof) || !c.Stages[2].Accepted {
 		t.Errorf("cascade %+v", c)
+	}
+}
+
+// TestCouncilReplayedStageDoesNotBurnServer: burning an honest mix server
+// (issue 10, attack 3) by replaying one of its stages within the cascade.
+// In an earlier run of the cascade, trustee 3 mixed the input as stage 0
+// and trustee 2 mixed trustee 3's output as stage 1. The record's stage 0
+// is trustee 1's; someone puts trustee 2's stage from that run at position
+// 1, where it is rejected for its input, and trustee 2 then mixes stage
+// 0's output as stage 2. The replay does not count as trustee 2's turn:
+// the cascade completes and the record is valid.
+func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
+	dir := copyCouncil(t)
+	e, p := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	s0, err := r.MixStage(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := mixnet.NewRows(councilInputRows(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork0, err := mixnet.Mix(p, 0, council.MixServerKey(councilSeed, 3), in, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed, err := mixnet.Mix(p, 1, council.MixServerKey(councilSeed, 2), fork0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	genuine, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 2), s0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := filepath.Join(dir, "mixnet", "0", "stages")
+	os.WriteFile(filepath.Join(stages, "1.bin"), replayed.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(stages, "2.bin"), genuine.Bytes(), 0o644)
+	decryptAgain(t, dir, e, genuine.Output)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	c := rep.Cascades[0]
+	if !c.Complete || len(c.Stages) != 3 || !c.Stages[0].Accepted || c.Stages[1].Accepted ||
+		c.Stages[1].Check != string(mixnet.CheckInput) || c.Stages[1].Trustee != 2 || !c.Stages[2].Accepted || c.Stages[2].Trustee != 2 {
+		t.Errorf("cascade %+v", c)
+	}
+}
+
+// TestCouncilStageFromAnotherContest: burning an honest mix server (issue
+// 10, attack 3) by copying one of its stages from another codes contest's
+// folder. Trustee 2 mixed, as stage 1, the list of another contest of the
+// election (here a cascade identifier of another contest position, with
+// its own list); someone copies that signed stage into contest 0's folder
+// at index 1, and trustee 2's genuine stage of contest 0 follows as stage
+// 2. The copy is rejected for its signature, trustee 2 keeps its turn, and
+// the record is valid.
+func TestCouncilStageFromAnotherContest(t *testing.T) {
+	dir := copyCouncil(t)
+	e, p := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	s0, err := r.MixStage(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := councilInputRows(t, dir)
+	rows[0], rows[1] = rows[1], rows[0]
+	otherList, err := mixnet.NewRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *p
+	other.Cascade = mixnet.CascadeID(1, "village council")
+	copied, err := mixnet.Mix(&other, 1, council.MixServerKey(councilSeed, 2), otherList, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	genuine, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 2), s0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := filepath.Join(dir, "mixnet", "0", "stages")
+	os.WriteFile(filepath.Join(stages, "1.bin"), copied.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(stages, "2.bin"), genuine.Bytes(), 0o644)
+	decryptAgain(t, dir, e, genuine.Output)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	c := rep.Cascades[0]
+	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckSignature) ||
+		c.Stages[1].Trustee != 2 || !c.Stages[2].Accepted || c.Stages[2].Trustee != 2 {
+		t.Errorf("cascade %+v", c)
+	}
+}
+
+// TestMixParams: each Codes contest's cascade has its own identifier, the
+// contest's index and identifier, and only Codes contests have one.
+func TestMixParams(t *testing.T) {
+	e, p := councilElection(t, sharedCouncil(t))
+	bh := e.BaseHash()
+	if !bytes.Equal(p.Cascade, mixnet.CascadeID(0, council.ContestID)) || !bytes.Equal(p.BaseHash, bh[:]) || p.PublicKey.Equal(e.PublicKey()) != 1 {
+		t.Errorf("params %+v", p)
+	}
+	for _, i := range []int{-1, 1} {
+		if _, err := election.MixParams(e, i); err == nil || !strings.Contains(err.Error(), "not a codes contest") {
+			t.Errorf("contest %d: %v", i, err)
+		}
 	}
 }
 
@@ -613,9 +733,13 @@ func decryptAgain(t *testing.T, dir string, e *ballot.Election, out *mixnet.Rows
 		t.Fatal(err)
 	}
 	shares := councilRecord.out.KeyShares
+	bh := e.BaseHash()
 	var lists []*trustee.ShareList
 	for _, l := range old {
-		nl, err := tally.DecryptRowShares(shares[l.Trustee()-1], e, 0, out)
+		// The trustees' primitive, without the checks of
+		// VerifiedRecord.RowShares: these trustees decrypt what they are
+		// given.
+		nl, err := shares[l.Trustee()-1].DecryptSharesUnchecked(bh[:], tally.RowCiphertexts(out))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -677,5 +801,38 @@ func TestCouncilRowChunks(t *testing.T) {
 	}
 	if len(rep.Failed()) != 2 {
 		t.Errorf("checks %v failed, want 18 and 19", rep.Failed())
+	}
+}
+
+// TestCouncilTooFewRowShares: with fewer than t share lists of the final
+// rows, all of them valid, check 18 fails with a finding that says so in
+// plain words (it once printed "%!w(<nil>)" for the empty list of
+// rejected lists).
+func TestCouncilTooFewRowShares(t *testing.T) {
+	dir := copyCouncil(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "mixnet", "0", "shares", "*.bin"))
+	if len(files) < 2 {
+		t.Fatalf("%d share files", len(files))
+	}
+	for _, f := range files[1:] {
+		os.Remove(f)
+	}
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Reason, "%!") {
+			t.Errorf("malformed finding: %s", f)
+		}
+		if f.Check == election.CheckRowShares && strings.HasSuffix(f.Reason, "rows 0 to 39: 1 valid share lists, fewer than the threshold 2; none was rejected") {
+			found = true
+			t.Log(f)
+		}
+	}
+	if !found {
+		t.Errorf("no finding of check 18 about too few share lists: %v", rep.Findings)
 	}
 }

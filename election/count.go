@@ -1,7 +1,6 @@
 package election
 
 import (
-	"crypto/ed25519"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -12,29 +11,22 @@ import (
 	"github.com/sandogh/sandogh/tally"
 )
 
-// A counter decides, in file order, which cast ballots of ballots.jsonl
-// count, and adds them up (docs/spec.md §Verification, check 11):
-// every cast ballot that passes its checks counts, except that under
-// ballot.OneBallotPerCredential a credential's second cast ballot is refused,
-// and under ballot.LastBallotCounts a credential's cast ballot is replaced
-// by its next one. A replaced ballot, or one found later to be a duplicate,
-// has already been added: it is subtracted at the end, in a second pass
-// that decodes only those lines.
+// A counter adds up the ballots that count (docs/spec.md §Verification,
+// check 11), as the acceptance rule decides them in file order: it adds
+// each accepted cast ballot as it is read, and when a later ballot of the
+// same credential supersedes it (under ballot.LastBallotCounts), marks it
+// for removal; the marked ballots are subtracted at the end, in a second
+// pass that decodes only those lines.
 //
 // For each Codes contest it also keeps the row of every ballot it counts
 // (64 bytes per ciphertext, as the ballot encodes it), with its line, so
 // that mixInputs can return the rows of the ballots that count, in order:
 // the input list of the contest's mix cascade.
 type counter struct {
-	policy ballot.CredentialPolicy
 	plus   *tally.Aggregator
-	added  bitset
-	creds  map[[ed25519.PublicKeySize]byte]int64 // the line of the credential's counted ballot
-	remove map[int64]bool                        // lines to subtract
-	prev   map[int64]int64                       // a credential's counted line → the line it replaced
-	dupes  map[int64]bool                        // counted lines found to repeat an earlier ballot
-	codes  []int                                 // the Codes contests
-	rows   map[int][]countedRow                  // by Codes contest
+	remove map[int64]bool       // lines to subtract
+	codes  []int                // the Codes contests
+	rows   map[int][]countedRow // by Codes contest
 }
 
 // A countedRow is the row of a Codes contest of the ballot on line.
@@ -44,17 +36,12 @@ type countedRow struct {
 }
 
 func newCounter(e *ballot.Election) *counter {
-	c := &counter{
-		policy: e.Manifest().Policy,
+	return &counter{
 		plus:   tally.NewAggregator(e),
-		creds:  make(map[[ed25519.PublicKeySize]byte]int64),
 		remove: make(map[int64]bool),
-		prev:   make(map[int64]int64),
-		dupes:  make(map[int64]bool),
 		rows:   make(map[int][]countedRow),
+		codes:  codesContests(e.Manifest()),
 	}
-	c.codes = codesContests(e.Manifest())
-	return c
 }
 
 // codesContests returns the indices of m's Codes contests, ascending.
@@ -68,24 +55,19 @@ func codesContests(m *ballot.Manifest) []int {
 	return out
 }
 
-// cast counts the cast ballot b of line, which passed its other checks. It
-// returns an error if the credential policy refuses it.
-func (c *counter) cast(line int64, b *ballot.Ballot) error {
-	if cred := b.Header().Credential; cred != nil {
-		k := [ed25519.PublicKeySize]byte(cred)
-		if prev, ok := c.creds[k]; ok {
-			if c.policy != ballot.LastBallotCounts {
-				return fmt.Errorf("credential %x already cast the ballot on line %d, and the election allows one ballot per credential", cred, prev)
-			}
-			c.remove[prev] = true
-			c.prev[line] = prev
-		}
-		c.creds[k] = line
+// count applies the acceptance rule's verdict v on the ballot b of line:
+// an accepted cast ballot is added, and the ballot it supersedes is marked
+// for removal.
+func (c *counter) count(line int64, b *ballot.Ballot, v ballot.Verdict) error {
+	if v.Supersedes != 0 {
+		c.remove[v.Supersedes] = true
+	}
+	if !v.Counted {
+		return nil
 	}
 	if err := c.plus.Add(b); err != nil {
 		return err
 	}
-	c.added.set(line)
 	for _, i := range c.codes {
 		c.rows[i] = append(c.rows[i], countedRow{line: line, enc: b.CiphertextBytes(i)})
 	}
@@ -130,42 +112,9 @@ func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
 	return out, nil
 }
 
-// drop marks line as not counting, if it was added: it repeats an
-// earlier ballot. Call resolve (finish does) once every drop is known.
-func (c *counter) drop(line int64) {
-	if c.added.get(line) {
-		c.remove[line] = true
-		c.dupes[line] = true
-	}
-}
-
-// resolve restores, under ballot.LastBallotCounts, the ballot that counts
-// for each credential whose last ballots were dropped as repeats: a repeat
-// is left out as if it were not in the file, so it replaces nothing, and
-// the credential's last ballot that is not a repeat counts.
-func (c *counter) resolve() {
-	if len(c.dupes) == 0 {
-		return
-	}
-	for _, last := range c.creds {
-		x := last
-		for c.dupes[x] {
-			p, ok := c.prev[x]
-			if !ok {
-				break
-			}
-			x = p
-		}
-		if !c.dupes[x] {
-			delete(c.remove, x)
-		}
-	}
-}
-
 // finish subtracts the removed lines, reading them again from the file at
 // path, and returns the tally of the ballots that count.
 func (c *counter) finish(path string) (*tally.EncryptedTally, error) {
-	c.resolve()
 	if len(c.remove) == 0 {
 		return c.plus.Tally(), nil
 	}
@@ -207,29 +156,12 @@ func rereadLines(path string, want func(int64) bool, use func(int64, *ballot.Bal
 		if l.err != nil {
 			return fmt.Errorf("election: %s: line %d: %v", fileBallots, l.num, l.err)
 		}
-		bl, err := decodeBoxLine(l.data)
-		if err != nil || bl.ballot == nil {
+		bl, err := ballot.ParseBoxLine(l.data)
+		if err != nil || bl.Ballot == nil {
 			return fmt.Errorf("election: %s: line %d changed while it was read", fileBallots, l.num)
 		}
-		if err := use(int64(l.num), bl.ballot); err != nil {
+		if err := use(int64(l.num), bl.Ballot); err != nil {
 			return err
 		}
 	}
-}
-
-// bitset is a growable set of line numbers, one bit each.
-type bitset []uint64
-
-func (s *bitset) set(i int64) {
-	for int64(len(*s))*64 <= i {
-		*s = append(*s, 0)
-	}
-	(*s)[i/64] |= 1 << (i % 64)
-}
-
-func (s bitset) get(i int64) bool {
-	if i < 0 || i/64 >= int64(len(s)) {
-		return false
-	}
-	return s[i/64]&(1<<(i%64)) != 0
 }

@@ -12,26 +12,28 @@ import (
 	"slices"
 )
 
-// The uniqueness check (check 8) must find any ballot identifier,
-// ciphertext or proof that appears twice among millions of ballots without
-// holding them all in memory. dedup does it with an external sort: it
-// collects a 16-byte fingerprint per item with the item's place, sorts runs
-// of spillAt entries in memory, writes each run to a temporary file, and
-// merges the runs at the end, where equal fingerprints are adjacent. Memory
-// is bounded by one run (32 MiB by default) plus a read buffer per run; the
-// temporary files take 32 bytes per item (about 1 KiB per ballot of 15
-// candidates). The fingerprints are the ballot box's (ballot.Fingerprint:
-// SHA-512/256 truncated to 128 bits), so two different items collide with
-// probability about n²/2^129: negligible, and a collision could only report
-// a duplicate that is not one, never hide one.
+// Steps 6 and 9 of the acceptance rule (docs/spec.md §Ballots, "The
+// acceptance rule") ask whether a fingerprint (a ballot identifier for its
+// signer, or the first component of a ciphertext) is on an earlier line
+// of ballots.jsonl, among millions, without holding them all in memory.
+// The verifier answers as the box did: it takes the answer the line's
+// recorded verdict implies (claimSet), and records what that answer
+// claims, one entry per fingerprint: absent from the earlier lines, absent
+// and added by this line, or present on an earlier line. dedup then checks
+// the claims with an external sort: it sorts runs of spillAt entries in
+// memory, writes each run to a temporary file, and merges the runs at the
+// end, where the entries of a fingerprint are adjacent in line order.
+// Memory is bounded by one run (32 MiB by default) plus a read buffer per
+// run; the temporary files take 30 bytes per entry (about 500 bytes per
+// ballot of 15 candidates). The fingerprints are the ballot box's
+// (ballot.Fingerprint: SHA-512/256 truncated to 128 bits), so two
+// different items collide with probability about n²/2^129.
 
-// Kinds of fingerprinted items.
+// What an entry claims about its fingerprint at its line.
 const (
-	dupBallotID   = 'i'
-	dupCiphertext = 'c'
-	dupProof      = 'p'
-	dupSumProof   = 's'
-	dupKnowledge  = 'k' // a proof of knowledge of a row's nonce
+	opAbsent    = 'a' // not on an earlier line of the set's kind
+	opAbsentAdd = 'x' // not on an earlier line, and on this one from now
+	opPresent   = 'p' // on an earlier line
 )
 
 type dupEntry struct {
@@ -39,10 +41,11 @@ type dupEntry struct {
 	line      int64
 	contest   int16 // −1 when not about a contest
 	selection int16 // −1 when not about a selection
-	kind      uint8
+	kind      uint8 // ballot.FingerprintKind
+	op        uint8
 }
 
-const dupEntrySize = 16 + 8 + 2 + 2 + 1
+const dupEntrySize = 16 + 8 + 2 + 2 + 1 + 1
 
 func compareDup(a, b dupEntry) int {
 	if c := bytes.Compare(a.key[:], b.key[:]); c != 0 {
@@ -105,6 +108,7 @@ func encodeDup(rec *[dupEntrySize]byte, e dupEntry) {
 	binary.BigEndian.PutUint16(rec[24:], uint16(e.contest))
 	binary.BigEndian.PutUint16(rec[26:], uint16(e.selection))
 	rec[28] = e.kind
+	rec[29] = e.op
 }
 
 func decodeDup(rec *[dupEntrySize]byte) dupEntry {
@@ -114,6 +118,7 @@ func decodeDup(rec *[dupEntrySize]byte) dupEntry {
 		contest:   int16(binary.BigEndian.Uint16(rec[24:])),
 		selection: int16(binary.BigEndian.Uint16(rec[26:])),
 		kind:      rec[28],
+		op:        rec[29],
 	}
 }
 
@@ -155,10 +160,11 @@ func (h *dupHeap) Pop() any {
 	return x
 }
 
-// finish merges everything added and calls found for every entry whose
-// fingerprint an earlier line (first, the earliest) already had. It closes
-// the temporary files.
-func (d *dedup) finish(found func(first, dup dupEntry)) error {
+// finish merges everything added and calls visit for every entry, in the
+// order of fingerprints and, for one fingerprint, of lines, with the line
+// of the first entry of that fingerprint that added it (opAbsentAdd), or 0
+// if no earlier entry did. It closes the temporary files.
+func (d *dedup) finish(visit func(e dupEntry, added int64)) error {
 	defer func() {
 		for _, f := range d.runs {
 			f.Close()
@@ -182,15 +188,18 @@ func (d *dedup) finish(found func(first, dup dupEntry)) error {
 		}
 	}
 	heap.Init(&h)
-	var first dupEntry
-	have := false
+	var key [16]byte
+	var added int64
+	first := true
 	for h.Len() > 0 {
 		s := h[0]
 		e := s.head
-		if have && e.key == first.key {
-			found(first, e)
-		} else {
-			first, have = e, true
+		if first || e.key != key {
+			key, added, first = e.key, 0, false
+		}
+		visit(e, added)
+		if e.op == opAbsentAdd && added == 0 {
+			added = e.line
 		}
 		ok, err := s.next()
 		if err != nil {

@@ -16,8 +16,8 @@
 //	election.json               manifest, joint key, trustees' keys, hashes, base hash
 //	devices.json                registered polling-station devices
 //	credentials.json            the public list of voter credentials
-//	ballots.jsonl               the ballot box's file: openings and ballots, one per line
-//	challenged.jsonl            the challenged ballots and the votes they open to
+//	ballots.jsonl               the ballot box's file: openings, accepted and refused ballots
+//	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
 //	mixnet/<i>/stages/<t>.bin   for each codes contest i: stage t of its mix cascade
@@ -45,9 +45,13 @@
 // index of file hashes, and for the mixnet path of codes contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
-// their results. Each Finding names its check, file, line and the ballot,
-// device, contest, candidate or trustee concerned, and prints them quoted,
-// so that no text of the record can reorder or break a report. Ballots are verified on
+// their results. Checks 4 and 6 to 11 run the ballot box's acceptance
+// rule (ballot.Rule, the same code as the box's) over ballots.jsonl: every
+// line must get the verdict it was written with, and the ballots the rule
+// accepts and does not supersede are the ones that count. Each Finding
+// names its check, file, line and the ballot, device, contest, candidate
+// or trustee concerned, and prints them quoted, so that no text of the
+// record can reorder or break a report. Ballots are verified on
 // all cores, and memory does not grow with their number except for the
 // rows of codes contests, which the verifier rebuilds into a cascade's
 // input list; stages are verified one at a time, each on all cores.
@@ -55,9 +59,23 @@
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.
 //
+// # Decryption
+//
+// A trustee decrypts only what it has verified itself (docs/spec.md,
+// Trustees, "What a trustee decrypts"): VerifyForDecryption runs the
+// partial verification of a record that is not decrypted yet
+// (Options.Partial: checks 1 to 11, 16 and 17), checks that ballots.jsonl
+// is the file published when the ballot box closed, and returns a
+// VerifiedRecord, whose TallyShares and RowShares make the trustee's
+// shares of the encrypted tally it recomputed and of the final list of a
+// cascade it verified complete, and of nothing else. A coordinator who
+// hands the trustee a forged tally, one ballot's ciphertexts or an
+// unfinished cascade gets an error and no shares.
+//
 // This package is not a bulletin board or a transport: it reads and writes
 // a local folder, and publishing it (and making sure everyone sees the same
 // record) is the election authority's job. It is not a trustee tool either:
-// it never sees a secret key, and its Writer records what the ballot box,
-// the trustees and package tally produced.
+// it keeps no secret key (VerifiedRecord uses the key share it is given),
+// and its Writer records what the ballot box, the trustees and package
+// tally produced.
 package election

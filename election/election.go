@@ -162,6 +162,9 @@ func decodeElectionFile(data []byte, p *published) error {
 		return err
 	}
 	if j.Format != Format {
+		if j.Format == "sandogh-v1/record" {
+			return fmt.Errorf("field format: %q is format 1, written before the acceptance rule was written once; this verifier reads %q only", j.Format, Format)
+		}
 		return fmt.Errorf("field format: %q, want %q", j.Format, Format)
 	}
 	if j.Group != ballot.GroupName {

@@ -1,8 +1,12 @@
 package election_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log"
+	"os"
+	"strings"
 
 	"github.com/sandogh/sandogh/election"
 )
@@ -76,4 +80,47 @@ func ExampleReader_Ballots() {
 	}
 	fmt.Println(openings, "device openings,", ballots, "ballots")
 	// Output: 2 device openings, 14 ballots
+}
+
+// A trustee verifies the record before it decrypts anything: the partial
+// verification recomputes the encrypted tally from the ballots of the
+// closed box, whose SHA-256 the election authority published when the box
+// closed. The trustee then makes its shares of that tally with its key
+// share (VerifiedRecord.TallyShares), and of nothing else.
+func ExampleVerifyForDecryption() {
+	// The digest published at closing; here the sample record's index
+	// stands in for that publication.
+	sums, err := os.ReadFile("testdata/sample/SHA256SUMS")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var published [sha256.Size]byte
+	for _, line := range strings.Split(string(sums), "\n") {
+		if h, ok := strings.CutSuffix(line, "  ballots.jsonl"); ok {
+			hex.Decode(published[:], []byte(h))
+		}
+	}
+	rec, err := election.VerifyForDecryption("testdata/sample", published, nil)
+	if err != nil {
+		log.Fatal(err) // a *RefusalError names the failed checks
+	}
+	rep := rec.Report()
+	passed := 0
+	for _, c := range rep.Checks {
+		if c.Passed() {
+			passed++
+		}
+	}
+	t := rec.Tally()
+	fmt.Printf("partial verification: %d of %d checks passed\n", passed, len(rep.Checks))
+	fmt.Printf("the tally to decrypt: %d ballots, %d ciphertexts\n", t.Ballots, len(t.Ciphertexts()))
+
+	// A record whose box file is not the published one is refused.
+	published[0] ^= 1
+	_, err = election.VerifyForDecryption("testdata/sample", published, nil)
+	fmt.Println("another box file refused:", err != nil)
+	// Output:
+	// partial verification: 13 of 13 checks passed
+	// the tally to decrypt: 12 ballots, 15 ciphertexts
+	// another box file refused: true
 }

@@ -155,51 +155,52 @@ func TestPipelineOrder(t *testing.T) {
 	}
 }
 
-// TestDedup checks the external sort with runs spilled to disk: every
-// repeated key is reported against its first line, and nothing else.
+// TestDedup checks the external sort with runs spilled to disk: for every
+// entry, finish reports the first earlier line that added its key (an
+// opAbsentAdd entry), or 0, and nothing else.
 func TestDedup(t *testing.T) {
 	for _, spill := range []int{3, 16, 1 << 20} {
 		d := newDedup(t.TempDir(), spill)
-		want := map[[2]int64]bool{}
-		firstLine := map[int]int64{}
+		type visit struct {
+			line, added int64
+		}
+		var want []visit
+		firstAdd := map[int]int64{}
 		for line := int64(1); line <= 200; line++ {
 			k := int(line*7919) % 150 // keys repeat
-			if f, ok := firstLine[k]; ok {
-				want[[2]int64{f, line}] = true
-			} else {
-				firstLine[k] = line
+			op := uint8(opAbsent)
+			if line%3 != 0 {
+				op = opAbsentAdd
 			}
-			if err := d.add(dupEntry{key: dupKey(dupCiphertext, []byte{byte(k), byte(k >> 8)}), line: line, kind: dupCiphertext}); err != nil {
+			want = append(want, visit{line, firstAdd[k]})
+			if _, ok := firstAdd[k]; !ok && op == opAbsentAdd {
+				firstAdd[k] = line
+			}
+			if err := d.add(dupEntry{key: dupKey('a', []byte{byte(k), byte(k >> 8)}), line: line, kind: 'a', op: op}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got := map[[2]int64]bool{}
-		err := d.finish(func(first, dup dupEntry) {
-			got[[2]int64{first.line, dup.line}] = true
+		got := map[int64]int64{}
+		err := d.finish(func(e dupEntry, added int64) {
+			got[e.line] = added
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != len(want) || len(want) != 50 {
-			t.Errorf("spill %d: %d duplicates, want %d", spill, len(got), len(want))
+		if len(got) != len(want) {
+			t.Errorf("spill %d: %d entries visited, want %d", spill, len(got), len(want))
 		}
-		for p := range want {
-			if !got[p] {
-				t.Errorf("spill %d: missed %v", spill, p)
+		repeats := 0
+		for _, w := range want {
+			if got[w.line] != w.added {
+				t.Errorf("spill %d: line %d: added by %d, want %d", spill, w.line, got[w.line], w.added)
+			}
+			if w.added != 0 {
+				repeats++
 			}
 		}
-	}
-}
-
-func TestBitset(t *testing.T) {
-	var s bitset
-	for _, i := range []int64{0, 63, 64, 1000} {
-		s.set(i)
-	}
-	for i := int64(-1); i < 1100; i++ {
-		want := i == 0 || i == 63 || i == 64 || i == 1000
-		if s.get(i) != want {
-			t.Errorf("get(%d) = %v", i, !want)
+		if repeats == 0 {
+			t.Errorf("spill %d: no repeated key", spill)
 		}
 	}
 }
@@ -325,7 +326,7 @@ func FuzzIndex(f *testing.F) {
 }
 
 // FuzzBoxLine: decoding a line of ballots.jsonl never panics, and a decoded
-// ballot has a fingerprint per identifier, ciphertext and proof.
+// ballot has a fingerprint for its identifier and one per ciphertext.
 func FuzzBoxLine(f *testing.F) {
 	_, b := testBallot(f)
 	raw, err := b.MarshalJSON()
@@ -335,21 +336,22 @@ func FuzzBoxLine(f *testing.F) {
 	line := slices.Concat([]byte(`{"ballot":`), raw, []byte("}"))
 	f.Add(line)
 	f.Add(line[:len(line)/2])
-	f.Add([]byte(`{"box":{"version":1,"electionId":"t","baseHash":"` + strings.Repeat("00", 32) + `"}}`))
+	f.Add(slices.Concat([]byte(`{"refused":{"check":"proof","contest":0,"selection":3,"ballot":`), raw, []byte("}}")))
+	f.Add([]byte(`{"box":{"version":2,"electionId":"t","baseHash":"` + strings.Repeat("00", 32) + `"}}`))
 	f.Add([]byte(`{"opening":{}}`))
 	f.Add([]byte(`{"ballot":null}`))
 	f.Add([]byte(`{"ballot":{}, "box":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := decodeBoxLine(data)
-		if err != nil || l.ballot == nil {
+		l, err := ballot.ParseBoxLine(data)
+		if err != nil || l.Ballot == nil {
 			return
 		}
 		n := 1
-		for i := range l.ballot.NumContests() {
-			n += 2 * len(l.ballot.Ciphertexts(i))
+		for i := range l.Ballot.NumContests() {
+			n += len(l.Ballot.Ciphertexts(i))
 		}
-		if fps := l.ballot.Fingerprints(); len(fps) < n || len(fps) > n+l.ballot.NumContests() {
-			t.Errorf("a decoded ballot has %d fingerprints for %d contests and %d ciphertexts", len(fps), l.ballot.NumContests(), (n-1)/2)
+		if fps := l.Ballot.Fingerprints(); len(fps) != n {
+			t.Errorf("a decoded ballot has %d fingerprints for %d ciphertexts", len(fps), n-1)
 		}
 	})
 }
@@ -378,28 +380,25 @@ func FuzzSmallFiles(f *testing.F) {
 	})
 }
 
-// TestCounterPolicies checks the credential rules of the counter: under
-// one-ballot-per-credential a second cast ballot is refused, under
-// last-ballot-counts the first is marked for removal.
-func TestCounterPolicies(t *testing.T) {
+// TestCounterSupersedes: the counter adds the accepted cast ballots and
+// subtracts, at the end, those a revote superseded.
+func TestCounterSupersedes(t *testing.T) {
 	e, b := testBallot(t)
 	c := newCounter(e)
-	if err := c.cast(5, b); err != nil {
-		t.Fatal(err)
+	for _, v := range []struct {
+		line int64
+		v    ballot.Verdict
+	}{
+		{5, ballot.Verdict{Outcome: ballot.Accepted, Counted: true}},
+		{7, ballot.Verdict{Outcome: ballot.Refused}},
+		{9, ballot.Verdict{Outcome: ballot.Accepted, Counted: true, Supersedes: 5}},
+	} {
+		if err := c.count(v.line, b, v.v); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := c.cast(9, b); err == nil {
-		t.Error("a second ballot of the credential counted under one-ballot-per-credential")
-	}
-	c.policy = ballot.LastBallotCounts
-	if err := c.cast(12, b); err != nil {
-		t.Fatal(err)
-	}
-	if !c.remove[5] || len(c.remove) != 1 || !c.added.get(12) {
-		t.Errorf("remove %v", c.remove)
-	}
-	c.drop(7) // never added: nothing to subtract
-	if c.remove[7] {
-		t.Error("drop of a line never added")
+	if !c.remove[5] || len(c.remove) != 1 {
+		t.Errorf("remove %v, want line 5", c.remove)
 	}
 }
 

@@ -76,8 +76,11 @@ func parseDecimal(s string, maxDigits int) (int, bool) {
 }
 
 // Format is the value of the "format" member of election.json: the version
-// of the record layout.
-const Format = "sandogh-v1/record"
+// of the record layout. Format 2 (the acceptance rule written once, refused
+// ballots in ballots.jsonl, nonces bound to the ballot's header, the
+// uniqueness of first components) replaced "sandogh-v1/record", whose
+// records this package rejects.
+const Format = "sandogh-v1/record-2"
 
 // shareListFile returns the name of trustee j's decryption share list.
 func shareListFile(j int) string {

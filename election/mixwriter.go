@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -34,9 +35,9 @@ import (
 // or i is not a Codes contest.
 //
 // The coordinator of the mixing takes the list to mixnet.NewCascade, with
-// the trustees' signing keys as the authorised servers and the contest's
-// MixStages as the number of stages required, and records each stage the
-// servers post with WriteStage.
+// the parameters of MixParams, the trustees' signing keys as the
+// authorised servers and the contest's MixStages as the number of stages
+// required, and records each stage the servers post with WriteStage.
 func (w *Writer) MixInput(i int) (*mixnet.Rows, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -48,6 +49,22 @@ func (w *Writer) MixInput(i int) (*mixnet.Rows, error) {
 		return nil, fmt.Errorf("election: contest %d is not a codes contest", i)
 	}
 	return in, nil
+}
+
+// MixParams returns the parameters of the mix cascade of Codes contest i
+// of election e: its base hash, its joint public key and the cascade
+// identifier mixnet.CascadeID(i, the contest's identifier) (docs/spec.md
+// §The election record, "The mixnet path"). The coordinator, the mix
+// servers (mixnet.Mix) and the verifier all use them, so that a stage
+// signed for one contest's cascade is refused, for its signature, in any
+// other. It fails if i is not the index of a Codes contest.
+func MixParams(e *ballot.Election, i int) (*mixnet.Params, error) {
+	m := e.Manifest()
+	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.Codes {
+		return nil, fmt.Errorf("election: contest %d is not a codes contest", i)
+	}
+	bh := e.BaseHash()
+	return &mixnet.Params{BaseHash: bh[:], Cascade: mixnet.CascadeID(uint32(i), m.Contests[i].ID), PublicKey: e.PublicKey()}, nil
 }
 
 // WriteStage writes stage s of the cascade of Codes contest i to
@@ -79,7 +96,7 @@ func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
 }
 
 // WriteRowShareList writes trustee j's decryption shares of the final rows
-// of Codes contest i (tally.DecryptRowShares) to
+// of Codes contest i (VerifiedRecord.RowShares) to
 // mixnet/<i>/shares/<j>.bin, in the binary encoding of
 // trustee.ShareList.Bytes. It does not verify them.
 func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {

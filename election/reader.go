@@ -279,14 +279,19 @@ func (r *Reader) CeremonyResult() (*trustee.Result, error) {
 }
 
 // An Entry is one record of the ballot box's file ballots.jsonl after its
-// header line: a device's opening record or a ballot (cast or challenged),
-// in the order the ballot box accepted them.
+// header line: a device's opening record, or a ballot (cast or
+// challenged) that the box accepted or refused, in the order the box
+// decided them.
 type Entry struct {
 	// Line is the 1-based line number in ballots.jsonl.
 	Line int
 	// Exactly one of Opening and Ballot is set.
 	Opening *ballot.DeviceOpening
 	Ballot  *ballot.Ballot
+	// Refused is set for a ballot the box wrote as refused: the check that
+	// refused it and where (its Reason is empty; the acceptance rule
+	// gives it again).
+	Refused *ballot.Refusal
 }
 
 // Ballots streams the entries of ballots.jsonl, decoding them on all cores
@@ -305,7 +310,7 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 		}
 		defer f.Close()
 		type res struct {
-			l   boxLine
+			l   *ballot.BoxLine
 			err error
 		}
 		errStop := errors.New("stop")
@@ -313,7 +318,7 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 			if l.err != nil {
 				return res{err: l.err}
 			}
-			bl, err := decodeBoxLine(l.data)
+			bl, err := ballot.ParseBoxLine(l.data)
 			return res{bl, err}
 		}, func(l rawLine, x res) error {
 			var ent *Entry
@@ -321,14 +326,15 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 			switch {
 			case err != nil:
 			case l.num == 1:
-				err = checkBoxHeader(x.l.header, e)
-				if err == nil {
+				if x.l.Header == nil {
+					err = errors.New("the first line is not the ballot box's header")
+				} else if err = x.l.Header.Check(e); err == nil {
 					return nil
 				}
-			case x.l.header != nil:
+			case x.l.Header != nil:
 				err = errors.New("a second header line")
 			default:
-				ent = &Entry{Line: l.num, Opening: x.l.opening, Ballot: x.l.ballot}
+				ent = &Entry{Line: l.num, Opening: x.l.Opening, Ballot: x.l.Ballot, Refused: x.l.Refusal}
 			}
 			if err != nil {
 				err = fmt.Errorf("election: %s: line %d: %s", fileBallots, l.num, strings.TrimPrefix(err.Error(), "election: "))
@@ -342,23 +348,6 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 			yield(nil, fileErr(fileBallots, err))
 		}
 	}
-}
-
-// checkBoxHeader checks the first line of ballots.jsonl.
-func checkBoxHeader(h *boxHeaderJSON, e *ballot.Election) error {
-	if h == nil {
-		return errors.New("the first line is not the ballot box's header")
-	}
-	if h.Version != boxVersion {
-		return fmt.Errorf("ballot box version %d, this reader knows version %d", h.Version, boxVersion)
-	}
-	if h.BaseHash != ballot.Code(e.BaseHash()) {
-		return fmt.Errorf("the ballot box belongs to base hash %s, not to this election's %x", h.BaseHash, e.BaseHash())
-	}
-	if h.ElectionID != e.Manifest().ElectionID {
-		return fmt.Errorf("the ballot box names election %q, not %q", h.ElectionID, e.Manifest().ElectionID)
-	}
-	return nil
 }
 
 // EncryptedTally decodes the published encrypted tally

@@ -253,7 +253,8 @@ func (c CheckResult) MarshalJSON() ([]byte, error) {
 type Report struct {
 	// Dir is the record's folder.
 	Dir string `json:"record"`
-	// Checks holds the verdict of checks 1..NumChecks, in order.
+	// Checks holds the verdict of checks 1..NumChecks, in order (only
+	// those it runs for a partial verification, Options.Partial).
 	Checks []CheckResult `json:"checks"`
 	// Findings are the failures found, by check then in the order found,
 	// at most Options.MaxFindings per check.
@@ -264,6 +265,9 @@ type Report struct {
 	// each Codes contest, in manifest order (check 17). A rejected stage
 	// fails check 17 only if the cascade does not complete without it.
 	Cascades []CascadeReport `json:"cascades,omitempty"`
+	// Partial is true for a partial verification (Options.Partial):
+	// Checks then holds checks 1 to 11, 16 and 17 only.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // A CascadeReport is what Verify found about the mix cascade of one Codes
@@ -316,16 +320,23 @@ func (s StageVerdict) String() string {
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.
 type BallotCounts struct {
-	Openings   int64 `json:"openings"`
+	Openings int64 `json:"openings"`
+	// Cast and Challenged count the ballots written as accepted, Refused
+	// those written as refused.
 	Cast       int64 `json:"cast"`
 	Challenged int64 `json:"challenged"`
+	Refused    int64 `json:"refused"`
 	// Counted is the number of cast ballots that count: those that pass
 	// every check, without the ballots replaced by a revote.
 	Counted int64 `json:"counted"`
 }
 
-// Valid reports whether every check passed.
+// Valid reports whether every check passed. A partial verification's
+// report is never valid: the record is not complete.
 func (r *Report) Valid() bool {
+	if r.Partial {
+		return false
+	}
 	for _, c := range r.Checks {
 		if !c.Passed() {
 			return false

@@ -126,18 +126,24 @@ func swapCiphertexts(b *ballot.Ballot, enc []byte) {
 	copy(enc[k1:], c0)
 }
 
-// resign signs the cast ballot encoding enc again with the key of station
-// id, as a dishonest station would (docs/spec.md §Ballots: the
-// signature covers str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state)).
+// resign signs the ballot encoding enc (cast, or challenged with its
+// seed) again with the key of station id, as a dishonest station would
+// (docs/spec.md §Ballots: the signature covers
+// str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state) ‖ [seed]).
 func resign(t testing.TB, id string, enc []byte) []byte {
 	t.Helper()
+	trailer := 65
 	if enc[len(enc)-65] != byte(ballot.Cast) {
-		t.Fatal("resign: not a cast ballot")
+		trailer = 97
+		if enc[len(enc)-97] != byte(ballot.Challenged) {
+			t.Fatal("resign: neither cast nor challenged")
+		}
 	}
-	code := sha512.Sum512_256(enc[:len(enc)-65])
+	code := sha512.Sum512_256(enc[:len(enc)-trailer])
 	label := "sandogh-v1/ballot-signature"
 	msg := binary.BigEndian.AppendUint32(nil, uint32(len(label)))
-	msg = append(append(append(msg, label...), code[:]...), byte(ballot.Cast))
+	msg = append(append(msg, label...), code[:]...)
+	msg = append(msg, enc[len(enc)-trailer:len(enc)-64]...) // state and seed
 	copy(enc[len(enc)-64:], ed25519.Sign(guild.StationKey(testSeed, id), msg))
 	return enc
 }
@@ -293,7 +299,16 @@ var tampers = []tamper{
 		lines[is[6]], lines[is[7]] = lines[is[7]], lines[is[6]]
 		return lines
 	})},
-	{"challenged ballot's seed", election.CheckChallenged, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+	{"challenged ballot's seed, re-signed by its station", election.CheckChallenged, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
+		i := ballotLines(t, lines, func(b map[string]any) bool { return b["state"] == "challenged" && b["device"] != nil })[0]
+		id := obj(obj(decodeJSON(t, lines[i]))["ballot"])["device"].(string)
+		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
+			enc[len(enc)-64-32] ^= 1
+			return resign(t, id, enc)
+		})
+		return lines
+	})},
+	{"challenged ballot's seed", election.CheckSignatures, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
 		i := ballotLines(t, lines, func(b map[string]any) bool { return b["state"] == "challenged" })[0]
 		editBallot(t, lines, i, func(_ *ballot.Ballot, enc []byte) []byte {
 			enc[len(enc)-64-32] ^= 1
@@ -448,38 +463,55 @@ func TestTampering(t *testing.T) {
 }
 
 // TestForgedBallotFindings: a ballot whose ciphertexts were swapped and not
-// signed again fails both its signature (check 7) and its proofs (check 6),
-// and both findings name its line; it does not count.
+// signed again is not attributable to its station (step 5 of the
+// acceptance rule): a box would have written nothing of it. The verifier
+// reports it under check 7, does not count it, and, since the rule leaves
+// its device's chain where it was, reports every later ballot of that
+// device under check 9 (a box would have rejected each as a gap).
 func TestForgedBallotFindings(t *testing.T) {
 	dir := copyRecord(t)
 	var line int
+	var later []int
 	onBallots(func(t *testing.T, lines [][]byte) [][]byte {
-		i := ballotLines(t, lines, isDevice("station-1", "cast"))[5]
-		line = i + 1
-		editBallot(t, lines, i, func(b *ballot.Ballot, enc []byte) []byte {
+		is := ballotLines(t, lines, func(b map[string]any) bool { return b["device"] == "station-1" })
+		k := slices.Index(is, ballotLines(t, lines, isDevice("station-1", "cast"))[5])
+		line = is[k] + 1
+		for _, i := range is[k+1:] {
+			later = append(later, i+1)
+		}
+		editBallot(t, lines, is[k], func(b *ballot.Ballot, enc []byte) []byte {
 			swapCiphertexts(b, enc)
 			return enc
 		})
 		return lines
 	})(t, dir)
 	rehash(t, dir)
-	rep, err := election.Verify(dir, nil)
+	rep, err := election.Verify(dir, &election.Options{MaxFindings: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[election.Check]election.Finding{}
+	got := map[int]election.Finding{}
 	for _, f := range rep.Findings {
-		if f.Line == line && f.File == "ballots.jsonl" {
-			got[f.Check] = f
+		if f.File == "ballots.jsonl" {
+			if _, dup := got[f.Line]; dup {
+				t.Errorf("two findings on line %d", f.Line)
+			}
+			got[f.Line] = f
 		}
 	}
-	sig, okSig := got[election.CheckSignatures]
-	pr, okProof := got[election.CheckBallots]
-	if !okSig || !okProof {
-		t.Fatalf("findings on line %d: %v; want checks 6 and 7", line, rep.Findings)
+	if f := got[line]; f.Check != election.CheckSignatures || !strings.Contains(f.Reason, "invalid signature") {
+		t.Errorf("finding on line %d: %+v", line, f)
 	}
-	if sig.Reason != "invalid signature" || !strings.Contains(pr.Reason, "range proof does not verify") || pr.Contest != "board" || pr.Candidate == "" {
-		t.Errorf("findings %+v and %+v", sig, pr)
+	if len(later) == 0 {
+		t.Fatal("no later ballot of the device")
+	}
+	for _, l := range later {
+		if f := got[l]; f.Check != election.CheckChains || f.Device != "station-1" || !strings.Contains(f.Reason, "missing") {
+			t.Errorf("finding on line %d: %+v", l, f)
+		}
+	}
+	if len(got) != 1+len(later) {
+		t.Errorf("%d lines with findings, want %d", len(got), 1+len(later))
 	}
 	if !slices.Contains(rep.Failed(), election.CheckAggregation) {
 		t.Error("the forged ballot still counts: the published tally, which counted the original, matched")

@@ -35,8 +35,24 @@ type Options struct {
 	// ("ballots", "ceremony"…) and how far it has got (for "ballots", in
 	// bytes of ballots.jsonl). It is called on one goroutine at a time.
 	Progress func(stage string, done, total int64)
+	// Partial verifies a record that the trustees have not decrypted yet,
+	// as a Writer leaves it after FinishBallots and while the mix
+	// cascades run (docs/spec.md, "Verification", "Partial
+	// verification"): only checks 1 to 11, 16 and 17 are run, and a
+	// cascade with fewer accepted stages than its contest requires is not
+	// a finding of check 17 (its CascadeReport says it is not complete).
+	// The report lists these checks only and is never Valid.
+	// VerifyForDecryption verifies this way.
+	Partial bool
 
 	dedupSpill int // entries per uniqueness run; tests lower it
+}
+
+// partialChecks are the checks that a partial verification runs.
+var partialChecks = []Check{
+	CheckParameters, CheckCeremony, CheckKeys, CheckDevices, CheckCredentials, CheckBallots,
+	CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation,
+	CheckMixInput, CheckMixStages,
 }
 
 // Verify checks the election record in folder dir and returns a Report
@@ -54,11 +70,21 @@ type Options struct {
 // ballot, the credentials that voted, and the duplicates found (see
 // docs/spec.md for the uniqueness check, which sorts on disk).
 func Verify(dir string, opts *Options) (*Report, error) {
+	v, err := verify(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return v.report(), nil
+}
+
+// verify runs the verifier on the record in dir and returns it, with its
+// state, for Verify and VerifyForDecryption.
+func verify(dir string, opts *Options) (*verifier, error) {
 	r, err := Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{r: r, hashes: make(map[string][sha256.Size]byte)}
+	v := &verifier{r: r, hashes: make(map[string][sha256.Size]byte), contestFailures: make(map[checkContest]int64)}
 	if opts != nil {
 		v.opts = *opts
 	}
@@ -68,13 +94,24 @@ func Verify(dir string, opts *Options) (*Report, error) {
 	if v.opts.MaxFindings == 0 {
 		v.opts.MaxFindings = 100
 	}
+	if v.opts.Partial {
+		v.final = make(map[int]*mixnet.Rows)
+	}
 	r = &Reader{dir: dir, onRead: v.recordHash}
 	v.r = r
 	if err := v.run(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Dir: dir, Ballots: v.counts, Cascades: v.cascades}
+	return v, nil
+}
+
+// report returns the report of the checks that ran.
+func (v *verifier) report() *Report {
+	rep := &Report{Dir: v.r.dir, Partial: v.opts.Partial, Ballots: v.counts, Cascades: v.cascades}
 	for c := Check(1); c <= NumChecks; c++ {
+		if v.opts.Partial && !slices.Contains(partialChecks, c) {
+			continue
+		}
 		v.results[c].Check = c
 		rep.Checks = append(rep.Checks, v.results[c])
 		rep.Findings = append(rep.Findings, v.findings[c]...)
@@ -82,7 +119,7 @@ func Verify(dir string, opts *Options) (*Report, error) {
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
-	return rep, nil
+	return rep
 }
 
 // ioError marks an error that means the record cannot be read, as opposed
@@ -130,16 +167,37 @@ type verifier struct {
 	mixIn     map[int]*mixnet.Rows
 	cascades  []CascadeReport
 	rowTotals map[int]*tally.ContestTotals
+	// final holds, in a partial verification, the output of each
+	// complete cascade, which the trustees decrypt (VerifiedRecord).
+	final map[int]*mixnet.Rows
+
+	// contestFailures counts the findings of each check by contest ("" for
+	// none), including those left out of the report by MaxFindings.
+	contestFailures map[checkContest]int64
 }
 
+type checkContest struct {
+	check   Check
+	contest string
+}
+
+// recordHash keeps the SHA-256 of a file the verifier read whole, for
+// check 15. A file read twice must not have changed in between: the
+// verdicts of two checks about it, and what a trustee decrypts after
+// checking it (VerifyForDecryption), must be about the same bytes.
 func (v *verifier) recordHash(name string, data []byte) {
-	v.hashes[name] = sha256.Sum256(data)
+	h := sha256.Sum256(data)
+	if old, ok := v.hashes[name]; ok && old != h && v.fatal == nil {
+		v.fatal = &ioError{fmt.Errorf("election: %s changed while the record was being verified", name)}
+	}
+	v.hashes[name] = h
 }
 
 // fail records a finding.
 func (v *verifier) fail(f Finding) {
 	c := f.Check
 	v.results[c].Failures++
+	v.contestFailures[checkContest{c, f.Contest}]++
 	if v.opts.MaxFindings < 0 || len(v.findings[c]) < v.opts.MaxFindings {
 		// The reason may quote any text of the record, by any package's
 		// message: escape what is not printable.
@@ -193,6 +251,19 @@ func (v *verifier) run() error {
 	v.checkKeys()
 	if err := v.checkBallots(); err != nil {
 		return err
+	}
+	if v.opts.Partial {
+		// What the trustees would decrypt: the tally that check 11
+		// compared (a second reading of the file must give the same
+		// bytes, recordHash), and the cascades' outputs.
+		v.progress("decryption", 0, 0)
+		if t, err := v.r.EncryptedTally(); err == nil {
+			v.tally = t
+		}
+		if err := v.checkMixnet(); err != nil {
+			return err
+		}
+		return v.fatal
 	}
 	v.progress("decryption", 0, 0)
 	lists := v.checkShares()

@@ -1,49 +1,49 @@
 package election
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
 )
 
+// A ballotPass runs the acceptance rule (docs/spec.md §Ballots, "The
+// acceptance rule") over the lines of ballots.jsonl, as the ballot box ran
+// it over the submissions: workers decode batches of lines and run the
+// steps that depend on one ballot alone (ballot.CheckBallots), and one
+// goroutine takes the lines in file order through the steps that depend
+// on the earlier lines (ballot.Rule), with a claimSet for the
+// fingerprints. The verifier checks the proofs itself; the record's writer,
+// which trusts the box that wrote the file, takes the verdict on the proofs
+// that each line records.
+type ballotPass struct {
+	e      *ballot.Election
+	rule   *ballot.Rule
+	set    *claimSet
+	proofs bool
+}
+
+func newBallotPass(e *ballot.Election, tmpDir string, spill int, proofs bool) *ballotPass {
+	set := newClaimSet(tmpDir, spill)
+	return &ballotPass{e: e, rule: ballot.NewRule(e, set), set: set, proofs: proofs}
+}
+
 // lineOut is what a worker finds about one line of ballots.jsonl.
 type lineOut struct {
-	err      error // the line does not decode
-	l        boxLine
-	openErr  error             // the opening's signature or registration
-	refusals []*ballot.Refusal // every check the ballot fails, but the challenge's
-	challErr error             // the seed does not reproduce a challenged ballot
-	vote     ballot.Vote
-	items    []dupEntry
+	err     error // the line does not decode
+	l       *ballot.BoxLine
+	checked *ballot.Checked
+	vote    ballot.Vote // what a challenged ballot opens to, or nil
+	openErr error       // why it does not open (the writer's pass)
 }
 
-// chainState is where a device's chain stands.
-type chainState struct {
-	tip ballot.Code
-	seq uint64
-}
-
-// ballotScan holds the state of the ordered pass over ballots.jsonl.
-type ballotScan struct {
-	v      *verifier
-	e      *ballot.Election
-	size   int64 // of ballots.jsonl, for progress
-	chains map[string]*chainState
-	count  *counter
-	dd     *dedup
-	chal   *lineReader // challenged.jsonl, or nil
-	lines  int64
-}
-
-// work decodes and verifies a batch of lines; it runs on many goroutines.
-func (s *ballotScan) work(ls []rawLine) []lineOut {
+// work decodes a batch of lines and runs the steps of each ballot alone; it
+// runs on many goroutines.
+func (p *ballotPass) work(ls []rawLine) []lineOut {
 	outs := make([]lineOut, len(ls))
 	var bs []*ballot.Ballot
 	var at []int
@@ -53,67 +53,48 @@ func (s *ballotScan) work(ls []rawLine) []lineOut {
 			out.err = l.err
 			continue
 		}
-		out.l, out.err = decodeBoxLine(l.data)
-		switch {
-		case out.err != nil:
-		case out.l.opening != nil:
-			out.openErr = out.l.opening.Verify(s.e)
-		case out.l.ballot != nil:
-			bs = append(bs, out.l.ballot)
+		out.l, out.err = ballot.ParseBoxLine(l.data)
+		if out.err == nil && out.l.Ballot != nil {
+			bs = append(bs, out.l.Ballot)
 			at = append(at, i)
 		}
 	}
-	errs, votes := ballot.VerifyAndOpenBallots(s.e, bs)
-	for k, err := range errs {
-		s.finishBallot(&outs[at[k]], err, votes[k])
+	for k, c := range ballot.CheckBallots(p.e, bs, p.proofs) {
+		out := &outs[at[k]]
+		out.checked = c
+		out.vote = c.Vote()
+		if p.proofs {
+			continue
+		}
+		c.TrustProofs(out.l.TrustedProofs())
+		if b := out.l.Ballot; out.l.Refusal == nil && b.State() == ballot.Challenged && c.Attributable() {
+			out.vote, out.openErr = ballot.OpenChallenged(p.e, b)
+		}
 	}
 	return outs
 }
 
-// finishBallot completes the worker's part for a ballot that
-// ballot.VerifyAndOpenBallots checked with result err and, for a
-// challenged ballot it opened, vote: the refusals, the challenged ballot's
-// opening, and the fingerprints for the uniqueness check.
-func (s *ballotScan) finishBallot(out *lineOut, err error, vote ballot.Vote) {
-	b := out.l.ballot
-	var rs []*ballot.Refusal
-	var many ballot.Refusals
-	var one *ballot.Refusal
-	switch {
-	case err == nil:
-	case errors.As(err, &many):
-		rs = many
-	case errors.As(err, &one):
-		rs = []*ballot.Refusal{one}
-	default:
-		rs = []*ballot.Refusal{{Check: ballot.CheckDecoding, Contest: -1, Selection: -1, Reason: err.Error()}}
-	}
-	opened := false
-	for _, r := range rs {
-		if r.Check == ballot.CheckChallenge {
-			out.challErr, opened = errors.New(r.Reason), true
-			continue
-		}
-		out.refusals = append(out.refusals, r)
-	}
-	if b.State() == ballot.Challenged && !opened {
-		out.vote = vote
-		if vote == nil {
-			// VerifyAndOpenBallots stopped before the opening (a ballot
-			// of another election or of the wrong shape): open it here,
-			// so that check 10 reports why it does not open.
-			out.vote, out.challErr = ballot.OpenChallenged(s.e, b)
-		}
-	}
-	fps := b.Fingerprints()
-	out.items = make([]dupEntry, len(fps))
-	for i, fp := range fps {
-		out.items[i] = dupEntry{key: fp.Sum, kind: byte(fp.Kind), contest: int16(fp.Contest), selection: int16(fp.Selection)}
-	}
+// ballot runs the rule on the ballot of line out (a ballot or refused
+// line), and returns its verdict and whether it is the one the line
+// records.
+func (p *ballotPass) ballot(line int64, out *lineOut) (ballot.Verdict, error) {
+	p.set.next(line, out.l.Refusal)
+	v := p.rule.Ballot(line, out.l.Ballot, out.checked)
+	return v, out.l.Verdict(v)
 }
 
-// refusalCheck maps the ballot package's acceptance rules to the
-// verifier's checks.
+// ballotScan holds the verifier's state in its ordered pass over
+// ballots.jsonl.
+type ballotScan struct {
+	v     *verifier
+	pass  *ballotPass
+	size  int64 // of ballots.jsonl, for progress
+	count *counter
+	chal  *lineReader // challenged.jsonl, or nil
+	lines int64
+}
+
+// refusalCheck maps the acceptance rule's checks to the verifier's checks.
 func refusalCheck(c ballot.Check) Check {
 	switch c {
 	case ballot.CheckSignature:
@@ -135,141 +116,79 @@ func (s *ballotScan) sink(l rawLine, out lineOut) error {
 	if s.lines%1024 == 0 {
 		v.progress("ballots", l.offset, s.size)
 	}
-	at := func(c Check, b *ballot.Ballot, format string, args ...any) Finding {
-		f := Finding{Check: c, File: fileBallots, Line: l.num, Reason: fmt.Sprintf(format, args...)}
-		if b != nil {
-			f.Ballot = b.ID()
-		}
-		return f
-	}
-	if out.err != nil {
-		v.fail(at(CheckBallots, nil, "%v", out.err))
-		return nil
-	}
-	if l.num == 1 {
-		if err := checkBoxHeader(out.l.header, s.e); err != nil {
-			v.fail(at(CheckBallots, nil, "%v", err))
-		}
-		if out.l.header != nil {
-			return nil
-		}
+	at := func(c Check, format string, args ...any) Finding {
+		return Finding{Check: c, File: fileBallots, Line: l.num, Reason: fmt.Sprintf(format, args...)}
 	}
 	switch {
-	case out.l.header != nil:
-		v.fail(at(CheckBallots, nil, "a second header line"))
-	case out.l.opening != nil:
-		s.opening(l, out)
-	case out.l.ballot != nil:
-		return s.ballot(l, out, at)
+	case out.err != nil:
+		v.fail(at(CheckBallots, "%v", out.err))
+	case l.num == 1:
+		if out.l.Header == nil {
+			v.fail(at(CheckBallots, "the first line is not the ballot box's header"))
+		} else if err := out.l.Header.Check(s.pass.e); err != nil {
+			v.fail(at(CheckBallots, "%v", err))
+		}
+	case out.l.Header != nil:
+		v.fail(at(CheckBallots, "a second header line"))
+	case out.l.Opening != nil:
+		o := out.l.Opening
+		v.counts.Openings++
+		v.items(CheckDevices, 1)
+		if r := s.pass.rule.Opening(o); r.Outcome != ballot.Accepted {
+			f := at(CheckDevices, "%s", r.Refusal.Reason)
+			f.Device = o.Device
+			v.fail(f)
+		}
+	default:
+		return s.ballot(l, out)
 	}
 	return nil
 }
 
-func (s *ballotScan) opening(l rawLine, out lineOut) {
-	v, o := s.v, out.l.opening
-	v.counts.Openings++
-	v.items(CheckDevices, 1)
-	f := Finding{Check: CheckDevices, File: fileBallots, Line: l.num, Device: o.Device}
-	if out.openErr != nil {
-		f.Reason = out.openErr.Error()
-		v.fail(f)
-		return
-	}
-	if _, ok := s.chains[o.Device]; ok {
-		f.Reason = "a second opening record for the device"
-		v.fail(f)
-		return
-	}
-	s.chains[o.Device] = &chainState{tip: o.Code()}
-}
-
-func (s *ballotScan) ballot(l rawLine, out lineOut, at func(Check, *ballot.Ballot, string, ...any) Finding) error {
-	v, b := s.v, out.l.ballot
-	line := int64(l.num)
+func (s *ballotScan) ballot(l rawLine, out lineOut) error {
+	v, b := s.v, out.l.Ballot
 	h := b.Header()
-	state := b.State()
-	if state == ballot.Cast {
+	switch {
+	case out.l.Refusal != nil:
+		v.counts.Refused++
+	case b.State() == ballot.Cast:
 		v.counts.Cast++
-	} else {
+	default:
 		v.counts.Challenged++
 	}
 	v.items(CheckBallots, 1)
 	v.items(CheckSignatures, 1)
 	v.items(CheckEligibility, 1)
-	ok := len(out.refusals) == 0
-	for _, r := range out.refusals {
-		f := at(refusalCheck(r.Check), b, "%s", r.Reason)
-		f.Contest, f.Candidate = v.contestName(r.Contest), v.candidateName(r.Contest, r.Selection)
-		if h.Credential == nil && (r.Check == ballot.CheckEligibility || r.Check == ballot.CheckChainGap) {
+	if h.Credential == nil {
+		v.items(CheckChains, 1)
+	}
+	verdict, mismatch := s.pass.ballot(int64(l.num), &out)
+	if mismatch != nil {
+		r := verdict.Refusal
+		if verdict.Outcome == ballot.Accepted {
+			r = out.l.Refusal
+		}
+		f := Finding{Check: refusalCheck(r.Check), File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: mismatch.Error(),
+			Contest: v.contestName(r.Contest), Candidate: v.candidateName(r.Contest, r.Selection)}
+		if h.Credential == nil && (r.Check == ballot.CheckChainGap || r.Check == ballot.CheckChainFork || r.Check == ballot.CheckEligibility) {
 			f.Device = h.Device
 		}
 		v.fail(f)
 	}
-	for _, it := range out.items {
-		it.line = line
-		if err := s.dd.add(it); err != nil {
-			return err
-		}
+	if err := s.count.count(int64(l.num), b, verdict); err != nil {
+		v.fail(Finding{Check: CheckAggregation, File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: err.Error()})
 	}
-	// Device chains.
-	if h.Credential == nil && h.Sequence > 0 {
-		v.items(CheckChains, 1)
-		if !s.chain(l, b, h, at) {
-			ok = false
-		}
-	}
-	// Challenged ballots.
-	if state == ballot.Challenged {
+	if b.State() == ballot.Challenged && out.l.Refusal == nil {
 		v.items(CheckChallenged, 1)
-		if out.challErr != nil {
-			v.fail(at(CheckChallenged, b, "%v", out.challErr))
-		}
-		return s.matchChallenged(l, b, out)
-	}
-	if !ok {
-		return nil
-	}
-	if err := s.count.cast(line, b); err != nil {
-		v.fail(at(CheckEligibility, b, "%v", err))
-		return nil
+		return s.matchChallenged(l, b, out.vote)
 	}
 	return nil
 }
 
-// chain checks that device ballot b continues its device's chain, and
-// resynchronises the chain on b after a gap, so that one missing ballot
-// gives one finding.
-func (s *ballotScan) chain(l rawLine, b *ballot.Ballot, h ballot.Header, at func(Check, *ballot.Ballot, string, ...any) Finding) bool {
-	v := s.v
-	fail := func(format string, args ...any) {
-		f := at(CheckChains, b, format, args...)
-		f.Device = h.Device
-		v.fail(f)
-	}
-	ch := s.chains[h.Device]
-	switch {
-	case ch == nil:
-		fail("the device has no opening record before this ballot")
-		s.chains[h.Device] = &chainState{tip: b.Code(), seq: h.Sequence}
-		return false
-	case h.Sequence == ch.seq+1 && h.Previous == ch.tip:
-		ch.tip, ch.seq = b.Code(), h.Sequence
-		return true
-	case h.Sequence <= ch.seq:
-		fail("sequence %d, but the chain is already at %d: a fork or a replay", h.Sequence, ch.seq)
-		return false
-	case h.Sequence > ch.seq+1:
-		fail("sequence %d follows %d: ballots %d..%d of the chain are missing", h.Sequence, ch.seq, ch.seq+1, h.Sequence-1)
-	default:
-		fail("previous code %s is not the code %s of the chain's ballot %d: the chain is broken", h.Previous, ch.tip, ch.seq)
-	}
-	ch.tip, ch.seq = b.Code(), h.Sequence
-	return false
-}
-
 // matchChallenged reads the next line of challenged.jsonl and checks that
-// it lists challenged ballot b with the vote it opens to.
-func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, out lineOut) error {
+// it lists challenged ballot b, accepted on line l, with vote, the vote
+// its seed opens to (nil if it does not open, which the rule reports).
+func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, vote ballot.Vote) error {
 	v := s.v
 	if s.chal == nil {
 		return nil
@@ -297,31 +216,10 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, out lineOut) e
 	switch {
 	case j.Line != l.num || j.BallotID != b.ID() || j.Code != b.Code():
 		fail(cl.num, "lists ballot %q (line %d, code %s), but the next challenged ballot is %q on line %d of %s (code %s)", j.BallotID, j.Line, j.Code, b.ID(), l.num, fileBallots, b.Code())
-	case out.challErr == nil && !sameVote(j.Vote, out.vote):
-		fail(cl.num, "the published vote is not the one the ballot's nonce seed opens")
+	case vote != nil && !reflect.DeepEqual(j.Vote, vote):
+		fail(cl.num, "the published vote is not the one the ballot's nonce seed opens (every marked candidate with its value, no zero and no contest without marks)")
 	}
 	return nil
-}
-
-// sameVote compares two votes, ignoring unmarked candidates and contests.
-func sameVote(a, b ballot.Vote) bool {
-	return reflect.DeepEqual(normalVote(a), normalVote(b))
-}
-
-func normalVote(v ballot.Vote) ballot.Vote {
-	out := ballot.Vote{}
-	for c, marks := range v {
-		for code, val := range marks {
-			if val == 0 {
-				continue
-			}
-			if out[c] == nil {
-				out[c] = map[uint32]uint64{}
-			}
-			out[c][code] = val
-		}
-	}
-	return out
 }
 
 // checkBallots runs checks 4 (openings), 6 to 10 and 11 in one streaming
@@ -344,11 +242,9 @@ func (v *verifier) checkBallots() error {
 	}
 	defer f.Close()
 	s := &ballotScan{
-		v:      v,
-		e:      v.e,
-		chains: make(map[string]*chainState),
-		count:  newCounter(v.e),
-		dd:     newDedup(v.opts.TempDir, v.opts.dedupSpill),
+		v:     v,
+		pass:  newBallotPass(v.e, v.opts.TempDir, v.opts.dedupSpill, true),
+		count: newCounter(v.e),
 	}
 	if fi, err := f.Stat(); err == nil {
 		s.size = fi.Size()
@@ -360,7 +256,7 @@ func (v *verifier) checkBallots() error {
 		s.chal = newLineReader(cf)
 	}
 	lr := newLineReader(f)
-	err = pipelineBatch(lr, v.opts.Workers, s.work, s.sink)
+	err = pipelineBatch(lr, v.opts.Workers, s.pass.work, s.sink)
 	if err != nil {
 		if errors.As(err, new(*ioError)) || errors.As(err, new(*fs.PathError)) {
 			return err
@@ -377,68 +273,11 @@ func (v *verifier) checkBallots() error {
 			return err
 		}
 	}
-	// Uniqueness: one finding per pair of lines that share something.
-	type linePair struct{ dup, first int64 }
-	type shared struct {
-		kinds   map[byte]int
-		contest int
-		sel     int
-	}
-	pairs := make(map[linePair]*shared)
-	var order []linePair
-	names := make(map[int64]string)
-	err = s.dd.finish(func(first, dup dupEntry) {
-		s.count.drop(dup.line)
-		p := linePair{dup.line, first.line}
-		sh, ok := pairs[p]
-		if !ok {
-			if v.opts.MaxFindings >= 0 && len(order) >= v.opts.MaxFindings {
-				v.results[CheckEligibility].Failures++
-				return
-			}
-			sh = &shared{kinds: make(map[byte]int), contest: int(dup.contest), sel: int(dup.selection)}
-			pairs[p] = sh
-			order = append(order, p)
-			names[dup.line], names[first.line] = "", ""
-		}
-		sh.kinds[dup.kind]++
-	})
-	if err != nil {
-		return &ioError{err}
-	}
-	v.progress("aggregation", 0, 0)
-	if len(order) > 0 {
-		err := rereadLines(path, func(line int64) bool { _, ok := names[line]; return ok }, func(line int64, b *ballot.Ballot) error {
-			names[line] = b.ID()
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	slices.SortFunc(order, func(a, b linePair) int { return cmp.Compare(a.dup, b.dup) })
-	for _, p := range order {
-		sh := pairs[p]
-		var what []string
-		for _, k := range []struct {
-			kind byte
-			name string
-		}{{dupBallotID, "ballot identifier (for the same signer)"}, {dupCiphertext, "ciphertext"}, {dupProof, "range proof"}, {dupSumProof, "contest proof"}, {dupKnowledge, "proof of knowledge"}} {
-			switch n := sh.kinds[k.kind]; {
-			case n == 1:
-				what = append(what, "its "+k.name)
-			case n > 1:
-				what = append(what, fmt.Sprintf("%d %ss", n, k.name))
-			}
-		}
-		f := Finding{Check: CheckEligibility, File: fileBallots, Line: int(p.dup), Ballot: names[p.dup],
-			Reason: fmt.Sprintf("%s already appear in ballot %q on line %d (a replay)", strings.Join(what, ", "), names[p.first], p.first)}
-		if len(sh.kinds) == 1 && (sh.kinds[dupCiphertext] == 1 || sh.kinds[dupProof] == 1 || sh.kinds[dupSumProof] == 1 || sh.kinds[dupKnowledge] == 1) {
-			f.Contest, f.Candidate = v.contestName(sh.contest), v.candidateName(sh.contest, sh.sel)
-		}
-		v.fail(f)
+	if err := s.checkClaims(path); err != nil {
+		return err
 	}
 	// Aggregation (check 11).
+	v.progress("aggregation", 0, 0)
 	recomputed, err := s.count.finish(path)
 	if err != nil {
 		if errors.As(err, new(*ioError)) {
@@ -468,6 +307,54 @@ func (v *verifier) checkBallots() error {
 	return nil
 }
 
+// checkClaims checks the answers the pass took from the lines' recorded
+// verdicts for steps 6 and 9 of the rule (claimSet), and reports, under
+// check 8, each line whose answer the earlier lines contradict.
+func (s *ballotScan) checkClaims(path string) error {
+	v := s.v
+	var broken []brokenClaim
+	err := s.pass.set.check(func(c brokenClaim) {
+		if v.opts.MaxFindings >= 0 && len(broken) >= v.opts.MaxFindings {
+			v.results[CheckEligibility].Failures++
+			return
+		}
+		broken = append(broken, c)
+	})
+	if err != nil {
+		return &ioError{fmt.Errorf("election: uniqueness check: %v", err)}
+	}
+	if len(broken) == 0 {
+		return nil
+	}
+	slices.SortFunc(broken, func(a, b brokenClaim) int { return int(a.line - b.line) })
+	names := make(map[int64]string)
+	for _, c := range broken {
+		names[c.line] = ""
+	}
+	err = rereadLines(path, func(line int64) bool { _, ok := names[line]; return ok }, func(line int64, b *ballot.Ballot) error {
+		names[line] = b.ID()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range broken {
+		f := Finding{Check: CheckEligibility, File: fileBallots, Line: int(c.line), Ballot: names[c.line]}
+		switch {
+		case c.kind == uint8(ballot.FingerprintIdentifier):
+			f.Reason = fmt.Sprintf("the ballot identifier of this signer is already on line %d: a box writes nothing of a repeated identifier (step 6)", c.added)
+		case c.present:
+			f.Contest, f.Candidate = v.contestName(c.contest), v.candidateName(c.contest, c.selection)
+			f.Reason = "written as refused for a repeated first component, but no earlier accepted ballot has it (step 9)"
+		default:
+			f.Contest, f.Candidate = v.contestName(c.contest), v.candidateName(c.contest, c.selection)
+			f.Reason = fmt.Sprintf("the first component of this ciphertext is in the ballot accepted on line %d: the rule refuses this ballot as a replay there (step 9)", c.added)
+		}
+		v.fail(f)
+	}
+	return nil
+}
+
 // finishChallenged reports the lines of challenged.jsonl left over after
 // the last challenged ballot, and hashes the file.
 func (s *ballotScan) finishChallenged() error {
@@ -479,7 +366,7 @@ func (s *ballotScan) finishChallenged() error {
 		if err != nil {
 			return &ioError{fmt.Errorf("election: %s: %v", fileChallenged, err)}
 		}
-		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: "lists a ballot that is not a challenged ballot of " + fileBallots})
+		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: "lists a ballot that is not an accepted challenged ballot of " + fileBallots})
 	}
 	s.v.hashes[fileChallenged] = s.chal.sum()
 	return nil

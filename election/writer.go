@@ -292,68 +292,78 @@ func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
 func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 
 // FinishBallots closes the voting part of the record once the ballot box
-// is closed: it reads ballots.jsonl back (on all cores), lists it in the
-// index, writes challenged.jsonl with the vote each challenged ballot's
-// released nonce seed opens, and adds up the ballots that count into
-// tally/encrypted.json. It returns that encrypted tally, for the trustees
-// to decrypt (tally.DecryptShares). For each Codes contest it also
-// collects the rows of the ballots that count, in order, which MixInput
-// then returns.
+// is closed: it reads ballots.jsonl back (on all cores) through the
+// acceptance rule, lists it in the index, writes challenged.jsonl with the
+// vote each accepted challenged ballot's released nonce seed opens, and
+// adds up the ballots that count into tally/encrypted.json. It returns
+// that encrypted tally, which the trustees decrypt once each has verified
+// it (VerifyForDecryption). For each Codes contest it also collects the
+// rows of the ballots that count, in order, which MixInput then returns.
 //
-// It trusts the ballot box for the proofs, but checks that every line
-// decodes and that every challenged ballot opens; a damaged file is an
-// error, and nothing is written.
+// It trusts the ballot box for the proofs (each line's recorded verdict on
+// them), but runs every other step of the rule: a line that does not
+// decode, a challenged ballot that does not open, or a line whose
+// recorded verdict is not the rule's is an error, and nothing is written.
 func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error) {
 	f, err := regular.Open(w.BallotsPath())
 	if err != nil {
 		return nil, fmt.Errorf("election: %v", err)
 	}
 	defer f.Close()
+	pass := newBallotPass(e, "", 0, false)
 	count := newCounter(e)
 	lr := newLineReader(f)
 	var chal bytes.Buffer
-	type out struct {
-		l    boxLine
-		vote ballot.Vote
-		err  error
-	}
-	err = pipeline(lr, 0, func(l rawLine) out {
-		if l.err != nil {
-			return out{err: l.err}
-		}
-		bl, err := decodeBoxLine(l.data)
-		if err != nil {
-			return out{err: err}
-		}
-		var vote ballot.Vote
-		if bl.ballot != nil && bl.ballot.State() == ballot.Challenged {
-			vote, err = ballot.OpenChallenged(e, bl.ballot)
-		}
-		return out{bl, vote, err}
-	}, func(l rawLine, o out) error {
+	err = pipelineBatch(lr, 0, pass.work, func(l rawLine, o lineOut) error {
 		if o.err != nil {
 			return fmt.Errorf("line %d: %v", l.num, o.err)
 		}
 		switch {
 		case l.num == 1:
-			return checkBoxHeader(o.l.header, e)
-		case o.l.ballot == nil:
+			if o.l.Header == nil {
+				return errors.New("line 1: not the ballot box's header")
+			}
+			return o.l.Header.Check(e)
+		case o.l.Header != nil:
+			return fmt.Errorf("line %d: a second header", l.num)
+		case o.l.Opening != nil:
+			if v := pass.rule.Opening(o.l.Opening); v.Outcome != ballot.Accepted {
+				return fmt.Errorf("line %d: %v", l.num, v.Refusal)
+			}
 			return nil
-		case o.l.ballot.State() == ballot.Challenged:
-			b := o.l.ballot
+		}
+		b := o.l.Ballot
+		v, err := pass.ballot(int64(l.num), &o)
+		if err != nil {
+			return fmt.Errorf("line %d: ballot %q: %v", l.num, b.ID(), err)
+		}
+		if v.Outcome == ballot.Accepted && b.State() == ballot.Challenged {
+			if o.openErr != nil {
+				return fmt.Errorf("line %d: %v", l.num, o.openErr)
+			}
 			raw, err := json.Marshal(challengedJSON{Line: l.num, BallotID: b.ID(), Code: b.Code(), Vote: o.vote})
 			if err != nil {
 				return err
 			}
 			chal.Write(raw)
 			chal.WriteByte('\n')
-			return nil
-		default:
-			return count.cast(int64(l.num), o.l.ballot)
 		}
+		return count.count(int64(l.num), b, v)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("election: %s: %v", fileBallots, err)
+	}
+	var broken error
+	err = pass.set.check(func(c brokenClaim) {
+		if broken == nil {
+			broken = fmt.Errorf("election: %s: line %d: its verdict breaks the acceptance rule's uniqueness steps (6 and 9)", fileBallots, c.line)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("election: %v", err)
+	}
+	if broken != nil {
+		return nil, broken
 	}
 	t, err := count.finish(w.BallotsPath())
 	if err != nil {

@@ -14,8 +14,8 @@ type Check string
 const (
 	CheckDecoding  Check = "decoding"  // the stage is complete and well formed
 	CheckIndex     Check = "index"     // its index is its position in the cascade
-	CheckServer    Check = "server"    // its server is authorised and has signed no earlier stage
-	CheckSignature Check = "signature" // its server's signature is valid
+	CheckServer    Check = "server"    // its server is authorised and has not mixed yet
+	CheckSignature Check = "signature" // its server's signature is valid for this cascade
 	CheckInput     Check = "input"     // it mixed the current list
 	CheckProof     Check = "proof"     // its shuffle proof is valid
 )
@@ -43,8 +43,10 @@ func (v Verdict) String() string {
 //
 // A stage that fails any check is rejected, and the cascade continues from
 // the list it should have mixed, as Verificatum does: the next server mixes
-// the output of the last accepted stage, and the rejected server may not
-// mix again. Mixing is complete once at least the required number of stages
+// the output of the last accepted stage. A server has mixed once a stage
+// it signed for this cascade, at its position, mixed the current list;
+// from then on it may not mix again, whether that stage's proof verified
+// or not. Mixing is complete once at least the required number of stages
 // have been accepted; Output fails before that. So one failing server
 // neither stops the election nor changes its result, and the ballots stay
 // unlinkable as long as one accepted stage was made by an honest server
@@ -56,7 +58,7 @@ func (v Verdict) String() string {
 type Cascade struct {
 	p           *Params
 	servers     map[string]bool // authorised server keys
-	used        map[string]int  // server key → the stage it produced
+	used        map[string]int  // server key → the stage by which it mixed
 	minAccepted int
 	current     *Rows
 	verdicts    []Verdict
@@ -96,15 +98,26 @@ func (c *Cascade) Next() (index uint32, in *Rows) {
 }
 
 // Add checks the next stage and records its verdict, which it returns.
-// The checks are, in order: the stage is complete; its index is its
-// position in the cascade; its server is authorised; its signature
-// verifies; its server has signed no earlier stage of the cascade, accepted
-// or not; its input is the current list; its proof verifies. If they all
-// pass, the stage's output becomes the current list. A server whose
-// signature verified may not produce another stage, even if this one is
-// rejected; a stage whose signature fails does not count against the
-// server it names, so that nobody can exclude a server by posting a stage
-// in its name.
+// The checks are, in order (docs/spec.md §Mixnet, "Cascade"):
+//
+//  1. decoding: the stage is complete;
+//  2. index: its index is its position in the cascade;
+//  3. server: its server is authorised;
+//  4. signature: the server's signature of Stage.Hash for this cascade
+//     verifies;
+//  5. server: the server has not mixed yet (no earlier stage of it passed
+//     check 6);
+//  6. input: its input is the current list; the server has now mixed;
+//  7. proof: its proof verifies.
+//
+// If they all pass, the stage's output becomes the current list. Only a
+// stage that passes checks 1 to 6 counts as its server's turn: one that
+// fails its proof excludes the server, since the server signed a proof for
+// exactly this cascade, position and list; one rejected earlier does not,
+// so that nobody can exclude an honest server by posting, in its name, a
+// stage with a bad signature, or a stage it genuinely signed for another
+// cascade, position or list (a copy from another contest, or a replay from
+// an earlier run).
 func (c *Cascade) Add(s *Stage) Verdict {
 	v := Verdict{Stage: len(c.verdicts)}
 	if s != nil {
@@ -138,12 +151,12 @@ func (c *Cascade) check(s *Stage) (Check, error) {
 		return CheckSignature, err
 	}
 	if prev, dup := c.used[key]; dup {
-		return CheckServer, fmt.Errorf("mixnet: stage %d: server %x… already signed stage %d", pos, []byte(s.Server[:8]), prev)
+		return CheckServer, fmt.Errorf("mixnet: stage %d: server %x… already mixed, in stage %d", pos, []byte(s.Server[:8]), prev)
 	}
-	c.used[key] = pos
 	if err := s.checkInput(c.current); err != nil {
 		return CheckInput, err
 	}
+	c.used[key] = pos
 	if err := s.checkProof(c.p, c.current); err != nil {
 		return CheckProof, err
 	}

@@ -105,7 +105,7 @@ func TestCascadeFailedStageSkipped(t *testing.T) {
 	if bad.Output, _ = ParseRows(rows); bad.Output == nil {
 		t.Fatal("cannot rebuild the rows")
 	}
-	h := bad.Hash(p.BaseHash)
+	h := bad.Hash(p)
 	bad.Signature = ed25519.Sign(servers[1].key, h[:])
 	v := c.Add(bad)
 	if v.Accepted || v.Check != CheckProof || v.Stage != 1 || !strings.Contains(v.Err.Error(), "stage 1") {
@@ -143,7 +143,7 @@ func TestCascadeServerSigningTwiceRefused(t *testing.T) {
 		t.Fatal(v)
 	}
 	v := c.Add(mixNext(t, p, c, servers[0]))
-	if v.Accepted || v.Check != CheckServer || !strings.Contains(v.Err.Error(), "already signed stage 0") {
+	if v.Accepted || v.Check != CheckServer || !strings.Contains(v.Err.Error(), "already mixed, in stage 0") {
 		t.Fatalf("second stage of one server: %v", v)
 	}
 	// The current list is still stage 0's output, and the cascade is
@@ -238,8 +238,11 @@ func TestCascadeRejections(t *testing.T) {
 		if _, err := NewCascade(p, []ed25519.PublicKey{pubs[0], pubs[0]}, 1, in); err == nil {
 			t.Error("a server listed twice was accepted")
 		}
-		if _, err := NewCascade(&Params{BaseHash: p.BaseHash}, pubs, 1, in); err == nil {
+		if _, err := NewCascade(&Params{BaseHash: p.BaseHash, Cascade: p.Cascade}, pubs, 1, in); err == nil {
 			t.Error("missing public key accepted")
+		}
+		if _, err := NewCascade(&Params{BaseHash: p.BaseHash, PublicKey: p.PublicKey}, pubs, 1, in); err == nil || !strings.Contains(err.Error(), "cascade identifier") {
+			t.Errorf("missing cascade identifier: %v", err)
 		}
 	})
 }
@@ -254,8 +257,99 @@ func TestStageBoundToElection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := &Params{BaseHash: group.NewScalar().SetUint64(9).Bytes(), PublicKey: p.PublicKey}
+	other := &Params{BaseHash: group.NewScalar().SetUint64(9).Bytes(), Cascade: p.Cascade, PublicKey: p.PublicKey}
 	if err := st.Verify(other, in); err == nil || !strings.Contains(err.Error(), "signature") {
 		t.Fatal(err)
+	}
+}
+
+// TestCascadeStageCopiedFromAnotherContest: burning an honest mix server
+// (issue 10, attack 3). Server 0 mixes contest A's list as stage 0 of A's
+// cascade; someone copies that signed stage into contest B's folder at the
+// same index. It is refused in B, and it does not count as server 0's turn
+// there: server 0's genuine stage of B, at the next position, is accepted.
+func TestCascadeStageCopiedFromAnotherContest(t *testing.T) {
+	p, sk := testParams(t)
+	pA, pB := *p, *p
+	pA.Cascade, pB.Cascade = CascadeID(0, "council"), CascadeID(1, "village council")
+	servers, pubs := testServers(3)
+	inA := testRows(t, p.PublicKey, 5, 1)
+	inB, _, err := Shuffle(&pB, 9, inA, testNonces(t, "contest B's ballots"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cA, _ := NewCascade(&pA, pubs, 2, inA)
+	stageA := mixNext(t, &pA, cA, servers[0])
+	if v := cA.Add(stageA); !v.Accepted {
+		t.Fatal(v)
+	}
+
+	cB, _ := NewCascade(&pB, pubs, 2, inB)
+	copied, err := ParseStage(stageA.Bytes()) // as a verifier reads B's folder
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := cB.Add(copied); v.Accepted || v.Check != CheckSignature {
+		t.Fatalf("contest A's stage in contest B: %v, want rejected for its signature", v)
+	}
+	if v := cB.Add(mixNext(t, &pB, cB, servers[0])); !v.Accepted || v.Stage != 1 {
+		t.Fatalf("server 0's genuine stage of contest B: %v", v)
+	}
+	if v := cB.Add(mixNext(t, &pB, cB, servers[1])); !v.Accepted {
+		t.Fatal(v)
+	}
+	out, err := cB.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIsShuffle(t, sk, inB, out)
+}
+
+// TestCascadeReplayedStageDoesNotBurn: a stage that server 0 honestly
+// signed for this cascade and position, but for another current list (a
+// fork: an earlier run of the cascade whose stage 0 was another server's),
+// is replayed at its position. It is rejected for its input and does not
+// count as server 0's turn: server 0's genuine stage, at the next
+// position, is accepted.
+func TestCascadeReplayedStageDoesNotBurn(t *testing.T) {
+	p, sk := testParams(t)
+	in := testRows(t, p.PublicKey, 6, 2)
+	servers, pubs := testServers(3)
+
+	fork, _ := NewCascade(p, pubs, 2, in)
+	if v := fork.Add(mixNext(t, p, fork, servers[1])); !v.Accepted {
+		t.Fatal(v)
+	}
+	replayed := mixNext(t, p, fork, servers[0]) // index 1, mixing server 1's output
+	if v := fork.Add(replayed); !v.Accepted {
+		t.Fatal(v)
+	}
+
+	c, _ := NewCascade(p, pubs, 2, in)
+	if v := c.Add(mixNext(t, p, c, servers[2])); !v.Accepted {
+		t.Fatal(v)
+	}
+	if v := c.Add(replayed); v.Accepted || v.Check != CheckInput || v.Stage != 1 {
+		t.Fatalf("replayed stage: %v, want rejected for its input", v)
+	}
+	if v := c.Add(mixNext(t, p, c, servers[0])); !v.Accepted || v.Stage != 2 {
+		t.Fatalf("server 0's genuine stage after the replay: %v", v)
+	}
+	out, err := c.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIsShuffle(t, sk, in, out)
+	// Having mixed, server 0 is refused for that first, even for a stage
+	// of another list: check 5 (server) comes before check 6 (input).
+	if v := c.Add(replayed); v.Accepted || v.Check != CheckIndex {
+		t.Fatalf("replay at position 3: %v", v)
+	}
+	again, err := Mix(p, 4, servers[0].key, in, testNonces(t, "again"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Add(again); v.Accepted || v.Check != CheckServer || !strings.Contains(v.Err.Error(), "already mixed, in stage 2") {
+		t.Fatalf("server 0 mixing again: %v", v)
 	}
 }

@@ -9,16 +9,18 @@
 // extended to rows of width w as in Verificatum. Its commitment generators
 // are derived from the election's base hash and the stage index by package
 // group and re-derived by the verifier; a proof never carries them. Its
-// Fiat–Shamir transcript (package proof) hashes the base hash, the stage,
-// the public key, the digests of the input and output lists and every
-// commitment. The byte-level specification — encodings, transcript,
+// Fiat–Shamir transcript (package proof) hashes the base hash, the
+// cascade's identifier, the stage, the public key, the digests of the input
+// and output lists and every commitment. The byte-level specification — encodings, transcript,
 // equations, the stage signature and the cascade rules — is docs/spec.md,
 // section "Mixnet"; the
 // known-answer vectors are in testdata/.
 //
 // The flow of an election: the ballot layer builds the input list with
 // NewRows (a council ballot is one row of packed codes, see
-// elgamal.PackCodes); NewCascade fixes the authorised servers; each server
+// elgamal.PackCodes); Params name the election and the cascade (CascadeID:
+// one per contest, so that a stage signed for one contest is refused in
+// another); NewCascade fixes the authorised servers; each server
 // takes Cascade.Next, runs Mix and publishes the Stage; Cascade.Add (or
 // VerifyCascade on a record) checks it and returns a Verdict naming the
 // check that failed; Cascade.Output is the list the trustees decrypt. A

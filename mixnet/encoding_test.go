@@ -203,7 +203,7 @@ func TestStageRoundTripAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(q.Bytes(), b) || q.Hash(p.BaseHash) != s.Hash(p.BaseHash) {
+	if !bytes.Equal(q.Bytes(), b) || q.Hash(p) != s.Hash(p) {
 		t.Fatal("round trip changed the stage")
 	}
 	if err := q.Verify(p, in); err != nil {

@@ -18,7 +18,8 @@ import (
 func Example() {
 	sk, pk := elgamal.GenerateKey()
 	baseHash := sha256.Sum256([]byte("an election's base hash"))
-	p := &mixnet.Params{BaseHash: baseHash[:], PublicKey: pk}
+	// The cascade that mixes contest 0, "council", of the election.
+	p := &mixnet.Params{BaseHash: baseHash[:], Cascade: mixnet.CascadeID(0, "council"), PublicKey: pk}
 
 	// Five ballots, each a row of two ciphertexts (two packed plaintexts).
 	var ballots [][]*elgamal.Ciphertext

@@ -37,7 +37,7 @@ func testKey(t testing.TB) (*elgamal.SecretKey, *elgamal.PublicKey) {
 func testParams(t testing.TB) (*Params, *elgamal.SecretKey) {
 	sk, pk := testKey(t)
 	bh := sha512.Sum512_256([]byte("mixnet test election"))
-	return &Params{BaseHash: bh[:], PublicKey: pk}, sk
+	return &Params{BaseHash: bh[:], Cascade: CascadeID(0, "council"), PublicKey: pk}, sk
 }
 
 // testRows returns n rows of width w; row i column k encrypts the exponent

@@ -59,14 +59,22 @@ type witness struct {
 }
 
 // stageNonces returns the nonce source of one shuffle: the child of n with
-// label "mixnet " ‖ hex(d) and index 0, where d is the 32-byte encoding of
-// the challenge "prover-nonces" drawn from the statement's transcript up to
-// the input digest. Everything the prover draws depends on the seed and on
-// the statement, so one seed never serves two statements.
+// index 0 and the 71-byte label "mixnet " ‖ hex(e), where e is the 32-byte
+// canonical encoding of the scalar proverChallenge returns (64 lowercase
+// hexadecimal digits). Everything the prover draws depends on the seed and
+// on the statement, so one seed never serves two statements.
 func stageNonces(p *Params, stage uint32, in *Rows, n *proof.Nonces) *proof.Nonces {
+	e := proverChallenge(p, stage, in).Bytes()
+	return n.Child("mixnet "+hex.EncodeToString(e), 0)
+}
+
+// proverChallenge returns the challenge "prover-nonces" drawn from a
+// transcript of its own that holds the statement's fields up to the input
+// digest (proverContext): the scalar SHA-512(…) mod ℓ, as every challenge.
+// The proof's transcript does not contain it.
+func proverChallenge(p *Params, stage uint32, in *Rows) *group.Scalar {
 	t := proverContext(p, stage, in.Len(), in.Width(), in.Digest())
-	d := t.Challenge("prover-nonces")
-	return n.Child("mixnet "+hex.EncodeToString(d.Bytes()), 0)
+	return t.Challenge("prover-nonces")
 }
 
 // drawWitness derives the permutation and the re-encryption nonces.

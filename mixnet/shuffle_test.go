@@ -150,12 +150,16 @@ func TestProofBinding(t *testing.T) {
 	if VerifyShuffle(p, 2, in, out, pr) == nil {
 		t.Error("proof of stage 1 accepted for stage 2")
 	}
-	other := &Params{BaseHash: append([]byte{1}, p.BaseHash[1:]...), PublicKey: p.PublicKey}
+	other := &Params{BaseHash: append([]byte{1}, p.BaseHash[1:]...), Cascade: p.Cascade, PublicKey: p.PublicKey}
 	if VerifyShuffle(other, 1, in, out, pr) == nil {
 		t.Error("proof accepted under another base hash")
 	}
+	otherCascade := &Params{BaseHash: p.BaseHash, Cascade: CascadeID(1, "council"), PublicKey: p.PublicKey}
+	if VerifyShuffle(otherCascade, 1, in, out, pr) == nil {
+		t.Error("proof accepted for another cascade")
+	}
 	_, pk2 := elgamal.GenerateKey()
-	if VerifyShuffle(&Params{BaseHash: p.BaseHash, PublicKey: pk2}, 1, in, out, pr) == nil {
+	if VerifyShuffle(&Params{BaseHash: p.BaseHash, Cascade: p.Cascade, PublicKey: pk2}, 1, in, out, pr) == nil {
 		t.Error("proof accepted under another public key")
 	}
 	// Swapping two output rows, or two input rows, breaks the proof.

@@ -65,27 +65,36 @@ func Mix(p *Params, index uint32, key ed25519.PrivateKey, in *Rows, n *proof.Non
 		Output: out,
 		Proof:  pr,
 	}
-	h := s.Hash(p.BaseHash)
+	h := s.Hash(p)
 	s.Signature = ed25519.Sign(key, h[:])
 	return s, nil
 }
 
-// Hash returns the digest that the server signs:
+// Hash returns the digest that the server signs, for the cascade of p:
 //
-//	SHA-512(u16(len(StageDomain)) ‖ StageDomain ‖ u32(len(baseHash)) ‖ baseHash ‖
-//	        u32(Index) ‖ Server ‖ Input ‖ Output.Digest() ‖ Proof.Digest())
+//	SHA-512(u16(len(StageDomain)) ‖ StageDomain ‖ u32(len(BaseHash)) ‖ BaseHash ‖
+//	        u32(len(Cascade)) ‖ Cascade ‖ u32(Index) ‖ Server ‖ Input ‖
+//	        Output.Digest() ‖ Proof.Digest())
+//
+// with BaseHash and Cascade from p. The cascade identifier is not in the
+// stage's encoding: a verifier takes it from the place of the stage (the
+// contest whose folder holds it), so a stage copied into another cascade
+// of the election fails its signature check there.
 //
 // It panics if Output or Proof is nil or Server is not 32 bytes.
-func (s *Stage) Hash(baseHash []byte) Digest {
+func (s *Stage) Hash(p *Params) Digest {
 	if len(s.Server) != ed25519.PublicKeySize || s.Output == nil || s.Proof == nil {
 		panic("mixnet: Stage.Hash of an incomplete stage")
 	}
 	h := sha512.New()
 	writeDomain(h, StageDomain)
 	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], uint32(len(baseHash)))
+	binary.BigEndian.PutUint32(b[:], uint32(len(p.BaseHash)))
 	h.Write(b[:])
-	h.Write(baseHash)
+	h.Write(p.BaseHash)
+	binary.BigEndian.PutUint32(b[:], uint32(len(p.Cascade)))
+	h.Write(b[:])
+	h.Write(p.Cascade)
 	binary.BigEndian.PutUint32(b[:], s.Index)
 	h.Write(b[:])
 	h.Write(s.Server)
@@ -98,10 +107,11 @@ func (s *Stage) Hash(baseHash []byte) Digest {
 	return d
 }
 
-// Verify checks one stage on its own: that its signature by Server is
-// valid, that it mixed in, and that its proof is valid for its index. It
-// does not check that the server is authorised or has not mixed before:
-// Cascade does. The error names the check that failed.
+// Verify checks one stage on its own: that its signature by Server of its
+// Hash for p's cascade is valid, that it mixed in, and that its proof is
+// valid for its index. It does not check that the server is authorised or
+// has not mixed before: Cascade does. The error names the check that
+// failed.
 func (s *Stage) Verify(p *Params, in *Rows) error {
 	if err := p.check(); err != nil {
 		return err
@@ -126,9 +136,9 @@ func (s *Stage) complete() error {
 }
 
 func (s *Stage) checkSignature(p *Params) error {
-	h := s.Hash(p.BaseHash)
+	h := s.Hash(p)
 	if len(s.Signature) != ed25519.SignatureSize || !ed25519.Verify(s.Server, h[:], s.Signature) {
-		return fmt.Errorf("mixnet: stage %d: signature by server %x… does not verify", s.Index, []byte(s.Server[:8]))
+		return fmt.Errorf("mixnet: stage %d: signature by server %x… does not verify for this election and cascade", s.Index, []byte(s.Server[:8]))
 	}
 	return nil
 }

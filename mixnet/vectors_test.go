@@ -21,34 +21,37 @@ var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
 const vectorsFile = "testdata/vectors.json"
 
 // shuffleVector is one known-answer test of docs/spec.md §Mixnet.
-// Inputs: secretKey (the election key, to decrypt), baseHash, stage,
-// nonceSeed (the mix server's proof.Nonces seed), serverSeed (its Ed25519
-// seed) and input (the Rows encoding). The rest is the expected output,
-// with intermediate values for independent implementations: the
+// Inputs: secretKey (the election key, to decrypt), baseHash, cascade (the
+// cascade identifier), stage, nonceSeed (the mix server's proof.Nonces
+// seed), serverSeed (its Ed25519 seed) and input (the Rows encoding). The
+// rest is the expected output, with intermediate values for independent
+// implementations: the prover-nonce challenge (its 32-byte encoding), the
 // generators h_0..h_n, the permutation (output row i is input row
 // permutation[i]), the challenges u and c, and the batch weights.
 type shuffleVector struct {
-	Name         string   `json:"name"`
-	SecretKey    string   `json:"secretKey"`
-	PublicKey    string   `json:"publicKey"`
-	BaseHash     string   `json:"baseHash"`
-	Stage        uint32   `json:"stage"`
-	NonceSeed    string   `json:"nonceSeed"`
-	ServerSeed   string   `json:"serverSeed"`
-	Input        string   `json:"input"`
-	InputDigest  string   `json:"inputDigest"`
-	Generators   []string `json:"generators"`
-	Permutation  []uint32 `json:"permutation"`
-	U            []string `json:"u"`
-	C            string   `json:"c"`
-	Weights      []string `json:"weights"`
-	Output       string   `json:"output"`
-	OutputDigest string   `json:"outputDigest"`
-	Proof        string   `json:"proof"`
-	ProofDigest  string   `json:"proofDigest"`
-	StageHash    string   `json:"stageHash"`
-	Signature    string   `json:"signature"`
-	StageBytes   string   `json:"stageBytes"`
+	Name            string   `json:"name"`
+	SecretKey       string   `json:"secretKey"`
+	PublicKey       string   `json:"publicKey"`
+	BaseHash        string   `json:"baseHash"`
+	Cascade         string   `json:"cascade"`
+	Stage           uint32   `json:"stage"`
+	NonceSeed       string   `json:"nonceSeed"`
+	ServerSeed      string   `json:"serverSeed"`
+	Input           string   `json:"input"`
+	InputDigest     string   `json:"inputDigest"`
+	ProverChallenge string   `json:"proverChallenge"`
+	Generators      []string `json:"generators"`
+	Permutation     []uint32 `json:"permutation"`
+	U               []string `json:"u"`
+	C               string   `json:"c"`
+	Weights         []string `json:"weights"`
+	Output          string   `json:"output"`
+	OutputDigest    string   `json:"outputDigest"`
+	Proof           string   `json:"proof"`
+	ProofDigest     string   `json:"proofDigest"`
+	StageHash       string   `json:"stageHash"`
+	Signature       string   `json:"signature"`
+	StageBytes      string   `json:"stageBytes"`
 }
 
 func seed32(label string) []byte {
@@ -56,7 +59,7 @@ func seed32(label string) []byte {
 	return d[:32]
 }
 
-func makeVector(t *testing.T, name string, n, w int, stage uint32) shuffleVector {
+func makeVector(t *testing.T, name string, n, w int, cascade []byte, stage uint32) shuffleVector {
 	x, err := group.NewScalar().SetUniformBytes(bytes.Repeat(seed32("sandogh-v1 mixnet vector key "+name), 2))
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +70,7 @@ func makeVector(t *testing.T, name string, n, w int, stage uint32) shuffleVector
 	}
 	pk := sk.PublicKey()
 	baseHash := seed32("sandogh-v1 mixnet vector base hash " + name)
-	p := &Params{BaseHash: baseHash, PublicKey: pk}
+	p := &Params{BaseHash: baseHash, Cascade: cascade, PublicKey: pk}
 	rows := make([][]*elgamal.Ciphertext, n)
 	for i := range rows {
 		rows[i] = make([]*elgamal.Ciphertext, w)
@@ -96,13 +99,14 @@ func makeVector(t *testing.T, name string, n, w int, stage uint32) shuffleVector
 
 	hx := func(b []byte) string { return hex.EncodeToString(b) }
 	vec := shuffleVector{
-		Name: name, SecretKey: hx(x.Bytes()), PublicKey: hx(pk.Bytes()), BaseHash: hx(baseHash),
-		Stage: stage, NonceSeed: hx(nonceSeed), ServerSeed: hx(serverSeed),
+		Name: name, SecretKey: hx(x.Bytes()), PublicKey: hx(pk.Bytes()), BaseHash: hx(baseHash), Cascade: hx(cascade),
+		ProverChallenge: hx(proverChallenge(p, stage, in).Bytes()),
+		Stage:           stage, NonceSeed: hx(nonceSeed), ServerSeed: hx(serverSeed),
 		Input: hx(in.Bytes()), Permutation: pi, C: hx(v.c.Bytes()),
 		Output: hx(st.Output.Bytes()), Proof: hx(st.Proof.Bytes()),
 		Signature: hx(st.Signature), StageBytes: hx(st.Bytes()),
 	}
-	ind, outd, prd, sh := in.Digest(), st.Output.Digest(), st.Proof.Digest(), st.Hash(baseHash)
+	ind, outd, prd, sh := in.Digest(), st.Output.Digest(), st.Proof.Digest(), st.Hash(p)
 	vec.InputDigest, vec.OutputDigest, vec.ProofDigest, vec.StageHash = hx(ind[:]), hx(outd[:]), hx(prd[:]), hx(sh[:])
 	for _, g := range CommitmentGenerators(baseHash, stage, n) {
 		vec.Generators = append(vec.Generators, hx(g.Bytes()))
@@ -120,8 +124,8 @@ func makeVector(t *testing.T, name string, n, w int, stage uint32) shuffleVector
 
 func TestVectors(t *testing.T) {
 	vecs := []shuffleVector{
-		makeVector(t, "three rows of width 1", 3, 1, 0),
-		makeVector(t, "four rows of width 2", 4, 2, 1),
+		makeVector(t, "three rows of width 1", 3, 1, CascadeID(1, "council"), 0),
+		makeVector(t, "four rows of width 2", 4, 2, CascadeID(2, "village council"), 1),
 	}
 	got, err := json.MarshalIndent(vecs, "", "  ")
 	if err != nil {
@@ -168,7 +172,7 @@ func TestVectorsVerify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &Params{BaseHash: unhex(v.BaseHash), PublicKey: pk}
+		p := &Params{BaseHash: unhex(v.BaseHash), Cascade: unhex(v.Cascade), PublicKey: pk}
 		in, err := ParseRows(unhex(v.Input))
 		if err != nil {
 			t.Fatal(err)

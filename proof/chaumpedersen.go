@@ -14,8 +14,11 @@ const ChaumPedersenSize = 2*group.ElementSize + group.ScalarSize
 // of x with X1 = x·G1 and X2 = x·G2, in the batchable form (commitments,
 // response): the verifier recomputes the challenge c and checks
 // Response·G1 = Commitment1 + c·X1 and Response·G2 = Commitment2 + c·X2.
-// A decryption share d = x·A of a trustee with public share X = x·G is proven
-// with G1 = G, X1 = X, G2 = A, X2 = d.
+// The relation of a decryption share d = x·A of a trustee with public share
+// X = x·G is the statement G1 = G, X1 = X, G2 = A, X2 = d; package
+// trustee proves it with a transcript of its own, which binds 2·A and
+// batches the encodings of a whole list (docs/spec.md, "Trustees",
+// "Decryption shares"), not with this proof.
 //
 // The zero value is NOT valid, and it may be used only as a receiver of
 // SetCanonicalBytes or UnmarshalJSON.
@@ -43,7 +46,7 @@ func appendChaumPedersenStatement(t *Transcript, g1Enc, x1Enc, g2Enc, x2Enc []by
 // statement; if it is false, the proof will not verify.
 func ProveChaumPedersen(t *Transcript, G1, X1, G2, X2 *group.Element, x *group.Scalar, n *Nonces) *ChaumPedersen {
 	appendChaumPedersenStatement(t, G1.Bytes(), X1.Bytes(), G2.Bytes(), X2.Bytes())
-	u := n.bind(t).Scalar("chaum-pedersen commitment", 0)
+	u := n.Bind(t).Scalar("chaum-pedersen commitment", 0)
 	p := new(ChaumPedersen)
 	if isGenerator(G1) {
 		p.Commitment1.ScalarBaseMult(u)

@@ -36,17 +36,19 @@ func ExampleEncryptWithRangeProof() {
 	// Output: 224 <nil>
 }
 
-// A trustee proves that its decryption share d = x·A is correct.
+// A prover shows that d = x·A and K = x·G share the discrete logarithm x,
+// the relation of a decryption share. (Package trustee's decryption shares
+// prove it under a transcript of their own; this is the generic proof.)
 func ExampleProveChaumPedersen() {
 	sk, pk := elgamal.GenerateKey()
 	ct := pk.Encrypt(group.NewScalar().SetUint64(3), group.RandomScalar())
 	G, K := group.NewGeneratorElement(), pk.Element()
 	d := group.NewElement().ScalarMult(sk.Scalar(), &ct.A)
 
-	t := proof.NewTranscript("sandogh-v1 decryption share", []byte("base hash"))
+	t := proof.NewTranscript("sandogh-v1 example", []byte("base hash"))
 	p := proof.ProveChaumPedersen(t, G, K, &ct.A, d, sk.Scalar(), proof.RandomNonces())
 
-	v := proof.NewTranscript("sandogh-v1 decryption share", []byte("base hash"))
+	v := proof.NewTranscript("sandogh-v1 example", []byte("base hash"))
 	fmt.Println(p.Verify(v, G, K, &ct.A, d))
 	// Output: <nil>
 }

@@ -223,7 +223,10 @@ func genChaumPedersenVectors() []chaumPedersenVector {
 	G := group.NewGeneratorElement()
 	K := sk.PublicKey().Element()
 	d := group.NewElement().ScalarMult(x, &ct.A)
-	ctx := "decryption share"
+	// The generic transcript, with a statement shaped like a decryption
+	// share; package trustee's share lists have a transcript of their own
+	// (trustee/testdata/vectors.json).
+	ctx := "generic chaum-pedersen, statement (G, x·G, A, x·A)"
 	p := ProveChaumPedersen(katTranscript(ctx), G, K, &ct.A, d, x, n)
 	return []chaumPedersenVector{{katProtocol, katBaseHash, ctx, h(n.Seed()), h(x.Bytes()), h(G.Bytes()), h(K.Bytes()), h(ct.A.Bytes()), h(d.Bytes()), h(p.Bytes())}}
 }

@@ -101,12 +101,16 @@ func (n *Nonces) Scalar(label string, index uint64) *group.Scalar {
 	return scalarFromWide(&d)
 }
 
-// bind returns the nonce source used by a prover for one statement: its seed
-// is the first 32 bytes of SHA-512(u16(21) ‖ "sandogh-v1 nonce bind" ‖ seed ‖
-// d) where d is the 64-byte SHA-512 digest of the transcript after the
-// statement. Proof nonces therefore differ whenever the
-// statement differs, even if a caller reuses a Nonces by mistake.
-func (n *Nonces) bind(t *Transcript) *Nonces {
+// Bind returns the nonce source bound to the transcript t as it stands: its
+// seed is the first 32 bytes of SHA-512(u16(21) ‖ "sandogh-v1 nonce bind" ‖
+// seed ‖ d) where d is the 64-byte SHA-512 digest of t's stream so far (t is
+// not changed). Provers bind their nonces to the transcript after the
+// statement, and a ballot binds its encryption nonces to its context (base
+// hash, identifier, signer, chain position), so that nonces differ whenever
+// the statement or the context differs, even if a caller reuses a seed by
+// mistake. Releasing the seed still reveals everything derived from it to
+// whoever knows t.
+func (n *Nonces) Bind(t *Transcript) *Nonces {
 	var d [64]byte
 	t.digest(&d)
 	var stack [160]byte

@@ -52,7 +52,7 @@ func TestNoncesMatchSpec(t *testing.T) {
 	in = append(in, seed...)
 	in = append(in, d[:]...)
 	want := sha512.Sum512(in)
-	if !bytes.Equal(n.bind(tr).Seed(), want[:32]) {
+	if !bytes.Equal(n.Bind(tr).Seed(), want[:32]) {
 		t.Error("bind differs from the specification")
 	}
 }
@@ -74,8 +74,8 @@ func TestNoncesDistinct(t *testing.T) {
 		}
 	}
 	add("other seed scalar", testNonces(t, 2).Scalar("a", 0).Bytes())
-	add("bind 1", n.bind(NewTranscript("x", nil)).Seed())
-	add("bind 2", n.bind(NewTranscript("y", nil)).Seed())
+	add("bind 1", n.Bind(NewTranscript("x", nil)).Seed())
+	add("bind 2", n.Bind(NewTranscript("y", nil)).Seed())
 }
 
 func TestNewNoncesLength(t *testing.T) {

@@ -43,7 +43,7 @@ func isGenerator(B *group.Element) bool {
 // if it does not, the proof will not verify.
 func ProveSchnorr(t *Transcript, B, X *group.Element, x *group.Scalar, n *Nonces) *Schnorr {
 	appendSchnorrStatement(t, B.Bytes(), X.Bytes())
-	u := n.bind(t).Scalar("schnorr commitment", 0)
+	u := n.Bind(t).Scalar("schnorr commitment", 0)
 	p := new(Schnorr)
 	if isGenerator(B) {
 		p.Commitment.ScalarBaseMult(u)

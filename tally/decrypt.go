@@ -66,18 +66,6 @@ func (t *EncryptedTally) Locate(i int) (contest, selection int) {
 	return -1, -1
 }
 
-// DecryptShares is a trustee's step of the decryption: it checks that the
-// tally t belongs to election e and returns the trustee's decryption shares
-// of t.Ciphertexts, with their proofs bound to the election's base hash
-// (trustee.KeyShare.DecryptShares). The shares are published in the record.
-func DecryptShares(k *trustee.KeyShare, e *ballot.Election, t *EncryptedTally) (*trustee.ShareList, error) {
-	if err := t.Validate(e); err != nil {
-		return nil, err
-	}
-	bh := e.BaseHash()
-	return k.DecryptShares(bh[:], t.Ciphertexts())
-}
-
 // bounds returns, for each contest of m in order, the largest possible total
 // of one selection and of the sum of the contest's selections, when ballots
 // ballots are counted: ballots × the selection's largest value (1, or

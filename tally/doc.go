@@ -11,7 +11,11 @@
 //     streamed; per-goroutine aggregators are combined with Merge, and a
 //     ballot that a later revote replaces is taken out again with Remove.
 //  2. Each trustee computes its decryption shares of the tally's
-//     Ciphertexts with DecryptShares (package trustee's KeyShare).
+//     Ciphertexts. It does so with package election
+//     (VerifyForDecryption, VerifiedRecord.TallyShares), which first
+//     verifies the record and recomputes the tally from its ballots: a
+//     trustee decrypts nothing else, so that a coordinator cannot have it
+//     decrypt one ballot.
 //  3. Decrypt verifies the share lists, combines any t of them
 //     (trustee.Combine) and solves each total with elgamal.DLogTable,
 //     bounded by the number of ballots times the selection's largest value:
@@ -28,8 +32,10 @@
 // mixnet, which shuffles the rows of the counted ballots, in the order they
 // were counted):
 //
-//  1. each trustee computes its decryption shares of the final rows with
-//     DecryptRowShares (the ciphertexts in RowCiphertexts order);
+//  1. each trustee computes its decryption shares of the final rows (the
+//     ciphertexts in RowCiphertexts order) with package election
+//     (VerifiedRecord.RowShares), which first verifies that the cascade
+//     is complete;
 //  2. DecryptRows verifies the share lists, combines any t of them and
 //     decodes every row with a RowDecoder: the codes it holds, and whether
 //     it is a valid ballot (InvalidReason says why not);

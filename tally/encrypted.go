@@ -55,7 +55,8 @@ type EncryptedSelection struct {
 // Ciphertexts returns copies of the aggregate ciphertexts in the order in
 // which trustees decrypt them: contest by contest in manifest order, and
 // within a contest candidate by candidate in ballot order. The decryption
-// shares of the tally (DecryptShares) are shares of this list.
+// shares of the tally (package election's VerifiedRecord.TallyShares) are
+// shares of this list.
 func (t *EncryptedTally) Ciphertexts() []*elgamal.Ciphertext {
 	var out []*elgamal.Ciphertext
 	for i := range t.Contests {

@@ -142,7 +142,8 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 // which the trustees decrypt them: row by row, and within a row column by
 // column, so that entry k is row k / w, column k mod w. The trustees'
 // decryption shares of a Codes contest's final mixed list are shares of
-// this list (trustee.KeyShare.DecryptShares).
+// this list (package election's VerifiedRecord.RowShares makes them, after
+// verifying that the cascade is complete).
 func RowCiphertexts(rows *mixnet.Rows) []*elgamal.Ciphertext {
 	out := make([]*elgamal.Ciphertext, 0, rows.Len()*rows.Width())
 	for i := range rows.Len() {
@@ -163,26 +164,6 @@ func codesContest(e *ballot.Election, i int) (*ballot.Contest, error) {
 		return nil, fmt.Errorf("tally: contest %d (%s) is a %q contest, whose ballots are added, not mixed", i, c.ID, c.Kind)
 	}
 	return c, nil
-}
-
-// DecryptRowShares is a trustee's step of the decryption of Codes contest
-// i: it checks that rows, the output of the contest's completed mix
-// cascade, have the contest's width, and returns the trustee's decryption
-// shares of RowCiphertexts(rows), bound to the election's base hash
-// (trustee.KeyShare.DecryptShares). A trustee decrypts only the output of a
-// cascade that it has checked (mixnet.VerifyCascade): decrypting the input
-// list, or a list that skipped an honest server, would link the rows to the
-// ballots.
-func DecryptRowShares(k *trustee.KeyShare, e *ballot.Election, i int, rows *mixnet.Rows) (*trustee.ShareList, error) {
-	c, err := codesContest(e, i)
-	if err != nil {
-		return nil, err
-	}
-	if rows.Width() != c.RowWidth() {
-		return nil, fmt.Errorf("tally: contest %d (%s): rows of width %d, the contest's rows have %d", i, c.ID, rows.Width(), c.RowWidth())
-	}
-	bh := e.BaseHash()
-	return k.DecryptShares(bh[:], RowCiphertexts(rows))
 }
 
 // DecryptRows is the decryption of Codes contest i after mixing: it checks

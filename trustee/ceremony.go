@@ -66,8 +66,13 @@ func (r ExclusionReason) String() string {
 type Exclusion struct {
 	Dealer int
 	Reason ExclusionReason
-	// Trustee is the other trustee concerned (the complainant, or the
-	// recipient of a missing or equivocated share), or 0.
+	// Trustee is the other trustee concerned, or 0: the complainant for
+	// UnansweredComplaint and InvalidResponse, the recipient for
+	// MissingShare, and for Equivocation 0 if the dealer equivocated in
+	// round 1, otherwise the lowest recipient j whose round-2 slot (dealer,
+	// j) holds two different messages, otherwise the lowest complainant j
+	// whose round-4 slot does. It does not depend on the order of the
+	// messages.
 	Trustee int
 	// Coefficient is the index k of the first bad coefficient for
 	// InvalidCommitments and InvalidProof, and −1 otherwise.
@@ -194,7 +199,7 @@ type published struct {
 	shares      map[pair]*EncryptedShare // (dealer, recipient)
 	complaints  map[pair]*Complaint      // (dealer, complainant)
 	responses   map[pair]*ComplaintResponse
-	equivocated map[int]int // dealer → the other trustee concerned (0 for commitments)
+	equivocated map[int]int // dealer → the other trustee its Exclusion names (Exclusion.Trustee)
 }
 
 // collect checks every message of c and indexes them by slot. A message with a
@@ -214,9 +219,14 @@ func collect(c *Ceremony) (*published, error) {
 		responses:   make(map[pair]*ComplaintResponse),
 		equivocated: make(map[int]int),
 	}
-	equivocate := func(dealer, other int) {
-		if _, ok := p.equivocated[dealer]; !ok {
-			p.equivocated[dealer] = other
+	// The slots where each dealer equivocated, by round: round 1, and the
+	// lowest other trustee of its round-2 and round-4 slots, so that the
+	// exclusion does not depend on the order of the messages.
+	eq1 := make(map[int]bool)
+	eq2, eq4 := make(map[int]int), make(map[int]int)
+	lowest := func(m map[int]int, dealer, other int) {
+		if j, ok := m[dealer]; !ok || other < j {
+			m[dealer] = other
 		}
 	}
 	for k, m := range c.Commitments {
@@ -228,7 +238,7 @@ func collect(c *Ceremony) (*published, error) {
 		}
 		if old, ok := p.commitments[m.Dealer]; ok {
 			if !bytes.Equal(old.body(), m.body()) {
-				equivocate(m.Dealer, 0)
+				eq1[m.Dealer] = true
 			}
 			continue
 		}
@@ -244,7 +254,7 @@ func collect(c *Ceremony) (*published, error) {
 		key := pair{m.Dealer, m.Recipient}
 		if old, ok := p.shares[key]; ok {
 			if !bytes.Equal(old.body(), m.body()) {
-				equivocate(m.Dealer, m.Recipient)
+				lowest(eq2, m.Dealer, m.Recipient)
 			}
 			continue
 		}
@@ -274,11 +284,20 @@ func collect(c *Ceremony) (*published, error) {
 		key := pair{m.Dealer, m.Complainant}
 		if old, ok := p.responses[key]; ok {
 			if !bytes.Equal(old.body(), m.body()) {
-				equivocate(m.Dealer, m.Complainant)
+				lowest(eq4, m.Dealer, m.Complainant)
 			}
 			continue
 		}
 		p.responses[key] = m
+	}
+	for i, j := range eq4 {
+		p.equivocated[i] = j
+	}
+	for i, j := range eq2 {
+		p.equivocated[i] = j
+	}
+	for i := range eq1 {
+		p.equivocated[i] = 0
 	}
 	return p, nil
 }
@@ -297,11 +316,13 @@ func (p *published) judgeCommitments(i int) *Exclusion {
 	if len(m.Coefficients) != t {
 		return &Exclusion{Dealer: i, Reason: InvalidCommitments, Coefficient: min(len(m.Coefficients), t)}
 	}
-	G := group.NewGeneratorElement()
 	for k, C := range m.Coefficients {
 		if C.IsIdentity() == 1 {
 			return &Exclusion{Dealer: i, Reason: InvalidCommitments, Coefficient: k}
 		}
+	}
+	G := group.NewGeneratorElement()
+	for k, C := range m.Coefficients {
 		if m.Proofs[k].Verify(coefficientTranscript(p.roster.hash, i, k), G, C) != nil {
 			return &Exclusion{Dealer: i, Reason: InvalidProof, Coefficient: k}
 		}

@@ -115,7 +115,7 @@ func TestThresholdSubsets(t *testing.T) {
 	base := []byte("election base hash")
 	lists := make([]*ShareList, 5)
 	for k, ks := range keys {
-		if lists[k], err = ks.DecryptShares(base, cts); err != nil {
+		if lists[k], err = ks.DecryptSharesUnchecked(base, cts); err != nil {
 			t.Fatal(err)
 		}
 		if err := VerifyShareList(base, res.VerificationKey(k+1), cts, lists[k]); err != nil {
@@ -285,6 +285,17 @@ func TestExclusions(t *testing.T) {
 				zero := new(group.Scalar)
 				m.Coefficients[2] = group.NewElement()
 				m.Proofs[2] = proof.ProveSchnorr(coefficientTranscript(m.Ceremony, 2, 2), group.NewGeneratorElement(), m.Coefficients[2], zero, proof.RandomNonces())
+				resign(ts[1], m)
+			}}
+		}, Exclusion{2, InvalidCommitments, 0, 2}},
+		{"identity coefficient after a bad proof", func(ts []*Trustee) hooks {
+			// Rule 3 comes before rule 4 whatever the coefficients'
+			// order.
+			return hooks{round1: func(c *Ceremony) {
+				m := c.Commitments[1]
+				m.Proofs[0].Response.Add(&m.Proofs[0].Response, new(group.Scalar).SetUint64(1))
+				m.Coefficients[2] = group.NewElement()
+				m.Proofs[2] = proof.ProveSchnorr(coefficientTranscript(m.Ceremony, 2, 2), group.NewGeneratorElement(), m.Coefficients[2], new(group.Scalar), proof.RandomNonces())
 				resign(ts[1], m)
 			}}
 		}, Exclusion{2, InvalidCommitments, 0, 2}},

@@ -30,7 +30,7 @@ const shareEntrySize = 3*group.ElementSize + group.ScalarSize
 // (A_i, B_i): D_i = s_j·A_i, each with a Chaum–Pedersen proof that
 // log_G(K_j) = log_{A_i}(D_i) for the trustee's verification key K_j.
 //
-// A ShareList is immutable: it comes from KeyShare.DecryptShares,
+// A ShareList is immutable: it comes from KeyShare.DecryptSharesUnchecked,
 // SetCanonicalBytes or UnmarshalJSON, and keeps the canonical encodings of
 // its elements next to them, so that verification hashes them without
 // re-encoding. The zero value is an empty list of trustee 0, usable only as
@@ -109,19 +109,31 @@ func doubleAndEncodeA(cts []*elgamal.Ciphertext) [][group.ElementSize]byte {
 	return out
 }
 
-// DecryptShares returns the trustee's decryption shares D_i = s_j·A_i of the
-// ciphertexts with their Chaum–Pedersen proofs, bound to the election's base
-// hash (docs/spec.md, "Trustees", "Decryption shares"). It runs on all
-// cores; the proof nonces come from a fresh random seed. Operations on s_j
-// and the nonces are constant time. Per ciphertext it computes s_j·A_i and
-// u_i·A_i together with group.ScalarMultSameBase, which shares the
-// doublings of A_i, and u_i·G with a fixed-base table of G: about six
-// ScalarBaseMult in all.
-func (k *KeyShare) DecryptShares(baseHash []byte, cts []*elgamal.Ciphertext) (*ShareList, error) {
+// DecryptSharesUnchecked returns the trustee's decryption shares D_i =
+// s_j·A_i of the ciphertexts cts, whatever they are, with their
+// Chaum–Pedersen proofs bound to the election's base hash (docs/spec.md,
+// "Trustees", "Decryption shares").
+//
+// It is the primitive under a trustee's decryption, and it checks nothing
+// about cts: a coordinator who hands it one ballot's ciphertexts learns, from
+// any t such lists, how that voter voted. A trustee tool never calls it
+// directly. It uses package election instead, whose VerifyForDecryption
+// verifies the election record itself and produces shares only of the
+// encrypted tally of the ballots that count, or of the final list of a
+// complete mix cascade (docs/spec.md, "Trustees", "What a trustee
+// decrypts"). This function is for that package, for tests, and for
+// libraries that rebuild the same checks.
+//
+// It runs on all cores; the proof nonces come from a fresh random seed.
+// Operations on s_j and the nonces are constant time. Per ciphertext it
+// computes s_j·A_i and u_i·A_i together with group.ScalarMultSameBase,
+// which shares the doublings of A_i, and u_i·G with a fixed-base table of
+// G: about six ScalarBaseMult in all.
+func (k *KeyShare) DecryptSharesUnchecked(baseHash []byte, cts []*elgamal.Ciphertext) (*ShareList, error) {
 	return k.decryptShares(baseHash, cts, proof.RandomNonces())
 }
 
-// decryptShares is DecryptShares with the nonce of entry i taken as
+// decryptShares is DecryptSharesUnchecked with the nonce of entry i taken as
 // nonces.Scalar(shareNonceLabel, i). nonces must never be used for another
 // call: two proofs with one nonce reveal s_j.
 func (k *KeyShare) decryptShares(baseHash []byte, cts []*elgamal.Ciphertext, nonces *proof.Nonces) (*ShareList, error) {
@@ -379,6 +391,10 @@ func Combine(baseHash []byte, keys *Result, cts []*elgamal.Ciphertext, lists []*
 	}
 	sort.Ints(dec.Trustees)
 	if len(dec.Trustees) < keys.Threshold {
+		if len(dec.Rejected) == 0 {
+			return nil, fmt.Errorf("trustee: combine: %d valid share lists, fewer than the threshold %d; none was rejected",
+				len(dec.Trustees), keys.Threshold)
+		}
 		errs := make([]error, len(dec.Rejected))
 		for k, r := range dec.Rejected {
 			errs[k] = r

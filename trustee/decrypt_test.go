@@ -26,7 +26,7 @@ func decryptWith(t *testing.T, res *Result, keys []*KeyShare, set []int) {
 		if set != nil && !slices.Contains(set, ks.index) {
 			continue
 		}
-		l, err := ks.DecryptShares([]byte("base"), cts)
+		l, err := ks.DecryptSharesUnchecked([]byte("base"), cts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func setup(t *testing.T, n, th, m int) (*Result, []*KeyShare, []*elgamal.Ciphert
 	lists := make([]*ShareList, n)
 	for k, ks := range keys {
 		var err error
-		if lists[k], err = ks.DecryptShares([]byte("base"), cts); err != nil {
+		if lists[k], err = ks.DecryptSharesUnchecked([]byte("base"), cts); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -115,6 +115,12 @@ func TestWrongDecryptionShareExcluded(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	t.Log(err)
+	// Two valid lists and none rejected: the error says so, and has no
+	// empty wrapped error ("%!w(<nil>)").
+	_, err = Combine([]byte("base"), res, cts, []*ShareList{lists[0], lists[2]})
+	if err == nil || strings.Contains(err.Error(), "%!") || !strings.Contains(err.Error(), "2 valid share lists, fewer than the threshold 3; none was rejected") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 // TestBatchNamesEveryBadEntry: whatever fields of whichever entries are
@@ -234,7 +240,7 @@ func TestDecryptionShareDifferential(t *testing.T) {
 	}
 	// Nonces are fresh per call: two share lists of the same ciphertexts
 	// have the same shares and different proofs.
-	again, _ := keys[0].DecryptShares([]byte("base"), cts)
+	again, _ := keys[0].DecryptSharesUnchecked([]byte("base"), cts)
 	if again.Share(5).Equal(lists[0].Share(5)) != 1 || again.Proof(5).Response.Equal(&lists[0].Proof(5).Response) == 1 {
 		t.Fatal("proof nonces repeat across calls")
 	}
@@ -243,7 +249,7 @@ func TestDecryptionShareDifferential(t *testing.T) {
 // TestEmptyShareList: zero ciphertexts give an empty list that verifies.
 func TestEmptyShareList(t *testing.T) {
 	res, keys, _, _, _ := setup(t, 2, 1, 0)
-	l, err := keys[0].DecryptShares([]byte("base"), nil)
+	l, err := keys[0].DecryptSharesUnchecked([]byte("base"), nil)
 	if err != nil || l.Len() != 0 {
 		t.Fatal(l, err)
 	}
@@ -254,7 +260,7 @@ func TestEmptyShareList(t *testing.T) {
 	if err != nil || len(dec.Plaintexts) != 0 {
 		t.Fatal(dec, err)
 	}
-	if _, err := keys[0].DecryptShares([]byte("base"), []*elgamal.Ciphertext{nil}); err == nil {
+	if _, err := keys[0].DecryptSharesUnchecked([]byte("base"), []*elgamal.Ciphertext{nil}); err == nil {
 		t.Fatal("accepted a nil ciphertext")
 	}
 }
@@ -329,7 +335,7 @@ func TestDecryptionSharesEdgeCiphertexts(t *testing.T) {
 		cts = append(cts, ct)
 	}
 	for _, ks := range keys {
-		l, err := ks.DecryptShares([]byte("base"), cts)
+		l, err := ks.DecryptSharesUnchecked([]byte("base"), cts)
 		if err != nil {
 			t.Fatal(err)
 		}

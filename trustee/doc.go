@@ -32,12 +32,20 @@
 //
 // # Threshold decryption
 //
-// KeyShare.DecryptShares computes D_i = s_j·A_i for a list of ciphertexts,
-// each with a Chaum–Pedersen proof against K_j, on all cores.
+// KeyShare.DecryptSharesUnchecked computes D_i = s_j·A_i for a list of
+// ciphertexts, each with a Chaum–Pedersen proof against K_j, on all cores.
 // VerifyShareList checks a whole list in one random linear combination and
 // names the bad entries if it fails; Combine verifies the lists of any
 // trustees, leaves out and names the invalid ones, and interpolates the
 // plaintexts M_i = B_i − Σ λ_j·D_{j,i} from any t valid lists.
+//
+// DecryptSharesUnchecked decrypts whatever list it is given, so a trustee
+// tool does not call it: a coordinator could hand it a single ballot's
+// ciphertexts. A trustee produces its shares with package election
+// (VerifyForDecryption, then VerifiedRecord.TallyShares or RowShares),
+// which verifies the election record first and decrypts only the
+// encrypted tally of the ballots that count or the final list of a
+// complete mix cascade.
 //
 // The byte-level specification (the roster hash, every message's encoding
 // and signature, the HPKE info string, the transcripts of the proofs, the
@@ -51,9 +59,9 @@
 //
 // Every secret comes from crypto/rand. For tests and reproducible
 // demonstrations only, NewIdentityFromSeed, NewTrusteeFromSeed and
-// KeyShare.DecryptSharesFromSeed derive them from a 32-byte seed instead
-// (docs/spec.md, "Trustees", "Deterministic constructors"); real trustees
-// use the random constructors.
+// KeyShare.DecryptSharesUncheckedFromSeed derive them from a 32-byte seed
+// instead (docs/spec.md, "Trustees", "Deterministic constructors"); real
+// trustees use the random constructors.
 //
 // This package is not a general threshold-signature or secret-sharing
 // library, nor a transport: it exchanges no messages itself, and the caller

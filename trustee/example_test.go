@@ -68,14 +68,16 @@ func Example() {
 	}
 	fmt.Println("qualified dealers:", res.Qualified)
 
-	// Anyone can encrypt to the joint key; two trustees decrypt.
+	// Anyone can encrypt to the joint key; two trustees decrypt. (Here the
+	// list is known to be a tally; a trustee tool decrypts an election's
+	// tally through package election, which verifies the record first.)
 	pk, _ := res.ElectionKey()
 	tally := pk.Encrypt(new(group.Scalar).SetUint64(42), group.RandomScalar())
 	cts := []*elgamal.Ciphertext{tally}
 	base := []byte("the election's base hash")
 	var lists []*trustee.ShareList
 	for _, ks := range []*trustee.KeyShare{keys[0], keys[2]} {
-		l, err := ks.DecryptShares(base, cts)
+		l, err := ks.DecryptSharesUnchecked(base, cts)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 // Deterministic constructors, for tests and reproducible demonstrations
 // (a sample election record that anyone can regenerate byte for byte).
 // Real trustees use the random constructors, NewIdentity, NewTrustee and
-// KeyShare.DecryptShares: whoever knows a seed knows every secret derived
+// KeyShare.DecryptSharesUnchecked (through package election): whoever knows a seed knows every secret derived
 // from it.
 
 // SeedSize is the length of the seeds of the deterministic constructors.
@@ -146,22 +146,24 @@ func (r fixedReader) Read(p []byte) (int, error) {
 	return copy(p, r), nil
 }
 
-// DecryptSharesFromSeed is DecryptShares with the proof nonces derived
-// from the 32-byte secret seed and the whole statement, so that the share
-// list is the same on every run:
+// DecryptSharesUncheckedFromSeed is DecryptSharesUnchecked with the proof
+// nonces derived from the 32-byte secret seed and the whole statement, so
+// that the share list is the same on every run:
 //
 //	root = SHA-512(u16(len(D)) ‖ D ‖ seed ‖ u32(len(baseHash)) ‖ baseHash ‖
 //	       u32(j) ‖ K_j ‖ u64(len(cts)) ‖ enc(2·A_1) ‖ … ‖ enc(2·A_n))[0:32]
 //
 // for D = "sandogh-v1 decryption shares from seed", and the nonce of entry
 // i is proof.NewNonces(root).Scalar("decryption share", i) as in
-// DecryptShares. Because the nonces depend on every A_i, a seed used again
-// for another list of ciphertexts gives unrelated nonces, never the same
-// nonce under two challenges (which would reveal s_j).
+// DecryptSharesUnchecked. Because the nonces depend on every A_i, a seed
+// used again for another list of ciphertexts gives unrelated nonces, never
+// the same nonce under two challenges (which would reveal s_j).
 //
+// Like DecryptSharesUnchecked it checks nothing about cts, and a trustee
+// tool never calls it directly (package election's VerifiedRecord does).
 // It is for tests and reproducible demonstrations; real trustees use
-// DecryptShares.
-func (k *KeyShare) DecryptSharesFromSeed(baseHash []byte, cts []*elgamal.Ciphertext, seed []byte) (*ShareList, error) {
+// random nonces.
+func (k *KeyShare) DecryptSharesUncheckedFromSeed(baseHash []byte, cts []*elgamal.Ciphertext, seed []byte) (*ShareList, error) {
 	if err := checkSeed("decryption shares", seed); err != nil {
 		return nil, err
 	}

@@ -217,10 +217,10 @@ func TestNewTrusteeFromSeed(t *testing.T) {
 	}
 }
 
-// TestDecryptSharesFromSeed: the same seed and statement give the same
+// TestDecryptSharesUncheckedFromSeed: the same seed and statement give the same
 // valid list; a seed reused for another list of ciphertexts gives other
 // nonces even for the ciphertext the lists share; the lists combine.
-func TestDecryptSharesFromSeed(t *testing.T) {
+func TestDecryptSharesUncheckedFromSeed(t *testing.T) {
 	c, _, keys := seededCeremony(t, "decrypt", 3, 2)
 	res, err := VerifyCeremony(c)
 	if err != nil {
@@ -233,11 +233,11 @@ func TestDecryptSharesFromSeed(t *testing.T) {
 	cts, ms := testCiphertexts(pk, 9)
 	base := []byte("base hash")
 	seed := seeded("decryption", SeedSize)
-	l1, err := keys[0].DecryptSharesFromSeed(base, cts, seed)
+	l1, err := keys[0].DecryptSharesUncheckedFromSeed(base, cts, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, _ := keys[0].DecryptSharesFromSeed(base, cts, seed)
+	l2, _ := keys[0].DecryptSharesUncheckedFromSeed(base, cts, seed)
 	if !bytes.Equal(l1.Bytes(), l2.Bytes()) {
 		t.Fatal("one seed gave two share lists")
 	}
@@ -246,7 +246,7 @@ func TestDecryptSharesFromSeed(t *testing.T) {
 	}
 	// The same seed for another list that shares its first ciphertext.
 	other := append(cts[:1:1], cts[5:]...)
-	l3, err := keys[0].DecryptSharesFromSeed(base, other, seed)
+	l3, err := keys[0].DecryptSharesUncheckedFromSeed(base, other, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,11 +257,11 @@ func TestDecryptSharesFromSeed(t *testing.T) {
 		t.Fatal("a reused seed gave the same proof nonce for another statement")
 	}
 	// Another base hash also changes the nonces.
-	l4, _ := keys[0].DecryptSharesFromSeed([]byte("another base hash"), cts, seed)
+	l4, _ := keys[0].DecryptSharesUncheckedFromSeed([]byte("another base hash"), cts, seed)
 	if l4.Proof(0).Commitment1.Equal(&l1.Proof(0).Commitment1) == 1 {
 		t.Fatal("the nonces do not depend on the base hash")
 	}
-	l5, err := keys[2].DecryptSharesFromSeed(base, cts, seed)
+	l5, err := keys[2].DecryptSharesUncheckedFromSeed(base, cts, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,10 +275,10 @@ func TestDecryptSharesFromSeed(t *testing.T) {
 			t.Fatalf("plaintext %d", i)
 		}
 	}
-	if _, err := keys[0].DecryptSharesFromSeed(base, cts, seed[:16]); err == nil {
+	if _, err := keys[0].DecryptSharesUncheckedFromSeed(base, cts, seed[:16]); err == nil {
 		t.Error("16-byte seed accepted")
 	}
-	if _, err := keys[0].DecryptSharesFromSeed(base, append(cts[:1:1], nil), seed); err == nil {
+	if _, err := keys[0].DecryptSharesUncheckedFromSeed(base, append(cts[:1:1], nil), seed); err == nil {
 		t.Error("nil ciphertext accepted")
 	}
 }

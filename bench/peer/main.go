@@ -137,7 +137,7 @@ func runKyber(n int) timing {
 func runSandogh(n int) timing {
 	_, pk := elgamal.GenerateKey()
 	baseHash := sha256.Sum256([]byte("bench/peer"))
-	p := &mixnet.Params{BaseHash: baseHash[:], PublicKey: pk}
+	p := &mixnet.Params{BaseHash: baseHash[:], Cascade: mixnet.CascadeID(0, "bench"), PublicKey: pk}
 	rows := make([][]*elgamal.Ciphertext, n)
 	for i := range rows {
 		M := group.NewElement().ScalarBaseMult(group.RandomScalar())

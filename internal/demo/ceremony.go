@@ -5,8 +5,7 @@ import (
 	mrand "math/rand/v2"
 	"strconv"
 
-	"github.com/sandogh/sandogh/ballot"
-	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -109,16 +108,23 @@ func AbsentTrustee(r *mrand.Rand, n, t int) int {
 	return absent
 }
 
-// DecryptTallyShares is trustee ks's step of the decryption of the
-// encrypted tally (tally.DecryptShares). In a seeded run its proof nonces
-// derive from s.Secret(what, index).
-func DecryptTallyShares(s Seeds, what string, ks *trustee.KeyShare, e *ballot.Election, et *tally.EncryptedTally) (*trustee.ShareList, error) {
+// TallyShares is trustee ks's step of the decryption of the encrypted
+// tally that rec verified (election.VerifiedRecord.TallyShares). In a
+// seeded run its proof nonces derive from s.Secret(what, index).
+func TallyShares(s Seeds, what string, rec *election.VerifiedRecord, ks *trustee.KeyShare) (*trustee.ShareList, error) {
 	if s.Seed == "" {
-		return tally.DecryptShares(ks, e, et)
+		return rec.TallyShares(ks)
 	}
-	if err := et.Validate(e); err != nil {
-		return nil, err
+	return rec.TallySharesFromSeed(ks, s.Secret(what, ks.Index()))
+}
+
+// RowShares is trustee ks's step of the decryption of the final list of
+// Codes contest i's cascade, which rec verified complete
+// (election.VerifiedRecord.RowShares). In a seeded run its proof nonces
+// derive from s.Secret(what, index).
+func RowShares(s Seeds, what string, rec *election.VerifiedRecord, ks *trustee.KeyShare, i int) (*trustee.ShareList, error) {
+	if s.Seed == "" {
+		return rec.RowShares(ks, i)
 	}
-	bh := e.BaseHash()
-	return ks.DecryptSharesFromSeed(bh[:], et.Ciphertexts(), s.Secret(what, ks.Index()))
+	return rec.RowSharesFromSeed(ks, i, s.Secret(what, ks.Index()))
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,6 +47,24 @@ func WriteResults(w *election.Writer, m *ballot.Manifest, totals *tally.Totals, 
 		return nil, err
 	}
 	return res, nil
+}
+
+// BallotsDigest returns the SHA-256 of the ballot box's file at path, which
+// the election authority publishes when the box closes, and which each
+// trustee gives to election.VerifyForDecryption so as to decrypt the
+// tally of that file and of no other.
+func BallotsDigest(path string) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	return [sha256.Size]byte(h.Sum(nil)), nil
 }
 
 // FileSums returns the SHA-256 of every file under dir, by slash path

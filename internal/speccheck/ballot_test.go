@@ -3,6 +3,7 @@ package speccheck
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -410,22 +411,30 @@ func (b *ballot) signedMessage() []byte {
 	return append(m, b.seed...)
 }
 
-func (b *ballot) verifySignature(e *electionParams) error {
-	var pk ed25519.PublicKey
+// signerKey returns the key that must sign the ballot (acceptance rule,
+// step 4), or an error if its device is not registered or its credential
+// not listed.
+func (b *ballot) signerKey(e *electionParams) (ed25519.PublicKey, error) {
 	if b.j.Credential != nil {
-		pk = mustHex(*b.j.Credential)
-		found := false
+		pk := ed25519.PublicKey(mustHex(*b.j.Credential))
 		for _, c := range e.credentials {
-			found = found || bytes.Equal(c, pk)
+			if bytes.Equal(c, pk) {
+				return pk, nil
+			}
 		}
-		if !found {
-			return errors.New("credential is not on the list")
-		}
-	} else {
-		var ok bool
-		if pk, ok = e.deviceKeys[*b.j.Device]; !ok {
-			return fmt.Errorf("device %q is not registered", *b.j.Device)
-		}
+		return nil, errors.New("credential is not on the list")
+	}
+	pk, ok := e.deviceKeys[*b.j.Device]
+	if !ok {
+		return nil, fmt.Errorf("device %q is not registered", *b.j.Device)
+	}
+	return pk, nil
+}
+
+func (b *ballot) verifySignature(e *electionParams) error {
+	pk, err := b.signerKey(e)
+	if err != nil {
+		return err
 	}
 	if !ed25519.Verify(pk, b.signedMessage(), b.sig) {
 		return errors.New("signature does not verify")
@@ -433,8 +442,41 @@ func (b *ballot) verifySignature(e *electionParams) error {
 	return nil
 }
 
+// A placed error is a failure at a place of the ballot: contest and
+// selection (or column), −1 when it names none (the acceptance rule's
+// places).
+type placed struct {
+	contest, selection int
+	err                error
+}
+
+func (p *placed) Error() string {
+	return fmt.Sprintf("contest %d: selection %d: %v", p.contest, p.selection, p.err)
+}
+
+func placedf(i, j int, format string, args ...any) *placed {
+	return &placed{i, j, fmt.Errorf(format, args...)}
+}
+
 // context is the ballot's transcript context for contest i.
 func (b *ballot) context(i int) *transcript {
+	tr := b.headerContext()
+	tr.integer("contest", uint64(i))
+	return tr
+}
+
+// boundSeed is the ballot's nonce seed bound to its header context
+// (50-ballot.md, "Encryption and nonces"): every encryption nonce derives
+// from it.
+func (b *ballot) boundSeed(seed []byte) []byte {
+	hd := sha512.Sum512(b.headerContext().stream)
+	return bindSeed(seed, hd[:])
+}
+
+// headerContext is the ballot's transcript context up to its signer: the
+// transcript to which its nonce seed is bound (50-ballot.md, "Encryption
+// and nonces").
+func (b *ballot) headerContext() *transcript {
 	tr := newTranscript("sandogh-v1/ballot", b.baseHash)
 	tr.bytes("ballot-id", []byte(b.j.BallotID))
 	if b.j.Credential != nil {
@@ -444,41 +486,45 @@ func (b *ballot) context(i int) *transcript {
 		tr.integer("sequence", *b.j.Sequence)
 		tr.bytes("previous", mustHex(*b.j.Previous))
 	}
-	tr.integer("contest", uint64(i))
 	return tr
 }
 
-// checkShape compares the ballot with the manifest.
+// checkShape compares the ballot with the manifest: its base hash (step 2
+// of the acceptance rule), then its shape (step 8), in the order of the
+// spec, with the place of the first failure (a *placed error).
 func (b *ballot) checkShape(e *electionParams) error {
 	if !bytes.Equal(b.baseHash, e.baseHash) {
 		return errors.New("base hash is not the election's")
 	}
 	if len(b.contests) != len(e.manifest.Contests) {
-		return fmt.Errorf("%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
+		return placedf(-1, -1, "%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
 	}
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
 		if mc.Kind == "codes" {
 			if c.layout != 2 {
-				return fmt.Errorf("contest %d: layout %d for a codes contest", i, c.layout)
+				return placedf(i, -1, "layout %d for a codes contest", c.layout)
 			}
 			if len(c.cts) != packedWidth(mc) {
-				return fmt.Errorf("contest %d: row of %d columns, want %d", i, len(c.cts), packedWidth(mc))
+				return placedf(i, -1, "row of %d columns, want %d", len(c.cts), packedWidth(mc))
 			}
 			continue
 		}
-		if c.layout != 1 || len(c.cts) != len(mc.Candidates) {
-			return fmt.Errorf("contest %d: wrong layout or number of selections", i)
+		if c.layout != 1 {
+			return placedf(i, -1, "layout %d", c.layout)
 		}
-		_, bound, ok := mc.sumRule()
-		if ok != (c.sumProof != nil) {
-			return fmt.Errorf("contest %d: contest proof presence", i)
+		if len(c.cts) != len(mc.Candidates) {
+			return placedf(i, -1, "%d selections for %d candidates", len(c.cts), len(mc.Candidates))
 		}
 		for k, p := range c.proofs {
 			rp, _ := parseRange(p)
 			if rp.R != mc.rangeMax() {
-				return fmt.Errorf("contest %d: selection %d: R = %d", i, k, rp.R)
+				return placedf(i, k, "R = %d", rp.R)
 			}
+		}
+		_, bound, ok := mc.sumRule()
+		if ok != (c.sumProof != nil) {
+			return placedf(i, -1, "contest proof presence")
 		}
 		if ok {
 			rp, _ := parseRange(c.sumProof)
@@ -487,7 +533,7 @@ func (b *ballot) checkShape(e *electionParams) error {
 				want = 1
 			}
 			if rp.R != want {
-				return fmt.Errorf("contest %d: contest proof R = %d, want %d", i, rp.R, want)
+				return placedf(i, -1, "contest proof R = %d, want %d", rp.R, want)
 			}
 		}
 	}
@@ -551,7 +597,7 @@ func (b *ballot) verifyProofs(e *electionParams) []error {
 				A, _ := element(ct[:32])
 				p, _ := parseSchnorr(c.proofs[k])
 				if err := verifySchnorr(tr, gen(), A, p); err != nil {
-					errs = append(errs, fmt.Errorf("contest %d: column %d: %w", i, k, err))
+					errs = append(errs, &placed{i, k, err})
 				}
 			}
 			continue
@@ -561,7 +607,7 @@ func (b *ballot) verifyProofs(e *electionParams) []error {
 			tr.integer("selection", uint64(k))
 			p, _ := parseRange(c.proofs[k])
 			if err := verifyRange(tr, e.K, ct, mc.rangeMax(), p); err != nil {
-				errs = append(errs, fmt.Errorf("contest %d: selection %d: %w", i, k, err))
+				errs = append(errs, &placed{i, k, err})
 			}
 		}
 		rule, bound, ok := mc.sumRule()
@@ -579,7 +625,7 @@ func (b *ballot) verifyProofs(e *electionParams) []error {
 		}
 		p, _ := parseRange(c.sumProof)
 		if err := verifyRange(tr, e.K, S, R, p); err != nil {
-			errs = append(errs, fmt.Errorf("contest %d: contest proof: %w", i, err))
+			errs = append(errs, &placed{i, -1, fmt.Errorf("contest proof: %w", err)})
 		}
 	}
 	return errs
@@ -601,9 +647,10 @@ func (b *ballot) openChallenged(e *electionParams) (map[string]map[uint32]uint64
 func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[uint32]uint64, error) {
 	vote := map[string]map[uint32]uint64{}
 	var again [][]byte // re-encrypted contests' encodings, to compare
+	seedB := b.boundSeed(seed)
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
-		seedI := nonceChild(seed, "contest", uint64(i))
+		seedI := nonceChild(seedB, "contest", uint64(i))
 		if c.layout == 2 {
 			v, enc, err := b.openCodes(e, i, seedI)
 			if err != nil {

@@ -5,7 +5,10 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"testing"
 
 	r255 "github.com/gtank/ristretto255"
 )
@@ -104,7 +107,7 @@ type ceremonyInput struct {
 type ceremonyOutcome struct {
 	hc        []byte
 	qualified []uint32
-	excluded  map[uint32]string
+	excluded  map[uint32]exclusion
 	K         *r255.Element
 	keys      []*r255.Element // K_1 … K_n
 }
@@ -136,9 +139,19 @@ func polyEval(cs []*r255.Element, j uint32) *r255.Element {
 	return sum
 }
 
+// exclusion is why a dealer is left out: the reason's name, the other
+// trustee concerned (or 0) and the coefficient (or −1), as result.json
+// states them.
+type exclusion struct {
+	reason      string
+	trustee     uint32
+	coefficient int
+}
+
 // judgeCeremony checks the messages and computes the outcome (40-trustee.md,
 // "Judging the ceremony"). Authenticity failures are errors; exclusions are
-// part of the outcome.
+// part of the outcome. The outcome does not depend on the order of the
+// messages.
 func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 	r := &in.roster
 	hc, err := r.hash()
@@ -149,11 +162,22 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		return nil, fmt.Errorf("roster: ceremony hash %s, recomputed %x", r.Ceremony, hc)
 	}
 	n, t := uint32(len(r.Trustees)), r.Threshold
-	out := &ceremonyOutcome{hc: hc, excluded: map[uint32]string{}}
+	out := &ceremonyOutcome{hc: hc, excluded: map[uint32]exclusion{}}
 	hcOK := func(s string) bool { return s == r.Ceremony }
 
+	// Every message is authenticated, and grouped by slot: bodies that
+	// differ in one slot are equivocation (rule 2).
+	type slot = [2]uint32
 	coeffs := map[uint32][]*r255.Element{}
+	proofs := map[uint32][]*schnorrProof{}
 	bodies := map[uint32][]byte{}
+	eq1 := map[uint32]bool{}
+	eq2, eq4 := map[uint32]uint32{}, map[uint32]uint32{}
+	lowest := func(m map[uint32]uint32, i, j uint32) {
+		if old, ok := m[i]; !ok || j < old {
+			m[i] = j
+		}
+	}
 	for _, c := range in.commitments {
 		if !hcOK(c.Ceremony) || len(c.Coefficients) != len(c.Proofs) || len(c.Coefficients) == 0 {
 			return nil, fmt.Errorf("commitments of dealer %d: malformed", c.Dealer)
@@ -168,6 +192,7 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 			cs = append(cs, e)
 			body = append(body, mustHex(x)...)
 		}
+		var ps []*schnorrProof
 		for k, p := range c.Proofs {
 			a, err1 := strictHex(p.Commitment)
 			z, err2 := strictHex(p.Response)
@@ -175,41 +200,24 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 				return nil, fmt.Errorf("commitments of dealer %d: proof %d: not 64 bytes of hex", c.Dealer, k)
 			}
 			body = append(append(body, a...), z...)
+			sp, err := parseSchnorr(append(a, z...))
+			if err != nil {
+				return nil, fmt.Errorf("commitments of dealer %d: proof %d: %w", c.Dealer, k, err)
+			}
+			ps = append(ps, sp)
 		}
 		if err := verifyMessage(r, c.Dealer, "sandogh-v1 trustee commitments", body, c.Signature); err != nil {
 			return nil, fmt.Errorf("commitments of dealer %d: %w", c.Dealer, err)
 		}
-		if prev, ok := bodies[c.Dealer]; ok && !bytes.Equal(prev, body) {
-			out.excluded[c.Dealer] = "equivocation"
-		}
-		bodies[c.Dealer] = body
-		if out.excluded[c.Dealer] != "" {
+		if prev, ok := bodies[c.Dealer]; ok {
+			if !bytes.Equal(prev, body) {
+				eq1[c.Dealer] = true
+			}
 			continue
 		}
-		if uint32(len(cs)) != t {
-			out.excluded[c.Dealer] = "invalid-commitments"
-			continue
-		}
-		for k, e := range cs {
-			if e.Equal(r255.NewIdentityElement()) == 1 {
-				out.excluded[c.Dealer] = "invalid-commitments"
-				break
-			}
-			tr := newTranscript("sandogh-v1 trustee coefficient", hc)
-			tr.integer("dealer", uint64(c.Dealer))
-			tr.integer("coefficient", uint64(k))
-			p, err := parseSchnorr(append(mustHex(c.Proofs[k].Commitment), mustHex(c.Proofs[k].Response)...))
-			if err != nil {
-				return nil, fmt.Errorf("commitments of dealer %d: proof %d: %w", c.Dealer, k, err)
-			}
-			if verifySchnorr(tr, gen(), e, p) != nil {
-				out.excluded[c.Dealer] = "invalid-proof"
-				break
-			}
-		}
-		coeffs[c.Dealer] = cs
+		bodies[c.Dealer], coeffs[c.Dealer], proofs[c.Dealer] = body, cs, ps
 	}
-	hasShare := map[[2]uint32]bool{}
+	shareBodies := map[slot][]byte{}
 	for _, s := range in.shares {
 		ct, err := strictHex(s.Ciphertext)
 		if !hcOK(s.Ceremony) || err != nil || len(ct) != 80 || s.Dealer == s.Recipient {
@@ -220,10 +228,14 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		if err := verifyMessage(r, s.Dealer, "sandogh-v1 trustee encrypted share", body, s.Signature); err != nil {
 			return nil, err
 		}
-		hasShare[[2]uint32{s.Dealer, s.Recipient}] = true
+		sl := slot{s.Dealer, s.Recipient}
+		if prev, ok := shareBodies[sl]; ok && !bytes.Equal(prev, body) {
+			lowest(eq2, s.Dealer, s.Recipient)
+		}
+		shareBodies[sl] = body
 	}
 	reasons := map[string]byte{"missing": 1, "undecryptable": 2, "inconsistent": 3}
-	complained := map[[2]uint32]bool{}
+	complained := map[slot]bool{}
 	for _, c := range in.complaints {
 		body := append(append([]byte(nil), hc...), u32(u32(nil, c.Complainant), c.Dealer)...)
 		body = u8(body, reasons[c.Reason])
@@ -233,9 +245,10 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		if err := verifyMessage(r, c.Complainant, "sandogh-v1 trustee complaint", body, c.Signature); err != nil {
 			return nil, err
 		}
-		complained[[2]uint32{c.Dealer, c.Complainant}] = true
+		complained[slot{c.Dealer, c.Complainant}] = true
 	}
-	revealed := map[[2]uint32]*r255.Scalar{}
+	revealed := map[slot]*r255.Scalar{}
+	responseBodies := map[slot][]byte{}
 	for _, c := range in.responses {
 		s, err := scalarHex(c.Share)
 		if !hcOK(c.Ceremony) || err != nil {
@@ -246,28 +259,66 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		if err := verifyMessage(r, c.Dealer, "sandogh-v1 trustee complaint response", body, c.Signature); err != nil {
 			return nil, err
 		}
-		revealed[[2]uint32{c.Dealer, c.Complainant}] = s
-	}
-	for i := uint32(1); i <= n; i++ {
-		if _, ok := bodies[i]; !ok {
-			out.excluded[i] = "no-commitments"
-		}
-		if out.excluded[i] != "" {
+		sl := slot{c.Dealer, c.Complainant}
+		if prev, ok := responseBodies[sl]; ok {
+			if !bytes.Equal(prev, body) {
+				lowest(eq4, c.Dealer, c.Complainant)
+			}
 			continue
 		}
-		for j := uint32(1); j <= n && out.excluded[i] == ""; j++ {
+		responseBodies[sl], revealed[sl] = body, s
+	}
+
+	// Rules 1 to 7, the first that applies.
+	judge := func(i uint32) *exclusion {
+		cs, ok := coeffs[i]
+		if !ok {
+			return &exclusion{"no-commitments", 0, -1}
+		}
+		if eq1[i] {
+			return &exclusion{"equivocation", 0, -1}
+		}
+		if j, ok := eq2[i]; ok {
+			return &exclusion{"equivocation", j, -1}
+		}
+		if j, ok := eq4[i]; ok {
+			return &exclusion{"equivocation", j, -1}
+		}
+		if uint32(len(cs)) != t {
+			return &exclusion{"invalid-commitments", 0, min(len(cs), int(t))}
+		}
+		for k, e := range cs {
+			if e.Equal(r255.NewIdentityElement()) == 1 {
+				return &exclusion{"invalid-commitments", 0, k}
+			}
+		}
+		for k, e := range cs {
+			tr := newTranscript("sandogh-v1 trustee coefficient", hc)
+			tr.integer("dealer", uint64(i))
+			tr.integer("coefficient", uint64(k))
+			if verifySchnorr(tr, gen(), e, proofs[i][k]) != nil {
+				return &exclusion{"invalid-proof", 0, k}
+			}
+		}
+		for j := uint32(1); j <= n; j++ {
 			if j == i {
 				continue
 			}
-			slot := [2]uint32{i, j}
+			sl := slot{i, j}
 			switch {
-			case complained[slot] && revealed[slot] == nil:
-				out.excluded[i] = "unanswered-complaint"
-			case complained[slot] && !eq(mulG(revealed[slot]), polyEval(coeffs[i], j)):
-				out.excluded[i] = "invalid-response"
-			case !complained[slot] && !hasShare[slot]:
-				out.excluded[i] = "missing-share"
+			case complained[sl] && revealed[sl] == nil:
+				return &exclusion{"unanswered-complaint", j, -1}
+			case complained[sl] && !eq(mulG(revealed[sl]), polyEval(cs, j)):
+				return &exclusion{"invalid-response", j, -1}
+			case !complained[sl] && shareBodies[sl] == nil:
+				return &exclusion{"missing-share", j, -1}
 			}
+		}
+		return nil
+	}
+	for i := uint32(1); i <= n; i++ {
+		if x := judge(i); x != nil {
+			out.excluded[i] = *x
 		}
 	}
 	Cs := make([]*r255.Element, t)
@@ -275,7 +326,7 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		Cs[k] = r255.NewIdentityElement()
 	}
 	for i := uint32(1); i <= n; i++ {
-		if out.excluded[i] != "" {
+		if _, ok := out.excluded[i]; ok {
 			continue
 		}
 		out.qualified = append(out.qualified, i)
@@ -292,4 +343,54 @@ func judgeCeremony(in *ceremonyInput) (*ceremonyOutcome, error) {
 		out.keys = append(out.keys, polyEval(Cs, j))
 	}
 	return out, nil
+}
+
+// TestEquivocationVectors judges the ceremony of
+// trustee/testdata/equivocation.json, in which four dealers equivocate in
+// several rounds, in the stored order of its messages and in the reverse
+// order, and compares the outcome with the stored result: the qualified
+// dealers and every exclusion with the trustee it names (40-trustee.md,
+// "Judging the ceremony", rule 2).
+func TestEquivocationVectors(t *testing.T) {
+	var v struct {
+		Comment     string
+		Roster      rosterJSON
+		Commitments []commitmentsJSON
+		Shares      []encryptedShareJSON
+		Complaints  []complaintJSON
+		Responses   []responseJSON
+		Result      struct {
+			Qualified []uint32
+			Excluded  []struct {
+				Dealer      uint32
+				Reason      string
+				Trustee     uint32
+				Coefficient int
+			}
+		}
+	}
+	readJSON(t, "../../trustee/testdata/equivocation.json", &v)
+	want := map[uint32]exclusion{}
+	for _, x := range v.Result.Excluded {
+		want[x.Dealer] = exclusion{x.Reason, x.Trustee, x.Coefficient}
+	}
+	if len(want) != 4 {
+		t.Fatalf("the vector excludes %d dealers, want 4", len(want))
+	}
+	in := ceremonyInput{roster: v.Roster, commitments: v.Commitments, shares: v.Shares, complaints: v.Complaints, responses: v.Responses}
+	for _, order := range []string{"stored", "reversed"} {
+		if order == "reversed" {
+			slices.Reverse(in.commitments)
+			slices.Reverse(in.shares)
+			slices.Reverse(in.complaints)
+			slices.Reverse(in.responses)
+		}
+		out, err := judgeCeremony(&in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(out.excluded, want) || !slices.Equal(out.qualified, v.Result.Qualified) {
+			t.Errorf("%s order: excluded %v, qualified %v; the result says %v, %v", order, out.excluded, out.qualified, want, v.Result.Qualified)
+		}
+	}
 }

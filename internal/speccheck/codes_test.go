@@ -191,7 +191,7 @@ func TestCodesVectors(t *testing.T) {
 			t.Errorf("%s: %s", bv.name, joinErrs(errs))
 		}
 		// The nonces and plaintexts of the row, and the codes they unpack to.
-		seedI := nonceChild(mustHex(bv.v.NonceSeed), "contest", uint64(ci))
+		seedI := nonceChild(b.boundSeed(mustHex(bv.v.NonceSeed)), "contest", uint64(ci))
 		var ms []*r255.Element
 		for k, ct := range b.contests[ci].cts {
 			r := nonceScalar(nonceChild(seedI, "column", uint64(k)), "encryption", 0)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -40,44 +41,51 @@ func TestCouncilRecordTampered(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, want string
 		edit             func([]byte) []byte
+		// marker, if set, is a text on the line the finding names: "line
+		// ?" in want becomes that line's number in the sample.
+		marker string
 	}{
 		{"stage 1 output row 0 replaced by row 1", "mixnet/0/stages/1.bin", "check 17: mixnet/0/stages/1.bin: rejected",
-			func(b []byte) []byte { copy(b[108:172], b[172:236]); return b }},
+			func(b []byte) []byte { copy(b[108:172], b[172:236]); return b }, ""},
 		{"stage 0 proof byte flipped", "mixnet/0/stages/0.bin", "check 17: mixnet/0/stages/0.bin: rejected",
-			func(b []byte) []byte { b[len(b)-100] ^= 1; return b }},
+			func(b []byte) []byte { b[len(b)-100] ^= 1; return b }, ""},
 		// The signature covers the input digest; the stage is rejected
 		// once, by check 17, and check 16 (the input list) passes.
 		{"stage 0 input digest changed", "mixnet/0/stages/0.bin", "check 17: mixnet/0/stages/0.bin: rejected (signature)",
-			func(b []byte) []byte { b[40] ^= 1; return b }},
+			func(b []byte) []byte { b[40] ^= 1; return b }, ""},
 		{"share of trustee 1 changed", "mixnet/0/shares/1.bin", "check 18: mixnet/0/shares/1.bin",
-			func(b []byte) []byte { copy(b[12:44], b[12+128:12+160]); return b }},
-		{"decoded row codes changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 1",
-			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"codes":[15]}`, `"codes":[14]}`, 1)) }},
-		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+			func(b []byte) []byte { copy(b[12:44], b[12+128:12+160]); return b }, ""},
+		{"decoded row codes changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"codes":[15]}`, `"codes":[14]}`, 1)) }, `"codes":[15]}`},
+		{"invalid row published as valid", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `,"invalid":"repeated-code","reason":"code 7 is in slots 0 and 1"`, "", 1))
-			}},
-		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 8",
+			}, `"invalid":"repeated-code"`},
+		{"reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `"reason":"code 7 is in slots 0 and 1"`, `"reason":"code 7 is in slots 0 and 1."`, 1))
-			}},
-		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line 3",
+			}, `"invalid":"repeated-code"`},
+		{"packing reason text changed", "mixnet/0/decrypted.jsonl", "check 19: mixnet/0/decrypted.jsonl line ?",
 			func(b []byte) []byte {
 				return []byte(strings.Replace(string(b), `is 0xd0, not zero"`, `is 0xD0, not zero"`, 1))
-			}},
-		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line 2",
-			func(b []byte) []byte {
-				lines := strings.SplitAfter(string(b), "\n")
-				lines[1] = strings.Replace(lines[1], "3c0f", "3c0e", 1)
-				return []byte(strings.Join(lines, ""))
-			}},
+			}, `is 0xd0, not zero"`},
+		{"plaintext changed", "mixnet/0/decrypted.jsonl", "check 18: mixnet/0/decrypted.jsonl line ?",
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `["3c2f`, `["3c2e`, 1)) }, `["3c2f`},
 		{"count changed", "results.json", "check 20: results.json differs",
-			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"count": 5,`, `"count": 6,`, 1)) }},
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"count": 5,`, `"count": 6,`, 1)) }, ""},
 		{"invalid count changed", "results.json", "check 20: results.json differs",
-			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 3,`, `"invalid": 2,`, 1)) }},
+			func(b []byte) []byte { return []byte(strings.Replace(string(b), `"invalid": 3,`, `"invalid": 2,`, 1)) }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, councilSample)
+			if tc.marker != "" {
+				orig, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.file)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := strings.Count(string(orig[:strings.Index(string(orig), tc.marker)]), "\n") + 1
+				tc.want = strings.Replace(tc.want, "line ?", "line "+strconv.Itoa(n), 1)
+			}
 			editFile(t, dir, tc.file, func(b []byte) []byte { return tc.edit(append([]byte(nil), b...)) })
 			fs := checkRecord(dir)
 			found := false

@@ -198,7 +198,10 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 			rc.find(17, "%s/stages/%d.bin: missing, and later stages are in the record", dir, t)
 		}
 	}
-	verdicts, final, accepted := runCascade(e.baseHash, e.K, servers, input, posted)
+	// The cascade of contest i is named by its position and identifier in
+	// the manifest (Mixnet, "Encodings"; The election record, "The mixnet
+	// path"): a stage signed for another contest's cascade fails check 4.
+	verdicts, final, accepted := runCascade(e.baseHash, cascadeID(uint32(i), mc.ID), e.K, servers, input, posted)
 	for t, v := range verdicts {
 		rc.stats["mix stages judged"]++
 		if v.accepted {

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/cloudflare/circl/expander"
@@ -32,6 +33,14 @@ func generator(tag string, id []byte, index uint64) *r255.Element {
 	m = bytesField(m, id)
 	m = u64(m, index)
 	return hashToElement(m, "sandogh-v1 generator")
+}
+
+// cascadeID is the identifier of the cascade of the contest at position i
+// of the manifest with identifier id ("Encodings", "Cascade identifier").
+func cascadeID(i uint32, id string) []byte {
+	b := lbl(nil, "sandogh-v1 mixnet cascade")
+	b = u32(b, i)
+	return str(b, id)
 }
 
 // mixGenerators returns h, h_1 … h_n for stage index: twice the hashed
@@ -172,9 +181,10 @@ func parseStage(b []byte) (*stage, error) {
 	return s, nil
 }
 
-func (s *stage) hash(baseHash []byte) []byte {
+func (s *stage) hash(baseHash, cascade []byte) []byte {
 	m := lbl(nil, "sandogh-v1 mixnet stage")
 	m = bytesField(m, baseHash)
+	m = bytesField(m, cascade)
 	m = u32(m, s.index)
 	m = append(m, s.server...)
 	m = append(m, s.input...)
@@ -191,13 +201,21 @@ type shuffleValues struct {
 	c  *r255.Scalar
 }
 
-func shuffleTranscript(baseHash []byte, index uint32, K []byte, in, out *rowList, p *shuffleProof) *shuffleValues {
+// shuffleContext is the proof's transcript up to and including the field
+// "input" ("Transcript").
+func shuffleContext(baseHash, cascade []byte, index uint32, n, w int, K []byte, in *rowList) *transcript {
 	tr := newTranscript("sandogh-v1 mixnet shuffle", baseHash)
+	tr.bytes("cascade", cascade)
 	tr.integer("stage", uint64(index))
-	tr.integer("rows", uint64(p.n))
-	tr.integer("width", uint64(p.w))
+	tr.integer("rows", uint64(n))
+	tr.integer("width", uint64(w))
 	tr.elementBytes("public-key", K)
 	tr.bytes("input", in.digest())
+	return tr
+}
+
+func shuffleTranscript(baseHash, cascade []byte, index uint32, K []byte, in, out *rowList, p *shuffleProof) *shuffleValues {
+	tr := shuffleContext(baseHash, cascade, index, p.n, p.w, K, in)
 	tr.bytes("output", out.digest())
 	tr.bytes("C", p.C)
 	u := tr.challenges("u", p.n)
@@ -228,7 +246,7 @@ func (v *shuffleValues) weights(p *shuffleProof) [][]byte {
 
 // verifyShuffle checks a proof from in to out for stage index, equation by
 // equation (1)–(5) of "The proof".
-func verifyShuffle(baseHash []byte, index uint32, Kenc []byte, in, out *rowList, p *shuffleProof) error {
+func verifyShuffle(baseHash, cascade []byte, index uint32, Kenc []byte, in, out *rowList, p *shuffleProof) error {
 	n, w := p.n, p.w
 	if in.n != n || in.w != w || out.n != n || out.w != w {
 		return fmt.Errorf("proof for %d rows of width %d, lists of %d×%d and %d×%d", n, w, in.n, in.w, out.n, out.w)
@@ -237,7 +255,7 @@ func verifyShuffle(baseHash []byte, index uint32, Kenc []byte, in, out *rowList,
 	if err != nil {
 		return err
 	}
-	v := shuffleTranscript(baseHash, index, Kenc, in, out, p)
+	v := shuffleTranscript(baseHash, cascade, index, Kenc, in, out, p)
 	c := v.c
 	hs := mixGenerators(baseHash, index, n)
 	el := func(name string, b []byte, i int) (*r255.Element, error) {
@@ -358,15 +376,18 @@ type cascadeVerdict struct {
 
 // runCascade applies "Cascade" to the posted stages (nil for a missing
 // file) and returns the verdicts and the final list (the current list).
-func runCascade(baseHash, K []byte, servers [][]byte, input *rowList, posted [][]byte) ([]cascadeVerdict, *rowList, int) {
+// The checks, in the spec's order; a server has mixed once a stage of it
+// passed check 6 (input).
+func runCascade(baseHash, cascade, K []byte, servers [][]byte, input *rowList, posted [][]byte) ([]cascadeVerdict, *rowList, int) {
 	current := input
-	signed := map[string]bool{}
+	mixed := map[string]bool{}
 	accepted := 0
 	var out []cascadeVerdict
 	for t, b := range posted {
 		reject := func(check string, format string, args ...any) {
 			out = append(out, cascadeVerdict{false, check, fmt.Sprintf(format, args...)})
 		}
+		// 1. decoding
 		if b == nil {
 			reject("decoding", "missing")
 			continue
@@ -376,10 +397,12 @@ func runCascade(baseHash, K []byte, servers [][]byte, input *rowList, posted [][
 			reject("decoding", "%v", err)
 			continue
 		}
+		// 2. index
 		if s.index != uint32(t) {
 			reject("index", "index %d", s.index)
 			continue
 		}
+		// 3. server: authorised
 		known := false
 		for _, k := range servers {
 			known = known || bytes.Equal(k, s.server)
@@ -388,20 +411,24 @@ func runCascade(baseHash, K []byte, servers [][]byte, input *rowList, posted [][
 			reject("server", "not an authorised server")
 			continue
 		}
-		if !ed25519.Verify(s.server, s.hash(baseHash), s.sig) {
+		// 4. signature of StageHash, with this cascade's identifier
+		if !ed25519.Verify(s.server, s.hash(baseHash, cascade), s.sig) {
 			reject("signature", "the signature of the stage hash does not verify")
 			continue
 		}
-		if signed[string(s.server)] {
-			reject("server", "the server signed an earlier stage")
+		// 5. server: has not mixed yet
+		if mixed[string(s.server)] {
+			reject("server", "the server has mixed already")
 			continue
 		}
-		signed[string(s.server)] = true
+		// 6. input; the server has now mixed
 		if !bytes.Equal(s.input, current.digest()) {
 			reject("input", "the input digest is not the current list's")
 			continue
 		}
-		if err := verifyShuffle(baseHash, s.index, K, current, s.output, s.proof); err != nil {
+		mixed[string(s.server)] = true
+		// 7. proof
+		if err := verifyShuffle(baseHash, cascade, s.index, K, current, s.output, s.proof); err != nil {
 			reject("proof", "%v", err)
 			continue
 		}
@@ -412,28 +439,37 @@ func runCascade(baseHash, K []byte, servers [][]byte, input *rowList, posted [][
 	return out, current, accepted
 }
 
+// vectorCascades are the cascade identifiers of the vectors, by name
+// ("Test vectors").
+var vectorCascades = map[string][]byte{
+	"three rows of width 1": cascadeID(1, "council"),
+	"four rows of width 2":  cascadeID(2, "village council"),
+}
+
 type mixVector struct {
-	Name         string   `json:"name"`
-	SecretKey    string   `json:"secretKey"`
-	PublicKey    string   `json:"publicKey"`
-	BaseHash     string   `json:"baseHash"`
-	Stage        uint32   `json:"stage"`
-	NonceSeed    string   `json:"nonceSeed"`
-	ServerSeed   string   `json:"serverSeed"`
-	Input        string   `json:"input"`
-	InputDigest  string   `json:"inputDigest"`
-	Generators   []string `json:"generators"`
-	Permutation  []int    `json:"permutation"`
-	U            []string `json:"u"`
-	C            string   `json:"c"`
-	Weights      []string `json:"weights"`
-	Output       string   `json:"output"`
-	OutputDigest string   `json:"outputDigest"`
-	Proof        string   `json:"proof"`
-	ProofDigest  string   `json:"proofDigest"`
-	StageHash    string   `json:"stageHash"`
-	Signature    string   `json:"signature"`
-	StageBytes   string   `json:"stageBytes"`
+	Name            string   `json:"name"`
+	SecretKey       string   `json:"secretKey"`
+	PublicKey       string   `json:"publicKey"`
+	BaseHash        string   `json:"baseHash"`
+	Cascade         string   `json:"cascade"`
+	Stage           uint32   `json:"stage"`
+	NonceSeed       string   `json:"nonceSeed"`
+	ServerSeed      string   `json:"serverSeed"`
+	Input           string   `json:"input"`
+	InputDigest     string   `json:"inputDigest"`
+	ProverChallenge string   `json:"proverChallenge"`
+	Generators      []string `json:"generators"`
+	Permutation     []int    `json:"permutation"`
+	U               []string `json:"u"`
+	C               string   `json:"c"`
+	Weights         []string `json:"weights"`
+	Output          string   `json:"output"`
+	OutputDigest    string   `json:"outputDigest"`
+	Proof           string   `json:"proof"`
+	ProofDigest     string   `json:"proofDigest"`
+	StageHash       string   `json:"stageHash"`
+	Signature       string   `json:"signature"`
+	StageBytes      string   `json:"stageBytes"`
 }
 
 // TestMixnetVectors recomputes every intermediate value of
@@ -448,7 +484,10 @@ func TestMixnetVectors(t *testing.T) {
 		t.Fatal("no vectors")
 	}
 	for _, v := range vs {
-		bh, K := mustHex(v.BaseHash), mustHex(v.PublicKey)
+		bh, cid, K := mustHex(v.BaseHash), mustHex(v.Cascade), mustHex(v.PublicKey)
+		if want, ok := vectorCascades[v.Name]; !ok || !bytes.Equal(cid, want) {
+			t.Errorf("%s: cascade identifier %x is not the one of \"Test vectors\"", v.Name, cid)
+		}
 		x, err := scalarHex(v.SecretKey)
 		if err != nil || !bytes.Equal(enc(mulG(x)), K) {
 			t.Fatalf("%s: public key is not x·G", v.Name)
@@ -472,7 +511,7 @@ func TestMixnetVectors(t *testing.T) {
 		}
 		if hex.EncodeToString(s.output.enc) != v.Output || hex.EncodeToString(s.output.digest()) != v.OutputDigest ||
 			hex.EncodeToString(s.proof.enc) != v.Proof || hex.EncodeToString(s.proof.digest()) != v.ProofDigest ||
-			hex.EncodeToString(s.hash(bh)) != v.StageHash || hex.EncodeToString(s.sig) != v.Signature ||
+			hex.EncodeToString(s.hash(bh, cid)) != v.StageHash || hex.EncodeToString(s.sig) != v.Signature ||
 			!bytes.Equal(s.input, in.digest()) || s.index != v.Stage {
 			t.Errorf("%s: stage fields, digests or stage hash differ", v.Name)
 		}
@@ -480,7 +519,7 @@ func TestMixnetVectors(t *testing.T) {
 		if !bytes.Equal(key.Public().(ed25519.PublicKey), s.server) {
 			t.Errorf("%s: server key is not the seed's", v.Name)
 		}
-		sv := shuffleTranscript(bh, s.index, K, in, s.output, s.proof)
+		sv := shuffleTranscript(bh, cid, s.index, K, in, s.output, s.proof)
 		for i, u := range sv.u {
 			if i >= len(v.U) || hex.EncodeToString(encS(u)) != v.U[i] {
 				t.Errorf("%s: u_%d differs", v.Name, i)
@@ -498,9 +537,10 @@ func TestMixnetVectors(t *testing.T) {
 		if len(ws) != len(v.Weights) {
 			t.Errorf("%s: %d weights, vector has %d", v.Name, len(ws), len(v.Weights))
 		}
-		if err := verifyShuffle(bh, s.index, K, in, s.output, s.proof); err != nil {
+		if err := verifyShuffle(bh, cid, s.index, K, in, s.output, s.proof); err != nil {
 			t.Errorf("%s: %v", v.Name, err)
 		}
+		checkProverRandomness(t, &v, bh, cid, K, in, s)
 		// Output row i is input row permutation[i], re-encrypted.
 		for i, j := range v.Permutation {
 			for k := 0; k < in.w; k++ {
@@ -509,7 +549,7 @@ func TestMixnetVectors(t *testing.T) {
 				}
 			}
 		}
-		verdicts, _, n := runCascade(bh, K, [][]byte{s.server}, in, [][]byte{sb})
+		verdicts, _, n := runCascade(bh, cid, K, [][]byte{s.server}, in, [][]byte{sb})
 		if v.Stage == 0 && (n != 1 || !verdicts[0].accepted) {
 			t.Errorf("%s: cascade rejects the stage: %+v", v.Name, verdicts)
 		}
@@ -519,7 +559,7 @@ func TestMixnetVectors(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", v.Name, err)
 			}
-			copy(b[len(b)-64:], ed25519.Sign(key, s.hash(bh)))
+			copy(b[len(b)-64:], ed25519.Sign(key, s.hash(bh, cid)))
 			return b
 		}
 		outOff := 100 + 8
@@ -553,22 +593,109 @@ func TestMixnetVectors(t *testing.T) {
 				t.Fatalf("%s: %s: nothing changed", v.Name, name)
 			}
 			b = resign(b)
-			verdicts, _, _ := runCascade(bh, K, [][]byte{s.server}, in, [][]byte{b})
+			verdicts, _, _ := runCascade(bh, cid, K, [][]byte{s.server}, in, [][]byte{b})
 			if v.Stage == 0 && (verdicts[0].accepted || verdicts[0].check != "proof") {
 				t.Errorf("%s: %s: verdict %+v, want rejected for proof", v.Name, name, verdicts[0])
 			}
 			ts, _ := parseStage(b)
-			if err := verifyShuffle(bh, ts.index, K, in, ts.output, ts.proof); err == nil {
+			if err := verifyShuffle(bh, cid, ts.index, K, in, ts.output, ts.proof); err == nil {
 				t.Errorf("%s: %s: proof accepted", v.Name, name)
 			}
 		}
 		// The same proof for another stage index (other generators), or
 		// another input list, fails.
-		if verifyShuffle(bh, s.index+1, K, in, s.output, s.proof) == nil {
+		if verifyShuffle(bh, cid, s.index+1, K, in, s.output, s.proof) == nil {
 			t.Errorf("%s: proof accepted for another stage index", v.Name)
 		}
-		if verifyShuffle(bh, s.index, K, s.output, s.output, s.proof) == nil {
+		if verifyShuffle(bh, cascadeID(7, "another contest"), s.index, K, in, s.output, s.proof) == nil {
+			t.Errorf("%s: proof accepted for another cascade", v.Name)
+		}
+		if verifyShuffle(bh, cid, s.index, K, s.output, s.output, s.proof) == nil {
 			t.Errorf("%s: proof accepted from another input list", v.Name)
+		}
+	}
+}
+
+// fisherYates is the permutation of "Prover randomness": from the identity,
+// for i = n−1 down to 1, swap positions i and uniform(i+1), with uniform(b)
+// rejecting a 64-bit word x ≥ 2^64 − (2^64 mod b) and returning x mod b; the
+// words are read big-endian, eight per block
+// SHA-512(u16(29) ‖ "sandogh-v1 mixnet permutation" ‖ seed ‖ u64(block)).
+func fisherYates(seed []byte, n int) []int {
+	pi := make([]int, n)
+	for i := range pi {
+		pi[i] = i
+	}
+	var words []uint64
+	var block uint64
+	word := func() uint64 {
+		if len(words) == 0 {
+			d := sha512.Sum512(u64(append(lbl(nil, "sandogh-v1 mixnet permutation"), seed...), block))
+			block++
+			for k := 0; k < 8; k++ {
+				words = append(words, binary.BigEndian.Uint64(d[8*k:]))
+			}
+		}
+		x := words[0]
+		words = words[1:]
+		return x
+	}
+	two64 := new(big.Int).Lsh(big.NewInt(1), 64)
+	uniform := func(b int) int {
+		bb := big.NewInt(int64(b))
+		limit := new(big.Int).Sub(two64, new(big.Int).Mod(two64, bb))
+		for {
+			x := new(big.Int).SetUint64(word())
+			if x.Cmp(limit) < 0 {
+				return int(new(big.Int).Mod(x, bb).Int64())
+			}
+		}
+	}
+	for i := n - 1; i >= 1; i-- {
+		j := uniform(i + 1)
+		pi[i], pi[j] = pi[j], pi[i]
+	}
+	return pi
+}
+
+// checkProverRandomness recomputes "Prover randomness" from the vector's
+// nonce seed: the 32-byte encoding e of the challenge "prover-nonces" (a
+// transcript of the statement up to "input", not the proof's), the stage
+// seed S = Child(seed, "mixnet " ‖ hex(e), 0), the permutation, and the
+// re-encryption and commitment nonces, which must explain the output rows
+// and the permutation commitments C byte for byte.
+func checkProverRandomness(t *testing.T, v *mixVector, bh, cid, K []byte, in *rowList, s *stage) {
+	t.Helper()
+	n, w := in.n, in.w
+	e := encS(shuffleContext(bh, cid, v.Stage, n, w, K, in).challenge("prover-nonces"))
+	if hex.EncodeToString(e) != v.ProverChallenge {
+		t.Errorf("%s: prover-nonce challenge %x, vector %s", v.Name, e, v.ProverChallenge)
+	}
+	label := "mixnet " + hex.EncodeToString(e)
+	if len(label) != 71 {
+		t.Fatalf("label of %d bytes", len(label))
+	}
+	S := nonceChild(mustHex(v.NonceSeed), label, 0)
+	pi := fisherYates(nonceChild(S, "permutation", 0), n)
+	if fmt.Sprint(pi) != fmt.Sprint(v.Permutation) {
+		t.Errorf("%s: permutation %v, vector %v", v.Name, pi, v.Permutation)
+	}
+	Kel := must(element(K))
+	hs := mixGenerators(bh, v.Stage, n)
+	for i := 0; i < n; i++ {
+		for k := 0; k < w; k++ {
+			r := nonceScalar(S, "reencryption", uint64(i*w+k))
+			src := in.ct(pi[i], k)
+			A := add(must(element(src[:32])), mulG(r))
+			B := add(must(element(src[32:])), mul(r, Kel))
+			if !bytes.Equal(append(enc(A), enc(B)...), s.output.ct(i, k)) {
+				t.Errorf("%s: output row %d, column %d is not input row %d re-encrypted with Scalar(S, \"reencryption\", %d)", v.Name, i, k, pi[i], i*w+k)
+			}
+		}
+		j := pi[i]
+		C := add(mulG(nonceScalar(S, "commitment", uint64(j))), hs[i+1])
+		if !bytes.Equal(enc(C), s.proof.C[32*j:32*j+32]) {
+			t.Errorf("%s: C of input row %d is not Scalar(S, \"commitment\", %d)·G + h_%d", v.Name, j, j, i+1)
 		}
 	}
 }
@@ -584,4 +711,68 @@ func must[T any](x T, err error) T {
 func decrypt(x *r255.Scalar, ct []byte) *r255.Element {
 	A, B := must(element(ct[:32])), must(element(ct[32:]))
 	return sub(B, mul(x, A))
+}
+
+// TestMixnetCascadeRule applies "Cascade" to stages built from the second
+// vector (stage index 1), whose server key is known: a stage at position 0
+// in the same server's name, then the vector's genuine stage at position 1.
+// Which position-0 stages count as the server's turn is the rule under
+// test: only one that its server signed for this cascade and that mixed
+// the current list.
+func TestMixnetCascadeRule(t *testing.T) {
+	var vs []mixVector
+	readJSON(t, "../../mixnet/testdata/vectors.json", &vs)
+	var v *mixVector
+	for i := range vs {
+		if vs[i].Stage == 1 {
+			v = &vs[i]
+		}
+	}
+	if v == nil {
+		t.Fatal("no vector of stage 1")
+	}
+	bh, cid, K := mustHex(v.BaseHash), mustHex(v.Cascade), mustHex(v.PublicKey)
+	in, _, err := parseRows(mustHex(v.Input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	genuine := mustHex(v.StageBytes)
+	key := ed25519.NewKeyFromSeed(mustHex(v.ServerSeed))
+	servers := [][]byte{key.Public().(ed25519.PublicKey)}
+	// atZero returns the genuine stage's bytes with index 0 and the given
+	// input digest, signed by its server for cascade c.
+	atZero := func(c, input []byte) []byte {
+		b := append([]byte(nil), genuine...)
+		binary.BigEndian.PutUint32(b, 0)
+		copy(b[36:100], input)
+		s, err := parseStage(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(b[len(b)-64:], ed25519.Sign(key, s.hash(bh, c)))
+		return b
+	}
+	other := newRowList([][][]byte{{in.ct(1, 0), in.ct(1, 1)}})
+	for _, tc := range []struct {
+		name   string
+		first  []byte
+		checks [2]string // verdicts of positions 0 and 1, "" if accepted
+	}{
+		// Copied from another cascade of the election (another contest):
+		// its signature is for that cascade.
+		{"signed for another cascade", atZero(cascadeID(0, "another contest"), in.digest()), [2]string{"signature", ""}},
+		// Signed for this cascade and position, but for another list (a
+		// replay from an earlier run of the cascade).
+		{"signed for another list", atZero(cid, other.digest()), [2]string{"input", ""}},
+		// Signed for this cascade, position and list, with a proof that
+		// fails: the server has had its turn.
+		{"signed for this list, bad proof", atZero(cid, in.digest()), [2]string{"proof", "server"}},
+	} {
+		verdicts, _, _ := runCascade(bh, cid, K, servers, in, [][]byte{tc.first, genuine})
+		for k, want := range tc.checks {
+			if verdicts[k].accepted != (want == "") || verdicts[k].check != want {
+				t.Errorf("%s: position %d: %+v, want check %q", tc.name, k, verdicts[k], want)
+			}
+		}
+	}
 }

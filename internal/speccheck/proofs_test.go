@@ -368,6 +368,22 @@ func TestChaumPedersenVectors(t *testing.T) {
 		if verifyCP(kat(v.Protocol, v.BaseHash, v.Context), g1, x1, g2, add(x2, gen()), p) == nil {
 			t.Errorf("vector %d: proof of a false statement accepted", i)
 		}
+		// The generic transcript is not a decryption share's (40-trustee.md,
+		// "Decryption shares"): the same proof, as trustee 1's share D = X2
+		// of a ciphertext with A = G2 under the key X1, does not verify.
+		if !eq(g1, gen()) {
+			continue
+		}
+		var l shareListJSON
+		raw := fmt.Sprintf(`{"trustee": 1, "shares": [{"share": %q, "proof": {"commitment1": %q, "commitment2": %q, "response": %q}}]}`,
+			v.Public2, hex.EncodeToString(p.a1), hex.EncodeToString(p.a2), hex.EncodeToString(encS(p.z)))
+		if err := decodeStrict([]byte(raw), &l); err != nil {
+			t.Fatal(err)
+		}
+		ct := append(enc(g2), enc(gen())...)
+		if _, err := verifyShareList(&l, mustHex(v.BaseHash), x1, [][]byte{ct}); err == nil {
+			t.Errorf("vector %d: the generic proof verifies as a decryption share", i)
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package speccheck
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -78,6 +80,22 @@ func recode(t *testing.T, b map[string]any) {
 	b["code"] = hex.EncodeToString(bb.code)
 }
 
+// resign signs a ballot map again, as its station would: a dishonest
+// station signs whatever it likes. The sample's station keys are the
+// demonstration's (examples/election, seeded with "sample record"): the
+// Ed25519 seed of station id is SHA-256("sandogh guild example station
+// key" ‖ 0x00 ‖ "sample record" ‖ 0x00 ‖ id).
+func resign(t *testing.T, b map[string]any) {
+	recode(t, b)
+	raw, _ := json.Marshal(b)
+	bb, err := buildBallot(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := sha256.Sum256([]byte("sandogh guild example station key\x00sample record\x00" + b["device"].(string)))
+	b["signature"] = hex.EncodeToString(ed25519.Sign(ed25519.NewKeyFromSeed(seed[:]), bb.signedMessage()))
+}
+
 // firstCastLine is the line of the first cast ballot in the sample's box.
 func lineOf(t *testing.T, dir, substr string) int {
 	b, _ := os.ReadFile(filepath.Join(dir, "ballots.jsonl"))
@@ -103,18 +121,28 @@ func TestSampleRecordTampered(t *testing.T) {
 				sel := b["contests"].([]any)[0].(map[string]any)["selections"].([]any)[3].(map[string]any)
 				p := sel["proof"].(string)
 				sel["proof"] = flipHex(p, len(p)/2-1)
+				resign(t, b)
+			})
+		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": written accepted, the rule says refused proof (0, 3): range proof: branch"}},
+		{"range proof response, not signed again", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"cast"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				sel := b["contests"].([]any)[0].(map[string]any)["selections"].([]any)[3].(map[string]any)
+				p := sel["proof"].(string)
+				sel["proof"] = flipHex(p, len(p)/2-1)
 				recode(t, b)
 			})
-		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": contest 0: selection 3: range proof: branch", "check 7:"}},
+		}, []string{"check 7: ballots.jsonl line 5: ballot \"station-2/2\": written accepted, the rule says rejected signature", "check 9: ballots.jsonl line 11: ballot \"station-2/3\": written accepted, the rule says rejected chain-gap"}},
 		{"contest proof challenge", func(t *testing.T, dir string) {
 			line := lineOf(t, dir, `"state":"cast"`)
 			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
 				b := m["ballot"].(map[string]any)
 				c := b["contests"].([]any)[0].(map[string]any)
 				c["proof"] = flipHex(c["proof"].(string), 32*16+2)
-				recode(t, b)
+				resign(t, b)
 			})
-		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": contest 0: contest proof: range proof"}},
+		}, []string{"check 6: ballots.jsonl line 5: ballot \"station-2/2\": written accepted, the rule says refused proof (0, -1): contest proof: range proof"}},
 		{"code", func(t *testing.T, dir string) {
 			editLine(t, dir, "ballots.jsonl", 5, func(m map[string]any) {
 				b := m["ballot"].(map[string]any)
@@ -140,7 +168,15 @@ func TestSampleRecordTampered(t *testing.T) {
 				b := m["ballot"].(map[string]any)
 				b["nonceSeed"] = flipHex(b["nonceSeed"].(string), 0)
 			})
-		}, []string{"check 7:", "check 10:"}},
+		}, []string{"check 7:"}},
+		{"challenged ballot seed, signed again", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"challenged"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				b := m["ballot"].(map[string]any)
+				b["nonceSeed"] = flipHex(b["nonceSeed"].(string), 0)
+				resign(t, b)
+			})
+		}, []string{"check 10: ballots.jsonl line 4: ballot \"station-2/1\": written accepted, the rule says refused challenge (-1, -1)"}},
 		{"challenged vote", func(t *testing.T, dir string) {
 			editLine(t, dir, "challenged.jsonl", 1, func(m map[string]any) {
 				m["vote"].(map[string]any)["board"].(map[string]any)["101"] = 1

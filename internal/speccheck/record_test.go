@@ -3,12 +3,14 @@ package speccheck
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -107,7 +109,7 @@ func (rc *recordCheck) parameters() bool {
 	if !rc.readJSON(1, "election.json", &ef) || !rc.readJSON(4, "devices.json", &devices) || !rc.readJSON(5, "credentials.json", &creds) {
 		return false
 	}
-	if ef.Format != "sandogh-v1/record" || ef.Group != "ristretto255" || ef.Generator != hex.EncodeToString(enc(gen())) {
+	if ef.Format != "sandogh-v1/record-2" || ef.Group != "ristretto255" || ef.Generator != hex.EncodeToString(enc(gen())) {
 		rc.find(1, "election.json: format, group or generator")
 	}
 	for k := 1; k < len(creds.Keys); k++ {
@@ -240,8 +242,8 @@ func (rc *recordCheck) ceremony() {
 			rc.find(2, "trustees/result.json: ceremony, threshold, qualified or excluded dealers differ")
 		}
 		for _, x := range res.Excluded {
-			if out.excluded[x.Dealer] != x.Reason {
-				rc.find(2, "trustees/result.json: dealer %d excluded for %q, recomputed %q", x.Dealer, x.Reason, out.excluded[x.Dealer])
+			if got := (exclusion{x.Reason, x.Trustee, x.Coefficient}); out.excluded[x.Dealer] != got {
+				rc.find(2, "trustees/result.json: dealer %d excluded as %+v, recomputed %+v", x.Dealer, got, out.excluded[x.Dealer])
 			}
 		}
 		if res.PublicKey != hex.EncodeToString(enc(out.K)) {
@@ -271,6 +273,12 @@ type boxLine struct {
 	} `json:"box"`
 	Opening *deviceOpening  `json:"opening"`
 	Ballot  json.RawMessage `json:"ballot"`
+	Refused *struct {
+		Check     *string         `json:"check"`
+		Contest   *int            `json:"contest"`
+		Selection *int            `json:"selection"`
+		Ballot    json.RawMessage `json:"ballot"`
+	} `json:"refused"`
 }
 
 type challengedJSON struct {
@@ -280,8 +288,144 @@ type challengedJSON struct {
 	Vote     map[string]map[string]uint64 `json:"vote"`
 }
 
-// Checks 4 (openings) and 6–11 (ballots, signatures, eligibility and
-// uniqueness, chains, challenged ballots, which ballots count).
+// A verdict of the acceptance rule (50-ballot.md, "The acceptance rule"):
+// outcome "accepted", "refused" or "rejected", and for the last two the
+// check name, the place and why.
+type verdict struct {
+	outcome            string
+	check              string
+	contest, selection int
+	why                string
+}
+
+// String returns "accepted", or the outcome, check and place: "refused
+// proof (0, 3)".
+func (v verdict) String() string {
+	if v.outcome == "accepted" {
+		return v.outcome
+	}
+	return fmt.Sprintf("%s %s (%d, %d)", v.outcome, v.check, v.contest, v.selection)
+}
+
+func accepted() verdict { return verdict{outcome: "accepted", contest: -1, selection: -1} }
+
+func refusedAt(check string, contest, selection int, format string, args ...any) verdict {
+	return verdict{"refused", check, contest, selection, fmt.Sprintf(format, args...)}
+}
+
+func rejected(check string, format string, args ...any) verdict {
+	return verdict{"rejected", check, -1, -1, fmt.Sprintf(format, args...)}
+}
+
+// ruleCheck maps the rule's check names to the verifier's checks
+// (90-verification.md, "Checks 4 and 6 to 11 run the acceptance rule").
+var ruleCheck = map[string]int{
+	"decoding": 6, "election": 6, "manifest": 6, "proof": 6,
+	"signature": 7, "eligibility": 8, "duplicate": 8, "credential-policy": 8,
+	"chain-gap": 9, "chain-fork": 9, "challenge": 10,
+}
+
+// ruleState is the state of the acceptance rule, kept in memory: the tip
+// of every device, the line of every credential's last accepted cast
+// ballot, the identifiers of the ballot lines written and the first
+// components of the accepted ballots' ciphertexts.
+type ruleState struct {
+	e        *electionParams
+	tips     map[string]*tip
+	credLine map[string]int
+	ids      map[string]bool
+	nonces   map[string]int
+
+	proofsChecked int // cast ballots whose proofs were checked
+}
+
+type tip struct {
+	seq  uint64
+	code []byte
+}
+
+// decide runs the acceptance rule's steps 2–11 on ballot b; the caller has
+// decoded it (step 1). It does not change the state.
+func (st *ruleState) decide(b *ballot) (verdict, *tip) {
+	e := st.e
+	if !bytes.Equal(b.baseHash, e.baseHash) {
+		return rejected("election", "base hash"), nil
+	}
+	// Step 3: parseBallotJSON accepts the states cast and challenged only.
+	pk, err := b.signerKey(e)
+	if err != nil {
+		return rejected("eligibility", "%v", err), nil
+	}
+	if !ed25519.Verify(pk, b.signedMessage(), b.sig) {
+		return rejected("signature", "signature does not verify"), nil
+	}
+	if st.ids[b.idKey()] {
+		return rejected("duplicate", "identifier of a line already written"), nil
+	}
+	var t *tip
+	if b.j.Device != nil {
+		t = st.tips[*b.j.Device]
+		q := *b.j.Sequence
+		switch {
+		case t == nil:
+			return rejected("chain-gap", "the device has not opened"), nil
+		case q > t.seq+1:
+			return rejected("chain-gap", "sequence %d after %d", q, t.seq), nil
+		case q <= t.seq:
+			return refusedAt("chain-fork", -1, -1, "sequence %d taken", q), nil
+		case *b.j.Previous != hex.EncodeToString(t.code):
+			return refusedAt("chain-fork", -1, -1, "previous is not the tip"), nil
+		}
+	}
+	if err := b.checkShape(e); err != nil {
+		p := err.(*placed)
+		return refusedAt("manifest", p.contest, p.selection, "%v", p.err), t
+	}
+	seen := map[string]bool{}
+	for i, c := range b.contests {
+		for j, ct := range c.cts {
+			if seen[string(ct[:32])] {
+				return refusedAt("duplicate", i, j, "a first component twice in the ballot"), t
+			}
+			seen[string(ct[:32])] = true
+		}
+	}
+	for i, c := range b.contests {
+		for j, ct := range c.cts {
+			if l, ok := st.nonces[string(ct[:32])]; ok {
+				return refusedAt("duplicate", i, j, "first component of the ballot on line %d", l), t
+			}
+		}
+	}
+	if b.j.Credential != nil && b.state == 1 && e.manifest.CredentialPolicy == "one-ballot-per-credential" {
+		if _, voted := st.credLine[*b.j.Credential]; voted {
+			return refusedAt("credential-policy", -1, -1, "second cast ballot"), t
+		}
+	}
+	if b.state == 2 {
+		if _, err := b.openChallenged(e); err != nil {
+			return refusedAt("challenge", -1, -1, "%v", err), t
+		}
+	} else {
+		st.proofsChecked++
+		if errs := b.verifyProofs(e); len(errs) > 0 {
+			p := errs[0].(*placed)
+			return refusedAt("proof", p.contest, p.selection, "%v", p.err), t
+		}
+	}
+	return accepted(), t
+}
+
+// idKey is the identifier's fingerprint input: signer and identifier.
+func (b *ballot) idKey() string {
+	if b.j.Credential != nil {
+		return "c" + *b.j.Credential + "/" + b.j.BallotID
+	}
+	return "d" + strconv.Itoa(len(*b.j.Device)) + ":" + *b.j.Device + "/" + b.j.BallotID
+}
+
+// Checks 4 (openings) and 6–11: the acceptance rule over ballots.jsonl, every
+// line with the verdict it records, and the ballots that count.
 func (rc *recordCheck) ballots() {
 	e := rc.e
 	lines := rc.lines("ballots.jsonl")
@@ -293,16 +437,9 @@ func (rc *recordCheck) ballots() {
 		}
 		challenged = append(challenged, c)
 	}
-	type tip struct {
-		seq  uint64
-		code []byte
-	}
-	tips := map[string]*tip{}
-	seenID := map[string]int{}
-	seenCT := map[string]int{}
-	lastByCred := map[string]int{} // index into counted candidates
-	var candidates []*ballot
-	var dropped []bool
+	st := &ruleState{e: e, tips: map[string]*tip{}, credLine: map[string]int{}, ids: map[string]bool{}, nonces: map[string]int{}}
+	countedAt := map[int]*ballot{}
+	var order []int
 	nChallenged := 0
 	for n, l := range lines {
 		line := n + 1
@@ -312,119 +449,110 @@ func (rc *recordCheck) ballots() {
 			continue
 		}
 		if line == 1 {
-			if bl.Box == nil || bl.Box.Version != 1 || bl.Box.ElectionID != e.manifest.ElectionID || bl.Box.BaseHash != hex.EncodeToString(e.baseHash) {
+			if bl.Box == nil || bl.Box.Version != 2 || bl.Box.ElectionID != e.manifest.ElectionID || bl.Box.BaseHash != hex.EncodeToString(e.baseHash) {
 				rc.find(6, "ballots.jsonl line 1: not this election's box header")
 			}
 			continue
 		}
-		if bl.Opening != nil {
+		raw := bl.Ballot
+		var written verdict
+		switch {
+		case bl.Opening != nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+			// The text rule (50-ballot.md, "Encoding primitives"): a line
+			// that breaks it does not decode.
 			if err := textRule(bl.Opening.Device, false); err != nil {
 				rc.find(6, "ballots.jsonl line %d: opening: device: %v", line, err)
 				continue
 			}
 			code, err := bl.Opening.verify(e)
-			if err != nil {
+			switch {
+			case err != nil:
 				rc.find(4, "ballots.jsonl line %d: %v", line, err)
-				continue
-			}
-			if tips[bl.Opening.Device] != nil {
+			case st.tips[bl.Opening.Device] != nil:
 				rc.find(4, "ballots.jsonl line %d: second opening of %q", line, bl.Opening.Device)
+			default:
+				st.tips[bl.Opening.Device] = &tip{0, code}
+				rc.stats["device openings"]++
+			}
+			continue
+		case bl.Ballot != nil && bl.Opening == nil && bl.Refused == nil && bl.Box == nil:
+			written = accepted()
+		case bl.Refused != nil && bl.Opening == nil && bl.Ballot == nil && bl.Box == nil:
+			r := bl.Refused
+			if r.Check == nil || r.Contest == nil || r.Selection == nil || r.Ballot == nil {
+				rc.find(6, "ballots.jsonl line %d: refused: a member is missing", line)
 				continue
 			}
-			tips[bl.Opening.Device] = &tip{0, code}
-			rc.stats["device openings"]++
+			switch *r.Check {
+			case "chain-fork", "manifest", "duplicate", "credential-policy", "proof", "challenge":
+			default:
+				rc.find(6, "ballots.jsonl line %d: refused: check %q is not one for which a ballot is written", line, *r.Check)
+				continue
+			}
+			written = verdict{outcome: "refused", check: *r.Check, contest: *r.Contest, selection: *r.Selection}
+			raw = r.Ballot
+		default:
+			rc.find(6, "ballots.jsonl line %d: not exactly one of box, opening, ballot, refused", line)
 			continue
 		}
-		b, err := parseBallotJSON(bl.Ballot)
+		b, err := parseBallotJSON(raw)
 		if err != nil {
 			rc.find(6, "ballots.jsonl line %d: %v", line, err)
 			continue
 		}
-		ok := true
-		if err := b.checkShape(e); err != nil {
-			rc.find(6, "ballots.jsonl line %d: ballot %q: %v", line, b.j.BallotID, err)
+		v, t := st.decide(b)
+		if v.outcome != written.outcome || v.check != written.check || v.contest != written.contest || v.selection != written.selection {
+			check := ruleCheck[v.check]
+			if v.outcome == "accepted" {
+				check = ruleCheck[written.check]
+			}
+			rc.find(check, "ballots.jsonl line %d: ballot %q: written %s, the rule says %s: %s", line, b.j.BallotID, written, v, v.why)
+		}
+		// The rule's verdict, not the written one, changes the state.
+		if v.outcome == "rejected" {
 			continue
 		}
-		if err := b.verifySignature(e); err != nil {
-			rc.find(7, "ballots.jsonl line %d: ballot %q: %v", line, b.j.BallotID, err)
-			ok = false
+		st.ids[b.idKey()] = true
+		if t != nil {
+			t.seq, t.code = *b.j.Sequence, b.code
 		}
-		signer := "c:"
-		if b.j.Device != nil {
-			signer = "d:" + *b.j.Device
-			t := tips[*b.j.Device]
-			switch {
-			case t == nil:
-				rc.find(9, "ballots.jsonl line %d: no opening before the ballot", line)
-				ok = false
-			case *b.j.Sequence != t.seq+1 || *b.j.Previous != hex.EncodeToString(t.code):
-				rc.find(9, "ballots.jsonl line %d: ballot %q: sequence %d after %d or previous code is not the tip", line, b.j.BallotID, *b.j.Sequence, t.seq)
-				ok = false
-				t.seq, t.code = *b.j.Sequence, b.code
-			default:
-				t.seq, t.code = *b.j.Sequence, b.code
-			}
-		} else {
-			signer += *b.j.Credential
-		}
-		if prev, dup := seenID[signer+"/"+b.j.BallotID]; dup {
-			rc.find(8, "ballots.jsonl line %d: ballot identifier repeats line %d", line, prev)
-			ok = false
-		}
-		seenID[signer+"/"+b.j.BallotID] = line
-		for _, c := range b.contests {
-			for _, ct := range c.cts {
-				if prev, dup := seenCT[string(ct)]; dup {
-					rc.find(8, "ballots.jsonl line %d: a ciphertext repeats line %d", line, prev)
-					ok = false
+		if v.outcome == "accepted" {
+			for _, c := range b.contests {
+				for _, ct := range c.cts {
+					st.nonces[string(ct[:32])] = line
 				}
-				seenCT[string(ct)] = line
+			}
+			if b.state == 1 {
+				if b.j.Credential != nil {
+					if prev, ok := st.credLine[*b.j.Credential]; ok {
+						delete(countedAt, prev)
+					}
+					st.credLine[*b.j.Credential] = line
+				}
+				countedAt[line] = b
+				order = append(order, line)
 			}
 		}
-		if b.state == 2 {
+		if written.outcome == "accepted" && b.state == 2 {
 			nChallenged++
 			rc.stats["challenged ballots opened"]++
 			vote, err := b.openChallenged(e)
-			if err != nil {
-				rc.find(10, "ballots.jsonl line %d: ballot %q: %v", line, b.j.BallotID, err)
-				continue
-			}
 			if nChallenged > len(challenged) {
 				rc.find(10, "challenged.jsonl: no line for ballots.jsonl line %d", line)
 				continue
 			}
 			c := challenged[nChallenged-1]
-			if c.Line != line || c.BallotID != b.j.BallotID || c.Code != hex.EncodeToString(b.code) || !sameVote(c.Vote, voteKeys(vote)) {
+			if c.Line != line || c.BallotID != b.j.BallotID || c.Code != hex.EncodeToString(b.code) || (err == nil && !reflect.DeepEqual(c.Vote, voteKeys(vote))) {
 				rc.find(10, "challenged.jsonl line %d: does not match ballots.jsonl line %d (vote %v)", nChallenged, line, voteKeys(vote))
 			}
-			continue
 		}
-		rc.stats["cast ballots whose proofs were checked"]++
-		if errs := b.verifyProofs(e); len(errs) > 0 {
-			rc.find(6, "ballots.jsonl line %d: ballot %q: %s", line, b.j.BallotID, joinErrs(errs))
-			ok = false
-		}
-		if !ok {
-			continue
-		}
-		if b.j.Credential != nil {
-			if prev, voted := lastByCred[*b.j.Credential]; voted {
-				if e.manifest.CredentialPolicy == "one-ballot-per-credential" {
-					rc.find(8, "ballots.jsonl line %d: second ballot of a credential", line)
-					continue
-				}
-				dropped[prev] = true
-			}
-			lastByCred[*b.j.Credential] = len(candidates)
-		}
-		candidates = append(candidates, b)
-		dropped = append(dropped, false)
 	}
 	if nChallenged != len(challenged) {
 		rc.find(10, "challenged.jsonl has %d lines for %d challenged ballots", len(challenged), nChallenged)
 	}
-	for k, b := range candidates {
-		if !dropped[k] {
+	rc.stats["cast ballots whose proofs were checked"] = st.proofsChecked
+	for _, line := range order {
+		if b, ok := countedAt[line]; ok {
 			rc.counted = append(rc.counted, b)
 		}
 	}

@@ -87,6 +87,10 @@ type Outcome struct {
 	Cast, Challenged, Counted int
 	// Offline is the number of ballots the offline station uploaded late.
 	Offline int
+	// KeyShares are the trustees' key shares, by index. A real election
+	// never gathers them in one place; the simulation returns them so that
+	// tests can play trustees.
+	KeyShares []*trustee.KeyShare
 }
 
 // Candidates are the guild union's candidates: code and name.
@@ -206,11 +210,20 @@ func Run(cfg Config) (*Outcome, error) {
 
 	// 2. The election's parameters: manifest, joint key, trustees'
 	// verification keys, registered stations and the credential list.
+	// Each remote voter's device makes her credential
+	// (ballot.GenerateCredential; from the seed in a seeded run) and sends
+	// only its public key to the registrar, who lists the public keys:
+	// nobody but the voter can sign her ballot.
 	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
 	creds := make([]*ballot.Credential, cfg.RemoteVoters)
 	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
 	for i := range creds {
-		if creds[i], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize)); err != nil {
+		if cfg.Seed != "" {
+			creds[i], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize))
+		} else {
+			creds[i], err = ballot.GenerateCredential()
+		}
+		if err != nil {
 			return nil, err
 		}
 		pubs[i] = creds[i].PublicKey()
@@ -240,12 +253,17 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: cfg.Out}
+	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
 	if err := vote(&cfg, rng, e, box, stationKeys, creds, out, log); err != nil {
 		box.Close()
 		return nil, err
 	}
 	if err := box.Close(); err != nil {
+		return nil, err
+	}
+	// The authority publishes the SHA-256 of the closed box's file.
+	closed, err := demo.BallotsDigest(w.BallotsPath())
+	if err != nil {
 		return nil, err
 	}
 
@@ -257,14 +275,23 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	out.Counted = int(et.Ballots)
 
-	// 5. Decryption: every trustee present computes its shares.
+	// 5. Decryption. A trustee decrypts only a tally that it recomputed
+	// from the record of the closed box itself: it verifies the record up
+	// to the encrypted tally (checks 1 to 11), then computes its shares of
+	// that tally. (In this simulation the trustees share one verification;
+	// each real trustee runs it on its own copy of the record.)
+	log.Printf("decryption: the trustees verify the record up to its encrypted tally")
+	rec, err := election.VerifyForDecryption(cfg.Out, closed, nil)
+	if err != nil {
+		return nil, err
+	}
 	absent := demo.AbsentTrustee(rng, cfg.Trustees, cfg.Threshold)
 	var lists []*trustee.ShareList
 	for _, ks := range keyShares {
 		if ks.Index() == absent {
 			continue
 		}
-		l, err := demo.DecryptTallyShares(seeds, "decryption shares", ks, e, et)
+		l, err := demo.TallyShares(seeds, "decryption shares", rec, ks)
 		if err != nil {
 			return nil, err
 		}

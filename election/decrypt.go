@@ -1,0 +1,313 @@
+package election
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/mixnet"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
+)
+
+// A trustee decrypts only what the record requires to be decrypted
+// (docs/spec.md, "Trustees", "What a trustee decrypts"): the encrypted
+// tally that it recomputed from the record's ballots itself, and the final
+// list of a mix cascade that it verified complete. The primitive
+// underneath, trustee.KeyShare.DecryptSharesUnchecked, decrypts whatever
+// list it is given; a coordinator who handed a trustee tool one ballot's
+// ciphertexts would learn that vote.
+
+// VerifyForDecryption is a trustee's step before it decrypts: it verifies
+// the election record in folder dir as it stands before decryption, with
+// a partial verification (Options.Partial: checks 1 to 11, and checks 16
+// and 17 of the mix cascades present), and returns the VerifiedRecord,
+// from which the trustee's key share makes shares of exactly what the
+// record requires to be decrypted: the encrypted tally of the ballots that
+// count (TallyShares) and the final list of each complete mix cascade
+// (RowShares). Shares, decoded rows and results already in the folder are
+// neither read nor needed.
+//
+// ballots is the SHA-256 of ballots.jsonl that the election authority
+// published when the ballot box closed (the file's line in SHA256SUMS),
+// which the trustee must learn from that publication, not from whoever
+// hands it the record. The checks cannot tell the box's file from a
+// shorter file of the same election's ballots (a prefix of every chain
+// verifies), and the tally of a file that holds one ballot is that
+// ballot's vote.
+//
+// It returns a *RefusalError, whose Report holds every finding, if a check
+// among 1 to 11 fails, and another error if ballots.jsonl is not the
+// published file or the record cannot be read (as Verify). The folder must
+// not change while it runs: a trustee verifies its own copy. A file read
+// twice with different content is an error.
+func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (*VerifiedRecord, error) {
+	// A first look, so that the wrong file is refused in seconds; the
+	// digest that counts is that of the bytes the verification read.
+	if err := checkBallotsDigest(dir, ballots); err != nil {
+		return nil, err
+	}
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Partial = true
+	v, err := verify(dir, &o)
+	if err != nil {
+		return nil, err
+	}
+	rep := v.report()
+	var failed []Check
+	for c := CheckParameters; c <= CheckAggregation; c++ {
+		if !v.results[c].Passed() {
+			failed = append(failed, c)
+		}
+	}
+	if len(failed) > 0 {
+		return nil, &RefusalError{Checks: failed, Report: rep}
+	}
+	if got := v.hashes[fileBallots]; got != ballots {
+		return nil, fmt.Errorf("election: %s: SHA-256 %x, not the published %x: the record does not hold the closed ballot box's file", fileBallots, got, ballots)
+	}
+	if v.e == nil || v.keys == nil || v.tally == nil {
+		// Checks 1, 2 and 11 passed, so these are known.
+		panic("election: internal error: a verified record without its election, keys or tally")
+	}
+	d := &VerifiedRecord{
+		report: rep, e: v.e, keys: v.keys,
+		tally: v.tally.Bytes(), cts: v.tally.Ciphertexts(),
+		rows: make(map[int]*mixnet.Rows), why: make(map[int]string),
+	}
+	for k, c := range v.manifest.Contests {
+		if c.Kind != ballot.Codes {
+			continue
+		}
+		d.why[k] = v.cascadeProblem(k, &c)
+		if d.why[k] == "" {
+			d.rows[k] = v.final[k] // nil if no ballot counts
+		}
+	}
+	return d, nil
+}
+
+// checkBallotsDigest hashes ballots.jsonl in dir and compares it with want.
+func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
+	r, err := Open(dir)
+	if err != nil {
+		return err
+	}
+	// Opened without blocking: a named pipe is refused, not waited on.
+	f, err := r.open(fileBallots)
+	if err != nil {
+		return fmt.Errorf("election: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("election: %v", err)
+	}
+	if got := [sha256.Size]byte(h.Sum(nil)); got != want {
+		return fmt.Errorf("election: %s: SHA-256 %x, not the published %x: the record does not hold the closed ballot box's file", fileBallots, got, want)
+	}
+	return nil
+}
+
+// cascadeProblem says why the final list of Codes contest i, at index k of
+// the manifest, is not to be decrypted after a partial verification, or
+// returns "" if it is: its cascade must be complete, with no finding of
+// check 16 or 17 about the contest or about no contest.
+func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
+	for _, ch := range []Check{CheckMixInput, CheckMixStages} {
+		if n := v.contestFailures[checkContest{ch, c.ID}] + v.contestFailures[checkContest{ch, ""}]; n > 0 {
+			return fmt.Sprintf("check %d (%s) found %d problems with its mixnet files", int(ch), ch, n)
+		}
+	}
+	for _, cr := range v.cascades {
+		if cr.Contest != c.ID {
+			continue
+		}
+		switch {
+		case !cr.Complete:
+			return fmt.Sprintf("its cascade is not complete: %d of %d stages accepted, %d required", countAccepted(cr.Stages), len(cr.Stages), cr.Required)
+		case cr.Rows > 0 && v.final[k] == nil:
+			return "its final list is unavailable"
+		}
+		return ""
+	}
+	return "its cascade was not checked"
+}
+
+// A RefusalError is returned by VerifyForDecryption when the record fails
+// a check that the trustees' decryption requires: the trustee must not
+// decrypt it.
+type RefusalError struct {
+	// Checks are the required checks that failed, ascending.
+	Checks []Check
+	// Report is the partial verification's report, with every finding.
+	Report *Report
+}
+
+// Error names the failed checks and the first finding of each.
+func (e *RefusalError) Error() string {
+	var s []string
+	for _, c := range e.Checks {
+		what := fmt.Sprintf("check %d (%s) failed", int(c), c)
+		for _, f := range e.Report.Findings {
+			if f.Check == c {
+				what = f.String()
+				break
+			}
+		}
+		s = append(s, what)
+	}
+	return "election: the record fails checks that must pass before the trustees decrypt: " + strings.Join(s, "; ")
+}
+
+// A VerifiedRecord is an election record that VerifyForDecryption has
+// verified up to what the trustees decrypt. It holds the encrypted tally
+// that check 11 found equal to the sum of the ballots that count, and the
+// final list of every complete cascade that checks 16 and 17 accepted, and
+// makes a trustee's decryption shares of these and of nothing else. It
+// never changes, and is safe for concurrent use.
+type VerifiedRecord struct {
+	report *Report
+	e      *ballot.Election
+	keys   *trustee.Result
+	tally  []byte                // canonical encoding of the verified tally
+	cts    []*elgamal.Ciphertext // its ciphertexts, in tally order
+	rows   map[int]*mixnet.Rows  // final list of each decryptable Codes contest (nil: no ballot counts)
+	why    map[int]string        // for each Codes contest, why its rows are not decryptable, or ""
+}
+
+// Report returns the report of the partial verification.
+func (d *VerifiedRecord) Report() *Report { return d.report }
+
+// Election returns the verified election.
+func (d *VerifiedRecord) Election() *ballot.Election { return d.e }
+
+// Keys returns a copy of the outcome of the key ceremony, recomputed by
+// check 2: tally.Decrypt and tally.DecryptRows combine the shares with it.
+func (d *VerifiedRecord) Keys() *trustee.Result {
+	raw, err := d.keys.MarshalJSON()
+	if err != nil {
+		panic("election: internal error: " + err.Error())
+	}
+	k := new(trustee.Result)
+	if err := k.UnmarshalJSON(raw); err != nil {
+		panic("election: internal error: " + err.Error())
+	}
+	return k
+}
+
+// Tally returns a copy of the verified encrypted tally: tally.Decrypt
+// combines the trustees' shares of it.
+func (d *VerifiedRecord) Tally() *tally.EncryptedTally {
+	t, err := new(tally.EncryptedTally).SetCanonicalBytes(d.tally)
+	if err != nil {
+		panic("election: internal error: " + err.Error())
+	}
+	return t
+}
+
+// FinalRows returns the final list of the cascade of Codes contest i (its
+// index in the manifest), which tally.DecryptRows combines the trustees'
+// shares of. It returns nil and no error if no ballot counts, and an
+// error if i is not a Codes contest or its cascade was not verified
+// complete.
+func (d *VerifiedRecord) FinalRows(i int) (*mixnet.Rows, error) {
+	why, ok := d.why[i]
+	if !ok {
+		return nil, fmt.Errorf("election: contest %d is not a codes contest of the manifest", i)
+	}
+	if why != "" {
+		return nil, fmt.Errorf("election: contest %d (%s): the mixed rows are not decrypted: %s", i, d.e.Manifest().Contests[i].ID, why)
+	}
+	return d.rows[i], nil
+}
+
+// checkKeyShare checks that k is the key share of a trustee of the
+// record's ceremony.
+func (d *VerifiedRecord) checkKeyShare(k *trustee.KeyShare) error {
+	if k == nil {
+		return errors.New("election: no key share")
+	}
+	if !bytes.Equal(k.Ceremony(), d.keys.Ceremony) {
+		return fmt.Errorf("election: trustee %d's key share is of ceremony %x, the record's ceremony is %x", k.Index(), k.Ceremony(), d.keys.Ceremony)
+	}
+	vk := d.keys.VerificationKey(k.Index())
+	if vk == nil || vk.Equal(k.VerificationKey()) != 1 {
+		return fmt.Errorf("election: trustee %d's key share does not match the trustee's verification key in the record", k.Index())
+	}
+	return nil
+}
+
+// TallyShares returns trustee k's decryption shares of the verified
+// encrypted tally, in tally order, with their proofs bound to the
+// election's base hash (trustee.KeyShare.DecryptSharesUnchecked), for
+// tally/shares/<j>.json (Writer.WriteShareList). k must be the key share of
+// a trustee of the record's ceremony.
+func (d *VerifiedRecord) TallyShares(k *trustee.KeyShare) (*trustee.ShareList, error) {
+	if err := d.checkKeyShare(k); err != nil {
+		return nil, err
+	}
+	bh := d.e.BaseHash()
+	return k.DecryptSharesUnchecked(bh[:], d.cts)
+}
+
+// TallySharesFromSeed is TallyShares with the proof nonces derived from a
+// 32-byte secret seed (trustee.KeyShare.DecryptSharesUncheckedFromSeed),
+// for tests and reproducible demonstrations only.
+func (d *VerifiedRecord) TallySharesFromSeed(k *trustee.KeyShare, seed []byte) (*trustee.ShareList, error) {
+	if err := d.checkKeyShare(k); err != nil {
+		return nil, err
+	}
+	bh := d.e.BaseHash()
+	return k.DecryptSharesUncheckedFromSeed(bh[:], d.cts, seed)
+}
+
+// rowCiphertexts returns the ciphertexts of the final list of Codes
+// contest i, in row order, or an error if they are not to be decrypted.
+func (d *VerifiedRecord) rowCiphertexts(k *trustee.KeyShare, i int) ([]*elgamal.Ciphertext, error) {
+	if err := d.checkKeyShare(k); err != nil {
+		return nil, err
+	}
+	rows, err := d.FinalRows(i)
+	if err != nil {
+		return nil, err
+	}
+	if rows == nil {
+		return nil, fmt.Errorf("election: contest %d (%s): no ballot counts, so there are no rows to decrypt", i, d.e.Manifest().Contests[i].ID)
+	}
+	return tally.RowCiphertexts(rows), nil
+}
+
+// RowShares returns trustee k's decryption shares of the final list of the
+// cascade of Codes contest i (its index in the manifest), in row order
+// (tally.RowCiphertexts), for mixnet/<i>/shares/<j>.bin
+// (Writer.WriteRowShareList). It fails if the cascade was not verified
+// complete (FinalRows), or no ballot counts in the contest.
+func (d *VerifiedRecord) RowShares(k *trustee.KeyShare, i int) (*trustee.ShareList, error) {
+	cts, err := d.rowCiphertexts(k, i)
+	if err != nil {
+		return nil, err
+	}
+	bh := d.e.BaseHash()
+	return k.DecryptSharesUnchecked(bh[:], cts)
+}
+
+// RowSharesFromSeed is RowShares with the proof nonces derived from a
+// 32-byte secret seed (trustee.KeyShare.DecryptSharesUncheckedFromSeed),
+// for tests and reproducible demonstrations only.
+func (d *VerifiedRecord) RowSharesFromSeed(k *trustee.KeyShare, i int, seed []byte) (*trustee.ShareList, error) {
+	cts, err := d.rowCiphertexts(k, i)
+	if err != nil {
+		return nil, err
+	}
+	bh := d.e.BaseHash()
+	return k.DecryptSharesUncheckedFromSeed(bh[:], cts, seed)
+}
