@@ -6,6 +6,7 @@ require (
 	filippo.io/edwards25519 v1.2.0
 	github.com/cloudflare/circl v1.6.5
 	golang.org/x/crypto v0.58.0
+	golang.org/x/text v0.44.0
 )
 
 // Test dependencies: independent implementations used as oracles.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/proof"
 )
@@ -73,6 +74,11 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 	if d.Err == nil && b.header.BallotID == "" {
 		d.Off = start
 		d.Fail("ballot identifier", "empty")
+	} else if d.Err == nil {
+		if err := safetext.CheckIdentifier(b.header.BallotID); err != nil {
+			d.Off = start
+			d.Fail("ballot identifier", "%q: %v", b.header.BallotID, err)
+		}
 	}
 	start = d.Off
 	b.signerKind = d.U8("signer kind")
@@ -85,6 +91,11 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 		if d.Err == nil && b.header.Device == "" {
 			d.Off = start
 			d.Fail("device", "empty")
+		} else if d.Err == nil {
+			if err := safetext.CheckIdentifier(b.header.Device); err != nil {
+				d.Off = start
+				d.Fail("device", "%q: %v", b.header.Device, err)
+			}
 		}
 		b.header.Sequence = d.U64("sequence")
 		copy(b.header.Previous[:], d.Take("previous", HashSize))

@@ -5,7 +5,6 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/internal/wire"
@@ -183,7 +182,7 @@ func (m *Manifest) Validate() error {
 	if err := checkText("election identifier", m.ElectionID, false); err != nil {
 		return err
 	}
-	if err := checkText("title", m.Title, true); err != nil {
+	if err := checkName("title", m.Title, true); err != nil {
 		return err
 	}
 	switch m.Policy {
@@ -214,25 +213,13 @@ func (m *Manifest) Validate() error {
 	return nil
 }
 
-func checkText(field, s string, emptyOK bool) error {
-	switch {
-	case s == "" && !emptyOK:
-		return fmt.Errorf("ballot: %s is empty", field)
-	case len(s) > maxText:
-		return fmt.Errorf("ballot: %s is %d bytes long, more than the maximum %d", field, len(s), maxText)
-	case !utf8.ValidString(s):
-		return fmt.Errorf("ballot: %s is not valid UTF-8", field)
-	}
-	return nil
-}
-
 func (c *Contest) validate(i int) error {
 	where := fmt.Sprintf("contest %d", i)
 	if err := checkText(where+": identifier", c.ID, false); err != nil {
 		return err
 	}
 	where = fmt.Sprintf("contest %d (%q)", i, c.ID)
-	if err := checkText(where+": title", c.Title, true); err != nil {
+	if err := checkName(where+": title", c.Title, true); err != nil {
 		return err
 	}
 	n := len(c.Candidates)
@@ -244,7 +231,7 @@ func (c *Contest) validate(i int) error {
 	}
 	codes := make(map[uint32]int, n)
 	for j, cand := range c.Candidates {
-		if err := checkText(fmt.Sprintf("%s: candidate %d: name", where, j), cand.Name, false); err != nil {
+		if err := checkName(fmt.Sprintf("%s: candidate %d: name", where, j), cand.Name, false); err != nil {
 			return err
 		}
 		if k, ok := codes[cand.Code]; ok {

@@ -25,7 +25,18 @@ func TestManifestValidateRefuses(t *testing.T) {
 	}{
 		{"empty election id", func(m *Manifest) { m.ElectionID = "" }, "election identifier is empty"},
 		{"long election id", func(m *Manifest) { m.ElectionID = strings.Repeat("x", maxText+1) }, "more than the maximum"},
-		{"invalid UTF-8 title", func(m *Manifest) { m.Title = "\xff" }, "title is not valid UTF-8"},
+		{"invalid UTF-8 title", func(m *Manifest) { m.Title = "\xff" }, `title "\xff": byte 0: not valid UTF-8`},
+		// Text rules (docs/spec.md, "Encoding primitives"): identifiers hold
+		// no control or bidirectional character, names no control and no
+		// embedding or override, both are in NFC.
+		{"newline in election id", func(m *Manifest) { m.ElectionID = "guild\n2025" }, `election identifier "guild\n2025": byte 5: character U+000A, a control character`},
+		{"override in contest id", func(m *Manifest) { m.Contests[1].ID = "council\u202e" }, `contest 1: identifier "council\u202e": byte 7: character U+202E (RIGHT-TO-LEFT OVERRIDE)`},
+		{"isolate in contest id", func(m *Manifest) { m.Contests[1].ID = "\u2067x\u2069" }, "which identifiers may not hold"},
+		{"C1 in contest title", func(m *Manifest) { m.Contests[1].Title = "a\u009bb" }, "U+009B, a control character"},
+		{"override in candidate name", func(m *Manifest) { m.Contests[0].Candidates[3].Name = "Bob \u202eecilA" }, `candidate 3: name "Bob \u202eecilA": byte 4: character U+202E (RIGHT-TO-LEFT OVERRIDE)`},
+		{"open isolate in candidate name", func(m *Manifest) { m.Contests[0].Candidates[3].Name = "\u2067علی" }, "that no U+2069 (POP DIRECTIONAL ISOLATE) closes"},
+		{"line separator in title", func(m *Manifest) { m.Title = "a\u2028b" }, "U+2028 (LINE SEPARATOR)"},
+		{"NFD candidate name", func(m *Manifest) { m.Contests[0].Candidates[3].Name = "Rene\u0301" }, "not in Unicode Normalization Form C"},
 		{"unknown policy", func(m *Manifest) { m.Policy = "many" }, "unknown credential policy"},
 		{"long tie-break seed", func(m *Manifest) { m.TieBreakSeed = make(TieBreakSeed, MaxTieBreakSeedSize+1) }, "tie-break seed is 65 bytes, more than the maximum 64"},
 		{"no contests", func(m *Manifest) { m.Contests = nil }, "no contests"},

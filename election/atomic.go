@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sandogh/sandogh/internal/regular"
 )
 
 // tmpPrefix starts the name of every temporary file the writer creates, so
@@ -68,7 +70,7 @@ func writeAtomic(path string, replace bool, fill func(io.Writer) error) error {
 
 // syncDir makes the creation, removal or renaming of entries in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := regular.OpenDir(dir)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
@@ -137,7 +136,7 @@ func (c *counter) finish(path string) (*tally.EncryptedTally, error) {
 // on the lines that want selects. An I/O error, or a selected line that no
 // longer decodes (the file changed), is an error.
 func rereadLines(path string, want func(int64) bool, use func(int64, *ballot.Ballot) error) error {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return &ioError{fmt.Errorf("election: %v", err)}
 	}

@@ -25,6 +25,11 @@
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
 //	results.json                the results: counts, main members, alternates, ties
 //
+// Nothing else may be in the folder, and every file is a regular file:
+// the Reader, the Writer and Verify open files without blocking and
+// without following symbolic links, so that a named pipe or a link in a
+// downloaded record is a finding, never a hang.
+//
 // A Writer writes it step by step, append-only and crash-safe; a Reader
 // decodes its parts, streaming the ballots; Verify checks all of it.
 //
@@ -44,8 +49,9 @@
 // rule (ballot.Rule, the same code as the box's) over ballots.jsonl: every
 // line must get the verdict it was written with, and the ballots the rule
 // accepts and does not supersede are the ones that count. Each Finding
-// names its check, file, line and the ballot,
-// device, contest, candidate or trustee concerned. Ballots are verified on
+// names its check, file, line and the ballot, device, contest, candidate
+// or trustee concerned, and prints them quoted, so that no text of the
+// record can reorder or break a report. Ballots are verified on
 // all cores, and memory does not grow with their number except for the
 // rows of codes contests, which the verifier rebuilds into a cascade's
 // input list; stages are verified one at a time, each on all cores.

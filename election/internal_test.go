@@ -111,7 +111,8 @@ func TestLineReader(t *testing.T) {
 		}
 		lines = append(lines, got{l.num, l.offset, string(l.data), l.err != nil})
 	}
-	want := []got{{1, 0, "a", false}, {2, 2, "", false}, {3, 3, "bc", false}, {4, 6, "", true}, {5, int64(6 + len(long) + 1), "d", false}, {6, int64(6 + len(long) + 3), "", true}}
+	want := []got{{1, 0, "a", false}, {2, 2, "", true}, // an empty line is an error of its own
+		{3, 3, "bc", false}, {4, 6, "", true}, {5, int64(6 + len(long) + 1), "d", false}, {6, int64(6 + len(long) + 3), "", true}}
 	if !slices.Equal(lines, want) {
 		t.Errorf("lines %v,\nwant %v", lines, want)
 	}
@@ -495,4 +496,30 @@ func TestVerifyIncomplete(t *testing.T) {
 func dupKey(kind byte, data []byte) [16]byte {
 	h := sha256.Sum256(append([]byte{kind}, data...))
 	return [16]byte(h[:16])
+}
+
+// FuzzLayout: the layout judge never panics, never accepts a path that is
+// not a clean record path, and answers "unknown" only for what depends on
+// the manifest or the roster.
+func FuzzLayout(f *testing.F) {
+	for _, s := range []string{"tally/shares/3.json", "tally/shares/03.json", "mixnet/0/stages/12.bin", "mixnet/1/shares/2.bin", "mixnet/0/decrypted.jsonl", "mixnet", "trustees", "../x", "a//b", ".tmp-x-results.json"} {
+		f.Add(s, false, true, 3)
+		f.Add(s, true, false, 0)
+	}
+	f.Fuzz(func(t *testing.T, name string, dir, codesKnown bool, trustees int) {
+		l := &layout{codesKnown: codesKnown, trustees: max(0, trustees%20)}
+		if codesKnown {
+			l.codes = []int{0, 2}
+		}
+		why, unknown := l.judge(name, dir)
+		if why == "" && unknown == "" && checkRelPath(name) != nil {
+			t.Fatalf("%q (folder %v) accepted, but it is not a clean path", name, dir)
+		}
+		if unknown != "" && why != "" {
+			t.Fatalf("%q: both a reason and an unknown", name)
+		}
+		if unknown == unknownCodes && codesKnown || unknown == unknownTrustees && l.trustees != 0 {
+			t.Fatalf("%q: unknown %q although it is known", name, unknown)
+		}
+	})
 }

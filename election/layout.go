@@ -2,9 +2,15 @@ package election
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/trustee"
 )
 
 // The files of a record, relative to its folder, with forward slashes
@@ -93,7 +99,7 @@ func parseShareListFile(name string) (int, bool) {
 		return 0, false
 	}
 	j, err := strconv.Atoi(num)
-	if err != nil || j < 1 || strconv.Itoa(j) != num {
+	if err != nil || j < 1 || j > trustee.MaxTrustees || strconv.Itoa(j) != num {
 		return 0, false
 	}
 	return j, true
@@ -124,4 +130,132 @@ func checkRelPath(name string) error {
 		return fmt.Errorf("path %q: not a clean relative path", name)
 	}
 	return nil
+}
+
+// A layout says which paths a record may hold (docs/spec.md, "The election
+// record", "Layout"): the fixed files and folders, a share list
+// tally/shares/<j>.json for each trustee j of the roster, and for each
+// Codes contest i the folder mixnet/<i> with stages/<t>.bin,
+// shares/<j>.bin and decrypted.jsonl. Nothing else may be present.
+type layout struct {
+	// codes holds the indices of the Codes contests; codesKnown is false
+	// when the manifest is unavailable.
+	codes      []int
+	codesKnown bool
+	// trustees is the number of trustees of the roster, 0 if unknown.
+	trustees int
+}
+
+// The reasons a path is not part of the record, and what a judgement that
+// cannot be made lacks.
+const (
+	notInLayout     = "not a file of the record's layout; no other file may be present"
+	notInLayoutDir  = "not a folder of the record's layout; no other file may be present"
+	tempLeftover    = "a temporary file left by an interrupted write, not part of the record"
+	unknownCodes    = "which files the mixnet path has: the manifest is unavailable (check 1)"
+	unknownTrustees = "which share list files belong to a trustee: the roster is unavailable (check 2)"
+)
+
+// judge returns "" if name (relative to the record's folder; a folder if
+// dir) may be part of a record, and otherwise why not. If the answer
+// depends on an input that is unavailable, it returns "" and what is
+// missing in unknown.
+func (l *layout) judge(name string, dir bool) (why, unknown string) {
+	if isTemp(name) {
+		return tempLeftover, ""
+	}
+	notIt := notInLayout
+	if dir {
+		notIt = notInLayoutDir
+	}
+	if dir {
+		switch name {
+		case "trustees", "tally", dirShareLists:
+			return "", ""
+		}
+	} else {
+		if name == fileIndex || slices.Contains(fixedFiles, name) {
+			return "", ""
+		}
+		if j, ok := parseShareListFile(name); ok {
+			return l.trustee(j, notIt)
+		}
+	}
+	rest, ok := strings.CutPrefix(name, dirMixnet)
+	if !ok || (rest != "" && rest[0] != '/') {
+		return notIt, ""
+	}
+	if !l.codesKnown {
+		return "", unknownCodes
+	}
+	if len(l.codes) == 0 {
+		return notIt, ""
+	}
+	if rest == "" {
+		if dir {
+			return "", ""
+		}
+		return notIt, ""
+	}
+	parts := strings.Split(rest[1:], "/")
+	i, ok := parseDecimal(parts[0], maxDecimalIndex)
+	if !ok || !slices.Contains(l.codes, i) {
+		return notIt, ""
+	}
+	switch {
+	case len(parts) == 1 && dir:
+		return "", ""
+	case len(parts) == 2 && dir && (parts[1] == mixStagesDir || parts[1] == mixSharesDir):
+		return "", ""
+	case len(parts) == 2 && !dir && parts[1] == mixDecryptedFile:
+		return "", ""
+	case len(parts) == 3 && !dir && parts[1] == mixStagesDir:
+		if _, ok := parseIndexedFile(name, mixDir(i)+"/"+mixStagesDir, mixStageExt); ok {
+			return "", ""
+		}
+	case len(parts) == 3 && !dir && parts[1] == mixSharesDir:
+		if j, ok := parseIndexedFile(name, mixDir(i)+"/"+mixSharesDir, mixStageExt); ok && j >= 1 && j <= trustee.MaxTrustees {
+			return l.trustee(j, notIt)
+		}
+	}
+	return notIt, ""
+}
+
+// trustee judges a file named after trustee j.
+func (l *layout) trustee(j int, notIt string) (why, unknown string) {
+	switch {
+	case l.trustees == 0:
+		return "", unknownTrustees
+	case j > l.trustees:
+		return fmt.Sprintf("not a file of the record's layout: the roster has no trustee %d (it has %d)", j, l.trustees), ""
+	}
+	return "", ""
+}
+
+// walkRecord lists the record's folder root depth first, in name order,
+// without following symbolic links and without opening anything but
+// folders (regular.ReadDir, which never blocks). It calls visit with the
+// path of every entry relative to root (forward slashes) and its type;
+// visit returns whether to descend into a folder.
+func walkRecord(root string, visit func(rel string, typ fs.FileMode) bool) error {
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		ents, err := regular.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		for _, d := range ents {
+			name := d.Name()
+			if rel != "" {
+				name = rel + "/" + name
+			}
+			if visit(name, d.Type()) && d.IsDir() {
+				if err := walk(name); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk("")
 }

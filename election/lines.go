@@ -38,8 +38,8 @@ func newLineReader(r io.Reader) *lineReader {
 }
 
 // next returns the next line, or io.EOF, or an I/O error. A line longer
-// than maxLine or without a final newline is returned with err set and
-// its data nil; reading goes on after it.
+// than maxLine, without a final newline, or empty is returned with err set
+// and its data nil; reading goes on after it.
 func (lr *lineReader) next() (rawLine, error) {
 	if lr.done {
 		return rawLine{}, io.EOF
@@ -81,6 +81,9 @@ func (lr *lineReader) next() (rawLine, error) {
 			chunk = bytes.Clone(chunk)
 		}
 		l.data = chunk[:len(chunk)-1]
+		if len(l.data) == 0 {
+			l.data, l.err = nil, errors.New("the line is empty (a JSON-lines file has no blank lines)")
+		}
 		return l, nil
 	}
 }

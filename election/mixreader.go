@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 
+	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -28,7 +28,7 @@ type mixFiles struct {
 func (r *Reader) mixFiles(i int) (*mixFiles, error) {
 	out := new(mixFiles)
 	dir := mixDir(i)
-	ents, err := os.ReadDir(r.path(dir))
+	ents, err := regular.ReadDir(r.path(dir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil
 	}
@@ -42,7 +42,7 @@ func (r *Reader) mixFiles(i int) (*mixFiles, error) {
 		case d.Name() == mixDecryptedFile && d.Type().IsRegular():
 			out.decrypted = true
 		case d.IsDir() && (d.Name() == mixStagesDir || d.Name() == mixSharesDir):
-			sub, err := os.ReadDir(r.path(name))
+			sub, err := regular.ReadDir(r.path(name))
 			if err != nil {
 				return nil, fileErr(name, err)
 			}
@@ -74,7 +74,7 @@ func (r *Reader) mixFiles(i int) (*mixFiles, error) {
 // follows the data, not what its header claims.
 func (r *Reader) readStage(name string) (*mixnet.Stage, [sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
-	f, err := os.Open(r.path(name))
+	f, err := r.open(name)
 	if err != nil {
 		return nil, sum, fileErr(name, err)
 	}
@@ -154,7 +154,7 @@ func (r *Reader) RowShareLists(i int) ([]*trustee.ShareList, error) {
 // that they are the decryption of the cascade's output (Verify does).
 func (r *Reader) DecodedRows(i int) ([]tally.DecodedRow, error) {
 	name := mixDecryptedPath(i)
-	f, err := os.Open(r.path(name))
+	f, err := r.open(name)
 	if err != nil {
 		return nil, fileErr(name, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -67,9 +68,21 @@ func (r *Reader) path(name string) string {
 	return filepath.Join(r.dir, filepath.FromSlash(name))
 }
 
+// openRegular opens the regular file at path for reading, without blocking
+// or following a symbolic link (regular.Open).
+func openRegular(path string) (*os.File, error) { return regular.Open(path) }
+
+// open opens a file of the record for reading. It never blocks and never
+// follows a symbolic link: anything but a regular file is refused with an
+// error wrapping regular.ErrNotRegular (docs/spec.md, "The election
+// record", "Conventions").
+func (r *Reader) open(name string) (*os.File, error) {
+	return regular.Open(r.path(name))
+}
+
 // readFile reads a small file of the record whole.
 func (r *Reader) readFile(name string) ([]byte, error) {
-	f, err := os.Open(r.path(name))
+	f, err := r.open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -190,14 +203,11 @@ func (p *published) checkHashes(e *ballot.Election) error {
 // key ceremony (the trustees folder). It checks their encodings, not their
 // signatures or proofs (trustee.VerifyCeremony does).
 func (r *Reader) Ceremony() (*trustee.Ceremony, error) {
-	data, err := r.readFile(fileRoster)
+	ro, err := r.roster()
 	if err != nil {
-		return nil, fileErr(fileRoster, err)
+		return nil, err
 	}
-	c := &trustee.Ceremony{Roster: new(trustee.Roster)}
-	if err := c.Roster.UnmarshalJSON(data); err != nil {
-		return nil, fileErr(fileRoster, err)
-	}
+	c := &trustee.Ceremony{Roster: ro}
 	if c.Commitments, err = readJSONLines[trustee.Commitments](r, fileCommitments); err != nil {
 		return nil, err
 	}
@@ -211,6 +221,19 @@ func (r *Reader) Ceremony() (*trustee.Ceremony, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// roster decodes the trustees' roster.
+func (r *Reader) roster() (*trustee.Roster, error) {
+	data, err := r.readFile(fileRoster)
+	if err != nil {
+		return nil, fileErr(fileRoster, err)
+	}
+	ro := new(trustee.Roster)
+	if err := ro.UnmarshalJSON(data); err != nil {
+		return nil, fileErr(fileRoster, err)
+	}
+	return ro, nil
 }
 
 // readJSONLines decodes every line of a small JSON-lines file into a T.
@@ -228,7 +251,10 @@ func readJSONLines[T any, PT interface {
 	var out []PT
 	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
 		if len(line) == 0 {
-			continue
+			continue // after the last newline
+		}
+		if len(line) == 1 {
+			return nil, fileErr(name, fmt.Errorf("line %d: the line is empty (a JSON-lines file has no blank lines)", i+1))
 		}
 		v := PT(new(T))
 		if err := v.UnmarshalJSON(line[:len(line)-1]); err != nil {
@@ -278,7 +304,7 @@ type Entry struct {
 // verified.
 func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 	return func(yield func(*Entry, error) bool) {
-		f, err := os.Open(r.path(fileBallots))
+		f, err := r.open(fileBallots)
 		if err != nil {
 			yield(nil, fileErr(fileBallots, err))
 			return
@@ -339,25 +365,22 @@ func (r *Reader) EncryptedTally() (*tally.EncryptedTally, error) {
 	return t, nil
 }
 
-// shareListFiles returns the trustee indices of the share list files in
-// tally/shares, ascending. A file there whose name is not "<j>.json" is an
-// error.
+// shareListFiles returns the trustee indices j of the share list files
+// in tally/shares (named "<j>.json", j in decimal without leading zeros,
+// 1 ≤ j ≤ trustee.MaxTrustees), ascending, whatever their type: reading
+// one that is not a regular file fails. Every other name there is left
+// out: it is not part of the record's layout, which Verify checks on its
+// own (check 15), so that a stray file cannot hide the lists beside it.
 func (r *Reader) shareListFiles() ([]int, error) {
-	ents, err := os.ReadDir(r.path(dirShareLists))
+	ents, err := regular.ReadDir(r.path(dirShareLists))
 	if err != nil {
 		return nil, fileErr(dirShareLists, err)
 	}
 	var js []int
 	for _, d := range ents {
-		name := dirShareLists + "/" + d.Name()
-		j, ok := parseShareListFile(name)
-		if !ok || !d.Type().IsRegular() {
-			if isTemp(name) {
-				continue
-			}
-			return nil, fmt.Errorf("election: %s: not a share list file (tally/shares/<trustee>.json)", name)
+		if j, ok := parseShareListFile(dirShareLists + "/" + d.Name()); ok {
+			js = append(js, j)
 		}
-		js = append(js, j)
 	}
 	slices.Sort(js)
 	return js, nil
@@ -365,7 +388,8 @@ func (r *Reader) shareListFiles() ([]int, error) {
 
 // ShareLists decodes the trustees' decryption share lists of the encrypted
 // tally (tally/shares/<j>.json), ascending by trustee. Each file must hold
-// the list of the trustee it is named after.
+// the list of the trustee it is named after. Files in tally/shares whose
+// names are not of that form are not read (Verify reports them).
 func (r *Reader) ShareLists() ([]*trustee.ShareList, error) {
 	js, err := r.shareListFiles()
 	if err != nil {

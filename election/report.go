@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sandogh/sandogh/internal/safetext"
 )
 
 // A Check is the number of one of the verifier's checks. The numbers are
@@ -128,6 +130,13 @@ func (c Check) String() string {
 
 // A Finding is one failure found by Verify: which check failed, in which
 // file and where in it, and why. Fields that do not apply are zero.
+//
+// File, Ballot, Device and Contest hold what the record holds, and may be
+// any text a forger chose; Reason is written by the verifier, with every
+// character that is not printable (controls, bidirectional and other
+// formatting characters) escaped. String and MarshalJSON quote or escape
+// every field, so that printing a finding never lets the record's text
+// reorder or break the output (docs/spec.md, "Findings and verdict").
 type Finding struct {
 	Check Check
 	// File is the record file concerned, relative to the record's folder
@@ -153,7 +162,11 @@ func (f Finding) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "check %d (%s): ", int(f.Check), f.Check)
 	if f.File != "" {
-		b.WriteString(f.File)
+		if checkRelPath(f.File) == nil {
+			b.WriteString(f.File)
+		} else {
+			fmt.Fprintf(&b, "%q", f.File) // a stray file's name: untrusted text
+		}
 		if f.Line > 0 {
 			fmt.Fprintf(&b, " line %d", f.Line)
 		}
@@ -172,9 +185,9 @@ func (f Finding) String() string {
 		fmt.Fprintf(&b, "contest %q: ", f.Contest)
 	}
 	if f.Candidate != "" {
-		fmt.Fprintf(&b, "candidate %s: ", f.Candidate)
+		fmt.Fprintf(&b, "candidate %s: ", safetext.Escape(f.Candidate))
 	}
-	b.WriteString(f.Reason)
+	b.WriteString(safetext.Escape(f.Reason))
 	return b.String()
 }
 
@@ -193,13 +206,20 @@ type findingJSON struct {
 
 // MarshalJSON encodes the finding as an object with the members check,
 // name (the check's name), file, line, ballot, device, contest, candidate,
-// trustee and reason; members that do not apply are left out.
+// trustee and reason; members that do not apply are left out. Every
+// character that is not printable is written as a JSON escape (\uXXXX):
+// the values are exact, and the text shows no control or bidirectional
+// character.
 func (f Finding) MarshalJSON() ([]byte, error) {
-	return json.Marshal(findingJSON{
+	data, err := json.Marshal(findingJSON{
 		Check: int(f.Check), Name: f.Check.String(), File: f.File, Line: f.Line,
 		Ballot: f.Ballot, Device: f.Device, Contest: f.Contest, Candidate: f.Candidate,
 		Trustee: f.Trustee, Reason: f.Reason,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return safetext.EscapeJSON(data), nil
 }
 
 // A CheckResult is the verdict of one check.
@@ -295,7 +315,7 @@ func (s StageVerdict) String() string {
 	if s.Accepted {
 		return fmt.Sprintf("stage %d%s: accepted", s.Index, who)
 	}
-	return fmt.Sprintf("stage %d%s: rejected by check %s: %s", s.Index, who, s.Check, s.Reason)
+	return fmt.Sprintf("stage %d%s: rejected by check %s: %s", s.Index, who, safetext.Escape(s.Check), safetext.Escape(s.Reason))
 }
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.

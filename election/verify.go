@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -134,10 +134,12 @@ func (e *ioError) Error() string { return e.err.Error() }
 func (e *ioError) Unwrap() error { return e.err }
 
 // isIOError reports whether err, from reading a file of the record, is an
-// I/O failure rather than missing or malformed content.
+// I/O failure rather than missing or malformed content. A path that is not
+// a regular file (a named pipe, a device, a folder, a symbolic link) is
+// content that is wrong, not an I/O failure.
 func isIOError(err error) bool {
 	var pe *fs.PathError
-	return errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist)
+	return errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, regular.ErrNotRegular)
 }
 
 type verifier struct {
@@ -149,6 +151,10 @@ type verifier struct {
 	counts   BallotCounts
 
 	hashes map[string][sha256.Size]byte // SHA-256 of every file read
+
+	// trustees is the number of trustees of the roster, if it decodes (0
+	// if not): which share list files the layout allows.
+	trustees int
 
 	pub      *published
 	e        *ballot.Election
@@ -204,7 +210,9 @@ func (v *verifier) fail(f Finding) {
 	v.results[c].Failures++
 	v.contestFailures[checkContest{c, f.Contest}]++
 	if v.opts.MaxFindings < 0 || len(v.findings[c]) < v.opts.MaxFindings {
-		f.Reason = strings.TrimPrefix(f.Reason, "election: ")
+		// The reason may quote any text of the record, by any package's
+		// message: escape what is not printable.
+		f.Reason = safetext.Escape(strings.TrimPrefix(f.Reason, "election: "))
 		v.findings[c] = append(v.findings[c], f)
 	}
 }
@@ -222,6 +230,13 @@ func (v *verifier) readErr(c Check, file string, err error) {
 	var fe *fileError
 	if errors.As(err, &fe) && fe.name == file {
 		err = fe.err // the finding names the file already
+	}
+	var ke *regular.KindError
+	if errors.As(err, &ke) {
+		err = ke // the path is the finding's file, or in the error's text
+		if fe != nil && fe.name != file {
+			err = fmt.Errorf("%s: %v", fe.name, ke)
+		}
 	}
 	v.failf(c, file, "%v", err)
 }
@@ -276,6 +291,7 @@ func (v *verifier) run() error {
 func (v *verifier) checkParameters() {
 	p := new(published)
 	ok := true
+	decoded := make(map[string]bool)
 	for _, f := range []struct {
 		check  Check
 		name   string
@@ -295,30 +311,42 @@ func (v *verifier) checkParameters() {
 		if err := f.decode(data, p); err != nil {
 			v.failf(f.check, f.name, "%v", err)
 			ok = false
+			continue
 		}
+		decoded[f.name] = true
 	}
 	if p.manifest != nil {
 		v.manifest = p.manifest
 	}
+	// Check 5 needs credentials.json and, for credentialListHash,
+	// election.json; whatever of it cannot be done is "not checked".
+	if decoded[fileCredentials] {
+		h := p.credentials.Hash()
+		if h != p.credFileHash {
+			v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
+		}
+		if p.credCount != p.credentials.Len() {
+			v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
+		}
+		if !decoded[fileElection] {
+			v.skip(CheckCredentials, fmt.Sprintf("%s's credentialListHash cannot be compared with the list: %s does not decode (check 1)", fileElection, fileElection))
+		} else if h != p.credHash {
+			v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
+		}
+		v.items(CheckCredentials, int64(p.credentials.Len()))
+	}
+	if decoded[fileDevices] {
+		v.items(CheckDevices, int64(len(p.devices)))
+	}
 	if !ok {
 		v.skip(CheckParameters, "the base hash cannot be recomputed without every input")
+		v.skip(CheckDevices, "the device openings in "+fileBallots+" cannot be checked without the election (check 1)")
 		return
 	}
-	h := p.credentials.Hash()
-	if h != p.credFileHash {
-		v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
-	}
-	if p.credCount != p.credentials.Len() {
-		v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
-	}
-	if h != p.credHash {
-		v.failf(CheckCredentials, fileElection, "field credentialListHash: %x is not the hash %x of the list in %s", p.credHash, h, fileCredentials)
-	}
-	v.items(CheckCredentials, int64(p.credentials.Len()))
-	v.items(CheckDevices, int64(len(p.devices)))
 	e, err := p.election()
 	if err != nil {
 		v.failf(CheckParameters, fileElection, "%v", err)
+		v.skip(CheckDevices, "the device openings in "+fileBallots+" cannot be checked without the election (check 1)")
 		return
 	}
 	if h := e.ManifestHash(); h != p.manifestHash {
@@ -335,8 +363,12 @@ func (v *verifier) checkCeremony() {
 	c, err := v.r.Ceremony()
 	if err != nil {
 		v.readErr(CheckCeremony, ceremonyFile(err), err)
+		if ro, err := v.r.roster(); err == nil {
+			v.trustees = ro.Size()
+		}
 		return
 	}
+	v.trustees = c.Roster.Size()
 	v.items(CheckCeremony, int64(len(c.Commitments)+len(c.Shares)+len(c.Complaints)+len(c.Responses)))
 	keys, err := trustee.VerifyCeremony(c)
 	if err != nil {
@@ -349,7 +381,9 @@ func (v *verifier) checkCeremony() {
 	} else if why := compareCeremonyResults(keys, pubRes); why != "" {
 		v.failf(CheckCeremony, fileCeremony, "%s", why)
 	}
-	if v.manifest != nil && string(c.Roster.ElectionID()) != v.manifest.ElectionID {
+	if v.manifest == nil {
+		v.skip(CheckCeremony, "the roster's election identifier cannot be compared with the manifest's: the manifest is unavailable (check 1)")
+	} else if string(c.Roster.ElectionID()) != v.manifest.ElectionID {
 		v.failf(CheckCeremony, fileRoster, "the roster's election identifier %q is not the manifest's %q", c.Roster.ElectionID(), v.manifest.ElectionID)
 	}
 	v.keys, v.roster = keys, c.Roster
@@ -478,21 +512,24 @@ func (v *verifier) checkShares() []*trustee.ShareList {
 	var valid []*trustee.ShareList
 	for _, j := range js {
 		name := shareListFile(j)
+		if v.keys.VerificationKey(j) == nil {
+			continue // not a trustee of the roster: not in the layout (check 15)
+		}
 		v.items(CheckShares, 1)
 		l, err := v.r.shareList(j)
 		if err != nil {
-			if isIOError(err) {
+			var ke *regular.KindError
+			switch {
+			case isIOError(err):
 				v.readErr(CheckShares, name, err)
-			} else {
+			case errors.As(err, &ke):
+				v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: ke.Error()})
+			default:
 				v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: err.Error()})
 			}
 			continue
 		}
 		vk := v.keys.VerificationKey(j)
-		if vk == nil {
-			v.fail(Finding{Check: CheckShares, File: name, Trustee: j, Reason: "not a trustee of the roster"})
-			continue
-		}
 		if err := trustee.VerifyShareList(bh[:], vk, cts, l); err != nil {
 			var se *trustee.ShareListError
 			if errors.As(err, &se) && len(se.Entries) > 0 {
@@ -552,6 +589,9 @@ func (v *verifier) checkResults() {
 	var codes []int
 	if v.manifest != nil {
 		codes = codesContests(v.manifest)
+	} else {
+		// Whether the election has Codes contests is unknown.
+		v.skip(CheckRowResults, "the manifest is unavailable (check 1)")
 	}
 	v.items(CheckRowResults, int64(len(codes)))
 	res, err := v.r.Results()
@@ -609,7 +649,9 @@ func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
 	return t
 }
 
-// Check 15.
+// Check 15: the index lists every file of the record, with its SHA-256,
+// and the folder holds nothing but the record's files (the layout), each a
+// regular file.
 func (v *verifier) checkIndex() error {
 	data, err := v.r.readFile(fileIndex)
 	if err != nil {
@@ -621,45 +663,87 @@ func (v *verifier) checkIndex() error {
 		v.failf(CheckIndex, fileIndex, "%v", err)
 		return nil
 	}
-	required := slices.Clone(fixedFiles)
+	lay := &layout{trustees: v.trustees}
 	if v.manifest != nil {
-		for _, i := range codesContests(v.manifest) {
-			required = append(required, mixDecryptedPath(i))
-		}
+		lay.codes, lay.codesKnown = codesContests(v.manifest), true
+	}
+	required := slices.Clone(fixedFiles)
+	for _, i := range lay.codes {
+		required = append(required, mixDecryptedPath(i))
 	}
 	for _, name := range required {
 		if _, ok := x[name]; !ok {
 			v.failf(CheckIndex, fileIndex, "%s is not listed: the record is incomplete", name)
 		}
 	}
-	present := make(map[string]bool)
-	err = filepath.WalkDir(v.r.dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	unknown := make(map[string]bool)
+	if !lay.codesKnown {
+		unknown[unknownCodes] = true
+	}
+	reported := make(map[string]bool) // paths with a finding already
+	present := make(map[string]bool)  // regular files in the layout
+	err = walkRecord(v.r.dir, func(rel string, typ fs.FileMode) bool {
+		if rel == fileIndex {
+			return false
 		}
-		rel, err := filepath.Rel(v.r.dir, p)
-		if err != nil {
-			return err
+		why, unk := lay.judge(rel, typ.IsDir())
+		if unk != "" {
+			unknown[unk] = true
 		}
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() || rel == fileIndex {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			v.failf(CheckIndex, rel, "not a regular file")
-			return nil
+		switch {
+		case why != "":
+			if _, listed := x[rel]; listed {
+				why += " (" + fileIndex + " lists it)"
+			}
+			if typ.IsDir() {
+				// One finding for the folder, whatever the index lists in it.
+				inside := 0
+				for name := range x {
+					if strings.HasPrefix(name, rel+"/") {
+						reported[name] = true
+						inside++
+					}
+				}
+				if inside > 0 {
+					why += fmt.Sprintf(" (%s lists %d files in it)", fileIndex, inside)
+				}
+			}
+			v.failf(CheckIndex, rel, "%s", why)
+			reported[rel] = true
+			return false
+		case typ.IsDir():
+			return true
+		case !typ.IsRegular():
+			v.failf(CheckIndex, rel, "%v", &regular.KindError{Kind: regular.Kind(typ), Want: "a regular file"})
+			reported[rel] = true
+			return false
 		}
 		present[rel] = true
 		if _, ok := x[rel]; !ok {
 			v.failf(CheckIndex, rel, "the file is not listed in %s", fileIndex)
 		}
-		return nil
+		return false
 	})
 	if err != nil {
 		return &ioError{fmt.Errorf("election: %v", err)}
 	}
-	for name, want := range x {
+	names := make([]string, 0, len(x))
+	for name := range x {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		want := x[name]
 		v.items(CheckIndex, 1)
+		if reported[name] {
+			continue
+		}
+		if why, unk := lay.judge(name, false); why != "" {
+			v.failf(CheckIndex, name, "%s (%s lists it, and it is absent)", why, fileIndex)
+			continue
+		} else if unk != "" {
+			unknown[unk] = true
+		}
 		if !present[name] {
 			v.failf(CheckIndex, name, "listed in %s but missing", fileIndex)
 			continue
@@ -667,6 +751,10 @@ func (v *verifier) checkIndex() error {
 		got, ok := v.hashes[name]
 		if !ok {
 			h, err := hashFile(v.r.path(name))
+			if errors.Is(err, regular.ErrNotRegular) {
+				v.readErr(CheckIndex, name, err)
+				continue
+			}
 			if err != nil {
 				return &ioError{fmt.Errorf("election: %s: %v", name, err)}
 			}
@@ -676,12 +764,17 @@ func (v *verifier) checkIndex() error {
 			v.failf(CheckIndex, name, "SHA-256 %x, %s says %x: the file was changed, truncated or swapped", got, fileIndex, want)
 		}
 	}
+	for _, why := range []string{unknownCodes, unknownTrustees} {
+		if unknown[why] {
+			v.skip(CheckIndex, why)
+		}
+	}
 	return nil
 }
 
 func hashFile(path string) ([sha256.Size]byte, error) {
 	var s [sha256.Size]byte
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return s, err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"reflect"
 	"slices"
 
@@ -233,7 +232,7 @@ func (v *verifier) checkBallots() error {
 		return nil
 	}
 	path := v.r.path(fileBallots)
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		v.readErr(CheckBallots, fileBallots, err)
 		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
@@ -250,7 +249,7 @@ func (v *verifier) checkBallots() error {
 	if fi, err := f.Stat(); err == nil {
 		s.size = fi.Size()
 	}
-	if cf, err := os.Open(v.r.path(fileChallenged)); err != nil {
+	if cf, err := v.r.open(fileChallenged); err != nil {
 		v.readErr(CheckChallenged, fileChallenged, err)
 	} else {
 		defer cf.Close()

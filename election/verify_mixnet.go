@@ -18,6 +18,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -35,9 +36,6 @@ func (v *verifier) checkMixnet() error {
 		return nil
 	}
 	codes := codesContests(v.manifest)
-	if err := v.checkMixFolders(codes); err != nil {
-		return err
-	}
 	if len(codes) == 0 {
 		return nil
 	}
@@ -57,29 +55,6 @@ func (v *verifier) checkMixnet() error {
 	return nil
 }
 
-// checkMixFolders reports folders under mixnet/ that are not a Codes
-// contest's (check 16).
-func (v *verifier) checkMixFolders(codes []int) error {
-	ents, err := os.ReadDir(v.r.path(dirMixnet))
-	if err != nil {
-		if os.IsNotExist(err) {
-			return nil
-		}
-		return &ioError{fmt.Errorf("election: %v", err)}
-	}
-	for _, d := range ents {
-		name := dirMixnet + "/" + d.Name()
-		i, ok := parseDecimal(d.Name(), maxDecimalIndex)
-		if !ok || !d.IsDir() || !slices.Contains(codes, i) {
-			if isTemp(name) {
-				continue
-			}
-			v.failf(CheckMixInput, name, "not the folder of a codes contest (mixnet/<index of a codes contest in the manifest>)")
-		}
-	}
-	return nil
-}
-
 // checkContestMix runs checks 16 to 19 for Codes contest i.
 func (v *verifier) checkContestMix(i int) error {
 	c := &v.manifest.Contests[i]
@@ -88,9 +63,6 @@ func (v *verifier) checkContestMix(i int) error {
 	if err != nil {
 		v.readErr(CheckMixStages, mixDir(i), err)
 		return v.fatal
-	}
-	for _, name := range mf.others {
-		v.fail(Finding{Check: CheckMixStages, File: name, Contest: c.ID, Reason: "not a file of the mixnet path (stages/<t>.bin, shares/<j>.bin, decrypted.jsonl)"})
 	}
 	rep := CascadeReport{Contest: c.ID, Required: int(c.MixStages), Stages: []StageVerdict{}}
 	if in == nil {
@@ -307,14 +279,14 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	if combine {
 		for _, j := range mf.shares {
 			name := mixShareFile(i, j)
+			if v.keys.VerificationKey(j) == nil {
+				continue // not a trustee of the roster: not in the layout (check 15)
+			}
 			v.items(CheckRowShares, 1)
 			sf, why, err := openRowShares(v.r.path(name), j, n*w)
 			if err != nil {
 				v.readErr(CheckRowShares, name, fileErr(name, err))
 				return v.fatal
-			}
-			if why == "" && v.keys.VerificationKey(j) == nil {
-				why = "not a trustee of the roster"
 			}
 			if why != "" {
 				v.fail(Finding{Check: CheckRowShares, File: name, Contest: c.ID, Trustee: j, Reason: why})
@@ -329,7 +301,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	}
 	// The published rows.
 	name := mixDecryptedPath(i)
-	pf, err := os.Open(v.r.path(name))
+	pf, err := v.r.open(name)
 	if err != nil {
 		v.readErr(CheckRowDecoding, name, err)
 		return v.fatal
@@ -515,7 +487,7 @@ func (v *verifier) checkRowLine(lr *lineReader, name string, c *ballot.Contest, 
 // header: trustee j and want entries. It returns the reader, or a reason
 // to refuse the whole list, or an I/O error.
 func openRowShares(path string, j, want int) (*rowShareFile, string, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, "", err
 	}

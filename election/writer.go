@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -54,7 +55,7 @@ type Writer struct {
 // Create starts a new record in folder dir, which must not exist or be
 // empty, and writes its (empty) index.
 func Create(dir string) (*Writer, error) {
-	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+	if ents, err := regular.ReadDir(dir); err == nil && len(ents) > 0 {
 		return nil, fmt.Errorf("election: %s is not empty", dir)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("election: %v", err)
@@ -74,20 +75,24 @@ func Create(dir string) (*Writer, error) {
 // that an interrupted write left behind. Files listed in the index are not
 // read again.
 func OpenWriter(dir string) (*Writer, error) {
-	data, err := os.ReadFile(filepath.Join(dir, fileIndex))
+	data, err := regular.ReadFile(filepath.Join(dir, fileIndex), maxIndexSize)
 	if err != nil {
-		return nil, fmt.Errorf("election: %v", err)
+		return nil, fmt.Errorf("election: %w", err)
 	}
 	x, err := parseIndex(data)
 	if err != nil {
 		return nil, fmt.Errorf("election: %s: %v", fileIndex, err)
 	}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && isTemp(p) {
-			err = os.Remove(p)
+	var rmErr error
+	err = walkRecord(dir, func(rel string, typ fs.FileMode) bool {
+		if !typ.IsDir() && isTemp(rel) && rmErr == nil {
+			rmErr = os.Remove(filepath.Join(dir, filepath.FromSlash(rel)))
 		}
-		return err
+		return typ.IsDir()
 	})
+	if err == nil {
+		err = rmErr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("election: removing temporary files: %v", err)
 	}
@@ -126,7 +131,7 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 		// A crash after the rename, before the index listed the file.
 		h, err := hashFile(p)
 		if err != nil {
-			return fmt.Errorf("election: %v", err)
+			return fmt.Errorf("election: %w", err)
 		}
 		if h != sum {
 			return fmt.Errorf("election: %s exists with other content, and the record is append-only", name)
@@ -303,7 +308,7 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 // decode, a challenged ballot that does not open, or a line whose
 // recorded verdict is not the rule's is an error, and nothing is written.
 func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error) {
-	f, err := os.Open(w.BallotsPath())
+	f, err := regular.Open(w.BallotsPath())
 	if err != nil {
 		return nil, fmt.Errorf("election: %v", err)
 	}
@@ -408,7 +413,7 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 // syncFile syncs a file the ballot box wrote (it syncs every line; this is
 // for a file copied in by other means) and its folder.
 func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := regular.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
 	}

@@ -470,6 +470,23 @@ func TestNewRosterChecks(t *testing.T) {
 			m[1].Name = "a\xffb"
 			return []byte("e"), 2, m
 		},
+		"bidi override": func() ([]byte, int, []Member) {
+			m := ms()
+			m[1].Name = "Trustee \u202e2"
+			return []byte("e"), 2, m
+		},
+		"unclosed isolate": func() ([]byte, int, []Member) {
+			m := ms()
+			m[1].Name = "\u2067علی"
+			return []byte("e"), 2, m
+		},
+		"not NFC": func() ([]byte, int, []Member) {
+			// "René" in NFD: the same name as an NFC "René" to a reader,
+			// another byte string to a comparison.
+			m := ms()
+			m[1].Name = "Rene\u0301"
+			return []byte("e"), 2, m
+		},
 	} {
 		id, th, m := f()
 		if _, err := NewRoster(id, th, m); err == nil {

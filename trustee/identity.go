@@ -25,7 +25,7 @@ type Identity struct {
 }
 
 // NewIdentity returns a fresh identity with keys from crypto/rand. name must
-// be valid UTF-8 of 1..MaxNameSize bytes without control characters.
+// be a name of 1..MaxNameSize bytes as NewRoster requires.
 func NewIdentity(name string) (*Identity, error) {
 	seed := make([]byte, ed25519.SeedSize)
 	x := make([]byte, 32)

@@ -7,7 +7,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/sandogh/sandogh/internal/safetext"
 )
 
 // MaxTrustees is the largest number of trustees in a roster. The ceremony
@@ -68,8 +69,11 @@ type Roster struct {
 
 // NewRoster checks and returns the roster of the trustees members[0..n-1]
 // with threshold t: members[k].Index must be k+1, 1 ≤ t ≤ n ≤ MaxTrustees,
-// names must be valid UTF-8 of 1..MaxNameSize bytes without control
-// characters, and names, signing keys and encryption keys must be distinct.
+// names must be names of 1..MaxNameSize bytes by the text rule of
+// docs/spec.md (Ballots, "Encoding primitives": valid UTF-8 in NFC, no
+// control character, bidirectional marks and balanced isolates only), and
+// names, signing keys and encryption keys must be distinct (names
+// compared byte for byte, which for NFC text is canonical equivalence).
 // The election identifier is 1..MaxElectionIDSize bytes. Everything is copied.
 func NewRoster(electionID []byte, threshold int, members []Member) (*Roster, error) {
 	n := len(members)
@@ -127,13 +131,8 @@ func checkName(name string) error {
 	if len(name) < 1 || len(name) > MaxNameSize {
 		return fmt.Errorf("%d bytes, want 1..%d", len(name), MaxNameSize)
 	}
-	if !utf8.ValidString(name) {
-		return fmt.Errorf("not valid UTF-8")
-	}
-	for i, c := range name {
-		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) {
-			return fmt.Errorf("control character at byte %d", i)
-		}
+	if err := safetext.CheckName(name); err != nil {
+		return fmt.Errorf("%q: %v", name, err)
 	}
 	return nil
 }

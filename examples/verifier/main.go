@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/safetext"
 )
 
 // Exit statuses.
@@ -73,16 +74,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "\rverified in %v%s\n", time.Since(start).Round(time.Millisecond), "                    ")
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "verifier: %v\n", err)
+		fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
 		return exitUnreadable
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		// Every string of the record is written with its controls and
+		// bidirectional characters escaped: the JSON value is exact, its
+		// text safe to print.
+		out, err := json.MarshalIndent(struct {
 			*election.Report
 			Valid bool `json:"valid"`
-		}{rep, rep.Valid()}); err != nil {
+		}{rep, rep.Valid()}, "", "  ")
+		if err == nil {
+			_, err = stdout.Write(append(safetext.EscapeJSON(out), '\n'))
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "verifier: %v\n", err)
 			return exitUnreadable
 		}
@@ -98,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // printReport prints one line per check, the findings under the check that
 // made them, and the final verdict.
 func printReport(w io.Writer, rep *election.Report) {
-	fmt.Fprintf(w, "Election record %s\n", rep.Dir)
+	fmt.Fprintf(w, "Election record %s\n", safetext.Escape(rep.Dir))
 	fmt.Fprintf(w, "%d device openings, %d cast and %d challenged ballots, %d counted\n\n",
 		rep.Ballots.Openings, rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted)
 	byCheck := make(map[election.Check][]election.Finding)

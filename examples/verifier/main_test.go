@@ -226,3 +226,66 @@ func TestCouncilRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestDisplaySpoofing: a record whose texts carry controls and
+// right-to-left overrides (a contest identifier in election.json, the name
+// of a stray file, a device identifier on a ballot line) cannot reorder or
+// break the verifier's output: the record is invalid (exit 1), and the
+// text and JSON reports hold no control or bidirectional character but the
+// newlines that end their lines.
+func TestDisplaySpoofing(t *testing.T) {
+	dir := copyDir(t, testRecord(t))
+	p := filepath.Join(dir, "election.json")
+	data, _ := os.ReadFile(p)
+	data = bytes.Replace(data, []byte(`"id": "board"`), []byte(`"id": "board\u202e\u2067 dilav si drocer ehT"`), 1)
+	os.WriteFile(p, data, 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "notes\u202etxt.exe"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p = filepath.Join(dir, "ballots.jsonl")
+	data, _ = os.ReadFile(p)
+	data = bytes.Replace(data, []byte(`"device":"station-1"`), []byte(`"device":"station-1\u202e\n"`), 1)
+	os.WriteFile(p, data, 0o644)
+	for _, args := range [][]string{{"-q", "-max-findings", "0", dir}, {"-q", "-json", "-max-findings", "0", dir}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 1 {
+			t.Fatalf("%v: exit %d, want 1\n%s", args, code, stderr.String())
+		}
+		for n, line := range strings.Split(stdout.String(), "\n") {
+			for _, r := range line {
+				if r == '\t' || r < 0x20 || (r >= 0x7f && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
+					r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+					t.Errorf("%v: line %d holds %U: %q", args, n+1, r, line)
+					break
+				}
+			}
+		}
+		out := stdout.String()
+		wants := []string{`notes\u202etxt.exe`, `board\u202e\u2067`}
+		if args[1] == "-json" {
+			// In JSON, a file name is a string whose characters are
+			// escaped, and a reason quotes the identifier as Go does.
+			wants = []string{`notes\u202etxt.exe`, `board\\u202e\\u2067`}
+		}
+		for _, want := range wants {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: the output does not show %s escaped", args, want)
+			}
+		}
+		if args[1] == "-json" {
+			var rep struct {
+				Findings []struct{ File string } `json:"findings"`
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range rep.Findings {
+				found = found || f.File == "notes\u202etxt.exe"
+			}
+			if !found {
+				t.Error("the JSON report does not name the stray file exactly")
+			}
+		}
+	}
+}

@@ -274,6 +274,14 @@ func buildBallot(data []byte) (*ballot, error) {
 	if j.BallotID == "" {
 		return nil, errors.New("empty ballot identifier")
 	}
+	if err := textRule(j.BallotID, false); err != nil {
+		return nil, fmt.Errorf("field ballotId: %w", err)
+	}
+	if j.Device != nil {
+		if err := textRule(*j.Device, false); err != nil {
+			return nil, fmt.Errorf("field device: %w", err)
+		}
+	}
 	body := str(nil, "sandogh-v1/ballot")
 	body = append(body, b.baseHash...)
 	body = str(body, j.BallotID)

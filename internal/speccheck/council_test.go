@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -154,19 +153,6 @@ func parseShareListBin(b []byte) (*shareListJSON, error) {
 func (rc *recordCheck) mixnet() {
 	e := rc.e
 	rc.codes = map[int]*codesOutcome{}
-	isCodes := map[string]bool{}
-	for i, mc := range e.manifest.Contests {
-		if mc.Kind == "codes" {
-			isCodes[strconv.Itoa(i)] = true
-		}
-	}
-	if dirs, err := os.ReadDir(filepath.Join(rc.dir, "mixnet")); err == nil {
-		for _, d := range dirs {
-			if !isCodes[d.Name()] {
-				rc.find(16, "mixnet/%s is not a codes contest's folder", d.Name())
-			}
-		}
-	}
 	for i := range e.manifest.Contests {
 		mc := &e.manifest.Contests[i]
 		if mc.Kind != "codes" {
@@ -184,8 +170,9 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 	for _, b := range rc.counted {
 		rows = append(rows, b.contests[i].cts)
 	}
-	stageFiles, _ := filepath.Glob(filepath.Join(rc.dir, dir, "stages", "*.bin"))
-	shareFiles, _ := filepath.Glob(filepath.Join(rc.dir, dir, "shares", "*.bin"))
+	// Only the names of the layout; any other is check 15's.
+	stageFiles := rc.listNames(dir+"/stages", ".bin", -1)
+	shareFiles := rc.listNames(dir+"/shares", ".bin", len(rc.roster.Trustees))
 	if len(rows) == 0 {
 		if len(stageFiles)+len(shareFiles) > 0 {
 			rc.find(16, "%s: stages or shares for a contest without counted ballots", dir)
@@ -204,18 +191,12 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 	}
 	// Check 17: the stages, in index order up to the largest file present.
 	last := -1
-	for _, f := range stageFiles {
-		base := filepath.Base(f)
-		t, err := strconv.Atoi(base[:len(base)-4])
-		if err != nil || strconv.Itoa(t)+".bin" != base {
-			rc.find(17, "%s/stages/%s: not a stage index", dir, base)
-			continue
-		}
+	for _, t := range stageFiles {
 		last = max(last, t)
 	}
 	posted := make([][]byte, last+1)
 	for t := range posted {
-		b, err := os.ReadFile(filepath.Join(rc.dir, dir, "stages", strconv.Itoa(t)+".bin"))
+		b, err := readRegular(filepath.Join(rc.dir, dir, "stages", strconv.Itoa(t)+".bin"))
 		if err == nil {
 			posted[t] = b
 		}
@@ -267,14 +248,14 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 		}
 	}
 	shares := map[uint32][]*r255.Element{}
-	for _, f := range shareFiles {
-		name := dir + "/shares/" + filepath.Base(f)
+	for _, j := range shareFiles {
+		name := dir + "/shares/" + strconv.Itoa(j) + ".bin"
 		l, err := parseShareListBin(rc.read(name))
 		if err != nil {
 			rc.find(18, "%s: %v", name, err)
 			continue
 		}
-		if strconv.FormatUint(uint64(l.Trustee), 10)+".bin" != filepath.Base(f) || l.Trustee < 1 || int(l.Trustee) > len(rc.outcome.keys) {
+		if int(l.Trustee) != j || int(l.Trustee) > len(rc.outcome.keys) {
 			rc.find(18, "%s: trustee %d", name, l.Trustee)
 			continue
 		}

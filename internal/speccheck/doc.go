@@ -18,8 +18,10 @@
 // path of council records (mixnet/testdata vectors, the input list rebuilt
 // from the ballots, each stage's signature, input link, commitment
 // generators, transcript and Terelius–Wikström equations, the shares of the
-// final rows and their combination, the decoded rows and the codes results). Every check is also
-// run on tampered input and must fail there.
+// final rows and their combination, the decoded rows and the codes results), the record's layout
+// (nothing but its files, each a regular file opened without blocking or
+// following links) and the text rule for identifiers and names. Every check
+// is also run on tampered input and must fail there.
 //
 // It is not a verifier for production use (examples/verifier is), and it
 // checks nothing the specification does not describe; where the specification

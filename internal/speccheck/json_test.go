@@ -23,6 +23,9 @@ import (
 // unless its tag says omitempty: the structs of this package mark exactly
 // the members that the spec lists as optional.
 func decodeStrict(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("the line is empty (no JSON value)")
+	}
 	if err := checkText(data); err != nil {
 		return err
 	}

@@ -336,7 +336,46 @@ func TestSampleRecordTampered(t *testing.T) {
 		}, []string{`check 5: credentials.json: value.count: null`}},
 		{"extra file", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
-		}, []string{"check 15: notes.txt is not listed"}},
+		}, []string{`check 15: "notes.txt" is not in the record's layout`}},
+		// A file outside the layout is refused even if the index lists it
+		// (80-record.md, "Nothing else may be present").
+		{"extra file listed", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "tally", "notes.txt"), []byte("x"), 0o644)
+			editFile(t, dir, "SHA256SUMS", func(b []byte) []byte {
+				return append(b, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881  tally/notes.txt\n"...)
+			})
+		}, []string{`check 15: "tally/notes.txt" is not in the record's layout`}},
+		{"blank line", func(t *testing.T, dir string) {
+			editFile(t, dir, "ballots.jsonl", func(b []byte) []byte {
+				i := bytes.IndexByte(b, '\n')
+				return append(b[:i+1:i+1], append([]byte("\n"), b[i+1:]...)...)
+			})
+		}, []string{"check 6: ballots.jsonl line 2: the line is empty"}},
+		// The text rule (50-ballot.md, "Encoding primitives").
+		{"override in a contest identifier", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"id": "board"`), []byte(`"id": "board\u202e"`), 1)
+			})
+		}, []string{`check 1: election.json: manifest: contest 0: identifier: "board\u202e": U+202E at byte 5 is refused`}},
+		{"override in a candidate name", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte("Azadeh"), []byte("Azadeh \u202e"), 1)
+			})
+		}, []string{"check 1: election.json: manifest: contest 0: candidate"}},
+		{"newline in a device identifier", func(t *testing.T, dir string) {
+			line := lineOf(t, dir, `"state":"cast"`)
+			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
+				m["ballot"].(map[string]any)["device"] = "station-2\nforged"
+			})
+		}, []string{"check 6: ballots.jsonl line 5: field device:"}},
+		{"override in a trustee name", func(t *testing.T, dir string) {
+			editFile(t, dir, "trustees/roster.json", func(b []byte) []byte {
+				var r rosterJSON
+				json.Unmarshal(b, &r)
+				old := r.Trustees[0].Name
+				return bytes.Replace(b, []byte(`"`+old+`"`), []byte(`"`+old+`\u202e"`), 1)
+			})
+		}, []string{"check 2: roster: trustee 1: name:"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -389,5 +428,32 @@ func TestCeremonyProofTampered(t *testing.T) {
 				t.Errorf("coefficient %d, tampered %v: %v", k, tamper, err)
 			}
 		}
+	}
+}
+
+// TestStrayShareFiles: files in tally/shares that are not a roster
+// trustee's list are check 15's findings only; the lists beside them still
+// verify and combine (checks 12 and 13 find nothing).
+func TestStrayShareFiles(t *testing.T) {
+	dir := copyRecord(t)
+	list, err := os.ReadFile(filepath.Join(dir, "tally", "shares", "2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"01.json", "9.json", "notes.txt", "1"} {
+		os.WriteFile(filepath.Join(dir, "tally", "shares", name), list, 0o644)
+	}
+	findings := checkRecord(dir)
+	n15 := 0
+	for _, f := range findings {
+		switch {
+		case strings.HasPrefix(f, "check 15: "):
+			n15++
+		default:
+			t.Errorf("unexpected finding: %s", f)
+		}
+	}
+	if n15 != 4 {
+		t.Errorf("%d findings of check 15, want one per stray file:\n%s", n15, strings.Join(findings, "\n"))
 	}
 }

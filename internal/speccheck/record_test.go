@@ -9,10 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -38,7 +36,7 @@ func (rc *recordCheck) find(check int, format string, args ...any) {
 }
 
 func (rc *recordCheck) read(name string) []byte {
-	b, err := os.ReadFile(filepath.Join(rc.dir, name))
+	b, err := readRegular(filepath.Join(rc.dir, filepath.FromSlash(name)))
 	if err != nil {
 		rc.find(0, "%s: %v", name, err)
 	}
@@ -125,6 +123,17 @@ func (rc *recordCheck) parameters() bool {
 			rc.find(4, "devices.json: not sorted and distinct at %d", k)
 		}
 	}
+	// The text rule (50-ballot.md, "Encoding primitives").
+	if err := manifestText(&ef.Manifest); err != nil {
+		rc.find(1, "election.json: manifest: %v", err)
+		return false
+	}
+	for k, d := range devices {
+		if err := textRule(d.ID, false); err != nil {
+			rc.find(1, "devices.json: device %d: identifier: %v", k, err)
+			return false
+		}
+	}
 	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, ef.Threshold, devices, creds.Keys)
 	if err != nil {
 		rc.find(1, "election.json: %v", err)
@@ -154,6 +163,16 @@ func (rc *recordCheck) ceremony() {
 		return
 	}
 	rc.roster = in.roster
+	for k, m := range in.roster.Trustees {
+		if len(m.Name) < 1 || len(m.Name) > 255 {
+			rc.find(2, "roster: trustee %d: name of %d bytes", k+1, len(m.Name))
+			return
+		}
+		if err := textRule(m.Name, true); err != nil {
+			rc.find(2, "roster: trustee %d: name: %v", k+1, err)
+			return
+		}
+	}
 	for _, f := range []struct {
 		name string
 		add  func([]byte) error
@@ -443,6 +462,12 @@ func (rc *recordCheck) ballots() {
 		var written verdict
 		switch {
 		case bl.Opening != nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+			// The text rule (50-ballot.md, "Encoding primitives"): a line
+			// that breaks it does not decode.
+			if err := textRule(bl.Opening.Device, false); err != nil {
+				rc.find(6, "ballots.jsonl line %d: opening: device: %v", line, err)
+				continue
+			}
 			code, err := bl.Opening.verify(e)
 			switch {
 			case err != nil:
@@ -586,14 +611,15 @@ func (rc *recordCheck) tally() {
 	// Check 12: the decryption shares of the sum.
 	cts := sums.ciphertexts()
 	shares := map[uint32][]*r255.Element{}
-	files, _ := filepath.Glob(filepath.Join(rc.dir, "tally", "shares", "*.json"))
-	for _, f := range files {
-		name := "tally/shares/" + filepath.Base(f)
+	// Only the names of the layout: tally/shares/<j>.json for a trustee j
+	// of the roster; any other is check 15's.
+	for _, j := range rc.listNames("tally/shares", ".json", len(rc.outcome.keys)) {
+		name := "tally/shares/" + strconv.Itoa(j) + ".json"
 		var l shareListJSON
 		if !rc.readJSON(12, name, &l) {
 			continue
 		}
-		if strconv.FormatUint(uint64(l.Trustee), 10)+".json" != filepath.Base(f) || l.Trustee < 1 || int(l.Trustee) > len(rc.outcome.keys) {
+		if int(l.Trustee) != j {
 			rc.find(12, "%s: trustee %d", name, l.Trustee)
 			continue
 		}
@@ -756,11 +782,12 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 	}
 }
 
-// Check 15: the index.
+// Check 15: the index, and nothing but the record's layout in the folder.
 func (rc *recordCheck) index() {
 	data := rc.read("SHA256SUMS")
 	listed := map[string]bool{}
 	prev := ""
+	var paths []string
 	for n, l := range strings.SplitAfter(string(data), "\n") {
 		if l == "" {
 			continue
@@ -769,14 +796,56 @@ func (rc *recordCheck) index() {
 			rc.find(15, "SHA256SUMS line %d: malformed", n+1)
 			continue
 		}
-		sum, path := l[:64], l[66:len(l)-1]
+		path := l[66 : len(l)-1]
 		if path <= prev {
 			rc.find(15, "SHA256SUMS line %d: paths not sorted", n+1)
 		}
 		prev = path
 		listed[path] = true
+		paths = append(paths, l)
+	}
+	var codes []int
+	for i, c := range rc.e.manifest.Contests {
+		if c.Kind == "codes" {
+			codes = append(codes, i)
+		}
+	}
+	n := len(rc.roster.Trustees)
+	reported := map[string]bool{}
+	walk(rc.dir, func(rel string, typ fs.FileMode) bool {
+		switch {
+		case rel == "SHA256SUMS":
+			return false
+		case !inLayout(rel, typ.IsDir(), codes, n):
+			rc.find(15, "%q is not in the record's layout", rel)
+			reported[rel] = true
+			for p := range listed {
+				if strings.HasPrefix(p, rel+"/") {
+					reported[p] = true
+				}
+			}
+			return false
+		case typ.IsDir():
+			return true
+		case !typ.IsRegular():
+			rc.find(15, "%s is %s", rel, kindName(typ))
+			reported[rel] = true
+		case !listed[rel]:
+			rc.find(15, "%s is not listed in SHA256SUMS", rel)
+		}
+		return false
+	})
+	for _, l := range paths {
+		sum, path := l[:64], l[66:len(l)-1]
+		if reported[path] {
+			continue
+		}
+		if !inLayout(path, false, codes, n) {
+			rc.find(15, "SHA256SUMS: %q is not in the record's layout", path)
+			continue
+		}
 		rc.stats["files hashed"]++
-		b, err := os.ReadFile(filepath.Join(rc.dir, filepath.FromSlash(path)))
+		b, err := readRegular(filepath.Join(rc.dir, filepath.FromSlash(path)))
 		if err != nil {
 			rc.find(15, "SHA256SUMS: %s: %v", path, err)
 			continue
@@ -784,21 +853,6 @@ func (rc *recordCheck) index() {
 		if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != sum {
 			rc.find(15, "SHA256SUMS: %s: hash differs", path)
 		}
-	}
-	var present []string
-	filepath.WalkDir(rc.dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(rc.dir, p)
-			rel = filepath.ToSlash(rel)
-			if rel != "SHA256SUMS" && !listed[rel] {
-				present = append(present, rel)
-			}
-		}
-		return nil
-	})
-	sort.Strings(present)
-	for _, p := range present {
-		rc.find(15, "%s is not listed in SHA256SUMS", p)
 	}
 }
 

@@ -1,0 +1,74 @@
+package speccheck
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// textRule checks the text rule of 50-ballot.md, "Encoding primitives",
+// for an identifier (names == false) or a name.
+func textRule(s string, names bool) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%q is not valid UTF-8", s)
+	}
+	depth := 0
+	for i, r := range s {
+		refused := r <= 0x1f || (0x7f <= r && r <= 0x9f) || r == 0x2028 || r == 0x2029
+		bidi := r == 0x061c || r == 0x200e || r == 0x200f || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069)
+		if bidi && names {
+			switch {
+			case 0x202a <= r && r <= 0x202e:
+				refused = true
+			case 0x2066 <= r && r <= 0x2068:
+				depth++
+			case r == 0x2069:
+				depth--
+				refused = depth < 0
+			}
+		} else if bidi {
+			refused = true
+		}
+		if refused {
+			return fmt.Errorf("%q: U+%04X at byte %d is refused", s, r, i)
+		}
+	}
+	if depth != 0 {
+		return fmt.Errorf("%q: an isolate is not closed", s)
+	}
+	if !norm.NFC.IsNormalString(s) {
+		return fmt.Errorf("%q is not in NFC", s)
+	}
+	return nil
+}
+
+// manifestText checks every identifier, title and name of a manifest.
+func manifestText(m *manifestJSON) error {
+	check := func(what, s string, names bool) error {
+		if err := textRule(s, names); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	if err := check("election identifier", m.ElectionID, false); err != nil {
+		return err
+	}
+	if err := check("title", m.Title, true); err != nil {
+		return err
+	}
+	for i, c := range m.Contests {
+		if err := check(fmt.Sprintf("contest %d: identifier", i), c.ID, false); err != nil {
+			return err
+		}
+		if err := check(fmt.Sprintf("contest %d: title", i), c.Title, true); err != nil {
+			return err
+		}
+		for j, k := range c.Candidates {
+			if err := check(fmt.Sprintf("contest %d: candidate %d: name", i, j), k.Name, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
