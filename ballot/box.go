@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -113,7 +114,9 @@ const (
 // other damaged line is an error. Only one Box (in one process) may have a
 // file open at a time.
 func OpenBox(path string, e *Election) (*Box, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// A named pipe or a link in its place must not block the box or
+	// send its lines elsewhere.
+	f, err := regular.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("ballot: box: %v", err)
 	}
@@ -200,7 +203,7 @@ func (x *Box) load() error {
 }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := regular.OpenDir(dir)
 	if err != nil {
 		return fmt.Errorf("ballot: box: %v", err)
 	}

@@ -367,7 +367,11 @@ func (s *ballotScan) finishChallenged() error {
 		if err != nil {
 			return &ioError{fmt.Errorf("election: %s: %v", fileChallenged, err)}
 		}
-		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: "lists a ballot that is not an accepted challenged ballot of " + fileBallots})
+		reason := "lists a ballot that is not an accepted challenged ballot of " + fileBallots
+		if cl.err != nil {
+			reason = cl.err.Error()
+		}
+		s.v.fail(Finding{Check: CheckChallenged, File: fileChallenged, Line: cl.num, Reason: reason})
 	}
 	s.v.hashes[fileChallenged] = s.chal.sum()
 	return nil
