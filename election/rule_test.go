@@ -58,9 +58,14 @@ type devState struct {
 	chain   []ballot.Code // the codes of its ballots, by sequence − 1
 }
 
-func newStream(t testing.TB, w *ruleWorld, seed uint64) *stream {
+// newStream starts an election of w in the record folder dir (a new
+// temporary one if dir is ""), with random choices from seed.
+func newStream(t testing.TB, w *ruleWorld, seed uint64, dir string) *stream {
 	t.Helper()
-	s := &stream{t: t, w: w, r: mrand.New(mrand.NewPCG(seed, 0x5eed)), dir: filepath.Join(t.TempDir(), "record"), dev: map[string]*devState{}}
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "record")
+	}
+	s := &stream{t: t, w: w, r: mrand.New(mrand.NewPCG(seed, 0x5eed)), dir: dir, dev: map[string]*devState{}}
 	var err error
 	if s.wr, err = election.Create(s.dir); err != nil {
 		t.Fatal(err)
@@ -432,20 +437,26 @@ func (s *stream) checkLines() {
 	}
 }
 
-// runRuleStream runs one random stream of steps submissions.
-func runRuleStream(t *testing.T, policy ballot.CredentialPolicy, seed uint64, steps int) *election.Report {
-	w := getRuleWorld(t, policy)
-	s := newStream(t, w, seed)
+// run takes steps random actions, then every device uploads what it kept,
+// in order, at the end of the day; it finishes the record and returns the
+// verifier's report.
+func (s *stream) run(steps int) *election.Report {
 	for range steps {
 		s.step()
 	}
-	// Every device uploads what it kept, in order, at the end of the day.
-	for _, id := range w.devices {
+	for _, id := range s.w.devices {
 		for _, sub := range s.dev[id].held {
 			s.send(sub)
 		}
+		s.dev[id].held = nil
 	}
-	rep := s.finish()
+	return s.finish()
+}
+
+// runRuleStream runs one random stream of steps submissions.
+func runRuleStream(t testing.TB, policy ballot.CredentialPolicy, seed uint64, steps int) *election.Report {
+	s := newStream(t, getRuleWorld(t, policy), seed, "")
+	rep := s.run(steps)
 	rejected := 0
 	for _, sub := range s.subs {
 		var r *ballot.Refusal
@@ -496,4 +507,21 @@ func FuzzAcceptanceRule(f *testing.F) {
 		}
 		runRuleStream(t, policy, binary.BigEndian.Uint64(h[1:]), int(steps%48))
 	})
+}
+
+// TestRuleSampleRecord: testdata/rule-sample is the record of one stream
+// of the property test (one-ballot-per-credential, seed 36, 36 steps), a
+// known-good record for independent verifiers with refused ballots of
+// every step the streams reach (a fork, repeated first components, a
+// second ballot of a credential, proofs that fail, a seed that does not
+// open its ballot) among accepted ones; internal/speccheck checks it.
+// -update rewrites it.
+func TestRuleSampleRecord(t *testing.T) {
+	rep := checkSampleRecord(t, "rule-sample", func(out string) error {
+		newStream(t, getRuleWorld(t, ballot.OneBallotPerCredential), 36, out).run(36)
+		return nil
+	})
+	if rep.Ballots.Refused < 10 || rep.Ballots.Counted == 0 {
+		t.Errorf("ballots %+v: too few refused or counted ballots to test verifiers", rep.Ballots)
+	}
 }

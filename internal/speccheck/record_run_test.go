@@ -1,8 +1,11 @@
 package speccheck
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +35,82 @@ func TestSampleRecord(t *testing.T) {
 	}
 	if len(rc.counted) != 12 {
 		t.Errorf("%d counted ballots, want 12", len(rc.counted))
+	}
+}
+
+// ruleSample is a record with refused ballots of every kind the property
+// test of the acceptance rule makes (80-record.md, "Test vectors").
+const ruleSample = "../../election/testdata/rule-sample"
+
+func TestRuleSampleRecord(t *testing.T) {
+	rc := runRecordCheck(ruleSample)
+	for _, f := range rc.findings {
+		t.Error(f)
+	}
+	t.Logf("checked: %v, counted ballots %d", rc.stats, len(rc.counted))
+	for _, check := range []string{"chain-fork", "duplicate", "credential-policy", "proof", "challenge"} {
+		if rc.stats["refused ballots judged ("+check+")"] == 0 {
+			t.Errorf("no ballot refused for %s was judged", check)
+		}
+	}
+	if len(rc.counted) == 0 {
+		t.Error("no ballot counts")
+	}
+}
+
+// TestRuleSampleTampered: the verdicts of the acceptance rule are checked
+// line by line; a box that writes another verdict is found out.
+func TestRuleSampleTampered(t *testing.T) {
+	lineWith := func(t *testing.T, dir, substr string) int {
+		b, _ := os.ReadFile(filepath.Join(dir, "ballots.jsonl"))
+		for i, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, substr) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line with %q", substr)
+		return 0
+	}
+	for _, tc := range []struct {
+		name, want string
+		edit       func(t *testing.T, dir string)
+	}{
+		{"refused ballot written as accepted", "written accepted, the rule says refused proof", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"proof"`), func(m map[string]any) {
+				r := m["refused"].(map[string]any)
+				delete(m, "refused")
+				m["ballot"] = r["ballot"]
+			})
+		}},
+		{"refused ballot, another check", "written refused duplicate", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"proof"`), func(m map[string]any) {
+				m["refused"].(map[string]any)["check"] = "duplicate"
+			})
+		}},
+		{"refused ballot, another place", "the rule says refused duplicate", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"duplicate"`), func(m map[string]any) {
+				m["refused"].(map[string]any)["selection"] = json.Number("2")
+			})
+		}},
+		{"accepted ballot written as refused", "the rule says accepted", func(t *testing.T, dir string) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `{"ballot":{"ballotId":"c`), func(m map[string]any) {
+				m["refused"] = map[string]any{"check": "proof", "contest": json.Number("0"), "selection": json.Number("0"), "ballot": m["ballot"]}
+				delete(m, "ballot")
+			})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyDir(t, ruleSample)
+			tc.edit(t, dir)
+			findings := checkRecord(dir)
+			found := false
+			for _, f := range findings {
+				found = found || strings.Contains(f, tc.want)
+			}
+			if !found {
+				t.Errorf("no finding says %q; findings:\n%s", tc.want, strings.Join(findings, "\n"))
+			}
+		})
 	}
 }
 

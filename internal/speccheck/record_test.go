@@ -505,12 +505,16 @@ func (rc *recordCheck) ballots() {
 			continue
 		}
 		v, t := st.decide(b)
-		if v.outcome != written.outcome || v.check != written.check || v.contest != written.contest || v.selection != written.selection {
+		matches := v.outcome == written.outcome && v.check == written.check && v.contest == written.contest && v.selection == written.selection
+		if !matches {
 			check := ruleCheck[v.check]
 			if v.outcome == "accepted" {
 				check = ruleCheck[written.check]
 			}
 			rc.find(check, "ballots.jsonl line %d: ballot %q: written %s, the rule says %s: %s", line, b.j.BallotID, written, v, v.why)
+		}
+		if v.outcome == "refused" && matches {
+			rc.stats["refused ballots judged ("+v.check+")"]++
 		}
 		// The rule's verdict, not the written one, changes the state.
 		if v.outcome == "rejected" {
