@@ -17,12 +17,11 @@ import (
 
 // mixFiles lists the files of Codes contest i's folder mixnet/<i>: the
 // stage indices and trustee indices of its stage and share files,
-// ascending, whether decrypted.jsonl is there, and every other file. A
-// folder that does not exist has no files.
+// ascending, and whether decrypted.jsonl is there. A folder that does not
+// exist has no files. Any other file is check 15's (the record's layout).
 type mixFiles struct {
 	stages, shares []int
 	decrypted      bool
-	others         []string
 }
 
 func (r *Reader) mixFiles(i int) (*mixFiles, error) {
@@ -50,17 +49,13 @@ func (r *Reader) mixFiles(i int) (*mixFiles, error) {
 				file := name + "/" + e.Name()
 				n, ok := parseIndexedFile(file, name, mixStageExt)
 				switch {
-				case isTemp(file):
-				case !ok || !e.Type().IsRegular():
-					out.others = append(out.others, file)
+				case isTemp(file), !ok || !e.Type().IsRegular():
 				case d.Name() == mixStagesDir:
 					out.stages = append(out.stages, n)
 				default:
 					out.shares = append(out.shares, n)
 				}
 			}
-		default:
-			out.others = append(out.others, name)
 		}
 	}
 	slices.Sort(out.stages)

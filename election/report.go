@@ -56,9 +56,9 @@ const (
 	// CheckAggregation: tally/encrypted.json is the homomorphic sum of the
 	// ballots that count.
 	CheckAggregation Check = 11
-	// CheckShares: every trustee's decryption share list of the encrypted
-	// tally decodes and its proofs verify against the trustee's
-	// verification key.
+	// CheckShares: every trustee's decryption share list decodes and its
+	// proofs verify against the trustee's verification key, for the
+	// encrypted tally that check 11 recomputed from the ballots.
 	CheckShares Check = 12
 	// CheckCombination: at least t valid share lists combine into totals
 	// that are counts within their bounds.
