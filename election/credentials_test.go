@@ -11,7 +11,6 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -40,10 +39,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 	m := &ballot.Manifest{ElectionID: "assembly-1404", Title: "General assembly 1404", Policy: ballot.LastBallotCounts, Contests: []ballot.Contest{
 		{ID: "motion", Title: "Adopt the motion?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
 	}}
-	c, keyShares, _, err := demo.RunCeremony(demo.Seeds{Tag: "credentials test"}, m.ElectionID, 3, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, keyShares := runCeremony(t, testSeeds{}, m.ElectionID, 3, 2)
 	keys, err := w.WriteCeremony(c)
 	if err != nil {
 		t.Fatal(err)
@@ -107,10 +103,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 	if err := box.Close(); err != nil {
 		t.Fatal(err)
 	}
-	closed, err := demo.BallotsDigest(w.BallotsPath())
-	if err != nil {
-		t.Fatal(err)
-	}
+	closed := boxDigest(t, dir)
 	if _, err := w.FinishBallots(e); err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,12 @@ package election_test
 
 import (
 	"crypto/ed25519"
+	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -19,7 +19,7 @@ type ruleWorld struct {
 	policy   ballot.CredentialPolicy
 	m        *ballot.Manifest
 	e        *ballot.Election
-	seeds    demo.Seeds
+	seeds    testSeeds
 	ceremony *trustee.Ceremony
 	keys     *trustee.Result
 	shares   []*trustee.KeyShare
@@ -36,17 +36,14 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	if w, ok := ruleWorlds.Load(policy); ok {
 		return w.(*ruleWorld)
 	}
-	w := &ruleWorld{policy: policy, seeds: demo.Seeds{Tag: "sandogh rule test", Seed: string(policy)}, devKeys: map[string]ed25519.PrivateKey{}}
+	w := &ruleWorld{policy: policy, seeds: testSeeds{tag: "sandogh rule test", seed: string(policy)}, devKeys: map[string]ed25519.PrivateKey{}}
 	w.m = &ballot.Manifest{ElectionID: "rule-" + string(policy), Title: "Rule test", Policy: policy, Contests: []ballot.Contest{
 		{ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "A"}, {Code: 2, Name: "B"}, {Code: 3, Name: "C"}}},
 		{ID: "budget", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
 	}}
-	c, shares, _, err := demo.RunCeremony(w.seeds, w.m.ElectionID, 2, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.ceremony, w.shares = c, shares
-	if w.keys, err = trustee.VerifyCeremony(c); err != nil {
+	w.ceremony, w.shares = runCeremony(t, w.seeds, w.m.ElectionID, 2, 2)
+	var err error
+	if w.keys, err = trustee.VerifyCeremony(w.ceremony); err != nil {
 		t.Fatal(err)
 	}
 	pk, err := w.keys.ElectionKey()
@@ -55,14 +52,14 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	}
 	var devs []ballot.RegisteredDevice
 	for _, id := range []string{"d1", "d2", "d3"} {
-		k := w.seeds.StationKey(id)
+		k := w.seeds.stationKey(id)
 		w.devKeys[id] = k
 		w.devices = append(w.devices, id)
 		devs = append(devs, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
 	}
 	var pubs []ed25519.PublicKey
 	for k := range 5 {
-		cr, err := ballot.NewCredential(w.seeds.Secret("credential", k))
+		cr, err := ballot.NewCredential(w.seeds.secret("credential", strconv.Itoa(k)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,10 +88,7 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 // and the report.
 func (w *ruleWorld) finishRecord(t testing.TB, wr *election.Writer, dir string) (*tally.Totals, *election.Report) {
 	t.Helper()
-	closed, err := demo.BallotsDigest(wr.BallotsPath())
-	if err != nil {
-		t.Fatal(err)
-	}
+	closed := boxDigest(t, dir)
 	if _, err := wr.FinishBallots(w.e); err != nil {
 		t.Fatalf("FinishBallots: %v", err)
 	}
@@ -104,7 +98,7 @@ func (w *ruleWorld) finishRecord(t testing.TB, wr *election.Writer, dir string) 
 	}
 	var lists []*trustee.ShareList
 	for _, ks := range w.shares {
-		l, err := demo.TallyShares(w.seeds, "decryption shares", rec, ks)
+		l, err := rec.TallySharesFromSeed(ks, w.seeds.secret("decryption shares", strconv.Itoa(ks.Index())))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +111,11 @@ func (w *ruleWorld) finishRecord(t testing.TB, wr *election.Writer, dir string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.WriteResults(wr, w.m, totals); err != nil {
+	res, err := tally.NewResults(w.m, totals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.WriteResults(res); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := election.Verify(dir, &election.Options{MaxFindings: -1})

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/examples/council/council"
-	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 )
 
 func main() {

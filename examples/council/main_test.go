@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 )
 
 // TestCouncilEndToEnd runs the example with a small election and checks

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/examples/election/guild"
-	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 )
 
 func main() {

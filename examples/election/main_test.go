@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 )
 
 // TestElectionEndToEnd runs the example with few voters and checks that the

@@ -38,7 +38,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/proof"
 	"github.com/sandogh/sandogh/tally"
