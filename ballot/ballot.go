@@ -55,9 +55,9 @@ type Header struct {
 	// Sequence is the ballot's position in the device's chain: 1 for the
 	// first ballot after the device opening.
 	Sequence uint64
-	// Previous is the code of the device's previous ballot, or of its
-	// opening record for the first ballot.
-	Previous Code
+	// Previous is the confirmation code of the device's previous ballot,
+	// or of its opening record for the first ballot.
+	Previous ConfirmationCode
 	// Credential is the public key of the voter credential that signs a
 	// remote ballot, or nil for a device ballot.
 	Credential ed25519.PublicKey
@@ -72,14 +72,14 @@ type Header struct {
 //
 // A Ballot is made by EncryptBallot (or Device.EncryptBallot) and is then
 // Pending until Cast or Challenge signs it, or decoded by ParseBallot or
-// UnmarshalJSON. Its content cannot be changed, so its code always matches
-// it. The zero value is NOT valid.
+// UnmarshalJSON. Its content cannot be changed, so its confirmation code
+// always matches it. The zero value is NOT valid.
 type Ballot struct {
 	baseHash   [HashSize]byte
 	header     Header
 	contests   []encryptedContest
-	body       []byte // canonical body encoding; the code is its hash
-	code       Code
+	body       []byte // canonical body encoding; the confirmation code is its hash
+	code       ConfirmationCode
 	state      State
 	seed       []byte        // released nonce seed of a challenged ballot
 	pending    *proof.Nonces // the seed until Cast or Challenge
@@ -148,8 +148,8 @@ func (b *Ballot) Header() Header {
 // BaseHash returns the base hash of the election the ballot was made for.
 func (b *Ballot) BaseHash() [HashSize]byte { return b.baseHash }
 
-// Code returns the ballot's confirmation code.
-func (b *Ballot) Code() Code { return b.code }
+// ConfirmationCode returns the ballot's confirmation code.
+func (b *Ballot) ConfirmationCode() ConfirmationCode { return b.code }
 
 // State returns whether the ballot is pending, cast or challenged.
 func (b *Ballot) State() State { return b.state }
@@ -204,8 +204,8 @@ func (b *Ballot) CiphertextBytes(i int) []byte {
 	return out
 }
 
-// encodeBody builds the canonical body and the code, and points the
-// selections' byte fields into it.
+// encodeBody builds the canonical body and the confirmation code, and
+// points the selections' byte fields into it.
 func (b *Ballot) encodeBody() {
 	var e wire.Writer
 	e.Str(ballotLabel)
@@ -300,13 +300,13 @@ func (b *Ballot) encodeBody() {
 			c.sumBytes = b.body[sumSpans[i][0]:sumSpans[i][1]:sumSpans[i][1]]
 		}
 	}
-	b.code = Code(sha512.Sum512_256(b.body))
+	b.code = ConfirmationCode(sha512.Sum512_256(b.body))
 }
 
 // signatureMessage is what the device or credential signs:
 //
 //	str("sandogh-v1/ballot-signature") ‖ code ‖ u8(state) ‖ [nonce seed, if challenged]
-func signatureMessage(code Code, state State, seed []byte) []byte {
+func signatureMessage(code ConfirmationCode, state State, seed []byte) []byte {
 	var e wire.Writer
 	e.Str(ballotSignatureLabel)
 	e.Fixed(code[:])

@@ -73,7 +73,7 @@ func TestEncryptVerifyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !bytes.Equal(b2.Bytes(), b.Bytes()) || b2.Code() != b.Code() {
+		if !bytes.Equal(b2.Bytes(), b.Bytes()) || b2.ConfirmationCode() != b.ConfirmationCode() {
 			t.Fatalf("%s: binary round trip changed the ballot", name)
 		}
 		if err := VerifyBallot(f.e, b2); err != nil {
@@ -255,7 +255,7 @@ func TestReplayRefusedByProofs(t *testing.T) {
 	}
 	d.Cast(b)
 	h := b.Header()
-	h.Sequence, h.Previous = 2, b.Code()
+	h.Sequence, h.Previous = 2, b.ConfirmationCode()
 	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, h, f.deviceKeys["station-1"])), CheckProof, 0, 0)
 }
 

@@ -26,8 +26,8 @@ import (
 //
 // A submission the rule rejects (not attributable to an eligible signer,
 // a repeated identifier, or out of order in its device's chain) leaves no
-// line. The same submission sent again (the same signer, identifier, code
-// and state) is answered as the first time and writes nothing, so uploads
+// line. The same submission sent again (the same signer, identifier,
+// confirmation code and state) is answered as the first time and writes nothing, so uploads
 // can be repeated safely.
 //
 // A Box is safe for concurrent use by many goroutines: proofs of different
@@ -44,22 +44,23 @@ type Box struct {
 
 	rule       *Rule
 	set        *memorySet
-	openings   map[string]Code // device → the code of its opening
-	counted    []countedBallot // accepted cast ballots, in order
-	superseded map[int64]bool  // lines of counted ballots superseded by a revote
+	openings   map[string]ConfirmationCode // device → its opening's confirmation code
+	counted    []countedBallot             // accepted cast ballots, in order
+	superseded map[int64]bool              // lines of counted ballots superseded by a revote
 }
 
-// A countedBallot is an accepted cast ballot: its line and code.
+// A countedBallot is an accepted cast ballot: its line and confirmation
+// code.
 type countedBallot struct {
 	line int64
-	code Code
+	code ConfirmationCode
 }
 
 // A written is what the box remembers of a ballot line it wrote, to answer
-// a repeated submission as the first time: its code and state, and the
-// refusal of a refused line (nil for an accepted one).
+// a repeated submission as the first time: its confirmation code and
+// state, and the refusal of a refused line (nil for an accepted one).
 type written struct {
-	code    Code
+	code    ConfirmationCode
 	state   State
 	refusal *Refusal
 }
@@ -106,7 +107,7 @@ const (
 // OpenBox opens the ballot box file at path for election e, creating it if
 // it does not exist. An existing file must belong to e. Its lines are read
 // back through the acceptance rule to rebuild the box's state; each line's
-// code and signature are checked again, and each must get the verdict it
+// confirmation code and signature are checked again, and each must get the verdict it
 // was written with, but the proofs of accepted ballots are not checked
 // again (the rule takes them as valid; those of the ballots refused for
 // their proofs are). A torn last line, left by a
@@ -127,7 +128,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		f:          f,
 		rule:       NewRule(e, set),
 		set:        set,
-		openings:   make(map[string]Code),
+		openings:   make(map[string]ConfirmationCode),
 		superseded: make(map[int64]bool),
 	}
 	if err := x.load(); err != nil {
@@ -189,7 +190,7 @@ func (x *Box) load() error {
 		return fmt.Errorf("ballot: box: %v", err)
 	}
 	if x.lines == 0 {
-		h := BoxHeader{Version: boxVersion, ElectionID: x.e.manifest.ElectionID, BaseHash: Code(x.e.baseHash)}
+		h := boxHeaderJSON{Version: boxVersion, ElectionID: x.e.manifest.ElectionID, BaseHash: x.e.baseHash}
 		if err := x.appendLine(boxLineJSON{Box: &h}); err != nil {
 			return err
 		}
@@ -234,7 +235,7 @@ func (x *Box) replay(data []byte) error {
 		if v := x.rule.Opening(l.Opening); v.Outcome != Accepted {
 			return fmt.Errorf("ballot: box: the rule rejects the opening written here: %v", v.Refusal)
 		}
-		x.openings[l.Opening.Device] = l.Opening.Code()
+		x.openings[l.Opening.Device] = l.Opening.ConfirmationCode()
 		return nil
 	}
 	// The proofs of an accepted line are taken as valid; those of a line
@@ -284,7 +285,7 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	defer x.mu.Unlock()
 	v := x.rule.PeekOpening(o)
 	if v.Outcome != Accepted {
-		if c, ok := x.openings[o.Device]; ok && c == o.Code() && o.Verify(x.e) == nil {
+		if c, ok := x.openings[o.Device]; ok && c == o.ConfirmationCode() && o.Verify(x.e) == nil {
 			return nil // a repeat
 		}
 		return v.Refusal
@@ -294,7 +295,7 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	}
 	x.lines++
 	x.rule.Opening(o)
-	x.openings[o.Device] = o.Code()
+	x.openings[o.Device] = o.ConfirmationCode()
 	return nil
 }
 
@@ -347,7 +348,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 }
 
 // repeat reports whether b repeats a ballot line already written (the
-// same signer, identifier, code and state), and if so the answer the box
+// same signer, identifier, confirmation code and state), and if so the answer the box
 // gave it. x.mu is held.
 func (x *Box) repeat(b *Ballot, c *Checked) (bool, error) {
 	w, ok := x.set.ids[c.fps[0].Sum]
@@ -407,14 +408,14 @@ func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	}
 }
 
-// Counted returns the codes of the ballots that count, in the order they
+// Counted returns the confirmation codes of the ballots that count, in the order they
 // were accepted: every accepted cast ballot, except, under
 // LastBallotCounts, a credential's ballots that a later one superseded.
 // Challenged and refused ballots never count.
-func (x *Box) Counted() []Code {
+func (x *Box) Counted() []ConfirmationCode {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := make([]Code, 0, len(x.counted))
+	out := make([]ConfirmationCode, 0, len(x.counted))
 	for _, c := range x.counted {
 		if !x.superseded[c.line] {
 			out = append(out, c.code)
@@ -423,12 +424,12 @@ func (x *Box) Counted() []Code {
 	return out
 }
 
-// Tip returns the sequence number and code of the last ballot of device's
-// chain written to the box, accepted or refused (0 and the opening's code
-// right after the opening), so that a device that worked offline knows
+// Tip returns the sequence number and confirmation code of the last
+// ballot of device's chain written to the box, accepted or refused (0 and
+// the opening's confirmation code right after the opening), so that a device that worked offline knows
 // where to resume its upload. ok is false if the device has not opened its
 // chain.
-func (x *Box) Tip(device string) (sequence uint64, code Code, ok bool) {
+func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.rule.Tip(device)

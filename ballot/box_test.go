@@ -74,7 +74,7 @@ func accept(t *testing.T, x *Box, b *Ballot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Code() != b.Code() {
+	if got.ConfirmationCode() != b.ConfirmationCode() {
 		t.Fatal("Accept decoded another ballot")
 	}
 }
@@ -83,14 +83,14 @@ func TestBoxDeviceChain(t *testing.T) {
 	f := newFixture(t, testManifest())
 	x, _ := openTestBox(t, f)
 	d := f.openDevice(t, x, "station-1")
-	var codes []Code
+	var codes []ConfirmationCode
 	for i := range 3 {
 		b := castOn(t, d, Vote{"board": {uint32(101 + i): 1}})
 		if b.ID() != fmt.Sprintf("station-1/%d", i+1) {
 			t.Fatalf("ballot id %q", b.ID())
 		}
 		accept(t, x, b)
-		codes = append(codes, b.Code())
+		codes = append(codes, b.ConfirmationCode())
 	}
 	seq, tip, ok := x.Tip("station-1")
 	if !ok || seq != 3 || tip != codes[2] {
@@ -135,7 +135,7 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 	}
 	// A sequence number that does not follow its predecessor.
 	h := offline[3].Header()
-	h.BallotID, h.Sequence, h.Previous = "late", 7, offline[3].Code()
+	h.BallotID, h.Sequence, h.Previous = "late", 7, offline[3].ConfirmationCode()
 	b, err := EncryptBallot(f.e, h, Vote{}, seedOf("late"))
 	if err != nil {
 		t.Fatal(err)
@@ -176,10 +176,10 @@ func TestBoxFork(t *testing.T) {
 	_, err = x.Accept(b3.Bytes())
 	wantRefusal(t, err, CheckChainFork, -1, -1)
 	wantRecorded(t, err, true)
-	if !strings.Contains(err.Error(), b1.Code().String()) {
+	if !strings.Contains(err.Error(), b1.ConfirmationCode().String()) {
 		t.Fatalf("the fork message does not name the ballot in that place: %v", err)
 	}
-	if s, c, _ := x.Tip("station-1"); s != 2 || c != b1.Code() {
+	if s, c, _ := x.Tip("station-1"); s != 2 || c != b1.ConfirmationCode() {
 		t.Fatalf("a fork moved the chain to %d %s", s, c)
 	}
 	// A fork back to the opening, under a new identifier.
@@ -190,7 +190,7 @@ func TestBoxFork(t *testing.T) {
 		t.Fatal("not opened")
 	}
 	o := f.opening(t, "station-1")
-	h.Previous = o.Code()
+	h.Previous = o.ConfirmationCode()
 	b4, _ := EncryptBallot(f.e, h, Vote{}, seedOf("again"))
 	b4.Cast(f.deviceKeys["station-1"])
 	_, err = x.Accept(b4.Bytes())
@@ -302,15 +302,15 @@ func TestBoxCredentialPolicy(t *testing.T) {
 	m.Policy = LastBallotCounts
 	g := newFixture(t, m)
 	y, _ := openTestBox(t, g)
-	var last Code
+	var last ConfirmationCode
 	for i := range 3 {
 		b := g.credentialBallot(t, fmt.Sprintf("rv%d", i), 0, Vote{"budget": {uint32(1 + i%2): 1}})
 		accept(t, y, b)
-		last = b.Code()
+		last = b.ConfirmationCode()
 	}
 	other := g.credentialBallot(t, "rv-other", 1, Vote{})
 	accept(t, y, other)
-	if got := y.Counted(); len(got) != 2 || got[0] != last || got[1] != other.Code() {
+	if got := y.Counted(); len(got) != 2 || got[0] != last || got[1] != other.ConfirmationCode() {
 		t.Fatalf("Counted = %v, want the last ballot of each credential", got)
 	}
 }
@@ -324,7 +324,7 @@ func TestBoxChallenged(t *testing.T) {
 	accept(t, x, b)
 	cast := castOn(t, d, testVote())
 	accept(t, x, cast)
-	if got := x.Counted(); len(got) != 1 || got[0] != cast.Code() {
+	if got := x.Counted(); len(got) != 1 || got[0] != cast.ConfirmationCode() {
 		t.Fatalf("Counted = %v", got)
 	}
 	// A challenged ballot whose seed does not open it.

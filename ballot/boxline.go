@@ -23,9 +23,15 @@ const BoxVersion = boxVersion
 
 // A BoxHeader is the first line of a ballot-box file.
 type BoxHeader struct {
-	Version    int    `json:"version"`
-	ElectionID string `json:"electionId"`
-	BaseHash   Code   `json:"baseHash"`
+	Version    int
+	ElectionID string
+	BaseHash   [HashSize]byte
+}
+
+type boxHeaderJSON struct {
+	Version    int     `json:"version"`
+	ElectionID string  `json:"electionId"`
+	BaseHash   hexHash `json:"baseHash"`
 }
 
 // Check reports whether h is the header of a box of election e, in the
@@ -34,8 +40,8 @@ func (h *BoxHeader) Check(e *Election) error {
 	if h.Version != boxVersion {
 		return fmt.Errorf("ballot: box header: version %d, this package reads version %d (a box of version 1 was written before the acceptance rule recorded refusals)", h.Version, boxVersion)
 	}
-	if h.ElectionID != e.manifest.ElectionID || h.BaseHash != Code(e.baseHash) {
-		return fmt.Errorf("ballot: box header: the box belongs to election %q (base hash %s), not to this election (%q, %s)", h.ElectionID, h.BaseHash, e.manifest.ElectionID, Code(e.baseHash))
+	if h.ElectionID != e.manifest.ElectionID || h.BaseHash != e.baseHash {
+		return fmt.Errorf("ballot: box header: the box belongs to election %q (base hash %x), not to this election (%q, %x)", h.ElectionID, h.BaseHash, e.manifest.ElectionID, e.baseHash)
 	}
 	return nil
 }
@@ -51,7 +57,7 @@ type BoxLine struct {
 }
 
 type boxLineJSON struct {
-	Box     *BoxHeader       `json:"box,omitempty"`
+	Box     *boxHeaderJSON   `json:"box,omitempty"`
 	Opening *DeviceOpening   `json:"opening,omitempty"`
 	Ballot  json.RawMessage  `json:"ballot,omitempty"`
 	Refused *refusedLineJSON `json:"refused,omitempty"`
@@ -100,7 +106,7 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 	out := new(BoxLine)
 	if j.Box != nil {
 		n++
-		out.Header = j.Box
+		out.Header = &BoxHeader{Version: j.Box.Version, ElectionID: j.Box.ElectionID, BaseHash: j.Box.BaseHash}
 	}
 	if j.Opening != nil {
 		n++

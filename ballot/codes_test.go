@@ -428,7 +428,7 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := codesVectorBallot{vectorBallot: vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.Code(), ShortCode: b.Code().Short(), JSON: j}}
+		out := codesVectorBallot{vectorBallot: vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.ConfirmationCode(), ShortCode: b.ConfirmationCode().Short(), JSON: j}}
 		n, _ := proof.NewNonces(seed)
 		nc := ballotNonces(f.e, &b.header, n).Child("contest", 1)
 		for k, ct := range b.Ciphertexts(1) {
@@ -457,7 +457,7 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 	}
 	seed = seedOf("kat codes device ballot")
 	vote = codesVote(7)
-	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.Code()}, vote, seed)
+	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, vote, seed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func parseBallot(data []byte) (*Ballot, error) {
 		return nil, d.Err
 	}
 	b.body = data[:bodyEnd:bodyEnd]
-	b.code = Code(sha512.Sum512_256(b.body))
+	b.code = ConfirmationCode(sha512.Sum512_256(b.body))
 	return b, nil
 }
 
@@ -227,17 +227,17 @@ func decodeRangeProof(b []byte) (*proof.RangeProof, error) {
 // challenged ballot has nonceSeed. decodeBallotJSON checks which are
 // present; wire.StrictJSON requires every other member.
 type ballotJSON struct {
-	BallotID   string        `json:"ballotId"`
-	BaseHash   Code          `json:"baseHash"`
-	Device     *string       `json:"device,omitempty"`
-	Sequence   *uint64       `json:"sequence,omitempty"`
-	Previous   *Code         `json:"previous,omitempty"`
-	Credential *string       `json:"credential,omitempty"`
-	Contests   []contestJSON `json:"contests"`
-	State      string        `json:"state"`
-	NonceSeed  *string       `json:"nonceSeed,omitempty"`
-	Signature  string        `json:"signature"`
-	Code       Code          `json:"code"`
+	BallotID   string            `json:"ballotId"`
+	BaseHash   hexHash           `json:"baseHash"`
+	Device     *string           `json:"device,omitempty"`
+	Sequence   *uint64           `json:"sequence,omitempty"`
+	Previous   *ConfirmationCode `json:"previous,omitempty"`
+	Credential *string           `json:"credential,omitempty"`
+	Contests   []contestJSON     `json:"contests"`
+	State      string            `json:"state"`
+	NonceSeed  *string           `json:"nonceSeed,omitempty"`
+	Signature  string            `json:"signature"`
+	Code       ConfirmationCode  `json:"code"`
 }
 
 type contestJSON struct {
@@ -253,15 +253,15 @@ type selectionJSON struct {
 
 // MarshalJSON encodes a cast or challenged ballot as a JSON object whose
 // ciphertexts, proofs, hashes, keys and signature are the lowercase
-// hexadecimal of their canonical encodings, with the ballot's code for
-// readers (docs/spec.md §Ballots, "JSON form").
+// hexadecimal of their canonical encodings, with the ballot's
+// confirmation code for readers (docs/spec.md §Ballots, "JSON form").
 func (b *Ballot) MarshalJSON() ([]byte, error) {
 	if b.state == Pending {
 		return nil, fmt.Errorf("ballot: ballot %q is pending; Cast or Challenge it first", b.header.BallotID)
 	}
 	j := ballotJSON{
 		BallotID:  b.header.BallotID,
-		BaseHash:  Code(b.baseHash),
+		BaseHash:  b.baseHash,
 		State:     b.state.String(),
 		Signature: hex.EncodeToString(b.signature),
 		Code:      b.code,
@@ -304,7 +304,8 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes the form of MarshalJSON with the checks of
-// ParseBallot, and checks that the code member matches the ballot. It
+// ParseBallot, and checks that the code member (the confirmation code)
+// matches the ballot. It
 // rejects unknown members. On error b is unchanged.
 func (b *Ballot) UnmarshalJSON(data []byte) error {
 	enc, code, ok := scanBallotJSON(data)
@@ -319,7 +320,7 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if nb.code != code {
-		return fmt.Errorf("ballot: ballot JSON: field code: %s is not the code %s of the ballot", code, nb.code)
+		return fmt.Errorf("ballot: ballot JSON: field code: %s is not the confirmation code %s of the ballot", code, nb.code)
 	}
 	*b = *nb
 	return nil
@@ -327,11 +328,11 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 
 // decodeBallotJSON is the general decoder of the JSON form: it decodes data
 // strictly and returns the canonical encoding of the ballot it describes
-// and its code member.
-func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
+// and its code member (the confirmation code).
+func decodeBallotJSON(data []byte) (enc []byte, code ConfirmationCode, err error) {
 	var j ballotJSON
 	if err := strictJSON("ballot", data, &j); err != nil {
-		return nil, Code{}, err
+		return nil, ConfirmationCode{}, err
 	}
 	// Rebuild the binary encoding and decode it, so that both forms share
 	// one decoder and one set of checks.
@@ -346,24 +347,24 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 			present bool
 		}{{"device", j.Device != nil}, {"sequence", j.Sequence != nil}, {"previous", j.Previous != nil}} {
 			if m.present {
-				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: member %q: present in a remote ballot (one with a credential)", m.name)
+				return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: member %q: present in a remote ballot (one with a credential)", m.name)
 			}
 		}
 		k, err := decodeHex("credential", *j.Credential, ed25519.PublicKeySize)
 		if err != nil {
-			return nil, Code{}, err
+			return nil, ConfirmationCode{}, err
 		}
 		e.U8(signerCredential)
 		e.Fixed(k)
 	case j.Device == nil:
-		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member \"device\" (a device ballot) or \"credential\" (a remote ballot)")
+		return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: missing member \"device\" (a device ballot) or \"credential\" (a remote ballot)")
 	default:
 		for _, m := range []struct {
 			name    string
 			present bool
 		}{{"sequence", j.Sequence != nil}, {"previous", j.Previous != nil}} {
 			if !m.present {
-				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member %q (a device ballot)", m.name)
+				return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: missing member %q (a device ballot)", m.name)
 			}
 		}
 		e.U8(signerDevice)
@@ -375,36 +376,36 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	for i, c := range j.Contests {
 		switch {
 		case c.Row != nil && (c.Selections != nil || c.Proof != nil):
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
+			return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
 		case c.Row != nil:
 			e.U8(layoutRow)
 			e.U32(uint32(len(*c.Row)))
 			for k, s := range *c.Row {
 				ct, err := decodeHex(fmt.Sprintf("contest %d: column %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 				if err != nil {
-					return nil, Code{}, err
+					return nil, ConfirmationCode{}, err
 				}
 				p, err := decodeHex(fmt.Sprintf("contest %d: column %d: proof", i, k), s.Proof, schnorrSize)
 				if err != nil {
-					return nil, Code{}, err
+					return nil, ConfirmationCode{}, err
 				}
 				e.Fixed(ct)
 				e.Fixed(p)
 			}
 			continue
 		case c.Selections == nil:
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: neither selections nor a row", i)
+			return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: contest %d: neither selections nor a row", i)
 		}
 		e.U8(layoutSelections)
 		e.U32(uint32(len(*c.Selections)))
 		for k, s := range *c.Selections {
 			ct, err := decodeHex(fmt.Sprintf("contest %d: selection %d: ciphertext", i, k), s.Ciphertext, elgamal.CiphertextSize)
 			if err != nil {
-				return nil, Code{}, err
+				return nil, ConfirmationCode{}, err
 			}
 			p, err := decodeHexAny(fmt.Sprintf("contest %d: selection %d: proof", i, k), s.Proof)
 			if err != nil {
-				return nil, Code{}, err
+				return nil, ConfirmationCode{}, err
 			}
 			e.Fixed(ct)
 			e.Bytes(p)
@@ -413,11 +414,11 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 			e.U8(0)
 		} else {
 			if *c.Proof == "" {
-				return nil, Code{}, fmt.Errorf("ballot: ballot JSON: contest %d: member \"proof\": empty (a contest without a contest proof leaves the member out)", i)
+				return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: contest %d: member \"proof\": empty (a contest without a contest proof leaves the member out)", i)
 			}
 			p, err := decodeHexAny(fmt.Sprintf("contest %d: proof", i), *c.Proof)
 			if err != nil {
-				return nil, Code{}, err
+				return nil, ConfirmationCode{}, err
 			}
 			e.U8(1)
 			e.Bytes(p)
@@ -427,24 +428,24 @@ func decodeBallotJSON(data []byte) (enc []byte, code Code, err error) {
 	case "cast":
 		e.U8(uint8(Cast))
 		if j.NonceSeed != nil {
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: member \"nonceSeed\": present in a cast ballot")
+			return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: member \"nonceSeed\": present in a cast ballot")
 		}
 	case "challenged":
 		e.U8(uint8(Challenged))
 		if j.NonceSeed == nil {
-			return nil, Code{}, fmt.Errorf("ballot: ballot JSON: missing member \"nonceSeed\" (a challenged ballot)")
+			return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: missing member \"nonceSeed\" (a challenged ballot)")
 		}
 		seed, err := decodeHex("nonceSeed", *j.NonceSeed, proof.NonceSeedSize)
 		if err != nil {
-			return nil, Code{}, err
+			return nil, ConfirmationCode{}, err
 		}
 		e.Fixed(seed)
 	default:
-		return nil, Code{}, fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
+		return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: field state: %q is neither \"cast\" nor \"challenged\"", j.State)
 	}
 	sig, err := decodeHex("signature", j.Signature, ed25519.SignatureSize)
 	if err != nil {
-		return nil, Code{}, err
+		return nil, ConfirmationCode{}, err
 	}
 	e.Fixed(sig)
 	return e.B, j.Code, nil

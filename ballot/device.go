@@ -11,14 +11,15 @@ import (
 )
 
 // A Device is a polling-station device's side of the protocol: it holds
-// the device's Ed25519 key and the tip of its chain of codes, encrypts
+// the device's Ed25519 key and the tip of its chain of confirmation codes,
+// encrypts
 // ballots in chain order and signs the voter's cast-or-challenge
 // decisions. Every ballot it encrypts must then be cast or challenged
 // (a ballot the voter abandons is challenged), and every ballot and the
 // opening must reach the ballot box, in order, or the box reports a gap.
 //
 // A Device is safe for concurrent use, but encrypts one ballot at a time:
-// each ballot's code depends on the previous one.
+// each ballot's confirmation code depends on the previous one.
 type Device struct {
 	e   *Election
 	id  string
@@ -26,7 +27,7 @@ type Device struct {
 
 	mu  sync.Mutex
 	seq uint64
-	tip Code
+	tip ConfirmationCode
 }
 
 // OpenDevice starts the chain of device id, registered in e with the
@@ -40,13 +41,13 @@ func OpenDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time) (
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Device{e: e, id: id, key: key, tip: o.Code()}, o, nil
+	return &Device{e: e, id: id, key: key, tip: o.ConfirmationCode()}, o, nil
 }
 
 // ResumeDevice returns device id continuing its chain after the ballot with
-// the given sequence number and code (the values of Tip saved before a
+// the given sequence number and confirmation code (the values of Tip saved before a
 // restart, or the ballot box's Tip for the device).
-func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint64, tip Code) (*Device, error) {
+func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint64, tip ConfirmationCode) (*Device, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
 	}
@@ -60,10 +61,10 @@ func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint6
 	return &Device{e: e, id: id, key: key, seq: sequence, tip: tip}, nil
 }
 
-// Tip returns the sequence number and code of the device's last ballot (or
-// 0 and the opening's code). A device saves them to stable storage after
+// Tip returns the sequence number and confirmation code of the device's
+// last ballot (or 0 and the opening's confirmation code). A device saves them to stable storage after
 // each ballot so that it can resume its chain after a restart.
-func (d *Device) Tip() (sequence uint64, code Code) {
+func (d *Device) Tip() (sequence uint64, code ConfirmationCode) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.seq, d.tip
@@ -71,8 +72,8 @@ func (d *Device) Tip() (sequence uint64, code Code) {
 
 // EncryptBallot encrypts v as the device's next ballot, with a fresh nonce
 // seed from crypto/rand and the ballot identifier "<device>/<sequence>",
-// and advances the chain. The ballot is pending: show its code to the
-// voter, then Cast or Challenge it.
+// and advances the chain. The ballot is pending: show its confirmation
+// code to the voter, then Cast or Challenge it.
 func (d *Device) EncryptBallot(v Vote) (*Ballot, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -87,7 +88,7 @@ func (d *Device) EncryptBallot(v Vote) (*Ballot, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.seq, d.tip = seq, b.Code()
+	d.seq, d.tip = seq, b.ConfirmationCode()
 	return b, nil
 }
 

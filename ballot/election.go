@@ -239,8 +239,8 @@ type electionJSON struct {
 	Threshold    int                `json:"threshold"`
 	Devices      []RegisteredDevice `json:"devices"`
 	Credentials  *CredentialList    `json:"credentials"`
-	ManifestHash Code               `json:"manifestHash"`
-	BaseHash     Code               `json:"baseHash"`
+	ManifestHash hexHash            `json:"manifestHash"`
+	BaseHash     hexHash            `json:"baseHash"`
 }
 
 // MarshalJSON encodes the election's parameters with their manifest hash
@@ -254,8 +254,8 @@ func (e *Election) MarshalJSON() ([]byte, error) {
 		Threshold:    e.threshold,
 		Devices:      e.devices,
 		Credentials:  e.credentials,
-		ManifestHash: Code(e.manifestHash),
-		BaseHash:     Code(e.baseHash),
+		ManifestHash: e.manifestHash,
+		BaseHash:     e.baseHash,
 	})
 }
 
@@ -274,11 +274,11 @@ func ParseElection(data []byte) (*Election, error) {
 	if err != nil {
 		return nil, err
 	}
-	if Code(e.manifestHash) != j.ManifestHash {
-		return nil, fmt.Errorf("ballot: election JSON: field manifestHash: %s is not the hash %s of the manifest", j.ManifestHash, Code(e.manifestHash))
+	if hexHash(e.manifestHash) != j.ManifestHash {
+		return nil, fmt.Errorf("ballot: election JSON: field manifestHash: %s is not the hash %x of the manifest", j.ManifestHash, e.manifestHash)
 	}
-	if Code(e.baseHash) != j.BaseHash {
-		return nil, fmt.Errorf("ballot: election JSON: field baseHash: %s is not the base hash %s of the parameters", j.BaseHash, Code(e.baseHash))
+	if hexHash(e.baseHash) != j.BaseHash {
+		return nil, fmt.Errorf("ballot: election JSON: field baseHash: %s is not the base hash %x of the parameters", j.BaseHash, e.baseHash)
 	}
 	return e, nil
 }

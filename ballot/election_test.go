@@ -162,8 +162,8 @@ func TestCredentials(t *testing.T) {
 	}
 }
 
-func TestCode(t *testing.T) {
-	var c Code
+func TestConfirmationCode(t *testing.T) {
+	var c ConfirmationCode
 	for i := range c {
 		c[i] = byte(i * 7)
 	}
@@ -184,13 +184,13 @@ func TestCode(t *testing.T) {
 	if d.Short() != s {
 		t.Fatal("Short depends on more than 10 bytes")
 	}
-	back, err := ParseCode(c.String())
+	back, err := ParseConfirmationCode(c.String())
 	if err != nil || back != c {
-		t.Fatalf("ParseCode: %v", err)
+		t.Fatalf("ParseConfirmationCode: %v", err)
 	}
 	for _, bad := range []string{c.String()[:63], strings.ToUpper(c.String()), c.String() + "00", "zz" + c.String()[2:]} {
-		if _, err := ParseCode(bad); err == nil {
-			t.Errorf("ParseCode(%q) accepted", bad)
+		if _, err := ParseConfirmationCode(bad); err == nil {
+			t.Errorf("ParseConfirmationCode(%q) accepted", bad)
 		}
 	}
 }

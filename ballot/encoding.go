@@ -2,6 +2,7 @@ package ballot
 
 import (
 	"crypto/sha512"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/sandogh/sandogh/internal/wire"
@@ -21,6 +22,25 @@ import (
 // HashSize is the length of the hashes of this package: manifest hash, base
 // hash, credential list hash and confirmation codes (SHA-512/256).
 const HashSize = 32
+
+// A hexHash is a hash of this package (a manifest hash, a base hash) in
+// the JSON forms: exactly 64 lowercase hexadecimal characters.
+type hexHash [HashSize]byte
+
+func (h hexHash) String() string { return hex.EncodeToString(h[:]) }
+
+// MarshalText encodes h as 64 lowercase hexadecimal characters.
+func (h hexHash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText decodes exactly 64 lowercase hexadecimal characters.
+func (h *hexHash) UnmarshalText(text []byte) error {
+	b, err := decodeHex("hash", string(text), HashSize)
+	if err != nil {
+		return err
+	}
+	copy(h[:], b)
+	return nil
+}
 
 // hashOf is H(x) = SHA-512/256(x) of what w has written.
 func hashOf(w *wire.Writer) [HashSize]byte { return sha512.Sum512_256(w.B) }

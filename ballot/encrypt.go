@@ -108,7 +108,8 @@ func ballotNonces(e *Election, h *Header, n *proof.Nonces) *proof.Nonces {
 // the manifest: unknown contests or codes, values above the maximum,
 // overvotes, more codes than a Codes contest's limit (and for Exactly
 // contests a number of marks other than 0 or k). Undervotes and blank contests are encrypted as zeros. The returned
-// ballot is pending: show its Code to the voter, then Cast or Challenge it.
+// ballot is pending: show its ConfirmationCode to the voter, then Cast or
+// Challenge it.
 //
 // Encryption runs in constant time in the vote and the nonces; the
 // conformance checks before it branch on the vote, on the voter's own

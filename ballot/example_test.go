@@ -73,7 +73,7 @@ func Example() {
 	b, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
 	device.Cast(b)
 	_, err = box.Accept(b.Bytes())
-	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.Code().Short()))
+	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.ConfirmationCode().Short()))
 
 	// Submitting it again (a station that lost the acknowledgement) is
 	// answered as the first time, and the ballot is written once.

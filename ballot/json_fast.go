@@ -145,9 +145,10 @@ func (s *fastScan) uint() uint64 {
 }
 
 // scanBallotJSON scans data in the exact form of MarshalJSON and returns
-// the ballot's canonical encoding and its code member, or ok false if data
+// the ballot's canonical encoding and its code member (the confirmation
+// code), or ok false if data
 // is not in that form.
-func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
+func scanBallotJSON(data []byte) (enc []byte, code ConfirmationCode, ok bool) {
 	s := &fastScan{in: data, out: make([]byte, 0, len(data)/2+64), ok: true}
 	s.out = binary.BigEndian.AppendUint32(s.out, uint32(len(ballotLabel)))
 	s.out = append(s.out, ballotLabel...)
@@ -172,7 +173,7 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 		s.out = append(s.out, signerCredential)
 		s.hex(32)
 	default:
-		return nil, Code{}, false
+		return nil, ConfirmationCode{}, false
 	}
 	s.lit(`,"contests":[`)
 	nAt := len(s.out)
@@ -231,7 +232,7 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 		s.lit(`}`)
 	}
 	if !s.ok {
-		return nil, Code{}, false
+		return nil, ConfirmationCode{}, false
 	}
 	binary.BigEndian.PutUint32(s.out[nAt:], uint32(contests))
 	switch {
@@ -241,7 +242,7 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 		s.out = append(s.out, uint8(Challenged))
 		s.hex(32)
 	default:
-		return nil, Code{}, false
+		return nil, ConfirmationCode{}, false
 	}
 	s.lit(`,"signature":`)
 	s.hex(64)
@@ -250,7 +251,7 @@ func scanBallotJSON(data []byte) (enc []byte, code Code, ok bool) {
 	s.hex(HashSize)
 	s.lit(`}`)
 	if !s.ok || s.off != len(s.in) {
-		return nil, Code{}, false
+		return nil, ConfirmationCode{}, false
 	}
 	copy(code[:], s.out[at:])
 	return s.out[:at], code, true

@@ -37,7 +37,7 @@ func jsonForms(t testing.TB) [][]byte {
 		bs = append(bs, b)
 	}
 	bs = append(bs, f.credentialBallot(t, "remote \u00e9\u00e8", 1, Vote{}))
-	h := Header{BallotID: "far", Device: "station-2", Sequence: 1<<64 - 1, Previous: bs[0].Code()}
+	h := Header{BallotID: "far", Device: "station-2", Sequence: 1<<64 - 1, Previous: bs[0].ConfirmationCode()}
 	b, err := EncryptBallot(f.e, h, testVote(), seedOf("far"))
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 // A DeviceOpening is the signed record with which a polling-station device
 // starts its chain of confirmation codes in an election: the first ballot
-// the device emits names the opening's code as its predecessor, and has
+// the device emits names the opening's confirmation code as its predecessor, and has
 // sequence number 1. The ballot box accepts a device's ballots only after
 // its opening.
 type DeviceOpening struct {
@@ -22,7 +22,8 @@ type DeviceOpening struct {
 	// OpenedAt is when the device opened, in seconds since the Unix epoch
 	// (informational: the box does not trust device clocks).
 	OpenedAt int64
-	// Signature is the device's Ed25519 signature of the opening's code.
+	// Signature is the device's Ed25519 signature of the opening's
+	// confirmation code.
 	Signature []byte
 }
 
@@ -31,19 +32,20 @@ const (
 	openingSignatureLabel = "sandogh-v1/device-opening-signature"
 )
 
-// Code returns the opening's code, the first link of the device's chain:
+// ConfirmationCode returns the opening's confirmation code, the first link
+// of the device's chain:
 //
 //	SHA-512/256(str("sandogh-v1/device-opening") ‖ base hash ‖ str(device) ‖ u64(openedAt))
-func (o *DeviceOpening) Code() Code {
+func (o *DeviceOpening) ConfirmationCode() ConfirmationCode {
 	var e wire.Writer
 	e.Str(openingLabel)
 	e.Fixed(o.BaseHash[:])
 	e.Str(o.Device)
 	e.U64(uint64(o.OpenedAt))
-	return Code(hashOf(&e))
+	return ConfirmationCode(hashOf(&e))
 }
 
-func openingMessage(c Code) []byte {
+func openingMessage(c ConfirmationCode) []byte {
 	var e wire.Writer
 	e.Str(openingSignatureLabel)
 	e.Fixed(c[:])
@@ -63,7 +65,7 @@ func newOpening(e *Election, id string, key ed25519.PrivateKey, t time.Time) (*D
 		return nil, fmt.Errorf("ballot: device %q: opening time %v is before 1970", id, t)
 	}
 	o := &DeviceOpening{BaseHash: e.baseHash, Device: id, OpenedAt: t.Unix()}
-	o.Signature = ed25519.Sign(key, openingMessage(o.Code()))
+	o.Signature = ed25519.Sign(key, openingMessage(o.ConfirmationCode()))
 	return o, nil
 }
 
@@ -80,34 +82,35 @@ func (o *DeviceOpening) Verify(e *Election) error {
 	if o.OpenedAt < 0 {
 		return refuse(CheckDecoding, "device opening: negative opening time %d", o.OpenedAt)
 	}
-	if len(o.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, openingMessage(o.Code()), o.Signature) {
+	if len(o.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, openingMessage(o.ConfirmationCode()), o.Signature) {
 		return refuse(CheckSignature, "device opening: device %q: invalid signature", o.Device)
 	}
 	return nil
 }
 
 type openingJSON struct {
-	BaseHash  Code   `json:"baseHash"`
-	Device    string `json:"device"`
-	OpenedAt  int64  `json:"openedAt"`
-	Signature string `json:"signature"`
-	Code      Code   `json:"code"`
+	BaseHash  hexHash          `json:"baseHash"`
+	Device    string           `json:"device"`
+	OpenedAt  int64            `json:"openedAt"`
+	Signature string           `json:"signature"`
+	Code      ConfirmationCode `json:"code"`
 }
 
-// MarshalJSON encodes o with hexadecimal hashes and signature, and its code
-// for readers.
+// MarshalJSON encodes o with hexadecimal hashes and signature, and its
+// confirmation code for readers.
 func (o *DeviceOpening) MarshalJSON() ([]byte, error) {
 	return json.Marshal(openingJSON{
 		BaseHash:  o.BaseHash,
 		Device:    o.Device,
 		OpenedAt:  o.OpenedAt,
 		Signature: fmt.Sprintf("%x", o.Signature),
-		Code:      o.Code(),
+		Code:      o.ConfirmationCode(),
 	})
 }
 
 // UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown fields,
-// a malformed signature and a code that does not match the record. It does
+// a malformed signature and a confirmation code that does not match the
+// record. It does
 // not verify the signature (use Verify).
 func (o *DeviceOpening) UnmarshalJSON(data []byte) error {
 	var j openingJSON
@@ -125,8 +128,8 @@ func (o *DeviceOpening) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	n := DeviceOpening{BaseHash: j.BaseHash, Device: j.Device, OpenedAt: j.OpenedAt, Signature: sig}
-	if n.Code() != j.Code {
-		return fmt.Errorf("ballot: device opening: field code: %s is not the code %s of the record", j.Code, n.Code())
+	if n.ConfirmationCode() != j.Code {
+		return fmt.Errorf("ballot: device opening: field code: %s is not the confirmation code %s of the record", j.Code, n.ConfirmationCode())
 	}
 	*o = n
 	return nil

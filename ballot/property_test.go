@@ -79,7 +79,7 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 			t.Fatalf("vote %v: %v", v, err)
 		}
 		again, _ := EncryptBallot(f.e, h, v, seed)
-		if again.Code() != b.Code() {
+		if again.ConfirmationCode() != b.ConfirmationCode() {
 			t.Fatal("encryption is not a function of the election, header, vote and seed")
 		}
 		if err := b.Challenge(f.credentials[i%3].PrivateKey()); err != nil {

@@ -235,10 +235,10 @@ type Rule struct {
 }
 
 // A chainTip is where a device's chain stands: the sequence number and
-// code of its last ballot, or 0 and the opening's code.
+// confirmation code of its last ballot, or 0 and the opening's.
 type chainTip struct {
 	seq  uint64
-	code Code
+	code ConfirmationCode
 }
 
 // NewRule returns the acceptance rule of election e at the start of a box,
@@ -254,7 +254,7 @@ func NewRule(e *Election, set FingerprintSet) *Rule {
 func (r *Rule) Opening(o *DeviceOpening) Verdict {
 	v := r.PeekOpening(o)
 	if v.Outcome == Accepted {
-		r.chains[o.Device] = &chainTip{code: o.Code()}
+		r.chains[o.Device] = &chainTip{code: o.ConfirmationCode()}
 	}
 	return v
 }
@@ -291,13 +291,14 @@ func (r *Rule) Peek(line int64, b *Ballot, c *Checked) Verdict {
 	return r.decide(line, b, c, false)
 }
 
-// Tip returns the sequence number and code of the last ballot of device's
-// chain (0 and the opening's code right after the opening); ok is false if
+// Tip returns the sequence number and confirmation code of the last ballot
+// of device's chain (0 and the opening's confirmation code right after the
+// opening); ok is false if
 // the device has not opened.
-func (r *Rule) Tip(device string) (sequence uint64, code Code, ok bool) {
+func (r *Rule) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	t, ok := r.chains[device]
 	if !ok {
-		return 0, Code{}, false
+		return 0, ConfirmationCode{}, false
 	}
 	return t.seq, t.code, true
 }
@@ -327,7 +328,7 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		case h.Sequence < tip.seq:
 			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: sequence %d is taken, the chain is already at %d (a fork)", h.Device, h.Sequence, tip.seq))
 		case h.Previous != tip.code:
-			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: previous code %s is not the code %s of the chain's ballot %d (a fork)", h.Device, h.Previous, tip.code, tip.seq))
+			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: previous confirmation code %s is not the confirmation code %s of the chain's ballot %d (a fork)", h.Device, h.Previous, tip.code, tip.seq))
 		}
 	}
 	// Steps 8–11: from here the line is written, and takes its place in the

@@ -17,12 +17,12 @@ var update = flag.Bool("update", false, "rewrite the known-answer vectors in tes
 const vectorsFile = "testdata/ballot-vectors.json"
 
 type vectorBallot struct {
-	Vote      Vote            `json:"vote"`
-	NonceSeed string          `json:"nonceSeed"`
-	Encoding  string          `json:"encoding"`
-	Code      Code            `json:"code"`
-	ShortCode string          `json:"shortCode"`
-	JSON      json.RawMessage `json:"json"`
+	Vote      Vote             `json:"vote"`
+	NonceSeed string           `json:"nonceSeed"`
+	Encoding  string           `json:"encoding"`
+	Code      ConfirmationCode `json:"code"`
+	ShortCode string           `json:"shortCode"`
+	JSON      json.RawMessage  `json:"json"`
 }
 
 type vectors struct {
@@ -74,7 +74,7 @@ func makeVectors(t *testing.T) *vectors {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.Code(), ShortCode: b.Code().Short(), JSON: j}
+		return vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.ConfirmationCode(), ShortCode: b.ConfirmationCode().Short(), JSON: j}
 	}
 	seed := seedOf("kat credential ballot")
 	b, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, testVote(), seed)
@@ -93,7 +93,7 @@ func makeVectors(t *testing.T) *vectors {
 	v.DeviceOpening = o
 	seed = seedOf("kat device ballot")
 	dv := Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
-	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.Code()}, dv, seed)
+	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, dv, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,20 +178,20 @@ func TestVectorsVerify(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if b.Code() != vb.Code || b.Code().Short() != vb.ShortCode {
+		if b.ConfirmationCode() != vb.Code || b.ConfirmationCode().Short() != vb.ShortCode {
 			t.Fatalf("%s: code", name)
 		}
 		if err := VerifyBallot(e, b); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		var bj Ballot
-		if err := json.Unmarshal(vb.JSON, &bj); err != nil || bj.Code() != vb.Code {
+		if err := json.Unmarshal(vb.JSON, &bj); err != nil || bj.ConfirmationCode() != vb.Code {
 			t.Fatalf("%s: JSON form: %v", name, err)
 		}
 	}
 	enc, _ := hex.DecodeString(v.DeviceBallot.Encoding)
 	b, _ := ParseBallot(enc)
-	if b.header.Previous != v.DeviceOpening.Code() {
+	if b.header.Previous != v.DeviceOpening.ConfirmationCode() {
 		t.Fatal("the device ballot does not follow the opening")
 	}
 	vote, err := OpenChallenged(e, b)

@@ -52,8 +52,8 @@ func councilConfig(out string) council.Config {
 // of an invalid row, with a valid proof of knowledge of its nonce, and
 // signs the ballot again: what a dishonest station can do. It builds the
 // ballot from the specification (docs/spec.md §Ballots): the
-// transcript of the proof of knowledge, the body, the code and the
-// signature message.
+// transcript of the proof of knowledge, the body, the confirmation code
+// and the signature message.
 func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
 	codes, ok := forgedRows[voter]
 	if !ok {

@@ -45,12 +45,12 @@ type credentialsJSON struct {
 }
 
 // challengedJSON is one line of challenged.jsonl: a challenged ballot named
-// by its identifier and code, and the vote its released nonce seed opens.
+// by its identifier and confirmation code, and the vote its released nonce seed opens.
 type challengedJSON struct {
-	Line     int         `json:"line"`
-	BallotID string      `json:"ballotId"`
-	Code     ballot.Code `json:"code"`
-	Vote     ballot.Vote `json:"vote"`
+	Line     int                     `json:"line"`
+	BallotID string                  `json:"ballotId"`
+	Code     ballot.ConfirmationCode `json:"code"`
+	Vote     ballot.Vote             `json:"vote"`
 }
 
 // published is what election.json, devices.json and credentials.json state,

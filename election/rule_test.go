@@ -53,9 +53,9 @@ type stream struct {
 type devState struct {
 	opening *ballot.DeviceOpening
 	seq     uint64
-	tip     ballot.Code
-	held    []*submission // encrypted while offline, not sent yet
-	chain   []ballot.Code // the codes of its ballots, by sequence − 1
+	tip     ballot.ConfirmationCode
+	held    []*submission             // encrypted while offline, not sent yet
+	chain   []ballot.ConfirmationCode // the codes of its ballots, by sequence − 1
 }
 
 // newStream starts an election of w in the record folder dir (a new
@@ -161,11 +161,11 @@ func (s *stream) deviceBallot(id string, challenge bool) *submission {
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		d.opening, d.tip = o, o.Code()
+		d.opening, d.tip = o, o.ConfirmationCode()
 	}
 	h := ballot.Header{BallotID: fmt.Sprintf("%s/%d", id, d.seq+1), Device: id, Sequence: d.seq + 1, Previous: d.tip}
 	sub := s.encrypt(fmt.Sprintf("device %s ballot %d", id, d.seq+1), h, s.w.devKeys[id], challenge)
-	d.seq, d.tip = h.Sequence, sub.b.Code()
+	d.seq, d.tip = h.Sequence, sub.b.ConfirmationCode()
 	d.chain = append(d.chain, d.tip)
 	return sub
 }
@@ -181,7 +181,7 @@ func (s *stream) step() {
 	case 0, 1: // a device opens (or sends its opening again)
 		if d.opening == nil {
 			_, o, _ := ballot.OpenDevice(w.e, id, w.devKeys[id], time.Unix(1_700_000_000, 0))
-			d.opening, d.tip = o, o.Code()
+			d.opening, d.tip = o, o.ConfirmationCode()
 		}
 		s.send(&submission{what: "opening of " + id, opening: d.opening})
 	case 2, 3: // a device encrypts a ballot; online it sends it, offline it keeps it
@@ -247,7 +247,7 @@ func (s *stream) step() {
 		}
 	case 11: // a fork: a ballot at a place already taken, under a new identifier
 		if d.seq >= 1 {
-			prev := d.opening.Code()
+			prev := d.opening.ConfirmationCode()
 			if d.seq >= 2 {
 				prev = d.chain[d.seq-2]
 			}
@@ -333,10 +333,10 @@ func (s *stream) finish() *election.Report {
 	if rep.Ballots.Counted != int64(len(counted)) {
 		t.Errorf("the verifier counted %d ballots, the box %d", rep.Ballots.Counted, len(counted))
 	}
-	votes := map[ballot.Code]ballot.Vote{}
+	votes := map[ballot.ConfirmationCode]ballot.Vote{}
 	for _, sub := range s.subs {
 		if sub.b != nil {
-			votes[sub.b.Code()] = sub.vote
+			votes[sub.b.ConfirmationCode()] = sub.vote
 		}
 	}
 	want := map[string]map[uint32]uint64{}
@@ -376,7 +376,7 @@ func (s *stream) checkLines() {
 		refusal *ballot.Refusal
 		state   ballot.State
 	}
-	lines := map[ballot.Code]written{}
+	lines := map[ballot.ConfirmationCode]written{}
 	openings := map[string]bool{}
 	nonces := map[[32]byte]string{}
 	for n, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
@@ -391,10 +391,10 @@ func (s *stream) checkLines() {
 			openings[bl.Opening.Device] = true
 			continue
 		}
-		if _, dup := lines[bl.Ballot.Code()]; dup {
-			t.Errorf("line %d: ballot %s written twice", n+2, bl.Ballot.Code())
+		if _, dup := lines[bl.Ballot.ConfirmationCode()]; dup {
+			t.Errorf("line %d: ballot %s written twice", n+2, bl.Ballot.ConfirmationCode())
 		}
-		lines[bl.Ballot.Code()] = written{bl.Refusal, bl.Ballot.State()}
+		lines[bl.Ballot.ConfirmationCode()] = written{bl.Refusal, bl.Ballot.State()}
 		if bl.Refusal != nil {
 			continue
 		}
@@ -408,18 +408,18 @@ func (s *stream) checkLines() {
 			}
 		}
 	}
-	writtenOnce := map[ballot.Code]bool{} // codes some submission got written
+	writtenOnce := map[ballot.ConfirmationCode]bool{} // codes some submission got written
 	for _, sub := range s.subs {
 		var r *ballot.Refusal
 		if sub.b != nil && (sub.answer == nil || errors.As(sub.answer, &r) && r.Recorded) {
-			writtenOnce[sub.b.Code()] = true
+			writtenOnce[sub.b.ConfirmationCode()] = true
 		}
 	}
 	for _, sub := range s.subs {
 		if sub.b == nil {
 			continue
 		}
-		c := sub.b.Code()
+		c := sub.b.ConfirmationCode()
 		l, ok := lines[c]
 		var r *ballot.Refusal
 		refused := errors.As(sub.answer, &r)

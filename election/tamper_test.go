@@ -75,8 +75,8 @@ func isDevice(id string, state string) func(map[string]any) bool {
 }
 
 // editBallot re-encodes the ballot on line i after edit changes its signed
-// canonical encoding (a forger who changes bytes; the code follows, the
-// signature does not).
+// canonical encoding (a forger who changes bytes; the confirmation code
+// follows, the signature does not).
 func editBallot(t testing.TB, lines [][]byte, i int, edit func(b *ballot.Ballot, enc []byte) []byte) {
 	t.Helper()
 	var l struct{ Ballot json.RawMessage }

@@ -214,8 +214,8 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, vote ballot.Vo
 		return nil
 	}
 	switch {
-	case j.Line != l.num || j.BallotID != b.ID() || j.Code != b.Code():
-		fail(cl.num, "lists ballot %q (line %d, code %s), but the next challenged ballot is %q on line %d of %s (code %s)", j.BallotID, j.Line, j.Code, b.ID(), l.num, fileBallots, b.Code())
+	case j.Line != l.num || j.BallotID != b.ID() || j.Code != b.ConfirmationCode():
+		fail(cl.num, "lists ballot %q (line %d, confirmation code %s), but the next challenged ballot is %q on line %d of %s (confirmation code %s)", j.BallotID, j.Line, j.Code, b.ID(), l.num, fileBallots, b.ConfirmationCode())
 	case vote != nil && !reflect.DeepEqual(j.Vote, vote):
 		fail(cl.num, "the published vote is not the one the ballot's nonce seed opens (every marked candidate with its value, no zero and no contest without marks)")
 	}

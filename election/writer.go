@@ -344,7 +344,7 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 			if o.openErr != nil {
 				return fmt.Errorf("line %d: %v", l.num, o.openErr)
 			}
-			raw, err := json.Marshal(challengedJSON{Line: l.num, BallotID: b.ID(), Code: b.Code(), Vote: o.vote})
+			raw, err := json.Marshal(challengedJSON{Line: l.num, BallotID: b.ID(), Code: b.ConfirmationCode(), Vote: o.vote})
 			if err != nil {
 				return err
 			}

@@ -587,7 +587,7 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 			return nil, err
 		}
 	}
-	tip.Seq, tip.Code = h.Sequence, b.Code()
+	tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
 	return b, nil
 }
 

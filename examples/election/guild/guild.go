@@ -499,7 +499,7 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.Ch
 		return nil, err
 	}
 	if ev.cred == nil {
-		tip.Seq, tip.Code = h.Sequence, b.Code()
+		tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
 	}
 	return b, nil
 }

@@ -129,7 +129,7 @@ func TestRunCeremony(t *testing.T) {
 }
 
 func TestChainTipNext(t *testing.T) {
-	tip := &ChainTip{Seq: 41, Code: ballot.Code{7}}
+	tip := &ChainTip{Seq: 41, Code: ballot.ConfirmationCode{7}}
 	h := tip.Next("station-9")
 	if h.BallotID != "station-9/42" || h.Device != "station-9" || h.Sequence != 42 || h.Previous != tip.Code {
 		t.Errorf("header %+v", h)

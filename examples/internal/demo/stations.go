@@ -37,11 +37,12 @@ func Challengers(r *mrand.Rand, voters, n int) map[int]bool {
 	return challengers
 }
 
-// A ChainTip is a station's position in its chain of codes: the sequence
-// number and code of its last ballot (0 and the opening's code at first).
+// A ChainTip is a station's position in its chain of confirmation codes:
+// the sequence number and confirmation code of its last ballot (0 and the
+// opening's at first).
 type ChainTip struct {
 	Seq  uint64
-	Code ballot.Code
+	Code ballot.ConfirmationCode
 }
 
 // Next returns the header of station's next ballot, which continues the
@@ -62,7 +63,7 @@ func OpenStations(e *ballot.Election, box *ballot.Box, ids []string, keys map[st
 		if err := box.AcceptOpening(o); err != nil {
 			return nil, err
 		}
-		tips[id] = &ChainTip{Code: o.Code()}
+		tips[id] = &ChainTip{Code: o.ConfirmationCode()}
 	}
 	return tips, nil
 }
