@@ -26,7 +26,7 @@ func attackElection(t *testing.T) (*ballot.Election, []*ballot.Credential) {
 		cands = append(cands, ballot.Candidate{Code: c, Name: fmt.Sprintf("Candidate %d", c)})
 	}
 	m := &ballot.Manifest{ElectionID: "attacks", Policy: ballot.LastBallotCounts, Contests: []ballot.Contest{
-		{ID: "council", Kind: ballot.Codes, Limit: 50, MixStages: 1, Candidates: cands},
+		{ID: "council", Kind: ballot.CodeList, Limit: 50, MixStages: 1, Candidates: cands},
 		{ID: "board", Kind: ballot.UpTo, Limit: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "A"}, {Code: 2, Name: "B"}}},
 	}}
 	if w := m.Contests[0].RowWidth(); w < 2 {

@@ -65,7 +65,7 @@ type Header struct {
 
 // A Ballot is an encrypted ballot: for each contest of the manifest, one
 // ciphertext per candidate with a range proof, and a proof about the
-// contest's sum (or, for a Codes contest, one row of ciphertexts of packed
+// contest's sum (or, for a CodeList contest, one row of ciphertexts of packed
 // codes, each with a proof of knowledge of its nonce); the header that binds it to its device chain or
 // credential; its state and signature. Its canonical encoding and
 // confirmation code are in docs/spec.md §Ballots ("Ballot").
@@ -93,10 +93,10 @@ type encryptedContest struct {
 	selections []encryptedSelection // layoutSelections
 	sum        *proof.RangeProof    // nil when the contest has no sum rule
 	sumBytes   []byte
-	row        []encryptedColumn // layoutRow: the packed codes of a Codes contest
+	row        []encryptedColumn // layoutRow: the packed codes of a CodeList contest
 }
 
-// An encryptedColumn is one ciphertext of a Codes contest's row, with the
+// An encryptedColumn is one ciphertext of a CodeList contest's row, with the
 // proof of knowledge of its encryption nonce.
 type encryptedColumn struct {
 	ct       elgamal.Ciphertext
@@ -123,12 +123,12 @@ const (
 	// ciphertext and range proof per candidate, and an optional contest
 	// proof.
 	layoutSelections = 1
-	// layoutRow is the layout of a Codes contest: one row of ciphertexts
+	// layoutRow is the layout of a CodeList contest: one row of ciphertexts
 	// of packed codes, each with a Schnorr proof of knowledge of its
 	// nonce.
 	layoutRow = 2
 	// maxRowWidth bounds the width of a row when decoding, before the
-	// manifest is known (a valid Codes contest has at most 834).
+	// manifest is known (a valid CodeList contest has at most 834).
 	maxRowWidth = 1024
 
 	maxBallotID = 255
@@ -162,7 +162,7 @@ func (b *Ballot) NonceSeed() []byte { return bytes.Clone(b.seed) }
 func (b *Ballot) NumContests() int { return len(b.contests) }
 
 // Ciphertexts returns copies of the ciphertexts of contest i: one per
-// candidate in manifest order, or for a Codes contest the row of packed
+// candidate in manifest order, or for a CodeList contest the row of packed
 // codes, one per column. It panics if i is out of range.
 func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
 	c := &b.contests[i]
@@ -183,7 +183,7 @@ func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
 
 // CiphertextBytes returns the canonical encodings of the ciphertexts of
 // contest i, as Ciphertexts orders them, concatenated (64 bytes each): the
-// bytes the ballot was decoded from, or encoded to. For a Codes contest
+// bytes the ballot was decoded from, or encoded to. For a CodeList contest
 // they are the ballot's row as a mix cascade's input list encodes it
 // (mixnet.Rows), which a verifier collects without encoding the
 // ciphertexts again. It panics if i is out of range.

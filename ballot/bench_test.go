@@ -139,7 +139,7 @@ func BenchmarkDecodeBallotJSON(b *testing.B) {
 // councilBench returns the manifest of a council election of m candidates
 // with codes 1..m, up to n codes per ballot, and a vote writing n codes.
 func councilBench(m, n int) (*Manifest, Vote) {
-	c := Contest{ID: "council", Kind: Codes, Limit: uint32(n), Seats: uint32(n), MixStages: 2}
+	c := Contest{ID: "council", Kind: CodeList, Limit: uint32(n), Seats: uint32(n), MixStages: 2}
 	for i := range m {
 		c.Candidates = append(c.Candidates, Candidate{Code: uint32(i + 1), Name: fmt.Sprintf("Candidate %d", i+1)})
 	}
@@ -159,10 +159,10 @@ var councilBenches = []struct {
 	m, n int
 }{{"council-400-write-21", 400, 21}, {"council-10000-write-50", 10000, 50}}
 
-// BenchmarkEncryptCodesBallot encrypts one ballot of a Codes contest per
+// BenchmarkEncryptCodeListBallot encrypts one ballot of a CodeList contest per
 // iteration, on one core: the vote's checks against the manifest, packing,
 // and per column one encryption and one Schnorr proof.
-func BenchmarkEncryptCodesBallot(b *testing.B) {
+func BenchmarkEncryptCodeListBallot(b *testing.B) {
 	for _, bc := range councilBenches {
 		b.Run(bc.name, func(b *testing.B) {
 			m, v := councilBench(bc.m, bc.n)
@@ -179,9 +179,9 @@ func BenchmarkEncryptCodesBallot(b *testing.B) {
 	}
 }
 
-// BenchmarkVerifyCodesBallots verifies a batch of 64 decoded ballots of a
-// Codes contest with VerifyBallots and reports the time per ballot.
-func BenchmarkVerifyCodesBallots(b *testing.B) {
+// BenchmarkVerifyCodeListBallots verifies a batch of 64 decoded ballots of a
+// CodeList contest with VerifyBallots and reports the time per ballot.
+func BenchmarkVerifyCodeListBallots(b *testing.B) {
 	for _, bc := range councilBenches {
 		b.Run(bc.name+"/batch=64", func(b *testing.B) {
 			m, v := councilBench(bc.m, bc.n)

@@ -172,7 +172,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 	}
 }
 
-// decodeRow reads the row of a Codes contest (layout 2): u32(width), then
+// decodeRow reads the row of a CodeList contest (layout 2): u32(width), then
 // for each column the 64-byte ciphertext and the 64-byte Schnorr proof.
 func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
 	w := d.Count(fmt.Sprintf("contest %d: row width", i), maxRowWidth, elgamal.CiphertextSize+schnorrSize)
@@ -243,7 +243,7 @@ type ballotJSON struct {
 type contestJSON struct {
 	Selections *[]selectionJSON `json:"selections,omitempty"`
 	Proof      *string          `json:"proof,omitempty"`
-	Row        *[]selectionJSON `json:"row,omitempty"` // a Codes contest: "proof" is the proof of knowledge
+	Row        *[]selectionJSON `json:"row,omitempty"` // a CodeList contest: "proof" is the proof of knowledge
 }
 
 type selectionJSON struct {

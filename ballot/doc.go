@@ -9,7 +9,7 @@
 // chains, acceptance rules and the ballot-box file) is in docs/spec.md,
 // section "Ballots"; the
 // known-answer vectors are in testdata/ballot-vectors.json, and those of
-// ballots with a Codes contest in testdata/codes-vectors.json.
+// ballots with a CodeList contest in testdata/codes-vectors.json.
 //
 // An election is described by a Manifest and made concrete by NewElection,
 // which binds the group, the manifest, the joint public key, the trustees'
@@ -17,7 +17,7 @@
 // A polling-station Device or a remote voter's software encrypts a Vote
 // with EncryptBallot: one exponential ElGamal ciphertext per candidate with
 // a range proof, and one proof per contest that the sum respects the
-// contest's limit. A contest of kind Codes ("write up to N candidate codes
+// contest's limit. A contest of kind CodeList ("write up to N candidate codes
 // from a list of M", for council elections with hundreds or thousands of
 // candidates) is instead one row of ciphertexts of the voter's codes,
 // packed by elgamal.PackCodes, each with a Schnorr proof of knowledge of
@@ -50,7 +50,7 @@
 // This package is not a tally or a verifier of a whole election record:
 // it accepts or refuses ballots one by one. Aggregation and decryption of
 // the accepted ballots are in package tally, the key ceremony is in package
-// trustee, and the shuffle of the rows of Codes contests in package mixnet;
+// trustee, and the shuffle of the rows of CodeList contests in package mixnet;
 // the proof of knowledge of a row's nonces makes a row non-malleable, but
 // whether the codes it holds are a valid ballot is only known after mixing
 // and decryption (tally.RowDecoder). It does not authenticate voters either: eligibility is

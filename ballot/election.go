@@ -33,7 +33,7 @@ type Parameters struct {
 	// order. None may be the identity.
 	Trustees []*group.Element
 	// Threshold is t, the number of trustees whose shares decrypt (the key
-	// ceremony's threshold): 1 ≤ t ≤ len(Trustees). Every Codes contest
+	// ceremony's threshold): 1 ≤ t ≤ len(Trustees). Every CodeList contest
 	// needs at least t mix stages.
 	Threshold int
 	// Devices are the registered polling-station devices (none for a
@@ -56,7 +56,7 @@ type Election struct {
 	deviceKeys   map[string]ed25519.PublicKey
 	credentials  *CredentialList
 	baseHash     [HashSize]byte
-	// rowWidth and maxCode are, for each Codes contest, its row width and
+	// rowWidth and maxCode are, for each CodeList contest, its row width and
 	// largest candidate code (0 for the other contests).
 	rowWidth []int
 	maxCode  []uint32
@@ -96,7 +96,7 @@ func NewElection(p Parameters) (*Election, error) {
 	e.maxCode = make([]uint32, len(e.manifest.Contests))
 	for i := range e.manifest.Contests {
 		c := &e.manifest.Contests[i]
-		if c.Kind != Codes {
+		if c.Kind != CodeList {
 			continue
 		}
 		if uint64(c.MixStages) > uint64(len(p.Trustees)) {

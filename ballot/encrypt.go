@@ -98,16 +98,17 @@ func ballotNonces(e *Election, h *Header, n *proof.Nonces) *proof.Nonces {
 // prefix of the ballot's proofs (proof.Nonces.Bind), the selection j of
 // contest i is encrypted with
 // s.Child("contest", i).Child("selection", j).Scalar("encryption", 0),
-// and column k of the row of a Codes contest i with
+// and column k of the row of a CodeList contest i with
 // s.Child("contest", i).Child("column", k).Scalar("encryption", 0). A seed
 // reused under another header therefore gives other nonces.
-// The codes of a Codes contest are packed in ascending order
+// The candidate codes of a CodeList contest are packed in ascending order
 // (elgamal.PackCodes), whatever the order in which the voter wrote them.
 //
 // It refuses, before encrypting anything, a vote that does not conform to
-// the manifest: unknown contests or codes, values above the maximum,
-// overvotes, more codes than a Codes contest's limit (and for Exactly
-// contests a number of marks other than 0 or k). Undervotes and blank contests are encrypted as zeros. The returned
+// the manifest: unknown contests or candidate codes, values above the
+// maximum, overvotes, more candidate codes than a CodeList contest's limit
+// (and for Exactly contests a number of marks other than 0 or k).
+// Undervotes and blank contests are encrypted as zeros. The returned
 // ballot is pending: show its ConfirmationCode to the voter, then Cast or
 // Challenge it.
 //
@@ -147,7 +148,7 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 		nc := n.Child("contest", uint64(i))
 		tc := t0.Clone()
 		tc.AppendUint64("contest", uint64(i))
-		if mc.Kind == Codes {
+		if mc.Kind == CodeList {
 			c.layout = layoutRow
 			if err := b.encryptRow(e, i, c, writtenCodes(mc, vals[i]), tc, nc); err != nil {
 				return err
@@ -210,7 +211,7 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 	return nil
 }
 
-// writtenCodes returns the codes of the candidates of Codes contest c whose
+// writtenCodes returns the codes of the candidates of CodeList contest c whose
 // value in vals (in candidate order) is not 0, in ascending order, the order
 // in which a ballot packs them. It runs on the voter's device, before
 // encryption, and branches on the vote like the other checks there.
@@ -226,7 +227,7 @@ func writtenCodes(c *Contest, vals []uint64) []uint32 {
 }
 
 // columnTranscript returns the transcript of the proof of knowledge of the
-// nonce of column k of a Codes contest, from the contest's prefix tc
+// nonce of column k of a CodeList contest, from the contest's prefix tc
 // (docs/spec.md §Ballots, "Proof transcripts"): the column and the
 // ciphertext's 64-byte encoding, so that the proof is bound to the whole
 // ciphertext, its place and its ballot.
@@ -237,7 +238,7 @@ func columnTranscript(tc *proof.Transcript, k int, ctBytes []byte) *proof.Transc
 	return t
 }
 
-// encryptRow encrypts the codes of Codes contest i as one row: the codes
+// encryptRow encrypts the codes of CodeList contest i as one row: the codes
 // packed by elgamal.PackCodes into c.RowWidth() elements M_k, each
 // encrypted as (r_k·G, M_k + r_k·K) with r_k from the nonce source
 // nc.Child("column", k), and a Schnorr proof of knowledge of r_k for

@@ -96,7 +96,7 @@ func Example() {
 // A council voter writes candidate codes: the device refuses a list it
 // cannot encrypt, and a challenged ballot opens to the codes written.
 func ExampleVote_SetCodes() {
-	council := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 3, Seats: 3, MixStages: 1}
+	council := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 3, Seats: 3, MixStages: 1}
 	for code := uint32(1); code <= 400; code++ {
 		council.Candidates = append(council.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
 	}
@@ -126,8 +126,8 @@ func ExampleVote_SetCodes() {
 	fmt.Println("challenged ballot encrypts", opened)
 	// Output:
 	// row width: 1
-	// ballot: vote: contest "council": code 212 is written twice (position 2)
-	// ballot: vote: contest 0 ("council"): 4 codes written, more than the limit 3 (overvote)
+	// ballot: vote: contest "council": candidate code 212 is written twice (position 2)
+	// ballot: vote: contest 0 ("council"): 4 candidate codes written, more than the limit 3 (overvote)
 	// challenged ballot encrypts map[council:map[17:1 212:1]]
 }
 

@@ -13,7 +13,7 @@ const (
 	// a box (step 6 of the acceptance rule).
 	FingerprintIdentifier FingerprintKind = 'i'
 	// FingerprintNonce is the first component A = r·G of a ciphertext (a
-	// selection's, or a column of a Codes contest's row), which fixes the
+	// selection's, or a column of a CodeList contest's row), which fixes the
 	// ciphertext's nonce r: no two ciphertexts of the accepted ballots
 	// share it (step 9).
 	FingerprintNonce FingerprintKind = 'a'
@@ -35,7 +35,7 @@ type Fingerprint struct {
 	// Kind says what the part is.
 	Kind FingerprintKind
 	// Contest and Selection locate a ciphertext in manifest order (for a
-	// Codes contest, Selection is the column of the row); both are −1 for
+	// CodeList contest, Selection is the column of the row); both are −1 for
 	// the identifier.
 	Contest, Selection int
 	// Sum is the first 16 bytes of SHA-512/256(u8(Kind) ‖ encoding), where

@@ -173,7 +173,7 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add(j)
 	j, _ = json.Marshal(boardManifest())
 	f.Add(j)
-	j, _ = json.Marshal(codesManifest())
+	j, _ = json.Marshal(codeListManifest())
 	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)

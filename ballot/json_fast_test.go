@@ -47,8 +47,8 @@ func jsonForms(t testing.TB) [][]byte {
 	}
 	bs = append(bs, b)
 	// A ballot with a row of codes.
-	cf := newFixture(t, codesManifest())
-	bs = append(bs, cf.credentialBallot(t, "council", 2, codesVote(3, 9)))
+	cf := newFixture(t, codeListManifest())
+	bs = append(bs, cf.credentialBallot(t, "council", 2, codeListVote(3, 9)))
 	var out [][]byte
 	for _, b := range bs {
 		j, err := b.MarshalJSON()

@@ -68,14 +68,14 @@ const (
 	// Score gives each candidate a score 0..MaxScore; if Limit is non-zero
 	// the sum of the scores is at most Limit.
 	Score ContestKind = "score"
-	// Codes is "write up to Limit candidate codes from the list" (council
-	// elections with hundreds or thousands of candidates): the voter's
-	// codes are packed into a few plaintexts (elgamal.PackCodes) and
-	// encrypted as one row of ciphertexts, which goes through a mix
-	// cascade of at least MixStages stages and is decrypted as a whole
-	// after mixing, instead of being tallied homomorphically. Candidate
-	// codes are 1..MaxCandidateCode.
-	Codes ContestKind = "codes"
+	// CodeList is "write up to Limit candidate codes from the list" (council
+	// elections with hundreds or thousands of candidates; its kind string
+	// is "codes"): the voter's candidate codes are packed into a few
+	// plaintexts (elgamal.PackCodes) and encrypted as one row of
+	// ciphertexts, which goes through a mix cascade of at least MixStages
+	// stages and is decrypted as a whole after mixing, instead of being
+	// tallied homomorphically. Candidate codes are 1..MaxCandidateCode.
+	CodeList ContestKind = "codes"
 )
 
 // A Contest is one question on the ballot. Which of Limit, MaxScore, Seats,
@@ -89,9 +89,9 @@ type Contest struct {
 	// Kind is the contest's rule.
 	Kind ContestKind `json:"kind"`
 	// Limit is k for UpTo and Exactly (1 ≤ k ≤ number of candidates), the
-	// optional bound on the total score for Score (0 for none), N for Codes
-	// (the most codes a voter writes, 1 ≤ N ≤ number of candidates), and
-	// unused for YesNo.
+	// optional bound on the total score for Score (0 for none), N for
+	// CodeList (the most candidate codes a voter writes, 1 ≤ N ≤ number of
+	// candidates), and unused for YesNo.
 	Limit uint32 `json:"limit,omitempty"`
 	// MaxScore is R for Score contests (1 ≤ R ≤ MaxRange); unused otherwise.
 	MaxScore uint32 `json:"maxScore,omitempty"`
@@ -101,7 +101,7 @@ type Contest struct {
 	// Alternates is how many alternate members are elected after the main
 	// members. Unused for YesNo.
 	Alternates uint32 `json:"alternates,omitempty"`
-	// MixStages is, for Codes contests, the number of accepted mix stages
+	// MixStages is, for CodeList contests, the number of accepted mix stages
 	// (each by a different trustee) after which the contest's rows may be
 	// decrypted: t ≤ MixStages ≤ n for a key ceremony of n trustees with
 	// threshold t, which NewElection checks. The ballots stay unlinkable if
@@ -115,8 +115,9 @@ type Contest struct {
 
 // A Candidate is one choice of a contest.
 type Candidate struct {
-	// Code is the short number voters know the candidate by. Codes are
-	// unique within a contest.
+	// Code is the candidate code, the short number voters know the
+	// candidate by (what they write in a CodeList contest). Candidate codes
+	// are unique within a contest.
 	Code uint32 `json:"code"`
 	// Name is the candidate's name or the option's text.
 	Name string `json:"name"`
@@ -128,13 +129,13 @@ const (
 	// MaxContests is the largest number of contests in a manifest.
 	MaxContests = 1000
 	// MaxCandidates is the largest number of candidates in a contest of
-	// a kind other than Codes.
+	// a kind other than CodeList.
 	MaxCandidates = 1000
-	// MaxCodeCandidates is the largest number of candidates in a Codes
-	// contest.
-	MaxCodeCandidates = 10000
-	// MaxCandidateCode is the largest candidate code in a Codes contest:
-	// codes take at most 20 bits when packed, so a row of the largest
+	// MaxCodeListCandidates is the largest number of candidates in a
+	// CodeList contest.
+	MaxCodeListCandidates = 10000
+	// MaxCandidateCode is the largest candidate code in a CodeList contest:
+	// candidate codes take at most 20 bits when packed, so a row of the largest
 	// contest has at most 834 ciphertexts.
 	MaxCandidateCode = 1<<20 - 1
 	// MaxRange is the largest value a range proof covers: MaxScore, and the
@@ -237,7 +238,7 @@ func (c *Contest) validate(i int) error {
 		if k, ok := codes[cand.Code]; ok {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is also the code of candidate %d", where, j, cand.Code, k)
 		}
-		if c.Kind == Codes && (cand.Code == 0 || cand.Code > MaxCandidateCode) {
+		if c.Kind == CodeList && (cand.Code == 0 || cand.Code > MaxCandidateCode) {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is outside 1..%d (0 marks an empty slot of a packed row)", where, j, cand.Code, MaxCandidateCode)
 		}
 		codes[cand.Code] = j
@@ -257,13 +258,13 @@ func (c *Contest) validate(i int) error {
 		}
 		return nil
 	}
-	if c.Kind != Codes {
+	if c.Kind != CodeList {
 		if err := unused("mixStages", c.MixStages); err != nil {
 			return err
 		}
 	}
 	switch c.Kind {
-	case Codes:
+	case CodeList:
 		if c.Limit == 0 {
 			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d codes per ballot", where, c.Kind, n)
 		}
@@ -321,14 +322,14 @@ func (c *Contest) validate(i int) error {
 
 // maxCandidates is the most candidates a contest of c's kind may have.
 func (c *Contest) maxCandidates() int {
-	if c.Kind == Codes {
-		return MaxCodeCandidates
+	if c.Kind == CodeList {
+		return MaxCodeListCandidates
 	}
 	return MaxCandidates
 }
 
-// MaxCode returns the largest candidate code of c. In a Codes contest it
-// fixes the number of bits of a packed code (elgamal.PackCodes).
+// MaxCode returns the largest candidate code of c. In a CodeList contest it
+// fixes the number of bits of a packed candidate code (elgamal.PackCodes).
 func (c *Contest) MaxCode() uint32 {
 	var m uint32
 	for _, cand := range c.Candidates {
@@ -337,11 +338,11 @@ func (c *Contest) MaxCode() uint32 {
 	return m
 }
 
-// RowWidth returns the number of ciphertexts in a ballot's row for a Codes
-// contest, elgamal.PackedWidth(Limit, MaxCode()), and 0 for the other
+// RowWidth returns the number of ciphertexts in a ballot's row for a
+// CodeList contest, elgamal.PackedWidth(Limit, MaxCode()), and 0 for the other
 // kinds. c must be valid.
 func (c *Contest) RowWidth() int {
-	if c.Kind != Codes {
+	if c.Kind != CodeList {
 		return 0
 	}
 	return elgamal.PackedWidth(int(c.Limit), c.MaxCode())
@@ -409,7 +410,7 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Limit)
 			p.U32(c.Seats)
 			p.U32(c.Alternates)
-		case Codes:
+		case CodeList:
 			p.U32(c.Limit)
 			p.U32(c.Seats)
 			p.U32(c.Alternates)

@@ -17,7 +17,7 @@ import (
 // ballot. NewElection refuses it (and more stages than trustees), and the
 // threshold is bound into the base hash.
 func TestTooFewMixers(t *testing.T) {
-	council := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 3, Seats: 3}
+	council := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 3, Seats: 3}
 	for code := uint32(1); code <= 40; code++ {
 		council.Candidates = append(council.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
 	}

@@ -30,7 +30,7 @@ func randomVote(rng *rand.Rand, m *Manifest) Vote {
 			for _, j := range perm[:rng.IntN(limit+1)] {
 				marks[c.Candidates[j].Code] = 1
 			}
-		case Codes:
+		case CodeList:
 			for _, j := range perm[:rng.IntN(int(c.Limit)+1)] {
 				marks[c.Candidates[j].Code] = 1
 			}
@@ -109,13 +109,13 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 	}
 }
 
-// TestPropertyCodesRows: for random valid votes of an election with a
-// board contest and two Codes contests (one of width 1, one of width 3),
+// TestPropertyCodeListRows: for random valid votes of an election with a
+// board contest and two CodeList contests (one of width 1, one of width 3),
 // the ballot verifies, challenging it opens the vote, and each row
 // decrypts to the codes written, in ascending order.
-func TestPropertyCodesRows(t *testing.T) {
-	m := codesManifest()
-	wide := Contest{ID: "wide", Kind: Codes, Limit: 40, MixStages: 2}
+func TestPropertyCodeListRows(t *testing.T) {
+	m := codeListManifest()
+	wide := Contest{ID: "wide", Kind: CodeList, Limit: 40, MixStages: 2}
 	for i := range 2000 {
 		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: "x"})
 	}

@@ -96,9 +96,9 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 	}
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
-		if mc.Kind == Codes {
+		if mc.Kind == CodeList {
 			if c.layout != layoutRow {
-				return refuseAt(CheckManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", Codes)
+				return refuseAt(CheckManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", CodeList)
 			}
 			if w := e.rowWidth[i]; len(c.row) != w {
 				return refuseAt(CheckManifest, i, -1, "a row of %d ciphertexts, the contest's rows have %d", len(c.row), w)
@@ -288,7 +288,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
 		nc := n.Child("contest", uint64(i))
-		if mc.Kind == Codes {
+		if mc.Kind == CodeList {
 			v, err := openRow(e, b, i, nc)
 			if err != nil {
 				return nil, err
@@ -330,7 +330,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	return v, nil
 }
 
-// openRow opens the row of Codes contest i of challenged ballot b with the
+// openRow opens the row of CodeList contest i of challenged ballot b with the
 // contest's nonce source nc: it recomputes each column's nonce r_k, reads
 // the plaintext M_k = B_k − r_k·K, unpacks the codes and returns the values
 // of the contest's candidates (1 for each code written). A code that is

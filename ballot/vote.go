@@ -6,7 +6,7 @@ import (
 )
 
 // A Vote is a voter's plaintext choices: for each contest identifier, the
-// value of each marked candidate by code. A chosen candidate of an UpTo,
+// value of each marked candidate by candidate code (Candidate.Code). A chosen candidate of an UpTo,
 // Exactly or YesNo contest has value 1; a Score contest gives each
 // candidate its score. Contests and candidates that are absent (or have
 // value 0) are unmarked, so an empty Vote is a blank ballot. For example
@@ -17,20 +17,20 @@ import (
 // against the manifest.
 type Vote map[string]map[uint32]uint64
 
-// SetCodes records in v the codes a voter writes in the Codes contest with
-// identifier contest: each code gets the value 1, as a mark does. The order
-// of the codes does not matter (a ballot packs them in ascending order). It
-// refuses a code written twice or the code 0, and changes nothing then;
-// EncryptBallot refuses codes that are not candidates of the contest and
-// more codes than its limit, before encrypting anything.
+// SetCodes records in v the candidate codes a voter writes in the CodeList
+// contest with identifier contest: each code gets the value 1, as a mark
+// does. The order of the codes does not matter (a ballot packs them in
+// ascending order). It refuses a code written twice or the code 0, and
+// changes nothing then; EncryptBallot refuses codes that are not candidates
+// of the contest and more codes than its limit, before encrypting anything.
 func (v Vote) SetCodes(contest string, codes []uint32) error {
 	marks := make(map[uint32]uint64, len(codes))
 	for k, code := range codes {
 		if code == 0 {
-			return fmt.Errorf("ballot: vote: contest %q: code %d (position %d) is 0, which is no candidate's code", contest, code, k)
+			return fmt.Errorf("ballot: vote: contest %q: candidate code %d (position %d) is 0, which is no candidate's", contest, code, k)
 		}
 		if _, ok := marks[code]; ok {
-			return fmt.Errorf("ballot: vote: contest %q: code %d is written twice (position %d)", contest, code, k)
+			return fmt.Errorf("ballot: vote: contest %q: candidate code %d is written twice (position %d)", contest, code, k)
 		}
 		marks[code] = 1
 	}
@@ -39,7 +39,8 @@ func (v Vote) SetCodes(contest string, codes []uint32) error {
 }
 
 // plaintext checks v against the manifest and returns the value of every
-// selection in manifest order. It refuses unknown contests and codes,
+// selection in manifest order. It refuses unknown contests and candidate
+// codes,
 // values above the contest's maximum and overvotes (and, for Exactly
 // contests, a number of marks other than 0 or k), before anything is
 // encrypted. The checks branch on the vote: they run on the voter's device
@@ -93,9 +94,9 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 				count++
 			}
 		}
-		if c.Kind == Codes {
+		if c.Kind == CodeList {
 			if count > uint64(c.Limit) {
-				return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d codes written, more than the limit %d (overvote)", i, c.ID, count, c.Limit)
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidate codes written, more than the limit %d (overvote)", i, c.ID, count, c.Limit)
 			}
 			continue
 		}

@@ -587,8 +587,8 @@ func TestCouncilStageFromAnotherContest(t *testing.T) {
 	}
 }
 
-// TestMixParams: each Codes contest's cascade has its own identifier, the
-// contest's index and identifier, and only Codes contests have one.
+// TestMixParams: each CodeList contest's cascade has its own identifier, the
+// contest's index and identifier, and only CodeList contests have one.
 func TestMixParams(t *testing.T) {
 	e, p := councilElection(t, sharedCouncil(t))
 	bh := e.BaseHash()

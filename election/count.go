@@ -18,18 +18,18 @@ import (
 // for removal; the marked ballots are subtracted at the end, in a second
 // pass that decodes only those lines.
 //
-// For each Codes contest it also keeps the row of every ballot it counts
+// For each CodeList contest it also keeps the row of every ballot it counts
 // (64 bytes per ciphertext, as the ballot encodes it), with its line, so
 // that mixInputs can return the rows of the ballots that count, in order:
 // the input list of the contest's mix cascade.
 type counter struct {
-	plus   *tally.Aggregator
-	remove map[int64]bool       // lines to subtract
-	codes  []int                // the Codes contests
-	rows   map[int][]countedRow // by Codes contest
+	plus      *tally.Aggregator
+	remove    map[int64]bool       // lines to subtract
+	codeLists []int                // the CodeList contests
+	rows      map[int][]countedRow // by CodeList contest
 }
 
-// A countedRow is the row of a Codes contest of the ballot on line.
+// A countedRow is the row of a CodeList contest of the ballot on line.
 type countedRow struct {
 	line int64
 	enc  []byte // the row's ciphertexts, 64 bytes each
@@ -37,18 +37,18 @@ type countedRow struct {
 
 func newCounter(e *ballot.Election) *counter {
 	return &counter{
-		plus:   tally.NewAggregator(e),
-		remove: make(map[int64]bool),
-		rows:   make(map[int][]countedRow),
-		codes:  codesContests(e.Manifest()),
+		plus:      tally.NewAggregator(e),
+		remove:    make(map[int64]bool),
+		rows:      make(map[int][]countedRow),
+		codeLists: codeListContests(e.Manifest()),
 	}
 }
 
-// codesContests returns the indices of m's Codes contests, ascending.
-func codesContests(m *ballot.Manifest) []int {
+// codeListContests returns the indices of m's CodeList contests, ascending.
+func codeListContests(m *ballot.Manifest) []int {
 	var out []int
 	for i, c := range m.Contests {
-		if c.Kind == ballot.Codes {
+		if c.Kind == ballot.CodeList {
 			out = append(out, i)
 		}
 	}
@@ -68,19 +68,19 @@ func (c *counter) count(line int64, b *ballot.Ballot, v ballot.Verdict) error {
 	if err := c.plus.Add(b); err != nil {
 		return err
 	}
-	for _, i := range c.codes {
+	for _, i := range c.codeLists {
 		c.rows[i] = append(c.rows[i], countedRow{line: line, enc: b.CiphertextBytes(i)})
 	}
 	return nil
 }
 
-// mixInputs returns, for each Codes contest, the rows of the ballots that
+// mixInputs returns, for each CodeList contest, the rows of the ballots that
 // count, in file order, without the lines removed (call it after finish):
 // the contest's mix input, or nil if no ballot counts. It decodes the rows
 // on all cores and frees the counter's copies.
 func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
-	out := make(map[int]*mixnet.Rows, len(c.codes))
-	for _, i := range c.codes {
+	out := make(map[int]*mixnet.Rows, len(c.codeLists))
+	for _, i := range c.codeLists {
 		rows := c.rows[i]
 		delete(c.rows, i)
 		n, w := 0, 0

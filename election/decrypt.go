@@ -84,7 +84,7 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 		rows: make(map[int]*mixnet.Rows), why: make(map[int]string),
 	}
 	for k, c := range v.manifest.Contests {
-		if c.Kind != ballot.Codes {
+		if c.Kind != ballot.CodeList {
 			continue
 		}
 		d.why[k] = v.cascadeProblem(k, &c)
@@ -117,7 +117,7 @@ func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
 	return nil
 }
 
-// cascadeProblem says why the final list of Codes contest i, at index k of
+// cascadeProblem says why the final list of CodeList contest i, at index k of
 // the manifest, is not to be decrypted after a partial verification, or
 // returns "" if it is: its cascade must be complete, with no finding of
 // check 16 or 17 about the contest or about no contest.
@@ -180,8 +180,8 @@ type VerifiedRecord struct {
 	keys   *trustee.Result
 	tally  []byte                // canonical encoding of the verified tally
 	cts    []*elgamal.Ciphertext // its ciphertexts, in tally order
-	rows   map[int]*mixnet.Rows  // final list of each decryptable Codes contest (nil: no ballot counts)
-	why    map[int]string        // for each Codes contest, why its rows are not decryptable, or ""
+	rows   map[int]*mixnet.Rows  // final list of each decryptable CodeList contest (nil: no ballot counts)
+	why    map[int]string        // for each CodeList contest, why its rows are not decryptable, or ""
 }
 
 // Report returns the report of the partial verification.
@@ -214,10 +214,10 @@ func (d *VerifiedRecord) Tally() *tally.EncryptedTally {
 	return t
 }
 
-// FinalRows returns the final list of the cascade of Codes contest i (its
+// FinalRows returns the final list of the cascade of CodeList contest i (its
 // index in the manifest), which tally.DecryptRows combines the trustees'
 // shares of. It returns nil and no error if no ballot counts, and an
-// error if i is not a Codes contest or its cascade was not verified
+// error if i is not a CodeList contest or its cascade was not verified
 // complete.
 func (d *VerifiedRecord) FinalRows(i int) (*mixnet.Rows, error) {
 	why, ok := d.why[i]
@@ -270,7 +270,7 @@ func (d *VerifiedRecord) TallySharesFromSeed(k *trustee.KeyShare, seed []byte) (
 	return k.DecryptSharesUncheckedFromSeed(bh[:], d.cts, seed)
 }
 
-// rowCiphertexts returns the ciphertexts of the final list of Codes
+// rowCiphertexts returns the ciphertexts of the final list of CodeList
 // contest i, in row order, or an error if they are not to be decrypted.
 func (d *VerifiedRecord) rowCiphertexts(k *trustee.KeyShare, i int) ([]*elgamal.Ciphertext, error) {
 	if err := d.checkKeyShare(k); err != nil {
@@ -287,7 +287,7 @@ func (d *VerifiedRecord) rowCiphertexts(k *trustee.KeyShare, i int) ([]*elgamal.
 }
 
 // RowShares returns trustee k's decryption shares of the final list of the
-// cascade of Codes contest i (its index in the manifest), in row order
+// cascade of CodeList contest i (its index in the manifest), in row order
 // (tally.RowCiphertexts), for mixnet/<i>/shares/<j>.bin
 // (Writer.WriteRowShareList). It fails if the cascade was not verified
 // complete (FinalRows), or no ballot counts in the contest.

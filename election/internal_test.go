@@ -506,10 +506,10 @@ func FuzzLayout(f *testing.F) {
 		f.Add(s, false, true, 3)
 		f.Add(s, true, false, 0)
 	}
-	f.Fuzz(func(t *testing.T, name string, dir, codesKnown bool, trustees int) {
-		l := &layout{codesKnown: codesKnown, trustees: max(0, trustees%20)}
-		if codesKnown {
-			l.codes = []int{0, 2}
+	f.Fuzz(func(t *testing.T, name string, dir, codeListsKnown bool, trustees int) {
+		l := &layout{codeListsKnown: codeListsKnown, trustees: max(0, trustees%20)}
+		if codeListsKnown {
+			l.codeLists = []int{0, 2}
 		}
 		why, unknown := l.judge(name, dir)
 		if why == "" && unknown == "" && checkRelPath(name) != nil {
@@ -518,7 +518,7 @@ func FuzzLayout(f *testing.F) {
 		if unknown != "" && why != "" {
 			t.Fatalf("%q: both a reason and an unknown", name)
 		}
-		if unknown == unknownCodes && codesKnown || unknown == unknownTrustees && l.trustees != 0 {
+		if unknown == unknownCodeLists && codeListsKnown || unknown == unknownTrustees && l.trustees != 0 {
 			t.Fatalf("%q: unknown %q although it is known", name, unknown)
 		}
 	})

@@ -34,7 +34,7 @@ const (
 	fileIndex       = "SHA256SUMS"
 )
 
-// The files of the mixnet path of a Codes contest, in folder
+// The files of the mixnet path of a CodeList contest, in folder
 // mixnet/<i>/ for the contest's index i in the manifest.
 const (
 	dirMixnet        = "mixnet"
@@ -45,7 +45,7 @@ const (
 	maxDecimalIndex  = 10 // digits of a stage or contest index in a path
 )
 
-// mixDir returns the folder of Codes contest i's mixnet files.
+// mixDir returns the folder of CodeList contest i's mixnet files.
 func mixDir(i int) string { return dirMixnet + "/" + strconv.Itoa(i) }
 
 // mixStageFile returns the name of stage t of contest i's cascade.
@@ -135,13 +135,13 @@ func checkRelPath(name string) error {
 // A layout says which paths a record may hold (docs/spec.md, "The election
 // record", "Layout"): the fixed files and folders, a share list
 // tally/shares/<j>.json for each trustee j of the roster, and for each
-// Codes contest i the folder mixnet/<i> with stages/<t>.bin,
+// CodeList contest i the folder mixnet/<i> with stages/<t>.bin,
 // shares/<j>.bin and decrypted.jsonl. Nothing else may be present.
 type layout struct {
-	// codes holds the indices of the Codes contests; codesKnown is false
+	// codeLists holds the indices of the CodeList contests; codesKnown is false
 	// when the manifest is unavailable.
-	codes      []int
-	codesKnown bool
+	codeLists      []int
+	codeListsKnown bool
 	// trustees is the number of trustees of the roster, 0 if unknown.
 	trustees int
 }
@@ -149,11 +149,11 @@ type layout struct {
 // The reasons a path is not part of the record, and what a judgement that
 // cannot be made lacks.
 const (
-	notInLayout     = "not a file of the record's layout; no other file may be present"
-	notInLayoutDir  = "not a folder of the record's layout; no other file may be present"
-	tempLeftover    = "a temporary file left by an interrupted write, not part of the record"
-	unknownCodes    = "which files the mixnet path has: the manifest is unavailable (check 1)"
-	unknownTrustees = "which share list files belong to a trustee: the roster is unavailable (check 2)"
+	notInLayout      = "not a file of the record's layout; no other file may be present"
+	notInLayoutDir   = "not a folder of the record's layout; no other file may be present"
+	tempLeftover     = "a temporary file left by an interrupted write, not part of the record"
+	unknownCodeLists = "which files the mixnet path has: the manifest is unavailable (check 1)"
+	unknownTrustees  = "which share list files belong to a trustee: the roster is unavailable (check 2)"
 )
 
 // judge returns "" if name (relative to the record's folder; a folder if
@@ -185,10 +185,10 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 	if !ok || (rest != "" && rest[0] != '/') {
 		return notIt, ""
 	}
-	if !l.codesKnown {
-		return "", unknownCodes
+	if !l.codeListsKnown {
+		return "", unknownCodeLists
 	}
-	if len(l.codes) == 0 {
+	if len(l.codeLists) == 0 {
 		return notIt, ""
 	}
 	if rest == "" {
@@ -199,7 +199,7 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 	}
 	parts := strings.Split(rest[1:], "/")
 	i, ok := parseDecimal(parts[0], maxDecimalIndex)
-	if !ok || !slices.Contains(l.codes, i) {
+	if !ok || !slices.Contains(l.codeLists, i) {
 		return notIt, ""
 	}
 	switch {

@@ -14,7 +14,7 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// The mixnet path of a Codes contest i in the record (docs/spec.md §The
+// The mixnet path of a CodeList contest i in the record (docs/spec.md §The
 // election record, "The mixnet path"):
 //
 //	mixnet/<i>/stages/<t>.bin   stage t of the contest's cascade, accepted or
@@ -27,12 +27,12 @@ import (
 // ballots that count, in order, which a verifier rebuilds from
 // ballots.jsonl.
 
-// MixInput returns the input list of the mix cascade of Codes contest i:
+// MixInput returns the input list of the mix cascade of CodeList contest i:
 // the rows of the ballots that count, in the order of ballots.jsonl, as
 // FinishBallots collected them. It returns nil and no error if no ballot
 // counts (the contest then has no cascade, and its decoded rows are an
 // empty file), and an error if FinishBallots has not run in this process
-// or i is not a Codes contest.
+// or i is not a CodeList contest.
 //
 // The coordinator of the mixing takes the list to mixnet.NewCascade, with
 // the parameters of MixParams, the trustees' signing keys as the
@@ -51,23 +51,23 @@ func (w *Writer) MixInput(i int) (*mixnet.Rows, error) {
 	return in, nil
 }
 
-// MixParams returns the parameters of the mix cascade of Codes contest i
+// MixParams returns the parameters of the mix cascade of CodeList contest i
 // of election e: its base hash, its joint public key and the cascade
 // identifier mixnet.CascadeID(i, the contest's identifier) (docs/spec.md
 // §The election record, "The mixnet path"). The coordinator, the mix
 // servers (mixnet.Mix) and the verifier all use them, so that a stage
 // signed for one contest's cascade is refused, for its signature, in any
-// other. It fails if i is not the index of a Codes contest.
+// other. It fails if i is not the index of a CodeList contest.
 func MixParams(e *ballot.Election, i int) (*mixnet.Params, error) {
 	m := e.Manifest()
-	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.Codes {
+	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
 		return nil, fmt.Errorf("election: contest %d is not a codes contest", i)
 	}
 	bh := e.BaseHash()
 	return &mixnet.Params{BaseHash: bh[:], Cascade: mixnet.CascadeID(uint32(i), m.Contests[i].ID), PublicKey: e.PublicKey()}, nil
 }
 
-// WriteStage writes stage s of the cascade of Codes contest i to
+// WriteStage writes stage s of the cascade of CodeList contest i to
 // mixnet/<i>/stages/<t>.bin, t being s.Index, whether the cascade accepted
 // it or not: the record keeps every stage a server posted, so that an
 // auditor sees a rejected one. Stages are written in order: stage t needs
@@ -96,7 +96,7 @@ func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
 }
 
 // WriteRowShareList writes trustee j's decryption shares of the final rows
-// of Codes contest i (VerifiedRecord.RowShares) to
+// of CodeList contest i (VerifiedRecord.RowShares) to
 // mixnet/<i>/shares/<j>.bin, in the binary encoding of
 // trustee.ShareList.Bytes. It does not verify them.
 func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {
@@ -106,7 +106,7 @@ func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {
 	return w.addBytes(mixShareFile(i, l.Trustee()), l.Bytes())
 }
 
-// WriteDecodedRows writes the decoded rows of Codes contest i
+// WriteDecodedRows writes the decoded rows of CodeList contest i
 // (tally.DecryptRows), in the order of the cascade's final list, to
 // mixnet/<i>/decrypted.jsonl: line k holds row k−1 in the JSON form of
 // tally.DecodedRow.

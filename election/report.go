@@ -69,11 +69,11 @@ const (
 	// CheckIndex: SHA256SUMS lists every file of the record with its
 	// SHA-256, and no other file is present.
 	CheckIndex Check = 15
-	// CheckMixInput: for each Codes contest, the input list of its mix
+	// CheckMixInput: for each CodeList contest, the input list of its mix
 	// cascade is rebuilt from ballots.jsonl (the rows of the ballots that
 	// count, in order); it is the input against which check 17 judges the
 	// stages, stage 0 included. No stage or share file for a contest in
-	// which no ballot counts, and no folder under mixnet/ but the Codes
+	// which no ballot counts, and no folder under mixnet/ but the CodeList
 	// contests'.
 	CheckMixInput Check = 16
 	// CheckMixStages: every stage of each cascade is checked
@@ -88,7 +88,7 @@ const (
 	// CheckRowDecoding: every published decoded row is the decoding of
 	// its plaintexts: its codes, and whether and why it is invalid.
 	CheckRowDecoding Check = 19
-	// CheckRowResults: the results of each Codes contest follow from its
+	// CheckRowResults: the results of each CodeList contest follow from its
 	// decoded rows: every candidate's count, the invalid rows, the order,
 	// the seats and ties.
 	CheckRowResults Check = 20
@@ -262,7 +262,7 @@ type Report struct {
 	// Ballots counts the lines of ballots.jsonl by kind.
 	Ballots BallotCounts `json:"ballots"`
 	// Cascades holds the verdict of every stage of the mix cascade of
-	// each Codes contest, in manifest order (check 17). A rejected stage
+	// each CodeList contest, in manifest order (check 17). A rejected stage
 	// fails check 17 only if the cascade does not complete without it.
 	Cascades []CascadeReport `json:"cascades,omitempty"`
 	// Partial is true for a partial verification (Options.Partial):
@@ -270,7 +270,7 @@ type Report struct {
 	Partial bool `json:"partial,omitempty"`
 }
 
-// A CascadeReport is what Verify found about the mix cascade of one Codes
+// A CascadeReport is what Verify found about the mix cascade of one CodeList
 // contest.
 type CascadeReport struct {
 	// Contest is the contest's identifier.

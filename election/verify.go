@@ -172,7 +172,7 @@ type verifier struct {
 	// not by a number a forger wrote.
 	recomputed *tally.EncryptedTally
 
-	// The mixnet path: the input list of each Codes contest's cascade
+	// The mixnet path: the input list of each CodeList contest's cascade
 	// (rebuilt from the ballots that count; nil for no rows), the verdicts
 	// of the stages, and each contest's totals from its decoded rows.
 	mixIn     map[int]*mixnet.Rows
@@ -579,39 +579,39 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 }
 
 // Checks 14 and 20: the results follow from the decrypted totals (check
-// 13) and, for Codes contests, from the decoded rows (check 19). A
-// disagreement about a Codes contest is a finding of check 20, any other
-// of check 14. When a Codes contest's rows could not be counted, its
+// 13) and, for CodeList contests, from the decoded rows (check 19). A
+// disagreement about a CodeList contest is a finding of check 20, any other
+// of check 14. When a CodeList contest's rows could not be counted, its
 // published results stand in for its totals, so that check 14 still
 // checks the other contests, and check 20 fails as not checked.
 func (v *verifier) checkResults() {
 	v.items(CheckResults, 1)
-	var codes []int
+	var codeLists []int
 	if v.manifest != nil {
-		codes = codesContests(v.manifest)
+		codeLists = codeListContests(v.manifest)
 	} else {
-		// Whether the election has Codes contests is unknown.
+		// Whether the election has CodeList contests is unknown.
 		v.skip(CheckRowResults, "the manifest is unavailable (check 1)")
 	}
-	v.items(CheckRowResults, int64(len(codes)))
+	v.items(CheckRowResults, int64(len(codeLists)))
 	res, err := v.r.Results()
 	if err != nil {
 		v.readErr(CheckResults, fileResults, err)
-		if len(codes) > 0 {
+		if len(codeLists) > 0 {
 			v.skip(CheckRowResults, fileResults+" does not decode (check 14)")
 		}
 		return
 	}
 	if v.totals == nil || v.manifest == nil {
 		v.skip(CheckResults, "the decrypted totals are unavailable (check 13)")
-		if len(codes) > 0 {
+		if len(codeLists) > 0 {
 			v.skip(CheckRowResults, "the decrypted totals are unavailable (check 13)")
 		}
 		return
 	}
 	totals := *v.totals
 	totals.Contests = slices.Clone(v.totals.Contests)
-	for _, i := range codes {
+	for _, i := range codeLists {
 		if t := v.rowTotals[i]; t != nil {
 			totals.Contests[i] = *t
 			continue
@@ -626,7 +626,7 @@ func (v *verifier) checkResults() {
 	if err == nil {
 		return
 	}
-	if errors.As(err, &re) && re.Contest >= 0 && re.Contest < len(v.manifest.Contests) && v.manifest.Contests[re.Contest].Kind == ballot.Codes {
+	if errors.As(err, &re) && re.Contest >= 0 && re.Contest < len(v.manifest.Contests) && v.manifest.Contests[re.Contest].Kind == ballot.CodeList {
 		if v.rowTotals[re.Contest] != nil {
 			v.fail(Finding{Check: CheckRowResults, File: fileResults, Contest: v.manifest.Contests[re.Contest].ID, Reason: err.Error()})
 		}
@@ -635,7 +635,7 @@ func (v *verifier) checkResults() {
 	v.failf(CheckResults, fileResults, "%v", err)
 }
 
-// totalsOf returns the totals that the published results r of Codes
+// totalsOf returns the totals that the published results r of CodeList
 // contest c state, in ballot order (0 for a candidate they leave out).
 func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
 	count := make(map[uint32]uint64, len(r.Standings))
@@ -665,10 +665,10 @@ func (v *verifier) checkIndex() error {
 	}
 	lay := &layout{trustees: v.trustees}
 	if v.manifest != nil {
-		lay.codes, lay.codesKnown = codesContests(v.manifest), true
+		lay.codeLists, lay.codeListsKnown = codeListContests(v.manifest), true
 	}
 	required := slices.Clone(fixedFiles)
-	for _, i := range lay.codes {
+	for _, i := range lay.codeLists {
 		required = append(required, mixDecryptedPath(i))
 	}
 	for _, name := range required {
@@ -677,8 +677,8 @@ func (v *verifier) checkIndex() error {
 		}
 	}
 	unknown := make(map[string]bool)
-	if !lay.codesKnown {
-		unknown[unknownCodes] = true
+	if !lay.codeListsKnown {
+		unknown[unknownCodeLists] = true
 	}
 	reported := make(map[string]bool) // paths with a finding already
 	present := make(map[string]bool)  // regular files in the layout
@@ -764,7 +764,7 @@ func (v *verifier) checkIndex() error {
 			v.failf(CheckIndex, name, "SHA-256 %x, %s says %x: the file was changed, truncated or swapped", got, fileIndex, want)
 		}
 	}
-	for _, why := range []string{unknownCodes, unknownTrustees} {
+	for _, why := range []string{unknownCodeLists, unknownTrustees} {
 		if unknown[why] {
 			v.skip(CheckIndex, why)
 		}

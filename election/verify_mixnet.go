@@ -24,7 +24,7 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// checkMixnet runs checks 16 to 19 for every Codes contest, one contest and
+// checkMixnet runs checks 16 to 19 for every CodeList contest, one contest and
 // one stage at a time: the cascade keeps only the current list, so memory
 // is what one stage needs (its input, its output and its proof), and the
 // decoded rows are compared with decrypted.jsonl as it is read.
@@ -35,8 +35,8 @@ func (v *verifier) checkMixnet() error {
 		}
 		return nil
 	}
-	codes := codesContests(v.manifest)
-	if len(codes) == 0 {
+	codeLists := codeListContests(v.manifest)
+	if len(codeLists) == 0 {
 		return nil
 	}
 	if v.e == nil || v.mixIn == nil {
@@ -46,7 +46,7 @@ func (v *verifier) checkMixnet() error {
 		return nil
 	}
 	v.rowTotals = make(map[int]*tally.ContestTotals)
-	for _, i := range codes {
+	for _, i := range codeLists {
 		v.progress("mixnet", 0, 0)
 		if err := v.checkContestMix(i); err != nil {
 			return err
@@ -55,7 +55,7 @@ func (v *verifier) checkMixnet() error {
 	return nil
 }
 
-// checkContestMix runs checks 16 to 19 for Codes contest i.
+// checkContestMix runs checks 16 to 19 for CodeList contest i.
 func (v *verifier) checkContestMix(i int) error {
 	c := &v.manifest.Contests[i]
 	in := v.mixIn[i]
@@ -239,7 +239,7 @@ type rowShareFile struct {
 	dead bool // refused as a whole
 }
 
-// checkMixedRows runs checks 18 and 19 on the final rows out of Codes
+// checkMixedRows runs checks 18 and 19 on the final rows out of CodeList
 // contest i (nil if no ballot counts), reading the share lists and
 // decrypted.jsonl side by side, chunk by chunk: for each chunk of rows it
 // decodes every trustee's shares of those rows, verifies them and combines

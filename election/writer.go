@@ -27,7 +27,7 @@ import (
 //	(the ballot box writes ballots.jsonl at BallotsPath)
 //	FinishBallots  → challenged.jsonl, tally/encrypted.json
 //	WriteShareList → tally/shares/<j>.json, once per trustee
-//	for each Codes contest i (the mixnet path, see MixInput):
+//	for each CodeList contest i (the mixnet path, see MixInput):
 //	  WriteStage         → mixnet/<i>/stages/<t>.bin, once per stage
 //	  WriteRowShareList  → mixnet/<i>/shares/<j>.bin, once per trustee
 //	  WriteDecodedRows   → mixnet/<i>/decrypted.jsonl
@@ -47,7 +47,7 @@ type Writer struct {
 	dir string
 	mu  sync.Mutex
 	idx index
-	// mix holds the input lists of the Codes contests' cascades, from
+	// mix holds the input lists of the CodeList contests' cascades, from
 	// FinishBallots (nil: FinishBallots has not run in this process).
 	mix map[int]*mixnet.Rows
 }
@@ -300,7 +300,7 @@ func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
 // vote each accepted challenged ballot's released nonce seed opens, and
 // adds up the ballots that count into tally/encrypted.json. It returns
 // that encrypted tally, which the trustees decrypt once each has verified
-// it (VerifyForDecryption). For each Codes contest it also collects the
+// it (VerifyForDecryption). For each CodeList contest it also collects the
 // rows of the ballots that count, in order, which MixInput then returns.
 //
 // It trusts the ballot box for the proofs (each line's recorded verdict on

@@ -27,7 +27,7 @@ const CascadeDomain = "sandogh-v1 mixnet cascade"
 type Params struct {
 	BaseHash []byte // the election's base hash (ballot.Election.BaseHash)
 	// Cascade identifies the cascade within the election: which list it
-	// mixes. An election with one cascade per Codes contest uses CascadeID;
+	// mixes. An election with one cascade per CodeList contest uses CascadeID;
 	// two cascades of one election must have different identifiers, so
 	// that a stage signed for one is not a stage of the other. It must not
 	// be empty.

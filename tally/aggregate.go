@@ -12,7 +12,7 @@ import (
 
 // An Aggregator adds the ciphertexts of counted ballots, selection by
 // selection, keeping one running sum per selection and a count: its memory
-// does not depend on the number of ballots. The rows of Codes contests are
+// does not depend on the number of ballots. The rows of CodeList contests are
 // not added (they go through the mixnet, see DecryptRows); they are only
 // checked to have the contest's width.
 //
@@ -31,8 +31,8 @@ type Aggregator struct {
 	baseHash [ballot.HashSize]byte
 	ids      []string
 	codes    [][]uint32
-	sums     [][]elgamal.Ciphertext // none for a Codes contest
-	widths   []int                  // the row width of a Codes contest, 0 for the others
+	sums     [][]elgamal.Ciphertext // none for a CodeList contest
+	widths   []int                  // the row width of a CodeList contest, 0 for the others
 	count    uint64
 }
 
@@ -49,7 +49,7 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 	}
 	for i, c := range m.Contests {
 		a.ids[i] = c.ID
-		if c.Kind == ballot.Codes {
+		if c.Kind == ballot.CodeList {
 			a.widths[i] = c.RowWidth()
 			continue
 		}

@@ -142,7 +142,7 @@ func BenchmarkNewResults(b *testing.B) {
 // row of a council contest (400 candidates, up to 21 codes, one element),
 // canonical-embedding check included, over 256 different valid rows.
 func BenchmarkDecodeRow(b *testing.B) {
-	c := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 21, Seats: 21, MixStages: 3}
+	c := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 21, Seats: 21, MixStages: 3}
 	for code := uint32(1); code <= 400; code++ {
 		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: "x"})
 	}

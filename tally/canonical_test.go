@@ -20,7 +20,7 @@ import (
 // that deviates is invalid, counts for nobody, and gets the reason text of
 // docs/spec.md (Tally, "Decoding the rows").
 func TestReceiptRows(t *testing.T) {
-	c := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 21, Seats: 21, MixStages: 3}
+	c := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 21, Seats: 21, MixStages: 3}
 	for code := uint32(1); code <= 400; code++ {
 		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
 	}

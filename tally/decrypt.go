@@ -13,9 +13,9 @@ import (
 
 // Totals are the decrypted totals of an election: for each contest, in
 // manifest order, the count of each candidate, in ballot order. For a
-// Score contest a candidate's count is the sum of its scores; for a Codes
-// contest it is the number of valid decoded rows that hold the candidate's
-// code (CountRows).
+// Score contest a candidate's count is the sum of its scores; for a
+// CodeList contest it is the number of valid decoded rows that hold the
+// candidate's code (CountRows).
 type Totals struct {
 	// BaseHash is the base hash of the election.
 	BaseHash [ballot.HashSize]byte
@@ -32,10 +32,10 @@ type ContestTotals struct {
 	// ID is the contest's identifier in the manifest.
 	ID string
 	// Selections holds one entry per candidate, in ballot order. Decrypt
-	// leaves it empty for a Codes contest, whose totals CountRows makes
+	// leaves it empty for a CodeList contest, whose totals CountRows makes
 	// from the decoded rows.
 	Selections []SelectionTotal
-	// Invalid is, for a Codes contest, the number of decoded rows that are
+	// Invalid is, for a CodeList contest, the number of decoded rows that are
 	// not a valid ballot (and so count for no candidate); 0 otherwise.
 	Invalid uint64
 }
@@ -103,7 +103,7 @@ func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
 // election e and that keys (the outcome of the key ceremony) hold e's
 // public key, verifies the trustees' share lists of t.Ciphertexts and
 // combines any t valid ones with trustee.Combine, then recovers each
-// candidate's total by a bounded discrete logarithm. The totals of Codes
+// candidate's total by a bounded discrete logarithm. The totals of CodeList
 // contests are left empty: fill them with CountRows from the contest's
 // decrypted rows (DecryptRows).
 //
@@ -140,7 +140,7 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 	totals := &Totals{BaseHash: t.BaseHash, TallyHash: t.Hash(), Ballots: t.Ballots, Contests: make([]ContestTotals, len(m.Contests))}
 	k := 0
 	for i, c := range m.Contests {
-		if c.Kind == ballot.Codes {
+		if c.Kind == ballot.CodeList {
 			// Counted from its decoded rows: DecryptRows and CountRows.
 			totals.Contests[i] = ContestTotals{ID: c.ID}
 			continue
@@ -177,7 +177,7 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uin
 	type place struct{ contest, selection int }
 	where := make([]place, 0, len(plaintexts))
 	for i, c := range m.Contests {
-		if c.Kind == ballot.Codes {
+		if c.Kind == ballot.CodeList {
 			continue
 		}
 		top = max(top, sel[i])

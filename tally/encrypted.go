@@ -151,7 +151,7 @@ func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 
 // Validate checks that t is shaped for election e: its base hash, and one
 // contest per contest of the manifest with the same identifier and one
-// selection per candidate with the same code, in order; a Codes contest,
+// selection per candidate with the same code, in order; a CodeList contest,
 // whose ballots go through the mixnet instead, has no selections. It
 // returns an error naming the first difference.
 func (t *EncryptedTally) Validate(e *ballot.Election) error {
@@ -168,7 +168,7 @@ func (t *EncryptedTally) Validate(e *ballot.Election) error {
 
 // checkShape compares a per-contest, per-selection structure with the
 // manifest m; what names the structure in errors. ok reports whether an
-// entry is present (not nil). Codes contests have one entry per candidate
+// entry is present (not nil). CodeList contests have one entry per candidate
 // if codes is true (counted totals), and none otherwise (the encrypted
 // tally, which does not add their rows).
 func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int) string, size func(int) int, code func(i, j int) uint32, ok func(i, j int) bool) error {
@@ -180,14 +180,14 @@ func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int)
 		if got := id(i); got != c.ID {
 			return fmt.Errorf("tally: %s: contest %d: identifier %q, but the manifest's contest %d is %q", what, i, got, i, c.ID)
 		}
-		if c.Kind == ballot.Codes && !codes {
+		if c.Kind == ballot.CodeList && !codes {
 			if got := size(i); got != 0 {
-				return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, got, ballot.Codes)
+				return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, got, ballot.CodeList)
 			}
 			continue
 		}
 		if got := size(i); got != len(c.Candidates) {
-			if c.Kind == ballot.Codes && got == 0 {
+			if c.Kind == ballot.CodeList && got == 0 {
 				return fmt.Errorf("tally: %s: contest %d (%s): no totals: the contest's decoded rows are not counted (CountRows)", what, i, c.ID)
 			}
 			return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but the contest has %d candidates", what, i, c.ID, got, len(c.Candidates))

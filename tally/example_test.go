@@ -179,7 +179,7 @@ func ExampleNewResults() {
 // 10 candidates"): a valid row counts for its codes, the others are
 // counted as invalid with their reason.
 func ExampleRowDecoder() {
-	c := ballot.Contest{ID: "council", Kind: ballot.Codes, Limit: 3, Seats: 3, MixStages: 1}
+	c := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 3, Seats: 3, MixStages: 1}
 	for code := uint32(1); code <= 10; code++ {
 		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
 	}

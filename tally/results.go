@@ -62,7 +62,7 @@ type ContestResult struct {
 	// Ties are the ties that decide a seat, in order of position; always
 	// empty for contests without seats.
 	Ties []Tie
-	// Invalid is, for a Codes contest, the number of mixed rows that are
+	// Invalid is, for a CodeList contest, the number of mixed rows that are
 	// not a valid ballot (ContestTotals.Invalid); 0 for the other kinds.
 	Invalid uint64
 }
@@ -90,8 +90,8 @@ type Tie struct {
 	Count uint64
 	// First and Last are the positions the tied candidates occupy together.
 	First, Last int
-	// Candidates are the codes of the tied candidates, in the order of the
-	// standings.
+	// Candidates are the candidate codes of the tied candidates, in the
+	// order of the standings.
 	Candidates []uint32
 	// MainSeats and AlternateSeats are how many of the positions First..Last
 	// are main-member and alternate seats: the seats at stake.
@@ -163,7 +163,7 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 	}
 	for i := range m.Contests {
 		c := &m.Contests[i]
-		if c.Kind == ballot.Codes {
+		if c.Kind == ballot.CodeList {
 			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots); err != nil {
 				return nil, err
 			}
@@ -249,7 +249,7 @@ func contestResult(c *ballot.Contest, index int, totals []SelectionTotal, baseHa
 	return cr
 }
 
-// checkRowTotals checks the totals of Codes contest c (index i) against
+// checkRowTotals checks the totals of CodeList contest c (index i) against
 // the number of rows, which is the number of ballots counted: at most that
 // many invalid rows, each candidate in at most every valid row, and at most
 // Limit codes per valid row.

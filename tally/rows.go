@@ -14,7 +14,7 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// An InvalidReason says why a decrypted row of a Codes contest is not a
+// An InvalidReason says why a decrypted row of a CodeList contest is not a
 // valid ballot. Such a row counts for no candidate; it is published with
 // its reason and counted as invalid.
 type InvalidReason string
@@ -23,36 +23,39 @@ type InvalidReason string
 // applies is the row's.
 const (
 	// InvalidPacking: the plaintexts are not the canonical packing of
-	// codes: elgamal.UnpackCodes refuses them (an element that does not
+	// candidate codes: elgamal.UnpackCodes refuses them (an element that does not
 	// carry 30 data bytes, a slot value above the contest's largest code,
 	// a code after an empty slot, bits above the last slot), or an element
 	// is not the canonical embedding of its data (its counter is not the
 	// smallest that gives an element, elgamal.VarTimeEmbeddingCounter).
 	InvalidPacking InvalidReason = "packing"
-	// InvalidTooManyCodes: the row holds more codes than the contest's
-	// limit N.
+	// InvalidTooManyCodes: the row holds more candidate codes than the
+	// contest's limit N.
 	InvalidTooManyCodes InvalidReason = "too-many-codes"
-	// InvalidUnknownCode: the row holds a code that is no candidate's.
+	// InvalidUnknownCode: the row holds a candidate code that is no
+	// candidate's.
 	InvalidUnknownCode InvalidReason = "unknown-code"
-	// InvalidRepeatedCode: the row holds a code twice.
+	// InvalidRepeatedCode: the row holds a candidate code twice.
 	InvalidRepeatedCode InvalidReason = "repeated-code"
-	// InvalidUnsortedCodes: the row's codes are not in ascending order.
+	// InvalidUnsortedCodes: the row's candidate codes are not in ascending
+	// order.
 	// Honest devices pack them so (ballot.EncryptBallot), and any other
 	// order would be a choice of the voter published with the row: a
 	// receipt.
 	InvalidUnsortedCodes InvalidReason = "unsorted-codes"
 )
 
-// A DecodedRow is one row of a Codes contest's mixed and decrypted list:
-// its plaintexts, the codes they hold, and whether the row is a valid
-// ballot. The order of the codes is the order of the slots, ascending in a
-// valid row.
+// A DecodedRow is one row of a CodeList contest's mixed and decrypted list:
+// its plaintexts, the candidate codes they hold, and whether the row is a
+// valid ballot. The order of the codes is the order of the slots,
+// ascending in a valid row.
 type DecodedRow struct {
 	// Plaintexts are the decrypted elements M_k of the row, one per
 	// column.
 	Plaintexts []*group.Element
-	// Codes are the codes of the non-empty slots, in slot order: empty
-	// for a blank ballot, nil if the plaintexts are not a packing of codes.
+	// Codes are the candidate codes of the non-empty slots, in slot order:
+	// empty for a blank ballot, nil if the plaintexts are not a packing of
+	// codes.
 	Codes []uint32
 	// Invalid is "" for a valid ballot, and otherwise why the row is not
 	// one; Reason says more (which code, which element), in the exact text
@@ -61,7 +64,7 @@ type DecodedRow struct {
 	Reason  string
 }
 
-// A RowDecoder decodes the decrypted rows of one Codes contest. It holds
+// A RowDecoder decodes the decrypted rows of one CodeList contest. It holds
 // the contest's candidate codes, so that many rows are decoded without
 // rebuilding them. The zero value is NOT valid: use NewRowDecoder. A
 // RowDecoder is safe for concurrent use.
@@ -74,13 +77,13 @@ type RowDecoder struct {
 }
 
 // NewRowDecoder returns the decoder of the rows of contest c, which must
-// be a valid Codes contest.
+// be a valid CodeList contest.
 func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
-	if c.Kind != ballot.Codes {
-		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q contest", c.ID, c.Kind, ballot.Codes)
+	if c.Kind != ballot.CodeList {
+		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q contest", c.ID, c.Kind, ballot.CodeList)
 	}
 	if c.Limit == 0 || len(c.Candidates) == 0 || c.MaxCode() == 0 {
-		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, ballot.Codes)
+		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, ballot.CodeList)
 	}
 	d := &RowDecoder{limit: int(c.Limit), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates))}
 	// A row has ⌊240/b⌋ slots per element for b-bit codes (elgamal.PackCodes);
@@ -96,7 +99,7 @@ func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
 // Width returns the number of plaintexts in a row.
 func (d *RowDecoder) Width() int { return d.width }
 
-// Decode decodes one row's plaintexts: it unpacks the codes
+// Decode decodes one row's plaintexts: it unpacks the candidate codes
 // (elgamal.UnpackCodes, reading every slot of the row) and judges them,
 // in this order: a row that does not unpack, or one of whose elements is
 // not the canonical embedding of its data, is InvalidPacking; more codes
@@ -165,7 +168,7 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 // RowCiphertexts returns copies of the ciphertexts of rows in the order in
 // which the trustees decrypt them: row by row, and within a row column by
 // column, so that entry k is row k / w, column k mod w. The trustees'
-// decryption shares of a Codes contest's final mixed list are shares of
+// decryption shares of a CodeList contest's final mixed list are shares of
 // this list (package election's VerifiedRecord.RowShares makes them, after
 // verifying that the cascade is complete).
 func RowCiphertexts(rows *mixnet.Rows) []*elgamal.Ciphertext {
@@ -176,21 +179,21 @@ func RowCiphertexts(rows *mixnet.Rows) []*elgamal.Ciphertext {
 	return out
 }
 
-// codesContest returns contest i of e's manifest, which must be a Codes
+// codeListContest returns contest i of e's manifest, which must be a CodeList
 // contest.
-func codesContest(e *ballot.Election, i int) (*ballot.Contest, error) {
+func codeListContest(e *ballot.Election, i int) (*ballot.Contest, error) {
 	m := e.Manifest()
 	if i < 0 || i >= len(m.Contests) {
 		return nil, fmt.Errorf("tally: no contest %d in the manifest", i)
 	}
 	c := &m.Contests[i]
-	if c.Kind != ballot.Codes {
+	if c.Kind != ballot.CodeList {
 		return nil, fmt.Errorf("tally: contest %d (%s) is a %q contest, whose ballots are added, not mixed", i, c.ID, c.Kind)
 	}
 	return c, nil
 }
 
-// DecryptRows is the decryption of Codes contest i after mixing: it checks
+// DecryptRows is the decryption of CodeList contest i after mixing: it checks
 // that keys hold e's public key and that rows (the output of the contest's
 // completed cascade) have the contest's width, verifies the trustees'
 // share lists of RowCiphertexts(rows) and combines any t valid ones with
@@ -204,7 +207,7 @@ func codesContest(e *ballot.Election, i int) (*ballot.Contest, error) {
 //
 // Execution time depends on the inputs, which are all public.
 func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.Rows, lists []*trustee.ShareList) ([]DecodedRow, *trustee.Decryption, error) {
-	c, err := codesContest(e, i)
+	c, err := codeListContest(e, i)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -231,15 +234,15 @@ func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.R
 	return out, dec, nil
 }
 
-// CountRows returns the totals of Codes contest i of manifest m from its
+// CountRows returns the totals of CodeList contest i of manifest m from its
 // decoded rows: for each candidate, in ballot order, the number of valid
 // rows that hold its code, and the number of invalid rows. Put them in
 // the Totals that Decrypt returns (Contests[i]) before NewResults. It
-// returns an error if contest i is not a Codes contest or a row said to be
-// valid is not (a row must come from RowDecoder.Decode).
+// returns an error if contest i is not a CodeList contest or a row said to
+// be valid is not (a row must come from RowDecoder.Decode).
 func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, error) {
-	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.Codes {
-		return ContestTotals{}, fmt.Errorf("tally: contest %d is not a %q contest of the manifest", i, ballot.Codes)
+	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
+		return ContestTotals{}, fmt.Errorf("tally: contest %d is not a %q contest of the manifest", i, ballot.CodeList)
 	}
 	c := &m.Contests[i]
 	pos := make(map[uint32]int, len(c.Candidates))

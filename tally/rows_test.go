@@ -19,11 +19,11 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// councilContest is a Codes contest of 30 candidates with codes 2..31
+// councilContest is a CodeList contest of 30 candidates with codes 2..31
 // (5 bits, 48 slots per element), up to 5 codes per ballot, 3 seats and 1
 // alternate: a row of one ciphertext. Code 1 is no candidate's.
 func councilContest() ballot.Contest {
-	c := ballot.Contest{ID: "council", Title: "Council", Kind: ballot.Codes, Limit: 5, Seats: 3, Alternates: 1, MixStages: 2}
+	c := ballot.Contest{ID: "council", Title: "Council", Kind: ballot.CodeList, Limit: 5, Seats: 3, Alternates: 1, MixStages: 2}
 	for i := range 30 {
 		c.Candidates = append(c.Candidates, ballot.Candidate{Code: uint32(2 + i), Name: fmt.Sprintf("Candidate %d", 2+i)})
 	}
@@ -163,12 +163,12 @@ func rowCases(t testing.TB) []rowCase {
 	}
 }
 
-// wideContest is a Codes contest of two columns: codes 10, 20, …, 400 (9
+// wideContest is a CodeList contest of two columns: codes 10, 20, …, 400 (9
 // bits, 26 slots per element, so that bits 234–239 of an element are
 // above its last slot and slot values 401–511 are above the largest code),
 // up to 30 codes per ballot, 52 slots in a row.
 func wideContest() ballot.Contest {
-	c := ballot.Contest{ID: "wide", Title: "Wide", Kind: ballot.Codes, Limit: 30, Seats: 5, MixStages: 2}
+	c := ballot.Contest{ID: "wide", Title: "Wide", Kind: ballot.CodeList, Limit: 30, Seats: 5, MixStages: 2}
 	for i := range 40 {
 		c.Candidates = append(c.Candidates, ballot.Candidate{Code: uint32(10 * (i + 1)), Name: fmt.Sprintf("Candidate %d", 10*(i+1))})
 	}
@@ -360,7 +360,7 @@ func TestCountRowsResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr := r.Contests[1]
-	if cr.Invalid != 3 || cr.Kind != ballot.Codes || cr.Standings[0].Code != 2 || cr.Standings[0].Outcome != Main || cr.Standings[1].Code != 3 {
+	if cr.Invalid != 3 || cr.Kind != ballot.CodeList || cr.Standings[0].Code != 2 || cr.Standings[0].Outcome != Main || cr.Standings[1].Code != 3 {
 		t.Errorf("results %+v", cr)
 	}
 	// Candidates 4 and 5 tie for the third seat.

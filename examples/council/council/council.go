@@ -5,7 +5,7 @@
 //
 // The election: voters write up to N candidate codes (N = the number of
 // seats, 21 by default) chosen from a list of M candidates (400 by
-// default) on a single contest of kind ballot.Codes. A polling-station
+// default) on a single contest of kind ballot.CodeList. A polling-station
 // device packs the codes into as few plaintexts as they fit and encrypts
 // them as one row of ciphertexts, with a proof of knowledge of each nonce
 // bound to the ballot. The rows of the ballots that count go through a
@@ -153,8 +153,8 @@ func (c *Config) defaults() error {
 	switch {
 	case c.Voters < 0 || c.Challenged < 0:
 		return errors.New("council: negative count")
-	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeCandidates:
-		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeCandidates)
+	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeListCandidates:
+		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeListCandidates)
 	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
 		return fmt.Errorf("council: %d seats and %d alternates for %d candidates", c.Seats, c.Seats/3, c.Candidates)
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
@@ -177,14 +177,14 @@ var (
 		"Najafi", "Parsa", "Rahimi", "Sadeghi", "Tavakoli", "Vaziri", "Yazdani", "Zamani", "Karimi", "Shirazi"}
 )
 
-// Manifest returns the election's manifest: one Codes contest of m
+// Manifest returns the election's manifest: one CodeList contest of m
 // candidates with codes 1..m, up to seats codes per ballot, seats main
 // members and ⌊seats/3⌋ alternates, and mixers mix stages.
 func Manifest(m, seats, mixers int) *ballot.Manifest {
 	c := ballot.Contest{
 		ID:         ContestID,
 		Title:      fmt.Sprintf("City council: write up to %d candidate codes", seats),
-		Kind:       ballot.Codes,
+		Kind:       ballot.CodeList,
 		Limit:      uint32(seats),
 		Seats:      uint32(seats),
 		Alternates: uint32(seats / 3),

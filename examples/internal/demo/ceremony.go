@@ -119,7 +119,7 @@ func TallyShares(s Seeds, what string, rec *election.VerifiedRecord, ks *trustee
 }
 
 // RowShares is trustee ks's step of the decryption of the final list of
-// Codes contest i's cascade, which rec verified complete
+// CodeList contest i's cascade, which rec verified complete
 // (election.VerifiedRecord.RowShares). In a seeded run its proof nonces
 // derive from s.Secret(what, index).
 func RowShares(s Seeds, what string, rec *election.VerifiedRecord, ks *trustee.KeyShare, i int) (*trustee.ShareList, error) {

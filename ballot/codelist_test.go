@@ -17,26 +17,26 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// councilContest is a Codes contest of 30 candidates with codes 1..30
+// councilContest is a CodeList contest of 30 candidates with codes 1..30
 // (5 bits each), up to 5 codes per ballot: a row of one ciphertext.
 func councilContest() Contest {
-	c := Contest{ID: "council", Title: "City council: write up to 5 codes", Kind: Codes, Limit: 5, Seats: 5, Alternates: 2, MixStages: 2}
+	c := Contest{ID: "council", Title: "City council: write up to 5 codes", Kind: CodeList, Limit: 5, Seats: 5, Alternates: 2, MixStages: 2}
 	for i := range 30 {
 		c.Candidates = append(c.Candidates, Candidate{Code: uint32(1 + i), Name: fmt.Sprintf("Candidate %d", 1+i)})
 	}
 	return c
 }
 
-// codesManifest has a board contest and a council contest, so that a
+// codeListManifest has a board contest and a council contest, so that a
 // ballot mixes the homomorphic and the mixnet paths.
-func codesManifest() *Manifest {
+func codeListManifest() *Manifest {
 	m := testManifest()
 	m.ElectionID = "city-2025"
 	m.Contests = []Contest{m.Contests[0], councilContest()}
 	return m
 }
 
-func codesVote(codes ...uint32) Vote {
+func codeListVote(codes ...uint32) Vote {
 	v := Vote{"board": {101: 1, 104: 1}}
 	if err := v.SetCodes("council", codes); err != nil {
 		panic(err)
@@ -44,7 +44,7 @@ func codesVote(codes ...uint32) Vote {
 	return v
 }
 
-func TestCodesManifestValidate(t *testing.T) {
+func TestCodeListManifestValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		edit func(c *Contest)
@@ -59,12 +59,12 @@ func TestCodesManifestValidate(t *testing.T) {
 		{"too many seats", func(c *Contest) { c.Seats, c.Alternates = 25, 6 }, "25 seats and 6 alternates exceed the 30 candidates"},
 		{"too many candidates", func(c *Contest) {
 			c.Candidates = nil
-			for i := range MaxCodeCandidates + 1 {
+			for i := range MaxCodeListCandidates + 1 {
 				c.Candidates = append(c.Candidates, Candidate{Code: uint32(i + 1), Name: "x"})
 			}
 		}, "10001 candidates exceed the maximum 10000"},
 	} {
-		m := codesManifest()
+		m := codeListManifest()
 		tc.edit(&m.Contests[1])
 		err := m.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -77,10 +77,10 @@ func TestCodesManifestValidate(t *testing.T) {
 		t.Errorf("mixStages on an up-to contest: %v", err)
 	}
 	// 10,000 candidates with five-digit codes are fine.
-	m = codesManifest()
+	m = codeListManifest()
 	c := &m.Contests[1]
 	c.Candidates = nil
-	for i := range MaxCodeCandidates {
+	for i := range MaxCodeListCandidates {
 		c.Candidates = append(c.Candidates, Candidate{Code: uint32(10000 + i), Name: "x"})
 	}
 	c.Limit = 50
@@ -91,20 +91,20 @@ func TestCodesManifestValidate(t *testing.T) {
 		t.Errorf("row width %d, want 4", w)
 	}
 	// The election refuses more mix stages than trustees.
-	m = codesManifest()
+	m = codeListManifest()
 	m.Contests[1].MixStages = 4
-	f := newFixture(t, codesManifest())
+	f := newFixture(t, codeListManifest())
 	_, err := NewElection(Parameters{Manifest: m, PublicKey: f.e.pk, Trustees: f.e.Trustees(), Threshold: 2, Devices: f.e.Devices(), Credentials: f.e.Credentials()})
 	if err == nil || !strings.Contains(err.Error(), "mixStages 4 exceeds the 3 trustees") {
 		t.Errorf("4 mix stages for 3 trustees: %v", err)
 	}
 }
 
-// TestCodesManifestEncoding: the parameter block of a Codes contest is
+// TestCodeListManifestEncoding: the parameter block of a CodeList contest is
 // u32(limit) ‖ u32(seats) ‖ u32(alternates) ‖ u32(mixStages), after the
 // kind string, and every parameter changes the hash.
-func TestCodesManifestEncoding(t *testing.T) {
-	m := codesManifest()
+func TestCodeListManifestEncoding(t *testing.T) {
+	m := codeListManifest()
 	enc := m.Encode()
 	want := []byte{0, 0, 0, 5, 'c', 'o', 'd', 'e', 's', 0, 0, 0, 16, 0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 30}
 	if !bytes.Contains(enc, want) {
@@ -115,7 +115,7 @@ func TestCodesManifestEncoding(t *testing.T) {
 		func(c *Contest) { c.Limit = 4 }, func(c *Contest) { c.Seats = 4 },
 		func(c *Contest) { c.Alternates = 3 }, func(c *Contest) { c.MixStages = 1 },
 	} {
-		m2 := codesManifest()
+		m2 := codeListManifest()
 		edit(&m2.Contests[1])
 		if m2.Hash() == h {
 			t.Error("a changed parameter leaves the manifest hash unchanged")
@@ -138,9 +138,9 @@ func TestCodesManifestEncoding(t *testing.T) {
 	}
 }
 
-func TestEncryptCodesBallot(t *testing.T) {
-	f := newFixture(t, codesManifest())
-	b := f.credentialBallot(t, "remote-1", 0, codesVote(17, 3, 29))
+func TestEncryptCodeListBallot(t *testing.T) {
+	f := newFixture(t, codeListManifest())
+	b := f.credentialBallot(t, "remote-1", 0, codeListVote(17, 3, 29))
 	if err := VerifyBallot(f.e, b); err != nil {
 		t.Fatal(err)
 	}
@@ -196,10 +196,10 @@ func TestEncryptCodesBallot(t *testing.T) {
 	}
 }
 
-// TestCodesVoteRefused: unknown codes, repeated codes, values other than 1
+// TestCodeListVoteRefused: unknown codes, repeated codes, values other than 1
 // and more codes than the limit are refused before anything is encrypted.
-func TestCodesVoteRefused(t *testing.T) {
-	f := newFixture(t, codesManifest())
+func TestCodeListVoteRefused(t *testing.T) {
+	f := newFixture(t, codeListManifest())
 	h := Header{BallotID: "x", Credential: f.credentials[0].PublicKey()}
 	for _, tc := range []struct {
 		name string
@@ -208,7 +208,7 @@ func TestCodesVoteRefused(t *testing.T) {
 	}{
 		{"unknown code", Vote{"council": {31: 1}}, `contest 1 ("council"): no candidate with code 31`},
 		{"value 2", Vote{"council": {3: 2}}, "candidate 3: value 2 exceeds the maximum 1"},
-		{"overlong", Vote{"council": {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1}}, "6 codes written, more than the limit 5 (overvote)"},
+		{"overlong", Vote{"council": {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1}}, "6 candidate codes written, more than the limit 5 (overvote)"},
 	} {
 		b, err := EncryptBallot(f.e, h, tc.v, seedOf("refused"))
 		if b != nil || err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -216,7 +216,7 @@ func TestCodesVoteRefused(t *testing.T) {
 		}
 	}
 	v := Vote{}
-	if err := v.SetCodes("council", []uint32{4, 9, 4}); err == nil || !strings.Contains(err.Error(), "code 4 is written twice (position 2)") {
+	if err := v.SetCodes("council", []uint32{4, 9, 4}); err == nil || !strings.Contains(err.Error(), "candidate code 4 is written twice (position 2)") {
 		t.Errorf("repeated code: %v", err)
 	}
 	if err := v.SetCodes("council", []uint32{0}); err == nil {
@@ -231,7 +231,7 @@ func TestCodesVoteRefused(t *testing.T) {
 // src, signed by credential i: a row copied into another ballot.
 func (f *fixture) forgeRow(t *testing.T, src *Ballot, i int) *Ballot {
 	t.Helper()
-	b, err := EncryptBallot(f.e, Header{BallotID: "copy", Credential: f.credentials[i].PublicKey()}, codesVote(), seedOf("copy"))
+	b, err := EncryptBallot(f.e, Header{BallotID: "copy", Credential: f.credentials[i].PublicKey()}, codeListVote(), seedOf("copy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,12 +243,12 @@ func (f *fixture) forgeRow(t *testing.T, src *Ballot, i int) *Ballot {
 	return b
 }
 
-// TestCodesRowCopied: a row copied into a ballot of another credential is
+// TestCodeListRowCopied: a row copied into a ballot of another credential is
 // refused, by the proof of knowledge (bound to the ballot and credential)
 // and, in the box that saw the original, as a replay.
-func TestCodesRowCopied(t *testing.T) {
-	f := newFixture(t, codesManifest())
-	orig := f.credentialBallot(t, "remote-1", 0, codesVote(7, 8))
+func TestCodeListRowCopied(t *testing.T) {
+	f := newFixture(t, codeListManifest())
+	orig := f.credentialBallot(t, "remote-1", 0, codeListVote(7, 8))
 	forged := f.forgeRow(t, orig, 1)
 	var r *Refusal
 	err := VerifyBallot(f.e, forged)
@@ -269,7 +269,7 @@ func TestCodesRowCopied(t *testing.T) {
 		t.Fatalf("copied row in the box: %v, want a duplicate refusal", err)
 	}
 	// The same ballot with a fresh row is accepted.
-	if err := x.AcceptBallot(f.credentialBallot(t, "remote-2", 1, codesVote(7, 8))); err != nil {
+	if err := x.AcceptBallot(f.credentialBallot(t, "remote-2", 1, codeListVote(7, 8))); err != nil {
 		t.Fatal(err)
 	}
 	// A box reopened from its file rebuilds the fingerprints of rows.
@@ -284,21 +284,21 @@ func TestCodesRowCopied(t *testing.T) {
 	}
 }
 
-// TestCodesBallotShape: rows of the wrong width, selections instead of a
+// TestCodeListBallotShape: rows of the wrong width, selections instead of a
 // row and a row instead of selections are refused against the manifest,
 // and a changed proof of knowledge fails.
-func TestCodesBallotShape(t *testing.T) {
-	f := newFixture(t, codesManifest())
-	b := f.credentialBallot(t, "remote-1", 0, codesVote(1))
+func TestCodeListBallotShape(t *testing.T) {
+	f := newFixture(t, codeListManifest())
+	b := f.credentialBallot(t, "remote-1", 0, codeListVote(1))
 	var r *Refusal
-	wide := f.credentialBallot(t, "remote-2", 1, codesVote(2))
+	wide := f.credentialBallot(t, "remote-2", 1, codeListVote(2))
 	wide.contests[1].row = append(wide.contests[1].row, b.contests[1].row[0])
 	wide.encodeBody()
 	wide = resign(t, f.e, wide, wide.header, f.credentials[1].PrivateKey())
 	if err := VerifyBallot(f.e, wide); !errors.As(err, &r) || r.Check != CheckManifest || !strings.Contains(r.Reason, "a row of 2 ciphertexts, the contest's rows have 1") {
 		t.Errorf("wide row: %v", err)
 	}
-	swapped := f.credentialBallot(t, "remote-3", 2, codesVote(2))
+	swapped := f.credentialBallot(t, "remote-3", 2, codeListVote(2))
 	swapped.contests[0], swapped.contests[1] = swapped.contests[1], swapped.contests[0]
 	swapped.encodeBody()
 	swapped = resign(t, f.e, swapped, swapped.header, f.credentials[2].PrivateKey())
@@ -322,15 +322,15 @@ func TestCodesBallotShape(t *testing.T) {
 	}
 }
 
-// TestCodesChallenged: a challenged codes ballot opens to exactly the codes
+// TestCodeListChallenged: a challenged codes ballot opens to exactly the codes
 // written, and a seed that does not reproduce the row is refused.
-func TestCodesChallenged(t *testing.T) {
-	f := newFixture(t, codesManifest())
+func TestCodeListChallenged(t *testing.T) {
+	f := newFixture(t, codeListManifest())
 	d, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := codesVote(30, 1, 12, 5, 6)
+	want := codeListVote(30, 1, 12, 5, 6)
 	b, err := d.EncryptBallot(want)
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +350,7 @@ func TestCodesChallenged(t *testing.T) {
 	}
 	// A device that encrypted other codes than it shows: the opening
 	// reveals what the row holds, and a row from another seed fails.
-	other, err := EncryptBallot(f.e, b.Header(), codesVote(30, 1, 12, 5, 7), seedOf("other"))
+	other, err := EncryptBallot(f.e, b.Header(), codeListVote(30, 1, 12, 5, 7), seedOf("other"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,11 +370,11 @@ func equalVotes(a, b Vote) bool {
 	return bytes.Equal(ja, jb)
 }
 
-// TestCodesFingerprints: a row's ciphertexts and proofs of knowledge are
+// TestCodeListFingerprints: a row's ciphertexts and proofs of knowledge are
 // fingerprinted with their column.
-func TestCodesFingerprints(t *testing.T) {
-	f := newFixture(t, codesManifest())
-	b := f.credentialBallot(t, "remote-1", 0, codesVote(4))
+func TestCodeListFingerprints(t *testing.T) {
+	f := newFixture(t, codeListManifest())
+	b := f.credentialBallot(t, "remote-1", 0, codeListVote(4))
 	var kinds []FingerprintKind
 	for _, fp := range b.Fingerprints() {
 		if fp.Contest == 1 {
@@ -411,7 +411,7 @@ type codesVectors struct {
 }
 
 func makeCodesVectors(t *testing.T) *codesVectors {
-	f := newFixture(t, codesManifest())
+	f := newFixture(t, codeListManifest())
 	e := f.e
 	mh, bh := e.ManifestHash(), e.BaseHash()
 	sk, _ := f.sk.MarshalText()
@@ -442,7 +442,7 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 		return out
 	}
 	seed := seedOf("kat codes credential ballot")
-	vote := codesVote(2, 11, 19, 23, 30)
+	vote := codeListVote(2, 11, 19, 23, 30)
 	b, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, vote, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -456,7 +456,7 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 		t.Fatal(err)
 	}
 	seed = seedOf("kat codes device ballot")
-	vote = codesVote(7)
+	vote = codeListVote(7)
 	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, vote, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -494,7 +494,7 @@ func TestCodesVectors(t *testing.T) {
 	if err := json.Unmarshal(want, &v); err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, codesManifest())
+	f := newFixture(t, codeListManifest())
 	for _, vb := range []codesVectorBallot{v.CredentialBallot, v.DeviceBallot} {
 		enc, _ := hex.DecodeString(vb.Encoding)
 		b, err := ParseBallot(enc)
