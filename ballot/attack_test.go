@@ -82,7 +82,7 @@ func TestAttackRepeatedColumn(t *testing.T) {
 	}
 	_, err = box.Accept(b.Bytes())
 	var r *ballot.Refusal
-	if !errors.As(err, &r) || r.Check != ballot.CheckDuplicate || r.Contest != 0 || r.Selection != 1 {
+	if !errors.As(err, &r) || r.Step != ballot.StepDuplicate || r.Contest != 0 || r.Selection != 1 {
 		t.Fatalf("a column repeated in a row: %v, want refused (duplicate) at contest 0, selection (column) 1", err)
 	}
 	if len(box.Counted()) != 0 {

@@ -17,14 +17,14 @@ import (
 
 // wantRefusal checks that err is a *Refusal for check at (contest,
 // selection).
-func wantRefusal(t *testing.T, err error, check Check, contest, selection int) {
+func wantRefusal(t *testing.T, err error, check Step, contest, selection int) {
 	t.Helper()
 	var r *Refusal
 	if !errors.As(err, &r) {
 		t.Fatalf("got %v, want a refusal (%s)", err, check)
 	}
-	if r.Check != check || r.Contest != contest || r.Selection != selection {
-		t.Fatalf("got refusal %q (check %s, contest %d, selection %d), want check %s, contest %d, selection %d", r, r.Check, r.Contest, r.Selection, check, contest, selection)
+	if r.Step != check || r.Contest != contest || r.Selection != selection {
+		t.Fatalf("got refusal %q (check %s, contest %d, selection %d), want check %s, contest %d, selection %d", r, r.Step, r.Contest, r.Selection, check, contest, selection)
 	}
 	if !strings.HasPrefix(r.Error(), "ballot: refused ("+string(check)+")") {
 		t.Fatalf("message %q", r.Error())
@@ -187,7 +187,7 @@ func TestOvervoteCannotBeProven(t *testing.T) {
 			if err := b.Cast(f.credentials[0].PrivateKey()); err != nil {
 				t.Fatal(err)
 			}
-			wantRefusal(t, VerifyBallot(f.e, b), CheckProof, c.contest, -1)
+			wantRefusal(t, VerifyBallot(f.e, b), StepProof, c.contest, -1)
 		})
 	}
 }
@@ -215,7 +215,7 @@ func TestSelectionOutOfRangeCannotBeProven(t *testing.T) {
 		forged := resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())
 		err = VerifyBallot(f.e, forged)
 		var r2 *Refusal
-		if !errors.As(err, &r2) || r2.Check != CheckProof || r2.Contest != c.contest {
+		if !errors.As(err, &r2) || r2.Step != StepProof || r2.Contest != c.contest {
 			t.Fatalf("got %v", err)
 		}
 	}
@@ -242,7 +242,7 @@ func TestReplayRefusedByProofs(t *testing.T) {
 		if err := checkStaticOK(f.e, copyB); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		wantRefusal(t, VerifyBallot(f.e, copyB), CheckProof, 0, 0)
+		wantRefusal(t, VerifyBallot(f.e, copyB), StepProof, 0, 0)
 	}
 	// A device ballot copied to another sequence position.
 	d, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime)
@@ -256,7 +256,7 @@ func TestReplayRefusedByProofs(t *testing.T) {
 	d.Cast(b)
 	h := b.Header()
 	h.Sequence, h.Previous = 2, b.ConfirmationCode()
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, h, f.deviceKeys["station-1"])), CheckProof, 0, 0)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, h, f.deviceKeys["station-1"])), StepProof, 0, 0)
 }
 
 func checkStaticOK(e *Election, b *Ballot) error {
@@ -303,17 +303,17 @@ func TestProofTamperDetected(t *testing.T) {
 	c := &b.contests[0]
 	c.selections[3].proof, c.selections[5].proof = c.selections[5].proof, c.selections[3].proof
 	c.selections[3].proofBytes, c.selections[5].proofBytes = nil, nil
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), CheckProof, 0, 3)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), StepProof, 0, 3)
 	// The contest proof of another ballot.
 	b = f.credentialBallot(t, "tp", 0, testVote())
 	b.contests[1].sum, b.contests[1].sumBytes = other.contests[1].sum, nil
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), CheckProof, 1, -1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), StepProof, 1, -1)
 	// A ciphertext re-randomized (same plaintext): its proof fails.
 	b = f.credentialBallot(t, "tp", 0, testVote())
 	s := &b.contests[3].selections[2]
 	s.ct.Set(f.e.pk.ReEncrypt(&s.ct, group.HashToScalar([]byte("x"), []byte("test"))))
 	s.ctBytes = nil
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), CheckProof, 3, 2)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, f.credentials[0].PrivateKey())), StepProof, 3, 2)
 }
 
 func TestShapeRefusals(t *testing.T) {
@@ -322,19 +322,19 @@ func TestShapeRefusals(t *testing.T) {
 	fresh := func() *Ballot { return f.credentialBallot(t, "shape", 0, testVote()) }
 	b := fresh()
 	b.contests = b.contests[:3]
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), CheckManifest, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), StepManifest, -1, -1)
 	b = fresh()
 	b.contests[0].selections = b.contests[0].selections[:14]
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), CheckManifest, 0, -1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), StepManifest, 0, -1)
 	b = fresh()
 	b.contests[2].sum = nil
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), CheckManifest, 2, -1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), StepManifest, 2, -1)
 	b = fresh()
 	b.contests[0].sum, b.contests[0].sumBytes = b.contests[2].sum, nil // a 0..1 proof where 0..7 is due
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), CheckManifest, 0, -1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), StepManifest, 0, -1)
 	b = fresh()
 	b.contests[3].selections[1] = b.contests[0].selections[1] // a 0..1 proof where 0..3 is due
-	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), CheckManifest, 3, 1)
+	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, b.header, key)), StepManifest, 3, 1)
 	// A score contest without a limit has no contest proof.
 	m := testManifest()
 	m.Contests[3].Limit = 0
@@ -347,7 +347,7 @@ func TestShapeRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.contests[3].sum = f.credentialBallot(t, "shape", 0, testVote()).contests[3].sum
-	wantRefusal(t, VerifyBallot(g.e, resign(t, g.e, b, b.header, key)), CheckManifest, 3, -1)
+	wantRefusal(t, VerifyBallot(g.e, resign(t, g.e, b, b.header, key)), StepManifest, 3, -1)
 }
 
 func TestSignatureAndEligibility(t *testing.T) {
@@ -355,24 +355,24 @@ func TestSignatureAndEligibility(t *testing.T) {
 	b := f.credentialBallot(t, "sig", 0, testVote())
 	// A signature by another credential.
 	forged := resign(t, f.e, b, b.header, f.credentials[1].PrivateKey())
-	wantRefusal(t, VerifyBallot(f.e, forged), CheckSignature, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, forged), StepSignature, -1, -1)
 	// A signature over another state.
 	c := *b
 	c.state = Challenged
 	c.seed = make([]byte, 32)
-	wantRefusal(t, VerifyBallot(f.e, &c), CheckSignature, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, &c), StepSignature, -1, -1)
 	// A credential that is not on the list.
 	outsider := ed25519.NewKeyFromSeed(seedOf("outsider"))
 	forged = resign(t, f.e, b, Header{BallotID: "sig", Credential: outsider.Public().(ed25519.PublicKey)}, outsider)
-	wantRefusal(t, VerifyBallot(f.e, forged), CheckEligibility, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, forged), StepEligibility, -1, -1)
 	// An unregistered device.
 	forged = resign(t, f.e, b, Header{BallotID: "sig", Device: "station-9", Sequence: 1}, outsider)
-	wantRefusal(t, VerifyBallot(f.e, forged), CheckEligibility, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, forged), StepEligibility, -1, -1)
 	// Another election.
 	m := testManifest()
 	m.ElectionID = "other"
 	g := newFixture(t, m)
-	wantRefusal(t, VerifyBallot(g.e, b), CheckElection, -1, -1)
+	wantRefusal(t, VerifyBallot(g.e, b), StepElection, -1, -1)
 	// Signing: pending only, with the right key.
 	p, _ := EncryptBallot(f.e, Header{BallotID: "p", Credential: f.credentials[0].PublicKey()}, testVote(), seedOf("p"))
 	if err := p.Cast(f.credentials[1].PrivateKey()); err == nil {
@@ -384,7 +384,7 @@ func TestSignatureAndEligibility(t *testing.T) {
 	if _, err := json.Marshal(p); err == nil {
 		t.Fatal("a pending ballot has a JSON form")
 	}
-	wantRefusal(t, VerifyBallot(f.e, p), CheckSignature, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, p), StepSignature, -1, -1)
 	if err := p.Cast(f.credentials[0].PrivateKey()); err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +447,7 @@ func TestChallengeOpens(t *testing.T) {
 	if _, err := OpenChallenged(f.e, b); err == nil {
 		t.Fatal("a wrong seed opened the ballot")
 	}
-	wantRefusal(t, VerifyBallot(f.e, b), CheckChallenge, -1, -1)
+	wantRefusal(t, VerifyBallot(f.e, b), StepChallenge, -1, -1)
 	// A cast ballot cannot be opened.
 	if _, err := OpenChallenged(f.e, f.credentialBallot(t, "c", 0, testVote())); err == nil {
 		t.Fatal("a cast ballot opened")

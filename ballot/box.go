@@ -305,7 +305,7 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 func (x *Box) Accept(data []byte) (*Ballot, error) {
 	b, err := ParseBallot(data)
 	if err != nil {
-		return nil, refuse(CheckDecoding, "%v", err)
+		return nil, refuse(StepDecoding, "%v", err)
 	}
 	return b, x.AcceptBallot(b)
 }
@@ -374,7 +374,7 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
 	}
 	l := boxLineJSON{Ballot: raw}
 	if v.Outcome == Refused {
-		l = boxLineJSON{Refused: &refusedLineJSON{Check: v.Refusal.Check, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
+		l = boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
 	}
 	if err := x.appendLine(l); err != nil {
 		return err

@@ -119,13 +119,13 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 		offline = append(offline, castOn(t, d, Vote{"budget": {uint32(1 + i%2): 1}}))
 	}
 	_, err := x.Accept(offline[0].Bytes())
-	wantRefusal(t, err, CheckChainGap, -1, -1) // not opened yet
+	wantRefusal(t, err, StepChainGap, -1, -1) // not opened yet
 	wantRecorded(t, err, false)
 	if err := x.AcceptOpening(o); err != nil {
 		t.Fatal(err)
 	}
 	_, err = x.Accept(offline[2].Bytes())
-	wantRefusal(t, err, CheckChainGap, -1, -1)
+	wantRefusal(t, err, StepChainGap, -1, -1)
 	wantRecorded(t, err, false) // a gap is rejected: the upload may fix it
 	if !strings.Contains(err.Error(), "ballots 1..2 are missing") {
 		t.Fatalf("gap message %q", err)
@@ -142,7 +142,7 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 	}
 	b.Cast(f.deviceKeys["station-2"])
 	_, err = x.Accept(b.Bytes())
-	wantRefusal(t, err, CheckChainGap, -1, -1)
+	wantRefusal(t, err, StepChainGap, -1, -1)
 }
 
 // TestBoxFork: two ballots that name the same predecessor. The second one
@@ -163,7 +163,7 @@ func TestBoxFork(t *testing.T) {
 	b2 := castOn(t, clone, Vote{"budget": {2: 1}})
 	accept(t, x, b1)
 	_, err = x.Accept(b2.Bytes())
-	wantRefusal(t, err, CheckDuplicate, -1, -1)
+	wantRefusal(t, err, StepDuplicate, -1, -1)
 	wantRecorded(t, err, false)
 	// The same fork under another identifier is written as refused.
 	h := b2.Header()
@@ -174,7 +174,7 @@ func TestBoxFork(t *testing.T) {
 	}
 	b3.Cast(f.deviceKeys["station-1"])
 	_, err = x.Accept(b3.Bytes())
-	wantRefusal(t, err, CheckChainFork, -1, -1)
+	wantRefusal(t, err, StepChainFork, -1, -1)
 	wantRecorded(t, err, true)
 	if !strings.Contains(err.Error(), b1.ConfirmationCode().String()) {
 		t.Fatalf("the fork message does not name the ballot in that place: %v", err)
@@ -194,17 +194,34 @@ func TestBoxFork(t *testing.T) {
 	b4, _ := EncryptBallot(f.e, h, Vote{}, seedOf("again"))
 	b4.Cast(f.deviceKeys["station-1"])
 	_, err = x.Accept(b4.Bytes())
-	wantRefusal(t, err, CheckChainFork, -1, -1)
+	wantRefusal(t, err, StepChainFork, -1, -1)
 	// The same refused ballot again: the same answer, nothing written.
 	before, _ := os.ReadFile(path)
 	_, err = x.Accept(b4.Bytes())
-	wantRefusal(t, err, CheckChainFork, -1, -1)
+	wantRefusal(t, err, StepChainFork, -1, -1)
 	wantRecorded(t, err, true)
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Fatal("a repeated refused ballot was written again")
 	}
 	if n := bytes.Count(before, []byte(`{"refused":`)); n != 2 {
 		t.Fatalf("%d refused lines, want 2", n)
+	}
+	// A refused line names the step that refused the ballot in its member
+	// "step" (docs/spec.md §Ballots, "Ballot-box file") and reads back
+	// with that step; a line that calls it "check" is not a line of the
+	// box.
+	lines := bytes.Split(bytes.TrimSuffix(before, []byte("\n")), []byte("\n"))
+	last := lines[len(lines)-1]
+	if want := `{"refused":{"step":"chain-fork","contest":-1,"selection":-1,"ballot":{`; !bytes.HasPrefix(last, []byte(want)) {
+		t.Fatalf("refused line %.80s…, want it to start with %s", last, want)
+	}
+	l, err := ParseBoxLine(last)
+	if err != nil || l.Refusal == nil || l.Refusal.Step != StepChainFork || l.Ballot.ConfirmationCode() != b4.ConfirmationCode() {
+		t.Fatalf("ParseBoxLine of the refused line: %+v, %v", l, err)
+	}
+	old := bytes.Replace(last, []byte(`{"step":`), []byte(`{"check":`), 1)
+	if _, err := ParseBoxLine(old); err == nil || !strings.Contains(err.Error(), `unknown member "check"`) {
+		t.Fatalf("a refused line with the member \"check\": %v", err)
 	}
 }
 
@@ -217,13 +234,13 @@ func TestBoxOpenings(t *testing.T) {
 	}
 	bad := *o
 	bad.OpenedAt++
-	wantRefusal(t, x.AcceptOpening(&bad), CheckSignature, -1, -1)
+	wantRefusal(t, x.AcceptOpening(&bad), StepSignature, -1, -1)
 	bad = *o
 	bad.Device = "station-9"
-	wantRefusal(t, x.AcceptOpening(&bad), CheckEligibility, -1, -1)
+	wantRefusal(t, x.AcceptOpening(&bad), StepEligibility, -1, -1)
 	bad = *o
 	bad.BaseHash[0] ^= 1
-	wantRefusal(t, x.AcceptOpening(&bad), CheckElection, -1, -1)
+	wantRefusal(t, x.AcceptOpening(&bad), StepElection, -1, -1)
 	if err := x.AcceptOpening(o); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +250,7 @@ func TestBoxOpenings(t *testing.T) {
 		t.Fatalf("repeated opening: %v", err)
 	}
 	_, o2, _ := OpenDevice(f.e, "station-1", f.deviceKeys["station-1"], testTime.Add(time.Hour))
-	wantRefusal(t, x.AcceptOpening(o2), CheckDuplicate, -1, -1)
+	wantRefusal(t, x.AcceptOpening(o2), StepDuplicate, -1, -1)
 	if _, _, err := OpenDevice(f.e, "station-1", f.deviceKeys["station-2"], testTime); err == nil {
 		t.Fatal("a device opened with another device's key")
 	}
@@ -256,24 +273,24 @@ func TestBoxReplays(t *testing.T) {
 	// ballot identifier: refused for the first repeated first component.
 	c := resign(t, f.e, b, Header{BallotID: "r2", Credential: f.credentials[1].PublicKey()}, f.credentials[1].PrivateKey())
 	_, err := x.Accept(c.Bytes())
-	wantRefusal(t, err, CheckDuplicate, 0, 0)
+	wantRefusal(t, err, StepDuplicate, 0, 0)
 	wantRecorded(t, err, true)
 	// One ciphertext copied into an otherwise fresh ballot.
 	c = f.credentialBallot(t, "r3", 1, testVote())
 	c.contests[2].selections[1] = b.contests[2].selections[1]
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
-	wantRefusal(t, err, CheckDuplicate, 2, 1)
+	wantRefusal(t, err, StepDuplicate, 2, 1)
 	// A proof copied with a fresh ciphertext does not verify.
 	c = f.credentialBallot(t, "r4", 1, testVote())
 	c.contests[3].selections[0].proof = b.contests[3].selections[0].proof
 	c.contests[3].selections[0].proofBytes = nil
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
-	wantRefusal(t, err, CheckProof, 3, 0)
+	wantRefusal(t, err, StepProof, 3, 0)
 	// Nor does a contest proof copied.
 	c = f.credentialBallot(t, "r5", 1, testVote())
 	c.contests[1].sum, c.contests[1].sumBytes = b.contests[1].sum, nil
 	_, err = x.Accept(resign(t, f.e, c, c.header, f.credentials[1].PrivateKey()).Bytes())
-	wantRefusal(t, err, CheckProof, 1, -1)
+	wantRefusal(t, err, StepProof, 1, -1)
 	// Another credential may use the same identifier: identifiers are
 	// unique per signer, so a remote voter cannot take a device's.
 	accept(t, x, f.credentialBallot(t, "r1", 2, Vote{}))
@@ -281,7 +298,7 @@ func TestBoxReplays(t *testing.T) {
 	accept(t, x, f.credentialBallot(t, "r6", 1, testVote()))
 	// Garbage.
 	_, err = x.Accept([]byte("not a ballot"))
-	wantRefusal(t, err, CheckDecoding, -1, -1)
+	wantRefusal(t, err, StepDecoding, -1, -1)
 }
 
 func TestBoxCredentialPolicy(t *testing.T) {
@@ -289,7 +306,7 @@ func TestBoxCredentialPolicy(t *testing.T) {
 	x, _ := openTestBox(t, f)
 	accept(t, x, f.credentialBallot(t, "p1", 0, testVote()))
 	_, err := x.Accept(f.credentialBallot(t, "p2", 0, Vote{}).Bytes())
-	wantRefusal(t, err, CheckPolicy, -1, -1)
+	wantRefusal(t, err, StepPolicy, -1, -1)
 	// Challenging is not casting.
 	ch, _ := EncryptBallot(f.e, Header{BallotID: "p3", Credential: f.credentials[0].PublicKey()}, Vote{}, seedOf("p3"))
 	ch.Challenge(f.credentials[0].PrivateKey())
@@ -332,7 +349,7 @@ func TestBoxChallenged(t *testing.T) {
 	bad.pending, _ = NewNoncesForTest(seedOf("wrong"))
 	d.Challenge(bad)
 	_, err := x.Accept(bad.Bytes())
-	wantRefusal(t, err, CheckChallenge, -1, -1)
+	wantRefusal(t, err, StepChallenge, -1, -1)
 }
 
 // TestBoxReopen: the state survives a restart.
@@ -360,7 +377,7 @@ func TestBoxReopen(t *testing.T) {
 	accept(t, y, b1) // a repeat, acknowledged
 	again := f.credentialBallot(t, "again", 0, Vote{})
 	_, err = y.Accept(again.Bytes())
-	wantRefusal(t, err, CheckPolicy, -1, -1)
+	wantRefusal(t, err, StepPolicy, -1, -1)
 	y.Close()
 	// The refused line is read back with its verdict, and answered again.
 	if y, err = OpenBox(path, f.e); err != nil {
@@ -368,7 +385,7 @@ func TestBoxReopen(t *testing.T) {
 	}
 	defer y.Close()
 	_, err = y.Accept(again.Bytes())
-	wantRefusal(t, err, CheckPolicy, -1, -1)
+	wantRefusal(t, err, StepPolicy, -1, -1)
 	wantRecorded(t, err, true)
 	accept(t, y, castOn(t, d, Vote{}))
 	if seq, _, _ := y.Tip("station-1"); seq != 2 {

@@ -15,7 +15,7 @@ import (
 //	{"box": {"version": 2, "electionId": "…", "baseHash": "…"}}          line 1
 //	{"opening": <device-opening JSON>}                                   accepted
 //	{"ballot": <ballot JSON>}                                            accepted
-//	{"refused": {"check": "…", "contest": i, "selection": j, "ballot": <ballot JSON>}}
+//	{"refused": {"step": "…", "contest": i, "selection": j, "ballot": <ballot JSON>}}
 
 // BoxVersion is the version of the ballot-box file that this package
 // writes and reads.
@@ -64,23 +64,23 @@ type boxLineJSON struct {
 }
 
 type refusedLineJSON struct {
-	Check     Check           `json:"check"`
+	Step      Step            `json:"step"`
 	Contest   int             `json:"contest"`
 	Selection int             `json:"selection"`
 	Ballot    json.RawMessage `json:"ballot"`
 }
 
-// recordedChecks are the checks for which the acceptance rule writes a
+// recordedSteps are the steps for which the acceptance rule writes a
 // ballot as refused (steps 7–11); the others reject it.
-var recordedChecks = map[Check]bool{
-	CheckChainFork: true, CheckManifest: true, CheckDuplicate: true,
-	CheckPolicy: true, CheckProof: true, CheckChallenge: true,
+var recordedSteps = map[Step]bool{
+	StepChainFork: true, StepManifest: true, StepDuplicate: true,
+	StepPolicy: true, StepProof: true, StepChallenge: true,
 }
 
 var ballotLinePrefix = []byte(`{"ballot":`)
 
 // ParseBoxLine decodes one line of a ballot-box file (without its final
-// newline). It checks the form of each member (a refused line's check is
+// newline). It checks the form of each member (a refused line's step is
 // one for which the rule writes a refusal, its contest and selection are
 // −1 or more) but nothing about the election: the acceptance rule does.
 func ParseBoxLine(data []byte) (*BoxLine, error) {
@@ -121,8 +121,8 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 	}
 	if r := j.Refused; r != nil {
 		n++
-		if !recordedChecks[r.Check] {
-			return nil, fmt.Errorf("ballot: box line: refused: field check: %q is not a check for which a ballot is written as refused", string(r.Check))
+		if !recordedSteps[r.Step] {
+			return nil, fmt.Errorf("ballot: box line: refused: field step: %q is not a step at which a ballot is written as refused", string(r.Step))
 		}
 		if r.Contest < -1 || r.Selection < -1 {
 			return nil, fmt.Errorf("ballot: box line: refused: contest %d, selection %d: want −1 or more", r.Contest, r.Selection)
@@ -134,7 +134,7 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 		if err := out.Ballot.UnmarshalJSON(r.Ballot); err != nil {
 			return nil, err
 		}
-		out.Refusal = &Refusal{Check: r.Check, Contest: r.Contest, Selection: r.Selection}
+		out.Refusal = &Refusal{Step: r.Step, Contest: r.Contest, Selection: r.Selection}
 	}
 	if n != 1 {
 		return nil, fmt.Errorf("ballot: box line: want exactly one of the members box, opening, ballot and refused, have %d", n)
@@ -144,7 +144,7 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 
 // Verdict checks that v, the acceptance rule's verdict on the line's
 // ballot, is the verdict the line records: accepted for a ballot line,
-// refused at the same check, contest and selection for a refused line. It
+// refused at the same step, contest and selection for a refused line. It
 // returns an error that says both otherwise.
 func (l *BoxLine) Verdict(v Verdict) error {
 	if l.Ballot == nil {
@@ -162,7 +162,7 @@ func (l *BoxLine) Verdict(v Verdict) error {
 		return fmt.Errorf("written as %s, but the acceptance rule accepts it", written)
 	case Refused:
 		r := v.Refusal
-		if l.Refusal != nil && l.Refusal.Check == r.Check && l.Refusal.Contest == r.Contest && l.Refusal.Selection == r.Selection {
+		if l.Refusal != nil && l.Refusal.Step == r.Step && l.Refusal.Contest == r.Contest && l.Refusal.Selection == r.Selection {
 			return nil
 		}
 		return fmt.Errorf("written as %s, but the acceptance rule refuses it (%s): %s", written, r.where(), strings.TrimPrefix(r.Reason, "ballot: "))
@@ -177,7 +177,7 @@ func (l *BoxLine) Verdict(v Verdict) error {
 // and nil otherwise (an accepted line, whose proofs are valid, or one
 // refused earlier, whose proofs were not reached).
 func (r *Refusal) provedWrong() *Refusal {
-	if r != nil && (r.Check == CheckProof || r.Check == CheckChallenge) {
+	if r != nil && (r.Step == StepProof || r.Step == StepChallenge) {
 		return r
 	}
 	return nil

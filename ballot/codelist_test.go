@@ -252,7 +252,7 @@ func TestCodeListRowCopied(t *testing.T) {
 	forged := f.forgeRow(t, orig, 1)
 	var r *Refusal
 	err := VerifyBallot(f.e, forged)
-	if !errors.As(err, &r) || r.Check != CheckProof || r.Contest != 1 || r.Selection != 0 || !strings.Contains(r.Reason, "proof of knowledge") {
+	if !errors.As(err, &r) || r.Step != StepProof || r.Contest != 1 || r.Selection != 0 || !strings.Contains(r.Reason, "proof of knowledge") {
 		t.Fatalf("copied row: %v, want a proof refusal at contest 1, column 0", err)
 	}
 	// In a box that accepted the original, the copy is a replay.
@@ -265,7 +265,7 @@ func TestCodeListRowCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = x.AcceptBallot(forged)
-	if !errors.As(err, &r) || r.Check != CheckDuplicate || r.Contest != 1 {
+	if !errors.As(err, &r) || r.Step != StepDuplicate || r.Contest != 1 {
 		t.Fatalf("copied row in the box: %v, want a duplicate refusal", err)
 	}
 	// The same ballot with a fresh row is accepted.
@@ -279,7 +279,7 @@ func TestCodeListRowCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x2.Close()
-	if err := x2.AcceptBallot(forged); !errors.As(err, &r) || r.Check != CheckDuplicate {
+	if err := x2.AcceptBallot(forged); !errors.As(err, &r) || r.Step != StepDuplicate {
 		t.Fatalf("after reopening: %v", err)
 	}
 }
@@ -295,14 +295,14 @@ func TestCodeListBallotShape(t *testing.T) {
 	wide.contests[1].row = append(wide.contests[1].row, b.contests[1].row[0])
 	wide.encodeBody()
 	wide = resign(t, f.e, wide, wide.header, f.credentials[1].PrivateKey())
-	if err := VerifyBallot(f.e, wide); !errors.As(err, &r) || r.Check != CheckManifest || !strings.Contains(r.Reason, "a row of 2 ciphertexts, the contest's rows have 1") {
+	if err := VerifyBallot(f.e, wide); !errors.As(err, &r) || r.Step != StepManifest || !strings.Contains(r.Reason, "a row of 2 ciphertexts, the contest's rows have 1") {
 		t.Errorf("wide row: %v", err)
 	}
 	swapped := f.credentialBallot(t, "remote-3", 2, codeListVote(2))
 	swapped.contests[0], swapped.contests[1] = swapped.contests[1], swapped.contests[0]
 	swapped.encodeBody()
 	swapped = resign(t, f.e, swapped, swapped.header, f.credentials[2].PrivateKey())
-	if err := VerifyBallot(f.e, swapped); !errors.As(err, &r) || r.Check != CheckManifest || r.Contest != 0 {
+	if err := VerifyBallot(f.e, swapped); !errors.As(err, &r) || r.Step != StepManifest || r.Contest != 0 {
 		t.Errorf("row in a selections contest: %v", err)
 	}
 	// Every byte of the proof of knowledge matters.

@@ -73,17 +73,17 @@ func newOpening(e *Election, id string, key ed25519.PrivateKey, t time.Time) (*D
 // carries that device's valid signature. It returns a *Refusal.
 func (o *DeviceOpening) Verify(e *Election) error {
 	if o.BaseHash != e.baseHash {
-		return refuse(CheckElection, "device opening: base hash %x is not this election's %x", o.BaseHash, e.baseHash)
+		return refuse(StepElection, "device opening: base hash %x is not this election's %x", o.BaseHash, e.baseHash)
 	}
 	pub := e.deviceKey(o.Device)
 	if pub == nil {
-		return refuse(CheckEligibility, "device opening: device %q is not registered", o.Device)
+		return refuse(StepEligibility, "device opening: device %q is not registered", o.Device)
 	}
 	if o.OpenedAt < 0 {
-		return refuse(CheckDecoding, "device opening: negative opening time %d", o.OpenedAt)
+		return refuse(StepDecoding, "device opening: negative opening time %d", o.OpenedAt)
 	}
 	if len(o.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, openingMessage(o.ConfirmationCode()), o.Signature) {
-		return refuse(CheckSignature, "device opening: device %q: invalid signature", o.Device)
+		return refuse(StepSignature, "device opening: device %q: invalid signature", o.Device)
 	}
 	return nil
 }

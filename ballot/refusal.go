@@ -5,51 +5,55 @@ import (
 	"strings"
 )
 
-// A Check names one of the acceptance rules of a ballot box
-// (docs/spec.md §Ballots, "Acceptance").
-type Check string
+// A Step names a step of the acceptance rule (docs/spec.md §Ballots, "The
+// acceptance rule"), the one that refused or rejected a ballot or an
+// opening. Several numbered steps of the rule share a name (steps 3 and 5
+// are both StepSignature, steps 6 and 9 StepDuplicate). It is not a check
+// of the verifier (election.Check), which runs the whole rule as checks 4
+// and 6 to 11.
+type Step string
 
-// The acceptance checks, in the order the ballot box runs them.
+// The names of the steps.
 const (
-	// CheckDecoding: the ballot is not a well-formed encoding.
-	CheckDecoding Check = "decoding"
-	// CheckElection: the ballot names another election's base hash.
-	CheckElection Check = "election"
-	// CheckManifest: the ballot's shape (contests, selections, proofs)
+	// StepDecoding: the ballot is not a well-formed encoding.
+	StepDecoding Step = "decoding"
+	// StepElection: the ballot names another election's base hash.
+	StepElection Step = "election"
+	// StepManifest: the ballot's shape (contests, selections, proofs)
 	// does not conform to the manifest.
-	CheckManifest Check = "manifest"
-	// CheckEligibility: the device is not registered or has not opened
+	StepManifest Step = "manifest"
+	// StepEligibility: the device is not registered or has not opened
 	// its chain, or the credential is not on the list.
-	CheckEligibility Check = "eligibility"
-	// CheckSignature: the device's or credential's signature is missing or
+	StepEligibility Step = "eligibility"
+	// StepSignature: the device's or credential's signature is missing or
 	// invalid.
-	CheckSignature Check = "signature"
-	// CheckDuplicate: a replay: the ballot identifier, a ciphertext or a
+	StepSignature Step = "signature"
+	// StepDuplicate: a replay: the ballot identifier, a ciphertext or a
 	// proof was seen before.
-	CheckDuplicate Check = "duplicate"
-	// CheckPolicy: the credential has already cast a ballot and the
+	StepDuplicate Step = "duplicate"
+	// StepPolicy: the credential has already cast a ballot and the
 	// election allows one per credential.
-	CheckPolicy Check = "credential-policy"
-	// CheckChainGap: the ballot's predecessor in its device chain is
+	StepPolicy Step = "credential-policy"
+	// StepChainGap: the ballot's predecessor in its device chain is
 	// missing (not received yet, or never emitted).
-	CheckChainGap Check = "chain-gap"
-	// CheckChainFork: the ballot's predecessor already has a successor.
-	CheckChainFork Check = "chain-fork"
-	// CheckProof: a validity proof does not verify.
-	CheckProof Check = "proof"
-	// CheckChallenge: the nonce seed of a challenged ballot does not
+	StepChainGap Step = "chain-gap"
+	// StepChainFork: the ballot's predecessor already has a successor.
+	StepChainFork Step = "chain-fork"
+	// StepProof: a validity proof does not verify.
+	StepProof Step = "proof"
+	// StepChallenge: the nonce seed of a challenged ballot does not
 	// reproduce it.
-	CheckChallenge Check = "challenge"
+	StepChallenge Step = "challenge"
 )
 
 // A Refusal is the reason a ballot (or a device-opening record) was not
-// accepted: which check failed, where, and why. Contest and Selection are
+// accepted: which step of the acceptance rule failed, where, and why. Contest and Selection are
 // indices in manifest order, or -1 when the refusal is not about one
-// contest or selection; in a CodeList contest, Selection is the column of the
-// row. Errors returned for refused ballots have type
-// *Refusal; use errors.As to read them.
+// contest or selection; in a CodeList contest, Selection is the column of
+// the row. Errors returned for refused ballots have type *Refusal; use
+// errors.As to read them.
 type Refusal struct {
-	Check     Check
+	Step      Step
 	Contest   int
 	Selection int
 	Reason    string
@@ -59,9 +63,9 @@ type Refusal struct {
 	Recorded bool
 }
 
-// where returns the check and the place, "proof, contest 0, selection 3".
+// where returns the step and the place, "proof, contest 0, selection 3".
 func (r *Refusal) where() string {
-	s := string(r.Check)
+	s := string(r.Step)
 	if r.Contest >= 0 {
 		s += fmt.Sprintf(", contest %d", r.Contest)
 	}
@@ -75,7 +79,7 @@ func (r *Refusal) where() string {
 // "ballot: refused (proof): contest 0: selection 3: range proof does not verify".
 func (r *Refusal) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ballot: refused (%s)", r.Check)
+	fmt.Fprintf(&b, "ballot: refused (%s)", r.Step)
 	if r.Contest >= 0 {
 		fmt.Fprintf(&b, ": contest %d", r.Contest)
 	}
@@ -87,10 +91,10 @@ func (r *Refusal) Error() string {
 	return b.String()
 }
 
-func refuse(check Check, format string, args ...any) *Refusal {
-	return &Refusal{Check: check, Contest: -1, Selection: -1, Reason: fmt.Sprintf(format, args...)}
+func refuse(step Step, format string, args ...any) *Refusal {
+	return &Refusal{Step: step, Contest: -1, Selection: -1, Reason: fmt.Sprintf(format, args...)}
 }
 
-func refuseAt(check Check, contest, selection int, format string, args ...any) *Refusal {
-	return &Refusal{Check: check, Contest: contest, Selection: selection, Reason: fmt.Sprintf(format, args...)}
+func refuseAt(step Step, contest, selection int, format string, args ...any) *Refusal {
+	return &Refusal{Step: step, Contest: contest, Selection: selection, Reason: fmt.Sprintf(format, args...)}
 }

@@ -32,7 +32,7 @@ const (
 	// cast ballot counts until a later ballot of its credential supersedes
 	// it (under LastBallotCounts).
 	Accepted Outcome = iota + 1
-	// Refused: the ballot is written to the box as refused, with the check
+	// Refused: the ballot is written to the box as refused, with the step
 	// and the place that refused it. It is attributable (signed by a
 	// registered device or a listed credential), the refusal is final, and
 	// it never counts. A device ballot refused after the chain step still
@@ -167,7 +167,7 @@ func (e *Election) finishChecks(bs []*Ballot, cs []*Checked) {
 		if b.state == Challenged {
 			v, err := OpenChallenged(e, b)
 			if err != nil {
-				c.proofs = refuse(CheckChallenge, "%v", err)
+				c.proofs = refuse(StepChallenge, "%v", err)
 			}
 			c.vote = v
 			continue
@@ -209,7 +209,7 @@ func repeatedNonce(b *Ballot, fps []Fingerprint) *Refusal {
 		return nil
 	}
 	f := fps[first]
-	return refuseAt(CheckDuplicate, f.Contest, f.Selection, "the first component of the %s repeats one of the same ballot (a reused nonce)", ciphertextName(b, f.Contest))
+	return refuseAt(StepDuplicate, f.Contest, f.Selection, "the first component of the %s repeats one of the same ballot (a reused nonce)", ciphertextName(b, f.Contest))
 }
 
 // ciphertextName names a ciphertext of contest i of b as refusals say it.
@@ -266,7 +266,7 @@ func (r *Rule) PeekOpening(o *DeviceOpening) Verdict {
 		return Verdict{Outcome: Rejected, Refusal: asRefusal(err)}
 	}
 	if _, ok := r.chains[o.Device]; ok {
-		return Verdict{Outcome: Rejected, Refusal: refuse(CheckDuplicate, "device %q has already opened its chain", o.Device)}
+		return Verdict{Outcome: Rejected, Refusal: refuse(StepDuplicate, "device %q has already opened its chain", o.Device)}
 	}
 	return Verdict{Outcome: Accepted}
 }
@@ -312,7 +312,7 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 	// Step 6: the identifier is new for its signer among the lines written.
 	id := c.fps[:1]
 	if r.set.Find(id) >= 0 {
-		return Verdict{Outcome: Rejected, Refusal: refuse(CheckDuplicate, "ballot identifier %q of this signer is on a line already written (a repeat)", h.BallotID)}
+		return Verdict{Outcome: Rejected, Refusal: refuse(StepDuplicate, "ballot identifier %q of this signer is on a line already written (a repeat)", h.BallotID)}
 	}
 	// Step 7: the device's chain.
 	var tip *chainTip
@@ -320,15 +320,15 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		tip = r.chains[h.Device]
 		switch {
 		case tip == nil:
-			return Verdict{Outcome: Rejected, Refusal: refuse(CheckChainGap, "device %q has not opened its chain", h.Device)}
+			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q has not opened its chain", h.Device)}
 		case h.Sequence > tip.seq+1:
-			return Verdict{Outcome: Rejected, Refusal: refuse(CheckChainGap, "device %q: sequence %d, but the chain is at %d: ballots %d..%d are missing", h.Device, h.Sequence, tip.seq, tip.seq+1, h.Sequence-1)}
+			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q: sequence %d, but the chain is at %d: ballots %d..%d are missing", h.Device, h.Sequence, tip.seq, tip.seq+1, h.Sequence-1)}
 		case h.Sequence == tip.seq:
-			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: sequence %d is taken by ballot %s (a fork)", h.Device, h.Sequence, tip.code))
+			return r.refused(b, c, tip, false, apply, refuse(StepChainFork, "device %q: sequence %d is taken by ballot %s (a fork)", h.Device, h.Sequence, tip.code))
 		case h.Sequence < tip.seq:
-			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: sequence %d is taken, the chain is already at %d (a fork)", h.Device, h.Sequence, tip.seq))
+			return r.refused(b, c, tip, false, apply, refuse(StepChainFork, "device %q: sequence %d is taken, the chain is already at %d (a fork)", h.Device, h.Sequence, tip.seq))
 		case h.Previous != tip.code:
-			return r.refused(b, c, tip, false, apply, refuse(CheckChainFork, "device %q: previous confirmation code %s is not the confirmation code %s of the chain's ballot %d (a fork)", h.Device, h.Previous, tip.code, tip.seq))
+			return r.refused(b, c, tip, false, apply, refuse(StepChainFork, "device %q: previous confirmation code %s is not the confirmation code %s of the chain's ballot %d (a fork)", h.Device, h.Previous, tip.code, tip.seq))
 		}
 	}
 	// Steps 8–11: from here the line is written, and takes its place in the
@@ -342,7 +342,7 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 	nonces := c.fps[1:]
 	if k := r.set.Find(nonces); k >= 0 {
 		f := nonces[k]
-		return r.refused(b, c, tip, true, apply, refuseAt(CheckDuplicate, f.Contest, f.Selection, "the first component of the %s is in an earlier accepted ballot (a replay or a reused nonce)", ciphertextName(b, f.Contest)))
+		return r.refused(b, c, tip, true, apply, refuseAt(StepDuplicate, f.Contest, f.Selection, "the first component of the %s is in an earlier accepted ballot (a replay or a reused nonce)", ciphertextName(b, f.Contest)))
 	}
 	var cred [ed25519.PublicKeySize]byte
 	prev, voted := int64(0), false
@@ -350,7 +350,7 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		cred = [ed25519.PublicKeySize]byte(h.Credential)
 		prev, voted = r.creds[cred]
 		if b.state == Cast && voted && r.e.manifest.Policy == OneBallotPerCredential {
-			return r.refused(b, c, tip, true, apply, refuse(CheckPolicy, "credential %x has already cast a ballot, and the election allows one per credential", []byte(h.Credential)))
+			return r.refused(b, c, tip, true, apply, refuse(StepPolicy, "credential %x has already cast a ballot, and the election allows one per credential", []byte(h.Credential)))
 		}
 	}
 	if !c.proofsDone {
@@ -395,5 +395,5 @@ func asRefusal(err error) *Refusal {
 	if r, ok := err.(*Refusal); ok {
 		return r
 	}
-	return refuse(CheckDecoding, "%v", err)
+	return refuse(StepDecoding, "%v", err)
 }

@@ -66,23 +66,23 @@ func (c *Checked) first() *Refusal {
 // attributable to an eligible signer, and a box writes nothing of it.
 func (e *Election) checkAttribution(b *Ballot) *Refusal {
 	if b.baseHash != e.baseHash {
-		return refuse(CheckElection, "base hash %x is not this election's %x", b.baseHash, e.baseHash)
+		return refuse(StepElection, "base hash %x is not this election's %x", b.baseHash, e.baseHash)
 	}
 	if b.state != Cast && b.state != Challenged {
-		return refuse(CheckSignature, "ballot is %s: neither cast nor challenged", b.state)
+		return refuse(StepSignature, "ballot is %s: neither cast nor challenged", b.state)
 	}
 	h := &b.header
 	var pub ed25519.PublicKey
 	if h.Credential != nil {
 		if !e.credentials.Contains(h.Credential) {
-			return refuse(CheckEligibility, "credential %x is not on the election's list", []byte(h.Credential))
+			return refuse(StepEligibility, "credential %x is not on the election's list", []byte(h.Credential))
 		}
 		pub = h.Credential
 	} else if pub = e.deviceKey(h.Device); pub == nil {
-		return refuse(CheckEligibility, "device %q is not registered", h.Device)
+		return refuse(StepEligibility, "device %q is not registered", h.Device)
 	}
 	if !ed25519.Verify(pub, signatureMessage(b.code, b.state, b.seed), b.signature) {
-		return refuse(CheckSignature, "invalid signature")
+		return refuse(StepSignature, "invalid signature")
 	}
 	return nil
 }
@@ -92,40 +92,40 @@ func (e *Election) checkAttribution(b *Ballot) *Refusal {
 // proofs can be checked at all.
 func (e *Election) checkShape(b *Ballot) *Refusal {
 	if len(b.contests) != len(e.manifest.Contests) {
-		return refuse(CheckManifest, "%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
+		return refuse(StepManifest, "%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
 	}
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
 		if mc.Kind == CodeList {
 			if c.layout != layoutRow {
-				return refuseAt(CheckManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", CodeList)
+				return refuseAt(StepManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", CodeList)
 			}
 			if w := e.rowWidth[i]; len(c.row) != w {
-				return refuseAt(CheckManifest, i, -1, "a row of %d ciphertexts, the contest's rows have %d", len(c.row), w)
+				return refuseAt(StepManifest, i, -1, "a row of %d ciphertexts, the contest's rows have %d", len(c.row), w)
 			}
 			continue
 		}
 		if c.layout == layoutRow {
-			return refuseAt(CheckManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
+			return refuseAt(StepManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
 		}
 		if len(c.selections) != len(mc.Candidates) {
-			return refuseAt(CheckManifest, i, -1, "%d selections, the contest has %d candidates", len(c.selections), len(mc.Candidates))
+			return refuseAt(StepManifest, i, -1, "%d selections, the contest has %d candidates", len(c.selections), len(mc.Candidates))
 		}
 		for j := range c.selections {
 			if got, want := c.selections[j].proof.Range(), mc.maxValue(); got != want {
-				return refuseAt(CheckManifest, i, j, "range proof for 0..%d, the contest's selections range over 0..%d", got, want)
+				return refuseAt(StepManifest, i, j, "range proof for 0..%d, the contest's selections range over 0..%d", got, want)
 			}
 		}
 		rule, bound := mc.sumRule()
 		switch {
 		case rule == sumNone && c.sum != nil:
-			return refuseAt(CheckManifest, i, -1, "a contest proof, but the contest has no limit on its sum")
+			return refuseAt(StepManifest, i, -1, "a contest proof, but the contest has no limit on its sum")
 		case rule != sumNone && c.sum == nil:
-			return refuseAt(CheckManifest, i, -1, "no contest proof")
+			return refuseAt(StepManifest, i, -1, "no contest proof")
 		case rule == sumAtMost && c.sum.Range() != bound:
-			return refuseAt(CheckManifest, i, -1, "contest proof for 0..%d, the contest's limit is %d", c.sum.Range(), bound)
+			return refuseAt(StepManifest, i, -1, "contest proof for 0..%d, the contest's limit is %d", c.sum.Range(), bound)
 		case rule == sumZeroOrAll && c.sum.Range() != 1:
-			return refuseAt(CheckManifest, i, -1, "contest proof for 0..%d, an %q contest's proof is for 0..1", c.sum.Range(), Exactly)
+			return refuseAt(StepManifest, i, -1, "contest proof for 0..%d, an %q contest's proof is for 0..1", c.sum.Range(), Exactly)
 		}
 	}
 	return nil
@@ -153,7 +153,7 @@ type proofSpan struct {
 // probability 2^-128), every ballot is refused: the verdict fails closed.
 func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
 	if len(bad) == 0 {
-		return refuse(CheckProof, "%v", err)
+		return refuse(StepProof, "%v", err)
 	}
 	hi := sp.lo + len(sp.places)
 	k := sort.SearchInts(bad, sp.lo)
@@ -179,7 +179,7 @@ func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
 	if n > 1 {
 		more = fmt.Sprintf(" (and %d other proofs)", n-1)
 	}
-	return refuseAt(CheckProof, p.contest, p.selection, "%s does not verify%s", what, more)
+	return refuseAt(StepProof, p.contest, p.selection, "%s does not verify%s", what, more)
 }
 
 // addProofs adds every proof of b (whose shape checkShape accepted) to bv,

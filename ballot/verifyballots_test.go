@@ -81,7 +81,7 @@ func TestVerifyBallotsNamesTheBadOne(t *testing.T) {
 	key := f.credentials[0].PrivateKey()
 	type badCase struct {
 		b                  *Ballot
-		check              Check
+		check              Step
 		contest, selection int
 	}
 	bad := map[string]badCase{}
@@ -90,22 +90,22 @@ func TestVerifyBallotsNamesTheBadOne(t *testing.T) {
 		c := &b.contests[0]
 		c.selections[3].proof, c.selections[5].proof = c.selections[5].proof, c.selections[3].proof
 		c.selections[3].proofBytes, c.selections[5].proofBytes = nil, nil
-		bad["swapped range proofs"] = badCase{resign(t, f.e, b, b.header, key), CheckProof, 0, 3}
+		bad["swapped range proofs"] = badCase{resign(t, f.e, b, b.header, key), StepProof, 0, 3}
 	}
 	{ // Another ballot's contest proof.
 		b := f.credentialBallot(t, "bad-sum", 0, testVote())
 		b.contests[1].sum, b.contests[1].sumBytes = other.contests[1].sum, nil
-		bad["foreign contest proof"] = badCase{resign(t, f.e, b, b.header, key), CheckProof, 1, -1}
+		bad["foreign contest proof"] = badCase{resign(t, f.e, b, b.header, key), StepProof, 1, -1}
 	}
 	{ // A copy of a valid ballot under another identifier.
 		b := good[0]
 		h := b.Header()
 		h.BallotID = "bad-copy"
-		bad["copied ballot"] = badCase{resign(t, f.e, b, h, key), CheckProof, 0, 0}
+		bad["copied ballot"] = badCase{resign(t, f.e, b, h, key), StepProof, 0, 0}
 	}
 	{ // A bad signature only.
 		b := resign(t, f.e, good[1], good[1].header, f.credentials[2].PrivateKey())
-		bad["bad signature"] = badCase{b, CheckSignature, -1, -1}
+		bad["bad signature"] = badCase{b, StepSignature, -1, -1}
 	}
 	for name, x := range bad {
 		for _, at := range []int{0, 7, len(good)} {
@@ -119,7 +119,7 @@ func TestVerifyBallotsNamesTheBadOne(t *testing.T) {
 					continue
 				}
 				rs := refusalsOf(t, err)
-				if len(rs) != 1 || rs[0].Check != x.check || rs[0].Contest != x.contest || rs[0].Selection != x.selection {
+				if len(rs) != 1 || rs[0].Step != x.check || rs[0].Contest != x.contest || rs[0].Selection != x.selection {
 					t.Errorf("%s at %d: got %v, want one %s refusal at contest %d, selection %d", name, at, err, x.check, x.contest, x.selection)
 				}
 				if alone := VerifyBallot(f.e, x.b); alone == nil || alone.Error() != err.Error() {
@@ -157,7 +157,7 @@ func TestVerifyBallotsSeveralBad(t *testing.T) {
 			}
 			rs := refusalsOf(t, err)
 			j := i % 3
-			if len(rs) != 1 || rs[0].Check != CheckProof || rs[0].Contest != 3 || rs[0].Selection != min(j, (j+1)%3) {
+			if len(rs) != 1 || rs[0].Step != StepProof || rs[0].Contest != 3 || rs[0].Selection != min(j, (j+1)%3) {
 				t.Errorf("bad set %v: ballot %d: %v", badSet, i, err)
 			}
 		}
@@ -195,12 +195,12 @@ func TestVerifyBallotsFirstStep(t *testing.T) {
 	short = resign(t, f.e, short, short.header, f.credentials[0].PrivateKey())
 
 	bs := []*Ballot{good, forged, unlisted, &chal, short, proofOnly}
-	want := []Check{"", CheckSignature, CheckEligibility, CheckSignature, CheckManifest, CheckProof}
+	want := []Step{"", StepSignature, StepEligibility, StepSignature, StepManifest, StepProof}
 	errs := VerifyBallots(f.e, bs)
 	for i, err := range errs {
-		var got Check
+		var got Step
 		if rs := refusalsOf(t, err); len(rs) == 1 {
-			got = rs[0].Check
+			got = rs[0].Step
 		}
 		if got != want[i] {
 			t.Errorf("ballot %d (%s): check %q, want %q (%v)", i, bs[i].ID(), got, want[i], err)

@@ -86,10 +86,10 @@ func TestAttackSameCiphertextTwice(t *testing.T) {
 		_, reuseErr = box.Accept(forgeWithFirst(t, w, 1, "second", again).Bytes())
 	})
 	var r *ballot.Refusal
-	if !errors.As(twiceErr, &r) || r.Check != ballot.CheckDuplicate || r.Contest != 0 || r.Selection != 1 {
+	if !errors.As(twiceErr, &r) || r.Step != ballot.StepDuplicate || r.Contest != 0 || r.Selection != 1 {
 		t.Errorf("one ciphertext in two selections: %v, want refused (duplicate) at contest 0, selection 1", twiceErr)
 	}
-	if !errors.As(reuseErr, &r) || r.Check != ballot.CheckDuplicate || r.Contest != 0 || r.Selection != 0 {
+	if !errors.As(reuseErr, &r) || r.Step != ballot.StepDuplicate || r.Contest != 0 || r.Selection != 0 {
 		t.Errorf("a first component reused: %v, want refused (duplicate) at contest 0, selection 0", reuseErr)
 	}
 	wantValid(t, rep)

@@ -51,7 +51,7 @@ func (s *claimSet) entry(f ballot.Fingerprint, op uint8) dupEntry {
 // Find implements ballot.FingerprintSet.
 func (s *claimSet) Find(fps []ballot.Fingerprint) int {
 	hit := -1
-	if c := s.claim; c != nil && c.Check == ballot.CheckDuplicate && len(fps) > 0 && fps[0].Kind == ballot.FingerprintNonce {
+	if c := s.claim; c != nil && c.Step == ballot.StepDuplicate && len(fps) > 0 && fps[0].Kind == ballot.FingerprintNonce {
 		for i, f := range fps {
 			if f.Contest == c.Contest && f.Selection == c.Selection {
 				hit = i

@@ -336,7 +336,7 @@ func FuzzBoxLine(f *testing.F) {
 	line := slices.Concat([]byte(`{"ballot":`), raw, []byte("}"))
 	f.Add(line)
 	f.Add(line[:len(line)/2])
-	f.Add(slices.Concat([]byte(`{"refused":{"check":"proof","contest":0,"selection":3,"ballot":`), raw, []byte("}}")))
+	f.Add(slices.Concat([]byte(`{"refused":{"step":"proof","contest":0,"selection":3,"ballot":`), raw, []byte("}}")))
 	f.Add([]byte(`{"box":{"version":2,"electionId":"t","baseHash":"` + strings.Repeat("00", 32) + `"}}`))
 	f.Add([]byte(`{"opening":{}}`))
 	f.Add([]byte(`{"ballot":null}`))

@@ -227,7 +227,7 @@ func (s *stream) step() {
 		b := sameCiphertextTwice(s.t, w.e, ballot.Header{BallotID: fmt.Sprintf("twice/%d", s.n), Credential: c.PublicKey()}, c.PrivateKey())
 		err := s.send(&submission{what: "one ciphertext twice", b: b})
 		var r *ballot.Refusal
-		if !errors.As(err, &r) || !r.Recorded || (r.Check != ballot.CheckDuplicate || r.Contest != 0 || r.Selection != 1) && r.Check != ballot.CheckPolicy {
+		if !errors.As(err, &r) || !r.Recorded || (r.Step != ballot.StepDuplicate || r.Contest != 0 || r.Selection != 1) && r.Step != ballot.StepPolicy {
 			s.t.Errorf("one ciphertext in two selections: %v, want refused (duplicate) at contest 0, selection 1", err)
 		}
 	case 10: // a copy refused first (proofs, or an outsider), then the honest ballot
@@ -242,7 +242,7 @@ func (s *stream) step() {
 		wantRefused(s.t, s.send(&submission{what: "copy sent before its original", b: copyB}))
 		err := s.send(honest)
 		var r *ballot.Refusal
-		if errors.As(err, &r) && r.Check == ballot.CheckDuplicate {
+		if errors.As(err, &r) && r.Step == ballot.StepDuplicate {
 			s.t.Errorf("a refused copy knocked out the honest ballot: %v", err)
 		}
 	case 11: // a fork: a ballot at a place already taken, under a new identifier
@@ -426,7 +426,7 @@ func (s *stream) checkLines() {
 		switch {
 		case sub.answer == nil && (!ok || l.refusal != nil || l.state != sub.b.State()):
 			t.Errorf("%s: accepted, but the file does not hold it as accepted", sub.what)
-		case refused && r.Recorded && (!ok || l.refusal == nil || l.refusal.Check != r.Check || l.refusal.Contest != r.Contest || l.refusal.Selection != r.Selection):
+		case refused && r.Recorded && (!ok || l.refusal == nil || l.refusal.Step != r.Step || l.refusal.Contest != r.Contest || l.refusal.Selection != r.Selection):
 			t.Errorf("%s: refused (%v), but the file does not hold that refusal", sub.what, r)
 		case refused && !r.Recorded && ok && !writtenOnce[c]:
 			t.Errorf("%s: rejected (%v), but the file holds it", sub.what, r)

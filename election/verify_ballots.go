@@ -94,16 +94,16 @@ type ballotScan struct {
 	lines int64
 }
 
-// refusalCheck maps the acceptance rule's checks to the verifier's checks.
-func refusalCheck(c ballot.Check) Check {
-	switch c {
-	case ballot.CheckSignature:
+// stepCheck maps the acceptance rule's steps to the verifier's checks.
+func stepCheck(s ballot.Step) Check {
+	switch s {
+	case ballot.StepSignature:
 		return CheckSignatures
-	case ballot.CheckEligibility, ballot.CheckDuplicate, ballot.CheckPolicy:
+	case ballot.StepEligibility, ballot.StepDuplicate, ballot.StepPolicy:
 		return CheckEligibility
-	case ballot.CheckChainGap, ballot.CheckChainFork:
+	case ballot.StepChainGap, ballot.StepChainFork:
 		return CheckChains
-	case ballot.CheckChallenge:
+	case ballot.StepChallenge:
 		return CheckChallenged
 	}
 	return CheckBallots // decoding, election, manifest, proof
@@ -168,9 +168,9 @@ func (s *ballotScan) ballot(l rawLine, out lineOut) error {
 		if verdict.Outcome == ballot.Accepted {
 			r = out.l.Refusal
 		}
-		f := Finding{Check: refusalCheck(r.Check), File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: mismatch.Error(),
+		f := Finding{Check: stepCheck(r.Step), File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: mismatch.Error(),
 			Contest: v.contestName(r.Contest), Candidate: v.candidateName(r.Contest, r.Selection)}
-		if h.Credential == nil && (r.Check == ballot.CheckChainGap || r.Check == ballot.CheckChainFork || r.Check == ballot.CheckEligibility) {
+		if h.Credential == nil && (r.Step == ballot.StepChainGap || r.Step == ballot.StepChainFork || r.Step == ballot.StepEligibility) {
 			f.Device = h.Device
 		}
 		v.fail(f)

@@ -76,25 +76,25 @@ func TestRuleSampleTampered(t *testing.T) {
 		edit       func(t *testing.T, dir string)
 	}{
 		{"refused ballot written as accepted", "written accepted, the rule says refused proof", func(t *testing.T, dir string) {
-			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"proof"`), func(m map[string]any) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"step":"proof"`), func(m map[string]any) {
 				r := m["refused"].(map[string]any)
 				delete(m, "refused")
 				m["ballot"] = r["ballot"]
 			})
 		}},
 		{"refused ballot, another check", "written refused duplicate", func(t *testing.T, dir string) {
-			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"proof"`), func(m map[string]any) {
-				m["refused"].(map[string]any)["check"] = "duplicate"
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"step":"proof"`), func(m map[string]any) {
+				m["refused"].(map[string]any)["step"] = "duplicate"
 			})
 		}},
 		{"refused ballot, another place", "the rule says refused duplicate", func(t *testing.T, dir string) {
-			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"check":"duplicate"`), func(m map[string]any) {
+			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `"step":"duplicate"`), func(m map[string]any) {
 				m["refused"].(map[string]any)["selection"] = json.Number("2")
 			})
 		}},
 		{"accepted ballot written as refused", "the rule says accepted", func(t *testing.T, dir string) {
 			editLine(t, dir, "ballots.jsonl", lineWith(t, dir, `{"ballot":{"ballotId":"c`), func(m map[string]any) {
-				m["refused"] = map[string]any{"check": "proof", "contest": json.Number("0"), "selection": json.Number("0"), "ballot": m["ballot"]}
+				m["refused"] = map[string]any{"step": "proof", "contest": json.Number("0"), "selection": json.Number("0"), "ballot": m["ballot"]}
 				delete(m, "ballot")
 			})
 		}},

@@ -278,7 +278,7 @@ type boxLine struct {
 	Opening *deviceOpening  `json:"opening,omitempty"`
 	Ballot  json.RawMessage `json:"ballot,omitempty"`
 	Refused *struct {
-		Check     *string         `json:"check"`
+		Step      *string         `json:"step"`
 		Contest   *int            `json:"contest"`
 		Selection *int            `json:"selection"`
 		Ballot    json.RawMessage `json:"ballot"`
@@ -294,36 +294,36 @@ type challengedJSON struct {
 
 // A verdict of the acceptance rule (50-ballot.md, "The acceptance rule"):
 // outcome "accepted", "refused" or "rejected", and for the last two the
-// check name, the place and why.
+// step's name, the place and why.
 type verdict struct {
 	outcome            string
-	check              string
+	step               string
 	contest, selection int
 	why                string
 }
 
-// String returns "accepted", or the outcome, check and place: "refused
+// String returns "accepted", or the outcome, step and place: "refused
 // proof (0, 3)".
 func (v verdict) String() string {
 	if v.outcome == "accepted" {
 		return v.outcome
 	}
-	return fmt.Sprintf("%s %s (%d, %d)", v.outcome, v.check, v.contest, v.selection)
+	return fmt.Sprintf("%s %s (%d, %d)", v.outcome, v.step, v.contest, v.selection)
 }
 
 func accepted() verdict { return verdict{outcome: "accepted", contest: -1, selection: -1} }
 
-func refusedAt(check string, contest, selection int, format string, args ...any) verdict {
-	return verdict{"refused", check, contest, selection, fmt.Sprintf(format, args...)}
+func refusedAt(step string, contest, selection int, format string, args ...any) verdict {
+	return verdict{"refused", step, contest, selection, fmt.Sprintf(format, args...)}
 }
 
-func rejected(check string, format string, args ...any) verdict {
-	return verdict{"rejected", check, -1, -1, fmt.Sprintf(format, args...)}
+func rejected(step string, format string, args ...any) verdict {
+	return verdict{"rejected", step, -1, -1, fmt.Sprintf(format, args...)}
 }
 
-// ruleCheck maps the rule's check names to the verifier's checks
+// stepCheck maps the names of the rule's steps to the verifier's checks
 // (90-verification.md, "Checks 4 and 6 to 11 run the acceptance rule").
-var ruleCheck = map[string]int{
+var stepCheck = map[string]int{
 	"decoding": 6, "election": 6, "manifest": 6, "proof": 6,
 	"signature": 7, "eligibility": 8, "duplicate": 8, "credential-policy": 8,
 	"chain-gap": 9, "chain-fork": 9, "challenge": 10,
@@ -483,17 +483,17 @@ func (rc *recordCheck) ballots() {
 			written = accepted()
 		case bl.Refused != nil && bl.Opening == nil && bl.Ballot == nil && bl.Box == nil:
 			r := bl.Refused
-			if r.Check == nil || r.Contest == nil || r.Selection == nil || r.Ballot == nil {
+			if r.Step == nil || r.Contest == nil || r.Selection == nil || r.Ballot == nil {
 				rc.find(6, "ballots.jsonl line %d: refused: a member is missing", line)
 				continue
 			}
-			switch *r.Check {
+			switch *r.Step {
 			case "chain-fork", "manifest", "duplicate", "credential-policy", "proof", "challenge":
 			default:
-				rc.find(6, "ballots.jsonl line %d: refused: check %q is not one for which a ballot is written", line, *r.Check)
+				rc.find(6, "ballots.jsonl line %d: refused: step %q is not one at which a ballot is written", line, *r.Step)
 				continue
 			}
-			written = verdict{outcome: "refused", check: *r.Check, contest: *r.Contest, selection: *r.Selection}
+			written = verdict{outcome: "refused", step: *r.Step, contest: *r.Contest, selection: *r.Selection}
 			raw = r.Ballot
 		default:
 			rc.find(6, "ballots.jsonl line %d: not exactly one of box, opening, ballot, refused", line)
@@ -505,16 +505,16 @@ func (rc *recordCheck) ballots() {
 			continue
 		}
 		v, t := st.decide(b)
-		matches := v.outcome == written.outcome && v.check == written.check && v.contest == written.contest && v.selection == written.selection
+		matches := v.outcome == written.outcome && v.step == written.step && v.contest == written.contest && v.selection == written.selection
 		if !matches {
-			check := ruleCheck[v.check]
+			check := stepCheck[v.step]
 			if v.outcome == "accepted" {
-				check = ruleCheck[written.check]
+				check = stepCheck[written.step]
 			}
 			rc.find(check, "ballots.jsonl line %d: ballot %q: written %s, the rule says %s: %s", line, b.j.BallotID, written, v, v.why)
 		}
 		if v.outcome == "refused" && matches {
-			rc.stats["refused ballots judged ("+v.check+")"]++
+			rc.stats["refused ballots judged ("+v.step+")"]++
 		}
 		// The rule's verdict, not the written one, changes the state.
 		if v.outcome == "rejected" {
