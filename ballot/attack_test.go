@@ -47,7 +47,7 @@ func attackElection(t *testing.T) (*ballot.Election, []*ballot.Credential) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

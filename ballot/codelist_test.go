@@ -94,7 +94,7 @@ func TestCodeListManifestValidate(t *testing.T) {
 	m = codeListManifest()
 	m.Contests[1].MixStages = 4
 	f := newFixture(t, codeListManifest())
-	_, err := NewElection(Parameters{Manifest: m, PublicKey: f.e.pk, Trustees: f.e.Trustees(), Threshold: 2, Devices: f.e.Devices(), Credentials: f.e.Credentials()})
+	_, err := NewElection(Parameters{Manifest: m, PublicKey: f.e.pk, VerificationKeys: f.e.VerificationKeys(), Threshold: 2, Devices: f.e.Devices(), Credentials: f.e.Credentials()})
 	if err == nil || !strings.Contains(err.Error(), "mixStages 4 exceeds the 3 trustees") {
 		t.Errorf("4 mix stages for 3 trustees: %v", err)
 	}

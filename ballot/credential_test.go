@@ -87,7 +87,7 @@ func TestSelfGeneratedCredentials(t *testing.T) {
 	m := &ballot.Manifest{ElectionID: "remote-2025", Title: "Remote vote", Policy: ballot.LastBallotCounts, Contests: []ballot.Contest{
 		{ID: "motion", Title: "Adopt the motion?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
 	}}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,11 +29,12 @@ type Parameters struct {
 	Manifest *Manifest
 	// PublicKey is the joint election public key from the key ceremony.
 	PublicKey *elgamal.PublicKey
-	// Trustees are the trustees' public verification keys, in trustee
-	// order. None may be the identity.
-	Trustees []*group.Element
+	// VerificationKeys are the trustees' public verification keys K_j, in
+	// trustee order (trustee j's at j−1): trustee.Result.VerificationKeys.
+	// None may be the identity.
+	VerificationKeys []*group.Element
 	// Threshold is t, the number of trustees whose shares decrypt (the key
-	// ceremony's threshold): 1 ≤ t ≤ len(Trustees). Every CodeList contest
+	// ceremony's threshold): 1 ≤ t ≤ len(VerificationKeys). Every CodeList contest
 	// needs at least t mix stages.
 	Threshold int
 	// Devices are the registered polling-station devices (none for a
@@ -47,15 +48,15 @@ type Parameters struct {
 // An Election is a validated set of Parameters with its base hash. It is
 // immutable and safe for concurrent use by many goroutines.
 type Election struct {
-	manifest     *Manifest
-	manifestHash [HashSize]byte
-	pk           *elgamal.PublicKey
-	trustees     []*group.Element
-	threshold    int
-	devices      []RegisteredDevice // sorted by ID
-	deviceKeys   map[string]ed25519.PublicKey
-	credentials  *CredentialList
-	baseHash     [HashSize]byte
+	manifest         *Manifest
+	manifestHash     [HashSize]byte
+	pk               *elgamal.PublicKey
+	verificationKeys []*group.Element
+	threshold        int
+	devices          []RegisteredDevice // sorted by ID
+	deviceKeys       map[string]ed25519.PublicKey
+	credentials      *CredentialList
+	baseHash         [HashSize]byte
 	// rowWidth and maxCode are, for each CodeList contest, its row width and
 	// largest candidate code (0 for the other contests).
 	rowWidth []int
@@ -79,8 +80,8 @@ func NewElection(p Parameters) (*Election, error) {
 	if p.PublicKey == nil {
 		return nil, fmt.Errorf("ballot: election: no joint public key")
 	}
-	if p.Threshold < 1 || p.Threshold > len(p.Trustees) {
-		return nil, fmt.Errorf("ballot: election: threshold %d is outside 1..%d, the number of trustees", p.Threshold, len(p.Trustees))
+	if p.Threshold < 1 || p.Threshold > len(p.VerificationKeys) {
+		return nil, fmt.Errorf("ballot: election: threshold %d is outside 1..%d, the number of trustees", p.Threshold, len(p.VerificationKeys))
 	}
 	e := &Election{
 		manifest:    p.Manifest.clone(),
@@ -99,8 +100,8 @@ func NewElection(p Parameters) (*Election, error) {
 		if c.Kind != CodeList {
 			continue
 		}
-		if uint64(c.MixStages) > uint64(len(p.Trustees)) {
-			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %d trustees, who are the mix servers", i, c.ID, c.MixStages, len(p.Trustees))
+		if uint64(c.MixStages) > uint64(len(p.VerificationKeys)) {
+			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %d trustees, who are the mix servers", i, c.ID, c.MixStages, len(p.VerificationKeys))
 		}
 		if uint64(c.MixStages) < uint64(p.Threshold) {
 			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d is less than the threshold %d: %d corrupt trustees, too few to decrypt, could make every stage and link every row to its ballot", i, c.ID, c.MixStages, p.Threshold, c.MixStages)
@@ -108,11 +109,11 @@ func NewElection(p Parameters) (*Election, error) {
 		e.rowWidth[i], e.maxCode[i] = c.RowWidth(), c.MaxCode()
 	}
 	e.manifestHash = e.manifest.Hash()
-	for i, t := range p.Trustees {
+	for i, t := range p.VerificationKeys {
 		if t == nil || t.IsIdentity() == 1 {
-			return nil, fmt.Errorf("ballot: election: trustee %d: public key is missing or the identity", i)
+			return nil, fmt.Errorf("ballot: election: the verification key of trustee %d is missing or the identity", i+1)
 		}
-		e.trustees = append(e.trustees, new(group.Element).Set(t))
+		e.verificationKeys = append(e.verificationKeys, new(group.Element).Set(t))
 	}
 	keys := make(map[[ed25519.PublicKeySize]byte]string, len(p.Devices))
 	for i, d := range p.Devices {
@@ -151,8 +152,8 @@ func (e *Election) computeBaseHash() [HashSize]byte {
 	enc.Fixed(group.NewGeneratorElement().Bytes())
 	enc.Fixed(e.manifestHash[:])
 	enc.Fixed(e.pk.Bytes())
-	enc.U32(uint32(len(e.trustees)))
-	for _, t := range e.trustees {
+	enc.U32(uint32(len(e.verificationKeys)))
+	for _, t := range e.verificationKeys {
 		enc.Fixed(t.Bytes())
 	}
 	enc.U32(uint32(e.threshold))
@@ -221,11 +222,11 @@ func (d *RegisteredDevice) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Trustees returns copies of the trustees' public verification keys, in
-// trustee order.
-func (e *Election) Trustees() []*group.Element {
-	out := make([]*group.Element, len(e.trustees))
-	for i, t := range e.trustees {
+// VerificationKeys returns copies of the trustees' public verification
+// keys, in trustee order (trustee j's at j−1).
+func (e *Election) VerificationKeys() []*group.Element {
+	out := make([]*group.Element, len(e.verificationKeys))
+	for i, t := range e.verificationKeys {
 		out[i] = new(group.Element).Set(t)
 	}
 	return out
@@ -233,14 +234,14 @@ func (e *Election) Trustees() []*group.Element {
 
 // electionJSON is the published form of an election's parameters.
 type electionJSON struct {
-	Manifest     *Manifest          `json:"manifest"`
-	PublicKey    *elgamal.PublicKey `json:"publicKey"`
-	Trustees     []*group.Element   `json:"trustees"`
-	Threshold    int                `json:"threshold"`
-	Devices      []RegisteredDevice `json:"devices"`
-	Credentials  *CredentialList    `json:"credentials"`
-	ManifestHash hexHash            `json:"manifestHash"`
-	BaseHash     hexHash            `json:"baseHash"`
+	Manifest         *Manifest          `json:"manifest"`
+	PublicKey        *elgamal.PublicKey `json:"publicKey"`
+	VerificationKeys []*group.Element   `json:"trustees"`
+	Threshold        int                `json:"threshold"`
+	Devices          []RegisteredDevice `json:"devices"`
+	Credentials      *CredentialList    `json:"credentials"`
+	ManifestHash     hexHash            `json:"manifestHash"`
+	BaseHash         hexHash            `json:"baseHash"`
 }
 
 // MarshalJSON encodes the election's parameters with their manifest hash
@@ -248,14 +249,14 @@ type electionJSON struct {
 // hashes in lowercase hexadecimal.
 func (e *Election) MarshalJSON() ([]byte, error) {
 	return json.Marshal(electionJSON{
-		Manifest:     e.manifest,
-		PublicKey:    e.pk,
-		Trustees:     e.trustees,
-		Threshold:    e.threshold,
-		Devices:      e.devices,
-		Credentials:  e.credentials,
-		ManifestHash: e.manifestHash,
-		BaseHash:     e.baseHash,
+		Manifest:         e.manifest,
+		PublicKey:        e.pk,
+		VerificationKeys: e.verificationKeys,
+		Threshold:        e.threshold,
+		Devices:          e.devices,
+		Credentials:      e.credentials,
+		ManifestHash:     e.manifestHash,
+		BaseHash:         e.baseHash,
 	})
 }
 
@@ -270,7 +271,7 @@ func ParseElection(data []byte) (*Election, error) {
 	if j.Credentials == nil {
 		return nil, fmt.Errorf("ballot: election JSON: field credentials: missing (an empty list is [])")
 	}
-	e, err := NewElection(Parameters{Manifest: j.Manifest, PublicKey: j.PublicKey, Trustees: j.Trustees, Threshold: j.Threshold, Devices: j.Devices, Credentials: j.Credentials})
+	e, err := NewElection(Parameters{Manifest: j.Manifest, PublicKey: j.PublicKey, VerificationKeys: j.VerificationKeys, Threshold: j.Threshold, Devices: j.Devices, Credentials: j.Credentials})
 	if err != nil {
 		return nil, err
 	}

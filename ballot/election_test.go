@@ -13,12 +13,12 @@ import (
 
 func (f *fixture) params() Parameters {
 	return Parameters{
-		Manifest:    f.e.Manifest(),
-		PublicKey:   f.e.PublicKey(),
-		Trustees:    slices.Clone(f.e.trustees),
-		Threshold:   f.e.Threshold(),
-		Devices:     f.e.Devices(),
-		Credentials: f.e.Credentials(),
+		Manifest:         f.e.Manifest(),
+		PublicKey:        f.e.PublicKey(),
+		VerificationKeys: slices.Clone(f.e.verificationKeys),
+		Threshold:        f.e.Threshold(),
+		Devices:          f.e.Devices(),
+		Credentials:      f.e.Credentials(),
 	}
 }
 
@@ -36,10 +36,12 @@ func TestBaseHashCoversEveryInput(t *testing.T) {
 	_, otherPK := elgamal.GenerateKey()
 	otherCreds, _ := NewCredentialList(f.e.Credentials().Keys()[:2])
 	mutations := map[string]func(p *Parameters){
-		"manifest":        func(p *Parameters) { p.Manifest.Title = "other" },
-		"public key":      func(p *Parameters) { p.PublicKey = otherPK },
-		"trustee order":   func(p *Parameters) { p.Trustees[0], p.Trustees[1] = p.Trustees[1], p.Trustees[0] },
-		"trustee missing": func(p *Parameters) { p.Trustees = p.Trustees[:2] },
+		"manifest":   func(p *Parameters) { p.Manifest.Title = "other" },
+		"public key": func(p *Parameters) { p.PublicKey = otherPK },
+		"trustee order": func(p *Parameters) {
+			p.VerificationKeys[0], p.VerificationKeys[1] = p.VerificationKeys[1], p.VerificationKeys[0]
+		},
+		"trustee missing": func(p *Parameters) { p.VerificationKeys = p.VerificationKeys[:2] },
 		"threshold":       func(p *Parameters) { p.Threshold = 3 },
 		"threshold 1":     func(p *Parameters) { p.Threshold = 1 },
 		"device id":       func(p *Parameters) { p.Devices[0].ID = "station-0" },
@@ -79,15 +81,15 @@ func TestNewElectionRefuses(t *testing.T) {
 	}{
 		"no manifest":       {func(p *Parameters) { p.Manifest = nil }, "no manifest"},
 		"no key":            {func(p *Parameters) { p.PublicKey = nil }, "no joint public key"},
-		"identity trustee":  {func(p *Parameters) { p.Trustees[1] = group.NewElement() }, "trustee 1: public key is missing or the identity"},
-		"nil trustee":       {func(p *Parameters) { p.Trustees[2] = nil }, "trustee 2"},
+		"identity trustee":  {func(p *Parameters) { p.VerificationKeys[1] = group.NewElement() }, "the verification key of trustee 2 is missing or the identity"},
+		"nil trustee":       {func(p *Parameters) { p.VerificationKeys[2] = nil }, "the verification key of trustee 3 is missing"},
 		"duplicate device":  {func(p *Parameters) { p.Devices[1].ID = p.Devices[0].ID }, "registered twice"},
 		"shared device key": {func(p *Parameters) { p.Devices[1].PublicKey = p.Devices[0].PublicKey }, "is also the key of device"},
 		"short device key":  {func(p *Parameters) { p.Devices[0].PublicKey = p.Devices[0].PublicKey[:31] }, "public key is 31 bytes"},
 		"empty device id":   {func(p *Parameters) { p.Devices[0].ID = "" }, "device 0: identifier is empty"},
 		"no threshold":      {func(p *Parameters) { p.Threshold = 0 }, "threshold 0 is outside 1..3"},
 		"threshold above n": {func(p *Parameters) { p.Threshold = 4 }, "threshold 4 is outside 1..3"},
-		"no trustees":       {func(p *Parameters) { p.Trustees = nil }, "threshold 2 is outside 1..0"},
+		"no trustees":       {func(p *Parameters) { p.VerificationKeys = nil }, "threshold 2 is outside 1..0"},
 	}
 	for name, c := range cases {
 		p := f.params()

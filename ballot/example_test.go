@@ -35,11 +35,11 @@ func Example() {
 	trusteeKey, _ := elgamal.GenerateKey()
 	devicePub, deviceKey, _ := ed25519.GenerateKey(nil)
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest:  manifest,
-		PublicKey: electionKey,
-		Trustees:  []*group.Element{trusteeKey.PublicKey().Element()},
-		Threshold: 1,
-		Devices:   []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
+		Manifest:         manifest,
+		PublicKey:        electionKey,
+		VerificationKeys: []*group.Element{trusteeKey.PublicKey().Element()},
+		Threshold:        1,
+		Devices:          []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
 	})
 	if err != nil {
 		panic(err)
@@ -105,7 +105,7 @@ func ExampleVote_SetCodes() {
 	trusteeKey, _ := elgamal.GenerateKey() // in practice, the trustees' verification keys
 	devicePub, deviceKey, _ := ed25519.GenerateKey(nil)
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest: m, PublicKey: electionKey, Trustees: []*group.Element{trusteeKey.PublicKey().Element()}, Threshold: 1,
+		Manifest: m, PublicKey: electionKey, VerificationKeys: []*group.Element{trusteeKey.PublicKey().Element()}, Threshold: 1,
 		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
 	})
 	if err != nil {
@@ -153,7 +153,7 @@ func ExampleGenerateCredential() {
 		{ID: "motion", Title: "Adopt the motion?", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
 	}}
 	_, electionKey := elgamal.GenerateKey() // in practice, from the trustees' key ceremony
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: electionKey, Trustees: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: electionKey, VerificationKeys: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
 	if err != nil {
 		panic(err)
 	}

@@ -79,7 +79,7 @@ func newFixture(t testing.TB, m *Manifest) *fixture {
 		s := group.HashToScalar([]byte(fmt.Sprintf("trustee %d", i)), []byte("sandogh-v1 ballot test"))
 		trustees = append(trustees, group.NewElement().ScalarBaseMult(s))
 	}
-	f.e, err = NewElection(Parameters{Manifest: m, PublicKey: sk.PublicKey(), Trustees: trustees, Threshold: 2, Devices: devices, Credentials: list})
+	f.e, err = NewElection(Parameters{Manifest: m, PublicKey: sk.PublicKey(), VerificationKeys: trustees, Threshold: 2, Devices: devices, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

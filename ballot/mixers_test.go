@@ -31,7 +31,7 @@ func TestTooFewMixers(t *testing.T) {
 		c := council
 		c.MixStages = stages
 		m := &ballot.Manifest{ElectionID: "city", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{c}}
-		return ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: trustees, Threshold: threshold})
+		return ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: trustees, Threshold: threshold})
 	}
 	for _, tc := range []struct {
 		stages    uint32

@@ -61,7 +61,7 @@ func makeVectors(t *testing.T) *vectors {
 	}
 	mh := e.ManifestHash()
 	v.ManifestHash = hex.EncodeToString(mh[:])
-	for _, tr := range e.trustees {
+	for _, tr := range e.verificationKeys {
 		v.Trustees = append(v.Trustees, hex.EncodeToString(tr.Bytes()))
 	}
 	ch := e.credentials.Hash()
@@ -162,7 +162,7 @@ func TestVectorsVerify(t *testing.T) {
 		}
 		trustees = append(trustees, tr)
 	}
-	e, err := NewElection(Parameters{Manifest: v.Manifest, PublicKey: pk, Trustees: trustees, Threshold: v.Threshold, Devices: v.Devices, Credentials: v.Credentials})
+	e, err := NewElection(Parameters{Manifest: v.Manifest, PublicKey: pk, VerificationKeys: trustees, Threshold: v.Threshold, Devices: v.Devices, Credentials: v.Credentials})
 	if err != nil {
 		t.Fatal(err)
 	}

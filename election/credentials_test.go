@@ -68,7 +68,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ type electionJSON struct {
 	Manifest           json.RawMessage `json:"manifest"`
 	ManifestHash       string          `json:"manifestHash"`
 	PublicKey          string          `json:"publicKey"`
-	Trustees           []string        `json:"trustees"`
+	Trustees           []string        `json:"trustees"` // the trustees' verification keys, in trustee order
 	Threshold          int             `json:"threshold"`
 	CredentialListHash string          `json:"credentialListHash"`
 	BaseHash           string          `json:"baseHash"`
@@ -56,21 +56,21 @@ type challengedJSON struct {
 // published is what election.json, devices.json and credentials.json state,
 // decoded but not yet checked against each other.
 type published struct {
-	manifest     *ballot.Manifest
-	manifestHash [ballot.HashSize]byte
-	publicKey    *elgamal.PublicKey
-	trustees     []*group.Element
-	threshold    int
-	devices      []ballot.RegisteredDevice
-	credHash     [ballot.HashSize]byte // as stated in election.json
-	baseHash     [ballot.HashSize]byte
-	credentials  *ballot.CredentialList
-	credFileHash [ballot.HashSize]byte // as stated in credentials.json
-	credCount    int
+	manifest         *ballot.Manifest
+	manifestHash     [ballot.HashSize]byte
+	publicKey        *elgamal.PublicKey
+	verificationKeys []*group.Element
+	threshold        int
+	devices          []ballot.RegisteredDevice
+	credHash         [ballot.HashSize]byte // as stated in election.json
+	baseHash         [ballot.HashSize]byte
+	credentials      *ballot.CredentialList
+	credFileHash     [ballot.HashSize]byte // as stated in credentials.json
+	credCount        int
 }
 
 func encodeElection(e *ballot.Election) ([]byte, error) {
-	trustees := e.Trustees()
+	trustees := e.VerificationKeys()
 	m, err := json.Marshal(e.Manifest())
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func decodeElectionFile(data []byte, p *published) error {
 	if len(j.Trustees) == 0 {
 		return fmt.Errorf("field trustees: empty")
 	}
-	p.trustees = make([]*group.Element, len(j.Trustees))
+	p.verificationKeys = make([]*group.Element, len(j.Trustees))
 	for i, t := range j.Trustees {
 		e := group.NewElement()
 		if err := e.UnmarshalText([]byte(t)); err != nil {
@@ -200,7 +200,7 @@ func decodeElectionFile(data []byte, p *published) error {
 		if e.IsIdentity() == 1 {
 			return fmt.Errorf("field trustees: entry %d: the identity", i)
 		}
-		p.trustees[i] = e
+		p.verificationKeys[i] = e
 	}
 	if j.Threshold < 1 || j.Threshold > len(j.Trustees) {
 		return fmt.Errorf("field threshold: %d is outside 1..%d, the number of trustees", j.Threshold, len(j.Trustees))

@@ -217,7 +217,7 @@ func testBallot(t testing.TB) (*ballot.Election, *ballot.Ballot) {
 		t.Fatal(err)
 	}
 	list, _ := ballot.NewCredentialList([]ed25519.PublicKey{cred.PublicKey()})
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: []*group.Element{group.NewGeneratorElement()}, Threshold: 1, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,12 +165,12 @@ func (r *Reader) Election() (*ballot.Election, error) {
 // election builds the election from the published inputs.
 func (p *published) election() (*ballot.Election, error) {
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest:    p.manifest,
-		PublicKey:   p.publicKey,
-		Trustees:    p.trustees,
-		Threshold:   p.threshold,
-		Devices:     p.devices,
-		Credentials: p.credentials,
+		Manifest:         p.manifest,
+		PublicKey:        p.publicKey,
+		VerificationKeys: p.verificationKeys,
+		Threshold:        p.threshold,
+		Devices:          p.devices,
+		Credentials:      p.credentials,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("election: %s: %v", fileElection, err)

@@ -409,7 +409,7 @@ func setThreshold(t *testing.T, dir string, threshold int, rehashBase bool) {
 	editJSONFile(t, filepath.Join(dir, "election.json"), func(v any) any {
 		obj(v)["threshold"] = threshold
 		if rehashBase {
-			e2, err := ballot.NewElection(ballot.Parameters{Manifest: e.Manifest(), PublicKey: e.PublicKey(), Trustees: e.Trustees(),
+			e2, err := ballot.NewElection(ballot.Parameters{Manifest: e.Manifest(), PublicKey: e.PublicKey(), VerificationKeys: e.VerificationKeys(),
 				Threshold: threshold, Devices: e.Devices(), Credentials: e.Credentials()})
 			if err != nil {
 				t.Fatal(err)

@@ -71,7 +71,7 @@ func vectorElection(t testing.TB) (*ballot.Election, *trustee.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices, Credentials: list})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -447,18 +447,18 @@ func (v *verifier) checkKeys() {
 		v.skip(CheckKeys, "the election's parameters are unavailable (check 1)")
 		return
 	}
-	v.items(CheckKeys, int64(2+len(p.trustees)))
+	v.items(CheckKeys, int64(2+len(p.verificationKeys)))
 	if p.publicKey.Element().Equal(v.keys.PublicKey) != 1 {
 		v.failf(CheckKeys, fileElection, "field publicKey: not the joint key of the ceremony")
 	}
 	if p.threshold != v.keys.Threshold {
 		v.failf(CheckKeys, fileElection, "field threshold: %d, but the ceremony's threshold is %d", p.threshold, v.keys.Threshold)
 	}
-	if len(p.trustees) != len(v.keys.VerificationKeys) {
-		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.trustees), len(v.keys.VerificationKeys))
+	if len(p.verificationKeys) != len(v.keys.VerificationKeys) {
+		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.verificationKeys), len(v.keys.VerificationKeys))
 		return
 	}
-	for j, k := range p.trustees {
+	for j, k := range p.verificationKeys {
 		if k.Equal(v.keys.VerificationKeys[j]) != 1 {
 			v.fail(Finding{Check: CheckKeys, File: fileElection, Trustee: j + 1, Reason: "field trustees: not the trustee's verification key from the ceremony"})
 		}

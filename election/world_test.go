@@ -74,7 +74,7 @@ func getRuleWorld(t testing.TB, policy ballot.CredentialPolicy) *ruleWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.e, err = ballot.NewElection(ballot.Parameters{Manifest: w.m, PublicKey: pk, Trustees: w.keys.VerificationKeys, Threshold: w.keys.Threshold, Devices: devs, Credentials: list})
+	w.e, err = ballot.NewElection(ballot.Parameters{Manifest: w.m, PublicKey: pk, VerificationKeys: w.keys.VerificationKeys, Threshold: w.keys.Threshold, Devices: devs, Credentials: list})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,7 +257,7 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 // credentials.json. keys is the outcome of the ceremony (WriteCeremony); e
 // must have been made with its joint key, verification keys and threshold.
 func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
-	if !sameKeys(e.Trustees(), keys.VerificationKeys) {
+	if !sameKeys(e.VerificationKeys(), keys.VerificationKeys) {
 		return errors.New("election: the election's trustees are not the verification keys of the ceremony")
 	}
 	if e.PublicKey().Element().Equal(keys.PublicKey) != 1 {

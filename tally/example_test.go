@@ -73,7 +73,7 @@ func Example() {
 		}},
 	}
 	deviceKey := ed25519.NewKeyFromSeed(make([]byte, 32))
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold,
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold,
 		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: deviceKey.Public().(ed25519.PublicKey)}}})
 	if err != nil {
 		log.Fatal(err)

@@ -130,7 +130,7 @@ func newFixture(tb testing.TB, m *ballot.Manifest, n, t int) *fixture {
 	e, err := ballot.NewElection(ballot.Parameters{
 		Manifest:  m,
 		PublicKey: pk,
-		Trustees:  cer.result.VerificationKeys,
+		VerificationKeys:  cer.result.VerificationKeys,
 		Threshold: cer.result.Threshold,
 		Devices:   []ballot.RegisteredDevice{{ID: "station-1", PublicKey: key.Public().(ed25519.PublicKey)}},
 	})

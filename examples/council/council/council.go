@@ -288,7 +288,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices})
 	if err != nil {
 		return nil, err
 	}

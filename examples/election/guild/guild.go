@@ -242,7 +242,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest: manifest, PublicKey: pk, Trustees: keys.VerificationKeys, Threshold: keys.Threshold,
+		Manifest: manifest, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold,
 		Devices: devices, Credentials: credList,
 	})
 	if err != nil {
