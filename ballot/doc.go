@@ -6,27 +6,37 @@
 //
 // The byte-level specification (manifest and base hash encodings, ballot
 // encoding, proof transcripts, confirmation codes, signatures, device
-// chains, acceptance rules and the ballot-box file) is in docs/spec.md,
-// section "Ballots"; the
-// known-answer vectors are in testdata/ballot-vectors.json, and those of
-// ballots with a CodeList contest in testdata/codes-vectors.json.
+// chains, the acceptance rule and the ballot-box file) is in docs/spec.md,
+// section "Ballots"; the known-answer vectors are in
+// testdata/ballot-vectors.json, and those of ballots with a CodeList
+// contest in testdata/codes-vectors.json.
 //
 // An election is described by a Manifest and made concrete by NewElection,
 // which binds the group, the manifest, the joint public key, the trustees'
-// keys, the registered devices and the credential list into one base hash.
+// verification keys (Parameters.VerificationKeys), the registered devices
+// and the credential list into one base hash.
 // A polling-station Device or a remote voter's software encrypts a Vote
 // with EncryptBallot: one exponential ElGamal ciphertext per candidate with
 // a range proof, and one proof per contest that the sum respects the
 // contest's limit. A contest of kind CodeList ("write up to N candidate codes
 // from a list of M", for council elections with hundreds or thousands of
-// candidates) is instead one row of ciphertexts of the voter's codes,
+// candidates) is instead one row of ciphertexts of the voter's candidate
+// codes,
 // packed by elgamal.PackCodes, each with a Schnorr proof of knowledge of
 // its nonce; its rows are mixed and decrypted one by one (packages mixnet
 // and tally) rather than added, and a ballot may hold contests of both
 // kinds. All nonces derive from one 32-byte seed per ballot, and
 // every proof's transcript starts with the base hash, the ballot identifier
 // and its signer, so that nothing can be copied from one ballot into
-// another. The voter then casts the ballot or challenges it; a challenged
+// another.
+//
+// Each ballot has a ConfirmationCode, the hash of its signed body, which
+// the device shows the voter (its Short form) and which the voter later
+// finds in the published record; a device's ballots form a chain, each
+// naming the confirmation code of the one before (Header.Previous). The
+// word "code" alone in this package's names means a candidate code
+// (Candidate.Code, Contest.MaxCode, Vote.SetCodes), never a confirmation
+// code. The voter then casts the ballot or challenges it; a challenged
 // ballot releases its seed and OpenChallenged shows what it encrypts.
 //
 // Which ballots are accepted, refused or rejected, and which count, is
@@ -37,8 +47,9 @@
 // (identifiers, device chains, the uniqueness of nonces, the credential
 // policy, revotes). A Box runs it on each submission, writes accepted and
 // refused ballots durably to a file that survives crashes (ParseBoxLine
-// reads its lines), answers with a *Refusal that names the step and the
-// place, and answers a repeated upload as the first time; the verifier of
+// reads its lines), answers with a *Refusal that names the rule's Step
+// (StepProof, StepChainFork, …) and the place, and answers a repeated
+// upload as the first time; the verifier of
 // an election record (package election) runs the same Rule over that file.
 // VerifyBallot runs the steps of one ballot alone, without a box.
 //
@@ -52,8 +63,9 @@
 // the accepted ballots are in package tally, the key ceremony is in package
 // trustee, and the shuffle of the rows of CodeList contests in package mixnet;
 // the proof of knowledge of a row's nonces makes a row non-malleable, but
-// whether the codes it holds are a valid ballot is only known after mixing
-// and decryption (tally.RowDecoder). It does not authenticate voters either: eligibility is
-// the registration of devices and the credential list, which the
-// election's officials establish outside this package.
+// whether the candidate codes it holds are a valid ballot is only known
+// after mixing and decryption (tally.RowDecoder). It does not authenticate
+// voters either: eligibility is the registration of devices and the
+// credential list, which the election's officials establish outside this
+// package.
 package ballot

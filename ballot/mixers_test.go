@@ -11,7 +11,7 @@ import (
 )
 
 // TestTooFewMixers is the "too few mixers" attack of issue 10: a council
-// election whose codes contest needs fewer accepted mix stages than the
+// election whose CodeList contest needs fewer accepted mix stages than the
 // decryption threshold t lets fewer than t corrupt trustees, too few to
 // decrypt anything, make every stage and link every decrypted row to its
 // ballot. NewElection refuses it (and more stages than trustees), and the

@@ -378,7 +378,7 @@ var councilTampers = []tamper{
 		data, _ := os.ReadFile(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"))
 		os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "1000000000.bin"), data, 0o644)
 	}},
-	// A folder that is not a codes contest's is not in the record's layout
+	// A folder that is not a CodeList contest's is not in the record's layout
 	// (check 15), listed in the index or not.
 	{"stray mixnet folder", election.CheckIndex, false, func(t *testing.T, dir string) {
 		os.MkdirAll(filepath.Join(dir, "mixnet", "7"), 0o755)
@@ -537,7 +537,7 @@ func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
 }
 
 // TestCouncilStageFromAnotherContest: burning an honest mix server (issue
-// 10, attack 3) by copying one of its stages from another codes contest's
+// 10, attack 3) by copying one of its stages from another CodeList contest's
 // folder. Trustee 2 mixed, as stage 1, the list of another contest of the
 // election (here a cascade identifier of another contest position, with
 // its own list); someone copies that signed stage into contest 0's folder

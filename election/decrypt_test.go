@@ -139,7 +139,7 @@ func TestTrusteeDecryptsVerifiedTally(t *testing.T) {
 			t.Errorf("candidate %d (code %d): %d votes, the record publishes %d", j, s.Code, s.Count, want)
 		}
 	}
-	// The codes contests of the guild election: none.
+	// The CodeList contests of the guild election: none.
 	if _, err := rec.FinalRows(0); err == nil {
 		t.Error("final rows of a board contest")
 	}

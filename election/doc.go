@@ -20,7 +20,7 @@
 //	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
-//	mixnet/<i>/stages/<t>.bin   for each codes contest i: stage t of its mix cascade
+//	mixnet/<i>/stages/<t>.bin   for each CodeList contest i: stage t of its mix cascade
 //	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
 //	results.json                the results: counts, main members, alternates, ties
@@ -42,7 +42,7 @@
 // openings, the credential list, every ballot's proofs, signatures,
 // eligibility and uniqueness, device chains, challenged ballots, the
 // aggregation, every decryption share, their combination, the results, the
-// index of file hashes, and for the mixnet path of codes contests the mix
+// index of file hashes, and for the mixnet path of CodeList contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
 // their results. Checks 4 and 6 to 11 run the ballot box's acceptance
@@ -53,7 +53,7 @@
 // or trustee concerned, and prints them quoted, so that no text of the
 // record can reorder or break a report. Ballots are verified on
 // all cores, and memory does not grow with their number except for the
-// rows of codes contests, which the verifier rebuilds into a cascade's
+// rows of CodeList contests, which the verifier rebuilds into a cascade's
 // input list; stages are verified one at a time, each on all cores.
 //
 // Everything in a record is public. The verifier handles public data only,

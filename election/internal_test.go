@@ -480,7 +480,7 @@ func TestVerifyIncomplete(t *testing.T) {
 		t.Fatal("an incomplete record is valid")
 	}
 	for _, c := range rep.Checks {
-		// The election has no codes contest: checks 16 to 20 have
+		// The election has no CodeList contest: checks 16 to 20 have
 		// nothing to check.
 		want := c.Check == CheckParameters || c.Check == CheckCredentials || c.Check >= CheckMixInput
 		if c.Passed() != want {

@@ -141,7 +141,7 @@ func TestStrayShareFiles(t *testing.T) {
 	}
 }
 
-// TestStrayMixnetFiles: the same in a codes contest's folder: stray files
+// TestStrayMixnetFiles: the same in a CodeList contest's folder: stray files
 // in mixnet/<i>/shares and mixnet/<i>/stages, and beside them, are
 // findings of check 15 only; the cascade, the share lists and the decoded
 // rows beside them still verify (checks 16 to 20 pass).

@@ -289,9 +289,9 @@ type Entry struct {
 	// Exactly one of Opening and Ballot is set.
 	Opening *ballot.DeviceOpening
 	Ballot  *ballot.Ballot
-	// Refused is set for a ballot the box wrote as refused: the check that
-	// refused it and where (its Reason is empty; the acceptance rule
-	// gives it again).
+	// Refused is set for a ballot the box wrote as refused: the step of
+	// the acceptance rule that refused it and where (its Reason is empty;
+	// the acceptance rule gives it again).
 	Refused *ballot.Refusal
 }
 

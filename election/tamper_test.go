@@ -37,7 +37,7 @@ func TestVerifyValidRecord(t *testing.T) {
 		t.Fatalf("%d checks, want %d", len(rep.Checks), election.NumChecks)
 	}
 	for _, c := range rep.Checks {
-		// The guild election has no codes contest: checks 16 to 20
+		// The guild election has no CodeList contest: checks 16 to 20
 		// examine nothing.
 		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check < election.CheckMixInput {
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)

@@ -128,11 +128,11 @@ func newFixture(tb testing.TB, m *ballot.Manifest, n, t int) *fixture {
 	}
 	key := ed25519.NewKeyFromSeed(seedOf("device station-1"))
 	e, err := ballot.NewElection(ballot.Parameters{
-		Manifest:  m,
-		PublicKey: pk,
-		VerificationKeys:  cer.result.VerificationKeys,
-		Threshold: cer.result.Threshold,
-		Devices:   []ballot.RegisteredDevice{{ID: "station-1", PublicKey: key.Public().(ed25519.PublicKey)}},
+		Manifest:         m,
+		PublicKey:        pk,
+		VerificationKeys: cer.result.VerificationKeys,
+		Threshold:        cer.result.Threshold,
+		Devices:          []ballot.RegisteredDevice{{ID: "station-1", PublicKey: key.Public().(ed25519.PublicKey)}},
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -396,7 +396,7 @@ func TestCountRowsResults(t *testing.T) {
 	if err := CheckResults(m, totals, &back); !errors.As(err, &re) || re.Contest != -1 {
 		t.Errorf("changed number of ballots: %v", err)
 	}
-	// The JSON decoder requires "invalid" in codes contests only.
+	// The JSON decoder requires "invalid" in CodeList contests only.
 	for _, bad := range [][]byte{
 		bytes.Replace(j, []byte(`"invalid":3,`), nil, 1),
 		bytes.Replace(j, []byte(`"kind":"up-to","seats":7,"alternates":3,`), []byte(`"kind":"up-to","seats":7,"alternates":3,"invalid":0,`), 1),
@@ -417,7 +417,7 @@ func TestCountRowsResults(t *testing.T) {
 
 // TestAggregatorSkipsRows: the encrypted tally of an election with a codes
 // contest adds the homomorphic contests only, and has no selections for the
-// codes contest.
+// CodeList contest.
 func TestAggregatorSkipsRows(t *testing.T) {
 	f := newFixture(t, councilManifest(), 3, 2)
 	v := ballot.Vote{"board": {101: 1}}
@@ -442,7 +442,7 @@ func TestAggregatorSkipsRows(t *testing.T) {
 	if totals.Contests[0].Selections[0].Count != 3 || totals.Contests[1].Selections != nil {
 		t.Errorf("totals %+v", totals.Contests)
 	}
-	// A tally that adds the codes contest's rows is not this election's.
+	// A tally that adds the CodeList contest's rows is not this election's.
 	bad := *et
 	bad.Contests = slices.Clone(et.Contests)
 	bad.Contests[1].Selections = []EncryptedSelection{{Code: 2, Ciphertext: elgamal.NewCiphertext()}}
@@ -515,7 +515,7 @@ func TestDecryptRows(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("decoded %v, want %v", got, want)
 	}
-	// Only a codes contest's rows, of its width, are decrypted this way.
+	// Only a CodeList contest's rows, of its width, are decrypted this way.
 	if _, _, err := DecryptRows(f.e, f.keys.result, 0, out, lists); err == nil {
 		t.Error("rows decrypted for the board contest")
 	}

@@ -186,7 +186,7 @@ func UpTo(e *ballot.Election, h ballot.Header, i int, limit uint64, sels []Selec
 	return append(out, pb...), nil
 }
 
-// Row encodes codes contest i, with header h, as a row (layout 2) of the
+// Row encodes CodeList contest i, with header h, as a row (layout 2) of the
 // columns cols, each with its proof of knowledge of its nonce made
 // honestly. The provers' nonces derive from label.
 func Row(e *ballot.Election, h ballot.Header, i int, cols []Selection, label string) []byte {
