@@ -24,10 +24,10 @@ import (
 // line torn by a crash is dropped when the box is reopened, so it is never
 // read as accepted.
 //
-// A submission the rule rejects (not attributable to an eligible signer,
-// a repeated identifier, or out of order in its device's chain) leaves no
-// line. The same submission sent again (the same signer, identifier,
-// confirmation code and state) is answered as the first time and writes nothing, so uploads
+// A submission the rule rejects (not attributable to an eligible signer, a
+// repeated identifier, or out of order in its device's chain) leaves no line.
+// The same submission sent again (the same signer, identifier, confirmation
+// code and state) is answered as the first time and writes nothing, so uploads
 // can be repeated safely.
 //
 // A Box is safe for concurrent use by many goroutines: proofs of different
@@ -49,8 +49,7 @@ type Box struct {
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
 }
 
-// A countedBallot is an accepted cast ballot: its line and confirmation
-// code.
+// A countedBallot is an accepted cast ballot: its line and confirmation code.
 type countedBallot struct {
 	line int64
 	code ConfirmationCode
@@ -104,16 +103,15 @@ const (
 	maxBoxLine = 64 << 20
 )
 
-// OpenBox opens the ballot box file at path for election e, creating it if
-// it does not exist. An existing file must belong to e. Its lines are read
-// back through the acceptance rule to rebuild the box's state; each line's
-// confirmation code and signature are checked again, and each must get the verdict it
-// was written with, but the proofs of accepted ballots are not checked
-// again (the rule takes them as valid; those of the ballots refused for
-// their proofs are). A torn last line, left by a
-// crash during a write that was never acknowledged, is truncated away; any
-// other damaged line is an error. Only one Box (in one process) may have a
-// file open at a time.
+// OpenBox opens the ballot box file at path for election e, creating it if it
+// does not exist. An existing file must belong to e. Its lines are read back
+// through the acceptance rule to rebuild the box's state; each line's
+// confirmation code and signature are checked again, and each must get the
+// verdict it was written with, but the proofs of accepted ballots are not
+// checked again (the rule takes them as valid; those of the ballots refused
+// for their proofs are). A torn last line, left by a crash during a write that
+// was never acknowledged, is truncated away; any other damaged line is an
+// error. Only one Box (in one process) may have a file open at a time.
 func OpenBox(path string, e *Election) (*Box, error) {
 	// A named pipe or a link in its place must not block the box or
 	// send its lines elsewhere.
@@ -347,9 +345,9 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	return x.write(b, c, x.rule.Peek(x.lines+1, b, c))
 }
 
-// repeat reports whether b repeats a ballot line already written (the
-// same signer, identifier, confirmation code and state), and if so the answer the box
-// gave it. x.mu is held.
+// repeat reports whether b repeats a ballot line already written (the same
+// signer, identifier, confirmation code and state), and if so the answer the
+// box gave it. x.mu is held.
 func (x *Box) repeat(b *Ballot, c *Checked) (bool, error) {
 	w, ok := x.set.ids[c.fps[0].Sum]
 	if !ok || w.code != b.code || w.state != b.state {
@@ -408,8 +406,8 @@ func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	}
 }
 
-// Counted returns the confirmation codes of the ballots that count, in the order they
-// were accepted: every accepted cast ballot, except, under
+// Counted returns the confirmation codes of the ballots that count, in the
+// order they were accepted: every accepted cast ballot, except, under
 // LastBallotCounts, a credential's ballots that a later one superseded.
 // Challenged and refused ballots never count.
 func (x *Box) Counted() []ConfirmationCode {
@@ -424,11 +422,11 @@ func (x *Box) Counted() []ConfirmationCode {
 	return out
 }
 
-// Tip returns the sequence number and confirmation code of the last
-// ballot of device's chain written to the box, accepted or refused (0 and
-// the opening's confirmation code right after the opening), so that a device that worked offline knows
-// where to resume its upload. ok is false if the device has not opened its
-// chain.
+// Tip returns the sequence number and confirmation code of the last ballot of
+// device's chain written to the box, accepted or refused (0 and the opening's
+// confirmation code right after the opening), so that a device that worked
+// offline knows where to resume its upload. ok is false if the device has not
+// opened its chain.
 func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()

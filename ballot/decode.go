@@ -304,9 +304,8 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes the form of MarshalJSON with the checks of
-// ParseBallot, and checks that the code member (the confirmation code)
-// matches the ballot. It
-// rejects unknown members. On error b is unchanged.
+// ParseBallot, and checks that the code member (the confirmation code) matches
+// the ballot. It rejects unknown members. On error b is unchanged.
 func (b *Ballot) UnmarshalJSON(data []byte) error {
 	enc, code, ok := scanBallotJSON(data)
 	if !ok {

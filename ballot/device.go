@@ -10,13 +10,12 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// A Device is a polling-station device's side of the protocol: it holds
-// the device's Ed25519 key and the tip of its chain of confirmation codes,
-// encrypts
-// ballots in chain order and signs the voter's cast-or-challenge
-// decisions. Every ballot it encrypts must then be cast or challenged
-// (a ballot the voter abandons is challenged), and every ballot and the
-// opening must reach the ballot box, in order, or the box reports a gap.
+// A Device is a polling-station device's side of the protocol: it holds the
+// device's Ed25519 key and the tip of its chain of confirmation codes,
+// encrypts ballots in chain order and signs the voter's cast-or-challenge
+// decisions. Every ballot it encrypts must then be cast or challenged (a
+// ballot the voter abandons is challenged), and every ballot and the opening
+// must reach the ballot box, in order, or the box reports a gap.
 //
 // A Device is safe for concurrent use, but encrypts one ballot at a time:
 // each ballot's confirmation code depends on the previous one.
@@ -45,8 +44,8 @@ func OpenDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time) (
 }
 
 // ResumeDevice returns device id continuing its chain after the ballot with
-// the given sequence number and confirmation code (the values of Tip saved before a
-// restart, or the ballot box's Tip for the device).
+// the given sequence number and confirmation code (the values of Tip saved
+// before a restart, or the ballot box's Tip for the device).
 func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint64, tip ConfirmationCode) (*Device, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
@@ -61,9 +60,10 @@ func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint6
 	return &Device{e: e, id: id, key: key, seq: sequence, tip: tip}, nil
 }
 
-// Tip returns the sequence number and confirmation code of the device's
-// last ballot (or 0 and the opening's confirmation code). A device saves them to stable storage after
-// each ballot so that it can resume its chain after a restart.
+// Tip returns the sequence number and confirmation code of the device's last
+// ballot (or 0 and the opening's confirmation code). A device saves them to
+// stable storage after each ballot so that it can resume its chain after a
+// restart.
 func (d *Device) Tip() (sequence uint64, code ConfirmationCode) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

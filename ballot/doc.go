@@ -13,22 +13,20 @@
 //
 // An election is described by a Manifest and made concrete by NewElection,
 // which binds the group, the manifest, the joint public key, the trustees'
-// verification keys (Parameters.VerificationKeys), the registered devices
-// and the credential list into one base hash.
-// A polling-station Device or a remote voter's software encrypts a Vote
-// with EncryptBallot: one exponential ElGamal ciphertext per candidate with
-// a range proof, and one proof per contest that the sum respects the
-// contest's limit. A contest of kind CodeList ("write up to N candidate codes
-// from a list of M", for council elections with hundreds or thousands of
-// candidates) is instead one row of ciphertexts of the voter's candidate
-// codes,
-// packed by elgamal.PackCodes, each with a Schnorr proof of knowledge of
-// its nonce; its rows are mixed and decrypted one by one (packages mixnet
-// and tally) rather than added, and a ballot may hold contests of both
-// kinds. All nonces derive from one 32-byte seed per ballot, and
-// every proof's transcript starts with the base hash, the ballot identifier
-// and its signer, so that nothing can be copied from one ballot into
-// another.
+// verification keys (Parameters.VerificationKeys), the registered devices and
+// the credential list into one base hash. A polling-station Device or a remote
+// voter's software encrypts a Vote with EncryptBallot: one exponential ElGamal
+// ciphertext per candidate with a range proof, and one proof per contest that
+// the sum respects the contest's limit. A contest of kind CodeList ("write up
+// to N candidate codes from a list of M", for council elections with hundreds
+// or thousands of candidates) is instead one row of ciphertexts of the voter's
+// candidate codes, packed by elgamal.PackCodes, each with a Schnorr proof of
+// knowledge of its nonce; its rows are mixed and decrypted one by one
+// (packages mixnet and tally) rather than added, and a ballot may hold
+// contests of both kinds. All nonces derive from one 32-byte seed per ballot,
+// and every proof's transcript starts with the base hash, the ballot
+// identifier and its signer, so that nothing can be copied from one ballot
+// into another.
 //
 // Each ballot has a ConfirmationCode, the hash of its signed body, which
 // the device shows the voter (its Short form) and which the voter later

@@ -34,8 +34,8 @@ type Parameters struct {
 	// None may be the identity.
 	VerificationKeys []*group.Element
 	// Threshold is t, the number of trustees whose shares decrypt (the key
-	// ceremony's threshold): 1 ≤ t ≤ len(VerificationKeys). Every CodeList contest
-	// needs at least t mix stages.
+	// ceremony's threshold): 1 ≤ t ≤ len(VerificationKeys). Every CodeList
+	// contest needs at least t mix stages.
 	Threshold int
 	// Devices are the registered polling-station devices (none for a
 	// remote-only election). Identifiers and keys must be distinct.

@@ -144,10 +144,9 @@ func (s *fastScan) uint() uint64 {
 	return v
 }
 
-// scanBallotJSON scans data in the exact form of MarshalJSON and returns
-// the ballot's canonical encoding and its code member (the confirmation
-// code), or ok false if data
-// is not in that form.
+// scanBallotJSON scans data in the exact form of MarshalJSON and returns the
+// ballot's canonical encoding and its code member (the confirmation code), or
+// ok false if data is not in that form.
 func scanBallotJSON(data []byte) (enc []byte, code ConfirmationCode, ok bool) {
 	s := &fastScan{in: data, out: make([]byte, 0, len(data)/2+64), ok: true}
 	s.out = binary.BigEndian.AppendUint32(s.out, uint32(len(ballotLabel)))

@@ -10,9 +10,9 @@ import (
 )
 
 // A DeviceOpening is the signed record with which a polling-station device
-// starts its chain of confirmation codes in an election: the first ballot
-// the device emits names the opening's confirmation code as its predecessor, and has
-// sequence number 1. The ballot box accepts a device's ballots only after
+// starts its chain of confirmation codes in an election: the first ballot the
+// device emits names the opening's confirmation code as its predecessor, and
+// has sequence number 1. The ballot box accepts a device's ballots only after
 // its opening.
 type DeviceOpening struct {
 	// BaseHash is the base hash of the election.
@@ -32,8 +32,8 @@ const (
 	openingSignatureLabel = "sandogh-v1/device-opening-signature"
 )
 
-// ConfirmationCode returns the opening's confirmation code, the first link
-// of the device's chain:
+// ConfirmationCode returns the opening's confirmation code, the first link of
+// the device's chain:
 //
 //	SHA-512/256(str("sandogh-v1/device-opening") ‖ base hash ‖ str(device) ‖ u64(openedAt))
 func (o *DeviceOpening) ConfirmationCode() ConfirmationCode {
@@ -108,10 +108,9 @@ func (o *DeviceOpening) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown fields,
-// a malformed signature and a confirmation code that does not match the
-// record. It does
-// not verify the signature (use Verify).
+// UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown fields, a
+// malformed signature and a confirmation code that does not match the record.
+// It does not verify the signature (use Verify).
 func (o *DeviceOpening) UnmarshalJSON(data []byte) error {
 	var j openingJSON
 	if err := strictJSON("device opening", data, &j); err != nil {

@@ -47,11 +47,11 @@ const (
 )
 
 // A Refusal is the reason a ballot (or a device-opening record) was not
-// accepted: which step of the acceptance rule failed, where, and why. Contest and Selection are
-// indices in manifest order, or -1 when the refusal is not about one
-// contest or selection; in a CodeList contest, Selection is the column of
-// the row. Errors returned for refused ballots have type *Refusal; use
-// errors.As to read them.
+// accepted: which step of the acceptance rule failed, where, and why. Contest
+// and Selection are indices in manifest order, or -1 when the refusal is not
+// about one contest or selection; in a CodeList contest, Selection is the
+// column of the row. Errors returned for refused ballots have type *Refusal;
+// use errors.As to read them.
 type Refusal struct {
 	Step      Step
 	Contest   int

@@ -291,10 +291,9 @@ func (r *Rule) Peek(line int64, b *Ballot, c *Checked) Verdict {
 	return r.decide(line, b, c, false)
 }
 
-// Tip returns the sequence number and confirmation code of the last ballot
-// of device's chain (0 and the opening's confirmation code right after the
-// opening); ok is false if
-// the device has not opened.
+// Tip returns the sequence number and confirmation code of the last ballot of
+// device's chain (0 and the opening's confirmation code right after the
+// opening); ok is false if the device has not opened.
 func (r *Rule) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	t, ok := r.chains[device]
 	if !ok {

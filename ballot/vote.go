@@ -6,10 +6,10 @@ import (
 )
 
 // A Vote is a voter's plaintext choices: for each contest identifier, the
-// value of each marked candidate by candidate code (Candidate.Code). A chosen candidate of an UpTo,
-// Exactly or YesNo contest has value 1; a Score contest gives each
-// candidate its score. Contests and candidates that are absent (or have
-// value 0) are unmarked, so an empty Vote is a blank ballot. For example
+// value of each marked candidate by candidate code (Candidate.Code). A chosen
+// candidate of an UpTo, Exactly or YesNo contest has value 1; a Score contest
+// gives each candidate its score. Contests and candidates that are absent (or
+// have value 0) are unmarked, so an empty Vote is a blank ballot. For example
 //
 //	ballot.Vote{"board": {101: 1, 107: 1}, "referendum": {1: 1}}
 //
@@ -40,8 +40,7 @@ func (v Vote) SetCodes(contest string, codes []uint32) error {
 
 // plaintext checks v against the manifest and returns the value of every
 // selection in manifest order. It refuses unknown contests and candidate
-// codes,
-// values above the contest's maximum and overvotes (and, for Exactly
+// codes, values above the contest's maximum and overvotes (and, for Exactly
 // contests, a number of marks other than 0 or k), before anything is
 // encrypted. The checks branch on the vote: they run on the voter's device
 // before encryption, as the voter's own input validation.

@@ -20,7 +20,7 @@
 //	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
-//	mixnet/<i>/stages/<t>.bin   for each CodeList contest i: stage t of its mix cascade
+//	mixnet/<i>/stages/<t>.bin   for each CodeList contest i: stage t of its cascade
 //	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
 //	results.json                the results: counts, main members, alternates, ties

@@ -44,8 +44,9 @@ type credentialsJSON struct {
 	Keys  *ballot.CredentialList `json:"keys"`
 }
 
-// challengedJSON is one line of challenged.jsonl: a challenged ballot named
-// by its identifier and confirmation code, and the vote its released nonce seed opens.
+// challengedJSON is one line of challenged.jsonl: a challenged ballot named by
+// its identifier and confirmation code, and the vote its released nonce seed
+// opens.
 type challengedJSON struct {
 	Line     int                     `json:"line"`
 	BallotID string                  `json:"ballotId"`

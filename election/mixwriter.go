@@ -30,9 +30,9 @@ import (
 // MixInput returns the input list of the mix cascade of CodeList contest i:
 // the rows of the ballots that count, in the order of ballots.jsonl, as
 // FinishBallots collected them. It returns nil and no error if no ballot
-// counts (the contest then has no cascade, and its decoded rows are an
-// empty file), and an error if FinishBallots has not run in this process
-// or i is not a CodeList contest.
+// counts (the contest then has no cascade, and its decoded rows are an empty
+// file), and an error if FinishBallots has not run in this process or i is not
+// a CodeList contest.
 //
 // The coordinator of the mixing takes the list to mixnet.NewCascade, with
 // the parameters of MixParams, the trustees' signing keys as the

@@ -27,20 +27,19 @@
 //     voting. CheckResults is the verifier's check that published Results
 //     follow from decrypted Totals.
 //
-// A CodeList contest (ballot.CodeList, kind "codes": "write up to N
-// candidate codes from a list of M") is not added: its rows go through the
-// mixnet instead. The encrypted tally
-// has no selections for it, and after the contest's mix cascade (package
-// mixnet, which shuffles the rows of the counted ballots, in the order they
-// were counted):
+// A CodeList contest (ballot.CodeList, kind "codes": "write up to N candidate
+// codes from a list of M") is not added: its rows go through the mixnet
+// instead. The encrypted tally has no selections for it, and after the
+// contest's mix cascade (package mixnet, which shuffles the rows of the
+// counted ballots, in the order they were counted):
 //
 //  1. each trustee computes its decryption shares of the final rows (the
 //     ciphertexts in RowCiphertexts order) with package election
 //     (VerifiedRecord.RowShares), which first verifies that the cascade
 //     is complete;
 //  2. DecryptRows verifies the share lists, combines any t of them and
-//     decodes every row with a RowDecoder: the candidate codes it holds, and whether
-//     it is a valid ballot (InvalidReason says why not);
+//     decodes every row with a RowDecoder: the candidate codes it holds,
+//     and whether it is a valid ballot (InvalidReason says why not);
 //  3. CountRows counts the valid rows per candidate, and the invalid ones,
 //     into the contest's entry of the Totals, from which NewResults
 //     allocates seats as for boards.

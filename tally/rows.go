@@ -23,11 +23,11 @@ type InvalidReason string
 // applies is the row's.
 const (
 	// InvalidPacking: the plaintexts are not the canonical packing of
-	// candidate codes: elgamal.UnpackCodes refuses them (an element that does not
-	// carry 30 data bytes, a slot value above the contest's largest code,
-	// a code after an empty slot, bits above the last slot), or an element
-	// is not the canonical embedding of its data (its counter is not the
-	// smallest that gives an element, elgamal.VarTimeEmbeddingCounter).
+	// candidate codes: elgamal.UnpackCodes refuses them (an element that does
+	// not carry 30 data bytes, a slot value above the contest's largest code,
+	// a code after an empty slot, bits above the last slot), or an element is
+	// not the canonical embedding of its data (its counter is not the smallest
+	// that gives an element, elgamal.VarTimeEmbeddingCounter).
 	InvalidPacking InvalidReason = "packing"
 	// InvalidTooManyCodes: the row holds more candidate codes than the
 	// contest's limit N.
@@ -76,8 +76,8 @@ type RowDecoder struct {
 	known    map[uint32]bool // the candidates' codes
 }
 
-// NewRowDecoder returns the decoder of the rows of contest c, which must
-// be a valid CodeList contest.
+// NewRowDecoder returns the decoder of the rows of contest c, which must be a
+// valid CodeList contest.
 func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
 	if c.Kind != ballot.CodeList {
 		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q contest", c.ID, c.Kind, ballot.CodeList)
