@@ -73,7 +73,7 @@ func Example() {
 	b, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
 	device.Cast(b)
 	_, err = box.Accept(b.Bytes())
-	fmt.Println("cast ballot accepted:", err == nil, "code length:", len(b.ConfirmationCode().Short()))
+	fmt.Println("cast ballot accepted:", err == nil, "short confirmation code length:", len(b.ConfirmationCode().Short()))
 
 	// Submitting it again (a station that lost the acknowledgement) is
 	// answered as the first time, and the ballot is written once.
@@ -87,7 +87,7 @@ func Example() {
 	fmt.Println("ballots counted:", len(box.Counted()))
 	// Output:
 	// challenged ballot encrypts map[board:map[12:1 14:1]]
-	// cast ballot accepted: true code length: 19
+	// cast ballot accepted: true short confirmation code length: 19
 	// sent again, acknowledged: true
 	// ballot: vote: contest 0 ("board"): 3 candidates marked, more than the limit 2 (overvote)
 	// ballots counted: 1

@@ -35,26 +35,27 @@
 //
 // # Verification
 //
-// Verify runs twenty numbered checks, in the manner of the verification
-// steps of ElectionGuard (docs/spec.md, section "Verification",
-// describes each under its number):
-// parameters and base hash, the key ceremony, the joint key, device
-// openings, the credential list, every ballot's proofs, signatures,
+// Verify runs twenty numbered checks, in the manner of the verification steps
+// of ElectionGuard (docs/spec.md, section "Verification", describes each under
+// its number): parameters and base hash, the key ceremony, the joint key,
+// device openings, the credential list, every ballot's proofs, signatures,
 // eligibility and uniqueness, device chains, challenged ballots, the
 // aggregation, every decryption share, their combination, the results, the
 // index of file hashes, and for the mixnet path of CodeList contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
-// their results. Checks 4 and 6 to 11 run the ballot box's acceptance
-// rule (ballot.Rule, the same code as the box's) over ballots.jsonl: every
-// line must get the verdict it was written with, and the ballots the rule
-// accepts and does not supersede are the ones that count. Each Finding
-// names its check, file, line and the ballot, device, contest, candidate
-// or trustee concerned, and prints them quoted, so that no text of the
-// record can reorder or break a report. Ballots are verified on
-// all cores, and memory does not grow with their number except for the
-// rows of CodeList contests, which the verifier rebuilds into a cascade's
-// input list; stages are verified one at a time, each on all cores.
+// their results. Checks 4 and 6 to 11 run the ballot box's acceptance rule
+// (ballot.Rule, the same implementation as the box's) over ballots.jsonl:
+// every line must get the verdict it was written with, and the ballots the
+// rule accepts and does not supersede are the ones that count; a line that
+// gets another verdict is a finding of the check that the rule's step
+// (ballot.Step) belongs to (docs/spec.md, Verification, "Checks 4 and 6 to 11
+// run the acceptance rule"). Each Finding names its check, file, line and the
+// ballot, device, contest, candidate or trustee concerned, and prints them
+// quoted, so that no text of the record can reorder or break a report. Ballots
+// are verified on all cores, and memory does not grow with their number except
+// for the rows of CodeList contests, which the verifier rebuilds into a
+// cascade's input list; stages are verified one at a time, each on all cores.
 //
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.

@@ -11,7 +11,9 @@ import (
 
 // A Check is the number of one of the verifier's checks. The numbers are
 // stable: docs/spec.md, section "Verification", describes each check under
-// its number, and a later version only adds numbers.
+// its number, and a later version only adds numbers. The steps of the
+// ballot box's acceptance rule that these checks run are named by
+// ballot.Step.
 type Check int
 
 // The checks, in the order of the record. Verify runs them all and reports

@@ -52,7 +52,7 @@ type Config struct {
 	// 5000).
 	Voters int
 	// Candidates is M, the number of candidates, with codes 1..M (default
-	// 400; at most ballot.MaxCodeCandidates).
+	// 400; at most ballot.MaxCodeListCandidates).
 	Candidates int
 	// Seats is the number of council seats and the most codes a voter
 	// writes (default 21); ⌊Seats/3⌋ alternates are elected after them.
