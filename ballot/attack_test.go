@@ -26,8 +26,8 @@ func attackElection(t *testing.T) (*ballot.Election, []*ballot.Credential) {
 		cands = append(cands, ballot.Candidate{Code: c, Name: fmt.Sprintf("Candidate %d", c)})
 	}
 	m := &ballot.Manifest{ElectionID: "attacks", Policy: ballot.LastBallotCounts, Contests: []ballot.Contest{
-		{ID: "council", Kind: ballot.CodeList, Limit: 50, MixStages: 1, Candidates: cands},
-		{ID: "board", Kind: ballot.UpTo, Limit: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "A"}, {Code: 2, Name: "B"}}},
+		{ID: "council", Kind: ballot.CodeList, Limit: 50, Seats: 5, MixStages: 1, Candidates: cands},
+		{ID: "board", Kind: ballot.UpTo, Limit: 1, Seats: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "A"}, {Code: 2, Name: "B"}}},
 	}}
 	if w := m.Contests[0].RowWidth(); w < 2 {
 		t.Fatalf("rows of %d ciphertexts: the test needs two", w)
@@ -104,18 +104,20 @@ func TestAttackReusedSeed(t *testing.T) {
 	defer box.Close()
 	c := creds[1]
 	seed := bytes.Repeat([]byte{7}, 32)
-	challenged, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "first", Credential: c.PublicKey()}, ballot.Vote{"board": {1: 1}}, seed)
+	pchallenged, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "first", Credential: c.PublicKey()}, ballot.Vote{"board": {1: 1}}, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := challenged.Challenge(c.PrivateKey()); err != nil {
-		t.Fatal(err)
-	}
-	cast, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "second", Credential: c.PublicKey()}, ballot.Vote{"board": {2: 1}}, challenged.NonceSeed())
+	challenged, err := pchallenged.Challenge(c.PrivateKey())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cast.Cast(c.PrivateKey()); err != nil {
+	pcast, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "second", Credential: c.PublicKey()}, ballot.Vote{"board": {2: 1}}, challenged.NonceSeed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cast, err := pcast.Cast(c.PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range cast.NumContests() {

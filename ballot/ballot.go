@@ -13,14 +13,13 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// A State says what became of an encrypted ballot: the voter casts it or
-// challenges it (Benaloh). Only cast ballots are counted.
+// A State says what the voter decided for an encrypted ballot: to cast it
+// or to challenge it (Benaloh). Only cast ballots are counted. A ballot
+// that is encrypted but not yet decided is a Pending, not a Ballot, so
+// that it cannot be encoded or submitted.
 type State uint8
 
 const (
-	// Pending is a ballot just encrypted, neither cast nor challenged yet;
-	// it is not signed and cannot be submitted.
-	Pending State = 0
 	// Cast is a ballot the voter cast; it counts.
 	Cast State = 1
 	// Challenged is a ballot the voter challenged: its nonce seed is
@@ -29,12 +28,10 @@ const (
 	Challenged State = 2
 )
 
-// String returns "pending", "cast" or "challenged", the state's name in
-// the JSON form.
+// String returns "cast" or "challenged", the state's name in the JSON
+// form.
 func (s State) String() string {
 	switch s {
-	case Pending:
-		return "pending"
 	case Cast:
 		return "cast"
 	case Challenged:
@@ -63,30 +60,61 @@ type Header struct {
 	Credential ed25519.PublicKey
 }
 
-// A Ballot is an encrypted ballot: for each contest of the manifest, one
-// ciphertext per candidate with a range proof, and a proof about the
-// contest's sum (or, for a CodeList contest, one row of ciphertexts of packed
-// codes, each with a proof of knowledge of its nonce); the header that binds it to its device chain or
-// credential; its state and signature. Its canonical encoding and
-// confirmation code are in docs/spec.md §Ballots ("Ballot").
+// A Ballot is an encrypted ballot that its device or credential signed as
+// cast or challenged: for each contest of the manifest, one ciphertext per
+// candidate with a range proof, and a proof about the contest's sum (or,
+// for a CodeList contest, one row of ciphertexts of packed codes, each
+// with a proof of knowledge of its nonce); the header that binds it to its
+// device chain or credential; its state and signature. Its canonical
+// encoding and confirmation code are in docs/spec.md §Ballots ("Ballot").
 //
-// A Ballot is made by EncryptBallot (or Device.EncryptBallot) and is then
-// Pending until Cast or Challenge signs it, or decoded by ParseBallot or
-// UnmarshalJSON. Its content cannot be changed, so its confirmation code
-// always matches it. The zero value is NOT valid.
+// A Ballot is made by Pending.Cast or Pending.Challenge (from
+// EncryptBallot or Device.EncryptBallot), or decoded by ParseBallot or
+// UnmarshalJSON, so it is always signed: Bytes and MarshalJSON encode it,
+// and the ballot box accepts it. Its content cannot be changed, so its
+// confirmation code always matches it. The zero value is NOT valid.
 type Ballot struct {
 	baseHash   [HashSize]byte
 	header     Header
 	contests   []encryptedContest
 	body       []byte // canonical body encoding; the confirmation code is its hash
 	code       ConfirmationCode
-	state      State
-	seed       []byte        // released nonce seed of a challenged ballot
-	pending    *proof.Nonces // the seed until Cast or Challenge
+	state      State  // Cast or Challenged; 0 only inside a Pending
+	seed       []byte // released nonce seed of a challenged ballot
 	signature  []byte
 	signerKind uint8
-	signerPub  ed25519.PublicKey // set by EncryptBallot, for Cast and Challenge
 }
+
+// A Pending is a ballot just encrypted (EncryptBallot, Device.EncryptBallot)
+// that the voter has neither cast nor challenged: it is not signed, so it
+// has no encoding and cannot reach a ballot box. Show its
+// ConfirmationCode (or its Short form) to the voter, then Cast or
+// Challenge it, once: each returns the signed *Ballot that the ballot box
+// accepts. A ballot the voter abandons is challenged.
+//
+// A Pending holds the ballot's nonce seed until Cast (which forgets it) or
+// Challenge (which releases it in the Ballot). It is not safe for
+// concurrent use. The zero value is NOT valid.
+type Pending struct {
+	b         *Ballot       // encrypted, not signed (state 0)
+	nonces    *proof.Nonces // the nonce seed until Cast or Challenge
+	signerPub ed25519.PublicKey
+	decided   State // Cast or Challenged once decided, 0 before
+}
+
+// ID returns the ballot identifier.
+func (p *Pending) ID() string { return p.b.header.BallotID }
+
+// Header returns a copy of the ballot's header.
+func (p *Pending) Header() Header { return p.b.Header() }
+
+// BaseHash returns the base hash of the election the ballot was made for.
+func (p *Pending) BaseHash() [HashSize]byte { return p.b.baseHash }
+
+// ConfirmationCode returns the ballot's confirmation code, which is the
+// same once the ballot is cast or challenged: show it (or its Short form)
+// to the voter before she decides.
+func (p *Pending) ConfirmationCode() ConfirmationCode { return p.b.code }
 
 type encryptedContest struct {
 	layout     uint8                // layoutSelections or layoutRow
@@ -329,58 +357,62 @@ func (e *Election) signerKey(h *Header) ed25519.PublicKey {
 	return e.deviceKey(h.Device)
 }
 
-// Cast records the voter's decision to cast b and signs it with key, the
-// signing key of b's device or credential: an ed25519.PrivateKey, or any
-// crypto.Signer whose public key is an ed25519.PublicKey and which signs
-// with pure Ed25519 (opts crypto.Hash(0)), such as a smart card that keeps
-// a voter's credential. The nonce seed is forgotten. It returns an error,
-// and b is unchanged, if b is not pending, key is not b's signer, or its
-// signature does not verify.
-func (b *Ballot) Cast(key crypto.Signer) error {
-	return b.decide(Cast, key)
+// Cast records the voter's decision to cast the ballot and signs it with
+// key, the signing key of its device or credential: an ed25519.PrivateKey,
+// or any crypto.Signer whose public key is an ed25519.PublicKey and which
+// signs with pure Ed25519 (opts crypto.Hash(0)), such as a smart card that
+// keeps a voter's credential. The nonce seed is forgotten. It returns the
+// cast Ballot, or an error, and p is unchanged, if p was already cast or
+// challenged, key is not the ballot's signer, or its signature does not
+// verify.
+func (p *Pending) Cast(key crypto.Signer) (*Ballot, error) {
+	return p.decide(Cast, key)
 }
 
-// Challenge records the voter's decision to challenge b, releases its
-// nonce seed and signs it with key, as Cast does. Anyone can then
+// Challenge records the voter's decision to challenge the ballot, releases
+// its nonce seed and signs it with key, as Cast does. Anyone can then
 // recompute the encryption with OpenChallenged. A challenged ballot is
 // never counted.
-func (b *Ballot) Challenge(key crypto.Signer) error {
-	return b.decide(Challenged, key)
+func (p *Pending) Challenge(key crypto.Signer) (*Ballot, error) {
+	return p.decide(Challenged, key)
 }
 
-func (b *Ballot) decide(s State, key crypto.Signer) error {
-	if b.state != Pending || b.pending == nil {
-		return fmt.Errorf("ballot: ballot %q is %s, not pending", b.header.BallotID, b.state)
+func (p *Pending) decide(s State, key crypto.Signer) (*Ballot, error) {
+	b := p.b
+	if p.decided != 0 || p.nonces == nil {
+		return nil, fmt.Errorf("ballot: ballot %q was already %s", b.header.BallotID, p.decided)
 	}
 	if k, ok := key.(ed25519.PrivateKey); key == nil || ok && len(k) != ed25519.PrivateKeySize {
 		n := 0
 		if ok {
 			n = len(k)
 		}
-		return fmt.Errorf("ballot: signing key is %d bytes, want %d", n, ed25519.PrivateKeySize)
+		return nil, fmt.Errorf("ballot: signing key is %d bytes, want %d", n, ed25519.PrivateKeySize)
 	}
 	want := b.header.Credential
 	what := "credential"
 	if want == nil {
-		want = b.signerPub
+		want = p.signerPub
 		what = "device"
 	}
 	pub, ok := key.Public().(ed25519.PublicKey)
 	if !ok || !bytes.Equal(pub, want) {
-		return fmt.Errorf("ballot: ballot %q: the signing key is not the %s's key", b.header.BallotID, what)
+		return nil, fmt.Errorf("ballot: ballot %q: the signing key is not the %s's key", b.header.BallotID, what)
 	}
 	var seed []byte
 	if s == Challenged {
-		seed = b.pending.Seed()
+		seed = p.nonces.Seed()
 	}
 	msg := signatureMessage(b.code, s, seed)
 	sig, err := key.Sign(rand.Reader, msg, crypto.Hash(0))
 	if err != nil {
-		return fmt.Errorf("ballot: ballot %q: signing: %v", b.header.BallotID, err)
+		return nil, fmt.Errorf("ballot: ballot %q: signing: %v", b.header.BallotID, err)
 	}
 	if !ed25519.Verify(want, msg, sig) {
-		return fmt.Errorf("ballot: ballot %q: the %s's signer returned a signature that does not verify", b.header.BallotID, what)
+		return nil, fmt.Errorf("ballot: ballot %q: the %s's signer returned a signature that does not verify", b.header.BallotID, what)
 	}
-	b.seed, b.state, b.signature, b.pending = seed, s, sig, nil
-	return nil
+	out := *b
+	out.seed, out.state, out.signature = seed, s, sig
+	p.decided, p.nonces = s, nil
+	return &out, nil
 }

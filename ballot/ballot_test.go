@@ -50,7 +50,6 @@ func resign(t *testing.T, e *Election, src *Ballot, h Header, key ed25519.Privat
 	b.encodeBody()
 	b.state = Cast
 	b.signature = ed25519.Sign(key, signatureMessage(b.code, Cast, nil))
-	b.pending = nil
 	return b
 }
 
@@ -179,12 +178,13 @@ func TestOvervoteCannotBeProven(t *testing.T) {
 			vals[c.contest] = c.vals
 			h := Header{BallotID: "over", Credential: f.credentials[0].PublicKey()}
 			n, _ := proof.NewNonces(seedOf("over"))
-			b := &Ballot{baseHash: f.e.baseHash, header: h, pending: n, signerPub: h.Credential}
-			if err := b.encrypt(f.e, vals, n); err != nil {
+			enc := &Ballot{baseHash: f.e.baseHash, header: h}
+			if err := enc.encrypt(f.e, vals, n); err != nil {
 				t.Fatal(err)
 			}
-			b.encodeBody()
-			if err := b.Cast(f.credentials[0].PrivateKey()); err != nil {
+			enc.encodeBody()
+			b, err := (&Pending{b: enc, nonces: n, signerPub: h.Credential}).Cast(f.credentials[0].PrivateKey())
+			if err != nil {
 				t.Fatal(err)
 			}
 			wantRefusal(t, VerifyBallot(f.e, b), StepProof, c.contest, -1)
@@ -249,11 +249,14 @@ func TestReplayRefusedByProofs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := d.EncryptBallot(testVote())
+	p, err := d.EncryptBallot(testVote())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Cast(b)
+	b, err := d.Cast(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := b.Header()
 	h.Sequence, h.Previous = 2, b.ConfirmationCode()
 	wantRefusal(t, VerifyBallot(f.e, resign(t, f.e, b, h, f.deviceKeys["station-1"])), StepProof, 0, 0)
@@ -373,40 +376,41 @@ func TestSignatureAndEligibility(t *testing.T) {
 	m.ElectionID = "other"
 	g := newFixture(t, m)
 	wantRefusal(t, VerifyBallot(g.e, b), StepElection, -1, -1)
-	// Signing: pending only, with the right key.
+	// Signing: once, with the right key.
 	p, _ := EncryptBallot(f.e, Header{BallotID: "p", Credential: f.credentials[0].PublicKey()}, testVote(), seedOf("p"))
-	if err := p.Cast(f.credentials[1].PrivateKey()); err == nil {
+	if _, err := p.Cast(f.credentials[1].PrivateKey()); err == nil {
 		t.Fatal("Cast with another credential's key")
 	}
-	if err := p.Cast(f.credentials[0].PrivateKey()[:10]); err == nil {
+	if _, err := p.Cast(f.credentials[0].PrivateKey()[:10]); err == nil {
 		t.Fatal("Cast with a short key")
 	}
-	if _, err := json.Marshal(p); err == nil {
-		t.Fatal("a pending ballot has a JSON form")
-	}
-	wantRefusal(t, VerifyBallot(f.e, p), StepSignature, -1, -1)
-	if err := p.Cast(f.credentials[0].PrivateKey()); err != nil {
+	cast, err := p.Cast(f.credentials[0].PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Cast(f.credentials[0].PrivateKey()); err == nil {
-		t.Fatal("a ballot cast twice")
+	if cast.ConfirmationCode() != p.ConfirmationCode() || cast.ID() != p.ID() {
+		t.Fatal("the cast ballot is not the pending one")
 	}
-	if err := p.Challenge(f.credentials[0].PrivateKey()); err == nil {
+	if _, err := p.Cast(f.credentials[0].PrivateKey()); err == nil || !strings.Contains(err.Error(), "already cast") {
+		t.Fatalf("a ballot cast twice: %v", err)
+	}
+	if _, err := p.Challenge(f.credentials[0].PrivateKey()); err == nil {
 		t.Fatal("a cast ballot challenged")
 	}
-	if p.NonceSeed() != nil {
-		t.Fatal("a cast ballot reveals its seed")
+	if cast.NonceSeed() != nil || p.nonces != nil {
+		t.Fatal("a cast ballot keeps or reveals its seed")
 	}
 }
 
 func TestChallengeOpens(t *testing.T) {
 	f := newFixture(t, testManifest())
 	for name, v := range map[string]Vote{"full": testVote(), "blank": {}, "scores": {"projects": {11: 3, 12: 1}}} {
-		b, err := EncryptBallot(f.e, Header{BallotID: "ch-" + name, Credential: f.credentials[2].PublicKey()}, v, seedOf("ch"+name))
+		p, err := EncryptBallot(f.e, Header{BallotID: "ch-" + name, Credential: f.credentials[2].PublicKey()}, v, seedOf("ch"+name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Challenge(f.credentials[2].PrivateKey()); err != nil {
+		b, err := p.Challenge(f.credentials[2].PrivateKey())
+		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(b.NonceSeed(), seedOf("ch"+name)) || b.State() != Challenged {
@@ -439,9 +443,10 @@ func TestChallengeOpens(t *testing.T) {
 		}
 	}
 	// A wrong seed, signed by the credential holder, does not open it.
-	b, _ := EncryptBallot(f.e, Header{BallotID: "ch-bad", Credential: f.credentials[2].PublicKey()}, testVote(), seedOf("right"))
-	b.pending, _ = proof.NewNonces(seedOf("wrong"))
-	if err := b.Challenge(f.credentials[2].PrivateKey()); err != nil {
+	p, _ := EncryptBallot(f.e, Header{BallotID: "ch-bad", Credential: f.credentials[2].PublicKey()}, testVote(), seedOf("right"))
+	p.nonces, _ = proof.NewNonces(seedOf("wrong"))
+	b, err := p.Challenge(f.credentials[2].PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := OpenChallenged(f.e, b); err == nil {
@@ -461,11 +466,14 @@ func TestChallengeDetectsCheating(t *testing.T) {
 	f := newFixture(t, testManifest())
 	d, _, _ := OpenDevice(f.e, "station-2", f.deviceKeys["station-2"], testTime)
 	voter := Vote{"board": {101: 1}}
-	b, err := d.EncryptBallot(Vote{"board": {102: 1}}) // the device cheats
+	p, err := d.EncryptBallot(Vote{"board": {102: 1}}) // the device cheats
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Challenge(b)
+	b, err := d.Challenge(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, err := OpenChallenged(f.e, b)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/sandogh/sandogh/internal/filelock"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/internal/wire"
 )
@@ -111,13 +112,41 @@ const (
 // checked again (the rule takes them as valid; those of the ballots refused
 // for their proofs are). A torn last line, left by a crash during a write that
 // was never acknowledged, is truncated away; any other damaged line is an
-// error. Only one Box (in one process) may have a file open at a time.
+// error.
+//
+// One file, one box: the Box holds an exclusive lock on its file until
+// Close (flock(2) where the system has it), and a second OpenBox of the
+// same file, in this process or another, fails at once. A finished box
+// never opens again: election.Writer.FinishBallots makes the file
+// read-only (mode 0444) once it has recorded it, and OpenBox refuses a
+// file whose owner may not write it, saying that the box was finished,
+// even for a user (root) whom the system would let write it.
 func OpenBox(path string, e *Election) (*Box, error) {
 	// A named pipe or a link in its place must not block the box or
 	// send its lines elsewhere.
 	f, err := regular.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
+		if fi, serr := os.Lstat(path); serr == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o200 == 0 {
+			return nil, finishedError(path)
+		}
 		return nil, fmt.Errorf("ballot: box: %v", err)
+	}
+	if err := filelock.TryLock(f); err != nil {
+		f.Close()
+		if errors.Is(err, filelock.ErrLocked) {
+			return nil, fmt.Errorf("ballot: box %s is already open, in this process or another: one ballot box per file", path)
+		}
+		return nil, fmt.Errorf("ballot: box: locking %s: %v", path, err)
+	}
+	// Checked under the lock, which FinishBallots holds while it makes the
+	// file read-only.
+	if fi, err := f.Stat(); err != nil || fi.Mode().Perm()&0o200 == 0 {
+		filelock.Unlock(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("ballot: box: %v", err)
+		}
+		return nil, finishedError(path)
 	}
 	set := &memorySet{ids: make(map[[16]byte]*written), nonces: make(map[[16]byte]struct{})}
 	x := &Box{
@@ -130,10 +159,24 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		superseded: make(map[int64]bool),
 	}
 	if err := x.load(); err != nil {
+		filelock.Unlock(f)
 		f.Close()
 		return nil, err
 	}
 	return x, nil
+}
+
+// finishedError is OpenBox's answer for the file of a finished box.
+func finishedError(path string) error {
+	return fmt.Errorf("ballot: box %s was finished (election.Writer.FinishBallots made it read-only): it accepts no more ballots", path)
+}
+
+// closed returns an error if the box is closed. x.mu is held.
+func (x *Box) closed() error {
+	if x.f == nil {
+		return fmt.Errorf("ballot: box %s is closed: it accepts no more ballots", x.path)
+	}
+	return nil
 }
 
 // load reads the file, rebuilds the state, truncates a torn tail and writes
@@ -281,6 +324,9 @@ func (x *Box) appendLine(l boxLineJSON) error {
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := x.closed(); err != nil {
+		return err
+	}
 	v := x.rule.PeekOpening(o)
 	if v.Outcome != Accepted {
 		if c, ok := x.openings[o.Device]; ok && c == o.ConfirmationCode() && o.Verify(x.e) == nil {
@@ -301,6 +347,12 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 // runs AcceptBallot on it. It returns the decoded ballot (nil if it does
 // not decode, which is a rejection for decoding).
 func (x *Box) Accept(data []byte) (*Ballot, error) {
+	x.mu.Lock()
+	err := x.closed()
+	x.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	b, err := ParseBallot(data)
 	if err != nil {
 		return nil, refuse(StepDecoding, "%v", err)
@@ -322,11 +374,21 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // the proofs (on the calling goroutine, in parallel with other
 // submissions), then the decision again and the write (under the lock).
 func (x *Box) AcceptBallot(b *Ballot) error {
+	x.mu.Lock()
+	err := x.closed()
+	x.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	c := CheckBallots(x.e, []*Ballot{b}, false)[0]
 	if c.attribution != nil {
 		return c.attribution
 	}
 	x.mu.Lock()
+	if err := x.closed(); err != nil {
+		x.mu.Unlock()
+		return err
+	}
 	if done, err := x.repeat(b, c); done {
 		x.mu.Unlock()
 		return err
@@ -339,6 +401,9 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := x.closed(); err != nil {
+		return err
+	}
 	if done, err := x.repeat(b, c); done { // another goroutine wrote it
 		return err
 	}
@@ -433,14 +498,17 @@ func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok boo
 	return x.rule.Tip(device)
 }
 
-// Close closes the box file. Accepted ballots are already on stable
-// storage.
+// Close closes the box file and releases its lock, after which every
+// submission is refused. Accepted ballots are already on stable storage.
+// Close the box before election.Writer.FinishBallots, which refuses to
+// finish a box that is open.
 func (x *Box) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.f == nil {
 		return nil
 	}
+	filelock.Unlock(x.f)
 	err := x.f.Close()
 	x.f = nil
 	if x.broken == nil {

@@ -58,11 +58,12 @@ func (f *fixture) openDevice(t *testing.T, x *Box, id string) *Device {
 
 func castOn(t *testing.T, d *Device, v Vote) *Ballot {
 	t.Helper()
-	b, err := d.EncryptBallot(v)
+	pb, err := d.EncryptBallot(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Cast(b); err != nil {
+	b, err := d.Cast(pb)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -136,11 +137,11 @@ func TestBoxGapAndOfflineUpload(t *testing.T) {
 	// A sequence number that does not follow its predecessor.
 	h := offline[3].Header()
 	h.BallotID, h.Sequence, h.Previous = "late", 7, offline[3].ConfirmationCode()
-	b, err := EncryptBallot(f.e, h, Vote{}, seedOf("late"))
+	pb, err := EncryptBallot(f.e, h, Vote{}, seedOf("late"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Cast(f.deviceKeys["station-2"])
+	b, _ := pb.Cast(f.deviceKeys["station-2"])
 	_, err = x.Accept(b.Bytes())
 	wantRefusal(t, err, StepChainGap, -1, -1)
 }
@@ -168,11 +169,11 @@ func TestBoxFork(t *testing.T) {
 	// The same fork under another identifier is written as refused.
 	h := b2.Header()
 	h.BallotID = "station-1/2-clone"
-	b3, err := EncryptBallot(f.e, h, Vote{"budget": {2: 1}}, seedOf("clone"))
+	pb3, err := EncryptBallot(f.e, h, Vote{"budget": {2: 1}}, seedOf("clone"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b3.Cast(f.deviceKeys["station-1"])
+	b3, _ := pb3.Cast(f.deviceKeys["station-1"])
 	_, err = x.Accept(b3.Bytes())
 	wantRefusal(t, err, StepChainFork, -1, -1)
 	wantRecorded(t, err, true)
@@ -191,8 +192,8 @@ func TestBoxFork(t *testing.T) {
 	}
 	o := f.opening(t, "station-1")
 	h.Previous = o.ConfirmationCode()
-	b4, _ := EncryptBallot(f.e, h, Vote{}, seedOf("again"))
-	b4.Cast(f.deviceKeys["station-1"])
+	pb4, _ := EncryptBallot(f.e, h, Vote{}, seedOf("again"))
+	b4, _ := pb4.Cast(f.deviceKeys["station-1"])
 	_, err = x.Accept(b4.Bytes())
 	wantRefusal(t, err, StepChainFork, -1, -1)
 	// The same refused ballot again: the same answer, nothing written.
@@ -308,8 +309,8 @@ func TestBoxCredentialPolicy(t *testing.T) {
 	_, err := x.Accept(f.credentialBallot(t, "p2", 0, Vote{}).Bytes())
 	wantRefusal(t, err, StepPolicy, -1, -1)
 	// Challenging is not casting.
-	ch, _ := EncryptBallot(f.e, Header{BallotID: "p3", Credential: f.credentials[0].PublicKey()}, Vote{}, seedOf("p3"))
-	ch.Challenge(f.credentials[0].PrivateKey())
+	pch, _ := EncryptBallot(f.e, Header{BallotID: "p3", Credential: f.credentials[0].PublicKey()}, Vote{}, seedOf("p3"))
+	ch, _ := pch.Challenge(f.credentials[0].PrivateKey())
 	accept(t, x, ch)
 	if n := len(x.Counted()); n != 1 {
 		t.Fatalf("%d counted", n)
@@ -336,8 +337,8 @@ func TestBoxChallenged(t *testing.T) {
 	f := newFixture(t, testManifest())
 	x, _ := openTestBox(t, f)
 	d := f.openDevice(t, x, "station-1")
-	b, _ := d.EncryptBallot(testVote())
-	d.Challenge(b)
+	pb, _ := d.EncryptBallot(testVote())
+	b, _ := d.Challenge(pb)
 	accept(t, x, b)
 	cast := castOn(t, d, testVote())
 	accept(t, x, cast)
@@ -345,9 +346,9 @@ func TestBoxChallenged(t *testing.T) {
 		t.Fatalf("Counted = %v", got)
 	}
 	// A challenged ballot whose seed does not open it.
-	bad, _ := d.EncryptBallot(testVote())
-	bad.pending, _ = NewNoncesForTest(seedOf("wrong"))
-	d.Challenge(bad)
+	pbad, _ := d.EncryptBallot(testVote())
+	pbad.nonces, _ = NewNoncesForTest(seedOf("wrong"))
+	bad, _ := d.Challenge(pbad)
 	_, err := x.Accept(bad.Bytes())
 	wantRefusal(t, err, StepChallenge, -1, -1)
 }
@@ -363,8 +364,18 @@ func TestBoxReopen(t *testing.T) {
 	accept(t, x, r1)
 	counted := x.Counted()
 	x.Close()
-	if _, err := x.Accept(f.credentialBallot(t, "closed", 1, Vote{}).Bytes()); err == nil {
-		t.Fatal("a closed box accepted a ballot")
+	// A closed box refuses at once, whatever the submission.
+	if _, err := x.Accept(f.credentialBallot(t, "closed", 1, Vote{}).Bytes()); err == nil || !strings.Contains(err.Error(), "is closed") {
+		t.Fatalf("a closed box: %v", err)
+	}
+	if _, err := x.Accept([]byte("junk")); err == nil || !strings.Contains(err.Error(), "is closed") {
+		t.Fatalf("a closed box: %v", err)
+	}
+	if err := x.AcceptBallot(b1); err == nil || !strings.Contains(err.Error(), "is closed") {
+		t.Fatalf("a closed box: %v", err)
+	}
+	if err := x.AcceptOpening(f.opening(t, "station-2")); err == nil || !strings.Contains(err.Error(), "is closed") {
+		t.Fatalf("a closed box: %v", err)
 	}
 
 	y, err := OpenBox(path, f.e)
@@ -383,7 +394,6 @@ func TestBoxReopen(t *testing.T) {
 	if y, err = OpenBox(path, f.e); err != nil {
 		t.Fatal(err)
 	}
-	defer y.Close()
 	_, err = y.Accept(again.Bytes())
 	wantRefusal(t, err, StepPolicy, -1, -1)
 	wantRecorded(t, err, true)
@@ -391,6 +401,7 @@ func TestBoxReopen(t *testing.T) {
 	if seq, _, _ := y.Tip("station-1"); seq != 2 {
 		t.Fatalf("tip %d after reopen", seq)
 	}
+	y.Close()
 
 	// Another election cannot open the file.
 	m := testManifest()
@@ -398,6 +409,51 @@ func TestBoxReopen(t *testing.T) {
 	g := newFixture(t, m)
 	if _, err := OpenBox(path, g.e); err == nil || !strings.Contains(err.Error(), "not to this election") {
 		t.Fatalf("OpenBox of another election's file: %v", err)
+	}
+}
+
+// TestBoxOneOpenPerFile: while a Box has its file open, a second OpenBox
+// of the same file fails at once (another process: TestBoxLockedByAnother
+// Process); Close releases the file.
+func TestBoxOneOpenPerFile(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, path := openTestBox(t, f)
+	if y, err := OpenBox(path, f.e); err == nil || !strings.Contains(err.Error(), "is already open, in this process or another: one ballot box per file") {
+		if y != nil {
+			y.Close()
+		}
+		t.Fatalf("a second OpenBox of an open box's file: %v", err)
+	}
+	accept(t, x, f.credentialBallot(t, "one", 0, Vote{}))
+	x.Close()
+	y, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatalf("OpenBox after Close: %v", err)
+	}
+	y.Close()
+}
+
+// TestBoxFinished: the file of a finished box (read-only, as
+// election.Writer.FinishBallots leaves it) never opens again, even for
+// root, who could write it; its content is untouched.
+func TestBoxFinished(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, path := openTestBox(t, f)
+	accept(t, x, f.credentialBallot(t, "before", 0, Vote{}))
+	x.Close()
+	before, _ := os.ReadFile(path)
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	y, err := OpenBox(path, f.e)
+	if err == nil {
+		y.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "was finished") || !strings.HasPrefix(err.Error(), "ballot: box ") {
+		t.Fatalf("OpenBox of a finished box's file: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("OpenBox changed a finished box's file")
 	}
 }
 

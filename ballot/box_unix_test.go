@@ -3,7 +3,10 @@
 package ballot
 
 import (
+	"bufio"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -45,4 +48,60 @@ func TestBoxSpecialFile(t *testing.T) {
 	if _, err := os.Stat(target); err == nil {
 		t.Error("the box wrote through a symbolic link")
 	}
+}
+
+// TestBoxLockedByAnotherProcess: while another process has a box open on
+// the file, OpenBox fails at once; once that process closes it, the file
+// opens.
+func TestBoxLockedByAnotherProcess(t *testing.T) {
+	if p := os.Getenv("SANDOGH_BOX_HOLDER"); p != "" {
+		// The other process: open the box, say so, and hold it until
+		// standard input closes.
+		f := newFixture(t, testManifest())
+		x, err := OpenBox(p, f.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Stdout.WriteString("open\n")
+		io.Copy(io.Discard, os.Stdin)
+		x.Close()
+		return
+	}
+	f := newFixture(t, testManifest())
+	path := filepath.Join(t.TempDir(), "box.jsonl")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBoxLockedByAnotherProcess$")
+	cmd.Env = append(os.Environ(), "SANDOGH_BOX_HOLDER="+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start another process: %v", err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "open\n" {
+		stdin.Close()
+		cmd.Wait()
+		t.Fatalf("the other process did not open the box: %q, %v", line, err)
+	}
+	x, err := OpenBox(path, f.e)
+	if err == nil {
+		x.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "is already open, in this process or another") {
+		t.Errorf("OpenBox of a file another process has open: %v", err)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the other process: %v", err)
+	}
+	x, err = OpenBox(path, f.e)
+	if err != nil {
+		t.Fatalf("OpenBox after the other process closed the box: %v", err)
+	}
+	x.Close()
 }

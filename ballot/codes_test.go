@@ -231,13 +231,14 @@ func TestCodeListVoteRefused(t *testing.T) {
 // src, signed by credential i: a row copied into another ballot.
 func (f *fixture) forgeRow(t *testing.T, src *Ballot, i int) *Ballot {
 	t.Helper()
-	b, err := EncryptBallot(f.e, Header{BallotID: "copy", Credential: f.credentials[i].PublicKey()}, codeListVote(), seedOf("copy"))
+	pb, err := EncryptBallot(f.e, Header{BallotID: "copy", Credential: f.credentials[i].PublicKey()}, codeListVote(), seedOf("copy"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.contests[1].row = slices.Clone(src.contests[1].row)
-	b.encodeBody()
-	if err := b.Cast(f.credentials[i].PrivateKey()); err != nil {
+	pb.b.contests[1].row = slices.Clone(src.contests[1].row)
+	pb.b.encodeBody()
+	b, err := pb.Cast(f.credentials[i].PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -331,11 +332,12 @@ func TestCodeListChallenged(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := codeListVote(30, 1, 12, 5, 6)
-	b, err := d.EncryptBallot(want)
+	pb, err := d.EncryptBallot(want)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Challenge(b); err != nil {
+	b, err := d.Challenge(pb)
+	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := OpenChallenged(f.e, b)
@@ -356,7 +358,7 @@ func TestCodeListChallenged(t *testing.T) {
 	}
 	forged := *b
 	forged.contests = slices.Clone(b.contests)
-	forged.contests[1].row = other.contests[1].row
+	forged.contests[1].row = other.b.contests[1].row
 	forged.body = nil
 	forged.encodeBody()
 	if _, err := OpenChallenged(f.e, &forged); err == nil {
@@ -443,11 +445,12 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 	}
 	seed := seedOf("kat codes credential ballot")
 	vote := codeListVote(2, 11, 19, 23, 30)
-	b, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, vote, seed)
+	pb, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, vote, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Cast(f.credentials[0].PrivateKey()); err != nil {
+	b, err := pb.Cast(f.credentials[0].PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	v.CredentialBallot = vb(b, vote, seed)
@@ -457,11 +460,12 @@ func makeCodesVectors(t *testing.T) *codesVectors {
 	}
 	seed = seedOf("kat codes device ballot")
 	vote = codeListVote(7)
-	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, vote, seed)
+	pb, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, vote, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Challenge(f.deviceKeys["station-1"]); err != nil {
+	b, err = pb.Challenge(f.deviceKeys["station-1"])
+	if err != nil {
 		t.Fatal(err)
 	}
 	v.DeviceBallot = vb(b, vote, seed)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -14,12 +15,13 @@ import (
 	"github.com/sandogh/sandogh/proof"
 )
 
-// Bytes returns the canonical encoding of a cast or challenged ballot: its
-// body, then u8(state), the 32-byte nonce seed if challenged, and the
-// 64-byte signature. It panics if b is pending (not signed).
+// Bytes returns the canonical encoding of the ballot, cast or challenged:
+// its body, then u8(state), the 32-byte nonce seed if challenged, and the
+// 64-byte signature. (A ballot not yet cast or challenged is a Pending,
+// which has no encoding.)
 func (b *Ballot) Bytes() []byte {
-	if b.state == Pending {
-		panic("ballot: Bytes of a pending ballot; Cast or Challenge it first")
+	if b.state != Cast && b.state != Challenged {
+		panic("ballot: Bytes of the zero Ballot; a Ballot comes from Pending.Cast, Pending.Challenge or ParseBallot")
 	}
 	out := make([]byte, 0, len(b.body)+1+len(b.seed)+ed25519.SignatureSize)
 	out = append(out, b.body...)
@@ -256,8 +258,8 @@ type selectionJSON struct {
 // hexadecimal of their canonical encodings, with the ballot's
 // confirmation code for readers (docs/spec.md §Ballots, "JSON form").
 func (b *Ballot) MarshalJSON() ([]byte, error) {
-	if b.state == Pending {
-		return nil, fmt.Errorf("ballot: ballot %q is pending; Cast or Challenge it first", b.header.BallotID)
+	if b.state != Cast && b.state != Challenged {
+		return nil, errors.New("ballot: MarshalJSON of the zero Ballot")
 	}
 	j := ballotJSON{
 		BallotID:  b.header.BallotID,

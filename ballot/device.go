@@ -73,8 +73,9 @@ func (d *Device) Tip() (sequence uint64, code ConfirmationCode) {
 // EncryptBallot encrypts v as the device's next ballot, with a fresh nonce
 // seed from crypto/rand and the ballot identifier "<device>/<sequence>",
 // and advances the chain. The ballot is pending: show its confirmation
-// code to the voter, then Cast or Challenge it.
-func (d *Device) EncryptBallot(v Vote) (*Ballot, error) {
+// code to the voter, then Cast or Challenge it (with the device's Cast and
+// Challenge), which returns the signed Ballot for the ballot box.
+func (d *Device) EncryptBallot(v Vote) (*Pending, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	seq := d.seq + 1
@@ -84,17 +85,19 @@ func (d *Device) EncryptBallot(v Vote) (*Ballot, error) {
 		Sequence: seq,
 		Previous: d.tip,
 	}
-	b, err := EncryptBallot(d.e, h, v, proof.RandomNonces().Seed())
+	p, err := EncryptBallot(d.e, h, v, proof.RandomNonces().Seed())
 	if err != nil {
 		return nil, err
 	}
-	d.seq, d.tip = seq, b.ConfirmationCode()
-	return b, nil
+	d.seq, d.tip = seq, p.ConfirmationCode()
+	return p, nil
 }
 
-// Cast signs b, a pending ballot of this device, as cast.
-func (d *Device) Cast(b *Ballot) error { return b.Cast(d.key) }
+// Cast signs p, a pending ballot of this device, as cast, and returns the
+// cast Ballot (Pending.Cast).
+func (d *Device) Cast(p *Pending) (*Ballot, error) { return p.Cast(d.key) }
 
-// Challenge signs b, a pending ballot of this device, as challenged and
-// releases its nonce seed.
-func (d *Device) Challenge(b *Ballot) error { return b.Challenge(d.key) }
+// Challenge signs p, a pending ballot of this device, as challenged,
+// releases its nonce seed and returns the challenged Ballot
+// (Pending.Challenge).
+func (d *Device) Challenge(p *Pending) (*Ballot, error) { return p.Challenge(d.key) }

@@ -109,13 +109,14 @@ func ballotNonces(e *Election, h *Header, n *proof.Nonces) *proof.Nonces {
 // maximum, overvotes, more candidate codes than a CodeList contest's limit
 // (and for Exactly contests a number of marks other than 0 or k).
 // Undervotes and blank contests are encrypted as zeros. The returned
-// ballot is pending: show its ConfirmationCode to the voter, then Cast or
-// Challenge it.
+// Pending is not signed and cannot be submitted: show its
+// ConfirmationCode to the voter, then Cast or Challenge it, which returns
+// the signed Ballot for the ballot box.
 //
 // Encryption runs in constant time in the vote and the nonces; the
 // conformance checks before it branch on the vote, on the voter's own
 // device.
-func EncryptBallot(e *Election, h Header, v Vote, seed []byte) (*Ballot, error) {
+func EncryptBallot(e *Election, h Header, v Vote, seed []byte) (*Pending, error) {
 	vals, err := e.manifest.plaintext(v)
 	if err != nil {
 		return nil, err
@@ -131,12 +132,12 @@ func EncryptBallot(e *Election, h Header, v Vote, seed []byte) (*Ballot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("ballot: nonce seed: %v", err)
 	}
-	b := &Ballot{baseHash: e.baseHash, header: h, pending: n, signerPub: e.signerKey(&h)}
+	b := &Ballot{baseHash: e.baseHash, header: h}
 	if err := b.encrypt(e, vals, ballotNonces(e, &h, n)); err != nil {
 		return nil, err
 	}
 	b.encodeBody()
-	return b, nil
+	return &Pending{b: b, nonces: n, signerPub: e.signerKey(&h)}, nil
 }
 
 func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {

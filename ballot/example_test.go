@@ -61,8 +61,8 @@ func Example() {
 
 	// The voter challenges the first encryption: its nonce seed is released
 	// and anyone can read what it encrypts.
-	b, _ := device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}})
-	device.Challenge(b)
+	pb, _ := device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}})
+	b, _ := device.Challenge(pb)
 	vote, _ := ballot.OpenChallenged(e, b)
 	fmt.Println("challenged ballot encrypts", vote)
 	if _, err := box.Accept(b.Bytes()); err != nil {
@@ -70,8 +70,8 @@ func Example() {
 	}
 
 	// Then casts a new encryption, and keeps its confirmation code.
-	b, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
-	device.Cast(b)
+	pb, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
+	b, _ = device.Cast(pb)
 	_, err = box.Accept(b.Bytes())
 	fmt.Println("cast ballot accepted:", err == nil, "short confirmation code length:", len(b.ConfirmationCode().Short()))
 
@@ -120,8 +120,8 @@ func ExampleVote_SetCodes() {
 	fmt.Println(err)
 
 	v.SetCodes("council", []uint32{212, 17})
-	b, _ := device.EncryptBallot(v)
-	device.Challenge(b)
+	pb, _ := device.EncryptBallot(v)
+	b, _ := device.Challenge(pb)
 	opened, _ := ballot.OpenChallenged(e, b)
 	fmt.Println("challenged ballot encrypts", opened)
 	// Output:
@@ -169,11 +169,12 @@ func ExampleGenerateCredential() {
 	vote := func(c *ballot.Credential, id string, v ballot.Vote) error {
 		seed := make([]byte, 32)
 		rand.Read(seed)
-		b, err := ballot.EncryptBallot(e, ballot.Header{BallotID: id, Credential: c.PublicKey()}, v, seed)
+		pb, err := ballot.EncryptBallot(e, ballot.Header{BallotID: id, Credential: c.PublicKey()}, v, seed)
 		if err != nil {
 			return err
 		}
-		if err := b.Cast(c.PrivateKey()); err != nil {
+		b, err := pb.Cast(c.PrivateKey())
+		if err != nil {
 			return err
 		}
 		return box.AcceptBallot(b)

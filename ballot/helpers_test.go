@@ -102,11 +102,12 @@ func testVote() Vote {
 func (f *fixture) credentialBallot(t testing.TB, id string, i int, v Vote) *Ballot {
 	t.Helper()
 	c := f.credentials[i]
-	b, err := EncryptBallot(f.e, Header{BallotID: id, Credential: c.PublicKey()}, v, seedOf(fmt.Sprintf("nonce %s %d", id, i)))
+	p, err := EncryptBallot(f.e, Header{BallotID: id, Credential: c.PublicKey()}, v, seedOf(fmt.Sprintf("nonce %s %d", id, i)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Cast(c.PrivateKey()); err != nil {
+	b, err := p.Cast(c.PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return b

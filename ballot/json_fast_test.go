@@ -22,14 +22,15 @@ func jsonForms(t testing.TB) [][]byte {
 	}
 	var bs []*Ballot
 	for i := range 2 {
-		b, err := d.EncryptBallot(testVote())
+		p, err := d.EncryptBallot(testVote())
 		if err != nil {
 			t.Fatal(err)
 		}
+		var b *Ballot
 		if i == 0 {
-			err = d.Cast(b)
+			b, err = d.Cast(p)
 		} else {
-			err = d.Challenge(b)
+			b, err = d.Challenge(p)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -38,11 +39,12 @@ func jsonForms(t testing.TB) [][]byte {
 	}
 	bs = append(bs, f.credentialBallot(t, "remote \u00e9\u00e8", 1, Vote{}))
 	h := Header{BallotID: "far", Device: "station-2", Sequence: 1<<64 - 1, Previous: bs[0].ConfirmationCode()}
-	b, err := EncryptBallot(f.e, h, testVote(), seedOf("far"))
+	pb, err := EncryptBallot(f.e, h, testVote(), seedOf("far"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Cast(f.deviceKeys["station-2"]); err != nil {
+	b, err := pb.Cast(f.deviceKeys["station-2"])
+	if err != nil {
 		t.Fatal(err)
 	}
 	bs = append(bs, b)

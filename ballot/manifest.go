@@ -95,11 +95,18 @@ type Contest struct {
 	Limit uint32 `json:"limit,omitempty"`
 	// MaxScore is R for Score contests (1 ≤ R ≤ MaxRange); unused otherwise.
 	MaxScore uint32 `json:"maxScore,omitempty"`
-	// Seats is how many main members the contest elects (board elections);
-	// 0 if the contest does not elect a board. Unused for YesNo.
+	// Seats is how many main members the contest elects: the candidates at
+	// positions 1 … Seats of the results (tally.NewResults), 1 for a single
+	// winner. An UpTo or CodeList contest elects people, so it needs
+	// 1 ≤ Seats, and Validate refuses 0: a contest written without Seats
+	// fails before the election, not when nobody is named elected. In an
+	// Exactly or Score contest, 0 means no seats: the results rank the
+	// candidates by their totals and elect nobody (every outcome is empty,
+	// and no tie is reported). Unused for YesNo.
 	Seats uint32 `json:"seats,omitempty"`
 	// Alternates is how many alternate members are elected after the main
-	// members. Unused for YesNo.
+	// members (positions Seats+1 … Seats+Alternates); it needs Seats ≥ 1.
+	// Unused for YesNo.
 	Alternates uint32 `json:"alternates,omitempty"`
 	// MixStages is, for CodeList contests, the number of accepted mix stages
 	// (each by a different trustee) after which the contest's rows may be
@@ -250,6 +257,9 @@ func (c *Contest) validate(i int) error {
 		return nil
 	}
 	board := func() error {
+		if c.Seats == 0 && (c.Kind == UpTo || c.Kind == CodeList) {
+			return fmt.Errorf("ballot: %s: seats is 0, but a contest of kind %s elects 1 ≤ seats ≤ %d candidates (seats 1 for a single winner)", where, c.Kind, n)
+		}
 		if c.Alternates > 0 && c.Seats == 0 {
 			return fmt.Errorf("ballot: %s: %d alternates but no seats", where, c.Alternates)
 		}

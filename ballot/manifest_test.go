@@ -50,6 +50,8 @@ func TestManifestValidateRefuses(t *testing.T) {
 		{"exactly above candidates", func(m *Manifest) { m.Contests[1].Limit = 5 }, "limit 5 exceeds the 4 candidates"},
 		{"seats and alternates", func(m *Manifest) { m.Contests[0].Alternates = 9 }, "7 seats and 9 alternates exceed the 15 candidates"},
 		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternates but no seats"},
+		// A single-winner (or any) up-to contest written without Seats.
+		{"up-to without seats", func(m *Manifest) { m.Contests[0].Seats, m.Contests[0].Alternates = 0, 0 }, `contest 0 ("board"): seats is 0, but a contest of kind up-to elects 1 ≤ seats ≤ 15 candidates (seats 1 for a single winner)`},
 		{"maxScore on up-to", func(m *Manifest) { m.Contests[0].MaxScore = 3 }, "maxScore is 3, but up-to contests do not use it"},
 		{"yes-no with three", func(m *Manifest) { m.Contests[2].Candidates = append(m.Contests[2].Candidates, Candidate{3, "Maybe"}) }, "exactly 2 candidates"},
 		{"yes-no with limit", func(m *Manifest) { m.Contests[2].Limit = 1 }, "limit is 1, but yes-no contests do not use it"},
@@ -95,7 +97,8 @@ func TestManifestHashCoversEveryField(t *testing.T) {
 		"contest order":    func(m *Manifest) { m.Contests[1], m.Contests[2] = m.Contests[2], m.Contests[1] },
 		"contest id":       func(m *Manifest) { m.Contests[1].ID += "x" },
 		"contest title":    func(m *Manifest) { m.Contests[1].Title += "x" },
-		"kind":             func(m *Manifest) { m.Contests[1].Kind = UpTo },
+		"kind":             func(m *Manifest) { m.Contests[0].Kind = Exactly },
+		"seats on exactly": func(m *Manifest) { m.Contests[1].Seats = 1 },
 		"limit":            func(m *Manifest) { m.Contests[0].Limit = 6 },
 		"score limit":      func(m *Manifest) { m.Contests[3].Limit = 4 },
 		"score no limit":   func(m *Manifest) { m.Contests[3].Limit = 0 },

@@ -74,15 +74,16 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 			seed[k] = byte(rng.Uint32())
 		}
 		h := Header{BallotID: fmt.Sprintf("prop-%d", i), Credential: f.credentials[i%3].PublicKey()}
-		b, err := EncryptBallot(f.e, h, v, seed)
+		pb, err := EncryptBallot(f.e, h, v, seed)
 		if err != nil {
 			t.Fatalf("vote %v: %v", v, err)
 		}
 		again, _ := EncryptBallot(f.e, h, v, seed)
-		if again.ConfirmationCode() != b.ConfirmationCode() {
+		if again.ConfirmationCode() != pb.ConfirmationCode() {
 			t.Fatal("encryption is not a function of the election, header, vote and seed")
 		}
-		if err := b.Challenge(f.credentials[i%3].PrivateKey()); err != nil {
+		b, err := pb.Challenge(f.credentials[i%3].PrivateKey())
+		if err != nil {
 			t.Fatal(err)
 		}
 		parsed, err := ParseBallot(b.Bytes())
@@ -100,10 +101,11 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 			t.Fatalf("opened %v, want %v", got, v)
 		}
 		// The cast form of the same encryption verifies.
-		if err := again.Cast(f.credentials[i%3].PrivateKey()); err != nil {
+		cast, err := again.Cast(f.credentials[i%3].PrivateKey())
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := VerifyBallot(f.e, again); err != nil {
+		if err := VerifyBallot(f.e, cast); err != nil {
 			t.Fatalf("vote %v: %v", v, err)
 		}
 	}
@@ -115,7 +117,7 @@ func TestPropertyEncryptVerifyOpen(t *testing.T) {
 // decrypts to the codes written, in ascending order.
 func TestPropertyCodeListRows(t *testing.T) {
 	m := codeListManifest()
-	wide := Contest{ID: "wide", Kind: CodeList, Limit: 40, MixStages: 2}
+	wide := Contest{ID: "wide", Kind: CodeList, Limit: 40, Seats: 40, MixStages: 2}
 	for i := range 2000 {
 		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: "x"})
 	}
@@ -136,14 +138,14 @@ func TestPropertyCodeListRows(t *testing.T) {
 			seed[k] = byte(rng.Uint32())
 		}
 		h := Header{BallotID: fmt.Sprintf("prop-%d", i), Credential: f.credentials[i%3].PublicKey()}
-		b, err := EncryptBallot(f.e, h, v, seed)
+		pb, err := EncryptBallot(f.e, h, v, seed)
 		if err != nil {
 			t.Fatalf("vote %v: %v", v, err)
 		}
 		for ci := 1; ci <= 2; ci++ {
 			c := &f.e.manifest.Contests[ci]
 			var elems []*group.Element
-			for _, ct := range b.Ciphertexts(ci) {
+			for _, ct := range pb.b.Ciphertexts(ci) {
 				elems = append(elems, f.sk.Decrypt(ct))
 			}
 			got, err := elgamal.UnpackCodes(elems, int(c.Limit), c.MaxCode())
@@ -159,7 +161,8 @@ func TestPropertyCodeListRows(t *testing.T) {
 				t.Fatalf("contest %s: the row holds %v, want %v", c.ID, got, want)
 			}
 		}
-		if err := b.Challenge(f.credentials[i%3].PrivateKey()); err != nil {
+		b, err := pb.Challenge(f.credentials[i%3].PrivateKey())
+		if err != nil {
 			t.Fatal(err)
 		}
 		if err := VerifyBallot(f.e, b); err != nil {

@@ -73,11 +73,11 @@ func TestIdentifierRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := d.EncryptBallot(testVote())
+	pdb, err := d.EncryptBallot(testVote())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Cast(db)
+	db, _ := d.Cast(pdb)
 	forge(t, db.Bytes(), "station-1", "station\n1", "device")
 	forge(t, db.Bytes(), "station-1", "stati\u2067n", "device")
 }

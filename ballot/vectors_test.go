@@ -77,11 +77,12 @@ func makeVectors(t *testing.T) *vectors {
 		return vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.ConfirmationCode(), ShortCode: b.ConfirmationCode().Short(), JSON: j}
 	}
 	seed := seedOf("kat credential ballot")
-	b, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, testVote(), seed)
+	pb, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, testVote(), seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Cast(f.credentials[0].PrivateKey()); err != nil {
+	b, err := pb.Cast(f.credentials[0].PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	v.CredentialBallot = vb(b, testVote(), seed)
@@ -93,11 +94,12 @@ func makeVectors(t *testing.T) *vectors {
 	v.DeviceOpening = o
 	seed = seedOf("kat device ballot")
 	dv := Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
-	b, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, dv, seed)
+	pb, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, dv, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Challenge(f.deviceKeys["station-1"]); err != nil {
+	b, err = pb.Challenge(f.deviceKeys["station-1"])
+	if err != nil {
 		t.Fatal(err)
 	}
 	v.DeviceBallot = vb(b, dv, seed)

@@ -324,7 +324,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ballot: ballot %q: the opened vote is not a valid vote: %w", b.header.BallotID, err)
 	}
-	if !bytes.Equal(again.body, b.body) {
+	if !bytes.Equal(again.b.body, b.body) {
 		return nil, fmt.Errorf("ballot: ballot %q: encrypting the opened vote with the nonce seed does not reproduce the ballot", b.header.BallotID)
 	}
 	return v, nil

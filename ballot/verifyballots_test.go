@@ -43,14 +43,15 @@ func TestVerifyBallotsAllValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		b, err := d.EncryptBallot(testVote())
+		p, err := d.EncryptBallot(testVote())
 		if err != nil {
 			t.Fatal(err)
 		}
+		var b *Ballot
 		if i == 1 {
-			err = d.Challenge(b)
+			b, err = d.Challenge(p)
 		} else {
-			err = d.Cast(b)
+			b, err = d.Cast(p)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -230,11 +231,12 @@ func TestFingerprints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := d.EncryptBallot(testVote())
+	pdb, err := d.EncryptBallot(testVote())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Cast(db); err != nil {
+	db, err := d.Cast(pdb)
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range []*Ballot{b, db} {
@@ -339,14 +341,15 @@ func TestCheckBallotsVotes(t *testing.T) {
 	}
 	var bs []*Ballot
 	for i := range 4 {
-		b, err := d.EncryptBallot(testVote())
+		p, err := d.EncryptBallot(testVote())
 		if err != nil {
 			t.Fatal(err)
 		}
+		var b *Ballot
 		if i%2 == 0 {
-			err = d.Challenge(b)
+			b, err = d.Challenge(p)
 		} else {
-			err = d.Cast(b)
+			b, err = d.Cast(p)
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -35,7 +35,7 @@ func recordOf(t *testing.T, w *ruleWorld, submit func(box *ballot.Box)) (string,
 	if err := wr.WriteElection(w.e, w.keys); err != nil {
 		t.Fatal(err)
 	}
-	box, err := ballot.OpenBox(wr.BallotsPath(), w.e)
+	box, err := wr.OpenBox(w.e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +108,11 @@ func TestAttackRefusedCopyBeforeHonest(t *testing.T) {
 	w := getRuleWorld(t, ballot.OneBallotPerCredential)
 	honest := func() *ballot.Ballot {
 		c := w.creds[2]
-		b, err := ballot.EncryptBallot(w.e, ballot.Header{BallotID: "honest", Credential: c.PublicKey()}, ballot.Vote{"board": {1: 1}}, make([]byte, 32))
+		pb, err := ballot.EncryptBallot(w.e, ballot.Header{BallotID: "honest", Credential: c.PublicKey()}, ballot.Vote{"board": {1: 1}}, make([]byte, 32))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.Cast(c.PrivateKey())
+		b, _ := pb.Cast(c.PrivateKey())
 		return b
 	}()
 	outsiderCopy := reheader(t, w.e, honest, ballot.Header{BallotID: "copy", Credential: w.outsider.PublicKey()}, w.outsider.PrivateKey())

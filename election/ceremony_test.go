@@ -54,7 +54,7 @@ func runCeremony(tb testing.TB, s testSeeds, electionID string, n, t int) (*trus
 		must(err)
 		members[k] = ids[k].Member(k + 1)
 	}
-	roster, err := trustee.NewRoster([]byte(electionID), t, members)
+	roster, err := trustee.NewRoster(electionID, t, members)
 	must(err)
 	c := &trustee.Ceremony{Roster: roster}
 	ts := make([]*trustee.Trustee, n)

@@ -76,7 +76,7 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	box, err := w.OpenBox(e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +89,12 @@ func TestSelfGeneratedCredentialsRecord(t *testing.T) {
 		seed := make([]byte, 32)
 		rand.Read(seed)
 		h := ballot.Header{BallotID: fmt.Sprintf("remote/%d", k), Credential: pubs[v.voter]}
-		b, err := ballot.EncryptBallot(e, h, ballot.Vote{"motion": {v.code: 1}}, seed)
+		pb, err := ballot.EncryptBallot(e, h, ballot.Vote{"motion": {v.code: 1}}, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Cast(signers[v.voter]); err != nil {
+		b, err := pb.Cast(signers[v.voter])
+		if err != nil {
 			t.Fatal(err)
 		}
 		if err := box.AcceptBallot(b); err != nil {

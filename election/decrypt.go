@@ -191,18 +191,10 @@ func (d *VerifiedRecord) Report() *Report { return d.report }
 func (d *VerifiedRecord) Election() *ballot.Election { return d.e }
 
 // Keys returns a copy of the outcome of the key ceremony, recomputed by
-// check 2: tally.Decrypt and tally.DecryptRows combine the shares with it.
-func (d *VerifiedRecord) Keys() *trustee.Result {
-	raw, err := d.keys.MarshalJSON()
-	if err != nil {
-		panic("election: internal error: " + err.Error())
-	}
-	k := new(trustee.Result)
-	if err := k.UnmarshalJSON(raw); err != nil {
-		panic("election: internal error: " + err.Error())
-	}
-	return k
-}
+// check 2 (trustee.VerifyCeremony), which names the record's election
+// (check 2 compared the roster's election identifier with the manifest's):
+// tally.Decrypt and tally.DecryptRows combine the shares with it.
+func (d *VerifiedRecord) Keys() *trustee.Result { return d.keys.Clone() }
 
 // Tally returns a copy of the verified encrypted tally: tally.Decrypt
 // combines the trustees' shares of it.
@@ -237,7 +229,7 @@ func (d *VerifiedRecord) checkKeyShare(k *trustee.KeyShare) error {
 		return errors.New("election: no key share")
 	}
 	if !bytes.Equal(k.Ceremony(), d.keys.Ceremony) {
-		return fmt.Errorf("election: trustee %d's key share is of ceremony %x, the record's ceremony is %x", k.Index(), k.Ceremony(), d.keys.Ceremony)
+		return fmt.Errorf("election: trustee %d's key share is of ceremony %x, and the record's ceremony (election %q) is %x", k.Index(), k.Ceremony(), d.keys.ElectionID(), d.keys.Ceremony)
 	}
 	vk := d.keys.VerificationKey(k.Index())
 	if vk == nil || vk.Equal(k.VerificationKey()) != 1 {

@@ -208,7 +208,7 @@ func TestDedup(t *testing.T) {
 // testBallot returns a cast ballot of a small election with two contests.
 func testBallot(t testing.TB) (*ballot.Election, *ballot.Ballot) {
 	m := &ballot.Manifest{ElectionID: "t", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{
-		{ID: "a", Kind: ballot.UpTo, Limit: 2, Candidates: []ballot.Candidate{{Code: 1, Name: "x"}, {Code: 2, Name: "y"}, {Code: 3, Name: "z"}}},
+		{ID: "a", Kind: ballot.UpTo, Limit: 2, Seats: 1, Candidates: []ballot.Candidate{{Code: 1, Name: "x"}, {Code: 2, Name: "y"}, {Code: 3, Name: "z"}}},
 		{ID: "b", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "yes"}, {Code: 2, Name: "no"}}},
 	}}
 	_, pk := elgamal.GenerateKey()
@@ -221,11 +221,12 @@ func testBallot(t testing.TB) (*ballot.Election, *ballot.Ballot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "x", Credential: cred.PublicKey()}, ballot.Vote{"a": {1: 1}}, bytes.Repeat([]byte{1}, 32))
+	pb, err := ballot.EncryptBallot(e, ballot.Header{BallotID: "x", Credential: cred.PublicKey()}, ballot.Vote{"a": {1: 1}}, bytes.Repeat([]byte{1}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Cast(cred.PrivateKey()); err != nil {
+	b, err := pb.Cast(cred.PrivateKey())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return e, b
@@ -240,13 +241,13 @@ func TestWriterAppendOnly(t *testing.T) {
 	if _, err := Create(dir); err == nil {
 		t.Error("Create accepted a folder that holds a record")
 	}
-	if err := w.addBytes("results.json", []byte("{}\n")); err != nil {
+	if err := w.addBytes("devices.json", []byte("{}\n")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.addBytes("results.json", []byte("{}\n")); err != nil {
+	if err := w.addBytes("devices.json", []byte("{}\n")); err != nil {
 		t.Errorf("writing a file again with the same content: %v", err)
 	}
-	if err := w.addBytes("results.json", []byte("[]\n")); err == nil {
+	if err := w.addBytes("devices.json", []byte("[]\n")); err == nil {
 		t.Error("a file was rewritten with other content")
 	}
 	for _, bad := range []string{"../x", "/abs", "a b", ""} {
@@ -255,7 +256,7 @@ func TestWriterAppendOnly(t *testing.T) {
 		}
 	}
 	x := readIndex(t, dir)
-	if h, ok := x["results.json"]; !ok || h != sha256.Sum256([]byte("{}\n")) {
+	if h, ok := x["devices.json"]; !ok || h != sha256.Sum256([]byte("{}\n")) {
 		t.Errorf("index %v", x)
 	}
 	// A crash during a write leaves a temporary file, which is not part of
@@ -272,7 +273,7 @@ func TestWriterAppendOnly(t *testing.T) {
 	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
 		t.Error("OpenWriter left the temporary file")
 	}
-	if err := w2.addBytes("results.json", nil); err == nil {
+	if err := w2.addBytes("devices.json", nil); err == nil {
 		t.Error("a resumed writer rewrote a listed file")
 	}
 	// A crash after the rename but before the index: the file is there,
@@ -406,12 +407,21 @@ func TestCounterSupersedes(t *testing.T) {
 // nothing is written.
 func TestFinishBallotsDamaged(t *testing.T) {
 	e, b := testBallot(t)
-	dir := filepath.Join(t.TempDir(), "rec")
-	w, err := Create(dir)
-	if err != nil {
-		t.Fatal(err)
+	// Records of the election's parameters alone (hand-made keys, no
+	// ceremony), as WriteElection leaves them.
+	create := func(name string) (*Writer, string) {
+		dir := filepath.Join(t.TempDir(), name)
+		w, err := Create(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.writeParameters(e); err != nil {
+			t.Fatal(err)
+		}
+		return w, dir
 	}
-	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	w, dir := create("rec")
+	box, err := w.OpenBox(e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +430,7 @@ func TestFinishBallotsDamaged(t *testing.T) {
 	}
 	box.Close()
 	// A good box file finishes; its tally counts the ballot.
-	w2, _ := Create(filepath.Join(t.TempDir(), "rec2"))
+	w2, _ := create("rec2")
 	data, _ := os.ReadFile(w.BallotsPath())
 	os.WriteFile(w2.BallotsPath(), data, 0o644)
 	et, err := w2.FinishBallots(e)
@@ -430,18 +440,26 @@ func TestFinishBallotsDamaged(t *testing.T) {
 	if et2, err := w2.FinishBallots(e); err != nil || et2.Compare(et) != nil {
 		t.Errorf("FinishBallots run again: %v", err)
 	}
-	os.WriteFile(w2.BallotsPath(), append(data, data[len(data)-10:]...), 0o644)
+	// A tamperer who can write the finished, read-only file.
+	os.Chmod(w2.BallotsPath(), 0o644)
+	if err := os.WriteFile(w2.BallotsPath(), append(data, data[len(data)-10:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w2.FinishBallots(e); err == nil {
 		t.Error("FinishBallots accepted a ballot file changed after it was listed")
 	}
 	// A damaged line is an error, and nothing is listed.
+	before := readIndex(t, dir)
 	data = bytes.Replace(data, []byte(`"state":"cast"`), []byte(`"state":"lost"`), 1)
 	os.WriteFile(w.BallotsPath(), data, 0o644)
 	if _, err := w.FinishBallots(e); err == nil {
 		t.Fatal("a damaged box file was accepted")
 	}
-	if x := readIndex(t, dir); len(x) != 0 {
+	if x := readIndex(t, dir); len(x) != len(before) {
 		t.Errorf("index after a failed step: %v", x)
+	}
+	if fi, err := os.Stat(w.BallotsPath()); err != nil || fi.Mode().Perm()&0o200 == 0 {
+		t.Errorf("a failed FinishBallots finished the box: %v, %v", fi.Mode(), err)
 	}
 }
 
@@ -465,10 +483,12 @@ func TestVerifyUnreadable(t *testing.T) {
 // is read, every later check fails with a finding, and progress is
 // reported.
 func TestVerifyIncomplete(t *testing.T) {
-	e, keys := vectorElection(t)
+	e, _ := vectorElection(t)
 	dir := filepath.Join(t.TempDir(), "rec")
 	w, _ := Create(dir)
-	if err := w.WriteElection(e, keys); err != nil {
+	// Hand-made keys, no ceremony: the parameter files alone, without
+	// WriteElection's checks against a recorded ceremony.
+	if err := w.writeParameters(e); err != nil {
 		t.Fatal(err)
 	}
 	stages := map[string]bool{}

@@ -70,12 +70,12 @@ func MixParams(e *ballot.Election, i int) (*mixnet.Params, error) {
 // WriteStage writes stage s of the cascade of CodeList contest i to
 // mixnet/<i>/stages/<t>.bin, t being s.Index, whether the cascade accepted
 // it or not: the record keeps every stage a server posted, so that an
-// auditor sees a rejected one. Stages are written in order: stage t needs
-// stages 0 … t−1. It does not verify the stage (mixnet.Cascade does, for
-// the coordinator and for the verifier).
+// auditor sees a rejected one. It needs FinishBallots. Stages are written
+// in order: stage t needs stages 0 … t−1. It does not verify the stage
+// (mixnet.Cascade does, for the coordinator and for the verifier).
 func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
-	if i < 0 {
-		return fmt.Errorf("election: contest %d", i)
+	if err := w.codeListContest("WriteStage", i); err != nil {
+		return err
 	}
 	if s == nil || s.Output == nil || s.Proof == nil {
 		return errors.New("election: an incomplete stage")
@@ -98,10 +98,21 @@ func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
 // WriteRowShareList writes trustee j's decryption shares of the final rows
 // of CodeList contest i (VerifiedRecord.RowShares) to
 // mixnet/<i>/shares/<j>.bin, in the binary encoding of
-// trustee.ShareList.Bytes. It does not verify them.
+// trustee.ShareList.Bytes. It needs a stage of the contest's cascade
+// (WriteStage). It does not verify them; WriteDecodedRows decrypts the
+// rows from the lists written here, and from no others.
 func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {
-	if i < 0 {
-		return fmt.Errorf("election: contest %d", i)
+	if err := w.codeListContest("WriteRowShareList", i); err != nil {
+		return err
+	}
+	if l == nil {
+		return errors.New("election: WriteRowShareList: no share list")
+	}
+	w.mu.Lock()
+	_, ok := w.idx[mixStageFile(i, 0)]
+	w.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("election: WriteRowShareList before WriteStage: contest %d has no mix stage in the record, so no rows to decrypt", i)
 	}
 	return w.addBytes(mixShareFile(i, l.Trustee()), l.Bytes())
 }
@@ -109,14 +120,106 @@ func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {
 // WriteDecodedRows writes the decoded rows of CodeList contest i
 // (tally.DecryptRows), in the order of the cascade's final list, to
 // mixnet/<i>/decrypted.jsonl: line k holds row k−1 in the JSON form of
-// tally.DecodedRow.
+// tally.DecodedRow. It needs FinishBallots and, if the contest has a
+// cascade, at least t row share lists (WriteRowShareList); a contest in
+// which no ballot counts has no stage and no rows (rows is empty).
+//
+// It decrypts the cascade's final list from the row share lists written
+// so far (tally.DecryptRows: every list verified, any t valid ones
+// combined, as check 18 does) and refuses rows that are not that
+// decryption, naming the first that differs. The final list is the output
+// of the last stage in the record that the lists decrypt (the last
+// accepted stage; a stage the cascade rejected, written after it, is
+// passed over).
 func (w *Writer) WriteDecodedRows(i int, rows []tally.DecodedRow) error {
-	if i < 0 {
-		return fmt.Errorf("election: contest %d", i)
+	if err := w.codeListContest("WriteDecodedRows", i); err != nil {
+		return err
 	}
-	return w.add(mixDecryptedPath(i), func(f io.Writer) error {
-		return writeJSONLines(f, rows)
-	})
+	got, err := w.recordedRows(i)
+	if err != nil {
+		return err
+	}
+	var want, have bytes.Buffer
+	if err := writeJSONLines(&want, got); err != nil {
+		return fmt.Errorf("election: %v", err)
+	}
+	if err := writeJSONLines(&have, rows); err != nil {
+		return fmt.Errorf("election: %v", err)
+	}
+	if !bytes.Equal(want.Bytes(), have.Bytes()) {
+		k := 0
+		for k < len(rows) && k < len(got) {
+			a, _ := compactJSON(rows[k])
+			b, _ := compactJSON(got[k])
+			if !bytes.Equal(a, b) {
+				break
+			}
+			k++
+		}
+		if len(rows) != len(got) && k == min(len(rows), len(got)) {
+			return fmt.Errorf("election: WriteDecodedRows: contest %d: %d rows, but the decryption the record holds has %d", i, len(rows), len(got))
+		}
+		return fmt.Errorf("election: WriteDecodedRows: contest %d: row %d is not the decryption of the final list by the row share lists in the record", i, k)
+	}
+	return w.addBytes(mixDecryptedPath(i), want.Bytes())
+}
+
+// codeListContest checks that FinishBallots is done and that i is the
+// index of a CodeList contest of the recorded election.
+func (w *Writer) codeListContest(method string, i int) error {
+	if err := w.needLocked(method, stepBallots); err != nil {
+		return err
+	}
+	e, _, err := w.recorded()
+	if err != nil {
+		return err
+	}
+	if m := e.Manifest(); i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
+		return fmt.Errorf("election: %s: contest %d is not a codes contest of the manifest", method, i)
+	}
+	return nil
+}
+
+// recordedRows decrypts the final list of CodeList contest i's cascade from
+// the row share lists listed in the index: the output of the last listed
+// stage that they decrypt. A contest without stages has no rows.
+func (w *Writer) recordedRows(i int) ([]tally.DecodedRow, error) {
+	e, keys, err := w.recorded()
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	stages := w.listed(mixDir(i)+"/"+mixStagesDir, mixStageExt)
+	js := w.listed(mixDir(i)+"/"+mixSharesDir, mixStageExt)
+	w.mu.Unlock()
+	if len(stages) == 0 {
+		return nil, nil
+	}
+	if len(js) < keys.Threshold {
+		return nil, fmt.Errorf("election: WriteDecodedRows before the decryption of the rows: %d row share lists in %s, the threshold is %d (WriteRowShareList)", len(js), mixDir(i)+"/"+mixSharesDir, keys.Threshold)
+	}
+	r := &Reader{dir: w.dir}
+	lists := make([]*trustee.ShareList, len(js))
+	for k, j := range js {
+		if lists[k], err = r.rowShareList(i, j); err != nil {
+			return nil, err
+		}
+	}
+	var first error
+	for k := len(stages) - 1; k >= 0; k-- {
+		s, err := r.MixStage(i, stages[k])
+		if err != nil {
+			return nil, err
+		}
+		rows, _, err := tally.DecryptRows(e, keys, i, s.Output, lists)
+		if err == nil {
+			return rows, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, fmt.Errorf("election: WriteDecodedRows: the row share lists in %s decrypt the output of no stage in the record: %v", mixDir(i)+"/"+mixSharesDir, first)
 }
 
 // parseMixPath splits a path under mixnet/ into the contest index and the

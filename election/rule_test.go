@@ -76,7 +76,7 @@ func newStream(t testing.TB, w *ruleWorld, seed uint64, dir string) *stream {
 	if err := s.wr.WriteElection(w.e, w.keys); err != nil {
 		t.Fatal(err)
 	}
-	if s.box, err = ballot.OpenBox(s.wr.BallotsPath(), w.e); err != nil {
+	if s.box, err = s.wr.OpenBox(w.e); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range w.devices {
@@ -132,14 +132,15 @@ func (s *stream) seed() []byte {
 func (s *stream) encrypt(what string, h ballot.Header, key ed25519.PrivateKey, challenge bool) *submission {
 	s.t.Helper()
 	v := s.randomVote()
-	b, err := ballot.EncryptBallot(s.w.e, h, v, s.seed())
+	p, err := ballot.EncryptBallot(s.w.e, h, v, s.seed())
 	if err != nil {
 		s.t.Fatalf("%s: %v", what, err)
 	}
+	var b *ballot.Ballot
 	if challenge {
-		err = b.Challenge(key)
+		b, err = p.Challenge(key)
 	} else {
-		err = b.Cast(key)
+		b, err = p.Cast(key)
 	}
 	if err != nil {
 		s.t.Fatal(err)
@@ -270,7 +271,7 @@ func (s *stream) step() {
 			s.t.Fatal(err)
 		}
 		var err error
-		if s.box, err = ballot.OpenBox(s.wr.BallotsPath(), w.e); err != nil {
+		if s.box, err = s.wr.OpenBox(w.e); err != nil {
 			s.t.Fatalf("reopening the box: %v", err)
 		}
 		if fmt.Sprint(s.box.Counted()) != fmt.Sprint(counted) {

@@ -3,6 +3,7 @@ package election
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/filelock"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
@@ -24,14 +27,27 @@ import (
 //
 //	WriteCeremony  → trustees/…
 //	WriteElection  → election.json, devices.json, credentials.json
-//	(the ballot box writes ballots.jsonl at BallotsPath)
-//	FinishBallots  → challenged.jsonl, tally/encrypted.json
+//	OpenBox        → the ballot box, on ballots.jsonl; close it when voting ends
+//	FinishBallots  → ballots.jsonl listed and read-only, challenged.jsonl, tally/encrypted.json
 //	WriteShareList → tally/shares/<j>.json, once per trustee
 //	for each CodeList contest i (the mixnet path, see MixInput):
 //	  WriteStage         → mixnet/<i>/stages/<t>.bin, once per stage
 //	  WriteRowShareList  → mixnet/<i>/shares/<j>.bin, once per trustee
 //	  WriteDecodedRows   → mixnet/<i>/decrypted.jsonl
-//	WriteResults   → results.json
+//	WriteResults   → results.json, the last file
+//
+// The order cannot be got wrong: the Writer knows which steps are done from
+// its index (so does OpenWriter, after a crash or in another process), and
+// each method refuses, with an error naming the step that is missing, to
+// run before the steps it needs: WriteElection before WriteCeremony, a
+// ballot box before WriteElection, FinishBallots while the box is open, a
+// share list, a stage or the results before FinishBallots, anything new
+// after WriteResults. What a step records must follow from what the
+// record holds: WriteElection refuses keys of a ceremony run for another
+// election, FinishBallots finishes the box for good (its file becomes
+// read-only, and ballot.OpenBox never opens it again), WriteDecodedRows
+// and WriteResults decrypt from the share lists in the record and refuse
+// rows or results that do not follow from them.
 //
 // The record is append-only and crash-safe: each file is written under a
 // temporary name, synced, renamed into place and its folder synced before
@@ -41,8 +57,7 @@ import (
 // run again: writing a file that is already there with the same content
 // does nothing.
 //
-// A Writer is safe for concurrent use, but the steps are meant to be taken
-// in order.
+// A Writer is safe for concurrent use.
 type Writer struct {
 	dir string
 	mu  sync.Mutex
@@ -50,6 +65,11 @@ type Writer struct {
 	// mix holds the input lists of the CodeList contests' cascades, from
 	// FinishBallots (nil: FinishBallots has not run in this process).
 	mix map[int]*mixnet.Rows
+	// e and keys are the recorded election and the ceremony's outcome
+	// (with its election identifier), once this process wrote, checked or
+	// read them back (recorded).
+	e    *ballot.Election
+	keys *trustee.Result
 }
 
 // Create starts a new record in folder dir, which must not exist or be
@@ -114,6 +134,9 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 	defer w.mu.Unlock()
 	if err := checkRelPath(name); err != nil {
 		return fmt.Errorf("election: %v", err)
+	}
+	if err := w.complete(name); err != nil {
+		return err
 	}
 	hw := newHashingWriter(io.Discard)
 	if err := fill(hw); err != nil {
@@ -213,8 +236,15 @@ func writeJSONLines[T json.Marshaler](f io.Writer, vs []T) error {
 
 // WriteCeremony judges the key ceremony c with trustee.VerifyCeremony and,
 // if it succeeded, writes its roster, its messages (one JSON-lines file per
-// round) and its outcome. It returns the outcome, whose joint key and
-// verification keys the election's parameters must use.
+// round) and its outcome: the first step of a record. It returns the
+// outcome, whose joint key, verification keys and threshold the election's
+// parameters must use (ballot.Parameters), and which WriteElection takes.
+//
+// WriteCeremony is the coordinator's way to the outcome: what the election
+// uses is then what the record holds. A trustee's tool uses
+// trustee.Trustee.Finish, which also computes its key share; a verifier
+// uses trustee.VerifyCeremony on the published messages (Verify does, in
+// check 2). The three return equal Results.
 func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 	res, err := trustee.VerifyCeremony(c)
 	if err != nil {
@@ -248,15 +278,42 @@ func (w *Writer) WriteCeremony(c *trustee.Ceremony) (*trustee.Result, error) {
 	if err := w.addBytes(fileCeremony, out); err != nil {
 		return nil, err
 	}
-	return res, nil
+	w.mu.Lock()
+	w.keys = res
+	w.mu.Unlock()
+	return res.Clone(), nil
 }
 
 // WriteElection writes the election's parameters: election.json (the
 // manifest, the joint key, the trustees' verification keys, the threshold,
 // the credential list's hash and the base hash), devices.json and
-// credentials.json. keys is the outcome of the ceremony (WriteCeremony); e
-// must have been made with its joint key, verification keys and threshold.
+// credentials.json. It needs WriteCeremony. keys is the outcome of the
+// ceremony that WriteCeremony recorded (the Result it returned); e must be
+// of the same election (the manifest's ElectionID is the roster's,
+// trustee.Result.ElectionID) and made with its joint key, verification keys
+// and threshold. A mismatch is an error naming both, so that a ceremony
+// run for another election is refused here, not by check 2 of the
+// verification of the finished record.
 func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
+	if err := w.needLocked("WriteElection", stepCeremony); err != nil {
+		return err
+	}
+	if e == nil {
+		return errors.New("election: WriteElection: no election")
+	}
+	if err := checkIdentity("WriteElection", e, keys); err != nil {
+		return err
+	}
+	out, err := indentJSON(keys)
+	if err != nil {
+		return fmt.Errorf("election: WriteElection: %v", err)
+	}
+	w.mu.Lock()
+	same := sha256.Sum256(out) == w.idx[fileCeremony]
+	w.mu.Unlock()
+	if !same {
+		return fmt.Errorf("election: WriteElection: the keys are not the outcome of the ceremony that WriteCeremony recorded in %s", fileCeremony)
+	}
 	if !sameKeys(e.VerificationKeys(), keys.VerificationKeys) {
 		return errors.New("election: the election's trustees are not the verification keys of the ceremony")
 	}
@@ -266,6 +323,18 @@ func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
 	if e.Threshold() != keys.Threshold {
 		return fmt.Errorf("election: the election's threshold %d is not the ceremony's %d", e.Threshold(), keys.Threshold)
 	}
+	if err := w.writeParameters(e); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.e, w.keys = e, keys.Clone()
+	w.mu.Unlock()
+	return nil
+}
+
+// writeParameters writes election.json, devices.json and credentials.json
+// for e, WriteElection's files, without its checks.
+func (w *Writer) writeParameters(e *ballot.Election) error {
 	el, err := encodeElection(e)
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
@@ -290,29 +359,81 @@ func (w *Writer) WriteElection(e *ballot.Election, keys *trustee.Result) error {
 }
 
 // BallotsPath returns the path of ballots.jsonl, where the election's
-// ballot box (ballot.OpenBox) keeps its file, so that the record holds the
-// box's own append-only, synced log. Close the box before FinishBallots.
+// ballot box keeps its file (OpenBox), so that the record holds the box's
+// own append-only, synced log. A box server in another process opens it
+// with ballot.OpenBox; the election authority publishes its SHA-256 when
+// the box closes (VerifyForDecryption).
 func (w *Writer) BallotsPath() string { return w.path(fileBallots) }
+
+// OpenBox opens the election's ballot box (ballot.OpenBox) on
+// ballots.jsonl: after WriteElection, for the election it recorded, and
+// before FinishBallots. The box holds its file locked until Box.Close (one
+// file, one box, in this process or another), and a box reopened after a
+// crash resumes the file. Close it when voting ends, then FinishBallots;
+// after FinishBallots the box never opens again.
+func (w *Writer) OpenBox(e *ballot.Election) (*ballot.Box, error) {
+	w.mu.Lock()
+	err := w.need("OpenBox", stepElection)
+	if err == nil {
+		if _, done := w.idx[fileBallots]; done {
+			err = fmt.Errorf("election: OpenBox after FinishBallots: the ballot box was finished, and %s is in the record", fileBallots)
+		}
+	}
+	if err == nil {
+		err = w.checkElection("OpenBox", e)
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return ballot.OpenBox(w.BallotsPath(), e)
+}
 
 // FinishBallots closes the voting part of the record once the ballot box
 // is closed: it reads ballots.jsonl back (on all cores) through the
-// acceptance rule, lists it in the index, writes challenged.jsonl with the
-// vote each accepted challenged ballot's released nonce seed opens, and
-// adds up the ballots that count into tally/encrypted.json. It returns
-// that encrypted tally, which the trustees decrypt once each has verified
-// it (VerifyForDecryption). For each CodeList contest it also collects the
-// rows of the ballots that count, in order, which MixInput then returns.
+// acceptance rule, makes it read-only (mode 0444, so that ballot.OpenBox
+// never opens it again: the box is finished), lists it in the index,
+// writes challenged.jsonl with the vote each accepted challenged ballot's
+// released nonce seed opens, and adds up the ballots that count into
+// tally/encrypted.json. It returns that encrypted tally, which the
+// trustees decrypt once each has verified it (VerifyForDecryption). For
+// each CodeList contest it also collects the rows of the ballots that
+// count, in order, which MixInput then returns.
+//
+// It needs WriteElection, and e must be the election recorded there. It
+// refuses while a ballot box has the file open, in this process or
+// another ("close the ballot box first"), and holds the file's lock while
+// it runs. It can run again (after a crash, or in another process for
+// MixInput): it then checks that the file is the one it listed.
 //
 // It trusts the ballot box for the proofs (each line's recorded verdict on
 // them), but runs every other step of the rule: a line that does not
 // decode, a challenged ballot that does not open, or a line whose
 // recorded verdict is not the rule's is an error, and nothing is written.
 func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error) {
+	w.mu.Lock()
+	err := w.need("FinishBallots", stepElection)
+	if err == nil {
+		err = w.checkElection("FinishBallots", e)
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	f, err := regular.Open(w.BallotsPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("election: FinishBallots before OpenBox: %s does not exist (open the ballot box, and close it when voting ends)", fileBallots)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("election: %v", err)
 	}
 	defer f.Close()
+	if err := filelock.TryLock(f); errors.Is(err, filelock.ErrLocked) {
+		return nil, fmt.Errorf("election: FinishBallots: a ballot box has %s open: close the ballot box first (Box.Close)", fileBallots)
+	} else if err != nil {
+		return nil, fmt.Errorf("election: FinishBallots: locking %s: %v", fileBallots, err)
+	}
+	defer filelock.Unlock(f)
 	pass := newBallotPass(e, "", 0, false)
 	count := newCounter(e)
 	lr := newLineReader(f)
@@ -380,6 +501,11 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	if err != nil {
 		return nil, fmt.Errorf("election: %v", err)
 	}
+	// The box is finished: read-only, so that no box opens it again, and
+	// synced, before the index lists it.
+	if err := finishBox(f); err != nil {
+		return nil, err
+	}
 	w.mu.Lock()
 	if listed, ok := w.idx[fileBallots]; ok {
 		w.mu.Unlock()
@@ -387,10 +513,6 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 			return nil, fmt.Errorf("election: %s changed after it was listed", fileBallots)
 		}
 	} else {
-		if err := syncFile(w.BallotsPath()); err != nil {
-			w.mu.Unlock()
-			return nil, err
-		}
 		w.idx[fileBallots] = lr.sum()
 		err = w.writeIndex()
 		w.mu.Unlock()
@@ -410,25 +532,35 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 	return t, nil
 }
 
-// syncFile syncs a file the ballot box wrote (it syncs every line; this is
-// for a file copied in by other means) and its folder.
-func syncFile(path string) error {
-	f, err := regular.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
+// finishBox makes the ballot box's file f read-only (mode 0444), which
+// ballot.OpenBox reads as a finished box, and syncs it (the box syncs every
+// line; this is for a file copied in by other means, and for the mode) and
+// its folder.
+func finishBox(f *os.File) error {
+	if err := f.Chmod(0o444); err != nil {
+		return fmt.Errorf("election: making %s read-only: %v", fileBallots, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("election: syncing %s: %v", fileBallots, err)
+	}
+	if err := syncDir(filepath.Dir(f.Name())); err != nil {
 		return fmt.Errorf("election: %v", err)
 	}
-	err = f.Sync()
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("election: syncing %s: %v", path, err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // WriteShareList writes trustee j's decryption shares of the encrypted
-// tally to tally/shares/<j>.json. It does not verify them (the trustees'
-// coordinator should, with trustee.VerifyShareList, before publishing).
+// tally to tally/shares/<j>.json. It needs FinishBallots. It does not
+// verify them (the trustees' coordinator should, with
+// trustee.VerifyShareList, before publishing); WriteResults decrypts the
+// tally from the lists written here, and from no others.
 func (w *Writer) WriteShareList(l *trustee.ShareList) error {
+	if err := w.needLocked("WriteShareList", stepBallots); err != nil {
+		return err
+	}
+	if l == nil {
+		return errors.New("election: WriteShareList: no share list")
+	}
 	data, err := indentJSON(l)
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
@@ -436,11 +568,91 @@ func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 	return w.addBytes(shareListFile(l.Trustee()), data)
 }
 
-// WriteResults writes results.json, the last file of a record.
+// WriteResults writes results.json, the last file of a record, after which
+// the Writer adds nothing. It needs FinishBallots, at least t share lists
+// (WriteShareList) and, for each CodeList contest, its decoded rows
+// (WriteDecodedRows). It decrypts the recorded encrypted tally from the
+// share lists written so far (tally.Decrypt: it verifies every list and
+// combines any t valid ones, as check 13 does), counts each CodeList
+// contest's recorded decoded rows (tally.CountRows), and refuses results
+// that do not follow from these totals (tally.CheckResults), naming the
+// first difference. So results can only be written from the decryption
+// that the record holds, not from a share list left out of it.
 func (w *Writer) WriteResults(r *tally.Results) error {
+	if err := w.needLocked("WriteResults", stepBallots); err != nil {
+		return err
+	}
+	if r == nil {
+		return errors.New("election: WriteResults: no results")
+	}
+	totals, err := w.recordedTotals()
+	if err != nil {
+		return err
+	}
+	e, _, err := w.recorded()
+	if err != nil {
+		return err
+	}
+	if err := tally.CheckResults(e.Manifest(), totals, r); err != nil {
+		return fmt.Errorf("election: WriteResults: the results do not follow from the decryption the record holds: %v", err)
+	}
 	data, err := indentJSON(r)
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
 	}
 	return w.addBytes(fileResults, data)
+}
+
+// recordedTotals decrypts the recorded encrypted tally from the share lists
+// listed in the index and fills in each CodeList contest's totals from its
+// listed decoded rows.
+func (w *Writer) recordedTotals() (*tally.Totals, error) {
+	e, keys, err := w.recorded()
+	if err != nil {
+		return nil, err
+	}
+	m := e.Manifest()
+	w.mu.Lock()
+	js := w.listed(dirShareLists, ".json")
+	var missing []string
+	for i, c := range m.Contests {
+		if _, ok := w.idx[mixDecryptedPath(i)]; c.Kind == ballot.CodeList && !ok {
+			missing = append(missing, fmt.Sprintf("%d (%s)", i, c.ID))
+		}
+	}
+	w.mu.Unlock()
+	if len(js) < keys.Threshold {
+		return nil, fmt.Errorf("election: WriteResults before the decryption: %d share lists in %s, the threshold is %d (WriteShareList)", len(js), dirShareLists, keys.Threshold)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("election: WriteResults before WriteDecodedRows of CodeList contest %s", strings.Join(missing, ", "))
+	}
+	r := &Reader{dir: w.dir}
+	et, err := r.EncryptedTally()
+	if err != nil {
+		return nil, err
+	}
+	lists := make([]*trustee.ShareList, len(js))
+	for k, j := range js {
+		if lists[k], err = r.shareList(j); err != nil {
+			return nil, err
+		}
+	}
+	totals, _, err := tally.Decrypt(e, keys, et, lists)
+	if err != nil {
+		return nil, fmt.Errorf("election: WriteResults: the share lists in %s do not decrypt the recorded tally: %v", dirShareLists, err)
+	}
+	for i, c := range m.Contests {
+		if c.Kind != ballot.CodeList {
+			continue
+		}
+		rows, err := r.DecodedRows(i)
+		if err != nil {
+			return nil, err
+		}
+		if totals.Contests[i], err = tally.CountRows(m, i, rows); err != nil {
+			return nil, fmt.Errorf("election: WriteResults: %v", err)
+		}
+	}
+	return totals, nil
 }

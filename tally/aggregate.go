@@ -64,8 +64,8 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 }
 
 // Add adds the ciphertexts of ballot b to the sums and counts it. It
-// returns an error, and adds nothing, if b is not cast (a pending or
-// challenged ballot is never counted), was made for another election, or
+// returns an error, and adds nothing, if b is not cast (a challenged
+// ballot is never counted), was made for another election, or
 // does not have the manifest's contests and candidates.
 func (a *Aggregator) Add(b *ballot.Ballot) error {
 	cts, err := a.ciphertexts(b)

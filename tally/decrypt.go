@@ -100,8 +100,10 @@ func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
 }
 
 // Decrypt is the decryption of the tally: it checks that t belongs to
-// election e and that keys (the outcome of the key ceremony) hold e's
-// public key, verifies the trustees' share lists of t.Ciphertexts and
+// election e and that keys (the outcome of the key ceremony, from
+// trustee.VerifyCeremony, Trustee.Finish or election.Writer.WriteCeremony)
+// are of e's election (trustee.Result.ElectionID is the manifest's
+// ElectionID) and hold e's public key, verifies the trustees' share lists of t.Ciphertexts and
 // combines any t valid ones with trustee.Combine, then recovers each
 // candidate's total by a bounded discrete logarithm. The totals of CodeList
 // contests are left empty: fill them with CountRows from the contest's
@@ -160,9 +162,22 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 	return totals, dec, nil
 }
 
-// checkKeys checks that keys, the outcome of the key ceremony, hold e's
-// public key.
+// checkKeys checks that keys, the outcome of the key ceremony, are of e's
+// election and hold its public key: the roster's election identifier
+// (trustee.Result.ElectionID) must be the manifest's, so that a ceremony
+// run for another election is refused here, by name, and not first by the
+// verifier's check 2.
 func checkKeys(e *ballot.Election, keys *trustee.Result) error {
+	if keys == nil {
+		return fmt.Errorf("tally: no outcome of the key ceremony")
+	}
+	id := e.Manifest().ElectionID
+	switch got := keys.ElectionID(); {
+	case got == "":
+		return fmt.Errorf("tally: the key ceremony's outcome names no election (it was decoded from JSON or built by hand), and the election is %q: use the outcome that trustee.VerifyCeremony, Trustee.Finish or election.Writer.WriteCeremony returns", id)
+	case got != id:
+		return fmt.Errorf("tally: the key ceremony is for election %q, and the election is %q: its key does not decrypt this election", got, id)
+	}
 	if keys.PublicKey == nil || keys.PublicKey.Equal(e.PublicKey().Element()) != 1 {
 		return fmt.Errorf("tally: the key ceremony's public key is not the election's public key")
 	}

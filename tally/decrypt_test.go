@@ -170,9 +170,34 @@ func TestDecryptOutOfRange(t *testing.T) {
 func TestDecryptWrongElection(t *testing.T) {
 	el := newElection(t, 5, 3, 2, 5)
 	lists := el.f.shareLists(t, el.tallyE, 1, 2, 3)
-	other := runCeremony(t, 3, 2)
+	other := runCeremony(t, el.f.e.Manifest().ElectionID, 3, 2)
 	if _, _, err := Decrypt(el.f.e, other.result, el.tallyE, lists); err == nil || !strings.Contains(err.Error(), "public key") {
 		t.Errorf("keys of another ceremony: got %v", err)
+	}
+	// A ceremony run for another election is refused by name, before its
+	// key is compared.
+	foreign := runCeremony(t, "guild-2026", 5, 3)
+	_, _, err := Decrypt(el.f.e, foreign.result, el.tallyE, lists)
+	if want := `tally: the key ceremony is for election "guild-2026", and the election is "guild-2025"`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("keys of another election's ceremony: got %v, want %q", err, want)
+	}
+	// The outcome decoded from result.json names no election: refused.
+	raw, err := el.f.keys.result.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded := new(trustee.Result)
+	if err := decoded.UnmarshalJSON(raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Decrypt(el.f.e, decoded, el.tallyE, lists); err == nil || !strings.Contains(err.Error(), "names no election") {
+		t.Errorf("keys decoded from JSON: got %v", err)
+	}
+	if _, _, err := Decrypt(el.f.e, decoded.Clone(), el.tallyE, lists); err == nil || !strings.Contains(err.Error(), "names no election") {
+		t.Errorf("a clone of keys decoded from JSON: got %v", err)
+	}
+	if _, _, err := Decrypt(el.f.e, el.f.keys.result.Clone(), el.tallyE, lists); err != nil {
+		t.Errorf("a clone of the ceremony's outcome: %v", err)
 	}
 	bad := *el.tallyE
 	bad.BaseHash[0] ^= 1
@@ -188,14 +213,13 @@ func TestAggregatorRefuses(t *testing.T) {
 	if err := a.Add(chal); err == nil || !strings.Contains(err.Error(), "state is challenged") {
 		t.Errorf("challenged ballot: got %v", err)
 	}
+	// (A pending ballot is a ballot.Pending, which Add does not take.)
 	pending, err := el.f.device.EncryptBallot(ballot.Vote{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Add(pending); err == nil || !strings.Contains(err.Error(), "state is pending") {
-		t.Errorf("pending ballot: got %v", err)
-	}
-	if err := el.f.device.Cast(pending); err != nil {
+	cast, err := el.f.device.Cast(pending)
+	if err != nil {
 		t.Fatal(err)
 	}
 	// A ballot of another election (another manifest, so another base hash).
@@ -211,7 +235,7 @@ func TestAggregatorRefuses(t *testing.T) {
 	if err := a.Merge(NewAggregator(f2.e)); err == nil {
 		t.Error("merged an aggregator of another election")
 	}
-	if err := a.Add(pending); err != nil || a.Count() != 1 {
+	if err := a.Add(cast); err != nil || a.Count() != 1 {
 		t.Errorf("cast ballot: %v, count %d", err, a.Count())
 	}
 }

@@ -45,8 +45,9 @@
 //     allocates seats as for boards.
 //
 // Which ballots count is decided before this package: only cast ballots
-// (Aggregator.Add refuses pending and challenged ones), each once, and under
-// the ballot.LastBallotCounts policy only the last ballot of a credential.
+// (Aggregator.Add refuses challenged ones, and a pending one is a
+// ballot.Pending, which it does not take), each once, and under the
+// ballot.LastBallotCounts policy only the last ballot of a credential.
 // The ballot box applies these rules as it accepts ballots (ballot.Box.Counted).
 // The election record holds no list of counted ballots: a verifier derives
 // the set itself from the ballot box's file by the same rules, leaving out

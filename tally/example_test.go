@@ -25,7 +25,7 @@ func keyCeremony(n, t int) (*trustee.Result, []*trustee.KeyShare) {
 		}
 		ids, members = append(ids, id), append(members, id.Member(j))
 	}
-	roster, err := trustee.NewRoster([]byte("coop-2025"), t, members)
+	roster, err := trustee.NewRoster("coop-2025", t, members)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -90,8 +90,8 @@ func Example() {
 		for _, code := range marks {
 			v["board"][code] = 1
 		}
-		b, _ := device.EncryptBallot(v)
-		device.Cast(b)
+		pending, _ := device.EncryptBallot(v)
+		b, _ := device.Cast(pending)
 		if err := agg.Add(b); err != nil {
 			log.Fatal(err)
 		}

@@ -48,17 +48,23 @@ type ceremony struct {
 
 var (
 	ceremoniesMu sync.Mutex
-	ceremonies   = map[[2]int]*ceremony{}
+	ceremonies   = map[ceremonyKey]*ceremony{}
 )
 
-// runCeremony runs (once per n, t for the whole test binary) a key
-// ceremony of n trustees with threshold t through the public API of
-// package trustee.
-func runCeremony(tb testing.TB, n, t int) *ceremony {
+type ceremonyKey struct {
+	election string
+	n, t     int
+}
+
+// runCeremony runs (once per election, n, t for the whole test binary) a
+// key ceremony of n trustees with threshold t for election electionID
+// through the public API of package trustee.
+func runCeremony(tb testing.TB, electionID string, n, t int) *ceremony {
 	tb.Helper()
 	ceremoniesMu.Lock()
 	defer ceremoniesMu.Unlock()
-	if c, ok := ceremonies[[2]int{n, t}]; ok {
+	key := ceremonyKey{electionID, n, t}
+	if c, ok := ceremonies[key]; ok {
 		return c
 	}
 	ids := make([]*trustee.Identity, n)
@@ -70,7 +76,7 @@ func runCeremony(tb testing.TB, n, t int) *ceremony {
 		}
 		ids[k], members[k] = id, id.Member(k+1)
 	}
-	r, err := trustee.NewRoster([]byte("guild-2025"), t, members)
+	r, err := trustee.NewRoster(electionID, t, members)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -108,7 +114,7 @@ func runCeremony(tb testing.TB, n, t int) *ceremony {
 		out.result = res
 		out.shares = append(out.shares, ks)
 	}
-	ceremonies[[2]int{n, t}] = out
+	ceremonies[key] = out
 	return out
 }
 
@@ -121,7 +127,7 @@ type fixture struct {
 
 func newFixture(tb testing.TB, m *ballot.Manifest, n, t int) *fixture {
 	tb.Helper()
-	cer := runCeremony(tb, n, t)
+	cer := runCeremony(tb, m.ElectionID, n, t)
 	pk, err := cer.result.ElectionKey()
 	if err != nil {
 		tb.Fatal(err)
@@ -148,14 +154,15 @@ func newFixture(tb testing.TB, m *ballot.Manifest, n, t int) *fixture {
 // if challenge is set.
 func (f *fixture) ballot(tb testing.TB, v ballot.Vote, challenge bool) *ballot.Ballot {
 	tb.Helper()
-	b, err := f.device.EncryptBallot(v)
+	p, err := f.device.EncryptBallot(v)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	var b *ballot.Ballot
 	if challenge {
-		err = f.device.Challenge(b)
+		b, err = f.device.Challenge(p)
 	} else {
-		err = f.device.Cast(b)
+		b, err = f.device.Cast(p)
 	}
 	if err != nil {
 		tb.Fatal(err)

@@ -409,6 +409,8 @@ func TestResultsProperties(t *testing.T) {
 		if rng.IntN(4) > 0 {
 			c.Seats = uint32(1 + rng.IntN(n))
 			c.Alternates = uint32(rng.IntN(n - int(c.Seats) + 1))
+		} else {
+			c.Kind = ballot.Exactly // an up-to contest has seats; an exactly one may have none
 		}
 		for j := range n {
 			c.Candidates = append(c.Candidates, ballot.Candidate{Code: uint32(1000 - 7*j), Name: fmt.Sprint("N", j)})

@@ -194,7 +194,8 @@ func codeListContest(e *ballot.Election, i int) (*ballot.Contest, error) {
 }
 
 // DecryptRows is the decryption of CodeList contest i after mixing: it checks
-// that keys hold e's public key and that rows (the output of the contest's
+// that keys are of e's election and hold its public key (as Decrypt does)
+// and that rows (the output of the contest's
 // completed cascade) have the contest's width, verifies the trustees'
 // share lists of RowCiphertexts(rows) and combines any t valid ones with
 // trustee.Combine, then decodes every row (RowDecoder.Decode). It returns

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -127,7 +128,25 @@ type Judgment struct {
 }
 
 // A Result is the public outcome of a key ceremony, computable by anyone from
-// the published messages (VerifyCeremony).
+// the published messages. Three functions return one, each for its user:
+//
+//   - Trustee.Finish, for a trustee tool: the trustee's own judgment of
+//     the published ceremony, together with its KeyShare, which only it
+//     can compute; it trusts no one else's verdict.
+//   - VerifyCeremony, for a verifier or an auditor (and for anyone who
+//     holds no key share): the same judgment from the published messages
+//     alone.
+//   - election.Writer.WriteCeremony, for the coordinator who writes the
+//     election record: VerifyCeremony, then the ceremony and its outcome
+//     written to the record, so that what the election uses is what the
+//     record holds.
+//
+// All three judge the messages the same way and return equal Results.
+// A Result also knows the election its roster names (ElectionID), which is
+// not part of its JSON form: one decoded from JSON (UnmarshalJSON, as
+// trustees/result.json is read) names no election, and the functions that
+// meet an election (election.Writer.WriteElection, tally.Decrypt,
+// tally.DecryptRows) refuse it. Use one of the three above.
 type Result struct {
 	Ceremony  []byte      // the roster's ceremony hash
 	Threshold int         // t
@@ -138,6 +157,40 @@ type Result struct {
 	// VerificationKeys[j−1] is K_j = s_j·G for trustee j = 1..n: the public
 	// key against which its decryption shares are checked.
 	VerificationKeys []*group.Element
+
+	// electionID is the roster's election identifier, set by judge; ""
+	// for a Result decoded from JSON or built by hand.
+	electionID string
+}
+
+// ElectionID returns the election identifier of the ceremony's roster
+// (Roster.ElectionID), the manifest's ElectionID of the election the key
+// belongs to. It is "" for a Result that no judgment of a ceremony made:
+// decoded from JSON, or built field by field.
+func (r *Result) ElectionID() string { return r.electionID }
+
+// Clone returns a deep copy of r, with its election identifier.
+func (r *Result) Clone() *Result {
+	q := &Result{
+		Ceremony:   bytes.Clone(r.Ceremony),
+		Threshold:  r.Threshold,
+		Qualified:  slices.Clone(r.Qualified),
+		Excluded:   slices.Clone(r.Excluded),
+		Judgments:  slices.Clone(r.Judgments),
+		electionID: r.electionID,
+	}
+	if r.PublicKey != nil {
+		q.PublicKey = group.NewElement().Set(r.PublicKey)
+	}
+	if r.VerificationKeys != nil {
+		q.VerificationKeys = make([]*group.Element, len(r.VerificationKeys))
+		for j, K := range r.VerificationKeys {
+			if K != nil {
+				q.VerificationKeys[j] = group.NewElement().Set(K)
+			}
+		}
+	}
+	return q
 }
 
 // ElectionKey returns the joint public key as an ElGamal public key.
@@ -380,6 +433,14 @@ func shareMatches(s *group.Scalar, C []*group.Element, j int) bool {
 // A message that is not validly signed by a roster trustee for this ceremony
 // is an error (it must not be in the record). If fewer than t dealers
 // qualify, the error is a *CeremonyError that lists the exclusions.
+//
+// VerifyCeremony is for whoever holds no key share of the ceremony: a
+// verifier, an auditor, an election official who checks the published
+// messages. A trustee uses Trustee.Finish, which runs the same judgment
+// and computes its key share; the coordinator who writes the election
+// record uses election.Writer.WriteCeremony, which runs VerifyCeremony
+// and records the ceremony with its outcome. The Result names the roster's
+// election (Result.ElectionID).
 func VerifyCeremony(c *Ceremony) (*Result, error) {
 	p, err := collect(c)
 	if err != nil {
@@ -391,7 +452,7 @@ func VerifyCeremony(c *Ceremony) (*Result, error) {
 func (p *published) judge() (*Result, error) {
 	r := p.roster
 	n, t := r.Size(), r.threshold
-	res := &Result{Ceremony: bytes.Clone(r.hash), Threshold: t}
+	res := &Result{Ceremony: bytes.Clone(r.hash), Threshold: t, electionID: r.electionID}
 	badCommitments := make(map[int]bool)
 	for i := 1; i <= n; i++ {
 		x := p.judgeCommitments(i)

@@ -427,7 +427,7 @@ func TestNewRosterChecks(t *testing.T) {
 		}
 		return out
 	}
-	if _, err := NewRoster([]byte("e"), 2, ms()); err != nil {
+	if _, err := NewRoster("e", 2, ms()); err != nil {
 		t.Fatal(err)
 	}
 	for name, f := range map[string]func() ([]byte, int, []Member){
@@ -489,7 +489,7 @@ func TestNewRosterChecks(t *testing.T) {
 		},
 	} {
 		id, th, m := f()
-		if _, err := NewRoster(id, th, m); err == nil {
+		if _, err := NewRoster(string(id), th, m); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else {
 			t.Logf("%s: %v", name, err)
@@ -512,21 +512,21 @@ func TestRosterHashBindsEverything(t *testing.T) {
 		seen[string(r.hash)] = what
 	}
 	ms := []Member{ids[0].Member(1), ids[1].Member(2), ids[2].Member(3)}
-	r, err := NewRoster([]byte("test election 1405"), 2, ms)
+	r, err := NewRoster("test election 1405", 2, ms)
 	add("election id", r, err)
-	r, err = NewRoster([]byte("test election 1404"), 3, ms)
+	r, err = NewRoster("test election 1404", 3, ms)
 	add("threshold", r, err)
-	r, err = NewRoster([]byte("test election 1404"), 2, []Member{ids[1].Member(1), ids[0].Member(2), ids[2].Member(3)})
+	r, err = NewRoster("test election 1404", 2, []Member{ids[1].Member(1), ids[0].Member(2), ids[2].Member(3)})
 	add("order", r, err)
 	m := slices.Clone(ms)
 	m[2].Name = "someone else"
-	r, err = NewRoster([]byte("test election 1404"), 2, m)
+	r, err = NewRoster("test election 1404", 2, m)
 	add("name", r, err)
 	m = slices.Clone(ms)
 	m[2].EncryptionKey = ids[3].Member(3).EncryptionKey
-	r, err = NewRoster([]byte("test election 1404"), 2, m)
+	r, err = NewRoster("test election 1404", 2, m)
 	add("encryption key", r, err)
-	r, err = NewRoster([]byte("test election 1404"), 2, append(slices.Clone(ms), ids[3].Member(4)))
+	r, err = NewRoster("test election 1404", 2, append(slices.Clone(ms), ids[3].Member(4)))
 	add("size", r, err)
 }
 

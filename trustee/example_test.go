@@ -25,7 +25,7 @@ func Example() {
 		ids = append(ids, id)
 		members = append(members, id.Member(k+1))
 	}
-	roster, err := trustee.NewRoster([]byte("city council 1404"), 2, members)
+	roster, err := trustee.NewRoster("city council 1404", 2, members)
 	if err != nil {
 		log.Fatal(err)
 	}

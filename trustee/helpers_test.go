@@ -53,7 +53,7 @@ func testRoster(tb testing.TB, ids []*Identity, t int) *Roster {
 	for k, id := range ids {
 		ms[k] = id.Member(k + 1)
 	}
-	r, err := NewRoster([]byte("test election 1404"), t, ms)
+	r, err := NewRoster("test election 1404", t, ms)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -279,7 +279,7 @@ func TestTrusteeProcesses(t *testing.T) {
 		}
 		members[k] = id.Member(k + 1)
 	}
-	roster, err := NewRoster([]byte("process test election"), th, members)
+	roster, err := NewRoster("process test election", th, members)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ type Member struct {
 // valid, and it may be used only as a receiver of UnmarshalJSON; use
 // NewRoster.
 type Roster struct {
-	electionID []byte
+	electionID string
 	threshold  int
 	members    []Member
 	hash       []byte
@@ -74,8 +74,12 @@ type Roster struct {
 // control character, bidirectional marks and balanced isolates only), and
 // names, signing keys and encryption keys must be distinct (names
 // compared byte for byte, which for NFC text is canonical equivalence).
-// The election identifier is 1..MaxElectionIDSize bytes. Everything is copied.
-func NewRoster(electionID []byte, threshold int, members []Member) (*Roster, error) {
+// The election identifier is 1..MaxElectionIDSize bytes: the manifest's
+// ElectionID (ballot.Manifest), of the same type, so that the ceremony's
+// outcome (Result.ElectionID) is compared with the election wherever the
+// two meet (election.Writer.WriteElection, tally.Decrypt, and check 2 of
+// the verifier). Everything is copied.
+func NewRoster(electionID string, threshold int, members []Member) (*Roster, error) {
 	n := len(members)
 	switch {
 	case len(electionID) < 1 || len(electionID) > MaxElectionIDSize:
@@ -85,7 +89,7 @@ func NewRoster(electionID []byte, threshold int, members []Member) (*Roster, err
 	case threshold < 1 || threshold > n:
 		return nil, fmt.Errorf("trustee: roster: threshold %d outside 1..%d", threshold, n)
 	}
-	r := &Roster{electionID: bytes.Clone(electionID), threshold: threshold, members: make([]Member, n)}
+	r := &Roster{electionID: electionID, threshold: threshold, members: make([]Member, n)}
 	names := make(map[string]int, n)
 	keys := make(map[string]int, 2*n)
 	for k, m := range members {
@@ -167,8 +171,8 @@ func (r *Roster) encode() []byte {
 // every trustee's index, name and keys.
 func (r *Roster) Hash() []byte { return bytes.Clone(r.hash) }
 
-// ElectionID returns a copy of the election identifier.
-func (r *Roster) ElectionID() []byte { return bytes.Clone(r.electionID) }
+// ElectionID returns the election identifier, the manifest's ElectionID.
+func (r *Roster) ElectionID() string { return r.electionID }
 
 // Threshold returns t, the number of trustees needed to decrypt.
 func (r *Roster) Threshold() int { return r.threshold }
@@ -222,7 +226,7 @@ func (r *Roster) MarshalJSON() ([]byte, error) {
 		ms[k] = memberJSON{m.Index, m.Name, hexString(m.SigningKey), hexString(m.EncryptionKey)}
 	}
 	return marshalObject(
-		"election_id", hexString(r.electionID),
+		"election_id", hexString([]byte(r.electionID)),
 		"group", Group,
 		"suite", Suite,
 		"threshold", r.threshold,
@@ -294,7 +298,7 @@ func (r *Roster) UnmarshalJSON(data []byte) error {
 			return err
 		}
 	}
-	q, err := NewRoster(id, int(t), members)
+	q, err := NewRoster(string(id), int(t), members)
 	if err != nil {
 		return err
 	}

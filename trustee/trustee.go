@@ -258,6 +258,13 @@ func (t *Trustee) Respond(complaints []*Complaint) ([]*ComplaintResponse, error)
 // to its complaints. It fails if the ceremony failed, or if a qualified
 // dealer's share is unknown to this trustee (it did not receive it and did
 // not complain).
+//
+// Finish is for the trustee's own tool: the trustee trusts no one else's
+// judgment of the ceremony, and only it can compute its key share. A
+// verifier, who holds no key share, uses VerifyCeremony; the coordinator
+// who writes the election record uses election.Writer.WriteCeremony. All
+// three return equal Results, naming the roster's election
+// (Result.ElectionID).
 func (t *Trustee) Finish(c *Ceremony) (*Result, *KeyShare, error) {
 	if t.phase < phaseReceived {
 		return nil, nil, errors.New("trustee: Finish before ReceiveShares")

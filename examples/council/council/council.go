@@ -299,7 +299,7 @@ func Run(cfg Config) (*Outcome, error) {
 		manifest.ElectionID, cfg.Candidates, cfg.Seats, manifest.Contests[0].RowWidth(), e.BaseHash())
 
 	// 3. Voting: the ballot box keeps its file in the record.
-	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	box, err := w.OpenBox(e)
 	if err != nil {
 		return nil, err
 	}
@@ -566,14 +566,15 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 	if err := v.SetCodes(ContestID, ev.codes); err != nil {
 		return nil, err
 	}
-	b, err := ballot.EncryptBallot(e, h, v, ev.seed)
+	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
 	if err != nil {
 		return nil, err
 	}
+	var b *ballot.Ballot
 	if ev.challenge {
-		err = b.Challenge(key)
+		b, err = p.Challenge(key)
 	} else {
-		err = b.Cast(key)
+		b, err = p.Cast(key)
 	}
 	if err != nil {
 		return nil, err

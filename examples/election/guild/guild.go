@@ -254,7 +254,7 @@ func Run(cfg Config) (*Outcome, error) {
 	log.Printf("election %s: base hash %x", manifest.ElectionID, e.BaseHash())
 
 	// 3. Voting: the ballot box keeps its file in the record.
-	box, err := ballot.OpenBox(w.BallotsPath(), e)
+	box, err := w.OpenBox(e)
 	if err != nil {
 		return nil, err
 	}
@@ -486,14 +486,15 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.Ch
 	} else {
 		h = tip.Next(ev.station)
 	}
-	b, err := ballot.EncryptBallot(e, h, ev.vote, ev.seed)
+	p, err := ballot.EncryptBallot(e, h, ev.vote, ev.seed)
 	if err != nil {
 		return nil, err
 	}
+	var b *ballot.Ballot
 	if ev.challeng {
-		err = b.Challenge(key)
+		b, err = p.Challenge(key)
 	} else {
-		err = b.Cast(key)
+		b, err = p.Cast(key)
 	}
 	if err != nil {
 		return nil, err

@@ -46,7 +46,7 @@ func RunCeremony(s Seeds, electionID string, n, t int) (*trustee.Ceremony, []*tr
 		}
 		members[k] = ids[k].Member(k + 1)
 	}
-	roster, err := trustee.NewRoster([]byte(electionID), t, members)
+	roster, err := trustee.NewRoster(electionID, t, members)
 	if err != nil {
 		return nil, nil, nil, err
 	}
