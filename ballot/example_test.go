@@ -3,6 +3,7 @@ package ballot_test
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,8 +62,8 @@ func Example() {
 
 	// The voter challenges the first encryption: its nonce seed is released
 	// and anyone can read what it encrypts.
-	pb, _ := device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}})
-	b, _ := device.Challenge(pb)
+	pending, _ := device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}})
+	b, _ := device.Challenge(pending)
 	vote, _ := ballot.OpenChallenged(e, b)
 	fmt.Println("challenged ballot encrypts", vote)
 	if _, err := box.Accept(b.Bytes()); err != nil {
@@ -70,8 +71,8 @@ func Example() {
 	}
 
 	// Then casts a new encryption, and keeps its confirmation code.
-	pb, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
-	b, _ = device.Cast(pb)
+	pending, _ = device.EncryptBallot(ballot.Vote{"board": {12: 1, 14: 1}, "budget": {1: 1}})
+	b, _ = device.Cast(pending)
 	_, err = box.Accept(b.Bytes())
 	fmt.Println("cast ballot accepted:", err == nil, "short confirmation code length:", len(b.ConfirmationCode().Short()))
 
@@ -120,8 +121,8 @@ func ExampleVote_SetCodes() {
 	fmt.Println(err)
 
 	v.SetCodes("council", []uint32{212, 17})
-	pb, _ := device.EncryptBallot(v)
-	b, _ := device.Challenge(pb)
+	pending, _ := device.EncryptBallot(v)
+	b, _ := device.Challenge(pending)
 	opened, _ := ballot.OpenChallenged(e, b)
 	fmt.Println("challenged ballot encrypts", opened)
 	// Output:
@@ -169,11 +170,11 @@ func ExampleGenerateCredential() {
 	vote := func(c *ballot.Credential, id string, v ballot.Vote) error {
 		seed := make([]byte, 32)
 		rand.Read(seed)
-		pb, err := ballot.EncryptBallot(e, ballot.Header{BallotID: id, Credential: c.PublicKey()}, v, seed)
+		pending, err := ballot.EncryptBallot(e, ballot.Header{BallotID: id, Credential: c.PublicKey()}, v, seed)
 		if err != nil {
 			return err
 		}
-		b, err := pb.Cast(c.PrivateKey())
+		b, err := pending.Cast(c.PrivateKey())
 		if err != nil {
 			return err
 		}
@@ -191,4 +192,110 @@ func ExampleGenerateCredential() {
 	// Azadeh's ballot accepted: true
 	// an unlisted credential refused: true
 	// ballots counted: 1
+}
+
+// coopElection is the election of the examples below: a board contest
+// (up to 2 of 4, 2 seats), one registered polling station whose signing
+// key is stationKey. Its keys would come from the trustees' key ceremony
+// (election.Writer.WriteCeremony); here one made-up trustee holds them.
+func coopElection() (e *ballot.Election, stationKey ed25519.PrivateKey) {
+	stationKey = ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)) // a demonstration key
+	trustee, electionKey := elgamal.GenerateKey()
+	e, err := ballot.NewElection(ballot.Parameters{
+		Manifest: &ballot.Manifest{ElectionID: "coop-2025", Title: "Cooperative board", Policy: ballot.OneBallotPerCredential,
+			Contests: []ballot.Contest{{ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Candidates: []ballot.Candidate{
+				{Code: 11, Name: "Azadeh"}, {Code: 12, Name: "Bijan"}, {Code: 13, Name: "Cyrus"}, {Code: 14, Name: "Darya"},
+			}}}},
+		PublicKey:        electionKey,
+		VerificationKeys: []*group.Element{trustee.PublicKey().Element()},
+		Threshold:        1,
+		Devices:          []ballot.RegisteredDevice{{ID: "station-1", PublicKey: stationKey.Public().(ed25519.PublicKey)}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return e, stationKey
+}
+
+// A polling station encrypts a voter's choices, shows the confirmation
+// code while the voter decides, and signs the decision. The pending ballot
+// is not signed and cannot be submitted; Cast returns the signed ballot,
+// whose encoding goes to the ballot box. The station saves its chain's tip
+// after each ballot, so that it can resume after a restart.
+func ExampleDevice_EncryptBallot() {
+	e, stationKey := coopElection()
+	station, opening, err := ballot.OpenDevice(e, "station-1", stationKey, time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC))
+	if err != nil {
+		panic(err)
+	}
+	_ = opening // sent to the ballot box before the first ballot
+
+	pending, err := station.EncryptBallot(ballot.Vote{"board": {11: 1, 13: 1}})
+	if err != nil {
+		panic(err)
+	}
+	shown := pending.ConfirmationCode().Short() // on the station's screen
+	fmt.Println("ballot", pending.ID(), "shows a code of", len(shown), "characters")
+
+	// The voter casts it (Challenge instead would release its nonce seed).
+	b, err := station.Cast(pending)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("state:", b.State(), "- same code:", b.ConfirmationCode().MatchesShort(shown))
+	_, err = station.Cast(pending)
+	fmt.Println("cast again:", err)
+
+	// The station's chain: its last ballot's sequence number and code.
+	seq, tip := station.Tip()
+	fmt.Println("tip:", seq, tip == b.ConfirmationCode())
+	// Output:
+	// ballot station-1/1 shows a code of 19 characters
+	// state: cast - same code: true
+	// cast again: ballot: ballot "station-1/1" was already cast
+	// tip: 1 true
+}
+
+// A ballot box accepts a station's opening and ballots, answers a repeated
+// upload as the first time, and refuses what the acceptance rule refuses,
+// saying which step refused it and whether the box recorded it: here a
+// station's ballots uploaded out of order after it worked offline, which
+// the box rejects without recording, until the missing ballot arrives.
+func ExampleBox_Accept() {
+	e, stationKey := coopElection()
+	dir, _ := os.MkdirTemp("", "sandogh-box")
+	defer os.RemoveAll(dir)
+	box, err := ballot.OpenBox(filepath.Join(dir, "ballots.jsonl"), e)
+	if err != nil {
+		panic(err)
+	}
+	defer box.Close()
+
+	station, opening, _ := ballot.OpenDevice(e, "station-1", stationKey, time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC))
+	if err := box.AcceptOpening(opening); err != nil {
+		panic(err)
+	}
+	var offline [][]byte // encoded ballots the station kept while offline
+	for _, marks := range []map[uint32]uint64{{11: 1}, {12: 1, 14: 1}} {
+		pending, _ := station.EncryptBallot(ballot.Vote{"board": marks})
+		b, _ := station.Cast(pending)
+		offline = append(offline, b.Bytes())
+	}
+
+	// The second ballot arrives first: a gap in the station's chain.
+	_, err = box.Accept(offline[1])
+	var refusal *ballot.Refusal
+	if errors.As(err, &refusal) {
+		fmt.Println("refused by step", refusal.Step, "- recorded:", refusal.Recorded)
+	}
+	// In order, both are accepted; a repeated upload is acknowledged.
+	for _, data := range append(offline, offline[1]) {
+		if _, err := box.Accept(data); err != nil {
+			panic(err)
+		}
+	}
+	fmt.Println("ballots counted:", len(box.Counted()))
+	// Output:
+	// refused by step chain-gap - recorded: false
+	// ballots counted: 2
 }

@@ -1,14 +1,20 @@
 package election_test
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/trustee"
 )
 
 // Verify a record and print the verdict of every check. The sample record
@@ -123,4 +129,146 @@ func ExampleVerifyForDecryption() {
 	// partial verification: 13 of 13 checks passed
 	// the tally to decrypt: 12 ballots, 15 ciphertexts
 	// another box file refused: true
+}
+
+// The whole election through a Writer, in the order of its steps: the
+// trustees' key ceremony, the election's parameters, the ballot box and a
+// polling station, the end of voting, the trustees' decryption shares of
+// the tally they verified, the results, and the verification of the
+// finished record. Each step refuses to run before the ones it needs.
+// Everyone here lives in one process; in an election each trustee, the
+// station and the box run on their own machines.
+func ExampleWriter() {
+	check := func(err error) {
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Demonstration secrets, reproducible; real ones come from crypto/rand
+	// (trustee.NewIdentity, trustee.NewTrustee, ed25519.GenerateKey).
+	secret := func(what string, k int) []byte {
+		h := sha256.Sum256(fmt.Appendf(nil, "example %s %d", what, k))
+		return h[:]
+	}
+	tmp, err := os.MkdirTemp("", "sandogh-example")
+	check(err)
+	defer os.RemoveAll(tmp)
+	w, err := election.Create(filepath.Join(tmp, "record"))
+	check(err)
+
+	// 1. The key ceremony: three trustees, any two of whom can decrypt.
+	var members []trustee.Member
+	var ids []*trustee.Identity
+	for k := 1; k <= 3; k++ {
+		id, err := trustee.NewIdentityFromSeed(fmt.Sprint("Trustee ", k), secret("identity", k))
+		check(err)
+		ids, members = append(ids, id), append(members, id.Member(k))
+	}
+	roster, err := trustee.NewRoster("coop-2025", 2, members)
+	check(err)
+	c := &trustee.Ceremony{Roster: roster}
+	var ts []*trustee.Trustee
+	for k, id := range ids {
+		tr, err := trustee.NewTrusteeFromSeed(roster, id, secret("ceremony", k+1))
+		check(err)
+		m, err := tr.Round1()
+		check(err)
+		ts, c.Commitments = append(ts, tr), append(c.Commitments, m)
+	}
+	for _, tr := range ts {
+		sh, err := tr.Round2()
+		check(err)
+		c.Shares = append(c.Shares, sh...)
+	}
+	for _, tr := range ts {
+		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
+		check(err)
+		c.Complaints = append(c.Complaints, cs...)
+	}
+	for _, tr := range ts {
+		rs, err := tr.Respond(c.Complaints)
+		check(err)
+		c.Responses = append(c.Responses, rs...)
+	}
+	var keyShares []*trustee.KeyShare
+	for _, tr := range ts {
+		_, ks, err := tr.Finish(c) // each trustee's own judgment and key share
+		check(err)
+		keyShares = append(keyShares, ks)
+	}
+	keys, err := w.WriteCeremony(c) // the coordinator records the ceremony
+	check(err)
+
+	// 2. The election, for the ceremony's election identifier and keys.
+	manifest := &ballot.Manifest{ElectionID: "coop-2025", Title: "Cooperative board", Policy: ballot.OneBallotPerCredential,
+		Contests: []ballot.Contest{{ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1, Candidates: []ballot.Candidate{
+			{Code: 11, Name: "Azadeh"}, {Code: 12, Name: "Bijan"}, {Code: 13, Name: "Cyrus"}, {Code: 14, Name: "Darya"},
+		}}}}
+	stationKey := ed25519.NewKeyFromSeed(secret("station", 1))
+	pk, err := keys.ElectionKey()
+	check(err)
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold,
+		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: stationKey.Public().(ed25519.PublicKey)}}})
+	check(err)
+	check(w.WriteElection(e, keys))
+
+	// 3. Voting: the ballot box keeps its file in the record; the station
+	// encrypts, the voters cast.
+	box, err := w.OpenBox(e)
+	check(err)
+	station, opening, err := ballot.OpenDevice(e, "station-1", stationKey, time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC))
+	check(err)
+	check(box.AcceptOpening(opening))
+	for _, marks := range []map[uint32]uint64{{11: 1, 12: 1}, {12: 1}, {12: 1, 13: 1}, {11: 1, 14: 1}, {12: 1, 13: 1}, {11: 1}} {
+		pending, err := station.EncryptBallot(ballot.Vote{"board": marks})
+		check(err)
+		b, err := station.Cast(pending)
+		check(err)
+		check(box.AcceptBallot(b))
+	}
+	check(box.Close())
+
+	// 4. Voting ends: the authority publishes the SHA-256 of the box's
+	// file, and the Writer records the box (for good) and its tally.
+	data, err := os.ReadFile(w.BallotsPath())
+	check(err)
+	closed := sha256.Sum256(data)
+	_, err = w.FinishBallots(e)
+	check(err)
+	_, err = ballot.OpenBox(w.BallotsPath(), e)
+	fmt.Println("the finished box reopens:", err == nil)
+
+	// 5. Trustees 1 and 2 each verify the record up to its tally and
+	// decrypt that tally; trustee 3 is absent.
+	rec, err := election.VerifyForDecryption(w.Dir(), closed, nil)
+	check(err)
+	var lists []*trustee.ShareList
+	for _, ks := range keyShares[:2] {
+		l, err := rec.TallyShares(ks)
+		check(err)
+		check(w.WriteShareList(l))
+		lists = append(lists, l)
+	}
+
+	// 6. The results, from the share lists the record holds.
+	totals, _, err := tally.Decrypt(rec.Election(), rec.Keys(), rec.Tally(), lists)
+	check(err)
+	res, err := tally.NewResults(manifest, totals)
+	check(err)
+	check(w.WriteResults(res))
+	for _, s := range res.Contests[0].Standings {
+		fmt.Printf("%d. %-6s %d  %s\n", s.Position, s.Name, s.Count, s.Outcome)
+	}
+
+	// 7. Anyone verifies the record.
+	rep, err := election.Verify(w.Dir(), nil)
+	check(err)
+	fmt.Println("valid:", rep.Valid())
+	// Output:
+	// the finished box reopens: false
+	// 1. Bijan  4  main
+	// 2. Azadeh 3  main
+	// 3. Cyrus  2  alternate
+	// 4. Darya  1  not-elected
+	// valid: true
 }

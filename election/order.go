@@ -39,6 +39,9 @@ func (w *Writer) need(method string, s step) error {
 func (w *Writer) needLocked(method string, steps ...step) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.current(); err != nil {
+		return err
+	}
 	for _, s := range steps {
 		if err := w.need(method, s); err != nil {
 			return err

@@ -135,6 +135,9 @@ func (w *Writer) add(name string, fill func(io.Writer) error) error {
 	if err := checkRelPath(name); err != nil {
 		return fmt.Errorf("election: %v", err)
 	}
+	if err := w.current(); err != nil {
+		return err
+	}
 	if err := w.complete(name); err != nil {
 		return err
 	}
@@ -184,6 +187,21 @@ func (w *Writer) addBytes(name string, data []byte) error {
 		_, err := f.Write(data)
 		return err
 	})
+}
+
+// current returns an error if SHA256SUMS is not the index this Writer
+// last wrote or read: another Writer (another OpenWriter, in this process
+// or another) has written the record since, and this one's view of the
+// steps done is stale. w.mu is held.
+func (w *Writer) current() error {
+	data, err := regular.ReadFile(w.path(fileIndex), maxIndexSize)
+	if err != nil {
+		return fmt.Errorf("election: %w", err)
+	}
+	if !bytes.Equal(data, w.idx.bytes()) {
+		return fmt.Errorf("election: %s changed since this Writer last wrote it: another Writer is writing the record (one Writer at a time; OpenWriter again to resume)", fileIndex)
+	}
+	return nil
 }
 
 // writeIndex replaces SHA256SUMS with the current index. w.mu is held (or
@@ -507,6 +525,10 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 		return nil, err
 	}
 	w.mu.Lock()
+	if err := w.current(); err != nil {
+		w.mu.Unlock()
+		return nil, err
+	}
 	if listed, ok := w.idx[fileBallots]; ok {
 		w.mu.Unlock()
 		if listed != lr.sum() {
