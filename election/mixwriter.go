@@ -157,7 +157,7 @@ func (w *Writer) WriteDecodedRows(i int, rows []tally.DecodedRow) error {
 			k++
 		}
 		if len(rows) != len(got) && k == min(len(rows), len(got)) {
-			return fmt.Errorf("election: WriteDecodedRows: contest %d: %d rows, but the decryption the record holds has %d", i, len(rows), len(got))
+			return fmt.Errorf("election: WriteDecodedRows: contest %d: %s, but the decryption the record holds has %d", i, count(len(rows), "row"), len(got))
 		}
 		return fmt.Errorf("election: WriteDecodedRows: contest %d: row %d is not the decryption of the final list by the row share lists in the record", i, k)
 	}
@@ -196,7 +196,7 @@ func (w *Writer) recordedRows(i int) ([]tally.DecodedRow, error) {
 		return nil, nil
 	}
 	if len(js) < keys.Threshold {
-		return nil, fmt.Errorf("election: WriteDecodedRows before the decryption of the rows: %d row share lists in %s, the threshold is %d (WriteRowShareList)", len(js), mixDir(i)+"/"+mixSharesDir, keys.Threshold)
+		return nil, fmt.Errorf("election: WriteDecodedRows before the decryption of the rows: %s holds %s, and the threshold is %d (WriteRowShareList)", mixDir(i)+"/"+mixSharesDir, count(len(js), "row share list"), keys.Threshold)
 	}
 	r := &Reader{dir: w.dir}
 	lists := make([]*trustee.ShareList, len(js))

@@ -269,12 +269,12 @@ func TestWriterOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "results before shares", w.WriteResults(res), "election: WriteResults before the decryption: 0 share lists in tally/shares, the threshold is 2 (WriteShareList)")
+	wantErr(t, "results before shares", w.WriteResults(res), "election: WriteResults before the decryption: tally/shares holds 0 share lists, and the threshold is 2 (WriteShareList)")
 	// Decrypted from lists 1 and 2, but list 2 is not written.
 	if err := w.WriteShareList(lists[0]); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "results from a list the record does not hold", w.WriteResults(res), "1 share lists in tally/shares, the threshold is 2")
+	wantErr(t, "results from a list the record does not hold", w.WriteResults(res), "tally/shares holds 1 share list, and the threshold is 2")
 	// Another process resumes: it knows the steps done from the index.
 	w2, err := election.OpenWriter(o.dir)
 	if err != nil {
@@ -282,7 +282,7 @@ func TestWriterOrder(t *testing.T) {
 	}
 	_, err = w2.OpenBox(e)
 	wantErr(t, "OpenBox after FinishBallots, resumed", err, "election: OpenBox after FinishBallots")
-	wantErr(t, "results before shares, resumed", w2.WriteResults(res), "1 share lists in tally/shares, the threshold is 2")
+	wantErr(t, "results before shares, resumed", w2.WriteResults(res), "tally/shares holds 1 share list, and the threshold is 2")
 	if err := w2.WriteShareList(lists[2]); err != nil {
 		t.Fatal(err)
 	}
@@ -347,12 +347,12 @@ func TestWriterDecodedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "rows before their shares", w.WriteDecodedRows(0, rows), "election: WriteDecodedRows before the decryption of the rows: 0 row share lists in mixnet/0/shares, the threshold is 2 (WriteRowShareList)")
+	wantErr(t, "rows before their shares", w.WriteDecodedRows(0, rows), "election: WriteDecodedRows before the decryption of the rows: mixnet/0/shares holds 0 row share lists, and the threshold is 2 (WriteRowShareList)")
 	wantErr(t, "rows of a contest that is not a codes contest", w.WriteDecodedRows(1, rows), "contest 1 is not a codes contest")
 	if err := w.WriteRowShareList(0, lists[0]); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "rows from one list of two", w.WriteDecodedRows(0, rows), "1 row share lists in mixnet/0/shares, the threshold is 2")
+	wantErr(t, "rows from one list of two", w.WriteDecodedRows(0, rows), "mixnet/0/shares holds 1 row share list, and the threshold is 2")
 	for _, l := range lists[1:] {
 		if err := w.WriteRowShareList(0, l); err != nil {
 			t.Fatal(err)

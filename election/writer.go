@@ -644,7 +644,7 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 	}
 	w.mu.Unlock()
 	if len(js) < keys.Threshold {
-		return nil, fmt.Errorf("election: WriteResults before the decryption: %d share lists in %s, the threshold is %d (WriteShareList)", len(js), dirShareLists, keys.Threshold)
+		return nil, fmt.Errorf("election: WriteResults before the decryption: %s holds %s, and the threshold is %d (WriteShareList)", dirShareLists, count(len(js), "share list"), keys.Threshold)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("election: WriteResults before WriteDecodedRows of CodeList contest %s", strings.Join(missing, ", "))
