@@ -34,7 +34,11 @@
 // naming the confirmation code of the one before (Header.Previous). The
 // word "code" alone in this package's names means a candidate code
 // (Candidate.Code, Contest.MaxCode, Vote.SetCodes), never a confirmation
-// code. The voter then casts the ballot or challenges it; a challenged
+// code. EncryptBallot returns a Pending: encrypted, not yet signed, with no
+// encoding, so that it cannot reach a box. The voter then casts the ballot
+// or challenges it (Pending.Cast, Pending.Challenge, or the Device's Cast
+// and Challenge), which signs it and returns the Ballot: a Ballot is always
+// cast or challenged, and its Bytes are what a box accepts. A challenged
 // ballot releases its seed and OpenChallenged shows what it encrypts.
 //
 // Which ballots are accepted, refused or rejected, and which count, is
@@ -49,7 +53,17 @@
 // (StepProof, StepChainFork, …) and the place, and answers a repeated
 // upload as the first time; the verifier of
 // an election record (package election) runs the same Rule over that file.
-// VerifyBallot runs the steps of one ballot alone, without a box.
+// VerifyBallot runs the steps of one ballot alone, without a box. One file
+// has one box: OpenBox locks the file until Close, and a second OpenBox
+// of it, in this process or another, fails at once. Once the record's
+// writer has finished the box (election.Writer.FinishBallots), its file
+// is read-only and never opens again, so no ballot reaches it after its
+// tally was taken.
+//
+// A Contest's Seats say how many candidates it elects: an UpTo or
+// CodeList contest needs at least one (Seats: 1 for a single winner), and
+// Validate refuses one written without; an Exactly or Score contest
+// without seats ranks its candidates and elects nobody.
 //
 // Encryption runs in constant time in the vote and the nonces; the checks
 // of a vote against the manifest, which reject overvotes before

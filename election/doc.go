@@ -33,6 +33,33 @@
 // A Writer writes it step by step, append-only and crash-safe; a Reader
 // decodes its parts, streaming the ballots; Verify checks all of it.
 //
+// # Writing
+//
+// The Writer's steps are, in order: WriteCeremony, WriteElection, OpenBox
+// (voting, until the box is closed), FinishBallots, WriteShareList for
+// each trustee present, the mixnet path of each CodeList contest
+// (MixInput, WriteStage, WriteRowShareList, WriteDecodedRows), and
+// WriteResults, the last file (see Writer and ExampleWriter). The Writer
+// knows from its index which steps are done, and each method refuses, with
+// an error naming the missing step, to run out of order; OpenWriter
+// resumes with the same knowledge after a crash or in another process.
+// Where two steps meet, what they bring must agree: WriteElection refuses
+// a ceremony run for another election (trustee.Result.ElectionID against
+// the manifest's ElectionID), FinishBallots refuses a box that is still
+// open and then finishes it for good, and WriteDecodedRows and
+// WriteResults decrypt from the share lists in the record and refuse rows
+// or results that do not follow from them. So a mistake in the sequence
+// fails at the step that makes it, not in the verification of the
+// finished record.
+//
+// Which of the three ways to a ceremony's outcome (trustee.Result) to use:
+// the coordinator who writes the record takes the one WriteCeremony
+// returns; a trustee's tool uses trustee.Trustee.Finish, which also
+// computes its key share; a verifier judges the published messages with
+// trustee.VerifyCeremony (Verify does, in check 2). The outcome decoded
+// from trustees/result.json (Reader.CeremonyResult) names no election, and
+// the Writer and package tally refuse it.
+//
 // # Verification
 //
 // Verify runs twenty numbered checks, in the manner of the verification steps

@@ -377,3 +377,27 @@ func TestWriterDecodedRows(t *testing.T) {
 		t.Fatalf("the record is invalid: %v", rep.Findings)
 	}
 }
+
+// TestManifestWithoutSeats: a record whose up-to contest has no seats (the
+// single-winner mistake, written into election.json by hand) fails check 1:
+// the manifest does not validate.
+func TestManifestWithoutSeats(t *testing.T) {
+	dir := copyRecord(t)
+	editJSONFile(t, filepath.Join(dir, "election.json"), func(v any) any {
+		c := obj(arr(obj(obj(v)["manifest"])["contests"])[0])
+		delete(c, "seats")
+		delete(c, "alternates")
+		return v
+	})
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Check == election.CheckParameters && strings.Contains(f.Reason, `contest 0 ("board"): seats is 0, but a contest of kind up-to elects`) {
+			return
+		}
+	}
+	t.Errorf("no finding of check 1 about the seats: %v", rep.Findings)
+}

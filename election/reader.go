@@ -266,7 +266,10 @@ func readJSONLines[T any, PT interface {
 }
 
 // CeremonyResult decodes the published outcome of the key ceremony
-// (trustees/result.json). Verify recomputes it from the messages.
+// (trustees/result.json). Verify recomputes it from the messages. The
+// decoded outcome names no election (trustee.Result.ElectionID is ""),
+// and tally.Decrypt refuses it: decrypt with trustee.VerifyCeremony's
+// outcome of Ceremony's messages, or with VerifiedRecord.Keys.
 func (r *Reader) CeremonyResult() (*trustee.Result, error) {
 	data, err := r.readFile(fileCeremony)
 	if err != nil {

@@ -52,6 +52,11 @@ type Results struct {
 // A ContestResult is the result of one contest.
 type ContestResult struct {
 	// ID, Kind, Seats and Alternates are the contest's, from the manifest.
+	// Seats 0 means that the contest elects nobody (a YesNo contest, or an
+	// Exactly or Score contest without seats; an UpTo or CodeList contest
+	// always has seats): its standings rank the candidates without
+	// outcomes, and it has no ties. It does not mean that nobody was
+	// elected.
 	ID         string
 	Kind       ballot.ContestKind
 	Seats      uint32

@@ -30,6 +30,15 @@
 // s_j = Σ_{i ∈ QUAL} f_i(j). Identities, ceremony states and key shares are
 // sealed at rest under a passphrase (Argon2id, XChaCha20-Poly1305).
 //
+// The roster names its election by the manifest's identifier, a string
+// (NewRoster, ballot.Manifest.ElectionID), and the ceremony's outcome
+// knows it (Result.ElectionID): the record's writer and the decryption
+// (election.Writer.WriteElection, tally.Decrypt) compare it with the
+// election they are given and refuse another. A trustee's tool takes the
+// outcome from Trustee.Finish, a verifier from VerifyCeremony, and the
+// coordinator who writes the record from election.Writer.WriteCeremony
+// (see Result).
+//
 // # Threshold decryption
 //
 // KeyShare.DecryptSharesUnchecked computes D_i = s_j·A_i for a list of

@@ -84,6 +84,7 @@ func TestOutsideModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dependOnSources(t, root)
 	mod := filepath.Join(t.TempDir(), "embedder")
 	copyDir(t, filepath.Join("testdata", "module"), mod)
 	goMod := "module example.com/embedder\n\ngo 1.26.0\n\nrequire github.com/sandogh/sandogh v0.0.0\n\nreplace github.com/sandogh/sandogh => " + root + "\n"
@@ -164,6 +165,29 @@ func TestOutsideModule(t *testing.T) {
 		default:
 			t.Logf("%s: %s", p.name, bytes.TrimSpace([]byte(msg)))
 		}
+	}
+}
+
+// dependOnSources stats every Go source of the repository, so that the go
+// command's test cache, which records the files a test opens or stats,
+// runs this test again when one changes: the programs it builds read them
+// through the replace directive, unseen by the cache.
+func dependOnSources(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" && p != filepath.Join(root, "internal", "apitest", "testdata")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
+			_, err = os.Stat(p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

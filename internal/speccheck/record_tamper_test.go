@@ -357,6 +357,12 @@ func TestSampleRecordTampered(t *testing.T) {
 				return bytes.Replace(b, []byte(`"id": "board"`), []byte(`"id": "board\u202e"`), 1)
 			})
 		}, []string{`check 1: election.json: manifest: contest 0: identifier: "board\u202e": U+202E at byte 5 is refused`}},
+		// An up-to contest without seats (50-ballot.md, "Manifest").
+		{"up-to contest without seats", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"seats": 7,`), nil, 1)
+			})
+		}, []string{"check 1: election.json: manifest: contest 0: kind up-to with seats 0"}},
 		{"override in a candidate name", func(t *testing.T, dir string) {
 			editFile(t, dir, "election.json", func(b []byte) []byte {
 				return bytes.Replace(b, []byte("Azadeh"), []byte("Azadeh \u202e"), 1)

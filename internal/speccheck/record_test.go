@@ -128,6 +128,14 @@ func (rc *recordCheck) parameters() bool {
 		rc.find(1, "election.json: manifest: %v", err)
 		return false
 	}
+	// An up-to or codes contest elects people: seats ≥ 1 (50-ballot.md,
+	// "Manifest", "What seats = 0 means").
+	for i, c := range ef.Manifest.Contests {
+		if (c.Kind == "up-to" || c.Kind == "codes") && c.Seats == 0 {
+			rc.find(1, "election.json: manifest: contest %d: kind %s with seats 0", i, c.Kind)
+			return false
+		}
+	}
 	for k, d := range devices {
 		if err := textRule(d.ID, false); err != nil {
 			rc.find(1, "devices.json: device %d: identifier: %v", k, err)
