@@ -57,7 +57,9 @@ import (
 // run again: writing a file that is already there with the same content
 // does nothing.
 //
-// A Writer is safe for concurrent use.
+// A Writer is safe for concurrent use. One Writer writes a record at a
+// time: a Writer whose index on disk another Writer has rewritten since
+// refuses to write (OpenWriter again to resume).
 type Writer struct {
 	dir string
 	mu  sync.Mutex

@@ -546,3 +546,49 @@ func TestSingleTrustee(t *testing.T) {
 		t.Fatal("finished on another roster's record")
 	}
 }
+
+// TestResultElectionID: the outcome of VerifyCeremony and of every
+// trustee's Finish names the roster's election; one decoded from JSON names
+// none (result.json does not hold it); Clone keeps it and copies deeply.
+func TestResultElectionID(t *testing.T) {
+	r, ts := testTrustees(t, 3, 2)
+	c := runCeremony(t, r, ts, hooks{})
+	res, err := VerifyCeremony(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ElectionID() != "test election 1404" || r.ElectionID() != "test election 1404" {
+		t.Errorf("VerifyCeremony's outcome names %q, the roster %q", res.ElectionID(), r.ElectionID())
+	}
+	for _, tr := range ts {
+		got, _, err := tr.Finish(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ElectionID() != r.ElectionID() {
+			t.Errorf("trustee %d's outcome names %q", tr.index, got.ElectionID())
+		}
+	}
+	raw, err := res.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded := new(Result)
+	if err := decoded.UnmarshalJSON(raw); err != nil {
+		t.Fatal(err)
+	}
+	if decoded.ElectionID() != "" {
+		t.Errorf("an outcome decoded from JSON names %q", decoded.ElectionID())
+	}
+	cl := res.Clone()
+	again, _ := cl.MarshalJSON()
+	if cl.ElectionID() != res.ElectionID() || string(again) != string(raw) {
+		t.Fatal("Clone differs from the original")
+	}
+	cl.VerificationKeys[0].Add(cl.VerificationKeys[0], cl.PublicKey)
+	cl.Qualified[0] = 99
+	cl.Ceremony[0] ^= 1
+	if after, _ := res.MarshalJSON(); string(after) != string(raw) {
+		t.Error("changing the clone changed the original")
+	}
+}
