@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // CheckResults checks that the published results r follow from the
@@ -141,29 +142,12 @@ func checkContest(i int, got, want *ContestResult) error {
 // unbroken".
 func (t *Tie) String() string {
 	var b bytes.Buffer
-	b.WriteString("candidates ")
-	for k, c := range t.Candidates {
-		switch {
-		case k == 0:
-		case k == len(t.Candidates)-1:
-			b.WriteString(" and ")
-		default:
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, c)
-	}
-	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, plural(t.MainSeats, "main seat"), plural(t.AlternateSeats, "alternate seat"))
+	b.WriteString(prose.Counted("candidate", t.Candidates))
+	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, prose.Count(t.MainSeats, "main seat"), prose.Count(t.AlternateSeats, "alternate seat"))
 	if t.Broken {
 		b.WriteString("broken by the manifest's tie-break seed")
 	} else {
 		b.WriteString("unbroken")
 	}
 	return b.String()
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return "1 " + s
-	}
-	return fmt.Sprintf("%d %ss", n, s)
 }
