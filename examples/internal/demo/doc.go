@@ -7,8 +7,8 @@
 // of the record's folder, the progress logger, the results file and the
 // command line of both commands, whose output says which trustees decrypted
 // (Decrypted). The results themselves are printed by package tally
-// (Results.WriteText), as any embedder prints them. Each example's scenario (its manifest, its voters,
-// its day) stays in its own package.
+// (Results.WriteText), as any embedder prints them. Each example's
+// scenario (its manifest, its voters, its day) stays in its own package.
 //
 // The record that the examples write is specified in docs/spec.md; this
 // package adds nothing to it. It is not for real elections: it keeps every
