@@ -49,7 +49,7 @@ func TestManifestValidateRefuses(t *testing.T) {
 		{"limit above candidates", func(m *Manifest) { m.Contests[0].Limit = 16 }, "limit 16 exceeds the 15 candidates"},
 		{"exactly above candidates", func(m *Manifest) { m.Contests[1].Limit = 5 }, "limit 5 exceeds the 4 candidates"},
 		{"seats and alternates", func(m *Manifest) { m.Contests[0].Alternates = 9 }, "7 seats and 9 alternates exceed the 15 candidates"},
-		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternates but no seats"},
+		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternate but no seats"},
 		{"maxScore on up-to", func(m *Manifest) { m.Contests[0].MaxScore = 3 }, "maxScore is 3, but up-to contests do not use it"},
 		{"yes-no with three", func(m *Manifest) { m.Contests[2].Candidates = append(m.Contests[2].Candidates, Candidate{3, "Maybe"}) }, "exactly 2 candidates"},
 		{"yes-no with limit", func(m *Manifest) { m.Contests[2].Limit = 1 }, "limit is 1, but yes-no contests do not use it"},

@@ -62,9 +62,9 @@ func checkResults(m *ballot.Manifest, totals *Totals, r *Results) error {
 	case r.TallyHash != want.TallyHash:
 		return fmt.Errorf("tally: results: tally hash %x, but the decrypted tally's is %x", r.TallyHash, want.TallyHash)
 	case r.Ballots != want.Ballots:
-		return fmt.Errorf("tally: results: %d ballots, but %d were counted", r.Ballots, want.Ballots)
+		return fmt.Errorf("tally: results: %s, but %d counted", prose.Count(r.Ballots, "ballot"), want.Ballots)
 	case len(r.Contests) != len(want.Contests):
-		return fmt.Errorf("tally: results: %d contests, but the manifest has %d", len(r.Contests), len(want.Contests))
+		return fmt.Errorf("tally: results: %s, but the manifest has %d", prose.Count(len(r.Contests), "contest"), len(want.Contests))
 	}
 	for i := range want.Contests {
 		if err := checkContest(i, &r.Contests[i], &want.Contests[i]); err != nil {
@@ -82,9 +82,9 @@ func checkContest(i int, got, want *ContestResult) error {
 	case got.Kind != want.Kind:
 		return fmt.Errorf("%s: kind %q, but the manifest's is %q", where, got.Kind, want.Kind)
 	case got.Seats != want.Seats:
-		return fmt.Errorf("%s: %d seats, but the manifest has %d", where, got.Seats, want.Seats)
+		return fmt.Errorf("%s: %s, but the manifest has %d", where, prose.Count(got.Seats, "seat"), want.Seats)
 	case got.Alternates != want.Alternates:
-		return fmt.Errorf("%s: %d alternates, but the manifest has %d", where, got.Alternates, want.Alternates)
+		return fmt.Errorf("%s: %s, but the manifest has %d", where, prose.Count(got.Alternates, "alternate"), want.Alternates)
 	case got.Invalid != want.Invalid:
 		return fmt.Errorf("%s: %d invalid rows published, but the decoded rows have %d", where, got.Invalid, want.Invalid)
 	}
@@ -125,7 +125,7 @@ func checkContest(i int, got, want *ContestResult) error {
 		}
 	}
 	if len(got.Ties) != len(want.Ties) {
-		return fmt.Errorf("%s: %d ties reported, but the totals give %d", where, len(got.Ties), len(want.Ties))
+		return fmt.Errorf("%s: %s reported, but the totals give %d", where, prose.Count(len(got.Ties), "tie"), len(want.Ties))
 	}
 	for k := range want.Ties {
 		g, w := &got.Ties[k], &want.Ties[k]

@@ -156,7 +156,7 @@ func (c *Config) defaults() error {
 	case c.Voters+c.RemoteVoters == 0:
 		return errors.New("guild: no voters")
 	case c.Revotes > c.RemoteVoters:
-		return fmt.Errorf("guild: %d revotes but only %d remote voters", c.Revotes, c.RemoteVoters)
+		return fmt.Errorf("guild: %s but only %s", prose.Count(c.Revotes, "revote"), prose.Count(c.RemoteVoters, "remote voter"))
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
 		return fmt.Errorf("guild: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
 	}
