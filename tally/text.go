@@ -52,12 +52,13 @@ func (r *Results) WriteText(w io.Writer) error {
 //	  Not elected
 //	    4.  20 votes  3  Chen
 //
-// Names are written as they are, right-to-left ones included: a name that
+// Names are written as they are, right-to-left ones included. A name that
 // follows the rules of manifest names (no control character, no
-// bidirectional embedding or override, balanced isolates) cannot reorder
-// the rest of its line, and it comes after the numbers so that a
-// right-to-left name does not carry them along on a display that applies
-// the Unicode bidirectional algorithm. A name or identifier that breaks
+// bidirectional embedding or override, balanced isolates) cannot change
+// the direction of the text around it, and it comes after the numbers and
+// the word "votes", so that on a display that applies the Unicode
+// bidirectional algorithm the line stays left-to-right and a right-to-left
+// name does not carry the numbers along. A name or identifier that breaks
 // those rules (results decoded from an untrusted record and not yet
 // checked) is written with its invisible and control characters escaped
 // (\u202e). Where text follows a name, names are padded to the same width
