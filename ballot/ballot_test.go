@@ -119,7 +119,7 @@ func TestVoteRefusals(t *testing.T) {
 		"overvote yes-no":     {Vote{"budget": {1: 1, 2: 1}}, "2 candidates marked, more than the limit 1 (overvote)"},
 		"overvote score":      {Vote{"projects": {10: 3, 11: 3}}, "total score 6 exceeds the limit 5 (overvote)"},
 		"overvote exactly":    {Vote{"inspectors": {1: 1, 2: 1, 3: 1}}, "3 candidates marked, more than the required 2 (overvote)"},
-		"undervote exactly":   {Vote{"inspectors": {1: 1}}, "1 candidates marked; an \"exactly\" contest takes exactly 2, or none"},
+		"undervote exactly":   {Vote{"inspectors": {1: 1}}, "1 candidate marked; an \"exactly\" contest takes exactly 2, or none"},
 		"overvote elsewhere":  {Vote{"board": {101: 1}, "budget": {1: 1, 2: 1}}, "overvote"},
 		"unknown with others": {Vote{"board": {101: 1}, "x": {}}, `no contest "x"`},
 	}

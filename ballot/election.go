@@ -11,6 +11,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -101,10 +102,10 @@ func NewElection(p Parameters) (*Election, error) {
 			continue
 		}
 		if uint64(c.MixStages) > uint64(len(p.VerificationKeys)) {
-			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %d trustees, who are the mix servers", i, c.ID, c.MixStages, len(p.VerificationKeys))
+			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d exceeds the %s, who are the mix servers", i, c.ID, c.MixStages, prose.Count(len(p.VerificationKeys), "trustee"))
 		}
 		if uint64(c.MixStages) < uint64(p.Threshold) {
-			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d is less than the threshold %d: %d corrupt trustees, too few to decrypt, could make every stage and link every row to its ballot", i, c.ID, c.MixStages, p.Threshold, c.MixStages)
+			return nil, fmt.Errorf("ballot: contest %d (%q): mixStages %d is less than the threshold %d: %s, too few to decrypt, could make every stage and link every row to its ballot", i, c.ID, c.MixStages, p.Threshold, prose.Count(c.MixStages, "corrupt trustee"))
 		}
 		e.rowWidth[i], e.maxCode[i] = c.RowWidth(), c.MaxCode()
 	}

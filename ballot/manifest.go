@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -261,10 +262,10 @@ func (c *Contest) validate(i int) error {
 			return fmt.Errorf("ballot: %s: seats is 0, but a contest of kind %s elects 1 ≤ seats ≤ %d candidates (seats 1 for a single winner)", where, c.Kind, n)
 		}
 		if c.Alternates > 0 && c.Seats == 0 {
-			return fmt.Errorf("ballot: %s: %d alternates but no seats", where, c.Alternates)
+			return fmt.Errorf("ballot: %s: %s but no seats", where, prose.Count(c.Alternates, "alternate"))
 		}
 		if uint64(c.Seats)+uint64(c.Alternates) > uint64(n) {
-			return fmt.Errorf("ballot: %s: %d seats and %d alternates exceed the %d candidates", where, c.Seats, c.Alternates, n)
+			return fmt.Errorf("ballot: %s: %s and %s exceed the %s", where, prose.Count(c.Seats, "seat"), prose.Count(c.Alternates, "alternate"), prose.Count(n, "candidate"))
 		}
 		return nil
 	}
@@ -276,10 +277,10 @@ func (c *Contest) validate(i int) error {
 	switch c.Kind {
 	case CodeList:
 		if c.Limit == 0 {
-			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d codes per ballot", where, c.Kind, n)
+			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d, the number of candidates (codes per ballot)", where, c.Kind, n)
 		}
 		if uint64(c.Limit) > uint64(n) {
-			return fmt.Errorf("ballot: %s: limit %d exceeds the %d candidates", where, c.Limit, n)
+			return fmt.Errorf("ballot: %s: limit %d exceeds the %s", where, c.Limit, prose.Count(n, "candidate"))
 		}
 		if c.MixStages == 0 {
 			return fmt.Errorf("ballot: %s: mixStages is 0; a %s contest's rows go through at least one mix stage", where, c.Kind)
@@ -293,7 +294,7 @@ func (c *Contest) validate(i int) error {
 			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d", where, c.Kind, n)
 		}
 		if uint64(c.Limit) > uint64(n) {
-			return fmt.Errorf("ballot: %s: limit %d exceeds the %d candidates", where, c.Limit, n)
+			return fmt.Errorf("ballot: %s: limit %d exceeds the %s", where, c.Limit, prose.Count(n, "candidate"))
 		}
 		if err := unused("maxScore", c.MaxScore); err != nil {
 			return err
@@ -320,7 +321,7 @@ func (c *Contest) validate(i int) error {
 			return fmt.Errorf("ballot: %s: limit %d on the total score exceeds the maximum %d", where, c.Limit, MaxRange)
 		}
 		if c.Limit != 0 && uint64(c.Limit) >= uint64(n)*uint64(c.MaxScore) {
-			return fmt.Errorf("ballot: %s: limit %d on the total score is no limit: %d candidates × maxScore %d = %d (leave it out)", where, c.Limit, n, c.MaxScore, uint64(n)*uint64(c.MaxScore))
+			return fmt.Errorf("ballot: %s: limit %d on the total score is no limit: %s × maxScore %d = %d (leave it out)", where, c.Limit, prose.Count(n, "candidate"), c.MaxScore, uint64(n)*uint64(c.MaxScore))
 		}
 		return board()
 	case "":

@@ -49,7 +49,7 @@ func TestManifestValidateRefuses(t *testing.T) {
 		{"limit above candidates", func(m *Manifest) { m.Contests[0].Limit = 16 }, "limit 16 exceeds the 15 candidates"},
 		{"exactly above candidates", func(m *Manifest) { m.Contests[1].Limit = 5 }, "limit 5 exceeds the 4 candidates"},
 		{"seats and alternates", func(m *Manifest) { m.Contests[0].Alternates = 9 }, "7 seats and 9 alternates exceed the 15 candidates"},
-		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternates but no seats"},
+		{"alternates without seats", func(m *Manifest) { m.Contests[1].Alternates = 1 }, "1 alternate but no seats"},
 		// A single-winner (or any) up-to contest written without Seats.
 		{"up-to without seats", func(m *Manifest) { m.Contests[0].Seats, m.Contests[0].Alternates = 0, 0 }, `contest 0 ("board"): seats is 0, but a contest of kind up-to elects 1 ≤ seats ≤ 15 candidates (seats 1 for a single winner)`},
 		{"maxScore on up-to", func(m *Manifest) { m.Contests[0].MaxScore = 3 }, "maxScore is 3, but up-to contests do not use it"},

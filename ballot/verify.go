@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -92,7 +93,7 @@ func (e *Election) checkAttribution(b *Ballot) *Refusal {
 // proofs can be checked at all.
 func (e *Election) checkShape(b *Ballot) *Refusal {
 	if len(b.contests) != len(e.manifest.Contests) {
-		return refuse(StepManifest, "%d contests, the manifest has %d", len(b.contests), len(e.manifest.Contests))
+		return refuse(StepManifest, "%s, the manifest has %d", prose.Count(len(b.contests), "contest"), len(e.manifest.Contests))
 	}
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
@@ -101,7 +102,7 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 				return refuseAt(StepManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", CodeList)
 			}
 			if w := e.rowWidth[i]; len(c.row) != w {
-				return refuseAt(StepManifest, i, -1, "a row of %d ciphertexts, the contest's rows have %d", len(c.row), w)
+				return refuseAt(StepManifest, i, -1, "a row of %s, the contest's rows have %d", prose.Count(len(c.row), "ciphertext"), w)
 			}
 			continue
 		}
@@ -109,7 +110,7 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 			return refuseAt(StepManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
 		}
 		if len(c.selections) != len(mc.Candidates) {
-			return refuseAt(StepManifest, i, -1, "%d selections, the contest has %d candidates", len(c.selections), len(mc.Candidates))
+			return refuseAt(StepManifest, i, -1, "%s, the contest has %s", prose.Count(len(c.selections), "selection"), prose.Count(len(mc.Candidates), "candidate"))
 		}
 		for j := range c.selections {
 			if got, want := c.selections[j].proof.Range(), mc.maxValue(); got != want {
@@ -275,7 +276,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 		return nil, fmt.Errorf("ballot: ballot %q is %s, not challenged with a released nonce seed", b.header.BallotID, b.state)
 	}
 	if len(b.contests) != len(e.manifest.Contests) {
-		return nil, fmt.Errorf("ballot: ballot %q: %d contests, the manifest has %d", b.header.BallotID, len(b.contests), len(e.manifest.Contests))
+		return nil, fmt.Errorf("ballot: ballot %q: %s, the manifest has %d", b.header.BallotID, prose.Count(len(b.contests), "contest"), len(e.manifest.Contests))
 	}
 	n, err := proof.NewNonces(b.seed)
 	if err != nil {
@@ -297,7 +298,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 			continue
 		}
 		if c.layout != layoutSelections || len(c.selections) != len(mc.Candidates) {
-			return nil, fmt.Errorf("ballot: ballot %q: contest %d: %d selections, the contest has %d candidates", b.header.BallotID, i, len(c.selections), len(mc.Candidates))
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: %s, the contest has %s", b.header.BallotID, i, prose.Count(len(c.selections), "selection"), prose.Count(len(mc.Candidates), "candidate"))
 		}
 		vals[i] = make([]uint64, len(c.selections))
 		for j := range c.selections {
@@ -339,7 +340,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) {
 	c, mc := &b.contests[i], &e.manifest.Contests[i]
 	if c.layout != layoutRow || len(c.row) != e.rowWidth[i] {
-		return nil, fmt.Errorf("ballot: ballot %q: contest %d: not a row of %d ciphertexts", b.header.BallotID, i, e.rowWidth[i])
+		return nil, fmt.Errorf("ballot: ballot %q: contest %d: not a row of %s", b.header.BallotID, i, prose.Count(e.rowWidth[i], "ciphertext"))
 	}
 	rK := group.NewElement()
 	elems := make([]*group.Element, len(c.row))

@@ -3,6 +3,8 @@ package ballot
 import (
 	"fmt"
 	"slices"
+
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A Vote is a voter's plaintext choices: for each contest identifier, the
@@ -108,7 +110,7 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 		case rule == sumZeroOrAll && sum > bound:
 			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked, more than the required %d (overvote)", i, c.ID, count, bound)
 		case rule == sumZeroOrAll && sum != 0 && sum != bound:
-			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked; an %q contest takes exactly %d, or none", i, c.ID, count, Exactly, bound)
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %s marked; an %q contest takes exactly %d, or none", i, c.ID, prose.Count(count, "candidate"), Exactly, bound)
 		}
 	}
 	return out, nil

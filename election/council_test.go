@@ -850,7 +850,7 @@ func TestCouncilTooFewRowShares(t *testing.T) {
 		if strings.Contains(f.Reason, "%!") {
 			t.Errorf("malformed finding: %s", f)
 		}
-		if f.Check == election.CheckRowShares && strings.HasSuffix(f.Reason, "rows 0 to 39: 1 valid share lists, fewer than the threshold 2; none was rejected") {
+		if f.Check == election.CheckRowShares && strings.HasSuffix(f.Reason, "rows 0 to 39: 1 valid share list, fewer than the threshold 2; none was rejected") {
 			found = true
 			t.Log(f)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 )
@@ -127,7 +128,7 @@ func (c *counter) finish(path string) (*tally.EncryptedTally, error) {
 		return nil, err
 	}
 	if found != len(c.remove) {
-		return nil, fmt.Errorf("election: %s: %d ballots to subtract, %d found again", fileBallots, len(c.remove), found)
+		return nil, fmt.Errorf("election: %s: %s to subtract, %d found again", fileBallots, prose.Count(len(c.remove), "ballot"), found)
 	}
 	return c.plus.Tally(), nil
 }

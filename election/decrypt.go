@@ -10,6 +10,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -124,7 +125,7 @@ func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
 func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
 	for _, ch := range []Check{CheckMixInput, CheckMixStages} {
 		if n := v.contestFailures[checkContest{ch, c.ID}] + v.contestFailures[checkContest{ch, ""}]; n > 0 {
-			return fmt.Sprintf("check %d (%s) found %d problems with its mixnet files", int(ch), ch, n)
+			return fmt.Sprintf("check %d (%s) found %s with its mixnet files", int(ch), ch, prose.Count(n, "problem"))
 		}
 	}
 	for _, cr := range v.cascades {
@@ -133,7 +134,7 @@ func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
 		}
 		switch {
 		case !cr.Complete:
-			return fmt.Sprintf("its cascade is not complete: %d of %d stages accepted, %d required", countAccepted(cr.Stages), len(cr.Stages), cr.Required)
+			return fmt.Sprintf("its cascade is not complete: %d of %s accepted, %d required", countAccepted(cr.Stages), prose.Count(len(cr.Stages), "stage"), cr.Required)
 		case cr.Rows > 0 && v.final[k] == nil:
 			return "its final list is unavailable"
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -133,7 +134,7 @@ func strictJSON(data []byte, v any) error {
 // decodeHexField decodes exactly size bytes of lowercase hexadecimal.
 func decodeHexField(field, text string, size int) ([]byte, error) {
 	if len(text) != 2*size {
-		return nil, fmt.Errorf("field %s: %d characters, want %d hexadecimal digits", field, len(text), 2*size)
+		return nil, fmt.Errorf("field %s: %s, want %d hexadecimal digits", field, prose.Count(len(text), "character"), 2*size)
 	}
 	for i := 0; i < len(text); i++ {
 		if c := text[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {

@@ -16,6 +16,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/trustee"
 )
 
 func TestIndexRoundTrip(t *testing.T) {
@@ -542,4 +543,36 @@ func FuzzLayout(f *testing.F) {
 			t.Fatalf("%q: unknown %q although it is known", name, unknown)
 		}
 	})
+}
+
+// TestCompareCeremonyResults: the difference between a published and a
+// recomputed ceremony outcome is named in prose, entry by entry, not in
+// Go's slice syntax ("field qualified: [1 2], the ceremony qualifies [1
+// 2 3]" before).
+func TestCompareCeremonyResults(t *testing.T) {
+	base := func() *trustee.Result {
+		return &trustee.Result{Ceremony: []byte{1}, Threshold: 2, Qualified: []int{1, 2, 3},
+			Excluded:  []trustee.Exclusion{},
+			Judgments: []trustee.Judgment{{Complainant: 1, Dealer: 2, Outcome: trustee.ComplaintDismissed}},
+			PublicKey: group.NewElement(), VerificationKeys: []*group.Element{group.NewElement(), group.NewElement(), group.NewElement()}}
+	}
+	for _, tt := range []struct {
+		change func(r *trustee.Result)
+		want   string
+	}{
+		{func(r *trustee.Result) { r.Qualified = []int{1, 2} }, "field qualified: dealers 1 and 2, but the ceremony qualifies dealers 1, 2 and 3"},
+		{func(r *trustee.Result) {
+			r.Qualified = []int{1, 2, 3}
+			r.Excluded = []trustee.Exclusion{{Dealer: 4, Reason: trustee.MissingShare, Trustee: 1, Coefficient: -1}}
+		}, "field excluded: entry 0: dealer 4: missing-share (trustee 1), which the ceremony does not have"},
+		{func(r *trustee.Result) { r.Judgments = nil }, "field judgments: 0 entries, the ceremony also has entry 0: trustee 1 against dealer 2: dismissed"},
+		{func(r *trustee.Result) { r.Judgments[0].Outcome = trustee.ComplaintUpheld },
+			"field judgments: entry 0: trustee 1 against dealer 2: upheld, but the ceremony's is trustee 1 against dealer 2: dismissed"},
+	} {
+		pub := base()
+		tt.change(pub)
+		if got := compareCeremonyResults(base(), pub); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
 }

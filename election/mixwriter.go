@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -157,7 +158,7 @@ func (w *Writer) WriteDecodedRows(i int, rows []tally.DecodedRow) error {
 			k++
 		}
 		if len(rows) != len(got) && k == min(len(rows), len(got)) {
-			return fmt.Errorf("election: WriteDecodedRows: contest %d: %s, but the decryption the record holds has %d", i, count(len(rows), "row"), len(got))
+			return fmt.Errorf("election: WriteDecodedRows: contest %d: %s, but the decryption the record holds has %d", i, prose.Count(len(rows), "row"), len(got))
 		}
 		return fmt.Errorf("election: WriteDecodedRows: contest %d: row %d is not the decryption of the final list by the row share lists in the record", i, k)
 	}
@@ -196,7 +197,7 @@ func (w *Writer) recordedRows(i int) ([]tally.DecodedRow, error) {
 		return nil, nil
 	}
 	if len(js) < keys.Threshold {
-		return nil, fmt.Errorf("election: WriteDecodedRows before the decryption of the rows: %s holds %s, and the threshold is %d (WriteRowShareList)", mixDir(i)+"/"+mixSharesDir, count(len(js), "row share list"), keys.Threshold)
+		return nil, fmt.Errorf("election: WriteDecodedRows before the decryption of the rows: %s holds %s, and the threshold is %d (WriteRowShareList)", mixDir(i)+"/"+mixSharesDir, prose.Count(len(js), "row share list"), keys.Threshold)
 	}
 	r := &Reader{dir: w.dir}
 	lists := make([]*trustee.ShareList, len(js))

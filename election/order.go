@@ -77,14 +77,6 @@ func (w *Writer) listed(dir, ext string) []int {
 	return out
 }
 
-// count returns "1 share list", "2 share lists": n things.
-func count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
-
 // checkElection checks that e is the election recorded in election.json,
 // by the hash of the file it would write. w.mu is held.
 func (w *Writer) checkElection(method string, e *ballot.Election) error {

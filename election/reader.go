@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
@@ -188,7 +189,7 @@ func (p *published) checkHashes(e *ballot.Election) error {
 		return fmt.Errorf("election: %s: field hash: %x is not the hash %x of the keys", fileCredentials, p.credFileHash, ch)
 	}
 	if p.credCount != p.credentials.Len() {
-		return fmt.Errorf("election: %s: field count: %d, but the list has %d keys", fileCredentials, p.credCount, p.credentials.Len())
+		return fmt.Errorf("election: %s: field count: %d, but the list has %s", fileCredentials, p.credCount, prose.Count(p.credentials.Len(), "key"))
 	}
 	if ch != p.credHash {
 		return fmt.Errorf("election: %s: field credentialListHash: %x is not the hash %x of the list in %s", fileElection, p.credHash, ch, fileCredentials)

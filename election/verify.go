@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/mixnet"
@@ -326,7 +327,7 @@ func (v *verifier) checkParameters() {
 			v.failf(CheckCredentials, fileCredentials, "field hash: %x is not the hash %x of the keys", p.credFileHash, h)
 		}
 		if p.credCount != p.credentials.Len() {
-			v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %d keys", p.credCount, p.credentials.Len())
+			v.failf(CheckCredentials, fileCredentials, "field count: %d, but the list has %s", p.credCount, prose.Count(p.credentials.Len(), "key"))
 		}
 		if !decoded[fileElection] {
 			v.skip(CheckCredentials, fmt.Sprintf("%s's credentialListHash cannot be compared with the list: %s does not decode (check 1)", fileElection, fileElection))
@@ -416,12 +417,14 @@ func compareCeremonyResults(got, pub *trustee.Result) string {
 		return "field ceremony: not the roster's ceremony hash"
 	case got.Threshold != pub.Threshold:
 		return fmt.Sprintf("field threshold: %d, the roster's is %d", pub.Threshold, got.Threshold)
-	case fmt.Sprint(got.Qualified) != fmt.Sprint(pub.Qualified):
-		return fmt.Sprintf("field qualified: %v, the ceremony qualifies %v", pub.Qualified, got.Qualified)
-	case fmt.Sprint(got.Excluded) != fmt.Sprint(pub.Excluded):
-		return fmt.Sprintf("field excluded: %v, the ceremony excludes %v", pub.Excluded, got.Excluded)
-	case fmt.Sprint(got.Judgments) != fmt.Sprint(pub.Judgments):
-		return fmt.Sprintf("field judgments: %v, the ceremony's are %v", pub.Judgments, got.Judgments)
+	case !slices.Equal(got.Qualified, pub.Qualified):
+		return fmt.Sprintf("field qualified: %s, but the ceremony qualifies %s", prose.Counted("dealer", pub.Qualified), prose.Counted("dealer", got.Qualified))
+	case !slices.Equal(got.Excluded, pub.Excluded):
+		return "field excluded: " + firstDifference(pub.Excluded, got.Excluded, trustee.Exclusion.String)
+	case !slices.Equal(got.Judgments, pub.Judgments):
+		return "field judgments: " + firstDifference(pub.Judgments, got.Judgments, func(j trustee.Judgment) string {
+			return fmt.Sprintf("trustee %d against dealer %d: %s", j.Complainant, j.Dealer, j.Outcome)
+		})
 	case got.PublicKey.Equal(pub.PublicKey) != 1:
 		return "field public_key: not the sum of the qualified dealers' constant terms"
 	case !sameKeys(got.VerificationKeys, pub.VerificationKeys):
@@ -430,9 +433,25 @@ func compareCeremonyResults(got, pub *trustee.Result) string {
 				return fmt.Sprintf("field verification_keys: trustee %d's key is not the one the commitments give", j+1)
 			}
 		}
-		return fmt.Sprintf("field verification_keys: %d keys, the roster has %d trustees", len(pub.VerificationKeys), len(got.VerificationKeys))
+		return fmt.Sprintf("field verification_keys: %s, the roster has %s", prose.Count(len(pub.VerificationKeys), "key"), prose.Count(len(got.VerificationKeys), "trustee"))
 	}
 	return "the published outcome differs from the recomputed one"
+}
+
+// firstDifference names the first entry where the published list pub and
+// the recomputed list got differ, each entry described by str.
+func firstDifference[T comparable](pub, got []T, str func(T) string) string {
+	for k := range max(len(pub), len(got)) {
+		switch {
+		case k >= len(pub):
+			return fmt.Sprintf("%s, the ceremony also has entry %d: %s", prose.Count(len(pub), "entry"), k, str(got[k]))
+		case k >= len(got):
+			return fmt.Sprintf("entry %d: %s, which the ceremony does not have", k, str(pub[k]))
+		case pub[k] != got[k]:
+			return fmt.Sprintf("entry %d: %s, but the ceremony's is %s", k, str(pub[k]), str(got[k]))
+		}
+	}
+	return "no difference"
 }
 
 // Check 3.
@@ -455,7 +474,7 @@ func (v *verifier) checkKeys() {
 		v.failf(CheckKeys, fileElection, "field threshold: %d, but the ceremony's threshold is %d", p.threshold, v.keys.Threshold)
 	}
 	if len(p.verificationKeys) != len(v.keys.VerificationKeys) {
-		v.failf(CheckKeys, fileElection, "field trustees: %d keys, the ceremony has %d trustees", len(p.verificationKeys), len(v.keys.VerificationKeys))
+		v.failf(CheckKeys, fileElection, "field trustees: %s, the ceremony has %s", prose.Count(len(p.verificationKeys), "key"), prose.Count(len(v.keys.VerificationKeys), "trustee"))
 		return
 	}
 	for j, k := range p.verificationKeys {
@@ -563,7 +582,7 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 		return
 	}
 	if len(lists) < v.keys.Threshold {
-		v.failf(CheckCombination, dirShareLists, "%d valid share lists, the threshold is %d", len(lists), v.keys.Threshold)
+		v.failf(CheckCombination, dirShareLists, "%s, the threshold is %d", prose.Count(len(lists), "valid share list"), v.keys.Threshold)
 		return
 	}
 	if v.opts.onDecrypt != nil {
@@ -705,7 +724,7 @@ func (v *verifier) checkIndex() error {
 					}
 				}
 				if inside > 0 {
-					why += fmt.Sprintf(" (%s lists %d files in it)", fileIndex, inside)
+					why += fmt.Sprintf(" (%s lists %s in it)", fileIndex, prose.Count(inside, "file"))
 				}
 			}
 			v.failf(CheckIndex, rel, "%s", why)

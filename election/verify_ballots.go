@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A ballotPass runs the acceptance rule (docs/spec.md §Ballots, "The
@@ -303,7 +304,7 @@ func (v *verifier) checkBallots() error {
 		return nil
 	}
 	if err := pub.Compare(recomputed); err != nil {
-		v.failf(CheckAggregation, fileTally, "the published tally is not the sum of the %d ballots that count: %v", recomputed.Ballots, err)
+		v.failf(CheckAggregation, fileTally, "the published tally is not the sum of the %s that count: %v", prose.Count(recomputed.Ballots, "ballot"), err)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
@@ -129,7 +130,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 		trusteeOf[string(servers[k])] = k + 1
 	}
 	if rep.Required > len(servers) {
-		v.fail(Finding{Check: CheckMixStages, Contest: c.ID, Reason: fmt.Sprintf("the contest requires %d stages, but there are %d trustees", rep.Required, len(servers))})
+		v.fail(Finding{Check: CheckMixStages, Contest: c.ID, Reason: fmt.Sprintf("the contest requires %s, but there are %s", prose.Count(rep.Required, "stage"), prose.Count(len(servers), "trustee"))})
 		return nil
 	}
 	inLen := in.Len()
@@ -183,7 +184,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 			}
 			if verdict.Check == mixnet.CheckInput && countAccepted(rep.Stages) == 0 {
 				// The current list is still the input list (check 16).
-				sv.Reason += fmt.Sprintf(", the rows of the %d ballots that count", inLen)
+				sv.Reason += fmt.Sprintf(", the rows of the %s that count", prose.Count(inLen, "ballot"))
 			}
 		}
 		rep.Stages = append(rep.Stages, sv)
@@ -200,7 +201,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 				v.fail(Finding{Check: CheckMixStages, File: sv.File, Contest: c.ID, Trustee: sv.Trustee, Reason: sv.String()})
 			}
 		}
-		v.fail(Finding{Check: CheckMixStages, File: mixDir(i) + "/" + mixStagesDir, Contest: c.ID, Reason: fmt.Sprintf("the cascade is not complete: %d of %d stages accepted, %d required", countAccepted(rep.Stages), len(rep.Stages), rep.Required)})
+		v.fail(Finding{Check: CheckMixStages, File: mixDir(i) + "/" + mixStagesDir, Contest: c.ID, Reason: fmt.Sprintf("the cascade is not complete: %d of %s accepted, %d required", countAccepted(rep.Stages), prose.Count(len(rep.Stages), "stage"), rep.Required)})
 		return nil
 	}
 	rep.Complete = true
@@ -382,7 +383,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 			return &ioError{fmt.Errorf("election: %s: %v", name, err)}
 		}
 		if l.num == n+1 {
-			v.fail(Finding{Check: CheckRowDecoding, File: name, Line: l.num, Contest: c.ID, Reason: fmt.Sprintf("the final list has %d rows; this line and those after it decode no row", n)})
+			v.fail(Finding{Check: CheckRowDecoding, File: name, Line: l.num, Contest: c.ID, Reason: fmt.Sprintf("the final list has %s; this line and those after it decode no row", prose.Count(n, "row"))})
 		}
 	}
 	v.hashes[name] = lr.sum()
@@ -434,7 +435,7 @@ func (v *verifier) checkRowLine(lr *lineReader, name string, c *ballot.Contest, 
 	l, err := lr.next()
 	if err == io.EOF {
 		if lr.num == r+1 { // report the first missing line only
-			v.fail(Finding{Check: CheckRowDecoding, File: name, Contest: c.ID, Reason: fmt.Sprintf("%d lines, but the final list has more rows: row %d and those after it are missing", r, r)})
+			v.fail(Finding{Check: CheckRowDecoding, File: name, Contest: c.ID, Reason: fmt.Sprintf("%s, but the final list has more rows: row %d and those after it are missing", prose.Count(r, "line"), r)})
 		}
 		return nil
 	}
@@ -456,7 +457,7 @@ func (v *verifier) checkRowLine(lr *lineReader, name string, c *ballot.Contest, 
 	}
 	if truth != nil {
 		if len(pub.Plaintexts) != len(truth.Plaintexts) {
-			at(CheckRowShares, "%d plaintexts, the rows have %d", len(pub.Plaintexts), len(truth.Plaintexts))
+			at(CheckRowShares, "%s, the rows have %d", prose.Count(len(pub.Plaintexts), "plaintext"), len(truth.Plaintexts))
 		} else {
 			for k := range pub.Plaintexts {
 				if pub.Plaintexts[k].Equal(truth.Plaintexts[k]) != 1 {
@@ -508,7 +509,7 @@ func openRowShares(path string, j, want int) (*rowShareFile, string, error) {
 	}
 	if got := binary.BigEndian.Uint64(hdr[4:]); got != uint64(want) {
 		sf.dead = true
-		return sf, fmt.Sprintf("%d shares, but the final rows have %d ciphertexts", got, want), nil
+		return sf, fmt.Sprintf("%s, but the final rows have %s", prose.Count(got, "share"), prose.Count(want, "ciphertext")), nil
 	}
 	return sf, "", nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/filelock"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
@@ -646,7 +647,7 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 	}
 	w.mu.Unlock()
 	if len(js) < keys.Threshold {
-		return nil, fmt.Errorf("election: WriteResults before the decryption: %s holds %s, and the threshold is %d (WriteShareList)", dirShareLists, count(len(js), "share list"), keys.Threshold)
+		return nil, fmt.Errorf("election: WriteResults before the decryption: %s holds %s, and the threshold is %d (WriteShareList)", dirShareLists, prose.Count(len(js), "share list"), keys.Threshold)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("election: WriteResults before WriteDecodedRows of CodeList contest %s", strings.Join(missing, ", "))

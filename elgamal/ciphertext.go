@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // CiphertextSize is the length of a ciphertext encoding: A ‖ B.
@@ -132,7 +133,7 @@ func (c *Ciphertext) MarshalText() ([]byte, error) {
 // receiver is unchanged.
 func (c *Ciphertext) UnmarshalText(text []byte) error {
 	if len(text) != 2*CiphertextSize {
-		return fmt.Errorf("elgamal: ciphertext text encoding is %d characters, want %d", len(text), 2*CiphertextSize)
+		return fmt.Errorf("elgamal: ciphertext text encoding is %s, want %d", prose.Count(len(text), "character"), 2*CiphertextSize)
 	}
 	var b [CiphertextSize]byte
 	for i := range b {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/group"
+
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // packBits is the number of bits of one embedded plaintext that carry codes:
@@ -157,7 +159,7 @@ func UnpackCodes(elems []*group.Element, maxCodes int, maxCode uint32) ([]uint32
 	}
 	width := (maxCodes + per - 1) / per
 	if len(elems) != width {
-		return nil, fmt.Errorf("elgamal: unpack codes: %d elements, want %d", len(elems), width)
+		return nil, fmt.Errorf("elgamal: unpack codes: %s, want %d", prose.Count(len(elems), "element"), width)
 	}
 	data := make([][]byte, width)
 	for i, M := range elems {

@@ -179,7 +179,7 @@ func TestUnpackRejects(t *testing.T) {
 		elems []*group.Element
 		want  string
 	}{
-		{"too few", good[:1], "1 elements, want 2"},
+		{"too few", good[:1], "1 element, want 2"},
 		{"too many", append(append([]*group.Element{}, good...), good[0]), "3 elements, want 2"},
 		{"gap", embedSlots(t, gap, b, per, nil), "element 0, slot 2: code 3 follows the empty slot 1"},
 		{"above maxCode", embedSlots(t, over, b, per, nil), "element 0, slot 1: code 401 is above maxCode = 400"},

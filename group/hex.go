@@ -1,6 +1,10 @@
 package group
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sandogh/sandogh/internal/prose"
+)
 
 // The text forms may carry secrets (a trustee's key share, a ballot's nonce
 // seed), so hexadecimal is encoded and decoded here without table lookups or
@@ -37,7 +41,7 @@ func hexValue(c byte) (v byte, ok int32) {
 // valid text is decoded in time that depends only on its length.
 func hexDecode(text []byte, size int, what string) ([]byte, error) {
 	if len(text) != 2*size {
-		return nil, fmt.Errorf("group: %s text encoding is %d characters, want %d", what, len(text), 2*size)
+		return nil, fmt.Errorf("group: %s text encoding is %s, want %d", what, prose.Count(len(text), "character"), 2*size)
 	}
 	b := make([]byte, size)
 	ok := int32(1)

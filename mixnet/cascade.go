@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A Check names one of the checks a stage of a cascade must pass
@@ -76,7 +78,7 @@ func NewCascade(p *Params, servers []ed25519.PublicKey, minAccepted int, input *
 		return nil, errors.New("mixnet: cascade: no input rows")
 	}
 	if minAccepted < 1 || minAccepted > len(servers) {
-		return nil, fmt.Errorf("mixnet: cascade: %d accepted stages required of %d servers; want between 1 and the number of servers", minAccepted, len(servers))
+		return nil, fmt.Errorf("mixnet: cascade: %d accepted stages required of %s; want between 1 and the number of servers", minAccepted, prose.Count(len(servers), "server"))
 	}
 	c := &Cascade{p: p, servers: make(map[string]bool, len(servers)), used: make(map[string]int),
 		minAccepted: minAccepted, current: input}
@@ -170,7 +172,7 @@ func (c *Cascade) Verdicts() []Verdict { return append([]Verdict(nil), c.verdict
 // stages have been accepted, and an error otherwise.
 func (c *Cascade) Output() (*Rows, error) {
 	if c.accepted < c.minAccepted {
-		return nil, fmt.Errorf("mixnet: cascade: %d of %d stages accepted, %d required", c.accepted, len(c.verdicts), c.minAccepted)
+		return nil, fmt.Errorf("mixnet: cascade: %d of %s accepted, %d required", c.accepted, prose.Count(len(c.verdicts), "stage"), c.minAccepted)
 	}
 	return c.current, nil
 }

@@ -221,7 +221,7 @@ func TestCascadeRejections(t *testing.T) {
 	t.Run("not enough stages", func(t *testing.T) {
 		c, _ := NewCascade(p, pubs, 2, in)
 		c.Add(mixNext(t, p, c, servers[0]))
-		if _, err := c.Output(); err == nil || !strings.Contains(err.Error(), "1 of 1 stages accepted, 2 required") {
+		if _, err := c.Output(); err == nil || !strings.Contains(err.Error(), "1 of 1 stage accepted, 2 required") {
 			t.Fatal(err)
 		}
 		_, vs, err := VerifyCascade(p, pubs, 3, in, nil)

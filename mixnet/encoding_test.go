@@ -104,7 +104,7 @@ func TestNewRowsErrors(t *testing.T) {
 	}{
 		{nil, "empty"},
 		{[][]*elgamal.Ciphertext{{}}, "width 0"},
-		{[][]*elgamal.Ciphertext{{ct, ct}, {ct}}, "row 1 has 1 ciphertexts, want 2"},
+		{[][]*elgamal.Ciphertext{{ct, ct}, {ct}}, "row 1 has 1 ciphertext, want 2"},
 		{[][]*elgamal.Ciphertext{{ct}, {nil}}, "row 1, column 0: nil"},
 	}
 	for _, c := range cases {

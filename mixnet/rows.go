@@ -13,6 +13,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // DigestSize is the length of a Digest.
@@ -69,7 +70,7 @@ func NewRows(rows [][]*elgamal.Ciphertext) (*Rows, error) {
 	}
 	for i, row := range rows {
 		if len(row) != w {
-			return nil, fmt.Errorf("mixnet: rows: row %d has %d ciphertexts, want %d like row 0", i, len(row), w)
+			return nil, fmt.Errorf("mixnet: rows: row %d has %s, want %d like row 0", i, prose.Count(len(row), "ciphertext"), w)
 		}
 		for k, ct := range row {
 			if ct == nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -241,8 +242,8 @@ func ReadStage(rd io.Reader) (*Stage, error) {
 		return nil, fmt.Errorf("mixnet: stage %d: %s", s.Index, trimPkg(err))
 	}
 	if s.Proof.Len() != s.Output.Len() || s.Proof.Width() != s.Output.Width() {
-		return nil, fmt.Errorf("mixnet: stage %d: proof is for %d rows of width %d, output has %d rows of width %d",
-			s.Index, s.Proof.Len(), s.Proof.Width(), s.Output.Len(), s.Output.Width())
+		return nil, fmt.Errorf("mixnet: stage %d: proof is for %s of width %d, output has %s of width %d",
+			s.Index, prose.Count(s.Proof.Len(), "row"), s.Proof.Width(), prose.Count(s.Output.Len(), "row"), s.Output.Width())
 	}
 	s.Signature = make([]byte, ed25519.SignatureSize)
 	if _, err := io.ReadFull(rd, s.Signature); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // msmTerms is the number of terms in one variable-time multi-scalar
@@ -37,10 +38,10 @@ func VerifyShuffle(p *Params, stage uint32, in, out *Rows, pr *Proof) error {
 	}
 	n, w := in.Len(), in.Width()
 	if out.Len() != n || out.Width() != w {
-		return fmt.Errorf("mixnet: shuffle proof: output has %d rows of width %d, input %d rows of width %d", out.Len(), out.Width(), n, w)
+		return fmt.Errorf("mixnet: shuffle proof: output has %s of width %d, input %s of width %d", prose.Count(out.Len(), "row"), out.Width(), prose.Count(n, "row"), w)
 	}
 	if pr.Len() != n || pr.Width() != w {
-		return fmt.Errorf("mixnet: shuffle proof: proof is for %d rows of width %d, input has %d rows of width %d", pr.Len(), pr.Width(), n, w)
+		return fmt.Errorf("mixnet: shuffle proof: proof is for %s of width %d, input has %s of width %d", prose.Count(pr.Len(), "row"), pr.Width(), prose.Count(n, "row"), w)
 	}
 	d, err := pr.decoded()
 	if err != nil {

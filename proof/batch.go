@@ -10,6 +10,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A term is coef·point in a verification equation Σ terms = identity.
@@ -426,7 +427,7 @@ func (b *BatchVerifier) Verify() (bad []int, err error) {
 		// with probability 2^-128, or if an entry changed after it was added.
 		return nil, nil
 	}
-	return bad, fmt.Errorf("%w: %d of %d proofs are invalid; %v", ErrBatchInvalid, len(bad), n, first)
+	return bad, fmt.Errorf("%w: %d of %s invalid; %v", ErrBatchInvalid, len(bad), prose.Count(n, "proof"), first)
 }
 
 // combinedCheck reports whether the random linear combination of all the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // Bytes returns the encoding of p: the commitments a_0 ‖ b_0 ‖ … ‖ a_R ‖ b_R,
@@ -118,13 +119,13 @@ func (p *RangeProof) UnmarshalJSON(data []byte) error {
 	}
 	k := len(lists[2])
 	if k < 2 || k > MaxRange+1 {
-		return fmt.Errorf("proof: range proof JSON: field responses has %d items, want 2 to %d", k, MaxRange+1)
+		return fmt.Errorf("proof: range proof JSON: field responses has %s, want 2 to %d", prose.Count(k, "item"), MaxRange+1)
 	}
 	if len(lists[0]) != 2*k {
-		return fmt.Errorf("proof: range proof JSON: field commitments has %d items, want %d", len(lists[0]), 2*k)
+		return fmt.Errorf("proof: range proof JSON: field commitments has %s, want %d", prose.Count(len(lists[0]), "item"), 2*k)
 	}
 	if len(lists[1]) != k-1 {
-		return fmt.Errorf("proof: range proof JSON: field challenges has %d items, want %d", len(lists[1]), k-1)
+		return fmt.Errorf("proof: range proof JSON: field challenges has %s, want %d", prose.Count(len(lists[1]), "item"), k-1)
 	}
 	b := make([]byte, 0, RangeProofSize(uint64(k-1)))
 	for i, key := range []string{"commitments", "challenges", "responses"} {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // An Aggregator adds the ciphertexts of counted ballots, selection by
@@ -116,19 +117,19 @@ func (a *Aggregator) ciphertexts(b *ballot.Ballot) ([][]*elgamal.Ciphertext, err
 		return nil, fmt.Errorf("tally: ballot %q: base hash %x is not the election's %x", b.ID(), bh, a.baseHash)
 	}
 	if n := b.NumContests(); n != len(a.sums) {
-		return nil, fmt.Errorf("tally: ballot %q: %d contests, but the manifest has %d", b.ID(), n, len(a.sums))
+		return nil, fmt.Errorf("tally: ballot %q: %s, but the manifest has %d", b.ID(), prose.Count(n, "contest"), len(a.sums))
 	}
 	cts := make([][]*elgamal.Ciphertext, len(a.sums))
 	for i := range a.sums {
 		cts[i] = b.Ciphertexts(i)
 		if w := a.widths[i]; w > 0 {
 			if len(cts[i]) != w {
-				return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): a row of %d ciphertexts, but the contest's rows have %d", b.ID(), i, a.ids[i], len(cts[i]), w)
+				return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): a row of %s, but the contest's rows have %d", b.ID(), i, a.ids[i], prose.Count(len(cts[i]), "ciphertext"), w)
 			}
 			continue
 		}
 		if len(cts[i]) != len(a.sums[i]) {
-			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %d selections, but the contest has %d candidates", b.ID(), i, a.ids[i], len(cts[i]), len(a.sums[i]))
+			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %s, but the contest has %s", b.ID(), i, a.ids[i], prose.Count(len(cts[i]), "selection"), prose.Count(len(a.sums[i]), "candidate"))
 		}
 	}
 	return cts, nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // CheckResults checks that the published results r follow from the
@@ -61,9 +62,9 @@ func checkResults(m *ballot.Manifest, totals *Totals, r *Results) error {
 	case r.TallyHash != want.TallyHash:
 		return fmt.Errorf("tally: results: tally hash %x, but the decrypted tally's is %x", r.TallyHash, want.TallyHash)
 	case r.Ballots != want.Ballots:
-		return fmt.Errorf("tally: results: %d ballots, but %d were counted", r.Ballots, want.Ballots)
+		return fmt.Errorf("tally: results: %s, but %d counted", prose.Count(r.Ballots, "ballot"), want.Ballots)
 	case len(r.Contests) != len(want.Contests):
-		return fmt.Errorf("tally: results: %d contests, but the manifest has %d", len(r.Contests), len(want.Contests))
+		return fmt.Errorf("tally: results: %s, but the manifest has %d", prose.Count(len(r.Contests), "contest"), len(want.Contests))
 	}
 	for i := range want.Contests {
 		if err := checkContest(i, &r.Contests[i], &want.Contests[i]); err != nil {
@@ -81,9 +82,9 @@ func checkContest(i int, got, want *ContestResult) error {
 	case got.Kind != want.Kind:
 		return fmt.Errorf("%s: kind %q, but the manifest's is %q", where, got.Kind, want.Kind)
 	case got.Seats != want.Seats:
-		return fmt.Errorf("%s: %d seats, but the manifest has %d", where, got.Seats, want.Seats)
+		return fmt.Errorf("%s: %s, but the manifest has %d", where, prose.Count(got.Seats, "seat"), want.Seats)
 	case got.Alternates != want.Alternates:
-		return fmt.Errorf("%s: %d alternates, but the manifest has %d", where, got.Alternates, want.Alternates)
+		return fmt.Errorf("%s: %s, but the manifest has %d", where, prose.Count(got.Alternates, "alternate"), want.Alternates)
 	case got.Invalid != want.Invalid:
 		return fmt.Errorf("%s: %d invalid rows published, but the decoded rows have %d", where, got.Invalid, want.Invalid)
 	}
@@ -124,7 +125,7 @@ func checkContest(i int, got, want *ContestResult) error {
 		}
 	}
 	if len(got.Ties) != len(want.Ties) {
-		return fmt.Errorf("%s: %d ties reported, but the totals give %d", where, len(got.Ties), len(want.Ties))
+		return fmt.Errorf("%s: %s reported, but the totals give %d", where, prose.Count(len(got.Ties), "tie"), len(want.Ties))
 	}
 	for k := range want.Ties {
 		g, w := &got.Ties[k], &want.Ties[k]
@@ -141,29 +142,12 @@ func checkContest(i int, got, want *ContestResult) error {
 // unbroken".
 func (t *Tie) String() string {
 	var b bytes.Buffer
-	b.WriteString("candidates ")
-	for k, c := range t.Candidates {
-		switch {
-		case k == 0:
-		case k == len(t.Candidates)-1:
-			b.WriteString(" and ")
-		default:
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, c)
-	}
-	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, plural(t.MainSeats, "main seat"), plural(t.AlternateSeats, "alternate seat"))
+	b.WriteString(prose.Counted("candidate", t.Candidates))
+	fmt.Fprintf(&b, " with %d each at positions %d–%d (%s, %s), ", t.Count, t.First, t.Last, prose.Count(t.MainSeats, "main seat"), prose.Count(t.AlternateSeats, "alternate seat"))
 	if t.Broken {
 		b.WriteString("broken by the manifest's tie-break seed")
 	} else {
 		b.WriteString("unbroken")
 	}
 	return b.String()
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return "1 " + s
-	}
-	return fmt.Sprintf("%d %ss", n, s)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -90,7 +91,7 @@ func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
 		}
 		var hi uint64
 		if hi, sel[i] = bits.Mul64(ballots, per); hi != 0 || sel[i] > elgamal.MaxDLogBound {
-			return nil, nil, fmt.Errorf("tally: contest %d (%s): %d ballots × maximum value %d exceed the largest total that can be decrypted, %d", i, c.ID, ballots, per, uint64(elgamal.MaxDLogBound))
+			return nil, nil, fmt.Errorf("tally: contest %d (%s): %s × maximum value %d exceed the largest total that can be decrypted, %d", i, c.ID, prose.Count(ballots, "ballot"), per, uint64(elgamal.MaxDLogBound))
 		}
 		if hi, sum[i] = bits.Mul64(ballots, total); hi != 0 {
 			sum[i] = ^uint64(0)
@@ -155,7 +156,7 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 			k++
 		}
 		if s > sum[i] {
-			return nil, dec, fmt.Errorf("tally: contest %d (%s): the totals add up to %d, more than the %d that %d ballots can give: the aggregate or the combination is wrong", i, c.ID, s, sum[i], t.Ballots)
+			return nil, dec, fmt.Errorf("tally: contest %d (%s): the totals add up to %d, more than the %d that %s can give: the aggregate or the combination is wrong", i, c.ID, s, sum[i], prose.Count(t.Ballots, "ballot"))
 		}
 		totals.Contests[i] = ct
 	}

@@ -27,6 +27,17 @@
 //     voting. CheckResults is the verifier's check that published Results
 //     follow from decrypted Totals.
 //
+// The record holds the Results in their JSON form. For people,
+// Results.WriteText (or ContestResult.WriteText, for one contest) writes
+// them as text: each contest's candidates in the order of the standings,
+// under the headings main members, alternates, each tie that decides a
+// seat (at its place in that order, saying whether the tie-break seed
+// broke it) and not elected, names (right-to-left ones included) as they
+// are, and the invalid rows of a CodeList contest. The package Example
+// runs the steps above for a small board election, from the key ceremony
+// to the printed results; ExampleResults_WriteText shows a tie for the
+// last main seat.
+//
 // A CodeList contest (ballot.CodeList, kind "codes": "write up to N candidate
 // codes from a list of M") is not added: its rows go through the mixnet
 // instead. The encrypted tally has no selections for it, and after the

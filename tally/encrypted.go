@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -173,7 +174,7 @@ func (t *EncryptedTally) Validate(e *ballot.Election) error {
 // tally, which does not add their rows).
 func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int) string, size func(int) int, code func(i, j int) uint32, ok func(i, j int) bool) error {
 	if n != len(m.Contests) {
-		return fmt.Errorf("tally: %s: %d contests, but the manifest has %d", what, n, len(m.Contests))
+		return fmt.Errorf("tally: %s: %s, but the manifest has %d", what, prose.Count(n, "contest"), len(m.Contests))
 	}
 	for i := range m.Contests {
 		c := &m.Contests[i]
@@ -182,7 +183,7 @@ func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int)
 		}
 		if c.Kind == ballot.CodeList && !codes {
 			if got := size(i); got != 0 {
-				return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, got, ballot.CodeList)
+				return fmt.Errorf("tally: %s: contest %d (%s): %s, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, prose.Count(got, "selection"), ballot.CodeList)
 			}
 			continue
 		}
@@ -190,7 +191,7 @@ func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int)
 			if c.Kind == ballot.CodeList && got == 0 {
 				return fmt.Errorf("tally: %s: contest %d (%s): no totals: the contest's decoded rows are not counted (CountRows)", what, i, c.ID)
 			}
-			return fmt.Errorf("tally: %s: contest %d (%s): %d selections, but the contest has %d candidates", what, i, c.ID, got, len(c.Candidates))
+			return fmt.Errorf("tally: %s: contest %d (%s): %s, but the contest has %s", what, i, c.ID, prose.Count(got, "selection"), prose.Count(len(c.Candidates), "candidate"))
 		}
 		for j, cand := range c.Candidates {
 			if got := code(i, j); got != cand.Code {
@@ -214,10 +215,10 @@ func (t *EncryptedTally) Compare(u *EncryptedTally) error {
 		return fmt.Errorf("tally: encrypted tally: base hash %x differs from %x", t.BaseHash, u.BaseHash)
 	}
 	if t.Ballots != u.Ballots {
-		return fmt.Errorf("tally: encrypted tally: %d ballots, but %d were counted", t.Ballots, u.Ballots)
+		return fmt.Errorf("tally: encrypted tally: %s, but %d counted", prose.Count(t.Ballots, "ballot"), u.Ballots)
 	}
 	if len(t.Contests) != len(u.Contests) {
-		return fmt.Errorf("tally: encrypted tally: %d contests differ from %d", len(t.Contests), len(u.Contests))
+		return fmt.Errorf("tally: encrypted tally: %s, not %d", prose.Count(len(t.Contests), "contest"), len(u.Contests))
 	}
 	for i := range t.Contests {
 		a, b := &t.Contests[i], &u.Contests[i]
@@ -225,7 +226,7 @@ func (t *EncryptedTally) Compare(u *EncryptedTally) error {
 			return fmt.Errorf("tally: encrypted tally: contest %d: identifier %q differs from %q", i, a.ID, b.ID)
 		}
 		if len(a.Selections) != len(b.Selections) {
-			return fmt.Errorf("tally: encrypted tally: contest %d (%s): %d selections differ from %d", i, a.ID, len(a.Selections), len(b.Selections))
+			return fmt.Errorf("tally: encrypted tally: contest %d (%s): %s, not %d", i, a.ID, prose.Count(len(a.Selections), "selection"), len(b.Selections))
 		}
 		for j := range a.Selections {
 			x, y := &a.Selections[j], &b.Selections[j]

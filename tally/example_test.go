@@ -2,8 +2,10 @@ package tally_test
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"fmt"
 	"log"
+	"os"
 	"strings"
 	"time"
 
@@ -13,13 +15,16 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// keyCeremony runs a key ceremony of n trustees with threshold t in one
-// process; in an election each trustee runs on its own machine.
+// keyCeremony runs the key ceremony of n trustees with threshold t in one
+// process, through the rounds of the trustee package's Example: in an
+// election each trustee runs on its own machine. The seeded constructors
+// make the example's keys the same on every run; real trustees use
+// trustee.NewIdentity and trustee.NewTrustee.
 func keyCeremony(n, t int) (*trustee.Result, []*trustee.KeyShare) {
 	var ids []*trustee.Identity
 	var members []trustee.Member
 	for j := 1; j <= n; j++ {
-		id, err := trustee.NewIdentity(fmt.Sprint("Trustee ", j))
+		id, err := trustee.NewIdentityFromSeed(fmt.Sprint("Trustee ", j), exampleSeed("identity", j))
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -31,20 +36,42 @@ func keyCeremony(n, t int) (*trustee.Result, []*trustee.KeyShare) {
 	}
 	c := &trustee.Ceremony{Roster: roster}
 	var ts []*trustee.Trustee
-	for _, id := range ids {
-		tr, _ := trustee.NewTrustee(roster, id)
-		m, _ := tr.Round1()
+	for k, id := range ids {
+		tr, err := trustee.NewTrusteeFromSeed(roster, id, exampleSeed("ceremony", k+1))
+		if err != nil {
+			log.Fatal(err)
+		}
+		m, err := tr.Round1()
+		if err != nil {
+			log.Fatal(err)
+		}
 		ts, c.Commitments = append(ts, tr), append(c.Commitments, m)
 	}
 	for _, tr := range ts {
-		ms, _ := tr.Round2()
-		c.Shares = append(c.Shares, ms...)
-	}
-	var shares []*trustee.KeyShare
-	for _, tr := range ts {
-		if _, err := tr.ReceiveShares(c.Commitments, c.Shares); err != nil {
+		ms, err := tr.Round2()
+		if err != nil {
 			log.Fatal(err)
 		}
+		c.Shares = append(c.Shares, ms...)
+	}
+	for _, tr := range ts {
+		cs, err := tr.ReceiveShares(c.Commitments, c.Shares)
+		if err != nil {
+			log.Fatal(err)
+		}
+		c.Complaints = append(c.Complaints, cs...)
+	}
+	for _, tr := range ts {
+		rs, err := tr.Respond(c.Complaints)
+		if err != nil {
+			log.Fatal(err)
+		}
+		c.Responses = append(c.Responses, rs...)
+	}
+	// Each trustee keeps its key share; the coordinator, who holds none,
+	// judges the published ceremony.
+	var shares []*trustee.KeyShare
+	for _, tr := range ts {
 		_, ks, err := tr.Finish(c)
 		if err != nil {
 			log.Fatal(err)
@@ -58,9 +85,17 @@ func keyCeremony(n, t int) (*trustee.Result, []*trustee.KeyShare) {
 	return result, shares
 }
 
+// exampleSeed returns a 32-byte seed for the trustees' deterministic
+// constructors in the examples.
+func exampleSeed(what string, k int) []byte {
+	s := sha256.Sum256(fmt.Appendf(nil, "tally example: %s %d", what, k))
+	return s[:]
+}
+
 // Example counts a small cooperative election: ballots are aggregated
 // as they are streamed, three of five trustees decrypt the totals, and the
-// results name the main members and alternates.
+// results, printed with Results.WriteText, name the main members and
+// alternates.
 func Example() {
 	keys, shares := keyCeremony(5, 3)
 	pk, _ := keys.ElectionKey()
@@ -120,16 +155,22 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("combined trustees", dec.Trustees)
-	for _, s := range results.Contests[0].Standings {
-		fmt.Printf("%d. %-6s %d  %s\n", s.Position, s.Name, s.Count, s.Outcome)
+	fmt.Println("decrypted by trustees", dec.Trustees)
+	if err := results.WriteText(os.Stdout); err != nil {
+		log.Fatal(err)
 	}
 	// Output:
-	// combined trustees [1 3 4]
-	// 1. Ana    4  main
-	// 2. Babak  3  main
-	// 3. Chen   2  alternate
-	// 4. Dara   1  not-elected
+	// decrypted by trustees [1 3 4]
+	// Results of coop-2025: 6 ballots counted
+	//
+	// Contest "board": 2 seats, 1 alternate
+	//   Main members
+	//     1.  4 votes  1  Ana
+	//     2.  3 votes  2  Babak
+	//   Alternates
+	//     3.  2 votes  3  Chen
+	//   Not elected
+	//     4.  1 vote   4  Dara
 }
 
 // ExampleNewResults shows a tie at the boundary between main members and

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -266,7 +267,7 @@ func checkRowTotals(c *ballot.Contest, i int, t *ContestTotals, rows uint64) err
 	var sum uint64
 	for _, s := range t.Selections {
 		if s.Count > valid {
-			return fmt.Errorf("tally: totals: contest %d (%s): candidate %d in %d rows, but there are %d valid rows", i, c.ID, s.Code, s.Count, valid)
+			return fmt.Errorf("tally: totals: contest %d (%s): candidate %d in %s, but there are %s", i, c.ID, s.Code, prose.Count(s.Count, "row"), prose.Count(valid, "valid row"))
 		}
 		sum += s.Count // at most 10,000 × 2^64 would overflow; each is at most valid
 		if sum < s.Count {
@@ -274,7 +275,7 @@ func checkRowTotals(c *ballot.Contest, i int, t *ContestTotals, rows uint64) err
 		}
 	}
 	if hi, lo := bits.Mul64(valid, uint64(c.Limit)); hi == 0 && sum > lo {
-		return fmt.Errorf("tally: totals: contest %d (%s): %d codes counted, more than %d valid rows of at most %d codes", i, c.ID, sum, valid, c.Limit)
+		return fmt.Errorf("tally: totals: contest %d (%s): %s counted, more than %s of at most %s", i, c.ID, prose.Count(sum, "code"), prose.Count(valid, "valid row"), prose.Count(c.Limit, "code"))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -142,7 +143,7 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("%s: field standings: %d candidates exceed the maximum %d", where, len(jc.Standings), maxCandidates)
 		}
 		if len(jc.Ties) > len(jc.Standings) {
-			return fmt.Errorf("%s: field ties: %d ties among %d candidates", where, len(jc.Ties), len(jc.Standings))
+			return fmt.Errorf("%s: field ties: %s among %s", where, prose.Count(len(jc.Ties), "tie"), prose.Count(len(jc.Standings), "candidate"))
 		}
 		c := ContestResult{ID: jc.ID, Kind: jc.Kind, Seats: jc.Seats, Alternates: jc.Alternates,
 			Standings: make([]Standing, len(jc.Standings)), Ties: make([]Tie, len(jc.Ties))}
@@ -162,7 +163,7 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		}
 		for k, t := range jc.Ties {
 			if len(t.Candidates) > len(jc.Standings) {
-				return fmt.Errorf("%s: tie %d: field candidates: %d candidates among %d", where, k, len(t.Candidates), len(jc.Standings))
+				return fmt.Errorf("%s: tie %d: field candidates: %s among %d", where, k, prose.Count(len(t.Candidates), "candidate"), len(jc.Standings))
 			}
 			c.Ties[k] = Tie(t)
 		}

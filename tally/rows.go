@@ -9,6 +9,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/trustee"
@@ -261,7 +262,7 @@ func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, err
 			continue
 		}
 		if r.Codes == nil || len(r.Codes) > int(c.Limit) {
-			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %d codes", i, c.ID, k, c.Limit)
+			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %s", i, c.ID, k, prose.Count(c.Limit, "code"))
 		}
 		for j := 1; j < len(r.Codes); j++ {
 			if r.Codes[j] <= r.Codes[j-1] {

@@ -206,7 +206,7 @@ func wideCases(t testing.TB) []rowCase {
 		// The counters are checked after the slots are read: the defect of
 		// slot 0 is reported, not the later one of element 1's counter.
 		{"slots before counters", slotsFirst, nil, InvalidPacking, "elgamal: unpack codes: element 0, slot 0: code 401 is above maxCode = 400"},
-		{"one element", good[:1], nil, InvalidPacking, "elgamal: unpack codes: 1 elements, want 2"},
+		{"one element", good[:1], nil, InvalidPacking, "elgamal: unpack codes: 1 element, want 2"},
 		{"length field", []*group.Element{good[0], group.HashToElement([]byte("x"), []byte("tally test"))}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: length field is 31, more than MaxEmbedSize = 30"},
 		{"padding", []*group.Element{good[0], paddedElement(t, 19, 20, 0xd0)}, nil, InvalidPacking, "elgamal: unpack codes: element 1: extract: padding byte 20 (data length 19) is 0xd0, not zero"},
 		{"not 30 bytes", []*group.Element{good[0], short}, nil, InvalidPacking, "elgamal: unpack codes: element 1: data is 29 bytes, want 30"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -225,8 +226,8 @@ func (e *CeremonyError) Error() string {
 	for _, x := range e.Excluded {
 		why = append(why, x.String())
 	}
-	return fmt.Sprintf("trustee: ceremony failed: %d qualified dealers, fewer than the threshold %d; excluded: %s",
-		len(e.Qualified), e.Threshold, strings.Join(why, "; "))
+	return fmt.Sprintf("trustee: ceremony failed: %s, fewer than the threshold %d; excluded: %s",
+		prose.Count(len(e.Qualified), "qualified dealer"), e.Threshold, strings.Join(why, "; "))
 }
 
 // Transcript labels of the ceremony's proofs.

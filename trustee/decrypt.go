@@ -13,6 +13,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/par"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -240,7 +241,7 @@ func VerifyShareList(baseHash []byte, vk *group.Element, cts []*elgamal.Cipherte
 
 func verifyShareList(baseHash []byte, vk *group.Element, cts []*elgamal.Ciphertext, enc2A [][group.ElementSize]byte, list *ShareList) error {
 	if list.Len() != len(cts) {
-		return &ShareListError{Trustee: list.trustee, Reason: fmt.Sprintf("%d shares for %d ciphertexts", list.Len(), len(cts))}
+		return &ShareListError{Trustee: list.trustee, Reason: fmt.Sprintf("%s for %s", prose.Count(list.Len(), "share"), prose.Count(len(cts), "ciphertext"))}
 	}
 	var seed [32]byte
 	rand.Read(seed[:])
@@ -392,15 +393,15 @@ func Combine(baseHash []byte, keys *Result, cts []*elgamal.Ciphertext, lists []*
 	sort.Ints(dec.Trustees)
 	if len(dec.Trustees) < keys.Threshold {
 		if len(dec.Rejected) == 0 {
-			return nil, fmt.Errorf("trustee: combine: %d valid share lists, fewer than the threshold %d; none was rejected",
-				len(dec.Trustees), keys.Threshold)
+			return nil, fmt.Errorf("trustee: combine: %s, fewer than the threshold %d; none was rejected",
+				prose.Count(len(dec.Trustees), "valid share list"), keys.Threshold)
 		}
 		errs := make([]error, len(dec.Rejected))
 		for k, r := range dec.Rejected {
 			errs[k] = r
 		}
-		return nil, fmt.Errorf("trustee: combine: %d valid share lists, fewer than the threshold %d: %w",
-			len(dec.Trustees), keys.Threshold, errors.Join(errs...))
+		return nil, fmt.Errorf("trustee: combine: %s, fewer than the threshold %d: %w",
+			prose.Count(len(dec.Trustees), "valid share list"), keys.Threshold, errors.Join(errs...))
 	}
 	dec.Trustees = dec.Trustees[:keys.Threshold]
 	lambda, err := lagrange(dec.Trustees)

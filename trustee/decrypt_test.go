@@ -121,6 +121,11 @@ func TestWrongDecryptionShareExcluded(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "%!") || !strings.Contains(err.Error(), "2 valid share lists, fewer than the threshold 3; none was rejected") {
 		t.Fatalf("err = %v", err)
 	}
+	// One list is "1 valid share list", not "1 valid share lists".
+	_, err = Combine([]byte("base"), res, cts, []*ShareList{lists[0]})
+	if err == nil || !strings.Contains(err.Error(), "trustee: combine: 1 valid share list, fewer than the threshold 3; none was rejected") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 // TestBatchNamesEveryBadEntry: whatever fields of whichever entries are

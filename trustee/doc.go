@@ -23,6 +23,10 @@
 //  4. ComplaintResponse: the accused dealer reveals that share; anyone checks
 //     it against the commitments.
 //
+// Trustee lists the rounds with the methods that make and take each
+// message; the package Example runs them for three trustees, one of whose
+// shares is lost so that a complaint is made and answered.
+//
 // VerifyCeremony decides everything from the published messages alone: the
 // qualified dealers, every exclusion and its reason, the joint public key
 // Σ C_{i,0} and each trustee's verification key K_j = Σ_i Σ_k j^k·C_{i,k}.
@@ -46,7 +50,8 @@
 // VerifyShareList checks a whole list in one random linear combination and
 // names the bad entries if it fails; Combine verifies the lists of any
 // trustees, leaves out and names the invalid ones, and interpolates the
-// plaintexts M_i = B_i − Σ λ_j·D_{j,i} from any t valid lists.
+// plaintexts M_i = B_i − Σ λ_j·D_{j,i} from any t valid lists
+// (ExampleCombine).
 //
 // DecryptSharesUnchecked decrypts whatever list it is given, so a trustee
 // tool does not call it: a coordinator could hand it a single ballot's

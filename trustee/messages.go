@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
 
@@ -95,7 +96,7 @@ func (c *Commitments) wellFormed() error {
 		return err
 	}
 	if len(c.Coefficients) != len(c.Proofs) {
-		return fmt.Errorf("trustee: commitments of dealer %d: %d coefficients but %d proofs", c.Dealer, len(c.Coefficients), len(c.Proofs))
+		return fmt.Errorf("trustee: commitments of dealer %d: %s but %s", c.Dealer, prose.Count(len(c.Coefficients), "coefficient"), prose.Count(len(c.Proofs), "proof"))
 	}
 	for k := range c.Coefficients {
 		if c.Coefficients[k] == nil || c.Proofs[k] == nil {
@@ -212,7 +213,7 @@ func (c *Commitments) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("trustee: commitments: field coefficients: %d coefficients, want 1..%d", len(cs), MaxTrustees)
 	}
 	if len(ps) != len(cs) {
-		return fmt.Errorf("trustee: commitments: field proofs: %d proofs for %d coefficients", len(ps), len(cs))
+		return fmt.Errorf("trustee: commitments: field proofs: %s for %s", prose.Count(len(ps), "proof"), prose.Count(len(cs), "coefficient"))
 	}
 	q.Coefficients = make([]*group.Element, len(cs))
 	q.Proofs = make([]*proof.Schnorr, len(ps))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 type exclusionJSON struct {
@@ -87,7 +88,7 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if len(q.Qualified) < q.Threshold {
-		return fmt.Errorf("trustee: result: field qualified: %d dealers, fewer than the threshold %d", len(q.Qualified), q.Threshold)
+		return fmt.Errorf("trustee: result: field qualified: %s, fewer than the threshold %d", prose.Count(len(q.Qualified), "dealer"), q.Threshold)
 	}
 	for k, i := range q.Qualified {
 		if i < 1 || i > n || k > 0 && i <= q.Qualified[k-1] {
@@ -99,7 +100,7 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if len(ex) > n {
-		return fmt.Errorf("trustee: result: field excluded: %d entries for %d trustees", len(ex), n)
+		return fmt.Errorf("trustee: result: field excluded: %s for %s", prose.Count(len(ex), "entry"), prose.Count(n, "trustee"))
 	}
 	for k, x := range ex {
 		reason := ExclusionReason(0)
@@ -118,7 +119,7 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if len(js) > n*n {
-		return fmt.Errorf("trustee: result: field judgments: %d entries for %d trustees", len(js), n)
+		return fmt.Errorf("trustee: result: field judgments: %s for %s", prose.Count(len(js), "entry"), prose.Count(n, "trustee"))
 	}
 	for k, j := range js {
 		outcome := ComplaintOutcome(0)

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/sealed"
 	"github.com/sandogh/sandogh/proof"
 )
@@ -98,7 +99,7 @@ func decodeTrustee(b []byte) (*Trustee, error) {
 		return nil, fmt.Errorf("trustee: ceremony state: %w", err)
 	}
 	if n := r.u32("coefficient count"); r.err == nil && int(n) != roster.threshold {
-		return nil, fmt.Errorf("trustee: ceremony state: %d coefficients for threshold %d", n, roster.threshold)
+		return nil, fmt.Errorf("trustee: ceremony state: %s for threshold %d", prose.Count(n, "coefficient"), roster.threshold)
 	}
 	coeffs := make([]*group.Scalar, roster.threshold)
 	for k := range coeffs {
@@ -116,7 +117,7 @@ func decodeTrustee(b []byte) (*Trustee, error) {
 	t.phase = phase
 	nSent := r.u32("sent count")
 	if r.err == nil && int(nSent) >= roster.Size() {
-		return nil, fmt.Errorf("trustee: ceremony state: %d sent shares for %d trustees", nSent, roster.Size())
+		return nil, fmt.Errorf("trustee: ceremony state: %s for %s", prose.Count(nSent, "sent share"), prose.Count(roster.Size(), "trustee"))
 	}
 	for k := 0; k < int(nSent) && r.err == nil; k++ {
 		s, err := new(EncryptedShare).SetCanonicalBytes(r.take("sent share", sentShareSize))
@@ -130,7 +131,7 @@ func decodeTrustee(b []byte) (*Trustee, error) {
 	}
 	nRecv := r.u32("received count")
 	if r.err == nil && int(nRecv) >= roster.Size() {
-		return nil, fmt.Errorf("trustee: ceremony state: %d received shares for %d trustees", nRecv, roster.Size())
+		return nil, fmt.Errorf("trustee: ceremony state: %s for %s", prose.Count(nRecv, "received share"), prose.Count(roster.Size(), "trustee"))
 	}
 	for k := 0; k < int(nRecv) && r.err == nil; k++ {
 		i := r.index("received dealer")

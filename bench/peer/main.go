@@ -81,8 +81,12 @@ func best(r int, f func() timing) timing {
 
 func printLine(system string, cores int, t, kyber timing) {
 	ratio := func(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
-	fmt.Printf("%-14s %d core(s)  prove %7.3f / %7.3f  verify %7.3f / %7.3f  speed-up over kyber: prove %5.1f× / %5.1f×  verify %5.1f× / %5.1f×\n",
-		system, cores, t.prove.Seconds(), t.proveCPU.Seconds(), t.verify.Seconds(), t.verifyCPU.Seconds(),
+	coreText := "1 core"
+	if cores != 1 {
+		coreText = fmt.Sprintf("%d cores", cores)
+	}
+	fmt.Printf("%-14s %-8s  prove %7.3f / %7.3f  verify %7.3f / %7.3f  speed-up over kyber: prove %5.1f× / %5.1f×  verify %5.1f× / %5.1f×\n",
+		system, coreText, t.prove.Seconds(), t.proveCPU.Seconds(), t.verify.Seconds(), t.verifyCPU.Seconds(),
 		ratio(kyber.prove, t.prove), ratio(kyber.proveCPU, t.proveCPU),
 		ratio(kyber.verify, t.verify), ratio(kyber.verifyCPU, t.verifyCPU))
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	cmd := demo.NewCommand("council", "Runs a simulated city-council election on the mixnet path (voters write up to\n"+
+	cmd := demo.NewCommand("council", "council", "Runs a simulated city-council election on the mixnet path (voters write up to\n"+
 		"-seats candidate codes from a list of -candidates; the ballots are mixed by\n"+
 		"-mixers trustees, then decrypted and counted) and writes its election record\n"+
 		"to -out. Check the record with: go run ./examples/verifier DIR\n", stderr)
@@ -56,10 +57,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmd.Failed(err)
 	}
-	council.PrintResults(stdout, out.Results)
-	fmt.Fprintf(stdout, "\n%d ballots cast, %d challenged, %d counted; %d mix stages accepted.\n", out.Cast, out.Challenged, out.Counted, len(out.Stages))
-	if len(out.Absent) > 0 {
-		fmt.Fprintf(stdout, "Trustee %v was absent; trustees %v decrypted the mixed rows.\n", out.Absent, out.Combined)
+	if err := out.Results.WriteText(stdout); err != nil {
+		return cmd.Failed(err)
+	}
+	fmt.Fprintf(stdout, "\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(out.Cast, "ballot"), out.Challenged, out.Counted, prose.Count(len(out.Stages), "mix stage"))
+	if s := demo.Decrypted(out.Absent, out.Combined, "the mixed rows"); s != "" {
+		fmt.Fprintln(stdout, s)
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
 	cmd.Done(start)

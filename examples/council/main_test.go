@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestCouncilEndToEnd(t *testing.T) {
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	for _, want := range []string{"Elected:", "5 seats, 1 alternates", "Election record: ", out, "40 ballots cast", "2 mix stages accepted"} {
+	for _, want := range []string{"Main members\n", "5 seats, 1 alternate\n", "Election record: ", out, "40 ballots cast", "2 mix stages accepted"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}
@@ -123,5 +124,73 @@ func TestCouncilSeedReproducible(t *testing.T) {
 		} else if sums[2][name] == sums[0][name] {
 			t.Errorf("%s is the same with another seed", name)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden runs the command with args and an -out folder, and compares what
+// it prints on standard output, with the record's path replaced by DIR,
+// with the file testdata/name (rewritten with -update).
+func golden(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "rec")
+	var stdout, stderr bytes.Buffer
+	if code := run(append(args, "-q", "-out", out), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	got := strings.ReplaceAll(stdout.String(), demo.AbsPath(out), "DIR")
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the output differs from %s (rewrite it with -update if the change is meant):\n%s", path, got)
+	}
+	return got
+}
+
+// TestCouncilOutputGolden: a seeded run with a tie-break seed prints every
+// candidate in the order of the standings, as tally's Results.WriteText
+// writes them, with the tie across the last main and alternate seats at
+// its place and what the seed made of each tied candidate, the invalid
+// rows, and the summary.
+func TestCouncilOutputGolden(t *testing.T) {
+	golden(t, "output.golden", "-voters", "50", "-candidates", "24", "-seats", "4", "-mixers", "2", "-trustees", "3", "-threshold", "2", "-seed", "g1", "-tiebreak", "draw 1404")
+}
+
+// TestCouncilOutputOne: with one voter, one seat and one absent trustee,
+// counts of one are singular and lists of trustees are prose (the old
+// output said "1 ballots cast", "1 mix stages accepted" and "Trustee [2]
+// was absent").
+func TestCouncilOutputOne(t *testing.T) {
+	got := golden(t, "output-one.golden", "-voters", "1", "-candidates", "3", "-seats", "1", "-mixers", "1", "-trustees", "2", "-threshold", "1", "-seed", "one")
+	for _, bad := range []string{"[", "1 ballots", "1 votes", "1 mix stages", "1 seats"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the output holds %q:\n%s", bad, got)
+		}
+	}
+	for _, want := range []string{"1 ballot counted", "1 ballot cast", "1 mix stage accepted", " was absent; trustee "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestCouncilErrorNames: an error of the simulation is printed with the
+// command's name once ("council: council: …" before).
+func TestCouncilErrorNames(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-mixers", "6", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if want := "council: 6 mix stages; want 3..5"; !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("stderr %q, want it to start with %q", stderr.String(), want)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/sandogh/sandogh/examples/election/guild"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 func main() {
@@ -29,7 +30,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	cmd := demo.NewCommand("election", "Runs a simulated guild-union board election (15 candidates, vote for up to 7,\n"+
+	cmd := demo.NewCommand("election", "guild", "Runs a simulated guild-union board election (15 candidates, vote for up to 7,\n"+
 		"7 main members and 3 alternates) and writes its election record to -out.\n"+
 		"Check the record with: go run ./examples/verifier DIR\n", stderr)
 	fs := cmd.Flags
@@ -50,10 +51,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmd.Failed(err)
 	}
-	guild.PrintResults(stdout, out.Results)
-	fmt.Fprintf(stdout, "\n%d ballots cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", out.Cast, out.Offline, out.Challenged, out.Counted)
-	if len(out.Absent) > 0 {
-		fmt.Fprintf(stdout, "Trustee %v was absent; trustees %v decrypted the tally.\n", out.Absent, out.Combined)
+	if err := out.Results.WriteText(stdout); err != nil {
+		return cmd.Failed(err)
+	}
+	fmt.Fprintf(stdout, "\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(out.Cast, "ballot"), out.Offline, out.Challenged, out.Counted)
+	if s := demo.Decrypted(out.Absent, out.Combined, "the tally"); s != "" {
+		fmt.Fprintln(stdout, s)
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
 	cmd.Done(start)

@@ -16,11 +16,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/safetext"
 )
 
@@ -105,8 +104,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 // made them, and the final verdict.
 func printReport(w io.Writer, rep *election.Report) {
 	fmt.Fprintf(w, "Election record %s\n", safetext.Escape(rep.Dir))
-	fmt.Fprintf(w, "%d device openings, %d cast and %d challenged ballots, %d counted\n\n",
-		rep.Ballots.Openings, rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted)
+	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d counted; device openings: %d\n\n",
+		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted, rep.Ballots.Openings)
 	byCheck := make(map[election.Check][]election.Finding)
 	for _, f := range rep.Findings {
 		byCheck[f.Check] = append(byCheck[f.Check], f)
@@ -131,11 +130,11 @@ func printReport(w io.Writer, rep *election.Report) {
 	if rep.Valid() {
 		fmt.Fprintf(w, "\nVERDICT: the record is valid: every check passed.\n")
 	} else {
-		var nums []string
+		var nums []int
 		for _, c := range rep.Failed() {
-			nums = append(nums, strconv.Itoa(int(c)))
+			nums = append(nums, int(c))
 		}
-		fmt.Fprintf(w, "\nVERDICT: the record is INVALID: checks %s failed.\n", strings.Join(nums, ", "))
+		fmt.Fprintf(w, "\nVERDICT: the record is INVALID: %s failed.\n", prose.Counted("check", nums))
 	}
 }
 
@@ -148,7 +147,7 @@ func printCascades(w io.Writer, cs []election.CascadeReport) {
 		if !c.Complete {
 			state = "NOT complete"
 		}
-		fmt.Fprintf(w, "       contest %q: %d rows, %d accepted stages required, %s\n", c.Contest, c.Rows, c.Required, state)
+		fmt.Fprintf(w, "       contest %q: %s, %s required, %s\n", c.Contest, prose.Count(c.Rows, "row"), prose.Count(c.Required, "accepted stage"), state)
 		for _, s := range c.Stages {
 			fmt.Fprintf(w, "         %s\n", s)
 		}

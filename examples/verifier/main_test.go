@@ -220,7 +220,7 @@ func TestCouncilRecord(t *testing.T) {
 	if code := run([]string{"-q", dir}, &stdout, &stderr); code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, stdout.String())
 	}
-	for _, want := range []string{"NOT complete", "stage 1 (trustee 2): rejected by check signature", "checks 17, 18, 19, 20 failed"} {
+	for _, want := range []string{"NOT complete", "stage 1 (trustee 2): rejected by check signature", "checks 17, 18, 19 and 20 failed"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}
@@ -286,6 +286,23 @@ func TestDisplaySpoofing(t *testing.T) {
 			if !found {
 				t.Error("the JSON report does not name the stray file exactly")
 			}
+		}
+	}
+}
+
+// TestReportProse: one failed check is "check 3 failed", not "checks 3
+// failed", and a cascade that needs one accepted stage says so in the
+// singular.
+func TestReportProse(t *testing.T) {
+	rep := &election.Report{Dir: "rec",
+		Checks:   []election.CheckResult{{Check: election.CheckKeys, Items: 1, Failures: 1}, {Check: election.CheckMixStages, Items: 1}},
+		Cascades: []election.CascadeReport{{Contest: "council", Rows: 1, Required: 1, Complete: true}},
+	}
+	var b bytes.Buffer
+	printReport(&b, rep)
+	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 counted; device openings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed."} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
 	}
 }

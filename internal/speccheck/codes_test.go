@@ -27,7 +27,11 @@ func unpackCodes(ms []*r255.Element, maxCodes int, maxCode uint32) ([]uint32, er
 	k := 240 / bits
 	w := (maxCodes + k - 1) / k
 	if len(ms) != w {
-		return nil, fmt.Errorf("elgamal: unpack codes: %d elements, want %d", len(ms), w)
+		noun := "elements"
+		if len(ms) == 1 {
+			noun = "element"
+		}
+		return nil, fmt.Errorf("elgamal: unpack codes: %d %s, want %d", len(ms), noun, w)
 	}
 	var data [][]byte
 	for e, m := range ms {

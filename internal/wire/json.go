@@ -10,6 +10,8 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // StrictJSON is the one JSON decoder of every sandogh format: each package
@@ -751,7 +753,7 @@ func (d *jsonDecoder) array(v reflect.Value, p *plan) *jsonError {
 				e = v.Index(n)
 			} else {
 				if n == p.length {
-					return jsonErrorf("more than %d elements", p.length)
+					return jsonErrorf("more than %s", prose.Count(p.length, "element"))
 				}
 				e = v.Index(n)
 			}
@@ -772,7 +774,7 @@ func (d *jsonDecoder) array(v reflect.Value, p *plan) *jsonError {
 		}
 	}
 	if p.kind == planArray && n != p.length {
-		return jsonErrorf("%d elements, want %d", n, p.length)
+		return jsonErrorf("%s, want %d", prose.Count(n, "element"), p.length)
 	}
 	return nil
 }

@@ -135,7 +135,7 @@ func TestStrictJSONRejects(t *testing.T) {
 		{"string for integer", `{"a":"1",` + base + `}`, `member "a": got a string, want an integer`},
 		{"integer for string", `{"a":1,` + base + `,"q":1}`, `member "q": got a number, want a string`},
 		{"object for array", `{"a":1,"b":{},"m":{},"s":{},"k":"00000000"}`, `member "b": got an object, want an array`},
-		{"array length", `{"a":1,` + base + `,"u":[1]}`, `member "u": 1 elements, want 2`},
+		{"array length", `{"a":1,` + base + `,"u":[1]}`, `member "u": 1 element, want 2`},
 		{"array too long", `{"a":1,` + base + `,"u":[1,2,3]}`, `member "u": more than 2 elements`},
 		{"text method", `{"a":1,"b":[],"m":{},"s":{},"k":"00"}`, `member "k": field key: text is 2 characters`},
 		{"boolean", `{"a":1,` + base + `,"f":1}`, `member "f": got a number, want a boolean`},

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A Writer appends the primitives to B. The zero value is an empty Writer
@@ -179,7 +181,7 @@ func (r *Reader) End() {
 // the caller adds its package name.
 func DecodeHex(field, text string, size int) ([]byte, error) {
 	if len(text) != 2*size {
-		return nil, fmt.Errorf("field %s: text is %d characters, want %d hexadecimal characters", field, len(text), 2*size)
+		return nil, fmt.Errorf("field %s: text is %s, want %d hexadecimal characters", field, prose.Count(len(text), "character"), 2*size)
 	}
 	return DecodeHexAny(field, text)
 }

@@ -39,6 +39,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/proof"
 	"github.com/sandogh/sandogh/tally"
@@ -156,7 +157,7 @@ func (c *Config) defaults() error {
 	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeListCandidates:
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeListCandidates)
 	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
-		return fmt.Errorf("council: %d seats and %d alternates for %d candidates", c.Seats, c.Seats/3, c.Candidates)
+		return fmt.Errorf("council: %s and %s for %s", prose.Count(c.Seats, "seat"), prose.Count(c.Seats/3, "alternate"), prose.Count(c.Candidates, "candidate"))
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
 		return fmt.Errorf("council: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
 	}
@@ -268,7 +269,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 1. The key ceremony. The trustees are also the mix servers.
-	log.Printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	log.Printf("key ceremony: %s, threshold %d", prose.Count(cfg.Trustees, "trustee"), cfg.Threshold)
 	ceremony, keyShares, ids, err := demo.RunCeremony(seeds, manifest.ElectionID, cfg.Trustees, cfg.Threshold)
 	if err != nil {
 		return nil, err
@@ -295,8 +296,8 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteElection(e, keys); err != nil {
 		return nil, err
 	}
-	log.Printf("election %s: %d candidates, up to %d codes per ballot (a row of %d ciphertext(s)), base hash %x",
-		manifest.ElectionID, cfg.Candidates, cfg.Seats, manifest.Contests[0].RowWidth(), e.BaseHash())
+	log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
+		manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
 
 	// 3. Voting: the ballot box keeps its file in the record.
 	box, err := w.OpenBox(e)
@@ -375,7 +376,7 @@ func Run(cfg Config) (*Outcome, error) {
 			if !v.Accepted {
 				return nil, fmt.Errorf("council: %v", v)
 			}
-			log.Printf("mixnet: trustee %d mixed %d rows as stage %d (%v, checked by the coordinator)", s.index, cur.Len(), index, time.Since(start).Round(time.Millisecond))
+			log.Printf("mixnet: trustee %d mixed %s as stage %d (%v, checked by the coordinator)", s.index, prose.Count(cur.Len(), "row"), index, time.Since(start).Round(time.Millisecond))
 		}
 		if final, err = cascade.Output(); err != nil {
 			return nil, err
@@ -426,7 +427,11 @@ func Run(cfg Config) (*Outcome, error) {
 	out.Combined = dec.Trustees
 	var decoded []tally.DecodedRow
 	if final != nil {
-		log.Printf("decryption: %d trustees decrypt the %d mixed rows", len(rowLists), final.Len())
+		var present []int
+		for _, l := range rowLists {
+			present = append(present, l.Trustee())
+		}
+		log.Printf("decryption: %s, with the shares of %s", prose.Count(final.Len(), "mixed row"), prose.Counted("trustee", present))
 		if decoded, dec, err = tally.DecryptRows(e, keys, 0, final, rowLists); err != nil {
 			return nil, err
 		}
@@ -590,36 +595,4 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 	}
 	tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
 	return b, nil
-}
-
-// PrintResults writes the results for people: the elected members, the
-// alternates, ties, how many candidates were not elected, and the invalid
-// rows.
-func PrintResults(w io.Writer, r *tally.Results) {
-	fmt.Fprintf(w, "Results of %s (%d ballots counted)\n", r.ElectionID, r.Ballots)
-	for _, c := range r.Contests {
-		fmt.Fprintf(w, "\nContest %q: %d seats, %d alternates; %d mixed rows were not a valid ballot\n", c.ID, c.Seats, c.Alternates, c.Invalid)
-		groups := []struct {
-			title string
-			o     tally.Outcome
-		}{{"Elected", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}}
-		for _, g := range groups {
-			rows := demo.Standings(&c, g.o)
-			if len(rows) == 0 {
-				continue
-			}
-			fmt.Fprintf(w, "  %s:\n", g.title)
-			for _, s := range rows {
-				fmt.Fprintf(w, "    %3d. %-24s (code %4d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
-			}
-		}
-		notElected := 0
-		for _, s := range c.Standings {
-			if s.Outcome == tally.NotElected {
-				notElected++
-			}
-		}
-		fmt.Fprintf(w, "  Not elected: %d candidates\n", notElected)
-		demo.PrintTies(w, &c, "the council's")
-	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -155,7 +156,7 @@ func (c *Config) defaults() error {
 	case c.Voters+c.RemoteVoters == 0:
 		return errors.New("guild: no voters")
 	case c.Revotes > c.RemoteVoters:
-		return fmt.Errorf("guild: %d revotes but only %d remote voters", c.Revotes, c.RemoteVoters)
+		return fmt.Errorf("guild: %s but only %s", prose.Count(c.Revotes, "revote"), prose.Count(c.RemoteVoters, "remote voter"))
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
 		return fmt.Errorf("guild: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
 	}
@@ -203,7 +204,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 
 	// 1. The key ceremony, message by message.
-	log.Printf("key ceremony: %d trustees, threshold %d", cfg.Trustees, cfg.Threshold)
+	log.Printf("key ceremony: %s, threshold %d", prose.Count(cfg.Trustees, "trustee"), cfg.Threshold)
 	ceremony, keyShares, _, err := demo.RunCeremony(seeds, manifest.ElectionID, cfg.Trustees, cfg.Threshold)
 	if err != nil {
 		return nil, err
@@ -292,6 +293,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	absent := demo.AbsentTrustee(rng, cfg.Trustees, cfg.Threshold)
 	var lists []*trustee.ShareList
+	var present []int
 	for _, ks := range keyShares {
 		if ks.Index() == absent {
 			continue
@@ -303,11 +305,11 @@ func Run(cfg Config) (*Outcome, error) {
 		if err := w.WriteShareList(l); err != nil {
 			return nil, err
 		}
-		lists = append(lists, l)
+		lists, present = append(lists, l), append(present, ks.Index())
 	}
 	if absent != 0 {
 		out.Absent = []int{absent}
-		log.Printf("decryption: trustee %d is absent; %d trustees publish their shares", absent, len(lists))
+		log.Printf("decryption: trustee %d is absent; shares published by %s", absent, prose.Counted("trustee", present))
 	}
 	totals, dec, err := tally.Decrypt(e, keys, et, lists)
 	if err != nil {
@@ -448,7 +450,7 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 			log.Printf("voting: station-2 loses its connection and keeps its ballots")
 		}
 		if i == offTo {
-			log.Printf("voting: station-2 is back online and uploads %d ballots", len(backlog))
+			log.Printf("voting: station-2 is back online and uploads %s", prose.Count(len(backlog), "ballot"))
 			for _, b := range backlog {
 				if err := submit(b); err != nil {
 					return err
@@ -503,28 +505,4 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.Ch
 		tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
 	}
 	return b, nil
-}
-
-// PrintResults writes the results for people: each contest's main members,
-// alternates, ties, and the other candidates.
-func PrintResults(w io.Writer, r *tally.Results) {
-	fmt.Fprintf(w, "Results of %s (%d ballots counted)\n", r.ElectionID, r.Ballots)
-	for _, c := range r.Contests {
-		fmt.Fprintf(w, "\nContest %q: %d main members, %d alternates\n", c.ID, c.Seats, c.Alternates)
-		groups := []struct {
-			title string
-			o     tally.Outcome
-		}{{"Main members", tally.Main}, {"Alternates", tally.Alternate}, {"Tied for a seat", tally.Tied}, {"Not elected", tally.NotElected}}
-		for _, g := range groups {
-			rows := demo.Standings(&c, g.o)
-			if len(rows) == 0 {
-				continue
-			}
-			fmt.Fprintf(w, "  %s:\n", g.title)
-			for _, s := range rows {
-				fmt.Fprintf(w, "    %2d. %-18s (%d) %6d votes\n", s.Position, s.Name, s.Code, s.Count)
-			}
-		}
-		demo.PrintTies(w, &c, "the union's")
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -16,17 +17,19 @@ type Command struct {
 	Flags *flag.FlagSet
 
 	name   string
+	pkg    string
 	stderr io.Writer
 	quiet  *bool
 }
 
-// NewCommand returns the command line of the command name, whose usage
-// message is "Usage: <name> [flags]", a blank line, about (which ends in a
-// newline), a blank line and the flags.
-func NewCommand(name, about string, stderr io.Writer) *Command {
+// NewCommand returns the command line of the command name, which runs the
+// election of the example package pkg (whose errors start with "pkg: "),
+// and whose usage message is "Usage: <name> [flags]", a blank line, about
+// (which ends in a newline), a blank line and the flags.
+func NewCommand(name, pkg, about string, stderr io.Writer) *Command {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := &Command{Flags: fs, name: name, stderr: stderr}
+	c := &Command{Flags: fs, name: name, pkg: pkg, stderr: stderr}
 	c.quiet = fs.Bool("q", false, "do not print progress to standard error")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\n%s\nFlags:\n", name, about)
@@ -69,9 +72,19 @@ func (c *Command) Progress() io.Writer {
 }
 
 // Failed prints err, prefixed with the command's name, and returns the exit
-// code 1.
+// code 1. The prefix replaces the name of the example's package, which
+// means nothing to the command's user ("election: threshold 9 …", not
+// "election: guild: threshold 9 …"), and is not repeated when err already
+// starts with it ("council: …", not "council: council: …").
 func (c *Command) Failed(err error) int {
-	fmt.Fprintf(c.stderr, "%s: %v\n", c.name, err)
+	msg := err.Error()
+	if c.pkg != "" {
+		msg = strings.TrimPrefix(msg, c.pkg+": ")
+	}
+	if !strings.HasPrefix(msg, c.name+": ") {
+		msg = c.name + ": " + msg
+	}
+	fmt.Fprintln(c.stderr, msg)
 	return 1
 }
 

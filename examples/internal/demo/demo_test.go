@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
-	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -197,27 +197,20 @@ func TestFileSums(t *testing.T) {
 	}
 }
 
-func TestStandingsAndTies(t *testing.T) {
-	c := &tally.ContestResult{
-		Standings: []tally.Standing{
-			{Code: 3, Position: 3, Outcome: tally.Alternate},
-			{Code: 1, Position: 1, Outcome: tally.Main},
-			{Code: 4, Position: 2, Outcome: tally.Main},
-		},
-		Ties: []tally.Tie{{Count: 5, First: 2, Last: 3, Candidates: []uint32{4, 3}, MainSeats: 1, AlternateSeats: 1}},
-	}
-	rows := Standings(c, tally.Main)
-	if len(rows) != 2 || rows[0].Code != 1 || rows[1].Code != 4 {
-		t.Errorf("main members %+v", rows)
-	}
-	if rows := Standings(c, tally.Tied); len(rows) != 0 {
-		t.Errorf("tied %+v", rows)
-	}
-	var b bytes.Buffer
-	PrintTies(&b, c, "the club's")
-	want := "  Tie at 5 votes for positions 2–3 (1 main, 1 alternate seats at stake): candidates [4 3], unbroken: decide by the club's rules (a tie-break seed in the manifest, drawn before voting, would have broken it)\n"
-	if b.String() != want {
-		t.Errorf("got %q, want %q", b.String(), want)
+// TestDecrypted: one absent trustee is "Trustee 5 was absent", not Go's
+// "Trustee [5] was absent".
+func TestDecrypted(t *testing.T) {
+	for _, tt := range []struct {
+		absent, combined []int
+		want             string
+	}{
+		{nil, []int{1, 2}, ""},
+		{[]int{5}, []int{1, 2, 4}, "Trustee 5 was absent; trustees 1, 2 and 4 decrypted the tally."},
+		{[]int{2, 5}, []int{1}, "Trustees 2 and 5 were absent; trustee 1 decrypted the tally."},
+	} {
+		if got := Decrypted(tt.absent, tt.combined, "the tally"); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
 	}
 }
 
@@ -232,7 +225,7 @@ func TestLogger(t *testing.T) {
 
 func TestCommand(t *testing.T) {
 	newCmd := func(stderr *bytes.Buffer) (*Command, *int) {
-		c := NewCommand("demo", "Does things.\n", stderr)
+		c := NewCommand("demo", "sim", "Does things.\n", stderr)
 		n := c.Flags.Int("n", 3, "a count")
 		return c, n
 	}
@@ -266,5 +259,18 @@ func TestCommand(t *testing.T) {
 	}
 	if code := c.Failed(os.ErrNotExist); code != 1 || stderr.String() != "demo: file does not exist\n" {
 		t.Errorf("Failed: %d, %q", code, stderr.String())
+	}
+	// The example package's name is not shown, and the command's is not
+	// repeated.
+	for _, tt := range []struct{ err, want string }{
+		{"sim: threshold 9 is too high", "demo: threshold 9 is too high\n"},
+		{"demo: no voters", "demo: no voters\n"},
+		{"sim: demo: nested", "demo: nested\n"},
+		{"ballot: sim: not a prefix", "demo: ballot: sim: not a prefix\n"},
+	} {
+		stderr.Reset()
+		if c.Failed(errors.New(tt.err)); stderr.String() != tt.want {
+			t.Errorf("Failed(%q) printed %q, want %q", tt.err, stderr.String(), tt.want)
+		}
 	}
 }

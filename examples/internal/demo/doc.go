@@ -4,9 +4,11 @@
 // election on the mixnet path). It has the derivations of a seeded run's
 // secrets and choices, the simulated key ceremony that n trustees run in one
 // process, the polling stations' keys, openings and chains, the preparation
-// of the record's folder, the progress logger, the results and the command
-// line of both commands. Each example's scenario (its manifest, its voters,
-// its day) stays in its own package.
+// of the record's folder, the progress logger, the results file and the
+// command line of both commands, whose output says which trustees decrypted
+// (Decrypted). The results themselves are printed by package tally
+// (Results.WriteText), as any embedder prints them. Each example's
+// scenario (its manifest, its voters, its day) stays in its own package.
 //
 // The record that the examples write is specified in docs/spec.md; this
 // package adds nothing to it. It is not for real elections: it keeps every

@@ -3,9 +3,9 @@ package demo
 import (
 	"fmt"
 	"io"
-	"slices"
+	"strings"
 
-	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // A Logger prints progress lines to W; a nil W prints nothing.
@@ -18,28 +18,17 @@ func (l Logger) Printf(format string, args ...any) {
 	}
 }
 
-// Standings returns the standings of c whose outcome is o, by position.
-func Standings(c *tally.ContestResult, o tally.Outcome) []tally.Standing {
-	var rows []tally.Standing
-	for _, s := range c.Standings {
-		if s.Outcome == o {
-			rows = append(rows, s)
-		}
+// Decrypted returns the sentence that says which trustees were absent at
+// decryption and which decrypted what: "Trustee 5 was absent; trustees 1,
+// 2 and 4 decrypted the tally." It is empty if no trustee was absent.
+func Decrypted(absent, combined []int, what string) string {
+	if len(absent) == 0 {
+		return ""
 	}
-	slices.SortStableFunc(rows, func(a, b tally.Standing) int { return a.Position - b.Position })
-	return rows
-}
-
-// PrintTies prints one line per tie of c: the count, the positions, the
-// seats at stake, the candidates, and whether the tie-break seed broke it;
-// an unbroken tie is left to who is named by rules ("the union's").
-func PrintTies(w io.Writer, c *tally.ContestResult, rules string) {
-	for _, t := range c.Ties {
-		state := "unbroken: decide by " + rules + " rules (a tie-break seed in the manifest, drawn before voting, would have broken it)"
-		if t.Broken {
-			state = "broken by the manifest's tie-break seed"
-		}
-		fmt.Fprintf(w, "  Tie at %d votes for positions %d–%d (%d main, %d alternate seats at stake): candidates %v, %s\n",
-			t.Count, t.First, t.Last, t.MainSeats, t.AlternateSeats, t.Candidates, state)
+	verb := "was"
+	if len(absent) > 1 {
+		verb = "were"
 	}
+	who := prose.Counted("trustee", absent)
+	return fmt.Sprintf("%s%s %s absent; %s decrypted %s.", strings.ToUpper(who[:1]), who[1:], verb, prose.Counted("trustee", combined), what)
 }

@@ -1,0 +1,222 @@
+package tally
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/internal/safetext"
+)
+
+// WriteText writes r as plain text for people: a line with the election's
+// identifier and the number of ballots counted, then each contest as
+// ContestResult.WriteText writes it, after a blank line. It returns the
+// error of w's Write, if any.
+//
+// The text is for reading, not for parsing: the published form of the
+// results is their JSON (MarshalJSON), and its verification CheckResults.
+func (r *Results) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Results of %s: %s counted\n", display(r.ElectionID, false), prose.Count(r.Ballots, "ballot"))
+	for i := range r.Contests {
+		b.WriteByte('\n')
+		r.Contests[i].writeText(&b)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteText writes the result of one contest as plain text for people. A
+// line names the contest and its seats; then the candidates follow in the
+// order of the standings, one per line, with their position, count,
+// candidate code and name. In a contest with seats they are grouped under
+// headings at their place in that order: "Main members", "Alternates",
+// each tie that decides a seat, and "Not elected". A tie's heading gives
+// the tied count, the positions and the seats at stake, and says whether
+// the manifest's tie-break seed broke it; the candidates of a broken tie
+// are followed by what each is elected as. A CodeList contest ends with
+// the number of its mixed rows that are not a valid ballot.
+//
+// For example, a contest of 2 seats and 1 alternate whose candidates 2 and
+// 4 tie for the second seat, without a tie-break seed:
+//
+//	Contest "board": 2 seats, 1 alternate
+//	  Main members
+//	    1.  70 votes  1  Ana
+//	  Tied at 45 votes for positions 2–3 (1 main seat, 1 alternate seat at stake), not broken: the manifest has no tie-break seed
+//	    2.  45 votes  2  Babak
+//	    3.  45 votes  4  Dara
+//	  Not elected
+//	    4.  20 votes  3  Chen
+//
+// Names are written as they are, right-to-left ones included. A name that
+// follows the rules of manifest names (no control character, no
+// bidirectional embedding or override, balanced isolates) cannot change
+// the direction of the text around it, and it comes after the numbers and
+// the word "votes", so that on a display that applies the Unicode
+// bidirectional algorithm the line stays left-to-right and a right-to-left
+// name does not carry the numbers along. A name or identifier that breaks
+// those rules (results decoded from an untrusted record and not yet
+// checked) is written with its invisible and control characters escaped
+// (\u202e). Where text follows a name, names are padded to the same width
+// counted in runes, not bytes, with combining marks and invisible format
+// characters (such as the zero-width non-joiner of Persian names) counting
+// for none. Counts are in votes, or in points in a Score contest.
+//
+// WriteText returns the error of w's Write, if any.
+func (c *ContestResult) WriteText(w io.Writer) error {
+	var b strings.Builder
+	c.writeText(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (c *ContestResult) writeText(b *strings.Builder) {
+	fmt.Fprintf(b, "Contest %q", c.ID)
+	if c.Seats > 0 {
+		fmt.Fprintf(b, ": %s", prose.Count(c.Seats, "seat"))
+		if c.Alternates > 0 {
+			fmt.Fprintf(b, ", %s", prose.Count(c.Alternates, "alternate"))
+		}
+	}
+	b.WriteByte('\n')
+	unit := "vote"
+	if c.Kind == ballot.Score {
+		unit = "point"
+	}
+
+	// Column widths: positions and counts right-aligned, the unit padded
+	// to its plural, codes right-aligned, names padded where an outcome
+	// follows them.
+	var posW, countW, codeW, nameW int
+	names := make([]string, len(c.Standings))
+	for k, s := range c.Standings {
+		posW = max(posW, len(fmt.Sprint(s.Position)))
+		countW = max(countW, len(fmt.Sprint(s.Count)))
+		codeW = max(codeW, len(fmt.Sprint(s.Code)))
+		names[k] = display(s.Name, true)
+		nameW = max(nameW, width(names[k]))
+	}
+	unitW := len(prose.Plural(unit))
+
+	// A section is a run of standings with the same tie, or outside ties
+	// with the same outcome.
+	tieAt := func(pos int) int {
+		for k, t := range c.Ties {
+			if t.First <= pos && pos <= t.Last {
+				return k
+			}
+		}
+		return -1
+	}
+	type section struct {
+		tie     int
+		outcome Outcome
+	}
+	prev := section{tie: -2}
+	for k, s := range c.Standings {
+		cur := section{tie: tieAt(s.Position)}
+		if cur.tie < 0 {
+			cur.outcome = s.Outcome
+		}
+		if cur != prev {
+			if cur.tie >= 0 {
+				b.WriteString("  ")
+				c.Ties[cur.tie].writeHeading(b, unit)
+				b.WriteByte('\n')
+			} else if h := outcomeHeadings[cur.outcome]; h != "" {
+				fmt.Fprintf(b, "  %s\n", h)
+			} else if cur.outcome != "" {
+				fmt.Fprintf(b, "  %s\n", display(string(cur.outcome), false))
+			}
+			prev = cur
+		}
+		u := unit
+		if s.Count != 1 {
+			u = prose.Plural(unit)
+		}
+		fmt.Fprintf(b, "    %*d.  %*d %-*s  %*d  %s", posW, s.Position, countW, s.Count, unitW, u, codeW, s.Code, names[k])
+		if cur.tie >= 0 && c.Ties[cur.tie].Broken {
+			if o := outcomeWords[s.Outcome]; o != "" {
+				fmt.Fprintf(b, "%*s  %s", nameW-width(names[k]), "", o)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	if c.Kind == ballot.CodeList {
+		switch c.Invalid {
+		case 0:
+			b.WriteString("  Every mixed row is a valid ballot\n")
+		case 1:
+			b.WriteString("  1 mixed row is not a valid ballot and counts for nobody\n")
+		default:
+			fmt.Fprintf(b, "  %d mixed rows are not a valid ballot and count for nobody\n", c.Invalid)
+		}
+	}
+}
+
+// outcomeHeadings are the headings of the sections of a contest's text.
+var outcomeHeadings = map[Outcome]string{
+	Main:       "Main members",
+	Alternate:  "Alternates",
+	Tied:       "Tied",
+	NotElected: "Not elected",
+}
+
+// outcomeWords say what a candidate of a broken tie is elected as.
+var outcomeWords = map[Outcome]string{
+	Main:       "main member",
+	Alternate:  "alternate",
+	NotElected: "not elected",
+}
+
+// writeHeading writes the heading of the tie's section, without a newline:
+// "Tied at 45 votes for positions 2–3 (1 main seat, 1 alternate seat at
+// stake), broken by the manifest's tie-break seed".
+func (t *Tie) writeHeading(b *strings.Builder, unit string) {
+	fmt.Fprintf(b, "Tied at %s for positions %d–%d (", prose.Count(t.Count, unit), t.First, t.Last)
+	switch {
+	case t.MainSeats > 0 && t.AlternateSeats > 0:
+		fmt.Fprintf(b, "%s, %s", prose.Count(t.MainSeats, "main seat"), prose.Count(t.AlternateSeats, "alternate seat"))
+	case t.AlternateSeats > 0:
+		b.WriteString(prose.Count(t.AlternateSeats, "alternate seat"))
+	default:
+		b.WriteString(prose.Count(t.MainSeats, "main seat"))
+	}
+	b.WriteString(" at stake), ")
+	if t.Broken {
+		b.WriteString("broken by the manifest's tie-break seed")
+	} else {
+		b.WriteString("not broken: the manifest has no tie-break seed")
+	}
+}
+
+// display returns s as it is if it follows the rules of names (name) or of
+// identifiers, and otherwise with its invisible and control characters
+// escaped, so that it cannot reorder or break the line it is written in.
+func display(s string, name bool) string {
+	check := safetext.CheckIdentifier
+	if name {
+		check = safetext.CheckName
+	}
+	if check(s) == nil {
+		return s
+	}
+	return safetext.Escape(s)
+}
+
+// width returns the number of runes of s that take a place on a line:
+// combining marks and invisible format characters (the zero-width
+// non-joiner, bidirectional marks and isolates) count for none.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+			n++
+		}
+	}
+	return n
+}
