@@ -256,9 +256,7 @@ func ExampleWriter() {
 	res, err := tally.NewResults(manifest, totals)
 	check(err)
 	check(w.WriteResults(res))
-	for _, s := range res.Contests[0].Standings {
-		fmt.Printf("%d. %-6s %d  %s\n", s.Position, s.Name, s.Count, s.Outcome)
-	}
+	check(res.WriteText(os.Stdout))
 
 	// 7. Anyone verifies the record.
 	rep, err := election.Verify(w.Dir(), nil)
@@ -266,9 +264,15 @@ func ExampleWriter() {
 	fmt.Println("valid:", rep.Valid())
 	// Output:
 	// the finished box reopens: false
-	// 1. Bijan  4  main
-	// 2. Azadeh 3  main
-	// 3. Cyrus  2  alternate
-	// 4. Darya  1  not-elected
+	// Results of coop-2025: 6 ballots counted
+	//
+	// Contest "board": 2 seats, 1 alternate
+	//   Main members
+	//     1.  4 votes  12  Bijan
+	//     2.  3 votes  11  Azadeh
+	//   Alternates
+	//     3.  2 votes  13  Cyrus
+	//   Not elected
+	//     4.  1 vote   14  Darya
 	// valid: true
 }

@@ -30,7 +30,8 @@ func (r *Results) WriteText(w io.Writer) error {
 }
 
 // WriteText writes the result of one contest as plain text for people. A
-// line names the contest and its seats; then the candidates follow in the
+// line names the contest and its seats, or says that an Exactly or Score
+// contest without seats elects nobody (its standings are a ranking); then the candidates follow in the
 // order of the standings, one per line, with their position, count,
 // candidate code and name. In a contest with seats they are grouped under
 // headings at their place in that order: "Main members", "Alternates",
@@ -81,6 +82,8 @@ func (c *ContestResult) writeText(b *strings.Builder) {
 		if c.Alternates > 0 {
 			fmt.Fprintf(b, ", %s", prose.Count(c.Alternates, "alternate"))
 		}
+	} else if c.Kind != ballot.YesNo {
+		b.WriteString(": no seats, a ranking that elects nobody")
 	}
 	b.WriteByte('\n')
 	unit := "vote"

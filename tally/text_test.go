@@ -153,7 +153,7 @@ func TestWriteTextUnits(t *testing.T) {
 	}
 	want := `Results of e: 1 ballot counted
 
-Contest "s"
+Contest "s": no seats, a ranking that elects nobody
     1.  12 points  1  X
     2.   1 point   2  Y
 
