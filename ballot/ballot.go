@@ -179,7 +179,7 @@ func (b *Ballot) BaseHash() [HashSize]byte { return b.baseHash }
 // ConfirmationCode returns the ballot's confirmation code.
 func (b *Ballot) ConfirmationCode() ConfirmationCode { return b.code }
 
-// State returns whether the ballot is pending, cast or challenged.
+// State returns whether the ballot was cast or challenged.
 func (b *Ballot) State() State { return b.state }
 
 // NonceSeed returns the released nonce seed of a challenged ballot, and
