@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
-	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/examples/internal/demotest"
 )
 
 // TestElectionEndToEnd runs the example with few voters and checks that the
@@ -77,71 +76,16 @@ func TestElectionFlags(t *testing.T) {
 // byte for byte (every file's SHA-256, trustees' keys, shares and proofs
 // included), and a run with another seed writes a different one.
 func TestSeedReproducible(t *testing.T) {
-	var sums [3]map[string][sha256.Size]byte
-	var res [3]string
-	for i, seed := range []string{"same", "same", "other"} {
-		var stdout, stderr bytes.Buffer
-		out := filepath.Join(t.TempDir(), "rec")
-		if code := run([]string{"-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", seed, "-q", "-out", out}, &stdout, &stderr); code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr.String())
-		}
-		// The printed results, without the record's path.
-		res[i], _, _ = strings.Cut(stdout.String(), "Election record:")
-		var err error
-		if sums[i], err = demo.FileSums(out); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if res[0] != res[1] {
-		t.Errorf("two runs with the same seed print different results:\n%s\n%s", res[0], res[1])
-	}
-	if len(sums[0]) < 10 {
-		t.Fatalf("only %d files in the record", len(sums[0]))
-	}
-	for name, s := range sums[0] {
-		if sums[1][name] != s {
-			t.Errorf("%s differs between two runs with the same seed", name)
-		}
-	}
-	if len(sums[1]) != len(sums[0]) {
-		t.Errorf("%d files, then %d", len(sums[0]), len(sums[1]))
-	}
-	for _, name := range []string{"trustees/roster.json", "election.json", "ballots.jsonl", "tally/encrypted.json"} {
-		if _, ok := sums[0][name]; !ok {
-			t.Errorf("no %s in the record", name)
-		} else if sums[2][name] == sums[0][name] {
-			t.Errorf("%s is the same with another seed", name)
-		}
-	}
+	demotest.SeedReproducible(t, run, []string{"-voters", "30", "-trustees", "3", "-threshold", "2"}, []string{"trustees/roster.json", "election.json", "ballots.jsonl", "tally/encrypted.json"})
 }
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// golden runs the command with args and an -out folder, and compares what
-// it prints on standard output, with the record's path replaced by DIR,
-// with the file testdata/name (rewritten with -update).
+// golden runs the command with args and compares its output with
+// testdata/name (demotest.Golden).
 func golden(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "rec")
-	var stdout, stderr bytes.Buffer
-	if code := run(append(args, "-q", "-out", out), &stdout, &stderr); code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr.String())
-	}
-	got := strings.ReplaceAll(stdout.String(), demo.AbsPath(out), "DIR")
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("the output differs from %s (rewrite it with -update if the change is meant):\n%s", path, got)
-	}
-	return got
+	return demotest.Golden(t, run, *update, name, args...)
 }
 
 // TestOutputGolden: a seeded run prints the results as tally's
