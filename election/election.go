@@ -12,6 +12,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/internal/version"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -21,6 +22,7 @@ import (
 // hashes the election official computed from them.
 type electionJSON struct {
 	Format             string          `json:"format"`
+	Software           string          `json:"software"` // informative: the program that wrote the record
 	Group              string          `json:"group"`
 	Generator          string          `json:"generator"`
 	Manifest           json.RawMessage `json:"manifest"`
@@ -58,6 +60,7 @@ type challengedJSON struct {
 // published is what election.json, devices.json and credentials.json state,
 // decoded but not yet checked against each other.
 type published struct {
+	software         string
 	manifest         *ballot.Manifest
 	manifestHash     [ballot.HashSize]byte
 	publicKey        *elgamal.PublicKey
@@ -80,6 +83,7 @@ func encodeElection(e *ballot.Election) ([]byte, error) {
 	mh, ch, bh := e.ManifestHash(), e.Credentials().Hash(), e.BaseHash()
 	j := electionJSON{
 		Format:             Format,
+		Software:           version.String(),
 		Group:              ballot.GroupName,
 		Generator:          hex.EncodeToString(group.NewGeneratorElement().Bytes()),
 		Manifest:           m,
@@ -166,6 +170,10 @@ func decodeElectionFile(data []byte, p *published) error {
 		}
 		return fmt.Errorf("field format: %q, want %q", j.Format, Format)
 	}
+	if err := checkSoftware(j.Software); err != nil {
+		return err
+	}
+	p.software = j.Software
 	if j.Group != ballot.GroupName {
 		return fmt.Errorf("field group: %q, want %q", j.Group, ballot.GroupName)
 	}
@@ -213,6 +221,24 @@ func decodeElectionFile(data []byte, p *published) error {
 	}
 	if p.baseHash, err = decodeHash("baseHash", j.BaseHash); err != nil {
 		return err
+	}
+	return nil
+}
+
+// maxSoftwareSize bounds election.json's software member.
+const maxSoftwareSize = 64
+
+// checkSoftware checks election.json's software member: 1 to
+// maxSoftwareSize characters of printable ASCII (docs/spec.md,
+// "election.json"), so that it prints as it is.
+func checkSoftware(s string) error {
+	if len(s) == 0 || len(s) > maxSoftwareSize {
+		return fmt.Errorf("field software: %s, want 1 to %d", prose.Count(len(s), "byte"), maxSoftwareSize)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return fmt.Errorf("field software: byte %d (0x%02x) is not printable ASCII", i+1, c)
+		}
 	}
 	return nil
 }

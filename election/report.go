@@ -255,6 +255,11 @@ func (c CheckResult) MarshalJSON() ([]byte, error) {
 type Report struct {
 	// Dir is the record's folder.
 	Dir string `json:"record"`
+	// Software is election.json's software member: the program that wrote
+	// the record ("sandogh 0.2.0"), as it states it. It is informative,
+	// bound into no hash but the index, and empty if election.json does
+	// not decode.
+	Software string `json:"software,omitempty"`
 	// Checks holds the verdict of checks 1..NumChecks, in order (only
 	// those it runs for a partial verification, Options.Partial).
 	Checks []CheckResult `json:"checks"`

@@ -112,7 +112,7 @@ func verify(dir string, opts *Options) (*verifier, error) {
 
 // report returns the report of the checks that ran.
 func (v *verifier) report() *Report {
-	rep := &Report{Dir: v.r.dir, Partial: v.opts.Partial, Ballots: v.counts, Cascades: v.cascades}
+	rep := &Report{Dir: v.r.dir, Software: v.software, Partial: v.opts.Partial, Ballots: v.counts, Cascades: v.cascades}
 	for c := Check(1); c <= NumChecks; c++ {
 		if v.opts.Partial && !slices.Contains(partialChecks, c) {
 			continue
@@ -158,6 +158,7 @@ type verifier struct {
 	trustees int
 
 	pub      *published
+	software string // election.json's software member, if it decodes
 	e        *ballot.Election
 	manifest *ballot.Manifest
 	keys     *trustee.Result // recomputed by VerifyCeremony
@@ -319,6 +320,7 @@ func (v *verifier) checkParameters() {
 	if p.manifest != nil {
 		v.manifest = p.manifest
 	}
+	v.software = p.software
 	// Check 5 needs credentials.json and, for credentialListHash,
 	// election.json; whatever of it cannot be done is "not checked".
 	if decoded[fileCredentials] {

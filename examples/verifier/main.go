@@ -104,6 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // made them, and the final verdict.
 func printReport(w io.Writer, rep *election.Report) {
 	fmt.Fprintf(w, "Election record %s\n", safetext.Escape(rep.Dir))
+	fmt.Fprintf(w, "Written by %q, as election.json says\n", rep.Software)
 	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d counted; device openings: %d\n\n",
 		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted, rep.Ballots.Openings)
 	byCheck := make(map[election.Check][]election.Finding)
