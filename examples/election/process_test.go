@@ -314,6 +314,12 @@ func TestProcessKill(t *testing.T) {
 			if r.Code != 0 || !strings.Contains(r.Stderr, "was left by an interrupted run") {
 				t.Errorf("next run: exit %d, stderr %q", r.Code, r.Stderr)
 			}
+			if tt.inPlace != "new" && !strings.Contains(r.Stderr, "(a new record, complete or not, that was never put in place)") {
+				t.Errorf("next run does not name the new record left beside the folder: %q", r.Stderr)
+			}
+			if tt.inPlace != "old" && !strings.Contains(r.Stderr, "(an old record that was replaced but not yet removed)") {
+				t.Errorf("next run does not name the old record left beside the folder: %q", r.Stderr)
+			}
 			after, _ := os.ReadDir(root)
 			if tt.inPlace == "" {
 				before++ // rec is back

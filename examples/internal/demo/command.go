@@ -152,7 +152,11 @@ func (c *Command) Out() (*OutDir, int, bool) {
 		return nil, c.Failed(err), false
 	}
 	for _, p := range o.Leftovers() {
-		fmt.Fprintf(c.stderr, "%s: note: %s was left by an interrupted run (a record, not yet in place or not yet removed); nothing removes it but you\n", c.name, p)
+		what := "a new record, complete or not, that was never put in place"
+		if strings.Contains(filepath.Base(p), oldTag) {
+			what = "an old record that was replaced but not yet removed"
+		}
+		fmt.Fprintf(c.stderr, "%s: note: %s was left by an interrupted run (%s); nothing removes it but you\n", c.name, p, what)
 	}
 	return o, ExitOK, true
 }

@@ -303,23 +303,28 @@ func pathDir(p string) string {
 }
 
 // swap exchanges the folders Abs and Stage: afterwards Abs holds the new
-// record and Stage what Abs held. Where the system cannot exchange two
-// folders in one step, it renames Abs to a new hidden sibling and Stage to
-// Abs, and moves the old folder back if the second rename fails; o.Stage
-// then names the old folder.
+// record, and what Abs held is in a new hidden sibling ".<name>.sandogh-
+// old-…", which o.Stage then names. Where the system cannot exchange two
+// folders in one step, it renames Abs to that sibling and Stage to Abs, and
+// moves the old folder back if the second rename fails.
 func (o *OutDir) swap() error {
-	err := exchange(o.Stage, o.Abs)
-	if err == nil {
-		return syncDir(filepath.Dir(o.Abs))
-	}
-	if !errors.Is(err, errNoExchange) {
-		return fmt.Errorf("exchanging %s and %s: %v; nothing was changed", o.Stage, o.Abs, err)
-	}
 	var rnd [8]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return err
 	}
 	old := siblingName(o.Abs, oldTag, hex.EncodeToString(rnd[:]))
+	err := exchange(o.Stage, o.Abs)
+	if err == nil {
+		// The old content now has the stage's name: give it a name that
+		// says what it is, in case it is left behind.
+		if os.Rename(o.Stage, old) == nil {
+			o.Stage = old
+		}
+		return syncDir(filepath.Dir(o.Abs))
+	}
+	if !errors.Is(err, errNoExchange) {
+		return fmt.Errorf("exchanging %s and %s: %v; nothing was changed", o.Stage, o.Abs, err)
+	}
 	if err := os.Rename(o.Abs, old); err != nil {
 		return fmt.Errorf("moving the old record aside: %v; nothing was changed, and the new record is in %s", err, o.Stage)
 	}
