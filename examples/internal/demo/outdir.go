@@ -199,8 +199,10 @@ func (o *OutDir) Commit() (kept []string, left string, err error) {
 	}
 	if o.old == nil {
 		// An empty folder: take its place, if it is still empty.
-		if ents, err := regular.ReadDir(o.Abs); err != nil || len(ents) > 0 {
-			return nil, "", fmt.Errorf("-out %s was empty and is no longer (or cannot be read: %v); nothing was changed, and the new record is in %s", o.Path, err, o.Stage)
+		if ents, err := regular.ReadDir(o.Abs); err != nil {
+			return nil, "", fmt.Errorf("%v; nothing was changed, and the new record is in %s", err, o.Stage)
+		} else if len(ents) > 0 {
+			return nil, "", fmt.Errorf("-out %s was empty and is no longer; nothing was changed, and the new record is in %s", o.Path, o.Stage)
 		}
 		if err := o.swap(); err != nil {
 			return nil, "", err

@@ -404,3 +404,22 @@ func TestParseOldIndex(t *testing.T) {
 		t.Errorf("a good index: %v %v", x, err)
 	}
 }
+
+// TestOutDirEmptyFilled: a folder that was empty when the run began and
+// holds a file when the record is complete is left as it is.
+func TestOutDirEmptyFilled(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rec")
+	os.Mkdir(dir, 0o755)
+	o, err := PrepareOut(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFakeRecord(t, o.Stage, "new")
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	if _, _, err := o.Commit(); err == nil || !strings.Contains(err.Error(), "was empty and is no longer") {
+		t.Fatalf("Commit: %v", err)
+	}
+	if got := snapshot(t, dir); !sameMaps(got, map[string]string{"notes.txt": "mine"}) {
+		t.Errorf("the folder holds %v", got)
+	}
+}
