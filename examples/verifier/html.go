@@ -58,6 +58,10 @@ const (
 // the chart.
 const maxChartRows = 20
 
+// shownFindings is the number of a check's findings shown at once; the
+// others listed are folded (<details>), so that the page stays readable.
+const shownFindings = 5
+
 // checkDigits checks the value of -digits.
 func checkDigits(d string) error {
 	if d != digitsLatin && d != digitsPersian && d != "" {
@@ -243,9 +247,12 @@ type htmlCheck struct {
 	// Status is the class of the verdict: passed, empty (passed, having
 	// examined nothing), failed, or not-checked.
 	Status, Verdict string
-	Findings        []string
-	More            string
-	Mixnet          bool // check 17: the cascades' section follows
+	// Findings are shown, Folded are the findings after the first
+	// shownFindings, in a folded list; More counts those not listed.
+	Findings, Folded []string
+	FoldedCount      string
+	More             string
+	Mixnet           bool // check 17: the cascades' section follows
 }
 
 type htmlCascade struct {
@@ -291,9 +298,11 @@ type htmlBar struct {
 	Width  string // of 1000
 }
 
+// An htmlDevice is a row of the ballots by device: a registered device
+// (ID), or a row of its own (Label) for remote ballots, unregistered
+// devices or lines that do not decode.
 type htmlDevice struct {
-	Name                                     string
-	Note                                     string // remote, unregistered, undecodable
+	ID, Label, Note                          string
 	Openings, Cast, Challenged, Refused, All string
 }
 
@@ -392,6 +401,10 @@ func (p *htmlPage) checks(rep *election.Report) {
 		fs := byCheck[c]
 		for _, f := range fs {
 			hc.Findings = append(hc.Findings, strings.TrimPrefix(f.String(), prefix))
+		}
+		if len(hc.Findings) > shownFindings {
+			hc.Findings, hc.Folded = hc.Findings[:shownFindings], hc.Findings[shownFindings:]
+			hc.FoldedCount = p.n(len(hc.Folded))
 		}
 		if more := res.Failures - int64(len(fs)); ok && more > 0 {
 			hc.More = "… and " + p.n(more) + " more, not listed (-max-findings)"
@@ -591,7 +604,8 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	for _, d := range registered {
 		counts[d.ID] = new(deviceCount)
 	}
-	var remote, unregistered, undecodable deviceCount
+	var remote, unregistered deviceCount
+	var undecodable int64
 	var readErr error
 	for ent, err := range r.Ballots(e) {
 		if err != nil {
@@ -600,7 +614,7 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 				readErr = err // the file cannot be read
 				break
 			}
-			undecodable.refused++ // a line that does not decode, shown as "lines"
+			undecodable++
 			continue
 		}
 		var dc *deviceCount
@@ -634,9 +648,9 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		return
 	}
 	var total deviceCount
-	row := func(label, note string, d *deviceCount) htmlDevice {
+	row := func(id, label, note string, d *deviceCount) htmlDevice {
 		total.add(d)
-		return htmlDevice{Name: label, Note: note, Openings: p.n(d.openings), Cast: p.n(d.cast),
+		return htmlDevice{ID: id, Label: label, Note: note, Openings: p.n(d.openings), Cast: p.n(d.cast),
 			Challenged: p.n(d.challenged), Refused: p.n(d.refused), All: p.n(d.openings + d.cast + d.challenged + d.refused)}
 	}
 	ids := make([]string, 0, len(counts))
@@ -645,23 +659,21 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		p.Devices = append(p.Devices, row(identifier(id), "", counts[id]))
+		p.Devices = append(p.Devices, row(identifier(id), "", "", counts[id]))
 	}
 	if remote != (deviceCount{}) {
-		p.Devices = append(p.Devices, row("remote ballots", "signed by voter credentials", &remote))
+		p.Devices = append(p.Devices, row("", "remote ballots", "signed by voter credentials", &remote))
 	}
 	if unregistered != (deviceCount{}) {
-		p.Devices = append(p.Devices, row("unregistered devices", "lines naming a device that devices.json does not register", &unregistered))
+		p.Devices = append(p.Devices, row("", "unregistered devices", "lines naming a device that devices.json does not register", &unregistered))
 	}
-	if undecodable != (deviceCount{}) {
-		d := row("lines that do not decode", "see check 6", &deviceCount{})
-		d.Openings, d.Cast, d.Challenged, d.Refused = "–", "–", "–", "–"
-		d.All = p.n(undecodable.refused)
-		p.Devices = append(p.Devices, d)
+	if undecodable > 0 {
+		p.Devices = append(p.Devices, htmlDevice{Label: "lines that do not decode", Note: "see check 6",
+			Openings: "–", Cast: "–", Challenged: "–", Refused: "–", All: p.n(undecodable)})
 	}
-	p.DeviceTotal = htmlDevice{Name: "all", Openings: p.n(total.openings), Cast: p.n(total.cast),
+	p.DeviceTotal = htmlDevice{Label: "all", Openings: p.n(total.openings), Cast: p.n(total.cast),
 		Challenged: p.n(total.challenged), Refused: p.n(total.refused),
-		All: p.n(total.openings + total.cast + total.challenged + total.refused + undecodable.refused)}
+		All: p.n(total.openings + total.cast + total.challenged + total.refused + undecodable)}
 }
 
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
@@ -719,6 +731,8 @@ tr.failed td.status { color: #c53030; }
 tr.failed { background: #fff5f5; }
 ul.findings { margin: 0.2em 0 0.3em 0; padding-left: 1.3em; font-size: 0.9em; }
 ul.findings li { word-break: break-word; }
+li.folded { list-style: none; margin-left: -1.3em; }
+li.folded summary { cursor: pointer; color: #4a5568; }
 .rejected { color: #c53030; font-weight: bold; }
 .accepted { color: #276749; }
 .note { color: #4a5568; font-size: 0.9em; }
@@ -797,9 +811,9 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 <thead><tr><th>device</th><th class="num">openings</th><th class="num">cast</th><th class="num">challenged</th><th class="num">refused</th><th class="num">lines</th></tr></thead>
 <tbody>
 {{- range .Devices}}
-<tr><td><bdi dir="auto" class="id">{{.Name}}</bdi>{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
+<tr><td>{{if .ID}}<bdi dir="auto" class="id">{{.ID}}</bdi>{{else}}{{.Label}}{{end}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
 {{- end}}
-<tr class="total"><th>{{.DeviceTotal.Name}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
+<tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
 </tbody>
 </table>
 {{- end}}
@@ -811,17 +825,24 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 <tbody>
 {{- range .Checks}}
 <tr class="{{.Status}}" id="{{.ID}}"><td class="num">{{.Num}}</td><td class="name">{{.Name}}{{if .Mixnet}} <a href="#mixnet">(the stages)</a>{{end}}
-{{- if .Findings}}
+{{- if or .Findings .More}}
 <ul class="findings">
 {{- range .Findings}}
 <li class="finding">{{.}}</li>
+{{- end}}
+{{- if .Folded}}
+<li class="folded"><details><summary>the other {{.FoldedCount}} findings listed</summary>
+<ul class="findings">
+{{- range .Folded}}
+<li class="finding">{{.}}</li>
+{{- end}}
+</ul>
+</details></li>
 {{- end}}
 {{- if .More}}
 <li class="more">{{.More}}</li>
 {{- end}}
 </ul>
-{{- else if .More}}
-<ul class="findings"><li class="more">{{.More}}</li></ul>
 {{- end}}
 </td><td class="num">{{.Items}}</td><td class="status">{{.Verdict}}</td></tr>
 {{- end}}

@@ -285,6 +285,9 @@ func syntheticRecord(t *testing.T) (string, *election.Report) {
 			{Index: 0, File: "mixnet/1/stages/0.bin", Trustee: 1, Accepted: true},
 			{Index: 1, File: "mixnet/1/stages/1.bin", Trustee: 2, Check: "signature", Reason: "the signature <b>does not</b> verify"},
 		}}}}
+	for k := range 7 {
+		rep.Findings = append(rep.Findings, election.Finding{Check: election.CheckChains, File: "ballots.jsonl", Line: 10 + k, Device: "station-1", Reason: "a gap"})
+	}
 	for c := election.Check(1); c <= election.NumChecks; c++ {
 		if c == election.CheckRowShares {
 			continue // not run
@@ -322,12 +325,12 @@ func TestHTMLPage(t *testing.T) {
 	rows := checkChecks(t, root)
 
 	// Verdicts: failed, not checked, passed.
-	for n, want := range map[int]string{1: "failed", 6: "failed", 15: "failed", 17: "failed", 18: "not-checked", 2: "passed"} {
+	for n, want := range map[int]string{1: "failed", 6: "failed", 9: "failed", 15: "failed", 17: "failed", 18: "not-checked", 2: "passed"} {
 		if row := rows[n]; row != nil && !row.hasClass(want) {
 			t.Errorf("check %d: class %q, want %q", n, row.attrs["class"], want)
 		}
 	}
-	if v := root.byID("verdict"); v == nil || !strings.Contains(v.text.String(), "INVALID") || !strings.Contains(v.text.String(), "checks ۱, ۶, ۱۵ and ۱۷ failed") {
+	if v := root.byID("verdict"); v == nil || !strings.Contains(v.text.String(), "INVALID") || !strings.Contains(v.text.String(), "checks ۱, ۶, ۹, ۱۵ and ۱۷ failed") {
 		t.Errorf("verdict: %v", v)
 	}
 	// Findings: listed under their check, their text as text.
@@ -343,6 +346,13 @@ func TestHTMLPage(t *testing.T) {
 	}
 	if f := findings(rows[17]); len(f) != 1 || !strings.Contains(f[0], "signature <b>does not</b> verify & more") {
 		t.Errorf("check 17's findings: %q", f)
+	}
+	// Check 9's findings: 5 shown, the 2 others folded.
+	if f := findings(rows[9]); len(f) != 7 || !strings.HasPrefix(f[6], "ballots.jsonl line 16: ") {
+		t.Errorf("check 9's findings: %q", f)
+	}
+	if folded := rows[9].byClass("folded"); len(folded) != 1 || len(folded[0].byClass("finding")) != 2 || !strings.Contains(folded[0].byName("summary")[0].text.String(), "the other ۲ findings") {
+		t.Errorf("check 9's findings are not folded after the first 5")
 	}
 	if !bytes.Contains(page, []byte("&lt;script&gt;alert(1)&lt;/script&gt;")) {
 		t.Error("the page does not escape the finding's <script>")
@@ -382,7 +392,7 @@ func TestHTMLPage(t *testing.T) {
 	if inv := charts[1].byClass("invalid"); len(inv) != 2 || !strings.Contains(inv[0].text.String(), "invalid rows۴") {
 		t.Errorf("council: the invalid rows are not shown")
 	}
-	if d := root.byName("details"); len(d) != 1 || len(d[0].byName("tr")) != 11 {
+	if d := root.byClass("contest")[1].byName("details"); len(d) != 1 || len(d[0].byName("tr")) != 11 {
 		t.Errorf("council: the candidates after the chart are not listed")
 	}
 	// Persian digits: the counts, codes and positions of the chart.
@@ -404,6 +414,18 @@ func TestHTMLPage(t *testing.T) {
 	}
 	if id := root.byID("election-id"); id == nil || id.text.String() != "انتخابات-1404" {
 		t.Error("the election's identifier from results.json is not shown as it is")
+	}
+
+	// A record without results.json: the page says so, and is whole.
+	os.Remove(filepath.Join(dir, "results.json"))
+	var b2 bytes.Buffer
+	if err := writeHTML(&b2, rep, dir, digitsLatin); err != nil {
+		t.Fatal(err)
+	}
+	root2 := parsePage(t, b2.Bytes())
+	checkChecks(t, root2)
+	if s := root2.text.String(); !strings.Contains(s, "The results cannot be read: results.json: open ") || root2.byID("election-id") != nil {
+		t.Errorf("a record without results: %q", s)
 	}
 
 	inBrowser(t, page, "synthetic", []color.RGBA{{0x2b, 0x6c, 0xb0, 0xff}, {0xdd, 0x6b, 0x20, 0xff}, {0xc5, 0x30, 0x30, 0xff}, {0x38, 0xa1, 0x69, 0xff}})
@@ -627,7 +649,7 @@ func TestHTMLCommand(t *testing.T) {
 			t.Errorf("the stages' verdicts: %q", root.text.String())
 		}
 		chart := root.byClass("chart")
-		if len(chart) != 1 || len(chart[0].byClass("invalid")) != 2 || len(root.byName("details")) != 1 {
+		if len(chart) != 1 || len(chart[0].byClass("invalid")) != 2 || len(root.byClass("contest")[0].byName("details")) != 1 {
 			t.Errorf("the codes contest's chart")
 		}
 		inBrowser(t, data, "council", []color.RGBA{{0x2b, 0x6c, 0xb0, 0xff}, {0x38, 0xa1, 0x69, 0xff}})
