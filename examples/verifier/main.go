@@ -41,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("q", false, "do not print progress to standard error")
 	workers := fs.Int("workers", 0, "number of goroutines verifying ballots (default: every core)")
 	maxFindings := fs.Int("max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
+	htmlOut := fs.String("html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device); it replaces only a report it wrote before, and exit status 2 means it could not be written")
+	htmlDigits := fs.String("digits", digitsLatin, "digits of the numbers in the -html report: "+digitsLatin+" or "+digitsPersian+" (Persian)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: verifier [flags] DIR\n\n"+
 			"Verifies the sandogh election record in folder DIR: every numbered check of\n"+
@@ -60,6 +62,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUnreadable
 	}
 	dir := fs.Arg(0)
+	if err := checkHTMLFlags(fs, *htmlOut, *htmlDigits); err != nil {
+		fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
+		return exitUnreadable
+	}
 	opts := &election.Options{Workers: *workers, MaxFindings: *maxFindings}
 	if *maxFindings == 0 {
 		opts.MaxFindings = -1
@@ -93,6 +99,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		printReport(stdout, rep)
+	}
+	if *htmlOut != "" {
+		if err := writeHTMLFile(*htmlOut, rep, dir, *htmlDigits); err != nil {
+			fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
+			return exitUnreadable
+		}
 	}
 	if !rep.Valid() {
 		return exitInvalid
