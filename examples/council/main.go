@@ -24,7 +24,9 @@ import (
 
 	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/tally"
 )
 
 func main() {
@@ -48,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote, nonce and permutation derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/500, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed`, written in the manifest before voting and bound into the base hash; without it ties for a seat are reported, not broken")
+	var dg digits.Flag
+	fs.Var(&dg, "digits", digits.FlagUsage)
 	if code, ok := cmd.Parse(args, "voters", "candidates", "seats", "mixers", "trustees", "threshold"); !ok {
 		return code
 	}
@@ -57,12 +61,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmd.Failed(err)
 	}
-	if err := out.Results.WriteText(stdout); err != nil {
+	if err := out.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(out.Cast, "ballot"), out.Challenged, out.Counted, prose.Count(len(out.Stages), "mix stage"))
+	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(out.Cast, "ballot"), out.Challenged, out.Counted, prose.Count(len(out.Stages), "mix stage"))))
 	if s := demo.Decrypted(out.Absent, out.Combined, "the mixed rows"); s != "" {
-		fmt.Fprintln(stdout, s)
+		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
 	cmd.Done(start)

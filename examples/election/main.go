@@ -22,7 +22,9 @@ import (
 
 	"github.com/sandogh/sandogh/examples/election/guild"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/tally"
 )
 
 func main() {
@@ -42,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote and nonce derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
 	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
 	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed`, written in the manifest before voting and bound into the base hash; without it ties for a seat are reported, not broken")
+	var dg digits.Flag
+	fs.Var(&dg, "digits", digits.FlagUsage)
 	if code, ok := cmd.Parse(args, "voters"); !ok {
 		return code
 	}
@@ -51,12 +55,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmd.Failed(err)
 	}
-	if err := out.Results.WriteText(stdout); err != nil {
+	if err := out.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(out.Cast, "ballot"), out.Offline, out.Challenged, out.Counted)
+	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(out.Cast, "ballot"), out.Offline, out.Challenged, out.Counted)))
 	if s := demo.Decrypted(out.Absent, out.Combined, "the tally"); s != "" {
-		fmt.Fprintln(stdout, s)
+		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
 	cmd.Done(start)
