@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/safetext"
 )
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("q", false, "do not print progress to standard error")
 	workers := fs.Int("workers", 0, "number of goroutines verifying ballots (default: every core)")
 	maxFindings := fs.Int("max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
+	fs.String("code", "", codeUsage)
+	fs.Var(new(digits.Flag), "digits", digits.FlagUsage)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: verifier [flags] DIR\n\n"+
 			"Verifies the sandogh election record in folder DIR: every numbered check of\n"+
@@ -58,6 +61,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitUnreadable
+	}
+	if codeSet(fs) {
+		return lookUp(fs, stdout, stderr)
 	}
 	dir := fs.Arg(0)
 	opts := &election.Options{Workers: *workers, MaxFindings: *maxFindings}
