@@ -183,7 +183,7 @@ func (p *lookupPrinter) ballot(fb *election.FoundBallot) {
 }
 
 // place names the contest and candidate (or column) of a refusal, as
-// ", contest "board", candidate 103 Cyrus Tehrani", or "".
+// ", contest "board", candidate 103 (Cyrus Tehrani)", or "".
 func (p *lookupPrinter) place(r *ballot.Refusal) string {
 	if r.Contest < 0 || r.Contest >= len(p.m.Contests) {
 		return ""
@@ -196,7 +196,7 @@ func (p *lookupPrinter) place(r *ballot.Refusal) string {
 		s += p.dg.Format(fmt.Sprintf(", column %d of its row", r.Selection))
 	case r.Selection < len(c.Candidates):
 		cand := c.Candidates[r.Selection]
-		s += fmt.Sprintf(", candidate %s %s", p.dg.Format(fmt.Sprint(cand.Code)), cand.Name)
+		s += fmt.Sprintf(", candidate %s (%s)", p.dg.Format(fmt.Sprint(cand.Code)), cand.Name)
 	}
 	return s
 }
