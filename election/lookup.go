@@ -187,6 +187,10 @@ type FoundBallot struct {
 	// ballot of its credential, and Counting the line of the credential's
 	// last one, which counts.
 	SupersededBy, Counting int
+	// Replaces is, for a cast ballot of a credential under the
+	// last-ballot-counts policy, the line of the credential's cast ballot
+	// before it, which this one supersedes, and 0 if there is none.
+	Replaces int
 	// Vote is, for a challenged ballot, the choices its nonce seed opens
 	// it to (ballot.OpenChallenged), or nil if it does not open.
 	Vote ballot.Vote
@@ -202,7 +206,7 @@ type FoundBallot struct {
 	previousFork bool // the line of Previous was refused as a fork
 	previousSeq  uint64
 	takenBy      int // for a fork: an earlier ballot of the same place and predecessor
-	credLine     int // for a credential-policy refusal: the credential's earlier cast ballot
+	credLine     int // for a remote ballot: the credential's last accepted cast ballot before it
 	laterCast    int // under one-ballot-per-credential, a later accepted cast ballot of the credential
 }
 
@@ -442,9 +446,8 @@ func (s *lookupScan) index(sum [32]byte) LookupCheck {
 
 // second reads ballots.jsonl again up to the last ballot found, for what
 // the earlier lines say about the ballots: each device ballot's
-// predecessor, the ballot that took the place of one refused as a fork,
-// and the earlier cast ballot of a credential whose ballot was refused
-// under the one-ballot-per-credential policy.
+// predecessor and, for one refused as a fork, the ballot that took its
+// place; each remote ballot's credential's earlier cast ballot.
 func (s *lookupScan) second() error {
 	var needles [][]byte
 	last := 0
@@ -452,10 +455,8 @@ func (s *lookupScan) second() error {
 		h := fb.Ballot.Header()
 		if h.Credential == nil {
 			needles = append(needles, []byte(h.Previous.String()))
-		} else if fb.Refusal != nil && fb.Refusal.Step == ballot.StepPolicy {
-			needles = append(needles, []byte(hex.EncodeToString(h.Credential)))
 		} else {
-			continue
+			needles = append(needles, []byte(hex.EncodeToString(h.Credential)))
 		}
 		last = max(last, fb.Line)
 	}
@@ -551,6 +552,14 @@ func (s *lookupScan) verify(fb *FoundBallot) {
 	}
 	if h.Credential == nil {
 		fb.Checks = append(fb.Checks, s.chain(fb))
+	}
+	if fb.Refusal == nil && b.State() == ballot.Cast && fb.credLine != 0 {
+		if s.e.Manifest().Policy == ballot.LastBallotCounts {
+			fb.Replaces = fb.credLine
+		} else {
+			fb.Checks = append(fb.Checks, LookupCheck{Check: CheckEligibility, What: "the credential policy", Result: LookupFailed,
+				Detail: fmt.Sprintf("line %d holds an earlier cast ballot of the same credential, accepted, and the election allows one per credential: the box should have refused this one (step 10)", fb.credLine)})
+		}
 	}
 	if fb.laterCast != 0 {
 		fb.Checks = append(fb.Checks, LookupCheck{Check: CheckEligibility, What: "the credential policy", Result: LookupFailed,

@@ -65,6 +65,7 @@ func TestLookUpSample(t *testing.T) {
 		fate           election.Fate
 		prev, next     int
 		superseded, at int
+		replaces       int
 	}{
 		{line: 4, fate: election.FateChallenged, prev: 3, next: 5},
 		{line: 5, fate: election.FateCounted, prev: 4, next: 11},
@@ -72,12 +73,12 @@ func TestLookUpSample(t *testing.T) {
 		{line: 15, fate: election.FateCounted, prev: 14},
 		{line: 8, fate: election.FateSuperseded, superseded: 17, at: 17},
 		{line: 7, fate: election.FateCounted},
-		{line: 17, fate: election.FateCounted},
+		{line: 17, fate: election.FateCounted, replaces: 8},
 	} {
 		l, fb := lookUpLine(t, dir, tc.line, tc.line)
-		if fb.Fate != tc.fate || fb.Previous != tc.prev || fb.Next != tc.next || fb.SupersededBy != tc.superseded || fb.Counting != tc.at {
-			t.Errorf("line %d: %s, previous %d, next %d, superseded by %d, counting %d; want %s, %d, %d, %d, %d",
-				tc.line, fb.Fate, fb.Previous, fb.Next, fb.SupersededBy, fb.Counting, tc.fate, tc.prev, tc.next, tc.superseded, tc.at)
+		if fb.Fate != tc.fate || fb.Previous != tc.prev || fb.Next != tc.next || fb.SupersededBy != tc.superseded || fb.Counting != tc.at || fb.Replaces != tc.replaces {
+			t.Errorf("line %d: %s, previous %d, next %d, superseded by %d, counting %d, replaces %d; want %s, %d, %d, %d, %d, %d",
+				tc.line, fb.Fate, fb.Previous, fb.Next, fb.SupersededBy, fb.Counting, fb.Replaces, tc.fate, tc.prev, tc.next, tc.superseded, tc.at, tc.replaces)
 		}
 		if !l.Passed() || l.Lines != 17 {
 			t.Errorf("line %d: %d lines, checks:\n%s", tc.line, l.Lines, checksText(l))
@@ -246,6 +247,10 @@ func TestLookUpTampered(t *testing.T) {
 	l, fb = lookUpLine(t, dir, 5, 5)
 	if l.Passed() || fb.Fate != election.FateCounted || !strings.Contains(checksText(l), "FAILED the credential policy: line 8 holds a later cast ballot of the same credential, accepted") {
 		t.Errorf("two accepted cast ballots of one credential: %s\n%s", fb.Fate, checksText(l))
+	}
+	l, fb = lookUpLine(t, dir, 8, 8)
+	if l.Passed() || fb.Fate != election.FateCounted || !strings.Contains(checksText(l), "FAILED the credential policy: line 5 holds an earlier cast ballot of the same credential, accepted") {
+		t.Errorf("the second accepted cast ballot of one credential: %s\n%s", fb.Fate, checksText(l))
 	}
 }
 

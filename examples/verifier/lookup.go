@@ -172,6 +172,11 @@ func (p *lookupPrinter) ballot(fb *election.FoundBallot) {
 				"  if they differ, the device did not encrypt your choice; tell the election officials.\n\n")
 			p.vote(fb.Vote)
 		}
+	}
+	if fb.Replaces != 0 {
+		p.printf("  It replaces the credential's earlier ballot, on line %d.\n", fb.Replaces)
+	}
+	switch fb.Fate {
 	case election.FateRefused:
 		r := fb.Refusal
 		p.printf("  REFUSED, NOT COUNTED: the ballot box refused this ballot at the acceptance rule's step %s%s:\n  %s.\n",

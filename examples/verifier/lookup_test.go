@@ -102,6 +102,10 @@ func testLookupFates(t *testing.T, run runner) {
 			"signed by          credential e260754b",
 			"CAST, THEN SUPERSEDED: the ballot box accepted this cast ballot, but its credential voted\n  again on line 17, which replaces it",
 		}},
+		{"revote that counts", sampleRecord, 17, []string{
+			"CAST AND COUNTED, as the record's lines say",
+			"It replaces the credential's earlier ballot, on line 8.",
+		}},
 		{"challenged", sampleRecord, 4, []string{
 			"CHALLENGED AND OPENED: this ballot was challenged instead of cast, and is never counted.",
 			"Compare them with what you chose",
