@@ -107,6 +107,8 @@ func ParseShortCode(s string) (ShortCode, error) {
 		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
 			return refuse("not valid UTF-8")
 		case isShortCodeSeparator(r):
+		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+			return refuse("not a letter A–Z, a digit 2–7 or a separator (the code's letters are Latin: type them with the keyboard set to English)")
 		default:
 			return refuse("not a letter A–Z, a digit 2–7 or a separator")
 		}

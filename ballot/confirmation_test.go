@@ -67,7 +67,7 @@ func TestParseShortCodeRefused(t *testing.T) {
 		{"K1", `character 2, '1' (U+0031 DIGIT ONE), is the digit 1`},
 		{"٩", `character 1, '٩' (U+0669 ARABIC-INDIC DIGIT NINE), is the digit 9, which short codes do not use (their digits are 2 to 7)`},
 		{"\u041aZ3Q-7MWA-PBXT-2D4E", `character 1, 'К' (U+041A CYRILLIC CAPITAL LETTER KA), is not a letter A–Z, a digit 2–7 or a separator`},
-		{"KZ3Q-7MWA-PBXT-2D4ک", `character 19, 'ک' (U+06A9 ARABIC LETTER KEHEH), is not a letter`},
+		{"KZ3Q-7MWA-PBXT-2D4ک", `character 19, 'ک' (U+06A9 ARABIC LETTER KEHEH), is not a letter A–Z, a digit 2–7 or a separator (the code's letters are Latin: type them with the keyboard set to English)`},
 		{"KZ3Q-7MWA-PBXT-2D4E\x00", `character 20, '\x00' (U+0000 <control>), is not a letter`},
 		{"KZ3Q-7MWA-PBXT-2D4\u0301E", `character 19, '́' (U+0301 COMBINING ACUTE ACCENT)`},
 		{"KZ3Q\xff", `byte 5 (character 5), "\xff", is not valid UTF-8`},

@@ -18,9 +18,11 @@ import (
 const exitNotFound = 3
 
 // codeUsage is the usage text of -code.
-const codeUsage = "look up the ballot with the short confirmation `CODE` a voter took home (as printed, e.g. KZ3Q-7MWA-PBXT-2D4E: any letter case, Persian or Latin digits, any separators): " +
-	"say what became of it and check that ballot and its chain link, not the whole record. " +
-	"Exit status: 0 found and every check passed, 1 found but a check failed, 2 bad code or unreadable record, 3 not found"
+const codeUsage = "look up the ballot whose short confirmation `CODE` a voter took home, as printed\n" +
+	"(KZ3Q-7MWA-PBXT-2D4E: any letter case, Persian or Latin digits, any separators):\n" +
+	"say what became of it, and check that ballot and its chain link, not the whole record.\n" +
+	"Exit status: 0 found and every check passed, 1 found but a check failed,\n" +
+	"2 not a short code or the record cannot be read, 3 not found"
 
 // codeSet reports whether -code was given on the command line fs parsed.
 func codeSet(fs *flag.FlagSet) bool {
