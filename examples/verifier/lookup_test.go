@@ -201,6 +201,8 @@ func testLookupBadInput(t *testing.T, run runner) {
 			`character 19, '۰' (U+06F0 EXTENDED ARABIC-INDIC DIGIT ZERO), is the digit 0`},
 		{[]string{"-code", "\u041aZ3Q-7MWA-PBXT-2D4E", sampleRecord},
 			`character 1, 'К' (U+041A CYRILLIC CAPITAL LETTER KA), is not a letter A–Z, a digit 2–7 or a separator`},
+		{[]string{"-code", "نظ۳ض-۷MWA-PBXT-2D4E", sampleRecord}, // typed with a Persian keyboard layout
+			`character 1, 'ن' (U+0646 ARABIC LETTER NOON), is not a letter A–Z, a digit 2–7 or a separator (the code's letters are Latin: type them with the keyboard set to English)`},
 		{[]string{"-code", "KZ3Q-7MWA-PBXT", sampleRecord},
 			`"KZ3Q-7MWA-PBXT": 12 letters and digits, but a short code has 16 (four groups of four)`},
 		{[]string{"-code", "", sampleRecord}, `verifier: -code: short confirmation code "": 0 letters and digits`},
