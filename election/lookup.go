@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/prose"
 )
 
 // LookUp answers a voter's question "is my ballot in?" (docs/spec.md,
@@ -65,6 +66,14 @@ func LookUp(dir string, code ballot.ShortCode) (*Lookup, error) {
 	}
 	for _, b := range l.Ballots {
 		s.verify(b)
+	}
+	if len(l.Ballots) > 1 {
+		lines := make([]int, len(l.Ballots))
+		for i, b := range l.Ballots {
+			lines[i] = b.Line
+		}
+		l.Checks = append(l.Checks, LookupCheck{Check: CheckEligibility, What: "one ballot per short code", Result: LookupFailed,
+			Detail: fmt.Sprintf("%s hold ballots with this short code: two honest ballots share one with negligible chance, so someone made them collide (a clash attack on voters' receipts) or wrote a ballot twice", prose.Counted("line", lines))})
 	}
 	return l, nil
 }

@@ -171,6 +171,9 @@ func TestLookUpTampered(t *testing.T) {
 	if err != nil || len(l.Ballots) != 2 || l.Ballots[0].Line != 5 || l.Ballots[1].Line != 18 {
 		t.Fatalf("a line written twice: %v, %d ballots", err, len(l.Ballots))
 	}
+	if l.Passed() || !strings.Contains(checksText(l), "FAILED one ballot per short code: lines 5 and 18 hold ballots with this short code") {
+		t.Errorf("a line written twice:\n%s", checksText(l))
+	}
 
 	// The index does not list the file read.
 	dir = copySample(t, "sample")

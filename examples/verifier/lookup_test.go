@@ -29,6 +29,7 @@ func TestLookupCommand(t *testing.T) {
 	t.Run("bad_input", func(t *testing.T) { testLookupBadInput(t, run) })
 	t.Run("not_found", func(t *testing.T) { testLookupNotFound(t, run) })
 	t.Run("failed_check", func(t *testing.T) { testLookupFailedCheck(t, run) })
+	t.Run("two_ballots", func(t *testing.T) { testLookupTwoBallots(t, run) })
 	t.Run("names", func(t *testing.T) { testNamesVotersCannotTellApart(t, run) })
 }
 
@@ -248,6 +249,31 @@ func testLookupFailedCheck(t *testing.T, run runner) {
 	for _, w := range []string{
 		`FAILED      link in the device's chain (part of check 9): no line before it holds its predecessor`,
 		"FAILED      ballots.jsonl is the file the index lists (part of check 15): the SHA-256 of ballots.jsonl is",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("the output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// testLookupTwoBallots: when two lines hold ballots with the code (a line
+// written twice here; two different ballots would need an 80-bit
+// collision), both are shown, and the lookup exits with 1.
+func testLookupTwoBallots(t *testing.T, run runner) {
+	dir := copyDir(t, sampleRecord)
+	p := filepath.Join(dir, "ballots.jsonl")
+	data, _ := os.ReadFile(p)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	os.WriteFile(p, append(data, lines[4]...), 0o644)
+	code, out, errOut := run(t, "-code", shortOfLine(t, dir, 5), dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	for _, w := range []string{
+		"2 BALLOTS HAVE THIS SHORT CODE.",
+		`Ballot "station-2/2", line 5 of ballots.jsonl`,
+		`Ballot "station-2/2", line 18 of ballots.jsonl`,
+		"FAILED      one ballot per short code (part of check 8): lines 5 and 18 hold ballots with this short code",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("the output lacks %q:\n%s", w, out)
