@@ -3,6 +3,7 @@ package speccheck
 import (
 	"fmt"
 	"strings"
+	"testing"
 	"unicode"
 	"unicode/utf8"
 
@@ -110,4 +111,25 @@ func nameKey(s string) string {
 	}
 	s = strings.Join(strings.FieldsFunc(b.String(), unicode.IsSpace), " ") // 4
 	return norm.NFC.String(s)                                              // 5
+}
+
+// TestNameKey: the name key of 50-ballot.md, "Manifest", on the pairs its
+// "Why these" names.
+func TestNameKey(t *testing.T) {
+	for _, p := range [][2]string{
+		{"علی", "علي"}, {"کریم", "كريم"}, {"مصطفی", "مصطفى"}, {"خانۀ", "خانهٔ"},
+		{"دفتر ۱۲", "دفتر 12"}, {"دفتر ١٢", "دفتر 12"}, {"علی", "\u200fعلی"}, {"علی", "عـلی"},
+		{"Ali Reza", " Ali \u00a0Reza "},
+	} {
+		if nameKey(p[0]) != nameKey(p[1]) {
+			t.Errorf("%+q and %+q have different keys %+q and %+q", p[0], p[1], nameKey(p[0]), nameKey(p[1]))
+		}
+	}
+	for _, p := range [][2]string{
+		{"مهدی\u200cزاده", "مهدیزاده"}, {"Ali", "ALI"}, {"خانه", "خانة"}, {"عَلی", "علی"},
+	} {
+		if nameKey(p[0]) == nameKey(p[1]) {
+			t.Errorf("%+q and %+q have the same key", p[0], p[1])
+		}
+	}
 }
