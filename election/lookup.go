@@ -26,8 +26,8 @@ import (
 // parameters and that ballots.jsonl is the file the record's index lists.
 //
 // It reads ballots.jsonl as a stream, at most twice (the second time up to
-// the ballot, for its predecessor in the chain), and decodes only the
-// lines that can concern the ballot, so that its memory does not grow
+// the ballot, for its predecessor in the chain or its credential's earlier
+// ballots), and decodes only the lines that can concern the ballot, so that its memory does not grow
 // with the record and its time is about that of reading the file.
 //
 // It returns an error if the record cannot be read: a missing folder or
@@ -212,11 +212,12 @@ type FoundBallot struct {
 	Checks []LookupCheck
 
 	// What the second pass finds.
-	previousFork bool // the line of Previous was refused as a fork
-	previousSeq  uint64
-	takenBy      int // for a fork: an earlier ballot of the same place and predecessor
-	credLine     int // for a remote ballot: the credential's last accepted cast ballot before it
-	laterCast    int // under one-ballot-per-credential, a later accepted cast ballot of the credential
+	previousFork    bool // the line of Previous was refused as a fork
+	previousOpening bool // the line of Previous is an opening
+	previousSeq     uint64
+	takenBy         int // for a fork: an earlier ballot of the same place and predecessor
+	credLine        int // for a remote ballot: the credential's last accepted cast ballot before it
+	laterCast       int // under one-ballot-per-credential, a later accepted cast ballot of the credential
 }
 
 // Passed reports whether every check that ran on b passed.
@@ -510,7 +511,7 @@ func (s *lookupScan) earlier(fb *FoundBallot, num int, bl *ballot.BoxLine) {
 	fork := bl.Refusal != nil && bl.Refusal.Step == ballot.StepChainFork
 	if o := bl.Opening; o != nil {
 		if h.Credential == nil && o.Device == h.Device && o.ConfirmationCode() == h.Previous {
-			fb.Previous, fb.previousSeq = num, 0
+			fb.Previous, fb.previousSeq, fb.previousOpening = num, 0, true
 		}
 		return
 	}
@@ -519,6 +520,9 @@ func (s *lookupScan) earlier(fb *FoundBallot, num int, bl *ballot.BoxLine) {
 	switch {
 	case h.Credential == nil && b.ConfirmationCode() == h.Previous:
 		fb.Previous, fb.previousSeq, fb.previousFork = num, bh.Sequence, fork
+		if bh.Credential != nil || bh.Device != h.Device {
+			fb.previousSeq = 0 // not of the chain: no sequence of it matches
+		}
 	case h.Credential == nil && !fork && bh.Credential == nil && bh.Device == h.Device && bh.Sequence == h.Sequence && fb.takenBy == 0:
 		fb.takenBy = num
 	case h.Credential != nil && bytes.Equal(bh.Credential, h.Credential) && bl.Refusal == nil && b.State() == ballot.Cast:
@@ -672,8 +676,13 @@ func (s *lookupScan) chain(fb *FoundBallot) LookupCheck {
 		if !fork {
 			c.Result = LookupFailed
 		}
-	case h.Sequence > 1 && fb.previousSeq != h.Sequence-1:
-		c.Detail = fmt.Sprintf("its predecessor, confirmation code %s on line %d, has sequence %d, not %d", h.Previous, fb.Previous, fb.previousSeq, h.Sequence-1)
+	case h.Sequence == 1 && !fb.previousOpening:
+		c.Detail = fmt.Sprintf("it is ballot 1 of device %q's chain, but its predecessor, confirmation code %s on line %d, is not the device's opening", h.Device, h.Previous, fb.Previous)
+		if !fork {
+			c.Result = LookupFailed
+		}
+	case h.Sequence > 1 && (fb.previousOpening || fb.previousSeq != h.Sequence-1):
+		c.Detail = fmt.Sprintf("its predecessor, confirmation code %s on line %d, is not ballot %d of device %q's chain", h.Previous, fb.Previous, h.Sequence-1, h.Device)
 		if !fork {
 			c.Result = LookupFailed
 		}
