@@ -81,7 +81,7 @@ func TestCodeListManifestValidate(t *testing.T) {
 	c := &m.Contests[1]
 	c.Candidates = nil
 	for i := range MaxCodeListCandidates {
-		c.Candidates = append(c.Candidates, Candidate{Code: uint32(10000 + i), Name: "x"})
+		c.Candidates = append(c.Candidates, Candidate{Code: uint32(10000 + i), Name: fmt.Sprint("x", i)})
 	}
 	c.Limit = 50
 	if err := m.Validate(); err != nil {

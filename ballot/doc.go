@@ -30,7 +30,9 @@
 //
 // Each ballot has a ConfirmationCode, the hash of its signed body, which
 // the device shows the voter (its Short form) and which the voter later
-// finds in the published record; a device's ballots form a chain, each
+// finds in the published record (ParseShortCode reads a short code as
+// voters type it: any case, Persian or Arabic-Indic digits, any
+// separators); a device's ballots form a chain, each
 // naming the confirmation code of the one before (Header.Previous). The
 // word "code" alone in this package's names means a candidate code
 // (Candidate.Code, Contest.MaxCode, Vote.SetCodes), never a confirmation

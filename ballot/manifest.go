@@ -8,6 +8,7 @@ import (
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -239,10 +240,19 @@ func (c *Contest) validate(i int) error {
 		return fmt.Errorf("ballot: %s: %d candidates exceed the maximum %d", where, n, maxN)
 	}
 	codes := make(map[uint32]int, n)
+	names := make(map[string]int, n)
 	for j, cand := range c.Candidates {
 		if err := checkName(fmt.Sprintf("%s: candidate %d: name", where, j), cand.Name, false); err != nil {
 			return err
 		}
+		key := safetext.NameKey(cand.Name)
+		if key == "" {
+			return fmt.Errorf("ballot: %s: candidate %d: name %+q is blank: it holds only white space and characters that show nothing", where, j, cand.Name)
+		}
+		if k, ok := names[key]; ok {
+			return fmt.Errorf("ballot: %s: candidate %d: name %q reads as the name %q of candidate %d: voters could not tell the two apart (%+q and %+q are the same once forms of yeh, kaf and heh, digits, invisible characters and white space are folded)", where, j, cand.Name, c.Candidates[k].Name, k, cand.Name, c.Candidates[k].Name)
+		}
+		names[key] = j
 		if k, ok := codes[cand.Code]; ok {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is also the code of candidate %d", where, j, cand.Code, k)
 		}

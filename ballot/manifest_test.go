@@ -45,6 +45,17 @@ func TestManifestValidateRefuses(t *testing.T) {
 		{"duplicate contest id", func(m *Manifest) { m.Contests[3].ID = "board" }, `contest 3: identifier "board" is also the identifier of contest 0`},
 		{"duplicate code", func(m *Manifest) { m.Contests[0].Candidates[9].Code = 102 }, "candidate 9: code 102 is also the code of candidate 1"},
 		{"empty candidate name", func(m *Manifest) { m.Contests[1].Candidates[0].Name = "" }, "candidate 0: name is empty"},
+		// Names voters cannot tell apart (docs/spec.md, "Manifest").
+		{"Persian and Arabic yeh", func(m *Manifest) {
+			m.Contests[0].Candidates[0].Name, m.Contests[0].Candidates[4].Name = "علی", "علي"
+		}, `contest 0 ("board"): candidate 4: name "علي" reads as the name "علی" of candidate 0: voters could not tell the two apart ("\u0639\u0644\u064a" and "\u0639\u0644\u06cc" are the same`},
+		{"Persian and Arabic kaf", func(m *Manifest) {
+			m.Contests[0].Candidates[1].Name, m.Contests[0].Candidates[2].Name = "کاوه", "كاوه"
+		}, "candidate 2: name \"كاوه\" reads as the name \"کاوه\" of candidate 1"},
+		{"names differing in a mark", func(m *Manifest) {
+			m.Contests[0].Candidates[1].Name, m.Contests[0].Candidates[2].Name = "Ana", "Ana\u200f"
+		}, "candidate 2: name \"Ana\\u200f\" reads as the name \"Ana\" of candidate 1"},
+		{"blank candidate name", func(m *Manifest) { m.Contests[1].Candidates[0].Name = " \u200f " }, `candidate 0: name " \u200f " is blank`},
 		{"limit zero", func(m *Manifest) { m.Contests[0].Limit = 0 }, "limit is 0"},
 		{"limit above candidates", func(m *Manifest) { m.Contests[0].Limit = 16 }, "limit 16 exceeds the 15 candidates"},
 		{"exactly above candidates", func(m *Manifest) { m.Contests[1].Limit = 5 }, "limit 5 exceeds the 4 candidates"},
@@ -80,6 +91,32 @@ func TestManifestValidateRefuses(t *testing.T) {
 				t.Fatal("NewElection accepted an invalid manifest")
 			}
 		})
+	}
+}
+
+// TestManifestNamesVotersCannotTellApart: a manifest (its JSON form, as
+// officials write it) with "علی" (Persian yeh) and "علي" (Arabic yeh) as
+// two candidates of one contest is refused; the same name in two contests,
+// and names that differ in a letter, are not.
+func TestManifestNamesVotersCannotTellApart(t *testing.T) {
+	manifest := func(a, b, c string) []byte {
+		return []byte(`{"electionId": "coop-1404", "title": "", "credentialPolicy": "one-ballot-per-credential",
+			"contests": [
+				{"id": "board", "title": "", "kind": "up-to", "limit": 1, "seats": 1, "candidates": [{"code": 1, "name": "` + a + `"}, {"code": 2, "name": "` + b + `"}]},
+				{"id": "audit", "title": "", "kind": "up-to", "limit": 1, "seats": 1, "candidates": [{"code": 1, "name": "` + c + `"}, {"code": 2, "name": "مریم"}]}]}`)
+	}
+	_, err := ParseManifest(manifest("علی", "علي", "رضا"))
+	if err == nil || !strings.Contains(err.Error(), `contest 0 ("board"): candidate 1: name "علي" reads as the name "علی" of candidate 0`) {
+		t.Errorf("علی and علي in one contest: %v", err)
+	}
+	for _, ok := range [][3]string{
+		{"علی", "علیرضا", "علي"}, // two names; the same name in another contest
+		{"علی", "رضا", "علی"},
+		{"مهدی‌زاده", "مهدیزاده", "x"}, // ZWNJ shows
+	} {
+		if _, err := ParseManifest(manifest(ok[0], ok[1], ok[2])); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
 	}
 }
 

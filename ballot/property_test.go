@@ -119,7 +119,7 @@ func TestPropertyCodeListRows(t *testing.T) {
 	m := codeListManifest()
 	wide := Contest{ID: "wide", Kind: CodeList, Limit: 40, Seats: 40, MixStages: 2}
 	for i := range 2000 {
-		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: "x"})
+		wide.Candidates = append(wide.Candidates, Candidate{Code: uint32(5000 + 3*i), Name: fmt.Sprint("x", i)})
 	}
 	m.Contests = append(m.Contests, wide)
 	f := newFixture(t, m)

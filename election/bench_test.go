@@ -1,11 +1,13 @@
 package election_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/election/guild"
 )
@@ -46,6 +48,35 @@ func BenchmarkVerifyRecord(b *testing.B) {
 				ballots = rep.Ballots.Cast + rep.Ballots.Challenged
 			}
 			b.ReportMetric(float64(ballots)*float64(b.N)/b.Elapsed().Seconds(), "ballots/s")
+		})
+	}
+}
+
+// BenchmarkLookUp looks up, per iteration, the short code of a ballot near
+// the end of a record's ballots.jsonl (both passes read almost all of it),
+// and reports the megabytes of the file read per second.
+func BenchmarkLookUp(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("ballots=%d", n), func(b *testing.B) {
+			dir := benchRecord(b, n)
+			lines := readLines(b, filepath.Join(dir, "ballots.jsonl"))
+			bl, err := ballot.ParseBoxLine(bytes.TrimSuffix(lines[len(lines)-2], []byte("\n")))
+			if err != nil || bl.Ballot == nil {
+				b.Fatalf("line %d: %v", len(lines)-1, err)
+			}
+			c := bl.Ballot.ConfirmationCode()
+			fi, err := os.Stat(filepath.Join(dir, "ballots.jsonl"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				l, err := election.LookUp(dir, ballot.ShortCode(c[:10]))
+				if err != nil || len(l.Ballots) != 1 || !l.Passed() {
+					b.Fatalf("%v, %d ballots", err, len(l.Ballots))
+				}
+			}
+			b.ReportMetric(float64(fi.Size())*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
 		})
 	}
 }

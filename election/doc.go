@@ -87,6 +87,16 @@
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.
 //
+// # The voter's lookup
+//
+// LookUp answers a voter's "is my ballot in?" from the short confirmation
+// code she took home (ballot.ParseShortCode reads it as she types it): it
+// finds the ballot in ballots.jsonl as a stream, says what became of it
+// (counted, superseded by a later ballot of its credential, challenged and
+// opened, or refused, at which step and why), and runs on that ballot the
+// checks that one ballot allows: its signature, its proofs or opening, and
+// its link in its device's chain. Whether it counts is decided by Verify.
+//
 // # Decryption
 //
 // A trustee decrypts only what it has verified itself (docs/spec.md,

@@ -144,7 +144,7 @@ func BenchmarkNewResults(b *testing.B) {
 func BenchmarkDecodeRow(b *testing.B) {
 	c := ballot.Contest{ID: "council", Kind: ballot.CodeList, Limit: 21, Seats: 21, MixStages: 3}
 	for code := uint32(1); code <= 400; code++ {
-		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: "x"})
+		c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("x", code)})
 	}
 	d, err := NewRowDecoder(&c)
 	if err != nil {

@@ -33,7 +33,9 @@
 // under the headings main members, alternates, each tie that decides a
 // seat (at its place in that order, saying whether the tie-break seed
 // broke it) and not elected, names (right-to-left ones included) as they
-// are, and the invalid rows of a CodeList contest. The package Example
+// are, and the invalid rows of a CodeList contest; WriteTextOptions writes
+// the same text for readers of Persian (TextOptions: Persian digits,
+// right-to-left names right-aligned). The package Example
 // runs the steps above for a small board election, from the key ceremony
 // to the printed results; ExampleResults_WriteText shows a tie for the
 // last main seat.

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/bidi"
+
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/safetext"
 )
@@ -19,11 +22,38 @@ import (
 // The text is for reading, not for parsing: the published form of the
 // results is their JSON (MarshalJSON), and its verification CheckResults.
 func (r *Results) WriteText(w io.Writer) error {
+	return r.WriteTextOptions(w, TextOptions{})
+}
+
+// TextOptions choose how WriteTextOptions presents results to its
+// readers. The zero value is WriteText's presentation; a command's
+// "-digits fa" sets both fields, for readers of Persian.
+type TextOptions struct {
+	// PersianDigits writes the numbers of the text (the ballots counted,
+	// seats, positions, counts, candidate codes, tied positions, invalid
+	// rows) in Persian digits, ۰ to ۹ (U+06F0 … U+06F9), and pads their
+	// columns by characters. Identifiers, names and the words of the
+	// text are written as they are: an identifier's digits are part of
+	// it.
+	PersianDigits bool
+	// RightAlignRTL right-aligns, in the column of names, the names whose
+	// direction is right to left (their first character with a strong
+	// direction outside isolates is right-to-left, as rules P2 and P3 of
+	// the Unicode bidirectional algorithm find it: Persian, Arabic,
+	// Hebrew), so that a column of Persian names starts on one line, on
+	// its right, as Persian text does; names written left to right stay
+	// left-aligned. The column is as wide as the contest's widest name.
+	RightAlignRTL bool
+}
+
+// WriteTextOptions writes r as WriteText does, presented as o says. It
+// returns the error of w's Write, if any.
+func (r *Results) WriteTextOptions(w io.Writer, o TextOptions) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Results of %s: %s counted\n", display(r.ElectionID, false), prose.Count(r.Ballots, "ballot"))
+	fmt.Fprintf(&b, "Results of %s: %s counted\n", display(r.ElectionID, false), o.digits(prose.Count(r.Ballots, "ballot")))
 	for i := range r.Contests {
 		b.WriteByte('\n')
-		r.Contests[i].writeText(&b)
+		r.Contests[i].writeText(&b, o)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -69,18 +99,24 @@ func (r *Results) WriteText(w io.Writer) error {
 //
 // WriteText returns the error of w's Write, if any.
 func (c *ContestResult) WriteText(w io.Writer) error {
+	return c.WriteTextOptions(w, TextOptions{})
+}
+
+// WriteTextOptions writes the result of one contest as WriteText does,
+// presented as o says. It returns the error of w's Write, if any.
+func (c *ContestResult) WriteTextOptions(w io.Writer, o TextOptions) error {
 	var b strings.Builder
-	c.writeText(&b)
+	c.writeText(&b, o)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func (c *ContestResult) writeText(b *strings.Builder) {
+func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 	fmt.Fprintf(b, "Contest %q", c.ID)
 	if c.Seats > 0 {
-		fmt.Fprintf(b, ": %s", prose.Count(c.Seats, "seat"))
+		fmt.Fprintf(b, ": %s", o.digits(prose.Count(c.Seats, "seat")))
 		if c.Alternates > 0 {
-			fmt.Fprintf(b, ", %s", prose.Count(c.Alternates, "alternate"))
+			fmt.Fprintf(b, ", %s", o.digits(prose.Count(c.Alternates, "alternate")))
 		}
 	} else if c.Kind != ballot.YesNo {
 		b.WriteString(": no seats, a ranking that elects nobody")
@@ -93,13 +129,13 @@ func (c *ContestResult) writeText(b *strings.Builder) {
 
 	// Column widths: positions and counts right-aligned, the unit padded
 	// to its plural, codes right-aligned, names padded where an outcome
-	// follows them.
+	// follows them (or, right-to-left ones, on their left if o says so).
 	var posW, countW, codeW, nameW int
 	names := make([]string, len(c.Standings))
 	for k, s := range c.Standings {
-		posW = max(posW, len(fmt.Sprint(s.Position)))
-		countW = max(countW, len(fmt.Sprint(s.Count)))
-		codeW = max(codeW, len(fmt.Sprint(s.Code)))
+		posW = max(posW, width(o.number(s.Position)))
+		countW = max(countW, width(o.number(s.Count)))
+		codeW = max(codeW, width(o.number(s.Code)))
 		names[k] = display(s.Name, true)
 		nameW = max(nameW, width(names[k]))
 	}
@@ -128,7 +164,7 @@ func (c *ContestResult) writeText(b *strings.Builder) {
 		if cur != prev {
 			if cur.tie >= 0 {
 				b.WriteString("  ")
-				c.Ties[cur.tie].writeHeading(b, unit)
+				c.Ties[cur.tie].writeHeading(b, unit, o)
 				b.WriteByte('\n')
 			} else if h := outcomeHeadings[cur.outcome]; h != "" {
 				fmt.Fprintf(b, "  %s\n", h)
@@ -141,10 +177,14 @@ func (c *ContestResult) writeText(b *strings.Builder) {
 		if s.Count != 1 {
 			u = prose.Plural(unit)
 		}
-		fmt.Fprintf(b, "    %*d.  %*d %-*s  %*d  %s", posW, s.Position, countW, s.Count, unitW, u, codeW, s.Code, names[k])
+		name := names[k]
+		if o.RightAlignRTL && rightToLeft(s.Name) {
+			name = pad(nameW-width(name)) + name
+		}
+		fmt.Fprintf(b, "    %s.  %s %-*s  %s  %s", padLeft(o.number(s.Position), posW), padLeft(o.number(s.Count), countW), unitW, u, padLeft(o.number(s.Code), codeW), name)
 		if cur.tie >= 0 && c.Ties[cur.tie].Broken {
-			if o := outcomeWords[s.Outcome]; o != "" {
-				fmt.Fprintf(b, "%*s  %s", nameW-width(names[k]), "", o)
+			if word := outcomeWords[s.Outcome]; word != "" {
+				fmt.Fprintf(b, "%s  %s", pad(nameW-width(name)), word)
 			}
 		}
 		b.WriteByte('\n')
@@ -154,11 +194,64 @@ func (c *ContestResult) writeText(b *strings.Builder) {
 		case 0:
 			b.WriteString("  Every mixed row is a valid ballot\n")
 		case 1:
-			b.WriteString("  1 mixed row is not a valid ballot and counts for nobody\n")
+			fmt.Fprintf(b, "  %s mixed row is not a valid ballot and counts for nobody\n", o.number(1))
 		default:
-			fmt.Fprintf(b, "  %d mixed rows are not a valid ballot and count for nobody\n", c.Invalid)
+			fmt.Fprintf(b, "  %s mixed rows are not a valid ballot and count for nobody\n", o.number(c.Invalid))
 		}
 	}
+}
+
+// digits returns s, text made here of numbers and words, with Persian
+// digits if o says so.
+func (o TextOptions) digits(s string) string {
+	if o.PersianDigits {
+		return digits.Persian(s)
+	}
+	return s
+}
+
+// number returns the integer n in decimal, with Persian digits if o says
+// so.
+func (o TextOptions) number(n any) string {
+	return o.digits(fmt.Sprint(n))
+}
+
+// pad returns n spaces (none if n ≤ 0).
+func pad(n int) string {
+	return strings.Repeat(" ", max(n, 0))
+}
+
+// padLeft returns s right-aligned in a column of w characters.
+func padLeft(s string, w int) string {
+	return pad(w-width(s)) + s
+}
+
+// rightToLeft reports whether name is written right to left: whether its
+// first character of a strong direction, outside isolates (rules P2 and
+// P3 of the Unicode bidirectional algorithm, UAX #9), is right-to-left (R
+// or AL). A name without one is left to right.
+func rightToLeft(name string) bool {
+	depth := 0
+	for _, r := range name {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.LRI, bidi.RLI, bidi.FSI:
+			depth++
+		case bidi.PDI:
+			if depth > 0 {
+				depth--
+			}
+		case bidi.L:
+			if depth == 0 {
+				return false
+			}
+		case bidi.R, bidi.AL:
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // outcomeHeadings are the headings of the sections of a contest's text.
@@ -179,15 +272,15 @@ var outcomeWords = map[Outcome]string{
 // writeHeading writes the heading of the tie's section, without a newline:
 // "Tied at 45 votes for positions 2–3 (1 main seat, 1 alternate seat at
 // stake), broken by the manifest's tie-break seed".
-func (t *Tie) writeHeading(b *strings.Builder, unit string) {
-	fmt.Fprintf(b, "Tied at %s for positions %d–%d (", prose.Count(t.Count, unit), t.First, t.Last)
+func (t *Tie) writeHeading(b *strings.Builder, unit string, o TextOptions) {
+	fmt.Fprintf(b, "Tied at %s for positions %s–%s (", o.digits(prose.Count(t.Count, unit)), o.number(t.First), o.number(t.Last))
 	switch {
 	case t.MainSeats > 0 && t.AlternateSeats > 0:
-		fmt.Fprintf(b, "%s, %s", prose.Count(t.MainSeats, "main seat"), prose.Count(t.AlternateSeats, "alternate seat"))
+		fmt.Fprintf(b, "%s, %s", o.digits(prose.Count(t.MainSeats, "main seat")), o.digits(prose.Count(t.AlternateSeats, "alternate seat")))
 	case t.AlternateSeats > 0:
-		b.WriteString(prose.Count(t.AlternateSeats, "alternate seat"))
+		b.WriteString(o.digits(prose.Count(t.AlternateSeats, "alternate seat")))
 	default:
-		b.WriteString(prose.Count(t.MainSeats, "main seat"))
+		b.WriteString(o.digits(prose.Count(t.MainSeats, "main seat")))
 	}
 	b.WriteString(" at stake), ")
 	if t.Broken {

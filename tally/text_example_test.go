@@ -56,3 +56,40 @@ func ExampleResults_WriteText() {
 	//     6.  30 votes  16  Farhad
 	//     7.   1 vote   17  Golnar
 }
+
+// Print the results of a Persian board election for its readers: numbers
+// in Persian digits, Persian names right-aligned in their column.
+func ExampleResults_WriteTextOptions() {
+	m := &ballot.Manifest{
+		ElectionID: "taavoni-1404",
+		Policy:     ballot.OneBallotPerCredential,
+		Contests: []ballot.Contest{{
+			ID: "board", Kind: ballot.UpTo, Limit: 2, Seats: 2, Alternates: 1,
+			Candidates: []ballot.Candidate{
+				{Code: 1, Name: "آزاده کریمی"}, {Code: 2, Name: "علی"}, {Code: 3, Name: "مهدی‌زاده"}, {Code: 4, Name: "Ana"},
+			},
+		}},
+	}
+	totals := &tally.Totals{Ballots: 75, Contests: []tally.ContestTotals{{
+		ID:         "board",
+		Selections: []tally.SelectionTotal{{Code: 1, Count: 61}, {Code: 2, Count: 48}, {Code: 3, Count: 9}, {Code: 4, Count: 12}},
+	}}}
+	r, err := tally.NewResults(m, totals)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := r.WriteTextOptions(os.Stdout, tally.TextOptions{PersianDigits: true, RightAlignRTL: true}); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Results of taavoni-1404: ۷۵ ballots counted
+	//
+	// Contest "board": ۲ seats, ۱ alternate
+	//   Main members
+	//     ۱.  ۶۱ votes  ۱  آزاده کریمی
+	//     ۲.  ۴۸ votes  ۲          علی
+	//   Alternates
+	//     ۳.  ۱۲ votes  ۴  Ana
+	//   Not elected
+	//     ۴.   ۹ votes  ۳     مهدی‌زاده
+}

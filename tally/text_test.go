@@ -2,6 +2,8 @@ package tally
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -216,5 +218,102 @@ func TestWriteTextError(t *testing.T) {
 	}
 	if err := r.Contests[0].WriteText(failingWriter{}); !errors.Is(err, errWrite) {
 		t.Errorf("ContestResult.WriteText: %v", err)
+	}
+}
+
+// TestWriteTextPersian: with TextOptions for Persian readers, every
+// number of the text has Persian digits, names and identifiers are as they
+// are (the digits of "coop-1404" are part of it), Persian names are
+// right-aligned in their column and Latin ones left-aligned, and the
+// outcomes of a broken tie still start in one column; the text is the
+// golden file testdata/text-fa.golden. The zero TextOptions write what
+// WriteText writes.
+func TestWriteTextPersian(t *testing.T) {
+	names := []string{"آزاده کریمی", "Ana", "علی", "مهدی‌زاده", "Chen Long Name", "\u2067Bijan\u2069 بیژن"}
+	r := boardResults(t, 1, 2, names, []uint64{1404, 4, 4, 4, 4, 12}, "lottery 1404")
+	r.ElectionID = "coop-1404"
+	var fa, plain, zero strings.Builder
+	if err := r.WriteTextOptions(&fa, TextOptions{PersianDigits: true, RightAlignRTL: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.WriteText(&plain)
+	r.WriteTextOptions(&zero, TextOptions{})
+	if plain.String() != zero.String() {
+		t.Errorf("the zero options differ from WriteText:\n%s\n%s", zero.String(), plain.String())
+	}
+	got := fa.String()
+	if strings.ContainsAny(strings.ReplaceAll(got, "coop-1404", ""), "0123456789") {
+		t.Errorf("an ASCII digit is left:\n%s", got)
+	}
+	for _, n := range append(names, "coop-1404", "۱٬۴۰۴", "۱۴۰۴ votes") {
+		if n == "۱٬۴۰۴" {
+			continue
+		}
+		if !strings.Contains(got, n) {
+			t.Errorf("%q is not written as it is:\n%s", n, got)
+		}
+	}
+	// Every name ends (a Persian one) or starts (a Latin one) at the
+	// column of names' edges, and the outcomes of the broken tie line up.
+	var ends, starts, outcome []int
+	for _, line := range strings.Split(got, "\n") {
+		if !strings.HasPrefix(line, "    ") {
+			continue
+		}
+		_, rest, _ := strings.Cut(line, " vote")
+		rest = strings.TrimLeft(rest, "s ")
+		_, name, _ := strings.Cut(rest, "  ") // after the code
+		col := width(line) - width(name)
+		name, word := name, ""
+		for _, w := range []string{"main member", "alternate", "not elected"} {
+			if strings.HasSuffix(name, "  "+w) {
+				name, word = strings.TrimSuffix(name, "  "+w), w
+				outcome = append(outcome, width(line)-width(word))
+			}
+		}
+		trimmed := strings.TrimRight(name, " ")
+		if rightToLeft(strings.TrimLeft(trimmed, " ")) {
+			ends = append(ends, col+width(trimmed))
+		} else {
+			starts = append(starts, col+width(name)-width(strings.TrimLeft(name, " ")))
+		}
+	}
+	for _, cols := range [][]int{ends, starts, outcome} {
+		for _, c := range cols {
+			if c != cols[0] {
+				t.Errorf("columns %v are not aligned:\n%s", cols, got)
+				break
+			}
+		}
+	}
+	if len(ends) != 4 || len(starts) != 2 || len(outcome) != 4 {
+		t.Errorf("%d Persian names, %d Latin names, %d outcomes: want 4, 2 and 4:\n%s", len(ends), len(starts), len(outcome), got)
+	}
+	path := filepath.Join("testdata", "text-fa.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the text differs from %s (rewrite it with -update if the change is meant):\n%s", path, got)
+	}
+}
+
+// TestRightToLeft: a name's direction is that of its first strong
+// character outside isolates.
+func TestRightToLeft(t *testing.T) {
+	for name, want := range map[string]bool{
+		"علی": true, "Ana": false, "۱۲ علی": true, "12 Ana": false, "": false, "123": false,
+		"\u2066Ana\u2069 علی": true, "\u2067علی\u2069 Ana": false, "שלום": true,
+		"\u200fAna": true, "\u200eعلی": false, // the marks are strong characters
+	} {
+		if got := rightToLeft(name); got != want {
+			t.Errorf("rightToLeft(%+q) = %v, want %v", name, got, want)
+		}
 	}
 }

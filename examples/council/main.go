@@ -30,7 +30,9 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/tally"
 )
 
 func main() {
@@ -46,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"(go build -o verifier ./examples/verifier; ./verifier DIR).\n", "council-record", stdout, stderr)
 	f := cmd.ElectionFlags(5000, 500)
 	fs := cmd.Flags
+	var dg digits.Flag
+	cmd.Flags.Var(&dg, "digits", digits.FlagUsage)
 	var candidates, seats, mixers int
 	fs.IntVar(&candidates, "candidates", 400, fmt.Sprintf("number `M` of candidates, with codes 1..M, 1 to %d", ballot.MaxCodeListCandidates))
 	fs.IntVar(&seats, "seats", 21, "number `S` of council seats, which is also the most codes a voter writes;\n"+
@@ -85,12 +89,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if code := cmd.Commit(out); code != demo.ExitOK {
 		return code
 	}
-	if err := res.Results.WriteText(stdout); err != nil {
+	if err := res.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))
+	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
 	if s := demo.Decrypted(res.Absent, res.Combined, "the mixed rows"); s != "" {
-		fmt.Fprintln(stdout, s)
+		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))
 	cmd.Done(start)

@@ -27,7 +27,9 @@ import (
 
 	"github.com/sandogh/sandogh/examples/election/guild"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/tally"
 )
 
 func main() {
@@ -41,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"n > t) and writes its election record to the folder -out. Check the record\n"+
 		"with examples/verifier (go build -o verifier ./examples/verifier; ./verifier DIR).\n", "record", stdout, stderr)
 	f := cmd.ElectionFlags(1000, 200)
+	var dg digits.Flag
+	cmd.Flags.Var(&dg, "digits", digits.FlagUsage)
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -65,12 +69,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if code := cmd.Commit(out); code != demo.ExitOK {
 		return code
 	}
-	if err := res.Results.WriteText(stdout); err != nil {
+	if err := res.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Offline, res.Challenged, res.Counted)
+	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Offline, res.Challenged, res.Counted)))
 	if s := demo.Decrypted(res.Absent, res.Combined, "the tally"); s != "" {
-		fmt.Fprintln(stdout, s)
+		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))
 	cmd.Done(start)

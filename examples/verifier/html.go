@@ -72,16 +72,10 @@ func checkDigits(d string) error {
 
 // checkHTMLFlags checks -html and -digits before the record is verified,
 // so that a report that cannot be written is known before a long run.
-func checkHTMLFlags(fs *flag.FlagSet, path, digitSystem string) error {
+func checkHTMLFlags(fs *flag.FlagSet, path string) error {
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if err := checkDigits(digitSystem); err != nil {
-		return err
-	}
 	if !set["html"] {
-		if set["digits"] {
-			return errors.New("-digits applies to the -html report: give -html FILE too")
-		}
 		return nil
 	}
 	return checkHTMLFile(path)

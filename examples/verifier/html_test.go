@@ -675,8 +675,7 @@ func TestHTMLCommand(t *testing.T) {
 			{"a folder", []string{"-html", sub, valid}, "-html " + sub + ": exists and is not a regular file"},
 			{"a symbolic link", []string{"-html", link, valid}, "-html " + link + ": exists and is not a regular file"},
 			{"empty name", []string{"-html", "", valid}, "-html: empty file name"},
-			{"bad digits", []string{"-html", filepath.Join(dir, "r.html"), "-digits", "roman", valid}, `-digits "roman": want latin`},
-			{"digits without html", []string{"-digits", "fa", valid}, "-digits applies to the -html report"},
+			{"bad digits", []string{"-html", filepath.Join(dir, "r.html"), "-digits", "roman", valid}, `"roman" is not latin or fa`},
 			{"unreadable record", []string{"-html", filepath.Join(dir, "r.html"), filepath.Join(dir, "nope")}, "verifier: election:"},
 		} {
 			t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/internal/digits"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/safetext"
 )
@@ -42,7 +43,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "number of goroutines verifying ballots (default: every core)")
 	maxFindings := fs.Int("max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
 	htmlOut := fs.String("html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device); it replaces only a report it wrote before, and exit status 2 means it could not be written")
-	htmlDigits := fs.String("digits", digitsLatin, "digits of the numbers in the -html report: "+digitsLatin+" or "+digitsPersian+" (Persian)")
+	fs.String("code", "", codeUsage)
+	var dg digits.Flag
+	fs.Var(&dg, "digits", digits.FlagUsage)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: verifier [flags] DIR\n\n"+
 			"Verifies the sandogh election record in folder DIR: every numbered check of\n"+
@@ -61,8 +64,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUnreadable
 	}
+	if codeSet(fs) {
+		return lookUp(fs, stdout, stderr)
+	}
 	dir := fs.Arg(0)
-	if err := checkHTMLFlags(fs, *htmlOut, *htmlDigits); err != nil {
+	htmlDigits := digitsLatin
+	if dg.Persian() {
+		htmlDigits = digitsPersian
+	}
+	if err := checkHTMLFlags(fs, *htmlOut); err != nil {
 		fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
 		return exitUnreadable
 	}
@@ -101,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		printReport(stdout, rep)
 	}
 	if *htmlOut != "" {
-		if err := writeHTMLFile(*htmlOut, rep, dir, *htmlDigits); err != nil {
+		if err := writeHTMLFile(*htmlOut, rep, dir, htmlDigits); err != nil {
 			fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
 			return exitUnreadable
 		}

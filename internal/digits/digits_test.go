@@ -20,3 +20,21 @@ func TestDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestFlag(t *testing.T) {
+	var f Flag
+	if f.String() != "latin" || f.Persian() || f.Format("7 votes") != "7 votes" {
+		t.Errorf("zero Flag: %s", f.String())
+	}
+	if err := f.Set("fa"); err != nil || f.String() != "fa" || !f.Persian() || f.Format("7 votes") != "۷ votes" {
+		t.Errorf("fa: %v, %s", err, f.String())
+	}
+	for _, bad := range []string{"", "FA", "ar", "persian"} {
+		if err := f.Set(bad); err == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
+	}
+	if err := f.Set("latin"); err != nil || f.Persian() {
+		t.Errorf("latin: %v", err)
+	}
+}

@@ -20,6 +20,11 @@
 // use and unassigned code points) and every byte that is not UTF-8 is
 // written as an escape.
 //
+// NameKey is the form in which two names are compared: the manifest
+// refuses two candidates of one contest whose names have the same key,
+// since voters could not tell them apart (Persian and Arabic forms of yeh
+// and kaf, digits of three scripts, invisible characters, white space).
+//
 // It is internal: its users are packages ballot, trustee and election and
 // the verifier command.
 package safetext

@@ -20,7 +20,9 @@
 // generators, transcript and Terelius–Wikström equations, the shares of the
 // final rows and their combination, the decoded rows and the codes results), the record's layout
 // (nothing but its files, each a regular file opened without blocking or
-// following links) and the text rule for identifiers and names. Every check
+// following links), the text rule for identifiers and names, and the name key
+// that refuses two candidates of one contest whose names voters cannot tell
+// apart. Every check
 // is also run on tampered input and must fail there.
 //
 // It is not a verifier for production use (examples/verifier is), and it

@@ -378,6 +378,13 @@ func TestSampleRecordTampered(t *testing.T) {
 				return bytes.Replace(b, []byte("Azadeh"), []byte("Azadeh \u202e"), 1)
 			})
 		}, []string{"check 1: election.json: manifest: contest 0: candidate"}},
+		// Names voters cannot tell apart (50-ballot.md, "Manifest").
+		{"Persian and Arabic yeh in two candidate names", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				b = bytes.Replace(b, []byte(`"Azadeh Karimi"`), []byte(`"علی"`), 1)
+				return bytes.Replace(b, []byte(`"Bijan Moradi"`), []byte(`"علي"`), 1)
+			})
+		}, []string{`check 1: election.json: manifest: contest 0: candidates 0 and 1: names "\u0639\u0644\u06cc" and "\u0639\u0644\u064a" have the same name key`}},
 		{"newline in a device identifier", func(t *testing.T, dir string) {
 			line := lineOf(t, dir, `"state":"cast"`)
 			editLine(t, dir, "ballots.jsonl", line, func(m map[string]any) {
