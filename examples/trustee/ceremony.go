@@ -166,6 +166,9 @@ func runRoster(c *cmdline) error {
 		return err
 	}
 	files := c.flags.Args()
+	if n := len(*electionID); n > trustee.MaxElectionIDSize {
+		return c.usageError("-election: %d bytes, want 1 to %d", n, trustee.MaxElectionIDSize)
+	}
 	if *threshold < 1 || *threshold > len(files) {
 		return c.usageError("-threshold %d: want 1 to the number of members, %d", *threshold, len(files))
 	}
@@ -283,7 +286,7 @@ func (c *cmdline) finishStep(tr *trustee.Trustee, pass []byte, statePath, out st
 		return err
 	}
 	if old, err := regular.ReadFile(out, int64(len(data))); err == nil && !bytes.Equal(old, data) || err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &existsError{out}
+		return &existsError{path: out, differs: true}
 	}
 	st, err := tr.Seal(pass)
 	if err != nil {
@@ -417,7 +420,7 @@ func (c *cmdline) result(tr *trustee.Trustee, pass []byte, roster *trustee.Roste
 		return err
 	}
 	if old, err := regular.ReadFile(out, int64(len(data))); err == nil && !bytes.Equal(old, data) || err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &existsError{out}
+		return &existsError{path: out, differs: true}
 	}
 	sealedKS, err := ks.Seal(pass)
 	if err != nil {

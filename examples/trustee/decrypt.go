@@ -64,6 +64,9 @@ func runDecrypt(c *cmdline) error {
 		return openError(ksPath, err)
 	}
 	j := ks.Index()
+	if err := checkAbsent(filepath.Join(*shared, tallySharesFile(j))); err != nil {
+		return err
+	}
 
 	rec, err := c.verifyRecord(rf, digest)
 	if err != nil {

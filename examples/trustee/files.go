@@ -36,7 +36,9 @@ func keyShareFile(hash []byte) string { return "keyshare-" + ceremonyTag(hash) +
 const rosterFile = "roster.json"
 
 // memberFile is the file that init writes for the roster.
-func memberFile(signingKey []byte) string { return "member-" + hex.EncodeToString(signingKey[:8]) + ".json" }
+func memberFile(signingKey []byte) string {
+	return "member-" + hex.EncodeToString(signingKey[:8]) + ".json"
+}
 
 // A round is one of the four rounds of the key ceremony, or its result.
 type round int
@@ -103,16 +105,23 @@ func indent(v any) ([]byte, error) {
 
 // An existsError says that an output file is already there with other
 // content; the command never replaces a file it did not make in this run.
-type existsError struct{ path string }
+type existsError struct {
+	path    string
+	differs bool // it was read, and differs from what the step writes
+}
 
 func (e *existsError) Error() string {
-	return fmt.Sprintf("%s exists already, with other content; it is left as it is (remove or move it yourself if it is not to be published)", e.path)
+	what := "exists already"
+	if e.differs {
+		what += ", with other content"
+	}
+	return fmt.Sprintf("%s %s; it is left as it is (remove or move it yourself if it is not to be published)", e.path, what)
 }
 
 // checkAbsent fails with an existsError if path exists.
 func checkAbsent(path string) error {
 	if _, err := os.Lstat(path); err == nil {
-		return &existsError{path}
+		return &existsError{path: path}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -131,7 +140,7 @@ func publish(path string, data []byte, perm os.FileMode) (bool, error) {
 	case err == nil && bytes.Equal(old, data):
 		return false, nil
 	case err == nil || !errors.Is(err, fs.ErrNotExist):
-		return false, &existsError{path}
+		return false, &existsError{path: path, differs: true}
 	}
 	tmp, err := writeTemp(path, data, perm)
 	if err != nil {
@@ -140,7 +149,7 @@ func publish(path string, data []byte, perm os.FileMode) (bool, error) {
 	defer os.Remove(tmp)
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return false, &existsError{path}
+			return false, &existsError{path: path}
 		}
 		// A file system without hard links (FAT on a USB stick): rename,
 		// after a last look.

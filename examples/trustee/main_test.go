@@ -423,6 +423,10 @@ func TestTrustees(t *testing.T) {
 	// Trustees 1, 3, 4 and 5 decrypt; trustee 2 is absent.
 	present := []int{1, 3, 4, 5}
 	parallel(t, present, func(j int) []string { return dec(j, co.dir) })
+	// Shares are made once: a second run leaves the first ones.
+	before = snapshot(t, w.decr)
+	fails(t, exitCannot, []string{filepath.Join(w.decr, "tally-shares-3.json") + " exists already; it is left as it is"}, dec(3, co.dir)...)
+	unchanged(t, w.decr, before)
 	co.decrypt(t, present)
 
 	rep, err := election.Verify(co.dir, nil)
