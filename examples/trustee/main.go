@@ -69,7 +69,8 @@ trustee's index in the roster, <c> the start of the ceremony's hash):
   result   judges the whole ceremony (trustee.VerifyCeremony's judgment):
            SHARED/result-<j>.json, and its key share STATE/keyshare-<c>.sealed
 The files are the JSON forms of package trustee's messages, those of the
-record's trustees/ files. A step run again writes the same file.
+record's trustees/ files. Run again, init and round1 to round4 write the
+same files.
 
 After the election, on the trustee's own copy of the record (-record DIR),
 verified first, with the SHA-256 of ballots.jsonl that the election
