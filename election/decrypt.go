@@ -83,6 +83,7 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 		report: rep, e: v.e, keys: v.keys,
 		tally: v.recomputed.Bytes(), cts: v.recomputed.Ciphertexts(),
 		rows: make(map[int]*mixnet.Rows), why: make(map[int]string),
+		next: make(map[int]nextStage), mixWhy: make(map[int]string),
 	}
 	for k, c := range v.manifest.Contests {
 		if c.Kind != ballot.CodeList {
@@ -91,6 +92,10 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 		d.why[k] = v.cascadeProblem(k, &c)
 		if d.why[k] == "" {
 			d.rows[k] = v.final[k] // nil if no ballot counts
+		}
+		d.mixWhy[k] = v.mixFilesProblem(&c)
+		if n, ok := v.current[k]; ok && d.mixWhy[k] == "" {
+			d.next[k] = n
 		}
 	}
 	return d, nil
@@ -123,10 +128,8 @@ func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
 // returns "" if it is: its cascade must be complete, with no finding of
 // check 16 or 17 about the contest or about no contest.
 func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
-	for _, ch := range []Check{CheckMixInput, CheckMixStages} {
-		if n := v.contestFailures[checkContest{ch, c.ID}] + v.contestFailures[checkContest{ch, ""}]; n > 0 {
-			return fmt.Sprintf("check %d (%s) found %s with its mixnet files", int(ch), ch, prose.Count(n, "problem"))
-		}
+	if why := v.mixFilesProblem(c); why != "" {
+		return why
 	}
 	for _, cr := range v.cascades {
 		if cr.Contest != c.ID {
@@ -141,6 +144,24 @@ func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
 		return ""
 	}
 	return "its cascade was not checked"
+}
+
+// mixFilesProblem says what checks 16 and 17 found wrong with the mixnet
+// files of CodeList contest c, or returns "" if they found nothing that
+// names the contest or no contest.
+func (v *verifier) mixFilesProblem(c *ballot.Contest) string {
+	for _, ch := range []Check{CheckMixInput, CheckMixStages} {
+		if n := v.contestFailures[checkContest{ch, c.ID}] + v.contestFailures[checkContest{ch, ""}]; n > 0 {
+			return fmt.Sprintf("check %d (%s) found %s with its mixnet files", int(ch), ch, prose.Count(n, "problem"))
+		}
+	}
+	return ""
+}
+
+// A nextStage is the next stage of a cascade and the list it is to mix.
+type nextStage struct {
+	index uint32
+	in    *mixnet.Rows
 }
 
 // A RefusalError is returned by VerifyForDecryption when the record fails
@@ -183,6 +204,8 @@ type VerifiedRecord struct {
 	cts    []*elgamal.Ciphertext // its ciphertexts, in tally order
 	rows   map[int]*mixnet.Rows  // final list of each decryptable CodeList contest (nil: no ballot counts)
 	why    map[int]string        // for each CodeList contest, why its rows are not decryptable, or ""
+	next   map[int]nextStage     // the next stage of each CodeList contest's cascade, if it can be mixed
+	mixWhy map[int]string        // for each CodeList contest, what is wrong with its mixnet files, or ""
 }
 
 // Report returns the report of the partial verification.
@@ -221,6 +244,40 @@ func (d *VerifiedRecord) FinalRows(i int) (*mixnet.Rows, error) {
 		return nil, fmt.Errorf("election: contest %d (%s): the mixed rows are not decrypted: %s", i, d.e.Manifest().Contests[i].ID, why)
 	}
 	return d.rows[i], nil
+}
+
+// NextStage returns what the next mix server of the cascade of CodeList
+// contest i (its index in the manifest) is to mix: the index of the next
+// stage, which is the number of stages in the record, and the cascade's
+// current list as checks 16 and 17 found it, which is the input list
+// rebuilt from the ballots that count until a stage is accepted, then the
+// output of the last accepted stage. A mix server mixes this list
+// (mixnet.Mix, with MixParams and the index) and no list that someone
+// hands it (docs/spec.md, "Trustees", "What a mix server mixes").
+//
+// It fails if i is not a CodeList contest, if no ballot counts in it
+// (there is nothing to mix), or if check 16 or 17 found a problem with
+// the contest's mixnet files. A complete cascade has a next stage too:
+// a cascade may accept more stages than its contest requires; the
+// report's CascadeReport says whether it is complete, and which trustees
+// have mixed.
+func (d *VerifiedRecord) NextStage(i int) (uint32, *mixnet.Rows, error) {
+	why, ok := d.mixWhy[i]
+	if !ok {
+		return 0, nil, fmt.Errorf("election: contest %d is not a codes contest of the manifest", i)
+	}
+	id := d.e.Manifest().Contests[i].ID
+	if why != "" {
+		return 0, nil, fmt.Errorf("election: contest %d (%s): the cascade is not mixed further: %s", i, id, why)
+	}
+	n, ok := d.next[i]
+	switch {
+	case !ok:
+		return 0, nil, fmt.Errorf("election: contest %d (%s): its cascade was not checked", i, id)
+	case n.in == nil:
+		return 0, nil, fmt.Errorf("election: contest %d (%s): no ballot counts, so there are no rows to mix", i, id)
+	}
+	return n.index, n.in, nil
 }
 
 // checkKeyShare checks that k is the key share of a trustee of the

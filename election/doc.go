@@ -108,7 +108,11 @@
 // shares of the encrypted tally it recomputed and of the final list of a
 // cascade it verified complete, and of nothing else. A coordinator who
 // hands the trustee a forged tally, one ballot's ciphertexts or an
-// unfinished cascade gets an error and no shares.
+// unfinished cascade gets an error and no shares. A mix server takes the
+// list it mixes from the same verification (VerifiedRecord.NextStage,
+// docs/spec.md, Trustees, "What a mix server mixes"): the cascade's
+// current list as the record holds it, and no list someone hands it.
+// examples/trustee is a trustee's command built on these steps.
 //
 // This package is not a bulletin board or a transport: it reads and writes
 // a local folder, and publishing it (and making sure everyone sees the same

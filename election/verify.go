@@ -101,6 +101,7 @@ func verify(dir string, opts *Options) (*verifier, error) {
 	}
 	if v.opts.Partial {
 		v.final = make(map[int]*mixnet.Rows)
+		v.current = make(map[int]nextStage)
 	}
 	r = &Reader{dir: dir, onRead: v.recordHash}
 	v.r = r
@@ -183,6 +184,10 @@ type verifier struct {
 	// final holds, in a partial verification, the output of each
 	// complete cascade, which the trustees decrypt (VerifiedRecord).
 	final map[int]*mixnet.Rows
+	// current holds, in a partial verification, the next stage of each
+	// cascade that check 17 ran and the list it is to mix, complete or
+	// not, which the next mix server mixes (VerifiedRecord.NextStage).
+	current map[int]nextStage
 
 	// contestFailures counts the findings of each check by contest ("" for
 	// none), including those left out of the report by MaxFindings.

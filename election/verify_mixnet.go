@@ -77,7 +77,8 @@ func (v *verifier) checkContestMix(i int) error {
 			v.fail(Finding{Check: CheckRowShares, File: mixShareFile(i, j), Contest: c.ID, Trustee: j, Reason: "no ballot counts, so there is nothing to decrypt"})
 		}
 		if v.opts.Partial {
-			return nil // checks 18 and 19 are not run
+			v.current[i] = nextStage{} // nothing to mix
+			return nil                 // checks 18 and 19 are not run
 		}
 		return v.checkMixedRows(i, c, nil, mf)
 	}
@@ -188,6 +189,10 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 			}
 		}
 		rep.Stages = append(rep.Stages, sv)
+	}
+	if v.opts.Partial {
+		index, cur := cas.Next()
+		v.current[i] = nextStage{index: index, in: cur}
 	}
 	out, err := cas.Output()
 	if err != nil && v.opts.Partial {
