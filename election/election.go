@@ -58,6 +58,8 @@ type challengedJSON struct {
 // published is what election.json, devices.json and credentials.json state,
 // decoded but not yet checked against each other.
 type published struct {
+	format           string // election.json's format
+	software         string // the software that wrote the record, if election.json names it
 	manifest         *ballot.Manifest
 	manifestHash     [ballot.HashSize]byte
 	publicKey        *elgamal.PublicKey
@@ -166,6 +168,7 @@ func decodeElectionFile(data []byte, p *published) error {
 		}
 		return fmt.Errorf("field format: %q, want %q", j.Format, Format)
 	}
+	p.format, p.software = j.Format, softwareOf(data)
 	if j.Group != ballot.GroupName {
 		return fmt.Errorf("field group: %q, want %q", j.Group, ballot.GroupName)
 	}
@@ -215,6 +218,23 @@ func decodeElectionFile(data []byte, p *published) error {
 		return err
 	}
 	return nil
+}
+
+// softwareMember is the member of election.json that names the software
+// that wrote the record (docs/spec.md, "election.json"), which is
+// informative: the report shows it, nothing checks it.
+const softwareMember = "software"
+
+// softwareOf returns the string value of election.json's member
+// softwareMember, or "" if data, which strictJSON has decoded, has no such
+// member or its value is not a string.
+func softwareOf(data []byte) string {
+	var members map[string]json.RawMessage
+	var s string
+	if json.Unmarshal(data, &members) != nil || json.Unmarshal(members[softwareMember], &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // decodeDevicesFile decodes devices.json: registered devices sorted by

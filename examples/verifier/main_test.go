@@ -299,7 +299,7 @@ func TestReportProse(t *testing.T) {
 		Cascades: []election.CascadeReport{{Contest: "council", Rows: 1, Required: 1, Complete: true}},
 	}
 	var b bytes.Buffer
-	printReport(&b, rep)
+	printReport(&b, rep, nil)
 	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 counted; device openings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed."} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
