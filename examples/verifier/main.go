@@ -160,7 +160,7 @@ func verify(cfg *config, stdout, stderr io.Writer) int {
 		msg := safetext.Escape(err.Error())
 		fmt.Fprintf(stderr, "verifier: %s\n", msg)
 		if cfg.asJSON {
-			writeJSON(stdout, stderr, errorReport{Verifier: version.String(), Record: cfg.dir, Since: cfg.since, Valid: false, Error: msg})
+			writeJSON(stdout, stderr, errorReport{Verifier: version.String(), Record: cfg.dir, Valid: false, Error: msg})
 		}
 		return exitUnreadable
 	}
@@ -199,7 +199,6 @@ type jsonReport struct {
 type errorReport struct {
 	Verifier string `json:"verifier"`
 	Record   string `json:"record"`
-	Since    string `json:"since,omitempty"`
 	Valid    bool   `json:"valid"`
 	Error    string `json:"error"`
 }
@@ -336,7 +335,7 @@ func printVerdict(w io.Writer, rep *election.Report, since *election.AppendRepor
 	case len(failed) > 0 || changed:
 		var why []string
 		if len(failed) > 0 {
-			why = append(why, prose.Counted("check", failed)+" failed")
+			why = append(why, prose.Counted("check", numbers(failed))+" failed")
 		}
 		if changed {
 			why = append(why, "it changed what the earlier snapshot holds")
@@ -349,12 +348,18 @@ func printVerdict(w io.Writer, rep *election.Report, since *election.AppendRepor
 	}
 }
 
-// countedVerb returns "check 3 is" or "checks 3 and 4 are".
-func countedVerb(cs []election.Check) string {
+// numbers returns the checks' numbers.
+func numbers(cs []election.Check) []int {
 	nums := make([]int, len(cs))
 	for i, c := range cs {
 		nums[i] = int(c)
 	}
+	return nums
+}
+
+// countedVerb returns "check 3 is" or "checks 3 and 4 are".
+func countedVerb(cs []election.Check) string {
+	nums := numbers(cs)
 	if len(nums) == 1 {
 		return prose.Counted("check", nums) + " is"
 	}
