@@ -43,7 +43,8 @@ type Options struct {
 	// verification"): only checks 1 to 11, 16 and 17 are run, and a
 	// cascade with fewer accepted stages than its contest requires is not
 	// a finding of check 17 (its CascadeReport says it is not complete).
-	// The report lists these checks only and is never Valid.
+	// The other checks are reported as not checked, so the report is
+	// never Valid.
 	// VerifyForDecryption verifies this way.
 	Partial bool
 	// Snapshot verifies a snapshot of a record that may not be complete:
@@ -74,8 +75,10 @@ var partialChecks = []Check{
 // Verify checks the election record in folder dir and returns a Report
 // with the verdict of every numbered check (docs/spec.md, section
 // "Verification") and the findings. Each check runs even if an earlier one
-// failed, as far as its inputs can be decoded; a check whose inputs cannot
-// be decoded at all fails with a finding that says so.
+// failed, as far as its inputs can be decoded; what a check cannot do
+// because an input is unavailable is not a finding: the check is
+// NotChecked, unless it failed, and CheckResult.NotChecked says what it
+// could not do and why. A check never passes without its work done.
 //
 // It returns an error, and no report, only if the record cannot be read: dir
 // does not exist, is not a record (ErrNotRecord), or an I/O error occurs.
