@@ -152,7 +152,7 @@ func verify(cfg *config, stdout, stderr io.Writer) int {
 	rep, err := election.Verify(cfg.dir, opts)
 	var since *election.AppendReport
 	if err == nil && cfg.since != "" {
-		prog.update("since "+cfg.since, 0, 0)
+		prog.update("that the record only appends to "+cfg.since, 0, 0)
 		since, err = election.VerifyAppendOnly(cfg.since, cfg.dir)
 	}
 	prog.done(time.Since(start))

@@ -601,13 +601,14 @@ func TestDisplaySpoofing(t *testing.T) {
 // failed", and a cascade that needs one accepted stage says so in the
 // singular.
 func TestReportProse(t *testing.T) {
-	rep := &election.Report{Dir: "rec",
+	rep := &election.Report{Dir: "rec", Software: "sandogh 0.1.9",
 		Checks:   []election.CheckResult{{Check: election.CheckKeys, Verdict: election.Failed, Items: 1, Failures: 1}, {Check: election.CheckMixStages, Verdict: election.Passed, Items: 1}},
 		Cascades: []election.CascadeReport{{Contest: "council", Rows: 1, Required: 1, Complete: true}},
 	}
 	var b bytes.Buffer
 	printReport(&b, rep, nil)
-	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed."} {
+	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed.",
+		"  written by   sandogh 0.1.9\n"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
