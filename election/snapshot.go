@@ -78,11 +78,12 @@ func (v *verifier) complete() bool {
 }
 
 // expected reports whether the record must have the file or folder name:
-// always, unless it is a snapshot, which must have the files it lists,
-// those of the steps done, and every folder in which it lists a file.
+// always, unless it is a snapshot, which must have its index, the files it
+// lists, those of the steps done, and every folder in which it lists a
+// file.
 func (v *verifier) expected(name string) bool {
-	if v.complete() {
-		return true
+	if v.complete() || name == fileIndex {
+		return true // the index is the first file a Writer creates
 	}
 	if _, ok := v.snap.listed[name]; ok {
 		return true

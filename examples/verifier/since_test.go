@@ -346,6 +346,11 @@ func TestSnapshotDefects(t *testing.T) {
 			rehash(t, dir, append(slices.Concat(ceremonyFiles, parameterFiles), "results.json"))
 			return dir
 		}, 15, "the step before it is not done: the index does not list tally/encrypted.json"},
+		{"no index", func(t *testing.T) string {
+			dir := votingSnapshot(t, src, 5)
+			os.Remove(filepath.Join(dir, "SHA256SUMS"))
+			return dir
+		}, 15, "SHA256SUMS"},
 		{"a file not listed", func(t *testing.T) string {
 			dir := votingSnapshot(t, src, 5)
 			data, _ := os.ReadFile(filepath.Join(src, "challenged.jsonl"))
