@@ -12,6 +12,7 @@ import (
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/prose"
+	"github.com/sandogh/sandogh/internal/version"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -21,6 +22,7 @@ import (
 // hashes the election official computed from them.
 type electionJSON struct {
 	Format             string          `json:"format"`
+	Software           string          `json:"software"` // informative: the program that wrote the record
 	Group              string          `json:"group"`
 	Generator          string          `json:"generator"`
 	Manifest           json.RawMessage `json:"manifest"`
@@ -59,7 +61,7 @@ type challengedJSON struct {
 // decoded but not yet checked against each other.
 type published struct {
 	format           string // election.json's format
-	software         string // the software that wrote the record, if election.json names it
+	software         string // election.json's software member
 	manifest         *ballot.Manifest
 	manifestHash     [ballot.HashSize]byte
 	publicKey        *elgamal.PublicKey
@@ -82,6 +84,7 @@ func encodeElection(e *ballot.Election) ([]byte, error) {
 	mh, ch, bh := e.ManifestHash(), e.Credentials().Hash(), e.BaseHash()
 	j := electionJSON{
 		Format:             Format,
+		Software:           version.String(),
 		Group:              ballot.GroupName,
 		Generator:          hex.EncodeToString(group.NewGeneratorElement().Bytes()),
 		Manifest:           m,
@@ -168,7 +171,11 @@ func decodeElectionFile(data []byte, p *published) error {
 		}
 		return fmt.Errorf("field format: %q, want %q", j.Format, Format)
 	}
-	p.format, p.software = j.Format, softwareOf(data)
+	p.format = j.Format
+	if err := checkSoftware(j.Software); err != nil {
+		return err
+	}
+	p.software = j.Software
 	if j.Group != ballot.GroupName {
 		return fmt.Errorf("field group: %q, want %q", j.Group, ballot.GroupName)
 	}
@@ -220,21 +227,22 @@ func decodeElectionFile(data []byte, p *published) error {
 	return nil
 }
 
-// softwareMember is the member of election.json that names the software
-// that wrote the record (docs/spec.md, "election.json"), which is
-// informative: the report shows it, nothing checks it.
-const softwareMember = "software"
+// maxSoftwareSize bounds election.json's software member.
+const maxSoftwareSize = 64
 
-// softwareOf returns the string value of election.json's member
-// softwareMember, or "" if data, which strictJSON has decoded, has no such
-// member or its value is not a string.
-func softwareOf(data []byte) string {
-	var members map[string]json.RawMessage
-	var s string
-	if json.Unmarshal(data, &members) != nil || json.Unmarshal(members[softwareMember], &s) != nil {
-		return ""
+// checkSoftware checks election.json's software member: 1 to
+// maxSoftwareSize characters of printable ASCII (docs/spec.md,
+// "election.json"), so that it prints as it is.
+func checkSoftware(s string) error {
+	if len(s) == 0 || len(s) > maxSoftwareSize {
+		return fmt.Errorf("field software: %s, want 1 to %d", prose.Count(len(s), "byte"), maxSoftwareSize)
 	}
-	return s
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return fmt.Errorf("field software: byte %d (0x%02x) is not printable ASCII", i+1, c)
+		}
+	}
+	return nil
 }
 
 // decodeDevicesFile decodes devices.json: registered devices sorted by

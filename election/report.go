@@ -315,9 +315,10 @@ type Report struct {
 	Format   string `json:"format,omitempty"`
 	Election string `json:"election,omitempty"`
 	BaseHash string `json:"baseHash,omitempty"`
-	// Software is the software that wrote the record, as election.json
-	// names it, or "" if it does not. It is informative: nothing checks
-	// it.
+	// Software is election.json's software member: the program that wrote
+	// the record ("sandogh 0.2.0"), as it states it. It is informative,
+	// bound into no hash but the index, and empty if election.json does
+	// not decode.
 	Software string `json:"software,omitempty"`
 	// Checks holds the verdict of checks 1..NumChecks, in order.
 	Checks []CheckResult `json:"checks"`

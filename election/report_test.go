@@ -3,7 +3,6 @@ package election
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -56,22 +55,6 @@ func TestReportVerdicts(t *testing.T) {
 	for v, want := range map[Verdict]string{Passed: "passed", Failed: "failed", NotChecked: "not checked", NotApplicable: "not applicable", 0: "Verdict(0)", 9: "Verdict(9)"} {
 		if v.String() != want {
 			t.Errorf("%d: %q, want %q", int(v), v.String(), want)
-		}
-	}
-}
-
-// TestSoftwareOf: the software that wrote a record is read from
-// election.json's member "software" when it is there, and is "" when it is
-// absent or not a string.
-func TestSoftwareOf(t *testing.T) {
-	for doc, want := range map[string]string{
-		`{"format": "x", "software": "sandogh 0.2.0"}`: "sandogh 0.2.0",
-		`{"format": "x"}`:                   "",
-		`{"software": {"name": "sandogh"}}`: "",
-		`not JSON`:                          "",
-	} {
-		if got := softwareOf([]byte(doc)); got != want {
-			t.Errorf("%s: %q, want %q", strings.TrimSpace(doc), got, want)
 		}
 	}
 }

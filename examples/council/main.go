@@ -11,9 +11,14 @@
 // rows are counted, and 21 council members and 7 alternates are elected.
 // It prints the results and the record's path; check the record with
 //
-//	go run ./examples/verifier council-record
+//	go build -o verifier ./examples/verifier && ./verifier council-record
 //
-// Progress goes to standard error. See package council for the steps.
+// Progress goes to standard error. The record is written in a hidden
+// folder beside -out and put in place when complete; a folder that is not
+// empty is refused unless -force is given, and then only the files of the
+// old record are removed (package demo, OutDir). -h lists the flags and
+// the exit statuses; -version prints the version. See package council for
+// the steps.
 package main
 
 import (
@@ -22,6 +27,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/examples/internal/demo"
 	"github.com/sandogh/sandogh/internal/prose"
@@ -32,39 +38,61 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	cmd := demo.NewCommand("council", "council", "Runs a simulated city-council election on the mixnet path (voters write up to\n"+
-		"-seats candidate codes from a list of -candidates; the ballots are mixed by\n"+
-		"-mixers trustees, then decrypted and counted) and writes its election record\n"+
-		"to -out. Check the record with: go run ./examples/verifier DIR\n", stderr)
+	cmd := demo.NewCommand("council", "council", "Runs a simulated city-council election on the mixnet path (N voters at four\n"+
+		"polling stations write up to -seats candidate codes from a list of\n"+
+		"-candidates; the ballots are mixed by -mixers trustees, then decrypted by the\n"+
+		"trustees, one absent when n > t, and counted) and writes its election record\n"+
+		"to the folder -out. Check the record with examples/verifier\n"+
+		"(go build -o verifier ./examples/verifier; ./verifier DIR).\n", "council-record", stdout, stderr)
+	f := cmd.ElectionFlags(5000, 500)
 	fs := cmd.Flags
-	var cfg council.Config
-	fs.IntVar(&cfg.Voters, "voters", 5000, "number `N` of voters at the polling stations")
-	fs.IntVar(&cfg.Candidates, "candidates", 400, "number `M` of candidates, with codes 1..M (at most 10000)")
-	fs.IntVar(&cfg.Seats, "seats", 21, "number `N` of council seats, which is also the most codes a voter writes; N/3 alternates are elected after them")
-	fs.IntVar(&cfg.Mixers, "mixers", 3, "number `m` of mix stages, made by trustees 1..m (at least the threshold t, at most the number of trustees)")
-	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
-	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
-	fs.StringVar(&cfg.Out, "out", "council-record", "`DIR`ectory to write the election record to; a previous record there is replaced")
-	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote, nonce and permutation derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
-	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/500, at least 2)")
-	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed`, written in the manifest before voting and bound into the base hash; without it ties for a seat are reported, not broken")
-	if code, ok := cmd.Parse(args, "voters", "candidates", "seats", "mixers", "trustees", "threshold"); !ok {
+	var candidates, seats, mixers int
+	fs.IntVar(&candidates, "candidates", 400, fmt.Sprintf("number `M` of candidates, with codes 1..M, 1 to %d", ballot.MaxCodeListCandidates))
+	fs.IntVar(&seats, "seats", 21, "number `S` of council seats, which is also the most codes a voter writes;\n"+
+		"S/3 alternates are elected after them, and S + S/3 is at most M")
+	fs.IntVar(&mixers, "mixers", 0, "number `m` of mix stages, made by trustees 1..m, t to n (default: t, the\n"+
+		"threshold, so that fewer trustees than can decrypt cannot make every stage)")
+	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
-	cfg.Progress = cmd.Progress()
+	if !cmd.CheckElection(f) || !cmd.Between("candidates", candidates, 1, ballot.MaxCodeListCandidates, "") || !cmd.AtLeast("seats", seats, 1) {
+		return demo.ExitUsage
+	}
+	if seats+seats/3 > candidates {
+		return cmd.Usagef("-seats %d: %s and %s need %d candidates, more than %s", seats, prose.Count(seats, "seat"), prose.Count(seats/3, "alternate"), seats+seats/3, cmd.Value("candidates"))
+	}
+	if !cmd.Given("mixers") {
+		mixers = f.Threshold
+	} else if !cmd.Between("mixers", mixers, f.Threshold, f.Trustees, fmt.Sprintf(": at least the threshold (-threshold %d) and at most the number of trustees (%s), who are the mix servers", f.Threshold, cmd.Value("trustees"))) {
+		return demo.ExitUsage
+	}
+	out, code, ok := cmd.Out()
+	if !ok {
+		return code
+	}
+	cfg := council.Config{
+		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers,
+		Trustees: f.Trustees, Threshold: f.Threshold,
+		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
+		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
+	}
 	start := time.Now()
-	out, err := council.Run(cfg)
+	res, err := council.Run(cfg)
 	if err != nil {
+		out.Abandon()
 		return cmd.Failed(err)
 	}
-	if err := out.Results.WriteText(stdout); err != nil {
+	if code := cmd.Commit(out); code != demo.ExitOK {
+		return code
+	}
+	if err := res.Results.WriteText(stdout); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(out.Cast, "ballot"), out.Challenged, out.Counted, prose.Count(len(out.Stages), "mix stage"))
-	if s := demo.Decrypted(out.Absent, out.Combined, "the mixed rows"); s != "" {
+	fmt.Fprintf(stdout, "\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))
+	if s := demo.Decrypted(res.Absent, res.Combined, "the mixed rows"); s != "" {
 		fmt.Fprintln(stdout, s)
 	}
-	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
+	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))
 	cmd.Done(start)
-	return 0
+	return demo.ExitOK
 }

@@ -9,9 +9,14 @@
 // threshold 3, one of them absent at decryption. It prints the results and
 // the record's path; check the record with
 //
-//	go run ./examples/verifier record
+//	go build -o verifier ./examples/verifier && ./verifier record
 //
-// Progress goes to standard error. See package guild for the steps.
+// Progress goes to standard error. The record is written in a hidden
+// folder beside -out and put in place when complete; a folder that is not
+// empty is refused unless -force is given, and then only the files of the
+// old record are removed (package demo, OutDir). -h lists the flags and
+// the exit statuses; -version prints the version. See package guild for
+// the steps.
 package main
 
 import (
@@ -31,34 +36,43 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := demo.NewCommand("election", "guild", "Runs a simulated guild-union board election (15 candidates, vote for up to 7,\n"+
-		"7 main members and 3 alternates) and writes its election record to -out.\n"+
-		"Check the record with: go run ./examples/verifier DIR\n", stderr)
-	fs := cmd.Flags
-	var cfg guild.Config
-	fs.IntVar(&cfg.Voters, "voters", 1000, "number `N` of voters at the polling stations")
-	fs.IntVar(&cfg.Trustees, "trustees", 5, "number `n` of trustees in the key ceremony")
-	fs.IntVar(&cfg.Threshold, "threshold", 3, "number `t` of trustees needed to decrypt (one trustee is absent at decryption when n > t)")
-	fs.StringVar(&cfg.Out, "out", "record", "`DIR`ectory to write the election record to; a previous record there is replaced")
-	fs.StringVar(&cfg.Seed, "seed", "", "seed `S` for a reproducible run: every key, vote and nonce derives from it, and the record is the same byte for byte on every run (for demonstrations only)")
-	fs.IntVar(&cfg.Challenged, "challenged", 0, "number of voters who challenge a ballot before casting one (default: voters/200, at least 2)")
-	fs.StringVar(&cfg.TieBreakSeed, "tiebreak", "", "public tie-break `seed`, written in the manifest before voting and bound into the base hash; without it ties for a seat are reported, not broken")
-	if code, ok := cmd.Parse(args, "voters"); !ok {
+		"7 main members and 3 alternates; N voters at two polling stations, one of\n"+
+		"them offline for part of the day; n trustees, one absent at decryption when\n"+
+		"n > t) and writes its election record to the folder -out. Check the record\n"+
+		"with examples/verifier (go build -o verifier ./examples/verifier; ./verifier DIR).\n", "record", stdout, stderr)
+	f := cmd.ElectionFlags(1000, 200)
+	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
-	cfg.Progress = cmd.Progress()
+	if !cmd.CheckElection(f) {
+		return demo.ExitUsage
+	}
+	out, code, ok := cmd.Out()
+	if !ok {
+		return code
+	}
+	cfg := guild.Config{
+		Voters: f.Voters, Trustees: f.Trustees, Threshold: f.Threshold,
+		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
+		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
+	}
 	start := time.Now()
-	out, err := guild.Run(cfg)
+	res, err := guild.Run(cfg)
 	if err != nil {
+		out.Abandon()
 		return cmd.Failed(err)
 	}
-	if err := out.Results.WriteText(stdout); err != nil {
+	if code := cmd.Commit(out); code != demo.ExitOK {
+		return code
+	}
+	if err := res.Results.WriteText(stdout); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprintf(stdout, "\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(out.Cast, "ballot"), out.Offline, out.Challenged, out.Counted)
-	if s := demo.Decrypted(out.Absent, out.Combined, "the tally"); s != "" {
+	fmt.Fprintf(stdout, "\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Offline, res.Challenged, res.Counted)
+	if s := demo.Decrypted(res.Absent, res.Combined, "the tally"); s != "" {
 		fmt.Fprintln(stdout, s)
 	}
-	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Dir))
+	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))
 	cmd.Done(start)
-	return 0
+	return demo.ExitOK
 }

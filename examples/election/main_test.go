@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,39 +35,10 @@ func TestElectionEndToEnd(t *testing.T) {
 	if !rep.Valid() {
 		t.Fatalf("the record is invalid: %v", rep.Findings)
 	}
-	// A second run replaces the previous record.
+	// A second run replaces the previous record with -force.
 	stdout.Reset()
-	if code := run([]string{"-voters", "5", "-q", "-out", out}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"-voters", "5", "-q", "-force", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, stderr.String())
-	}
-}
-
-func TestElectionFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-h"}, &stdout, &stderr); code != 0 {
-		t.Errorf("-h: exit %d", code)
-	}
-	for _, flag := range []string{"-voters", "-trustees", "-threshold", "-out", "-seed", "-tiebreak"} {
-		if !strings.Contains(stderr.String(), flag) {
-			t.Errorf("-h does not describe %s", flag)
-		}
-	}
-	for _, args := range [][]string{{"-voters", "x"}, {"extra"}, {"-voters", "0"}} {
-		if code := run(args, &stdout, &stderr); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
-		}
-	}
-	// n < t fails before anything is written.
-	if code := run([]string{"-trustees", "2", "-threshold", "3", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 1 {
-		t.Errorf("threshold above n: exit %d, want 1", code)
-	}
-	// A tie-break seed longer than a manifest holds.
-	out := filepath.Join(t.TempDir(), "r")
-	if code := run([]string{"-tiebreak", strings.Repeat("x", 65), "-q", "-out", out}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "tie-break seed is 65 bytes") {
-		t.Errorf("65-byte tie-break seed: exit %d, %s", code, stderr.String())
-	}
-	if _, err := os.Stat(filepath.Join(out, "SHA256SUMS")); err == nil {
-		t.Error("65-byte tie-break seed: a record was started")
 	}
 }
 
@@ -114,15 +84,15 @@ func TestOutputOne(t *testing.T) {
 	}
 }
 
-// TestErrorNames: an error of the simulation is printed with the command's
-// name only, not with the name of the example's package ("election: guild:
-// threshold 3 …" before).
+// TestErrorNames: an error is printed with the command's name only, not
+// with the name of the example's package ("election: guild: threshold 3
+// …" before), and a flag error names the flags.
 func TestErrorNames(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-trustees", "2", "-threshold", "3", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 1 {
+	if code := run([]string{"-trustees", "2", "-threshold", "3", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 2 {
 		t.Fatalf("exit %d", code)
 	}
-	if want := "election: threshold 3 is not between 1 and the number of trustees 2\n"; stderr.String() != want {
+	if want := "election: -threshold 3: must be between 1 and 2, the number of trustees (-trustees 2)\n"; stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
 	}
 }

@@ -10,11 +10,14 @@
 // the report as one JSON object instead (docs/schemas/report.schema.json),
 // also when the record cannot be read. With -since OLDDIR it checks a
 // snapshot of a record that may not be complete yet, and that it only
-// appends to the earlier snapshot OLDDIR. Progress goes to standard error.
+// appends to the earlier snapshot OLDDIR. With -html FILE it also writes
+// the report as one self-contained HTML page. Progress goes to standard
+// error.
 //
 // Exit status: 0 if the record is valid (with -since: no check failed
 // and the record only appends to OLDDIR), 1 if it is not, 2 if it cannot
-// be read or the command line is wrong. `go run` reports any non-zero
+// be read, the -html report cannot be written, or the command line is
+// wrong. `go run` reports any non-zero
 // status of the program it ran as 1: build the command (go build or go
 // install) to see 2.
 package main
@@ -54,6 +57,8 @@ type config struct {
 	quiet       bool
 	workers     int
 	maxFindings int
+	html        string // -html FILE, or ""
+	digits      string // -digits of the -html report
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -65,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.quiet, "q", false, "do not print progress to standard error")
 	fs.IntVar(&cfg.workers, "workers", 0, "number of goroutines verifying ballots (default: every core)")
 	fs.IntVar(&cfg.maxFindings, "max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
+	fs.StringVar(&cfg.html, "html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device); it replaces only a report it wrote before, and exit status 2 means it could not be written")
+	fs.StringVar(&cfg.digits, "digits", digitsLatin, "digits of the numbers in the -html report: "+digitsLatin+" or "+digitsPersian+" (Persian)")
 	showVersion := fs.Bool("version", false, "print the verifier's version and exit")
 	fs.Usage = func() { usage(fs, stderr) }
 	dirs, err := parseInterspersed(fs, args)
@@ -93,6 +100,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verifier: -max-findings %d: at least -1\n", cfg.maxFindings)
 		return exitUnreadable
 	}
+	if err := checkHTMLFlags(fs, cfg.html, cfg.digits); err != nil {
+		fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
+		return exitUnreadable
+	}
 	cfg.dir = dirs[0]
 	return verify(&cfg, stdout, stderr)
 }
@@ -110,7 +121,8 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 		"     checks that need files the snapshot does not have yet are not checked)\n"+
 		"  1  the record is invalid: a check failed or could not be checked\n"+
 		"     (with -since: a check failed, or the record changed what OLDDIR holds)\n"+
-		"  2  the record (or OLDDIR) cannot be read, or the command line is wrong\n"+
+		"  2  the record (or OLDDIR) cannot be read, the -html report cannot be written,\n"+
+		"     or the command line is wrong\n"+
 		"`go run` reports every non-zero status as 1: build the command to see 2.\n\n"+
 		"Flags:\n")
 	fs.PrintDefaults()
@@ -170,6 +182,12 @@ func verify(cfg *config, stdout, stderr io.Writer) int {
 		code = exitInvalid
 	case !rep.Valid() && cfg.since == "":
 		code = exitInvalid // a check could not be checked: the record is not complete
+	}
+	if cfg.html != "" {
+		if err := writeHTMLFile(cfg.html, rep, cfg.dir, cfg.digits); err != nil {
+			fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))
+			code = exitUnreadable
+		}
 	}
 	if cfg.asJSON {
 		out := jsonReport{Verifier: version.String(), Report: rep, Valid: rep.Valid(), Failed: rep.Failed(), NotChecked: rep.NotChecked(),

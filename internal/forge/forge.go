@@ -3,7 +3,9 @@
 // nonces and proofs, assembled with the public API and the encodings of
 // docs/spec.md (§Ballots, "Ballot encoding", "Proof transcripts"), without
 // package ballot's encryption. The tests of the acceptance rule use it to
-// perform attacks through the public API; nothing else does.
+// perform attacks through the public API, and the verifier's test of its
+// HTML report to write a ballot of an unregistered device; nothing else
+// does.
 package forge
 
 import (

@@ -314,6 +314,16 @@ func TestSampleRecordTampered(t *testing.T) {
 				return bytes.Replace(b, []byte(`  "publicKey": `), []byte(`  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76", "publicKey": `), 1)
 			})
 		}, []string{`check 1: election.json: value: member "publicKey" twice`}},
+		{"software with an escape", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return regexp.MustCompile(`"software": "[^"]*"`).ReplaceAll(b, []byte(`"software": "sandogh \u001b[2J"`))
+			})
+		}, []string{`check 1: election.json: software "sandogh \x1b[2J"`}},
+		{"software missing", func(t *testing.T, dir string) {
+			editFile(t, dir, "election.json", func(b []byte) []byte {
+				return regexp.MustCompile(`\s*"software": "[^"]*",`).ReplaceAll(b, nil)
+			})
+		}, []string{`check 1: election.json: value: required member "software" is missing`}},
 		{"manifest limit twice", func(t *testing.T, dir string) {
 			editFile(t, dir, "election.json", func(b []byte) []byte {
 				return bytes.Replace(b, []byte(`"limit": 7,`), []byte(`"limit": 1, "limit": 7,`), 1)

@@ -67,6 +67,7 @@ func (rc *recordCheck) lines(name string) [][]byte {
 
 type electionFileJSON struct {
 	Format             string       `json:"format"`
+	Software           string       `json:"software"`
 	Group              string       `json:"group"`
 	Generator          string       `json:"generator"`
 	Manifest           manifestJSON `json:"manifest"`
@@ -112,6 +113,10 @@ func (rc *recordCheck) parameters() bool {
 	}
 	if ef.Format != "sandogh-v1/record-2" || ef.Group != "ristretto255" || ef.Generator != hex.EncodeToString(enc(gen())) {
 		rc.find(1, "election.json: format, group or generator")
+	}
+	// "software": informative, 1 to 64 bytes of printable ASCII.
+	if n := len(ef.Software); n < 1 || n > 64 || strings.IndexFunc(ef.Software, func(r rune) bool { return r < 0x20 || r > 0x7e }) >= 0 {
+		rc.find(1, "election.json: software %q", ef.Software)
 	}
 	for k := 1; k < len(creds.Keys); k++ {
 		if creds.Keys[k-1] >= creds.Keys[k] {

@@ -58,19 +58,23 @@ type Config struct {
 	// Seats is the number of council seats and the most codes a voter
 	// writes (default 21); ⌊Seats/3⌋ alternates are elected after them.
 	Seats int
-	// Mixers is the number of mix stages the contest requires (default 3),
-	// between Threshold and Trustees: trustees 1..Mixers mix, in order.
+	// Mixers is the number of mix stages the contest requires, between
+	// Threshold and Trustees (default Threshold): trustees 1..Mixers mix,
+	// in order.
 	Mixers int
-	// Trustees and Threshold are n and t of the key ceremony (default 5
-	// and 3). One trustee is absent at decryption if n > t.
+	// Trustees and Threshold are n and t of the key ceremony (default 5,
+	// and a majority of the trustees, n/2+1). One trustee is absent at
+	// decryption if n > t.
 	Trustees, Threshold int
 	// Challenged is the number of voters who challenge their first ballot
-	// and then vote again (default: one per 500 voters, at least 2, at
-	// most Voters).
-	Challenged int
-	// Out is the record's folder (default "council-record"). A previous
-	// record there (a folder with a SHA256SUMS file) is replaced; any
-	// other non-empty folder is an error.
+	// and then vote again, at most Voters (default: one per 500 voters, at
+	// least 2, at most Voters); NoChallenges means none (Challenged must
+	// then be 0).
+	Challenged   int
+	NoChallenges bool
+	// Out is the record's folder (default "council-record"), which must not
+	// exist or be empty (election.Create). The command writes the record
+	// in a temporary folder and puts it in place itself (demo.OutDir).
 	Out string
 	// Seed, if not empty, makes the run reproducible byte for byte: every
 	// key, vote, nonce, permutation and proof derives from it, and the
@@ -135,25 +139,28 @@ func (c *Config) defaults() error {
 	if c.Seats == 0 {
 		c.Seats = 21
 	}
-	if c.Mixers == 0 {
-		c.Mixers = 3
-	}
 	if c.Trustees == 0 {
 		c.Trustees = 5
 	}
 	if c.Threshold == 0 {
-		c.Threshold = 3
+		c.Threshold = c.Trustees/2 + 1
+	}
+	if c.Mixers == 0 {
+		c.Mixers = c.Threshold
 	}
 	if c.Out == "" {
 		c.Out = "council-record"
 	}
-	if c.Challenged == 0 {
-		c.Challenged = max(2, c.Voters/500)
+	if c.Challenged == 0 && !c.NoChallenges {
+		c.Challenged = min(c.Voters, max(2, c.Voters/500))
 	}
-	c.Challenged = min(c.Challenged, c.Voters)
 	switch {
 	case c.Voters < 0 || c.Challenged < 0:
 		return errors.New("council: negative count")
+	case c.Challenged > c.Voters:
+		return fmt.Errorf("council: %d challenged voters but only %s", c.Challenged, prose.Count(c.Voters, "voter"))
+	case c.NoChallenges && c.Challenged != 0:
+		return fmt.Errorf("council: %d challenged voters and NoChallenges", c.Challenged)
 	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeListCandidates:
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeListCandidates)
 	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
@@ -260,9 +267,6 @@ func Run(cfg Config) (*Outcome, error) {
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
-	if err := demo.PrepareOut("council", cfg.Out); err != nil {
-		return nil, err
-	}
 	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err

@@ -41,21 +41,24 @@ type Config struct {
 	// Voters is the number of members who vote at the polling stations
 	// (default 1000).
 	Voters int
-	// Trustees and Threshold are n and t of the key ceremony (default 5
-	// and 3). One trustee is absent at decryption if n > t.
+	// Trustees and Threshold are n and t of the key ceremony (default 5,
+	// and a majority of the trustees, n/2+1). One trustee is absent at
+	// decryption if n > t.
 	Trustees, Threshold int
 	// Challenged is the number of voters who challenge their first ballot
-	// and then vote again (default: one per 200 voters, at least 2, at
-	// most Voters).
-	Challenged int
+	// and then vote again, at most Voters (default: one per 200 voters, at
+	// least 2, at most Voters); NoChallenges means none (Challenged must
+	// then be 0).
+	Challenged   int
+	NoChallenges bool
 	// RemoteVoters vote from home with a credential instead of at a
 	// station (default 0); with Revotes of them casting a second ballot
 	// that replaces the first (the manifest's policy is then
 	// last-ballot-counts).
 	RemoteVoters, Revotes int
-	// Out is the record's folder (default "record"). A previous record
-	// there (a folder with a SHA256SUMS file) is replaced; any other
-	// non-empty folder is an error.
+	// Out is the record's folder (default "record"), which must not exist
+	// or be empty (election.Create). The command writes the record in a
+	// temporary folder and puts it in place itself (demo.OutDir).
 	Out string
 	// Seed, if not empty, makes the run reproducible byte for byte: the
 	// trustees' identities, polynomials, share encryptions and proof
@@ -141,18 +144,21 @@ func (c *Config) defaults() error {
 		c.Trustees = 5
 	}
 	if c.Threshold == 0 {
-		c.Threshold = 3
+		c.Threshold = c.Trustees/2 + 1
 	}
 	if c.Out == "" {
 		c.Out = "record"
 	}
-	if c.Challenged == 0 {
-		c.Challenged = max(2, c.Voters/200)
+	if c.Challenged == 0 && !c.NoChallenges {
+		c.Challenged = min(c.Voters, max(2, c.Voters/200))
 	}
-	c.Challenged = min(c.Challenged, c.Voters)
 	switch {
 	case c.Voters < 0 || c.RemoteVoters < 0 || c.Revotes < 0 || c.Challenged < 0:
 		return errors.New("guild: negative count")
+	case c.Challenged > c.Voters:
+		return fmt.Errorf("guild: %d challenged voters but only %s", c.Challenged, prose.Count(c.Voters, "voter"))
+	case c.NoChallenges && c.Challenged != 0:
+		return fmt.Errorf("guild: %d challenged voters and NoChallenges", c.Challenged)
 	case c.Voters+c.RemoteVoters == 0:
 		return errors.New("guild: no voters")
 	case c.Revotes > c.RemoteVoters:
@@ -195,9 +201,6 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	manifest := Manifest(policy)
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
-	if err := demo.PrepareOut("guild", cfg.Out); err != nil {
-		return nil, err
-	}
 	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/version"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -148,38 +149,6 @@ func TestChallengers(t *testing.T) {
 	}
 }
 
-func TestPrepareOut(t *testing.T) {
-	dir := t.TempDir()
-	missing := filepath.Join(dir, "missing")
-	if err := PrepareOut("x", missing); err != nil {
-		t.Errorf("a missing folder: %v", err)
-	}
-	empty := filepath.Join(dir, "empty")
-	os.Mkdir(empty, 0o755)
-	if err := PrepareOut("x", empty); err != nil {
-		t.Errorf("an empty folder: %v", err)
-	}
-	other := filepath.Join(dir, "other")
-	os.Mkdir(other, 0o755)
-	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("keep"), 0o644)
-	err := PrepareOut("x", other)
-	if err == nil || !strings.HasPrefix(err.Error(), "x: ") || !strings.Contains(err.Error(), "holds no election record") {
-		t.Errorf("a folder of other files: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(other, "notes.txt")); err != nil {
-		t.Error("a folder of other files was touched")
-	}
-	old := filepath.Join(dir, "old")
-	os.MkdirAll(filepath.Join(old, "sub"), 0o755)
-	os.WriteFile(filepath.Join(old, "SHA256SUMS"), nil, 0o644)
-	if err := PrepareOut("x", old); err != nil {
-		t.Errorf("a previous record: %v", err)
-	}
-	if _, err := os.Stat(old); !os.IsNotExist(err) {
-		t.Error("a previous record was not removed")
-	}
-}
-
 func TestFileSums(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755)
@@ -224,36 +193,55 @@ func TestLogger(t *testing.T) {
 }
 
 func TestCommand(t *testing.T) {
-	newCmd := func(stderr *bytes.Buffer) (*Command, *int) {
-		c := NewCommand("demo", "sim", "Does things.\n", stderr)
+	newCmd := func(stdout, stderr *bytes.Buffer) (*Command, *int) {
+		c := NewCommand("demo", "sim", "Does things.\n", "rec", stdout, stderr)
 		n := c.Flags.Int("n", 3, "a count")
 		return c, n
 	}
-	var stderr bytes.Buffer
-	c, n := newCmd(&stderr)
-	if code, ok := c.Parse([]string{"-n", "4", "-q"}, "n"); !ok || code != 0 || *n != 4 || c.Progress() != nil {
+	var stdout, stderr bytes.Buffer
+	c, n := newCmd(&stdout, &stderr)
+	if code, ok := c.Parse([]string{"-n", "4", "-q"}); !ok || code != 0 || *n != 4 || c.Progress() != nil || !c.Given("n") || c.Given("out") {
 		t.Errorf("parse: %d %v n=%d progress %v", code, ok, *n, c.Progress())
 	}
+	if !c.AtLeast("n", 4, 1) || c.AtLeast("n", 0, 1) || !strings.Contains(stderr.String(), "demo: -n 0: must be at least 1\n") {
+		t.Errorf("AtLeast: %q", stderr.String())
+	}
+	if c.Between("out", 7, 1, 5, ", the number of things") || !strings.Contains(stderr.String(), "demo: -out 7: must be between 1 and 5, the number of things\n") {
+		t.Errorf("Between: %q", stderr.String())
+	}
+	if got := c.Value("n"); got != "-n 4" {
+		t.Errorf("Value of a given flag: %q", got)
+	}
 	for _, tt := range []struct {
-		args []string
-		code int
-		want string
+		args   []string
+		code   int
+		want   string
+		stdout string
 	}{
-		{[]string{"-h"}, 0, "Usage: demo [flags]\n\nDoes things.\n\nFlags:\n  -n int\n"},
-		{[]string{"extra"}, 2, "demo: unexpected argument \"extra\"\nUsage: demo"},
-		{[]string{"-n", "0"}, 2, "demo: -n must be at least 1\n"},
-		{[]string{"-n", "x"}, 2, "invalid value"},
+		{[]string{"-h"}, 0, "Usage: demo [flags]\n\nDoes things.\n\nFlags (a flag not given has its default", ""},
+		{[]string{"-h"}, 0, "\nExit status:\n  0  the election ran", ""},
+		{[]string{"-version"}, 0, "", "sandogh " + version.Version + "\n"},
+		{[]string{"extra"}, 2, "demo: unexpected argument \"extra\"", ""},
+		{[]string{"-n", "x"}, 2, "invalid value", ""},
 	} {
+		stdout.Reset()
 		stderr.Reset()
-		c, _ := newCmd(&stderr)
-		code, ok := c.Parse(tt.args, "n")
-		if ok || code != tt.code || !strings.Contains(stderr.String(), tt.want) {
-			t.Errorf("%v: code %d, ok %v, stderr %q", tt.args, code, ok, stderr.String())
+		c, _ := newCmd(&stdout, &stderr)
+		code, ok := c.Parse(tt.args)
+		if ok || code != tt.code || !strings.Contains(stderr.String(), tt.want) || stdout.String() != tt.stdout {
+			t.Errorf("%v: code %d, ok %v, stdout %q, stderr %q", tt.args, code, ok, stdout.String(), stderr.String())
 		}
 	}
 	stderr.Reset()
-	c, _ = newCmd(&stderr)
-	c.Parse(nil)
+	c, _ = newCmd(&stdout, &stderr)
+	if c.Parse(nil); c.Value("n") != "-n 3, its default" {
+		t.Errorf("Value of a flag not given: %q", c.Value("n"))
+	}
+	if code := c.Failed(&UsageError{Msg: "-out x is a file"}); code != 2 || stderr.String() != "demo: -out x is a file\n" {
+		t.Errorf("Failed(UsageError): %d, %q", code, stderr.String())
+	}
+	stderr.Reset()
+
 	if c.Progress() != &stderr {
 		t.Error("progress does not go to stderr without -q")
 	}

@@ -3,10 +3,12 @@
 // homomorphic tally) and package council (examples/council, a council
 // election on the mixnet path). It has the derivations of a seeded run's
 // secrets and choices, the simulated key ceremony that n trustees run in one
-// process, the polling stations' keys, openings and chains, the preparation
-// of the record's folder, the progress logger, the results file and the
-// command line of both commands, whose output says which trustees decrypted
-// (Decrypted). The results themselves are printed by package tally
+// process, the polling stations' keys, openings and chains, the record's
+// folder (OutDir: a new record takes the place of an old one only when it
+// is complete, and no file that the old record's index does not list is
+// ever removed), the progress logger, the results file and the command
+// line of both commands (Command: its flags' rules and exit statuses,
+// -version, -h), whose output says which trustees decrypted (Decrypted). The results themselves are printed by package tally
 // (Results.WriteText), as any embedder prints them. Each example's
 // scenario (its manifest, its voters, its day) stays in its own package.
 //

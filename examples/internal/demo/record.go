@@ -2,8 +2,6 @@ package demo
 
 import (
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -13,23 +11,6 @@ import (
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/tally"
 )
-
-// PrepareOut makes sure a record can be written to dir: it does not exist,
-// is empty, or holds a previous record (a SHA256SUMS file), which is
-// removed. Its errors start with name, the example's package.
-func PrepareOut(name, dir string) error {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || err == nil && len(ents) == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "SHA256SUMS")); err != nil {
-		return fmt.Errorf("%s: %s is not empty and holds no election record; choose another folder", name, dir)
-	}
-	return os.RemoveAll(dir)
-}
 
 // WriteResults computes the results of the election with manifest m from
 // its totals (tally.NewResults, with the manifest's tie-break seed, if any)
