@@ -65,8 +65,8 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 	rep := v.report()
 	var failed []Check
 	for c := CheckParameters; c <= CheckAggregation; c++ {
-		if !v.results[c].Passed() {
-			failed = append(failed, c)
+		if rep.Checks[c-1].Verdict != Passed {
+			failed = append(failed, c) // failed, or not checked
 		}
 	}
 	if len(failed) > 0 {
@@ -154,6 +154,9 @@ func (v *verifier) mixFilesProblem(c *ballot.Contest) string {
 		if n := v.contestFailures[checkContest{ch, c.ID}] + v.contestFailures[checkContest{ch, ""}]; n > 0 {
 			return fmt.Sprintf("check %d (%s) found %s with its mixnet files", int(ch), ch, prose.Count(n, "problem"))
 		}
+		if len(v.notChecked[ch]) > 0 {
+			return fmt.Sprintf("check %d (%s) was not checked: %s", int(ch), ch, v.notChecked[ch][0])
+		}
 	}
 	return ""
 }
@@ -168,7 +171,8 @@ type nextStage struct {
 // a check that the trustees' decryption requires: the trustee must not
 // decrypt it.
 type RefusalError struct {
-	// Checks are the required checks that failed, ascending.
+	// Checks are the required checks that failed or were not checked,
+	// ascending.
 	Checks []Check
 	// Report is the partial verification's report, with every finding.
 	Report *Report
@@ -179,6 +183,9 @@ func (e *RefusalError) Error() string {
 	var s []string
 	for _, c := range e.Checks {
 		what := fmt.Sprintf("check %d (%s) failed", int(c), c)
+		if r := e.Report.Checks[c-1]; r.Verdict == NotChecked && len(r.NotChecked) > 0 {
+			what = fmt.Sprintf("check %d (%s) was not checked: %s", int(c), c, r.NotChecked[0])
+		}
 		for _, f := range e.Report.Findings {
 			if f.Check == c {
 				what = f.String()

@@ -84,6 +84,17 @@
 // for the rows of CodeList contests, which the verifier rebuilds into a
 // cascade's input list; stages are verified one at a time, each on all cores.
 //
+// Each check gets a Verdict: Passed, Failed (with findings), NotChecked (an
+// input it needs is unavailable, and it says which), or NotApplicable (the
+// mixnet checks in an election without CodeList contests); the record is
+// Valid if every check passed or does not apply. The Report also says what
+// was verified: the record's format, the election, its base hash and the
+// results. Observers who download a record while the election runs verify
+// each snapshot with Options.Snapshot, which reports the checks that need
+// files not written yet as not checked, and VerifyAppendOnly, which checks
+// that the snapshot only appends to an earlier one (docs/spec.md,
+// Verification, "Snapshots").
+//
 // Everything in a record is public. The verifier handles public data only,
 // and uses the variable-time batch verification of package proof.
 //

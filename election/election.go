@@ -60,7 +60,8 @@ type challengedJSON struct {
 // published is what election.json, devices.json and credentials.json state,
 // decoded but not yet checked against each other.
 type published struct {
-	software         string
+	format           string // election.json's format
+	software         string // election.json's software member
 	manifest         *ballot.Manifest
 	manifestHash     [ballot.HashSize]byte
 	publicKey        *elgamal.PublicKey
@@ -170,6 +171,7 @@ func decodeElectionFile(data []byte, p *published) error {
 		}
 		return fmt.Errorf("field format: %q, want %q", j.Format, Format)
 	}
+	p.format = j.Format
 	if err := checkSoftware(j.Software); err != nil {
 		return err
 	}

@@ -27,11 +27,7 @@ func ExampleVerify() {
 		log.Fatal(err) // the record cannot be read
 	}
 	for _, c := range rep.Checks {
-		verdict := "ok"
-		if !c.Passed() {
-			verdict = "FAILED"
-		}
-		fmt.Printf("%2d %-34s %s\n", c.Check, c.Check, verdict)
+		fmt.Printf("%2d %-34s %s\n", c.Check, c.Check, c.Verdict)
 	}
 	for _, f := range rep.Findings {
 		fmt.Println(f)
@@ -39,26 +35,26 @@ func ExampleVerify() {
 	fmt.Println("valid:", rep.Valid())
 	fmt.Printf("%d cast, %d challenged, %d counted\n", rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Counted)
 	// Output:
-	//  1 parameters and base hash           ok
-	//  2 trustee key ceremony               ok
-	//  3 joint key and verification keys    ok
-	//  4 device registrations and openings  ok
-	//  5 credential list                    ok
-	//  6 ballot decoding, shape and proofs  ok
-	//  7 ballot signatures                  ok
-	//  8 eligibility and uniqueness         ok
-	//  9 device chains                      ok
-	// 10 challenged ballots                 ok
-	// 11 aggregation                        ok
-	// 12 decryption shares                  ok
-	// 13 combination of shares              ok
-	// 14 results                            ok
-	// 15 record index                       ok
-	// 16 mixnet input                       ok
-	// 17 mixnet stages                      ok
-	// 18 decryption of mixed rows           ok
-	// 19 decoding of mixed rows             ok
-	// 20 results of codes contests          ok
+	//  1 parameters and base hash           passed
+	//  2 trustee key ceremony               passed
+	//  3 joint key and verification keys    passed
+	//  4 device registrations and openings  passed
+	//  5 credential list                    passed
+	//  6 ballot decoding, shape and proofs  passed
+	//  7 ballot signatures                  passed
+	//  8 eligibility and uniqueness         passed
+	//  9 device chains                      passed
+	// 10 challenged ballots                 passed
+	// 11 aggregation                        passed
+	// 12 decryption shares                  passed
+	// 13 combination of shares              passed
+	// 14 results                            passed
+	// 15 record index                       passed
+	// 16 mixnet input                       not applicable
+	// 17 mixnet stages                      not applicable
+	// 18 decryption of mixed rows           not applicable
+	// 19 decoding of mixed rows             not applicable
+	// 20 results of codes contests          not applicable
 	// valid: true
 	// 13 cast, 1 challenged, 12 counted
 }
@@ -111,14 +107,12 @@ func ExampleVerifyForDecryption() {
 		log.Fatal(err) // a *RefusalError names the failed checks
 	}
 	rep := rec.Report()
-	passed := 0
+	verdicts := map[election.Verdict]int{}
 	for _, c := range rep.Checks {
-		if c.Passed() {
-			passed++
-		}
+		verdicts[c.Verdict]++
 	}
 	t := rec.Tally()
-	fmt.Printf("partial verification: %d of %d checks passed\n", passed, len(rep.Checks))
+	fmt.Printf("partial verification: %d checks passed, %d not applicable, %d not checked\n", verdicts[election.Passed], verdicts[election.NotApplicable], verdicts[election.NotChecked])
 	fmt.Printf("the tally to decrypt: %d ballots, %d ciphertexts\n", t.Ballots, len(t.Ciphertexts()))
 
 	// A record whose box file is not the published one is refused.
@@ -126,7 +120,7 @@ func ExampleVerifyForDecryption() {
 	_, err = election.VerifyForDecryption("testdata/sample", published, nil)
 	fmt.Println("another box file refused:", err != nil)
 	// Output:
-	// partial verification: 13 of 13 checks passed
+	// partial verification: 11 checks passed, 5 not applicable, 4 not checked
 	// the tally to decrypt: 12 ballots, 15 ciphertexts
 	// another box file refused: true
 }

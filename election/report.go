@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/internal/safetext"
+	"github.com/sandogh/sandogh/tally"
 )
 
 // A Check is the number of one of the verifier's checks. The numbers are
@@ -224,44 +225,102 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 	return safetext.EscapeJSON(data), nil
 }
 
+// A Verdict is the outcome of one check.
+type Verdict int
+
+// The verdicts. The zero Verdict is none of them: a CheckResult that no
+// verification filled in is not mistaken for one that passed.
+const (
+	// Passed: the check ran on every input it needs and found nothing
+	// wrong.
+	Passed Verdict = 1 + iota
+	// Failed: the check found at least one thing wrong (its findings
+	// say what), whether or not it could examine everything.
+	Failed
+	// NotChecked: the check found nothing wrong, but some or all of its
+	// work could not be done, because an input is unavailable (a file
+	// that does not decode, the outcome of an earlier check that failed,
+	// a file that a snapshot does not have yet) or because the
+	// verification does not run it (Options.Partial).
+	// CheckResult.NotChecked says what was not checked and why.
+	NotChecked
+	// NotApplicable: the check has nothing to examine in this election:
+	// checks 16 to 20 in an election without CodeList contests.
+	NotApplicable
+)
+
+var verdictNames = [...]string{Passed: "passed", Failed: "failed", NotChecked: "not checked", NotApplicable: "not applicable"}
+
+// String returns "passed", "failed", "not checked" or "not applicable".
+func (v Verdict) String() string {
+	if v < Passed || v > NotApplicable {
+		return "Verdict(" + strconv.Itoa(int(v)) + ")"
+	}
+	return verdictNames[v]
+}
+
+// MarshalText returns the verdict's String.
+func (v Verdict) MarshalText() ([]byte, error) {
+	if v < Passed || v > NotApplicable {
+		return nil, fmt.Errorf("election: no verdict %d", int(v))
+	}
+	return []byte(v.String()), nil
+}
+
 // A CheckResult is the verdict of one check.
 type CheckResult struct {
-	Check Check
+	Check   Check
+	Verdict Verdict
 	// Items is how many things the check examined (ballots, share lists,
 	// files…), for the reader's information.
 	Items int64
 	// Failures is how many findings the check produced, including those
 	// left out of Report.Findings by Options.MaxFindings.
 	Failures int64
+	// NotChecked says what the check could not examine and why, one
+	// sentence each ("the device openings in ballots.jsonl cannot be
+	// checked without the election (check 1)"); empty when it examined
+	// everything. The verdict is NotChecked when it is not empty and
+	// the check found nothing wrong.
+	NotChecked []string
 }
 
-// Passed reports whether the check found nothing wrong.
-func (c CheckResult) Passed() bool { return c.Failures == 0 }
-
-// MarshalJSON encodes the result as {"check", "name", "passed", "items",
-// "failures"}.
+// MarshalJSON encodes the result as {"check", "name", "verdict", "items",
+// "failures", "notChecked"}, the last left out when it is empty.
 func (c CheckResult) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Check    int    `json:"check"`
-		Name     string `json:"name"`
-		Passed   bool   `json:"passed"`
-		Items    int64  `json:"items"`
-		Failures int64  `json:"failures"`
-	}{int(c.Check), c.Check.String(), c.Passed(), c.Items, c.Failures})
+	data, err := json.Marshal(struct {
+		Check      int      `json:"check"`
+		Name       string   `json:"name"`
+		Verdict    Verdict  `json:"verdict"`
+		Items      int64    `json:"items"`
+		Failures   int64    `json:"failures"`
+		NotChecked []string `json:"notChecked,omitempty"`
+	}{int(c.Check), c.Check.String(), c.Verdict, c.Items, c.Failures, c.NotChecked})
+	if err != nil {
+		return nil, err
+	}
+	return safetext.EscapeJSON(data), nil
 }
 
-// A Report is the outcome of Verify: a verdict for every check and the
-// findings.
+// A Report is the outcome of Verify: what was verified, a verdict for
+// every check, the findings, and the results.
 type Report struct {
 	// Dir is the record's folder.
 	Dir string `json:"record"`
+	// Format, Election and BaseHash are what election.json states: the
+	// record format ("sandogh-v1/record-2"), the election's identifier
+	// and its base hash in hexadecimal. They are empty if election.json
+	// does not decode (check 1 fails); check 1's verdict says whether
+	// the base hash is the one recomputed from the parameters.
+	Format   string `json:"format,omitempty"`
+	Election string `json:"election,omitempty"`
+	BaseHash string `json:"baseHash,omitempty"`
 	// Software is election.json's software member: the program that wrote
 	// the record ("sandogh 0.2.0"), as it states it. It is informative,
 	// bound into no hash but the index, and empty if election.json does
 	// not decode.
 	Software string `json:"software,omitempty"`
-	// Checks holds the verdict of checks 1..NumChecks, in order (only
-	// those it runs for a partial verification, Options.Partial).
+	// Checks holds the verdict of checks 1..NumChecks, in order.
 	Checks []CheckResult `json:"checks"`
 	// Findings are the failures found, by check then in the order found,
 	// at most Options.MaxFindings per check.
@@ -272,9 +331,17 @@ type Report struct {
 	// each CodeList contest, in manifest order (check 17). A rejected stage
 	// fails check 17 only if the cascade does not complete without it.
 	Cascades []CascadeReport `json:"cascades,omitempty"`
+	// Results are the results that results.json publishes, or nil if it
+	// is absent or does not decode. They are verified when checks 14 and
+	// 20 passed (ResultsVerified); otherwise they are only what the record
+	// claims.
+	Results *tally.Results `json:"results,omitempty"`
 	// Partial is true for a partial verification (Options.Partial):
-	// Checks then holds checks 1 to 11, 16 and 17 only.
+	// checks 12 to 15 and 18 to 20 are then not checked.
 	Partial bool `json:"partial,omitempty"`
+	// Snapshot is true for the verification of a snapshot
+	// (Options.Snapshot), which may not be complete.
+	Snapshot bool `json:"snapshot,omitempty"`
 }
 
 // A CascadeReport is what Verify found about the mix cascade of one CodeList
@@ -338,27 +405,53 @@ type BallotCounts struct {
 	Counted int64 `json:"counted"`
 }
 
-// Valid reports whether every check passed. A partial verification's
-// report is never valid: the record is not complete.
+// Valid reports whether the record is valid: every one of the NumChecks
+// checks passed or does not apply. A report with a check that failed or
+// was not checked is not valid; so is a partial verification's, and a
+// snapshot's until the record is complete.
 func (r *Report) Valid() bool {
-	if r.Partial {
+	if len(r.Checks) != NumChecks {
 		return false
 	}
 	for _, c := range r.Checks {
-		if !c.Passed() {
+		if c.Verdict != Passed && c.Verdict != NotApplicable {
 			return false
 		}
 	}
-	return len(r.Checks) == NumChecks
+	return true
 }
 
 // Failed returns the numbers of the checks that failed, ascending.
-func (r *Report) Failed() []Check {
-	var out []Check
+func (r *Report) Failed() []Check { return r.with(Failed) }
+
+// NotChecked returns the numbers of the checks that were not checked,
+// ascending.
+func (r *Report) NotChecked() []Check { return r.with(NotChecked) }
+
+func (r *Report) with(v Verdict) []Check {
+	out := []Check{}
 	for _, c := range r.Checks {
-		if !c.Passed() {
+		if c.Verdict == v {
 			out = append(out, c.Check)
 		}
 	}
 	return out
+}
+
+// ResultsVerified reports whether Results are verified: checks 14 and 20
+// passed (or check 20 does not apply).
+func (r *Report) ResultsVerified() bool {
+	v20 := r.Verdict(CheckRowResults)
+	return r.Results != nil && r.Verdict(CheckResults) == Passed && (v20 == Passed || v20 == NotApplicable)
+}
+
+// Verdict returns the verdict of check c, or the zero Verdict if the
+// report does not hold it.
+func (r *Report) Verdict(c Check) Verdict {
+	for _, res := range r.Checks {
+		if res.Check == c {
+			return res.Verdict
+		}
+	}
+	return 0
 }

@@ -471,6 +471,16 @@ func verifyTampered(t *testing.T, dir string, want election.Check, keepIndex boo
 	if !named {
 		t.Errorf("no finding of check %d", want)
 	}
+	// Every verdict is explained: a failed check by a finding, a check
+	// not checked by what it could not do.
+	for _, c := range rep.Checks {
+		switch {
+		case c.Verdict == election.Failed && !slices.ContainsFunc(rep.Findings, func(f election.Finding) bool { return f.Check == c.Check }):
+			t.Errorf("check %d failed without a finding", c.Check)
+		case c.Verdict == election.NotChecked && len(c.NotChecked) == 0:
+			t.Errorf("check %d is not checked and does not say why", c.Check)
+		}
+	}
 	return failed
 }
 

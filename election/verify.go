@@ -2,6 +2,7 @@ package election
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -42,9 +43,20 @@ type Options struct {
 	// verification"): only checks 1 to 11, 16 and 17 are run, and a
 	// cascade with fewer accepted stages than its contest requires is not
 	// a finding of check 17 (its CascadeReport says it is not complete).
-	// The report lists these checks only and is never Valid.
+	// The other checks are reported as not checked, so the report is
+	// never Valid.
 	// VerifyForDecryption verifies this way.
 	Partial bool
+	// Snapshot verifies a snapshot of a record that may not be complete:
+	// one copied while the election runs (docs/spec.md, "Verification",
+	// "Snapshots"). The steps done are those whose last file the index
+	// lists; a file of a step not done yet may be absent, and what needs
+	// it is not checked (a verdict of NotChecked, not a finding), while
+	// every file present is checked. ballots.jsonl may be present and
+	// unlisted until the index lists tally/encrypted.json. A snapshot of
+	// a complete record is verified as Verify verifies any record. It
+	// cannot be combined with Partial.
+	Snapshot bool
 
 	dedupSpill int // entries per uniqueness run; tests lower it
 	// onDecrypt, if set, is called with the encrypted tally that check 13
@@ -63,8 +75,10 @@ var partialChecks = []Check{
 // Verify checks the election record in folder dir and returns a Report
 // with the verdict of every numbered check (docs/spec.md, section
 // "Verification") and the findings. Each check runs even if an earlier one
-// failed, as far as its inputs can be decoded; a check whose inputs cannot
-// be decoded at all fails with a finding that says so.
+// failed, as far as its inputs can be decoded; what a check cannot do
+// because an input is unavailable is not a finding: the check is
+// NotChecked, unless it failed, and CheckResult.NotChecked says what it
+// could not do and why. A check never passes without its work done.
 //
 // It returns an error, and no report, only if the record cannot be read: dir
 // does not exist, is not a record (ErrNotRecord), or an I/O error occurs.
@@ -100,26 +114,55 @@ func verify(dir string, opts *Options) (*verifier, error) {
 		v.opts.MaxFindings = 100
 	}
 	if v.opts.Partial {
+		if v.opts.Snapshot {
+			panic("election: Options.Partial and Options.Snapshot exclude each other")
+		}
 		v.final = make(map[int]*mixnet.Rows)
 		v.current = make(map[int]nextStage)
 	}
 	r = &Reader{dir: dir, onRead: v.recordHash}
 	v.r = r
+	if v.opts.Snapshot {
+		if err := v.readSnapshotIndex(); err != nil {
+			return nil, err
+		}
+	}
 	if err := v.run(); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// report returns the report of the checks that ran.
+// report returns the report: the verdict of every check (those that a
+// partial verification does not run are not checked), and what was
+// verified.
 func (v *verifier) report() *Report {
-	rep := &Report{Dir: v.r.dir, Software: v.software, Partial: v.opts.Partial, Ballots: v.counts, Cascades: v.cascades}
+	rep := &Report{Dir: v.r.dir, Partial: v.opts.Partial, Snapshot: v.opts.Snapshot, Ballots: v.counts, Cascades: v.cascades, Results: v.res}
+	if p := v.stated; p != nil {
+		rep.Format, rep.Election, rep.Software = p.format, p.manifest.ElectionID, p.software
+		rep.BaseHash = hex.EncodeToString(p.baseHash[:])
+	}
+	// Checks 16 to 20 have nothing to examine in an election without
+	// CodeList contests.
+	noCodeLists := v.manifest != nil && len(codeListContests(v.manifest)) == 0
 	for c := Check(1); c <= NumChecks; c++ {
-		if v.opts.Partial && !slices.Contains(partialChecks, c) {
-			continue
+		r := v.results[c]
+		r.Check = c
+		r.NotChecked = v.notChecked[c]
+		switch {
+		case r.Failures > 0:
+			r.Verdict = Failed
+		case len(r.NotChecked) > 0:
+			r.Verdict = NotChecked
+		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
+			r.Verdict = NotApplicable
+		case v.opts.Partial && !slices.Contains(partialChecks, c):
+			r.NotChecked = []string{"a partial verification, before decryption, does not run this check"}
+			r.Verdict = NotChecked
+		default:
+			r.Verdict = Passed
 		}
-		v.results[c].Check = c
-		rep.Checks = append(rep.Checks, v.results[c])
+		rep.Checks = append(rep.Checks, r)
 		rep.Findings = append(rep.Findings, v.findings[c]...)
 	}
 	if rep.Findings == nil {
@@ -148,9 +191,10 @@ type verifier struct {
 	r    *Reader
 	opts Options
 
-	results  [NumChecks + 1]CheckResult
-	findings [NumChecks + 1][]Finding
-	counts   BallotCounts
+	results    [NumChecks + 1]CheckResult
+	findings   [NumChecks + 1][]Finding
+	notChecked [NumChecks + 1][]string // what each check could not do, and why
+	counts     BallotCounts
 
 	hashes map[string][sha256.Size]byte // SHA-256 of every file read
 
@@ -159,7 +203,8 @@ type verifier struct {
 	trustees int
 
 	pub      *published
-	software string // election.json's software member, if it decodes
+	stated   *published     // election.json decoded (check 1), for the report
+	res      *tally.Results // results.json decoded (check 14), for the report
 	e        *ballot.Election
 	manifest *ballot.Manifest
 	keys     *trustee.Result // recomputed by VerifyCeremony
@@ -192,6 +237,10 @@ type verifier struct {
 	// contestFailures counts the findings of each check by contest ("" for
 	// none), including those left out of the report by MaxFindings.
 	contestFailures map[checkContest]int64
+
+	// snap is, for a snapshot (Options.Snapshot), what its index says
+	// the record has; nil otherwise.
+	snap *snapshotIndex
 }
 
 type checkContest struct {
@@ -231,6 +280,10 @@ func (v *verifier) failf(c Check, file, format string, args ...any) {
 // readErr turns an error reading a file into a finding, or into a fatal
 // error if the file exists but cannot be read.
 func (v *verifier) readErr(c Check, file string, err error) {
+	if v.notYet(file, err) {
+		v.skip(c, file+" is not in the record yet")
+		return
+	}
 	if isIOError(err) && v.fatal == nil {
 		v.fatal = &ioError{err}
 	}
@@ -248,9 +301,14 @@ func (v *verifier) readErr(c Check, file string, err error) {
 	v.failf(c, file, "%v", err)
 }
 
-// skip fails check c because its inputs are unavailable.
+// skip says that check c, or part of it, could not be done because an
+// input is unavailable: why says what was not checked and why. It is not a
+// finding; the check's verdict is NotChecked unless it also failed.
 func (v *verifier) skip(c Check, why string) {
-	v.failf(c, "", "not checked: %s", why)
+	why = safetext.Escape(why)
+	if !slices.Contains(v.notChecked[c], why) {
+		v.notChecked[c] = append(v.notChecked[c], why)
+	}
 }
 
 func (v *verifier) items(c Check, n int64) { v.results[c].Items += n }
@@ -322,10 +380,12 @@ func (v *verifier) checkParameters() {
 		}
 		decoded[f.name] = true
 	}
+	if decoded[fileElection] {
+		v.stated = p
+	}
 	if p.manifest != nil {
 		v.manifest = p.manifest
 	}
-	v.software = p.software
 	// Check 5 needs credentials.json and, for credentialListHash,
 	// election.json; whatever of it cannot be done is "not checked".
 	if decoded[fileCredentials] {
@@ -571,6 +631,9 @@ func (v *verifier) checkShares() []*trustee.ShareList {
 		}
 		valid = append(valid, l)
 	}
+	if !v.complete() {
+		v.skip(CheckShares, fmt.Sprintf("the share lists that are not in the record yet (it has %s so far)", prose.Count(len(js), "share list")))
+	}
 	return valid
 }
 
@@ -586,6 +649,10 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 		return
 	case v.e == nil:
 		v.skip(CheckCombination, "the election is unavailable (check 1)")
+		return
+	}
+	if len(lists) < v.keys.Threshold && !v.complete() {
+		v.skip(CheckCombination, fmt.Sprintf("the record has %s so far, the threshold is %d", prose.Count(len(lists), "valid share list"), v.keys.Threshold))
 		return
 	}
 	if len(lists) < v.keys.Threshold {
@@ -621,9 +688,12 @@ func (v *verifier) checkResults() {
 	}
 	v.items(CheckRowResults, int64(len(codeLists)))
 	res, err := v.r.Results()
+	v.res = res
 	if err != nil {
 		v.readErr(CheckResults, fileResults, err)
-		if len(codeLists) > 0 {
+		if len(codeLists) > 0 && v.notYet(fileResults, err) {
+			v.skip(CheckRowResults, fileResults+" is not in the record yet")
+		} else if len(codeLists) > 0 {
 			v.skip(CheckRowResults, fileResults+" does not decode (check 14)")
 		}
 		return
@@ -698,10 +768,17 @@ func (v *verifier) checkIndex() error {
 		required = append(required, mixDecryptedPath(i))
 	}
 	for _, name := range required {
-		if _, ok := x[name]; !ok {
+		if _, ok := x[name]; !ok && v.expected(name) {
 			v.failf(CheckIndex, fileIndex, "%s is not listed: the record is incomplete", name)
 		}
 	}
+	if !v.complete() {
+		v.skip(CheckIndex, fmt.Sprintf("the files of the steps that the snapshot has not done yet (its index does not list %s)", snapshotSteps[v.snap.done].last))
+	}
+	// A snapshot's box may still be open: ballots.jsonl is then present
+	// and not listed yet.
+	openBox := v.snap != nil && v.snap.done <= stepOf(fileTally)
+
 	unknown := make(map[string]bool)
 	if !lay.codeListsKnown {
 		unknown[unknownCodeLists] = true
@@ -745,7 +822,7 @@ func (v *verifier) checkIndex() error {
 			return false
 		}
 		present[rel] = true
-		if _, ok := x[rel]; !ok {
+		if _, ok := x[rel]; !ok && !(openBox && rel == fileBallots) {
 			v.failf(CheckIndex, rel, "the file is not listed in %s", fileIndex)
 		}
 		return false
@@ -773,6 +850,9 @@ func (v *verifier) checkIndex() error {
 		if !present[name] {
 			v.failf(CheckIndex, name, "listed in %s but missing", fileIndex)
 			continue
+		}
+		if why := v.snapshotOrder(name); why != "" {
+			v.failf(CheckIndex, name, "%s", why)
 		}
 		got, ok := v.hashes[name]
 		if !ok {

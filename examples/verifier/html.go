@@ -345,8 +345,14 @@ func (p *htmlPage) verdict(rep *election.Report) {
 			nums = append(nums, int(c))
 		}
 		p.Verdict = "The record is INVALID: " + p.digitsIn(prose.Counted("check", nums)) + " failed."
-	default:
+	case rep.Partial:
 		p.Verdict = "The record is not complete: a partial verification checks only part of it."
+	default:
+		var nums []int
+		for _, c := range rep.NotChecked() {
+			nums = append(nums, int(c))
+		}
+		p.Verdict = "No check failed, but the record is not valid: " + p.digitsIn(prose.Counted("check", nums)) + " not checked."
 	}
 	b := rep.Ballots
 	p.Counts = fmt.Sprintf("%s cast, %s challenged, %s refused, %s counted; %s",
@@ -379,13 +385,13 @@ func (p *htmlPage) checks(rep *election.Report) {
 		hc := htmlCheck{ID: "check-" + strconv.Itoa(int(c)), Num: p.n(int(c)), Name: c.String(), Mixnet: c == election.CheckMixStages && len(rep.Cascades) > 0}
 		res, ok := ran[c]
 		switch {
-		case !ok:
+		case !ok || res.Verdict == election.NotChecked:
 			hc.Status, hc.Verdict, hc.Items = "not-checked", "not checked", "–"
-		case res.Passed() && res.Items == 0 && c >= election.CheckMixInput && p.contestsRead && p.codes == 0:
+		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
-		case res.Passed() && res.Items == 0:
+		case res.Verdict == election.Passed && res.Items == 0:
 			hc.Status, hc.Verdict, hc.Items = "empty", "passed: nothing to check", p.n(0)
-		case res.Passed():
+		case res.Verdict == election.Passed:
 			hc.Status, hc.Verdict, hc.Items = "passed", "passed", p.n(res.Items)
 		default:
 			hc.Status, hc.Items = "failed", p.n(res.Items)
@@ -395,6 +401,9 @@ func (p *htmlPage) checks(rep *election.Report) {
 		fs := byCheck[c]
 		for _, f := range fs {
 			hc.Findings = append(hc.Findings, strings.TrimPrefix(f.String(), prefix))
+		}
+		for _, why := range res.NotChecked {
+			hc.Findings = append(hc.Findings, "not checked: "+why) // escaped by the verifier
 		}
 		if len(hc.Findings) > shownFindings {
 			hc.Findings, hc.Folded = hc.Findings[:shownFindings], hc.Findings[shownFindings:]

@@ -33,8 +33,8 @@ func codeSet(fs *flag.FlagSet) bool {
 
 // lookUp runs the verifier's -code mode on the command line fs parsed:
 // it looks up the ballot with the short code of -code in the record in
-// folder fs.Arg(0) and prints what became of it, with -digits.
-func lookUp(fs *flag.FlagSet, stdout, stderr io.Writer) int {
+// folder dir and prints what became of it, with -digits.
+func lookUp(fs *flag.FlagSet, dir string, stdout, stderr io.Writer) int {
 	var other []string
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name != "code" && f.Name != "digits" && f.Name != "q" {
@@ -51,7 +51,6 @@ func lookUp(fs *flag.FlagSet, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verifier: -code: %s\n", strings.TrimPrefix(err.Error(), "ballot: "))
 		return exitUnreadable
 	}
-	dir := fs.Arg(0)
 	l, err := election.LookUp(dir, code)
 	if err != nil {
 		fmt.Fprintf(stderr, "verifier: %s\n", safetext.Escape(err.Error()))

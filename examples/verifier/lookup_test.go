@@ -32,7 +32,6 @@ func TestLookupCommand(t *testing.T) {
 // standard output and standard error.
 type runner func(t *testing.T, args ...string) (int, string, string)
 
-
 const (
 	sampleRecord = "../../election/testdata/sample"
 	ruleRecord   = "../../election/testdata/rule-sample"
