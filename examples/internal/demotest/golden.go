@@ -26,21 +26,32 @@ func Golden(t *testing.T, run func(args []string, stdout, stderr io.Writer) int,
 	if code := run(append(args, "-q", "-out", out), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	got := strings.ReplaceAll(stdout.String(), demo.AbsPath(out), "DIR")
-	path := filepath.Join("testdata", name)
+	return compareGolden(t, strings.ReplaceAll(stdout.String(), demo.AbsPath(out), "DIR"), name, update)
+}
+
+// compareGolden compares got with the file testdata/name, after rewriting
+// the file with got if update is set, and returns got.
+func compareGolden(t *testing.T, got, name string, update bool) string {
+	t.Helper()
 	if update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("testdata", name), []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(path)
+	if want := readGolden(t, name); got != want {
+		t.Errorf("the output differs from testdata/%s (rewrite it with -update if the change is meant):\n%s", name, got)
+	}
+	return got
+}
+
+// readGolden returns the content of the file testdata/name.
+func readGolden(t *testing.T, name string) string {
+	t.Helper()
+	want, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != string(want) {
-		t.Errorf("the output differs from %s (rewrite it with -update if the change is meant):\n%s", path, got)
-	}
-	return got
+	return string(want)
 }
 
 // SeedReproducible runs the command three times with args and -seed
