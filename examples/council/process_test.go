@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/examples/internal/demotest"
-	"github.com/sandogh/sandogh/internal/version"
 )
 
 // The tests in this file run the command as a process, built once.
@@ -27,25 +26,9 @@ func small(seed string) []string {
 // TestProcessHelp: -h exits with 0 and prints a usage that names every
 // flag and the exit statuses; -version prints the version.
 func TestProcessHelp(t *testing.T) {
-	dir := t.TempDir()
-	r := bin.Run(t, dir, nil, "-h")
-	if r.Code != 0 {
-		t.Errorf("-h: exit %d", r.Code)
-	}
-	for _, want := range []string{"Usage: council [flags]", "-voters N", "-candidates M", "-seats S", "-mixers m",
+	bin.Help(t, []string{"Usage: council [flags]", "-voters N", "-candidates M", "-seats S", "-mixers m",
 		"-trustees n", "-threshold t", "-challenged C", "-seed S", "-tiebreak seed", "-out DIR", "-force", "-q", "-version",
-		"Exit status:\n  0  ", "\n  1  ", "\n  2  ", "a flag not given has its default"} {
-		if !strings.Contains(r.Stderr, want) {
-			t.Errorf("-h does not say %q:\n%s", want, r.Stderr)
-		}
-	}
-	r = bin.Run(t, dir, nil, "-version")
-	if r.Code != 0 || r.Stdout != "sandogh "+version.Version+"\n" || r.Stderr != "" {
-		t.Errorf("-version: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
-	}
-	if s := demotest.Snapshot(t, dir); len(s) != 1 {
-		t.Errorf("-h or -version wrote %v", s)
-	}
+		"Exit status:\n  0  ", "\n  1  ", "\n  2  ", "a flag not given has its default"})
 }
 
 // TestProcessFlagErrors: a value that the command cannot use is refused
@@ -54,36 +37,24 @@ func TestProcessHelp(t *testing.T) {
 // impossible combinations failed with status 1 in messages that named no
 // flag ("6 mix stages; want 3..5").
 func TestProcessFlagErrors(t *testing.T) {
-	for _, tt := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-threshold", "0"}, "-threshold 0: must be between 1 and 5"},
-		{[]string{"-trustees", "0"}, "-trustees 0: must be between 1 and 1024"},
-		{[]string{"-trustees", "2", "-threshold", "3"}, "-threshold 3: must be between 1 and 2, the number of trustees (-trustees 2)"},
-		{[]string{"-mixers", "0"}, "-mixers 0: must be between 3 and 5"},
-		{[]string{"-mixers", "6"}, "-mixers 6: must be between 3 and 5"},
-		{[]string{"-mixers", "2", "-threshold", "3", "-trustees", "3"}, "-mixers 2: must be between 3 and 3"},
-		{[]string{"-candidates", "0"}, "-candidates 0: must be between 1 and 10000"},
-		{[]string{"-candidates", "10001"}, "-candidates 10001: must be between 1 and 10000"},
-		{[]string{"-seats", "0"}, "-seats 0: must be at least 1"},
-		{[]string{"-seats", "-1"}, "-seats -1: must be at least 1"},
-		{[]string{"-candidates", "10", "-seats", "9"}, "-seats 9: 9 seats and 3 alternates need 12 candidates, more than -candidates 10"},
-		{[]string{"-seats", "400"}, "-seats 400: 400 seats and 133 alternates need 533 candidates, more than -candidates 400, its default"},
-		{[]string{"-voters", "3", "-challenged", "4"}, "-challenged 4: must be between 0 and 3, the number of voters (-voters 3)"},
-		{[]string{"-voters", "0"}, "-voters 0: must be at least 1"},
-		{[]string{"-out", ""}, "-out is empty"},
-		{[]string{"extra"}, "unexpected argument \"extra\""},
-	} {
-		dir := t.TempDir()
-		r := bin.Run(t, dir, nil, tt.args...)
-		if r.Code != 2 || !strings.Contains(r.Stderr, tt.want) {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tt.args, r.Code, r.Stderr, tt.want)
-		}
-		if s := demotest.Snapshot(t, dir); len(s) != 1 {
-			t.Errorf("%q: wrote %v", tt.args, s)
-		}
-	}
+	bin.RefuseFlags(t, []demotest.FlagError{
+		{Args: []string{"-threshold", "0"}, Want: "-threshold 0: must be between 1 and 5"},
+		{Args: []string{"-trustees", "0"}, Want: "-trustees 0: must be between 1 and 1024"},
+		{Args: []string{"-trustees", "2", "-threshold", "3"}, Want: "-threshold 3: must be between 1 and 2, the number of trustees (-trustees 2)"},
+		{Args: []string{"-mixers", "0"}, Want: "-mixers 0: must be between 3 and 5"},
+		{Args: []string{"-mixers", "6"}, Want: "-mixers 6: must be between 3 and 5"},
+		{Args: []string{"-mixers", "2", "-threshold", "3", "-trustees", "3"}, Want: "-mixers 2: must be between 3 and 3"},
+		{Args: []string{"-candidates", "0"}, Want: "-candidates 0: must be between 1 and 10000"},
+		{Args: []string{"-candidates", "10001"}, Want: "-candidates 10001: must be between 1 and 10000"},
+		{Args: []string{"-seats", "0"}, Want: "-seats 0: must be at least 1"},
+		{Args: []string{"-seats", "-1"}, Want: "-seats -1: must be at least 1"},
+		{Args: []string{"-candidates", "10", "-seats", "9"}, Want: "-seats 9: 9 seats and 3 alternates need 12 candidates, more than -candidates 10"},
+		{Args: []string{"-seats", "400"}, Want: "-seats 400: 400 seats and 133 alternates need 533 candidates, more than -candidates 400, its default"},
+		{Args: []string{"-voters", "3", "-challenged", "4"}, Want: "-challenged 4: must be between 0 and 3, the number of voters (-voters 3)"},
+		{Args: []string{"-voters", "0"}, Want: "-voters 0: must be at least 1"},
+		{Args: []string{"-out", ""}, Want: "-out is empty"},
+		{Args: []string{"extra"}, Want: "unexpected argument \"extra\""},
+	})
 }
 
 // TestProcessFlagValues: a value given is the one used, and the defaults

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demotest"
-	"github.com/sandogh/sandogh/internal/version"
 )
 
 // The tests in this file run the command as a process, built once.
@@ -30,25 +29,9 @@ func small(seed string) []string {
 // TestProcessHelp: -h exits with 0 and prints a usage that names every
 // flag and the exit statuses; -version prints the version.
 func TestProcessHelp(t *testing.T) {
-	dir := t.TempDir()
-	r := bin.Run(t, dir, nil, "-h")
-	if r.Code != 0 {
-		t.Errorf("-h: exit %d", r.Code)
-	}
-	for _, want := range []string{"Usage: election [flags]", "-voters N", "-trustees n", "-threshold t", "-challenged C",
+	bin.Help(t, []string{"Usage: election [flags]", "-voters N", "-trustees n", "-threshold t", "-challenged C",
 		"-seed S", "-tiebreak seed", "-out DIR", "-force", "-q", "-version",
-		"Exit status:\n  0  ", "\n  1  ", "\n  2  ", "a flag not given has its default"} {
-		if !strings.Contains(r.Stderr, want) {
-			t.Errorf("-h does not say %q:\n%s", want, r.Stderr)
-		}
-	}
-	r = bin.Run(t, dir, nil, "-version")
-	if r.Code != 0 || r.Stdout != "sandogh "+version.Version+"\n" || r.Stderr != "" {
-		t.Errorf("-version: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
-	}
-	if s := demotest.Snapshot(t, dir); len(s) != 1 {
-		t.Errorf("-h or -version wrote %v", s)
-	}
+		"Exit status:\n  0  ", "\n  1  ", "\n  2  ", "a flag not given has its default"})
 }
 
 // TestProcessFlagErrors: a value that the command cannot use is refused
@@ -58,32 +41,20 @@ func TestProcessHelp(t *testing.T) {
 // ./record, and -trustees 2 -threshold 3 or a long -tiebreak failed with
 // status 1.
 func TestProcessFlagErrors(t *testing.T) {
-	for _, tt := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-threshold", "0"}, "-threshold 0: must be between 1 and 5, the number of trustees (-trustees 5, its default)"},
-		{[]string{"-threshold", "6"}, "-threshold 6: must be between 1 and 5"},
-		{[]string{"-trustees", "0"}, "-trustees 0: must be between 1 and 1024"},
-		{[]string{"-trustees", "1025"}, "-trustees 1025: must be between 1 and 1024"},
-		{[]string{"-trustees", "2", "-threshold", "3"}, "-threshold 3: must be between 1 and 2, the number of trustees (-trustees 2)"},
-		{[]string{"-voters", "0"}, "-voters 0: must be at least 1"},
-		{[]string{"-voters", "x"}, "invalid value \"x\" for flag -voters"},
-		{[]string{"-voters", "40", "-challenged", "50"}, "-challenged 50: must be between 0 and 40, the number of voters (-voters 40)"},
-		{[]string{"-challenged", "-1"}, "-challenged -1: must be between 0 and 1000"},
-		{[]string{"-tiebreak", strings.Repeat("x", 65)}, "-tiebreak: 65 bytes, more than 64"},
-		{[]string{"-out", ""}, "-out is empty"},
-		{[]string{"extra"}, "unexpected argument \"extra\""},
-	} {
-		dir := t.TempDir()
-		r := bin.Run(t, dir, nil, tt.args...)
-		if r.Code != 2 || !strings.Contains(r.Stderr, tt.want) {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tt.args, r.Code, r.Stderr, tt.want)
-		}
-		if s := demotest.Snapshot(t, dir); len(s) != 1 {
-			t.Errorf("%q: wrote %v", tt.args, s)
-		}
-	}
+	bin.RefuseFlags(t, []demotest.FlagError{
+		{Args: []string{"-threshold", "0"}, Want: "-threshold 0: must be between 1 and 5, the number of trustees (-trustees 5, its default)"},
+		{Args: []string{"-threshold", "6"}, Want: "-threshold 6: must be between 1 and 5"},
+		{Args: []string{"-trustees", "0"}, Want: "-trustees 0: must be between 1 and 1024"},
+		{Args: []string{"-trustees", "1025"}, Want: "-trustees 1025: must be between 1 and 1024"},
+		{Args: []string{"-trustees", "2", "-threshold", "3"}, Want: "-threshold 3: must be between 1 and 2, the number of trustees (-trustees 2)"},
+		{Args: []string{"-voters", "0"}, Want: "-voters 0: must be at least 1"},
+		{Args: []string{"-voters", "x"}, Want: "invalid value \"x\" for flag -voters"},
+		{Args: []string{"-voters", "40", "-challenged", "50"}, Want: "-challenged 50: must be between 0 and 40, the number of voters (-voters 40)"},
+		{Args: []string{"-challenged", "-1"}, Want: "-challenged -1: must be between 0 and 1000"},
+		{Args: []string{"-tiebreak", strings.Repeat("x", 65)}, Want: "-tiebreak: 65 bytes, more than 64"},
+		{Args: []string{"-out", ""}, Want: "-out is empty"},
+		{Args: []string{"extra"}, Want: "unexpected argument \"extra\""},
+	})
 }
 
 // TestProcessFlagValues: a value given is the one used. Before,
