@@ -446,12 +446,6 @@ func TestCouncilRejectedStageNamed(t *testing.T) {
 // mixed is valid, and names the rejected stage in its cascade report.
 func TestCouncilExtraStageAfterRejection(t *testing.T) {
 	dir := copyCouncil(t)
-	e, p := councilElection(t, dir)
-	r, _ := election.Open(dir)
-	s0, err := r.MixStage(0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Stage 1 is replaced by a stage with a broken proof (its server
 	// signs it anyway), then trustee 3 mixes stage 0's output as stage 2.
 	editStage(t, dir, 1, func(s *mixnet.Stage, p *mixnet.Params) {
@@ -464,22 +458,7 @@ func TestCouncilExtraStageAfterRejection(t *testing.T) {
 		h := s.Hash(p)
 		s.Signature = ed25519.Sign(council.MixServerKey(councilSeed, 2), h[:])
 	})
-	s2, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 3), s0.Output, proof.RandomNonces())
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "2.bin"), s2.Bytes(), 0o644)
-	// The trustees decrypt the new final list; the results are the same.
-	decryptAgain(t, dir, e, s2.Output)
-	rehash(t, dir)
-	rep, err := election.Verify(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Valid() {
-		t.Fatalf("findings %v", rep.Findings)
-	}
-	c := rep.Cascades[0]
+	c := remixStage2(t, dir, 3)
 	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckProof) || !c.Stages[2].Accepted {
 		t.Errorf("cascade %+v", c)
 	}
@@ -495,12 +474,7 @@ func TestCouncilExtraStageAfterRejection(t *testing.T) {
 // the cascade completes and the record is valid.
 func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
 	dir := copyCouncil(t)
-	e, p := councilElection(t, dir)
-	r, _ := election.Open(dir)
-	s0, err := r.MixStage(0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := councilElection(t, dir)
 	in, err := mixnet.NewRows(councilInputRows(t, dir))
 	if err != nil {
 		t.Fatal(err)
@@ -513,23 +487,8 @@ func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	genuine, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 2), s0.Output, proof.RandomNonces())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages := filepath.Join(dir, "mixnet", "0", "stages")
-	os.WriteFile(filepath.Join(stages, "1.bin"), replayed.Bytes(), 0o644)
-	os.WriteFile(filepath.Join(stages, "2.bin"), genuine.Bytes(), 0o644)
-	decryptAgain(t, dir, e, genuine.Output)
-	rehash(t, dir)
-	rep, err := election.Verify(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Valid() {
-		t.Fatalf("findings %v", rep.Findings)
-	}
-	c := rep.Cascades[0]
+	os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"), replayed.Bytes(), 0o644)
+	c := remixStage2(t, dir, 2)
 	if !c.Complete || len(c.Stages) != 3 || !c.Stages[0].Accepted || c.Stages[1].Accepted ||
 		c.Stages[1].Check != string(mixnet.CheckInput) || c.Stages[1].Trustee != 2 || !c.Stages[2].Accepted || c.Stages[2].Trustee != 2 {
 		t.Errorf("cascade %+v", c)
@@ -546,12 +505,7 @@ func TestCouncilReplayedStageDoesNotBurnServer(t *testing.T) {
 // the record is valid.
 func TestCouncilStageFromAnotherContest(t *testing.T) {
 	dir := copyCouncil(t)
-	e, p := councilElection(t, dir)
-	r, _ := election.Open(dir)
-	s0, err := r.MixStage(0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := councilElection(t, dir)
 	rows := councilInputRows(t, dir)
 	rows[0], rows[1] = rows[1], rows[0]
 	otherList, err := mixnet.NewRows(rows)
@@ -564,23 +518,8 @@ func TestCouncilStageFromAnotherContest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	genuine, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, 2), s0.Output, proof.RandomNonces())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages := filepath.Join(dir, "mixnet", "0", "stages")
-	os.WriteFile(filepath.Join(stages, "1.bin"), copied.Bytes(), 0o644)
-	os.WriteFile(filepath.Join(stages, "2.bin"), genuine.Bytes(), 0o644)
-	decryptAgain(t, dir, e, genuine.Output)
-	rehash(t, dir)
-	rep, err := election.Verify(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Valid() {
-		t.Fatalf("findings %v", rep.Findings)
-	}
-	c := rep.Cascades[0]
+	os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "1.bin"), copied.Bytes(), 0o644)
+	c := remixStage2(t, dir, 2)
 	if !c.Complete || len(c.Stages) != 3 || c.Stages[1].Accepted || c.Stages[1].Check != string(mixnet.CheckSignature) ||
 		c.Stages[1].Trustee != 2 || !c.Stages[2].Accepted || c.Stages[2].Trustee != 2 {
 		t.Errorf("cascade %+v", c)
@@ -737,6 +676,35 @@ func TestCouncilStageZeroInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// remixStage2 has trustee mix the output of stage 0 of the council
+// record in dir as stage 2, in place of the record's stage 2; the trustees
+// decrypt the new final list, whose results are the same. The record must
+// then be valid; remixStage2 returns the report of its cascade.
+func remixStage2(t *testing.T, dir string, trustee int) election.CascadeReport {
+	t.Helper()
+	e, p := councilElection(t, dir)
+	r, _ := election.Open(dir)
+	s0, err := r.MixStage(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := mixnet.Mix(p, 2, council.MixServerKey(councilSeed, trustee), s0.Output, proof.RandomNonces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "mixnet", "0", "stages", "2.bin"), s2.Bytes(), 0o644)
+	decryptAgain(t, dir, e, s2.Output)
+	rehash(t, dir)
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	return rep.Cascades[0]
 }
 
 // decryptAgain replaces the council record's share lists of the final
