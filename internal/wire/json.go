@@ -597,6 +597,38 @@ func (d *jsonDecoder) members(f func(name []byte) *jsonError) *jsonError {
 	}
 }
 
+// elements runs f on each element of the array whose '[' is at off (the
+// caller has checked it), with off at the element and n its index; f must
+// consume the element.
+func (d *jsonDecoder) elements(f func(n int) *jsonError) *jsonError {
+	d.off++
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	d.space()
+	if d.off < len(d.data) && d.data[d.off] == ']' {
+		d.off++
+		return nil
+	}
+	for n := 0; ; n++ {
+		d.space()
+		if err := f(n); err != nil {
+			return err
+		}
+		d.space()
+		if d.off < len(d.data) && d.data[d.off] == ',' {
+			d.off++
+			continue
+		}
+		if d.off < len(d.data) && d.data[d.off] == ']' {
+			d.off++
+			return nil
+		}
+		return d.syntax("want ',' or ']' after an element")
+	}
+}
+
 // object decodes an object into the struct v.
 func (d *jsonDecoder) object(v reflect.Value, p *plan) *jsonError {
 	var seenSmall uint64
@@ -729,49 +761,27 @@ func (d *jsonDecoder) array(v reflect.Value, p *plan) *jsonError {
 	if d.off >= len(d.data) || d.data[d.off] != '[' {
 		return d.mismatch("an array")
 	}
-	d.off++
-	if err := d.enter(); err != nil {
-		return err
-	}
-	defer d.leave()
 	if p.kind == planSlice {
 		v.Set(reflect.MakeSlice(p.t, 0, 0))
 	}
 	n := 0
-	d.space()
-	if d.off < len(d.data) && d.data[d.off] == ']' {
-		d.off++
-	} else {
-		for {
-			d.space()
-			var e reflect.Value
-			if p.kind == planSlice {
-				if n == v.Cap() {
-					v.Grow(1)
-				}
-				v.SetLen(n + 1)
-				e = v.Index(n)
-			} else {
-				if n == p.length {
-					return jsonErrorf("more than %s", prose.Count(p.length, "element"))
-				}
-				e = v.Index(n)
+	err := d.elements(func(i int) *jsonError {
+		if p.kind == planSlice {
+			if i == v.Cap() {
+				v.Grow(1)
 			}
-			if err := d.value(e, p.elem); err != nil {
-				return err.in(index(n))
-			}
-			n++
-			d.space()
-			if d.off < len(d.data) && d.data[d.off] == ',' {
-				d.off++
-				continue
-			}
-			if d.off < len(d.data) && d.data[d.off] == ']' {
-				d.off++
-				break
-			}
-			return d.syntax("want ',' or ']' after an element")
+			v.SetLen(i + 1)
+		} else if i == p.length {
+			return jsonErrorf("more than %s", prose.Count(p.length, "element"))
 		}
+		if err := d.value(v.Index(i), p.elem); err != nil {
+			return err.in(index(i))
+		}
+		n = i + 1
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if p.kind == planArray && n != p.length {
 		return jsonErrorf("%s, want %d", prose.Count(n, "element"), p.length)
@@ -1034,32 +1044,12 @@ func (d *jsonDecoder) skip() *jsonError {
 			return nil
 		})
 	case c == '[':
-		d.off++
-		if err := d.enter(); err != nil {
-			return err
-		}
-		defer d.leave()
-		d.space()
-		if d.off < len(d.data) && d.data[d.off] == ']' {
-			d.off++
-			return nil
-		}
-		for n := 0; ; n++ {
-			d.space()
+		return d.elements(func(n int) *jsonError {
 			if err := d.skip(); err != nil {
 				return err.in(index(n))
 			}
-			d.space()
-			if d.off < len(d.data) && d.data[d.off] == ',' {
-				d.off++
-				continue
-			}
-			if d.off < len(d.data) && d.data[d.off] == ']' {
-				d.off++
-				return nil
-			}
-			return d.syntax("want ',' or ']' after an element")
-		}
+			return nil
+		})
 	case c == '"':
 		_, err := d.str()
 		return err
