@@ -48,6 +48,7 @@ type Box struct {
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
+	codes      map[ShortCode][]BoxEntry    // ballot lines by short code, for Lookup
 }
 
 // A countedBallot is an accepted cast ballot: its line and confirmation code.
@@ -157,6 +158,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
 		superseded: make(map[int64]bool),
+		codes:      make(map[ShortCode][]BoxEntry),
 	}
 	if err := x.load(); err != nil {
 		filelock.Unlock(f)
@@ -456,6 +458,7 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
 // x.mu is held, or the box is being loaded.
 func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	x.rule.Ballot(line, b, c)
+	x.index(line, b, v)
 	w := x.set.ids[c.fps[0].Sum]
 	w.code, w.state = b.code, b.state
 	if v.Outcome == Refused {
