@@ -119,3 +119,9 @@ func newLoopback(t *testing.T, h http.Handler) string {
 	t.Cleanup(s.Close)
 	return s.URL
 }
+
+func newServerForBench(f *fieldtest.Election, box *ballot.Box) *boxserver.Server {
+	return boxserver.New(f.E, box, boxserver.Config{})
+}
+
+func newBenchLoopback(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
