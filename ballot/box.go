@@ -326,7 +326,7 @@ func (x *Box) appendLine(l boxLineJSON) error {
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekOpening(o)
@@ -377,7 +377,7 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // submissions), then the decision again and the write (under the lock).
 func (x *Box) AcceptBallot(b *Ballot) error {
 	x.mu.Lock()
-	err := x.closed()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		return err
@@ -387,7 +387,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		return c.attribution
 	}
 	x.mu.Lock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		x.mu.Unlock()
 		return err
 	}
@@ -403,7 +403,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	if done, err := x.repeat(b, c); done { // another goroutine wrote it
@@ -498,6 +498,9 @@ func (x *Box) Counted() []ConfirmationCode {
 func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return 0, ConfirmationCode{}, false // broken: the state may be ahead of the file (Err)
+	}
 	return x.rule.Tip(device)
 }
 

@@ -24,7 +24,7 @@ import (
 func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	errs := make([]error, len(bs))
 	x.mu.Lock()
-	err := x.closed()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		for i := range errs {
@@ -38,6 +38,13 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	// are not verified.
 	var todo []int
 	x.mu.Lock()
+	if err := x.usable(); err != nil {
+		x.mu.Unlock()
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
 	for i, b := range bs {
 		c := cs[i]
 		if c.attribution != nil {
@@ -60,15 +67,9 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		for _, i := range todo {
 			errs[i] = err
-		}
-		return errs
-	}
-	if x.broken != nil {
-		for _, i := range todo {
-			errs[i] = x.broken
 		}
 		return errs
 	}
@@ -109,6 +110,26 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 		}
 	}
 	return errs
+}
+
+// usable returns an error if the box is closed, or broken by a failed
+// write. x.mu is held.
+func (x *Box) usable() error {
+	if err := x.closed(); err != nil {
+		return err
+	}
+	return x.broken
+}
+
+// Err returns nil while the box accepts submissions, and otherwise why
+// not: it is closed, or a write or sync failed. After a failed write the
+// box's state in memory may be ahead of its file (a batch is decided
+// before it is written): the box then answers nothing from that state
+// (Tip reports no chain, Lookup finds nothing), and must be reopened.
+func (x *Box) Err() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.usable()
 }
 
 // lineBytes returns the line (with its newline) that records ballot b
@@ -171,6 +192,9 @@ type BoxEntry struct {
 func (x *Box) Lookup(code ShortCode) []BoxEntry {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return nil
+	}
 	var out []BoxEntry
 	for _, e := range x.codes[code] {
 		e.Superseded = x.superseded[e.Line]

@@ -172,3 +172,50 @@ func TestAcceptBallotsClosed(t *testing.T) {
 }
 
 func shortOf(c ConfirmationCode) ShortCode { return ShortCode(c[:shortBytes]) }
+
+// TestAcceptBallotsWriteFails: when the write of a batch fails, none of
+// its ballots is acknowledged, and the box answers nothing from its state
+// in memory, which is ahead of its file: a repeat is not acknowledged,
+// Tip reports no chain, Lookup finds nothing, Err says why. Reopened, the
+// box holds what was written before.
+func TestAcceptBallotsWriteFails(t *testing.T) {
+	f := newFixture(t, testManifest())
+	x, path := openTestBox(t, f)
+	d := f.openDevice(t, x, "station-1")
+	first := castOn(t, d, testVote())
+	if err := x.AcceptBallots([]*Ballot{first})[0]; err != nil {
+		t.Fatal(err)
+	}
+	second := castOn(t, d, testVote())
+	x.f.Close() // the disk goes away
+	for _, err := range x.AcceptBallots([]*Ballot{second}) {
+		var r *Refusal
+		if err == nil || errors.As(err, &r) {
+			t.Fatalf("a failed write answered %v", err)
+		}
+	}
+	if err := x.AcceptBallots([]*Ballot{second})[0]; err == nil {
+		t.Fatal("a repeat of the unwritten ballot was acknowledged")
+	}
+	if err := x.AcceptBallot(second); err == nil {
+		t.Fatal("AcceptBallot acknowledged the unwritten ballot")
+	}
+	if _, _, ok := x.Tip("station-1"); ok {
+		t.Fatal("a broken box reported a tip")
+	}
+	if got := x.Lookup(shortOf(second.ConfirmationCode())); len(got) != 0 {
+		t.Fatalf("a broken box found %+v", got)
+	}
+	if x.Err() == nil {
+		t.Fatal("Err is nil on a broken box")
+	}
+	x.f = nil
+	y, err := OpenBox(path, f.e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if seq, _, _ := y.Tip("station-1"); seq != 1 {
+		t.Fatalf("reopened, the box's tip is %d, want 1", seq)
+	}
+}

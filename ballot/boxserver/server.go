@@ -63,7 +63,9 @@ type Config struct {
 type Event struct {
 	Time   time.Time
 	Device string
-	// Kind is "opening" or "ballot".
+	// Kind is "opening" or "ballot", or "error" for a ballot the box
+	// could not write (Result.Reason says why; the box refuses everything
+	// until it is reopened).
 	Kind string
 	// Result is the answer (for an opening, Sequence 0 and the opening's
 	// code).
@@ -296,10 +298,16 @@ func (s *Server) ballots(device string, position uint64, body []byte) (any, erro
 	for i, b := range bs {
 		res, err := result(b, j.errs[i])
 		if err != nil {
-			return nil, err // the box cannot write: nothing of this request is acknowledged
+			// The box cannot write: nothing of this request is
+			// acknowledged.
+			s.event(device, "error", Result{Sequence: b.Header().Sequence, Code: b.ConfirmationCode(), Outcome: "error", Reason: err.Error(), Contest: -1, Selection: -1})
+			return nil, err
 		}
 		a.Results[i] = res
 		s.event(device, "ballot", res)
+	}
+	if err := s.boxErr(); err != nil {
+		return nil, err // the tip is not to be trusted
 	}
 	a.Tip = s.deviceTip(device)
 	return a, nil
@@ -326,6 +334,9 @@ func (s *Server) opening(device string, position uint64, body []byte) (any, erro
 		res.Outcome, res.Step, res.Reason = Rejected, ref.Step, ref.Reason
 	}
 	s.event(device, "opening", res)
+	if err := s.boxErr(); err != nil {
+		return nil, err
+	}
 	return &Answer{Tip: s.deviceTip(device), Results: []Result{res}}, nil
 }
 
@@ -333,6 +344,14 @@ func (s *Server) event(device, kind string, r Result) {
 	if s.log != nil {
 		s.log(Event{Time: time.Now(), Device: device, Kind: kind, Result: r})
 	}
+}
+
+// boxErr returns the box's error (Box.Err) as a 503 answer, or nil.
+func (s *Server) boxErr() error {
+	if err := s.box.Err(); err != nil {
+		return &httpErr{http.StatusServiceUnavailable, err}
+	}
+	return nil
 }
 
 func (s *Server) deviceTip(device string) Tip {
@@ -345,6 +364,10 @@ func (s *Server) tip(w http.ResponseWriter, r *http.Request) {
 	device := r.URL.Query().Get("device")
 	if _, ok := s.keys[device]; !ok {
 		httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: parameter device: %q is not a registered device", device))
+		return
+	}
+	if err := s.boxErr(); err != nil {
+		fail(w, err)
 		return
 	}
 	writeJSON(w, s.deviceTip(device))
@@ -373,6 +396,10 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	code, err := ballot.ParseShortCode(r.URL.Query().Get("code"))
 	if err != nil {
 		httpError(w, http.StatusBadRequest, "boxserver: parameter code: "+err.Error())
+		return
+	}
+	if err := s.boxErr(); err != nil {
+		fail(w, err)
 		return
 	}
 	f := Found{Code: code.String(), Ballots: []FoundEntry{}}

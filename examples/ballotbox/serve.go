@@ -76,6 +76,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		mu.Lock()
 		defer mu.Unlock()
 		counts[ev.Result.Outcome]++
+		if ev.Kind == "error" {
+			if counts["error"] == 1 {
+				fmt.Fprintf(stderr, "ballotbox: the box cannot write, it refuses every ballot until restarted: %s\n", ev.Result.Reason)
+			}
+			return
+		}
 		if *quiet {
 			return
 		}
@@ -97,6 +103,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ballotbox serve:", err)
 		return exitFailed
 	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	scheme := "http"
 	if *cert != "" {
 		scheme = "https"
@@ -111,8 +119,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			done <- hs.Serve(ln)
 		}
 	}()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	code := exitOK
 	select {
 	case s := <-sig:
