@@ -398,3 +398,26 @@ func TestStationsThroughFaults(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestClockSkew: stations whose clocks are days ahead of or behind the
+// box's open and send their ballots: the box takes no time from a device
+// (the opening's time is informational) and requests carry none.
+func TestClockSkew(t *testing.T) {
+	f, _ := fieldtest.New(2)
+	x := startBox(t, f, filepath.Join(t.TempDir(), "ballots.jsonl"))
+	defer x.stop()
+	r := mrand.New(mrand.NewPCG(4, 4))
+	for i, skew := range []time.Duration{72 * time.Hour, -72 * time.Hour} {
+		id := f.IDs[i]
+		st, err := station.Open(t.TempDir(), f.E, id, f.Keys[id], time.Now().Add(skew))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vote(t, st, r, false)
+		rep, err := st.Sync(context.Background(), client(f, x.hs.URL, id))
+		if err != nil || rep.Accepted != 1 {
+			t.Fatalf("skew %v: %+v, %v", skew, rep, err)
+		}
+		st.Close()
+	}
+}
