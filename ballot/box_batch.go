@@ -3,6 +3,7 @@ package ballot
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // AcceptBallots runs the acceptance rule on each ballot of bs, in order,
@@ -133,21 +134,37 @@ func (x *Box) Err() error {
 }
 
 // lineBytes returns the line (with its newline) that records ballot b
-// with verdict v, accepted or refused.
+// with verdict v, accepted or refused: the JSON of the Box's other writes,
+// assembled around the ballot's JSON (which is compact already) instead
+// of re-scanned by encoding/json.
 func lineBytes(b *Ballot, v Verdict) ([]byte, error) {
 	raw, err := b.MarshalJSON()
 	if err != nil {
 		return nil, err
 	}
-	l := boxLineJSON{Ballot: raw}
+	var out []byte
 	if v.Outcome == Refused {
-		l = boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
+		step, err := json.Marshal(v.Refusal.Step)
+		if err != nil {
+			return nil, fmt.Errorf("ballot: box: %v", err)
+		}
+		out = make([]byte, 0, len(raw)+96)
+		out = append(out, `{"refused":{"step":`...)
+		out = append(out, step...)
+		out = append(out, `,"contest":`...)
+		out = strconv.AppendInt(out, int64(v.Refusal.Contest), 10)
+		out = append(out, `,"selection":`...)
+		out = strconv.AppendInt(out, int64(v.Refusal.Selection), 10)
+		out = append(out, `,"ballot":`...)
+		out = append(out, raw...)
+		out = append(out, "}}\n"...)
+		return out, nil
 	}
-	data, err := json.Marshal(l)
-	if err != nil {
-		return nil, fmt.Errorf("ballot: box: %v", err)
-	}
-	return append(data, '\n'), nil
+	out = make([]byte, 0, len(raw)+12)
+	out = append(out, `{"ballot":`...)
+	out = append(out, raw...)
+	out = append(out, "}\n"...)
+	return out, nil
 }
 
 // writeSync writes data (whole lines) at the end of the file and syncs it.
