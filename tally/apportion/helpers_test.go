@@ -77,3 +77,16 @@ func mustAllocate(t testing.TB, in *Input) *Result {
 	}
 	return r
 }
+
+// allocate is Allocate, failing t on error or if Check rejects the result.
+func allocate(t testing.TB, in *Input) *Result {
+	t.Helper()
+	r, err := Allocate(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(in, r); err != nil {
+		t.Fatalf("Check of Allocate's own result: %v", err)
+	}
+	return r
+}
