@@ -107,7 +107,9 @@ func TestCheckNamesTampering(t *testing.T) {
 			{"lists[3].qualified", func(r *Result) { r.Lists[3].Qualified = true }},
 			{"lists[0].seats", func(r *Result) { r.Lists[0].Seats-- }},
 			{"lists[1].candidates[0].votes", func(r *Result) { r.Lists[1].Candidates[0].Votes++ }},
-			{"lists[0].elected", func(r *Result) { r.Lists[0].Elected[0], r.Lists[0].Alternates[0] = r.Lists[0].Alternates[0], r.Lists[0].Elected[0] }},
+			{"lists[0].elected", func(r *Result) {
+				r.Lists[0].Elected[0], r.Lists[0].Alternates[0] = r.Lists[0].Alternates[0], r.Lists[0].Elected[0]
+			}},
 			{"allocation[1].list", func(r *Result) { r.Allocation[1].List = 4 }},
 			{"allocation[0].value", func(r *Result) { r.Allocation[0].Value.SetInt64(7) }},
 			{"allocation (count)", func(r *Result) { r.Allocation = r.Allocation[:len(r.Allocation)-1] }},
