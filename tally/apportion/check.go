@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 )
 
 // Check recomputes the allocation from in (Allocate) and compares it with
@@ -44,8 +45,21 @@ type checker struct{ m *Mismatch }
 
 func (c *checker) diff(field string, got, want any) {
 	if c.m == nil {
-		c.m = &Mismatch{Field: field, Got: fmt.Sprint(got), Want: fmt.Sprint(want)}
+		c.m = &Mismatch{Field: field, Got: text(got), Want: text(want)}
 	}
+}
+
+// text returns x as the message shows it: strings quoted.
+func text(x any) string {
+	switch v := x.(type) {
+	case string:
+		return strconv.Quote(v)
+	case Method:
+		return strconv.Quote(string(v))
+	case Reason:
+		return strconv.Quote(string(v))
+	}
+	return fmt.Sprint(x)
 }
 
 func (c *checker) eq(field string, got, want any) {

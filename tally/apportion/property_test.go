@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"encoding/binary"
+	"encoding/hex"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -404,5 +405,37 @@ func TestHugeCounts(t *testing.T) {
 	in := &Input{Method: LargestRemainderHare, Seats: 2, Lists: staff([]List{{Code: 1, Votes: MaxVotes - 1}, {Code: 2, Votes: 1}}, 2)}
 	if r := allocate(t, in); !slices.Equal(seatsOf(r), []int{2, 0}) {
 		t.Errorf("Hare near 2^63: %v", seatsOf(r))
+	}
+}
+
+// TestTieBreakKeyVectors compares the list tie-break keys with
+// testdata/list-tie-break.json, computed from the definition with another
+// implementation of SHA-512 (Python's hashlib).
+func TestTieBreakKeyVectors(t *testing.T) {
+	var file struct {
+		Vectors []struct {
+			BaseHash string `json:"baseHash"`
+			Seed     string `json:"seed"`
+			Contest  uint32 `json:"contest"`
+			Code     uint32 `json:"code"`
+			Key      string `json:"key"`
+		} `json:"vectors"`
+	}
+	readJSON(t, "list-tie-break.json", &file)
+	if len(file.Vectors) == 0 {
+		t.Fatal("no vectors")
+	}
+	for _, v := range file.Vectors {
+		tb := &TieBreak{Contest: v.Contest}
+		bh, err1 := hex.DecodeString(v.BaseHash)
+		seed, err2 := hex.DecodeString(v.Seed)
+		if err1 != nil || err2 != nil || len(bh) != len(tb.BaseHash) {
+			t.Fatalf("bad vector %+v", v)
+		}
+		copy(tb.BaseHash[:], bh)
+		tb.Seed = seed
+		if k := tb.key(v.Code); hex.EncodeToString(k[:]) != v.Key {
+			t.Errorf("contest %d, code %d: key %x, want %s", v.Contest, v.Code, k, v.Key)
+		}
 	}
 }
