@@ -275,7 +275,7 @@ func validate(in *Input) error {
 		if err := checkName(l.Name); err != nil {
 			return fmt.Errorf("%s: field name: %v", where, err)
 		}
-		if l.Votes > MaxVotes || total+l.Votes > MaxVotes {
+		if l.Votes > MaxVotes-total { // total ≤ MaxVotes, so no overflow
 			return fmt.Errorf("%s: field votes: %d brings the lists' votes over the maximum 2^63", where, l.Votes)
 		}
 		total += l.Votes

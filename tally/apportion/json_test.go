@@ -155,6 +155,7 @@ func TestInputErrors(t *testing.T) {
 		{"duplicate candidate", func(in *Input) { in.Lists[2].Candidates[0].Code = 11 }, "candidate 0 (code 11): field code"},
 		{"votes", func(in *Input) { in.Lists[0].Votes = MaxVotes + 1 }, "list 0 (code 1): field votes"},
 		{"sum of votes", func(in *Input) { in.Lists[0].Votes = MaxVotes - 150 }, "list 2 (code 3): field votes"},
+		{"sum of votes 2^64", func(in *Input) { in.Lists[0].Votes, in.Lists[1].Votes = MaxVotes, MaxVotes }, "list 1 (code 2): field votes"},
 		{"candidate votes", func(in *Input) { in.Lists[1].Candidates[1].Votes = MaxVotes + 1 }, "candidate 1 (code 22): field votes"},
 		{"name", func(in *Input) { in.Lists[3].Name = "\xff" }, "list 3 (code 4): field name"},
 		{"long name", func(in *Input) { in.Lists[3].Candidates[0].Name = strings.Repeat("x", MaxName+1) }, "candidate 0 (code 41): field name"},
