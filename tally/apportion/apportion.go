@@ -23,8 +23,8 @@ const (
 	// 1, 3, 5, 7, …
 	SainteLague Method = "sainte-lague"
 	// ModifiedSainteLague is the Sainte-Laguë method with first divisor
-	// 1.4: divisors 1.4, 3, 5, 7, … (Norway, valgloven § 11-4; Sweden
-	// before 2018).
+	// 1.4: divisors 1.4, 3, 5, 7, … (Norway's election act of 2002; Sweden
+	// until the election of 2014).
 	ModifiedSainteLague Method = "modified-sainte-lague"
 	// LargestRemainderHare is the largest remainder method (Hamilton,
 	// Hare–Niemeyer) with the Hare quota V/S, an exact fraction.

@@ -8,7 +8,7 @@
 //   - "dhondt": D'Hondt (Jefferson), divisors 1, 2, 3, …
 //   - "sainte-lague": Sainte-Laguë (Webster), divisors 1, 3, 5, …
 //   - "modified-sainte-lague": divisors 1.4, 3, 5, … as in Norway's
-//     election act (valgloven § 11-4) and the Sámi parliament election
+//     election act of 2002 (valgloven) and its Sámi parliament elections
 //   - "largest-remainder-hare": largest remainders with the Hare quota V/S
 //   - "largest-remainder-droop": largest remainders with the Droop quota
 //     floor(V/(S+1)) + 1
@@ -44,7 +44,7 @@
 // The package knows no ballots, proofs or election record: what counts as
 // a vote for a list or for a candidate is decided by the ballot kind that
 // feeds it. It does not implement the leveling seats or the party-exclusion
-// rounds of a national settlement (such as valgloven § 11-6), which a caller
+// rounds of a national settlement (such as Norway's), which a caller
 // builds from repeated calls, and its ties are not Norway's (which give an
 // equal quotient to the list with more votes, then draw lots).
 package apportion

@@ -54,7 +54,7 @@ func TestWorkedExamples(t *testing.T) {
 // Storting election of 2005 (testdata/norway-2005-storting.json, from Innst.
 // S. nr. 1 (2005–2006), Vedlegg 1.3) with the modified Sainte-Laguë method
 // and the 4% threshold: the threshold in votes and the parties above it as
-// published, and, with the exclusion rule of valgloven § 11-6 (a party
+// published, and, with the exclusion rule of the leveling seats (a party
 // with more district seats than the calculation gives keeps those and
 // leaves the calculation, which is repeated for the others), the published
 // seats of every party.
@@ -90,7 +90,7 @@ func TestNorway2005(t *testing.T) {
 			t.Errorf("%s: qualified %v, want %v", l.Name, l.Qualified, want)
 		}
 	}
-	// Valgloven § 11-6: repeat without the parties whose district seats
+	// The leveling-seat rule: repeat without the parties whose district seats
 	// exceed their share.
 	final := make(map[uint32]int)
 	seats := file.Seats
