@@ -90,9 +90,9 @@ const (
 // A Tie is a choice among candidates with equal votes that a count made
 // (or could not make), with how it was made.
 type Tie struct {
-	Decides    string // DecidesSurplus or DecidesExclusion
-	Candidates []int  // the tied candidates, ascending
-	By         string // ByEarlierStage, ByLot or Unresolved
-	Stage      int    // for ByEarlierStage, the stage whose votes decided; else 0
-	Chosen     int    // the candidate chosen; -1 if Unresolved
+	Decides    string `json:"decides"`    // DecidesSurplus or DecidesExclusion
+	Candidates []int  `json:"candidates"` // the tied candidates, ascending
+	By         string `json:"by"`         // ByEarlierStage, ByLot or Unresolved
+	Stage      int    `json:"stage"`      // for ByEarlierStage, the stage whose votes decided; else 0
+	Chosen     int    `json:"chosen"`     // the candidate chosen; -1 if Unresolved
 }

@@ -34,51 +34,51 @@ const (
 // stage are the Votes before it plus its Transfers; the Votes, all
 // NonTransferable and all Lost up to a stage add up to Valid·Unit.
 type Count struct {
-	Method     string // MethodScottishSTV or MethodIRV
-	Candidates int
-	MaxRanks   int
-	Seats      int    // 1 for MethodIRV
-	Valid      uint64 // rows that are valid rankings: the valid ballot papers
-	Invalid    uint64 // rows that are not
+	Method     string `json:"method"` // MethodScottishSTV or MethodIRV
+	Candidates int    `json:"candidates"`
+	MaxRanks   int    `json:"maxRanks"`
+	Seats      int    `json:"seats"`   // 1 for MethodIRV
+	Valid      uint64 `json:"valid"`   // rows that are valid rankings: the valid ballot papers
+	Invalid    uint64 `json:"invalid"` // rows that are not
 	// Quota is the quota of rule 46, a whole number of votes; zero for
 	// instant-runoff, whose winner needs a majority of the continuing
 	// votes instead.
-	Quota  Value
-	Stages []Stage
+	Quota  Value   `json:"quota"`
+	Stages []Stage `json:"stages"`
 	// Elected are the candidates elected, in the order of election
 	// (within one stage, most votes first, then ascending index).
-	Elected []int
+	Elected []int `json:"elected"`
 	// Unresolved is the tie at which the count stopped because the rules
 	// leave it to lot and there was no Lot; nil if the count is complete.
-	Unresolved *Tie
+	Unresolved *Tie `json:"unresolved,omitempty"`
 }
 
 // A Stage is one stage of the count (rule 45: the first stage; then each
 // transfer of a surplus and each exclusion).
 type Stage struct {
-	Number    int    // 1, 2, …
-	Kind      string // StageFirst, StageSurplus or StageExclusion
-	Candidate int    // whose surplus is transferred, or who is excluded; -1 in the first stage
+	Number    int    `json:"number"`    // 1, 2, …
+	Kind      string `json:"kind"`      // StageFirst, StageSurplus or StageExclusion
+	Candidate int    `json:"candidate"` // whose surplus is transferred, or who is excluded; -1 in the first stage
 	// Ties are the ties decided in choosing Candidate (at most one).
-	Ties []Tie
+	Ties []Tie `json:"ties"`
 	// Transfers are the votes each candidate gained (or, for Candidate,
 	// lost: the negative of the surplus or of its votes) at this stage; in
 	// the first stage, the first preferences.
-	Transfers []Value
+	Transfers []Value `json:"transfers"`
 	// NonTransferable is the value of the papers of this stage with no
 	// next available preference for a continuing candidate.
-	NonTransferable Value
+	NonTransferable Value `json:"nonTransferable"`
 	// Lost is the value lost by ignoring the remainders of rule 48(3): the
 	// surplus less what was transferred and what became non-transferable.
-	Lost Value
+	Lost Value `json:"lost"`
 	// Votes are each candidate's votes at the end of the stage.
-	Votes []Value
+	Votes []Value `json:"votes"`
 	// Elected are the candidates who reached the quota at this stage
 	// (rule 47; for instant-runoff, the winner), most votes first.
-	Elected []int
+	Elected []int `json:"elected"`
 	// LastVacancies are the continuing candidates deemed elected at the end
 	// of this stage because they were as many as the vacancies (rule 52).
-	LastVacancies []int
+	LastVacancies []int `json:"lastVacancies"`
 }
 
 // candidate states
@@ -298,7 +298,7 @@ func CountSTV(c Contest, rows []Ranking, lot *Lot) (*Count, error) {
 	// than the seats, decimal places ignored, increased by one.
 	quota := Value(k.p.valid/uint64(c.Seats+1)+1) * Unit
 	k.out.Quota = quota
-	k.firstStage() // rule 45
+	k.firstStage()     // rule 45
 	pending := []int{} // elected with a surplus not yet transferred (rule 48(1))
 	for {
 		// Rule 47(1): a continuing candidate whose votes equal or exceed

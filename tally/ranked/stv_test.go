@@ -145,3 +145,57 @@ func checkInvariants(t *testing.T, k *Count) {
 		seen[c] = true
 	}
 }
+
+// TestScottishTieRules runs Droop's two small elections for the tie rules
+// (testdata/scotland/weak-*.blt).
+func TestScottishTieRules(t *testing.T) {
+	wards := readDroopReference(t, "testdata/scotland/droop-reference.txt")
+	ref := map[string]droopWard{}
+	for _, w := range wards {
+		ref[w.name] = w
+	}
+	// weak-defeat: after A's exclusion B and C have 3 votes each; at the
+	// first stage B had 2 and C 3, so rule 51(2)(a) excludes B.
+	c, rows := readBLT(t, "testdata/scotland/weak-defeat.blt")
+	got, err := CountSTV(c, rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareDroop(t, got, ref["weak-defeat"])
+	tie := got.Stages[2].Ties
+	if len(tie) != 1 || tie[0].By != ByEarlierStage || tie[0].Stage != 1 || tie[0].Chosen != 1 || tie[0].Decides != DecidesExclusion {
+		t.Fatalf("stage 3 ties %+v", tie)
+	}
+	checkInvariants(t, got)
+
+	// weak-surplus: E and F have 3 votes at every stage: rule 51(2)(b),
+	// lot. Without a lot the count stops there, after stage 2 (A's
+	// surplus; Droop's zero-surplus stages for B and C do not exist
+	// under rule 48(1)).
+	c, rows = readBLT(t, "testdata/scotland/weak-surplus.blt")
+	got, err = CountSTV(c, rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := got.Unresolved
+	if u == nil || u.By != Unresolved || !slices.Equal(u.Candidates, []int{4, 5}) || u.Chosen != -1 || len(got.Stages) != 2 {
+		t.Fatalf("unresolved %+v after %d stages", u, len(got.Stages))
+	}
+	if !slices.Equal(got.Elected, []int{0, 1, 2}) {
+		t.Fatalf("elected %v", got.Elected)
+	}
+	lot := &Lot{Seed: []byte("a public seed"), Contest: 7}
+	got, err = CountSTV(c, rows, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := []int{4, 5}
+	lot.order(cands)
+	if got.Unresolved != nil || got.Stages[2].Candidate != cands[0] || got.Stages[2].Ties[0].By != ByLot {
+		t.Fatalf("with a lot: %+v", got.Stages[2])
+	}
+	checkInvariants(t, got)
+	if cands[0] == 4 {
+		compareDroop(t, got, ref["weak-surplus"]) // Droop's lot fell on E
+	}
+}
