@@ -123,3 +123,5 @@ func readDroopReference(t *testing.T, path string) []droopWard {
 	}
 	return wards
 }
+
+func readGolden() ([]byte, error) { return os.ReadFile("testdata/count-json.golden") }
