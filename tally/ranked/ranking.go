@@ -83,7 +83,7 @@ func (c Contest) check(method string) error {
 	if c.MaxRanks < 1 || c.MaxRanks > c.Candidates {
 		return fmt.Errorf("ranked: %s: MaxRanks %d, want 1..%d (the candidates)", method, c.MaxRanks, c.Candidates)
 	}
-	if method == MethodScottishSTV && (c.Seats < 1 || c.Seats >= c.Candidates) {
+	if (method == MethodScottishSTV || method == MethodMeek) && (c.Seats < 1 || c.Seats >= c.Candidates) {
 		return fmt.Errorf("ranked: %s: %d seats for %d candidates, want 1..%d", method, c.Seats, c.Candidates, c.Candidates-1)
 	}
 	return nil
