@@ -84,5 +84,34 @@ func FuzzCountRows(f *testing.F) {
 		if _, err := Schulze(c, rows, nil); err != nil {
 			t.Fatal(err)
 		}
+		k, err := CountMeek(c, rows, &Lot{Seed: []byte{1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Unresolved != nil || len(k.Elected) != c.Seats {
+			t.Fatalf("meek: elected %v, unresolved %v", k.Elected, k.Unresolved)
+		}
+	})
+}
+
+// FuzzMeekJSON is FuzzCountJSON for MeekCount.
+func FuzzMeekJSON(f *testing.F) {
+	f.Add([]byte(`{"method":"meek","candidates":2,"maxRanks":2,"seats":1,"valid":1,"invalid":0,"rounds":[{"number":1,"iterations":1,"quota":"0.500000001","votes":["1.000000000","0.000000000"],"keepFactors":["1.000000000","1.000000000"],"surplus":"0.499999999","residual":"0.000000000","elected":[0],"excluded":-1,"ties":[],"lastVacancies":[]}],"elected":[0]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var k MeekCount
+		if err := k.UnmarshalJSON(data); err != nil {
+			return
+		}
+		b, err := json.Marshal(&k)
+		if err != nil {
+			t.Fatalf("accepted but not encodable: %v", err)
+		}
+		var k2 MeekCount
+		if err := k2.UnmarshalJSON(b); err != nil {
+			t.Fatalf("re-encoding rejected: %v\n%s", err, b)
+		}
+		if b2, _ := json.Marshal(&k2); !bytes.Equal(b, b2) {
+			t.Fatalf("unstable")
+		}
 	})
 }

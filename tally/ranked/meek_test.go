@@ -159,3 +159,54 @@ func compareMeek(t *testing.T, got *MeekCount, ref meekRef, rounds int) {
 		}
 	}
 }
+
+// TestMeekProperties: random elections count with a lot, elect the
+// seats, keep every quota above a seats+1 share of the votes, pass
+// CheckMeek in any row order, and a tampered keep factor is named.
+func TestMeekProperties(t *testing.T) {
+	rng := newTestRand()
+	lot := &Lot{Seed: []byte("meek"), Contest: 2}
+	for trial := range 30 {
+		n := 2 + rng.IntN(7)
+		c := Contest{Candidates: n, MaxRanks: 1 + rng.IntN(n), Seats: 1 + rng.IntN(n-1)}
+		rows := randomRows(rng, n, c.MaxRanks, 1+rng.IntN(200))
+		k, err := CountMeek(c, rows, lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Unresolved != nil || len(k.Elected) != c.Seats {
+			t.Fatalf("trial %d: elected %v, unresolved %v", trial, k.Elected, k.Unresolved)
+		}
+		for _, r := range k.Rounds {
+			var sum Meek
+			for _, v := range r.Votes {
+				sum += v
+			}
+			if sum+r.Residual != Meek(k.Valid)*MeekUnit || r.Residual < 0 {
+				t.Fatalf("trial %d round %d: votes %v + residual %v != %d", trial, r.Number, sum, r.Residual, k.Valid)
+			}
+			if r.Quota != sum/Meek(c.Seats+1)+1 {
+				t.Fatalf("trial %d round %d: quota %v for votes %v", trial, r.Number, r.Quota, sum)
+			}
+			for _, kf := range r.KeepFactors {
+				if kf < 0 || kf > MeekUnit {
+					t.Fatalf("trial %d round %d: keep factor %v", trial, r.Number, kf)
+				}
+			}
+		}
+		shuffled := slices.Clone(rows)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if err := CheckMeek(c, shuffled, lot, k); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		b, _ := json.Marshal(k)
+		var back MeekCount
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		back.Rounds[0].KeepFactors[n-1]--
+		if err := CheckMeek(c, rows, lot, &back); err == nil || !strings.Contains(err.Error(), "round 1: field keepFactors["+strconv.Itoa(n-1)+"]") {
+			t.Fatalf("trial %d: tampered: %v", trial, err)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func randomRows(rng *rand.Rand, n, maxRanks, count int) []Ranking {
 // the order of the rows, passes Check, survives its JSON form, and Check
 // names a tampered field.
 func TestCountProperties(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := newTestRand()
 	lot := &Lot{Seed: []byte("property"), Contest: 1}
 	for trial := range 60 {
 		n := 2 + rng.IntN(9)
@@ -241,3 +241,5 @@ func TestCountJSONStrict(t *testing.T) {
 		}
 	}
 }
+
+func newTestRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
