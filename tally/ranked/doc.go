@@ -26,6 +26,16 @@
 //     (exclusion of the candidate with the fewest votes, ties likewise) and
 //     52 (filling of the last vacancies, with no further transfer). Votes
 //     are Values, integers in units of 10^-5.
+//   - CountMeek: single transferable vote by Meek's method (Hill,
+//     Wichmann, Woodall, "Algorithm 123: Single Transferable Vote by Meek's
+//     method", The Computer Journal 30(3), 1987) as the PR Foundation's
+//     Meek STV Reference Rule states it: keep factors, a quota recomputed
+//     from the votes at every iteration, omega 10^-6, and fixed-point
+//     arithmetic to nine decimal places with the rounding directions of
+//     the New Zealand STV calculation rules (Local Electoral Act 2001,
+//     Schedule 1A): a candidate's share of a paper and the new keep
+//     factors rounded up, the quota truncated. Votes are Meeks, integers
+//     in units of 10^-9.
 //   - CountIRV: instant-runoff for one seat: a majority of the continuing
 //     votes wins; otherwise the fewest votes are excluded, ties as in rule 51.
 //   - Schulze: Markus Schulze, "A new monotonic, clone-independent, reversal
@@ -40,20 +50,21 @@
 // the tie and reports it (Count.Unresolved); Schulze reports a tied order
 // in its tiers.
 //
-// A Count (and a SchulzeResult) has a canonical JSON form, decoded
-// strictly (UnmarshalJSON, with internal/wire's StrictJSON). Check and
-// CheckSchulze are the verifier's checks: they recount the rows and name
-// the first stage and field where a published result differs.
+// A Count (and a MeekCount, a SchulzeResult) has a canonical JSON form,
+// decoded strictly (UnmarshalJSON, with internal/wire's StrictJSON).
+// Check, CheckMeek and CheckSchulze are the verifier's checks: they
+// recount the rows and name the first stage (or round) and field where a
+// published result differs.
 //
 // The rules, the arithmetic and the JSON form are specified in
 // docs/ranked.md, precisely enough to re-implement them. The tests count
 // the 21 wards of the Glasgow City Council election of 2007 (full
 // preference data) and compare every stage with the reference counts of
-// Droop, an independent implementation of the same rules; Schulze's
-// 45-voter example with its published d and p; and the Tennessee example
-// of instant-runoff.
+// Droop, an independent implementation of the same rules; five elections
+// counted by Meek's method, round by round against Droop's counts under
+// the PR Foundation rule; Schulze's 45-voter example with its published d
+// and p; and the Tennessee example of instant-runoff.
 //
 // This package does not decode mixed rows into rankings, hold ballot
-// kinds, prove anything, or write the election record: it counts. Meek's
-// method is not implemented.
+// kinds, prove anything, or write the election record: it counts.
 package ranked
