@@ -57,3 +57,28 @@ func BenchmarkCountSTV(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCountMeek counts rows by Meek's method, 40 candidates and 5
+// seats, rankings of 1..10: each round iterates over all distinct
+// rankings until the surplus converges.
+func BenchmarkCountMeek(b *testing.B) {
+	for _, rows := range []int{100000} {
+		b.Run("rows="+strconv.Itoa(rows), func(b *testing.B) {
+			c := Contest{Candidates: 40, MaxRanks: 10, Seats: 5}
+			data := benchRows(c.Candidates, c.MaxRanks, rows)
+			lot := &Lot{Seed: []byte("bench")}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				k, err := CountMeek(c, data, lot)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(k.Elected) != c.Seats {
+					b.Fatalf("%d elected", len(k.Elected))
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/count")
+		})
+	}
+}

@@ -105,6 +105,34 @@ func TestCountProperties(t *testing.T) {
 		if err := CheckSchulze(c, rows, lot, s); err != nil {
 			t.Fatal(err)
 		}
+		// d by its definition, row by row.
+		for _, r := range rows {
+			if ValidateRanking(c, r) != nil {
+				continue
+			}
+			pos := make([]int, n)
+			for i := range pos {
+				pos[i] = n // unranked
+			}
+			for i, x := range r {
+				pos[x] = i
+			}
+			for x := range n {
+				for y := range n {
+					if pos[x] < pos[y] {
+						s.D[x][y]--
+					}
+				}
+			}
+		}
+		for x := range n {
+			for y := range n {
+				if s.D[x][y] != 0 {
+					t.Fatalf("trial %d: d[%d][%d] off by %d", trial, x, y, s.D[x][y])
+				}
+			}
+		}
+		s, _ = Schulze(c, rows, lot)
 		// A Condorcet winner, if any, is the only potential winner.
 		for i := range n {
 			wins := true

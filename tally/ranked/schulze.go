@@ -39,8 +39,9 @@ type SchulzeResult struct {
 // valid rows (rows that are not valid rankings are not counted). With a
 // Lot, ties in the order are broken by the lot (see SchulzeResult.Order).
 //
-// It takes time proportional to the rows times MaxRanks times the
-// candidates, plus the cube of the candidates (at most MaxSchulzeCandidates).
+// It takes time proportional to the distinct rankings times the square
+// of their length, plus the cube of the candidates (at most
+// MaxSchulzeCandidates).
 func Schulze(c Contest, rows []Ranking, lot *Lot) (*SchulzeResult, error) {
 	if err := c.check(MethodSchulze); err != nil {
 		return nil, err
@@ -56,28 +57,26 @@ func Schulze(c Contest, rows []Ranking, lot *Lot) (*SchulzeResult, error) {
 	res := &SchulzeResult{Method: MethodSchulze, Candidates: n, MaxRanks: c.MaxRanks, Valid: p.valid, Invalid: p.invalid,
 		D: square(n), P: square(n), Tiers: [][]int{}, Order: []int{}}
 	d := res.D
-	// d[i][j] for a ranking: each ranked candidate is above the candidates
-	// after it and above every unranked candidate. Count, for each ranked
-	// i, all j, then subtract the ranked candidates at or before i.
-	ranked := make([]bool, n)
+	// With R[x] the rows that rank x and P[x][y] those that rank both, x
+	// before y: d[x][y] = P[x][y] + (rows that rank x and not y)
+	// = P[x][y] + R[x] - P[x][y] - P[y][x] = R[x] - P[y][x]. So each row
+	// costs the square of its length, not of the candidates. P is
+	// accumulated in d itself, transposed at the end.
+	ranked := make([]uint64, n)
 	for g := range p.groups() {
 		r, w := p.ranking(int32(g)), p.count[g]
-		for _, x := range r {
-			ranked[x] = true
-		}
 		for k, x := range r {
-			row := d[x]
+			ranked[x] += w
 			for _, y := range r[k+1:] {
-				row[y] += w
-			}
-			for y := range n {
-				if !ranked[y] {
-					row[y] += w
-				}
+				d[y][x] += w // P[x][y], stored at [y][x]
 			}
 		}
-		for _, x := range r {
-			ranked[x] = false
+	}
+	for x := range n {
+		for y := range n {
+			if x != y {
+				d[x][y] = ranked[x] - d[x][y] // d[x][y] held P[y][x]
+			}
 		}
 	}
 	// Widest paths (§2.3, the Floyd-Warshall variant).

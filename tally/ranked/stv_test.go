@@ -118,6 +118,14 @@ func checkInvariants(t *testing.T, k *Count) {
 				t.Errorf("stage %d: candidate %d: %v + %v != %v", i+1, c, prev[c], x, st.Votes[c])
 			}
 		}
+		switch {
+		case st.Kind == StageSurplus && st.Votes[st.Candidate] != k.Quota:
+			t.Errorf("stage %d: candidate %d keeps %v after its surplus, not the quota", i+1, st.Candidate, st.Votes[st.Candidate])
+		case st.Kind == StageExclusion && len(st.LastVacancies) == 0 && st.Votes[st.Candidate] != 0:
+			t.Errorf("stage %d: excluded candidate %d keeps %v", i+1, st.Candidate, st.Votes[st.Candidate])
+		case st.Kind == StageExclusion && len(st.LastVacancies) > 0 && st.Transfers[st.Candidate] != 0:
+			t.Errorf("stage %d: a transfer where rule 52 applies", i+1)
+		}
 		gone += st.NonTransferable + st.Lost
 		if i > 0 && sum+st.NonTransferable+st.Lost != 0 {
 			t.Errorf("stage %d: transfers %v, non-transferable %v, lost %v do not add up to zero", i+1, sum, st.NonTransferable, st.Lost)
