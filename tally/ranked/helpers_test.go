@@ -125,3 +125,20 @@ func readDroopReference(t *testing.T, path string) []droopWard {
 }
 
 func readGolden() ([]byte, error) { return os.ReadFile("testdata/count-json.golden") }
+
+// bltNames returns the candidate names of a BLT file: the n quoted lines
+// after the ballots.
+func bltNames(t *testing.T, path string, n int) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "\"") && len(names) < n {
+			names = append(names, strings.Trim(line, "\""))
+		}
+	}
+	return names
+}

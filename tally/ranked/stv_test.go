@@ -207,3 +207,25 @@ func TestScottishTieRules(t *testing.T) {
 		compareDroop(t, got, ref["weak-surplus"]) // Droop's lot fell on E
 	}
 }
+
+// TestScottishGlasgowCaltonDeclared checks the outcome of one ward against
+// the declared result, independently of Droop: Calton (Glasgow, 2007)
+// returned George Redmond, Ruth Simpson and Alison Thewliss (Wikipedia,
+// "Calton (ward)", section Councillors).
+func TestScottishGlasgowCaltonDeclared(t *testing.T) {
+	c, rows := readBLT(t, "testdata/scotland/Calton-2007.blt")
+	k, err := CountSTV(c, rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := bltNames(t, "testdata/scotland/Calton-2007.blt", c.Candidates)
+	var got []string
+	for _, e := range k.Elected {
+		got = append(got, names[e])
+	}
+	slices.Sort(got)
+	want := []string{"Alison E Thewliss", "George Redmond", "Ruth Simpson"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("elected %q, declared %q", got, want)
+	}
+}
