@@ -48,6 +48,7 @@ type Box struct {
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
+	codes      map[ShortCode][]BoxEntry    // ballot lines by short code, for Lookup
 }
 
 // A countedBallot is an accepted cast ballot: its line and confirmation code.
@@ -157,6 +158,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
 		superseded: make(map[int64]bool),
+		codes:      make(map[ShortCode][]BoxEntry),
 	}
 	if err := x.load(); err != nil {
 		filelock.Unlock(f)
@@ -324,7 +326,7 @@ func (x *Box) appendLine(l boxLineJSON) error {
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekOpening(o)
@@ -375,7 +377,7 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // submissions), then the decision again and the write (under the lock).
 func (x *Box) AcceptBallot(b *Ballot) error {
 	x.mu.Lock()
-	err := x.closed()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		return err
@@ -385,7 +387,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		return c.attribution
 	}
 	x.mu.Lock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		x.mu.Unlock()
 		return err
 	}
@@ -401,7 +403,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	if done, err := x.repeat(b, c); done { // another goroutine wrote it
@@ -456,6 +458,7 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
 // x.mu is held, or the box is being loaded.
 func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	x.rule.Ballot(line, b, c)
+	x.index(line, b, v)
 	w := x.set.ids[c.fps[0].Sum]
 	w.code, w.state = b.code, b.state
 	if v.Outcome == Refused {
@@ -495,6 +498,9 @@ func (x *Box) Counted() []ConfirmationCode {
 func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return 0, ConfirmationCode{}, false // broken: the state may be ahead of the file (Err)
+	}
 	return x.rule.Tip(device)
 }
 
