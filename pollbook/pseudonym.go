@@ -113,9 +113,10 @@ const NationalIDLength = 10
 // ten (leading zeros are part of the identifier and are never added) and a
 // check digit that does not match: with weights 10, 9, …, 2 on the first
 // nine digits, r = Σ dᵢ·wᵢ mod 11, the check digit is r if r < 2 and
-// 11 − r otherwise. The check catches every single mistyped digit and
-// every swap of two neighbouring digits, so a typing error does not mark
-// another voter.
+// 11 − r otherwise. The check catches a single mistyped digit or a swap
+// of two neighbouring digits unless it moves r between 1 and 10 (both
+// give the check digit 1): most typing errors are refused rather than
+// mark another voter, not all.
 func NormalizeNationalID(s string) (string, error) {
 	var d [NationalIDLength]byte
 	n := 0
