@@ -52,7 +52,7 @@ func TestNormalizeNationalID(t *testing.T) {
 	}
 	for _, c := range []struct{ in, msg string }{
 		{"", "0 digits, want 10"},
-		{"013542419", "9 digits, want 10"},    // a lost leading zero is not added back
+		{"013542419", "9 digits, want 10"},     // a lost leading zero is not added back
 		{"00013542419", "more than 10 digits"}, // nor removed
 		{"0013542418", "check digit 8 does not match"},
 		{"0013542491", "check digit"}, // neighbours swapped
