@@ -202,8 +202,9 @@ func (c *Central) verify(m *Mark) error {
 func (c *Central) apply(m *Mark) (repeat bool, inc *Incident, err error) {
 	s := c.stations[m.Station]
 	if s == nil {
+		// Kept only once it has a mark, so that a refused upload leaves
+		// no station without marks in the summary.
 		s = &stationState{id: m.Station, refs: make(map[string]uint64), c: StationCounts{Station: m.Station}}
-		c.stations[m.Station] = s
 	}
 	tip := uint64(len(s.sums))
 	switch {
@@ -215,6 +216,7 @@ func (c *Central) apply(m *Mark) (repeat bool, inc *Incident, err error) {
 	case m.Sequence > tip+1:
 		return false, nil, fmt.Errorf("pollbook: mark %q/%d: the station's next mark is %d: %w", m.Station, m.Sequence, tip+1, ErrGap)
 	}
+	c.stations[m.Station] = s
 	s.sums = append(s.sums, m.sum(c.baseHash))
 	s.c.Marks++
 	if m.Decision != nil {

@@ -258,6 +258,9 @@ func TestMergeRefusals(t *testing.T) {
 	if r, err := c.Merge(ms[1:]); !errors.Is(err, pollbook.ErrGap) || r.Accepted != 0 || c.Tip("station-1") != 0 {
 		t.Fatalf("a gap: %+v, %v", r, err)
 	}
+	if s := c.Summary(); len(s.Stations) != 0 || s.Check() != nil {
+		t.Fatalf("after a refused upload, the summary is %+v (%v)", s, s.Check())
+	}
 	// A second file of the same station signs another mark 2: a fork.
 	other, err := pollbook.OpenBook(filepath.Join(f.dir, "fork.marks"), pollbook.BookParams{Election: f.e, Station: "station-1", DeviceKey: f.keys["station-1"], Key: f.key, List: f.list})
 	if err != nil {

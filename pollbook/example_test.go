@@ -114,3 +114,60 @@ func ExampleNormalizeNationalID() {
 	//  pollbook: national identifier: check digit 8 does not match the other nine digits (a digit is mistyped)
 	//  pollbook: national identifier: 8 digits, want 10
 }
+
+// A voter without a national identifier is admitted by the station
+// committee: two of its three officials sign the decision, the station
+// records it, and the summary counts it apart.
+func ExampleBook_Admit() {
+	station := ed25519.NewKeyFromSeed(make([]byte, 32))
+	_, electionKey := elgamal.GenerateKey()
+	trustee, _ := elgamal.GenerateKey()
+	e, _ := ballot.NewElection(ballot.Parameters{
+		Manifest: &ballot.Manifest{ElectionID: "village-7", Title: "Village council", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{
+			{ID: "q", Kind: ballot.YesNo, Candidates: []ballot.Candidate{{Code: 1, Name: "Yes"}, {Code: 2, Name: "No"}}},
+		}},
+		PublicKey:        electionKey,
+		VerificationKeys: []*group.Element{trustee.PublicKey().Element()},
+		Threshold:        1,
+		Devices:          []ballot.RegisteredDevice{{ID: "village-7/1", PublicKey: station.Public().(ed25519.PublicKey)}},
+	})
+	officials := map[string]ed25519.PrivateKey{}
+	committee := &pollbook.Committee{Officials: map[string]ed25519.PublicKey{}, Quorum: 2}
+	for i, name := range []string{"chair", "secretary", "member"} {
+		officials[name] = ed25519.NewKeyFromSeed(append(make([]byte, 31), byte(10+i)))
+		committee.Officials[name] = officials[name].Public().(ed25519.PublicKey)
+	}
+	secret := sha256.Sum256([]byte("example only"))
+	key, _ := pollbook.NewKey(secret[:], "village-7")
+	list, _ := pollbook.NewList("village-7", nil)
+
+	dir, _ := os.MkdirTemp("", "pollbook")
+	defer os.RemoveAll(dir)
+	book, err := pollbook.OpenBook(filepath.Join(dir, "station.marks"), pollbook.BookParams{
+		Election: e, Station: "village-7/1", DeviceKey: station, Key: key, List: list, Committee: committee})
+	if err != nil {
+		panic(err)
+	}
+	defer book.Close()
+
+	// Each official signs decision 1405/12 on his own device.
+	sigs := []pollbook.OfficialSignature{
+		pollbook.SignDecision(e.BaseHash(), "village-7/1", "1405/12", "secretary", officials["secretary"]),
+		pollbook.SignDecision(e.BaseHash(), "village-7/1", "1405/12", "chair", officials["chair"]),
+	}
+	m, err := book.Admit("1405/12", sigs)
+	fmt.Println("admitted as mark", m.Sequence, "by decision:", m.IsDecision(), err)
+	_, err = book.Admit("1405/12", sigs)
+	fmt.Println(err)
+
+	central, _ := pollbook.OpenCentral(filepath.Join(dir, "central.marks"), pollbook.CentralParams{
+		Election: e, List: list, Committees: map[string]*pollbook.Committee{"village-7/1": committee}})
+	defer central.Close()
+	central.Merge(book.Marks(0))
+	s := central.Summary()
+	fmt.Println("marks:", s.Marks, "admitted by committee:", s.Committee, "voters on the list:", s.Voters)
+	// Output:
+	// admitted as mark 1 by decision: true <nil>
+	// pollbook: book: decision "1405/12" already admitted a voter, mark 1
+	// marks: 1 admitted by committee: 1 voters on the list: 0
+}

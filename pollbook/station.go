@@ -279,7 +279,8 @@ func (b *Book) Sequence() uint64 {
 }
 
 // Marks returns the station's marks after sequence number after (the
-// central book's Tip), in order, for upload.
+// central book's Tip), in order, for upload. The marks are the Book's own:
+// the caller must not modify them.
 func (b *Book) Marks(after uint64) []*Mark {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -31,24 +31,24 @@ type StationCounts struct {
 // A Summary is what the central book publishes: counts only, never a
 // pseudonym or a mark (docs/pollbook.md, "The summary").
 type Summary struct {
-	ElectionID string                `json:"electionId"`
-	BaseHash   [ballot.HashSize]byte `json:"-"`
+	ElectionID string
+	BaseHash   [ballot.HashSize]byte
 	// Marks is the number of marks of all stations; Marks = Voters +
 	// DoubleVotes + Committee.
-	Marks uint64 `json:"marks"`
+	Marks uint64
 	// Voters is the number of distinct pseudonyms marked.
-	Voters uint64 `json:"voters"`
+	Voters uint64
 	// Committee is the number of voters admitted by committee decision.
-	Committee uint64 `json:"committee"`
+	Committee uint64
 	// DoubleVotes is the number of marks beyond the first of each
 	// pseudonym: the ballots cast that should not have been.
-	DoubleVotes uint64 `json:"doubleVotes"`
+	DoubleVotes uint64
 	// NotListed and ReusedDecisions are the sums of the stations'.
-	NotListed       uint64 `json:"notListed"`
-	ReusedDecisions uint64 `json:"reusedDecisions"`
+	NotListed       uint64
+	ReusedDecisions uint64
 	// Stations are the stations with at least one mark, in ascending
 	// order of identifier.
-	Stations []StationCounts `json:"stations"`
+	Stations []StationCounts
 }
 
 // Summary returns the central book's counts.
