@@ -262,3 +262,30 @@ func TestCommitteeAdmission(t *testing.T) {
 		t.Fatalf("reopened without committees: %v", err)
 	}
 }
+
+// A replacement device learns the marks of the device it replaces and
+// refuses, offline, the voters that device admitted; a forged mark is not
+// learned.
+func TestLearn(t *testing.T) {
+	f := newFixture(t, 2, 4)
+	old := f.openBook(t, "station-1", nil)
+	old.Mark(f.pseudonym(t, 0))
+	old.Admit("r", f.decision("station-1", "r", "chair", "secretary"))
+	repl := f.openBook(t, "station-2", &offlineChecker{})
+	forged := *old.Marks(0)[0]
+	forged.Pseudonym = f.pseudonym(t, 1)
+	if err := repl.Learn([]*pollbook.Mark{&forged}); err == nil {
+		t.Fatal("a forged mark is learned")
+	}
+	if err := repl.Learn(old.Marks(0)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if ans, _ := repl.Check(ctx, f.ids[0]); ans.Admit || ans.Refusal != pollbook.MarkedElsewhere || ans.MarkedAt != "station-1" || ans.Online {
+		t.Fatalf("a voter of the replaced device: %+v", ans)
+	}
+	if ans, _ := repl.Check(ctx, f.ids[1]); !ans.Admit || ans.Online {
+		t.Fatalf("another voter: %+v", ans)
+	}
+}

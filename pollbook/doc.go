@@ -11,8 +11,9 @@
 // pseudonyms of the eligible voters, sorted, in a file a station keeps a
 // copy of. At the station, a Book checks each voter (Book.Check): it asks
 // the central book through an OnlineChecker with a short timeout and,
-// without an answer, decides from its copy of the list and its own marks,
-// and says which way it decided. It records each admitted voter as a Mark
+// without an answer, decides from its copy of the list, its own marks and
+// the marks of other stations it has learned (Book.Learn), and says which
+// way it decided. It records each admitted voter as a Mark
 // signed by the station's registered device key, with the station's
 // sequence number and nothing else (no time, no ballot), durably in its
 // own marks file (Book.Mark); a voter without a national identifier is

@@ -63,6 +63,10 @@ type Book struct {
 	marks  []*Mark // mark s at s−1
 	marked map[Pseudonym]uint64
 	refs   map[string]uint64
+	// elsewhere holds the pseudonyms marked at other stations that the
+	// Book learned (Learn), with the station of the first mark.
+	elsewhere map[Pseudonym]string
+	keys      map[string]ed25519.PublicKey
 }
 
 // OpenBook opens the station's marks file at path, creating it if it does
@@ -91,7 +95,11 @@ func OpenBook(path string, p BookParams) (*Book, error) {
 	if p.OnlineTimeout == 0 {
 		p.OnlineTimeout = DefaultOnlineTimeout
 	}
-	b := &Book{p: p, baseHash: p.Election.BaseHash(), marked: make(map[Pseudonym]uint64), refs: make(map[string]uint64)}
+	b := &Book{p: p, baseHash: p.Election.BaseHash(), marked: make(map[Pseudonym]uint64), refs: make(map[string]uint64),
+		elsewhere: make(map[Pseudonym]string), keys: make(map[string]ed25519.PublicKey)}
+	for _, d := range p.Election.Devices() {
+		b.keys[d.ID] = d.PublicKey
+	}
 	j, err := openJournal(path, headerFor(p.Election, p.Station), func(m *Mark) error {
 		if m.Station != p.Station || m.Sequence != uint64(len(b.marks))+1 {
 			return fmt.Errorf("pollbook: mark %q/%d where mark %q/%d belongs", m.Station, m.Sequence, p.Station, len(b.marks)+1)
@@ -156,9 +164,9 @@ type Answer struct {
 	MarkedAt string
 	// Online reports whether the central book answered (in time), and
 	// OnlineErr, if it was asked and did not, why. Offline, the Book
-	// decided from its copy of the list and its own marks only, so a
-	// voter marked at another station is admitted: the double vote shows
-	// when the marks meet in the central book.
+	// decided from its copy of the list, its own marks and those it
+	// learned, so a voter marked at another station since is admitted:
+	// the double vote shows when the marks meet in the central book.
 	Online    bool
 	OnlineErr error
 }
@@ -167,7 +175,8 @@ type Answer struct {
 // normalizes the identifier and computes its pseudonym (an error for an
 // identifier that is not valid, e.g. a mistyped digit), refuses a voter
 // the station has marked, asks the central book (within the timeout) and,
-// without its answer, decides from the local list. It marks nothing: call
+// without its answer, decides from the local list and the marks it has
+// learned (Learn). It marks nothing: call
 // Mark when the voter is admitted.
 func (b *Book) Check(ctx context.Context, nationalID string) (Answer, error) {
 	p, err := b.p.Key.Pseudonym(nationalID)
@@ -211,8 +220,48 @@ func (b *Book) CheckPseudonym(ctx context.Context, p Pseudonym) Answer {
 		a.Refusal = NotOnList
 		return a
 	}
+	b.mu.Lock()
+	st, ok := b.elsewhere[p]
+	b.mu.Unlock()
+	if ok {
+		a.Refusal, a.MarkedAt = MarkedElsewhere, st
+		return a
+	}
 	a.Admit = true
 	return a
+}
+
+// Learn gives the Book voter marks of other stations, so that it refuses
+// those voters (MarkedElsewhere) even offline: the marks of the device a
+// new one replaces (read from its marks file), or marks fetched from the
+// central book while the link was up. Each mark's signature is checked
+// against its station's registered key; decision marks, which carry no
+// pseudonym, are skipped. What a Book learns is kept in memory only, not
+// in its marks file: after a restart, learn again.
+func (b *Book) Learn(marks []*Mark) error {
+	for _, m := range marks {
+		if m.Decision != nil {
+			continue
+		}
+		key, ok := b.keys[m.Station]
+		if !ok {
+			return fmt.Errorf("pollbook: book: learning mark %q/%d: station %q is not a registered device", m.Station, m.Sequence, m.Station)
+		}
+		if err := m.verify(b.baseHash, key, nil); err != nil {
+			return err
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range marks {
+		if m.Decision != nil || m.Station == b.p.Station {
+			continue
+		}
+		if _, ok := b.elsewhere[m.Pseudonym]; !ok {
+			b.elsewhere[m.Pseudonym] = m.Station
+		}
+	}
+	return nil
 }
 
 // Mark records that the voter with pseudonym p was admitted: it signs the
