@@ -176,8 +176,8 @@ type Answer struct {
 // identifier that is not valid, e.g. a mistyped digit), refuses a voter
 // the station has marked, asks the central book (within the timeout) and,
 // without its answer, decides from the local list and the marks it has
-// learned (Learn). It marks nothing: call
-// Mark when the voter is admitted.
+// learned (Learn). It marks nothing: call Mark when the voter is
+// admitted.
 func (b *Book) Check(ctx context.Context, nationalID string) (Answer, error) {
 	p, err := b.p.Key.Pseudonym(nationalID)
 	if err != nil {
