@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sandogh/sandogh/ballot"
@@ -105,5 +106,46 @@ func TestIncidentsOfFaultyStations(t *testing.T) {
 	// Station 2 has no committee: its decision mark is refused.
 	if _, err := c.Merge([]*Mark{sign(e, &Mark{Station: ids[1], Sequence: 2, Decision: dec("r")}, keys[1])}); err == nil {
 		t.Fatal("a decision of a station without a committee")
+	}
+}
+
+// A write that fails (a full disk, an I/O error) leaves the central book
+// refusing everything until it is reopened, and the reopened book holds
+// what was acknowledged and nothing else.
+func TestCentralWriteFailure(t *testing.T) {
+	e, ids, keys := testElection(t, 1)
+	list, _ := NewList("e", []Pseudonym{pseudonymOf(1), pseudonymOf(2)})
+	path := filepath.Join(t.TempDir(), "c")
+	c, err := OpenCentral(path, CentralParams{Election: e, List: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1 := sign(e, &Mark{Station: ids[0], Sequence: 1, Pseudonym: pseudonymOf(1)}, keys[0])
+	m2 := sign(e, &Mark{Station: ids[0], Sequence: 2, Pseudonym: pseudonymOf(2)}, keys[0])
+	if _, err := c.Merge([]*Mark{m1}); err != nil {
+		t.Fatal(err)
+	}
+	c.j.f.Close() // every later write fails
+	if r, err := c.Merge([]*Mark{m2}); err == nil || r.Accepted != 0 {
+		t.Fatalf("a failed write: %+v, %v", r, err)
+	}
+	if _, err := c.Merge([]*Mark{m1}); err == nil || !strings.Contains(err.Error(), "reopen") {
+		t.Fatalf("after a failed write: %v", err)
+	}
+	if _, err := c.Check(pseudonymOf(2)); err == nil {
+		t.Fatal("a broken book answers online checks")
+	}
+	c.j.f = nil // already closed
+	c.Close()
+	c, err = OpenCentral(path, CentralParams{Election: e, List: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Tip(ids[0]) != 1 {
+		t.Fatalf("tip %d after reopening, want 1", c.Tip(ids[0]))
+	}
+	if r, err := c.Merge([]*Mark{m1, m2}); err != nil || r.Accepted != 1 || r.Repeats != 1 {
+		t.Fatalf("resume: %+v, %v", r, err)
 	}
 }
