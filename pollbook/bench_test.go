@@ -127,3 +127,36 @@ func BenchmarkCentralReopen(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "marks/s")
 }
+
+// BenchmarkCentralMergeConcurrent measures Central.Merge at 1,000,000
+// voters with 64 stations uploading one mark per call, concurrently, as
+// online stations do after each voter: the calls share their fsyncs
+// (group commit). Run it with a fixed count, e.g. -benchtime=20000x.
+func BenchmarkCentralMergeConcurrent(b *testing.B) {
+	const stations = 64
+	setupBenchBook(b)
+	bb := &benchBook
+	marks := make([][]*Mark, stations)
+	for i := range b.N {
+		s := i % stations
+		bb.next[s]++
+		m := &Mark{Station: bb.ids[s], Sequence: bb.next[s], Pseudonym: pseudonymOf(bb.voter % benchVoters)}
+		marks[s] = append(marks[s], sign(bb.e, m, bb.keys[s]))
+		bb.voter++
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for s := range stations {
+		wg.Go(func() {
+			for _, m := range marks[s] {
+				if r, err := bb.c.Merge([]*Mark{m}); err != nil || r.Accepted != 1 {
+					b.Errorf("%+v, %v", r, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "marks/s")
+}

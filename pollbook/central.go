@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -53,11 +54,29 @@ type Central struct {
 	stations  map[string]*stationState
 	voters    map[Pseudonym]voterState
 	incidents []Incident
+
+	// Group commit: the lines of the marks taken and not yet on disk,
+	// and the batches (tickets) appended and made durable. One Merge at a
+	// time writes and syncs everything pending, without the lock; the
+	// others wait on durable.
+	durable     *sync.Cond
+	pending     []byte
+	pendingRefs []markRef
+	tickets     uint64 // batches appended to pending
+	synced      uint64 // batches on disk
+	syncing     bool
+}
+
+// markRef is a station's mark by sequence number.
+type markRef struct {
+	s   *stationState
+	seq uint64
 }
 
 // stationState is what the central book keeps of one station.
 type stationState struct {
-	id   string
+	id      string
+	durable uint64 // the last sequence number on disk
 	sums [][sha256.Size]byte // digest of mark s at s−1
 	refs map[string]uint64   // decision reference → sequence
 	c    StationCounts
@@ -149,6 +168,7 @@ func OpenCentral(path string, p CentralParams) (*Central, error) {
 		stations: make(map[string]*stationState),
 		voters:   make(map[Pseudonym]voterState),
 	}
+	c.durable = sync.NewCond(&c.mu)
 	for _, d := range p.Election.Devices() {
 		c.keys[d.ID] = d.PublicKey
 	}
@@ -179,6 +199,9 @@ func OpenCentral(path string, p CentralParams) (*Central, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range c.stations {
+		s.durable = uint64(len(s.sums))
 	}
 	c.j = j
 	return c, nil
@@ -266,9 +289,11 @@ type MergeResult struct {
 // Merge verifies marks and takes them into the book, in the order given:
 // each station's marks must come in sequence order (marks of several
 // stations may be interleaved in any way). A mark taken before is
-// acknowledged again and changes nothing. The accepted marks are written
-// with one write and one fsync before Merge returns; an acknowledged mark
-// survives a crash.
+// acknowledged again and changes nothing. Merge returns once the marks it
+// took are written and synced to stable storage: an acknowledged mark
+// survives a crash. Concurrent calls share their writes (group commit):
+// one call writes and syncs the marks of all the calls waiting, so the
+// book does not serialize behind one fsync per call.
 //
 // Merge stops at the first mark it cannot take and returns the result of
 // the marks before it (which are written) and an error: one wrapping
@@ -288,8 +313,8 @@ func (c *Central) Merge(marks []*Mark) (MergeResult, error) {
 	if c.j == nil || c.j.broken != nil {
 		return res, c.brokenErr()
 	}
-	var taken []*Mark
 	var err error
+	wait := false
 	for _, m := range marks[:n] {
 		repeat, inc, aerr := c.apply(m)
 		if aerr != nil {
@@ -298,25 +323,68 @@ func (c *Central) Merge(marks []*Mark) (MergeResult, error) {
 		}
 		if repeat {
 			res.Repeats++
+			// A repeat of a mark still on its way to disk is
+			// acknowledged once it is there.
+			wait = wait || m.Sequence > c.stations[m.Station].durable
 			continue
 		}
-		taken = append(taken, m)
+		line, jerr := json.Marshal(journalLine{Mark: m})
+		if jerr != nil {
+			return MergeResult{}, fmt.Errorf("pollbook: marks file: %v", jerr)
+		}
+		c.pending = append(append(c.pending, line...), '\n')
+		c.pendingRefs = append(c.pendingRefs, markRef{c.stations[m.Station], m.Sequence})
+		res.Accepted++
 		if inc != nil {
 			res.Incidents = append(res.Incidents, *inc)
 		}
 	}
+	if res.Accepted > 0 {
+		c.tickets++
+		wait = true
+	}
 	if err == nil {
 		err = verr
 	}
-	if len(taken) > 0 {
-		if werr := c.j.appendMarks(taken); werr != nil {
-			// The state holds marks that may not be on disk: the
-			// book refuses everything until it is reopened.
+	if wait {
+		if werr := c.waitDurable(c.tickets); werr != nil {
 			return MergeResult{}, werr
 		}
 	}
-	res.Accepted = len(taken)
 	return res, err
+}
+
+// waitDurable returns once batch t is on disk, writing and syncing what
+// is pending itself if no other call is. A failed write breaks the book:
+// its state holds marks that may not be on disk, so it refuses
+// everything until it is reopened. c.mu is held.
+func (c *Central) waitDurable(t uint64) error {
+	for c.synced < t {
+		if c.j == nil || c.j.broken != nil {
+			return c.brokenErr()
+		}
+		if c.syncing {
+			c.durable.Wait()
+			continue
+		}
+		c.syncing = true
+		buf, refs, target := c.pending, c.pendingRefs, c.tickets
+		c.pending, c.pendingRefs = nil, nil
+		c.mu.Unlock()
+		err := c.j.writeSynced(buf)
+		c.mu.Lock()
+		c.syncing = false
+		if err != nil {
+			c.j.broken = err
+		} else {
+			c.synced = target
+			for _, r := range refs {
+				r.s.durable = max(r.s.durable, r.seq)
+			}
+		}
+		c.durable.Broadcast()
+	}
+	return nil
 }
 
 // verifyAll verifies marks in parallel and returns how many lead the
@@ -357,18 +425,20 @@ func (c *Central) brokenErr() error {
 }
 
 // Tip returns the sequence number of the last mark of station in the
-// book (0 if none), from which the station resumes its upload.
+// book and on disk (0 if none), from which the station resumes its
+// upload.
 func (c *Central) Tip(station string) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s := c.stations[station]; s != nil {
-		return uint64(len(s.sums))
+		return s.durable
 	}
 	return 0
 }
 
 // Check answers an online check: whether p is on the list and whether,
-// and where first, it is marked.
+// and where first, it is marked (counting the marks on their way to
+// disk: a voter is refused as soon as a mark of hers is taken).
 func (c *Central) Check(p Pseudonym) (Status, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -399,15 +469,27 @@ func (c *Central) Incidents() []Incident {
 	return append([]Incident(nil), c.incidents...)
 }
 
-// Close closes the marks file and releases its lock; the book then
-// refuses every call.
+// Close writes the marks that concurrent Merge calls are waiting for,
+// closes the marks file and releases its lock; the book then refuses
+// every call.
 func (c *Central) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.j == nil {
 		return nil
 	}
+	// The marks of the calls still waiting are written first.
+	var werr error
+	if c.j.broken == nil {
+		werr = c.waitDurable(c.tickets)
+	}
+	for c.syncing {
+		c.durable.Wait()
+	}
 	err := c.j.close()
+	if err == nil {
+		err = werr
+	}
 	c.j = nil
 	return err
 }

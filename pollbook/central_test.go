@@ -389,3 +389,59 @@ func FuzzParseSummary(f *testing.F) {
 		}
 	})
 }
+
+// Stations upload one mark at a time, concurrently, with repeats and
+// online checks in between (group commit): every mark is acknowledged
+// once on disk, and the reopened book holds them all.
+func TestConcurrentMerge(t *testing.T) {
+	f := newFixture(t, 6, 60)
+	c := f.openCentral(t)
+	marks := make(map[string][]*pollbook.Mark)
+	for i, s := range f.stations {
+		b := f.openBook(t, s, nil)
+		for v := i; v < len(f.ids); v += len(f.stations) {
+			if _, err := b.Mark(f.pseudonym(t, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.Mark(f.pseudonym(t, (i+1)%len(f.ids))) // a double vote each
+		marks[s] = b.Marks(0)
+	}
+	errs := make(chan error, len(f.stations))
+	for _, s := range f.stations {
+		go func() {
+			for i, m := range marks[s] {
+				r, err := c.Merge([]*pollbook.Mark{m})
+				if err != nil || r.Accepted != 1 {
+					errs <- fmt.Errorf("%s mark %d: %+v, %v", s, m.Sequence, r, err)
+					return
+				}
+				if c.Tip(s) < m.Sequence {
+					errs <- fmt.Errorf("%s: acknowledged mark %d, tip %d", s, m.Sequence, c.Tip(s))
+					return
+				}
+				if r, err := c.Merge(marks[s][:i+1]); err != nil || r.Repeats != i+1 {
+					errs <- fmt.Errorf("%s: repeat: %+v, %v", s, r, err)
+					return
+				}
+				if st, err := c.Check(m.Pseudonym); err != nil || !st.Marked {
+					errs <- fmt.Errorf("%s: check: %+v, %v", s, st, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range f.stations {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, _ := json.Marshal(c.Summary())
+	incs := c.Incidents()
+	c.Close()
+	c = f.openCentral(t)
+	if again, _ := json.Marshal(c.Summary()); !bytes.Equal(again, sum) || len(c.Incidents()) != len(incs) || len(incs) != len(f.stations) {
+		t.Fatalf("reopened: %s, %d incidents; before: %s, %d incidents", again, len(c.Incidents()), sum, len(incs))
+	}
+}

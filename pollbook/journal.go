@@ -182,13 +182,21 @@ func (j *journal) write(ls []journalLine) error {
 		}
 		buf = append(append(buf, data...), '\n')
 	}
+	if err := j.writeSynced(buf); err != nil {
+		j.broken = err
+		return err
+	}
+	return nil
+}
+
+// writeSynced writes buf with one write and syncs the file. It does not
+// touch j.broken (its caller sets it, under its lock).
+func (j *journal) writeSynced(buf []byte) error {
 	if _, err := j.f.Write(buf); err != nil {
-		j.broken = fmt.Errorf("pollbook: marks file %s: write failed, reopen the poll book: %v", j.path, err)
-		return j.broken
+		return fmt.Errorf("pollbook: marks file %s: write failed, reopen the poll book: %v", j.path, err)
 	}
 	if err := j.f.Sync(); err != nil {
-		j.broken = fmt.Errorf("pollbook: marks file %s: sync failed, reopen the poll book: %v", j.path, err)
-		return j.broken
+		return fmt.Errorf("pollbook: marks file %s: sync failed, reopen the poll book: %v", j.path, err)
 	}
 	return nil
 }
