@@ -76,10 +76,10 @@ type markRef struct {
 // stationState is what the central book keeps of one station.
 type stationState struct {
 	id      string
-	durable uint64 // the last sequence number on disk
-	sums [][sha256.Size]byte // digest of mark s at s−1
-	refs map[string]uint64   // decision reference → sequence
-	c    StationCounts
+	durable uint64              // the last sequence number on disk
+	sums    [][sha256.Size]byte // digest of mark s at s−1
+	refs    map[string]uint64   // decision reference → sequence
+	c       StationCounts
 }
 
 // voterState is what the central book keeps of one pseudonym: its first
