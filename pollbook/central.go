@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/sandogh/sandogh/ballot"
@@ -151,8 +152,8 @@ type OnlineChecker interface {
 // OpenCentral opens the central book's marks file at path, creating it if
 // it does not exist, and rebuilds its state from the marks in it, each
 // checked again (signatures included, in parallel). A last line torn by a
-// crash is truncated away. The file is locked until Close: a second OpenCentral of
-// it fails at once.
+// crash is truncated away. The file is locked until Close: a second
+// OpenCentral of it fails at once.
 func OpenCentral(path string, p CentralParams) (*Central, error) {
 	if p.Election == nil || p.List == nil {
 		return nil, errors.New("pollbook: central book: no election or no list")
@@ -178,8 +179,12 @@ func OpenCentral(path string, p CentralParams) (*Central, error) {
 	flush := func() error {
 		n, err := c.verifyAll(batch)
 		for _, m := range batch[:n] {
-			if _, _, err := c.apply(m); err != nil {
+			repeat, _, err := c.apply(m)
+			if err != nil {
 				return err
+			}
+			if repeat {
+				return fmt.Errorf("pollbook: mark %q/%d is written twice", m.Station, m.Sequence)
 			}
 		}
 		batch = batch[:0]
@@ -194,7 +199,7 @@ func OpenCentral(path string, p CentralParams) (*Central, error) {
 	if err == nil {
 		if err = flush(); err != nil {
 			j.close()
-			err = fmt.Errorf("pollbook: marks file %s: %v", path, err)
+			err = fmt.Errorf("pollbook: marks file %s: %s", path, strings.TrimPrefix(err.Error(), "pollbook: "))
 		}
 	}
 	if err != nil {

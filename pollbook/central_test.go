@@ -445,3 +445,31 @@ func TestConcurrentMerge(t *testing.T) {
 		t.Fatalf("reopened: %s, %d incidents; before: %s, %d incidents", again, len(c.Incidents()), sum, len(incs))
 	}
 }
+
+// A central book's file with a mark written twice, or a station's marks
+// out of order, is refused when reopened.
+func TestCentralFileDamage(t *testing.T) {
+	f := newFixture(t, 1, 3)
+	c := f.openCentral(t)
+	a := f.openBook(t, "station-1", nil)
+	for i := range 3 {
+		a.Mark(f.pseudonym(t, i))
+	}
+	c.Merge(a.Marks(0))
+	c.Close()
+	data, _ := os.ReadFile(f.centralPath())
+	lines := strings.SplitAfter(string(data), "\n")
+	for _, c := range []struct {
+		lines []string
+		msg   string
+	}{
+		{[]string{lines[0], lines[1], lines[1], lines[2]}, "written twice"},
+		{[]string{lines[0], lines[2], lines[1]}, "next mark is 1"},
+	} {
+		os.WriteFile(f.centralPath(), []byte(strings.Join(c.lines, "")), 0o600)
+		_, err := pollbook.OpenCentral(f.centralPath(), pollbook.CentralParams{Election: f.e, List: f.list})
+		if err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%v, want an error with %q", err, c.msg)
+		}
+	}
+}
