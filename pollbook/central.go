@@ -498,3 +498,15 @@ func (c *Central) Close() error {
 	c.j = nil
 	return err
 }
+
+// Err returns nil while the central book takes marks, and otherwise why
+// not: it is closed, or a write or sync of its marks file failed (then
+// it refuses everything until reopened).
+func (c *Central) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.j == nil || c.j.broken != nil {
+		return c.brokenErr()
+	}
+	return nil
+}

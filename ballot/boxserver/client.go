@@ -97,15 +97,33 @@ func (c *Client) Submit(ctx context.Context, bs []*ballot.Ballot) (*Answer, erro
 	return a, nil
 }
 
-func (c *Client) submit(ctx context.Context, path string, position uint64, ctype string, body []byte) (*Answer, error) {
+// post sends a signed request to path and decodes its answer into v.
+func (c *Client) post(ctx context.Context, path string, position uint64, body []byte, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.URL, "/")+path, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return err
+	}
+	ctype := "application/json"
+	if path == "/v1/ballots" {
+		ctype = "application/octet-stream"
 	}
 	req.Header.Set("Content-Type", ctype)
 	signRequest(req, c.BaseHash, c.Device, c.Key, position, body)
+	return c.do(req, v)
+}
+
+// get sends a GET request to path and decodes its answer into v.
+func (c *Client) get(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.URL, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(req, v)
+}
+
+func (c *Client) submit(ctx context.Context, path string, position uint64, ctype string, body []byte) (*Answer, error) {
 	a := new(Answer)
-	if err := c.do(req, a); err != nil {
+	if err := c.post(ctx, path, position, body, a); err != nil {
 		return nil, err
 	}
 	if a.Tip.Device != c.Device {

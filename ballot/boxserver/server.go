@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/pollbook"
 )
 
 // A Server serves a ballot.Box over HTTP (docs/spec.md §"The ballot box
@@ -31,6 +32,7 @@ type Server struct {
 	keys     map[string]ed25519.PublicKey
 	baseHash [ballot.HashSize]byte
 	pub      *public
+	book     *pollbook.Central
 	log      func(Event)
 	maxBatch int
 
@@ -57,13 +59,19 @@ type Config struct {
 	// runtime.GOMAXPROCS(0)), and MaxBatch the most ballots in one batch
 	// (default 256).
 	Workers, MaxBatch int
+	// PollBook, if set, is the central poll book that the server keeps
+	// for the stations: their marks, their online checks, and the public
+	// summary of counts.
+	PollBook *pollbook.Central
 }
 
 // An Event is one decision of the box, for the Log of Config.
 type Event struct {
 	Time   time.Time
 	Device string
-	// Kind is "opening" or "ballot", or "error" for a ballot the box
+	// Kind is "opening" or "ballot", "incident" for an incident of the
+	// poll book (Result.Outcome its kind, Result.Reason the marks), or
+	// "error" for a ballot the box
 	// could not write (Result.Reason says why; the box refuses everything
 	// until it is reopened).
 	Kind string
@@ -88,6 +96,7 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 		baseHash: e.BaseHash(),
 		log:      cfg.Log,
 		maxBatch: cfg.MaxBatch,
+		book:     cfg.PollBook,
 		jobs:     make(chan *job, 1024),
 		stop:     make(chan struct{}),
 	}
@@ -184,6 +193,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.get(w, r, s.tip)
 	case r.URL.Path == "/v1/lookup":
 		s.get(w, r, s.lookup)
+	case r.URL.Path == "/v1/pollbook/marks":
+		s.post(w, r, s.marks)
+	case r.URL.Path == "/v1/pollbook/check":
+		s.post(w, r, s.check)
+	case r.URL.Path == "/v1/pollbook/tip":
+		s.get(w, r, s.marksTip)
+	case r.URL.Path == "/v1/pollbook/summary":
+		s.get(w, r, s.summary)
 	case len(r.URL.Path) > len("/record/") && r.URL.Path[:len("/record/")] == "/record/" && s.pub != nil:
 		s.get(w, r, s.pub.serve)
 	default:

@@ -19,6 +19,7 @@ import (
 	"github.com/sandogh/sandogh/internal/filelock"
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/internal/wire"
+	"github.com/sandogh/sandogh/pollbook"
 )
 
 // The files of a station's folder.
@@ -71,6 +72,7 @@ type Station struct {
 	acked     uint64           // the box's tip: every ballot up to it is in the box
 	ackedCode ballot.ConfirmationCode
 	counts    Counts
+	book      *pollbook.Book // marks synced by Run, if attached
 }
 
 // Counts are a station's ballots so far.

@@ -192,11 +192,19 @@ func (b Backoff) wait(failures int) time.Duration {
 // exponential backoff and jitter. It returns ctx's error, or a
 // *ChainError (an incident: the box and the station disagree), after
 // which it does not send until the station is looked into. report, if
-// not nil, is called after each Sync with its report and error.
+// not nil, is called after each Sync with its report and error. With a
+// poll book attached (AttachPollBook), each Sync is followed by
+// SyncMarks.
 func (s *Station) Run(ctx context.Context, c *boxserver.Client, b Backoff, report func(SyncReport, error)) error {
 	failures := 0
 	for {
 		rep, err := s.Sync(ctx, c)
+		s.mu.Lock()
+		book := s.book
+		s.mu.Unlock()
+		if err == nil && book != nil {
+			_, _, err = SyncMarks(ctx, book, c)
+		}
 		if report != nil {
 			report(rep, err)
 		}

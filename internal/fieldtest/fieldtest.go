@@ -77,3 +77,21 @@ func Vote(r *mrand.Rand) ballot.Vote {
 	}
 	return ballot.Vote{"board": marks}
 }
+
+// NationalID returns the k-th identifier of a simulated civil registry:
+// nine digits from k and the check digit of Iranian national identifiers
+// (pollbook.NormalizeNationalID's rule: the sum of the first nine digits
+// weighted 10 down to 2, modulo 11; the check digit is that remainder if
+// it is below 2, and 11 minus it otherwise).
+func NationalID(k int) string {
+	d := fmt.Sprintf("%09d", (k*7919+100000)%1000000000)
+	sum := 0
+	for i := range 9 {
+		sum += int(d[i]-'0') * (10 - i)
+	}
+	r := sum % 11
+	if r >= 2 {
+		r = 11 - r
+	}
+	return d + fmt.Sprint(r)
+}
