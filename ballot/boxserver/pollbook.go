@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/pollbook"
@@ -82,7 +83,7 @@ func (s *Server) marks(device string, position uint64, body []byte) (any, error)
 	}
 	for _, in := range res.Incidents {
 		if s.log != nil {
-			s.log(Event{Device: device, Kind: "incident", Result: Result{Sequence: in.Sequence, Outcome: in.Kind.String(),
+			s.log(Event{Time: time.Now(), Device: device, Kind: "incident", Result: Result{Sequence: in.Sequence, Outcome: in.Kind.String(),
 				Reason: fmt.Sprintf("%s: mark %d of %s, and mark %d of %s", in.Kind, in.Sequence, in.Station, in.OtherSequence, in.OtherStation), Contest: -1, Selection: -1}})
 		}
 	}

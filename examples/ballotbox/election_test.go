@@ -11,15 +11,20 @@ import (
 )
 
 // TestWholeElection runs an election as its users would, every part a
-// process on the loopback interface: setup; the box's server; three
-// stations, one of them offline for part of the day (it syncs later) and
-// one killed with SIGKILL mid-day and started again on its own folder; the
-// server stopped at the close; the tally; and the verifier, which must
-// accept the record.
+// process on the loopback interface: setup with a poll book; the box's
+// server; three stations, one of them offline for part of the day (it
+// syncs later, and two of its voters had voted at station 1: double votes)
+// and one killed with SIGKILL mid-day and started again on its own folder;
+// the server stopped at the close; the tally; and the verifier, which
+// must accept the record.
 func TestWholeElection(t *testing.T) {
-	dir := setupElection(t, "whole", 3)
-	srv := startServer(t, dir, "127.0.0.1:0")
-	common := []string{"-election", dir, "-seed", "whole", "-server", srv.url, "-voters", "12", "-challenged", "2", "-day", "1500ms", "-drain", "60s", "-q"}
+	dir := filepath.Join(t.TempDir(), "rec")
+	book := filepath.Join(t.TempDir(), "book")
+	if r := bin.Run(t, "", nil, "setup", "-out", dir, "-seed", "whole", "-trustees", "3", "-pollbook", book, "-registry", "100"); r.Code != 0 {
+		t.Fatalf("setup: %s", r.Stderr)
+	}
+	srv := startServer(t, dir, "127.0.0.1:0", "-pollbook", book)
+	common := []string{"-election", dir, "-seed", "whole", "-server", srv.url, "-voters", "12", "-challenged", "2", "-day", "1500ms", "-drain", "60s", "-q", "-pollbook", book}
 	type run struct {
 		cmd *exec.Cmd
 		out *bytes.Buffer
@@ -36,7 +41,7 @@ func TestWholeElection(t *testing.T) {
 	}
 	states := []string{t.TempDir(), t.TempDir(), t.TempDir()}
 	s1 := start("station-1", states[0])
-	s2 := start("station-2", states[1], "-offline", "0.1-0.7")
+	s2 := start("station-2", states[1], "-offline", "0.0-0.7", "-double", "2")
 	s3 := start("station-3", states[2])
 	time.Sleep(700 * time.Millisecond)
 	s3.cmd.Process.Signal(syscall.SIGKILL) // the station's power goes
@@ -56,8 +61,8 @@ func TestWholeElection(t *testing.T) {
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("serve exited with %d: %s", code, srv.output())
 	}
-	if !strings.Contains(srv.output(), "36 ballots count") {
-		t.Fatalf("the box does not count 36 ballots: %s", srv.output())
+	if out := srv.output(); !strings.Contains(out, "36 ballots count") || !strings.Contains(out, "34 voters marked, 2 double votes") {
+		t.Fatalf("the box does not count 36 ballots of 34 voters: %s", out)
 	}
 	r := bin.Run(t, "", nil, "tally", "-election", dir, "-seed", "whole")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "36 ballots counted") {

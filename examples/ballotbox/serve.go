@@ -18,6 +18,7 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/ballot/boxserver"
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/pollbook"
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
@@ -29,6 +30,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cert := fs.String("tls-cert", "", "serve HTTPS with this certificate `file` (PEM), with -tls-key")
 	key := fs.String("tls-key", "", "the private key `file` (PEM) of -tls-cert")
 	quiet := fs.Bool("q", false, "print only the summary, not each decision")
+	bookDir := fs.String("pollbook", "", "keep the central poll book in `DIR` (setup -pollbook): its list, the marks\nfile, and the summary of counts written when the server stops")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: ballotbox serve -election DIR [flags]\n\n"+
 			"Serves the ballot box of the election in DIR over HTTP until SIGINT or SIGTERM:\n"+
@@ -76,6 +78,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		mu.Lock()
 		defer mu.Unlock()
 		counts[ev.Result.Outcome]++
+		if ev.Kind == "incident" {
+			fmt.Fprintf(stdout, "%s incident  %s\n", ev.Time.Format("15:04:05.000"), ev.Result.Reason)
+			return
+		}
 		if ev.Kind == "error" {
 			if counts["error"] == 1 {
 				fmt.Fprintf(stderr, "ballotbox: the box cannot write, it refuses every ballot until restarted: %s\n", ev.Result.Reason)
@@ -95,7 +101,20 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, line)
 	}
-	srv := boxserver.New(e, box, boxserver.Config{RecordDir: *dir, BoxFile: path, Log: logf})
+	var central *pollbook.Central
+	if *bookDir != "" {
+		list, err := readList(*bookDir)
+		if err == nil {
+			central, err = pollbook.OpenCentral(filepath.Join(*bookDir, fileMarks), pollbook.CentralParams{Election: e, List: list})
+		}
+		if err != nil {
+			box.Close()
+			fmt.Fprintln(stderr, "ballotbox serve: poll book:", err)
+			return exitFailed
+		}
+		defer central.Close()
+	}
+	srv := boxserver.New(e, box, boxserver.Config{RecordDir: *dir, BoxFile: path, Log: logf, PollBook: central})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		srv.Close()
@@ -136,6 +155,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if err := box.Close(); err != nil {
 		fmt.Fprintln(stderr, "ballotbox serve: closing the box:", err)
 		code = exitFailed
+	}
+	if central != nil {
+		sum := central.Summary()
+		data, err := sum.MarshalJSON()
+		if err == nil {
+			err = os.WriteFile(filepath.Join(*bookDir, fileSummary), append(data, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "ballotbox serve: poll book summary:", err)
+			code = exitFailed
+		}
+		fmt.Fprintf(stdout, "poll book: %d voters marked, %d double votes\n", sum.Voters, sum.DoubleVotes)
 	}
 	mu.Lock()
 	fmt.Fprintf(stdout, "box closed: %d accepted, %d refused, %d rejected in this run; %d ballots count\n",

@@ -55,6 +55,8 @@ func setup(args []string, stdout, stderr io.Writer) int {
 	spares := fs.Int("spares", 1, "the number of spare devices")
 	trustees := fs.Int("trustees", 5, "the number of trustees")
 	threshold := fs.Int("threshold", 0, "the trustees needed to decrypt (default: a majority)")
+	book := fs.String("pollbook", "", "also write the poll book's eligibility list and key to the new folder `DIR`\n(kept apart from the record: the key is secret)")
+	registry := fs.Int("registry", 2000, "the voters on the eligibility list (with -pollbook)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: ballotbox setup -out DIR -seed S [flags]\n\n"+
 			"Writes the parameters of a demonstration board election (15 candidates, vote for\n"+
@@ -75,6 +77,15 @@ func setup(args []string, stdout, stderr io.Writer) int {
 	case *stations < 1 || *stations > 1000 || *spares < 0 || *spares > 100:
 		fmt.Fprintln(stderr, "ballotbox setup: -stations is 1 to 1000 and -spares 0 to 100")
 		return exitUsage
+	case *registry < 1 || *registry > 10_000_000:
+		fmt.Fprintln(stderr, "ballotbox setup: -registry is 1 to 10000000")
+		return exitUsage
+	}
+	if *book != "" {
+		if ents, err := os.ReadDir(*book); err == nil && len(ents) > 0 {
+			fmt.Fprintf(stderr, "ballotbox setup: -pollbook %s is not empty: give a new folder\n", *book)
+			return exitUsage
+		}
 	}
 	t := *threshold
 	if t == 0 {
@@ -125,6 +136,13 @@ func setup(args []string, stdout, stderr io.Writer) int {
 	if err := w.WriteElection(e, keys); err != nil {
 		fmt.Fprintln(stderr, "ballotbox setup:", err)
 		return exitFailed
+	}
+	if *book != "" {
+		if err := writePollBook(*book, seeds, manifest.ElectionID, *registry); err != nil {
+			fmt.Fprintln(stderr, "ballotbox setup:", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "poll book in %s: %d voters on the list\n", *book, *registry)
 	}
 	fmt.Fprintf(stdout, "election %s in %s: base hash %x\n", manifest.ElectionID, *out, e.BaseHash())
 	fmt.Fprintf(stdout, "devices: %v\n", ids)

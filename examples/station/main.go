@@ -39,6 +39,7 @@ import (
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
 	"github.com/sandogh/sandogh/internal/version"
+	"github.com/sandogh/sandogh/pollbook"
 )
 
 const (
@@ -61,6 +62,8 @@ type config struct {
 	offFrom, offTo                            float64
 	voteSeed                                  uint64
 	quiet                                     bool
+	book                                      string
+	first, double                             int
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -82,6 +85,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.drain, "drain", time.Minute, "after the day, how long to keep sending what is left")
 	fs.Uint64Var(&c.voteSeed, "votes", 1, "the `seed` of the simulated voters' choices and arrival times")
 	fs.BoolVar(&c.quiet, "q", false, "print only the summary")
+	fs.StringVar(&c.book, "pollbook", "", "check voters against the poll book of `DIR` (setup -pollbook: its list and key),\nonline when the link is up, from the list otherwise; marks go to the box")
+	fs.IntVar(&c.first, "first", -1, "with -pollbook, the registry number of this station's first voter\n(default (n-1)·voters for device ID ending in n)")
+	fs.IntVar(&c.double, "double", 0, "with -pollbook, how many of this station's voters are the first voters of\nstation-1 coming to vote again (double votes, if this station is offline)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: station -election DIR -device ID (-seed S | -key FILE) -state DIR [flags]\n\n"+
 			"Simulates one polling station's day against a running ballot box (examples/ballotbox).\n\n")
@@ -113,6 +119,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usagef("-voters must be 0 or more, and -challenged between 0 and -voters")
 	case c.day <= 0 || c.drain < 0:
 		return usagef("-day must be positive and -drain 0 or more")
+	case c.double < 0 || c.double > c.voters:
+		return usagef("-double must be between 0 and -voters")
+	case c.book == "" && (c.double > 0 || c.first >= 0):
+		return usagef("-first and -double need -pollbook")
+	}
+	if c.first < 0 {
+		n := 1
+		if i := strings.LastIndexFunc(c.device, func(r rune) bool { return r < '0' || r > '9' }); i+1 < len(c.device) {
+			fmt.Sscanf(c.device[i+1:], "%d", &n)
+		}
+		c.first = max(n-1, 0) * c.voters
 	}
 	if offline != "" {
 		a, b, ok := strings.Cut(offline, "-")
@@ -182,6 +199,15 @@ func day(c config, stdout, stderr io.Writer) error {
 	}
 	client := &boxserver.Client{URL: c.server, HTTP: &http.Client{Timeout: 30 * time.Second, Transport: transport}, Device: c.device, Key: key, BaseHash: e.BaseHash()}
 
+	var book *pollbook.Book
+	if c.book != "" {
+		if book, err = openPollBook(c, e, key, client); err != nil {
+			return err
+		}
+		defer book.Close()
+		st.AttachPollBook(book)
+	}
+
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
 	runCtx, stopRun := context.WithCancel(ctx)
@@ -211,11 +237,35 @@ func day(c config, stdout, stderr io.Writer) error {
 	challengers := demo.Challengers(rng, c.voters, c.challenged)
 	start := time.Now()
 	done := int(st.Counts().Cast)
+	refusedVoters := 0
+	if book != nil {
+		done = int(book.Sequence()) // a voter is marked before she votes
+	}
 	for i := done; i < c.voters; i++ {
 		if err := wait(ctx, start.Add(arrivals[i]), c, &down, start); err != nil {
 			break
 		}
 		v := randomVote(rng)
+		if book != nil {
+			who := c.first + i
+			if i < c.double {
+				who = i // station-1's voter i, again
+			}
+			a, err := book.Check(ctx, demo.NationalID(who))
+			if err != nil {
+				return err
+			}
+			if !a.Admit {
+				refusedVoters++
+				if !c.quiet {
+					fmt.Fprintf(stdout, "%s: voter %d refused: %v (marked at %s)\n", c.device, i+1, a.Refusal, a.MarkedAt)
+				}
+				continue
+			}
+			if _, err := book.Mark(a.Pseudonym); err != nil {
+				return err
+			}
+		}
 		if challengers[i] {
 			p, err := st.Encrypt(v)
 			if err != nil {
@@ -255,6 +305,9 @@ func day(c config, stdout, stderr io.Writer) error {
 	seq, tip := st.Tip()
 	fmt.Fprintf(stdout, "%s: %d cast, %d challenged, %d refused by the box; chain ends at ballot %d (%s); %d not sent\n",
 		c.device, cnt.Cast, cnt.Challenged, cnt.Refused, seq, tip.Short(), n)
+	if book != nil {
+		fmt.Fprintf(stdout, "%s: poll book: %d voters marked, %d refused\n", c.device, book.Sequence(), refusedVoters)
+	}
 	if ctx.Err() != nil {
 		return errors.New("stopped by a signal: run again with the same -state to resume")
 	}
