@@ -25,7 +25,9 @@ import (
 // throughput (ballots/s), the p50 and p99 acknowledgement latencies (ms),
 // and the peak heap in use during the run above the heap before it
 // (the server's memory; the stations' pre-encrypted ballots are in the
-// base).
+// base), and the process's CPU time per ballot (server and stations),
+// which shows what the throughput would be on idle cores when the
+// machine is shared.
 //
 //	go test ./ballot/boxserver -run '^$' -bench BoxServer -benchtime 6000x
 func BenchmarkBoxServer(b *testing.B) {
@@ -115,6 +117,7 @@ func benchBoxServer(b *testing.B, stations int) {
 	}()
 	lat := make([][]time.Duration, stations)
 	b.ResetTimer()
+	cpu0 := processCPU()
 	start := time.Now()
 	for i := range stations {
 		wg.Add(1)
@@ -142,6 +145,7 @@ func benchBoxServer(b *testing.B, stations int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 	b.StopTimer()
 	close(stop)
 	<-sampled
@@ -157,6 +161,11 @@ func benchBoxServer(b *testing.B, stations int) {
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(peak-base)/(1<<20), "peak-heap-MB")
+	if cpu > 0 {
+		// The process's CPU time per ballot: the server's, plus the
+		// stations' signing of requests and reading of answers.
+		b.ReportMetric(float64(cpu.Microseconds())/float64(len(all)), "cpu-µs/ballot")
+	}
 	b.ReportMetric(0, "ns/op")
 }
 
