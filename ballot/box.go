@@ -46,6 +46,7 @@ type Box struct {
 	rule       *Rule
 	set        *memorySet
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
+	closings   map[string]*DeviceClosing   // device → its accepted closing
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
 }
@@ -156,6 +157,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		rule:       NewRule(e, set),
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
+		closings:   make(map[string]*DeviceClosing),
 		superseded: make(map[int64]bool),
 	}
 	if err := x.load(); err != nil {
@@ -278,6 +280,12 @@ func (x *Box) replay(data []byte) error {
 		}
 		x.openings[l.Opening.Device] = l.Opening.ConfirmationCode()
 		return nil
+	case l.Closing != nil:
+		if v := x.rule.Closing(l.Closing); v.Outcome != Accepted {
+			return fmt.Errorf("ballot: box: the rule rejects the closing written here: %v", v.Refusal)
+		}
+		x.closings[l.Closing.Device] = l.Closing
+		return nil
 	}
 	// The proofs of an accepted line are taken as valid; those of a line
 	// refused for them (rare) are checked again, so that the box answers a
@@ -340,6 +348,39 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.lines++
 	x.rule.Opening(o)
 	x.openings[o.Device] = o.ConfirmationCode()
+	return nil
+}
+
+// AcceptClosing runs the acceptance rule on a device's closing
+// certificate and appends it if the rule accepts it: it must carry valid
+// signatures (with the co-signatures the device's station requires), and
+// name the last ballot of the device's chain in the box and the counts of
+// its chain. It returns nil if the closing is accepted, or the same
+// closing was accepted before, and otherwise a *Refusal (never Recorded:
+// a closing is accepted or rejected). A closing ahead of the box's chain
+// (StepChainGap) waits for the ballots that are still to come. After a
+// closing, every ballot of the device is rejected (StepClosed).
+func (x *Box) AcceptClosing(c *DeviceClosing) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.closed(); err != nil {
+		return err
+	}
+	v := x.rule.PeekClosing(c)
+	if v.Outcome != Accepted {
+		if old, ok := x.closings[c.Device]; ok && old.equal(c) {
+			return nil // a repeat
+		}
+		return v.Refusal
+	}
+	if err := x.appendLine(boxLineJSON{Closing: c}); err != nil {
+		return err
+	}
+	x.lines++
+	x.rule.Closing(c)
+	kept := *c
+	kept.Cosignatures = append([]Cosignature(nil), c.Cosignatures...)
+	x.closings[c.Device] = &kept
 	return nil
 }
 

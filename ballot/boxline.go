@@ -14,6 +14,7 @@ import (
 //
 //	{"box": {"version": 2, "electionId": "…", "baseHash": "…"}}          line 1
 //	{"opening": <device-opening JSON>}                                   accepted
+//	{"closing": <device-closing JSON>}                                   accepted
 //	{"ballot": <ballot JSON>}                                            accepted
 //	{"refused": {"step": "…", "contest": i, "selection": j, "ballot": <ballot JSON>}}
 
@@ -47,11 +48,12 @@ func (h *BoxHeader) Check(e *Election) error {
 }
 
 // A BoxLine is one decoded line of a ballot-box file: exactly one of
-// Header, Opening and Ballot is set. Refusal is set (with an empty Reason)
+// Header, Opening, Closing and Ballot is set. Refusal is set (with an empty Reason)
 // for a refused ballot: the step that refused it and where.
 type BoxLine struct {
 	Header  *BoxHeader
 	Opening *DeviceOpening
+	Closing *DeviceClosing
 	Ballot  *Ballot
 	Refusal *Refusal
 }
@@ -59,6 +61,7 @@ type BoxLine struct {
 type boxLineJSON struct {
 	Box     *boxHeaderJSON   `json:"box,omitempty"`
 	Opening *DeviceOpening   `json:"opening,omitempty"`
+	Closing *DeviceClosing   `json:"closing,omitempty"`
 	Ballot  json.RawMessage  `json:"ballot,omitempty"`
 	Refused *refusedLineJSON `json:"refused,omitempty"`
 }
@@ -112,6 +115,10 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 		n++
 		out.Opening = j.Opening
 	}
+	if j.Closing != nil {
+		n++
+		out.Closing = j.Closing
+	}
 	if j.Ballot != nil {
 		n++
 		out.Ballot = new(Ballot)
@@ -137,7 +144,7 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 		out.Refusal = &Refusal{Step: r.Step, Contest: r.Contest, Selection: r.Selection}
 	}
 	if n != 1 {
-		return nil, fmt.Errorf("ballot: box line: want exactly one of the members box, opening, ballot and refused, have %d", n)
+		return nil, fmt.Errorf("ballot: box line: want exactly one of the members box, opening, closing, ballot and refused, have %d", n)
 	}
 	return out, nil
 }

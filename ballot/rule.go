@@ -237,8 +237,10 @@ type Rule struct {
 // A chainTip is where a device's chain stands: the sequence number and
 // confirmation code of its last ballot, or 0 and the opening's.
 type chainTip struct {
-	seq  uint64
-	code ConfirmationCode
+	seq    uint64
+	code   ConfirmationCode
+	counts ClosingCounts // of the ballots of places 1 … seq
+	closed bool          // a closing was accepted
 }
 
 // NewRule returns the acceptance rule of election e at the start of a box,
@@ -269,6 +271,53 @@ func (r *Rule) PeekOpening(o *DeviceOpening) Verdict {
 		return Verdict{Outcome: Rejected, Refusal: refuse(StepDuplicate, "device %q has already opened its chain", o.Device)}
 	}
 	return Verdict{Outcome: Accepted}
+}
+
+// Closing decides the closing-certificate line c and applies the verdict:
+// the closing is accepted if it is valid (DeviceClosing.Verify), its
+// device has opened and not closed, and it names the device's tip and the
+// counts of its chain; otherwise it is rejected (a closing is never
+// refused). After an accepted closing, every ballot of the device is
+// rejected (StepClosed).
+func (r *Rule) Closing(c *DeviceClosing) Verdict {
+	v := r.PeekClosing(c)
+	if v.Outcome == Accepted {
+		r.chains[c.Device].closed = true
+	}
+	return v
+}
+
+// PeekClosing returns the verdict Closing would return, without applying
+// it.
+func (r *Rule) PeekClosing(c *DeviceClosing) Verdict {
+	if err := c.Verify(r.e); err != nil {
+		return Verdict{Outcome: Rejected, Refusal: asRefusal(err)}
+	}
+	tip := r.chains[c.Device]
+	var why *Refusal
+	switch {
+	case tip == nil:
+		why = refuse(StepChainGap, "device closing: device %q has not opened its chain", c.Device)
+	case tip.closed:
+		why = refuse(StepDuplicate, "device closing: device %q has already closed its chain", c.Device)
+	case c.Sequence > tip.seq:
+		why = refuse(StepChainGap, "device closing: device %q closes at sequence %d, but the chain is at %d: ballots %d..%d are still to come", c.Device, c.Sequence, tip.seq, tip.seq+1, c.Sequence)
+	case c.Sequence < tip.seq:
+		why = refuse(StepChainFork, "device closing: device %q closes at sequence %d, but the chain is already at %d", c.Device, c.Sequence, tip.seq)
+	case c.Tip != tip.code:
+		why = refuse(StepChainFork, "device closing: device %q: tip %s is not the confirmation code %s of the chain's ballot %d", c.Device, c.Tip, tip.code, tip.seq)
+	case c.Counts != tip.counts:
+		why = refuse(StepClosingCounts, "device closing: device %q: counts cast %d, challenged %d, refused %d, but the chain has cast %d, challenged %d, refused %d", c.Device, c.Counts.Cast, c.Counts.Challenged, c.Counts.Refused, tip.counts.Cast, tip.counts.Challenged, tip.counts.Refused)
+	default:
+		return Verdict{Outcome: Accepted}
+	}
+	return Verdict{Outcome: Rejected, Refusal: why}
+}
+
+// Closed reports whether device has closed its chain.
+func (r *Rule) Closed(device string) bool {
+	t := r.chains[device]
+	return t != nil && t.closed
 }
 
 // Ballot decides line number line, ballot b, with c what CheckBallots
@@ -320,6 +369,8 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		switch {
 		case tip == nil:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q has not opened its chain", h.Device)}
+		case tip.closed:
+			return Verdict{Outcome: Rejected, Refusal: refuse(StepClosed, "device %q has closed its chain at sequence %d: it has no more ballots", h.Device, tip.seq)}
 		case h.Sequence > tip.seq+1:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q: sequence %d, but the chain is at %d: ballots %d..%d are missing", h.Device, h.Sequence, tip.seq, tip.seq+1, h.Sequence-1)}
 		case h.Sequence == tip.seq:
@@ -367,6 +418,11 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		r.set.Add(nonces)
 		if tip != nil {
 			tip.seq, tip.code = h.Sequence, b.code
+			if b.state == Cast {
+				tip.counts.Cast++
+			} else {
+				tip.counts.Challenged++
+			}
 		}
 		if h.Credential != nil && b.state == Cast {
 			r.creds[cred] = line
@@ -383,6 +439,7 @@ func (r *Rule) refused(b *Ballot, c *Checked, tip *chainTip, inChain, apply bool
 		r.set.Add(c.fps[:1])
 		if inChain && tip != nil {
 			tip.seq, tip.code = b.header.Sequence, b.code
+			tip.counts.Refused++
 		}
 	}
 	return Verdict{Outcome: Refused, Refusal: why}
