@@ -69,7 +69,7 @@ type Options struct {
 var partialChecks = []Check{
 	CheckParameters, CheckCeremony, CheckKeys, CheckDevices, CheckCredentials, CheckBallots,
 	CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation,
-	CheckMixInput, CheckMixStages,
+	CheckMixInput, CheckMixStages, CheckClosings,
 }
 
 // Verify checks the election record in folder dir and returns a Report
@@ -155,6 +155,10 @@ func (v *verifier) report() *Report {
 		case len(r.NotChecked) > 0:
 			r.Verdict = NotChecked
 		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
+			r.Verdict = NotApplicable
+		case c == CheckClosings && r.Items == 0 && v.e != nil:
+			// No closing in ballots.jsonl, and no device of a station
+			// opened.
 			r.Verdict = NotApplicable
 		case v.opts.Partial && !slices.Contains(partialChecks, c):
 			r.NotChecked = []string{"a partial verification, before decryption, does not run this check"}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/prose"
@@ -93,6 +94,8 @@ type ballotScan struct {
 	count *counter
 	chal  *lineReader // challenged.jsonl, or nil
 	lines int64
+	// mustClose are the devices of the manifest's stations.
+	mustClose map[string]bool
 }
 
 // stepCheck maps the acceptance rule's steps to the verifier's checks.
@@ -104,6 +107,8 @@ func stepCheck(s ballot.Step) Check {
 		return CheckEligibility
 	case ballot.StepChainGap, ballot.StepChainFork:
 		return CheckChains
+	case ballot.StepClosed:
+		return CheckClosings
 	case ballot.StepChallenge:
 		return CheckChallenged
 	}
@@ -140,6 +145,15 @@ func (s *ballotScan) sink(l rawLine, out lineOut) error {
 			f.Device = o.Device
 			v.fail(f)
 		}
+	case out.l.Closing != nil:
+		c := out.l.Closing
+		v.counts.Closings++
+		v.items(CheckClosings, 1)
+		if r := s.pass.rule.Closing(c); r.Outcome != ballot.Accepted {
+			f := at(CheckClosings, "%s (%s)", strings.TrimPrefix(r.Refusal.Reason, "ballot: "), r.Refusal.Step)
+			f.Device = c.Device
+			v.fail(f)
+		}
 	default:
 		return s.ballot(l, out)
 	}
@@ -171,7 +185,7 @@ func (s *ballotScan) ballot(l rawLine, out lineOut) error {
 		}
 		f := Finding{Check: stepCheck(r.Step), File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: mismatch.Error(),
 			Contest: v.contestName(r.Contest), Candidate: v.candidateName(r.Contest, r.Selection)}
-		if h.Credential == nil && (r.Step == ballot.StepChainGap || r.Step == ballot.StepChainFork || r.Step == ballot.StepEligibility) {
+		if h.Credential == nil && (r.Step == ballot.StepChainGap || r.Step == ballot.StepChainFork || r.Step == ballot.StepEligibility || r.Step == ballot.StepClosed) {
 			f.Device = h.Device
 		}
 		v.fail(f)
@@ -227,7 +241,7 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, vote ballot.Vo
 // pass over ballots.jsonl and challenged.jsonl.
 func (v *verifier) checkBallots() error {
 	if v.e == nil {
-		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings} {
 			v.skip(c, "the election's parameters are unavailable (check 1)")
 		}
 		return nil
@@ -236,7 +250,7 @@ func (v *verifier) checkBallots() error {
 	f, err := openRegular(path)
 	if err != nil {
 		v.readErr(CheckBallots, fileBallots, err)
-		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings} {
 			v.skip(c, fileBallots+" is unavailable")
 		}
 		return nil
@@ -246,6 +260,12 @@ func (v *verifier) checkBallots() error {
 		v:     v,
 		pass:  newBallotPass(v.e, v.opts.TempDir, v.opts.dedupSpill, true),
 		count: newCounter(v.e),
+	}
+	s.mustClose = make(map[string]bool)
+	for _, st := range v.e.Manifest().Stations {
+		for _, d := range st.Devices {
+			s.mustClose[d] = true
+		}
 	}
 	if fi, err := f.Stat(); err == nil {
 		s.size = fi.Size()
@@ -269,6 +289,7 @@ func (v *verifier) checkBallots() error {
 	if s.lines == 0 {
 		v.failf(CheckBallots, fileBallots, "empty: not even the ballot box's header")
 	}
+	s.checkAllClosed()
 	if s.chal != nil {
 		if err := s.finishChallenged(); err != nil {
 			return err
@@ -376,4 +397,34 @@ func (s *ballotScan) finishChallenged() error {
 	}
 	s.v.hashes[fileChallenged] = s.chal.sum()
 	return nil
+}
+
+// checkAllClosed runs the last part of check 21: every device of a
+// station of the manifest that opened its chain in ballots.jsonl also
+// closed it (a device of no station may close, and its closing is
+// checked, but need not). In a snapshot whose ballot
+// box may still be open, a device that has not closed yet is not a
+// finding, and the check says so.
+func (s *ballotScan) checkAllClosed() {
+	v := s.v
+	open := 0
+	for _, d := range s.pass.e.Devices() {
+		if !s.mustClose[d.ID] {
+			continue
+		}
+		if _, _, ok := s.pass.rule.Tip(d.ID); !ok || s.pass.rule.Closed(d.ID) {
+			continue
+		}
+		v.items(CheckClosings, 1)
+		if v.snap != nil && v.snap.done <= stepOf(fileTally) {
+			open++
+			continue
+		}
+		seq, code, _ := s.pass.rule.Tip(d.ID)
+		v.fail(Finding{Check: CheckClosings, File: fileBallots, Device: d.ID,
+			Reason: fmt.Sprintf("device %q opened its chain but never closed it (its chain ends at sequence %d, confirmation code %s, with no closing certificate)", d.ID, seq, code)})
+	}
+	if open > 0 {
+		v.skip(CheckClosings, fmt.Sprintf("whether %d devices that have not closed yet will close (the snapshot's ballot box may still be open)", open))
+	}
 }

@@ -296,8 +296,8 @@ type htmlBar struct {
 // (ID), or a row of its own (Label) for remote ballots, unregistered
 // devices or lines that do not decode.
 type htmlDevice struct {
-	ID, Label, Note                          string
-	Openings, Cast, Challenged, Refused, All string
+	ID, Label, Note                                    string
+	Openings, Closings, Cast, Challenged, Refused, All string
 }
 
 // errText returns the message of an error from package election for the
@@ -387,6 +387,8 @@ func (p *htmlPage) checks(rep *election.Report) {
 		switch {
 		case !ok || res.Verdict == election.NotChecked:
 			hc.Status, hc.Verdict, hc.Items = "not-checked", "not checked", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckClosings:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no station, and no device closed", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
@@ -582,17 +584,22 @@ func (p *htmlPage) tie(t *tally.Tie, unit string) string {
 }
 
 // A deviceCount counts the lines of ballots.jsonl of one device.
-type deviceCount struct{ openings, cast, challenged, refused int64 }
+type deviceCount struct{ openings, closings, cast, challenged, refused int64 }
+
+func (d *deviceCount) lines() int64 {
+	return d.openings + d.closings + d.cast + d.challenged + d.refused
+}
 
 func (d *deviceCount) add(o *deviceCount) {
 	d.openings += o.openings
+	d.closings += o.closings
 	d.cast += o.cast
 	d.challenged += o.challenged
 	d.refused += o.refused
 }
 
 // devices streams ballots.jsonl and counts, for every registered device,
-// its openings and the ballots it cast and challenged that the box
+// its openings and closings and the ballots it cast and challenged that the box
 // accepted, and those the box refused. Remote ballots (signed by a voter
 // credential), ballots and openings that name no registered device, and
 // lines that do not decode are counted on rows of their own: the counts
@@ -622,9 +629,12 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		}
 		var dc *deviceCount
 		var dev string
-		if ent.Opening != nil {
+		switch {
+		case ent.Opening != nil:
 			dev = ent.Opening.Device
-		} else {
+		case ent.Closing != nil:
+			dev = ent.Closing.Device
+		default:
 			dev = ent.Ballot.Header().Device
 		}
 		switch c, ok := counts[dev]; {
@@ -638,6 +648,8 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		switch {
 		case ent.Opening != nil:
 			dc.openings++
+		case ent.Closing != nil:
+			dc.closings++
 		case ent.Refused != nil:
 			dc.refused++
 		case ent.Ballot.State() == ballot.Challenged:
@@ -653,8 +665,8 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	var total deviceCount
 	row := func(id, label, note string, d *deviceCount) htmlDevice {
 		total.add(d)
-		return htmlDevice{ID: id, Label: label, Note: note, Openings: p.n(d.openings), Cast: p.n(d.cast),
-			Challenged: p.n(d.challenged), Refused: p.n(d.refused), All: p.n(d.openings + d.cast + d.challenged + d.refused)}
+		return htmlDevice{ID: id, Label: label, Note: note, Openings: p.n(d.openings), Closings: p.n(d.closings), Cast: p.n(d.cast),
+			Challenged: p.n(d.challenged), Refused: p.n(d.refused), All: p.n(d.lines())}
 	}
 	ids := make([]string, 0, len(counts))
 	for id := range counts {
@@ -672,11 +684,11 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	}
 	if undecodable > 0 {
 		p.Devices = append(p.Devices, htmlDevice{Label: "lines that do not decode", Note: "see check 6",
-			Openings: "–", Cast: "–", Challenged: "–", Refused: "–", All: p.n(undecodable)})
+			Openings: "–", Closings: "–", Cast: "–", Challenged: "–", Refused: "–", All: p.n(undecodable)})
 	}
-	p.DeviceTotal = htmlDevice{Label: "all", Openings: p.n(total.openings), Cast: p.n(total.cast),
+	p.DeviceTotal = htmlDevice{Label: "all", Openings: p.n(total.openings), Closings: p.n(total.closings), Cast: p.n(total.cast),
 		Challenged: p.n(total.challenged), Refused: p.n(total.refused),
-		All: p.n(total.openings + total.cast + total.challenged + total.refused + undecodable)}
+		All: p.n(total.lines() + undecodable)}
 }
 
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
@@ -809,14 +821,14 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 {{- if .DevicesError}}
 <p class="note">{{.DevicesError}}</p>
 {{- else}}
-<p class="note">The lines of ballots.jsonl: device openings, and the ballots the ballot box accepted as cast or challenged or wrote as refused.</p>
+<p class="note">The lines of ballots.jsonl: device openings and closings, and the ballots the ballot box accepted as cast or challenged or wrote as refused.</p>
 <table class="devices">
-<thead><tr><th>device</th><th class="num">openings</th><th class="num">cast</th><th class="num">challenged</th><th class="num">refused</th><th class="num">lines</th></tr></thead>
+<thead><tr><th>device</th><th class="num">openings</th><th class="num">closings</th><th class="num">cast</th><th class="num">challenged</th><th class="num">refused</th><th class="num">lines</th></tr></thead>
 <tbody>
 {{- range .Devices}}
-<tr><td>{{if .ID}}<bdi dir="auto" class="id">{{.ID}}</bdi>{{else}}{{.Label}}{{end}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
+<tr><td>{{if .ID}}<bdi dir="auto" class="id">{{.ID}}</bdi>{{else}}{{.Label}}{{end}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Closings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
 {{- end}}
-<tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
+<tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Closings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
 </tbody>
 </table>
 {{- end}}

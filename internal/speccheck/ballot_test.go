@@ -38,6 +38,7 @@ type manifestJSON struct {
 	CredentialPolicy string        `json:"credentialPolicy"`
 	TieBreakSeed     *string       `json:"tieBreakSeed,omitempty"`
 	Contests         []contestJSON `json:"contests"`
+	Stations         []stationJSON `json:"stations,omitempty"`
 }
 
 // seed is the manifest's tie-break seed: 1 to 64 bytes of lowercase
@@ -87,7 +88,7 @@ func (m *manifestJSON) encode() ([]byte, error) {
 			b = str(b, k.Name)
 		}
 	}
-	return b, nil
+	return encodeStations(b, m.Stations)
 }
 
 // rangeMax is R_i: the range of each selection's proof.
@@ -143,6 +144,7 @@ type electionParams struct {
 	baseHash     []byte // recomputed
 	key          *r255.Element
 	deviceKeys   map[string]ed25519.PublicKey
+	stations     *stationIndex
 }
 
 func newElectionParams(m manifestJSON, K string, trustees []string, threshold uint32, devices []deviceJSON, creds []string) (*electionParams, error) {
@@ -199,6 +201,9 @@ func newElectionParams(m manifestJSON, K string, trustees []string, threshold ui
 	}
 	b = append(b, credentialListHash(e.credentials)...)
 	e.baseHash = h256(b)
+	if e.stations, err = indexStations(m.Stations, e.deviceKeys); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -289,6 +289,7 @@ type boxLine struct {
 		BaseHash   string `json:"baseHash"`
 	} `json:"box,omitempty"`
 	Opening *deviceOpening  `json:"opening,omitempty"`
+	Closing *deviceClosing  `json:"closing,omitempty"`
 	Ballot  json.RawMessage `json:"ballot,omitempty"`
 	Refused *struct {
 		Step      *string         `json:"step"`
@@ -340,6 +341,7 @@ var stepCheck = map[string]int{
 	"decoding": 6, "election": 6, "manifest": 6, "proof": 6,
 	"signature": 7, "eligibility": 8, "duplicate": 8, "credential-policy": 8,
 	"chain-gap": 9, "chain-fork": 9, "challenge": 10,
+	"closed": 21, "closing-counts": 21,
 }
 
 // ruleState is the state of the acceptance rule, kept in memory: the tip
@@ -359,6 +361,10 @@ type ruleState struct {
 type tip struct {
 	seq  uint64
 	code []byte
+	// The counts of the ballots of places 1..seq, and whether the device
+	// closed (spec.md, Ballots, "Closing certificates").
+	cast, challenged, refused uint64
+	closed                    bool
 }
 
 // decide runs the acceptance rule's steps 2–11 on ballot b; the caller has
@@ -386,6 +392,8 @@ func (st *ruleState) decide(b *ballot) (verdict, *tip) {
 		switch {
 		case t == nil:
 			return rejected("chain-gap", "the device has not opened"), nil
+		case t.closed:
+			return rejected("closed", "the device has closed"), nil
 		case q > t.seq+1:
 			return rejected("chain-gap", "sequence %d after %d", q, t.seq), nil
 		case q <= t.seq:
@@ -474,7 +482,15 @@ func (rc *recordCheck) ballots() {
 		raw := bl.Ballot
 		var written verdict
 		switch {
-		case bl.Opening != nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+		case bl.Closing != nil && bl.Opening == nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+			rc.stats["device closings"]++
+			if v := st.closing(bl.Closing); v.outcome != "accepted" {
+				rc.find(21, "ballots.jsonl line %d: closing of %q: the rule says %s: %s", line, bl.Closing.Device, v, v.why)
+			} else {
+				st.tips[bl.Closing.Device].closed = true
+			}
+			continue
+		case bl.Opening != nil && bl.Closing == nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
 			// The text rule (50-ballot.md, "Encoding primitives"): a line
 			// that breaks it does not decode.
 			if err := textRule(bl.Opening.Device, false); err != nil {
@@ -488,7 +504,7 @@ func (rc *recordCheck) ballots() {
 			case st.tips[bl.Opening.Device] != nil:
 				rc.find(4, "ballots.jsonl line %d: second opening of %q", line, bl.Opening.Device)
 			default:
-				st.tips[bl.Opening.Device] = &tip{0, code}
+				st.tips[bl.Opening.Device] = &tip{seq: 0, code: code}
 				rc.stats["device openings"]++
 			}
 			continue
@@ -536,6 +552,14 @@ func (rc *recordCheck) ballots() {
 		st.ids[b.idKey()] = true
 		if t != nil {
 			t.seq, t.code = *b.j.Sequence, b.code
+			switch {
+			case v.outcome == "refused":
+				t.refused++
+			case b.state == 1:
+				t.cast++
+			default:
+				t.challenged++
+			}
 		}
 		if v.outcome == "accepted" {
 			for _, c := range b.contests {
@@ -570,6 +594,12 @@ func (rc *recordCheck) ballots() {
 	}
 	if nChallenged != len(challenged) {
 		rc.find(10, "challenged.jsonl has %d lines for %d challenged ballots", len(challenged), nChallenged)
+	}
+	// Check 21: every device of a station that opened also closed.
+	for d := range e.stations.ofDevice {
+		if t := st.tips[d]; t != nil && !t.closed {
+			rc.find(21, "ballots.jsonl: device %q opened and never closed", d)
+		}
 	}
 	rc.stats["cast ballots whose proofs were checked"] = st.proofsChecked
 	for _, line := range order {

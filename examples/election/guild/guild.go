@@ -224,6 +224,20 @@ func Run(cfg Config) (*Outcome, error) {
 	// only its public key to the registrar, who lists the public keys:
 	// nobody but the voter can sign her ballot.
 	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
+	// Each station has a committee of officials, who co-sign its closing
+	// certificate (two of three at hall-1, one of two at hall-2).
+	officialKeys := make(map[string]ed25519.PrivateKey)
+	for i, st := range []ballot.Station{
+		{ID: "hall-1", Devices: []string{"station-1"}, ClosingCosignatures: 2},
+		{ID: "hall-2", Devices: []string{"station-2"}, ClosingCosignatures: 1},
+	} {
+		for _, id := range [][]string{{"hall-1/chair", "hall-1/secretary", "hall-1/observer"}, {"hall-2/chair", "hall-2/secretary"}}[i] {
+			k := seeds.OfficialKey(id)
+			officialKeys[id] = k
+			st.Officials = append(st.Officials, ballot.Official{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+		}
+		manifest.Stations = append(manifest.Stations, st)
+	}
 	creds := make([]*ballot.Credential, cfg.RemoteVoters)
 	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
 	for i := range creds {
@@ -263,7 +277,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
-	if err := vote(&cfg, rng, e, box, stationKeys, creds, out, log); err != nil {
+	if err := vote(&cfg, rng, e, box, stationKeys, officialKeys, creds, out, log); err != nil {
 		box.Close()
 		return nil, err
 	}
@@ -379,7 +393,7 @@ type event struct {
 // home), the stations encrypt their ballots in chain order, and the ballot
 // box accepts them in the order they arrive, the offline station's backlog
 // at the moment it reconnects.
-func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys, officials map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
 	// Plan the day: every random choice is drawn here, in order.
 	challengers := demo.Challengers(rng, cfg.Voters, cfg.Challenged)
 	var plan []*event
@@ -476,7 +490,8 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		}
 	}
 	out.Offline += len(backlog)
-	return nil
+	// The stations close: each signs its final tip and counts.
+	return demo.CloseStations(e, box, stations, keys, tips, officials, electionDay.Add(12*time.Hour))
 }
 
 // encrypt makes and signs the ballot of ev: a station ballot continues the
@@ -505,7 +520,7 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.Ch
 		return nil, err
 	}
 	if ev.cred == nil {
-		tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
+		tip.Add(b)
 	}
 	return b, nil
 }
