@@ -178,6 +178,12 @@ func StationKey(seed, id string) ed25519.PrivateKey {
 	return demo.Seeds{Tag: seedTag, Seed: seed}.StationKey(id)
 }
 
+// OfficialKey returns the signing key of station official id in a run with
+// the given (non-empty) Seed, derived as StationKey derives a station's.
+func OfficialKey(seed, id string) ed25519.PrivateKey {
+	return demo.Seeds{Tag: seedTag, Seed: seed}.OfficialKey(id)
+}
+
 // seedTag separates the derivations of this example's seeded runs from
 // those of the other examples.
 const seedTag = "sandogh guild example"
