@@ -47,6 +47,7 @@ type Box struct {
 	set        *memorySet
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
 	closings   map[string]*DeviceClosing   // device → its accepted closing
+	incidents  map[ConfirmationCode]bool   // codes of the accepted incidents
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
 }
@@ -158,6 +159,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
 		closings:   make(map[string]*DeviceClosing),
+		incidents:  make(map[ConfirmationCode]bool),
 		superseded: make(map[int64]bool),
 	}
 	if err := x.load(); err != nil {
@@ -286,6 +288,12 @@ func (x *Box) replay(data []byte) error {
 		}
 		x.closings[l.Closing.Device] = l.Closing
 		return nil
+	case l.Incident != nil:
+		if v := x.rule.Incident(l.Incident); v.Outcome != Accepted {
+			return fmt.Errorf("ballot: box: the rule rejects the incident written here: %v", v.Refusal)
+		}
+		x.incidents[l.Incident.Code()] = true
+		return nil
 	}
 	// The proofs of an accepted line are taken as valid; those of a line
 	// refused for them (rare) are checked again, so that the box answers a
@@ -382,6 +390,44 @@ func (x *Box) AcceptClosing(c *DeviceClosing) error {
 	kept.Cosignatures = append([]Cosignature(nil), c.Cosignatures...)
 	x.closings[c.Device] = &kept
 	return nil
+}
+
+// AcceptIncident runs the acceptance rule on an entry of a station's
+// incident log and appends it if the rule accepts it: it must be validly
+// signed by an official of the station and be the next entry of the
+// station's log. It returns nil if the entry is accepted, or was accepted
+// before, and otherwise a *Refusal (an entry is accepted or rejected,
+// never written as refused). An entry ahead of the log (StepChainGap)
+// waits for the missing ones.
+func (x *Box) AcceptIncident(i *Incident) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.closed(); err != nil {
+		return err
+	}
+	v := x.rule.PeekIncident(i)
+	if v.Outcome != Accepted {
+		if x.incidents[i.Code()] && i.Verify(x.e) == nil {
+			return nil // a repeat
+		}
+		return v.Refusal
+	}
+	if err := x.appendLine(boxLineJSON{Incident: i}); err != nil {
+		return err
+	}
+	x.lines++
+	x.rule.Incident(i)
+	x.incidents[i.Code()] = true
+	return nil
+}
+
+// IncidentTip returns the sequence number and code of the last entry of
+// station's incident log in the box (0 and IncidentLogStart if none), so
+// that a station knows where its upload resumes.
+func (x *Box) IncidentTip(station string) (uint64, ConfirmationCode) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.rule.IncidentTip(station)
 }
 
 // Accept decodes a ballot from its canonical binary encoding (Bytes) and

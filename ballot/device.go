@@ -46,7 +46,26 @@ func OpenDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time) (
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
 	}
-	o, err := newOpening(e, id, key, now)
+	return openDevice(e, id, key, now, nil)
+}
+
+// ReplaceDevice starts the chain of device id, which replaces device
+// r.Device of the same station, whose chain ends at its ballot
+// (r.Sequence, r.Tip): the old device's last ballot the ballot box holds
+// (Box.Tip), or 0 and its opening's code. It returns the new device and
+// its opening, which names the replaced device and its last ballot: the
+// box then rejects every later ballot of the old device, and the verifier
+// requires an incident of kind DeviceReplaced in the station's log that
+// names both devices (docs/spec.md §Ballots, "Device replacement").
+func ReplaceDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time, r Replacement) (*Device, *DeviceOpening, error) {
+	return openDevice(e, id, key, now, &r)
+}
+
+func openDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time, r *Replacement) (*Device, *DeviceOpening, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
+	}
+	o, err := newOpening(e, id, key, now, r)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -232,6 +232,7 @@ type Rule struct {
 	set    FingerprintSet
 	chains map[string]*chainTip
 	creds  map[[ed25519.PublicKeySize]byte]int64
+	logs   map[string]*logTip
 }
 
 // A chainTip is where a device's chain stands: the sequence number and
@@ -241,12 +242,31 @@ type chainTip struct {
 	code   ConfirmationCode
 	counts ClosingCounts // of the ballots of places 1 … seq
 	closed bool          // a closing was accepted
+	// replacedBy is the device whose opening replaced this one, or "".
+	replacedBy string
+}
+
+// ended says why a device has no more ballots, or "".
+func (t *chainTip) ended() string {
+	switch {
+	case t.closed:
+		return "has closed its chain"
+	case t.replacedBy != "":
+		return "was replaced by device " + fmt.Sprintf("%q", t.replacedBy)
+	}
+	return ""
+}
+
+// A logTip is where a station's incident log stands.
+type logTip struct {
+	seq  uint64
+	code ConfirmationCode
 }
 
 // NewRule returns the acceptance rule of election e at the start of a box,
 // with set holding the fingerprints of the earlier lines (empty).
 func NewRule(e *Election, set FingerprintSet) *Rule {
-	return &Rule{e: e, set: set, chains: make(map[string]*chainTip), creds: make(map[[ed25519.PublicKeySize]byte]int64)}
+	return &Rule{e: e, set: set, chains: make(map[string]*chainTip), creds: make(map[[ed25519.PublicKeySize]byte]int64), logs: make(map[string]*logTip)}
 }
 
 // Opening decides the device-opening line o, and applies the verdict:
@@ -257,6 +277,9 @@ func (r *Rule) Opening(o *DeviceOpening) Verdict {
 	v := r.PeekOpening(o)
 	if v.Outcome == Accepted {
 		r.chains[o.Device] = &chainTip{code: o.ConfirmationCode()}
+		if o.Replaces != nil {
+			r.chains[o.Replaces.Device].replacedBy = o.Device
+		}
 	}
 	return v
 }
@@ -269,6 +292,23 @@ func (r *Rule) PeekOpening(o *DeviceOpening) Verdict {
 	}
 	if _, ok := r.chains[o.Device]; ok {
 		return Verdict{Outcome: Rejected, Refusal: refuse(StepDuplicate, "device %q has already opened its chain", o.Device)}
+	}
+	if p := o.Replaces; p != nil {
+		old := r.chains[p.Device]
+		var why *Refusal
+		switch {
+		case old == nil:
+			why = refuse(StepChainGap, "device opening: replaced device %q has not opened its chain", p.Device)
+		case old.ended() != "":
+			why = refuse(StepDuplicate, "device opening: replaced device %q %s", p.Device, old.ended())
+		case p.Sequence > old.seq:
+			why = refuse(StepChainGap, "device opening: replaced device %q ends at sequence %d, but its chain is at %d: ballots %d..%d are still to come", p.Device, p.Sequence, old.seq, old.seq+1, p.Sequence)
+		case p.Sequence < old.seq || p.Tip != old.code:
+			why = refuse(StepChainFork, "device opening: replaced device %q ends at sequence %d, code %s, but its chain is at sequence %d, code %s", p.Device, p.Sequence, p.Tip, old.seq, old.code)
+		default:
+			return Verdict{Outcome: Accepted}
+		}
+		return Verdict{Outcome: Rejected, Refusal: why}
 	}
 	return Verdict{Outcome: Accepted}
 }
@@ -298,8 +338,8 @@ func (r *Rule) PeekClosing(c *DeviceClosing) Verdict {
 	switch {
 	case tip == nil:
 		why = refuse(StepChainGap, "device closing: device %q has not opened its chain", c.Device)
-	case tip.closed:
-		why = refuse(StepDuplicate, "device closing: device %q has already closed its chain", c.Device)
+	case tip.ended() != "":
+		why = refuse(StepDuplicate, "device closing: device %q %s", c.Device, tip.ended())
 	case c.Sequence > tip.seq:
 		why = refuse(StepChainGap, "device closing: device %q closes at sequence %d, but the chain is at %d: ballots %d..%d are still to come", c.Device, c.Sequence, tip.seq, tip.seq+1, c.Sequence)
 	case c.Sequence < tip.seq:
@@ -318,6 +358,59 @@ func (r *Rule) PeekClosing(c *DeviceClosing) Verdict {
 func (r *Rule) Closed(device string) bool {
 	t := r.chains[device]
 	return t != nil && t.closed
+}
+
+// ReplacedBy returns the device whose opening replaced device, or "".
+func (r *Rule) ReplacedBy(device string) string {
+	if t := r.chains[device]; t != nil {
+		return t.replacedBy
+	}
+	return ""
+}
+
+// Incident decides the incident-log line i and applies the verdict: the
+// entry is accepted if it is valid (Incident.Verify) and is the next entry
+// of its station's log (its sequence follows the log's last and it names
+// that entry's code); otherwise it is rejected.
+func (r *Rule) Incident(i *Incident) Verdict {
+	v := r.PeekIncident(i)
+	if v.Outcome == Accepted {
+		r.logs[i.Station] = &logTip{seq: i.Sequence, code: i.Code()}
+	}
+	return v
+}
+
+// PeekIncident returns the verdict Incident would return, without applying
+// it.
+func (r *Rule) PeekIncident(i *Incident) Verdict {
+	if err := i.Verify(r.e); err != nil {
+		return Verdict{Outcome: Rejected, Refusal: asRefusal(err)}
+	}
+	t := r.logs[i.Station]
+	if t == nil {
+		t = &logTip{code: IncidentLogStart(r.e, i.Station)}
+	}
+	var why *Refusal
+	switch {
+	case i.Sequence > t.seq+1:
+		why = refuse(StepChainGap, "incident: station %q: entry %d, but the log is at %d: entries %d..%d are missing", i.Station, i.Sequence, t.seq, t.seq+1, i.Sequence-1)
+	case i.Sequence <= t.seq:
+		why = refuse(StepChainFork, "incident: station %q: entry %d, but the log is already at %d", i.Station, i.Sequence, t.seq)
+	case i.Previous != t.code:
+		why = refuse(StepChainFork, "incident: station %q: entry %d names previous code %s, not the code %s of entry %d", i.Station, i.Sequence, i.Previous, t.code, t.seq)
+	default:
+		return Verdict{Outcome: Accepted}
+	}
+	return Verdict{Outcome: Rejected, Refusal: why}
+}
+
+// IncidentTip returns the sequence number and code of the last entry of
+// station's incident log (0 and IncidentLogStart if it has none).
+func (r *Rule) IncidentTip(station string) (uint64, ConfirmationCode) {
+	if t := r.logs[station]; t != nil {
+		return t.seq, t.code
+	}
+	return 0, IncidentLogStart(r.e, station)
 }
 
 // Ballot decides line number line, ballot b, with c what CheckBallots
@@ -369,8 +462,8 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		switch {
 		case tip == nil:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q has not opened its chain", h.Device)}
-		case tip.closed:
-			return Verdict{Outcome: Rejected, Refusal: refuse(StepClosed, "device %q has closed its chain at sequence %d: it has no more ballots", h.Device, tip.seq)}
+		case tip.ended() != "":
+			return Verdict{Outcome: Rejected, Refusal: refuse(StepClosed, "device %q %s at sequence %d: it has no more ballots", h.Device, tip.ended(), tip.seq)}
 		case h.Sequence > tip.seq+1:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q: sequence %d, but the chain is at %d: ballots %d..%d are missing", h.Device, h.Sequence, tip.seq, tip.seq+1, h.Sequence-1)}
 		case h.Sequence == tip.seq:

@@ -56,6 +56,7 @@ func ExampleVerify() {
 	// 19 decoding of mixed rows             not applicable
 	// 20 results of codes contests          not applicable
 	// 21 device closings                    passed
+	// 22 incident logs                      passed
 	// valid: true
 	// 13 cast, 1 challenged, 12 counted
 }
@@ -70,7 +71,7 @@ func ExampleReader_Ballots() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	openings, closings, ballots := 0, 0, 0
+	openings, closings, incidents, ballots := 0, 0, 0, 0
 	for ent, err := range r.Ballots(e) {
 		if err != nil {
 			log.Fatal(err) // a line that does not decode
@@ -80,12 +81,14 @@ func ExampleReader_Ballots() {
 			openings++
 		case ent.Closing != nil:
 			closings++
+		case ent.Incident != nil:
+			incidents++
 		default:
 			ballots++
 		}
 	}
-	fmt.Println(openings, "device openings,", closings, "closings,", ballots, "ballots")
-	// Output: 2 device openings, 2 closings, 14 ballots
+	fmt.Println(openings, "device openings,", closings, "closings,", incidents, "incident,", ballots, "ballots")
+	// Output: 2 device openings, 2 closings, 1 incident, 14 ballots
 }
 
 // A trustee verifies the record before it decrypts anything: the partial
@@ -124,7 +127,7 @@ func ExampleVerifyForDecryption() {
 	_, err = election.VerifyForDecryption("testdata/sample", published, nil)
 	fmt.Println("another box file refused:", err != nil)
 	// Output:
-	// partial verification: 12 checks passed, 5 not applicable, 4 not checked
+	// partial verification: 13 checks passed, 5 not applicable, 4 not checked
 	// the tally to decrypt: 12 ballots, 15 ciphertexts
 	// another box file refused: true
 }

@@ -69,7 +69,7 @@ type Options struct {
 var partialChecks = []Check{
 	CheckParameters, CheckCeremony, CheckKeys, CheckDevices, CheckCredentials, CheckBallots,
 	CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation,
-	CheckMixInput, CheckMixStages, CheckClosings,
+	CheckMixInput, CheckMixStages, CheckClosings, CheckIncidents,
 }
 
 // Verify checks the election record in folder dir and returns a Report
@@ -156,7 +156,7 @@ func (v *verifier) report() *Report {
 			r.Verdict = NotChecked
 		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
 			r.Verdict = NotApplicable
-		case c == CheckClosings && r.Items == 0 && v.e != nil:
+		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
 			// No closing in ballots.jsonl, and no device of a station
 			// opened.
 			r.Verdict = NotApplicable

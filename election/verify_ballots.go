@@ -96,6 +96,17 @@ type ballotScan struct {
 	lines int64
 	// mustClose are the devices of the manifest's stations.
 	mustClose map[string]bool
+	// replaced are the accepted replacements (old device → new device
+	// and the line of the new device's opening), and reported the
+	// replacements that accepted incidents of kind device-replaced
+	// report (old → new → the incident's line).
+	replaced map[string]replacement
+	reported map[[2]string]int
+}
+
+type replacement struct {
+	by   string
+	line int
 }
 
 // stepCheck maps the acceptance rule's steps to the verifier's checks.
@@ -144,6 +155,17 @@ func (s *ballotScan) sink(l rawLine, out lineOut) error {
 			f := at(CheckDevices, "%s", r.Refusal.Reason)
 			f.Device = o.Device
 			v.fail(f)
+		} else if o.Replaces != nil {
+			s.replaced[o.Replaces.Device] = replacement{o.Device, l.num}
+		}
+	case out.l.Incident != nil:
+		i := out.l.Incident
+		v.counts.Incidents++
+		v.items(CheckIncidents, 1)
+		if r := s.pass.rule.Incident(i); r.Outcome != ballot.Accepted {
+			v.fail(at(CheckIncidents, "%s (%s)", strings.TrimPrefix(r.Refusal.Reason, "ballot: "), r.Refusal.Step))
+		} else if i.Kind == ballot.DeviceReplaced {
+			s.reported[[2]string{i.Device, i.Replacement}] = l.num
 		}
 	case out.l.Closing != nil:
 		c := out.l.Closing
@@ -241,7 +263,7 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, vote ballot.Vo
 // pass over ballots.jsonl and challenged.jsonl.
 func (v *verifier) checkBallots() error {
 	if v.e == nil {
-		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings} {
+		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings, CheckIncidents} {
 			v.skip(c, "the election's parameters are unavailable (check 1)")
 		}
 		return nil
@@ -250,7 +272,7 @@ func (v *verifier) checkBallots() error {
 	f, err := openRegular(path)
 	if err != nil {
 		v.readErr(CheckBallots, fileBallots, err)
-		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings} {
+		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings, CheckIncidents} {
 			v.skip(c, fileBallots+" is unavailable")
 		}
 		return nil
@@ -262,6 +284,7 @@ func (v *verifier) checkBallots() error {
 		count: newCounter(v.e),
 	}
 	s.mustClose = make(map[string]bool)
+	s.replaced, s.reported = make(map[string]replacement), make(map[[2]string]int)
 	for _, st := range v.e.Manifest().Stations {
 		for _, d := range st.Devices {
 			s.mustClose[d] = true
@@ -290,6 +313,7 @@ func (v *verifier) checkBallots() error {
 		v.failf(CheckBallots, fileBallots, "empty: not even the ballot box's header")
 	}
 	s.checkAllClosed()
+	s.checkReplacements()
 	if s.chal != nil {
 		if err := s.finishChallenged(); err != nil {
 			return err
@@ -412,7 +436,7 @@ func (s *ballotScan) checkAllClosed() {
 		if !s.mustClose[d.ID] {
 			continue
 		}
-		if _, _, ok := s.pass.rule.Tip(d.ID); !ok || s.pass.rule.Closed(d.ID) {
+		if _, _, ok := s.pass.rule.Tip(d.ID); !ok || s.pass.rule.Closed(d.ID) || s.pass.rule.ReplacedBy(d.ID) != "" {
 			continue
 		}
 		v.items(CheckClosings, 1)
@@ -426,5 +450,37 @@ func (s *ballotScan) checkAllClosed() {
 	}
 	if open > 0 {
 		v.skip(CheckClosings, fmt.Sprintf("whether %d devices that have not closed yet will close (the snapshot's ballot box may still be open)", open))
+	}
+}
+
+// checkReplacements runs the last part of check 22: every device
+// replacement in ballots.jsonl is reported by an accepted incident of kind
+// device-replaced of the station that names both devices, and every such
+// incident by a replacement.
+func (s *ballotScan) checkReplacements() {
+	v := s.v
+	olds := make([]string, 0, len(s.replaced))
+	for old := range s.replaced {
+		olds = append(olds, old)
+	}
+	slices.Sort(olds)
+	for _, old := range olds {
+		r := s.replaced[old]
+		v.items(CheckIncidents, 1)
+		if _, ok := s.reported[[2]string{old, r.by}]; !ok {
+			v.fail(Finding{Check: CheckIncidents, File: fileBallots, Line: r.line, Device: r.by,
+				Reason: fmt.Sprintf("device %q replaces device %q, but no incident of kind device-replaced in its station's log names both", r.by, old)})
+		}
+	}
+	pairs := make([][2]string, 0, len(s.reported))
+	for p := range s.reported {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b [2]string) int { return s.reported[a] - s.reported[b] })
+	for _, p := range pairs {
+		if r, ok := s.replaced[p[0]]; !ok || r.by != p[1] {
+			v.fail(Finding{Check: CheckIncidents, File: fileBallots, Line: s.reported[p], Device: p[0],
+				Reason: fmt.Sprintf("the incident says device %q was replaced by %q, but no accepted opening of %q replaces %q", p[0], p[1], p[1], p[0])})
+		}
 	}
 }

@@ -389,6 +389,8 @@ func (p *htmlPage) checks(rep *election.Report) {
 			hc.Status, hc.Verdict, hc.Items = "not-checked", "not checked", "–"
 		case res.Verdict == election.NotApplicable && c == election.CheckClosings:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no station, and no device closed", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckIncidents:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: no incident was recorded and no device replaced", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
@@ -626,6 +628,9 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 			}
 			undecodable++
 			continue
+		}
+		if ent.Incident != nil {
+			continue // an entry of a station's log, of no device
 		}
 		var dc *deviceCount
 		var dev string

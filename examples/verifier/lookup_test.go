@@ -150,7 +150,7 @@ func testLookupPersian(t *testing.T, run runner) {
 	}
 	for _, w := range []string{
 		"Looking up " + digits.Persian(short) + ` in the record of election "guild-union-board-1404"`,
-		"ballots.jsonl has ۱۹ lines",
+		"ballots.jsonl has ۲۰ lines",
 		`Ballot "station-2/1", line ۴ of ballots.jsonl`,
 		"    ۱۰۳  Cyrus Tehrani\n",
 		"(checks ۶ to ۱۱",
@@ -248,8 +248,8 @@ func testLookupTwoBallots(t *testing.T, run runner) {
 	for _, w := range []string{
 		"2 BALLOTS HAVE THIS SHORT CODE.",
 		`Ballot "station-2/2", line 5 of ballots.jsonl`,
-		`Ballot "station-2/2", line 20 of ballots.jsonl`,
-		"FAILED      one ballot per short code (part of check 8): lines 5 and 20 hold ballots with this short code",
+		`Ballot "station-2/2", line 21 of ballots.jsonl`,
+		"FAILED      one ballot per short code (part of check 8): lines 5 and 21 hold ballots with this short code",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("the output lacks %q:\n%s", w, out)

@@ -255,8 +255,8 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 		what = "Snapshot of an election record"
 	}
 	fmt.Fprintf(w, "%s %s\n", what, safetext.Escape(rep.Dir))
-	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d refused, %d counted; device openings: %d, closings: %d\n\n",
-		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Refused, rep.Ballots.Counted, rep.Ballots.Openings, rep.Ballots.Closings)
+	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d refused, %d counted; device openings: %d, closings: %d; incidents: %d\n\n",
+		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Refused, rep.Ballots.Counted, rep.Ballots.Openings, rep.Ballots.Closings, rep.Ballots.Incidents)
 	byCheck := make(map[election.Check][]election.Finding)
 	for _, f := range rep.Findings {
 		byCheck[f.Check] = append(byCheck[f.Check], f)
@@ -273,8 +273,11 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 			verdict, items = "not checked", "-"
 		case election.NotApplicable:
 			verdict, items = "n/a (no codes contest)", "-"
-			if c.Check == election.CheckClosings {
+			switch c.Check {
+			case election.CheckClosings:
 				verdict = "n/a (no station, no closing)"
+			case election.CheckIncidents:
+				verdict = "n/a (no incident, no replacement)"
 			}
 		default:
 			verdict = c.Verdict.String()

@@ -595,7 +595,7 @@ func TestReportProse(t *testing.T) {
 	}
 	var b bytes.Buffer
 	printReport(&b, rep, nil, false)
-	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0, closings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed.",
+	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0, closings: 0; incidents: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed.",
 		"  written by   sandogh 0.1.9\n"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())

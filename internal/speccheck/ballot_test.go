@@ -776,11 +776,12 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 
 // deviceOpening is the device-opening record of 50-ballot.md, "Device chains".
 type deviceOpening struct {
-	BaseHash  string `json:"baseHash"`
-	Device    string `json:"device"`
-	OpenedAt  uint64 `json:"openedAt"`
-	Signature string `json:"signature"`
-	Code      string `json:"code"`
+	BaseHash  string           `json:"baseHash"`
+	Device    string           `json:"device"`
+	OpenedAt  uint64           `json:"openedAt"`
+	Replaces  *replacementJSON `json:"replaces,omitempty"`
+	Signature string           `json:"signature"`
+	Code      string           `json:"code"`
 }
 
 func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
@@ -792,6 +793,14 @@ func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
 	b = append(b, bh...)
 	b = str(b, o.Device)
 	b = u64(b, o.OpenedAt)
+	if r := o.Replaces; r != nil {
+		tip, err := strictHex(r.Tip)
+		if err != nil || len(tip) != 32 || r.Device == "" {
+			return nil, errors.New("opening: malformed replaces")
+		}
+		b = u64(str(b, r.Device), r.Sequence)
+		b = append(b, tip...)
+	}
 	code := h256(b)
 	if hex.EncodeToString(code) != o.Code {
 		return nil, errors.New("opening: code does not match the record")

@@ -185,8 +185,8 @@ func (st *ruleState) closing(c *deviceClosing) verdict {
 	switch {
 	case t == nil:
 		return rejected("chain-gap", "the device has not opened")
-	case t.closed:
-		return rejected("duplicate", "the device has closed")
+	case t.closed || t.replacedBy != "":
+		return rejected("duplicate", "the device has closed or was replaced")
 	case c.Sequence > t.seq:
 		return rejected("chain-gap", "ballots %d..%d are still to come", t.seq+1, c.Sequence)
 	case c.Sequence < t.seq || c.Tip != hex.EncodeToString(t.code):
@@ -319,7 +319,7 @@ func TestSampleClosingsTampered(t *testing.T) {
 			resign(t, bm)
 			nb, _ := json.Marshal(m)
 			os.WriteFile(filepath.Join(dir, "ballots.jsonl"), append(b, append(nb, '\n')...), 0o644)
-		}, []string{fmt.Sprintf(`check 21: ballots.jsonl line %d: ballot "station-1/5": written accepted, the rule says rejected closed`, 20)}},
+		}, []string{fmt.Sprintf(`check 21: ballots.jsonl line %d: ballot "station-1/5": written accepted, the rule says rejected closed`, 21)}},
 	} {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			dir := copyRecord(t)

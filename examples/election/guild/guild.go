@@ -496,8 +496,28 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		}
 	}
 	out.Offline += len(backlog)
-	// The stations close: each signs its final tip and counts.
-	return demo.CloseStations(e, box, stations, keys, tips, officials, electionDay.Add(12*time.Hour))
+	// The stations close: each signs its final tip and counts, which
+	// their officials co-sign.
+	if err := demo.CloseStations(e, box, stations, keys, tips, officials, electionDay.Add(12*time.Hour)); err != nil {
+		return err
+	}
+	// hall-2's committee records the outage in its incident log.
+	if out.Offline > 0 {
+		log, err := ballot.OpenIncidentLog(e, "hall-2")
+		if err != nil {
+			return err
+		}
+		i, err := log.Record(ballot.IncidentReport{Kind: ballot.NetworkOutage, At: electionDay.Add(4 * time.Hour), Device: "station-2",
+			Text: fmt.Sprintf("station-2 lost its link to the ballot box and kept %s, uploaded when the link came back", prose.Count(out.Offline, "ballot"))},
+			"hall-2/chair", officials["hall-2/chair"])
+		if err != nil {
+			return err
+		}
+		if err := box.AcceptIncident(i); err != nil {
+			return fmt.Errorf("guild: the box refused hall-2's incident: %v", err)
+		}
+	}
+	return nil
 }
 
 // encrypt makes and signs the ballot of ev: a station ballot continues the
