@@ -17,7 +17,8 @@ import (
 )
 
 // A Box is a ballot box: it runs the acceptance rule (Rule) on each
-// submitted ballot and device-opening record, and appends what the rule
+// submitted ballot, device-opening record, closing certificate and
+// incident-log entry, and appends what the rule
 // writes, accepted or refused, durably to an append-only file, one JSON
 // object per line (docs/spec.md §Ballots, "The acceptance rule" and
 // "Ballot-box file"). A line is written and synced to stable storage
