@@ -586,6 +586,16 @@ func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok boo
 	return x.rule.Tip(device)
 }
 
+// Counts returns the counts of device's chain in the box (accepted cast,
+// accepted challenged, refused), which its closing must state, so that a
+// device that lost its own (Device.SetCounts) can take them from the box;
+// ok is false if the device has not opened.
+func (x *Box) Counts(device string) (ClosingCounts, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.rule.Counts(device)
+}
+
 // Close closes the box file and releases its lock, after which every
 // submission is refused. Accepted ballots are already on stable storage.
 // Close the box before election.Writer.FinishBallots, which refuses to

@@ -175,6 +175,9 @@ func TestClosingRefusedCounts(t *testing.T) {
 	wantRefusal(t, err, StepDuplicate, 0, 0)
 	wantRecorded(t, err, true)
 	prev := replay.ConfirmationCode()
+	if c, ok := x.Counts("station-2"); !ok || c != (ClosingCounts{Cast: 1, Refused: 1}) {
+		t.Fatalf("Box.Counts = %+v, %v", c, ok)
+	}
 	d, err := ResumeDevice(f.e, "station-2", key, 2, prev)
 	if err != nil {
 		t.Fatal(err)

@@ -360,6 +360,15 @@ func (r *Rule) Closed(device string) bool {
 	return t != nil && t.closed
 }
 
+// Counts returns the counts of device's chain so far, as its closing must
+// state them; ok is false if the device has not opened.
+func (r *Rule) Counts(device string) (c ClosingCounts, ok bool) {
+	if t := r.chains[device]; t != nil {
+		return t.counts, true
+	}
+	return ClosingCounts{}, false
+}
+
 // ReplacedBy returns the device whose opening replaced device, or "".
 func (r *Rule) ReplacedBy(device string) string {
 	if t := r.chains[device]; t != nil {

@@ -9,11 +9,16 @@
 // one of them is absent when the tally is decrypted. Members vote at two
 // polling stations, one of which loses its connection for part of the day,
 // keeps its ballots and uploads them when it is back; a few voters challenge
-// their ballot to check the station's honesty, then vote again.
+// their ballot to check the station's honesty, then vote again. Each station
+// has a committee of officials (keys in the manifest): at the end of the day
+// every device signs its closing certificate, which the officials co-sign,
+// and the second station's committee records the outage in its signed
+// incident log. With Config.ReplaceDevice, the second station's device fails
+// late in the day and a spare device replaces it, after an incident.
 //
 // The code reads as a walkthrough of the library's steps, in order:
 // key ceremony, election parameters, device openings, encryption and the
-// ballot box, the encrypted tally, decryption shares, results. It is an
+// ballot box, closings and incidents, the encrypted tally, decryption shares, results. It is an
 // example: the trustees, the stations and the voters all live in one
 // process, and a real deployment runs each on its own machine.
 package guild
