@@ -40,7 +40,7 @@ type Options struct {
 	// Partial verifies a record that the trustees have not decrypted yet,
 	// as a Writer leaves it after FinishBallots and while the mix
 	// cascades run (docs/spec.md, "Verification", "Partial
-	// verification"): only checks 1 to 11, 16 and 17 are run, and a
+	// verification"): only checks 1 to 11, 16, 17, 21 and 22 are run, and a
 	// cascade with fewer accepted stages than its contest requires is not
 	// a finding of check 17 (its CascadeReport says it is not complete).
 	// The other checks are reported as not checked, so the report is
