@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
@@ -233,6 +234,22 @@ type htmlPage struct {
 	Devices      []htmlDevice
 	DeviceTotal  htmlDevice
 	DevicesError string
+
+	// Incidents are the entries of the stations' incident logs in
+	// ballots.jsonl, in file order, at most maxHTMLIncidents of them
+	// (MoreIncidents counts the rest); check 22 says whether they verify.
+	Incidents     []htmlIncident
+	MoreIncidents string
+}
+
+// maxHTMLIncidents bounds the incidents a page lists.
+const maxHTMLIncidents = 1000
+
+// An htmlIncident is one entry of a station's incident log, as the page
+// shows it (html/template escapes every text; the record's rules keep
+// control characters and unbalanced bidirectional marks out of it).
+type htmlIncident struct {
+	Station, Seq, Kind, At, Devices, Official, Text string
 }
 
 type htmlCheck struct {
@@ -617,7 +634,7 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		counts[d.ID] = new(deviceCount)
 	}
 	var remote, unregistered deviceCount
-	var undecodable int64
+	var undecodable, moreIncidents int64
 	var readErr error
 	for ent, err := range r.Ballots(e) {
 		if err != nil {
@@ -629,8 +646,19 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 			undecodable++
 			continue
 		}
-		if ent.Incident != nil {
-			continue // an entry of a station's log, of no device
+		if i := ent.Incident; i != nil {
+			// An entry of a station's log, of no device.
+			if len(p.Incidents) >= maxHTMLIncidents {
+				moreIncidents++
+				continue
+			}
+			devs := i.Device
+			if i.Replacement != "" {
+				devs += " → " + i.Replacement
+			}
+			p.Incidents = append(p.Incidents, htmlIncident{Station: i.Station, Seq: p.n(i.Sequence), Kind: string(i.Kind),
+				At: p.n(time.Unix(i.At, 0).UTC().Format("2006-01-02 15:04 UTC")), Devices: devs, Official: i.Official, Text: i.Text})
+			continue
 		}
 		var dc *deviceCount
 		var dev string
@@ -662,6 +690,9 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		default:
 			dc.cast++
 		}
+	}
+	if moreIncidents > 0 {
+		p.MoreIncidents = p.n(moreIncidents)
 	}
 	if readErr != nil {
 		p.DevicesError = "The ballots are not counted by device: " + errText(readErr)
@@ -836,6 +867,23 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 <tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Closings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
 </tbody>
 </table>
+{{- end}}
+
+{{- if .Incidents}}
+
+<h2 id="incidents">Incidents</h2>
+<p class="note">The entries of the stations' incident logs in ballots.jsonl, written and signed by the stations' officials; check 22 says whether their signatures and chains verify.</p>
+<table class="incidents">
+<thead><tr><th>station</th><th class="num">entry</th><th>kind</th><th>time</th><th>device</th><th>official</th><th>text</th></tr></thead>
+<tbody>
+{{- range .Incidents}}
+<tr><td><bdi dir="auto" class="id">{{.Station}}</bdi></td><td class="num">{{.Seq}}</td><td>{{.Kind}}</td><td>{{.At}}</td><td><bdi dir="auto" class="id">{{.Devices}}</bdi></td><td><bdi dir="auto" class="id">{{.Official}}</bdi></td><td><bdi dir="auto">{{.Text}}</bdi></td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- if .MoreIncidents}}
+<p class="note">and {{.MoreIncidents}} more, not listed.</p>
+{{- end}}
 {{- end}}
 
 <h2 id="checks">Checks</h2>

@@ -538,6 +538,10 @@ func TestHTMLCommand(t *testing.T) {
 	if len(devRows) != 4 || !strings.Contains(devRows[1].text.String(), "station-1") || !strings.Contains(devRows[2].text.String(), "station-2") {
 		t.Errorf("the devices table has %d rows", len(devRows))
 	}
+	// The station's incident log is listed (hall-2's outage).
+	if inc := root.byClass("incidents"); len(inc) != 1 || len(inc[0].byName("tr")) != 2 || !strings.Contains(inc[0].text.String(), "network-outage") || !strings.Contains(inc[0].text.String(), "station-2 lost its link") {
+		t.Errorf("the incidents table: %v", inc)
+	}
 	if bars := root.byClass("chart")[0].byName("rect"); len(bars) != 15 || len(root.byClass("legend")) != 1 {
 		t.Errorf("%d bars, want 15", len(bars))
 	}

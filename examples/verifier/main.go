@@ -72,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.quiet, "q", false, "do not print progress to standard error")
 	fs.IntVar(&cfg.workers, "workers", 0, "number of goroutines verifying ballots (default: every core)")
 	fs.IntVar(&cfg.maxFindings, "max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
-	fs.StringVar(&cfg.html, "html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device); it replaces only a report it wrote before, and exit status 2 means it could not be written")
+	fs.StringVar(&cfg.html, "html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device, the stations' incidents); it replaces only a report it wrote before, and exit status 2 means it could not be written")
 	fs.String("code", "", codeUsage)
 	var dg digits.Flag
 	fs.Var(&dg, "digits", digits.FlagUsage)
