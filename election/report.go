@@ -409,6 +409,8 @@ func (s StageVerdict) String() string {
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.
 type BallotCounts struct {
+	// Openings, Closings and Incidents count the device-opening,
+	// closing-certificate and incident-log lines.
 	Openings  int64 `json:"openings"`
 	Closings  int64 `json:"closings"`
 	Incidents int64 `json:"incidents"`
