@@ -51,6 +51,7 @@ type Box struct {
 	incidents  map[ConfirmationCode]bool   // codes of the accepted incidents
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
+	codes      map[ShortCode][]BoxEntry    // ballot lines by short code, for Lookup
 }
 
 // A countedBallot is an accepted cast ballot: its line and confirmation code.
@@ -162,6 +163,7 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		closings:   make(map[string]*DeviceClosing),
 		incidents:  make(map[ConfirmationCode]bool),
 		superseded: make(map[int64]bool),
+		codes:      make(map[ShortCode][]BoxEntry),
 	}
 	if err := x.load(); err != nil {
 		filelock.Unlock(f)
@@ -341,7 +343,7 @@ func (x *Box) appendLine(l boxLineJSON) error {
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekOpening(o)
@@ -372,7 +374,7 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 func (x *Box) AcceptClosing(c *DeviceClosing) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekClosing(c)
@@ -403,7 +405,7 @@ func (x *Box) AcceptClosing(c *DeviceClosing) error {
 func (x *Box) AcceptIncident(i *Incident) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekIncident(i)
@@ -424,11 +426,16 @@ func (x *Box) AcceptIncident(i *Incident) error {
 
 // IncidentTip returns the sequence number and code of the last entry of
 // station's incident log in the box (0 and IncidentLogStart if none), so
-// that a station knows where its upload resumes.
-func (x *Box) IncidentTip(station string) (uint64, ConfirmationCode) {
+// that a station knows where its upload resumes; ok is false if the box is
+// broken (Err), whose state may be ahead of its file.
+func (x *Box) IncidentTip(station string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.rule.IncidentTip(station)
+	if x.broken != nil && x.f != nil {
+		return 0, ConfirmationCode{}, false
+	}
+	seq, c := x.rule.IncidentTip(station)
+	return seq, c, true
 }
 
 // Accept decodes a ballot from its canonical binary encoding (Bytes) and
@@ -463,7 +470,7 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // submissions), then the decision again and the write (under the lock).
 func (x *Box) AcceptBallot(b *Ballot) error {
 	x.mu.Lock()
-	err := x.closed()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		return err
@@ -473,7 +480,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		return c.attribution
 	}
 	x.mu.Lock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		x.mu.Unlock()
 		return err
 	}
@@ -489,7 +496,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.closed(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	if done, err := x.repeat(b, c); done { // another goroutine wrote it
@@ -544,6 +551,7 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
 // x.mu is held, or the box is being loaded.
 func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	x.rule.Ballot(line, b, c)
+	x.index(line, b, v)
 	w := x.set.ids[c.fps[0].Sum]
 	w.code, w.state = b.code, b.state
 	if v.Outcome == Refused {
@@ -583,6 +591,9 @@ func (x *Box) Counted() []ConfirmationCode {
 func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return 0, ConfirmationCode{}, false // broken: the state may be ahead of the file (Err)
+	}
 	return x.rule.Tip(device)
 }
 
@@ -593,6 +604,9 @@ func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok boo
 func (x *Box) Counts(device string) (ClosingCounts, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return ClosingCounts{}, false // broken: the state may be ahead of the file (Err)
+	}
 	return x.rule.Counts(device)
 }
 

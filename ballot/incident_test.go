@@ -67,7 +67,7 @@ func TestBoxIncidents(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRefusal(t, x.AcceptIncident(entries[2]), StepChainFork, -1, -1)
-	if seq, code := x.IncidentTip("school-12"); seq != 3 || code != fork.Code() {
+	if seq, code, ok := x.IncidentTip("school-12"); !ok || seq != 3 || code != fork.Code() {
 		t.Fatalf("IncidentTip = %d %s", seq, code)
 	}
 	x.Close()
@@ -76,7 +76,7 @@ func TestBoxIncidents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if seq, _ := x.IncidentTip("school-12"); seq != 3 {
+	if seq, _, _ := x.IncidentTip("school-12"); seq != 3 {
 		t.Fatalf("after reopening, the log is at %d", seq)
 	}
 	if err := x.AcceptIncident(entries[1]); err != nil {
