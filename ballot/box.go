@@ -17,7 +17,8 @@ import (
 )
 
 // A Box is a ballot box: it runs the acceptance rule (Rule) on each
-// submitted ballot and device-opening record, and appends what the rule
+// submitted ballot, device-opening record, closing certificate and
+// incident-log entry, and appends what the rule
 // writes, accepted or refused, durably to an append-only file, one JSON
 // object per line (docs/spec.md §Ballots, "The acceptance rule" and
 // "Ballot-box file"). A line is written and synced to stable storage
@@ -46,6 +47,8 @@ type Box struct {
 	rule       *Rule
 	set        *memorySet
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
+	closings   map[string]*DeviceClosing   // device → its accepted closing
+	incidents  map[ConfirmationCode]bool   // codes of the accepted incidents
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
 	codes      map[ShortCode][]BoxEntry    // ballot lines by short code, for Lookup
@@ -157,6 +160,8 @@ func OpenBox(path string, e *Election) (*Box, error) {
 		rule:       NewRule(e, set),
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
+		closings:   make(map[string]*DeviceClosing),
+		incidents:  make(map[ConfirmationCode]bool),
 		superseded: make(map[int64]bool),
 		codes:      make(map[ShortCode][]BoxEntry),
 	}
@@ -280,6 +285,18 @@ func (x *Box) replay(data []byte) error {
 		}
 		x.openings[l.Opening.Device] = l.Opening.ConfirmationCode()
 		return nil
+	case l.Closing != nil:
+		if v := x.rule.Closing(l.Closing); v.Outcome != Accepted {
+			return fmt.Errorf("ballot: box: the rule rejects the closing written here: %v", v.Refusal)
+		}
+		x.closings[l.Closing.Device] = l.Closing
+		return nil
+	case l.Incident != nil:
+		if v := x.rule.Incident(l.Incident); v.Outcome != Accepted {
+			return fmt.Errorf("ballot: box: the rule rejects the incident written here: %v", v.Refusal)
+		}
+		x.incidents[l.Incident.Code()] = true
+		return nil
 	}
 	// The proofs of an accepted line are taken as valid; those of a line
 	// refused for them (rare) are checked again, so that the box answers a
@@ -343,6 +360,82 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.rule.Opening(o)
 	x.openings[o.Device] = o.ConfirmationCode()
 	return nil
+}
+
+// AcceptClosing runs the acceptance rule on a device's closing
+// certificate and appends it if the rule accepts it: it must carry valid
+// signatures (with the co-signatures the device's station requires), and
+// name the last ballot of the device's chain in the box and the counts of
+// its chain. It returns nil if the closing is accepted, or the same
+// closing was accepted before, and otherwise a *Refusal (never Recorded:
+// a closing is accepted or rejected). A closing ahead of the box's chain
+// (StepChainGap) waits for the ballots that are still to come. After a
+// closing, every ballot of the device is rejected (StepClosed).
+func (x *Box) AcceptClosing(c *DeviceClosing) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.usable(); err != nil {
+		return err
+	}
+	v := x.rule.PeekClosing(c)
+	if v.Outcome != Accepted {
+		if old, ok := x.closings[c.Device]; ok && old.equal(c) {
+			return nil // a repeat
+		}
+		return v.Refusal
+	}
+	if err := x.appendLine(boxLineJSON{Closing: c}); err != nil {
+		return err
+	}
+	x.lines++
+	x.rule.Closing(c)
+	kept := *c
+	kept.Cosignatures = append([]Cosignature(nil), c.Cosignatures...)
+	x.closings[c.Device] = &kept
+	return nil
+}
+
+// AcceptIncident runs the acceptance rule on an entry of a station's
+// incident log and appends it if the rule accepts it: it must be validly
+// signed by an official of the station and be the next entry of the
+// station's log. It returns nil if the entry is accepted, or was accepted
+// before, and otherwise a *Refusal (an entry is accepted or rejected,
+// never written as refused). An entry ahead of the log (StepChainGap)
+// waits for the missing ones.
+func (x *Box) AcceptIncident(i *Incident) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.usable(); err != nil {
+		return err
+	}
+	v := x.rule.PeekIncident(i)
+	if v.Outcome != Accepted {
+		if x.incidents[i.Code()] && i.Verify(x.e) == nil {
+			return nil // a repeat
+		}
+		return v.Refusal
+	}
+	if err := x.appendLine(boxLineJSON{Incident: i}); err != nil {
+		return err
+	}
+	x.lines++
+	x.rule.Incident(i)
+	x.incidents[i.Code()] = true
+	return nil
+}
+
+// IncidentTip returns the sequence number and code of the last entry of
+// station's incident log in the box (0 and IncidentLogStart if none), so
+// that a station knows where its upload resumes; ok is false if the box is
+// broken (Err), whose state may be ahead of its file.
+func (x *Box) IncidentTip(station string) (sequence uint64, code ConfirmationCode, ok bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return 0, ConfirmationCode{}, false
+	}
+	seq, c := x.rule.IncidentTip(station)
+	return seq, c, true
 }
 
 // Accept decodes a ballot from its canonical binary encoding (Bytes) and
@@ -502,6 +595,19 @@ func (x *Box) Tip(device string) (sequence uint64, code ConfirmationCode, ok boo
 		return 0, ConfirmationCode{}, false // broken: the state may be ahead of the file (Err)
 	}
 	return x.rule.Tip(device)
+}
+
+// Counts returns the counts of device's chain in the box (accepted cast,
+// accepted challenged, refused), which its closing must state, so that a
+// device that lost its own (Device.SetCounts) can take them from the box;
+// ok is false if the device has not opened.
+func (x *Box) Counts(device string) (ClosingCounts, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.broken != nil && x.f != nil {
+		return ClosingCounts{}, false // broken: the state may be ahead of the file (Err)
+	}
+	return x.rule.Counts(device)
 }
 
 // Close closes the box file and releases its lock, after which every

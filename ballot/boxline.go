@@ -14,6 +14,8 @@ import (
 //
 //	{"box": {"version": 2, "electionId": "…", "baseHash": "…"}}          line 1
 //	{"opening": <device-opening JSON>}                                   accepted
+//	{"closing": <device-closing JSON>}                                   accepted
+//	{"incident": <incident JSON>}                                        accepted
 //	{"ballot": <ballot JSON>}                                            accepted
 //	{"refused": {"step": "…", "contest": i, "selection": j, "ballot": <ballot JSON>}}
 
@@ -47,20 +49,24 @@ func (h *BoxHeader) Check(e *Election) error {
 }
 
 // A BoxLine is one decoded line of a ballot-box file: exactly one of
-// Header, Opening and Ballot is set. Refusal is set (with an empty Reason)
+// Header, Opening, Closing, Incident and Ballot is set. Refusal is set (with an empty Reason)
 // for a refused ballot: the step that refused it and where.
 type BoxLine struct {
-	Header  *BoxHeader
-	Opening *DeviceOpening
-	Ballot  *Ballot
-	Refusal *Refusal
+	Header   *BoxHeader
+	Opening  *DeviceOpening
+	Closing  *DeviceClosing
+	Incident *Incident
+	Ballot   *Ballot
+	Refusal  *Refusal
 }
 
 type boxLineJSON struct {
-	Box     *boxHeaderJSON   `json:"box,omitempty"`
-	Opening *DeviceOpening   `json:"opening,omitempty"`
-	Ballot  json.RawMessage  `json:"ballot,omitempty"`
-	Refused *refusedLineJSON `json:"refused,omitempty"`
+	Box      *boxHeaderJSON   `json:"box,omitempty"`
+	Opening  *DeviceOpening   `json:"opening,omitempty"`
+	Closing  *DeviceClosing   `json:"closing,omitempty"`
+	Incident *Incident        `json:"incident,omitempty"`
+	Ballot   json.RawMessage  `json:"ballot,omitempty"`
+	Refused  *refusedLineJSON `json:"refused,omitempty"`
 }
 
 type refusedLineJSON struct {
@@ -112,6 +118,14 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 		n++
 		out.Opening = j.Opening
 	}
+	if j.Closing != nil {
+		n++
+		out.Closing = j.Closing
+	}
+	if j.Incident != nil {
+		n++
+		out.Incident = j.Incident
+	}
 	if j.Ballot != nil {
 		n++
 		out.Ballot = new(Ballot)
@@ -137,7 +151,7 @@ func ParseBoxLine(data []byte) (*BoxLine, error) {
 		out.Refusal = &Refusal{Step: r.Step, Contest: r.Contest, Selection: r.Selection}
 	}
 	if n != 1 {
-		return nil, fmt.Errorf("ballot: box line: want exactly one of the members box, opening, ballot and refused, have %d", n)
+		return nil, fmt.Errorf("ballot: box line: want exactly one of the members box, opening, closing, incident, ballot and refused, have %d", n)
 	}
 	return out, nil
 }

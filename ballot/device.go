@@ -27,6 +27,16 @@ type Device struct {
 	mu  sync.Mutex
 	seq uint64
 	tip ConfirmationCode
+
+	// For the closing's counts: the place the device opened or resumed
+	// at (base) and the counts up to it, whether they are known, and the
+	// state signed and the box's refusals for the places after it.
+	base        uint64
+	baseCounts  ClosingCounts
+	countsKnown bool
+	decided     map[uint64]State
+	refused     map[uint64]bool
+	closed      bool
 }
 
 // OpenDevice starts the chain of device id, registered in e with the
@@ -36,16 +46,39 @@ func OpenDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time) (
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
 	}
-	o, err := newOpening(e, id, key, now)
+	return openDevice(e, id, key, now, nil)
+}
+
+// ReplaceDevice starts the chain of device id, which replaces device
+// r.Device of the same station, whose chain ends at its ballot
+// (r.Sequence, r.Tip): the old device's last ballot the ballot box holds
+// (Box.Tip), or 0 and its opening's code. It returns the new device and
+// its opening, which names the replaced device and its last ballot: the
+// box then rejects every later ballot of the old device, and the verifier
+// requires an incident of kind DeviceReplaced in the station's log that
+// names both devices (docs/spec.md §Ballots, "Device replacement").
+func ReplaceDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time, r Replacement) (*Device, *DeviceOpening, error) {
+	return openDevice(e, id, key, now, &r)
+}
+
+func openDevice(e *Election, id string, key ed25519.PrivateKey, now time.Time, r *Replacement) (*Device, *DeviceOpening, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
+	}
+	o, err := newOpening(e, id, key, now, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Device{e: e, id: id, key: key, tip: o.ConfirmationCode()}, o, nil
+	d := &Device{e: e, id: id, key: key, tip: o.ConfirmationCode(), countsKnown: true}
+	d.decided, d.refused = make(map[uint64]State), make(map[uint64]bool)
+	return d, o, nil
 }
 
 // ResumeDevice returns device id continuing its chain after the ballot with
 // the given sequence number and confirmation code (the values of Tip saved
-// before a restart, or the ballot box's Tip for the device).
+// before a restart, or the ballot box's Tip for the device). To close, a
+// device resumed after sequence 0 needs the counts saved with its tip
+// (SetCounts).
 func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint64, tip ConfirmationCode) (*Device, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("ballot: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
@@ -57,7 +90,9 @@ func ResumeDevice(e *Election, id string, key ed25519.PrivateKey, sequence uint6
 	if !pub.Equal(key.Public()) {
 		return nil, fmt.Errorf("ballot: device %q: the signing key does not match the registered public key", id)
 	}
-	return &Device{e: e, id: id, key: key, seq: sequence, tip: tip}, nil
+	d := &Device{e: e, id: id, key: key, seq: sequence, tip: tip, base: sequence, countsKnown: sequence == 0}
+	d.decided, d.refused = make(map[uint64]State), make(map[uint64]bool)
+	return d, nil
 }
 
 // Tip returns the sequence number and confirmation code of the device's last
@@ -78,6 +113,9 @@ func (d *Device) Tip() (sequence uint64, code ConfirmationCode) {
 func (d *Device) EncryptBallot(v Vote) (*Pending, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return nil, fmt.Errorf("ballot: device %q has closed its chain: it encrypts no more ballots", d.id)
+	}
 	seq := d.seq + 1
 	h := Header{
 		BallotID: d.id + "/" + strconv.FormatUint(seq, 10),
@@ -95,9 +133,20 @@ func (d *Device) EncryptBallot(v Vote) (*Pending, error) {
 
 // Cast signs p, a pending ballot of this device, as cast, and returns the
 // cast Ballot (Pending.Cast).
-func (d *Device) Cast(p *Pending) (*Ballot, error) { return p.Cast(d.key) }
+func (d *Device) Cast(p *Pending) (*Ballot, error) { return d.sign(p, Cast) }
 
 // Challenge signs p, a pending ballot of this device, as challenged,
 // releases its nonce seed and returns the challenged Ballot
 // (Pending.Challenge).
-func (d *Device) Challenge(p *Pending) (*Ballot, error) { return p.Challenge(d.key) }
+func (d *Device) Challenge(p *Pending) (*Ballot, error) { return d.sign(p, Challenged) }
+
+func (d *Device) sign(p *Pending, st State) (*Ballot, error) {
+	b, err := p.decide(st, d.key)
+	if err != nil {
+		return nil, err
+	}
+	if h := &b.header; h.Credential == nil && h.Device == d.id {
+		d.decide(h.Sequence, st)
+	}
+	return b, nil
+}

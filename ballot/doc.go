@@ -62,6 +62,17 @@
 // is read-only and never opens again, so no ballot reaches it after its
 // tally was taken.
 //
+// Polling stations are declared in the manifest (Manifest.Stations), each
+// with its devices and the officials of its committee, who hold their own
+// Ed25519 keys. A device ends its chain with a signed closing certificate
+// (Device.Close, DeviceClosing.Cosign by k officials, Box.AcceptClosing),
+// after which the rule rejects its ballots; a failed device is replaced by
+// another of its station whose opening names the old device's last ballot
+// (ReplaceDevice); and each station keeps a signed, hash-chained incident
+// log (IncidentLog, Box.AcceptIncident). All three are lines of the box's
+// file, run through the same Rule (docs/spec.md, "Closing certificates",
+// "Device replacement", "Incident logs").
+//
 // A Contest's Seats say how many candidates it elects: an UpTo or
 // CodeList contest needs at least one (Seats: 1 for a single winner), and
 // Validate refuses one written without; an Exactly or Score contest

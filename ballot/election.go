@@ -56,6 +56,7 @@ type Election struct {
 	threshold        int
 	devices          []RegisteredDevice // sorted by ID
 	deviceKeys       map[string]ed25519.PublicKey
+	stations         *stationIndex
 	credentials      *CredentialList
 	baseHash         [HashSize]byte
 	// rowWidth and maxCode are, for each CodeList contest, its row width and
@@ -136,6 +137,14 @@ func NewElection(p Parameters) (*Election, error) {
 		e.devices = append(e.devices, d)
 		e.deviceKeys[d.ID] = d.PublicKey
 	}
+	for _, s := range e.manifest.Stations {
+		for _, d := range s.Devices {
+			if e.deviceKeys[d] == nil {
+				return nil, fmt.Errorf("ballot: manifest: station %q: device %q is not a registered device", s.ID, d)
+			}
+		}
+	}
+	e.stations = newStationIndex(e.manifest.Stations)
 	slices.SortFunc(e.devices, func(a, b RegisteredDevice) int { return strings.Compare(a.ID, b.ID) })
 	e.baseHash = e.computeBaseHash()
 	return e, nil

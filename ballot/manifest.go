@@ -35,6 +35,12 @@ type Manifest struct {
 	TieBreakSeed TieBreakSeed `json:"tieBreakSeed,omitempty"`
 	// Contests are the questions on the ballot, in ballot order.
 	Contests []Contest `json:"contests"`
+	// Stations are the polling stations, with their devices and the
+	// officials of their committees (none for an election that does not
+	// use closing co-signatures or incident logs). Optional: a manifest
+	// without stations has the encoding and hash it had before stations
+	// existed.
+	Stations []Station `json:"stations,omitempty"`
 }
 
 // A CredentialPolicy says how ballots signed with one voter credential
@@ -220,7 +226,7 @@ func (m *Manifest) Validate() error {
 		}
 		ids[c.ID] = i
 	}
-	return nil
+	return validateStations(m.Stations)
 }
 
 func (c *Contest) validate(i int) error {
@@ -444,6 +450,7 @@ func (m *Manifest) Encode() []byte {
 			e.Str(cand.Name)
 		}
 	}
+	encodeStations(&e, m.Stations)
 	return e.B
 }
 
@@ -478,5 +485,6 @@ func (m *Manifest) clone() *Manifest {
 		ct.Candidates = append([]Candidate(nil), ct.Candidates...)
 		c.Contests[i] = ct
 	}
+	c.Stations = cloneStations(m.Stations)
 	return &c
 }

@@ -39,6 +39,12 @@ const (
 	StepChainGap Step = "chain-gap"
 	// StepChainFork: the ballot's predecessor already has a successor.
 	StepChainFork Step = "chain-fork"
+	// StepClosed: the ballot's device has closed its chain (a closing
+	// certificate was accepted before it).
+	StepClosed Step = "closed"
+	// StepClosingCounts: a closing certificate's counts are not those of
+	// the ballots of the device's chain.
+	StepClosingCounts Step = "closing-counts"
 	// StepProof: a validity proof does not verify.
 	StepProof Step = "proof"
 	// StepChallenge: the nonce seed of a challenged ballot does not

@@ -232,11 +232,33 @@ type Rule struct {
 	set    FingerprintSet
 	chains map[string]*chainTip
 	creds  map[[ed25519.PublicKeySize]byte]int64
+	logs   map[string]*logTip
 }
 
 // A chainTip is where a device's chain stands: the sequence number and
 // confirmation code of its last ballot, or 0 and the opening's.
 type chainTip struct {
+	seq    uint64
+	code   ConfirmationCode
+	counts ClosingCounts // of the ballots of places 1 … seq
+	closed bool          // a closing was accepted
+	// replacedBy is the device whose opening replaced this one, or "".
+	replacedBy string
+}
+
+// ended says why a device has no more ballots, or "".
+func (t *chainTip) ended() string {
+	switch {
+	case t.closed:
+		return "has closed its chain"
+	case t.replacedBy != "":
+		return "was replaced by device " + fmt.Sprintf("%q", t.replacedBy)
+	}
+	return ""
+}
+
+// A logTip is where a station's incident log stands.
+type logTip struct {
 	seq  uint64
 	code ConfirmationCode
 }
@@ -244,7 +266,7 @@ type chainTip struct {
 // NewRule returns the acceptance rule of election e at the start of a box,
 // with set holding the fingerprints of the earlier lines (empty).
 func NewRule(e *Election, set FingerprintSet) *Rule {
-	return &Rule{e: e, set: set, chains: make(map[string]*chainTip), creds: make(map[[ed25519.PublicKeySize]byte]int64)}
+	return &Rule{e: e, set: set, chains: make(map[string]*chainTip), creds: make(map[[ed25519.PublicKeySize]byte]int64), logs: make(map[string]*logTip)}
 }
 
 // Opening decides the device-opening line o, and applies the verdict:
@@ -255,6 +277,9 @@ func (r *Rule) Opening(o *DeviceOpening) Verdict {
 	v := r.PeekOpening(o)
 	if v.Outcome == Accepted {
 		r.chains[o.Device] = &chainTip{code: o.ConfirmationCode()}
+		if o.Replaces != nil {
+			r.chains[o.Replaces.Device].replacedBy = o.Device
+		}
 	}
 	return v
 }
@@ -268,7 +293,133 @@ func (r *Rule) PeekOpening(o *DeviceOpening) Verdict {
 	if _, ok := r.chains[o.Device]; ok {
 		return Verdict{Outcome: Rejected, Refusal: refuse(StepDuplicate, "device %q has already opened its chain", o.Device)}
 	}
+	if p := o.Replaces; p != nil {
+		old := r.chains[p.Device]
+		var why *Refusal
+		switch {
+		case old == nil:
+			why = refuse(StepChainGap, "device opening: replaced device %q has not opened its chain", p.Device)
+		case old.ended() != "":
+			why = refuse(StepDuplicate, "device opening: replaced device %q %s", p.Device, old.ended())
+		case p.Sequence > old.seq:
+			why = refuse(StepChainGap, "device opening: replaced device %q ends at sequence %d, but its chain is at %d: ballots %d..%d are still to come", p.Device, p.Sequence, old.seq, old.seq+1, p.Sequence)
+		case p.Sequence < old.seq || p.Tip != old.code:
+			why = refuse(StepChainFork, "device opening: replaced device %q ends at sequence %d, code %s, but its chain is at sequence %d, code %s", p.Device, p.Sequence, p.Tip, old.seq, old.code)
+		default:
+			return Verdict{Outcome: Accepted}
+		}
+		return Verdict{Outcome: Rejected, Refusal: why}
+	}
 	return Verdict{Outcome: Accepted}
+}
+
+// Closing decides the closing-certificate line c and applies the verdict:
+// the closing is accepted if it is valid (DeviceClosing.Verify), its
+// device has opened and not closed, and it names the device's tip and the
+// counts of its chain; otherwise it is rejected (a closing is never
+// refused). After an accepted closing, every ballot of the device is
+// rejected (StepClosed).
+func (r *Rule) Closing(c *DeviceClosing) Verdict {
+	v := r.PeekClosing(c)
+	if v.Outcome == Accepted {
+		r.chains[c.Device].closed = true
+	}
+	return v
+}
+
+// PeekClosing returns the verdict Closing would return, without applying
+// it.
+func (r *Rule) PeekClosing(c *DeviceClosing) Verdict {
+	if err := c.Verify(r.e); err != nil {
+		return Verdict{Outcome: Rejected, Refusal: asRefusal(err)}
+	}
+	tip := r.chains[c.Device]
+	var why *Refusal
+	switch {
+	case tip == nil:
+		why = refuse(StepChainGap, "device closing: device %q has not opened its chain", c.Device)
+	case tip.ended() != "":
+		why = refuse(StepDuplicate, "device closing: device %q %s", c.Device, tip.ended())
+	case c.Sequence > tip.seq:
+		why = refuse(StepChainGap, "device closing: device %q closes at sequence %d, but the chain is at %d: ballots %d..%d are still to come", c.Device, c.Sequence, tip.seq, tip.seq+1, c.Sequence)
+	case c.Sequence < tip.seq:
+		why = refuse(StepChainFork, "device closing: device %q closes at sequence %d, but the chain is already at %d", c.Device, c.Sequence, tip.seq)
+	case c.Tip != tip.code:
+		why = refuse(StepChainFork, "device closing: device %q: tip %s is not the confirmation code %s of the chain's ballot %d", c.Device, c.Tip, tip.code, tip.seq)
+	case c.Counts != tip.counts:
+		why = refuse(StepClosingCounts, "device closing: device %q: counts cast %d, challenged %d, refused %d, but the chain has cast %d, challenged %d, refused %d", c.Device, c.Counts.Cast, c.Counts.Challenged, c.Counts.Refused, tip.counts.Cast, tip.counts.Challenged, tip.counts.Refused)
+	default:
+		return Verdict{Outcome: Accepted}
+	}
+	return Verdict{Outcome: Rejected, Refusal: why}
+}
+
+// Closed reports whether device has closed its chain.
+func (r *Rule) Closed(device string) bool {
+	t := r.chains[device]
+	return t != nil && t.closed
+}
+
+// Counts returns the counts of device's chain so far, as its closing must
+// state them; ok is false if the device has not opened.
+func (r *Rule) Counts(device string) (c ClosingCounts, ok bool) {
+	if t := r.chains[device]; t != nil {
+		return t.counts, true
+	}
+	return ClosingCounts{}, false
+}
+
+// ReplacedBy returns the device whose opening replaced device, or "".
+func (r *Rule) ReplacedBy(device string) string {
+	if t := r.chains[device]; t != nil {
+		return t.replacedBy
+	}
+	return ""
+}
+
+// Incident decides the incident-log line i and applies the verdict: the
+// entry is accepted if it is valid (Incident.Verify) and is the next entry
+// of its station's log (its sequence follows the log's last and it names
+// that entry's code); otherwise it is rejected.
+func (r *Rule) Incident(i *Incident) Verdict {
+	v := r.PeekIncident(i)
+	if v.Outcome == Accepted {
+		r.logs[i.Station] = &logTip{seq: i.Sequence, code: i.Code()}
+	}
+	return v
+}
+
+// PeekIncident returns the verdict Incident would return, without applying
+// it.
+func (r *Rule) PeekIncident(i *Incident) Verdict {
+	if err := i.Verify(r.e); err != nil {
+		return Verdict{Outcome: Rejected, Refusal: asRefusal(err)}
+	}
+	t := r.logs[i.Station]
+	if t == nil {
+		t = &logTip{code: IncidentLogStart(r.e, i.Station)}
+	}
+	var why *Refusal
+	switch {
+	case i.Sequence > t.seq+1:
+		why = refuse(StepChainGap, "incident: station %q: entry %d, but the log is at %d: entries %d..%d are missing", i.Station, i.Sequence, t.seq, t.seq+1, i.Sequence-1)
+	case i.Sequence <= t.seq:
+		why = refuse(StepChainFork, "incident: station %q: entry %d, but the log is already at %d", i.Station, i.Sequence, t.seq)
+	case i.Previous != t.code:
+		why = refuse(StepChainFork, "incident: station %q: entry %d names previous code %s, not the code %s of entry %d", i.Station, i.Sequence, i.Previous, t.code, t.seq)
+	default:
+		return Verdict{Outcome: Accepted}
+	}
+	return Verdict{Outcome: Rejected, Refusal: why}
+}
+
+// IncidentTip returns the sequence number and code of the last entry of
+// station's incident log (0 and IncidentLogStart if it has none).
+func (r *Rule) IncidentTip(station string) (uint64, ConfirmationCode) {
+	if t := r.logs[station]; t != nil {
+		return t.seq, t.code
+	}
+	return 0, IncidentLogStart(r.e, station)
 }
 
 // Ballot decides line number line, ballot b, with c what CheckBallots
@@ -320,6 +471,8 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		switch {
 		case tip == nil:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q has not opened its chain", h.Device)}
+		case tip.ended() != "":
+			return Verdict{Outcome: Rejected, Refusal: refuse(StepClosed, "device %q %s at sequence %d: it has no more ballots", h.Device, tip.ended(), tip.seq)}
 		case h.Sequence > tip.seq+1:
 			return Verdict{Outcome: Rejected, Refusal: refuse(StepChainGap, "device %q: sequence %d, but the chain is at %d: ballots %d..%d are missing", h.Device, h.Sequence, tip.seq, tip.seq+1, h.Sequence-1)}
 		case h.Sequence == tip.seq:
@@ -367,6 +520,11 @@ func (r *Rule) decide(line int64, b *Ballot, c *Checked, apply bool) Verdict {
 		r.set.Add(nonces)
 		if tip != nil {
 			tip.seq, tip.code = h.Sequence, b.code
+			if b.state == Cast {
+				tip.counts.Cast++
+			} else {
+				tip.counts.Challenged++
+			}
 		}
 		if h.Credential != nil && b.state == Cast {
 			r.creds[cred] = line
@@ -383,6 +541,7 @@ func (r *Rule) refused(b *Ballot, c *Checked, tip *chainTip, inChain, apply bool
 		r.set.Add(c.fps[:1])
 		if inChain && tip != nil {
 			tip.seq, tip.code = b.header.Sequence, b.code
+			tip.counts.Refused++
 		}
 	}
 	return Verdict{Outcome: Refused, Refusal: why}

@@ -16,7 +16,7 @@
 //	election.json               manifest, joint key, trustees' keys, hashes, base hash
 //	devices.json                registered polling-station devices
 //	credentials.json            the public list of voter credentials
-//	ballots.jsonl               the ballot box's file: openings, accepted and refused ballots
+//	ballots.jsonl               the ballot box's file: openings, accepted and refused ballots, closings, incidents
 //	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
@@ -62,7 +62,7 @@
 //
 // # Verification
 //
-// Verify runs twenty numbered checks, in the manner of the verification steps
+// Verify runs twenty-two numbered checks, in the manner of the verification steps
 // of ElectionGuard (docs/spec.md, section "Verification", describes each under
 // its number): parameters and base hash, the key ceremony, the joint key,
 // device openings, the credential list, every ballot's proofs, signatures,
@@ -71,7 +71,10 @@
 // index of file hashes, and for the mixnet path of CodeList contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
-// their results. Checks 4 and 6 to 11 run the ballot box's acceptance rule
+// their results; then the devices' closing certificates (every device of a
+// station closed or was replaced, at its chain's tip, with its chain's
+// counts) and the stations' incident logs (signatures, chains, and a
+// device-replaced incident for every replacement). Checks 4 and 6 to 11 run the ballot box's acceptance rule
 // (ballot.Rule, the same implementation as the box's) over ballots.jsonl:
 // every line must get the verdict it was written with, and the ballots the
 // rule accepts and does not supersede are the ones that count; a line that
@@ -86,7 +89,9 @@
 //
 // Each check gets a Verdict: Passed, Failed (with findings), NotChecked (an
 // input it needs is unavailable, and it says which), or NotApplicable (the
-// mixnet checks in an election without CodeList contests); the record is
+// mixnet checks in an election without CodeList contests, the closings in
+// an election without stations or closings, the incident logs without
+// incidents or replacements); the record is
 // Valid if every check passed or does not apply. The Report also says what
 // was verified: the record's format, the election, its base hash and the
 // results. Observers who download a record while the election runs verify
@@ -113,7 +118,7 @@
 // A trustee decrypts only what it has verified itself (docs/spec.md,
 // Trustees, "What a trustee decrypts"): VerifyForDecryption runs the
 // partial verification of a record that is not decrypted yet
-// (Options.Partial: checks 1 to 11, 16 and 17), checks that ballots.jsonl
+// (Options.Partial: checks 1 to 11, 16, 17, 21 and 22), checks that ballots.jsonl
 // is the file published when the ballot box closed, and returns a
 // VerifiedRecord, whose TallyShares and RowShares make the trustee's
 // shares of the encrypted tally it recomputed and of the final list of a

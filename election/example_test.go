@@ -55,6 +55,8 @@ func ExampleVerify() {
 	// 18 decryption of mixed rows           not applicable
 	// 19 decoding of mixed rows             not applicable
 	// 20 results of codes contests          not applicable
+	// 21 device closings                    passed
+	// 22 incident logs                      passed
 	// valid: true
 	// 13 cast, 1 challenged, 12 counted
 }
@@ -69,19 +71,24 @@ func ExampleReader_Ballots() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	openings, ballots := 0, 0
+	openings, closings, incidents, ballots := 0, 0, 0, 0
 	for ent, err := range r.Ballots(e) {
 		if err != nil {
 			log.Fatal(err) // a line that does not decode
 		}
-		if ent.Opening != nil {
+		switch {
+		case ent.Opening != nil:
 			openings++
-		} else {
+		case ent.Closing != nil:
+			closings++
+		case ent.Incident != nil:
+			incidents++
+		default:
 			ballots++
 		}
 	}
-	fmt.Println(openings, "device openings,", ballots, "ballots")
-	// Output: 2 device openings, 14 ballots
+	fmt.Println(openings, "device openings,", closings, "closings,", incidents, "incident,", ballots, "ballots")
+	// Output: 2 device openings, 2 closings, 1 incident, 14 ballots
 }
 
 // A trustee verifies the record before it decrypts anything: the partial
@@ -120,7 +127,7 @@ func ExampleVerifyForDecryption() {
 	_, err = election.VerifyForDecryption("testdata/sample", published, nil)
 	fmt.Println("another box file refused:", err != nil)
 	// Output:
-	// partial verification: 11 checks passed, 5 not applicable, 4 not checked
+	// partial verification: 13 checks passed, 5 not applicable, 4 not checked
 	// the tally to decrypt: 12 ballots, 15 ciphertexts
 	// another box file refused: true
 }

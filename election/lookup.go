@@ -516,6 +516,9 @@ func (s *lookupScan) earlier(fb *FoundBallot, num int, bl *ballot.BoxLine) {
 		return
 	}
 	b := bl.Ballot
+	if b == nil {
+		return // a closing
+	}
 	bh := b.Header()
 	switch {
 	case h.Credential == nil && b.ConfirmationCode() == h.Previous:

@@ -80,7 +80,7 @@ func TestLookUpSample(t *testing.T) {
 			t.Errorf("line %d: %s, previous %d, next %d, superseded by %d, counting %d, replaces %d; want %s, %d, %d, %d, %d, %d",
 				tc.line, fb.Fate, fb.Previous, fb.Next, fb.SupersededBy, fb.Counting, fb.Replaces, tc.fate, tc.prev, tc.next, tc.superseded, tc.at, tc.replaces)
 		}
-		if !l.Passed() || l.Lines != 17 {
+		if !l.Passed() || l.Lines != 20 {
 			t.Errorf("line %d: %d lines, checks:\n%s", tc.line, l.Lines, checksText(l))
 		}
 		if !strings.Contains(checksText(l), "ok ballots.jsonl is the file the index lists") {
@@ -168,10 +168,10 @@ func TestLookUpTampered(t *testing.T) {
 	rehash(t, dir)
 	c := lineCode(t, dir, 5)
 	l, err := election.LookUp(dir, ballot.ShortCode(c[:10]))
-	if err != nil || len(l.Ballots) != 2 || l.Ballots[0].Line != 5 || l.Ballots[1].Line != 18 {
+	if err != nil || len(l.Ballots) != 2 || l.Ballots[0].Line != 5 || l.Ballots[1].Line != 21 {
 		t.Fatalf("a line written twice: %v, %d ballots", err, len(l.Ballots))
 	}
-	if l.Passed() || !strings.Contains(checksText(l), "FAILED one ballot per short code: lines 5 and 18 hold ballots with this short code") {
+	if l.Passed() || !strings.Contains(checksText(l), "FAILED one ballot per short code: lines 5 and 21 hold ballots with this short code") {
 		t.Errorf("a line written twice:\n%s", checksText(l))
 	}
 

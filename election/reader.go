@@ -284,15 +284,18 @@ func (r *Reader) CeremonyResult() (*trustee.Result, error) {
 }
 
 // An Entry is one record of the ballot box's file ballots.jsonl after its
-// header line: a device's opening record, or a ballot (cast or
+// header line: a device's opening record or closing certificate, an
+// entry of a station's incident log, or a ballot (cast or
 // challenged) that the box accepted or refused, in the order the box
 // decided them.
 type Entry struct {
 	// Line is the 1-based line number in ballots.jsonl.
 	Line int
-	// Exactly one of Opening and Ballot is set.
-	Opening *ballot.DeviceOpening
-	Ballot  *ballot.Ballot
+	// Exactly one of Opening, Closing, Incident and Ballot is set.
+	Opening  *ballot.DeviceOpening
+	Closing  *ballot.DeviceClosing
+	Incident *ballot.Incident
+	Ballot   *ballot.Ballot
 	// Refused is set for a ballot the box wrote as refused: the step of
 	// the acceptance rule that refused it and where (its Reason is empty;
 	// the acceptance rule gives it again).
@@ -339,7 +342,7 @@ func (r *Reader) Ballots(e *ballot.Election) iter.Seq2[*Entry, error] {
 			case x.l.Header != nil:
 				err = errors.New("a second header line")
 			default:
-				ent = &Entry{Line: l.num, Opening: x.l.Opening, Ballot: x.l.Ballot, Refused: x.l.Refusal}
+				ent = &Entry{Line: l.num, Opening: x.l.Opening, Closing: x.l.Closing, Incident: x.l.Incident, Ballot: x.l.Ballot, Refused: x.l.Refusal}
 			}
 			if err != nil {
 				err = fmt.Errorf("election: %s: line %d: %s", fileBallots, l.num, strings.TrimPrefix(err.Error(), "election: "))

@@ -95,10 +95,23 @@ const (
 	// decoded rows: every candidate's count, the invalid rows, the order,
 	// the seats and ties.
 	CheckRowResults Check = 20
+	// CheckClosings: every closing certificate in ballots.jsonl is valid
+	// (the device's signature, the co-signatures its station requires),
+	// names the last ballot of its device's chain and the chain's counts;
+	// no ballot of a device follows its closing; and every device that
+	// opened also closed.
+	CheckClosings Check = 21
+	// CheckIncidents: every entry of the stations' incident logs in
+	// ballots.jsonl is signed by an official of its station and is the
+	// next entry of the station's log; every device replacement (an
+	// opening that names a replaced device) has an incident of kind
+	// device-replaced that names both devices, and every such incident
+	// a replacement.
+	CheckIncidents Check = 22
 )
 
 // NumChecks is the number of checks; they are numbered 1..NumChecks.
-const NumChecks = 20
+const NumChecks = 22
 
 var checkNames = [NumChecks + 1]string{
 	CheckParameters:  "parameters and base hash",
@@ -121,6 +134,8 @@ var checkNames = [NumChecks + 1]string{
 	CheckRowShares:   "decryption of mixed rows",
 	CheckRowDecoding: "decoding of mixed rows",
 	CheckRowResults:  "results of codes contests",
+	CheckClosings:    "device closings",
+	CheckIncidents:   "incident logs",
 }
 
 // String returns the check's name, such as "device chains".
@@ -394,7 +409,11 @@ func (s StageVerdict) String() string {
 
 // BallotCounts are the numbers of entries of ballots.jsonl that Verify read.
 type BallotCounts struct {
-	Openings int64 `json:"openings"`
+	// Openings, Closings and Incidents count the device-opening,
+	// closing-certificate and incident-log lines.
+	Openings  int64 `json:"openings"`
+	Closings  int64 `json:"closings"`
+	Incidents int64 `json:"incidents"`
 	// Cast and Challenged count the ballots written as accepted, Refused
 	// those written as refused.
 	Cast       int64 `json:"cast"`

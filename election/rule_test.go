@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -257,6 +258,16 @@ func (s *stream) step() {
 			s.send(s.encrypt("fork of "+id, h, w.devKeys[id], false))
 		}
 	case 12: // a signed ballot whose proof fails, or a challenged one whose seed does not open it
+		if d.opening != nil && s.r.IntN(2) == 0 {
+			// A device's: it takes its place in the chain, refused, and
+			// the device's closing counts it as refused.
+			sub := s.deviceBallot(id, false)
+			b := must(forge.CorruptProof(w.e, sub.b, w.devKeys[id]))
+			d.tip = b.ConfirmationCode()
+			d.chain[len(d.chain)-1] = d.tip
+			s.send(&submission{what: "bad proof of " + id, b: b})
+			break
+		}
 		sub := s.credBallot(k, s.r.IntN(2) == 0)
 		var b *ballot.Ballot
 		if sub.b.State() == ballot.Cast {
@@ -392,6 +403,9 @@ func (s *stream) checkLines() {
 			openings[bl.Opening.Device] = true
 			continue
 		}
+		if bl.Closing != nil {
+			continue // checked by closeDevices and the verifier
+		}
 		if _, dup := lines[bl.Ballot.ConfirmationCode()]; dup {
 			t.Errorf("line %d: ballot %s written twice", n+2, bl.Ballot.ConfirmationCode())
 		}
@@ -451,7 +465,80 @@ func (s *stream) run(steps int) *election.Report {
 		}
 		s.dev[id].held = nil
 	}
+	s.closeDevices()
 	return s.finish()
+}
+
+// closeDevices closes every device whose chain the box holds as the device
+// made it, with the counts the device derives from the box's answers
+// (ballot.Device.RecordRefusal's rule: a ballot the box wrote as refused
+// counts as refused), and requires the box to accept each closing: the
+// device's counts, the box's and (in finish) the verifier's agree.
+func (s *stream) closeDevices() {
+	s.t.Helper()
+	fate := map[ballot.ConfirmationCode]string{} // accepted, refused or rejected
+	for _, sub := range s.subs {
+		if sub.b == nil {
+			continue
+		}
+		c := sub.b.ConfirmationCode()
+		var r *ballot.Refusal
+		switch {
+		case sub.answer == nil:
+			fate[c] = "accepted"
+		case errors.As(sub.answer, &r) && r.Recorded && fate[c] != "accepted":
+			fate[c] = "refused"
+		}
+	}
+	for _, id := range s.w.devices {
+		d := s.dev[id]
+		seq, tip, ok := s.box.Tip(id)
+		if !ok || seq > uint64(len(d.chain)) || (seq > 0 && d.chain[seq-1] != tip) {
+			continue // not opened, or the box's chain is not the device's
+		}
+		var counts ballot.ClosingCounts
+		for q := range seq {
+			b := s.byCode(d.chain[q])
+			switch {
+			case fate[d.chain[q]] == "refused":
+				counts.Refused++
+			case b.State() == ballot.Cast:
+				counts.Cast++
+			default:
+				counts.Challenged++
+			}
+		}
+		dev, err := ballot.ResumeDevice(s.w.e, id, s.w.devKeys[id], seq, tip)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if err := dev.SetCounts(counts); err != nil {
+			s.t.Fatal(err)
+		}
+		c, err := dev.Close(time.Unix(1_700_040_000, 0))
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if err := s.box.AcceptClosing(c); err != nil {
+			s.t.Fatalf("device %s closes at %d with %+v: %v", id, seq, counts, err)
+		}
+		closedWithRefused.Add(int64(counts.Refused))
+	}
+}
+
+// closedWithRefused counts the refused ballots in the closings of the
+// streams, so that the property test knows it tested them.
+var closedWithRefused atomic.Int64
+
+// byCode returns the submitted ballot with confirmation code c.
+func (s *stream) byCode(c ballot.ConfirmationCode) *ballot.Ballot {
+	for _, sub := range s.subs {
+		if sub.b != nil && sub.b.ConfirmationCode() == c {
+			return sub.b
+		}
+	}
+	s.t.Fatalf("no submitted ballot has code %s", c)
+	return nil
 }
 
 // runRuleStream runs one random stream of steps submissions.
@@ -492,6 +579,9 @@ func TestAcceptanceRuleProperty(t *testing.T) {
 	}
 	if refused == 0 {
 		t.Error("no stream wrote a refused ballot: the streams test too little")
+	}
+	if closedWithRefused.Load() == 0 {
+		t.Error("no closing counted a refused ballot: the streams test too little")
 	}
 }
 

@@ -146,7 +146,7 @@ func TestReaderElectionDuplicateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := replaceOnce(t, string(data), `  "publicKey": `, `  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",`+"\n"+`  "publicKey": `)
+	edited := replaceOnce(t, string(data), "\n"+`  "publicKey": `, "\n"+`  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",`+"\n"+`  "publicKey": `)
 	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -328,9 +328,16 @@ var tampers = []tamper{
 		writeLines(t, p, lines[1:])
 	})},
 	{"revote removed", election.CheckAggregation, false, onBallots(func(t *testing.T, lines [][]byte) [][]byte {
-		// The last line is the late revote; without it the first ballot
-		// of that credential counts, and the published tally is wrong.
-		return lines[:len(lines)-1]
+		// The last ballot line is the late revote (the stations' closings
+		// follow it); without it the first ballot of that credential
+		// counts, and the published tally is wrong.
+		for i := len(lines) - 1; i >= 0; i-- {
+			if bytes.HasPrefix(lines[i], []byte(`{"ballot"`)) {
+				return append(lines[:i:i], lines[i+1:]...)
+			}
+		}
+		t.Fatal("no ballot line")
+		return nil
 	})},
 	{"encrypted tally", election.CheckAggregation, false, onFile("tally/encrypted.json", func(t *testing.T, p string) {
 		data, _ := os.ReadFile(p)
@@ -551,8 +558,27 @@ func TestForgedBallotFindings(t *testing.T) {
 			t.Errorf("finding on line %d: %+v", l, f)
 		}
 	}
-	if len(got) != 1+len(later) {
-		t.Errorf("%d lines with findings, want %d", len(got), 1+len(later))
+	// The station's closing names the tip its chain would have had:
+	// ballots are still to come, and the station never closed (check 21,
+	// on the closing's line and on no line).
+	closing := 0
+	for l, f := range got {
+		if f.Check == election.CheckClosings {
+			closing++
+			want := "still to come"
+			if l == 0 {
+				want = "never closed"
+			}
+			if f.Device != "station-1" || !strings.Contains(f.Reason, want) {
+				t.Errorf("finding on line %d: %+v", l, f)
+			}
+		}
+	}
+	if closing != 2 {
+		t.Errorf("%d findings of check 21, want 2 about station-1", closing)
+	}
+	if len(got) != 3+len(later) {
+		t.Errorf("%d findings in ballots.jsonl, want %d", len(got), 3+len(later))
 	}
 	if !slices.Contains(rep.Failed(), election.CheckAggregation) {
 		t.Error("the forged ballot still counts: the published tally, which counted the original, matched")

@@ -40,7 +40,7 @@ type Options struct {
 	// Partial verifies a record that the trustees have not decrypted yet,
 	// as a Writer leaves it after FinishBallots and while the mix
 	// cascades run (docs/spec.md, "Verification", "Partial
-	// verification"): only checks 1 to 11, 16 and 17 are run, and a
+	// verification"): only checks 1 to 11, 16, 17, 21 and 22 are run, and a
 	// cascade with fewer accepted stages than its contest requires is not
 	// a finding of check 17 (its CascadeReport says it is not complete).
 	// The other checks are reported as not checked, so the report is
@@ -69,7 +69,7 @@ type Options struct {
 var partialChecks = []Check{
 	CheckParameters, CheckCeremony, CheckKeys, CheckDevices, CheckCredentials, CheckBallots,
 	CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation,
-	CheckMixInput, CheckMixStages,
+	CheckMixInput, CheckMixStages, CheckClosings, CheckIncidents,
 }
 
 // Verify checks the election record in folder dir and returns a Report
@@ -155,6 +155,10 @@ func (v *verifier) report() *Report {
 		case len(r.NotChecked) > 0:
 			r.Verdict = NotChecked
 		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
+			r.Verdict = NotApplicable
+		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
+			// No closing in ballots.jsonl, and no device of a station
+			// opened.
 			r.Verdict = NotApplicable
 		case v.opts.Partial && !slices.Contains(partialChecks, c):
 			r.NotChecked = []string{"a partial verification, before decryption, does not run this check"}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/prose"
@@ -93,6 +94,19 @@ type ballotScan struct {
 	count *counter
 	chal  *lineReader // challenged.jsonl, or nil
 	lines int64
+	// mustClose are the devices of the manifest's stations.
+	mustClose map[string]bool
+	// replaced are the accepted replacements (old device → new device
+	// and the line of the new device's opening), and reported the
+	// replacements that accepted incidents of kind device-replaced
+	// report (old → new → the incident's line).
+	replaced map[string]replacement
+	reported map[[2]string]int
+}
+
+type replacement struct {
+	by   string
+	line int
 }
 
 // stepCheck maps the acceptance rule's steps to the verifier's checks.
@@ -104,6 +118,8 @@ func stepCheck(s ballot.Step) Check {
 		return CheckEligibility
 	case ballot.StepChainGap, ballot.StepChainFork:
 		return CheckChains
+	case ballot.StepClosed:
+		return CheckClosings
 	case ballot.StepChallenge:
 		return CheckChallenged
 	}
@@ -139,6 +155,26 @@ func (s *ballotScan) sink(l rawLine, out lineOut) error {
 			f := at(CheckDevices, "%s", r.Refusal.Reason)
 			f.Device = o.Device
 			v.fail(f)
+		} else if o.Replaces != nil {
+			s.replaced[o.Replaces.Device] = replacement{o.Device, l.num}
+		}
+	case out.l.Incident != nil:
+		i := out.l.Incident
+		v.counts.Incidents++
+		v.items(CheckIncidents, 1)
+		if r := s.pass.rule.Incident(i); r.Outcome != ballot.Accepted {
+			v.fail(at(CheckIncidents, "%s (%s)", strings.TrimPrefix(r.Refusal.Reason, "ballot: "), r.Refusal.Step))
+		} else if i.Kind == ballot.DeviceReplaced {
+			s.reported[[2]string{i.Device, i.Replacement}] = l.num
+		}
+	case out.l.Closing != nil:
+		c := out.l.Closing
+		v.counts.Closings++
+		v.items(CheckClosings, 1)
+		if r := s.pass.rule.Closing(c); r.Outcome != ballot.Accepted {
+			f := at(CheckClosings, "%s (%s)", strings.TrimPrefix(r.Refusal.Reason, "ballot: "), r.Refusal.Step)
+			f.Device = c.Device
+			v.fail(f)
 		}
 	default:
 		return s.ballot(l, out)
@@ -171,7 +207,7 @@ func (s *ballotScan) ballot(l rawLine, out lineOut) error {
 		}
 		f := Finding{Check: stepCheck(r.Step), File: fileBallots, Line: l.num, Ballot: b.ID(), Reason: mismatch.Error(),
 			Contest: v.contestName(r.Contest), Candidate: v.candidateName(r.Contest, r.Selection)}
-		if h.Credential == nil && (r.Step == ballot.StepChainGap || r.Step == ballot.StepChainFork || r.Step == ballot.StepEligibility) {
+		if h.Credential == nil && (r.Step == ballot.StepChainGap || r.Step == ballot.StepChainFork || r.Step == ballot.StepEligibility || r.Step == ballot.StepClosed) {
 			f.Device = h.Device
 		}
 		v.fail(f)
@@ -227,7 +263,7 @@ func (s *ballotScan) matchChallenged(l rawLine, b *ballot.Ballot, vote ballot.Vo
 // pass over ballots.jsonl and challenged.jsonl.
 func (v *verifier) checkBallots() error {
 	if v.e == nil {
-		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+		for _, c := range []Check{CheckBallots, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings, CheckIncidents} {
 			v.skip(c, "the election's parameters are unavailable (check 1)")
 		}
 		return nil
@@ -236,7 +272,7 @@ func (v *verifier) checkBallots() error {
 	f, err := openRegular(path)
 	if err != nil {
 		v.readErr(CheckBallots, fileBallots, err)
-		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation} {
+		for _, c := range []Check{CheckDevices, CheckSignatures, CheckEligibility, CheckChains, CheckChallenged, CheckAggregation, CheckClosings, CheckIncidents} {
 			v.skip(c, fileBallots+" is unavailable")
 		}
 		return nil
@@ -246,6 +282,13 @@ func (v *verifier) checkBallots() error {
 		v:     v,
 		pass:  newBallotPass(v.e, v.opts.TempDir, v.opts.dedupSpill, true),
 		count: newCounter(v.e),
+	}
+	s.mustClose = make(map[string]bool)
+	s.replaced, s.reported = make(map[string]replacement), make(map[[2]string]int)
+	for _, st := range v.e.Manifest().Stations {
+		for _, d := range st.Devices {
+			s.mustClose[d] = true
+		}
 	}
 	if fi, err := f.Stat(); err == nil {
 		s.size = fi.Size()
@@ -269,6 +312,8 @@ func (v *verifier) checkBallots() error {
 	if s.lines == 0 {
 		v.failf(CheckBallots, fileBallots, "empty: not even the ballot box's header")
 	}
+	s.checkAllClosed()
+	s.checkReplacements()
 	if s.chal != nil {
 		if err := s.finishChallenged(); err != nil {
 			return err
@@ -376,4 +421,81 @@ func (s *ballotScan) finishChallenged() error {
 	}
 	s.v.hashes[fileChallenged] = s.chal.sum()
 	return nil
+}
+
+// checkAllClosed runs the last part of check 21: every device of a
+// station of the manifest that opened its chain in ballots.jsonl also
+// closed it (a device of no station may close, and its closing is
+// checked, but need not). In a snapshot whose ballot
+// box may still be open, a device that has not closed yet is not a
+// finding, and the check says so.
+func (s *ballotScan) checkAllClosed() {
+	v := s.v
+	open := 0
+	for _, d := range s.pass.e.Devices() {
+		if !s.mustClose[d.ID] {
+			continue
+		}
+		if _, _, ok := s.pass.rule.Tip(d.ID); !ok || s.pass.rule.Closed(d.ID) || s.pass.rule.ReplacedBy(d.ID) != "" {
+			continue
+		}
+		v.items(CheckClosings, 1)
+		if v.snap != nil && v.snap.done <= stepOf(fileTally) {
+			open++
+			continue
+		}
+		seq, code, _ := s.pass.rule.Tip(d.ID)
+		v.fail(Finding{Check: CheckClosings, File: fileBallots, Device: d.ID,
+			Reason: fmt.Sprintf("device %q opened its chain but never closed it (its chain ends at sequence %d, confirmation code %s, with no closing certificate)", d.ID, seq, code)})
+	}
+	if open > 0 {
+		v.skip(CheckClosings, fmt.Sprintf("whether %d devices that have not closed yet will close (the snapshot's ballot box may still be open)", open))
+	}
+}
+
+// checkReplacements runs the last part of check 22: every device
+// replacement in ballots.jsonl is reported by an accepted incident of kind
+// device-replaced of the station that names both devices, and every such
+// incident by a replacement.
+func (s *ballotScan) checkReplacements() {
+	v := s.v
+	// In a snapshot whose box may still be open, an incident may follow
+	// its replacement (or the reverse) in a later line.
+	open := v.snap != nil && v.snap.done <= stepOf(fileTally)
+	unmatched := 0
+	olds := make([]string, 0, len(s.replaced))
+	for old := range s.replaced {
+		olds = append(olds, old)
+	}
+	slices.Sort(olds)
+	for _, old := range olds {
+		r := s.replaced[old]
+		v.items(CheckIncidents, 1)
+		if _, ok := s.reported[[2]string{old, r.by}]; !ok {
+			if open {
+				unmatched++
+				continue
+			}
+			v.fail(Finding{Check: CheckIncidents, File: fileBallots, Line: r.line, Device: r.by,
+				Reason: fmt.Sprintf("device %q replaces device %q, but no incident of kind device-replaced in its station's log names both", r.by, old)})
+		}
+	}
+	pairs := make([][2]string, 0, len(s.reported))
+	for p := range s.reported {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b [2]string) int { return s.reported[a] - s.reported[b] })
+	for _, p := range pairs {
+		if r, ok := s.replaced[p[0]]; !ok || r.by != p[1] {
+			if open {
+				unmatched++
+				continue
+			}
+			v.fail(Finding{Check: CheckIncidents, File: fileBallots, Line: s.reported[p], Device: p[0],
+				Reason: fmt.Sprintf("the incident says device %q was replaced by %q, but no accepted opening of %q replaces %q", p[0], p[1], p[1], p[0])})
+		}
+	}
+	if unmatched > 0 {
+		v.skip(CheckIncidents, fmt.Sprintf("whether %d replacements and device-replaced incidents without their counterpart will be matched (the snapshot's ballot box may still be open)", unmatched))
+	}
 }

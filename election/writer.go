@@ -476,6 +476,16 @@ func (w *Writer) FinishBallots(e *ballot.Election) (*tally.EncryptedTally, error
 				return fmt.Errorf("line %d: %v", l.num, v.Refusal)
 			}
 			return nil
+		case o.l.Closing != nil:
+			if v := pass.rule.Closing(o.l.Closing); v.Outcome != ballot.Accepted {
+				return fmt.Errorf("line %d: %v", l.num, v.Refusal)
+			}
+			return nil
+		case o.l.Incident != nil:
+			if v := pass.rule.Incident(o.l.Incident); v.Outcome != ballot.Accepted {
+				return fmt.Errorf("line %d: %v", l.num, v.Refusal)
+			}
+			return nil
 		}
 		b := o.l.Ballot
 		v, err := pass.ballot(int64(l.num), &o)

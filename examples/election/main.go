@@ -45,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	f := cmd.ElectionFlags(1000, 200)
 	var dg digits.Flag
 	cmd.Flags.Var(&dg, "digits", digits.FlagUsage)
+	replace := cmd.Flags.Bool("replace-device", false, "station-2's device fails late in the day and a spare device replaces it, after an incident in its station's log")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -59,6 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Voters: f.Voters, Trustees: f.Trustees, Threshold: f.Threshold,
 		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
+		ReplaceDevice: *replace,
 	}
 	start := time.Now()
 	res, err := guild.Run(cfg)

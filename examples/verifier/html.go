@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
@@ -233,6 +234,22 @@ type htmlPage struct {
 	Devices      []htmlDevice
 	DeviceTotal  htmlDevice
 	DevicesError string
+
+	// Incidents are the entries of the stations' incident logs in
+	// ballots.jsonl, in file order, at most maxHTMLIncidents of them
+	// (MoreIncidents counts the rest); check 22 says whether they verify.
+	Incidents     []htmlIncident
+	MoreIncidents string
+}
+
+// maxHTMLIncidents bounds the incidents a page lists.
+const maxHTMLIncidents = 1000
+
+// An htmlIncident is one entry of a station's incident log, as the page
+// shows it (html/template escapes every text; the record's rules keep
+// control characters and unbalanced bidirectional marks out of it).
+type htmlIncident struct {
+	Station, Seq, Kind, At, Devices, Official, Text string
 }
 
 type htmlCheck struct {
@@ -296,8 +313,8 @@ type htmlBar struct {
 // (ID), or a row of its own (Label) for remote ballots, unregistered
 // devices or lines that do not decode.
 type htmlDevice struct {
-	ID, Label, Note                          string
-	Openings, Cast, Challenged, Refused, All string
+	ID, Label, Note                                    string
+	Openings, Closings, Cast, Challenged, Refused, All string
 }
 
 // errText returns the message of an error from package election for the
@@ -387,6 +404,10 @@ func (p *htmlPage) checks(rep *election.Report) {
 		switch {
 		case !ok || res.Verdict == election.NotChecked:
 			hc.Status, hc.Verdict, hc.Items = "not-checked", "not checked", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckClosings:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no station, and no device closed", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckIncidents:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: no incident was recorded and no device replaced", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
@@ -582,17 +603,22 @@ func (p *htmlPage) tie(t *tally.Tie, unit string) string {
 }
 
 // A deviceCount counts the lines of ballots.jsonl of one device.
-type deviceCount struct{ openings, cast, challenged, refused int64 }
+type deviceCount struct{ openings, closings, cast, challenged, refused int64 }
+
+func (d *deviceCount) lines() int64 {
+	return d.openings + d.closings + d.cast + d.challenged + d.refused
+}
 
 func (d *deviceCount) add(o *deviceCount) {
 	d.openings += o.openings
+	d.closings += o.closings
 	d.cast += o.cast
 	d.challenged += o.challenged
 	d.refused += o.refused
 }
 
 // devices streams ballots.jsonl and counts, for every registered device,
-// its openings and the ballots it cast and challenged that the box
+// its openings and closings and the ballots it cast and challenged that the box
 // accepted, and those the box refused. Remote ballots (signed by a voter
 // credential), ballots and openings that name no registered device, and
 // lines that do not decode are counted on rows of their own: the counts
@@ -608,7 +634,7 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		counts[d.ID] = new(deviceCount)
 	}
 	var remote, unregistered deviceCount
-	var undecodable int64
+	var undecodable, moreIncidents int64
 	var readErr error
 	for ent, err := range r.Ballots(e) {
 		if err != nil {
@@ -620,11 +646,28 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 			undecodable++
 			continue
 		}
+		if i := ent.Incident; i != nil {
+			// An entry of a station's log, of no device.
+			if len(p.Incidents) >= maxHTMLIncidents {
+				moreIncidents++
+				continue
+			}
+			devs := i.Device
+			if i.Replacement != "" {
+				devs += " → " + i.Replacement
+			}
+			p.Incidents = append(p.Incidents, htmlIncident{Station: i.Station, Seq: p.n(i.Sequence), Kind: string(i.Kind),
+				At: p.n(time.Unix(i.At, 0).UTC().Format("2006-01-02 15:04 UTC")), Devices: devs, Official: i.Official, Text: i.Text})
+			continue
+		}
 		var dc *deviceCount
 		var dev string
-		if ent.Opening != nil {
+		switch {
+		case ent.Opening != nil:
 			dev = ent.Opening.Device
-		} else {
+		case ent.Closing != nil:
+			dev = ent.Closing.Device
+		default:
 			dev = ent.Ballot.Header().Device
 		}
 		switch c, ok := counts[dev]; {
@@ -638,6 +681,8 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 		switch {
 		case ent.Opening != nil:
 			dc.openings++
+		case ent.Closing != nil:
+			dc.closings++
 		case ent.Refused != nil:
 			dc.refused++
 		case ent.Ballot.State() == ballot.Challenged:
@@ -646,6 +691,9 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 			dc.cast++
 		}
 	}
+	if moreIncidents > 0 {
+		p.MoreIncidents = p.n(moreIncidents)
+	}
 	if readErr != nil {
 		p.DevicesError = "The ballots are not counted by device: " + errText(readErr)
 		return
@@ -653,8 +701,8 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	var total deviceCount
 	row := func(id, label, note string, d *deviceCount) htmlDevice {
 		total.add(d)
-		return htmlDevice{ID: id, Label: label, Note: note, Openings: p.n(d.openings), Cast: p.n(d.cast),
-			Challenged: p.n(d.challenged), Refused: p.n(d.refused), All: p.n(d.openings + d.cast + d.challenged + d.refused)}
+		return htmlDevice{ID: id, Label: label, Note: note, Openings: p.n(d.openings), Closings: p.n(d.closings), Cast: p.n(d.cast),
+			Challenged: p.n(d.challenged), Refused: p.n(d.refused), All: p.n(d.lines())}
 	}
 	ids := make([]string, 0, len(counts))
 	for id := range counts {
@@ -672,11 +720,11 @@ func (p *htmlPage) devices(r *election.Reader, e *ballot.Election) {
 	}
 	if undecodable > 0 {
 		p.Devices = append(p.Devices, htmlDevice{Label: "lines that do not decode", Note: "see check 6",
-			Openings: "–", Cast: "–", Challenged: "–", Refused: "–", All: p.n(undecodable)})
+			Openings: "–", Closings: "–", Cast: "–", Challenged: "–", Refused: "–", All: p.n(undecodable)})
 	}
-	p.DeviceTotal = htmlDevice{Label: "all", Openings: p.n(total.openings), Cast: p.n(total.cast),
+	p.DeviceTotal = htmlDevice{Label: "all", Openings: p.n(total.openings), Closings: p.n(total.closings), Cast: p.n(total.cast),
 		Challenged: p.n(total.challenged), Refused: p.n(total.refused),
-		All: p.n(total.openings + total.cast + total.challenged + total.refused + undecodable)}
+		All: p.n(total.lines() + undecodable)}
 }
 
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
@@ -809,16 +857,33 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 {{- if .DevicesError}}
 <p class="note">{{.DevicesError}}</p>
 {{- else}}
-<p class="note">The lines of ballots.jsonl: device openings, and the ballots the ballot box accepted as cast or challenged or wrote as refused.</p>
+<p class="note">The lines of ballots.jsonl: device openings and closings, and the ballots the ballot box accepted as cast or challenged or wrote as refused.</p>
 <table class="devices">
-<thead><tr><th>device</th><th class="num">openings</th><th class="num">cast</th><th class="num">challenged</th><th class="num">refused</th><th class="num">lines</th></tr></thead>
+<thead><tr><th>device</th><th class="num">openings</th><th class="num">closings</th><th class="num">cast</th><th class="num">challenged</th><th class="num">refused</th><th class="num">lines</th></tr></thead>
 <tbody>
 {{- range .Devices}}
-<tr><td>{{if .ID}}<bdi dir="auto" class="id">{{.ID}}</bdi>{{else}}{{.Label}}{{end}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
+<tr><td>{{if .ID}}<bdi dir="auto" class="id">{{.ID}}</bdi>{{else}}{{.Label}}{{end}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td><td class="num">{{.Openings}}</td><td class="num">{{.Closings}}</td><td class="num">{{.Cast}}</td><td class="num">{{.Challenged}}</td><td class="num">{{.Refused}}</td><td class="num">{{.All}}</td></tr>
 {{- end}}
-<tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
+<tr class="total"><th>{{.DeviceTotal.Label}}</th><th class="num">{{.DeviceTotal.Openings}}</th><th class="num">{{.DeviceTotal.Closings}}</th><th class="num">{{.DeviceTotal.Cast}}</th><th class="num">{{.DeviceTotal.Challenged}}</th><th class="num">{{.DeviceTotal.Refused}}</th><th class="num">{{.DeviceTotal.All}}</th></tr>
 </tbody>
 </table>
+{{- end}}
+
+{{- if .Incidents}}
+
+<h2 id="incidents">Incidents</h2>
+<p class="note">The entries of the stations' incident logs in ballots.jsonl, written and signed by the stations' officials; check 22 says whether their signatures and chains verify.</p>
+<table class="incidents">
+<thead><tr><th>station</th><th class="num">entry</th><th>kind</th><th>time</th><th>device</th><th>official</th><th>text</th></tr></thead>
+<tbody>
+{{- range .Incidents}}
+<tr><td><bdi dir="auto" class="id">{{.Station}}</bdi></td><td class="num">{{.Seq}}</td><td>{{.Kind}}</td><td>{{.At}}</td><td><bdi dir="auto" class="id">{{.Devices}}</bdi></td><td><bdi dir="auto" class="id">{{.Official}}</bdi></td><td><bdi dir="auto">{{.Text}}</bdi></td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- if .MoreIncidents}}
+<p class="note">and {{.MoreIncidents}} more, not listed.</p>
+{{- end}}
 {{- end}}
 
 <h2 id="checks">Checks</h2>

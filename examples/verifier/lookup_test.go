@@ -68,7 +68,7 @@ func testLookupFates(t *testing.T, run runner) {
 			`Ballot "station-2/2", line 5 of ballots.jsonl`,
 			`signed by          device "station-2", ballot 2 of its chain`,
 			"CAST AND COUNTED, as the record's lines say",
-			`ok          link in the device's chain (part of check 9): its predecessor, ballot 1 of device "station-2"'s chain, confirmation code ba365c3f`,
+			`ok          link in the device's chain (part of check 9): its predecessor, ballot 1 of device "station-2"'s chain, confirmation code 1ec280af`,
 			"is on line 4; the device's ballot on line 11 names it as its predecessor",
 			"ok          shape and proofs (part of check 6)",
 			"ok          ballots.jsonl is the file the index lists (part of check 15)",
@@ -150,11 +150,11 @@ func testLookupPersian(t *testing.T, run runner) {
 	}
 	for _, w := range []string{
 		"Looking up " + digits.Persian(short) + ` in the record of election "guild-union-board-1404"`,
-		"ballots.jsonl has ۱۷ lines",
+		"ballots.jsonl has ۲۰ lines",
 		`Ballot "station-2/1", line ۴ of ballots.jsonl`,
 		"    ۱۰۳  Cyrus Tehrani\n",
 		"(checks ۶ to ۱۱",
-		"(in full: ba365c3f5a56877ad6d50c5fead53898fe6447020edfb55fe0bbb3ec8458afd7)",
+		"(in full: 1ec280afce05eb6dccc5ee9892f7cc6b1aa31d8972340a0de73e2339ba152288)",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("-digits fa: the output lacks %q:\n%s", w, out)
@@ -248,8 +248,8 @@ func testLookupTwoBallots(t *testing.T, run runner) {
 	for _, w := range []string{
 		"2 BALLOTS HAVE THIS SHORT CODE.",
 		`Ballot "station-2/2", line 5 of ballots.jsonl`,
-		`Ballot "station-2/2", line 18 of ballots.jsonl`,
-		"FAILED      one ballot per short code (part of check 8): lines 5 and 18 hold ballots with this short code",
+		`Ballot "station-2/2", line 21 of ballots.jsonl`,
+		"FAILED      one ballot per short code (part of check 8): lines 5 and 21 hold ballots with this short code",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("the output lacks %q:\n%s", w, out)

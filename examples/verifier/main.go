@@ -72,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.quiet, "q", false, "do not print progress to standard error")
 	fs.IntVar(&cfg.workers, "workers", 0, "number of goroutines verifying ballots (default: every core)")
 	fs.IntVar(&cfg.maxFindings, "max-findings", 100, "most findings listed per check, the rest are counted (0 or -1: list all)")
-	fs.StringVar(&cfg.html, "html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device); it replaces only a report it wrote before, and exit status 2 means it could not be written")
+	fs.StringVar(&cfg.html, "html", "", "also write the report as one self-contained HTML `FILE` (results chart, checks, stages, ballots by device, the stations' incidents); it replaces only a report it wrote before, and exit status 2 means it could not be written")
 	fs.String("code", "", codeUsage)
 	var dg digits.Flag
 	fs.Var(&dg, "digits", digits.FlagUsage)
@@ -255,8 +255,8 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 		what = "Snapshot of an election record"
 	}
 	fmt.Fprintf(w, "%s %s\n", what, safetext.Escape(rep.Dir))
-	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d refused, %d counted; device openings: %d\n\n",
-		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Refused, rep.Ballots.Counted, rep.Ballots.Openings)
+	fmt.Fprintf(w, "Ballots: %d cast, %d challenged, %d refused, %d counted; device openings: %d, closings: %d; incidents: %d\n\n",
+		rep.Ballots.Cast, rep.Ballots.Challenged, rep.Ballots.Refused, rep.Ballots.Counted, rep.Ballots.Openings, rep.Ballots.Closings, rep.Ballots.Incidents)
 	byCheck := make(map[election.Check][]election.Finding)
 	for _, f := range rep.Findings {
 		byCheck[f.Check] = append(byCheck[f.Check], f)
@@ -273,6 +273,12 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 			verdict, items = "not checked", "-"
 		case election.NotApplicable:
 			verdict, items = "n/a (no codes contest)", "-"
+			switch c.Check {
+			case election.CheckClosings:
+				verdict = "n/a (no station, no closing)"
+			case election.CheckIncidents:
+				verdict = "n/a (no incident, no replacement)"
+			}
 		default:
 			verdict = c.Verdict.String()
 		}

@@ -335,15 +335,16 @@ func TestWhatWasVerified(t *testing.T) {
 	if !strings.Contains(stdout, "  written by   "+version.String()+"\n") {
 		t.Errorf("the report does not name the software that wrote the record:\n%s", stdout)
 	}
-	// Every check is printed, 16 to 20 as not applicable.
+	// Every check is printed, 16 to 20 as not applicable (21 passes: the
+	// stations closed).
 	for n := 1; n <= election.NumChecks; n++ {
 		line := lineOf(stdout, fmt.Sprintf("%3d  ", n))
 		switch {
 		case line == "":
 			t.Errorf("check %d is not printed:\n%s", n, stdout)
-		case n >= 16 && (!strings.HasSuffix(line, "-  n/a (no codes contest)") || strings.Contains(line, "ok")):
+		case n >= 16 && n <= 20 && (!strings.HasSuffix(line, "-  n/a (no codes contest)") || strings.Contains(line, "ok")):
 			t.Errorf("check %d: %q, want n/a", n, line)
-		case n < 16 && !strings.HasSuffix(line, "  ok"):
+		case (n < 16 || n > 20) && !strings.HasSuffix(line, "  ok"):
 			t.Errorf("check %d: %q, want ok", n, line)
 		}
 	}
@@ -363,7 +364,7 @@ func TestWhatWasVerified(t *testing.T) {
 	}
 	for i, c := range rep.Checks {
 		want := "passed"
-		if c.Check >= 16 {
+		if c.Check >= 16 && c.Check <= 20 {
 			want = "not applicable"
 		}
 		if c.Check != i+1 || c.Name == "" || c.Verdict != want {
@@ -594,7 +595,7 @@ func TestReportProse(t *testing.T) {
 	}
 	var b bytes.Buffer
 	printReport(&b, rep, nil, false)
-	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed.",
+	for _, want := range []string{"Ballots: 0 cast, 0 challenged, 0 refused, 0 counted; device openings: 0, closings: 0; incidents: 0\n", `contest "council": 1 row, 1 accepted stage required, complete`, "INVALID: check 3 failed.",
 		"  written by   sandogh 0.1.9\n"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())

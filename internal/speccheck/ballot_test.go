@@ -38,6 +38,7 @@ type manifestJSON struct {
 	CredentialPolicy string        `json:"credentialPolicy"`
 	TieBreakSeed     *string       `json:"tieBreakSeed,omitempty"`
 	Contests         []contestJSON `json:"contests"`
+	Stations         []stationJSON `json:"stations,omitempty"`
 }
 
 // seed is the manifest's tie-break seed: 1 to 64 bytes of lowercase
@@ -87,7 +88,7 @@ func (m *manifestJSON) encode() ([]byte, error) {
 			b = str(b, k.Name)
 		}
 	}
-	return b, nil
+	return encodeStations(b, m.Stations)
 }
 
 // rangeMax is R_i: the range of each selection's proof.
@@ -143,6 +144,7 @@ type electionParams struct {
 	baseHash     []byte // recomputed
 	key          *r255.Element
 	deviceKeys   map[string]ed25519.PublicKey
+	stations     *stationIndex
 }
 
 func newElectionParams(m manifestJSON, K string, trustees []string, threshold uint32, devices []deviceJSON, creds []string) (*electionParams, error) {
@@ -199,6 +201,9 @@ func newElectionParams(m manifestJSON, K string, trustees []string, threshold ui
 	}
 	b = append(b, credentialListHash(e.credentials)...)
 	e.baseHash = h256(b)
+	if e.stations, err = indexStations(m.Stations, e.deviceKeys); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -771,11 +776,12 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 
 // deviceOpening is the device-opening record of 50-ballot.md, "Device chains".
 type deviceOpening struct {
-	BaseHash  string `json:"baseHash"`
-	Device    string `json:"device"`
-	OpenedAt  uint64 `json:"openedAt"`
-	Signature string `json:"signature"`
-	Code      string `json:"code"`
+	BaseHash  string           `json:"baseHash"`
+	Device    string           `json:"device"`
+	OpenedAt  uint64           `json:"openedAt"`
+	Replaces  *replacementJSON `json:"replaces,omitempty"`
+	Signature string           `json:"signature"`
+	Code      string           `json:"code"`
 }
 
 func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
@@ -787,6 +793,14 @@ func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
 	b = append(b, bh...)
 	b = str(b, o.Device)
 	b = u64(b, o.OpenedAt)
+	if r := o.Replaces; r != nil {
+		tip, err := strictHex(r.Tip)
+		if err != nil || len(tip) != 32 || r.Device == "" {
+			return nil, errors.New("opening: malformed replaces")
+		}
+		b = u64(str(b, r.Device), r.Sequence)
+		b = append(b, tip...)
+	}
 	code := h256(b)
 	if hex.EncodeToString(code) != o.Code {
 		return nil, errors.New("opening: code does not match the record")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -123,7 +124,7 @@ func TestGeneratedRecords(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"-voters", "30", "-seed", "speccheck"},
-		{"-voters", "40", "-seed", "speccheck tie-break", "-trustees", "4", "-threshold", "2", "-tiebreak", "public draw 2025"},
+		{"-voters", "40", "-seed", "speccheck tie-break", "-trustees", "4", "-threshold", "2", "-tiebreak", "public draw 2025", "-replace-device"},
 	} {
 		out := filepath.Join(t.TempDir(), "record")
 		cmd := exec.Command("go", append([]string{"run", "./examples/election", "-q", "-out", out}, args...)...)
@@ -136,6 +137,9 @@ func TestGeneratedRecords(t *testing.T) {
 			t.Errorf("%v: %s", args, f)
 		}
 		t.Logf("%v: checked %v, counted ballots %d", args, rc.stats, len(rc.counted))
+		if slices.Contains(args, "-replace-device") && (rc.stats["incidents"] != 2 || rc.stats["device openings"] != 3 || rc.stats["device closings"] != 2) {
+			t.Errorf("%v: the replacement was not checked: %v", args, rc.stats)
+		}
 		if rc.stats["cast ballots whose proofs were checked"] < 30 || rc.stats["challenged ballots opened"] < 2 || rc.stats["totals checked against the combination"] != 15 {
 			t.Errorf("%v: too little was checked: %v", args, rc.stats)
 		}

@@ -311,7 +311,7 @@ func TestSampleRecordTampered(t *testing.T) {
 		}, []string{`check 6: ballots.jsonl line 10: neither a device ballot nor a credential ballot`}},
 		{"publicKey twice", func(t *testing.T, dir string) {
 			editFile(t, dir, "election.json", func(b []byte) []byte {
-				return bytes.Replace(b, []byte(`  "publicKey": `), []byte(`  "publicKey": "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76", "publicKey": `), 1)
+				return bytes.Replace(b, []byte("\n  \"publicKey\": "), []byte("\n  \"publicKey\": \"e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76\", \"publicKey\": "), 1)
 			})
 		}, []string{`check 1: election.json: value: member "publicKey" twice`}},
 		{"software with an escape", func(t *testing.T, dir string) {

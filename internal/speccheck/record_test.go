@@ -288,9 +288,11 @@ type boxLine struct {
 		ElectionID string `json:"electionId"`
 		BaseHash   string `json:"baseHash"`
 	} `json:"box,omitempty"`
-	Opening *deviceOpening  `json:"opening,omitempty"`
-	Ballot  json.RawMessage `json:"ballot,omitempty"`
-	Refused *struct {
+	Opening  *deviceOpening  `json:"opening,omitempty"`
+	Closing  *deviceClosing  `json:"closing,omitempty"`
+	Incident *incidentEntry  `json:"incident,omitempty"`
+	Ballot   json.RawMessage `json:"ballot,omitempty"`
+	Refused  *struct {
 		Step      *string         `json:"step"`
 		Contest   *int            `json:"contest"`
 		Selection *int            `json:"selection"`
@@ -340,6 +342,14 @@ var stepCheck = map[string]int{
 	"decoding": 6, "election": 6, "manifest": 6, "proof": 6,
 	"signature": 7, "eligibility": 8, "duplicate": 8, "credential-policy": 8,
 	"chain-gap": 9, "chain-fork": 9, "challenge": 10,
+	"closed": 21, "closing-counts": 21,
+}
+
+// aReplacement is an accepted replacement: the new device and the line
+// of its opening.
+type aReplacement struct {
+	by   string
+	line int
 }
 
 // ruleState is the state of the acceptance rule, kept in memory: the tip
@@ -352,6 +362,7 @@ type ruleState struct {
 	credLine map[string]int
 	ids      map[string]bool
 	nonces   map[string]int
+	logs     map[string]*logTip
 
 	proofsChecked int // cast ballots whose proofs were checked
 }
@@ -359,6 +370,11 @@ type ruleState struct {
 type tip struct {
 	seq  uint64
 	code []byte
+	// The counts of the ballots of places 1..seq, and whether the device
+	// closed (spec.md, Ballots, "Closing certificates").
+	cast, challenged, refused uint64
+	closed                    bool
+	replacedBy                string
 }
 
 // decide runs the acceptance rule's steps 2–11 on ballot b; the caller has
@@ -386,6 +402,8 @@ func (st *ruleState) decide(b *ballot) (verdict, *tip) {
 		switch {
 		case t == nil:
 			return rejected("chain-gap", "the device has not opened"), nil
+		case t.closed || t.replacedBy != "":
+			return rejected("closed", "the device has closed or was replaced"), nil
 		case q > t.seq+1:
 			return rejected("chain-gap", "sequence %d after %d", q, t.seq), nil
 		case q <= t.seq:
@@ -454,7 +472,9 @@ func (rc *recordCheck) ballots() {
 		}
 		challenged = append(challenged, c)
 	}
-	st := &ruleState{e: e, tips: map[string]*tip{}, credLine: map[string]int{}, ids: map[string]bool{}, nonces: map[string]int{}}
+	st := &ruleState{e: e, tips: map[string]*tip{}, credLine: map[string]int{}, ids: map[string]bool{}, nonces: map[string]int{}, logs: map[string]*logTip{}}
+	replaced := map[string]aReplacement{} // old device → its replacement
+	reported := map[[2]string]int{}       // (old, new) → line of the incident
 	countedAt := map[int]*ballot{}
 	var order []int
 	nChallenged := 0
@@ -474,7 +494,23 @@ func (rc *recordCheck) ballots() {
 		raw := bl.Ballot
 		var written verdict
 		switch {
-		case bl.Opening != nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+		case bl.Incident != nil && bl.Closing == nil && bl.Opening == nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+			rc.stats["incidents"]++
+			if v := st.incident(bl.Incident); v.outcome != "accepted" {
+				rc.find(22, "ballots.jsonl line %d: incident %d of %q: the rule says %s: %s", line, bl.Incident.Sequence, bl.Incident.Station, v, v.why)
+			} else if bl.Incident.Kind == "device-replaced" {
+				reported[[2]string{*bl.Incident.Device, *bl.Incident.Replacement}] = line
+			}
+			continue
+		case bl.Closing != nil && bl.Incident == nil && bl.Opening == nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
+			rc.stats["device closings"]++
+			if v := st.closing(bl.Closing); v.outcome != "accepted" {
+				rc.find(21, "ballots.jsonl line %d: closing of %q: the rule says %s: %s", line, bl.Closing.Device, v, v.why)
+			} else {
+				st.tips[bl.Closing.Device].closed = true
+			}
+			continue
+		case bl.Opening != nil && bl.Closing == nil && bl.Ballot == nil && bl.Refused == nil && bl.Box == nil:
 			// The text rule (50-ballot.md, "Encoding primitives"): a line
 			// that breaks it does not decode.
 			if err := textRule(bl.Opening.Device, false); err != nil {
@@ -487,9 +523,16 @@ func (rc *recordCheck) ballots() {
 				rc.find(4, "ballots.jsonl line %d: %v", line, err)
 			case st.tips[bl.Opening.Device] != nil:
 				rc.find(4, "ballots.jsonl line %d: second opening of %q", line, bl.Opening.Device)
+			case bl.Opening.Replaces != nil && st.replaces(bl.Opening) != nil:
+				v := st.replaces(bl.Opening)
+				rc.find(4, "ballots.jsonl line %d: opening of %q replacing %q: the rule says %s: %s", line, bl.Opening.Device, bl.Opening.Replaces.Device, v, v.why)
 			default:
-				st.tips[bl.Opening.Device] = &tip{0, code}
+				st.tips[bl.Opening.Device] = &tip{seq: 0, code: code}
 				rc.stats["device openings"]++
+				if r := bl.Opening.Replaces; r != nil {
+					st.tips[r.Device].replacedBy = bl.Opening.Device
+					replaced[r.Device] = aReplacement{bl.Opening.Device, line}
+				}
 			}
 			continue
 		case bl.Ballot != nil && bl.Opening == nil && bl.Refused == nil && bl.Box == nil:
@@ -536,6 +579,14 @@ func (rc *recordCheck) ballots() {
 		st.ids[b.idKey()] = true
 		if t != nil {
 			t.seq, t.code = *b.j.Sequence, b.code
+			switch {
+			case v.outcome == "refused":
+				t.refused++
+			case b.state == 1:
+				t.cast++
+			default:
+				t.challenged++
+			}
 		}
 		if v.outcome == "accepted" {
 			for _, c := range b.contests {
@@ -570,6 +621,23 @@ func (rc *recordCheck) ballots() {
 	}
 	if nChallenged != len(challenged) {
 		rc.find(10, "challenged.jsonl has %d lines for %d challenged ballots", len(challenged), nChallenged)
+	}
+	// Check 21: every device of a station that opened also closed.
+	for d := range e.stations.ofDevice {
+		if t := st.tips[d]; t != nil && !t.closed && t.replacedBy == "" {
+			rc.find(21, "ballots.jsonl: device %q opened and never closed", d)
+		}
+	}
+	// Check 22: replacements and device-replaced incidents match.
+	for old, r := range replaced {
+		if _, ok := reported[[2]string{old, r.by}]; !ok {
+			rc.find(22, "ballots.jsonl line %d: %q replaces %q without a device-replaced incident", r.line, r.by, old)
+		}
+	}
+	for p, line := range reported {
+		if r, ok := replaced[p[0]]; !ok || r.by != p[1] {
+			rc.find(22, "ballots.jsonl line %d: incident of %q replaced by %q without that replacement", line, p[0], p[1])
+		}
 	}
 	rc.stats["cast ballots whose proofs were checked"] = st.proofsChecked
 	for _, line := range order {

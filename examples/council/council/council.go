@@ -563,7 +563,8 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 			log.Printf("voting: %d/%d ballots", i+1, len(plan))
 		}
 	}
-	return nil
+	// The stations close: each signs its final tip and counts.
+	return demo.CloseStations(e, box, stations, keys, tips, nil, electionDay.Add(12*time.Hour))
 }
 
 // encrypt makes and signs the ballot of ev, continuing the station's
@@ -597,6 +598,6 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 			return nil, err
 		}
 	}
-	tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
+	tip.Add(b)
 	return b, nil
 }

@@ -9,11 +9,16 @@
 // one of them is absent when the tally is decrypted. Members vote at two
 // polling stations, one of which loses its connection for part of the day,
 // keeps its ballots and uploads them when it is back; a few voters challenge
-// their ballot to check the station's honesty, then vote again.
+// their ballot to check the station's honesty, then vote again. Each station
+// has a committee of officials (keys in the manifest): at the end of the day
+// every device signs its closing certificate, which the officials co-sign,
+// and the second station's committee records the outage in its signed
+// incident log. With Config.ReplaceDevice, the second station's device fails
+// late in the day and a spare device replaces it, after an incident.
 //
 // The code reads as a walkthrough of the library's steps, in order:
 // key ceremony, election parameters, device openings, encryption and the
-// ballot box, the encrypted tally, decryption shares, results. It is an
+// ballot box, closings and incidents, the encrypted tally, decryption shares, results. It is an
 // example: the trustees, the stations and the voters all live in one
 // process, and a real deployment runs each on its own machine.
 package guild
@@ -74,6 +79,12 @@ type Config struct {
 	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
 	// so that it is bound into the base hash.
 	TieBreakSeed string
+	// ReplaceDevice simulates a failure: station-2's device breaks at 85%
+	// of the day and the spare device station-2-spare, registered for
+	// hall-2, replaces it (ballot.ReplaceDevice, after the station's
+	// committee records a device-replaced incident) and closes instead of
+	// it.
+	ReplaceDevice bool
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -133,6 +144,9 @@ func Manifest(policy ballot.CredentialPolicy) *ballot.Manifest {
 // The stations. Station 2 goes offline for part of the day.
 var stations = []string{"station-1", "station-2"}
 
+// spareDevice is hall-2's spare device (Config.ReplaceDevice).
+const spareDevice = "station-2-spare"
+
 // electionDay is when the stations open (recorded in their openings).
 var electionDay = time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC)
 
@@ -176,6 +190,12 @@ func (c *Config) defaults() error {
 // it likes.
 func StationKey(seed, id string) ed25519.PrivateKey {
 	return demo.Seeds{Tag: seedTag, Seed: seed}.StationKey(id)
+}
+
+// OfficialKey returns the signing key of station official id in a run with
+// the given (non-empty) Seed, derived as StationKey derives a station's.
+func OfficialKey(seed, id string) ed25519.PrivateKey {
+	return demo.Seeds{Tag: seedTag, Seed: seed}.OfficialKey(id)
 }
 
 // seedTag separates the derivations of this example's seeded runs from
@@ -224,6 +244,27 @@ func Run(cfg Config) (*Outcome, error) {
 	// only its public key to the registrar, who lists the public keys:
 	// nobody but the voter can sign her ballot.
 	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
+	hall2 := []string{"station-2"}
+	if cfg.ReplaceDevice {
+		k, d := demo.StationKeys(seeds, rng, []string{spareDevice})
+		stationKeys[spareDevice] = k[spareDevice]
+		devices = append(devices, d...)
+		hall2 = append(hall2, spareDevice)
+	}
+	// Each station has a committee of officials, who co-sign its closing
+	// certificate (two of three at hall-1, one of two at hall-2).
+	officialKeys := make(map[string]ed25519.PrivateKey)
+	for i, st := range []ballot.Station{
+		{ID: "hall-1", Devices: []string{"station-1"}, ClosingCosignatures: 2},
+		{ID: "hall-2", Devices: hall2, ClosingCosignatures: 1},
+	} {
+		for _, id := range [][]string{{"hall-1/chair", "hall-1/secretary", "hall-1/observer"}, {"hall-2/chair", "hall-2/secretary"}}[i] {
+			k := seeds.OfficialKey(id)
+			officialKeys[id] = k
+			st.Officials = append(st.Officials, ballot.Official{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+		}
+		manifest.Stations = append(manifest.Stations, st)
+	}
 	creds := make([]*ballot.Credential, cfg.RemoteVoters)
 	pubs := make([]ed25519.PublicKey, cfg.RemoteVoters)
 	for i := range creds {
@@ -263,7 +304,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
-	if err := vote(&cfg, rng, e, box, stationKeys, creds, out, log); err != nil {
+	if err := vote(&cfg, rng, e, box, stationKeys, officialKeys, creds, out, log); err != nil {
 		box.Close()
 		return nil, err
 	}
@@ -379,7 +420,7 @@ type event struct {
 // home), the stations encrypt their ballots in chain order, and the ballot
 // box accepts them in the order they arrive, the offline station's backlog
 // at the moment it reconnects.
-func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
+func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys, officials map[string]ed25519.PrivateKey, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
 	// Plan the day: every random choice is drawn here, in order.
 	challengers := demo.Challengers(rng, cfg.Voters, cfg.Challenged)
 	var plan []*event
@@ -405,23 +446,65 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		ev.done = make(chan struct{})
 		ev.late = ev.station == "station-2" && i >= offFrom && i < offTo
 	}
+	// With ReplaceDevice, station-2's device breaks at 85% of the day: its
+	// later voters vote on the spare device, which opens as its
+	// replacement once the old device's last ballot is encrypted.
+	ids := append([]string(nil), stations...)
+	var lastOld *event
+	if cfg.ReplaceDevice {
+		for i, ev := range plan {
+			switch {
+			case ev.station == "station-2" && i < len(plan)*85/100:
+				lastOld = ev
+			case ev.station == "station-2":
+				ev.station = spareDevice
+			}
+		}
+		ids = append(ids, spareDevice)
+	}
+	replacement := make(chan *ballot.DeviceOpening, 1)
+	hall2, err := ballot.OpenIncidentLog(e, "hall-2")
+	if err != nil {
+		return err
+	}
 
 	// The stations open and send their opening records.
 	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
 	if err != nil {
 		return err
 	}
+	if cfg.ReplaceDevice {
+		tips[spareDevice] = new(demo.ChainTip) // set when the spare opens
+	}
 
 	// Each station encrypts its ballots in order on its own goroutine;
 	// remote voters' devices encrypt theirs on another.
 	var wg sync.WaitGroup
-	for _, id := range append(append([]string(nil), stations...), "") {
+	for _, id := range append(ids, "") {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			opened := id != spareDevice
 			for _, ev := range plan {
 				if ev.station != id {
 					continue
+				}
+				if !opened {
+					// The spare opens where the old device's chain ends.
+					if lastOld != nil {
+						<-lastOld.done
+					}
+					old := tips["station-2"]
+					_, o, err := ballot.ReplaceDevice(e, id, keys[id], electionDay.Add(9*time.Hour), ballot.Replacement{Device: "station-2", Sequence: old.Seq, Tip: old.Code})
+					if err != nil {
+						ev.err = err
+						close(ev.done)
+						replacement <- nil
+						return
+					}
+					*tips[id] = demo.ChainTip{Code: o.ConfirmationCode()}
+					replacement <- o
+					opened = true
 				}
 				ev.b, ev.err = encrypt(e, ev, keys[id], tips[id])
 				close(ev.done)
@@ -432,7 +515,31 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 
 	// The box receives them in the order of the day.
 	var backlog []*event
+	replaced := false
 	submit := func(ev *event) error {
+		if ev.station == spareDevice && !replaced {
+			// The committee records the failure and the replacement, and
+			// the spare's opening reaches the box after the old
+			// device's last ballot.
+			o := <-replacement
+			if o == nil {
+				<-ev.done
+				return ev.err
+			}
+			log.Printf("voting: station-2's device fails; %s replaces it after its ballot %d", spareDevice, o.Replaces.Sequence)
+			i, err := hall2.Record(ballot.IncidentReport{Kind: ballot.DeviceReplaced, At: electionDay.Add(9 * time.Hour), Device: "station-2", Replacement: spareDevice,
+				Text: "the device of station-2 stopped responding; replaced by the spare device"}, "hall-2/chair", officials["hall-2/chair"])
+			if err != nil {
+				return err
+			}
+			if err := box.AcceptIncident(i); err != nil {
+				return fmt.Errorf("guild: the box refused hall-2's incident: %v", err)
+			}
+			if err := box.AcceptOpening(o); err != nil {
+				return fmt.Errorf("guild: the box refused the replacement's opening: %v", err)
+			}
+			replaced = true
+		}
 		<-ev.done
 		if ev.err != nil {
 			return ev.err
@@ -476,6 +583,27 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		}
 	}
 	out.Offline += len(backlog)
+	// The stations close: each signs its final tip and counts, which
+	// their officials co-sign.
+	closing := stations
+	if replaced {
+		closing = []string{"station-1", spareDevice}
+	}
+	if err := demo.CloseStations(e, box, closing, keys, tips, officials, electionDay.Add(12*time.Hour)); err != nil {
+		return err
+	}
+	// hall-2's committee records the outage in its incident log.
+	if out.Offline > 0 {
+		i, err := hall2.Record(ballot.IncidentReport{Kind: ballot.NetworkOutage, At: electionDay.Add(4 * time.Hour), Device: "station-2",
+			Text: fmt.Sprintf("station-2 lost its link to the ballot box and kept %s, uploaded when the link came back", prose.Count(out.Offline, "ballot"))},
+			"hall-2/chair", officials["hall-2/chair"])
+		if err != nil {
+			return err
+		}
+		if err := box.AcceptIncident(i); err != nil {
+			return fmt.Errorf("guild: the box refused hall-2's incident: %v", err)
+		}
+	}
 	return nil
 }
 
@@ -505,7 +633,7 @@ func encrypt(e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.Ch
 		return nil, err
 	}
 	if ev.cred == nil {
-		tip.Seq, tip.Code = h.Sequence, b.ConfirmationCode()
+		tip.Add(b)
 	}
 	return b, nil
 }

@@ -54,6 +54,19 @@ func (s Seeds) StationKey(id string) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(h[:])
 }
 
+// OfficialKey returns the signing key of station official id: in a seeded
+// run the Ed25519 key whose seed is SHA-256(Tag ‖ " official key" ‖ 0x00 ‖
+// Seed ‖ 0x00 ‖ id), otherwise a key from crypto/rand. A real official
+// generates her key and never reveals it.
+func (s Seeds) OfficialKey(id string) ed25519.PrivateKey {
+	if s.Seed == "" {
+		_, k, _ := ed25519.GenerateKey(rand.Reader)
+		return k
+	}
+	h := sha256.Sum256([]byte(s.Tag + " official key\x00" + s.Seed + "\x00" + id))
+	return ed25519.NewKeyFromSeed(h[:])
+}
+
 // Bytes draws n bytes from r, one byte per Uint32 (the low byte).
 func Bytes(r *mrand.Rand, n int) []byte {
 	b := make([]byte, n)

@@ -40,10 +40,22 @@ func Challengers(r *mrand.Rand, voters, n int) map[int]bool {
 
 // A ChainTip is a station's position in its chain of confirmation codes:
 // the sequence number and confirmation code of its last ballot (0 and the
-// opening's at first).
+// opening's at first), and the counts its closing certificate states.
 type ChainTip struct {
-	Seq  uint64
-	Code ballot.ConfirmationCode
+	Seq    uint64
+	Code   ballot.ConfirmationCode
+	Counts ballot.ClosingCounts
+}
+
+// Add moves the tip to b, the station's next ballot, which the box is to
+// accept.
+func (t *ChainTip) Add(b *ballot.Ballot) {
+	t.Seq, t.Code = b.Header().Sequence, b.ConfirmationCode()
+	if b.State() == ballot.Challenged {
+		t.Counts.Challenged++
+	} else {
+		t.Counts.Cast++
+	}
 }
 
 // Next returns the header of station's next ballot, which continues the
@@ -86,4 +98,45 @@ func NationalID(k int) string {
 		r = 11 - r
 	}
 	return d + fmt.Sprint(r)
+}
+
+// CloseStations closes the stations ids at time at: each signs its closing
+// certificate at its tip (ballot.Device.Close), the officials in cosign
+// (identifier → key) who are of the station's committee co-sign it, and
+// box accepts it.
+func CloseStations(e *ballot.Election, box *ballot.Box, ids []string, keys map[string]ed25519.PrivateKey, tips map[string]*ChainTip, cosign map[string]ed25519.PrivateKey, at time.Time) error {
+	of := make(map[string]*ballot.Station)
+	m := e.Manifest()
+	for i := range m.Stations {
+		for _, d := range m.Stations[i].Devices {
+			of[d] = &m.Stations[i]
+		}
+	}
+	for _, id := range ids {
+		t := tips[id]
+		d, err := ballot.ResumeDevice(e, id, keys[id], t.Seq, t.Code)
+		if err != nil {
+			return err
+		}
+		if err := d.SetCounts(t.Counts); err != nil {
+			return err
+		}
+		c, err := d.Close(at)
+		if err != nil {
+			return err
+		}
+		if s := of[id]; s != nil {
+			for _, o := range s.Officials {
+				if k, ok := cosign[o.ID]; ok {
+					if err := c.Cosign(e, o.ID, k); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := box.AcceptClosing(c); err != nil {
+			return fmt.Errorf("the box refused the closing of %s: %v", id, err)
+		}
+	}
+	return nil
 }
