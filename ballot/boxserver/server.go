@@ -33,6 +33,7 @@ type Server struct {
 	baseHash [ballot.HashSize]byte
 	pub      *public
 	book     *pollbook.Central
+	stations map[string]string // device → its station in the manifest
 	log      func(Event)
 	maxBatch int
 
@@ -69,9 +70,10 @@ type Config struct {
 type Event struct {
 	Time   time.Time
 	Device string
-	// Kind is "opening" or "ballot", "incident" for an incident of the
-	// poll book (Result.Outcome its kind, Result.Reason the marks), or
-	// "error" for a ballot the box
+	// Kind is "opening", "ballot" or "closing"; "incident" for an entry
+	// of a station's incident log (Result.Reason its kind and device) or
+	// an incident of the poll book (Result.Outcome its kind,
+	// Result.Reason the marks); or "error" for a ballot the box
 	// could not write (Result.Reason says why; the box refuses everything
 	// until it is reopened).
 	Kind string
@@ -102,6 +104,12 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 	}
 	for _, d := range e.Devices() {
 		s.keys[d.ID] = d.PublicKey
+	}
+	s.stations = make(map[string]string)
+	for _, st := range e.Manifest().Stations {
+		for _, d := range st.Devices {
+			s.stations[d] = st.ID
+		}
 	}
 	if s.maxBatch <= 0 {
 		s.maxBatch = 256
@@ -189,6 +197,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.post(w, r, s.ballots)
 	case r.URL.Path == "/v1/opening":
 		s.post(w, r, s.opening)
+	case r.URL.Path == "/v1/closing":
+		s.post(w, r, s.closing)
+	case r.URL.Path == "/v1/incidents":
+		s.post(w, r, s.incidents)
+	case r.URL.Path == "/v1/incidents/tip":
+		s.get(w, r, s.incidentTip)
 	case r.URL.Path == "/v1/tip":
 		s.get(w, r, s.tip)
 	case r.URL.Path == "/v1/lookup":

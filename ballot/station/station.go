@@ -73,6 +73,16 @@ type Station struct {
 	ackedCode ballot.ConfirmationCode
 	counts    Counts
 	book      *pollbook.Book // marks synced by Run, if attached
+
+	refusedCast, refusedChallenged uint64 // the box's refusals, by state
+
+	replaces      *ballot.Replacement   // the device this one replaces, for a new log
+	closing       *ballot.DeviceClosing // the closing certificate, once closed
+	closingAcked  bool                  // the box accepted it
+	station       string                // the manifest's station of the device, or ""
+	incidents     []*ballot.Incident    // the station's log entries made here, in order
+	incidentLog   *ballot.IncidentLog   // the place of the log's next entry
+	incidentAcked uint64                // the box holds the log up to this entry
 }
 
 // Counts are a station's ballots so far.
@@ -91,16 +101,19 @@ type headerJSON struct {
 }
 
 type ackJSON struct {
-	Sequence uint64                  `json:"sequence"`
-	Code     ballot.ConfirmationCode `json:"code"`
-	Refused  uint64                  `json:"refused"`
+	Sequence          uint64                  `json:"sequence"`
+	Code              ballot.ConfirmationCode `json:"code"`
+	RefusedCast       uint64                  `json:"refusedCast"`
+	RefusedChallenged uint64                  `json:"refusedChallenged"`
 }
 
 type logLine struct {
-	Station *headerJSON           `json:"station,omitempty"`
-	Opening *ballot.DeviceOpening `json:"opening,omitempty"`
-	Ballot  json.RawMessage       `json:"ballot,omitempty"`
-	Ack     *ackJSON              `json:"ack,omitempty"`
+	Station  *headerJSON           `json:"station,omitempty"`
+	Opening  *ballot.DeviceOpening `json:"opening,omitempty"`
+	Ballot   json.RawMessage       `json:"ballot,omitempty"`
+	Ack      *ackJSON              `json:"ack,omitempty"`
+	Closing  *ballot.DeviceClosing `json:"closing,omitempty"`
+	Incident *ballot.Incident      `json:"incident,omitempty"`
 }
 
 // Open opens the station of device id, registered in election e with the
@@ -110,6 +123,22 @@ type logLine struct {
 // (Challenged reports its identifier). It fails if another process has
 // the station open.
 func Open(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now time.Time) (*Station, error) {
+	return open(dir, e, id, key, now, nil)
+}
+
+// OpenReplacement opens, in folder dir, the station of device id, which
+// replaces device r.Device of the same station of the manifest, whose
+// chain ends at its ballot (r.Sequence, r.Tip): the box's tip of the old
+// device (boxserver.Client.TipOf). A new station opens its chain with an
+// opening that names the replaced device (ballot.ReplaceDevice); the
+// station's officials must record a ballot.DeviceReplaced incident naming
+// both devices (RecordIncident). On a folder that already has a log it is
+// Open.
+func OpenReplacement(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now time.Time, r ballot.Replacement) (*Station, error) {
+	return open(dir, e, id, key, now, &r)
+}
+
+func open(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now time.Time, r *ballot.Replacement) (*Station, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("station: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
 	}
@@ -128,7 +157,14 @@ func Open(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now
 		}
 		return nil, fmt.Errorf("station: locking %s: %v", path, err)
 	}
-	s := &Station{e: e, dir: dir, id: id, key: key, f: f, wake: make(chan struct{}, 1)}
+	s := &Station{e: e, dir: dir, id: id, key: key, f: f, wake: make(chan struct{}, 1), replaces: r}
+	for _, st := range e.Manifest().Stations {
+		for _, d := range st.Devices {
+			if d == id {
+				s.station = st.ID
+			}
+		}
+	}
 	if err := s.load(now); err != nil {
 		filelock.Unlock(f)
 		f.Close()
@@ -175,7 +211,13 @@ func (s *Station) load(now time.Time) error {
 				return err
 			}
 		}
-		_, o, err := ballot.OpenDevice(s.e, s.id, s.key, now)
+		var o *ballot.DeviceOpening
+		var err error
+		if s.replaces != nil {
+			_, o, err = ballot.ReplaceDevice(s.e, s.id, s.key, now, *s.replaces)
+		} else {
+			_, o, err = ballot.OpenDevice(s.e, s.id, s.key, now)
+		}
 		if err != nil {
 			return fmt.Errorf("station: %v", err)
 		}
@@ -231,13 +273,32 @@ func (s *Station) replay(n int, data []byte) error {
 		s.seq, s.decided, s.tip = h.Sequence, h.Sequence, b.ConfirmationCode()
 		s.count(b)
 		s.outbox = append(s.outbox, b)
+	case l.Closing != nil:
+		if l.Closing.Device != s.id || l.Closing.Sequence != s.decided || l.Closing.Tip != s.tip {
+			return errors.New("a closing that is not this device's at the end of its chain")
+		}
+		s.closing = l.Closing
+	case l.Incident != nil:
+		in := l.Incident
+		if in.Station != s.station {
+			return fmt.Errorf("an incident of station %q, not of this device's station %q", in.Station, s.station)
+		}
+		if n := len(s.incidents); n > 0 && (in.Sequence != s.incidents[n-1].Sequence+1 || in.Previous != s.incidents[n-1].Code()) {
+			return fmt.Errorf("incident %d does not continue the station's log", in.Sequence)
+		}
+		il, err := ballot.ResumeIncidentLog(s.e, s.station, in.Sequence, in.Code())
+		if err != nil {
+			return err
+		}
+		s.incidents, s.incidentLog = append(s.incidents, in), il
 	case l.Ack != nil:
 		if l.Ack.Sequence > s.decided {
 			return fmt.Errorf("an acknowledgement of ballot %d, after the last ballot %d", l.Ack.Sequence, s.decided)
 		}
 		s.openAcked = true
 		s.ack(l.Ack.Sequence, l.Ack.Code)
-		s.counts.Refused = l.Ack.Refused
+		s.refusedCast, s.refusedChallenged = l.Ack.RefusedCast, l.Ack.RefusedChallenged
+		s.counts.Refused = s.refusedCast + s.refusedChallenged
 	default:
 		return errors.New("an empty line")
 	}
@@ -359,6 +420,9 @@ func (s *Station) Encrypt(v ballot.Vote) (*ballot.Pending, error) {
 	}
 	if s.pending != nil {
 		return nil, fmt.Errorf("station: ballot %s is pending: cast or challenge it first", s.pending.ID())
+	}
+	if s.closing != nil {
+		return nil, errors.New("station: the station closed its chain: it encrypts no more ballots")
 	}
 	seed := make([]byte, seedSize)
 	if _, err := rand.Read(seed); err != nil {

@@ -43,10 +43,9 @@ func (e *ChainError) Error() string {
 // ballots after the tip, in order, up to 64 per submission, until the
 // outbox is empty or an error stops it. It is safe to call at any time;
 // calls do not overlap.
-func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (SyncReport, error) {
+func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (rep SyncReport, err error) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	var rep SyncReport
 	tip, err := c.Tip(ctx)
 	if err != nil {
 		return rep, err
@@ -65,9 +64,18 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (SyncReport, er
 		}
 		rep.Tip = a.Tip
 	}
-	if err := s.noteTip(rep.Tip, 0); err != nil {
+	if err := s.noteTip(rep.Tip, 0, 0); err != nil {
 		return rep, err
 	}
+	defer func() {
+		// After the ballots: the station's incidents, then its closing.
+		if err == nil {
+			err = s.syncIncidents(ctx, c)
+		}
+		if err == nil {
+			err = s.syncClosing(ctx, c)
+		}
+	}()
 	for {
 		s.mu.Lock()
 		batch := s.outbox[:min(len(s.outbox), batchSize):min(len(s.outbox), batchSize)]
@@ -80,14 +88,18 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (SyncReport, er
 			return rep, err
 		}
 		rep.Sent += len(batch)
-		refused := 0
+		var refCast, refChal uint64
 		for i, r := range a.Results {
 			switch r.Outcome {
 			case boxserver.Accepted:
 				rep.Accepted++
 			case boxserver.Refused:
 				rep.Refused++
-				refused++
+				if batch[i].State() == ballot.Cast {
+					refCast++
+				} else {
+					refChal++
+				}
 			default:
 				if r.Step == ballot.StepChainGap {
 					// The box lost ballots it had acknowledged, or another
@@ -98,16 +110,16 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (SyncReport, er
 			}
 		}
 		rep.Tip = a.Tip
-		if err := s.noteTip(a.Tip, uint64(refused)); err != nil {
+		if err := s.noteTip(a.Tip, refCast, refChal); err != nil {
 			return rep, err
 		}
 	}
 }
 
 // noteTip records that the box holds the device's chain up to tip, after
-// checking that it is the station's chain there. refused is the number of
-// refusals in the answer.
-func (s *Station) noteTip(tip boxserver.Tip, refused uint64) error {
+// checking that it is the station's chain there. refCast and refChal are
+// the refusals in the answer, of cast and of challenged ballots.
+func (s *Station) noteTip(tip boxserver.Tip, refCast, refChal uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tip.Sequence > s.decided {
@@ -117,15 +129,17 @@ func (s *Station) noteTip(tip boxserver.Tip, refused uint64) error {
 	if ok && want != tip.Code {
 		return &ChainError{tip.Sequence, fmt.Sprintf("the box holds ballot code %s there, the station %s", tip.Code, want)}
 	}
-	if s.openAcked && tip.Sequence == s.acked && refused == 0 {
+	if s.openAcked && tip.Sequence == s.acked && refCast+refChal == 0 {
 		return nil
 	}
 	s.openAcked = true
-	s.counts.Refused += refused
+	s.refusedCast += refCast
+	s.refusedChallenged += refChal
+	s.counts.Refused = s.refusedCast + s.refusedChallenged
 	s.ack(tip.Sequence, tip.Code)
 	// The acknowledgement is a note for the next start: it is not synced,
 	// since the box is asked for its tip again before anything is sent.
-	return s.appendNoSync(logLine{Ack: &ackJSON{Sequence: tip.Sequence, Code: tip.Code, Refused: s.counts.Refused}})
+	return s.appendNoSync(logLine{Ack: &ackJSON{Sequence: tip.Sequence, Code: tip.Code, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}})
 }
 
 // codeAt returns the confirmation code of the station's ballot at

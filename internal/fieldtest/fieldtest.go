@@ -16,11 +16,13 @@ import (
 	"github.com/sandogh/sandogh/group"
 )
 
-// An Election is a test election and the signing keys of its devices.
+// An Election is a test election and the signing keys of its devices
+// (and of its officials, for NewWithStations).
 type Election struct {
-	E    *ballot.Election
-	Keys map[string]ed25519.PrivateKey
-	IDs  []string
+	E         *ballot.Election
+	Keys      map[string]ed25519.PrivateKey
+	IDs       []string
+	Officials map[string]ed25519.PrivateKey
 }
 
 func seedOf(label string) []byte {
@@ -39,7 +41,15 @@ func Manifest() *ballot.Manifest {
 }
 
 // New returns the board election with devices station-1 to station-n.
-func New(n int) (*Election, error) {
+func New(n int) (*Election, error) { return build(n, false) }
+
+// NewWithStations returns the board election with devices station-1 to
+// station-n and spare-1, and in its manifest the polling stations ps-1 to
+// ps-n: ps-i runs station-i (ps-1 also spare-1), and has officials
+// official-i-a and official-i-b, one of whom co-signs each closing.
+func NewWithStations(n int) (*Election, error) { return build(n, true) }
+
+func build(n int, stations bool) (*Election, error) {
 	x, err := new(group.Scalar).SetUniformBytes(append(seedOf("election key"), seedOf("election key 2")...))
 	if err != nil {
 		return nil, err
@@ -48,21 +58,44 @@ func New(n int) (*Election, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Election{Keys: make(map[string]ed25519.PrivateKey)}
+	out := &Election{Keys: make(map[string]ed25519.PrivateKey), Officials: make(map[string]ed25519.PrivateKey)}
 	var devices []ballot.RegisteredDevice
+	ids := make([]string, 0, n+1)
 	for i := range n {
-		id := fmt.Sprintf("station-%d", i+1)
+		ids = append(ids, fmt.Sprintf("station-%d", i+1))
+	}
+	if stations {
+		ids = append(ids, "spare-1")
+	}
+	for _, id := range ids {
 		k := ed25519.NewKeyFromSeed(seedOf("device " + id))
 		out.Keys[id] = k
 		out.IDs = append(out.IDs, id)
 		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+	}
+	m := Manifest()
+	for i := range n {
+		if !stations {
+			break
+		}
+		st := ballot.Station{ID: fmt.Sprintf("ps-%d", i+1), Devices: []string{fmt.Sprintf("station-%d", i+1)}, ClosingCosignatures: 1}
+		if i == 0 {
+			st.Devices = append(st.Devices, "spare-1")
+		}
+		for _, o := range []string{"a", "b"} {
+			id := fmt.Sprintf("official-%d-%s", i+1, o)
+			k := ed25519.NewKeyFromSeed(seedOf("official " + id))
+			out.Officials[id] = k
+			st.Officials = append(st.Officials, ballot.Official{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+		}
+		m.Stations = append(m.Stations, st)
 	}
 	var trustees []*group.Element
 	for i := range 3 {
 		s := group.HashToScalar([]byte(fmt.Sprintf("trustee %d", i)), []byte("sandogh-v1 field test"))
 		trustees = append(trustees, group.NewElement().ScalarBaseMult(s))
 	}
-	out.E, err = ballot.NewElection(ballot.Parameters{Manifest: Manifest(), PublicKey: sk.PublicKey(), VerificationKeys: trustees, Threshold: 2, Devices: devices})
+	out.E, err = ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: sk.PublicKey(), VerificationKeys: trustees, Threshold: 2, Devices: devices})
 	if err != nil {
 		return nil, err
 	}
