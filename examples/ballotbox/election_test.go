@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,10 +14,12 @@ import (
 // TestWholeElection runs an election as its users would, every part a
 // process on the loopback interface: setup with a poll book; the box's
 // server; three stations, one of them offline for part of the day (it
-// syncs later, and two of its voters had voted at station 1: double votes)
-// and one killed with SIGKILL mid-day and started again on its own folder;
-// the server stopped at the close; the tally; and the verifier, which
-// must accept the record.
+// syncs later, and two of its voters had voted at station 1: double votes;
+// its officials record the outage) and one whose device is killed with
+// SIGKILL mid-day and replaced by the spare of its polling station (an
+// official records the replacement); every device closes its chain; the
+// server stopped at the close; the tally; and the verifier, which must
+// accept the record, closings and incident logs included.
 func TestWholeElection(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
 	book := filepath.Join(t.TempDir(), "book")
@@ -39,37 +42,41 @@ func TestWholeElection(t *testing.T) {
 		}
 		return run{cmd, &out}
 	}
-	states := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	states := []string{t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()}
 	s1 := start("station-1", states[0])
 	s2 := start("station-2", states[1], "-offline", "0.0-0.7", "-double", "2")
 	s3 := start("station-3", states[2])
 	time.Sleep(700 * time.Millisecond)
-	s3.cmd.Process.Signal(syscall.SIGKILL) // the station's power goes
+	s3.cmd.Process.Signal(syscall.SIGKILL) // the device fails
 	s3.cmd.Wait()
-	s3 = start("station-3", states[2])
-	for i, r := range []run{s1, s2, s3} {
+	spare := start("spare-1", states[3], "-replaces", "station-3", "-voters", "6", "-first", "60")
+	for i, r := range []run{s1, s2, spare} {
 		if err := r.cmd.Wait(); err != nil {
 			t.Fatalf("station %d: %v\n%s", i+1, err, r.out)
 		}
-		if !strings.Contains(r.out.String(), "0 not sent") {
-			t.Fatalf("station %d: %s", i+1, r.out)
+		if out := r.out.String(); !strings.Contains(out, "0 not sent") || !strings.Contains(out, "closed, the box holds the closing") {
+			t.Fatalf("station %d: %s", i+1, out)
 		}
-	}
-	if !strings.Contains(s3.out.String(), "resumed after ballot") {
-		t.Logf("station 3 was killed before its first ballot: %s", s3.out)
 	}
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("serve exited with %d: %s", code, srv.output())
 	}
-	if out := srv.output(); !strings.Contains(out, "36 ballots count") || !strings.Contains(out, "34 voters marked, 2 double votes") {
-		t.Fatalf("the box does not count 36 ballots of 34 voters: %s", out)
+	out := srv.output()
+	for _, want := range []string{"incident  device-replaced: station-3", "incident  network-outage: station-2", ", 2 double votes"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("the server did not log %q: %s", want, out)
+		}
+	}
+	var counted int
+	if _, err := fmt.Sscanf(out[strings.LastIndex(out, "rejected in this run; ")+len("rejected in this run; "):], "%d ballots count", &counted); err != nil || counted < 12+12+6 {
+		t.Fatalf("the box counts %d ballots: %s", counted, out)
 	}
 	r := bin.Run(t, "", nil, "tally", "-election", dir, "-seed", "whole")
-	if r.Code != 0 || !strings.Contains(r.Stdout, "36 ballots counted") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, fmt.Sprintf("%d ballots counted", counted)) {
 		t.Fatalf("tally: %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	v := verifier.Run(t, "", nil, filepath.Clean(dir))
-	if v.Code != 0 || !strings.Contains(v.Stdout, "the record is valid") {
+	if v.Code != 0 || !strings.Contains(v.Stdout, "the record is valid") || !strings.Contains(v.Stdout, "device closings                             3  ok") {
 		t.Fatalf("verifier: %d\n%s\n%s", v.Code, v.Stdout, v.Stderr)
 	}
 }

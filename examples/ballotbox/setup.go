@@ -32,6 +32,28 @@ func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return exitOK, true
 }
 
+// demoStations returns the polling stations of the manifest: ps-i runs
+// device station-i, and the last one also the spares; each has officials
+// official-i-a and official-i-b (keys from the seed), one of whom
+// co-signs each closing.
+func demoStations(seeds demo.Seeds, n, spares int) []ballot.Station {
+	out := make([]ballot.Station, n)
+	for i := range out {
+		st := ballot.Station{ID: fmt.Sprintf("ps-%d", i+1), Devices: []string{fmt.Sprintf("station-%d", i+1)}, ClosingCosignatures: 1}
+		if i == n-1 {
+			for k := range spares {
+				st.Devices = append(st.Devices, fmt.Sprintf("spare-%d", k+1))
+			}
+		}
+		for _, o := range []string{"a", "b"} {
+			id := fmt.Sprintf("official-%d-%s", i+1, o)
+			st.Officials = append(st.Officials, ballot.Official{ID: id, PublicKey: seeds.OfficialKey(id).Public().(ed25519.PublicKey)})
+		}
+		out[i] = st
+	}
+	return out
+}
+
 // StationIDs returns the registered devices of a setup: station-1 to
 // station-n, then the spares spare-1 to spare-k, which replace a station's
 // device that fails.
@@ -60,8 +82,10 @@ func setup(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: ballotbox setup -out DIR -seed S [flags]\n\n"+
 			"Writes the parameters of a demonstration board election (15 candidates, vote for\n"+
-			"up to 7) to the new record folder DIR: a simulated key ceremony, and the\n"+
-			"registered devices station-1..N and spare-1..K, whose keys derive from -seed.\n\n")
+			"up to 7) to the new record folder DIR: a simulated key ceremony, the registered\n"+
+			"devices station-1..N and spare-1..K, and the polling stations ps-1..N (ps-i runs\n"+
+			"station-i, the last one also the spares) with officials official-i-a and\n"+
+			"official-i-b, one of whom co-signs each closing; every key derives from -seed.\n\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parse(fs, args); !ok {
@@ -102,6 +126,7 @@ func setup(args []string, stdout, stderr io.Writer) int {
 	seeds := demo.Seeds{Tag: seedTag, Seed: *seed}
 	manifest := guild.Manifest(ballot.OneBallotPerCredential)
 	manifest.ElectionID = "ballotbox-demo"
+	manifest.Stations = demoStations(seeds, *stations, *spares)
 	w, err := election.Create(*out)
 	if err != nil {
 		fmt.Fprintln(stderr, "ballotbox setup:", err)

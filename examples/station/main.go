@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -64,6 +65,8 @@ type config struct {
 	quiet                                     bool
 	book                                      string
 	first, double                             int
+	replaces, official                        string
+	noClose                                   bool
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -85,6 +88,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.drain, "drain", time.Minute, "after the day, how long to keep sending what is left")
 	fs.Uint64Var(&c.voteSeed, "votes", 1, "the `seed` of the simulated voters' choices and arrival times")
 	fs.BoolVar(&c.quiet, "q", false, "print only the summary")
+	fs.StringVar(&c.replaces, "replaces", "", "this device replaces the failed `DEVICE` of its station: it opens its chain after\nthat device's last ballot in the box, and an official records the replacement")
+	fs.StringVar(&c.official, "official", "", "the official (`ID`) of the station who signs its incidents and co-signs its\nclosing, her key from -seed (default the station's first official)")
+	fs.BoolVar(&c.noClose, "no-close", false, "do not close the device's chain at the end of the day")
 	fs.StringVar(&c.book, "pollbook", "", "check voters against the poll book of `DIR` (setup -pollbook: its list and key),\nonline when the link is up, from the list otherwise; marks go to the box")
 	fs.IntVar(&c.first, "first", -1, "with -pollbook, the registry number of this station's first voter\n(default (n-1)·voters for device ID ending in n)")
 	fs.IntVar(&c.double, "double", 0, "with -pollbook, how many of this station's voters are the first voters of\nstation-1 coming to vote again (double votes, if this station is offline)")
@@ -146,6 +152,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// stationOf returns the manifest's station of device, or nil.
+func stationOf(e *ballot.Election, device string) *ballot.Station {
+	m := e.Manifest()
+	for i := range m.Stations {
+		for _, d := range m.Stations[i].Devices {
+			if d == device {
+				return &m.Stations[i]
+			}
+		}
+	}
+	return nil
+}
+
 func deviceKey(c config) (ed25519.PrivateKey, error) {
 	if c.seed != "" {
 		return demo.Seeds{Tag: seedTag, Seed: c.seed}.StationKey(c.device), nil
@@ -175,7 +194,26 @@ func day(c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := station.Open(c.state, e, c.device, key, time.Now())
+	ps := stationOf(e, c.device)
+	official := c.official
+	if official == "" && ps != nil && len(ps.Officials) > 0 {
+		official = ps.Officials[0].ID
+	}
+	var officialKey ed25519.PrivateKey
+	if official != "" {
+		if c.seed == "" {
+			return errors.New("the officials' keys come from -seed in this demonstration")
+		}
+		officialKey = demo.Seeds{Tag: seedTag, Seed: c.seed}.OfficialKey(official)
+	}
+	_, statErr := os.Stat(filepath.Join(c.state, "station.jsonl"))
+	fresh := errors.Is(statErr, os.ErrNotExist)
+	var st *station.Station
+	if c.replaces != "" && fresh {
+		st, err = replace(c, e, key, official, officialKey, stderr)
+	} else {
+		st, err = station.Open(c.state, e, c.device, key, time.Now())
+	}
 	if err != nil {
 		return err
 	}
@@ -186,6 +224,7 @@ func day(c config, stdout, stderr io.Writer) error {
 	}
 
 	// The link: down during the -offline part of the day.
+	var client *boxserver.Client
 	var down atomic.Bool
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	transport := &http.Transport{
@@ -197,7 +236,7 @@ func day(c config, stdout, stderr io.Writer) error {
 		},
 		MaxIdleConnsPerHost: 1,
 	}
-	client := &boxserver.Client{URL: c.server, HTTP: &http.Client{Timeout: 30 * time.Second, Transport: transport}, Device: c.device, Key: key, BaseHash: e.BaseHash()}
+	client = &boxserver.Client{URL: c.server, HTTP: &http.Client{Timeout: 30 * time.Second, Transport: transport}, Device: c.device, Key: key, BaseHash: e.BaseHash()}
 
 	var book *pollbook.Book
 	if c.book != "" {
@@ -287,6 +326,14 @@ func day(c config, stdout, stderr io.Writer) error {
 		}
 	}
 	down.Store(false)
+	if c.offTo > 0 && official != "" && ctx.Err() == nil {
+		// The officials record the outage in the station's log.
+		from, to := start.Add(time.Duration(c.offFrom*float64(c.day))), start.Add(time.Duration(c.offTo*float64(c.day)))
+		if _, err := st.RecordIncident(ballot.IncidentReport{Kind: ballot.NetworkOutage, At: from, Device: c.device,
+			Text: fmt.Sprintf("link down from %s to %s", from.Format("15:04:05"), to.Format("15:04:05"))}, official, officialKey); err != nil {
+			return err
+		}
+	}
 
 	// After the day: send what is left.
 	deadline := time.Now().Add(c.drain)
@@ -295,6 +342,10 @@ func day(c config, stdout, stderr io.Writer) error {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	closeErr := error(nil)
+	if n, opened := st.Outbox(); n == 0 && opened && !c.noClose && ctx.Err() == nil {
+		closeErr = closeDay(ctx, st, e, official, officialKey, deadline)
 	}
 	stopRun()
 	if err := <-runDone; err != nil && !errors.Is(err, context.Canceled) {
@@ -313,6 +364,12 @@ func day(c config, stdout, stderr io.Writer) error {
 	}
 	if n > 0 || !opened {
 		return fmt.Errorf("%d ballots not in the box after -drain %v", n, c.drain)
+	}
+	if closeErr != nil {
+		return fmt.Errorf("closing: %v", closeErr)
+	}
+	if closed, _ := st.Closed(); closed {
+		fmt.Fprintf(stdout, "%s: closed, the box holds the closing\n", c.device)
 	}
 	return nil
 }
