@@ -36,7 +36,7 @@ type CentralParams struct {
 // A Central is the central poll book, kept at the ballot box: it merges
 // the marks that stations upload, answers online checks ("has this
 // pseudonym voted, and where?") and detects double votes, each returned
-// as an Incident, counted in the Summary (docs/pollbook.md, "The central
+// as an Incident, counted in the Summary (docs/spec.md (§The poll book), "The central
 // book").
 //
 // Its marks file holds every accepted mark, in the order merged; it is

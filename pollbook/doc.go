@@ -3,7 +3,7 @@
 // and who has voted (the stations' marks), online and offline, kept apart
 // from the ballots. Its formats, the bytes of its pseudonyms and
 // signatures, and what each party learns are specified in
-// docs/pollbook.md.
+// docs/spec.md (§The poll book).
 //
 // A voter is known by a Pseudonym of her national identifier, an HMAC
 // under the election authority's secret Key (NormalizeNationalID says
@@ -29,5 +29,5 @@
 // carries marks and online checks, and the incident log signs and
 // publishes the incidents. It is not an identity system: it trusts
 // whoever holds the Key and the device keys to do what their role says
-// (docs/pollbook.md, "Trust").
+// (docs/spec.md §The poll book, "Trust").
 package pollbook

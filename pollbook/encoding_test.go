@@ -16,7 +16,7 @@ import (
 func TestListFile(t *testing.T) {
 	f := newFixture(t, 1, 5)
 	data := f.list.Bytes()
-	// The bytes of docs/pollbook.md, built by hand.
+	// The bytes of docs/spec.md (§The poll book), built by hand.
 	str := func(s string) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(s))), s...) }
 	var ps []pollbook.Pseudonym
 	for i := range f.ids {

@@ -23,7 +23,7 @@ const (
 	maxJournalLine = 1 << 16
 )
 
-// A journal is a marks file (docs/pollbook.md, "Marks files"): a header
+// A journal is a marks file (docs/spec.md §The poll book, "Marks files"): a header
 // line and then one mark per line, appended durably, locked to one open
 // at a time. The station's Book and the central book each keep one.
 type journal struct {

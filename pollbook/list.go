@@ -26,7 +26,7 @@ const maxListEntries = 1 << 32
 
 // A List is the eligibility list of an election: the pseudonyms of the
 // national identifiers of its voters, from the civil registry
-// (docs/pollbook.md, "The eligibility list"). It holds pseudonyms only, so
+// (docs/spec.md §The poll book, "The eligibility list"). It holds pseudonyms only, so
 // a station can keep a copy; without the pseudonym Key it reveals the
 // number of voters and nothing else about them.
 //
@@ -66,7 +66,7 @@ func (l *List) Contains(p Pseudonym) bool {
 	return ok
 }
 
-// Bytes returns the list file (docs/pollbook.md, "The eligibility list"):
+// Bytes returns the list file (docs/spec.md §The poll book, "The eligibility list"):
 //
 //	str("sandogh-v1/pollbook-list") ‖ str(election identifier) ‖ u8(0) ‖ u64(n) ‖
 //	the n pseudonyms, 32 bytes each, in strictly ascending byte order

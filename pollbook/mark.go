@@ -27,7 +27,7 @@ const (
 const maxOfficials = 64
 
 // A Mark is a station's signed record that one voter was admitted to vote
-// there (docs/pollbook.md, "Marks"): either a voter on the list, by the
+// there (docs/spec.md §The poll book, "Marks"): either a voter on the list, by the
 // pseudonym of her national identifier, or a voter without a national
 // identifier, admitted by a decision of the station committee (Decision
 // set, Pseudonym zero). A mark carries no time and nothing of the ballot
@@ -226,7 +226,7 @@ type officialSignature struct {
 	Signature string `json:"signature"`
 }
 
-// MarshalJSON encodes m as (docs/pollbook.md, "Marks")
+// MarshalJSON encodes m as (docs/spec.md §The poll book, "Marks")
 //
 //	{"station": …, "sequence": n, "pseudonym": hex, "signature": hex}
 //	{"station": …, "sequence": n, "decision": {"reference": …,

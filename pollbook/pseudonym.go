@@ -20,7 +20,7 @@ const KeySize = 32
 const pseudonymLabel = "sandogh-v1/pollbook-pseudonym"
 
 // A Pseudonym is the keyed pseudonym of a voter's national identifier in
-// one election (docs/pollbook.md, "Pseudonyms"):
+// one election (docs/spec.md §The poll book, "Pseudonyms"):
 //
 //	HMAC-SHA-256(key, str("sandogh-v1/pollbook-pseudonym") ‖ str(election identifier) ‖ str(normalized identifier))
 //
@@ -49,7 +49,7 @@ func (p *Pseudonym) UnmarshalText(text []byte) error {
 // election authority's secret HMAC key, which is never published: whoever
 // holds it can compute the pseudonym of any national identifier, and so
 // re-identify every pseudonym of the list and of the marks by trying all
-// identifiers (docs/pollbook.md, "Who holds the key"). The zero value is
+// identifiers (docs/spec.md §The poll book, "Who holds the key"). The zero value is
 // not valid; use NewKey.
 type Key struct {
 	key        [KeySize]byte
@@ -104,7 +104,7 @@ const NationalIDLength = 10
 
 // NormalizeNationalID returns the normalized form of an Iranian national
 // identifier (code-e melli) as people type or print it: the ten ASCII
-// digits, the last of which is the check digit (docs/pollbook.md,
+// digits, the last of which is the check digit (docs/spec.md (§The poll book),
 // "Normalization").
 //
 // Digits may be ASCII, Persian (U+06F0 … U+06F9) or Arabic-Indic (U+0660 …

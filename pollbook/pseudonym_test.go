@@ -18,7 +18,7 @@ import (
 // (AlirezaSedghi/Useful-PHP-Snippets, check-iranian-national-ID.php;
 // DevSquadHQ/npm-bank, src/utils/indentityUtils.js,
 // validateIranianNationalCode). The PHP one also refuses ten equal
-// digits, which sandogh does not (docs/pollbook.md, "Normalization").
+// digits, which sandogh does not (docs/spec.md §The poll book, "Normalization").
 func referenceValid(code string) bool {
 	if len(code) != 10 || strings.Trim(code, "0123456789") != "" {
 		return false
@@ -124,7 +124,7 @@ func TestNormalizeNationalIDProperties(t *testing.T) {
 	t.Logf("%d valid codes, %d of %d changes not caught", valid, missed, changes)
 }
 
-// The pseudonym is HMAC-SHA-256 over the bytes docs/pollbook.md states,
+// The pseudonym is HMAC-SHA-256 over the bytes docs/spec.md (§The poll book) states,
 // built here by hand.
 func TestPseudonymBytes(t *testing.T) {
 	secret := make([]byte, 32)
@@ -152,11 +152,11 @@ func TestPseudonymBytes(t *testing.T) {
 			t.Fatalf("Pseudonym(%q) = %s, want %x", in, p, want)
 		}
 	}
-	// The known-answer vector of docs/pollbook.md.
+	// The known-answer vector of docs/spec.md (§The poll book).
 	const vector = "b331bab19963ca621dda83fa56011f38d5dde68d915633a5d0bee42ec9e89200"
 	if got := (pollbook.Pseudonym(want)).String(); got != vector {
 		t.Logf("vector: %s", got)
-		t.Errorf("pseudonym of 0013542419 = %s, docs/pollbook.md says %s", got, vector)
+		t.Errorf("pseudonym of 0013542419 = %s, docs/spec.md (§The poll book) says %s", got, vector)
 	}
 	// Another election's key gives another pseudonym.
 	k2, _ := pollbook.NewKey(secret, "council-1406")

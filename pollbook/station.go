@@ -27,7 +27,7 @@ type BookParams struct {
 	Station   string
 	DeviceKey ed25519.PrivateKey
 	// Key computes pseudonyms; the station holds the authority's key for
-	// the day (docs/pollbook.md, "Who holds the key").
+	// the day (docs/spec.md §The poll book, "Who holds the key").
 	Key *Key
 	// List is the station's copy of the eligibility list.
 	List *List
@@ -42,7 +42,7 @@ type BookParams struct {
 	OnlineTimeout time.Duration
 }
 
-// A Book is a station's poll book (docs/pollbook.md, "The station"): it
+// A Book is a station's poll book (docs/spec.md §The poll book, "The station"): it
 // checks voters against the central book when it answers in time and
 // against its local copy of the list and its own marks otherwise, and it
 // records each admitted voter as a signed Mark in its own marks file,

@@ -29,7 +29,7 @@ type StationCounts struct {
 }
 
 // A Summary is what the central book publishes: counts only, never a
-// pseudonym or a mark (docs/pollbook.md, "The summary").
+// pseudonym or a mark (docs/spec.md §The poll book, "The summary").
 type Summary struct {
 	ElectionID string
 	BaseHash   [ballot.HashSize]byte

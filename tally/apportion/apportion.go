@@ -230,7 +230,7 @@ type Tie struct {
 }
 
 // Allocate allocates in.Seats seats to the lists of in by in.Method
-// (docs/apportion.md states the rules). It returns an error naming the
+// (docs/spec.md (§Counting methods, "Seat allocation to party lists") states the rules). It returns an error naming the
 // field if the input is out of bounds or inconsistent.
 func Allocate(in *Input) (*Result, error) {
 	if err := validate(in); err != nil {

@@ -1,7 +1,7 @@
 // Package apportion allocates the seats of a proportional list election to
 // its lists, and each list's seats to its candidates, as a pure function of
 // published vote counts, so that anyone can recompute every seat bit for
-// bit. docs/apportion.md states the rules and the JSON form exactly.
+// bit. docs/spec.md (§Counting methods, "Seat allocation to party lists") states the rules and the JSON form exactly.
 //
 // The methods, named as a manifest names them (Method):
 //

@@ -62,7 +62,7 @@ type jsonTie struct {
 }
 
 // MarshalJSON encodes r as one JSON object without whitespace, members in
-// this order (docs/apportion.md, "JSON form", gives every member):
+// this order (docs/spec.md (§Counting methods, "Seat allocation to party lists"), "JSON form", gives every member):
 //
 //	{"method":"dhondt","seats":8,"threshold":0,"validVotes":230000,
 //	 "thresholdVotes":"0/1","qualifiedVotes":230000,"quota":"…" (largest

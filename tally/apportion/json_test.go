@@ -22,7 +22,7 @@ func sampleInput(m Method) *Input {
 }
 
 // TestJSONGolden pins the JSON form of a D'Hondt and a Droop result to the
-// bytes of testdata/result-*.json (docs/apportion.md quotes them).
+// bytes of testdata/result-*.json (docs/spec.md (§Counting methods, "Seat allocation to party lists") quotes them).
 func TestJSONGolden(t *testing.T) {
 	for _, m := range []Method{DHondt, LargestRemainderDroop} {
 		r := mustAllocate(t, sampleInput(m))

@@ -341,7 +341,7 @@ func TestThreshold(t *testing.T) {
 
 // TestTies: a tie for the last seat is reported and left undecided without
 // a seed; with a seed the list with the smallest key, recomputed here from
-// the bytes of docs/apportion.md, takes it, and the tie is reported broken.
+// the bytes of docs/spec.md (§Counting methods, "Seat allocation to party lists"), takes it, and the tie is reported broken.
 func TestTies(t *testing.T) {
 	lists := staff([]List{{Code: 5, Votes: 250}, {Code: 6, Votes: 100}, {Code: 7, Votes: 100}}, 5)
 	for _, m := range Methods {

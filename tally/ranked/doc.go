@@ -57,7 +57,7 @@
 // published result differs.
 //
 // The rules, the arithmetic and the JSON form are specified in
-// docs/ranked.md, precisely enough to re-implement them. The tests count
+// docs/spec.md (§Counting methods, "Ranked ballots"), precisely enough to re-implement them. The tests count
 // the 21 wards of the Glasgow City Council election of 2007 (full
 // preference data) and compare every stage with the reference counts of
 // Droop, an independent implementation of the same rules; five elections

@@ -37,7 +37,7 @@ func (v *Value) UnmarshalText(b []byte) error {
 // tie, and each tie in "ties" as {"decides":"surplus"|"exclusion",
 // "candidates":[…],"by":"earlier stage"|"lot","stage":s,"chosen":c}. No
 // whitespace; members in this order; numbers in canonical decimal; Values
-// as strings with five decimals. docs/ranked.md gives it to the byte.
+// as strings with five decimals. docs/spec.md (§Counting methods, "Ranked ballots") gives it to the byte.
 type countJSON Count
 
 // MarshalJSON encodes k in its canonical JSON form (see countJSON).

@@ -211,7 +211,7 @@ func TestValueText(t *testing.T) {
 	}
 }
 
-// TestCountJSONGolden fixes the bytes of the JSON form (docs/ranked.md)
+// TestCountJSONGolden fixes the bytes of the JSON form (docs/spec.md (§Counting methods, "Ranked ballots"))
 // with the Tennessee example counted by instant-runoff and Droop's
 // weak-defeat election counted by the Scottish rules.
 func TestCountJSONGolden(t *testing.T) {
