@@ -43,7 +43,7 @@ func TestWholeElection(t *testing.T) {
 		return run{cmd, &out}
 	}
 	states := []string{t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()}
-	s1 := start("station-1", states[0])
+	s1 := start("station-1", states[0], "-no-id", "1")
 	s2 := start("station-2", states[1], "-offline", "0.0-0.7", "-double", "2")
 	s3 := start("station-3", states[2])
 	time.Sleep(700 * time.Millisecond)
@@ -62,7 +62,7 @@ func TestWholeElection(t *testing.T) {
 		t.Fatalf("serve exited with %d: %s", code, srv.output())
 	}
 	out := srv.output()
-	for _, want := range []string{"incident  device-replaced: station-3", "incident  network-outage: station-2", ", 2 double votes"} {
+	for _, want := range []string{"incident  device-replaced: station-3", "incident  network-outage: station-2", "incident  admitted-without-identifier: station-1", ", 2 double votes"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("the server did not log %q: %s", want, out)
 		}

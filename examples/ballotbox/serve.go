@@ -105,7 +105,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if *bookDir != "" {
 		list, err := readList(*bookDir)
 		if err == nil {
-			central, err = pollbook.OpenCentral(filepath.Join(*bookDir, fileMarks), pollbook.CentralParams{Election: e, List: list})
+			central, err = pollbook.OpenCentral(filepath.Join(*bookDir, fileMarks), pollbook.CentralParams{Election: e, List: list, Committees: pollbook.Committees(e.Manifest())})
 		}
 		if err != nil {
 			box.Close()

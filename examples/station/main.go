@@ -64,7 +64,7 @@ type config struct {
 	voteSeed                                  uint64
 	quiet                                     bool
 	book                                      string
-	first, double                             int
+	first, double, noID                       int
 	replaces, official                        string
 	noClose                                   bool
 }
@@ -93,6 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.noClose, "no-close", false, "do not close the device's chain at the end of the day")
 	fs.StringVar(&c.book, "pollbook", "", "check voters against the poll book of `DIR` (setup -pollbook: its list and key),\nonline when the link is up, from the list otherwise; marks go to the box")
 	fs.IntVar(&c.first, "first", -1, "with -pollbook, the registry number of this station's first voter\n(default (n-1)·voters for device ID ending in n)")
+	fs.IntVar(&c.noID, "no-id", 0, "with -pollbook, how many of this station's voters have no national identifier\nand are admitted by the station committee's signed decision (an incident)")
 	fs.IntVar(&c.double, "double", 0, "with -pollbook, how many of this station's voters are the first voters of\nstation-1 coming to vote again (double votes, if this station is offline)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: station -election DIR -device ID (-seed S | -key FILE) -state DIR [flags]\n\n"+
@@ -127,8 +128,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usagef("-day must be positive and -drain 0 or more")
 	case c.double < 0 || c.double > c.voters:
 		return usagef("-double must be between 0 and -voters")
-	case c.book == "" && (c.double > 0 || c.first >= 0):
-		return usagef("-first and -double need -pollbook")
+	case c.noID < 0 || c.double+c.noID > c.voters:
+		return usagef("-no-id must be 0 or more, and -double plus -no-id at most -voters")
+	case c.book == "" && (c.double > 0 || c.noID > 0 || c.first >= 0):
+		return usagef("-first, -double and -no-id need -pollbook")
 	}
 	if c.first < 0 {
 		n := 1
@@ -285,7 +288,11 @@ func day(c config, stdout, stderr io.Writer) error {
 			break
 		}
 		v := randomVote(rng)
-		if book != nil {
+		if book != nil && i >= c.voters-c.noID {
+			if err := admitWithoutID(c, e, book, st, i, official, officialKey); err != nil {
+				return err
+			}
+		} else if book != nil {
 			who := c.first + i
 			if i < c.double {
 				who = i // station-1's voter i, again
