@@ -11,7 +11,7 @@ import (
 // written.
 func TestHelpAndFlags(t *testing.T) {
 	bin.Help(t, []string{"Usage: ballotbox COMMAND", "setup", "serve", "tally", "Exit status"})
-	stBin.Help(t, []string{"Usage: station", "-server", "-election", "-device", "-state", "-offline", "Exit status"})
+	stBin.Help(t, []string{"Usage: station", "-server", "-election", "-device", "-state", "-offline", "-replaces", "-pollbook", "-no-id", "-double", "Exit status"})
 	bin.RefuseFlags(t, []demotest.FlagError{
 		{Args: []string{}, Want: "Usage: ballotbox"},
 		{Args: []string{"launch"}, Want: `unknown command "launch"`},
@@ -30,5 +30,7 @@ func TestHelpAndFlags(t *testing.T) {
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-offline", "0.7-0.2"}, Want: `-offline "0.7-0.2"`},
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-voters", "2", "-challenged", "3"}, Want: "-challenged between 0 and -voters"},
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-day", "0s"}, Want: "-day must be positive"},
+		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-no-id", "1"}, Want: "-first, -double and -no-id need -pollbook"},
+		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-voters", "4", "-double", "3", "-no-id", "2", "-pollbook", "p"}, Want: "-double plus -no-id at most -voters"},
 	})
 }
