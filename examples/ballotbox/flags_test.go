@@ -31,6 +31,6 @@ func TestHelpAndFlags(t *testing.T) {
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-voters", "2", "-challenged", "3"}, Want: "-challenged between 0 and -voters"},
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-day", "0s"}, Want: "-day must be positive"},
 		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-no-id", "1"}, Want: "-first, -double and -no-id need -pollbook"},
-		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-voters", "4", "-double", "3", "-no-id", "2", "-pollbook", "p"}, Want: "-double plus -no-id at most -voters"},
+		{Args: []string{"-election", "e", "-device", "station-1", "-state", "s", "-seed", "x", "-voters", "4", "-challenged", "1", "-double", "3", "-no-id", "2", "-pollbook", "p"}, Want: "-double plus -no-id at most -voters"},
 	})
 }
