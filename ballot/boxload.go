@@ -36,8 +36,9 @@ type loadedLine struct {
 // readBack reads the file of size total from its start, batch by batch: it
 // decodes the lines of a batch and checks their ballots (CheckBallots, all
 // cores), then replays them in order. It returns the offset after the last
-// good line: a torn last line (unterminated, or the last and damaged) is
-// left after it. x.mu is held.
+// good line: a torn last line (unterminated, or the last and not decoding)
+// is left after it. A decoded line that the rule contradicts is an error
+// wherever it is: a torn write leaves no such line. x.mu is held.
 func (x *Box) readBack(total int64, progress func(lines, bytes, totalBytes int64)) (int64, error) {
 	r := bufio.NewReaderSize(x.f, 1<<16)
 	var good int64
@@ -78,14 +79,14 @@ func (x *Box) readBack(total int64, progress func(lines, bytes, totalBytes int64
 		}
 		for i := range batch {
 			ll := &batch[i]
+			if ll.err != nil && atEnd && i == len(batch)-1 {
+				return good, nil // a last line that does not decode: a torn write, never acknowledged
+			}
 			err := ll.err
 			if err == nil {
 				err = x.replay(ll.l, ll.c)
 			}
 			if err != nil {
-				if atEnd && i == len(batch)-1 {
-					return good, nil // a damaged last line: a torn write, never acknowledged
-				}
 				return 0, fmt.Errorf("ballot: box %s: line %d: %v", x.path, x.lines+1, err)
 			}
 			good += int64(len(ll.data))

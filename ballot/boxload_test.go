@@ -20,7 +20,8 @@ func withLoadBatch(n int, f func()) {
 // not verify, or whose released seed does not open it, though its
 // signature does (what a signer's forgery, or an edit of the file by
 // someone holding a signing key, looks like), stops OpenBox with an error
-// that names the line, in every batch size.
+// that names the line, in every batch size, even as the last line (which is
+// not cut away as a torn write: it decodes).
 func TestBoxReloadChecksProofs(t *testing.T) {
 	f := newFixture(t, testManifest())
 	x, path := openTestBox(t, f)
@@ -56,25 +57,32 @@ func TestBoxReloadChecksProofs(t *testing.T) {
 		{4, forged, "written as accepted, but the acceptance rule refuses it (proof, contest 3, selection 0): range proof does not verify"},
 		{5, bad, "written as accepted, but the acceptance rule refuses it (challenge"},
 	} {
-		for _, batch := range []int{1, 2, 2048} {
-			j, err := c.b.MarshalJSON()
-			if err != nil {
+		j, err := c.b.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := bytes.Replace(good, lines[c.line-1], []byte(`{"ballot":`+string(j)+"}\n"), 1)
+		// The edited line in the middle, and as the last line: a line
+		// that decodes is not a torn write.
+		last := bytes.Join(bytes.SplitAfter(edited, []byte("\n"))[:c.line], nil)
+		for _, file := range [][]byte{edited, last} {
+			if err := os.WriteFile(path, file, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			edited := bytes.Clone(good)
-			edited = bytes.Replace(edited, lines[c.line-1], []byte(`{"ballot":`+string(j)+"}\n"), 1)
-			if err := os.WriteFile(path, edited, 0o644); err != nil {
-				t.Fatal(err)
+			for _, batch := range []int{1, 2, 2048} {
+				withLoadBatch(batch, func() {
+					y, err := OpenBox(path, f.e)
+					if err == nil {
+						y.Close()
+					}
+					if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", c.line)) || !strings.Contains(err.Error(), c.want) {
+						t.Fatalf("line %d (batches of %d lines): %v", c.line, batch, err)
+					}
+				})
 			}
-			withLoadBatch(batch, func() {
-				y, err := OpenBox(path, f.e)
-				if err == nil {
-					y.Close()
-				}
-				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", c.line)) || !strings.Contains(err.Error(), c.want) {
-					t.Fatalf("line %d (batches of %d lines): %v", c.line, batch, err)
-				}
-			})
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, file) {
+				t.Fatal("OpenBox changed a file it refused")
+			}
 		}
 	}
 	// The file as written reads back, its refusals with them.
