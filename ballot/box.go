@@ -315,12 +315,28 @@ func (x *Box) replay(l *BoxLine, c *Checked) error {
 // on the state at once, under x.mu, so that the next decision sees it,
 // and answers only once synced(line) returns nil. x.mu is held.
 func (x *Box) appendLine(l boxLineJSON) (int64, error) {
-	if err := x.refusing(); err != nil {
+	data, err := marshalLine(l)
+	if err != nil {
 		return 0, err
 	}
+	return x.appendMarshaled(data)
+}
+
+// marshalLine returns the JSON of line l, without its newline.
+func marshalLine(l boxLineJSON) ([]byte, error) {
 	data, err := json.Marshal(l)
 	if err != nil {
-		return 0, fmt.Errorf("ballot: box: %v", err)
+		return nil, fmt.Errorf("ballot: box: %v", err)
+	}
+	return data, nil
+}
+
+// appendMarshaled is appendLine for a line already marshaled
+// (marshalLine), which an accepted ballot's is before the box's lock is
+// taken. x.mu is held.
+func (x *Box) appendMarshaled(data []byte) (int64, error) {
+	if err := x.refusing(); err != nil {
+		return 0, err
 	}
 	x.pending = append(append(x.pending, data...), '\n')
 	x.lines++
@@ -442,7 +458,8 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // b's own, are on stable storage.
 //
 // The steps that need no earlier ballot except the proofs come first,
-// then the rule's decision up to the proofs (under the box's lock), then
+// with the JSON of b's line, then the rule's decision up to the proofs
+// (under the box's lock), then
 // the proofs (on the calling goroutine, in parallel with other
 // submissions), then the decision again (under the lock), and the wait for
 // the line's batch to be written (Box).
@@ -456,6 +473,15 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	c := CheckBallots(x.e, []*Ballot{b}, false)[0]
 	if c.attribution != nil {
 		return c.attribution
+	}
+	// The line of b accepted, marshaled before the lock is taken.
+	raw, err := b.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	accepted, err := marshalLine(boxLineJSON{Ballot: raw})
+	if err != nil {
+		return err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -478,7 +504,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		}
 		v = x.rule.Peek(x.lines+1, b, c)
 	}
-	return x.write(b, c, v)
+	return x.write(b, c, v, raw, accepted)
 }
 
 // repeat reports whether b repeats a ballot line already written (the same
@@ -498,20 +524,21 @@ func (x *Box) repeat(b *Ballot, c *Checked) (bool, error) {
 
 // write writes b with verdict v (from Peek, with the proofs' verdict in c
 // when the rule reached them), applies it, and returns the answer once the
-// line is on stable storage. x.mu is held.
-func (x *Box) write(b *Ballot, c *Checked, v Verdict) error {
+// line is on stable storage. raw is b's JSON, and accepted its line if
+// accepted. x.mu is held.
+func (x *Box) write(b *Ballot, c *Checked, v Verdict, raw, accepted []byte) error {
 	if v.Outcome == Rejected {
 		return x.answer(v.Refusal)
 	}
-	raw, err := b.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	l := boxLineJSON{Ballot: raw}
+	data := accepted
 	if v.Outcome == Refused {
-		l = boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
+		var err error
+		data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}})
+		if err != nil {
+			return err
+		}
 	}
-	line, err := x.appendLine(l)
+	line, err := x.appendMarshaled(data)
 	if err != nil {
 		return err
 	}
