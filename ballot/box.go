@@ -625,7 +625,7 @@ func (x *Box) Close() error {
 	}
 	x.closing = true
 	err := x.synced(x.lines)
-	for x.writing { // after a failure, a batch may still be on its way
+	for x.writing { // never true once synced returns; the file must not close under a batch
 		x.cond.Wait()
 	}
 	if x.f == nil { // closed by another Close while this one waited
