@@ -50,7 +50,7 @@ type Box struct {
 	f       *os.File
 	w       boxFile // where batches go: f, or a test's stand-in
 	closing bool    // Close has begun: no more lines
-	failed  error   // a failed write or sync: the box refuses everything until reopened
+	broken  error   // a failed write or sync: the box refuses everything until reopened
 	lines   int64   // lines decided, the header included: synced, being written or pending
 	durable int64   // lines on stable storage
 	pending []byte  // the lines after those being written, waiting for the next batch
@@ -64,6 +64,7 @@ type Box struct {
 	openings   map[string]ConfirmationCode // device → its opening's confirmation code
 	counted    []countedBallot             // accepted cast ballots, in order
 	superseded map[int64]bool              // lines of counted ballots superseded by a revote
+	codes      map[ShortCode][]BoxEntry    // ballot lines by short code, for Lookup
 }
 
 // boxFile is what the box writes its batches to: its file, or in tests a
@@ -201,6 +202,7 @@ func OpenBoxProgress(path string, e *Election, progress func(lines, bytes, total
 		set:        set,
 		openings:   make(map[string]ConfirmationCode),
 		superseded: make(map[int64]bool),
+		codes:      make(map[ShortCode][]BoxEntry),
 	}
 	x.cond.L = &x.mu
 	x.mu.Lock()
@@ -219,11 +221,11 @@ func finishedError(path string) error {
 	return fmt.Errorf("ballot: box %s was finished (election.Writer.FinishBallots made it read-only): it accepts no more ballots", path)
 }
 
-// refusing returns an error if the box takes no more lines: it is closed
-// or broken. x.mu is held.
-func (x *Box) refusing() error {
-	if x.failed != nil {
-		return x.failed
+// usable returns an error if the box takes no more lines: it is closed
+// or broken by a failed write. x.mu is held.
+func (x *Box) usable() error {
+	if x.broken != nil {
+		return x.broken
 	}
 	if x.closing {
 		return fmt.Errorf("ballot: box %s is closed: it accepts no more ballots", x.path)
@@ -335,7 +337,7 @@ func marshalLine(l boxLineJSON) ([]byte, error) {
 // (marshalLine), which an accepted ballot's is before the box's lock is
 // taken. x.mu is held.
 func (x *Box) appendMarshaled(data []byte) (int64, error) {
-	if err := x.refusing(); err != nil {
+	if err := x.usable(); err != nil {
 		return 0, err
 	}
 	x.pending = append(append(x.pending, data...), '\n')
@@ -351,8 +353,8 @@ func (x *Box) appendMarshaled(data []byte) (int64, error) {
 // the next. x.mu is held; it is released while waiting and writing.
 func (x *Box) synced(n int64) error {
 	for x.durable < n {
-		if x.failed != nil {
-			return x.failed
+		if x.broken != nil {
+			return x.broken
 		}
 		if x.writing {
 			x.waiting++
@@ -367,7 +369,7 @@ func (x *Box) synced(n int64) error {
 		x.mu.Lock()
 		x.writing, x.spare = false, batch
 		if err != nil {
-			x.failed = err
+			x.broken = err
 		} else {
 			x.durable = end
 			x.syncs++
@@ -409,7 +411,7 @@ func (x *Box) answer(answer error) error {
 func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.refusing(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	v := x.rule.PeekOpening(o)
@@ -433,7 +435,7 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 // not decode, which is a rejection for decoding).
 func (x *Box) Accept(data []byte) (*Ballot, error) {
 	x.mu.Lock()
-	err := x.refusing()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -465,7 +467,7 @@ func (x *Box) Accept(data []byte) (*Ballot, error) {
 // the line's batch to be written (Box).
 func (x *Box) AcceptBallot(b *Ballot) error {
 	x.mu.Lock()
-	err := x.refusing()
+	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
 		return err
@@ -485,7 +487,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := x.refusing(); err != nil {
+	if err := x.usable(); err != nil {
 		return err
 	}
 	if done, err := x.repeat(b, c); done {
@@ -496,7 +498,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 		x.mu.Unlock()
 		x.e.finishChecks([]*Ballot{b}, []*Checked{c})
 		x.mu.Lock()
-		if err := x.refusing(); err != nil {
+		if err := x.usable(); err != nil {
 			return err
 		}
 		if done, err := x.repeat(b, c); done { // another goroutine wrote it
@@ -558,6 +560,7 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict, raw, accepted []byte) erro
 // x.mu is held, or the box is being loaded.
 func (x *Box) apply(line int64, b *Ballot, c *Checked, v Verdict) {
 	x.rule.Ballot(line, b, c)
+	x.index(line, b, v)
 	w := x.set.ids[c.fps[0].Sum]
 	w.code, w.state = b.code, b.state
 	if v.Outcome == Refused {

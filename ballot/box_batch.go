@@ -1,0 +1,185 @@
+package ballot
+
+// AcceptBallots runs the acceptance rule on each ballot of bs, in order,
+// as one batch, and returns one answer per ballot, each the answer
+// AcceptBallot would give it: nil for an accepted ballot, a *Refusal for
+// a refused (Recorded) or rejected one, or the error that stopped the box
+// from writing. A ballot later in bs sees the earlier ones, so a device's
+// chain can arrive as one batch.
+//
+// The proofs of all the ballots are verified in one proof.BatchVerifier,
+// on the calling goroutine and outside the box's lock, and the lines of
+// the batch join the box's group commit (Box) together: they are written
+// with one write and made durable with one sync, shared with the lines of
+// the other submissions waiting at the time. No answer is returned before
+// every line of the batch, and every line decided before it, is on stable
+// storage; if the write or the sync fails, every ballot of the batch
+// (except those not attributable to a signer, whose answer rests on no
+// line) gets the error, and the box refuses everything until it is
+// reopened (which drops a torn last line).
+func (x *Box) AcceptBallots(bs []*Ballot) []error {
+	errs := make([]error, len(bs))
+	fail := func(err error, at []int) []error {
+		for _, i := range at {
+			errs[i] = err
+		}
+		return errs
+	}
+	all := make([]int, len(bs))
+	for i := range all {
+		all[i] = i
+	}
+	x.mu.Lock()
+	err := x.usable()
+	x.mu.Unlock()
+	if err != nil {
+		return fail(err, all)
+	}
+	cs := CheckBallots(x.e, bs, false)
+
+	// The proofs of a repeat or of a ballot not attributable to a signer
+	// are not verified.
+	var todo, decided []int // to check and write; answered from the box's state
+	x.mu.Lock()
+	if err := x.usable(); err != nil {
+		x.mu.Unlock()
+		return fail(err, all)
+	}
+	for i, b := range bs {
+		c := cs[i]
+		if c.attribution != nil {
+			errs[i] = c.attribution
+			continue
+		}
+		if done, err := x.repeat(b, c); done {
+			errs[i] = err
+			decided = append(decided, i)
+			continue
+		}
+		todo = append(todo, i)
+	}
+	x.mu.Unlock()
+	sub := make([]*Ballot, len(todo))
+	subc := make([]*Checked, len(todo))
+	raws := make([][]byte, len(todo))
+	accepted := make([][]byte, len(todo)) // each line if accepted, marshaled before the lock
+	for k, i := range todo {
+		sub[k], subc[k] = bs[i], cs[i]
+		if raws[k], err = bs[i].MarshalJSON(); err == nil {
+			accepted[k], err = marshalLine(boxLineJSON{Ballot: raws[k]})
+		}
+		if err != nil {
+			return fail(err, todo)
+		}
+	}
+	x.e.finishChecks(sub, subc)
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.usable(); err != nil {
+		fail(err, decided)
+		return fail(err, todo)
+	}
+	for k, i := range todo {
+		b, c := bs[i], cs[i]
+		decided = append(decided, i)
+		if done, err := x.repeat(b, c); done { // twice in bs, or sent meanwhile
+			errs[i] = err
+			continue
+		}
+		v := x.rule.Peek(x.lines+1, b, c)
+		if v.Outcome == Rejected {
+			errs[i] = v.Refusal
+			continue
+		}
+		data := accepted[k]
+		if v.Outcome == Refused {
+			data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raws[k]}})
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+		}
+		line, err := x.appendMarshaled(data)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		x.apply(line, b, c, v)
+		if v.Outcome == Refused {
+			r := *v.Refusal
+			r.Recorded = true
+			errs[i] = &r
+		}
+	}
+	if err := x.synced(x.lines); err != nil {
+		return fail(err, decided)
+	}
+	return errs
+}
+
+// Err returns nil while the box accepts submissions, and otherwise why
+// not: it is closed, or a write or sync failed. After a failed write the
+// box's state in memory may be ahead of its file (lines are decided
+// before they are written): the box then answers nothing from that state
+// (Tip reports no chain, Counted and Lookup find nothing), and must be
+// reopened.
+func (x *Box) Err() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.usable()
+}
+
+// A BoxEntry is what a ballot box holds about one ballot line, for a
+// voter who looks up her confirmation code while the box is open.
+type BoxEntry struct {
+	// Line is the ballot's line number in the box's file (the header is
+	// line 1).
+	Line int64
+	// Code is the ballot's confirmation code.
+	Code ConfirmationCode
+	// State is Cast or Challenged.
+	State State
+	// Refusal is the step that refused the ballot (Recorded, with an
+	// empty Reason), or nil if the box accepted it.
+	Refusal *Refusal
+	// Superseded is true for an accepted cast ballot that a later ballot
+	// of the same credential superseded (LastBallotCounts).
+	Superseded bool
+}
+
+// Lookup returns what the box holds about the ballot lines whose
+// confirmation code has the short form code, in file order: usually one,
+// none if the box has not written such a ballot. It answers from memory,
+// once the lines it reports are on stable storage, and finds nothing in a
+// box broken by a failed write.
+// Whether a ballot counts in the end is for the verifier of the record to
+// say; during the day, Lookup says what the box wrote.
+func (x *Box) Lookup(code ShortCode) []BoxEntry {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []BoxEntry
+	for _, e := range x.codes[code] {
+		e.Superseded = x.superseded[e.Line]
+		if e.Refusal != nil {
+			r := *e.Refusal
+			e.Refusal = &r
+		}
+		out = append(out, e)
+	}
+	if x.answer(nil) != nil {
+		return nil
+	}
+	return out
+}
+
+// index records the ballot written on line with verdict v for Lookup.
+// x.mu is held, or the box is being loaded.
+func (x *Box) index(line int64, b *Ballot, v Verdict) {
+	e := BoxEntry{Line: line, Code: b.code, State: b.state}
+	if v.Outcome == Refused {
+		e.Refusal = &Refusal{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Recorded: true}
+	}
+	s := ShortCode(b.code[:shortBytes])
+	x.codes[s] = append(x.codes[s], e)
+}

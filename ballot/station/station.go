@@ -1,0 +1,525 @@
+package station
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/filelock"
+	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/internal/wire"
+)
+
+// The files of a station's folder.
+const (
+	fileLog     = "station.jsonl"
+	filePending = "pending.json"
+	logVersion  = 1
+	maxLine     = 64 << 20
+	seedSize    = 32
+)
+
+// A Station is one polling-station device in the field. It encrypts and
+// signs ballots as ballot.Device does, and keeps, in its own folder:
+//
+//   - station.jsonl, its log: a header, its opening, every ballot the
+//     voters cast or challenged, in chain order, each synced before the
+//     voter is told it is cast, and notes of what the ballot box
+//     acknowledged;
+//   - pending.json, while a voter decides: the ballot just encrypted, with
+//     its nonce seed and the voter's choices, so that a device restarted
+//     before she decides can challenge it (a ballot the voter abandons is
+//     challenged) instead of leaving a gap in its chain. It is removed as
+//     soon as she decides.
+//
+// The ballots the box has not acknowledged are its outbox; Sync sends
+// them, Run keeps sending them as the network allows. A station
+// restarted mid-day (Open on its folder) resumes its chain and its outbox
+// from the log. One process opens a station's folder at a time.
+//
+// A Station is safe for concurrent use: Sync (or Run) may run while
+// voters vote, but one voter at a time: Encrypt, then Cast or Challenge.
+type Station struct {
+	e      *ballot.Election
+	dir    string
+	id     string
+	key    ed25519.PrivateKey
+	wake   chan struct{}
+	syncMu sync.Mutex // one Sync at a time
+
+	mu        sync.Mutex
+	f         *os.File
+	broken    error
+	opening   *ballot.DeviceOpening
+	openAcked bool
+	seq       uint64                  // the last ballot encrypted
+	tip       ballot.ConfirmationCode // its code
+	pending   *ballot.Pending
+	decided   uint64           // the last ballot cast or challenged
+	outbox    []*ballot.Ballot // decided, not acknowledged, in chain order
+	acked     uint64           // the box's tip: every ballot up to it is in the box
+	ackedCode ballot.ConfirmationCode
+	counts    Counts
+}
+
+// Counts are a station's ballots so far.
+type Counts struct {
+	// Cast and Challenged count the ballots the voters decided.
+	Cast, Challenged uint64
+	// Acknowledged counts those the box has written (accepted or
+	// refused), and Refused those it refused.
+	Acknowledged, Refused uint64
+}
+
+type headerJSON struct {
+	Version  int    `json:"version"`
+	Device   string `json:"device"`
+	BaseHash string `json:"baseHash"`
+}
+
+type ackJSON struct {
+	Sequence uint64                  `json:"sequence"`
+	Code     ballot.ConfirmationCode `json:"code"`
+	Refused  uint64                  `json:"refused"`
+}
+
+type logLine struct {
+	Station *headerJSON           `json:"station,omitempty"`
+	Opening *ballot.DeviceOpening `json:"opening,omitempty"`
+	Ballot  json.RawMessage       `json:"ballot,omitempty"`
+	Ack     *ackJSON              `json:"ack,omitempty"`
+}
+
+// Open opens the station of device id, registered in election e with the
+// public key of key, in folder dir: a new station if dir has no log (it
+// opens the device's chain at time now), or the station as it was left,
+// resumed from its log. A ballot left pending by a restart is challenged
+// (Challenged reports its identifier). It fails if another process has
+// the station open.
+func Open(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now time.Time) (*Station, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("station: device %q: signing key is %d bytes, want %d", id, len(key), ed25519.PrivateKeySize)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("station: %v", err)
+	}
+	path := filepath.Join(dir, fileLog)
+	f, err := regular.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("station: %v", err)
+	}
+	if err := filelock.TryLock(f); err != nil {
+		f.Close()
+		if errors.Is(err, filelock.ErrLocked) {
+			return nil, fmt.Errorf("station: %s is open in another process: one station per folder", dir)
+		}
+		return nil, fmt.Errorf("station: locking %s: %v", path, err)
+	}
+	s := &Station{e: e, dir: dir, id: id, key: key, f: f, wake: make(chan struct{}, 1)}
+	if err := s.load(now); err != nil {
+		filelock.Unlock(f)
+		f.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the log (or starts it) and settles a pending ballot.
+func (s *Station) load(now time.Time) error {
+	r := bufio.NewReaderSize(s.f, 1<<16)
+	var good int64
+	n := 0
+	for {
+		line, err := r.ReadBytes('\n')
+		if err == io.EOF {
+			break // nothing, or a torn last line: never acknowledged to a voter
+		}
+		if err != nil {
+			return fmt.Errorf("station: %s: %v", fileLog, err)
+		}
+		if len(line) > maxLine {
+			return fmt.Errorf("station: %s: line %d is longer than %d bytes", fileLog, n+1, maxLine)
+		}
+		n++
+		if err := s.replay(n, bytes.TrimSuffix(line, []byte("\n"))); err != nil {
+			if _, perr := r.Peek(1); perr == io.EOF && n > 1 {
+				break // a damaged last line: a torn write
+			}
+			return fmt.Errorf("station: %s: line %d: %v", fileLog, n, err)
+		}
+		good += int64(len(line))
+	}
+	if err := s.f.Truncate(good); err != nil {
+		return fmt.Errorf("station: %v", err)
+	}
+	if _, err := s.f.Seek(good, io.SeekStart); err != nil {
+		return fmt.Errorf("station: %v", err)
+	}
+	if s.opening == nil {
+		if good == 0 {
+			bh := s.e.BaseHash()
+			if err := s.append(logLine{Station: &headerJSON{Version: logVersion, Device: s.id, BaseHash: fmt.Sprintf("%x", bh)}}); err != nil {
+				return err
+			}
+		}
+		_, o, err := ballot.OpenDevice(s.e, s.id, s.key, now)
+		if err != nil {
+			return fmt.Errorf("station: %v", err)
+		}
+		if err := s.append(logLine{Opening: o}); err != nil {
+			return err
+		}
+		if err := syncDir(s.dir); err != nil {
+			return err
+		}
+		s.opening, s.tip = o, o.ConfirmationCode()
+	}
+	return s.settlePending()
+}
+
+// replay applies line n of the log.
+func (s *Station) replay(n int, data []byte) error {
+	var l logLine
+	if err := wire.StrictJSON(data, &l); err != nil {
+		return err
+	}
+	switch {
+	case n == 1:
+		if l.Station == nil {
+			return errors.New("not the station header")
+		}
+		if l.Station.Version != logVersion {
+			return fmt.Errorf("version %d, this package reads version %d", l.Station.Version, logVersion)
+		}
+		bh := s.e.BaseHash()
+		if l.Station.Device != s.id || l.Station.BaseHash != fmt.Sprintf("%x", bh) {
+			return fmt.Errorf("the log is device %q's in election %s, not device %q's in this election (%x)", l.Station.Device, l.Station.BaseHash, s.id, bh)
+		}
+	case l.Opening != nil:
+		if s.opening != nil {
+			return errors.New("a second opening")
+		}
+		if err := l.Opening.Verify(s.e); err != nil || l.Opening.Device != s.id {
+			return fmt.Errorf("the opening is not this device's in this election: %v", err)
+		}
+		s.opening, s.tip = l.Opening, l.Opening.ConfirmationCode()
+	case l.Ballot != nil:
+		b := new(ballot.Ballot)
+		if err := b.UnmarshalJSON(l.Ballot); err != nil {
+			return err
+		}
+		h := b.Header()
+		if s.opening == nil || h.Device != s.id || h.Sequence != s.decided+1 || h.Previous != s.tip {
+			return fmt.Errorf("ballot %q does not continue the chain after ballot %d", b.ID(), s.decided)
+		}
+		if err := ballot.VerifyBallot(s.e, b); err != nil {
+			return err
+		}
+		s.seq, s.decided, s.tip = h.Sequence, h.Sequence, b.ConfirmationCode()
+		s.count(b)
+		s.outbox = append(s.outbox, b)
+	case l.Ack != nil:
+		if l.Ack.Sequence > s.decided {
+			return fmt.Errorf("an acknowledgement of ballot %d, after the last ballot %d", l.Ack.Sequence, s.decided)
+		}
+		s.openAcked = true
+		s.ack(l.Ack.Sequence, l.Ack.Code)
+		s.counts.Refused = l.Ack.Refused
+	default:
+		return errors.New("an empty line")
+	}
+	return nil
+}
+
+func (s *Station) count(b *ballot.Ballot) {
+	if b.State() == ballot.Cast {
+		s.counts.Cast++
+	} else {
+		s.counts.Challenged++
+	}
+}
+
+// ack drops from the outbox the ballots up to sequence. s.mu is held.
+func (s *Station) ack(sequence uint64, code ballot.ConfirmationCode) {
+	if sequence < s.acked {
+		return
+	}
+	k := 0
+	for k < len(s.outbox) && s.outbox[k].Header().Sequence <= sequence {
+		k++
+	}
+	s.outbox = append(s.outbox[:0:0], s.outbox[k:]...)
+	s.acked, s.ackedCode = sequence, code
+	s.counts.Acknowledged = sequence
+}
+
+// append writes one line of the log and syncs it.
+func (s *Station) append(l logLine) error {
+	if s.broken != nil {
+		return s.broken
+	}
+	data, err := jsonLine(l)
+	if err != nil {
+		return err
+	}
+	if _, err := s.f.Write(data); err != nil {
+		s.broken = fmt.Errorf("station: writing %s: %v (reopen the station)", fileLog, err)
+		return s.broken
+	}
+	if err := s.f.Sync(); err != nil {
+		s.broken = fmt.Errorf("station: syncing %s: %v (reopen the station)", fileLog, err)
+		return s.broken
+	}
+	return nil
+}
+
+// pendingJSON is pending.json: a ballot encrypted and not yet decided,
+// with what re-encrypts it.
+type pendingJSON struct {
+	Header ballot.Header           `json:"header"`
+	Vote   ballot.Vote             `json:"vote"`
+	Seed   string                  `json:"seed"`
+	Code   ballot.ConfirmationCode `json:"code"`
+}
+
+// settlePending challenges a ballot left pending by a restart, or removes
+// pending.json if its ballot was decided and logged.
+func (s *Station) settlePending() error {
+	path := filepath.Join(s.dir, filePending)
+	data, err := regular.ReadFile(path, maxLine)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("station: %v", err)
+	}
+	var p pendingJSON
+	if err := json.Unmarshal(data, &p); err != nil {
+		return fmt.Errorf("station: %s: %v", filePending, err)
+	}
+	if p.Header.Sequence <= s.decided {
+		return removeSync(path) // decided and logged before the restart
+	}
+	if p.Header.Sequence != s.decided+1 || p.Header.Previous != s.tip {
+		return fmt.Errorf("station: %s: ballot %d does not continue the chain after ballot %d", filePending, p.Header.Sequence, s.decided)
+	}
+	seed, err := decodeSeed(p.Seed)
+	if err != nil {
+		return fmt.Errorf("station: %s: %v", filePending, err)
+	}
+	pb, err := ballot.EncryptBallot(s.e, p.Header, p.Vote, seed)
+	if err != nil {
+		return fmt.Errorf("station: %s: %v", filePending, err)
+	}
+	if pb.ConfirmationCode() != p.Code {
+		return fmt.Errorf("station: %s: the ballot does not encrypt to its confirmation code again", filePending)
+	}
+	s.seq, s.tip, s.pending = p.Header.Sequence, p.Code, pb
+	_, err = s.decide(pb, ballot.Challenged)
+	return err
+}
+
+func decodeSeed(text string) ([]byte, error) {
+	if len(text) != 2*seedSize {
+		return nil, fmt.Errorf("field seed: want %d hexadecimal digits", 2*seedSize)
+	}
+	b := make([]byte, seedSize)
+	for i := range b {
+		v, err := strconv.ParseUint(text[2*i:2*i+2], 16, 8)
+		if err != nil {
+			return nil, fmt.Errorf("field seed: %v", err)
+		}
+		b[i] = byte(v)
+	}
+	return b, nil
+}
+
+// Encrypt encrypts v as the station's next ballot and returns it pending:
+// show its confirmation code to the voter, then Cast or Challenge it.
+// Until she decides, the ballot's seed and choices are in pending.json,
+// and Encrypt refuses another ballot.
+func (s *Station) Encrypt(v ballot.Vote) (*ballot.Pending, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil, errors.New("station: the station is closed")
+	}
+	if s.pending != nil {
+		return nil, fmt.Errorf("station: ballot %s is pending: cast or challenge it first", s.pending.ID())
+	}
+	seed := make([]byte, seedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return nil, err
+	}
+	h := ballot.Header{BallotID: s.id + "/" + strconv.FormatUint(s.seq+1, 10), Device: s.id, Sequence: s.seq + 1, Previous: s.tip}
+	pb, err := ballot.EncryptBallot(s.e, h, v, seed)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(pendingJSON{Header: h, Vote: v, Seed: fmt.Sprintf("%x", seed), Code: pb.ConfirmationCode()})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeSync(filepath.Join(s.dir, filePending), data); err != nil {
+		return nil, err
+	}
+	s.seq, s.tip, s.pending = h.Sequence, pb.ConfirmationCode(), pb
+	return pb, nil
+}
+
+// Cast signs p, the pending ballot, as cast, logs it, and returns it. Once
+// Cast returns, the ballot is on the station's stable storage and in its
+// outbox: tell the voter her ballot is cast.
+func (s *Station) Cast(p *ballot.Pending) (*ballot.Ballot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.decide(p, ballot.Cast)
+}
+
+// Challenge signs p, the pending ballot, as challenged (releasing its
+// nonce seed, so that the voter can check it), logs it, and returns it.
+func (s *Station) Challenge(p *ballot.Pending) (*ballot.Ballot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.decide(p, ballot.Challenged)
+}
+
+// decide signs and logs the pending ballot. s.mu is held.
+func (s *Station) decide(p *ballot.Pending, state ballot.State) (*ballot.Ballot, error) {
+	if p == nil || p != s.pending {
+		return nil, errors.New("station: not this station's pending ballot")
+	}
+	var b *ballot.Ballot
+	var err error
+	if state == ballot.Cast {
+		b, err = p.Cast(s.key)
+	} else {
+		b, err = p.Challenge(s.key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	raw, err := b.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.append(logLine{Ballot: raw}); err != nil {
+		return nil, err
+	}
+	s.pending = nil
+	s.decided = b.Header().Sequence
+	s.count(b)
+	s.outbox = append(s.outbox, b)
+	if err := removeSync(filepath.Join(s.dir, filePending)); err != nil {
+		return nil, err
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return b, nil
+}
+
+// Counts returns the station's counts so far.
+func (s *Station) Counts() Counts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts
+}
+
+// Outbox returns the number of ballots the box has not acknowledged, and
+// whether it has the station's opening.
+func (s *Station) Outbox() (ballots int, opened bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.outbox), s.openAcked
+}
+
+// Tip returns the sequence number and confirmation code of the station's
+// last ballot (0 and the opening's code before the first).
+func (s *Station) Tip() (uint64, ballot.ConfirmationCode) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq, s.tip
+}
+
+// Close closes the station's log. A ballot pending is challenged at the
+// next Open.
+func (s *Station) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	filelock.Unlock(s.f)
+	err := s.f.Close()
+	s.f = nil
+	if s.broken == nil {
+		s.broken = errors.New("station: the station is closed")
+	}
+	return err
+}
+
+// writeSync replaces path with data, durably: a temporary file, synced,
+// renamed into place, and the folder synced.
+func writeSync(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("station: %v", err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("station: writing %s: %v", filepath.Base(path), err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// removeSync removes path (if it exists) and syncs its folder.
+func removeSync(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("station: %v", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := regular.OpenDir(dir)
+	if err != nil {
+		return fmt.Errorf("station: %v", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("station: syncing folder %s: %v", dir, err)
+	}
+	return nil
+}
+
+func jsonLine(l logLine) ([]byte, error) {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return nil, fmt.Errorf("station: %v", err)
+	}
+	return append(data, '\n'), nil
+}

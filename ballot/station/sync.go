@@ -1,0 +1,234 @@
+package station
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/ballot/boxserver"
+)
+
+// batchSize is the most ballots Sync sends in one submission.
+const batchSize = 64
+
+// A SyncReport says what one Sync did.
+type SyncReport struct {
+	// Sent is the number of ballots sent; Accepted and Refused how many of
+	// them the box wrote as such (a repeat of a ballot the box had counts
+	// as it was answered).
+	Sent, Accepted, Refused int
+	// Tip is the device's tip in the box after the Sync.
+	Tip boxserver.Tip
+}
+
+// A ChainError is a Sync that found the box's copy of the device's chain
+// at odds with the station's: the box holds another ballot at a sequence
+// number, or rejected a ballot for a reason that sending again cannot
+// fix. It is an incident: the station stops sending until an official
+// looks into it.
+type ChainError struct {
+	Sequence uint64
+	Reason   string
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("station: the box's chain of this device differs at ballot %d: %s", e.Sequence, e.Reason)
+}
+
+// Sync sends the box what it lacks of the station's chain: it asks the box
+// for the device's tip, sends the opening if the box has none, then the
+// ballots after the tip, in order, up to 64 per submission, until the
+// outbox is empty or an error stops it. It is safe to call at any time;
+// calls do not overlap.
+func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (SyncReport, error) {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	var rep SyncReport
+	tip, err := c.Tip(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Tip = *tip
+	if !tip.Opened {
+		s.mu.Lock()
+		o := s.opening
+		s.mu.Unlock()
+		a, err := c.Open(ctx, o)
+		if err != nil {
+			return rep, err
+		}
+		if a.Results[0].Outcome != boxserver.Accepted {
+			return rep, &ChainError{0, "the box rejects the opening: " + a.Results[0].Reason}
+		}
+		rep.Tip = a.Tip
+	}
+	if err := s.noteTip(rep.Tip, 0); err != nil {
+		return rep, err
+	}
+	for {
+		s.mu.Lock()
+		batch := s.outbox[:min(len(s.outbox), batchSize):min(len(s.outbox), batchSize)]
+		s.mu.Unlock()
+		if len(batch) == 0 {
+			return rep, nil
+		}
+		a, err := c.Submit(ctx, batch)
+		if err != nil {
+			return rep, err
+		}
+		rep.Sent += len(batch)
+		refused := 0
+		for i, r := range a.Results {
+			switch r.Outcome {
+			case boxserver.Accepted:
+				rep.Accepted++
+			case boxserver.Refused:
+				rep.Refused++
+				refused++
+			default:
+				if r.Step == ballot.StepChainGap {
+					// The box lost ballots it had acknowledged, or another
+					// Sync raced: the next Sync starts again from its tip.
+					return rep, fmt.Errorf("station: the box is missing ballots before %s (its tip is %d): sync again", batch[i].ID(), a.Tip.Sequence)
+				}
+				return rep, &ChainError{r.Sequence, fmt.Sprintf("the box rejects ballot %s (%s): %s", batch[i].ID(), r.Step, r.Reason)}
+			}
+		}
+		rep.Tip = a.Tip
+		if err := s.noteTip(a.Tip, uint64(refused)); err != nil {
+			return rep, err
+		}
+	}
+}
+
+// noteTip records that the box holds the device's chain up to tip, after
+// checking that it is the station's chain there. refused is the number of
+// refusals in the answer.
+func (s *Station) noteTip(tip boxserver.Tip, refused uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tip.Sequence > s.decided {
+		return &ChainError{tip.Sequence, fmt.Sprintf("the box holds %d ballots of this device, the station decided %d", tip.Sequence, s.decided)}
+	}
+	want, ok := s.codeAt(tip.Sequence)
+	if ok && want != tip.Code {
+		return &ChainError{tip.Sequence, fmt.Sprintf("the box holds ballot code %s there, the station %s", tip.Code, want)}
+	}
+	if s.openAcked && tip.Sequence == s.acked && refused == 0 {
+		return nil
+	}
+	s.openAcked = true
+	s.counts.Refused += refused
+	s.ack(tip.Sequence, tip.Code)
+	// The acknowledgement is a note for the next start: it is not synced,
+	// since the box is asked for its tip again before anything is sent.
+	return s.appendNoSync(logLine{Ack: &ackJSON{Sequence: tip.Sequence, Code: tip.Code, Refused: s.counts.Refused}})
+}
+
+// codeAt returns the confirmation code of the station's ballot at
+// sequence (0: the opening), if the station still holds it.
+func (s *Station) codeAt(sequence uint64) (ballot.ConfirmationCode, bool) {
+	switch {
+	case sequence == 0:
+		return s.opening.ConfirmationCode(), true
+	case sequence == s.acked && s.acked > 0:
+		return s.ackedCode, true
+	}
+	for _, b := range s.outbox {
+		if b.Header().Sequence == sequence {
+			return b.ConfirmationCode(), true
+		}
+	}
+	return ballot.ConfirmationCode{}, false
+}
+
+// appendNoSync writes one line of the log without syncing it. s.mu is
+// held.
+func (s *Station) appendNoSync(l logLine) error {
+	if s.broken != nil {
+		return s.broken
+	}
+	data, err := jsonLine(l)
+	if err != nil {
+		return err
+	}
+	if _, err := s.f.Write(data); err != nil {
+		s.broken = fmt.Errorf("station: writing %s: %v (reopen the station)", fileLog, err)
+		return s.broken
+	}
+	return nil
+}
+
+// Backoff is how Run waits after a failed Sync: the n-th consecutive
+// failure waits a random time between 0 and min(Max, Base·2ⁿ) ("full
+// jitter"), so that stations that lost the same link do not come back all
+// at once.
+type Backoff struct {
+	Base, Max time.Duration
+	// Idle is how long Run waits for a new ballot before it syncs anyway
+	// (to learn of a box that lost its state, and to send its opening).
+	Idle time.Duration
+}
+
+// DefaultBackoff starts at a quarter second and waits at most 30 seconds.
+var DefaultBackoff = Backoff{Base: 250 * time.Millisecond, Max: 30 * time.Second, Idle: 10 * time.Second}
+
+func (b Backoff) wait(failures int) time.Duration {
+	d := b.Max
+	if failures < 32 && b.Base<<failures < b.Max && b.Base<<failures > 0 {
+		d = b.Base << failures
+	}
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// Run syncs the station with the box until ctx is done: at once, after
+// each ballot a voter decides, every b.Idle, and after a failure with
+// exponential backoff and jitter. It returns ctx's error, or a
+// *ChainError (an incident: the box and the station disagree), after
+// which it does not send until the station is looked into. report, if
+// not nil, is called after each Sync with its report and error.
+func (s *Station) Run(ctx context.Context, c *boxserver.Client, b Backoff, report func(SyncReport, error)) error {
+	failures := 0
+	for {
+		rep, err := s.Sync(ctx, c)
+		if report != nil {
+			report(rep, err)
+		}
+		var ce *ChainError
+		if errors.As(err, &ce) {
+			return err
+		}
+		wait := b.Idle
+		if err != nil {
+			wait = b.wait(failures)
+			failures++
+		} else {
+			failures = 0
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-s.wake:
+			if err != nil {
+				// After a failure, a new ballot does not cut the backoff
+				// short: wait it out.
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return ctx.Err()
+				case <-t.C:
+				}
+			}
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}

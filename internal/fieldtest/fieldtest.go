@@ -1,0 +1,79 @@
+// Package fieldtest builds the elections that the tests and benchmarks of
+// the networked ballot box (ballot/boxserver) and the station
+// (ballot/station) run: a board contest (15 candidates, vote for up to 7)
+// with registered polling-station devices, every key derived from a public
+// label. It is for tests only: its keys are public.
+package fieldtest
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
+	mrand "math/rand/v2"
+
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
+)
+
+// An Election is a test election and the signing keys of its devices.
+type Election struct {
+	E    *ballot.Election
+	Keys map[string]ed25519.PrivateKey
+	IDs  []string
+}
+
+func seedOf(label string) []byte {
+	h := sha256.Sum256([]byte("sandogh-v1 field test " + label))
+	return h[:]
+}
+
+// Manifest is the board election: 15 candidates, codes 101 to 115, up to 7
+// marks, 7 seats and 3 alternates.
+func Manifest() *ballot.Manifest {
+	board := ballot.Contest{ID: "board", Title: "Board of directors", Kind: ballot.UpTo, Limit: 7, Seats: 7, Alternates: 3}
+	for i := range 15 {
+		board.Candidates = append(board.Candidates, ballot.Candidate{Code: uint32(101 + i), Name: fmt.Sprintf("Candidate %d", 101+i)})
+	}
+	return &ballot.Manifest{ElectionID: "field-test", Title: "Field test", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{board}}
+}
+
+// New returns the board election with devices station-1 to station-n.
+func New(n int) (*Election, error) {
+	x, err := new(group.Scalar).SetUniformBytes(append(seedOf("election key"), seedOf("election key 2")...))
+	if err != nil {
+		return nil, err
+	}
+	sk, err := elgamal.NewSecretKey(x)
+	if err != nil {
+		return nil, err
+	}
+	out := &Election{Keys: make(map[string]ed25519.PrivateKey)}
+	var devices []ballot.RegisteredDevice
+	for i := range n {
+		id := fmt.Sprintf("station-%d", i+1)
+		k := ed25519.NewKeyFromSeed(seedOf("device " + id))
+		out.Keys[id] = k
+		out.IDs = append(out.IDs, id)
+		devices = append(devices, ballot.RegisteredDevice{ID: id, PublicKey: k.Public().(ed25519.PublicKey)})
+	}
+	var trustees []*group.Element
+	for i := range 3 {
+		s := group.HashToScalar([]byte(fmt.Sprintf("trustee %d", i)), []byte("sandogh-v1 field test"))
+		trustees = append(trustees, group.NewElement().ScalarBaseMult(s))
+	}
+	out.E, err = ballot.NewElection(ballot.Parameters{Manifest: Manifest(), PublicKey: sk.PublicKey(), VerificationKeys: trustees, Threshold: 2, Devices: devices})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Vote draws a board vote: 0 to 7 distinct candidates.
+func Vote(r *mrand.Rand) ballot.Vote {
+	marks := map[uint32]uint64{}
+	for _, i := range r.Perm(15)[:r.IntN(8)] {
+		marks[uint32(101+i)] = 1
+	}
+	return ballot.Vote{"board": marks}
+}
