@@ -498,3 +498,63 @@ func TestBoxCloseWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAcceptBallotsGroupCommit: batches from AcceptBallots join the group
+// commit: a batch decided while another is being synced waits, answers
+// nothing before its lines are synced, and shares the next sync with the
+// single submissions waiting then; a failed sync fails every ballot of the
+// batches waiting, a repeat and a rejection among them included.
+func TestAcceptBallotsGroupCommit(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fail=%v", fail), func(t *testing.T) {
+			m := testManifest()
+			m.Policy = LastBallotCounts
+			f := newFixture(t, m)
+			x, _ := openTestBox(t, f)
+			tf := useTestFile(x)
+			d := f.openDevice(t, x, "station-1")
+			chain := []*Ballot{castOn(t, d, Vote{}), castOn(t, d, Vote{}), castOn(t, d, Vote{})}
+			single := f.credentialBallot(t, "single", 0, Vote{})
+			before := f.credentialBallot(t, "before", 1, Vote{})
+			accept(t, x, before)
+			held, release := tf.holdNextSync(t)
+			first := submitAll(x, []*Ballot{f.credentialBallot(t, "first", 2, Vote{})})
+			waitHeld(t, held, first)
+			batch := make(chan []error, 1)
+			// The chain, a repeat of a synced ballot, and the chain's
+			// last ballot again.
+			go func() { batch <- x.AcceptBallots(append(chain, before, chain[2])) }()
+			rest := submitAll(x, []*Ballot{single})
+			waitFor(t, x, "the batch and the single ballot to wait", func() bool {
+				return x.lines == 2+2+int64(len(chain))+1 && x.waiting == 2 || len(batch)+len(rest) > 0
+			})
+			if len(batch)+len(rest) != 0 {
+				t.Fatal("answered before the lines were synced")
+			}
+			var sync error
+			if fail {
+				sync = syscall.EIO
+			}
+			release <- sync
+			errs := <-batch
+			a := <-rest
+			<-first
+			for i, err := range append(errs, a.err) {
+				if fail && (err == nil || !strings.Contains(err.Error(), "sync failed")) || !fail && err != nil {
+					t.Fatalf("ballot %d (fail %v): %v", i, fail, err)
+				}
+			}
+			if fail {
+				return
+			}
+			for _, b := range append(chain, single) {
+				if !tf.durable(t, b) {
+					t.Fatalf("ballot %s acknowledged before its line was synced", b.ID())
+				}
+			}
+			if n := tf.count(); n != 4 {
+				t.Fatalf("%d syncs, want 4: the opening, before, first, and one for the batch and the single ballot", n)
+			}
+		})
+	}
+}
