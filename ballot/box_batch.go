@@ -1,11 +1,5 @@
 package ballot
 
-import (
-	"encoding/json"
-	"fmt"
-	"strconv"
-)
-
 // AcceptBallots runs the acceptance rule on each ballot of bs, in order,
 // as one batch, and returns one answer per ballot, each the answer
 // AcceptBallot would give it: nil for an accepted ballot, a *Refusal for
@@ -15,36 +9,41 @@ import (
 //
 // The proofs of all the ballots are verified in one proof.BatchVerifier,
 // on the calling goroutine and outside the box's lock, and the lines of
-// the batch are written with one write and made durable with one sync: a
-// ballot box server that gathers the submissions of many stations into
-// batches verifies faster and syncs once per batch (group commit). No
-// answer is returned before every line of the batch is on stable storage;
-// if the write or the sync fails, every ballot of the batch that was to
-// be written gets the error, and the box refuses everything until it is
+// the batch join the box's group commit (Box) together: they are written
+// with one write and made durable with one sync, shared with the lines of
+// the other submissions waiting at the time. No answer is returned before
+// every line of the batch, and every line decided before it, is on stable
+// storage; if the write or the sync fails, every ballot of the batch
+// (except those not attributable to a signer, whose answer rests on no
+// line) gets the error, and the box refuses everything until it is
 // reopened (which drops a torn last line).
 func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	errs := make([]error, len(bs))
+	fail := func(err error, at []int) []error {
+		for _, i := range at {
+			errs[i] = err
+		}
+		return errs
+	}
+	all := make([]int, len(bs))
+	for i := range all {
+		all[i] = i
+	}
 	x.mu.Lock()
 	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
+		return fail(err, all)
 	}
 	cs := CheckBallots(x.e, bs, false)
 
 	// The proofs of a repeat or of a ballot not attributable to a signer
 	// are not verified.
-	var todo []int
+	var todo, decided []int // to check and write; answered from the box's state
 	x.mu.Lock()
 	if err := x.usable(); err != nil {
 		x.mu.Unlock()
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
+		return fail(err, all)
 	}
 	for i, b := range bs {
 		c := cs[i]
@@ -54,6 +53,7 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 		}
 		if done, err := x.repeat(b, c); done {
 			errs[i] = err
+			decided = append(decided, i)
 			continue
 		}
 		todo = append(todo, i)
@@ -61,23 +61,28 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	x.mu.Unlock()
 	sub := make([]*Ballot, len(todo))
 	subc := make([]*Checked, len(todo))
+	raws := make([][]byte, len(todo))
+	accepted := make([][]byte, len(todo)) // each line if accepted, marshaled before the lock
 	for k, i := range todo {
 		sub[k], subc[k] = bs[i], cs[i]
+		if raws[k], err = bs[i].MarshalJSON(); err == nil {
+			accepted[k], err = marshalLine(boxLineJSON{Ballot: raws[k]})
+		}
+		if err != nil {
+			return fail(err, todo)
+		}
 	}
 	x.e.finishChecks(sub, subc)
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.usable(); err != nil {
-		for _, i := range todo {
-			errs[i] = err
-		}
-		return errs
+		fail(err, decided)
+		return fail(err, todo)
 	}
-	var buf []byte
-	var written []int
-	for _, i := range todo {
+	for k, i := range todo {
 		b, c := bs[i], cs[i]
+		decided = append(decided, i)
 		if done, err := x.repeat(b, c); done { // twice in bs, or sent meanwhile
 			errs[i] = err
 			continue
@@ -87,100 +92,42 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 			errs[i] = v.Refusal
 			continue
 		}
-		data, err := lineBytes(b, v)
+		data := accepted[k]
+		if v.Outcome == Refused {
+			data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raws[k]}})
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+		}
+		line, err := x.appendMarshaled(data)
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		buf = append(buf, data...)
-		x.lines++
-		x.apply(x.lines, b, c, v)
-		written = append(written, i)
+		x.apply(line, b, c, v)
 		if v.Outcome == Refused {
 			r := *v.Refusal
 			r.Recorded = true
 			errs[i] = &r
 		}
 	}
-	if len(buf) == 0 {
-		return errs
-	}
-	if err := x.writeSync(buf); err != nil {
-		for _, i := range written {
-			errs[i] = err
-		}
+	if err := x.synced(x.lines); err != nil {
+		return fail(err, decided)
 	}
 	return errs
 }
 
-// usable returns an error if the box is closed, or broken by a failed
-// write. x.mu is held.
-func (x *Box) usable() error {
-	if err := x.closed(); err != nil {
-		return err
-	}
-	return x.broken
-}
-
 // Err returns nil while the box accepts submissions, and otherwise why
 // not: it is closed, or a write or sync failed. After a failed write the
-// box's state in memory may be ahead of its file (a batch is decided
-// before it is written): the box then answers nothing from that state
-// (Tip reports no chain, Lookup finds nothing), and must be reopened.
+// box's state in memory may be ahead of its file (lines are decided
+// before they are written): the box then answers nothing from that state
+// (Tip reports no chain, Counted and Lookup find nothing), and must be
+// reopened.
 func (x *Box) Err() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.usable()
-}
-
-// lineBytes returns the line (with its newline) that records ballot b
-// with verdict v, accepted or refused: the JSON of the Box's other writes,
-// assembled around the ballot's JSON (which is compact already) instead
-// of re-scanned by encoding/json.
-func lineBytes(b *Ballot, v Verdict) ([]byte, error) {
-	raw, err := b.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	if v.Outcome == Refused {
-		step, err := json.Marshal(v.Refusal.Step)
-		if err != nil {
-			return nil, fmt.Errorf("ballot: box: %v", err)
-		}
-		out = make([]byte, 0, len(raw)+96)
-		out = append(out, `{"refused":{"step":`...)
-		out = append(out, step...)
-		out = append(out, `,"contest":`...)
-		out = strconv.AppendInt(out, int64(v.Refusal.Contest), 10)
-		out = append(out, `,"selection":`...)
-		out = strconv.AppendInt(out, int64(v.Refusal.Selection), 10)
-		out = append(out, `,"ballot":`...)
-		out = append(out, raw...)
-		out = append(out, "}}\n"...)
-		return out, nil
-	}
-	out = make([]byte, 0, len(raw)+12)
-	out = append(out, `{"ballot":`...)
-	out = append(out, raw...)
-	out = append(out, "}\n"...)
-	return out, nil
-}
-
-// writeSync writes data (whole lines) at the end of the file and syncs it.
-// On failure the box is marked broken: its state in memory is ahead of
-// the file, and the file may end with a partial line, which the next
-// OpenBox removes. x.mu is held.
-func (x *Box) writeSync(data []byte) error {
-	if _, err := x.f.Write(data); err != nil {
-		x.broken = fmt.Errorf("ballot: box %s: write failed, reopen the box: %v", x.path, err)
-		return x.broken
-	}
-	if err := x.f.Sync(); err != nil {
-		x.broken = fmt.Errorf("ballot: box %s: sync failed, reopen the box: %v", x.path, err)
-		return x.broken
-	}
-	return nil
 }
 
 // A BoxEntry is what a ballot box holds about one ballot line, for a
@@ -203,15 +150,14 @@ type BoxEntry struct {
 
 // Lookup returns what the box holds about the ballot lines whose
 // confirmation code has the short form code, in file order: usually one,
-// none if the box has not written such a ballot. It answers from memory.
+// none if the box has not written such a ballot. It answers from memory,
+// once the lines it reports are on stable storage, and finds nothing in a
+// box broken by a failed write.
 // Whether a ballot counts in the end is for the verifier of the record to
 // say; during the day, Lookup says what the box wrote.
 func (x *Box) Lookup(code ShortCode) []BoxEntry {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.broken != nil && x.f != nil {
-		return nil
-	}
 	var out []BoxEntry
 	for _, e := range x.codes[code] {
 		e.Superseded = x.superseded[e.Line]
@@ -220,6 +166,9 @@ func (x *Box) Lookup(code ShortCode) []BoxEntry {
 			e.Refusal = &r
 		}
 		out = append(out, e)
+	}
+	if x.answer(nil) != nil {
+		return nil
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package ballot
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
@@ -221,25 +220,3 @@ func TestAcceptBallotsWriteFails(t *testing.T) {
 	}
 }
 
-// TestLineBytes: the lines AcceptBallots assembles are those that
-// encoding/json writes for AcceptBallot, accepted and refused.
-func TestLineBytes(t *testing.T) {
-	f := newFixture(t, testManifest())
-	b := f.credentialBallot(t, "c", 0, testVote())
-	raw, _ := b.MarshalJSON()
-	for _, v := range []Verdict{
-		{Outcome: Accepted},
-		{Outcome: Refused, Refusal: &Refusal{Step: StepProof, Contest: 0, Selection: 3}},
-		{Outcome: Refused, Refusal: &Refusal{Step: StepDuplicate, Contest: -1, Selection: -1}},
-	} {
-		l := boxLineJSON{Ballot: raw}
-		if v.Outcome == Refused {
-			l = boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}}
-		}
-		want, _ := json.Marshal(l)
-		got, err := lineBytes(b, v)
-		if err != nil || !bytes.Equal(got, append(want, '\n')) {
-			t.Fatalf("%+v: lineBytes\n%.200s\nencoding/json\n%.200s", v, got, want)
-		}
-	}
-}

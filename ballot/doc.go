@@ -51,7 +51,9 @@
 // (identifiers, device chains, the uniqueness of nonces, the credential
 // policy, revotes). A Box runs it on each submission, writes accepted and
 // refused ballots durably to a file that survives crashes (ParseBoxLine
-// reads its lines), answers with a *Refusal that names the rule's Step
+// reads its lines; concurrent submissions share one fsync, and none is
+// answered before its line is synced; OpenBox checks every line again,
+// proofs included), answers with a *Refusal that names the rule's Step
 // (StepProof, StepChainFork, …) and the place, and answers a repeated
 // upload as the first time; the verifier of
 // an election record (package election) runs the same Rule over that file.
