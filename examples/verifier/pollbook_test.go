@@ -135,3 +135,43 @@ func TestPollBookSummary(t *testing.T) {
 		t.Errorf("a forged station: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestPollBookHTML: the page of a record with a poll book summary shows
+// its counts per station and in total, and check 23 passed.
+func TestPollBookHTML(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "report.html")
+	_, stderr, code := verifier(t, "-q", "-html", page, pollBookRecord(t))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := parsePage(t, data)
+	checkSelfContained(t, data, root)
+	if rows := checkChecks(t, root); !rows[int(election.CheckPollBook)].hasClass("passed") {
+		t.Errorf("check 23: %q", rows[int(election.CheckPollBook)].text.String())
+	}
+	tables := root.byClass("pollbook")
+	if root.byID("pollbook") == nil || len(tables) != 1 {
+		t.Fatal("no poll book section")
+	}
+	var got []string
+	for _, tr := range tables[0].byName("tr") {
+		var cells []string
+		for _, c := range tr.children {
+			cells = append(cells, c.text.String())
+		}
+		got = append(got, strings.Join(cells, "|"))
+	}
+	want := []string{
+		"station|marks|voters|by committee|double votes|not on the list|reused decisions",
+		"station-1|6||1|1|0|0",
+		"station-2|5||0|1|0|0",
+		"all stations|11|9|1|1|0|0",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the poll book table:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
