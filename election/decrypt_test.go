@@ -112,6 +112,8 @@ func TestTrusteeDecryptsVerifiedTally(t *testing.T) {
 		want := election.Passed
 		switch {
 		case c.Check == election.CheckClosings, c.Check == election.CheckIncidents:
+		case c.Check == election.CheckPollBook:
+			want = election.NotChecked // not run before decryption
 		case c.Check >= election.CheckMixInput:
 			want = election.NotApplicable
 		case c.Check > election.CheckAggregation:

@@ -62,7 +62,7 @@
 //
 // # Verification
 //
-// Verify runs twenty-two numbered checks, in the manner of the verification steps
+// Verify runs twenty-three numbered checks, in the manner of the verification steps
 // of ElectionGuard (docs/spec.md, section "Verification", describes each under
 // its number): parameters and base hash, the key ceremony, the joint key,
 // device openings, the credential list, every ballot's proofs, signatures,
@@ -73,8 +73,10 @@
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
 // their results; then the devices' closing certificates (every device of a
 // station closed or was replaced, at its chain's tip, with its chain's
-// counts) and the stations' incident logs (signatures, chains, and a
-// device-replaced incident for every replacement). Checks 4 and 6 to 11 run the ballot box's acceptance rule
+// counts), the stations' incident logs (signatures, chains, and a
+// device-replaced incident for every replacement), and the poll book's
+// summary of counts, if the record has one (pollbook.json: this
+// election's, counts that agree, stations that are registered devices). Checks 4 and 6 to 11 run the ballot box's acceptance rule
 // (ballot.Rule, the same implementation as the box's) over ballots.jsonl:
 // every line must get the verdict it was written with, and the ballots the
 // rule accepts and does not supersede are the ones that count; a line that
@@ -91,7 +93,8 @@
 // input it needs is unavailable, and it says which), or NotApplicable (the
 // mixnet checks in an election without CodeList contests, the closings in
 // an election without stations or closings, the incident logs without
-// incidents or replacements); the record is
+// incidents or replacements, the poll book's summary in a record without
+// one); the record is
 // Valid if every check passed or does not apply. The Report also says what
 // was verified: the record's format, the election, its base hash and the
 // results. Observers who download a record while the election runs verify

@@ -32,6 +32,9 @@ const (
 	dirShareLists   = "tally/shares"
 	fileResults     = "results.json"
 	fileIndex       = "SHA256SUMS"
+	// filePollBook is the poll book's summary, an optional file
+	// (WritePollBookSummary, check 23).
+	filePollBook = "pollbook.json"
 )
 
 // The files of the mixnet path of a CodeList contest, in folder
@@ -134,7 +137,8 @@ func checkRelPath(name string) error {
 
 // A layout says which paths a record may hold (docs/spec.md, "The election
 // record", "Layout"): the fixed files and folders, a share list
-// tally/shares/<j>.json for each trustee j of the roster, and for each
+// tally/shares/<j>.json for each trustee j of the roster, the optional
+// poll book summary pollbook.json, and for each
 // CodeList contest i the folder mixnet/<i> with stages/<t>.bin,
 // shares/<j>.bin and decrypted.jsonl. Nothing else may be present.
 type layout struct {
@@ -174,7 +178,7 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 			return "", ""
 		}
 	} else {
-		if name == fileIndex || slices.Contains(fixedFiles, name) {
+		if name == fileIndex || name == filePollBook || slices.Contains(fixedFiles, name) {
 			return "", ""
 		}
 		if j, ok := parseShareListFile(name); ok {

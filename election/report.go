@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sandogh/sandogh/internal/safetext"
+	"github.com/sandogh/sandogh/pollbook"
 	"github.com/sandogh/sandogh/tally"
 )
 
@@ -108,10 +109,15 @@ const (
 	// device-replaced that names both devices, and every such incident
 	// a replacement.
 	CheckIncidents Check = 22
+	// CheckPollBook: the poll book's summary (pollbook.json), if the
+	// record has one, decodes strictly, is of this election (identifier
+	// and base hash), its counts agree (pollbook.Summary.Check), and every
+	// station it names is a registered device.
+	CheckPollBook Check = 23
 )
 
 // NumChecks is the number of checks; they are numbered 1..NumChecks.
-const NumChecks = 22
+const NumChecks = 23
 
 var checkNames = [NumChecks + 1]string{
 	CheckParameters:  "parameters and base hash",
@@ -136,6 +142,7 @@ var checkNames = [NumChecks + 1]string{
 	CheckRowResults:  "results of codes contests",
 	CheckClosings:    "device closings",
 	CheckIncidents:   "incident logs",
+	CheckPollBook:    "poll book summary",
 }
 
 // String returns the check's name, such as "device chains".
@@ -351,6 +358,11 @@ type Report struct {
 	// 20 passed (ResultsVerified); otherwise they are only what the record
 	// claims.
 	Results *tally.Results `json:"results,omitempty"`
+	// PollBook is the poll book's summary that pollbook.json publishes
+	// (the counts of marks and double votes), or nil if the record has
+	// none or it does not decode; check 23 says whether it is this
+	// election's.
+	PollBook *pollbook.Summary `json:"pollBook,omitempty"`
 	// Partial is true for a partial verification (Options.Partial):
 	// checks 12 to 15 and 18 to 20 are then not checked.
 	Partial bool `json:"partial,omitempty"`

@@ -17,6 +17,7 @@ import (
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/mixnet"
+	"github.com/sandogh/sandogh/pollbook"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -137,7 +138,7 @@ func verify(dir string, opts *Options) (*verifier, error) {
 // partial verification does not run are not checked), and what was
 // verified.
 func (v *verifier) report() *Report {
-	rep := &Report{Dir: v.r.dir, Partial: v.opts.Partial, Snapshot: v.opts.Snapshot, Ballots: v.counts, Cascades: v.cascades, Results: v.res}
+	rep := &Report{Dir: v.r.dir, Partial: v.opts.Partial, Snapshot: v.opts.Snapshot, Ballots: v.counts, Cascades: v.cascades, Results: v.res, PollBook: v.pollBook}
 	if p := v.stated; p != nil {
 		rep.Format, rep.Election, rep.Software = p.format, p.manifest.ElectionID, p.software
 		rep.BaseHash = hex.EncodeToString(p.baseHash[:])
@@ -159,6 +160,9 @@ func (v *verifier) report() *Report {
 		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
 			// No closing in ballots.jsonl, and no device of a station
 			// opened.
+			r.Verdict = NotApplicable
+		case c == CheckPollBook && r.Items == 0 && !v.opts.Partial:
+			// No pollbook.json: an optional file.
 			r.Verdict = NotApplicable
 		case v.opts.Partial && !slices.Contains(partialChecks, c):
 			r.NotChecked = []string{"a partial verification, before decryption, does not run this check"}
@@ -207,8 +211,9 @@ type verifier struct {
 	trustees int
 
 	pub      *published
-	stated   *published     // election.json decoded (check 1), for the report
-	res      *tally.Results // results.json decoded (check 14), for the report
+	stated   *published        // election.json decoded (check 1), for the report
+	res      *tally.Results    // results.json decoded (check 14), for the report
+	pollBook *pollbook.Summary // pollbook.json decoded (check 23), for the report
 	e        *ballot.Election
 	manifest *ballot.Manifest
 	keys     *trustee.Result // recomputed by VerifyCeremony
@@ -349,6 +354,7 @@ func (v *verifier) run() error {
 		return err
 	}
 	v.checkResults()
+	v.checkPollBook()
 	v.progress("index", 0, 0)
 	if err := v.checkIndex(); err != nil {
 		return err

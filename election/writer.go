@@ -35,6 +35,8 @@ import (
 //	  WriteStage         → mixnet/<i>/stages/<t>.bin, once per stage
 //	  WriteRowShareList  → mixnet/<i>/shares/<j>.bin, once per trustee
 //	  WriteDecodedRows   → mixnet/<i>/decrypted.jsonl
+//	WritePollBookSummary → pollbook.json, optional, any time between
+//	                       FinishBallots and WriteResults
 //	WriteResults   → results.json, the last file
 //
 // The order cannot be got wrong: the Writer knows which steps are done from

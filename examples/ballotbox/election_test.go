@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,8 +19,9 @@ import (
 // its officials record the outage) and one whose device is killed with
 // SIGKILL mid-day and replaced by the spare of its polling station (an
 // official records the replacement); every device closes its chain; the
-// server stopped at the close; the tally; and the verifier, which must
-// accept the record, closings and incident logs included.
+// server stopped at the close; the tally, which puts the poll book's
+// summary in the record; and the verifier, which must accept the record,
+// closings, incident logs and the poll book's summary included.
 func TestWholeElection(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
 	book := filepath.Join(t.TempDir(), "book")
@@ -71,12 +73,13 @@ func TestWholeElection(t *testing.T) {
 	if _, err := fmt.Sscanf(out[strings.LastIndex(out, "rejected in this run; ")+len("rejected in this run; "):], "%d ballots count", &counted); err != nil || counted < 12+12+6 {
 		t.Fatalf("the box counts %d ballots: %s", counted, out)
 	}
-	r := bin.Run(t, "", nil, "tally", "-election", dir, "-seed", "whole")
-	if r.Code != 0 || !strings.Contains(r.Stdout, fmt.Sprintf("%d ballots counted", counted)) {
+	r := bin.Run(t, "", nil, "tally", "-election", dir, "-seed", "whole", "-pollbook", book)
+	if r.Code != 0 || !strings.Contains(r.Stdout, fmt.Sprintf("%d ballots counted", counted)) || !strings.Contains(r.Stdout, ", 2 double votes; the summary is in the record") {
 		t.Fatalf("tally: %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	v := verifier.Run(t, "", nil, filepath.Clean(dir))
-	if v.Code != 0 || !strings.Contains(v.Stdout, "the record is valid") || !strings.Contains(v.Stdout, "device closings                             3  ok") {
+	if v.Code != 0 || !strings.Contains(v.Stdout, "the record is valid") || !strings.Contains(v.Stdout, "device closings                             3  ok") ||
+		!regexp.MustCompile(`(?m)^ 23  poll book summary +[1-9][0-9]*  ok$`).MatchString(v.Stdout) || !strings.Contains(v.Stdout, " 2 double votes (marks beyond") {
 		t.Fatalf("verifier: %d\n%s\n%s", v.Code, v.Stdout, v.Stderr)
 	}
 }

@@ -47,6 +47,9 @@ type server struct {
 	out    *bytes.Buffer
 	mu     *sync.Mutex
 	exited chan struct{}
+	// drained is closed once the server's standard output is copied
+	// into out, to its end.
+	drained chan struct{}
 }
 
 type lockedBuffer struct {
@@ -66,7 +69,7 @@ func startServer(t *testing.T, dir, addr string, extra ...string) *server {
 	args := append([]string{"serve", "-election", dir, "-addr", addr, "-q"}, extra...)
 	cmd := exec.Command(bin.Path(t), args...)
 	pr, pw, _ := os.Pipe()
-	s := &server{cmd: cmd, out: new(bytes.Buffer), mu: new(sync.Mutex), exited: make(chan struct{})}
+	s := &server{cmd: cmd, out: new(bytes.Buffer), mu: new(sync.Mutex), exited: make(chan struct{}), drained: make(chan struct{})}
 	cmd.Stdout = pw
 	cmd.Stderr = lockedBuffer{s.mu, s.out}
 	if err := cmd.Start(); err != nil {
@@ -76,6 +79,7 @@ func startServer(t *testing.T, dir, addr string, extra ...string) *server {
 	go func() { cmd.Wait(); close(s.exited) }()
 	found := make(chan string, 1)
 	go func() {
+		defer close(s.drained)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			line := sc.Text()
@@ -117,6 +121,13 @@ func (s *server) stop(t *testing.T) int {
 	case <-s.exited:
 	case <-time.After(60 * time.Second):
 		t.Fatal("ballotbox serve did not stop within a minute of SIGTERM")
+	}
+	// What it printed last (the poll book's summary, the box's counts)
+	// may still be in the pipe.
+	select {
+	case <-s.drained:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the output of ballotbox serve did not end within 10 s of its exit")
 	}
 	return s.cmd.ProcessState.ExitCode()
 }

@@ -4,9 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/pollbook"
 	"github.com/sandogh/sandogh/tally"
 	"github.com/sandogh/sandogh/trustee"
 )
@@ -16,8 +19,9 @@ func tallyCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("election", "", "the folder `DIR` of the election record, its box closed (no server running)")
 	seed := fs.String("seed", "", "the -seed of setup: the simulated trustees' secrets derive from it")
+	bookDir := fs.String("pollbook", "", "put the poll book's summary of counts, PDIR/summary.json (written by serve\n-pollbook PDIR when it stopped), into the record as pollbook.json")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ballotbox tally -election DIR -seed S\n\n"+
+		fmt.Fprintf(stderr, "Usage: ballotbox tally -election DIR -seed S [-pollbook PDIR]\n\n"+
 			"Finishes the voting part of the record in DIR (the box must be closed: stop\n"+
 			"the server first), has the simulated trustees of setup verify the record and\n"+
 			"decrypt the tally, and writes and prints the results. Then check the record\n"+
@@ -31,14 +35,14 @@ func tallyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ballotbox tally: -election and -seed are required")
 		return exitUsage
 	}
-	if err := tallyRecord(*dir, *seed, stdout); err != nil {
+	if err := tallyRecord(*dir, *seed, *bookDir, stdout); err != nil {
 		fmt.Fprintln(stderr, "ballotbox tally:", err)
 		return exitFailed
 	}
 	return exitOK
 }
 
-func tallyRecord(dir, seed string, stdout io.Writer) error {
+func tallyRecord(dir, seed, bookDir string, stdout io.Writer) error {
 	r, err := election.Open(dir)
 	if err != nil {
 		return err
@@ -58,6 +62,21 @@ func tallyRecord(dir, seed string, stdout io.Writer) error {
 	et, err := w.FinishBallots(e)
 	if err != nil {
 		return err
+	}
+	if bookDir != "" {
+		// After the ballots, before the results (check 23).
+		data, err := os.ReadFile(filepath.Join(bookDir, fileSummary))
+		if err != nil {
+			return fmt.Errorf("poll book summary: %v (stop the server, which writes it)", err)
+		}
+		sum, err := pollbook.ParseSummary(data)
+		if err != nil {
+			return err
+		}
+		if err := w.WritePollBookSummary(sum); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "poll book: %d voters marked, %d double votes; the summary is in the record (pollbook.json)\n", sum.Voters, sum.DoubleVotes)
 	}
 	rec, err := election.VerifyForDecryption(dir, closed, nil)
 	if err != nil {

@@ -204,6 +204,7 @@ func writeHTML(w io.Writer, rep *election.Report, dir, digitSystem string) error
 		p.devices(r, e)
 	}
 	p.checks(rep)
+	p.pollBook(rep)
 	return htmlTemplate.Execute(w, p)
 }
 
@@ -240,6 +241,20 @@ type htmlPage struct {
 	// (MoreIncidents counts the rest); check 22 says whether they verify.
 	Incidents     []htmlIncident
 	MoreIncidents string
+
+	// PollBook is the poll book's summary (pollbook.json) as it decodes,
+	// at most maxHTMLIncidents stations (MoreStations counts the rest),
+	// and PollBookCheck what check 23 says of it.
+	PollBook      []htmlPollBookRow
+	PollBookTotal htmlPollBookRow
+	MoreStations  string
+	PollBookCheck string
+}
+
+// An htmlPollBookRow is one station's counts of the poll book's summary,
+// or the totals.
+type htmlPollBookRow struct {
+	Station, Marks, Voters, Committee, DoubleVotes, NotListed, ReusedDecisions string
 }
 
 // maxHTMLIncidents bounds the incidents a page lists.
@@ -332,6 +347,31 @@ func (p *htmlPage) n(v any) string {
 	return s
 }
 
+// pollBook fills in the poll book's summary, if the record has one that
+// decodes.
+func (p *htmlPage) pollBook(rep *election.Report) {
+	s := rep.PollBook
+	if s == nil {
+		return
+	}
+	for k, st := range s.Stations {
+		if k == maxHTMLIncidents {
+			p.MoreStations = p.n(len(s.Stations) - k)
+			break
+		}
+		p.PollBook = append(p.PollBook, htmlPollBookRow{Station: st.Station, Marks: p.n(st.Marks), Committee: p.n(st.Committee),
+			DoubleVotes: p.n(st.DoubleVotes), NotListed: p.n(st.NotListed), ReusedDecisions: p.n(st.ReusedDecisions)})
+	}
+	p.PollBookTotal = htmlPollBookRow{Station: "all stations", Marks: p.n(s.Marks), Voters: p.n(s.Voters), Committee: p.n(s.Committee),
+		DoubleVotes: p.n(s.DoubleVotes), NotListed: p.n(s.NotListed), ReusedDecisions: p.n(s.ReusedDecisions)}
+	switch rep.Verdict(election.CheckPollBook) {
+	case election.Passed:
+		p.PollBookCheck = "Check 23 verified that it is this election's, that its counts agree and that every station is a registered device; the counts themselves are what the central poll book states."
+	default:
+		p.PollBookCheck = "Check 23 did not pass: these are what the record claims."
+	}
+}
+
 // name returns a name from the record to show: as it is if it follows the
 // rules of manifest names, with its invisible characters escaped if not.
 func name(s string) string {
@@ -408,6 +448,8 @@ func (p *htmlPage) checks(rep *election.Report) {
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no station, and no device closed", "–"
 		case res.Verdict == election.NotApplicable && c == election.CheckIncidents:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: no incident was recorded and no device replaced", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckPollBook:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the record has no poll book summary", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
@@ -883,6 +925,24 @@ footer { margin-top: 2em; color: #718096; font-size: 0.85em; }
 </table>
 {{- if .MoreIncidents}}
 <p class="note">and {{.MoreIncidents}} more, not listed.</p>
+{{- end}}
+{{- end}}
+
+{{- if .PollBookTotal.Station}}
+
+<h2 id="pollbook">Poll book</h2>
+<p class="note">The central poll book's summary (pollbook.json): counts of the voters marked at each station, never who. A double vote is a voter's mark beyond her first, at another station or the same one; each station counts its marks of a voter marked more than once. {{.PollBookCheck}}</p>
+<table class="pollbook">
+<thead><tr><th>station</th><th class="num">marks</th><th class="num">voters</th><th class="num">by committee</th><th class="num">double votes</th><th class="num">not on the list</th><th class="num">reused decisions</th></tr></thead>
+<tbody>
+{{- range .PollBook}}
+<tr><td><bdi dir="auto" class="id">{{.Station}}</bdi></td><td class="num">{{.Marks}}</td><td class="num">{{.Voters}}</td><td class="num">{{.Committee}}</td><td class="num">{{.DoubleVotes}}</td><td class="num">{{.NotListed}}</td><td class="num">{{.ReusedDecisions}}</td></tr>
+{{- end}}
+<tr class="total"><th>{{.PollBookTotal.Station}}</th><th class="num">{{.PollBookTotal.Marks}}</th><th class="num">{{.PollBookTotal.Voters}}</th><th class="num">{{.PollBookTotal.Committee}}</th><th class="num">{{.PollBookTotal.DoubleVotes}}</th><th class="num">{{.PollBookTotal.NotListed}}</th><th class="num">{{.PollBookTotal.ReusedDecisions}}</th></tr>
+</tbody>
+</table>
+{{- if .MoreStations}}
+<p class="note">and {{.MoreStations}} more stations, not listed.</p>
 {{- end}}
 {{- end}}
 

@@ -37,6 +37,7 @@ import (
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/internal/version"
+	"github.com/sandogh/sandogh/pollbook"
 	"github.com/sandogh/sandogh/tally"
 )
 
@@ -278,6 +279,8 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 				verdict = "n/a (no station, no closing)"
 			case election.CheckIncidents:
 				verdict = "n/a (no incident, no replacement)"
+			case election.CheckPollBook:
+				verdict = "n/a (no poll book summary)"
 			}
 		default:
 			verdict = c.Verdict.String()
@@ -285,6 +288,9 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 		fmt.Fprintf(w, "%3d  %-36s %8s  %s\n", int(c.Check), c.Check, items, verdict)
 		if c.Check == election.CheckMixStages {
 			printCascades(w, rep.Cascades)
+		}
+		if c.Check == election.CheckPollBook && c.Verdict == election.Passed && rep.PollBook != nil {
+			printPollBook(w, rep.PollBook)
 		}
 		fs := byCheck[c.Check]
 		for _, f := range fs {
@@ -346,6 +352,14 @@ func printVerified(w io.Writer, rep *election.Report, persian bool) {
 		}
 		fmt.Fprintf(w, "Results: not shown, since they are not verified (%s did not pass); results.json holds what the record claims.\n", prose.Counted("check", bad))
 	}
+}
+
+// printPollBook prints the totals of the poll book's summary that check 23
+// verified: counts only, as the record publishes them.
+func printPollBook(w io.Writer, s *pollbook.Summary) {
+	fmt.Fprintf(w, "       poll book: %s at %s: %s, %s admitted by committee decision, %s (marks beyond a voter's first), %s not on the list\n",
+		prose.Count(s.Marks, "mark"), prose.Count(len(s.Stations), "station"), prose.Count(s.Voters, "voter"), prose.Count(s.Committee, "voter"),
+		prose.Count(s.DoubleVotes, "double vote"), prose.Count(s.NotListed, "mark"))
 }
 
 // printSince prints what the comparison with the earlier snapshot found.

@@ -29,7 +29,7 @@ const schemaDir = "../../docs/schemas"
 // "common" holds definitions only.
 var schemaNames = []string{"election", "devices", "credentials", "roster", "commitments", "encrypted-share",
 	"complaint", "complaint-response", "ceremony-result", "ballots-line", "challenged-line",
-	"encrypted-tally", "share-list", "decoded-row", "results", "report"}
+	"encrypted-tally", "share-list", "decoded-row", "results", "pollbook", "report"}
 
 // compileSchemas compiles every schema of docs/schemas.
 func compileSchemas(t *testing.T) map[string]*jsonschema.Schema {
@@ -70,7 +70,7 @@ func compileSchemas(t *testing.T) map[string]*jsonschema.Schema {
 // is not JSON (SHA256SUMS, the binary files of the mixnet path).
 func recordSchema(name string) (schema string, lines, ok bool) {
 	switch {
-	case name == "election.json", name == "devices.json", name == "credentials.json", name == "results.json":
+	case name == "election.json", name == "devices.json", name == "credentials.json", name == "results.json", name == "pollbook.json":
 		return strings.TrimSuffix(name, ".json"), false, true
 	case name == "trustees/roster.json":
 		return "roster", false, true
@@ -121,6 +121,7 @@ func TestSchemasRecords(t *testing.T) {
 		"parameters":     "../../election/testdata/parameters",
 		"guild run":      testRecord(t),
 		"council run":    councilRecord(t),
+		"poll book":      pollBookRecord(t),
 	}
 	for rec, dir := range records {
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -263,6 +264,7 @@ func TestSchemasReport(t *testing.T) {
 	}{
 		{"valid guild", []string{guild}, 0},
 		{"valid council", []string{council}, 0},
+		{"valid with a poll book", []string{pollBookRecord(t)}, 0},
 		{"invalid", []string{invalid}, 1},
 		{"rejected stage", []string{badCouncil}, 1},
 		{"election.json broken", []string{broken}, 1},
@@ -314,6 +316,11 @@ func TestSchemasRejectViolations(t *testing.T) {
 	}
 	stdout, _, _ := verifier(t, "-json", "-q", testRecord(t))
 	rep := stdout
+	pbData, err := os.ReadFile(filepath.Join(pollBookRecord(t), "pollbook.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollBook := string(pbData)
 	sub := func(s, old, new string) string {
 		t.Helper()
 		if !strings.Contains(s, old) {
@@ -349,6 +356,10 @@ func TestSchemasRejectViolations(t *testing.T) {
 		{"roster", sub(read("sample/trustees/roster.json"), `"group": "ristretto255"`, `"group": "P-256"`), "another group"},
 		{"ceremony-result", sub(read("sample/trustees/result.json"), `"qualified": [`, `"qualified": [0, `), "trustee 0"},
 		{"encrypted-tally", sub(read("sample/tally/encrypted.json"), `"hash"`, `"digest"`), "a renamed member"},
+		{"pollbook", sub(pollBook, `"doubleVotes": 1,`, `"doubleVotes": -1,`), "a negative count"},
+		{"pollbook", sub(pollBook, `"voters": 9,`, `"voters": 9, "pseudonyms": [],`), "an unknown member"},
+		{"pollbook", sub(pollBook, `"marks": 5,`, `"marks": 0,`), "a station without marks"},
+		{"pollbook", sub(pollBook, `"station": "station-1",`, ``), "a station without its identifier"},
 		{"report", sub(rep, `"verdict": "passed"`, `"verdict": "ok"`), "an unknown verdict"},
 		{"report", sub(rep, `"failed": []`, `"failed": [3]`), "a valid report with a failed check"},
 		{"report", sub(rep, `"verifier": "sandogh`, `"verifier": "other`), "another verifier"},

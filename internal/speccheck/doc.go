@@ -18,7 +18,8 @@
 // path of council records (mixnet/testdata vectors, the input list rebuilt
 // from the ballots, each stage's signature, input link, commitment
 // generators, transcript and Terelius–Wikström equations, the shares of the
-// final rows and their combination, the decoded rows and the codes results), the record's layout
+// final rows and their combination, the decoded rows and the codes results),
+// the poll book's summary of counts when the record has one (check 23), the record's layout
 // (nothing but its files, each a regular file opened without blocking or
 // following links), the text rule for identifiers and names, and the name key
 // that refuses two candidates of one contest whose names voters cannot tell

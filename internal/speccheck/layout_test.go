@@ -47,6 +47,7 @@ var recordFiles = []string{
 	"trustees/complaints.jsonl", "trustees/responses.jsonl", "trustees/result.json",
 	"election.json", "devices.json", "credentials.json", "ballots.jsonl", "challenged.jsonl",
 	"tally/encrypted.json", "results.json",
+	"pollbook.json", // optional (check 23)
 }
 
 // inLayout says whether path (a folder if dir) belongs to a record of an

@@ -95,6 +95,7 @@ func runRecordCheck(dir string) *recordCheck {
 		rc.mixnet()
 	}
 	rc.tally()
+	rc.pollBook()
 	rc.index()
 	return rc
 }
