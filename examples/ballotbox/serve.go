@@ -66,12 +66,20 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		path = filepath.Join(*dir, "ballots.jsonl")
 	}
 	start := time.Now()
-	box, err := ballot.OpenBox(path, e)
+	last := time.Now()
+	box, err := ballot.OpenBoxProgress(path, e, func(lines, bytes, total int64) {
+		// The box re-verifies every line, proofs included: say how far
+		// it is, every second or so.
+		if time.Since(last) >= time.Second {
+			last = time.Now()
+			fmt.Fprintf(stderr, "ballotbox: re-verifying the box: %d lines, %d%% of %d bytes\n", lines, 100*bytes/max(total, 1), total)
+		}
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, "ballotbox serve:", err)
 		return exitFailed
 	}
-	fmt.Fprintf(stderr, "ballotbox: box %s open (%d counted ballots, verified in %v)\n", path, len(box.Counted()), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stderr, "ballotbox: box %s open (%d counted ballots, every line re-verified in %v)\n", path, len(box.Counted()), time.Since(start).Round(time.Millisecond))
 	var mu sync.Mutex
 	counts := map[string]int{}
 	logf := func(ev boxserver.Event) {
