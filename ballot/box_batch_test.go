@@ -219,4 +219,3 @@ func TestAcceptBallotsWriteFails(t *testing.T) {
 		t.Fatalf("reopened, the box's tip is %d, want 1", seq)
 	}
 }
-
