@@ -2,6 +2,7 @@ package ballot
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
@@ -217,5 +218,23 @@ func TestAcceptBallotsWriteFails(t *testing.T) {
 	defer y.Close()
 	if seq, _, _ := y.Tip("station-1"); seq != 1 {
 		t.Fatalf("reopened, the box's tip is %d, want 1", seq)
+	}
+}
+
+// TestMarshalLine: the ballot lines the box assembles are those that
+// encoding/json writes, accepted and refused.
+func TestMarshalLine(t *testing.T) {
+	f := newFixture(t, testManifest())
+	raw, _ := f.credentialBallot(t, "c", 0, testVote()).MarshalJSON()
+	for _, l := range []boxLineJSON{
+		{Ballot: raw},
+		{Refused: &refusedLineJSON{Step: StepProof, Contest: 0, Selection: 3, Ballot: raw}},
+		{Refused: &refusedLineJSON{Step: StepDuplicate, Contest: -1, Selection: -1, Ballot: raw}},
+	} {
+		want, _ := json.Marshal(l)
+		got, err := marshalLine(l)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("marshalLine\n%.200s\nencoding/json\n%.200s", got, want)
+		}
 	}
 }
