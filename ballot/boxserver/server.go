@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type Server struct {
 	stations map[string]string // device → its station in the manifest
 	log      func(Event)
 	maxBatch int
+
+	posts map[string]func(device string, position uint64, body []byte) (any, error)
+	gets  map[string]func(w http.ResponseWriter, r *http.Request)
 
 	jobs    chan *job
 	stop    chan struct{}
@@ -113,6 +117,21 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 	}
 	if s.maxBatch <= 0 {
 		s.maxBatch = 256
+	}
+	s.posts = map[string]func(string, uint64, []byte) (any, error){
+		"/v1/ballots":        s.ballots,
+		"/v1/opening":        s.opening,
+		"/v1/closing":        s.closing,
+		"/v1/incidents":      s.incidents,
+		"/v1/pollbook/marks": s.marks,
+		"/v1/pollbook/check": s.check,
+	}
+	s.gets = map[string]func(http.ResponseWriter, *http.Request){
+		"/v1/tip":              s.tip,
+		"/v1/lookup":           s.lookup,
+		"/v1/incidents/tip":    s.incidentTip,
+		"/v1/pollbook/tip":     s.marksTip,
+		"/v1/pollbook/summary": s.summary,
 	}
 	if cfg.RecordDir != "" {
 		s.pub = newPublic(cfg.RecordDir, cfg.BoxFile, box)
@@ -192,34 +211,19 @@ func (s *Server) drain() {
 // ServeHTTP serves the API: the signed submissions of the devices and the
 // public, read-only side.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.URL.Path == "/v1/ballots":
-		s.post(w, r, s.ballots)
-	case r.URL.Path == "/v1/opening":
-		s.post(w, r, s.opening)
-	case r.URL.Path == "/v1/closing":
-		s.post(w, r, s.closing)
-	case r.URL.Path == "/v1/incidents":
-		s.post(w, r, s.incidents)
-	case r.URL.Path == "/v1/incidents/tip":
-		s.get(w, r, s.incidentTip)
-	case r.URL.Path == "/v1/tip":
-		s.get(w, r, s.tip)
-	case r.URL.Path == "/v1/lookup":
-		s.get(w, r, s.lookup)
-	case r.URL.Path == "/v1/pollbook/marks":
-		s.post(w, r, s.marks)
-	case r.URL.Path == "/v1/pollbook/check":
-		s.post(w, r, s.check)
-	case r.URL.Path == "/v1/pollbook/tip":
-		s.get(w, r, s.marksTip)
-	case r.URL.Path == "/v1/pollbook/summary":
-		s.get(w, r, s.summary)
-	case len(r.URL.Path) > len("/record/") && r.URL.Path[:len("/record/")] == "/record/" && s.pub != nil:
-		s.get(w, r, s.pub.serve)
-	default:
-		httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: no such resource %q", r.URL.Path))
+	if h, ok := s.posts[r.URL.Path]; ok {
+		s.post(w, r, h)
+		return
 	}
+	if h, ok := s.gets[r.URL.Path]; ok {
+		s.get(w, r, h)
+		return
+	}
+	if s.pub != nil && strings.HasPrefix(r.URL.Path, "/record/") && len(r.URL.Path) > len("/record/") {
+		s.get(w, r, s.pub.serve)
+		return
+	}
+	httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: no such resource %q", r.URL.Path))
 }
 
 // An httpErr is an error with the HTTP status to answer it with.

@@ -329,16 +329,8 @@ func (s *Station) ack(sequence uint64, code ballot.ConfirmationCode) {
 
 // append writes one line of the log and syncs it.
 func (s *Station) append(l logLine) error {
-	if s.broken != nil {
-		return s.broken
-	}
-	data, err := jsonLine(l)
-	if err != nil {
+	if err := s.appendNoSync(l); err != nil {
 		return err
-	}
-	if _, err := s.f.Write(data); err != nil {
-		s.broken = fmt.Errorf("station: writing %s: %v (reopen the station)", fileLog, err)
-		return s.broken
 	}
 	if err := s.f.Sync(); err != nil {
 		s.broken = fmt.Errorf("station: syncing %s: %v (reopen the station)", fileLog, err)
