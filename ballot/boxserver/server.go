@@ -38,6 +38,8 @@ type Server struct {
 	log      func(Event)
 	maxBatch int
 
+	limit *refusalLimit
+
 	posts map[string]func(device string, position uint64, body []byte) (any, error)
 	gets  map[string]func(w http.ResponseWriter, r *http.Request)
 
@@ -64,6 +66,12 @@ type Config struct {
 	// runtime.GOMAXPROCS(0)), and MaxBatch the most ballots in one batch
 	// (default 256).
 	Workers, MaxBatch int
+	// MaxRefusedPerMinute is how many refused ballots a device may have
+	// in a minute before its submissions are answered 429 (Too Many
+	// Requests) for the rest of that minute: each refused ballot is a line
+	// of the record, and a device with a stolen key must not fill it.
+	// 0 means DefaultMaxRefusedPerMinute, a negative value no limit.
+	MaxRefusedPerMinute int
 	// PollBook, if set, is the central poll book that the server keeps
 	// for the stations: their marks, their online checks, and the public
 	// summary of counts.
@@ -103,6 +111,7 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 		log:      cfg.Log,
 		maxBatch: cfg.MaxBatch,
 		book:     cfg.PollBook,
+		limit:    newRefusalLimit(cfg.MaxRefusedPerMinute),
 		jobs:     make(chan *job, 1024),
 		stop:     make(chan struct{}),
 	}
@@ -315,6 +324,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, h func(w http.Respo
 
 // ballots decides a device's submission of ballots.
 func (s *Server) ballots(device string, position uint64, body []byte) (any, error) {
+	if ok, wait := s.limit.allow(device, time.Now()); !ok {
+		return nil, statusError(http.StatusTooManyRequests, "boxserver: device %q had %d refused ballots in the last minute: it may submit again in %v", device, s.limit.max, wait.Round(time.Second))
+	}
 	bs, err := decodeBallots(body, device)
 	if err != nil {
 		return nil, &httpErr{http.StatusBadRequest, err}
@@ -330,6 +342,8 @@ func (s *Server) ballots(device string, position uint64, body []byte) (any, erro
 	}
 	<-j.done
 	a := &Answer{Results: make([]Result, len(bs))}
+	refused := 0
+	defer func() { s.limit.note(device, refused, time.Now()) }()
 	for i, b := range bs {
 		res, err := result(b, j.errs[i])
 		if err != nil {
@@ -339,6 +353,9 @@ func (s *Server) ballots(device string, position uint64, body []byte) (any, erro
 			return nil, err
 		}
 		a.Results[i] = res
+		if res.Outcome == Refused {
+			refused++
+		}
 		s.event(device, "ballot", res)
 	}
 	if err := s.boxErr(); err != nil {
