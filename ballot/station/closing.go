@@ -32,6 +32,8 @@ func (s *Station) CloseChain(now time.Time, cosign func(*ballot.DeviceClosing) e
 		return nil, fmt.Errorf("station: ballot %s is pending: cast or challenge it first", s.pending.ID())
 	case len(s.outbox) > 0 || !s.openAcked:
 		return nil, fmt.Errorf("station: %d ballots are not acknowledged by the box: sync before closing (the closing states the box's verdicts)", len(s.outbox))
+	case len(s.unverified) > 0:
+		return nil, fmt.Errorf("station: the verdicts of %d ballots the box acknowledged are not known yet: sync before closing (the closing states the box's verdicts)", len(s.unverified))
 	}
 	d, err := ballot.ResumeDevice(s.e, s.id, s.key, s.seq, s.tip)
 	if err != nil {

@@ -74,7 +74,8 @@ type Station struct {
 	counts    Counts
 	book      *pollbook.Book // marks synced by Run, if attached
 
-	refusedCast, refusedChallenged uint64 // the box's refusals, by state
+	refusedCast, refusedChallenged uint64           // the box's refusals, by state
+	unverified                     []*ballot.Ballot // acknowledged, verdict not seen (learnVerdicts)
 
 	replaces      *ballot.Replacement   // the device this one replaces, for a new log
 	closing       *ballot.DeviceClosing // the closing certificate, once closed

@@ -367,6 +367,19 @@ func TestStationsThroughFaults(t *testing.T) {
 			t.Errorf("station %d: Run returned %v", i+1, err)
 		}
 	}
+	// Each station closes; its counts, some of whose verdicts it learned
+	// from the box's lookup after answers the proxy dropped, are the box's.
+	for i, st := range stations {
+		if _, err := st.CloseChain(day.Add(12*time.Hour), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Sync(ctx, client(f, x.hs.URL, f.IDs[i])); err != nil {
+			t.Fatalf("station %d's closing: %v", i+1, err)
+		}
+		if _, accepted := st.Closed(); !accepted {
+			t.Fatalf("station %d: the box did not accept the closing", i+1)
+		}
+	}
 	lines := boxLines(t, boxPath)
 	for id, n := range lines {
 		if n != 1 {

@@ -64,10 +64,24 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (rep SyncReport
 		}
 		rep.Tip = a.Tip
 	}
+	// Ballots the box holds beyond what the station knows it
+	// acknowledged (an answer lost to a crash or a dropped link) have
+	// verdicts the station has not seen: it asks the box's lookup for
+	// them once its outbox is empty (the closing's counts need them).
+	s.mu.Lock()
+	for _, b := range s.outbox {
+		if h := b.Header(); h.Sequence > s.acked && h.Sequence <= rep.Tip.Sequence {
+			s.unverified = append(s.unverified, b)
+		}
+	}
+	s.mu.Unlock()
 	if err := s.noteTip(rep.Tip, 0, 0); err != nil {
 		return rep, err
 	}
 	defer func() {
+		if err == nil {
+			err = s.learnVerdicts(ctx, c)
+		}
 		// After the ballots: the station's incidents, then its closing.
 		if err == nil {
 			err = s.syncIncidents(ctx, c)
@@ -116,6 +130,51 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (rep SyncReport
 	}
 }
 
+// learnVerdicts asks the box's lookup for the verdicts of the ballots
+// the box acknowledged without the station seeing its answer, and counts
+// the refused ones; it does so once the outbox is empty, and the lookups
+// are over.
+func (s *Station) learnVerdicts(ctx context.Context, c *boxserver.Client) error {
+	s.mu.Lock()
+	todo := s.unverified
+	empty := len(s.outbox) == 0
+	s.mu.Unlock()
+	if len(todo) == 0 || !empty {
+		return nil
+	}
+	var refCast, refChal uint64
+	for _, b := range todo {
+		f, err := boxserver.Lookup(ctx, c.HTTP, c.URL, b.ConfirmationCode().Short())
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, e := range f.Ballots {
+			if e.Code != b.ConfirmationCode() {
+				continue
+			}
+			found = true
+			if e.Outcome == boxserver.Refused && e.Step != ballot.StepChainFork {
+				if b.State() == ballot.Cast {
+					refCast++
+				} else {
+					refChal++
+				}
+			}
+		}
+		if !found {
+			return &ChainError{b.Header().Sequence, fmt.Sprintf("the box acknowledged ballot %s, but its lookup does not find it", b.ID())}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unverified = nil
+	s.refusedCast += refCast
+	s.refusedChallenged += refChal
+	s.counts.Refused = s.refusedCast + s.refusedChallenged
+	return s.append(logLine{Ack: &ackJSON{Sequence: s.acked, Code: s.ackedCode, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}})
+}
+
 // noteTip records that the box holds the device's chain up to tip, after
 // checking that it is the station's chain there. refCast and refChal are
 // the refusals in the answer, of cast and of challenged ballots.
@@ -138,8 +197,19 @@ func (s *Station) noteTip(tip boxserver.Tip, refCast, refChal uint64) error {
 	s.counts.Refused = s.refusedCast + s.refusedChallenged
 	s.ack(tip.Sequence, tip.Code)
 	// The acknowledgement is a note for the next start: it is not synced,
-	// since the box is asked for its tip again before anything is sent.
-	return s.appendNoSync(logLine{Ack: &ackJSON{Sequence: tip.Sequence, Code: tip.Code, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}})
+	// since the box is asked for its tip again before anything is sent,
+	// and the verdicts of the ballots between are asked of its lookup;
+	// one that counts refusals is synced, to spare those questions.
+	// While verdicts are unknown (learnVerdicts), nothing is noted: the
+	// next start asks again.
+	if len(s.unverified) > 0 {
+		return nil
+	}
+	l := logLine{Ack: &ackJSON{Sequence: tip.Sequence, Code: tip.Code, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}}
+	if refCast+refChal > 0 {
+		return s.append(l)
+	}
+	return s.appendNoSync(l)
 }
 
 // codeAt returns the confirmation code of the station's ballot at
