@@ -497,12 +497,14 @@ func (s *Station) Counts() Counts {
 	return s.counts
 }
 
-// Outbox returns the number of ballots the box has not acknowledged, and
-// whether it has the station's opening.
+// Outbox returns the number of ballots the box has not acknowledged, or
+// has acknowledged in an answer the station did not get (whose verdict
+// it has yet to ask), and whether the box has the station's opening. The
+// station is in step with the box when it returns 0 and true.
 func (s *Station) Outbox() (ballots int, opened bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.outbox), s.openAcked
+	return len(s.outbox) + len(s.unverified), s.openAcked
 }
 
 // Tip returns the sequence number and confirmation code of the station's
