@@ -132,47 +132,48 @@ func (s *Station) Sync(ctx context.Context, c *boxserver.Client) (rep SyncReport
 
 // learnVerdicts asks the box's lookup for the verdicts of the ballots
 // the box acknowledged without the station seeing its answer, and counts
-// the refused ones; it does so once the outbox is empty, and the lookups
-// are over.
+// the refused ones; it does so once the outbox is empty. Each verdict
+// learned is kept, so a lookup that fails costs only itself.
 func (s *Station) learnVerdicts(ctx context.Context, c *boxserver.Client) error {
-	s.mu.Lock()
-	todo := s.unverified
-	empty := len(s.outbox) == 0
-	s.mu.Unlock()
-	if len(todo) == 0 || !empty {
-		return nil
-	}
-	var refCast, refChal uint64
-	for _, b := range todo {
+	for {
+		s.mu.Lock()
+		if len(s.unverified) == 0 || len(s.outbox) > 0 {
+			s.mu.Unlock()
+			return nil
+		}
+		b := s.unverified[0]
+		s.mu.Unlock()
 		f, err := boxserver.Lookup(ctx, c.HTTP, c.URL, b.ConfirmationCode().Short())
 		if err != nil {
 			return err
 		}
-		found := false
+		found, refused := false, false
 		for _, e := range f.Ballots {
-			if e.Code != b.ConfirmationCode() {
-				continue
-			}
-			found = true
-			if e.Outcome == boxserver.Refused && e.Step != ballot.StepChainFork {
-				if b.State() == ballot.Cast {
-					refCast++
-				} else {
-					refChal++
-				}
+			if e.Code == b.ConfirmationCode() {
+				found = true
+				refused = e.Outcome == boxserver.Refused && e.Step != ballot.StepChainFork
 			}
 		}
 		if !found {
 			return &ChainError{b.Header().Sequence, fmt.Sprintf("the box acknowledged ballot %s, but its lookup does not find it", b.ID())}
 		}
+		s.mu.Lock()
+		if refused && b.State() == ballot.Cast {
+			s.refusedCast++
+		} else if refused {
+			s.refusedChallenged++
+		}
+		s.counts.Refused = s.refusedCast + s.refusedChallenged
+		s.unverified = s.unverified[1:]
+		var err2 error
+		if len(s.unverified) == 0 {
+			err2 = s.append(logLine{Ack: &ackJSON{Sequence: s.acked, Code: s.ackedCode, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}})
+		}
+		s.mu.Unlock()
+		if err2 != nil {
+			return err2
+		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.unverified = nil
-	s.refusedCast += refCast
-	s.refusedChallenged += refChal
-	s.counts.Refused = s.refusedCast + s.refusedChallenged
-	return s.append(logLine{Ack: &ackJSON{Sequence: s.acked, Code: s.ackedCode, RefusedCast: s.refusedCast, RefusedChallenged: s.refusedChallenged}})
 }
 
 // noteTip records that the box holds the device's chain up to tip, after
