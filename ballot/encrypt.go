@@ -41,9 +41,12 @@ func sumTranscript(tc *proof.Transcript, c *encryptedContest, rule sumRule, boun
 		cts = append(cts, c.selections[j].ctBytes...)
 	}
 	t.AppendBytes("selections", cts)
-	if rule == sumZeroOrAll {
+	switch rule {
+	case sumZeroOrAll:
 		t.AppendBytes("sum-rule", []byte("zero-or"))
-	} else {
+	case sumExact:
+		t.AppendBytes("sum-rule", []byte("exact"))
+	default:
 		t.AppendBytes("sum-rule", []byte("at-most"))
 	}
 	t.AppendUint64("sum-bound", bound)
@@ -192,9 +195,16 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 		// verify: claim min(s, bound), without branching on the vote.
 		over := subtle.ConstantTimeLessOrEq(int(bound)+1, int(mSum))
 		claim := uint64(subtle.ConstantTimeSelect(over, int(bound), int(mSum)))
-		if rule == sumAtMost {
+		switch rule {
+		case sumAtMost:
 			p, err = proof.ProveRange(ts, e.pk, sum, claim, rSum, bound, nsum)
-		} else {
+		case sumExact:
+			// The sum s is k: sum − k·G = Enc(0; ρ) encrypts 0. Compute it
+			// by encryption; a sum other than k (a caller that skipped
+			// the vote's checks) gives a proof that does not verify.
+			zero := e.pk.Encrypt(new(group.Scalar), rSum)
+			p, err = proof.ProveRange(ts, e.pk, zero, 0, rSum, 0, nsum)
+		default:
 			// The sum s is 0 or k: bound⁻¹·sum = Enc(s/k; ρ/k) encrypts 0 or
 			// 1. Compute it by encryption rather than by scalar
 			// multiplication; it is the same ciphertext.

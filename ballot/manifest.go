@@ -67,7 +67,7 @@ const (
 	UpTo ContestKind = "up-to"
 	// Exactly is "vote for exactly Limit of the candidates": each candidate
 	// gets 0 or 1, and the sum is Limit, or 0 for a voter who leaves the
-	// contest blank.
+	// contest blank; with Contest.Strict, exactly Limit, no blank.
 	Exactly ContestKind = "exactly"
 	// YesNo is a question with exactly two candidates, "yes" and "no" in
 	// that order; the voter marks at most one of them, so that a blank
@@ -124,6 +124,11 @@ type Contest struct {
 	// whenever fewer than t trustees are corrupt, the assumption that
 	// already protects the decryption. Unused for the other kinds.
 	MixStages uint32 `json:"mixStages,omitempty"`
+	// Strict is, for an Exactly contest, whether the voter must mark
+	// exactly Limit candidates: true forbids leaving the contest blank
+	// (the contest proof shows the sum is Limit), false allows 0 or Limit.
+	// Unused (false) for the other kinds.
+	Strict bool `json:"strict,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
 }
@@ -237,6 +242,9 @@ func (c *Contest) validate(i int) error {
 	where = fmt.Sprintf("contest %d (%q)", i, c.ID)
 	if err := checkName(where+": title", c.Title, true); err != nil {
 		return err
+	}
+	if c.Strict && c.Kind != Exactly {
+		return fmt.Errorf("ballot: %s: strict is true, but only an %q contest is strict (it forbids a blank contest)", where, Exactly)
 	}
 	n := len(c.Candidates)
 	if n == 0 {
@@ -391,6 +399,7 @@ const (
 	sumNone      sumRule = iota // no contest proof
 	sumAtMost                   // 0 ≤ s ≤ bound: a range proof on the sum
 	sumZeroOrAll                // s ∈ {0, bound}: a 0..1 range proof on bound⁻¹·sum
+	sumExact                    // s = bound: a 0..0 range proof on sum − bound·G
 )
 
 func (c *Contest) sumRule() (sumRule, uint64) {
@@ -398,6 +407,9 @@ func (c *Contest) sumRule() (sumRule, uint64) {
 	case UpTo:
 		return sumAtMost, uint64(c.Limit)
 	case Exactly:
+		if c.Strict {
+			return sumExact, uint64(c.Limit)
+		}
 		return sumZeroOrAll, uint64(c.Limit)
 	case YesNo:
 		return sumAtMost, 1
@@ -431,6 +443,9 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Limit)
 			p.U32(c.Seats)
 			p.U32(c.Alternates)
+			if c.Strict {
+				p.U8(1) // only when strict: other manifests keep their bytes
+			}
 		case YesNo:
 		case Score:
 			p.U32(c.MaxScore)

@@ -14,7 +14,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the known-answer vectors in testdata/")
 
-const vectorsFile = "testdata/ballot-vectors.json"
+const (
+	vectorsFile = "testdata/ballot-vectors.json"
+	// strictVectorsFile holds the same vectors for the manifest whose
+	// exactly contest is strict (strictManifest): its contest proof is a
+	// 0..0 range proof on S − k·G.
+	strictVectorsFile = "testdata/strict-vectors.json"
+)
 
 type vectorBallot struct {
 	Vote      Vote             `json:"vote"`
@@ -46,8 +52,8 @@ type vectors struct {
 // makeVectors builds the known-answer vectors from the fixed fixture: a
 // cast ballot signed by credential 0, and a device opening followed by the
 // device's first ballot, challenged.
-func makeVectors(t *testing.T) *vectors {
-	f := newFixture(t, testManifest())
+func makeVectors(t *testing.T, m *Manifest) *vectors {
+	f := newFixture(t, m)
 	e := f.e
 	v := &vectors{
 		Comment:          "sandogh-v1 ballot known-answer vectors: docs/spec.md §Ballots. Every key and seed derives from SHA-256(\"sandogh-v1 ballot test \" ‖ label), see ballot/helpers_test.go.",
@@ -94,6 +100,9 @@ func makeVectors(t *testing.T) *vectors {
 	v.DeviceOpening = o
 	seed = seedOf("kat device ballot")
 	dv := Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
+	if m.Contests[1].Strict {
+		dv["inspectors"] = map[uint32]uint64{1: 1, 4: 1}
+	}
 	pb, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, dv, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -107,25 +116,30 @@ func makeVectors(t *testing.T) *vectors {
 }
 
 func TestVectors(t *testing.T) {
-	got, err := json.MarshalIndent(makeVectors(t), "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(vectorsFile), 0o755); err != nil {
+	for _, c := range []struct {
+		file string
+		m    *Manifest
+	}{{vectorsFile, testManifest()}, {strictVectorsFile, strictManifest()}} {
+		got, err := json.MarshalIndent(makeVectors(t, c.m), "", "  ")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(vectorsFile, got, 0o644); err != nil {
-			t.Fatal(err)
+		got = append(got, '\n')
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(c.file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(c.file, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	want, err := os.ReadFile(vectorsFile)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestVectors -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Fatalf("regenerated vectors differ from %s (run with -update if the change is intended)", vectorsFile)
+		want, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatalf("%v (run go test -run TestVectors -update to create it)", err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("regenerated vectors differ from %s (run with -update if the change is intended)", c.file)
+		}
 	}
 }
 
@@ -133,7 +147,13 @@ func TestVectors(t *testing.T) {
 // it rebuilds the election from the published parameters, decodes the
 // ballots from their encodings and checks them.
 func TestVectorsVerify(t *testing.T) {
-	data, err := os.ReadFile(vectorsFile)
+	for _, file := range []string{vectorsFile, strictVectorsFile} {
+		t.Run(filepath.Base(file), func(t *testing.T) { verifyVectors(t, file) })
+	}
+}
+
+func verifyVectors(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,6 +127,8 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 			return refuseAt(StepManifest, i, -1, "contest proof for 0..%d, the contest's limit is %d", c.sum.Range(), bound)
 		case rule == sumZeroOrAll && c.sum.Range() != 1:
 			return refuseAt(StepManifest, i, -1, "contest proof for 0..%d, an %q contest's proof is for 0..1", c.sum.Range(), Exactly)
+		case rule == sumExact && c.sum.Range() != 0:
+			return refuseAt(StepManifest, i, -1, "contest proof for 0..%d, a strict %q contest's proof is for 0..0 (the sum is exactly %d)", c.sum.Range(), Exactly, bound)
 		}
 	}
 	return nil
@@ -225,9 +227,15 @@ func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 			sum.Add(sum, &c.selections[j].ct)
 		}
 		ts := sumTranscript(tc, c, rule, bound)
-		if rule == sumAtMost {
+		switch rule {
+		case sumAtMost:
 			bv.AddRange(ts, e.pk, sum, bound, c.sum)
-		} else {
+		case sumExact:
+			// sum − k·G encrypts 0.
+			kG := new(group.Element).ScalarBaseMult(new(group.Scalar).SetUint64(bound))
+			sum.B.Subtract(&sum.B, kG)
+			bv.AddRange(ts, e.pk, sum, 0, c.sum)
+		default:
 			kInv := new(group.Scalar).Invert(new(group.Scalar).SetUint64(bound))
 			var zero group.Scalar
 			sum.A.VarTimeDoubleScalarBaseMult(kInv, &sum.A, &zero)

@@ -68,6 +68,9 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 		out[i] = vals
 		marks := v[c.ID]
 		if len(marks) == 0 {
+			if c.Kind == Exactly && c.Strict {
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): no candidate marked; this strict %q contest takes exactly %d (no blank)", i, c.ID, Exactly, c.Limit)
+			}
 			continue
 		}
 		pos := make(map[uint32]int, len(c.Candidates))
@@ -111,6 +114,8 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %d candidates marked, more than the required %d (overvote)", i, c.ID, count, bound)
 		case rule == sumZeroOrAll && sum != 0 && sum != bound:
 			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %s marked; an %q contest takes exactly %d, or none", i, c.ID, prose.Count(count, "candidate"), Exactly, bound)
+		case rule == sumExact && sum != bound:
+			return nil, fmt.Errorf("ballot: vote: contest %d (%q): %s marked; this strict %q contest takes exactly %d (no blank)", i, c.ID, prose.Count(count, "candidate"), Exactly, bound)
 		}
 	}
 	return out, nil

@@ -57,11 +57,12 @@ func baseMult(e *group.Element, s *group.Scalar) *group.Element {
 	return e.FixedBaseMult(group.BaseTable(), s)
 }
 
-// checkRange returns an error if R is outside 1..MaxRange or m > R, for the
-// provers.
+// checkRange returns an error if R is above MaxRange or m > R, for the
+// provers. R = 0 is allowed: a proof that the ciphertext encrypts 0 (one
+// Chaum–Pedersen branch, whose challenge is the transcript's).
 func checkRange(m, R uint64) error {
-	if R < 1 || R > MaxRange {
-		return fmt.Errorf("proof: range 0..%d: R must be between 1 and %d", R, MaxRange)
+	if R > MaxRange {
+		return fmt.Errorf("proof: range 0..%d: R must be at most %d", R, MaxRange)
 	}
 	if m > R {
 		return fmt.Errorf("proof: value out of range 0..%d", R)
@@ -84,7 +85,7 @@ func appendRangeStatement(t *Transcript, kEnc, aEnc, bEnc []byte, R uint64) {
 // in constant time in m and r: every branch is computed with the same
 // operations and the real one is chosen with constant-time selections.
 //
-// It returns an error if R is outside 1..MaxRange or m > R. It does not check
+// It returns an error if R is above MaxRange or m > R. It does not check
 // that ct encrypts m with nonce r; if it does not, the proof will not verify.
 func ProveRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, m uint64, r *group.Scalar, R uint64, n *Nonces) (*RangeProof, error) {
 	if err := checkRange(m, R); err != nil {
@@ -100,7 +101,7 @@ func ProveRange(t *Transcript, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, m 
 // ciphertexts with the same n share r, which reveals the difference of their
 // plaintexts.
 //
-// It returns an error if R is outside 1..MaxRange or m > R. It runs in
+// It returns an error if R is above MaxRange or m > R. It runs in
 // constant time in m.
 func EncryptWithRangeProof(t *Transcript, pk *elgamal.PublicKey, m uint64, R uint64, n *Nonces) (*elgamal.Ciphertext, *RangeProof, error) {
 	if err := checkRange(m, R); err != nil {

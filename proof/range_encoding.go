@@ -24,9 +24,9 @@ func (p *RangeProof) Bytes() []byte {
 }
 
 // rangeFromSize returns R for an encoding of n bytes, or false if no R in
-// 1..MaxRange has that size.
+// 0..MaxRange has that size.
 func rangeFromSize(n int) (uint64, bool) {
-	if n < RangeProofSize(1) || n > RangeProofSize(MaxRange) || n%32 != 0 || (n/32-3)%4 != 0 {
+	if n < RangeProofSize(0) || n > RangeProofSize(MaxRange) || n%32 != 0 || (n/32-3)%4 != 0 {
 		return 0, false
 	}
 	return uint64((n/32 - 3) / 4), true
@@ -34,13 +34,13 @@ func rangeFromSize(n int) (uint64, bool) {
 
 // SetCanonicalBytes sets p to the range proof encoded by b, in the layout of
 // Bytes; the length of b determines R (it must be 32·(4R+3) for R in
-// 1..MaxRange). Every element and scalar must be canonical. If b is not a
+// 0..MaxRange). Every element and scalar must be canonical. If b is not a
 // valid encoding, it returns nil and an error naming the field and its
 // index, and p is unchanged. Verify then checks that R is the statement's.
 func (p *RangeProof) SetCanonicalBytes(b []byte) (*RangeProof, error) {
 	R, ok := rangeFromSize(len(b))
 	if !ok {
-		return nil, fmt.Errorf("proof: range proof encoding is %d bytes, which is not 32·(4R+3) for any R in 1..%d", len(b), MaxRange)
+		return nil, fmt.Errorf("proof: range proof encoding is %d bytes, which is not 32·(4R+3) for any R in 0..%d", len(b), MaxRange)
 	}
 	k := int(R) + 1
 	q := &RangeProof{
@@ -118,8 +118,8 @@ func (p *RangeProof) UnmarshalJSON(data []byte) error {
 		}
 	}
 	k := len(lists[2])
-	if k < 2 || k > MaxRange+1 {
-		return fmt.Errorf("proof: range proof JSON: field responses has %s, want 2 to %d", prose.Count(k, "item"), MaxRange+1)
+	if k < 1 || k > MaxRange+1 {
+		return fmt.Errorf("proof: range proof JSON: field responses has %s, want 1 to %d", prose.Count(k, "item"), MaxRange+1)
 	}
 	if len(lists[0]) != 2*k {
 		return fmt.Errorf("proof: range proof JSON: field commitments has %s, want %d", prose.Count(len(lists[0]), "item"), 2*k)

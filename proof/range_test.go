@@ -88,10 +88,11 @@ func TestRangeSoundnessOutOfRange(t *testing.T) {
 func TestRangeArguments(t *testing.T) {
 	_, pk := testKey(t)
 	n := testNonces(t, 9)
-	for _, R := range []uint64{0, MaxRange + 1} {
-		if _, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 0, R, n); err == nil {
-			t.Errorf("R=%d accepted", R)
-		}
+	if _, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 0, MaxRange+1, n); err == nil {
+		t.Errorf("R=%d accepted", MaxRange+1)
+	}
+	if _, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 1, 0, n); err == nil {
+		t.Error("m=1 accepted for 0..0")
 	}
 	if _, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 2, 1, n); err == nil {
 		t.Error("m=2 accepted for 0..1")
@@ -184,7 +185,7 @@ func TestRangeEncoding(t *testing.T) {
 	if err := q.Verify(newTestTranscript(), pk, ct, 3); err != nil {
 		t.Fatalf("decoded proof rejected: %v", err)
 	}
-	for _, l := range []int{0, 96, 223, 225, 256, len(enc) - 32, len(enc) + 32, len(enc) + 1} {
+	for _, l := range []int{0, 64, 95, 97, 223, 225, 256, len(enc) - 32, len(enc) + 32, len(enc) + 1} {
 		b := make([]byte, l)
 		if _, err := new(RangeProof).SetCanonicalBytes(b); err == nil {
 			t.Errorf("%d-byte encoding accepted", l)
@@ -236,5 +237,43 @@ func TestRangeEncoding(t *testing.T) {
 		if err := json.Unmarshal(b, &r); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestRangeZero: R = 0 is a proof that a ciphertext encrypts 0 (one
+// Chaum–Pedersen branch): it verifies for an encryption of 0, its 96-byte
+// encoding round-trips, and a ciphertext of 1 with the proof of a
+// ciphertext of 0 is rejected, as is the honest algorithm run on it.
+func TestRangeZero(t *testing.T) {
+	_, pk := testKey(t)
+	n := testNonces(t, 11)
+	ct, p, err := EncryptWithRangeProof(newTestTranscript(), pk, 0, 0, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Range() != 0 || len(p.Bytes()) != 96 {
+		t.Fatalf("R=%d, %d bytes", p.Range(), len(p.Bytes()))
+	}
+	if err := p.Verify(newTestTranscript(), pk, ct, 0); err != nil {
+		t.Fatal(err)
+	}
+	q, err := new(RangeProof).SetCanonicalBytes(p.Bytes())
+	if err != nil || q.Verify(newTestTranscript(), pk, ct, 0) != nil {
+		t.Fatalf("decoded: %v", err)
+	}
+	one, _, err := EncryptWithRangeProof(newTestTranscript(), pk, 1, 1, n.Child("one", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Verify(newTestTranscript(), pk, one, 0) == nil {
+		t.Fatal("a ciphertext of 1 passed with a proof for 0..0")
+	}
+	r := n.Child("one", 0).Scalar("encryption", 0)
+	forged, err := ProveRange(newTestTranscript(), pk, one, 0, r, 0, n.Child("forged", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forged.Verify(newTestTranscript(), pk, one, 0) == nil {
+		t.Fatal("the honest prover, run on a ciphertext of 1, convinced the verifier that it encrypts 0")
 	}
 }

@@ -29,6 +29,7 @@ type contestJSON struct {
 	Seats      uint32          `json:"seats,omitempty"`
 	Alternates uint32          `json:"alternates,omitempty"`
 	MixStages  uint32          `json:"mixStages,omitempty"`
+	Strict     bool            `json:"strict,omitempty"`
 	Candidates []candidateJSON `json:"candidates"`
 }
 
@@ -73,6 +74,12 @@ func (m *manifestJSON) encode() ([]byte, error) {
 		switch c.Kind {
 		case "up-to", "exactly":
 			p = u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates)
+			if c.Strict {
+				if c.Kind != "exactly" {
+					return nil, fmt.Errorf("contest %d: strict, but of kind %q", i, c.Kind)
+				}
+				p = append(p, 1)
+			}
 		case "yes-no":
 		case "score":
 			p = u32(u32(u32(u32(nil, c.MaxScore), c.Limit), c.Seats), c.Alternates)
@@ -113,6 +120,9 @@ func (c *contestJSON) sumRule() (rule string, bound uint32, ok bool) {
 		}
 		return "at-most", c.Limit, true
 	case "exactly":
+		if c.Strict {
+			return "exact", c.Limit, true
+		}
 		return "zero-or", c.Limit, true
 	}
 	return "", 0, false
@@ -542,15 +552,18 @@ func (b *ballot) checkShape(e *electionParams) error {
 				return placedf(i, k, "R = %d", rp.R)
 			}
 		}
-		_, bound, ok := mc.sumRule()
+		rule, bound, ok := mc.sumRule()
 		if ok != (c.sumProof != nil) {
 			return placedf(i, -1, "contest proof presence")
 		}
 		if ok {
 			rp, _ := parseRange(c.sumProof)
 			want := int(bound)
-			if mc.Kind == "exactly" {
+			switch rule {
+			case "zero-or":
 				want = 1
+			case "exact":
+				want = 0
 			}
 			if rp.R != want {
 				return placedf(i, -1, "contest proof R = %d, want %d", rp.R, want)
@@ -590,6 +603,16 @@ func sumCiphertext(cts [][]byte, exactlyK uint32) []byte {
 		inv := r255.NewScalar().Invert(scalarUint(uint64(exactlyK)))
 		A, B = mul(inv, A), mul(inv, B)
 	}
+	return append(enc(A), enc(B)...)
+}
+
+// shiftedSum returns S_i − k·(0, G) as 64 bytes: for a strict exactly
+// contest, an encryption of 0 when the sum is k.
+func shiftedSum(cts [][]byte, k uint32) []byte {
+	S := sumCiphertext(cts, 0)
+	A, _ := element(S[:32])
+	B, _ := element(S[32:])
+	B = sub(B, mulG(scalarUint(uint64(k))))
 	return append(enc(A), enc(B)...)
 }
 
@@ -638,9 +661,12 @@ func (b *ballot) verifyProofs(e *electionParams) []error {
 		sumContext(tr, c.cts, rule, bound)
 		var S []byte
 		R := int(bound)
-		if rule == "zero-or" {
+		switch rule {
+		case "zero-or":
 			S, R = sumCiphertext(c.cts, bound), 1
-		} else {
+		case "exact":
+			S, R = shiftedSum(c.cts, bound), 0
+		default:
 			S = sumCiphertext(c.cts, 0)
 		}
 		p, _ := parseRange(c.sumProof)
@@ -744,6 +770,9 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 				S = sumCiphertext(cts, bound)
 				inv := r255.NewScalar().Invert(scalarUint(uint64(bound)))
 				proof = proveRange(tr, seedSum, e.key, S, s/uint64(bound), smul(rho, inv), 1)
+			} else if rule == "exact" {
+				S = shiftedSum(cts, bound)
+				proof = proveRange(tr, seedSum, e.key, S, 0, rho, 0)
 			} else {
 				S = sumCiphertext(cts, 0)
 				proof = proveRange(tr, seedSum, e.key, S, s, rho, int(bound))

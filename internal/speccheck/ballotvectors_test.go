@@ -62,9 +62,17 @@ func sameVote(a, b map[string]map[string]uint64) bool {
 	return string(ja) == string(jb)
 }
 
+// TestBallotVectors checks the ballot vectors, and those of the manifest
+// whose exactly contest is strict (a 0..0 contest proof on S − k·G).
 func TestBallotVectors(t *testing.T) {
+	for _, file := range []string{"ballot-vectors.json", "strict-vectors.json"} {
+		t.Run(file, func(t *testing.T) { checkBallotVectors(t, "../../ballot/testdata/"+file) })
+	}
+}
+
+func checkBallotVectors(t *testing.T, file string) {
 	var v ballotVectors
-	readJSON(t, "../../ballot/testdata/ballot-vectors.json", &v)
+	readJSON(t, file, &v)
 	menc, err := v.Manifest.encode()
 	if err != nil {
 		t.Fatal(err)

@@ -137,7 +137,7 @@ type rangeProof struct {
 }
 
 func parseRange(b []byte) (*rangeProof, error) {
-	if len(b)%32 != 0 || len(b)/32 < 7 || (len(b)/32-3)%4 != 0 {
+	if len(b)%32 != 0 || len(b)/32 < 3 || (len(b)/32-3)%4 != 0 {
 		return nil, fmt.Errorf("range proof is %d bytes, not 32·(4R+3)", len(b))
 	}
 	R := (len(b)/32 - 3) / 4
