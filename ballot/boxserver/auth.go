@@ -65,11 +65,12 @@ func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[str
 		return "", 0, &authError{fmt.Sprintf("header %s: device %q is not registered in the election", headerDevice, device)}
 	}
 	position, err := strconv.ParseUint(r.Header.Get(headerPosition), 10, 64)
-	if err != nil {
-		return "", 0, &authError{fmt.Sprintf("header %s: %q is not a chain position (a decimal number)", headerPosition, r.Header.Get(headerPosition))}
+	if err != nil || strconv.FormatUint(position, 10) != r.Header.Get(headerPosition) {
+		return "", 0, &authError{fmt.Sprintf("header %s: %q is not a chain position (a decimal number without sign or leading zeros)", headerPosition, r.Header.Get(headerPosition))}
 	}
-	sig, err := hex.DecodeString(r.Header.Get(headerSignature))
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	h := r.Header.Get(headerSignature)
+	sig, err := hex.DecodeString(h)
+	if err != nil || len(sig) != ed25519.SignatureSize || hex.EncodeToString(sig) != h {
 		return "", 0, &authError{fmt.Sprintf("header %s: not %d bytes in lowercase hexadecimal", headerSignature, ed25519.SignatureSize)}
 	}
 	if !ed25519.Verify(pub, requestMessage(baseHash, device, r.URL.Path, position, body), sig) {

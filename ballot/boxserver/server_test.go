@@ -136,6 +136,9 @@ func TestRequestAuthentication(t *testing.T) {
 		{"not a ballot", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, []byte{0, 0, 0, 3, 1, 2, 3}), []byte{0, 0, 0, 3, 1, 2, 3}, 400, "ballot 0"},
 		{"length past the end", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, []byte{0, 0, 1, 0, 1}), []byte{0, 0, 1, 0, 1}, 400, "longer than the rest"},
 		{"empty", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, nil), nil, 400, "no ballots"},
+		{"signature in uppercase", "/v1/ballots", uppercased(sign("station-1", k1, "/v1/ballots", 1, body)), body, 401, "lowercase hexadecimal"},
+		{"position with a sign", "/v1/ballots", repositioned(sign("station-1", k1, "/v1/ballots", 1, body), "+1"), body, 401, "Sandogh-Position"},
+		{"position with a leading zero", "/v1/ballots", repositioned(sign("station-1", k1, "/v1/ballots", 1, body), "01"), body, 401, "leading zeros"},
 	}
 	for _, tc := range cases {
 		req, _ := http.NewRequest(http.MethodPost, w.http.URL+tc.path, bytes.NewReader(tc.body))
@@ -233,5 +236,10 @@ func TestPublicRecord(t *testing.T) {
 
 func repositioned(h http.Header, position string) http.Header {
 	h.Set("Sandogh-Position", position)
+	return h
+}
+
+func uppercased(h http.Header) http.Header {
+	h.Set("Sandogh-Signature", strings.ToUpper(h.Get("Sandogh-Signature")))
 	return h
 }
