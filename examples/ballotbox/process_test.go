@@ -309,3 +309,22 @@ func randomVote(r *mrand.Rand) ballot.Vote {
 	}
 	return ballot.Vote{"board": marks}
 }
+
+// TestSecondServer: a second server on the same box fails at once, saying
+// the box is open, and the first one serves on.
+func TestSecondServer(t *testing.T) {
+	dir := setupElection(t, "second", 1)
+	srv := startServer(t, dir, "127.0.0.1:0")
+	r := bin.Run(t, "", nil, "serve", "-election", dir, "-addr", "127.0.0.1:0")
+	if r.Code != exitFailed || !strings.Contains(r.Stderr, "already open") {
+		t.Fatalf("a second server: exit %d, %s", r.Code, r.Stderr)
+	}
+	resp, err := http.Get(srv.url + "/v1/tip?device=station-1")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the first server after the second's attempt: %v", err)
+	}
+	resp.Body.Close()
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("serve: %d", code)
+	}
+}
