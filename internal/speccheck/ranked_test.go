@@ -152,6 +152,10 @@ type rkTie struct {
 	by         string
 	stage      int
 	chosen     int
+	// narrowed: the look-back kept fewer than all the tied candidates
+	// before the lot or the stop (not published; counts what the tests
+	// exercised).
+	narrowed bool
 }
 
 type rkStage struct {
@@ -297,7 +301,7 @@ func (c *rkCounter) breakTie(decides string, tied []int, most bool) rkTie {
 		if len(keep) == len(remain) {
 			continue
 		}
-		remain = keep
+		remain, t.narrowed = keep, true
 		if len(remain) == 1 {
 			t.by, t.stage, t.chosen = "earlier stage", s, remain[0]
 			return t
@@ -1049,10 +1053,10 @@ func TestRankedSchulzeVectors(t *testing.T) {
 // small pool (so that equal votes, and so ties, are frequent), some of them
 // invalid.
 func rkRandomElection(rng *rand.Rand) (n, maxRanks, seats int, rows [][]int) {
-	n = 2 + rng.IntN(6)
+	n = 2 + rng.IntN(7)
 	maxRanks = 1 + rng.IntN(n)
 	seats = 1 + rng.IntN(n-1)
-	pool := make([][]int, 1+rng.IntN(8))
+	pool := make([][]int, 1+rng.IntN(12))
 	for i := range pool {
 		pool[i] = rng.Perm(n)[:1+rng.IntN(maxRanks)]
 		if rng.IntN(12) == 0 { // invalid: repeated, unknown, empty or too long
@@ -1068,7 +1072,7 @@ func rkRandomElection(rng *rand.Rand) (n, maxRanks, seats int, rows [][]int) {
 			}
 		}
 	}
-	for range 1 + rng.IntN(40) {
+	for range 1 + rng.IntN(60) {
 		rows = append(rows, pool[rng.IntN(len(pool))])
 	}
 	return n, maxRanks, seats, rows
@@ -1103,6 +1107,7 @@ func rkRows(rows [][]int) []ranked.Ranking {
 func TestRankedDifferential(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2007, 42))
 	var stvN, irvN, schN, ties, lots, unresolved int
+	kinds := map[string]int{}
 	for i := range 3000 {
 		n, maxRanks, seats, rows := rkRandomElection(rng)
 		lot, rlot := rkRandomLot(rng)
@@ -1131,6 +1136,7 @@ func TestRankedDifferential(t *testing.T) {
 			for _, st := range mine.stages {
 				ties += len(st.ties)
 				for _, x := range st.ties {
+					kinds[fmt.Sprint(x.decides, "/", x.by, "/narrowed=", x.narrowed)]++
 					if x.by == "lot" {
 						lots++
 					}
@@ -1138,6 +1144,7 @@ func TestRankedDifferential(t *testing.T) {
 			}
 			if mine.unresolved != nil {
 				unresolved++
+				kinds[fmt.Sprint(mine.unresolved.decides, "/unresolved/narrowed=", mine.unresolved.narrowed)]++
 			}
 			if err := rkInvariants(mine); err != nil {
 				t.Errorf("%s: STV: %v", desc, err)
@@ -1165,9 +1172,11 @@ func TestRankedDifferential(t *testing.T) {
 		}
 		schN++
 	}
-	t.Logf("%d STV counts (%d ties, %d by lot, %d unresolved), %d IRV, %d Schulze", stvN, ties, lots, unresolved, irvN, schN)
-	if ties == 0 || lots == 0 || unresolved == 0 {
-		t.Errorf("the draw exercised too few ties: %d, %d by lot, %d unresolved", ties, lots, unresolved)
+	t.Logf("%d STV counts (%d ties, %d by lot, %d unresolved), %d IRV, %d Schulze; STV ties %v", stvN, ties, lots, unresolved, irvN, schN, kinds)
+	for _, kind := range []string{"surplus/earlier stage", "exclusion/earlier stage", "surplus/lot", "exclusion/lot", "surplus/unresolved", "exclusion/unresolved"} {
+		if kinds[kind+"/narrowed=true"]+kinds[kind+"/narrowed=false"] == 0 {
+			t.Errorf("the draw made no tie %s", kind)
+		}
 	}
 }
 
@@ -1232,5 +1241,51 @@ func TestRankedValueText(t *testing.T) {
 		if _, err := rkParseValue(s); err == nil {
 			t.Errorf("%q accepted", s)
 		}
+	}
+}
+
+// TestRankedLotAfterLookBack builds a tie that step 7 narrows before the
+// lot: A (20 papers, 10 "A B", 10 "A C") is elected with quota 16 and its
+// surplus of 4 gives B and C 2 each; B, C and D then have 4 votes, at
+// stage 1 B and C had 2 and D 4, so D is out of the tie and the lot falls
+// between B and C only, even where D's lot key is the smallest of the
+// three. The count is compared with package tally/ranked.
+func TestRankedLotAfterLookBack(t *testing.T) {
+	rows := rkLetters(t, "ABCDEF", []string{"10 AB", "10 AC", "2 B", "2 C", "4 D", "9 E", "8 F"})
+	const n, seats = 6, 2
+	c := ranked.Contest{Candidates: n, MaxRanks: n, Seats: seats}
+	check := func(lot *rkLot, rlot *ranked.Lot) *rkCount {
+		mine := rkSTV(n, n, seats, rows, lot)
+		theirs, err := ranked.CountSTV(c, rkRows(rows), rlot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(theirs); !bytes.Equal(b, mine.json()) {
+			t.Fatalf("got %s\nwant %s", b, mine.json())
+		}
+		return mine
+	}
+	k := check(nil, nil)
+	if k.quota != 16*rkUnit || len(k.stages) != 2 || !slices.Equal(k.stages[1].votes, []int64{16 * rkUnit, 4 * rkUnit, 4 * rkUnit, 4 * rkUnit, 9 * rkUnit, 8 * rkUnit}) {
+		t.Fatalf("count %s", k.json())
+	}
+	if u := k.unresolved; u == nil || !slices.Equal(u.candidates, []int{1, 2, 3}) || u.by != "unresolved" || u.chosen != -1 {
+		t.Fatalf("unresolved %+v", k.unresolved)
+	}
+	found := 0
+	for s := 0; s < 200 && found < 4; s++ {
+		lot := &rkLot{seed: []byte(fmt.Sprint("seed ", s)), contest: uint32(s)}
+		if lot.smallest([]int{1, 2, 3}) != 3 {
+			continue
+		}
+		found++
+		k := check(lot, &ranked.Lot{Seed: lot.seed, Contest: lot.contest})
+		tie := k.stages[2].ties
+		if len(tie) != 1 || tie[0].by != "lot" || tie[0].chosen != lot.smallest([]int{1, 2}) || !slices.Equal(tie[0].candidates, []int{1, 2, 3}) {
+			t.Fatalf("seed %d: stage 3 ties %+v", s, tie)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no seed puts D's key first")
 	}
 }
