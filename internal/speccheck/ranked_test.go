@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -1217,7 +1218,10 @@ func TestRankedValidation(t *testing.T) {
 		reason string
 	}{
 		{[]int{}, rkEmpty}, {[]int{0, 1, 2, 3}, rkTooMany}, {[]int{0, 9, 0}, rkUnknown},
-		{[]int{1, 1, 9}, rkRepeated}, {[]int{2, 0, 1}, ""},
+		// The table's last two checks are made entry by entry (the
+		// sentence after the table): entry 1 repeats before entry 2 is
+		// unknown.
+		{[]int{1, 1, 9}, rkRepeated}, {[]int{9, 1, 1}, rkUnknown}, {[]int{2, 0, 1}, ""},
 	} {
 		if got := rkValidate(4, 3, tc.row); got != tc.reason {
 			t.Errorf("%v: %q, want %q", tc.row, got, tc.reason)
@@ -1287,5 +1291,361 @@ func TestRankedLotAfterLookBack(t *testing.T) {
 	}
 	if found == 0 {
 		t.Fatal("no seed puts D's key first")
+	}
+}
+
+// Meek's method (§"Single transferable vote by Meek's method"): Meeks are
+// integers in units of 10^-9.
+const rkOne = 1000000000
+
+func rkMeek(v int64) string {
+	sign := ""
+	u := uint64(v)
+	if v < 0 {
+		sign, u = "-", uint64(-v)
+	}
+	return fmt.Sprintf("%s%d.%09d", sign, u/rkOne, u%rkOne)
+}
+
+// rkCeilMulDiv is ceil(a·b / c) for non-negative a, b and positive c,
+// computed in 128 bits.
+func rkCeilMulDiv(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	lo, carry := bits.Add64(lo, uint64(c-1), 0)
+	hi += carry
+	if hi >= uint64(c) {
+		panic("speccheck: Meek quotient overflows") // not reached with the spec's bounds
+	}
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(q)
+}
+
+type rkMeekRound struct {
+	number, iterations int
+	quota              int64
+	votes, keepFactors []int64
+	surplus, residual  int64
+	elected            []int
+	excluded           int
+	ties               []rkTie
+	lastVacancies      []int
+}
+
+type rkMeekCount struct {
+	n, ranks, seats, valid, invalid int
+	rounds                          []rkMeekRound
+	elected                         []int
+	unresolved                      *rkTie
+}
+
+// rkMeekCount counts by Meek's method. choose picks one of several tied
+// candidates (ascending) for exclusion and says how, or returns -1.
+func rkMeekCountRows(n, maxRanks, seats int, rows [][]int, choose func([]int) (int, string)) *rkMeekCount {
+	groups, valid, invalid := rkGroup(n, maxRanks, rows)
+	k := &rkMeekCount{n: n, ranks: maxRanks, seats: seats, valid: valid, invalid: invalid, elected: []int{}}
+	const omega = 1000
+	kf := make([]int64, n)
+	state := make([]int, n)
+	for i := range kf {
+		kf[i] = rkOne
+	}
+	hopeful := func() []int {
+		var h []int
+		for i, s := range state {
+			if s == rkContinuing {
+				h = append(h, i)
+			}
+		}
+		return h
+	}
+	for len(hopeful()) > seats-len(k.elected) && len(k.elected) < seats {
+		r := rkMeekRound{number: len(k.rounds) + 1, excluded: -1, elected: []int{}, ties: []rkTie{}, lastVacancies: []int{}}
+		var prev int64
+		for {
+			r.iterations++
+			r.keepFactors = slices.Clone(kf)
+			votes := make([]int64, n)
+			for _, p := range groups {
+				w := int64(rkOne)
+				for _, c := range p.ranking {
+					if kf[c] == 0 {
+						continue
+					}
+					x := rkCeilMulDiv(w, kf[c], rkOne)
+					votes[c] += p.mult * x
+					w -= x
+					if w == 0 {
+						break
+					}
+				}
+			}
+			var sum int64
+			for _, v := range votes {
+				sum += v
+			}
+			q := sum/int64(seats+1) + 1
+			var el []int
+			for _, c := range hopeful() {
+				if votes[c] >= q {
+					el = append(el, c)
+				}
+			}
+			sort.SliceStable(el, func(a, b int) bool {
+				if votes[el[a]] != votes[el[b]] {
+					return votes[el[a]] > votes[el[b]]
+				}
+				return el[a] < el[b]
+			})
+			for _, c := range el {
+				state[c] = rkElected
+				r.elected = append(r.elected, c)
+				k.elected = append(k.elected, c)
+			}
+			var s int64
+			for c := range n {
+				if state[c] == rkElected {
+					s += votes[c] - q
+				}
+			}
+			s = max(s, 0)
+			r.quota, r.votes, r.surplus, r.residual = q, votes, s, int64(valid)*rkOne-sum
+			if len(el) > 0 {
+				break
+			}
+			if s < omega || r.iterations > 1 && s >= prev {
+				// B.3: exclusion.
+				h := hopeful()
+				low := votes[h[0]]
+				for _, c := range h {
+					low = min(low, votes[c])
+				}
+				var tied []int
+				for _, c := range h {
+					if votes[c] <= low+s {
+						tied = append(tied, c)
+					}
+				}
+				who := tied[0]
+				if len(tied) > 1 {
+					var by string
+					who, by = choose(tied)
+					t := rkTie{decides: "exclusion", candidates: tied, by: by, chosen: who}
+					if who < 0 {
+						k.rounds = append(k.rounds, r)
+						k.unresolved = &t
+						return k
+					}
+					r.ties = append(r.ties, t)
+				}
+				r.excluded = who
+				state[who], kf[who] = rkExcluded, 0
+				break
+			}
+			prev = s
+			for c := range n {
+				if state[c] == rkElected {
+					kf[c] = rkCeilMulDiv(rkCeilMulDiv(kf[c], q, rkOne), rkOne, votes[c])
+				}
+			}
+		}
+		k.rounds = append(k.rounds, r)
+	}
+	if len(k.elected) < seats {
+		last := &k.rounds[len(k.rounds)-1]
+		for _, c := range hopeful() {
+			state[c] = rkElected
+			last.lastVacancies = append(last.lastVacancies, c)
+			k.elected = append(k.elected, c)
+		}
+	}
+	return k
+}
+
+func (k *rkMeekCount) json() []byte {
+	var b bytes.Buffer
+	meeks := func(xs []int64) {
+		b.WriteByte('[')
+		for i, x := range xs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%q", rkMeek(x))
+		}
+		b.WriteByte(']')
+	}
+	fmt.Fprintf(&b, `{"method":"meek","candidates":%d,"maxRanks":%d,"seats":%d,"valid":%d,"invalid":%d,"rounds":[`, k.n, k.ranks, k.seats, k.valid, k.invalid)
+	for i, r := range k.rounds {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"number":%d,"iterations":%d,"quota":%q,"votes":`, r.number, r.iterations, rkMeek(r.quota))
+		meeks(r.votes)
+		b.WriteString(`,"keepFactors":`)
+		meeks(r.keepFactors)
+		fmt.Fprintf(&b, `,"surplus":%q,"residual":%q,"elected":`, rkMeek(r.surplus), rkMeek(r.residual))
+		rkInts(&b, r.elected)
+		fmt.Fprintf(&b, `,"excluded":%d,"ties":[`, r.excluded)
+		for j, t := range r.ties {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			rkTieJSON(&b, t)
+		}
+		b.WriteString(`],"lastVacancies":`)
+		rkInts(&b, r.lastVacancies)
+		b.WriteByte('}')
+	}
+	b.WriteString(`],"elected":`)
+	rkInts(&b, k.elected)
+	if k.unresolved != nil {
+		b.WriteString(`,"unresolved":`)
+		rkTieJSON(&b, *k.unresolved)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func rkMeekChooser(lot *rkLot) func([]int) (int, string) {
+	return func(tied []int) (int, string) {
+		if lot == nil {
+			return -1, "unresolved"
+		}
+		return lot.smallest(tied), "lot"
+	}
+}
+
+// TestRankedMeekDifferential counts random small elections by Meek's
+// method here and by package tally/ranked and wants the same JSON bytes.
+func TestRankedMeekDifferential(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1987, 123))
+	var counted, ties, unresolved int
+	for i := range 1500 {
+		n, maxRanks, seats, rows := rkRandomElection(rng)
+		lot, rlot := rkRandomLot(rng)
+		desc := fmt.Sprintf("election %d: n=%d N=%d k=%d lot=%v rows=%v", i, n, maxRanks, seats, lot != nil, rows)
+		mine := rkMeekCountRows(n, maxRanks, seats, rows, rkMeekChooser(lot))
+		theirs, err := ranked.CountMeek(ranked.Contest{Candidates: n, MaxRanks: maxRanks, Seats: seats}, rkRows(rows), rlot)
+		if err != nil {
+			if mine.valid > 0 {
+				t.Errorf("%s: %v", desc, err)
+			}
+			continue
+		}
+		counted++
+		if b, _ := json.Marshal(theirs); !bytes.Equal(b, mine.json()) {
+			t.Fatalf("%s:\n got %s\nwant %s", desc, b, mine.json())
+		}
+		for _, r := range mine.rounds {
+			ties += len(r.ties)
+		}
+		if mine.unresolved != nil {
+			unresolved++
+		}
+	}
+	t.Logf("%d Meek counts, %d ties by lot, %d unresolved", counted, ties, unresolved)
+	if ties == 0 || unresolved == 0 {
+		t.Errorf("the draw made too few ties: %d, %d unresolved", ties, unresolved)
+	}
+}
+
+// rkParseMeek reads a Meek number written with exactly nine decimals.
+func rkParseMeek(s string) (int64, error) {
+	ip, fp, ok := strings.Cut(s, ".")
+	if !ok || len(fp) != 9 || ip == "" || strings.HasPrefix(ip, "-") {
+		return 0, fmt.Errorf("meek %q", s)
+	}
+	i, err1 := strconv.ParseUint(ip, 10, 32)
+	f, err2 := strconv.ParseUint(fp, 10, 32)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("meek %q", s)
+	}
+	return int64(i)*rkOne + int64(f), nil
+}
+
+// TestRankedMeekDroop counts Droop's five test elections by this file's
+// Meek count and compares every round with Droop's reference counts under
+// the PR Foundation rule (tally/ranked/testdata/meek/droop-reference.txt,
+// whose README gives the form). Droop breaks ties in the order of the
+// candidates, and so does the count here.
+func TestRankedMeekDroop(t *testing.T) {
+	const dir = "../../tally/ranked/testdata/meek/"
+	b, err := os.ReadFile(dir + "droop-reference.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type round struct {
+		elected            []int
+		excluded           int
+		quota, residual    int64
+		votes, keepFactors []int64
+	}
+	type election struct {
+		name     string
+		n, seats int
+		rounds   []round
+	}
+	var refs []election
+	meeks := func(fs []string) []int64 {
+		var out []int64
+		for _, f := range fs {
+			v, err := rkParseMeek(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		var e *election
+		if len(refs) > 0 {
+			e = &refs[len(refs)-1]
+		}
+		switch {
+		case f[0] == "election" && len(f) == 6:
+			refs = append(refs, election{name: f[1], n: mustAtoi(t, f[3]), seats: mustAtoi(t, f[5])})
+		case f[0] == "round" && len(f) == 6 && e != nil:
+			r := round{excluded: mustAtoi(t, f[5])}
+			if f[3] != "-" {
+				for _, x := range strings.Split(f[3], ",") {
+					r.elected = append(r.elected, mustAtoi(t, x))
+				}
+			}
+			e.rounds = append(e.rounds, r)
+		case f[0] == "quota" && len(f) == 4 && e != nil:
+			x := meeks([]string{f[1], f[3]})
+			e.rounds[len(e.rounds)-1].quota, e.rounds[len(e.rounds)-1].residual = x[0], x[1]
+		case f[0] == "votes" && e != nil:
+			e.rounds[len(e.rounds)-1].votes = meeks(f[1:])
+		case f[0] == "kf" && e != nil:
+			e.rounds[len(e.rounds)-1].keepFactors = meeks(f[1:])
+		default:
+			t.Fatalf("reference line %q", line)
+		}
+	}
+	if len(refs) != 5 {
+		t.Fatalf("%d reference elections", len(refs))
+	}
+	byIndex := func(tied []int) (int, string) { return tied[0], "lot" }
+	for _, ref := range refs {
+		n, seats, rows := rkReadBLT(t, dir+ref.name+".blt")
+		if n != ref.n || seats != ref.seats {
+			t.Fatalf("%s: %d candidates %d seats", ref.name, n, seats)
+		}
+		k := rkMeekCountRows(n, n, seats, rows, byIndex)
+		if len(k.rounds) != len(ref.rounds) || len(k.elected) != seats || k.unresolved != nil {
+			t.Errorf("%s: %d rounds (reference %d), elected %v", ref.name, len(k.rounds), len(ref.rounds), k.elected)
+			continue
+		}
+		for i, r := range ref.rounds {
+			g := k.rounds[i]
+			el := sortedCopy(append(slices.Clone(g.elected), g.lastVacancies...))
+			if !slices.Equal(el, sortedCopy(r.elected)) || g.excluded != r.excluded || g.quota != r.quota || g.residual != r.residual ||
+				!slices.Equal(g.votes, r.votes) || !slices.Equal(g.keepFactors, r.keepFactors) {
+				t.Errorf("%s: round %d differs from the reference:\n got %+v\nwant %+v", ref.name, i+1, g, r)
+				break
+			}
+		}
 	}
 }
