@@ -4,8 +4,9 @@
 // verifier from that document without reading sandogh's code.
 //
 // The package has no API: everything is in its tests. They import no sandogh
-// package, except tally/apportion as the implementation under test of one
-// differential test (its rules are re-implemented here, not called); the group is github.com/gtank/ristretto255, expand_message_xmd is
+// package, except tally/apportion and tally/ranked, each as the
+// implementation under test of differential tests (their rules are
+// re-implemented here, not called); the group is github.com/gtank/ristretto255, expand_message_xmd is
 // github.com/cloudflare/circl/expander, and everything else (SHA-512,
 // SHA-512/256, SHA-256, Ed25519, JSON) is the standard library. The tests
 // re-check, byte for byte, the Fiat–Shamir transcripts and nonces against
@@ -24,9 +25,12 @@
 // (nothing but its files, each a regular file opened without blocking or
 // following links), the text rule for identifiers and names, and the name key
 // that refuses two candidates of one contest whose names voters cannot tell
-// apart; and the seat allocation to party lists of tally/apportion (its worked
+// apart; the seat allocation to party lists of tally/apportion (its worked
 // examples, the Norwegian results, the JSON bytes, and random inputs compared
-// with the package). Every check
+// with the package); and the ranked counting methods of tally/ranked (the
+// validation of rankings, Scottish STV, Meek STV, instant-runoff and
+// Schulze: the reference counts of its testdata, the JSON bytes, and random
+// small elections compared with the package). Every check
 // is also run on tampered input and must fail there.
 //
 // It is not a verifier for production use (examples/verifier is), and it

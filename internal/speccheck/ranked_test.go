@@ -3,8 +3,8 @@ package speccheck
 // Ranked ballots (docs/spec.md, §Counting methods, "Ranked ballots:
 // rankings, Scottish STV, Meek STV, instant-runoff, Schulze"), re-implemented
 // from that text alone: the validation of rankings, the Values, Scottish STV
-// with its tie rules and the lot, instant-runoff and Schulze (winning
-// votes), with their JSON forms. The tests count the reference elections of
+// with its tie rules and the lot, instant-runoff, Schulze (winning votes)
+// and Meek's method, with their JSON forms. The tests count the reference elections of
 // tally/ranked/testdata and compare with the published figures, and compare
 // random small elections with package tally/ranked, the one sandogh package
 // imported here, as the implementation under test.
@@ -1151,7 +1151,9 @@ func TestRankedDifferential(t *testing.T) {
 				t.Errorf("%s: STV: %v", desc, err)
 			}
 		}
-		if valid > 0 {
+		// The spec asks STV for a valid row, not instant-runoff: with none
+		// its first stage is all zeros and the exclusions are ties.
+		{
 			mi := rkIRV(n, maxRanks, rows, lot)
 			th, err := ranked.CountIRV(c, rkRows(rows), rlot)
 			if err != nil {
@@ -1646,6 +1648,44 @@ func TestRankedMeekDroop(t *testing.T) {
 				t.Errorf("%s: round %d differs from the reference:\n got %+v\nwant %+v", ref.name, i+1, g, r)
 				break
 			}
+		}
+	}
+}
+
+// TestRankedEdges compares the smallest contests with package tally/ranked
+// and checks that it refuses the contests the spec's bounds exclude.
+func TestRankedEdges(t *testing.T) {
+	one := ranked.Contest{Candidates: 1, MaxRanks: 1}
+	rows := [][]int{{0}, {}, {0}, {1}}
+	if th, err := ranked.CountIRV(one, rkRows(rows), nil); err != nil {
+		t.Errorf("IRV, one candidate: %v", err)
+	} else if b, _ := json.Marshal(th); !bytes.Equal(b, rkIRV(1, 1, rows, nil).json()) {
+		t.Errorf("IRV, one candidate:\n got %s\nwant %s", b, rkIRV(1, 1, rows, nil).json())
+	}
+	if th, err := ranked.Schulze(one, rkRows(rows), nil); err != nil {
+		t.Errorf("Schulze, one candidate: %v", err)
+	} else if b, _ := json.Marshal(th); !bytes.Equal(b, rkSchulze(1, 1, rows, nil).json()) {
+		t.Errorf("Schulze, one candidate:\n got %s\nwant %s", b, rkSchulze(1, 1, rows, nil).json())
+	}
+	good := [][]int{{0, 1}, {1}}
+	for _, c := range []ranked.Contest{
+		{Candidates: 3, MaxRanks: 3, Seats: 0}, {Candidates: 3, MaxRanks: 3, Seats: 3},
+		{Candidates: 3, MaxRanks: 0, Seats: 1}, {Candidates: 3, MaxRanks: 4, Seats: 1},
+		{Candidates: 0, MaxRanks: 0, Seats: 1}, {Candidates: 10001, MaxRanks: 1, Seats: 1},
+	} {
+		if _, err := ranked.CountSTV(c, rkRows(good), nil); err == nil {
+			t.Errorf("STV %+v accepted", c)
+		}
+		if _, err := ranked.CountMeek(c, rkRows(good), nil); err == nil {
+			t.Errorf("Meek %+v accepted", c)
+		}
+	}
+	if _, err := ranked.Schulze(ranked.Contest{Candidates: 1001, MaxRanks: 1}, nil, nil); err == nil {
+		t.Error("Schulze with 1001 candidates accepted")
+	}
+	for _, seed := range [][]byte{nil, make([]byte, 65)} {
+		if _, err := ranked.CountSTV(ranked.Contest{Candidates: 2, MaxRanks: 2, Seats: 1}, rkRows(good), &ranked.Lot{Seed: seed}); err == nil {
+			t.Errorf("a lot with a seed of %d bytes accepted", len(seed))
 		}
 	}
 }
