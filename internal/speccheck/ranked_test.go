@@ -1044,6 +1044,14 @@ func TestRankedSchulzeVectors(t *testing.T) {
 		if v.Winners != "" && tiers[0] != v.Winners {
 			t.Errorf("%s: winners %s, want %s", v.Name, tiers[0], v.Winners)
 		}
+		if v.Name == "schulze2011-45-voters" {
+			// The spec's example of the JSON form (§JSON forms) is this one.
+			j := string(r.json())
+			if !strings.HasPrefix(j, `{"method":"schulze","candidates":5,"maxRanks":5,"valid":45,"invalid":0,"d":[[0,20,26,30,22],`) ||
+				!strings.Contains(j, `],"p":[[0,28,28,30,24],`) || !strings.HasSuffix(j, `]],"tiers":[[4],[0],[2],[1],[3]],"order":[]}`) {
+				t.Errorf("%s: JSON %s differs from the spec's example", v.Name, j)
+			}
+		}
 		if v.Tiers == nil && v.Winners == "" || v.D == nil {
 			t.Errorf("%s: nothing to compare", v.Name)
 		}
