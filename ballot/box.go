@@ -652,28 +652,39 @@ func (x *Box) write(b *Ballot, c *Checked, v Verdict, raw, accepted []byte) erro
 	if v.Outcome == Rejected {
 		return x.answer(v.Refusal)
 	}
-	data := accepted
-	if v.Outcome == Refused {
-		var err error
-		data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}})
-		if err != nil {
-			return err
-		}
-	}
-	line, err := x.appendMarshaled(data)
+	line, answer, err := x.record(b, c, v, raw, accepted)
 	if err != nil {
 		return err
 	}
-	x.apply(line, b, c, v)
 	if err := x.synced(line); err != nil {
 		return err
 	}
+	return answer
+}
+
+// record appends the line of b with verdict v, accepted or refused (not
+// rejected), to the batch being gathered and applies it, without waiting
+// for the batch to be synced. It returns the line's number and the answer
+// to give once it is: nil, or the recorded refusal. x.mu is held.
+func (x *Box) record(b *Ballot, c *Checked, v Verdict, raw, accepted []byte) (line int64, answer, err error) {
+	data := accepted
+	if v.Outcome == Refused {
+		data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raw}})
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+	line, err = x.appendMarshaled(data)
+	if err != nil {
+		return 0, nil, err
+	}
+	x.apply(line, b, c, v)
 	if v.Outcome == Refused {
 		r := *v.Refusal
 		r.Recorded = true
-		return &r
+		return line, &r, nil
 	}
-	return nil
+	return line, nil, nil
 }
 
 // apply applies verdict v of ballot b on line (written there) to the state.

@@ -92,25 +92,12 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 			errs[i] = v.Refusal
 			continue
 		}
-		data := accepted[k]
-		if v.Outcome == Refused {
-			data, err = marshalLine(boxLineJSON{Refused: &refusedLineJSON{Step: v.Refusal.Step, Contest: v.Refusal.Contest, Selection: v.Refusal.Selection, Ballot: raws[k]}})
-			if err != nil {
-				errs[i] = err
-				continue
-			}
-		}
-		line, err := x.appendMarshaled(data)
+		_, answer, err := x.record(b, c, v, raws[k], accepted[k])
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		x.apply(line, b, c, v)
-		if v.Outcome == Refused {
-			r := *v.Refusal
-			r.Recorded = true
-			errs[i] = &r
-		}
+		errs[i] = answer
 	}
 	if err := x.synced(x.lines); err != nil {
 		return fail(err, decided)
