@@ -458,19 +458,33 @@ func (x *Box) AcceptOpening(o *DeviceOpening) error {
 	if err := x.usable(); err != nil {
 		return err
 	}
-	v := x.rule.PeekOpening(o)
+	repeat := func() bool {
+		c, ok := x.openings[o.Device]
+		return ok && c == o.ConfirmationCode() && o.Verify(x.e) == nil
+	}
+	return x.acceptRecord(x.rule.PeekOpening(o), repeat, boxLineJSON{Opening: o}, func() {
+		x.rule.Opening(o)
+		x.openings[o.Device] = o.ConfirmationCode()
+	})
+}
+
+// acceptRecord writes a record the rule accepts or rejects, never refuses
+// (an opening, a closing, an incident): with v the rule's verdict on it,
+// a record already written (repeat) is answered as accepted, one rejected
+// with its refusal, and one accepted is appended as l and applied (apply);
+// every answer waits for the box's lines to be synced. x.mu is held.
+func (x *Box) acceptRecord(v Verdict, repeat func() bool, l boxLineJSON, apply func()) error {
 	if v.Outcome != Accepted {
-		if c, ok := x.openings[o.Device]; ok && c == o.ConfirmationCode() && o.Verify(x.e) == nil {
-			return x.answer(nil) // a repeat
+		if repeat() {
+			return x.answer(nil)
 		}
 		return x.answer(v.Refusal)
 	}
-	line, err := x.appendLine(boxLineJSON{Opening: o})
+	line, err := x.appendLine(l)
 	if err != nil {
 		return err
 	}
-	x.rule.Opening(o)
-	x.openings[o.Device] = o.ConfirmationCode()
+	apply()
 	return x.synced(line)
 }
 
@@ -489,22 +503,16 @@ func (x *Box) AcceptClosing(c *DeviceClosing) error {
 	if err := x.usable(); err != nil {
 		return err
 	}
-	v := x.rule.PeekClosing(c)
-	if v.Outcome != Accepted {
-		if old, ok := x.closings[c.Device]; ok && old.equal(c) {
-			return x.answer(nil) // a repeat, answered once the box's lines are synced
-		}
-		return x.answer(v.Refusal)
+	repeat := func() bool {
+		old, ok := x.closings[c.Device]
+		return ok && old.equal(c)
 	}
-	line, err := x.appendLine(boxLineJSON{Closing: c})
-	if err != nil {
-		return err
-	}
-	x.rule.Closing(c)
-	kept := *c
-	kept.Cosignatures = append([]Cosignature(nil), c.Cosignatures...)
-	x.closings[c.Device] = &kept
-	return x.synced(line)
+	return x.acceptRecord(x.rule.PeekClosing(c), repeat, boxLineJSON{Closing: c}, func() {
+		x.rule.Closing(c)
+		kept := *c
+		kept.Cosignatures = append([]Cosignature(nil), c.Cosignatures...)
+		x.closings[c.Device] = &kept
+	})
 }
 
 // AcceptIncident runs the acceptance rule on an entry of a station's
@@ -520,20 +528,11 @@ func (x *Box) AcceptIncident(i *Incident) error {
 	if err := x.usable(); err != nil {
 		return err
 	}
-	v := x.rule.PeekIncident(i)
-	if v.Outcome != Accepted {
-		if x.incidents[i.Code()] && i.Verify(x.e) == nil {
-			return x.answer(nil) // a repeat, answered once the box's lines are synced
-		}
-		return x.answer(v.Refusal)
-	}
-	line, err := x.appendLine(boxLineJSON{Incident: i})
-	if err != nil {
-		return err
-	}
-	x.rule.Incident(i)
-	x.incidents[i.Code()] = true
-	return x.synced(line)
+	repeat := func() bool { return x.incidents[i.Code()] && i.Verify(x.e) == nil }
+	return x.acceptRecord(x.rule.PeekIncident(i), repeat, boxLineJSON{Incident: i}, func() {
+		x.rule.Incident(i)
+		x.incidents[i.Code()] = true
+	})
 }
 
 // IncidentTip returns the sequence number and code of the last entry of
