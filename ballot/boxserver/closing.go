@@ -47,19 +47,7 @@ func (s *Server) closing(device string, position uint64, body []byte) (any, erro
 	if c.Sequence != position {
 		return nil, statusError(http.StatusBadRequest, "boxserver: header %s is %d, but the closing's sequence number is %d", headerPosition, position, c.Sequence)
 	}
-	res := Result{Sequence: c.Sequence, Code: c.Code(), Outcome: Accepted, Contest: -1, Selection: -1}
-	if err := s.box.AcceptClosing(c); err != nil {
-		var ref *ballot.Refusal
-		if !errors.As(err, &ref) {
-			return nil, err
-		}
-		res.Outcome, res.Step, res.Reason = Rejected, ref.Step, ref.Reason
-	}
-	s.event(device, "closing", res)
-	if err := s.boxErr(); err != nil {
-		return nil, err
-	}
-	return &Answer{Tip: s.deviceTip(device), Results: []Result{res}}, nil
+	return s.answerOne(device, "closing", Result{Sequence: c.Sequence, Code: c.Code()}, s.box.AcceptClosing(c))
 }
 
 // stationOf returns the manifest's station of device, or "".

@@ -377,15 +377,22 @@ func (s *Server) opening(device string, position uint64, body []byte) (any, erro
 	if o.Device != device {
 		return nil, statusError(http.StatusBadRequest, "boxserver: the opening is device %q's, the request is signed by device %q", o.Device, device)
 	}
-	res := Result{Code: o.ConfirmationCode(), Outcome: Accepted, Contest: -1, Selection: -1}
-	if err := s.box.AcceptOpening(o); err != nil {
+	return s.answerOne(device, "opening", Result{Code: o.ConfirmationCode()}, s.box.AcceptOpening(o))
+}
+
+// answerOne answers the submission of one record the box accepts or
+// rejects (an opening, a closing): res is its result with its sequence
+// number and code, err the box's answer.
+func (s *Server) answerOne(device, kind string, res Result, err error) (any, error) {
+	res.Outcome, res.Contest, res.Selection = Accepted, -1, -1
+	if err != nil {
 		var ref *ballot.Refusal
 		if !errors.As(err, &ref) {
 			return nil, err
 		}
 		res.Outcome, res.Step, res.Reason = Rejected, ref.Step, ref.Reason
 	}
-	s.event(device, "opening", res)
+	s.event(device, kind, res)
 	if err := s.boxErr(); err != nil {
 		return nil, err
 	}
