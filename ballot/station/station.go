@@ -71,7 +71,7 @@ type Station struct {
 	outbox    []*ballot.Ballot // decided, not acknowledged, in chain order
 	acked     uint64           // the box's tip: every ballot up to it is in the box
 	ackedCode ballot.ConfirmationCode
-	counts    Counts
+	counts    Counts         // Cast and Challenged; Counts derives the rest
 	book      *pollbook.Book // marks synced by Run, if attached
 
 	refusedCast, refusedChallenged uint64           // the box's refusals, by state
@@ -299,7 +299,6 @@ func (s *Station) replay(n int, data []byte) error {
 		s.openAcked = true
 		s.ack(l.Ack.Sequence, l.Ack.Code)
 		s.refusedCast, s.refusedChallenged = l.Ack.RefusedCast, l.Ack.RefusedChallenged
-		s.counts.Refused = s.refusedCast + s.refusedChallenged
 	default:
 		return errors.New("an empty line")
 	}
@@ -325,7 +324,6 @@ func (s *Station) ack(sequence uint64, code ballot.ConfirmationCode) {
 	}
 	s.outbox = append(s.outbox[:0:0], s.outbox[k:]...)
 	s.acked, s.ackedCode = sequence, code
-	s.counts.Acknowledged = sequence
 }
 
 // append writes one line of the log and syncs it.
@@ -494,7 +492,9 @@ func (s *Station) decide(p *ballot.Pending, state ballot.State) (*ballot.Ballot,
 func (s *Station) Counts() Counts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.counts
+	c := s.counts
+	c.Acknowledged, c.Refused = s.acked, s.refusedCast+s.refusedChallenged
+	return c
 }
 
 // Outbox returns the number of ballots the box has not acknowledged, or

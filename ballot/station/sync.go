@@ -163,7 +163,6 @@ func (s *Station) learnVerdicts(ctx context.Context, c *boxserver.Client) error 
 		} else if refused {
 			s.refusedChallenged++
 		}
-		s.counts.Refused = s.refusedCast + s.refusedChallenged
 		s.unverified = s.unverified[1:]
 		var err2 error
 		if len(s.unverified) == 0 {
@@ -195,7 +194,6 @@ func (s *Station) noteTip(tip boxserver.Tip, refCast, refChal uint64) error {
 	s.openAcked = true
 	s.refusedCast += refCast
 	s.refusedChallenged += refChal
-	s.counts.Refused = s.refusedCast + s.refusedChallenged
 	s.ack(tip.Sequence, tip.Code)
 	// The acknowledgement is a note for the next start: it is not synced,
 	// since the box is asked for its tip again before anything is sent,
