@@ -279,13 +279,8 @@ func (x *Box) load(progress func(lines, bytes, totalBytes int64)) error {
 }
 
 func syncDir(dir string) error {
-	d, err := regular.OpenDir(dir)
-	if err != nil {
+	if err := regular.SyncDir(dir); err != nil {
 		return fmt.Errorf("ballot: box: %v", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("ballot: box: syncing directory %s: %v", dir, err)
 	}
 	return nil
 }

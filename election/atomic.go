@@ -65,20 +65,7 @@ func writeAtomic(path string, replace bool, fill func(io.Writer) error) error {
 		return err
 	}
 	ok = true
-	return syncDir(dir)
-}
-
-// syncDir makes the creation, removal or renaming of entries in dir durable.
-func syncDir(dir string) error {
-	d, err := regular.OpenDir(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing folder %s: %v", dir, err)
-	}
-	return nil
+	return regular.SyncDir(dir)
 }
 
 // mkdirSynced creates dir and its missing parents, syncing each parent in
@@ -99,7 +86,7 @@ func mkdirSynced(dir string) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
 		return err
 	}
-	return syncDir(parent)
+	return regular.SyncDir(parent)
 }
 
 // isTemp reports whether the base name of a file is one of the writer's

@@ -580,7 +580,7 @@ func finishBox(f *os.File) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("election: syncing %s: %v", fileBallots, err)
 	}
-	if err := syncDir(filepath.Dir(f.Name())); err != nil {
+	if err := regular.SyncDir(filepath.Dir(f.Name())); err != nil {
 		return fmt.Errorf("election: %v", err)
 	}
 	return nil

@@ -215,13 +215,8 @@ func (j *journal) close() error {
 }
 
 func syncDir(dir string) error {
-	d, err := regular.OpenDir(dir)
-	if err != nil {
+	if err := regular.SyncDir(dir); err != nil {
 		return fmt.Errorf("pollbook: marks file: %v", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("pollbook: marks file: syncing directory %s: %v", dir, err)
 	}
 	return nil
 }

@@ -566,13 +566,8 @@ func removeSync(path string) error {
 }
 
 func syncDir(dir string) error {
-	d, err := regular.OpenDir(dir)
-	if err != nil {
+	if err := regular.SyncDir(dir); err != nil {
 		return fmt.Errorf("station: %v", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("station: syncing folder %s: %v", dir, err)
 	}
 	return nil
 }

@@ -113,3 +113,17 @@ func ReadDir(path string) ([]fs.DirEntry, error) {
 func OpenDir(path string) (*os.File, error) {
 	return openDir(path)
 }
+
+// SyncDir makes the creation, removal or renaming of entries in the
+// folder dir durable (fsync of the folder).
+func SyncDir(dir string) error {
+	d, err := OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing folder %s: %v", dir, err)
+	}
+	return nil
+}

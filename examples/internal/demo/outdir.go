@@ -192,7 +192,7 @@ func (o *OutDir) Commit() (kept []string, left string, err error) {
 		if err := os.Rename(o.Stage, o.Abs); err != nil {
 			return nil, "", fmt.Errorf("putting the record in place: %v; it is in %s", err, o.Stage)
 		}
-		return nil, "", syncDir(filepath.Dir(o.Abs))
+		return nil, "", regular.SyncDir(filepath.Dir(o.Abs))
 	}
 	if err := os.Chmod(o.Stage, o.mode); err != nil {
 		return nil, "", err
@@ -290,7 +290,7 @@ func syncTree(root string, dirs, files []string) error {
 		}
 	}
 	for _, d := range todo {
-		if err := syncDir(filepath.Join(root, filepath.FromSlash(d))); err != nil {
+		if err := regular.SyncDir(filepath.Join(root, filepath.FromSlash(d))); err != nil {
 			return err
 		}
 	}
@@ -322,7 +322,7 @@ func (o *OutDir) swap() error {
 		if os.Rename(o.Stage, old) == nil {
 			o.Stage = old
 		}
-		return syncDir(filepath.Dir(o.Abs))
+		return regular.SyncDir(filepath.Dir(o.Abs))
 	}
 	if !errors.Is(err, errNoExchange) {
 		return fmt.Errorf("exchanging %s and %s: %v; nothing was changed", o.Stage, o.Abs, err)
@@ -338,20 +338,7 @@ func (o *OutDir) swap() error {
 		return fmt.Errorf("putting the new record in place: %v; nothing was changed, and the new record is in %s", err, o.Stage)
 	}
 	o.Stage = old
-	return syncDir(filepath.Dir(o.Abs))
-}
-
-// syncDir makes the entries created in dir durable.
-func syncDir(dir string) error {
-	d, err := regular.OpenDir(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing folder %s: %v", dir, err)
-	}
-	return nil
+	return regular.SyncDir(filepath.Dir(o.Abs))
 }
 
 // An oldRecord is an election record found in an -out folder.
@@ -506,7 +493,7 @@ func (r *oldRecord) remove(old, cur string, notes, dirs []string) error {
 		}
 		return fmt.Errorf("the old record's folder %s keeps %s, which could not be removed safely", old, prose.Count(len(kept), "file"))
 	}
-	return syncDir(filepath.Dir(old))
+	return regular.SyncDir(filepath.Dir(old))
 }
 
 // recordDirs returns the folders that hold listed files.
