@@ -26,7 +26,7 @@ func TestIndexRoundTrip(t *testing.T) {
 		"tally/shares/10.json": sha256.Sum256([]byte("s10")),
 		"tally/shares/2.json":  sha256.Sum256([]byte("s2")),
 	}
-	text := x.bytes()
+	text := x.Bytes()
 	want := fmt.Sprintf("%x  ballots.jsonl\n", x["ballots.jsonl"])
 	if !strings.HasPrefix(string(text), want) {
 		t.Errorf("index text starts %q, want %q", text[:len(want)], want)
@@ -321,8 +321,8 @@ func FuzzIndex(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !bytes.Equal(x.bytes(), data) {
-			t.Errorf("accepted %q, re-encodes to %q", data, x.bytes())
+		if !bytes.Equal(x.Bytes(), data) {
+			t.Errorf("accepted %q, re-encodes to %q", data, x.Bytes())
 		}
 	})
 }

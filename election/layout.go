@@ -2,8 +2,8 @@ package election
 
 import (
 	"fmt"
+	"github.com/sandogh/sandogh/internal/sums"
 	"io/fs"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -119,21 +119,7 @@ var fixedFiles = []string{
 // checkRelPath checks that name is a clean relative path inside a record:
 // forward slashes, no "." or ".." elements, no leading slash, printable
 // ASCII without spaces, so that it is one line of the index.
-func checkRelPath(name string) error {
-	if name == "" || len(name) > 255 {
-		return fmt.Errorf("path %q: empty or longer than 255 bytes", name)
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || c == '\\' {
-			return fmt.Errorf("path %q: byte %d is not a printable ASCII character other than space and backslash", name, i)
-		}
-	}
-	if path.Clean(name) != name || strings.HasPrefix(name, "/") || name == "." || strings.HasPrefix(name, "../") || name == ".." {
-		return fmt.Errorf("path %q: not a clean relative path", name)
-	}
-	return nil
-}
+func checkRelPath(name string) error { return sums.CheckPath(name) }
 
 // A layout says which paths a record may hold (docs/spec.md, "The election
 // record", "Layout"): the fixed files and folders, a share list

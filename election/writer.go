@@ -203,7 +203,7 @@ func (w *Writer) current() error {
 	if err != nil {
 		return fmt.Errorf("election: %w", err)
 	}
-	if !bytes.Equal(data, w.idx.bytes()) {
+	if !bytes.Equal(data, w.idx.Bytes()) {
 		return fmt.Errorf("election: %s changed since this Writer last wrote it: another Writer is writing the record (one Writer at a time; OpenWriter again to resume)", fileIndex)
 	}
 	return nil
@@ -212,7 +212,7 @@ func (w *Writer) current() error {
 // writeIndex replaces SHA256SUMS with the current index. w.mu is held (or
 // w is not shared yet).
 func (w *Writer) writeIndex() error {
-	data := w.idx.bytes()
+	data := w.idx.Bytes()
 	err := writeAtomic(w.path(fileIndex), true, func(f io.Writer) error {
 		_, err := f.Write(data)
 		return err

@@ -1,27 +1,23 @@
 package boxserver
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
 	"net/http"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/internal/sums"
 )
 
 const (
-	fileIndex   = "SHA256SUMS"
 	fileBallots = "ballots.jsonl"
 	maxIndex    = 1 << 20
 )
@@ -89,26 +85,21 @@ func (p *public) boxPrefix() (int64, [sha256.Size]byte, error) {
 }
 
 // index returns the record's SHA256SUMS as it stands: the files the
-// record's writer lists, and ballots.jsonl as published now.
-func (p *public) index() (map[string]string, int64, error) {
-	files := make(map[string]string)
-	data, err := regular.ReadFile(filepath.Join(p.dir, fileIndex), maxIndex)
+// record's writer lists, and ballots.jsonl as published now (its length n).
+func (p *public) index() (sums.Index, int64, error) {
+	data, err := regular.ReadFile(filepath.Join(p.dir, sums.FileName), maxIndex)
 	if err != nil {
 		return nil, 0, err
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		sum, name, ok := strings.Cut(sc.Text(), "  ")
-		if !ok || len(sum) != 2*sha256.Size || name == "" {
-			return nil, 0, fmt.Errorf("%s: malformed line %q", fileIndex, sc.Text())
-		}
-		files[name] = sum
+	files, err := sums.Parse(data, maxIndex)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %v", sums.FileName, err)
 	}
 	n, sum, err := p.boxPrefix()
 	if err != nil {
 		return nil, 0, err
 	}
-	files[fileBallots] = hex.EncodeToString(sum[:])
+	files[fileBallots] = sum
 	return files, n, nil
 }
 
@@ -122,22 +113,13 @@ func (p *public) serve(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, "boxserver: the record's index: "+err.Error())
 		return
 	}
-	if name == fileIndex {
-		names := make([]string, 0, len(files))
-		for n := range files {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		var b bytes.Buffer
-		for _, n := range names {
-			fmt.Fprintf(&b, "%s  %s\n", files[n], n)
-		}
+	if name == sums.FileName {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		w.Write(b.Bytes())
+		w.Write(files.Bytes())
 		return
 	}
-	if _, ok := files[name]; !ok || !fs.ValidPath(name) {
+	if _, ok := files[name]; !ok {
 		httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: %q is not a file of the record's index", name))
 		return
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
+	"github.com/sandogh/sandogh/internal/sums"
 )
 
 // An OutDir is the folder that a command writes its election record to
@@ -359,14 +360,14 @@ const (
 // with the listed SHA-256. Its errors say why the folder is not a record
 // that may be replaced.
 func readOldRecord(dir string) (*oldRecord, error) {
-	data, err := regular.ReadFile(filepath.Join(dir, "SHA256SUMS"), maxOldIndex)
+	data, err := regular.ReadFile(filepath.Join(dir, sums.FileName), maxOldIndex)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errors.New("it holds no election record (no SHA256SUMS)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("its SHA256SUMS cannot be read as an election record's index: %v", err)
 	}
-	files, err := parseOldIndex(data)
+	files, err := sums.Parse(data, maxOldIndex)
 	if err != nil {
 		return nil, fmt.Errorf("its SHA256SUMS is not an election record's index: %v", err)
 	}
@@ -505,57 +506,4 @@ func (r *oldRecord) recordDirs() map[string]bool {
 		}
 	}
 	return out
-}
-
-// parseOldIndex decodes a record's index (docs/spec.md, "Index:
-// SHA256SUMS") strictly: "<64 lowercase hexadecimal digits>  <path>\n"
-// per line, sorted by path in byte order, each path once, each a clean
-// relative path of printable ASCII without spaces or backslashes; the
-// empty file is the empty index.
-func parseOldIndex(data []byte) (map[string][sha256.Size]byte, error) {
-	files := map[string][sha256.Size]byte{}
-	if len(data) == 0 {
-		return files, nil
-	}
-	if data[len(data)-1] != '\n' {
-		return nil, errors.New("the last line does not end with a newline")
-	}
-	prev := ""
-	for i, line := range strings.Split(string(data[:len(data)-1]), "\n") {
-		hexHash, name, ok := strings.Cut(line, "  ")
-		var h [sha256.Size]byte
-		if !ok || len(hexHash) != 2*sha256.Size || strings.ToLower(hexHash) != hexHash {
-			return nil, fmt.Errorf("line %d is not \"<64 lowercase hexadecimal digits>  <path>\"", i+1)
-		}
-		if _, err := hex.Decode(h[:], []byte(hexHash)); err != nil {
-			return nil, fmt.Errorf("line %d is not \"<64 lowercase hexadecimal digits>  <path>\"", i+1)
-		}
-		if !cleanRecordPath(name) || name == "SHA256SUMS" {
-			return nil, fmt.Errorf("line %d: %q is not a path of a record", i+1, name)
-		}
-		if i > 0 && name <= prev {
-			return nil, fmt.Errorf("line %d: %s is not in sorted order after %s, or listed twice", i+1, name, prev)
-		}
-		files[name], prev = h, name
-	}
-	return files, nil
-}
-
-// cleanRecordPath reports whether name is a path that a record's index may
-// list (docs/spec.md, "The election record", "Conventions").
-func cleanRecordPath(name string) bool {
-	if name == "" || len(name) > 255 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c <= ' ' || c > '~' || c == '\\' {
-			return false
-		}
-	}
-	for _, el := range strings.Split(name, "/") {
-		if el == "" || el == "." || el == ".." {
-			return false
-		}
-	}
-	return true
 }

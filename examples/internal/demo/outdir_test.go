@@ -164,7 +164,7 @@ func TestOutDirRefused(t *testing.T) {
 		{"a downloads folder", true, []setup{write("debian.iso", iso), write("README", "r"),
 			write("SHA256SUMS", hex.EncodeToString(isoSum[:])+"  debian.iso\n")}, "does not list election.json"},
 		{"a binary-mode index", true, []setup{write("debian.iso", iso),
-			write("SHA256SUMS", hex.EncodeToString(isoSum[:])+" *debian.iso\n")}, "line 1 is not"},
+			write("SHA256SUMS", hex.EncodeToString(isoSum[:])+" *debian.iso\n")}, "line 1: not"},
 		{"a listed file missing", true, []setup{record, func(t *testing.T, dir string) {
 			os.Remove(filepath.Join(dir, "tally", "shares", "1.json"))
 		}}, "lists tally/shares/1.json, which is not there"},
@@ -377,31 +377,6 @@ func TestOutDirAbandon(t *testing.T) {
 	defer o.Abandon()
 	if got := o.Leftovers(); !slices.Equal(got, []string{leftover}) {
 		t.Errorf("Leftovers: %v, want %v", got, leftover)
-	}
-}
-
-// TestParseOldIndex: the index is read as strictly as the record's reader
-// reads it.
-func TestParseOldIndex(t *testing.T) {
-	h := strings.Repeat("ab", 32)
-	for _, bad := range []string{
-		h + "  b\n" + h + "  a\n",    // unsorted
-		h + "  a\n" + h + "  a\n",    // twice
-		strings.ToUpper(h) + "  a\n", // uppercase digits
-		h + " *a\n",                  // binary mode
-		h + "  a",                    // no final newline
-		h + "  ../a\n",
-		h + "  /a\n",
-		h + "  a b\n",
-		h + "  SHA256SUMS\n",
-		h[:62] + "  a\n",
-	} {
-		if _, err := parseOldIndex([]byte(bad)); err == nil {
-			t.Errorf("%q parses", bad)
-		}
-	}
-	if x, err := parseOldIndex([]byte(h + "  a\n" + h + "  b/c\n")); err != nil || len(x) != 2 {
-		t.Errorf("a good index: %v %v", x, err)
 	}
 }
 
