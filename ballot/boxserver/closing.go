@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/internal/wire"
@@ -33,6 +34,25 @@ type IncidentsAnswer struct {
 
 type incidentsJSON struct {
 	Incidents []*ballot.Incident `json:"incidents"`
+}
+
+// checkBatch checks the n items of a submission of what (marks,
+// incidents): 1 to max of them, each of the owner want (item i's owner and
+// sequence number by item), the first at the signed position; signer names
+// who signed the request.
+func checkBatch(what string, n, max int, position uint64, signer string, item func(i int) (owner string, sequence uint64), want string) error {
+	if n == 0 || n > max {
+		return statusError(http.StatusBadRequest, "boxserver: %d %ss, want 1 to %d", n, what, max)
+	}
+	for i := range n {
+		if owner, _ := item(i); owner != want {
+			return statusError(http.StatusBadRequest, "boxserver: %s %d is station %q's, the request is signed by %s", what, i, owner, signer)
+		}
+	}
+	if _, first := item(0); first != position {
+		return statusError(http.StatusBadRequest, "boxserver: header %s is %d, but the first %s's sequence number is %d", headerPosition, position, what, first)
+	}
+	return nil
 }
 
 // closing decides a device's closing certificate.
@@ -64,16 +84,10 @@ func (s *Server) incidents(device string, position uint64, body []byte) (any, er
 	if err := wire.StrictJSON(body, &j); err != nil {
 		return nil, statusError(http.StatusBadRequest, "boxserver: incidents: %v", err)
 	}
-	if len(j.Incidents) == 0 || len(j.Incidents) > MaxIncidents {
-		return nil, statusError(http.StatusBadRequest, "boxserver: incidents: %d entries, want 1 to %d", len(j.Incidents), MaxIncidents)
-	}
-	for i, in := range j.Incidents {
-		if in.Station != station {
-			return nil, statusError(http.StatusBadRequest, "boxserver: incident %d is station %q's, the request is signed by a device of station %q", i, in.Station, station)
-		}
-	}
-	if j.Incidents[0].Sequence != position {
-		return nil, statusError(http.StatusBadRequest, "boxserver: header %s is %d, but the first entry's sequence number is %d", headerPosition, position, j.Incidents[0].Sequence)
+	err := checkBatch("incident", len(j.Incidents), MaxIncidents, position, "a device of station "+strconv.Quote(station),
+		func(i int) (string, uint64) { return j.Incidents[i].Station, j.Incidents[i].Sequence }, station)
+	if err != nil {
+		return nil, err
 	}
 	a := &IncidentsAnswer{Station: station}
 	for _, in := range j.Incidents {

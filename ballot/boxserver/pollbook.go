@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/sandogh/sandogh/internal/wire"
@@ -58,16 +59,10 @@ func (s *Server) marks(device string, position uint64, body []byte) (any, error)
 	if err := wire.StrictJSON(body, &j); err != nil {
 		return nil, statusError(http.StatusBadRequest, "boxserver: marks: %v", err)
 	}
-	if len(j.Marks) == 0 || len(j.Marks) > MaxMarks {
-		return nil, statusError(http.StatusBadRequest, "boxserver: marks: %d marks, want 1 to %d", len(j.Marks), MaxMarks)
-	}
-	for i, m := range j.Marks {
-		if m.Station != device {
-			return nil, statusError(http.StatusBadRequest, "boxserver: mark %d is station %q's, the request is signed by %q", i, m.Station, device)
-		}
-	}
-	if j.Marks[0].Sequence != position {
-		return nil, statusError(http.StatusBadRequest, "boxserver: header %s is %d, but the first mark's sequence number is %d", headerPosition, position, j.Marks[0].Sequence)
+	err := checkBatch("mark", len(j.Marks), MaxMarks, position, strconv.Quote(device),
+		func(i int) (string, uint64) { return j.Marks[i].Station, j.Marks[i].Sequence }, device)
+	if err != nil {
+		return nil, err
 	}
 	res, err := s.book.Merge(j.Marks)
 	if err != nil {
