@@ -481,10 +481,7 @@ func (s *Station) decide(p *ballot.Pending, state ballot.State) (*ballot.Ballot,
 	if err := removeSync(filepath.Join(s.dir, filePending)); err != nil {
 		return nil, err
 	}
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	s.notify()
 	return b, nil
 }
 
