@@ -2,7 +2,9 @@
 // the networked ballot box (ballot/boxserver) and the station
 // (ballot/station) run: a board contest (15 candidates, vote for up to 7)
 // with registered polling-station devices, every key derived from a public
-// label. It is for tests only: its keys are public.
+// label, and a simulated civil registry (NationalID), which the examples'
+// demonstrations use too. It is for tests and demonstrations only: its keys
+// are public.
 package fieldtest
 
 import (

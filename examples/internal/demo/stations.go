@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/internal/fieldtest"
 )
 
 // StationKeys returns the signing keys of the polling stations ids and
@@ -82,23 +83,10 @@ func OpenStations(e *ballot.Election, box *ballot.Box, ids []string, keys map[st
 }
 
 // NationalID returns the k-th voter's national identifier in the
-// simulated civil registry of examples/ballotbox and examples/station:
-// nine digits from k, then the check digit of Iranian national
-// identifiers (the first nine digits weighted 10 down to 2, summed modulo
-// 11: the check digit is that remainder if it is below 2, and 11 minus it
-// otherwise), which pollbook.NormalizeNationalID checks.
-func NationalID(k int) string {
-	d := fmt.Sprintf("%09d", (k*7919+100000)%1000000000)
-	sum := 0
-	for i := range 9 {
-		sum += int(d[i]-'0') * (10 - i)
-	}
-	r := sum % 11
-	if r >= 2 {
-		r = 11 - r
-	}
-	return d + fmt.Sprint(r)
-}
+// simulated civil registry of examples/ballotbox and examples/station: the
+// test registry of internal/fieldtest (nine digits from k and the check
+// digit that pollbook.NormalizeNationalID checks).
+func NationalID(k int) string { return fieldtest.NationalID(k) }
 
 // CloseStations closes the stations ids at time at: each signs its closing
 // certificate at its tip (ballot.Device.Close), the officials in cosign
