@@ -20,6 +20,7 @@ import (
 	"github.com/sandogh/sandogh/ballot/station"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
+	"github.com/sandogh/sandogh/internal/fieldtest"
 )
 
 // mountSmall mounts a tmpfs of size bytes on a new folder, for a disk that
@@ -69,7 +70,7 @@ func TestFullDisk(t *testing.T) {
 	var acked uint64
 	var fullErr error
 	for i := 0; i < 200 && fullErr == nil; i++ {
-		p, err := st.Encrypt(randomVote(rng))
+		p, err := st.Encrypt(fieldtest.Vote(rng))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/examples/internal/demo"
 	"github.com/sandogh/sandogh/examples/internal/demotest"
+	"github.com/sandogh/sandogh/internal/fieldtest"
 )
 
 var (
@@ -236,7 +237,7 @@ func TestKillServerDuringUploads(t *testing.T) {
 			defer wg.Done()
 			r := mrand.New(mrand.NewPCG(uint64(i), 77))
 			for range 30 {
-				p, err := st.Encrypt(randomVote(r))
+				p, err := st.Encrypt(fieldtest.Vote(r))
 				if err == nil {
 					_, err = st.Cast(p)
 				}
@@ -299,15 +300,6 @@ func TestKillServerDuringUploads(t *testing.T) {
 		t.Fatalf("%d ballots in the box, want 90", len(lines))
 	}
 	t.Logf("server killed %d times", kills)
-}
-
-// randomVote marks 0 to 7 of the 15 board candidates.
-func randomVote(r *mrand.Rand) ballot.Vote {
-	marks := map[uint32]uint64{}
-	for _, i := range r.Perm(15)[:r.IntN(8)] {
-		marks[uint32(101+i)] = 1
-	}
-	return ballot.Vote{"board": marks}
 }
 
 // TestSecondServer: a second server on the same box fails at once, saying

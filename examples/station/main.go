@@ -287,7 +287,7 @@ func day(c config, stdout, stderr io.Writer) error {
 		if err := wait(ctx, start.Add(arrivals[i]), c, &down, start); err != nil {
 			break
 		}
-		v := randomVote(rng)
+		v := randomVote(rng, e.Manifest())
 		if book != nil && i >= c.voters-c.noID {
 			if err := admitWithoutID(c, e, book, st, i, official, officialKey); err != nil {
 				return err
@@ -399,11 +399,16 @@ func wait(ctx context.Context, t time.Time, c config, down *atomic.Bool, start t
 	}
 }
 
-// randomVote marks 0 to 7 of the 15 board candidates.
-func randomVote(r *mrand.Rand) ballot.Vote {
-	marks := map[uint32]uint64{}
-	for _, i := range r.Perm(15)[:r.IntN(8)] {
-		marks[uint32(101+i)] = 1
+// randomVote marks 0 to limit candidates of each contest of the
+// manifest m (the up-to and codes contests of the demonstrations).
+func randomVote(r *mrand.Rand, m *ballot.Manifest) ballot.Vote {
+	v := ballot.Vote{}
+	for _, c := range m.Contests {
+		marks := map[uint32]uint64{}
+		for _, k := range r.Perm(len(c.Candidates))[:r.IntN(int(c.Limit)+1)] {
+			marks[c.Candidates[k].Code] = 1
+		}
+		v[c.ID] = marks
 	}
-	return ballot.Vote{"board": marks}
+	return v
 }
