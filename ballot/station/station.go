@@ -73,6 +73,7 @@ type Station struct {
 	ackedCode ballot.ConfirmationCode
 	counts    Counts         // Cast and Challenged; Counts derives the rest
 	book      *pollbook.Book // marks synced by Run, if attached
+	loaded    []loadedBallot // while loading: the ballots whose proofs are to verify
 
 	refusedCast, refusedChallenged uint64           // the box's refusals, by state
 	unverified                     []*ballot.Ballot // acknowledged, verdict not seen (learnVerdicts)
@@ -199,6 +200,9 @@ func (s *Station) load(now time.Time) error {
 		}
 		good += int64(len(line))
 	}
+	if err := s.verifyLoaded(); err != nil {
+		return err
+	}
 	if err := s.f.Truncate(good); err != nil {
 		return fmt.Errorf("station: %v", err)
 	}
@@ -231,6 +235,33 @@ func (s *Station) load(now time.Time) error {
 		s.opening, s.tip = o, o.ConfirmationCode()
 	}
 	return s.settlePending()
+}
+
+// A loadedBallot is a ballot read from line n of the log, whose proofs
+// load verifies once the log is read.
+type loadedBallot struct {
+	n int
+	b *ballot.Ballot
+}
+
+// verifyLoaded verifies the ballots of the log, 64 to a batch
+// (ballot.VerifyBallots), and names the line of the first that fails: the
+// log was damaged or tampered with.
+func (s *Station) verifyLoaded() error {
+	defer func() { s.loaded = nil }()
+	for lo := 0; lo < len(s.loaded); lo += 64 {
+		batch := s.loaded[lo:min(lo+64, len(s.loaded))]
+		bs := make([]*ballot.Ballot, len(batch))
+		for i, l := range batch {
+			bs[i] = l.b
+		}
+		for i, err := range ballot.VerifyBallots(s.e, bs) {
+			if err != nil {
+				return fmt.Errorf("station: %s: line %d: %v", fileLog, batch[i].n, err)
+			}
+		}
+	}
+	return nil
 }
 
 // replay applies line n of the log.
@@ -268,9 +299,7 @@ func (s *Station) replay(n int, data []byte) error {
 		if s.opening == nil || h.Device != s.id || h.Sequence != s.decided+1 || h.Previous != s.tip {
 			return fmt.Errorf("ballot %q does not continue the chain after ballot %d", b.ID(), s.decided)
 		}
-		if err := ballot.VerifyBallot(s.e, b); err != nil {
-			return err
-		}
+		s.loaded = append(s.loaded, loadedBallot{n, b})
 		s.seq, s.decided, s.tip = h.Sequence, h.Sequence, b.ConfirmationCode()
 		s.count(b)
 		s.outbox = append(s.outbox, b)

@@ -20,6 +20,7 @@ import (
 	"github.com/sandogh/sandogh/ballot/boxserver"
 	"github.com/sandogh/sandogh/ballot/station"
 	"github.com/sandogh/sandogh/internal/fieldtest"
+	"github.com/sandogh/sandogh/internal/forge"
 )
 
 var day = time.Date(2026, 6, 12, 8, 0, 0, 0, time.UTC)
@@ -432,5 +433,34 @@ func TestClockSkew(t *testing.T) {
 			t.Fatalf("skew %v: %+v, %v", skew, rep, err)
 		}
 		st.Close()
+	}
+}
+
+// TestLogWithBadProof: a ballot of the log whose proof does not verify (a
+// damaged or tampered log, not a torn write: its line decodes) makes Open
+// fail, naming its line, even as the last line.
+func TestLogWithBadProof(t *testing.T) {
+	f, _ := fieldtest.New(1)
+	dir := t.TempDir()
+	st, err := station.Open(dir, f.E, "station-1", f.Keys["station-1"], day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mrand.New(mrand.NewPCG(8, 8))
+	vote(t, st, r, false)
+	b := vote(t, st, r, false)
+	st.Close()
+	bad, err := forge.CorruptProof(f.E, b, f.Keys["station-1"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := bad.MarshalJSON()
+	path := filepath.Join(dir, "station.jsonl")
+	data, _ := os.ReadFile(path)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	lines[3] = append(append([]byte(`{"ballot":`), raw...), "}\n"...)
+	os.WriteFile(path, bytes.Join(lines, nil), 0o600)
+	if _, err := station.Open(dir, f.E, "station-1", f.Keys["station-1"], day); err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Fatalf("a log with a bad proof on line 4: %v", err)
 	}
 }
