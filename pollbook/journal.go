@@ -52,16 +52,12 @@ type journalLine struct {
 // a crash during a write that was never acknowledged: it is truncated
 // away. Any other bad line is an error.
 func openJournal(path string, want journalHeader, replay func(*Mark) error) (*journal, error) {
-	f, err := regular.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := filelock.OpenLocked(path, 0o600)
+	if errors.Is(err, filelock.ErrLocked) {
+		return nil, fmt.Errorf("pollbook: marks file %s is already open, in this process or another: one poll book per file", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pollbook: marks file: %v", err)
-	}
-	if err := filelock.TryLock(f); err != nil {
-		f.Close()
-		if errors.Is(err, filelock.ErrLocked) {
-			return nil, fmt.Errorf("pollbook: marks file %s is already open, in this process or another: one poll book per file", path)
-		}
-		return nil, fmt.Errorf("pollbook: marks file: locking %s: %v", path, err)
 	}
 	j := &journal{path: path, f: f}
 	if err := j.load(want, replay); err != nil {

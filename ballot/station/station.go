@@ -148,16 +148,12 @@ func open(dir string, e *ballot.Election, id string, key ed25519.PrivateKey, now
 		return nil, fmt.Errorf("station: %v", err)
 	}
 	path := filepath.Join(dir, fileLog)
-	f, err := regular.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := filelock.OpenLocked(path, 0o600)
+	if errors.Is(err, filelock.ErrLocked) {
+		return nil, fmt.Errorf("station: %s is open in another process: one station per folder", dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("station: %v", err)
-	}
-	if err := filelock.TryLock(f); err != nil {
-		f.Close()
-		if errors.Is(err, filelock.ErrLocked) {
-			return nil, fmt.Errorf("station: %s is open in another process: one station per folder", dir)
-		}
-		return nil, fmt.Errorf("station: locking %s: %v", path, err)
 	}
 	s := &Station{e: e, dir: dir, id: id, key: key, f: f, wake: make(chan struct{}, 1), replaces: r}
 	for _, st := range e.Manifest().Stations {

@@ -53,3 +53,22 @@ func TestTryLock(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+// TestOpenLocked: the first OpenLocked of a file holds it, a second fails
+// with ErrLocked, and after Close it opens again.
+func TestOpenLocked(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "log")
+	f, err := filelock.OpenLocked(p, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := filelock.OpenLocked(p, 0o600); !errors.Is(err, filelock.ErrLocked) {
+		t.Fatalf("a second OpenLocked: %v", err)
+	}
+	f.Close()
+	g, err := filelock.OpenLocked(p, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+}
