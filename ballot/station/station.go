@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -364,12 +365,33 @@ func (s *Station) append(l logLine) error {
 }
 
 // pendingJSON is pending.json: a ballot encrypted and not yet decided,
-// with what re-encrypts it.
+// with what re-encrypts it (its header follows from the log: the next
+// place of the chain).
 type pendingJSON struct {
-	Header ballot.Header           `json:"header"`
-	Vote   ballot.Vote             `json:"vote"`
-	Seed   string                  `json:"seed"`
-	Code   ballot.ConfirmationCode `json:"code"`
+	Sequence uint64                  `json:"sequence"`
+	Vote     ballot.Vote             `json:"vote"`
+	Seed     string                  `json:"seed"`
+	Code     ballot.ConfirmationCode `json:"code"`
+}
+
+// marked returns v without its contests that have no marks (a nil map
+// would be JSON null, which pending.json's strict decoder refuses); the
+// plaintext is the same.
+func marked(v ballot.Vote) ballot.Vote {
+	out := ballot.Vote{}
+	for id, marks := range v {
+		if len(marks) > 0 {
+			out[id] = marks
+		}
+	}
+	return out
+}
+
+// nextHeader returns the header of the chain's next ballot. s.mu is held
+// (or the station is being opened).
+func (s *Station) nextHeader() ballot.Header {
+	seq := s.seq + 1
+	return ballot.Header{BallotID: s.id + "/" + strconv.FormatUint(seq, 10), Device: s.id, Sequence: seq, Previous: s.tip}
 }
 
 // settlePending challenges a ballot left pending by a restart, or removes
@@ -384,44 +406,30 @@ func (s *Station) settlePending() error {
 		return fmt.Errorf("station: %v", err)
 	}
 	var p pendingJSON
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := wire.StrictJSON(data, &p); err != nil {
 		return fmt.Errorf("station: %s: %v", filePending, err)
 	}
-	if p.Header.Sequence <= s.decided {
+	if p.Sequence <= s.decided {
 		return removeSync(path) // decided and logged before the restart
 	}
-	if p.Header.Sequence != s.decided+1 || p.Header.Previous != s.tip {
-		return fmt.Errorf("station: %s: ballot %d does not continue the chain after ballot %d", filePending, p.Header.Sequence, s.decided)
+	if p.Sequence != s.decided+1 {
+		return fmt.Errorf("station: %s: ballot %d does not continue the chain after ballot %d", filePending, p.Sequence, s.decided)
 	}
-	seed, err := decodeSeed(p.Seed)
-	if err != nil {
-		return fmt.Errorf("station: %s: %v", filePending, err)
+	seed, err := hex.DecodeString(p.Seed)
+	if err != nil || len(seed) != seedSize || hex.EncodeToString(seed) != p.Seed {
+		return fmt.Errorf("station: %s: field seed: not %d bytes in lowercase hexadecimal", filePending, seedSize)
 	}
-	pb, err := ballot.EncryptBallot(s.e, p.Header, p.Vote, seed)
+	h := s.nextHeader()
+	pb, err := ballot.EncryptBallot(s.e, h, p.Vote, seed)
 	if err != nil {
 		return fmt.Errorf("station: %s: %v", filePending, err)
 	}
 	if pb.ConfirmationCode() != p.Code {
 		return fmt.Errorf("station: %s: the ballot does not encrypt to its confirmation code again", filePending)
 	}
-	s.seq, s.tip, s.pending = p.Header.Sequence, p.Code, pb
+	s.seq, s.tip, s.pending = h.Sequence, p.Code, pb
 	_, err = s.decide(pb, ballot.Challenged)
 	return err
-}
-
-func decodeSeed(text string) ([]byte, error) {
-	if len(text) != 2*seedSize {
-		return nil, fmt.Errorf("field seed: want %d hexadecimal digits", 2*seedSize)
-	}
-	b := make([]byte, seedSize)
-	for i := range b {
-		v, err := strconv.ParseUint(text[2*i:2*i+2], 16, 8)
-		if err != nil {
-			return nil, fmt.Errorf("field seed: %v", err)
-		}
-		b[i] = byte(v)
-	}
-	return b, nil
 }
 
 // Encrypt encrypts v as the station's next ballot and returns it pending:
@@ -444,12 +452,12 @@ func (s *Station) Encrypt(v ballot.Vote) (*ballot.Pending, error) {
 	if _, err := rand.Read(seed); err != nil {
 		return nil, err
 	}
-	h := ballot.Header{BallotID: s.id + "/" + strconv.FormatUint(s.seq+1, 10), Device: s.id, Sequence: s.seq + 1, Previous: s.tip}
+	h := s.nextHeader()
 	pb, err := ballot.EncryptBallot(s.e, h, v, seed)
 	if err != nil {
 		return nil, err
 	}
-	data, err := json.Marshal(pendingJSON{Header: h, Vote: v, Seed: fmt.Sprintf("%x", seed), Code: pb.ConfirmationCode()})
+	data, err := json.Marshal(pendingJSON{Sequence: h.Sequence, Vote: marked(v), Seed: hex.EncodeToString(seed), Code: pb.ConfirmationCode()})
 	if err != nil {
 		return nil, err
 	}

@@ -464,3 +464,26 @@ func TestLogWithBadProof(t *testing.T) {
 		t.Fatalf("a log with a bad proof on line 4: %v", err)
 	}
 }
+
+// TestRestartPendingBlank: a blank ballot (a contest given no marks, or a
+// nil map) left pending by a restart is challenged like any other.
+func TestRestartPendingBlank(t *testing.T) {
+	f, _ := fieldtest.New(1)
+	dir := t.TempDir()
+	st, err := station.Open(dir, f.E, "station-1", f.Keys["station-1"], day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Encrypt(ballot.Vote{"board": nil}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = station.Open(dir, f.E, "station-1", f.Keys["station-1"], day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if c := st.Counts(); c.Challenged != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+}
