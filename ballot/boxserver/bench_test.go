@@ -171,6 +171,7 @@ func benchBoxServer(b *testing.B, stations int) {
 	runtime.GC()
 	kept := int64(heapInUse()) - int64(base)
 	runtime.KeepAlive(chains)
+	runtime.KeepAlive(hints)
 	b.ReportMetric(float64(kept)/float64(len(all)), "kept-B/ballot")
 	if cpu > 0 {
 		// The process's CPU time per ballot: the server's, plus the
