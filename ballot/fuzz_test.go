@@ -216,6 +216,9 @@ func FuzzCredentialListJSON(f *testing.F) {
 	_, l, _ := GenerateCredentials(3)
 	j, _ := json.Marshal(l)
 	f.Add(j)
+	wl, _ := NewWeightedCredentialList(l.Keys(), []uint32{3, 1, 1 << 31})
+	j, _ = json.Marshal(wl)
+	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var l CredentialList
 		if err := json.Unmarshal(data, &l); err != nil {
@@ -223,7 +226,7 @@ func FuzzCredentialListJSON(f *testing.F) {
 		}
 		j, _ := json.Marshal(&l)
 		var l2 CredentialList
-		if err := json.Unmarshal(j, &l2); err != nil || l2.Hash() != l.Hash() {
+		if err := json.Unmarshal(j, &l2); err != nil || l2.Hash() != l.Hash() || l2.Weighted() != l.Weighted() {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
