@@ -46,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var dg digits.Flag
 	cmd.Flags.Var(&dg, "digits", digits.FlagUsage)
 	replace := cmd.Flags.Bool("replace-device", false, "station-2's device fails late in the day and a spare device replaces it, after an incident in its station's log")
+	weighted := cmd.Flags.Uint("weighted", 0, "a cooperative's weighted election instead: the -voters members vote remotely, each with a random weight (shares) from 1 to `W`, and one in 20 votes again; no stations")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -62,6 +63,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
 		ReplaceDevice: *replace,
 	}
+	if *weighted > 0 {
+		if *weighted > uint(^uint32(0)) || *replace {
+			fmt.Fprintf(stderr, "election: -weighted %d: want 1 to %d, without -replace-device\n", *weighted, ^uint32(0))
+			return demo.ExitUsage
+		}
+		cfg.Weighted = uint32(*weighted)
+		cfg.RemoteVoters, cfg.Revotes = f.Voters, f.Voters/20
+		cfg.Voters, cfg.Challenged, cfg.NoChallenges = 0, 0, true
+	}
 	start := time.Now()
 	res, err := guild.Run(cfg)
 	if err != nil {
@@ -75,6 +85,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmd.Failed(err)
 	}
 	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Offline, res.Challenged, res.Counted)))
+	if r := res.Results; r.Weighted {
+		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("Weighted election: the counted ballots weigh %d in all; each count above is weighted.\n", r.Weight)))
+	}
 	if s := demo.Decrypted(res.Absent, res.Combined, "the tally"); s != "" {
 		fmt.Fprintln(stdout, dg.Format(s))
 	}
