@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/examples/election/guild"
 	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/tally"
