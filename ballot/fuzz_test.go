@@ -175,6 +175,8 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add(j)
 	j, _ = json.Marshal(codeListManifest())
 	f.Add(j)
+	j, _ = json.Marshal(weightedManifest())
+	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)
 		if err != nil {
@@ -237,6 +239,13 @@ func FuzzCredentialListJSON(f *testing.F) {
 func FuzzParseElection(f *testing.F) {
 	fx := newFixture(f, testManifest())
 	j, _ := json.Marshal(fx.e)
+	f.Add(j)
+	wl, _ := NewWeightedCredentialList(testKeys(2), []uint32{7, 1000})
+	we, err := NewElection(Parameters{Manifest: weightedManifest(), PublicKey: fx.e.PublicKey(), VerificationKeys: fx.e.VerificationKeys(), Threshold: 2, Credentials: wl})
+	if err != nil {
+		f.Fatal(err)
+	}
+	j, _ = json.Marshal(we)
 	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := ParseElection(data)
