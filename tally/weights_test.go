@@ -203,6 +203,10 @@ func TestWeightedDecryptAndResults(t *testing.T) {
 	if err := json.Unmarshal(j, &back); err != nil {
 		t.Fatal(err)
 	}
+	var text strings.Builder
+	if err := back.WriteText(&text); err != nil || !strings.HasPrefix(text.String(), fmt.Sprintf("Results of coop-2025: 10 ballots counted, of total weight %d; every count is weighted", totals.Weight)) {
+		t.Fatalf("text: %v\n%.200s", err, text.String())
+	}
 	if err := CheckResults(m, totals, &back); err != nil {
 		t.Fatal(err)
 	}

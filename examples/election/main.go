@@ -85,9 +85,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmd.Failed(err)
 	}
 	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast (%d uploaded late by the offline station), %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Offline, res.Challenged, res.Counted)))
-	if r := res.Results; r.Weighted {
-		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("Weighted election: the counted ballots weigh %d in all; each count above is weighted.\n", r.Weight)))
-	}
 	if s := demo.Decrypted(res.Absent, res.Combined, "the tally"); s != "" {
 		fmt.Fprintln(stdout, dg.Format(s))
 	}

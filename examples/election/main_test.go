@@ -52,7 +52,7 @@ func TestWeightedEndToEnd(t *testing.T) {
 	if code := run([]string{"-weighted", "500", "-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", "weighted", "-q", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "Weighted election: the counted ballots weigh") {
+	if !strings.Contains(stdout.String(), "ballots counted, of total weight ") {
 		t.Errorf("output lacks the weight:\n%s", stdout.String())
 	}
 	rep, err := election.Verify(out, nil)
