@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,9 +25,14 @@ type weightedFixture struct {
 
 func newWeightedFixture(tb testing.TB, voters int) *weightedFixture {
 	tb.Helper()
+	return newWeightedFixturePolicy(tb, voters, ballot.LastBallotCounts)
+}
+
+func newWeightedFixturePolicy(tb testing.TB, voters int, policy ballot.CredentialPolicy) *weightedFixture {
+	tb.Helper()
 	m := testManifest()
 	m.ElectionID = "coop-2025"
-	m.Policy = ballot.LastBallotCounts
+	m.Policy = policy
 	m.MaxWeight = 1000
 	cer := runCeremony(tb, m.ElectionID, 3, 2)
 	pk, err := cer.result.ElectionKey()
@@ -382,6 +388,91 @@ func TestWeightedTallyValidate(t *testing.T) {
 		tc.tamper(x)
 		if err := x.Validate(f.e); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestWeightedBoxProperty runs random days of voting through the ballot
+// box (the one acceptance rule) under both credential policies: voters
+// cast, revote, and their software resubmits a ballot already sent. The
+// ballots the box counts, aggregated and decrypted, must give for every
+// candidate Σ over credentials of weight × the vote of the credential's
+// counted ballot (its last one under last-ballot-counts, its first under
+// one-ballot-per-credential), and the unweighted sums likewise: a weight is
+// the credential's, counted once.
+func TestWeightedBoxProperty(t *testing.T) {
+	for _, policy := range []ballot.CredentialPolicy{ballot.LastBallotCounts, ballot.OneBallotPerCredential} {
+		f := newWeightedFixturePolicy(t, 4, policy)
+		m := f.e.Manifest()
+		for seed := range uint64(2) {
+			rng := rand.New(rand.NewPCG(seed, 99))
+			box, err := ballot.OpenBox(filepath.Join(t.TempDir(), "ballots.jsonl"), f.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byCode := map[ballot.ConfirmationCode]*ballot.Ballot{}
+			model := map[int]ballot.Vote{} // the vote that counts, by voter
+			var sent []*ballot.Ballot
+			for range 8 {
+				if len(sent) > 0 && rng.IntN(4) == 0 {
+					// The voter's software sends a ballot again.
+					if err := box.AcceptBallot(sent[rng.IntN(len(sent))]); err != nil && policy == ballot.LastBallotCounts {
+						t.Fatalf("resubmission: %v", err)
+					}
+					continue
+				}
+				k := rng.IntN(len(f.creds))
+				v := randomVote(rng)
+				b := f.cast(t, k, v)
+				err := box.AcceptBallot(b)
+				_, voted := model[k]
+				switch {
+				case policy == ballot.OneBallotPerCredential && voted:
+					if err == nil {
+						t.Fatal("a second ballot of a credential accepted under one-ballot-per-credential")
+					}
+					continue
+				case err != nil:
+					t.Fatal(err)
+				}
+				model[k] = v
+				byCode[b.ConfirmationCode()] = b
+				sent = append(sent, b)
+			}
+			a := NewAggregator(f.e)
+			for _, code := range box.Counted() {
+				if err := a.Add(byCode[code]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			box.Close()
+			et := a.Tally()
+			totals, _, err := Decrypt(f.e, f.keys.result, et, f.shareLists(t, et, 2, 3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sums, wsums := zeroSums(m), zeroSums(m)
+			var weight uint64
+			for k, v := range model {
+				addVote(m, sums, v)
+				weight += f.weights[k]
+				for i, c := range m.Contests {
+					for j, cand := range c.Candidates {
+						wsums[i][j] += f.weights[k] * v[c.ID][cand.Code]
+					}
+				}
+			}
+			if et.Ballots != uint64(len(model)) || et.Weight != weight {
+				t.Fatalf("%s, seed %d: %d ballots of weight %d counted, want %d of weight %d", policy, seed, et.Ballots, et.Weight, len(model), weight)
+			}
+			checkTotals(t, m, totals, wsums)
+			for i := range m.Contests {
+				for j := range m.Contests[i].Candidates {
+					if got := totals.Contests[i].Selections[j].Unweighted; got != sums[i][j] {
+						t.Fatalf("%s, seed %d: contest %d, candidate %d: unweighted %d, want %d", policy, seed, i, j, got, sums[i][j])
+					}
+				}
+			}
 		}
 	}
 }
