@@ -10,33 +10,43 @@ import (
 	"github.com/sandogh/sandogh/internal/prose"
 )
 
-// weightBatch is the number of ballots whose weighted ciphertexts an
-// Aggregator adds with one multi-scalar multiplication per selection.
-const weightBatch = 256
+// bucketBudget bounds the ciphertexts an Aggregator keeps in its weight
+// buckets (320 bytes each in memory, so about 10 MiB): with K selections,
+// at most bucketBudget/K distinct weights are pending before a flush. (A
+// variable, so that tests can make flushes frequent.)
+var bucketBudget = 1 << 15
 
 // weights is the weighted part of an Aggregator (docs/spec.md §Tally,
-// "Weighted voters"): the credential list that gives each ballot its
-// weight, the weighted sums, the total weight, and the ballots added since
-// the last flush.
+// "Weighted tally"): the credential list that gives each ballot its
+// weight, the weighted sums, the total weight, and the pending buckets.
+//
+// Σ_b w_b·C_b is computed as Σ_w w·(Σ_{b: w_b = w} C_b): a ballot's
+// ciphertexts are added to the bucket of its weight (two point additions
+// per selection, as in the unweighted sum), and a flush adds each
+// selection's Σ_w w·bucket_w to the weighted sum by one variable-time
+// multi-scalar multiplication per component over the distinct weights.
+// Where many voters share a weight (one share each, or a few bands) a
+// ballot costs little more than in an unweighted election; with every
+// weight distinct it costs one term of a multi-scalar multiplication per
+// ciphertext component. A flush happens when the buckets reach the budget
+// and before the sums are read.
 type weights struct {
-	list    *ballot.CredentialList // nil in an unweighted election
-	wsums   [][]elgamal.Ciphertext // like Aggregator.sums
-	weight  uint64
-	pending []weighted
-}
-
-// A weighted ballot waits in a batch: its ciphertexts and its weight.
-type weighted struct {
-	cts [][]*elgamal.Ciphertext
-	w   uint32
+	list           *ballot.CredentialList // nil in an unweighted election
+	wsums          [][]elgamal.Ciphertext // like Aggregator.sums
+	weight         uint64
+	places         [][2]int       // flattened selection k is wsums[places[k][0]][places[k][1]]
+	bucket         map[uint32]int // weight → index in buckets
+	weightOfBucket []uint32
+	buckets        [][]elgamal.Ciphertext // buckets[x][k]: the sum of selection k of the ballots of weight weightOfBucket[x]
 }
 
 func newWeights(l *ballot.CredentialList, sums [][]elgamal.Ciphertext) weights {
-	ws := weights{list: l, wsums: make([][]elgamal.Ciphertext, len(sums))}
+	ws := weights{list: l, wsums: make([][]elgamal.Ciphertext, len(sums)), bucket: map[uint32]int{}}
 	for i := range sums {
 		ws.wsums[i] = make([]elgamal.Ciphertext, len(sums[i]))
 		for j := range ws.wsums[i] {
 			ws.wsums[i][j].Zero()
+			ws.places = append(ws.places, [2]int{i, j})
 		}
 	}
 	return ws
@@ -60,31 +70,48 @@ func (ws *weights) weightOf(b *ballot.Ballot) (uint32, error) {
 	return w, nil
 }
 
+// bucketOf returns the bucket of weight w, making it if needed (after a
+// flush if the buckets are full).
+func (ws *weights) bucketOf(w uint32) []elgamal.Ciphertext {
+	if x, ok := ws.bucket[w]; ok {
+		return ws.buckets[x]
+	}
+	if k := len(ws.places); k > 0 && (len(ws.bucket)+1)*k > bucketBudget {
+		ws.flush()
+	}
+	x := len(ws.bucket)
+	if x == len(ws.buckets) {
+		ws.buckets = append(ws.buckets, make([]elgamal.Ciphertext, len(ws.places)))
+		ws.weightOfBucket = append(ws.weightOfBucket, 0)
+	}
+	for k := range ws.buckets[x] {
+		ws.buckets[x][k].Zero()
+	}
+	ws.bucket[w], ws.weightOfBucket[x] = x, w
+	return ws.buckets[x]
+}
+
 func (ws *weights) addWeighted(cts [][]*elgamal.Ciphertext, w uint32) {
 	if ws.list == nil {
 		return
 	}
 	ws.weight += uint64(w)
-	ws.pending = append(ws.pending, weighted{cts, w})
-	if len(ws.pending) == weightBatch {
-		ws.flush()
+	b := ws.bucketOf(w)
+	for k, p := range ws.places {
+		b[k].Add(&b[k], cts[p[0]][p[1]])
 	}
 }
 
-// removeWeighted subtracts w·C for each of the ballot's ciphertexts. A
-// removal is rare (a revote), so it is not batched.
+// removeWeighted subtracts the ballot from the bucket of its weight, which
+// subtracts w·C from the weighted sums.
 func (ws *weights) removeWeighted(cts [][]*elgamal.Ciphertext, w uint32) {
 	if ws.list == nil {
 		return
 	}
 	ws.weight -= uint64(w)
-	s := new(group.Scalar).SetUint64(uint64(w))
-	var t elgamal.Ciphertext
-	for i := range ws.wsums {
-		for j := range ws.wsums[i] {
-			t.ScalarMult(s, cts[i][j])
-			ws.wsums[i][j].Subtract(&ws.wsums[i][j], &t)
-		}
+	b := ws.bucketOf(w)
+	for k, p := range ws.places {
+		b[k].Subtract(&b[k], cts[p[0]][p[1]])
 	}
 }
 
@@ -102,41 +129,34 @@ func (ws *weights) mergeWeighted(o *weights) {
 	ws.weight += o.weight
 }
 
-// flush adds the pending ballots to the weighted sums: for each selection,
-// Σ w_b·A_b and Σ w_b·B_b by two multi-scalar multiplications, the
-// selections spread over the cores. Weights and ciphertexts are public.
+// flush adds Σ_w w·bucket_w to each selection's weighted sum, by two
+// multi-scalar multiplications per selection over the distinct weights,
+// the selections spread over the cores, and empties the buckets. Weights
+// and ciphertexts are public.
 func (ws *weights) flush() {
-	n := len(ws.pending)
+	n := len(ws.bucket)
 	if n == 0 {
 		return
 	}
 	scalars := make([]*group.Scalar, n)
-	for b, p := range ws.pending {
-		scalars[b] = new(group.Scalar).SetUint64(uint64(p.w))
+	for x := range n {
+		scalars[x] = new(group.Scalar).SetUint64(uint64(ws.weightOfBucket[x]))
 	}
-	type place struct{ i, j int }
-	var places []place
-	for i := range ws.wsums {
-		for j := range ws.wsums[i] {
-			places = append(places, place{i, j})
-		}
-	}
-	par.For(len(places), 4, func(lo, hi int) {
+	par.For(len(ws.places), 4, func(lo, hi int) {
 		as := make([]*group.Element, n)
 		bs := make([]*group.Element, n)
 		var sum elgamal.Ciphertext
 		for k := lo; k < hi; k++ {
-			i, j := places[k].i, places[k].j
-			for b, p := range ws.pending {
-				as[b], bs[b] = &p.cts[i][j].A, &p.cts[i][j].B
+			for x := range n {
+				as[x], bs[x] = &ws.buckets[x][k].A, &ws.buckets[x][k].B
 			}
 			sum.A.VarTimeMultiScalarMult(scalars, as)
 			sum.B.VarTimeMultiScalarMult(scalars, bs)
-			ws.wsums[i][j].Add(&ws.wsums[i][j], &sum)
+			p := ws.places[k]
+			ws.wsums[p[0]][p[1]].Add(&ws.wsums[p[0]][p[1]], &sum)
 		}
 	})
-	clear(ws.pending)
-	ws.pending = ws.pending[:0]
+	clear(ws.bucket)
 }
 
 // checkWeighted checks the weighted part of t against election e: t is

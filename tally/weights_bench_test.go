@@ -42,6 +42,23 @@ func BenchmarkAggregateWeighted(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/ballot")
 	})
+	// The worst case for the buckets: every ballot of another weight
+	// (100,000 distinct weights), the weighted sums alone (no unweighted
+	// sum, no Header or copy of the ciphertexts).
+	cts := make([][][]*elgamal.Ciphertext, len(ballots))
+	for k, bl := range ballots {
+		cts[k] = [][]*elgamal.Ciphertext{bl.Ciphertexts(0)}
+	}
+	b.Run(fmt.Sprintf("ballots=%d,board-15-choose-7,distinct-weights,weighted-sums-only", n), func(b *testing.B) {
+		for b.Loop() {
+			a := NewAggregator(f.e)
+			for k := range n {
+				a.addWeighted(cts[k%len(cts)], uint32(k+1))
+			}
+			a.Tally()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/ballot")
+	})
 }
 
 // weightedBoard returns the election of f with only its board contest.

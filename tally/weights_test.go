@@ -85,8 +85,9 @@ func (f *weightedFixture) cast(tb testing.TB, k int, v ballot.Vote) *ballot.Ball
 
 // TestWeightedAggregationDifferential compares the Aggregator's batched
 // weighted sums with Σ w·C computed one ballot at a time by the
-// constant-time ScalarMult, over more ballots than a batch (the same ballots
-// added again: the Aggregator does not look for duplicates).
+// constant-time ScalarMult, over ballots of more distinct weights than the
+// buckets hold (the same ballots added again: the Aggregator does not look
+// for duplicates).
 func TestWeightedAggregationDifferential(t *testing.T) {
 	f := newWeightedFixture(t, 8)
 	rng := rand.New(rand.NewPCG(1, 7))
@@ -101,8 +102,12 @@ func TestWeightedAggregationDifferential(t *testing.T) {
 			want[i] = append(want[i], elgamal.NewCiphertext())
 		}
 	}
+	// Buckets of at most 3 weights at a time (24 selections): the 8 voters'
+	// distinct weights make the Aggregator flush every few ballots.
+	defer func(b int) { bucketBudget = b }(bucketBudget)
+	bucketBudget = 3 * 24
 	a := NewAggregator(f.e)
-	n := weightBatch*2 + 37
+	n := 3*len(ballots) + 5
 	var weight uint64
 	times := make([]uint64, len(ballots))
 	for k := range n {
