@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -190,4 +191,26 @@ func cosignMessage(official string, code ballot.ConfirmationCode) []byte {
 		b = append(b, s...)
 	}
 	return append(b, code[:]...)
+}
+
+// TestNoDecryptionBeforeEveryClosing: the trustees' partial verification
+// refuses a record in which a station's device opened its chain and has not
+// closed it: decrypting the tally then, and again once the device's late
+// ballots are in, would reveal the sum of those ballots.
+func TestNoDecryptionBeforeEveryClosing(t *testing.T) {
+	src := sharedRecord(t)
+	dir := beforeDecryption(t, src)
+	p := filepath.Join(dir, "ballots.jsonl")
+	lines := readLines(t, p)
+	i, _ := closingOf(t, lines, "station-2")
+	writeLines(t, p, slices.Delete(lines, i, i+1))
+	rehash(t, dir)
+	_, err := election.VerifyForDecryption(dir, boxDigest(t, dir), nil)
+	var refused *election.RefusalError
+	if !errors.As(err, &refused) || !slices.Contains(refused.Checks, election.CheckClosings) {
+		t.Fatalf("a record with a device not closed: %v, want a refusal naming check 21", err)
+	}
+	if !strings.Contains(err.Error(), `"station-2" opened its chain but never closed it`) {
+		t.Errorf("the refusal does not name the device: %v", err)
+	}
 }

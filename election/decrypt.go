@@ -43,7 +43,9 @@ import (
 // ballot's vote.
 //
 // It returns a *RefusalError, whose Report holds every finding, if a check
-// among 1 to 11 fails, and another error if ballots.jsonl is not the
+// among 1 to 11 fails, or if check 21 or 22 fails (a station's device
+// opened and has not closed: its late ballots would be revealed by the
+// difference of two decrypted tallies), and another error if ballots.jsonl is not the
 // published file or the record cannot be read (as Verify). The folder must
 // not change while it runs: a trustee verifies its own copy. A file read
 // twice with different content is an error.
@@ -67,6 +69,14 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 	for c := CheckParameters; c <= CheckAggregation; c++ {
 		if rep.Checks[c-1].Verdict != Passed {
 			failed = append(failed, c) // failed, or not checked
+		}
+	}
+	// Every polling station closed: a tally decrypted while a device may
+	// still upload would, decrypted again with the late ballots, reveal
+	// their sum (docs/spec.md, Trustees, "What a trustee decrypts").
+	for _, c := range []Check{CheckClosings, CheckIncidents} {
+		if v := rep.Checks[c-1].Verdict; v != Passed && v != NotApplicable {
+			failed = append(failed, c)
 		}
 	}
 	if len(failed) > 0 {

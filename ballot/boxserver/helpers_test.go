@@ -6,7 +6,9 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -121,7 +123,12 @@ func newLoopback(t *testing.T, h http.Handler) string {
 }
 
 func newServerForBench(f *fieldtest.Election, box *ballot.Box) *boxserver.Server {
-	return boxserver.New(f.E, box, boxserver.Config{})
+	return boxserver.New(f.E, box, boxserver.Config{Workers: benchWorkers()})
 }
 
 func newBenchLoopback(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
+
+func benchWorkers() int {
+	n, _ := strconv.Atoi(os.Getenv("BENCH_WORKERS"))
+	return n
+}
