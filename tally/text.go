@@ -189,7 +189,7 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 		}
 		b.WriteByte('\n')
 	}
-	if c.Kind == ballot.CodeList {
+	if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 		switch c.Invalid {
 		case 0:
 			b.WriteString("  Every mixed row is a valid ballot\n")
