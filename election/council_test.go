@@ -140,7 +140,7 @@ func TestVerifyCouncilRecord(t *testing.T) {
 		t.Fatal("the council record is not valid")
 	}
 	for _, c := range rep.Checks {
-		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook { // no incident, no poll book: n/a
+		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Check != election.CheckRankedCounts { // no incident, no poll book, no ranked contest: n/a
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
@@ -535,7 +535,7 @@ func TestMixParams(t *testing.T) {
 		t.Errorf("params %+v", p)
 	}
 	for _, i := range []int{-1, 1} {
-		if _, err := election.MixParams(e, i); err == nil || !strings.Contains(err.Error(), "not a codes contest") {
+		if _, err := election.MixParams(e, i); err == nil || !strings.Contains(err.Error(), "not a codes or ranked contest") {
 			t.Errorf("contest %d: %v", i, err)
 		}
 	}

@@ -116,7 +116,7 @@ func Rankings(c *ballot.Contest, rows []DecodedRow) ([]ranked.Ranking, error) {
 	}
 	out := make([]ranked.Ranking, len(rows))
 	for k := range rows {
-		r, err := rowRanking(c, pos, &rows[k])
+		r, err := rowRanking(int(c.Limit), pos, &rows[k])
 		if err != nil {
 			return nil, fmt.Errorf("tally: contest %q: row %d %v", c.ID, k, err)
 		}
@@ -125,14 +125,27 @@ func Rankings(c *ballot.Contest, rows []DecodedRow) ([]ranked.Ranking, error) {
 	return out, nil
 }
 
-// rowRanking returns the ranking of one decoded row of Ranked contest c,
-// with pos the candidates' indices by code.
-func rowRanking(c *ballot.Contest, pos map[uint32]int, r *DecodedRow) (ranked.Ranking, error) {
+// Ranking returns the ranking of one decoded row of the decoder's Ranked
+// contest, as Rankings does for each row.
+func (d *RowDecoder) Ranking(r *DecodedRow) (ranked.Ranking, error) {
+	if !d.ranked {
+		return nil, errors.New("tally: the rows of a codes contest are not rankings")
+	}
+	rk, err := rowRanking(d.limit, d.pos, r)
+	if err != nil {
+		return nil, fmt.Errorf("tally: row %v", err)
+	}
+	return rk, nil
+}
+
+// rowRanking returns the ranking of one decoded row of a Ranked contest
+// whose limit is limit, with pos the candidates' indices by code.
+func rowRanking(limit int, pos map[uint32]int, r *DecodedRow) (ranked.Ranking, error) {
 	if r.Invalid != "" {
 		return ranked.Ranking{}, nil
 	}
-	if r.Codes == nil || len(r.Codes) > int(c.Limit) {
-		return nil, fmt.Errorf("is said to be valid but does not hold at most %d codes", c.Limit)
+	if r.Codes == nil || len(r.Codes) > limit {
+		return nil, fmt.Errorf("is said to be valid but does not hold at most %d codes", limit)
 	}
 	out := make(ranked.Ranking, len(r.Codes))
 	for k, code := range r.Codes {
@@ -174,6 +187,20 @@ func CountRanked(e *ballot.Election, i int, rows []DecodedRow) (ContestTotals, *
 		return ContestTotals{}, nil, err
 	}
 	return t, k, nil
+}
+
+// RecountRankings counts Ranked contest i of election e from the rankings
+// of its rows (Rankings) by the contest's method, as CountRanked does.
+func RecountRankings(e *ballot.Election, i int, rs []ranked.Ranking) (*RankedCount, error) {
+	c, rc, err := rankedContest(e.Manifest(), i)
+	if err != nil {
+		return nil, err
+	}
+	k, err := countRankings(e, i, rc, c.Method, rs)
+	if err != nil {
+		return nil, fmt.Errorf("tally: contest %d (%s): %v", i, c.ID, err)
+	}
+	return k, nil
 }
 
 // countRankings counts rs by method.

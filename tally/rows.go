@@ -78,6 +78,7 @@ type RowDecoder struct {
 	capacity int             // slots in a row
 	known    map[uint32]bool // the candidates' codes
 	ranked   bool            // a Ranked contest: the order is the voter's
+	pos      map[uint32]int  // of a Ranked contest: candidate index by code
 }
 
 // NewRowDecoder returns the decoder of the rows of contest c, which must be a
@@ -96,6 +97,12 @@ func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
 	d.capacity = d.width * (8 * elgamal.MaxEmbedSize / bits.Len32(d.maxCode))
 	for _, cand := range c.Candidates {
 		d.known[cand.Code] = true
+	}
+	if d.ranked {
+		d.pos = make(map[uint32]int, len(c.Candidates))
+		for j, cand := range c.Candidates {
+			d.pos[cand.Code] = j
+		}
 	}
 	return d, nil
 }
