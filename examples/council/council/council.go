@@ -5,7 +5,10 @@
 //
 // The election: voters write up to N candidate codes (N = the number of
 // seats, 21 by default) chosen from a list of M candidates (400 by
-// default) on a single contest of kind ballot.CodeList. A polling-station
+// default) on a single contest of kind ballot.CodeList, or with
+// Config.Method rank up to N candidates on a contest of kind
+// ballot.Ranked, counted by that method (single transferable vote,
+// instant-runoff or Schulze) with every stage published. A polling-station
 // device packs the codes into as few plaintexts as they fit and encrypts
 // them as one row of ciphertexts, with a proof of knowledge of each nonce
 // bound to the ballot. The rows of the ballots that count go through a
@@ -86,6 +89,20 @@ type Config struct {
 	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
 	// so that it is bound into the base hash.
 	TieBreakSeed string
+	// Method, if not empty, makes the contest a ranked one
+	// (ballot.Ranked) counted by this method: voters rank up to Seats
+	// candidates, most preferred first, and the count's every stage is
+	// published in counts/0.json. Single transferable vote elects Seats
+	// members, instant-runoff one; Schulze elects Seats members and
+	// ⌊Seats/3⌋ alternates in its order. A ranked contest needs a
+	// tie-break seed: without TieBreakSeed, DefaultRankedTieBreak.
+	Method ballot.CountingMethod
+	// Rankings, if not nil, are the voters' choices, one per voter in
+	// order (Voters must be 0 or their number): the codes each writes,
+	// in order of preference for a ranked contest. Tests feed published
+	// worked examples through the mixnet path with it. Without it the
+	// choices are drawn at random, favouring a few popular candidates.
+	Rankings [][]uint32
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -114,6 +131,8 @@ type Outcome struct {
 	Stages []mixnet.Verdict
 	// Invalid is the number of mixed rows that are not a valid ballot.
 	Invalid int
+	// Count is, for a ranked contest (Config.Method), the published count.
+	Count *tally.RankedCount
 	// KeyShares are the trustees' key shares, by index. A real election
 	// never gathers them in one place; the simulation returns them so that
 	// tests can play trustees who decrypt something else.
@@ -123,6 +142,11 @@ type Outcome struct {
 // ContestID is the identifier of the council contest.
 const ContestID = "council"
 
+// DefaultRankedTieBreak is the tie-break seed of a ranked council contest
+// whose Config has none: a public value, fixed before voting like any seed
+// in the manifest.
+const DefaultRankedTieBreak = "city-council-1404 lots"
+
 // The stations of the city.
 var stations = []string{"district-1", "district-2", "district-3", "district-4"}
 
@@ -130,8 +154,17 @@ var stations = []string{"district-1", "district-2", "district-3", "district-4"}
 var electionDay = time.Date(2025, 11, 14, 7, 30, 0, 0, time.UTC)
 
 func (c *Config) defaults() error {
+	if c.Rankings != nil && c.Voters == 0 {
+		c.Voters = len(c.Rankings)
+	}
+	if c.Rankings != nil && c.Voters != len(c.Rankings) {
+		return fmt.Errorf("council: %s, but %s", prose.Count(c.Voters, "voter"), prose.Count(len(c.Rankings), "ranking"))
+	}
 	if c.Voters == 0 {
 		c.Voters = 5000
+	}
+	if c.Method != "" && c.TieBreakSeed == "" {
+		c.TieBreakSeed = DefaultRankedTieBreak
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
@@ -213,6 +246,26 @@ func Manifest(m, seats, mixers int) *ballot.Manifest {
 	}
 }
 
+// RankedManifest returns the manifest of a ranked council election: one
+// Ranked contest of m candidates with codes 1..m, counted by method, in
+// which a voter ranks up to seats candidates; seats main members (one for
+// ballot.IRV), ⌊seats/3⌋ alternates for ballot.Schulze, and mixers mix
+// stages. The manifest needs a tie-break seed before it is valid.
+func RankedManifest(m, seats, mixers int, method ballot.CountingMethod) *ballot.Manifest {
+	mf := Manifest(m, seats, mixers)
+	c := &mf.Contests[0]
+	c.Kind, c.Method = ballot.Ranked, method
+	c.Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", seats)
+	switch method {
+	case ballot.Schulze:
+	case ballot.IRV:
+		c.Seats, c.Alternates = 1, 0
+	default:
+		c.Alternates = 0
+	}
+	return mf
+}
+
 // StationKey returns the signing key of polling station id in a run with
 // the given (non-empty) Seed. A real station generates its key and never
 // reveals it; the simulation derives it so that a seeded run is
@@ -266,7 +319,13 @@ func Run(cfg Config) (*Outcome, error) {
 	seeds := cfg.seeds()
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
+	if cfg.Method != "" {
+		manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
+	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
+	if err := manifest.Validate(); err != nil {
+		return nil, fmt.Errorf("council: %v", err)
+	}
 	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -444,7 +503,18 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteDecodedRows(0, decoded); err != nil {
 		return nil, err
 	}
-	ct, err := tally.CountRows(manifest, 0, decoded)
+	var ct tally.ContestTotals
+	if cfg.Method != "" {
+		// A ranked contest: the valid rankings are counted by the
+		// manifest's method, and the count is published stage by stage.
+		ct, out.Count, err = tally.CountRanked(e, 0, decoded)
+		if err == nil {
+			err = w.WriteRankedCount(0, out.Count)
+		}
+		log.Printf("count: %s by %s, published in counts/0.json", prose.Count(len(decoded), "row"), cfg.Method)
+	} else {
+		ct, err = tally.CountRows(manifest, 0, decoded)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -470,7 +540,8 @@ func popularity(r *mrand.Rand, m int) []float64 {
 }
 
 // randomCodes draws a voter's codes: usually a full list of n codes,
-// often fewer, sometimes none, favouring popular candidates.
+// often fewer, sometimes none, favouring popular candidates; in a ranked
+// contest, in the order drawn, which is the voter's ranking.
 func randomCodes(r *mrand.Rand, cum []float64, n int) []uint32 {
 	k := n
 	switch x := r.IntN(100); {
@@ -522,7 +593,11 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		if challengers[v] {
 			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
 		}
-		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), done: make(chan struct{})})
+		codes := randomCodes(rng, cum, cfg.Seats)
+		if cfg.Rankings != nil {
+			codes = cfg.Rankings[v]
+		}
+		plan = append(plan, &event{station: st, voter: v, codes: codes, seed: demo.Bytes(rng, 32), done: make(chan struct{})})
 	}
 	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
 	if err != nil {
@@ -573,7 +648,11 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
 	h := tip.Next(ev.station)
 	v := ballot.Vote{}
-	if err := v.SetCodes(ContestID, ev.codes); err != nil {
+	set := v.SetCodes
+	if cfg.Method != "" {
+		set = v.SetRanking // the order of the codes is the voter's ranking
+	}
+	if err := set(ContestID, ev.codes); err != nil {
 		return nil, err
 	}
 	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
