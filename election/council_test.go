@@ -55,10 +55,22 @@ func councilConfig(out string) council.Config {
 // transcript of the proof of knowledge, the body, the confirmation code
 // and the signature message.
 func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
-	codes, ok := forgedRows[voter]
-	if !ok {
-		return signed, nil
+	return forgeRowOf(forgedRows)(e, voter, signed, key)
+}
+
+// forgeRowOf returns forgeRow with the forged rows of rows instead of
+// forgedRows.
+func forgeRowOf(rows map[int][]uint32) func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+	return func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+		codes, ok := rows[voter]
+		if !ok {
+			return signed, nil
+		}
+		return forgeCodes(e, voter, codes, signed, key)
 	}
+}
+
+func forgeCodes(e *ballot.Election, voter int, codes []uint32, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
 	b, err := ballot.ParseBallot(signed)
 	if err != nil {
 		return nil, err

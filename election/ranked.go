@@ -96,7 +96,12 @@ func (v *verifier) checkRankedCounts() {
 				v.readErr(CheckRankedCounts, name, err)
 				continue
 			}
-			v.fail(Finding{Check: CheckRankedCounts, File: name, Contest: c.ID, Reason: err.Error()})
+			reason := err.Error()
+			var fe *fileError
+			if errors.As(err, &fe) {
+				reason = fe.err.Error() // the finding names the file
+			}
+			v.fail(Finding{Check: CheckRankedCounts, File: name, Contest: c.ID, Reason: reason})
 			k = nil
 		} else if err := tally.CheckRankings(v.e, i, rs, k); err != nil {
 			v.fail(Finding{Check: CheckRankedCounts, File: name, Contest: c.ID, Reason: err.Error()})

@@ -97,6 +97,9 @@ type Config struct {
 	// ⌊Seats/3⌋ alternates in its order. A ranked contest needs a
 	// tie-break seed: without TieBreakSeed, DefaultRankedTieBreak.
 	Method ballot.CountingMethod
+	// Ranks is, for a ranked contest, the most candidates a voter ranks
+	// (default Seats).
+	Ranks int
 	// Rankings, if not nil, are the voters' choices, one per voter in
 	// order (Voters must be 0 or their number): the codes each writes,
 	// in order of preference for a ranked contest. Tests feed published
@@ -166,6 +169,9 @@ func (c *Config) defaults() error {
 	if c.Method != "" && c.TieBreakSeed == "" {
 		c.TieBreakSeed = DefaultRankedTieBreak
 	}
+	if c.Ranks == 0 {
+		c.Ranks = c.Seats
+	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
 	}
@@ -196,7 +202,7 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("council: %d challenged voters and NoChallenges", c.Challenged)
 	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeListCandidates:
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeListCandidates)
-	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
+	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates && c.Method == "":
 		return fmt.Errorf("council: %s and %s for %s", prose.Count(c.Seats, "seat"), prose.Count(c.Seats/3, "alternate"), prose.Count(c.Candidates, "candidate"))
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
 		return fmt.Errorf("council: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
@@ -249,7 +255,8 @@ func Manifest(m, seats, mixers int) *ballot.Manifest {
 // RankedManifest returns the manifest of a ranked council election: one
 // Ranked contest of m candidates with codes 1..m, counted by method, in
 // which a voter ranks up to seats candidates; seats main members (one for
-// ballot.IRV), ⌊seats/3⌋ alternates for ballot.Schulze, and mixers mix
+// ballot.IRV), ⌊seats/3⌋ alternates for ballot.Schulze (as many as there
+// are candidates left), and mixers mix
 // stages. The manifest needs a tie-break seed before it is valid.
 func RankedManifest(m, seats, mixers int, method ballot.CountingMethod) *ballot.Manifest {
 	mf := Manifest(m, seats, mixers)
@@ -258,6 +265,7 @@ func RankedManifest(m, seats, mixers int, method ballot.CountingMethod) *ballot.
 	c.Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", seats)
 	switch method {
 	case ballot.Schulze:
+		c.Alternates = uint32(min(seats/3, m-seats))
 	case ballot.IRV:
 		c.Seats, c.Alternates = 1, 0
 	default:
@@ -321,6 +329,8 @@ func Run(cfg Config) (*Outcome, error) {
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
 	if cfg.Method != "" {
 		manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
+		manifest.Contests[0].Limit = uint32(cfg.Ranks)
+		manifest.Contests[0].Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", cfg.Ranks)
 	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
 	if err := manifest.Validate(); err != nil {
@@ -591,9 +601,13 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
 		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
+			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, min(cfg.Seats, cfg.Ranks)), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
 		}
-		codes := randomCodes(rng, cum, cfg.Seats)
+		n := cfg.Seats
+		if cfg.Method != "" {
+			n = cfg.Ranks
+		}
+		codes := randomCodes(rng, cum, n)
 		if cfg.Rankings != nil {
 			codes = cfg.Rankings[v]
 		}
