@@ -30,6 +30,7 @@ type contestJSON struct {
 	Alternates uint32          `json:"alternates,omitempty"`
 	MixStages  uint32          `json:"mixStages,omitempty"`
 	Strict     bool            `json:"strict,omitempty"`
+	Method     string          `json:"method,omitempty"`
 	Candidates []candidateJSON `json:"candidates"`
 }
 
@@ -85,6 +86,9 @@ func (m *manifestJSON) encode() ([]byte, error) {
 			p = u32(u32(u32(u32(nil, c.MaxScore), c.Limit), c.Seats), c.Alternates)
 		case "codes":
 			p = u32(u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates), c.MixStages)
+		case "ranked":
+			// 50-ballot.md, "Manifest": the codes block and str(method).
+			p = str(u32(u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates), c.MixStages), c.Method)
 		default:
 			return nil, fmt.Errorf("contest %d: unknown kind %q", i, c.Kind)
 		}
@@ -97,6 +101,10 @@ func (m *manifestJSON) encode() ([]byte, error) {
 	}
 	return encodeStations(b, m.Stations)
 }
+
+// mixedKind reports whether a contest of kind k goes through the mixnet:
+// codes and ranked contests (50-ballot.md, "Manifest").
+func mixedKind(k string) bool { return k == "codes" || k == "ranked" }
 
 // rangeMax is R_i: the range of each selection's proof.
 func (c *contestJSON) rangeMax() int {
@@ -165,7 +173,7 @@ func newElectionParams(m manifestJSON, K string, trustees []string, threshold ui
 		return nil, fmt.Errorf("threshold %d is not in 1..%d", threshold, len(trustees))
 	}
 	for i, c := range m.Contests {
-		if c.Kind == "codes" && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
+		if mixedKind(c.Kind) && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
 			return nil, fmt.Errorf("contest %d: mixStages %d is not in %d..%d", i, c.MixStages, threshold, len(trustees))
 		}
 	}
@@ -531,7 +539,7 @@ func (b *ballot) checkShape(e *electionParams) error {
 	}
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
-		if mc.Kind == "codes" {
+		if mixedKind(mc.Kind) {
 			if c.layout != 2 {
 				return placedf(i, -1, "layout %d for a codes contest", c.layout)
 			}
