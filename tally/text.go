@@ -123,8 +123,13 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 	}
 	b.WriteByte('\n')
 	unit := "vote"
-	if c.Kind == ballot.Score {
+	switch c.Kind {
+	case ballot.Score:
 		unit = "point"
+	case ballot.Ranked:
+		// The order is the count's (counts/<i>.json), not the counts'.
+		unit = "first preference"
+		b.WriteString("  In the order of the count (the elected in order of election); counts are first preferences\n")
 	}
 
 	// Column widths: positions and counts right-aligned, the unit padded

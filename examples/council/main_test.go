@@ -66,6 +66,9 @@ func TestCouncilMethods(t *testing.T) {
 			if code := run(args, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d\n%s", code, stderr.String())
 			}
+			if !strings.Contains(stdout.String(), "In the order of the count") || !strings.Contains(stdout.String(), "first preferences") {
+				t.Errorf("the output does not say the order is the count's:\n%s", stdout.String())
+			}
 			rep, err := election.Verify(out, nil)
 			if err != nil {
 				t.Fatal(err)
