@@ -198,7 +198,7 @@ func (p *lookupPrinter) place(r *ballot.Refusal) string {
 	s := fmt.Sprintf(", contest %q", c.ID)
 	switch {
 	case r.Selection < 0:
-	case c.Kind == ballot.CodeList:
+	case c.Mixed():
 		s += p.dg.Format(fmt.Sprintf(", column %d of its row", r.Selection))
 	case r.Selection < len(c.Candidates):
 		cand := c.Candidates[r.Selection]
