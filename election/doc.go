@@ -20,9 +20,10 @@
 //	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
-//	mixnet/<i>/stages/<t>.bin   for each CodeList contest i: stage t of its cascade
+//	mixnet/<i>/stages/<t>.bin   for each CodeList or Ranked contest i: stage t of its cascade
 //	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
+//	counts/<i>.json             for each Ranked contest i: its count, every stage
 //	results.json                the results: counts, main members, alternates, ties
 //
 // Nothing else may be in the folder, and every file is a regular file:
@@ -37,8 +38,9 @@
 //
 // The Writer's steps are, in order: WriteCeremony, WriteElection, OpenBox
 // (voting, until the box is closed), FinishBallots, WriteShareList for
-// each trustee present, the mixnet path of each CodeList contest
-// (MixInput, WriteStage, WriteRowShareList, WriteDecodedRows), and
+// each trustee present, the mixnet path of each CodeList or Ranked contest
+// (MixInput, WriteStage, WriteRowShareList, WriteDecodedRows, and for a
+// Ranked contest WriteRankedCount), and
 // WriteResults, the last file (see Writer and ExampleWriter). The Writer
 // knows from its index which steps are done, and each method refuses, with
 // an error naming the missing step, to run out of order; OpenWriter
