@@ -296,3 +296,25 @@ func TestRankedSchulzeWorkedExample(t *testing.T) {
 		t.Errorf("standings %+v", res.Standings)
 	}
 }
+
+// TestRankedAllBlank: a ranked contest in which every voter left the
+// ranking blank still has a count (the Scottish rules with no valid
+// paper: quota 1, exclusions by lot, rule 52) and a valid record.
+func TestRankedAllBlank(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rec")
+	out, err := council.Run(council.Config{Candidates: 4, Seats: 2, Mixers: 2, Trustees: 3, Threshold: 2, NoChallenges: true,
+		Method: ballot.STVScottish2007, Rankings: [][]uint32{{}, {}, {}}, Seed: "blank", Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := election.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() || rep.Verdict(election.CheckRankedCounts) != election.Passed {
+		t.Fatalf("the record is not valid: %v", rep.Findings)
+	}
+	if out.Count.STV.Valid != 0 || out.Count.STV.Invalid != 3 || len(out.Count.STV.Elected) != 2 || out.Results.Contests[0].Invalid != 0 {
+		t.Errorf("count %+v, results %+v", out.Count.STV, out.Results.Contests[0])
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/sandogh/sandogh/tally/ranked"
 )
 
 // Check 24 of docs/spec.md, "Verification", and the ranked contest kind
@@ -161,5 +163,26 @@ func TestRankedRecords(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRankedSTVNoValidRows: with no valid row the Scottish count is still
+// defined (Counting methods, "Single transferable vote by the Scottish
+// rules": quota 1, exclusions by lot, rule 52), and this package's count
+// and tally/ranked's are the same bytes.
+func TestRankedSTVNoValidRows(t *testing.T) {
+	lot, rlot := &rkLot{seed: []byte("no papers"), contest: 2}, &ranked.Lot{Seed: []byte("no papers"), Contest: 2}
+	for _, rows := range [][][]int{nil, {{}, {7}, {0, 0}}} {
+		mine := rkSTV(5, 3, 2, rows, lot)
+		theirs, err := ranked.CountSTV(ranked.Contest{Candidates: 5, MaxRanks: 3, Seats: 2}, rkRows(rows), rlot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(theirs); !bytes.Equal(b, mine.json()) {
+			t.Fatalf("rows %v:\n got %s\nwant %s", rows, b, mine.json())
+		}
+		if len(mine.elected) != 2 || mine.quota != 100000 {
+			t.Errorf("rows %v: %s", rows, mine.json())
+		}
 	}
 }
