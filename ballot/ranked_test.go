@@ -66,6 +66,12 @@ func TestRankedManifestValidate(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
 		}
 	}
+	// The mixnet path does not carry weights.
+	wm := rankedManifest()
+	wm.MaxWeight = 10
+	if err := wm.Validate(); err == nil || !strings.Contains(err.Error(), "a ranked contest in a weighted election") {
+		t.Errorf("a weighted election with a ranked contest: %v", err)
+	}
 	for _, ok := range []func(c *Contest){
 		func(c *Contest) { c.Method, c.Seats = IRV, 1 },
 		func(c *Contest) { c.Method, c.Seats, c.Alternates = Schulze, 5, 3 },
