@@ -23,7 +23,10 @@
 // candidate codes, packed by elgamal.PackCodes, each with a Schnorr proof of
 // knowledge of its nonce; its rows are mixed and decrypted one by one
 // (packages mixnet and tally) rather than added, and a ballot may hold
-// contests of both kinds. All nonces derive from one 32-byte seed per ballot,
+// contests of both kinds. A contest of kind Ranked ("rank up to N
+// candidates", counted by the manifest's CountingMethod: Scottish or Meek
+// STV, instant-runoff or Schulze) is a CodeList contest whose row keeps
+// the voter's order of preference (Vote.SetRanking). All nonces derive from one 32-byte seed per ballot,
 // and every proof's transcript starts with the base hash, the ballot
 // identifier and its signer, so that nothing can be copied from one ballot
 // into another.

@@ -102,7 +102,7 @@ func NewElection(p Parameters) (*Election, error) {
 	e.maxCode = make([]uint32, len(e.manifest.Contests))
 	for i := range e.manifest.Contests {
 		c := &e.manifest.Contests[i]
-		if c.Kind != CodeList {
+		if !c.Mixed() {
 			continue
 		}
 		if uint64(c.MixStages) > uint64(len(p.VerificationKeys)) {

@@ -105,7 +105,9 @@ func ballotNonces(e *Election, h *Header, n *proof.Nonces) *proof.Nonces {
 // s.Child("contest", i).Child("column", k).Scalar("encryption", 0). A seed
 // reused under another header therefore gives other nonces.
 // The candidate codes of a CodeList contest are packed in ascending order
-// (elgamal.PackCodes), whatever the order in which the voter wrote them.
+// (elgamal.PackCodes), whatever the order in which the voter wrote them;
+// those of a Ranked contest in the voter's order of preference, rank 1
+// first (Vote.SetRanking).
 //
 // It refuses, before encrypting anything, a vote that does not conform to
 // the manifest: unknown contests or candidate codes, values above the
@@ -152,7 +154,7 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 		nc := n.Child("contest", uint64(i))
 		tc := t0.Clone()
 		tc.AppendUint64("contest", uint64(i))
-		if mc.Kind == CodeList {
+		if mc.Mixed() {
 			c.layout = layoutRow
 			if err := b.encryptRow(e, i, c, writtenCodes(mc, vals[i]), tc, nc); err != nil {
 				return err
@@ -222,12 +224,29 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 	return nil
 }
 
-// writtenCodes returns the codes of the candidates of CodeList contest c whose
-// value in vals (in candidate order) is not 0, in ascending order, the order
-// in which a ballot packs them. It runs on the voter's device, before
-// encryption, and branches on the vote like the other checks there.
+// writtenCodes returns the codes of the candidates of CodeList or Ranked
+// contest c whose value in vals (in candidate order) is not 0, in the order
+// in which a ballot packs them: ascending for a CodeList contest, by rank
+// (the value, 1 first) for a Ranked contest, whose values plaintext has
+// checked to be the ranks 1..len(codes). It runs on the voter's device,
+// before encryption, and branches on the vote like the other checks there.
 func writtenCodes(c *Contest, vals []uint64) []uint32 {
 	var codes []uint32
+	if c.Kind == Ranked {
+		n := 0
+		for _, v := range vals {
+			if v != 0 {
+				n++
+			}
+		}
+		codes = make([]uint32, n)
+		for j, v := range vals {
+			if v != 0 {
+				codes[v-1] = c.Candidates[j].Code
+			}
+		}
+		return codes
+	}
 	for j, v := range vals {
 		if v != 0 {
 			codes = append(codes, c.Candidates[j].Code)

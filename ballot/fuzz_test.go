@@ -175,6 +175,8 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add(j)
 	j, _ = json.Marshal(codeListManifest())
 	f.Add(j)
+	j, _ = json.Marshal(rankedManifest())
+	f.Add(j)
 	j, _ = json.Marshal(weightedManifest())
 	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -95,7 +95,50 @@ const (
 	// stages and is decrypted as a whole after mixing, instead of being
 	// tallied homomorphically. Candidate codes are 1..MaxCandidateCode.
 	CodeList ContestKind = "codes"
+	// Ranked is "rank up to Limit candidates, most preferred first"
+	// (its kind string is "ranked"): the voter's candidate codes are
+	// packed in the voter's order of preference (elgamal.PackCodes) and go
+	// through a mix cascade of at least MixStages stages as a CodeList
+	// contest's do; after decryption the valid rankings are counted by
+	// the contest's Method (package tally/ranked), whose every stage is
+	// published. Candidate codes are 1..MaxCandidateCode.
+	Ranked ContestKind = "ranked"
 )
+
+// A CountingMethod names the rule by which a Ranked contest's rankings are
+// counted (Contest.Method). Each name refers to one published rule text,
+// which package tally/ranked implements and docs/spec.md (§Counting
+// methods, "Ranked ballots") specifies with its arithmetic.
+type CountingMethod string
+
+const (
+	// STVScottish2007 is single transferable vote by the Scottish Local
+	// Government Elections Order 2007 (SSI 2007/42), Schedule 1, Part III,
+	// rules 45 to 52, in units of 10^-5 votes: Seats seats, 1 ≤ Seats <
+	// candidates, no alternates.
+	STVScottish2007 CountingMethod = "stv-scottish-2007"
+	// STVMeek is single transferable vote by Meek's method (Hill,
+	// Wichmann, Woodall 1987) as the Proportional Representation
+	// Foundation's Meek STV Reference Rule states it, in units of 10^-9
+	// with the rounding of the New Zealand STV calculation rules: Seats
+	// seats, 1 ≤ Seats < candidates, no alternates.
+	STVMeek CountingMethod = "stv-meek"
+	// IRV is instant-runoff voting for one seat (Seats 1, no
+	// alternates): a majority of the continuing votes wins, otherwise the
+	// candidate with the fewest votes is excluded.
+	IRV CountingMethod = "irv"
+	// Schulze is the Schulze method by winning votes (Schulze, Social
+	// Choice and Welfare 36 (2011) 267-303): the candidates in the
+	// Schulze order, ties within a tier by lot, the first Seats of them
+	// main members and the next Alternates alternates. At most
+	// MaxSchulzeCandidates candidates.
+	Schulze CountingMethod = "schulze"
+)
+
+// MaxSchulzeCandidates is the most candidates of a Ranked contest counted
+// by Schulze, whose pairwise matrices grow with the square of the
+// candidates.
+const MaxSchulzeCandidates = 1000
 
 // A Contest is one question on the ballot. Which of Limit, MaxScore, Seats,
 // Alternates and MixStages apply depends on Kind; the ones that do not apply must be
@@ -110,7 +153,8 @@ type Contest struct {
 	// Limit is k for UpTo and Exactly (1 ≤ k ≤ number of candidates), the
 	// optional bound on the total score for Score (0 for none), N for
 	// CodeList (the most candidate codes a voter writes, 1 ≤ N ≤ number of
-	// candidates), and unused for YesNo.
+	// candidates) and for Ranked (the most candidates a voter ranks), and
+	// unused for YesNo.
 	Limit uint32 `json:"limit,omitempty"`
 	// MaxScore is R for Score contests (1 ≤ R ≤ MaxRange); unused otherwise.
 	MaxScore uint32 `json:"maxScore,omitempty"`
@@ -127,7 +171,7 @@ type Contest struct {
 	// members (positions Seats+1 … Seats+Alternates); it needs Seats ≥ 1.
 	// Unused for YesNo.
 	Alternates uint32 `json:"alternates,omitempty"`
-	// MixStages is, for CodeList contests, the number of accepted mix stages
+	// MixStages is, for CodeList and Ranked contests, the number of accepted mix stages
 	// (each by a different trustee) after which the contest's rows may be
 	// decrypted: t ≤ MixStages ≤ n for a key ceremony of n trustees with
 	// threshold t, which NewElection checks. The ballots stay unlinkable if
@@ -140,6 +184,9 @@ type Contest struct {
 	// (the contest proof shows the sum is Limit), false allows 0 or Limit.
 	// Unused (false) for the other kinds.
 	Strict bool `json:"strict,omitempty"`
+	// Method is, for a Ranked contest, the counting method; empty for the
+	// other kinds.
+	Method CountingMethod `json:"method,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
 }
@@ -243,6 +290,9 @@ func (m *Manifest) Validate() error {
 		if j, ok := ids[c.ID]; ok {
 			return fmt.Errorf("ballot: contest %d: identifier %q is also the identifier of contest %d", i, c.ID, j)
 		}
+		if c.Kind == Ranked && len(m.TieBreakSeed) == 0 {
+			return fmt.Errorf("ballot: contest %d (%q): a %q contest needs the manifest's tieBreakSeed: its count draws lots where the rules say so, and the lots are fixed before voting", i, c.ID, Ranked)
+		}
 		ids[c.ID] = i
 	}
 	if err := m.validateWeights(); err != nil {
@@ -253,8 +303,8 @@ func (m *Manifest) Validate() error {
 
 // validateWeights checks what a weighted manifest (MaxWeight ≥ 1) may not
 // have: polling stations, whose ballots carry no credential and so no
-// weight, and CodeList contests, whose rows go through the mixnet, which
-// does not carry weights.
+// weight, and CodeList and Ranked contests, whose rows go through the
+// mixnet, which does not carry weights.
 func (m *Manifest) validateWeights() error {
 	if m.MaxWeight == 0 {
 		return nil
@@ -263,8 +313,8 @@ func (m *Manifest) validateWeights() error {
 		return fmt.Errorf("ballot: manifest: maxWeight is %d, but the manifest has %s: a weighted election has remote voters only, since a station ballot's weight could not be checked against the eligibility list without linking the ballot to its voter", m.MaxWeight, prose.Count(len(m.Stations), "station"))
 	}
 	for i := range m.Contests {
-		if c := &m.Contests[i]; c.Kind == CodeList {
-			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): the mixnet path does not carry weights", i, c.ID, CodeList, m.MaxWeight)
+		if c := &m.Contests[i]; c.Mixed() {
+			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): the mixnet path does not carry weights", i, c.ID, c.Kind, m.MaxWeight)
 		}
 	}
 	return nil
@@ -278,6 +328,9 @@ func (c *Contest) validate(i int) error {
 	where = fmt.Sprintf("contest %d (%q)", i, c.ID)
 	if err := checkName(where+": title", c.Title, true); err != nil {
 		return err
+	}
+	if c.Method != "" && c.Kind != Ranked {
+		return fmt.Errorf("ballot: %s: method is %q, but only a %q contest has a counting method (leave it out)", where, c.Method, Ranked)
 	}
 	if c.Strict && c.Kind != Exactly {
 		return fmt.Errorf("ballot: %s: strict is true, but only an %q contest is strict (it forbids a blank contest)", where, Exactly)
@@ -306,7 +359,7 @@ func (c *Contest) validate(i int) error {
 		if k, ok := codes[cand.Code]; ok {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is also the code of candidate %d", where, j, cand.Code, k)
 		}
-		if c.Kind == CodeList && (cand.Code == 0 || cand.Code > MaxCandidateCode) {
+		if c.Mixed() && (cand.Code == 0 || cand.Code > MaxCandidateCode) {
 			return fmt.Errorf("ballot: %s: candidate %d: code %d is outside 1..%d (0 marks an empty slot of a packed row)", where, j, cand.Code, MaxCandidateCode)
 		}
 		codes[cand.Code] = j
@@ -329,12 +382,26 @@ func (c *Contest) validate(i int) error {
 		}
 		return nil
 	}
-	if c.Kind != CodeList {
+	if !c.Mixed() {
 		if err := unused("mixStages", c.MixStages); err != nil {
 			return err
 		}
 	}
 	switch c.Kind {
+	case Ranked:
+		if c.Limit == 0 {
+			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d, the number of candidates (ranks per ballot)", where, c.Kind, n)
+		}
+		if uint64(c.Limit) > uint64(n) {
+			return fmt.Errorf("ballot: %s: limit %d exceeds the %s", where, c.Limit, prose.Count(n, "candidate"))
+		}
+		if c.MixStages == 0 {
+			return fmt.Errorf("ballot: %s: mixStages is 0; a %s contest's rows go through at least one mix stage", where, c.Kind)
+		}
+		if err := unused("maxScore", c.MaxScore); err != nil {
+			return err
+		}
+		return c.validateMethod(where)
 	case CodeList:
 		if c.Limit == 0 {
 			return fmt.Errorf("ballot: %s: limit is 0; a %s contest needs 1 ≤ limit ≤ %d, the number of candidates (codes per ballot)", where, c.Kind, n)
@@ -391,15 +458,59 @@ func (c *Contest) validate(i int) error {
 	}
 }
 
+// validateMethod checks the counting method of Ranked contest c and the
+// seats and alternates it allows.
+func (c *Contest) validateMethod(where string) error {
+	n := len(c.Candidates)
+	noAlternates := func() error {
+		if c.Alternates != 0 {
+			return fmt.Errorf("ballot: %s: alternates is %d, but the method %q elects no alternates (leave it out)", where, c.Alternates, c.Method)
+		}
+		return nil
+	}
+	switch c.Method {
+	case STVScottish2007, STVMeek:
+		if c.Seats == 0 || uint64(c.Seats) >= uint64(n) {
+			return fmt.Errorf("ballot: %s: seats is %d; the method %q elects 1 ≤ seats ≤ %d (fewer than the %s)", where, c.Seats, c.Method, n-1, prose.Count(n, "candidate"))
+		}
+		return noAlternates()
+	case IRV:
+		if c.Seats != 1 {
+			return fmt.Errorf("ballot: %s: seats is %d; the method %q elects one candidate (seats 1)", where, c.Seats, c.Method)
+		}
+		return noAlternates()
+	case Schulze:
+		if n > MaxSchulzeCandidates {
+			return fmt.Errorf("ballot: %s: %d candidates exceed the maximum %d of the method %q", where, n, MaxSchulzeCandidates, c.Method)
+		}
+		if c.Seats == 0 {
+			return fmt.Errorf("ballot: %s: seats is 0; the method %q elects the first 1 ≤ seats ≤ %d candidates of its order", where, c.Method, n)
+		}
+		if uint64(c.Seats)+uint64(c.Alternates) > uint64(n) {
+			return fmt.Errorf("ballot: %s: %s and %s exceed the %s", where, prose.Count(c.Seats, "seat"), prose.Count(c.Alternates, "alternate"), prose.Count(n, "candidate"))
+		}
+		return nil
+	case "":
+		return fmt.Errorf("ballot: %s: method is missing; a %q contest names its counting method (%q, %q, %q or %q)", where, Ranked, STVScottish2007, STVMeek, IRV, Schulze)
+	default:
+		return fmt.Errorf("ballot: %s: unknown method %q (want %q, %q, %q or %q)", where, c.Method, STVScottish2007, STVMeek, IRV, Schulze)
+	}
+}
+
+// Mixed reports whether c's ballots are rows of packed candidate codes that
+// go through a mix cascade and are decrypted one by one (CodeList and
+// Ranked contests), rather than selections added homomorphically.
+func (c *Contest) Mixed() bool { return c.Kind == CodeList || c.Kind == Ranked }
+
 // maxCandidates is the most candidates a contest of c's kind may have.
 func (c *Contest) maxCandidates() int {
-	if c.Kind == CodeList {
+	if c.Mixed() {
 		return MaxCodeListCandidates
 	}
 	return MaxCandidates
 }
 
-// MaxCode returns the largest candidate code of c. In a CodeList contest it
+// MaxCode returns the largest candidate code of c. In a CodeList or Ranked contest it
 // fixes the number of bits of a packed candidate code (elgamal.PackCodes).
 func (c *Contest) MaxCode() uint32 {
 	var m uint32
@@ -410,19 +521,23 @@ func (c *Contest) MaxCode() uint32 {
 }
 
 // RowWidth returns the number of ciphertexts in a ballot's row for a
-// CodeList contest, elgamal.PackedWidth(Limit, MaxCode()), and 0 for the other
-// kinds. c must be valid.
+// CodeList or Ranked contest, elgamal.PackedWidth(Limit, MaxCode()), and 0
+// for the other kinds. c must be valid.
 func (c *Contest) RowWidth() int {
-	if c.Kind != CodeList {
+	if !c.Mixed() {
 		return 0
 	}
 	return elgamal.PackedWidth(int(c.Limit), c.MaxCode())
 }
 
-// maxValue is the largest value of one selection of c: 1, or MaxScore.
+// maxValue is the largest value of one selection of c: 1, MaxScore, or
+// for a Ranked contest the last rank, Limit.
 func (c *Contest) maxValue() uint64 {
-	if c.Kind == Score {
+	switch c.Kind {
+	case Score:
 		return uint64(c.MaxScore)
+	case Ranked:
+		return uint64(c.Limit)
 	}
 	return 1
 }
@@ -493,6 +608,12 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Seats)
 			p.U32(c.Alternates)
 			p.U32(c.MixStages)
+		case Ranked:
+			p.U32(c.Limit)
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
+			p.U32(c.MixStages)
+			p.Str(string(c.Method))
 		}
 		e.Bytes(p.B)
 		e.U32(uint32(len(c.Candidates)))

@@ -97,9 +97,9 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 	}
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
-		if mc.Kind == CodeList {
+		if mc.Mixed() {
 			if c.layout != layoutRow {
-				return refuseAt(StepManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", CodeList)
+				return refuseAt(StepManifest, i, -1, "selections, but the contest is a %q contest, whose ballots hold a row of codes", mc.Kind)
 			}
 			if w := e.rowWidth[i]; len(c.row) != w {
 				return refuseAt(StepManifest, i, -1, "a row of %s, the contest's rows have %d", prose.Count(len(c.row), "ciphertext"), w)
@@ -297,7 +297,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 	for i := range b.contests {
 		c, mc := &b.contests[i], &e.manifest.Contests[i]
 		nc := n.Child("contest", uint64(i))
-		if mc.Kind == CodeList {
+		if mc.Mixed() {
 			v, err := openRow(e, b, i, nc)
 			if err != nil {
 				return nil, err
@@ -342,7 +342,8 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 // openRow opens the row of CodeList contest i of challenged ballot b with the
 // contest's nonce source nc: it recomputes each column's nonce r_k, reads
 // the plaintext M_k = B_k − r_k·K, unpacks the codes and returns the values
-// of the contest's candidates (1 for each code written). A code that is
+// of the contest's candidates (1 for each code written; in a Ranked
+// contest the rank, 1 for the code of slot 0, 2 for slot 1, …). A code that is
 // not a candidate, or a row that does not unpack, is an error; so is a
 // repeated code, which EncryptBallot never packs.
 func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) {
@@ -366,7 +367,7 @@ func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) 
 		pos[cand.Code] = j
 	}
 	vals := make([]uint64, len(mc.Candidates))
-	for _, code := range codes {
+	for k, code := range codes {
 		j, ok := pos[code]
 		if !ok {
 			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not a candidate's", b.header.BallotID, i, code)
@@ -375,6 +376,9 @@ func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) 
 			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d twice", b.header.BallotID, i, code)
 		}
 		vals[j] = 1
+		if mc.Kind == Ranked {
+			vals[j] = uint64(k + 1)
+		}
 	}
 	return vals, nil
 }

@@ -40,6 +40,58 @@ func (v Vote) SetCodes(contest string, codes []uint32) error {
 	return nil
 }
 
+// SetRanking records in v the ranking a voter writes in the Ranked contest
+// with identifier contest: codes[0] is the most preferred candidate. The
+// code at position k gets the value k+1, its rank, so that the order is
+// kept (a ballot packs the codes in this order). It refuses a code written
+// twice or the code 0, and changes nothing then; EncryptBallot refuses codes
+// that are not candidates of the contest and more codes than its limit,
+// before encrypting anything. An empty ranking is a blank contest.
+func (v Vote) SetRanking(contest string, codes []uint32) error {
+	ranks := make(map[uint32]uint64, len(codes))
+	for k, code := range codes {
+		if code == 0 {
+			return fmt.Errorf("ballot: vote: contest %q: candidate code %d (rank %d) is 0, which is no candidate's", contest, code, k+1)
+		}
+		if r, ok := ranks[code]; ok {
+			return fmt.Errorf("ballot: vote: contest %q: candidate code %d is ranked twice (ranks %d and %d)", contest, code, r, k+1)
+		}
+		ranks[code] = uint64(k + 1)
+	}
+	v[contest] = ranks
+	return nil
+}
+
+// Ranking returns the candidate codes of the Ranked contest with
+// identifier contest in v, most preferred first (the codes by ascending
+// value, as SetRanking records them), or nil if the contest is blank. It
+// does not check the ranks; EncryptBallot does.
+func (v Vote) Ranking(contest string) []uint32 {
+	marks := v[contest]
+	codes := make([]uint32, 0, len(marks))
+	for code, r := range marks {
+		if r != 0 {
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	slices.SortFunc(codes, func(a, b uint32) int {
+		if marks[a] != marks[b] {
+			if marks[a] < marks[b] {
+				return -1
+			}
+			return 1
+		}
+		if a < b {
+			return -1
+		}
+		return 1
+	})
+	return codes
+}
+
 // plaintext checks v against the manifest and returns the value of every
 // selection in manifest order. It refuses unknown contests and candidate
 // codes, values above the contest's maximum and overvotes (and, for Exactly
@@ -89,6 +141,9 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 				return nil, fmt.Errorf("ballot: vote: contest %d (%q): no candidate with code %d", i, c.ID, code)
 			}
 			val := marks[code]
+			if c.Kind == Ranked && val > c.maxValue() {
+				return nil, fmt.Errorf("ballot: vote: contest %d (%q): candidate %d: rank %d exceeds the limit %d (overvote)", i, c.ID, code, val, c.Limit)
+			}
 			if val > c.maxValue() {
 				return nil, fmt.Errorf("ballot: vote: contest %d (%q): candidate %d: value %d exceeds the maximum %d", i, c.ID, code, val, c.maxValue())
 			}
@@ -97,6 +152,21 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 			if val != 0 {
 				count++
 			}
+		}
+		if c.Kind == Ranked {
+			// The ranks are 1..count, each once: a ranking without gaps.
+			seen := make([]bool, count+1)
+			for _, code := range codes {
+				r := marks[code]
+				if r == 0 {
+					continue
+				}
+				if r > count || seen[r] {
+					return nil, fmt.Errorf("ballot: vote: contest %d (%q): the ranks are not 1..%d, each given once (candidate %d has rank %d)", i, c.ID, count, code, r)
+				}
+				seen[r] = true
+			}
+			continue
 		}
 		if c.Kind == CodeList {
 			if count > uint64(c.Limit) {

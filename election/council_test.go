@@ -55,10 +55,22 @@ func councilConfig(out string) council.Config {
 // transcript of the proof of knowledge, the body, the confirmation code
 // and the signature message.
 func forgeRow(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
-	codes, ok := forgedRows[voter]
-	if !ok {
-		return signed, nil
+	return forgeRowOf(forgedRows)(e, voter, signed, key)
+}
+
+// forgeRowOf returns forgeRow with the forged rows of rows instead of
+// forgedRows.
+func forgeRowOf(rows map[int][]uint32) func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+	return func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+		codes, ok := rows[voter]
+		if !ok {
+			return signed, nil
+		}
+		return forgeCodes(e, voter, codes, signed, key)
 	}
+}
+
+func forgeCodes(e *ballot.Election, voter int, codes []uint32, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
 	b, err := ballot.ParseBallot(signed)
 	if err != nil {
 		return nil, err
@@ -140,7 +152,7 @@ func TestVerifyCouncilRecord(t *testing.T) {
 		t.Fatal("the council record is not valid")
 	}
 	for _, c := range rep.Checks {
-		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook { // no incident, no poll book: n/a
+		if c.Items == 0 && c.Check != election.CheckCredentials && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Check != election.CheckRankedCounts { // no incident, no poll book, no ranked contest: n/a
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
@@ -535,7 +547,7 @@ func TestMixParams(t *testing.T) {
 		t.Errorf("params %+v", p)
 	}
 	for _, i := range []int{-1, 1} {
-		if _, err := election.MixParams(e, i); err == nil || !strings.Contains(err.Error(), "not a codes contest") {
+		if _, err := election.MixParams(e, i); err == nil || !strings.Contains(err.Error(), "not a codes or ranked contest") {
 			t.Errorf("contest %d: %v", i, err)
 		}
 	}

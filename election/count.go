@@ -19,14 +19,14 @@ import (
 // for removal; the marked ballots are subtracted at the end, in a second
 // pass that decodes only those lines.
 //
-// For each CodeList contest it also keeps the row of every ballot it counts
+// For each CodeList or Ranked contest it also keeps the row of every ballot it counts
 // (64 bytes per ciphertext, as the ballot encodes it), with its line, so
 // that mixInputs can return the rows of the ballots that count, in order:
 // the input list of the contest's mix cascade.
 type counter struct {
 	plus      *tally.Aggregator
 	remove    map[int64]bool       // lines to subtract
-	codeLists []int                // the CodeList contests
+	codeLists []int                // the CodeList and Ranked contests
 	rows      map[int][]countedRow // by CodeList contest
 }
 
@@ -41,15 +41,27 @@ func newCounter(e *ballot.Election) *counter {
 		plus:      tally.NewAggregator(e),
 		remove:    make(map[int64]bool),
 		rows:      make(map[int][]countedRow),
-		codeLists: codeListContests(e.Manifest()),
+		codeLists: mixedContests(e.Manifest()),
 	}
 }
 
-// codeListContests returns the indices of m's CodeList contests, ascending.
-func codeListContests(m *ballot.Manifest) []int {
+// mixedContests returns the indices of m's CodeList and Ranked contests,
+// whose rows go through the mixnet, ascending.
+func mixedContests(m *ballot.Manifest) []int {
 	var out []int
-	for i, c := range m.Contests {
-		if c.Kind == ballot.CodeList {
+	for i := range m.Contests {
+		if m.Contests[i].Mixed() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// contestsOfKind returns the indices of m's contests of kind k, ascending.
+func contestsOfKind(m *ballot.Manifest, k ballot.ContestKind) []int {
+	var out []int
+	for i := range m.Contests {
+		if m.Contests[i].Kind == k {
 			out = append(out, i)
 		}
 	}

@@ -96,7 +96,7 @@ func VerifyForDecryption(dir string, ballots [sha256.Size]byte, opts *Options) (
 		next: make(map[int]nextStage), mixWhy: make(map[int]string),
 	}
 	for k, c := range v.manifest.Contests {
-		if c.Kind != ballot.CodeList {
+		if !c.Mixed() {
 			continue
 		}
 		d.why[k] = v.cascadeProblem(k, &c)
@@ -133,7 +133,7 @@ func checkBallotsDigest(dir string, want [sha256.Size]byte) error {
 	return nil
 }
 
-// cascadeProblem says why the final list of CodeList contest i, at index k of
+// cascadeProblem says why the final list of CodeList or Ranked contest i, at index k of
 // the manifest, is not to be decrypted after a partial verification, or
 // returns "" if it is: its cascade must be complete, with no finding of
 // check 16 or 17 about the contest or about no contest.
@@ -157,7 +157,7 @@ func (v *verifier) cascadeProblem(k int, c *ballot.Contest) string {
 }
 
 // mixFilesProblem says what checks 16 and 17 found wrong with the mixnet
-// files of CodeList contest c, or returns "" if they found nothing that
+// files of CodeList or Ranked contest c, or returns "" if they found nothing that
 // names the contest or no contest.
 func (v *verifier) mixFilesProblem(c *ballot.Contest) string {
 	for _, ch := range []Check{CheckMixInput, CheckMixStages} {
@@ -247,10 +247,10 @@ func (d *VerifiedRecord) Tally() *tally.EncryptedTally {
 	return t
 }
 
-// FinalRows returns the final list of the cascade of CodeList contest i (its
+// FinalRows returns the final list of the cascade of CodeList or Ranked contest i (its
 // index in the manifest), which tally.DecryptRows combines the trustees'
 // shares of. It returns nil and no error if no ballot counts, and an
-// error if i is not a CodeList contest or its cascade was not verified
+// error if i is not a CodeList or Ranked contest or its cascade was not verified
 // complete.
 func (d *VerifiedRecord) FinalRows(i int) (*mixnet.Rows, error) {
 	why, ok := d.why[i]
@@ -272,7 +272,7 @@ func (d *VerifiedRecord) FinalRows(i int) (*mixnet.Rows, error) {
 // (mixnet.Mix, with MixParams and the index) and no list that someone
 // hands it (docs/spec.md, "Trustees", "What a mix server mixes").
 //
-// It fails if i is not a CodeList contest, if no ballot counts in it
+// It fails if i is not a CodeList or Ranked contest, if no ballot counts in it
 // (there is nothing to mix), or if check 16 or 17 found a problem with
 // the contest's mixnet files. A complete cascade has a next stage too:
 // a cascade may accept more stages than its contest requires; the
@@ -354,7 +354,7 @@ func (d *VerifiedRecord) rowCiphertexts(k *trustee.KeyShare, i int) ([]*elgamal.
 }
 
 // RowShares returns trustee k's decryption shares of the final list of the
-// cascade of CodeList contest i (its index in the manifest), in row order
+// cascade of CodeList or Ranked contest i (its index in the manifest), in row order
 // (tally.RowCiphertexts), for mixnet/<i>/shares/<j>.bin
 // (Writer.WriteRowShareList). It fails if the cascade was not verified
 // complete (FinalRows), or no ballot counts in the contest.

@@ -20,9 +20,10 @@
 //	challenged.jsonl            the accepted challenged ballots and the votes they open to
 //	tally/encrypted.json        the homomorphic sum of the ballots that count
 //	tally/shares/<j>.json       trustee j's decryption shares with proofs
-//	mixnet/<i>/stages/<t>.bin   for each CodeList contest i: stage t of its cascade
+//	mixnet/<i>/stages/<t>.bin   for each CodeList or Ranked contest i: stage t of its cascade
 //	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
+//	counts/<i>.json             for each Ranked contest i: its count, every stage
 //	results.json                the results: counts, main members, alternates, ties
 //
 // Nothing else may be in the folder, and every file is a regular file:
@@ -37,8 +38,9 @@
 //
 // The Writer's steps are, in order: WriteCeremony, WriteElection, OpenBox
 // (voting, until the box is closed), FinishBallots, WriteShareList for
-// each trustee present, the mixnet path of each CodeList contest
-// (MixInput, WriteStage, WriteRowShareList, WriteDecodedRows), and
+// each trustee present, the mixnet path of each CodeList or Ranked contest
+// (MixInput, WriteStage, WriteRowShareList, WriteDecodedRows, and for a
+// Ranked contest WriteRankedCount), and
 // WriteResults, the last file (see Writer and ExampleWriter). The Writer
 // knows from its index which steps are done, and each method refuses, with
 // an error naming the missing step, to run out of order; OpenWriter
@@ -62,13 +64,13 @@
 //
 // # Verification
 //
-// Verify runs twenty-three numbered checks, in the manner of the verification steps
+// Verify runs twenty-four numbered checks, in the manner of the verification steps
 // of ElectionGuard (docs/spec.md, section "Verification", describes each under
 // its number): parameters and base hash, the key ceremony, the joint key,
 // device openings, the credential list, every ballot's proofs, signatures,
 // eligibility and uniqueness, device chains, challenged ballots, the
 // aggregation, every decryption share, their combination, the results, the
-// index of file hashes, and for the mixnet path of CodeList contests the mix
+// index of file hashes, and for the mixnet path of CodeList and Ranked contests the mix
 // input, every stage of the cascade (with a verdict per stage, in
 // Report.Cascades), the decryption and the decoding of the mixed rows, and
 // their results; then the devices' closing certificates (every device of a
@@ -76,7 +78,9 @@
 // counts), the stations' incident logs (signatures, chains, and a
 // device-replaced incident for every replacement), and the poll book's
 // summary of counts, if the record has one (pollbook.json: this
-// election's, counts that agree, stations that are registered devices). Checks 4 and 6 to 11 run the ballot box's acceptance rule
+// election's, counts that agree, stations that are registered devices),
+// and for each Ranked contest its count (counts/<i>.json, recomputed
+// stage by stage from the decrypted rows) and its results. Checks 4 and 6 to 11 run the ballot box's acceptance rule
 // (ballot.Rule, the same implementation as the box's) over ballots.jsonl:
 // every line must get the verdict it was written with, and the ballots the
 // rule accepts and does not supersede are the ones that count; a line that
@@ -86,15 +90,17 @@
 // ballot, device, contest, candidate or trustee concerned, and prints them
 // quoted, so that no text of the record can reorder or break a report. Ballots
 // are verified on all cores, and memory does not grow with their number except
-// for the rows of CodeList contests, which the verifier rebuilds into a
-// cascade's input list; stages are verified one at a time, each on all cores.
+// for the rows of CodeList and Ranked contests, which the verifier rebuilds
+// into a cascade's input list, and the rankings of a Ranked contest, which
+// its count needs whole; stages are verified one at a time, each on all
+// cores.
 //
 // Each check gets a Verdict: Passed, Failed (with findings), NotChecked (an
 // input it needs is unavailable, and it says which), or NotApplicable (the
 // mixnet checks in an election without CodeList contests, the closings in
 // an election without stations or closings, the incident logs without
 // incidents or replacements, the poll book's summary in a record without
-// one); the record is
+// one, the ranked counts without Ranked contests); the record is
 // Valid if every check passed or does not apply. The Report also says what
 // was verified: the record's format, the election, its base hash and the
 // results. Observers who download a record while the election runs verify

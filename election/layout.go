@@ -65,6 +65,14 @@ func mixShareFile(i, j int) string {
 // mixDecryptedPath returns the name of contest i's decoded rows.
 func mixDecryptedPath(i int) string { return mixDir(i) + "/" + mixDecryptedFile }
 
+// dirCounts is the folder of the counts: counts/<i>.json is the count of
+// contest i, for the contests whose results come from a count published
+// stage by stage (Ranked contests: WriteRankedCount).
+const dirCounts = "counts"
+
+// rankedCountPath returns the name of Ranked contest i's count.
+func rankedCountPath(i int) string { return dirCounts + "/" + strconv.Itoa(i) + ".json" }
+
 // parseDecimal returns n if s is the decimal form of n ≥ 0 without leading
 // zeros, of at most maxDigits digits.
 func parseDecimal(s string, maxDigits int) (int, bool) {
@@ -124,11 +132,15 @@ func checkRelPath(name string) error { return sums.CheckPath(name) }
 // A layout says which paths a record may hold (docs/spec.md, "The election
 // record", "Layout"): the fixed files and folders, a share list
 // tally/shares/<j>.json for each trustee j of the roster, the optional
-// poll book summary pollbook.json, and for each
-// CodeList contest i the folder mixnet/<i> with stages/<t>.bin,
-// shares/<j>.bin and decrypted.jsonl. Nothing else may be present.
+// poll book summary pollbook.json, for each
+// CodeList or Ranked contest i the folder mixnet/<i> with stages/<t>.bin,
+// shares/<j>.bin and decrypted.jsonl, and for each Ranked contest i the
+// count counts/<i>.json. Nothing else may be present.
 type layout struct {
-	// codeLists holds the indices of the CodeList contests; codesKnown is false
+	// ranked holds the indices of the Ranked contests (known with
+	// codeLists).
+	ranked []int
+	// codeLists holds the indices of the CodeList and Ranked contests; codesKnown is false
 	// when the manifest is unavailable.
 	codeLists      []int
 	codeListsKnown bool
@@ -171,6 +183,9 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 			return l.trustee(j, notIt)
 		}
 	}
+	if name == dirCounts || strings.HasPrefix(name, dirCounts+"/") {
+		return l.count(name, dir, notIt)
+	}
 	rest, ok := strings.CutPrefix(name, dirMixnet)
 	if !ok || (rest != "" && rest[0] != '/') {
 		return notIt, ""
@@ -206,6 +221,29 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 	case len(parts) == 3 && !dir && parts[1] == mixSharesDir:
 		if j, ok := parseIndexedFile(name, mixDir(i)+"/"+mixSharesDir, mixStageExt); ok && j >= 1 && j <= trustee.MaxTrustees {
 			return l.trustee(j, notIt)
+		}
+	}
+	return notIt, ""
+}
+
+// count judges a path under counts/: the folder itself, if the election
+// has a Ranked contest, and counts/<i>.json for each Ranked contest i.
+func (l *layout) count(name string, dir bool, notIt string) (why, unknown string) {
+	if !l.codeListsKnown {
+		return "", unknownCodeLists
+	}
+	if len(l.ranked) == 0 {
+		return notIt, ""
+	}
+	if name == dirCounts {
+		if dir {
+			return "", ""
+		}
+		return notIt, ""
+	}
+	if !dir {
+		if i, ok := parseIndexedFile(name, dirCounts, ".json"); ok && slices.Contains(l.ranked, i) {
+			return "", ""
 		}
 	}
 	return notIt, ""

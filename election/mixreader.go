@@ -15,7 +15,7 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// mixFiles lists the files of CodeList contest i's folder mixnet/<i>: the
+// mixFiles lists the files of CodeList or Ranked contest i's folder mixnet/<i>: the
 // stage indices and trustee indices of its stage and share files,
 // ascending, and whether decrypted.jsonl is there. A folder that does not
 // exist has no files. Any other file is check 15's (the record's layout).
@@ -100,7 +100,7 @@ func (r *Reader) readStage(name string) (*mixnet.Stage, [sha256.Size]byte, error
 	return s, sum, nil
 }
 
-// MixStage decodes stage t of the mix cascade of CodeList contest i
+// MixStage decodes stage t of the mix cascade of CodeList or Ranked contest i
 // (mixnet/<i>/stages/<t>.bin). It checks the encoding only; the cascade's
 // checks are Verify's (mixnet.Cascade).
 func (r *Reader) MixStage(i, t int) (*mixnet.Stage, error) {
@@ -126,7 +126,7 @@ func (r *Reader) rowShareList(i, j int) (*trustee.ShareList, error) {
 }
 
 // RowShareLists decodes the trustees' decryption share lists of the final
-// rows of CodeList contest i (mixnet/<i>/shares/<j>.bin), ascending by
+// rows of CodeList or Ranked contest i (mixnet/<i>/shares/<j>.bin), ascending by
 // trustee. Each file must hold the list of the trustee it is named after.
 func (r *Reader) RowShareLists(i int) ([]*trustee.ShareList, error) {
 	mf, err := r.mixFiles(i)
@@ -144,7 +144,7 @@ func (r *Reader) RowShareLists(i int) ([]*trustee.ShareList, error) {
 	return out, nil
 }
 
-// DecodedRows decodes the published decoded rows of CodeList contest i
+// DecodedRows decodes the published decoded rows of CodeList or Ranked contest i
 // (mixnet/<i>/decrypted.jsonl), in order. It checks their encoding, not
 // that they are the decryption of the cascade's output (Verify does).
 func (r *Reader) DecodedRows(i int) ([]tally.DecodedRow, error) {

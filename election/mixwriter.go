@@ -15,7 +15,7 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// The mixnet path of a CodeList contest i in the record (docs/spec.md §The
+// The mixnet path of a CodeList or Ranked contest i in the record (docs/spec.md §The
 // election record, "The mixnet path"):
 //
 //	mixnet/<i>/stages/<t>.bin   stage t of the contest's cascade, accepted or
@@ -28,12 +28,12 @@ import (
 // ballots that count, in order, which a verifier rebuilds from
 // ballots.jsonl.
 
-// MixInput returns the input list of the mix cascade of CodeList contest i:
+// MixInput returns the input list of the mix cascade of CodeList or Ranked contest i:
 // the rows of the ballots that count, in the order of ballots.jsonl, as
 // FinishBallots collected them. It returns nil and no error if no ballot
 // counts (the contest then has no cascade, and its decoded rows are an empty
 // file), and an error if FinishBallots has not run in this process or i is not
-// a CodeList contest.
+// a CodeList or Ranked contest.
 //
 // The coordinator of the mixing takes the list to mixnet.NewCascade, with
 // the parameters of MixParams, the trustees' signing keys as the
@@ -52,23 +52,23 @@ func (w *Writer) MixInput(i int) (*mixnet.Rows, error) {
 	return in, nil
 }
 
-// MixParams returns the parameters of the mix cascade of CodeList contest i
+// MixParams returns the parameters of the mix cascade of CodeList or Ranked contest i
 // of election e: its base hash, its joint public key and the cascade
 // identifier mixnet.CascadeID(i, the contest's identifier) (docs/spec.md
 // §The election record, "The mixnet path"). The coordinator, the mix
 // servers (mixnet.Mix) and the verifier all use them, so that a stage
 // signed for one contest's cascade is refused, for its signature, in any
-// other. It fails if i is not the index of a CodeList contest.
+// other. It fails if i is not the index of a CodeList or Ranked contest.
 func MixParams(e *ballot.Election, i int) (*mixnet.Params, error) {
 	m := e.Manifest()
-	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
-		return nil, fmt.Errorf("election: contest %d is not a codes contest", i)
+	if i < 0 || i >= len(m.Contests) || !m.Contests[i].Mixed() {
+		return nil, fmt.Errorf("election: contest %d is not a codes or ranked contest", i)
 	}
 	bh := e.BaseHash()
 	return &mixnet.Params{BaseHash: bh[:], Cascade: mixnet.CascadeID(uint32(i), m.Contests[i].ID), PublicKey: e.PublicKey()}, nil
 }
 
-// WriteStage writes stage s of the cascade of CodeList contest i to
+// WriteStage writes stage s of the cascade of CodeList or Ranked contest i to
 // mixnet/<i>/stages/<t>.bin, t being s.Index, whether the cascade accepted
 // it or not: the record keeps every stage a server posted, so that an
 // auditor sees a rejected one. It needs FinishBallots. Stages are written
@@ -97,7 +97,7 @@ func (w *Writer) WriteStage(i int, s *mixnet.Stage) error {
 }
 
 // WriteRowShareList writes trustee j's decryption shares of the final rows
-// of CodeList contest i (VerifiedRecord.RowShares) to
+// of CodeList or Ranked contest i (VerifiedRecord.RowShares) to
 // mixnet/<i>/shares/<j>.bin, in the binary encoding of
 // trustee.ShareList.Bytes. It needs a stage of the contest's cascade
 // (WriteStage). It does not verify them; WriteDecodedRows decrypts the
@@ -118,7 +118,7 @@ func (w *Writer) WriteRowShareList(i int, l *trustee.ShareList) error {
 	return w.addBytes(mixShareFile(i, l.Trustee()), l.Bytes())
 }
 
-// WriteDecodedRows writes the decoded rows of CodeList contest i
+// WriteDecodedRows writes the decoded rows of CodeList or Ranked contest i
 // (tally.DecryptRows), in the order of the cascade's final list, to
 // mixnet/<i>/decrypted.jsonl: line k holds row k−1 in the JSON form of
 // tally.DecodedRow. It needs FinishBallots and, if the contest has a
@@ -166,7 +166,7 @@ func (w *Writer) WriteDecodedRows(i int, rows []tally.DecodedRow) error {
 }
 
 // codeListContest checks that FinishBallots is done and that i is the
-// index of a CodeList contest of the recorded election.
+// index of a CodeList or Ranked contest of the recorded election.
 func (w *Writer) codeListContest(method string, i int) error {
 	if err := w.needLocked(method, stepBallots); err != nil {
 		return err
@@ -175,13 +175,13 @@ func (w *Writer) codeListContest(method string, i int) error {
 	if err != nil {
 		return err
 	}
-	if m := e.Manifest(); i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
-		return fmt.Errorf("election: %s: contest %d is not a codes contest of the manifest", method, i)
+	if m := e.Manifest(); i < 0 || i >= len(m.Contests) || !m.Contests[i].Mixed() {
+		return fmt.Errorf("election: %s: contest %d is not a codes or ranked contest of the manifest", method, i)
 	}
 	return nil
 }
 
-// recordedRows decrypts the final list of CodeList contest i's cascade from
+// recordedRows decrypts the final list of CodeList or Ranked contest i's cascade from
 // the row share lists listed in the index: the output of the last listed
 // stage that they decrypt. A contest without stages has no rows.
 func (w *Writer) recordedRows(i int) ([]tally.DecodedRow, error) {

@@ -348,7 +348,7 @@ func TestWriterDecodedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr(t, "rows before their shares", w.WriteDecodedRows(0, rows), "election: WriteDecodedRows before the decryption of the rows: mixnet/0/shares holds 0 row share lists, and the threshold is 2 (WriteRowShareList)")
-	wantErr(t, "rows of a contest that is not a codes contest", w.WriteDecodedRows(1, rows), "contest 1 is not a codes contest")
+	wantErr(t, "rows of a contest that is not a codes contest", w.WriteDecodedRows(1, rows), "contest 1 is not a codes or ranked contest")
 	if err := w.WriteRowShareList(0, lists[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func TestWriterDecodedRows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantErr(t, "results before the decoded rows", w.WriteResults(res), "election: WriteResults before WriteDecodedRows of CodeList contest 0 (council)")
+	wantErr(t, "results before the decoded rows", w.WriteResults(res), "election: WriteResults before WriteDecodedRows of CodeList or Ranked contest 0 (council)")
 	swapped := append([]tally.DecodedRow(nil), rows...)
 	swapped[0], swapped[1] = swapped[1], swapped[0]
 	wantErr(t, "rows out of order", w.WriteDecodedRows(0, swapped), "row 0 is not the decryption of the final list")

@@ -114,35 +114,43 @@ const (
 	// and base hash), its counts agree (pollbook.Summary.Check), and every
 	// station it names is a registered device.
 	CheckPollBook Check = 23
+	// CheckRankedCounts: for each Ranked contest, counts/<i>.json is the
+	// count of its decoded rows by the manifest's method, recomputed
+	// stage by stage (or round by round) with the manifest's tie-break
+	// seed, and the contest's entry in results.json follows from that
+	// count: first preferences, invalid rows, the order of the outcome
+	// and the seats.
+	CheckRankedCounts Check = 24
 )
 
 // NumChecks is the number of checks; they are numbered 1..NumChecks.
-const NumChecks = 23
+const NumChecks = 24
 
 var checkNames = [NumChecks + 1]string{
-	CheckParameters:  "parameters and base hash",
-	CheckCeremony:    "trustee key ceremony",
-	CheckKeys:        "joint key and verification keys",
-	CheckDevices:     "device registrations and openings",
-	CheckCredentials: "credential list",
-	CheckBallots:     "ballot decoding, shape and proofs",
-	CheckSignatures:  "ballot signatures",
-	CheckEligibility: "eligibility and uniqueness",
-	CheckChains:      "device chains",
-	CheckChallenged:  "challenged ballots",
-	CheckAggregation: "aggregation",
-	CheckShares:      "decryption shares",
-	CheckCombination: "combination of shares",
-	CheckResults:     "results",
-	CheckIndex:       "record index",
-	CheckMixInput:    "mixnet input",
-	CheckMixStages:   "mixnet stages",
-	CheckRowShares:   "decryption of mixed rows",
-	CheckRowDecoding: "decoding of mixed rows",
-	CheckRowResults:  "results of codes contests",
-	CheckClosings:    "device closings",
-	CheckIncidents:   "incident logs",
-	CheckPollBook:    "poll book summary",
+	CheckParameters:   "parameters and base hash",
+	CheckCeremony:     "trustee key ceremony",
+	CheckKeys:         "joint key and verification keys",
+	CheckDevices:      "device registrations and openings",
+	CheckCredentials:  "credential list",
+	CheckBallots:      "ballot decoding, shape and proofs",
+	CheckSignatures:   "ballot signatures",
+	CheckEligibility:  "eligibility and uniqueness",
+	CheckChains:       "device chains",
+	CheckChallenged:   "challenged ballots",
+	CheckAggregation:  "aggregation",
+	CheckShares:       "decryption shares",
+	CheckCombination:  "combination of shares",
+	CheckResults:      "results",
+	CheckIndex:        "record index",
+	CheckMixInput:     "mixnet input",
+	CheckMixStages:    "mixnet stages",
+	CheckRowShares:    "decryption of mixed rows",
+	CheckRowDecoding:  "decoding of mixed rows",
+	CheckRowResults:   "results of codes contests",
+	CheckClosings:     "device closings",
+	CheckIncidents:    "incident logs",
+	CheckPollBook:     "poll book summary",
+	CheckRankedCounts: "ranked counts",
 }
 
 // String returns the check's name, such as "device chains".
@@ -267,7 +275,9 @@ const (
 	// CheckResult.NotChecked says what was not checked and why.
 	NotChecked
 	// NotApplicable: the check has nothing to examine in this election:
-	// checks 16 to 20 in an election without CodeList contests.
+	// checks 16 to 19 in an election without CodeList or Ranked contests,
+	// check 20 without CodeList contests, check 24 without Ranked
+	// contests.
 	NotApplicable
 )
 
@@ -469,11 +479,12 @@ func (r *Report) with(v Verdict) []Check {
 	return out
 }
 
-// ResultsVerified reports whether Results are verified: checks 14 and 20
-// passed (or check 20 does not apply).
+// ResultsVerified reports whether Results are verified: checks 14, 20 and
+// 24 passed (or checks 20 and 24 do not apply).
 func (r *Report) ResultsVerified() bool {
-	v20 := r.Verdict(CheckRowResults)
-	return r.Results != nil && r.Verdict(CheckResults) == Passed && (v20 == Passed || v20 == NotApplicable)
+	v20, v24 := r.Verdict(CheckRowResults), r.Verdict(CheckRankedCounts)
+	return r.Results != nil && r.Verdict(CheckResults) == Passed && (v20 == Passed || v20 == NotApplicable) &&
+		(v24 == Passed || v24 == NotApplicable)
 }
 
 // Verdict returns the verdict of check c, or the zero Verdict if the

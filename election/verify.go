@@ -19,6 +19,7 @@ import (
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/pollbook"
 	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/tally/ranked"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -143,9 +144,12 @@ func (v *verifier) report() *Report {
 		rep.Format, rep.Election, rep.Software = p.format, p.manifest.ElectionID, p.software
 		rep.BaseHash = hex.EncodeToString(p.baseHash[:])
 	}
-	// Checks 16 to 20 have nothing to examine in an election without
-	// CodeList contests.
-	noCodeLists := v.manifest != nil && len(codeListContests(v.manifest)) == 0
+	// Checks 16 to 19 have nothing to examine in an election without
+	// CodeList or Ranked contests, check 20 without CodeList contests and
+	// check 24 without Ranked contests.
+	noMixed := v.manifest != nil && len(mixedContests(v.manifest)) == 0
+	noCodeLists := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.CodeList)) == 0
+	noRanked := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.Ranked)) == 0
 	for c := Check(1); c <= NumChecks; c++ {
 		r := v.results[c]
 		r.Check = c
@@ -155,7 +159,8 @@ func (v *verifier) report() *Report {
 			r.Verdict = Failed
 		case len(r.NotChecked) > 0:
 			r.Verdict = NotChecked
-		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
+		case noMixed && c >= CheckMixInput && c <= CheckRowDecoding,
+			noCodeLists && c == CheckRowResults, noRanked && c == CheckRankedCounts:
 			r.Verdict = NotApplicable
 		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
 			// No closing in ballots.jsonl, and no device of a station
@@ -235,6 +240,9 @@ type verifier struct {
 	mixIn     map[int]*mixnet.Rows
 	cascades  []CascadeReport
 	rowTotals map[int]*tally.ContestTotals
+	// rankings holds the rankings of each Ranked contest's decrypted rows
+	// (tally.Rankings), which check 24 counts.
+	rankings map[int][]ranked.Ranking
 	// final holds, in a partial verification, the output of each
 	// complete cascade, which the trustees decrypt (VerifiedRecord).
 	final map[int]*mixnet.Rows
@@ -353,6 +361,7 @@ func (v *verifier) run() error {
 	if err := v.checkMixnet(); err != nil {
 		return err
 	}
+	v.checkRankedCounts()
 	v.checkResults()
 	v.checkPollBook()
 	v.progress("index", 0, 0)
@@ -681,30 +690,44 @@ func (v *verifier) checkCombination(lists []*trustee.ShareList) {
 	v.totals = totals
 }
 
-// Checks 14 and 20: the results follow from the decrypted totals (check
-// 13) and, for CodeList contests, from the decoded rows (check 19). A
-// disagreement about a CodeList contest is a finding of check 20, any other
-// of check 14. When a CodeList contest's rows could not be counted, its
-// published results stand in for its totals, so that check 14 still
-// checks the other contests, and check 20 fails as not checked.
+// Checks 14, 20 and 24: the results follow from the decrypted totals
+// (check 13) and, for CodeList contests, from the decoded rows (check 19),
+// for Ranked contests from the count of the decoded rows (check 24). A
+// disagreement about a CodeList contest is a finding of check 20, about a
+// Ranked contest of check 24, any other of check 14. When such a
+// contest's rows could not be counted, its published results stand in for
+// its totals, so that check 14 still checks the other contests, and check
+// 20 or 24 is not checked.
 func (v *verifier) checkResults() {
 	v.items(CheckResults, 1)
-	var codeLists []int
+	var codeLists, rankedOnes []int
 	if v.manifest != nil {
-		codeLists = codeListContests(v.manifest)
+		codeLists = contestsOfKind(v.manifest, ballot.CodeList)
+		rankedOnes = contestsOfKind(v.manifest, ballot.Ranked)
 	} else {
 		// Whether the election has CodeList contests is unknown.
 		v.skip(CheckRowResults, "the manifest is unavailable (check 1)")
 	}
 	v.items(CheckRowResults, int64(len(codeLists)))
+	rowCheck := func(i int) Check {
+		if v.manifest.Contests[i].Kind == ballot.Ranked {
+			return CheckRankedCounts
+		}
+		return CheckRowResults
+	}
 	res, err := v.r.Results()
 	v.res = res
 	if err != nil {
 		v.readErr(CheckResults, fileResults, err)
-		if len(codeLists) > 0 && v.notYet(fileResults, err) {
-			v.skip(CheckRowResults, fileResults+" is not in the record yet")
-		} else if len(codeLists) > 0 {
-			v.skip(CheckRowResults, fileResults+" does not decode (check 14)")
+		for _, c := range []struct {
+			check Check
+			n     int
+		}{{CheckRowResults, len(codeLists)}, {CheckRankedCounts, len(rankedOnes)}} {
+			if c.n > 0 && v.notYet(fileResults, err) {
+				v.skip(c.check, fileResults+" is not in the record yet")
+			} else if c.n > 0 {
+				v.skip(c.check, fileResults+" does not decode (check 14)")
+			}
 		}
 		return
 	}
@@ -713,16 +736,19 @@ func (v *verifier) checkResults() {
 		if len(codeLists) > 0 {
 			v.skip(CheckRowResults, "the decrypted totals are unavailable (check 13)")
 		}
+		if len(rankedOnes) > 0 {
+			v.skip(CheckRankedCounts, "the decrypted totals are unavailable (check 13)")
+		}
 		return
 	}
 	totals := *v.totals
 	totals.Contests = slices.Clone(v.totals.Contests)
-	for _, i := range codeLists {
-		if t := v.rowTotals[i]; t != nil {
+	for _, i := range mixedContests(v.manifest) {
+		if t := v.rowTotals[i]; t != nil && (v.manifest.Contests[i].Kind != ballot.Ranked || t.Order != nil) {
 			totals.Contests[i] = *t
 			continue
 		}
-		v.skip(CheckRowResults, fmt.Sprintf("the decoded rows of contest %q are unavailable (checks 17 to 19)", v.manifest.Contests[i].ID))
+		v.skip(rowCheck(i), fmt.Sprintf("the decoded rows or the count of contest %q are unavailable (checks 17 to 19, 24)", v.manifest.Contests[i].ID))
 		if i < len(res.Contests) {
 			totals.Contests[i] = totalsOf(&v.manifest.Contests[i], &res.Contests[i])
 		}
@@ -732,23 +758,30 @@ func (v *verifier) checkResults() {
 	if err == nil {
 		return
 	}
-	if errors.As(err, &re) && re.Contest >= 0 && re.Contest < len(v.manifest.Contests) && v.manifest.Contests[re.Contest].Kind == ballot.CodeList {
-		if v.rowTotals[re.Contest] != nil {
-			v.fail(Finding{Check: CheckRowResults, File: fileResults, Contest: v.manifest.Contests[re.Contest].ID, Reason: err.Error()})
+	if errors.As(err, &re) && re.Contest >= 0 && re.Contest < len(v.manifest.Contests) && v.manifest.Contests[re.Contest].Mixed() {
+		if t := v.rowTotals[re.Contest]; t != nil && (v.manifest.Contests[re.Contest].Kind != ballot.Ranked || t.Order != nil) {
+			v.fail(Finding{Check: rowCheck(re.Contest), File: fileResults, Contest: v.manifest.Contests[re.Contest].ID, Reason: err.Error()})
 		}
 		return
 	}
 	v.failf(CheckResults, fileResults, "%v", err)
 }
 
-// totalsOf returns the totals that the published results r of CodeList
-// contest c state, in ballot order (0 for a candidate they leave out).
+// totalsOf returns the totals that the published results r of CodeList or
+// Ranked contest c state, in ballot order (0 for a candidate they leave
+// out), and for a Ranked contest the order of its standings.
 func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
 	count := make(map[uint32]uint64, len(r.Standings))
 	for _, s := range r.Standings {
 		count[s.Code] = s.Count
 	}
 	t := tally.ContestTotals{ID: c.ID, Invalid: r.Invalid, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
+	if c.Kind == ballot.Ranked {
+		t.Order = make([]uint32, len(r.Standings))
+		for p, s := range r.Standings {
+			t.Order[p] = s.Code
+		}
+	}
 	for j, cand := range c.Candidates {
 		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code]}
 	}
@@ -771,11 +804,15 @@ func (v *verifier) checkIndex() error {
 	}
 	lay := &layout{trustees: v.trustees}
 	if v.manifest != nil {
-		lay.codeLists, lay.codeListsKnown = codeListContests(v.manifest), true
+		lay.codeLists, lay.codeListsKnown = mixedContests(v.manifest), true
+		lay.ranked = contestsOfKind(v.manifest, ballot.Ranked)
 	}
 	required := slices.Clone(fixedFiles)
 	for _, i := range lay.codeLists {
 		required = append(required, mixDecryptedPath(i))
+	}
+	for _, i := range lay.ranked {
+		required = append(required, rankedCountPath(i))
 	}
 	for _, name := range required {
 		if _, ok := x[name]; !ok && v.expected(name) {

@@ -22,10 +22,11 @@ import (
 	"github.com/sandogh/sandogh/internal/regular"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/tally/ranked"
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// checkMixnet runs checks 16 to 19 for every CodeList contest, one contest and
+// checkMixnet runs checks 16 to 19 for every CodeList or Ranked contest, one contest and
 // one stage at a time: the cascade keeps only the current list, so memory
 // is what one stage needs (its input, its output and its proof), and the
 // decoded rows are compared with decrypted.jsonl as it is read.
@@ -36,7 +37,7 @@ func (v *verifier) checkMixnet() error {
 		}
 		return nil
 	}
-	codeLists := codeListContests(v.manifest)
+	codeLists := mixedContests(v.manifest)
 	if len(codeLists) == 0 {
 		return nil
 	}
@@ -47,6 +48,7 @@ func (v *verifier) checkMixnet() error {
 		return nil
 	}
 	v.rowTotals = make(map[int]*tally.ContestTotals)
+	v.rankings = make(map[int][]ranked.Ranking)
 	for _, i := range codeLists {
 		v.progress("mixnet", 0, 0)
 		if err := v.checkContestMix(i); err != nil {
@@ -56,7 +58,7 @@ func (v *verifier) checkMixnet() error {
 	return nil
 }
 
-// checkContestMix runs checks 16 to 19 for CodeList contest i.
+// checkContestMix runs checks 16 to 19 for CodeList or Ranked contest i.
 func (v *verifier) checkContestMix(i int) error {
 	c := &v.manifest.Contests[i]
 	in := v.mixIn[i]
@@ -224,7 +226,7 @@ func (v *verifier) checkCascade(i int, c *ballot.Contest, in *mixnet.Rows, mf *m
 }
 
 // notYetDecrypted reports whether the record is a snapshot that does not
-// have the decoded rows of CodeList contest i yet: checks 18 and 19 are then
+// have the decoded rows of CodeList or Ranked contest i yet: checks 18 and 19 are then
 // not checked for the contest (its share lists are checked by check 15
 // only), and it says so.
 func (v *verifier) notYetDecrypted(i int, c *ballot.Contest) bool {
@@ -348,6 +350,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	for k, cand := range c.Candidates {
 		pos[cand.Code] = k
 	}
+	var rankings []ranked.Ranking // of a Ranked contest
 	perChunk := max(1, rowChunk/max(w, 1))
 	for lo := 0; lo < n || lo == 0; lo += perChunk {
 		hi := min(n, lo+perChunk)
@@ -392,7 +395,20 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 			if plain != nil {
 				t := d.Decode(plain[(r-lo)*w : (r-lo+1)*w])
 				truth = &t
-				countRow(&totals, &t, pos)
+				if c.Kind == ballot.Ranked {
+					rk, err := d.Ranking(&t)
+					if err != nil {
+						return fmt.Errorf("election: internal error: contest %d: %v", i, err)
+					}
+					rankings = append(rankings, rk)
+					if len(rk) > 0 {
+						totals.Selections[rk[0]].Count++ // first preferences
+					} else if t.Invalid != "" {
+						totals.Invalid++
+					}
+				} else {
+					countRow(&totals, &t, pos)
+				}
 			}
 			if err := v.checkRowLine(lr, name, c, d, r, truth); err != nil {
 				return err
@@ -427,6 +443,12 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	}
 	if out == nil || truthOK {
 		v.rowTotals[i] = &totals
+		if c.Kind == ballot.Ranked {
+			if rankings == nil {
+				rankings = []ranked.Ranking{}
+			}
+			v.rankings[i] = rankings
+		}
 	}
 	return nil
 }

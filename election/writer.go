@@ -31,10 +31,11 @@ import (
 //	OpenBox        → the ballot box, on ballots.jsonl; close it when voting ends
 //	FinishBallots  → ballots.jsonl listed and read-only, challenged.jsonl, tally/encrypted.json
 //	WriteShareList → tally/shares/<j>.json, once per trustee
-//	for each CodeList contest i (the mixnet path, see MixInput):
+//	for each CodeList or Ranked contest i (the mixnet path, see MixInput):
 //	  WriteStage         → mixnet/<i>/stages/<t>.bin, once per stage
 //	  WriteRowShareList  → mixnet/<i>/shares/<j>.bin, once per trustee
 //	  WriteDecodedRows   → mixnet/<i>/decrypted.jsonl
+//	  WriteRankedCount   → counts/<i>.json, for a Ranked contest
 //	WritePollBookSummary → pollbook.json, optional, any time between
 //	                       FinishBallots and WriteResults
 //	WriteResults   → results.json, the last file
@@ -608,7 +609,8 @@ func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 // WriteResults writes results.json, the last file of a record, after which
 // the Writer adds nothing. It needs FinishBallots, at least t share lists
 // (WriteShareList) and, for each CodeList contest, its decoded rows
-// (WriteDecodedRows). It decrypts the recorded encrypted tally from the
+// (WriteDecodedRows), for each Ranked contest its decoded rows and its
+// count (WriteRankedCount). It decrypts the recorded encrypted tally from the
 // share lists written so far (tally.Decrypt: it verifies every list and
 // combines any t valid ones, as check 13 does), counts each CodeList
 // contest's recorded decoded rows (tally.CountRows), and refuses results
@@ -652,9 +654,13 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 	w.mu.Lock()
 	js := w.listed(dirShareLists, ".json")
 	var missing []string
+	var uncounted []string
 	for i, c := range m.Contests {
-		if _, ok := w.idx[mixDecryptedPath(i)]; c.Kind == ballot.CodeList && !ok {
+		if _, ok := w.idx[mixDecryptedPath(i)]; c.Mixed() && !ok {
 			missing = append(missing, fmt.Sprintf("%d (%s)", i, c.ID))
+		}
+		if _, ok := w.idx[rankedCountPath(i)]; c.Kind == ballot.Ranked && !ok {
+			uncounted = append(uncounted, fmt.Sprintf("%d (%s)", i, c.ID))
 		}
 	}
 	w.mu.Unlock()
@@ -662,7 +668,10 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 		return nil, fmt.Errorf("election: WriteResults before the decryption: %s holds %s, and the threshold is %d (WriteShareList)", dirShareLists, prose.Count(len(js), "share list"), keys.Threshold)
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("election: WriteResults before WriteDecodedRows of CodeList contest %s", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("election: WriteResults before WriteDecodedRows of CodeList or Ranked contest %s", strings.Join(missing, ", "))
+	}
+	if len(uncounted) > 0 {
+		return nil, fmt.Errorf("election: WriteResults before WriteRankedCount of Ranked contest %s", strings.Join(uncounted, ", "))
 	}
 	r := &Reader{dir: w.dir}
 	et, err := r.EncryptedTally()
@@ -680,14 +689,20 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 		return nil, fmt.Errorf("election: WriteResults: the share lists in %s do not decrypt the recorded tally: %v", dirShareLists, err)
 	}
 	for i, c := range m.Contests {
-		if c.Kind != ballot.CodeList {
+		if !c.Mixed() {
 			continue
 		}
 		rows, err := r.DecodedRows(i)
 		if err != nil {
 			return nil, err
 		}
-		if totals.Contests[i], err = tally.CountRows(m, i, rows); err != nil {
+		if c.Kind == ballot.Ranked {
+			// WriteRankedCount wrote the count of these rows.
+			totals.Contests[i], _, err = tally.CountRanked(e, i, rows)
+		} else {
+			totals.Contests[i], err = tally.CountRows(m, i, rows)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("election: WriteResults: %v", err)
 		}
 	}

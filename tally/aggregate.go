@@ -57,7 +57,7 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 	}
 	for i, c := range m.Contests {
 		a.ids[i] = c.ID
-		if c.Kind == ballot.CodeList {
+		if c.Mixed() {
 			a.widths[i] = c.RowWidth()
 			continue
 		}

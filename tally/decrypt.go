@@ -41,9 +41,14 @@ type ContestTotals struct {
 	// leaves it empty for a CodeList contest, whose totals CountRows makes
 	// from the decoded rows.
 	Selections []SelectionTotal
-	// Invalid is, for a CodeList contest, the number of decoded rows that are
-	// not a valid ballot (and so count for no candidate); 0 otherwise.
+	// Invalid is, for a CodeList or Ranked contest, the number of decoded
+	// rows that are not a valid ballot (and so count for no candidate); 0
+	// otherwise.
 	Invalid uint64
+	// Order is, for a Ranked contest, every candidate's code in the order
+	// of the count's outcome (CountRanked): the standings of the results
+	// follow it. nil for the other kinds.
+	Order []uint32
 }
 
 // A SelectionTotal is one candidate's decrypted total.
@@ -175,7 +180,7 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 	totals := &Totals{BaseHash: t.BaseHash, TallyHash: t.Hash(), Ballots: t.Ballots, Weighted: t.Weighted, Weight: t.Weight, Contests: make([]ContestTotals, len(m.Contests))}
 	k := 0
 	for i, c := range m.Contests {
-		if c.Kind == ballot.CodeList {
+		if c.Mixed() {
 			// Counted from its decoded rows: DecryptRows and CountRows.
 			totals.Contests[i] = ContestTotals{ID: c.ID}
 			continue
@@ -236,7 +241,7 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element, what s
 	type place struct{ contest, selection int }
 	where := make([]place, 0, len(plaintexts))
 	for i, c := range m.Contests {
-		if c.Kind == ballot.CodeList {
+		if c.Mixed() {
 			continue
 		}
 		top = max(top, sel[i])

@@ -67,6 +67,15 @@
 //     into the contest's entry of the Totals, from which NewResults
 //     allocates seats as for boards.
 //
+// A Ranked contest (ballot.Ranked) goes through the same steps 1 and 2,
+// its rows decoded without the ascending rule (their order is the voter's
+// ranking); then CountRanked turns the rows into rankings (Rankings) and
+// counts them by the manifest's method with package tally/ranked, giving
+// the RankedCount that the record publishes stage by stage and the
+// contest's totals (first preferences, invalid rows and the Order of the
+// outcome), from which NewResults takes the standings as the count
+// ordered them. CheckRankedCount is the verifier's recount.
+//
 // Which ballots count is decided before this package: only cast ballots
 // (Aggregator.Add refuses challenged ones, and a pending one is a
 // ballot.Pending, which it does not take), each once, and under the

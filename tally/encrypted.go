@@ -250,14 +250,14 @@ func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int)
 		if got := id(i); got != c.ID {
 			return fmt.Errorf("tally: %s: contest %d: identifier %q, but the manifest's contest %d is %q", what, i, got, i, c.ID)
 		}
-		if c.Kind == ballot.CodeList && !codes {
+		if c.Mixed() && !codes {
 			if got := size(i); got != 0 {
-				return fmt.Errorf("tally: %s: contest %d (%s): %s, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, prose.Count(got, "selection"), ballot.CodeList)
+				return fmt.Errorf("tally: %s: contest %d (%s): %s, but a %s contest's rows are mixed and decrypted one by one, not added", what, i, c.ID, prose.Count(got, "selection"), c.Kind)
 			}
 			continue
 		}
 		if got := size(i); got != len(c.Candidates) {
-			if c.Kind == ballot.CodeList && got == 0 {
+			if c.Mixed() && got == 0 {
 				return fmt.Errorf("tally: %s: contest %d (%s): no totals: the contest's decoded rows are not counted (CountRows)", what, i, c.ID)
 			}
 			return fmt.Errorf("tally: %s: contest %d (%s): %s, but the contest has %s", what, i, c.ID, prose.Count(got, "selection"), prose.Count(len(c.Candidates), "candidate"))

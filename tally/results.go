@@ -85,7 +85,8 @@ type Standing struct {
 	Code uint32
 	Name string
 	// Count is the candidate's total (a sum of scores in Score contests),
-	// weighted in a weighted election.
+	// weighted in a weighted election; in a Ranked contest, the
+	// candidate's first preferences: the valid rows that rank it first.
 	Count uint64
 	// Unweighted is, in a weighted election, the candidate's total with
 	// every ballot of weight 1 (SelectionTotal.Unweighted); 0 otherwise.
@@ -149,6 +150,11 @@ func tieBreakKey(baseHash [ballot.HashSize]byte, seed []byte, contest int, code 
 // decides nothing and is not reported. YesNo contests and contests without
 // seats are ordered the same way, without outcomes or ties.
 //
+// A Ranked contest is ordered by its count instead (ContestTotals.Order,
+// from CountRanked): the standings follow the order, positions 1..k are
+// main members, k+1..k+j alternates (Schulze only) and the rest not
+// elected, and there are no ties, because the count broke them by lot.
+//
 // The seed is the manifest's, fixed before voting and bound into the base
 // hash, so that whoever computes the results cannot choose it once the
 // totals are known; the results do not repeat it. NewResults returns an
@@ -182,10 +188,21 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 	}
 	for i := range m.Contests {
 		c := &m.Contests[i]
-		if c.Kind == ballot.CodeList {
+		if c.Mixed() {
 			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots); err != nil {
 				return nil, err
 			}
+		}
+		if c.Kind == ballot.Ranked {
+			cr, err := rankedResult(c, i, &totals.Contests[i])
+			if err != nil {
+				return nil, err
+			}
+			r.Contests[i] = cr
+			continue
+		}
+		if totals.Contests[i].Order != nil {
+			return nil, fmt.Errorf("tally: totals: contest %d (%s): an order of the candidates, but only a %q contest's count orders them", i, c.ID, ballot.Ranked)
 		}
 		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, seed)
 		r.Contests[i].Invalid = totals.Contests[i].Invalid

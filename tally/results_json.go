@@ -24,7 +24,7 @@ type jsonContestResult struct {
 	Kind       ballot.ContestKind `json:"kind"`
 	Seats      uint32             `json:"seats"`
 	Alternates uint32             `json:"alternates"`
-	Invalid    *uint64            `json:"invalid,omitempty"` // CodeList contests only
+	Invalid    *uint64            `json:"invalid,omitempty"` // CodeList and Ranked contests only
 	Standings  []jsonStanding     `json:"standings"`
 	Ties       []jsonTie          `json:"ties"`
 }
@@ -53,7 +53,7 @@ type jsonTie struct {
 //
 //	{"electionId": …, "baseHash": hex, "tallyHash": hex, "ballots": n,
 //	 "contests": [{"id": …, "kind": …, "seats": k, "alternates": j,
-//	   "invalid": n (CodeList contests only),
+//	   "invalid": n (CodeList and Ranked contests only),
 //	   "standings": [{"position": 1, "code": 101, "name": …, "count": 532,
 //	                  "outcome": "main"}, …],
 //	   "ties": [{"count": 40, "first": 6, "last": 8, "candidates": [104, 111, 112],
@@ -79,7 +79,7 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		c := &r.Contests[i]
 		jc := jsonContestResult{ID: c.ID, Kind: c.Kind, Seats: c.Seats, Alternates: c.Alternates,
 			Standings: make([]jsonStanding, len(c.Standings)), Ties: make([]jsonTie, len(c.Ties))}
-		if c.Kind == ballot.CodeList {
+		if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 			n := c.Invalid
 			jc.Invalid = &n
 		} else if c.Invalid != 0 {
@@ -141,7 +141,7 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			if jc.Invalid != nil {
 				return fmt.Errorf("%s: field invalid: present in a %q contest, which has no mixed rows", where, jc.Kind)
 			}
-		case ballot.CodeList:
+		case ballot.CodeList, ballot.Ranked:
 			if jc.Invalid == nil {
 				return fmt.Errorf("%s: field invalid: missing in a %q contest", where, jc.Kind)
 			}

@@ -15,8 +15,8 @@ import (
 	"github.com/sandogh/sandogh/trustee"
 )
 
-// An InvalidReason says why a decrypted row of a CodeList contest is not a
-// valid ballot. Such a row counts for no candidate; it is published with
+// An InvalidReason says why a decrypted row of a CodeList or Ranked contest
+// is not a valid ballot. Such a row counts for no candidate; it is published with
 // its reason and counted as invalid.
 type InvalidReason string
 
@@ -39,17 +39,19 @@ const (
 	// InvalidRepeatedCode: the row holds a candidate code twice.
 	InvalidRepeatedCode InvalidReason = "repeated-code"
 	// InvalidUnsortedCodes: the row's candidate codes are not in ascending
-	// order.
+	// order (CodeList contests only: the order of a Ranked contest's codes
+	// is the voter's ranking).
 	// Honest devices pack them so (ballot.EncryptBallot), and any other
 	// order would be a choice of the voter published with the row: a
 	// receipt.
 	InvalidUnsortedCodes InvalidReason = "unsorted-codes"
 )
 
-// A DecodedRow is one row of a CodeList contest's mixed and decrypted list:
-// its plaintexts, the candidate codes they hold, and whether the row is a
-// valid ballot. The order of the codes is the order of the slots,
-// ascending in a valid row.
+// A DecodedRow is one row of a CodeList or Ranked contest's mixed and
+// decrypted list: its plaintexts, the candidate codes they hold, and
+// whether the row is a valid ballot. The order of the codes is the order
+// of the slots: ascending in a valid row of a CodeList contest, the
+// voter's ranking (most preferred first) in a Ranked contest.
 type DecodedRow struct {
 	// Plaintexts are the decrypted elements M_k of the row, one per
 	// column.
@@ -65,7 +67,7 @@ type DecodedRow struct {
 	Reason  string
 }
 
-// A RowDecoder decodes the decrypted rows of one CodeList contest. It holds
+// A RowDecoder decodes the decrypted rows of one CodeList or Ranked contest. It holds
 // the contest's candidate codes, so that many rows are decoded without
 // rebuilding them. The zero value is NOT valid: use NewRowDecoder. A
 // RowDecoder is safe for concurrent use.
@@ -75,24 +77,32 @@ type RowDecoder struct {
 	width    int
 	capacity int             // slots in a row
 	known    map[uint32]bool // the candidates' codes
+	ranked   bool            // a Ranked contest: the order is the voter's
+	pos      map[uint32]int  // of a Ranked contest: candidate index by code
 }
 
 // NewRowDecoder returns the decoder of the rows of contest c, which must be a
-// valid CodeList contest.
+// valid CodeList or Ranked contest.
 func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
-	if c.Kind != ballot.CodeList {
-		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q contest", c.ID, c.Kind, ballot.CodeList)
+	if !c.Mixed() {
+		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q or %q contest", c.ID, c.Kind, ballot.CodeList, ballot.Ranked)
 	}
 	if c.Limit == 0 || len(c.Candidates) == 0 || c.MaxCode() == 0 {
-		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, ballot.CodeList)
+		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, c.Kind)
 	}
-	d := &RowDecoder{limit: int(c.Limit), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates))}
+	d := &RowDecoder{limit: int(c.Limit), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates)), ranked: c.Kind == ballot.Ranked}
 	// A row has ⌊240/b⌋ slots per element for b-bit codes (elgamal.PackCodes);
 	// decoding reads them all, so that a row with more than N codes is
 	// told apart from a row that is not a packing at all.
 	d.capacity = d.width * (8 * elgamal.MaxEmbedSize / bits.Len32(d.maxCode))
 	for _, cand := range c.Candidates {
 		d.known[cand.Code] = true
+	}
+	if d.ranked {
+		d.pos = make(map[uint32]int, len(c.Candidates))
+		for j, cand := range c.Candidates {
+			d.pos[cand.Code] = j
+		}
 	}
 	return d, nil
 }
@@ -107,10 +117,11 @@ func (d *RowDecoder) Width() int { return d.width }
 // than the contest's limit InvalidTooManyCodes; a code that is not a
 // candidate's InvalidUnknownCode (the first, in slot order); a code
 // written twice InvalidRepeatedCode; codes out of ascending order
-// InvalidUnsortedCodes. Any other row, the blank one included, is a valid
-// ballot, and its plaintexts are exactly those that elgamal.PackCodes makes
-// of its codes: a valid row carries nothing but the set of its codes. The
-// plaintexts are kept, not copied.
+// InvalidUnsortedCodes (not in a Ranked contest, whose codes are in the
+// voter's order of preference). Any other row, the blank one included, is a
+// valid ballot, and its plaintexts are exactly those that elgamal.PackCodes
+// makes of its codes: a valid row carries nothing but the set of its codes,
+// or in a Ranked contest the ranking. The plaintexts are kept, not copied.
 //
 // The Reason of an invalid row is part of the election record and is
 // checked byte for byte by verifiers (docs/spec.md, Tally, "Decoding the
@@ -157,7 +168,7 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 		}
 		seen[code] = k
 	}
-	for k := 1; k < len(codes); k++ {
+	for k := 1; k < len(codes) && !d.ranked; k++ {
 		if codes[k] < codes[k-1] {
 			r.Invalid, r.Reason = InvalidUnsortedCodes, fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[k], k, codes[k-1], k-1)
 			return r
@@ -181,20 +192,20 @@ func RowCiphertexts(rows *mixnet.Rows) []*elgamal.Ciphertext {
 }
 
 // codeListContest returns contest i of e's manifest, which must be a CodeList
-// contest.
+// or Ranked contest.
 func codeListContest(e *ballot.Election, i int) (*ballot.Contest, error) {
 	m := e.Manifest()
 	if i < 0 || i >= len(m.Contests) {
 		return nil, fmt.Errorf("tally: no contest %d in the manifest", i)
 	}
 	c := &m.Contests[i]
-	if c.Kind != ballot.CodeList {
+	if !c.Mixed() {
 		return nil, fmt.Errorf("tally: contest %d (%s) is a %q contest, whose ballots are added, not mixed", i, c.ID, c.Kind)
 	}
 	return c, nil
 }
 
-// DecryptRows is the decryption of CodeList contest i after mixing: it checks
+// DecryptRows is the decryption of CodeList or Ranked contest i after mixing: it checks
 // that keys are of e's election and hold its public key (as Decrypt does)
 // and that rows (the output of the contest's
 // completed cascade) have the contest's width, verifies the trustees'

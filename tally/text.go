@@ -127,8 +127,13 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 	}
 	b.WriteByte('\n')
 	unit := "vote"
-	if c.Kind == ballot.Score {
+	switch c.Kind {
+	case ballot.Score:
 		unit = "point"
+	case ballot.Ranked:
+		// The order is the count's (counts/<i>.json), not the counts'.
+		unit = "first preference"
+		b.WriteString("  In the order of the count (the elected in order of election); counts are first preferences\n")
 	}
 
 	// Column widths: positions and counts right-aligned, the unit padded
@@ -193,7 +198,7 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 		}
 		b.WriteByte('\n')
 	}
-	if c.Kind == ballot.CodeList {
+	if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 		switch c.Invalid {
 		case 0:
 			b.WriteString("  Every mixed row is a valid ballot\n")

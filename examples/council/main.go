@@ -25,6 +25,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
@@ -34,6 +36,28 @@ import (
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/tally"
 )
+
+// methods are the values of -method: the counting method of the council
+// contest, by name ("" for written codes, counted as block votes).
+var methods = map[string]ballot.CountingMethod{
+	"":                             "",
+	string(ballot.STVScottish2007): ballot.STVScottish2007,
+	string(ballot.STVMeek):         ballot.STVMeek,
+	string(ballot.IRV):             ballot.IRV,
+	string(ballot.Schulze):         ballot.Schulze,
+}
+
+// methodNames returns the names of the methods, sorted.
+func methodNames() []string {
+	var out []string
+	for name := range methods {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -54,6 +78,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&candidates, "candidates", 400, fmt.Sprintf("number `M` of candidates, with codes 1..M, 1 to %d", ballot.MaxCodeListCandidates))
 	fs.IntVar(&seats, "seats", 21, "number `S` of council seats, which is also the most codes a voter writes;\n"+
 		"S/3 alternates are elected after them, and S + S/3 is at most M")
+	var method string
+	fs.StringVar(&method, "method", "", "counting `method` of the contest: none (the default) for written codes, the\n"+
+		"first S elected; or a ranked contest, voters ranking up to S candidates,\n"+
+		"counted by one of: "+strings.Join(methodNames(), ", "))
 	fs.IntVar(&mixers, "mixers", 0, "number `m` of mix stages, made by trustees 1..m, t to n (default: t, the\n"+
 		"threshold, so that fewer trustees than can decrypt cannot make every stage)")
 	if code, ok := cmd.Parse(args); !ok {
@@ -62,7 +90,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !cmd.CheckElection(f) || !cmd.Between("candidates", candidates, 1, ballot.MaxCodeListCandidates, "") || !cmd.AtLeast("seats", seats, 1) {
 		return demo.ExitUsage
 	}
-	if seats+seats/3 > candidates {
+	m, ok := methods[method]
+	if !ok {
+		return cmd.Usagef("-method %q: unknown method; want one of %s", method, strings.Join(methodNames(), ", "))
+	}
+	if seats+seats/3 > candidates && m == "" {
 		return cmd.Usagef("-seats %d: %s and %s need %d candidates, more than %s", seats, prose.Count(seats, "seat"), prose.Count(seats/3, "alternate"), seats+seats/3, cmd.Value("candidates"))
 	}
 	if !cmd.Given("mixers") {
@@ -79,6 +111,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Trustees: f.Trustees, Threshold: f.Threshold,
 		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
+		Method: m,
 	}
 	start := time.Now()
 	res, err := council.Run(cfg)

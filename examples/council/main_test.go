@@ -40,7 +40,7 @@ func TestCouncilEndToEnd(t *testing.T) {
 		t.Fatalf("the record is invalid: %v", rep.Findings)
 	}
 	for _, c := range rep.Checks {
-		if c.Check >= election.CheckMixInput && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Items == 0 { // no incident, no poll book: checks 22 and 23 are n/a
+		if c.Check >= election.CheckMixInput && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Check != election.CheckRankedCounts && c.Items == 0 { // no incident, no poll book, no ranked contest: checks 22 to 24 are n/a
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
@@ -50,6 +50,47 @@ func TestCouncilEndToEnd(t *testing.T) {
 	// A second run replaces the previous record with -force.
 	if code := run([]string{"-voters", "5", "-candidates", "10", "-seats", "3", "-q", "-force", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, stderr.String())
+	}
+}
+
+// TestCouncilMethods runs the example with a ranked contest for each
+// counting method of -method: the record, with its count in counts/0.json,
+// is valid, check 24 examines the count and check 20 does not apply, and
+// the elected are the count's.
+func TestCouncilMethods(t *testing.T) {
+	for _, m := range methodNames() {
+		t.Run(m, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "rec")
+			var stdout, stderr bytes.Buffer
+			args := []string{"-method", m, "-voters", "30", "-candidates", "8", "-seats", "3", "-mixers", "2", "-trustees", "3", "-threshold", "2", "-seed", "m-" + m, "-q", "-out", out}
+			if code := run(args, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "In the order of the count") || !strings.Contains(stdout.String(), "first preferences") {
+				t.Errorf("the output does not say the order is the count's:\n%s", stdout.String())
+			}
+			rep, err := election.Verify(out, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Valid() {
+				t.Fatalf("the record is invalid: %v", rep.Findings)
+			}
+			if c := rep.Checks[election.CheckRankedCounts-1]; c.Verdict != election.Passed || c.Items != 1 {
+				t.Errorf("check 24: %v, %d items", c.Verdict, c.Items)
+			}
+			if v := rep.Verdict(election.CheckRowResults); v != election.NotApplicable {
+				t.Errorf("check 20: %v, want not applicable", v)
+			}
+			res := rep.Results.Contests[0]
+			if res.Kind != "ranked" || res.Standings[0].Outcome != "main" {
+				t.Errorf("results %+v", res)
+			}
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-method", "borda", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `-method "borda": unknown method`) {
+		t.Errorf("exit %d, %q", code, stderr.String())
 	}
 }
 

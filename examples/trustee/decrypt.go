@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
@@ -17,11 +16,11 @@ var decryptCommand = &command{
 	about: "Makes the trustee's decryption shares, each with its proof, of what the\n" +
 		"election record requires to be decrypted, and of nothing else: it verifies its\n" +
 		"own copy of the record first (election.VerifyForDecryption: checks 1 to 11 and,\n" +
-		"for each codes contest, checks 16 and 17), with the SHA-256 of ballots.jsonl that\n" +
+		"for each codes or ranked contest, checks 16 and 17), with the SHA-256 of ballots.jsonl that\n" +
 		"the election authority published when the box closed. It then writes the shares\n" +
 		"of the encrypted tally that it recomputed from the ballots, to\n" +
 		"SHARED/tally-shares-<j>.json (the form of the record's tally/shares/<j>.json),\n" +
-		"and of the final list of each codes contest's cascade, to\n" +
+		"and of the final list of each codes or ranked contest's cascade, to\n" +
 		"SHARED/mixnet-<i>-shares-<j>.bin (as mixnet/<i>/shares/<j>.bin). It refuses, and\n" +
 		"writes nothing, if the record fails a check or a cascade is not complete.\n" +
 		"The key share is STATE/keyshare-<c>.sealed, of the record's ceremony.\n",
@@ -80,7 +79,7 @@ func runDecrypt(c *cmdline) error {
 	outs := []output{{path: filepath.Join(*shared, tallySharesFile(j))}}
 	var contests []int
 	for i, ct := range m.Contests {
-		if ct.Kind != ballot.CodeList {
+		if !ct.Mixed() {
 			continue
 		}
 		rows, err := rec.FinalRows(i)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/election"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/regular"
@@ -19,7 +18,7 @@ import (
 
 var mixCommand = &command{
 	name: "mix",
-	about: "Makes stage -stage of the mix cascade of a codes contest, as one of its mix\n" +
+	about: "Makes stage -stage of the mix cascade of a codes or ranked contest, as one of its mix\n" +
 		"servers (every trustee of the roster is one, and mixes a cascade at most once):\n" +
 		"it shuffles and re-encrypts the cascade's current list, proves the shuffle and\n" +
 		"signs the stage with its identity's key, in SHARED/mixnet-<i>-stage-<t>.bin (the\n" +
@@ -37,7 +36,7 @@ var mixCommand = &command{
 func runMix(c *cmdline) error {
 	state, shared := c.folders("where the stage is written")
 	rf := c.recordFlags()
-	contest := c.flags.String("contest", "", "the codes contest, by its `ID` in the manifest (needed only if the election has several)")
+	contest := c.flags.String("contest", "", "the codes or ranked contest, by its `ID` in the manifest (needed only if the election has several)")
 	stage := c.flags.Int("stage", 0, "the stage `t` the coordinator asks for, from 0: the next stage of the cascade in the record")
 	input := c.flags.String("input", "", "the digest of the list the coordinator asks to mix, in `HEX` (128 digits, mixnet's SHA-512 digest of the rows): checked against the cascade's current list in the record")
 	passFile := c.passphraseFlag()
@@ -142,13 +141,13 @@ func runMix(c *cmdline) error {
 	return nil
 }
 
-// codesContest returns the index in the manifest of the codes contest
-// named id, or of the election's only codes contest if id is "".
+// codesContest returns the index in the manifest of the codes or ranked contest
+// named id, or of the election's only codes or ranked contest if id is "".
 func (c *cmdline) codesContest(rec *election.VerifiedRecord, id string) (int, error) {
 	var codes []string
 	found := -1
 	for i, ct := range rec.Election().Manifest().Contests {
-		if ct.Kind != ballot.CodeList {
+		if !ct.Mixed() { // codes and ranked contests are mixed
 			continue
 		}
 		codes = append(codes, fmt.Sprintf("%q", ct.ID))
@@ -158,11 +157,11 @@ func (c *cmdline) codesContest(rec *election.VerifiedRecord, id string) (int, er
 	}
 	switch {
 	case len(codes) == 0:
-		return 0, fmt.Errorf("the election has no codes contest, so no cascade to mix")
+		return 0, fmt.Errorf("the election has no codes or ranked contest, so no cascade to mix")
 	case id == "" && len(codes) > 1:
 		return 0, c.usageError("the election has %s (%s): name one with -contest", prose.Count(len(codes), "codes contest"), strings.Join(codes, ", "))
 	case found < 0:
-		return 0, c.usageError("-contest %q: not a codes contest of the election (%s)", id, strings.Join(codes, ", "))
+		return 0, c.usageError("-contest %q: not a codes or ranked contest of the election (%s)", id, strings.Join(codes, ", "))
 	}
 	return found, nil
 }

@@ -192,7 +192,7 @@ func writeHTML(w io.Writer, rep *election.Report, dir, digitSystem string) error
 			m := e.Manifest()
 			p.contestsRead = true
 			for _, c := range m.Contests {
-				if c.Kind == ballot.CodeList {
+				if c.Mixed() {
 					p.codes++
 				}
 			}
@@ -450,6 +450,8 @@ func (p *htmlPage) checks(rep *election.Report) {
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: no incident was recorded and no device replaced", "–"
 		case res.Verdict == election.NotApplicable && c == election.CheckPollBook:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the record has no poll book summary", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckRankedCounts:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no ranked contest", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
@@ -516,7 +518,7 @@ func (p *htmlPage) results(r *election.Reader, e *ballot.Election) {
 		p.BaseHash = hex.EncodeToString(res.BaseHash[:])
 		p.contestsRead = true
 		for _, c := range res.Contests {
-			if c.Kind == ballot.CodeList {
+			if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 				p.codes++
 			}
 		}
@@ -535,8 +537,11 @@ func (p *htmlPage) results(r *election.Reader, e *ballot.Election) {
 
 func (p *htmlPage) contest(c *tally.ContestResult, title string) htmlContest {
 	hc := htmlContest{ID: identifier(c.ID), Title: title, Kind: string(c.Kind), Unit: "votes", Outcomes: c.Seats > 0}
-	if c.Kind == ballot.Score {
+	switch c.Kind {
+	case ballot.Score:
 		hc.Unit = "points"
+	case ballot.Ranked:
+		hc.Unit = "first preferences"
 	}
 	if c.Seats > 0 {
 		hc.Seats = p.count(int64(c.Seats), "seat")
@@ -550,7 +555,7 @@ func (p *htmlPage) contest(c *tally.ContestResult, title string) htmlContest {
 	for _, s := range c.Standings {
 		top = max(top, s.Count)
 	}
-	if c.Kind == ballot.CodeList {
+	if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 		top = max(top, c.Invalid)
 	}
 	width := func(v uint64) string {
@@ -601,7 +606,7 @@ func (p *htmlPage) contest(c *tally.ContestResult, title string) htmlContest {
 			hc.Rest = append(hc.Rest, bar)
 		}
 	}
-	if c.Kind == ballot.CodeList {
+	if c.Kind == ballot.CodeList || c.Kind == ballot.Ranked {
 		hc.Invalid = &htmlBar{Name: "invalid rows", Count: p.n(c.Invalid), Width: width(c.Invalid), Class: "invalid",
 			Outcome: "mixed rows that are not a valid ballot"}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -198,7 +199,7 @@ func (p *lookupPrinter) place(r *ballot.Refusal) string {
 	s := fmt.Sprintf(", contest %q", c.ID)
 	switch {
 	case r.Selection < 0:
-	case c.Kind == ballot.CodeList:
+	case c.Mixed():
 		s += p.dg.Format(fmt.Sprintf(", column %d of its row", r.Selection))
 	case r.Selection < len(c.Candidates):
 		cand := c.Candidates[r.Selection]
@@ -209,7 +210,7 @@ func (p *lookupPrinter) place(r *ballot.Refusal) string {
 
 // vote prints the choices of an opened challenged ballot, contest by
 // contest in the manifest's order, each marked candidate with its code
-// and name (and score).
+// and name (and score; in a ranked contest its rank, in the voter's order).
 func (p *lookupPrinter) vote(v ballot.Vote) {
 	for i := range p.m.Contests {
 		c := &p.m.Contests[i]
@@ -227,6 +228,10 @@ func (p *lookupPrinter) vote(v ballot.Vote) {
 			codes = append(codes, code)
 		}
 		slices.Sort(codes)
+		if c.Kind == ballot.Ranked {
+			// In the voter's order: rank 1 first.
+			slices.SortStableFunc(codes, func(a, b uint32) int { return cmp.Compare(marks[a], marks[b]) })
+		}
 		p.printf("  Contest %s%s: %d chosen\n", quote(c.ID), raw(title), len(codes))
 		codeW := 0
 		for _, code := range codes {
@@ -240,8 +245,11 @@ func (p *lookupPrinter) vote(v ballot.Vote) {
 				}
 			}
 			score := ""
-			if c.Kind == ballot.Score {
+			switch c.Kind {
+			case ballot.Score:
 				score = p.dg.Format(fmt.Sprintf("  score %d", marks[code]))
+			case ballot.Ranked:
+				score = p.dg.Format(fmt.Sprintf("  rank %d", marks[code]))
 			}
 			p.printf("    %s  %s%s\n", raw(p.dg.Format(fmt.Sprintf("%*d", codeW, code))), raw(name), raw(score))
 		}

@@ -281,6 +281,8 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 				verdict = "n/a (no incident, no replacement)"
 			case election.CheckPollBook:
 				verdict = "n/a (no poll book summary)"
+			case election.CheckRankedCounts:
+				verdict = "n/a (no ranked contest)"
 			}
 		default:
 			verdict = c.Verdict.String()

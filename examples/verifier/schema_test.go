@@ -14,6 +14,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/examples/council/council"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -29,7 +31,7 @@ const schemaDir = "../../docs/schemas"
 // "common" holds definitions only.
 var schemaNames = []string{"election", "devices", "credentials", "roster", "commitments", "encrypted-share",
 	"complaint", "complaint-response", "ceremony-result", "ballots-line", "challenged-line",
-	"encrypted-tally", "share-list", "decoded-row", "results", "pollbook", "report"}
+	"encrypted-tally", "share-list", "decoded-row", "results", "pollbook", "ranked-count", "report"}
 
 // compileSchemas compiles every schema of docs/schemas.
 func compileSchemas(t *testing.T) map[string]*jsonschema.Schema {
@@ -94,6 +96,8 @@ func recordSchema(name string) (schema string, lines, ok bool) {
 		return "share-list", false, true
 	case regexp.MustCompile(`^mixnet/(0|[1-9][0-9]*)/decrypted\.jsonl$`).MatchString(name):
 		return "decoded-row", true, true
+	case regexp.MustCompile(`^counts/(0|[1-9][0-9]*)\.json$`).MatchString(name):
+		return "ranked-count", false, true
 	}
 	return "", false, false
 }
@@ -122,6 +126,9 @@ func TestSchemasRecords(t *testing.T) {
 		"guild run":      testRecord(t),
 		"council run":    councilRecord(t),
 		"poll book":      pollBookRecord(t),
+	}
+	for method, dir := range rankedRecords(t) {
+		records["ranked "+method] = dir
 	}
 	for rec, dir := range records {
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -173,6 +180,21 @@ func TestSchemasRecords(t *testing.T) {
 		}
 	}
 	t.Logf("documents checked per schema: %v", used)
+}
+
+// rankedRecords runs the council example with a ranked contest by each
+// counting method and returns the records' folders by method.
+func rankedRecords(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, m := range []ballot.CountingMethod{ballot.STVScottish2007, ballot.STVMeek, ballot.IRV, ballot.Schulze} {
+		dir := filepath.Join(t.TempDir(), "ranked")
+		if _, err := council.Run(council.Config{Voters: 12, Candidates: 6, Seats: 2, Mixers: 2, Trustees: 3, Threshold: 2, Seed: "schema " + string(m), Method: m, Out: dir}); err != nil {
+			t.Fatal(err)
+		}
+		out[string(m)] = dir
+	}
+	return out
 }
 
 // complaintMessages runs the first rounds of a key ceremony of three

@@ -30,6 +30,7 @@ type contestJSON struct {
 	Alternates uint32          `json:"alternates,omitempty"`
 	MixStages  uint32          `json:"mixStages,omitempty"`
 	Strict     bool            `json:"strict,omitempty"`
+	Method     string          `json:"method,omitempty"`
 	Candidates []candidateJSON `json:"candidates"`
 }
 
@@ -86,6 +87,9 @@ func (m *manifestJSON) encode() ([]byte, error) {
 			p = u32(u32(u32(u32(nil, c.MaxScore), c.Limit), c.Seats), c.Alternates)
 		case "codes":
 			p = u32(u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates), c.MixStages)
+		case "ranked":
+			// 50-ballot.md, "Manifest": the codes block and str(method).
+			p = str(u32(u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates), c.MixStages), c.Method)
 		default:
 			return nil, fmt.Errorf("contest %d: unknown kind %q", i, c.Kind)
 		}
@@ -105,6 +109,10 @@ func (m *manifestJSON) encode() ([]byte, error) {
 	b = str(b, "maxWeight")
 	return u32(b, m.MaxWeight), nil
 }
+
+// mixedKind reports whether a contest of kind k goes through the mixnet:
+// codes and ranked contests (50-ballot.md, "Manifest").
+func mixedKind(k string) bool { return k == "codes" || k == "ranked" }
 
 // rangeMax is R_i: the range of each selection's proof.
 func (c *contestJSON) rangeMax() int {
@@ -196,7 +204,7 @@ func newWeightedElectionParams(m manifestJSON, K string, trustees []string, thre
 		return nil, fmt.Errorf("threshold %d is not in 1..%d", threshold, len(trustees))
 	}
 	for i, c := range m.Contests {
-		if c.Kind == "codes" && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
+		if mixedKind(c.Kind) && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
 			return nil, fmt.Errorf("contest %d: mixStages %d is not in %d..%d", i, c.MixStages, threshold, len(trustees))
 		}
 	}
@@ -562,7 +570,7 @@ func (b *ballot) checkShape(e *electionParams) error {
 	}
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
-		if mc.Kind == "codes" {
+		if mixedKind(mc.Kind) {
 			if c.layout != 2 {
 				return placedf(i, -1, "layout %d for a codes contest", c.layout)
 			}
@@ -901,8 +909,8 @@ func checkWeights(m manifestJSON, devices []deviceJSON, weights []uint32) error 
 	for i, c := range m.Contests {
 		v := uint64(1)
 		switch c.Kind {
-		case "codes":
-			return fmt.Errorf("contest %d: a codes contest in a weighted election", i)
+		case "codes", "ranked":
+			return fmt.Errorf("contest %d: a %s contest in a weighted election", i, c.Kind)
 		case "score":
 			v = uint64(c.MaxScore)
 		}

@@ -22,6 +22,9 @@ import (
 type codesOutcome struct {
 	totals  []uint64
 	invalid uint64
+	// rankings are, for a ranked contest, the rows as rankings, in row
+	// order (check 24 counts them).
+	rankings [][]int
 }
 
 // decodedRowJSON is the tally section's decoded row JSON, members in order.
@@ -112,7 +115,9 @@ func judgeCodes(mc *contestJSON, codes []uint32) (string, string) {
 		}
 		first[c] = s
 	}
-	for s := 1; s < len(codes); s++ {
+	// In a ranked contest the order is the voter's ranking (70-tally.md,
+	// "Decoding the rows"): unsorted-codes does not apply.
+	for s := 1; s < len(codes) && mc.Kind != "ranked"; s++ {
 		if codes[s] < codes[s-1] {
 			return "unsorted-codes", fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[s], s, codes[s-1], s-1)
 		}
@@ -155,7 +160,7 @@ func (rc *recordCheck) mixnet() {
 	rc.codes = map[int]*codesOutcome{}
 	for i := range e.manifest.Contests {
 		mc := &e.manifest.Contests[i]
-		if mc.Kind != "codes" {
+		if !mixedKind(mc.Kind) {
 			continue
 		}
 		rc.mixContest(i, mc)
@@ -180,7 +185,7 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 		if len(rc.read(dir+"/decrypted.jsonl")) != 0 {
 			rc.find(19, "%s/decrypted.jsonl: not empty for a contest without counted ballots", dir)
 		}
-		rc.codes[i] = &codesOutcome{totals: make([]uint64, len(mc.Candidates))}
+		rc.codes[i] = &codesOutcome{totals: make([]uint64, len(mc.Candidates)), rankings: [][]int{}}
 		return
 	}
 	input := newRowList(rows)
@@ -285,7 +290,23 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 	for r := 0; r < final.n; r++ {
 		row := ms[r*final.w : (r+1)*final.w]
 		codes, verdict, _ := judgeRow(mc, row)
-		if verdict != "" {
+		if mc.Kind == "ranked" {
+			// "The ranked contest kind": a valid row is the ranking of
+			// its candidates' indices in slot order; an invalid or
+			// blank row the empty ranking. totals are first preferences.
+			ranking := []int{}
+			if verdict != "" {
+				out.invalid++
+			} else {
+				for _, c := range codes {
+					ranking = append(ranking, index[c])
+				}
+				if len(ranking) > 0 {
+					out.totals[ranking[0]]++
+				}
+			}
+			out.rankings = append(out.rankings, ranking)
+		} else if verdict != "" {
 			out.invalid++
 		} else {
 			for _, c := range codes {

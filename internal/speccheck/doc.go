@@ -33,7 +33,11 @@
 // with the package); and the ranked counting methods of tally/ranked (the
 // validation of rankings, Scottish STV, Meek STV, instant-runoff and
 // Schulze: the reference counts of its testdata, the JSON bytes, and random
-// small elections compared with the package). Every check
+// small elections compared with the package), and the ranked contest kind
+// of council records (the manifest's method block, rankings packed in the
+// voter's order and opened as ranks, the decoding without the ascending
+// rule, the rows as rankings, counts/<i>.json recounted by the rules of
+// ranked_test.go, and the results by the count's order: check 24). Every check
 // is also run on tampered input and must fail there.
 //
 // It is not a verifier for production use (examples/verifier is), and it

@@ -83,11 +83,16 @@ func (b *ballot) openCodes(e *electionParams, i int, seedI []byte) (map[uint32]u
 		return nil, nil, fmt.Errorf("contest %d: %s", i, v)
 	}
 	vote := map[uint32]uint64{}
-	for _, x := range codes {
+	for s, x := range codes {
 		vote[x] = 1
+		if mc.Kind == "ranked" {
+			vote[x] = uint64(s + 1) // the rank (50-ballot.md, "Votes")
+		}
 	}
 	sorted := append([]uint32(nil), codes...)
-	sort.Slice(sorted, func(a, b int) bool { return sorted[a] < sorted[b] })
+	if mc.Kind != "ranked" { // a ranking is packed in rank order
+		sort.Slice(sorted, func(a, b int) bool { return sorted[a] < sorted[b] })
+	}
 	packed, err := packCodes(sorted, maxCode, w)
 	if err != nil {
 		return nil, nil, fmt.Errorf("contest %d: %v", i, err)

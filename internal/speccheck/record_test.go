@@ -159,7 +159,7 @@ func (rc *recordCheck) parameters() bool {
 	// An up-to or codes contest elects people: seats ≥ 1 (50-ballot.md,
 	// "Manifest", "What seats = 0 means").
 	for i, c := range ef.Manifest.Contests {
-		if (c.Kind == "up-to" || c.Kind == "codes") && c.Seats == 0 {
+		if (c.Kind == "up-to" || mixedKind(c.Kind)) && c.Seats == 0 {
 			rc.find(1, "election.json: manifest: contest %d: kind %s with seats 0", i, c.Kind)
 			return false
 		}
@@ -699,7 +699,7 @@ func (rc *recordCheck) tally() {
 			ID         string         `json:"id"`
 			Selections []tallySelJSON `json:"selections"`
 		}{ID: mc.ID}
-		if mc.Kind != "codes" {
+		if !mixedKind(mc.Kind) {
 			for j, cand := range mc.Candidates {
 				var cts [][]byte
 				for _, b := range rc.counted {
@@ -778,6 +778,18 @@ func (rc *recordCheck) tally() {
 	}
 	k := 0
 	for i, mc := range e.manifest.Contests {
+		if mc.Kind == "ranked" {
+			// Check 24: the count of the rankings of checks 16–19.
+			cr, ok := rc.rankedCount(i, &mc)
+			if !ok {
+				if i < len(res.Contests) {
+					want.Contests = append(want.Contests, res.Contests[i])
+				}
+				continue
+			}
+			want.Contests = append(want.Contests, cr)
+			continue
+		}
 		if mc.Kind == "codes" {
 			// Check 20: the counts of checks 16–19; without them, the
 			// published entry, so that check 14 still checks the rest.
@@ -848,8 +860,11 @@ func (rc *recordCheck) tally() {
 	}
 	for i := range want.Contests {
 		check := 14
-		if e.manifest.Contests[i].Kind == "codes" {
+		switch e.manifest.Contests[i].Kind {
+		case "codes":
 			check = 20
+		case "ranked":
+			check = 24
 		}
 		var got []byte
 		if i < len(res.Contests) {
@@ -939,7 +954,7 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 	for i, c := range et.Contests {
 		mc := &e.manifest.Contests[i]
 		n := len(mc.Candidates)
-		if mc.Kind == "codes" {
+		if mixedKind(mc.Kind) {
 			n = 0
 		}
 		if c.ID != mc.ID || len(c.Selections) != n {
@@ -983,10 +998,20 @@ func (rc *recordCheck) index() {
 		listed[path] = true
 		paths = append(paths, l)
 	}
-	var codes []int
+	var codes, rankedContests []int
 	for i, c := range rc.e.manifest.Contests {
-		if c.Kind == "codes" {
+		if mixedKind(c.Kind) {
 			codes = append(codes, i)
+		}
+		if c.Kind == "ranked" {
+			rankedContests = append(rankedContests, i)
+		}
+	}
+	if len(rankedContests) > 0 {
+		for _, i := range rankedContests {
+			if !listed[fmt.Sprintf("counts/%d.json", i)] {
+				rc.find(15, "counts/%d.json is not listed: the record is incomplete", i)
+			}
 		}
 	}
 	n := len(rc.roster.Trustees)
@@ -995,7 +1020,7 @@ func (rc *recordCheck) index() {
 		switch {
 		case rel == "SHA256SUMS":
 			return false
-		case !inLayout(rel, typ.IsDir(), codes, n):
+		case !inLayout(rel, typ.IsDir(), codes, n) && !inCountsLayout(rel, typ.IsDir(), rankedContests):
 			rc.find(15, "%q is not in the record's layout", rel)
 			reported[rel] = true
 			for p := range listed {
@@ -1019,7 +1044,7 @@ func (rc *recordCheck) index() {
 		if reported[path] {
 			continue
 		}
-		if !inLayout(path, false, codes, n) {
+		if !inLayout(path, false, codes, n) && !inCountsLayout(path, false, rankedContests) {
 			rc.find(15, "SHA256SUMS: %q is not in the record's layout", path)
 			continue
 		}

@@ -291,11 +291,11 @@ func CountSTV(c Contest, rows []Ranking, lot *Lot) (*Count, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.p.valid == 0 {
-		return nil, errNoValidRows
-	}
 	// Rule 46: the quota is the number of valid papers divided by one more
-	// than the seats, decimal places ignored, increased by one.
+	// than the seats, decimal places ignored, increased by one. With no
+	// valid paper (every row blank or invalid) it is 1: nobody reaches it,
+	// the candidates are excluded by lot (rule 51) until rule 52 fills the
+	// vacancies, so that a contest nobody ranked in still has its count.
 	quota := Value(k.p.valid/uint64(c.Seats+1)+1) * Unit
 	k.out.Quota = quota
 	k.firstStage()     // rule 45
@@ -386,7 +386,4 @@ func CountSTV(c Contest, rows []Ranking, lot *Lot) (*Count, error) {
 	return k.out, nil
 }
 
-var (
-	errNoValidRows = errors.New("ranked: no valid rows: the quota is undefined")
-	errBadSeed     = errors.New("ranked: the lot's seed must be 1..64 bytes")
-)
+var errBadSeed = errors.New("ranked: the lot's seed must be 1..64 bytes")

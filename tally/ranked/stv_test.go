@@ -229,3 +229,31 @@ func TestScottishGlasgowCaltonDeclared(t *testing.T) {
 		t.Fatalf("elected %q, declared %q", got, want)
 	}
 }
+
+// TestSTVNoValidRows: with no valid paper (no rows, or only blank and
+// invalid ones) rule 46's quota is 1, nobody reaches it, the candidates
+// with the fewest votes (all, at 0) are excluded by lot, and rule 52 fills
+// the vacancies; without a lot the count stops at the first exclusion.
+func TestSTVNoValidRows(t *testing.T) {
+	c := Contest{Candidates: 4, MaxRanks: 2, Seats: 2}
+	lot := &Lot{Seed: []byte("no papers"), Contest: 3}
+	for _, rows := range [][]Ranking{nil, {{}, {9}, {1, 1}}} {
+		k, err := CountSTV(c, rows, lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Valid != 0 || k.Invalid != uint64(len(rows)) || k.Quota != Unit || len(k.Elected) != 2 || k.Unresolved != nil {
+			t.Fatalf("count %+v", k)
+		}
+		if err := Check(c, rows, lot, k); err != nil {
+			t.Fatal(err)
+		}
+		if len(k.Stages) != 3 || k.Stages[1].Kind != StageExclusion || k.Stages[1].Ties[0].By != ByLot || len(k.Stages[2].LastVacancies) != 2 {
+			t.Errorf("stages %+v", k.Stages)
+		}
+	}
+	k, err := CountSTV(c, nil, nil)
+	if err != nil || k.Unresolved == nil || len(k.Elected) != 0 {
+		t.Errorf("without a lot: %+v, %v", k, err)
+	}
+}

@@ -5,7 +5,10 @@
 //
 // The election: voters write up to N candidate codes (N = the number of
 // seats, 21 by default) chosen from a list of M candidates (400 by
-// default) on a single contest of kind ballot.CodeList. A polling-station
+// default) on a single contest of kind ballot.CodeList, or with
+// Config.Method rank up to N candidates on a contest of kind
+// ballot.Ranked, counted by that method (single transferable vote,
+// instant-runoff or Schulze) with every stage published. A polling-station
 // device packs the codes into as few plaintexts as they fit and encrypts
 // them as one row of ciphertexts, with a proof of knowledge of each nonce
 // bound to the ballot. The rows of the ballots that count go through a
@@ -86,6 +89,23 @@ type Config struct {
 	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
 	// so that it is bound into the base hash.
 	TieBreakSeed string
+	// Method, if not empty, makes the contest a ranked one
+	// (ballot.Ranked) counted by this method: voters rank up to Seats
+	// candidates, most preferred first, and the count's every stage is
+	// published in counts/0.json. Single transferable vote elects Seats
+	// members, instant-runoff one; Schulze elects Seats members and
+	// ⌊Seats/3⌋ alternates in its order. A ranked contest needs a
+	// tie-break seed: without TieBreakSeed, DefaultRankedTieBreak.
+	Method ballot.CountingMethod
+	// Ranks is, for a ranked contest, the most candidates a voter ranks
+	// (default Seats).
+	Ranks int
+	// Rankings, if not nil, are the voters' choices, one per voter in
+	// order (Voters must be 0 or their number): the codes each writes,
+	// in order of preference for a ranked contest. Tests feed published
+	// worked examples through the mixnet path with it. Without it the
+	// choices are drawn at random, favouring a few popular candidates.
+	Rankings [][]uint32
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -114,6 +134,8 @@ type Outcome struct {
 	Stages []mixnet.Verdict
 	// Invalid is the number of mixed rows that are not a valid ballot.
 	Invalid int
+	// Count is, for a ranked contest (Config.Method), the published count.
+	Count *tally.RankedCount
 	// KeyShares are the trustees' key shares, by index. A real election
 	// never gathers them in one place; the simulation returns them so that
 	// tests can play trustees who decrypt something else.
@@ -123,6 +145,11 @@ type Outcome struct {
 // ContestID is the identifier of the council contest.
 const ContestID = "council"
 
+// DefaultRankedTieBreak is the tie-break seed of a ranked council contest
+// whose Config has none: a public value, fixed before voting like any seed
+// in the manifest.
+const DefaultRankedTieBreak = "city-council-1404 lots"
+
 // The stations of the city.
 var stations = []string{"district-1", "district-2", "district-3", "district-4"}
 
@@ -130,8 +157,20 @@ var stations = []string{"district-1", "district-2", "district-3", "district-4"}
 var electionDay = time.Date(2025, 11, 14, 7, 30, 0, 0, time.UTC)
 
 func (c *Config) defaults() error {
+	if c.Rankings != nil && c.Voters == 0 {
+		c.Voters = len(c.Rankings)
+	}
+	if c.Rankings != nil && c.Voters != len(c.Rankings) {
+		return fmt.Errorf("council: %s, but %s", prose.Count(c.Voters, "voter"), prose.Count(len(c.Rankings), "ranking"))
+	}
 	if c.Voters == 0 {
 		c.Voters = 5000
+	}
+	if c.Method != "" && c.TieBreakSeed == "" {
+		c.TieBreakSeed = DefaultRankedTieBreak
+	}
+	if c.Ranks == 0 {
+		c.Ranks = c.Seats
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
@@ -163,7 +202,7 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("council: %d challenged voters and NoChallenges", c.Challenged)
 	case c.Candidates < 1 || c.Candidates > ballot.MaxCodeListCandidates:
 		return fmt.Errorf("council: %d candidates; want 1..%d", c.Candidates, ballot.MaxCodeListCandidates)
-	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates:
+	case c.Seats < 1 || c.Seats+c.Seats/3 > c.Candidates && c.Method == "":
 		return fmt.Errorf("council: %s and %s for %s", prose.Count(c.Seats, "seat"), prose.Count(c.Seats/3, "alternate"), prose.Count(c.Candidates, "candidate"))
 	case len(c.TieBreakSeed) > ballot.MaxTieBreakSeedSize:
 		return fmt.Errorf("council: the tie-break seed is %d bytes, more than %d", len(c.TieBreakSeed), ballot.MaxTieBreakSeedSize)
@@ -211,6 +250,28 @@ func Manifest(m, seats, mixers int) *ballot.Manifest {
 		Policy:     ballot.OneBallotPerCredential,
 		Contests:   []ballot.Contest{c},
 	}
+}
+
+// RankedManifest returns the manifest of a ranked council election: one
+// Ranked contest of m candidates with codes 1..m, counted by method, in
+// which a voter ranks up to seats candidates; seats main members (one for
+// ballot.IRV), ⌊seats/3⌋ alternates for ballot.Schulze (as many as there
+// are candidates left), and mixers mix
+// stages. The manifest needs a tie-break seed before it is valid.
+func RankedManifest(m, seats, mixers int, method ballot.CountingMethod) *ballot.Manifest {
+	mf := Manifest(m, seats, mixers)
+	c := &mf.Contests[0]
+	c.Kind, c.Method = ballot.Ranked, method
+	c.Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", seats)
+	switch method {
+	case ballot.Schulze:
+		c.Alternates = uint32(min(seats/3, m-seats))
+	case ballot.IRV:
+		c.Seats, c.Alternates = 1, 0
+	default:
+		c.Alternates = 0
+	}
+	return mf
 }
 
 // StationKey returns the signing key of polling station id in a run with
@@ -266,7 +327,15 @@ func Run(cfg Config) (*Outcome, error) {
 	seeds := cfg.seeds()
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
+	if cfg.Method != "" {
+		manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
+		manifest.Contests[0].Limit = uint32(cfg.Ranks)
+		manifest.Contests[0].Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", cfg.Ranks)
+	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
+	if err := manifest.Validate(); err != nil {
+		return nil, fmt.Errorf("council: %v", err)
+	}
 	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -444,7 +513,18 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteDecodedRows(0, decoded); err != nil {
 		return nil, err
 	}
-	ct, err := tally.CountRows(manifest, 0, decoded)
+	var ct tally.ContestTotals
+	if cfg.Method != "" {
+		// A ranked contest: the valid rankings are counted by the
+		// manifest's method, and the count is published stage by stage.
+		ct, out.Count, err = tally.CountRanked(e, 0, decoded)
+		if err == nil {
+			err = w.WriteRankedCount(0, out.Count)
+		}
+		log.Printf("count: %s by %s, published in counts/0.json", prose.Count(len(decoded), "row"), cfg.Method)
+	} else {
+		ct, err = tally.CountRows(manifest, 0, decoded)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -470,7 +550,8 @@ func popularity(r *mrand.Rand, m int) []float64 {
 }
 
 // randomCodes draws a voter's codes: usually a full list of n codes,
-// often fewer, sometimes none, favouring popular candidates.
+// often fewer, sometimes none, favouring popular candidates; in a ranked
+// contest, in the order drawn, which is the voter's ranking.
 func randomCodes(r *mrand.Rand, cum []float64, n int) []uint32 {
 	k := n
 	switch x := r.IntN(100); {
@@ -520,9 +601,17 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
 		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
+			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, min(cfg.Seats, cfg.Ranks)), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
 		}
-		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), done: make(chan struct{})})
+		n := cfg.Seats
+		if cfg.Method != "" {
+			n = cfg.Ranks
+		}
+		codes := randomCodes(rng, cum, n)
+		if cfg.Rankings != nil {
+			codes = cfg.Rankings[v]
+		}
+		plan = append(plan, &event{station: st, voter: v, codes: codes, seed: demo.Bytes(rng, 32), done: make(chan struct{})})
 	}
 	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
 	if err != nil {
@@ -573,7 +662,11 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
 	h := tip.Next(ev.station)
 	v := ballot.Vote{}
-	if err := v.SetCodes(ContestID, ev.codes); err != nil {
+	set := v.SetCodes
+	if cfg.Method != "" {
+		set = v.SetRanking // the order of the codes is the voter's ranking
+	}
+	if err := set(ContestID, ev.codes); err != nil {
 		return nil, err
 	}
 	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
