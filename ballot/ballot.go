@@ -121,7 +121,11 @@ type encryptedContest struct {
 	selections []encryptedSelection // layoutSelections
 	sum        *proof.RangeProof    // nil when the contest has no sum rule
 	sumBytes   []byte
-	row        []encryptedColumn // layoutRow: the packed codes of a CodeList contest
+	// listProofs are the contest proofs of a ProportionalList contest, one
+	// per statement of Contest.listStatements (sum is nil then).
+	listProofs     []*proof.RangeProof
+	listProofBytes [][]byte
+	row            []encryptedColumn // layoutRow: the packed codes of a CodeList contest
 }
 
 // An encryptedColumn is one ciphertext of a CodeList contest's row, with the
@@ -296,7 +300,16 @@ func (b *Ballot) encodeBody() {
 			spans[i][j].p = [2]int{len(e.B), len(e.B) + len(s.proofBytes)}
 			e.Fixed(s.proofBytes)
 		}
-		if c.sum == nil {
+		if c.listProofs != nil {
+			e.U8(2)
+			e.U32(uint32(len(c.listProofs)))
+			for k, p := range c.listProofs {
+				if len(c.listProofBytes) <= k {
+					c.listProofBytes = append(c.listProofBytes, p.Bytes())
+				}
+				e.Bytes(c.listProofBytes[k])
+			}
+		} else if c.sum == nil {
 			e.U8(0)
 		} else {
 			e.U8(1)

@@ -84,7 +84,57 @@ const (
 	// stages and is decrypted as a whole after mixing, instead of being
 	// tallied homomorphically. Candidate codes are 1..MaxCandidateCode.
 	CodeList ContestKind = "codes"
+	// ProportionalList is proportional representation by party lists (its kind
+	// string is "list"): the voter chooses one of Lists and marks up to
+	// Preferences candidates, only from the chosen list (ListRule
+	// OpenList) or from any list (Panachage); Seats are allocated to the
+	// lists by Method (package tally/apportion) and within each list by
+	// preference votes. docs/spec.md §Ballots ("List contests") states
+	// what a list vote is under each rule.
+	ProportionalList ContestKind = "list"
 )
+
+// A ListRule says which candidates a voter may mark in a ProportionalList contest
+// and what counts as a vote for a list.
+type ListRule string
+
+const (
+	// OpenList: the voter chooses a list and marks up to Preferences
+	// candidates of that list only. A ballot counts one list vote for the
+	// chosen list; a candidate mark is a preference vote.
+	OpenList ListRule = "open"
+	// Panachage: the voter may designate one list and marks up to
+	// Preferences candidates of any list, at most once each. Each candidate
+	// mark is a preference vote and a list vote for the candidate's list;
+	// on a ballot that designates a list, the Preferences − marks unused
+	// lines are additional list votes for the designated list, and on a
+	// ballot without a designation they count for nobody (the rule of the
+	// Swiss National Council, Federal Act on Political Rights of 17
+	// December 1976, SR 161.1, art. 37, without its cumulation).
+	Panachage ListRule = "panachage"
+)
+
+// A PartyList is one list (party or coalition) of a ProportionalList contest.
+type PartyList struct {
+	// Code is the list's number. List codes are distinct from each other
+	// and from the contest's candidate codes, so that a Vote names a list
+	// by its code as it names a candidate.
+	Code uint32 `json:"code"`
+	// Name is the list's name.
+	Name string `json:"name"`
+	// Candidates are the codes of the list's candidates, in list order
+	// (position 1 first); every candidate of the contest is on exactly one
+	// list.
+	Candidates []uint32 `json:"candidates"`
+}
+
+// ListMethods are the seat allocation methods a ProportionalList contest may name,
+// as package tally/apportion names them.
+var ListMethods = []string{"dhondt", "sainte-lague", "modified-sainte-lague", "largest-remainder-hare", "largest-remainder-droop"}
+
+// MaxThreshold is the largest electoral threshold of a ProportionalList contest,
+// 100% in basis points.
+const MaxThreshold = 10000
 
 // A Contest is one question on the ballot. Which of Limit, MaxScore, Seats,
 // Alternates and MixStages apply depends on Kind; the ones that do not apply must be
@@ -131,6 +181,31 @@ type Contest struct {
 	Strict bool `json:"strict,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
+
+	// The members below are a ProportionalList contest's, and unused (zero) for
+	// the other kinds. In a ProportionalList contest Seats is the number of
+	// seats the lists share (1 ≤ Seats ≤ the number of candidates),
+	// Alternates the number of alternates of each list, and Strict says
+	// that a ballot must choose a list (no blank contest).
+
+	// Lists are the party lists, in ballot order.
+	Lists []PartyList `json:"lists,omitempty"`
+	// ListRule is OpenList or Panachage.
+	ListRule ListRule `json:"listRule,omitempty"`
+	// Preferences is P, the most candidates a voter marks, 1 ≤ P ≤
+	// min(number of candidates, MaxRange).
+	Preferences uint32 `json:"preferences,omitempty"`
+	// CandidatesOnly allows a ballot that marks candidates without
+	// choosing a list. Under OpenList its candidates must be of one list,
+	// and the ballot is that list's (EncryptBallot marks the list); under
+	// Panachage its marks count for their lists and its unused lines for
+	// nobody.
+	CandidatesOnly bool `json:"candidatesOnly,omitempty"`
+	// Method is the seat allocation method, one of ListMethods.
+	Method string `json:"method,omitempty"`
+	// Threshold is the electoral threshold in basis points of the valid
+	// list votes (500 is 5%), 0 to MaxThreshold; 0 is none.
+	Threshold uint32 `json:"threshold,omitempty"`
 }
 
 // A Candidate is one choice of a contest.
@@ -243,8 +318,13 @@ func (c *Contest) validate(i int) error {
 	if err := checkName(where+": title", c.Title, true); err != nil {
 		return err
 	}
-	if c.Strict && c.Kind != Exactly {
-		return fmt.Errorf("ballot: %s: strict is true, but only an %q contest is strict (it forbids a blank contest)", where, Exactly)
+	if c.Strict && c.Kind != Exactly && c.Kind != ProportionalList {
+		return fmt.Errorf("ballot: %s: strict is true, but only an %q or a %q contest is strict (it forbids a blank contest)", where, Exactly, ProportionalList)
+	}
+	if c.Kind != ProportionalList {
+		if err := c.listMembersUnused(where); err != nil {
+			return err
+		}
 	}
 	n := len(c.Candidates)
 	if n == 0 {
@@ -348,6 +428,14 @@ func (c *Contest) validate(i int) error {
 			return fmt.Errorf("ballot: %s: limit %d on the total score is no limit: %s × maxScore %d = %d (leave it out)", where, c.Limit, prose.Count(n, "candidate"), c.MaxScore, uint64(n)*uint64(c.MaxScore))
 		}
 		return board()
+	case ProportionalList:
+		if c.Limit != 0 {
+			return unused("limit", c.Limit)
+		}
+		if err := unused("maxScore", c.MaxScore); err != nil {
+			return err
+		}
+		return c.validateLists(where)
 	case "":
 		return fmt.Errorf("ballot: %s: kind is missing", where)
 	default:
@@ -418,6 +506,8 @@ func (c *Contest) sumRule() (sumRule, uint64) {
 			return sumNone, 0
 		}
 		return sumAtMost, uint64(c.Limit)
+	case ProportionalList:
+		return sumNone, 0 // its contest proofs are listStatements
 	}
 	panic("ballot: contest kind not validated")
 }
@@ -457,6 +547,24 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Seats)
 			p.U32(c.Alternates)
 			p.U32(c.MixStages)
+		case ProportionalList:
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
+			p.Str(string(c.ListRule))
+			p.U32(c.Preferences)
+			p.U8(boolByte(c.CandidatesOnly))
+			p.U8(boolByte(c.Strict))
+			p.Str(c.Method)
+			p.U32(c.Threshold)
+			p.U32(uint32(len(c.Lists)))
+			for _, l := range c.Lists {
+				p.U32(l.Code)
+				p.Str(l.Name)
+				p.U32(uint32(len(l.Candidates)))
+				for _, code := range l.Candidates {
+					p.U32(code)
+				}
+			}
 		}
 		e.Bytes(p.B)
 		e.U32(uint32(len(c.Candidates)))
@@ -467,6 +575,13 @@ func (m *Manifest) Encode() []byte {
 	}
 	encodeStations(&e, m.Stations)
 	return e.B
+}
+
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Hash returns SHA-512/256 of the canonical encoding of m. m must be valid.
@@ -498,6 +613,12 @@ func (m *Manifest) clone() *Manifest {
 	c.Contests = make([]Contest, len(m.Contests))
 	for i, ct := range m.Contests {
 		ct.Candidates = append([]Candidate(nil), ct.Candidates...)
+		if ct.Lists != nil {
+			ct.Lists = append([]PartyList(nil), ct.Lists...)
+			for l := range ct.Lists {
+				ct.Lists[l].Candidates = append([]uint32(nil), ct.Lists[l].Candidates...)
+			}
+		}
 		c.Contests[i] = ct
 	}
 	c.Stations = cloneStations(m.Stations)

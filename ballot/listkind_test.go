@@ -1,0 +1,174 @@
+package ballot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sandogh/sandogh/proof"
+)
+
+// listManifest is a council election of three lists of three candidates
+// (list codes 1..3, candidates 11..13, 21..23, 31..33), two preferences,
+// three seats by D'Hondt, under rule.
+func listManifest(rule ListRule, candidatesOnly, strict bool) *Manifest {
+	c := Contest{ID: "council", Title: "City council", Kind: ProportionalList, Seats: 3, Alternates: 1,
+		ListRule: rule, Preferences: 2, CandidatesOnly: candidatesOnly, Strict: strict, Method: "dhondt", Threshold: 500}
+	for l := uint32(1); l <= 3; l++ {
+		pl := PartyList{Code: l, Name: fmt.Sprintf("List %d", l)}
+		for k := uint32(1); k <= 3; k++ {
+			code := 10*l + k
+			c.Candidates = append(c.Candidates, Candidate{Code: code, Name: fmt.Sprintf("Candidate %d", code)})
+			pl.Candidates = append(pl.Candidates, code)
+		}
+		c.Lists = append(c.Lists, pl)
+	}
+	return &Manifest{ElectionID: "city-2026", Title: "City elections 2026", Policy: OneBallotPerCredential,
+		Contests: []Contest{c, {ID: "budget", Title: "Approve the budget?", Kind: YesNo, Candidates: []Candidate{{1, "Yes"}, {2, "No"}}}}}
+}
+
+// TestListBallots encrypts valid votes of each rule, verifies them, opens
+// them as challenged ballots and decodes their binary and JSON forms.
+func TestListBallots(t *testing.T) {
+	cases := []struct {
+		rule           ListRule
+		candidatesOnly bool
+		marks          map[uint32]uint64
+		want           []uint64 // the selections' values
+	}{
+		{OpenList, false, map[uint32]uint64{2: 1, 21: 1, 23: 1}, []uint64{0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0}},
+		{OpenList, false, map[uint32]uint64{3: 1}, []uint64{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{OpenList, false, map[uint32]uint64{}, make([]uint64, 12)},
+		{OpenList, true, map[uint32]uint64{12: 1}, []uint64{1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}},
+		{Panachage, false, map[uint32]uint64{1: 1, 22: 1}, []uint64{1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}},
+		{Panachage, false, map[uint32]uint64{2: 1}, []uint64{0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{Panachage, false, map[uint32]uint64{2: 1, 11: 1, 33: 1}, []uint64{0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}},
+		{Panachage, true, map[uint32]uint64{11: 1, 33: 1}, []uint64{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}},
+		{Panachage, true, map[uint32]uint64{}, make([]uint64, 15)},
+	}
+	for k, c := range cases {
+		t.Run(fmt.Sprintf("%s-%d", c.rule, k), func(t *testing.T) {
+			f := newFixture(t, listManifest(c.rule, c.candidatesOnly, false))
+			v := Vote{"council": c.marks}
+			vals, err := f.e.manifest.plaintext(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(vals[0]) != fmt.Sprint(c.want) {
+				t.Fatalf("values %v, want %v", vals[0], c.want)
+			}
+			b := f.credentialBallot(t, "list", 0, v)
+			if err := VerifyBallot(f.e, b); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ParseBallot(b.Bytes())
+			if err != nil || !bytes.Equal(back.Bytes(), b.Bytes()) {
+				t.Fatalf("binary round trip: %v", err)
+			}
+			j, err := json.Marshal(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bj Ballot
+			if err := json.Unmarshal(j, &bj); err != nil || !bytes.Equal(bj.Bytes(), b.Bytes()) {
+				t.Fatalf("JSON round trip: %v", err)
+			}
+			if err := VerifyBallot(f.e, &bj); err != nil {
+				t.Fatal(err)
+			}
+			p, err := EncryptBallot(f.e, Header{BallotID: "chal", Credential: f.credentials[1].PublicKey()}, v, seedOf("chal"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch, err := p.Challenge(f.credentials[1].PrivateKey())
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened, err := OpenChallenged(f.e, ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _ := f.e.manifest.plaintext(opened)
+			if fmt.Sprint(again[0]) != fmt.Sprint(c.want) {
+				t.Fatalf("opened %v, want %v", opened, c.want)
+			}
+		})
+	}
+}
+
+// TestListVoteRefused: votes that break a list contest's rules are refused
+// before anything is encrypted, with a message that says why.
+func TestListVoteRefused(t *testing.T) {
+	for _, c := range []struct {
+		rule                   ListRule
+		candidatesOnly, strict bool
+		marks                  map[uint32]uint64
+		want                   string
+	}{
+		{OpenList, false, false, map[uint32]uint64{1: 1, 2: 1}, "lists 1 and 2 both chosen"},
+		{OpenList, false, false, map[uint32]uint64{1: 1, 11: 1, 12: 1, 13: 1}, "3 candidates marked, more than the 2 preferences"},
+		{OpenList, false, false, map[uint32]uint64{1: 1, 21: 1}, "candidate 21 is on list 2, not on list 1"},
+		{OpenList, true, false, map[uint32]uint64{11: 1, 21: 1}, "candidate 21 is on list 2, not on list 1"},
+		{OpenList, false, false, map[uint32]uint64{11: 1}, "candidates marked without a list"},
+		{OpenList, false, true, map[uint32]uint64{}, "strict"},
+		{Panachage, false, false, map[uint32]uint64{11: 1}, "candidates marked without a list"},
+		{Panachage, false, false, map[uint32]uint64{1: 1, 11: 2}, "value 2 exceeds the maximum 1"},
+		{Panachage, false, false, map[uint32]uint64{99: 1}, "no list or candidate with code 99"},
+	} {
+		f := newFixture(t, listManifest(c.rule, c.candidatesOnly, c.strict))
+		_, err := EncryptBallot(f.e, Header{BallotID: "x", Credential: f.credentials[0].PublicKey()}, Vote{"council": c.marks}, seedOf("x"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %v: got %v, want %q", c.rule, c.marks, err, c.want)
+		}
+	}
+}
+
+// TestListSoundness encrypts votes that break the rules with a prover that
+// skips the vote's checks: each ballot is refused at the proof step, and
+// the refusal names the contest proof whose statement fails.
+func TestListSoundness(t *testing.T) {
+	cases := []struct {
+		name                   string
+		rule                   ListRule
+		candidatesOnly, strict bool
+		vals                   []uint64
+		want                   string
+	}{
+		{"two lists", OpenList, false, false, []uint64{1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"list-choice"`},
+		{"three preferences", OpenList, false, false, []uint64{1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, `"open-list" of list 0 (code 1)`},
+		{"candidate of another list", OpenList, false, false, []uint64{1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0}, `"open-list" of list 1 (code 2)`},
+		{"candidate without a list", OpenList, true, false, []uint64{0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}, `"open-list" of list 1 (code 2)`},
+		{"blank strict", OpenList, false, true, make([]uint64, 12), `"list-choice"`},
+		{"two lists panachage", Panachage, false, false, []uint64{1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, `"list-choice"`},
+		{"three preferences panachage", Panachage, true, false, []uint64{0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0}, `"lines"`},
+		{"additional votes without a list", Panachage, true, false, []uint64{0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"additional" of list 1 (code 2)`},
+		{"additional votes to another list", Panachage, false, false, []uint64{1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"additional" of list 1 (code 2)`},
+		{"unused lines not given", Panachage, true, false, []uint64{1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"designated"`},
+		{"too many additional votes", Panachage, false, false, []uint64{1, 0, 0, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"lines-exact"`},
+		{"candidates without a list", Panachage, false, false, []uint64{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, `"lines-exact"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, listManifest(c.rule, c.candidatesOnly, c.strict))
+			vals := [][]uint64{c.vals, {0, 0}}
+			h := Header{BallotID: "cheat", Credential: f.credentials[0].PublicKey()}
+			n, _ := proof.NewNonces(seedOf("cheat"))
+			enc := &Ballot{baseHash: f.e.baseHash, header: h}
+			if err := enc.encrypt(f.e, vals, n); err != nil {
+				t.Fatal(err)
+			}
+			enc.encodeBody()
+			b, err := (&Pending{b: enc, nonces: n, signerPub: h.Credential}).Cast(f.credentials[0].PrivateKey())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = VerifyBallot(f.e, b)
+			wantRefusal(t, err, StepProof, 0, -1)
+			if !strings.Contains(err.Error(), "contest proof "+c.want+" does not verify") {
+				t.Fatalf("refusal %q does not name %s first", err, c.want)
+			}
+		})
+	}
+}
