@@ -88,6 +88,11 @@ func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
 			if total == 0 {
 				total = uint64(len(c.Candidates)) * per
 			}
+		case ballot.ProportionalList:
+			// A list (0..1), its additional votes (0..P) and the
+			// candidates: Σx ≤ 1 and Σz + Σy ≤ P.
+			per = c.SelectionMax(len(c.Lists))
+			total = 1 + uint64(c.Preferences)
 		}
 		var hi uint64
 		if hi, sel[i] = bits.Mul64(ballots, per); hi != 0 || sel[i] > elgamal.MaxDLogBound {
@@ -148,10 +153,11 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 			totals.Contests[i] = ContestTotals{ID: c.ID}
 			continue
 		}
-		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(c.Candidates))}
+		codes := c.SelectionCodes()
+		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(codes))}
 		var s uint64
-		for j, cand := range c.Candidates {
-			ct.Selections[j] = SelectionTotal{Code: cand.Code, Count: counts[k]}
+		for j, code := range codes {
+			ct.Selections[j] = SelectionTotal{Code: code, Count: counts[k]}
 			s += counts[k] // no overflow: each is at most 2^48 and there are at most 1000
 			k++
 		}
@@ -197,7 +203,7 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uin
 			continue
 		}
 		top = max(top, sel[i])
-		for j := range c.Candidates {
+		for j := range c.NumSelections() {
 			where = append(where, place{i, j})
 		}
 	}
@@ -216,7 +222,11 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uin
 				err = fmt.Errorf("total %d", n)
 			}
 			if err != nil {
-				errs[k] = fmt.Errorf("tally: contest %d (%s): candidate %d (code %d): the decrypted total is not in [0, %d] (ballots × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, p.selection, c.Candidates[p.selection].Code, sel[p.contest])
+				what := "candidate"
+				if c.Kind == ballot.ProportionalList {
+					what = "selection"
+				}
+				errs[k] = fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the decrypted total is not in [0, %d] (ballots × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, what, p.selection, c.SelectionCodes()[p.selection], sel[p.contest])
 				continue
 			}
 			counts[k] = n

@@ -174,6 +174,14 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 				return nil, err
 			}
 		}
+		if c.Kind == ballot.ProportionalList {
+			a, err := AllocateList(m, i, totals)
+			if err != nil {
+				return nil, err
+			}
+			r.Contests[i] = listContestResult(c, a)
+			continue
+		}
 		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, seed)
 		r.Contests[i].Invalid = totals.Contests[i].Invalid
 	}

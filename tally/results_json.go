@@ -127,7 +127,7 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		}
 		maxCandidates := ballot.MaxCandidates
 		switch jc.Kind {
-		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score:
+		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score, ballot.ProportionalList:
 			if jc.Invalid != nil {
 				return fmt.Errorf("%s: field invalid: present in a %q contest, which has no mixed rows", where, jc.Kind)
 			}
