@@ -15,7 +15,7 @@ import (
 // three seats by D'Hondt, under rule.
 func listManifest(rule ListRule, candidatesOnly, strict bool) *Manifest {
 	c := Contest{ID: "council", Title: "City council", Kind: ProportionalList, Seats: 3, Alternates: 1,
-		ListRule: rule, Preferences: 2, CandidatesOnly: candidatesOnly, Strict: strict, Method: "dhondt", Threshold: 500}
+		ListRule: rule, Preferences: 2, CandidatesOnly: candidatesOnly, Strict: strict, Method: DHondt, Threshold: 500}
 	for l := uint32(1); l <= 3; l++ {
 		pl := PartyList{Code: l, Name: fmt.Sprintf("List %d", l)}
 		for k := uint32(1); k <= 3; k++ {
@@ -170,5 +170,72 @@ func TestListSoundness(t *testing.T) {
 				t.Fatalf("refusal %q does not name %s first", err, c.want)
 			}
 		})
+	}
+}
+
+// TestListManifest: the validation of a list contest names the member at
+// fault, its JSON form round-trips, and its parameter block is the kind's
+// own (the other kinds' encodings do not change: the known-answer vectors
+// of vectors_test.go hold).
+func TestListManifest(t *testing.T) {
+	for _, c := range []struct {
+		edit func(c *Contest)
+		want string
+	}{
+		{func(c *Contest) { c.Lists = nil }, "no lists"},
+		{func(c *Contest) { c.ListRule = "" }, "listRule is missing"},
+		{func(c *Contest) { c.ListRule = "closed" }, `unknown listRule "closed"`},
+		{func(c *Contest) { c.Preferences = 0 }, "preferences 0 is outside 1..9"},
+		{func(c *Contest) { c.Preferences = 10 }, "preferences 10 is outside 1..9"},
+		{func(c *Contest) { c.Method = "" }, "method is missing"},
+		{func(c *Contest) { c.Method = "hare" }, `unknown method "hare"`},
+		{func(c *Contest) { c.Threshold = 10001 }, "threshold 10001 basis points exceeds 10000"},
+		{func(c *Contest) { c.Seats = 0 }, "seats 0 is outside 1..9"},
+		{func(c *Contest) { c.Limit = 2 }, "limit is 2, but list contests do not use it"},
+		{func(c *Contest) { c.Lists[1].Code = 1 }, "list 1: code 1 is also the code of list 0"},
+		{func(c *Contest) { c.Lists[1].Code = 11 }, "list 1: code 11 is also the code of candidate 0"},
+		{func(c *Contest) { c.Lists[1].Name = "List 1" }, `list 1: name "List 1" reads as the name "List 1" of list 0`},
+		{func(c *Contest) { c.Lists[1].Candidates = append(c.Lists[1].Candidates, 11) }, "candidate 11 is also on list 0"},
+		{func(c *Contest) { c.Lists[2].Candidates = c.Lists[2].Candidates[:2] }, "candidate 8 (code 33) is on no list"},
+		{func(c *Contest) { c.Lists[2].Candidates = append(c.Lists[2].Candidates, 99) }, "code 99 is not a candidate of the contest"},
+		{func(c *Contest) { c.Lists[2].Candidates = nil }, `list 2 ("List 3"): no candidates`},
+		{func(c *Contest) { c.ListRule, c.CandidatesOnly, c.Strict = Panachage, true, true }, "strict and candidatesOnly are both true"},
+		{func(c *Contest) { c.Kind = UpTo; c.Limit = 2 }, "lists are given, but up-to contests have none"},
+	} {
+		m := listManifest(OpenList, false, false)
+		c.edit(&m.Contests[0])
+		if err := m.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+	for _, m := range []*Manifest{listManifest(OpenList, true, false), listManifest(Panachage, false, true)} {
+		if err := m.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		j, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseManifest(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(back.Encode(), m.Encode()) {
+			t.Fatal("JSON round trip changes the encoding")
+		}
+	}
+	// Every member of the parameter block changes the hash.
+	base := listManifest(OpenList, false, false).Hash()
+	for k, edit := range []func(c *Contest){
+		func(c *Contest) { c.Seats = 4 }, func(c *Contest) { c.Alternates = 2 }, func(c *Contest) { c.ListRule = Panachage },
+		func(c *Contest) { c.Preferences = 3 }, func(c *Contest) { c.CandidatesOnly = true }, func(c *Contest) { c.Strict = true },
+		func(c *Contest) { c.Method = SainteLague }, func(c *Contest) { c.Threshold = 0 }, func(c *Contest) { c.Lists[0].Code = 4 },
+		func(c *Contest) { c.Lists[0].Name = "Greens" }, func(c *Contest) { c.Lists[0].Candidates[0], c.Lists[0].Candidates[1] = 12, 11 },
+	} {
+		m := listManifest(OpenList, false, false)
+		edit(&m.Contests[0])
+		if m.Hash() == base {
+			t.Errorf("edit %d does not change the manifest hash", k)
+		}
 	}
 }

@@ -128,9 +128,30 @@ type PartyList struct {
 	Candidates []uint32 `json:"candidates"`
 }
 
-// ListMethods are the seat allocation methods a ProportionalList contest may name,
-// as package tally/apportion names them.
-var ListMethods = []string{"dhondt", "sainte-lague", "modified-sainte-lague", "largest-remainder-hare", "largest-remainder-droop"}
+// A CountingMethod names the rule by which a contest's votes become seats
+// (Contest.Method).
+type CountingMethod string
+
+// The seat allocation methods of a ProportionalList contest, as package
+// tally/apportion names and implements them (docs/spec.md §Counting
+// methods, "Seat allocation to party lists").
+const (
+	// DHondt: divisors 1, 2, 3, …
+	DHondt CountingMethod = "dhondt"
+	// SainteLague: divisors 1, 3, 5, …
+	SainteLague CountingMethod = "sainte-lague"
+	// ModifiedSainteLague: divisors 1.4, 3, 5, …
+	ModifiedSainteLague CountingMethod = "modified-sainte-lague"
+	// LargestRemainderHare: largest remainders with the Hare quota V/S.
+	LargestRemainderHare CountingMethod = "largest-remainder-hare"
+	// LargestRemainderDroop: largest remainders with the Droop quota
+	// floor(V/(S+1)) + 1.
+	LargestRemainderDroop CountingMethod = "largest-remainder-droop"
+)
+
+// ListMethods are the seat allocation methods a ProportionalList contest
+// may name, in the order of apportion.Methods.
+var ListMethods = []CountingMethod{DHondt, SainteLague, ModifiedSainteLague, LargestRemainderHare, LargestRemainderDroop}
 
 // MaxThreshold is the largest electoral threshold of a ProportionalList contest,
 // 100% in basis points.
@@ -202,7 +223,7 @@ type Contest struct {
 	// nobody.
 	CandidatesOnly bool `json:"candidatesOnly,omitempty"`
 	// Method is the seat allocation method, one of ListMethods.
-	Method string `json:"method,omitempty"`
+	Method CountingMethod `json:"method,omitempty"`
 	// Threshold is the electoral threshold in basis points of the valid
 	// list votes (500 is 5%), 0 to MaxThreshold; 0 is none.
 	Threshold uint32 `json:"threshold,omitempty"`
@@ -554,7 +575,7 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Preferences)
 			p.U8(boolByte(c.CandidatesOnly))
 			p.U8(boolByte(c.Strict))
-			p.Str(c.Method)
+			p.Str(string(c.Method))
 			p.U32(c.Threshold)
 			p.U32(uint32(len(c.Lists)))
 			for _, l := range c.Lists {

@@ -16,7 +16,7 @@ import (
 // preferences, D'Hondt, under rule.
 func listManifest(rule ballot.ListRule) *ballot.Manifest {
 	c := ballot.Contest{ID: "council", Title: "City council", Kind: ballot.ProportionalList, Seats: 4, Alternates: 1,
-		ListRule: rule, Preferences: 2, CandidatesOnly: true, Method: "dhondt"}
+		ListRule: rule, Preferences: 2, CandidatesOnly: true, Method: ballot.DHondt}
 	for l := uint32(1); l <= 3; l++ {
 		pl := ballot.PartyList{Code: l, Name: fmt.Sprintf("List %d", l)}
 		for k := uint32(1); k <= 3; k++ {
@@ -151,9 +151,9 @@ func TestListCount(t *testing.T) {
 // TestListMethodsAreApportion: the method names a manifest may use are
 // apportion's.
 func TestListMethodsAreApportion(t *testing.T) {
-	var names []string
+	var names []ballot.CountingMethod
 	for _, m := range apportion.Methods {
-		names = append(names, string(m))
+		names = append(names, ballot.CountingMethod(m))
 	}
 	if !slices.Equal(names, ballot.ListMethods) {
 		t.Fatalf("ballot.ListMethods %v, apportion.Methods %v", ballot.ListMethods, names)
