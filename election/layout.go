@@ -131,7 +131,8 @@ type layout struct {
 	// codeLists holds the indices of the CodeList contests; codesKnown is false
 	// when the manifest is unavailable.
 	codeLists      []int
-	codeListsKnown bool
+	codeListsKnown bool  // the manifest is known: codeLists and countContests are set
+	countContests  []int // the contests with a file counts/<i>.json
 	// trustees is the number of trustees of the roster, 0 if unknown.
 	trustees int
 }
@@ -170,6 +171,9 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 		if j, ok := parseShareListFile(name); ok {
 			return l.trustee(j, notIt)
 		}
+	}
+	if rest, ok := strings.CutPrefix(name, dirCounts); ok && (rest == "" || rest[0] == '/') {
+		return l.judgeCounts(rest, dir, notIt)
 	}
 	rest, ok := strings.CutPrefix(name, dirMixnet)
 	if !ok || (rest != "" && rest[0] != '/') {

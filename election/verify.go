@@ -146,6 +146,8 @@ func (v *verifier) report() *Report {
 	// Checks 16 to 20 have nothing to examine in an election without
 	// CodeList contests.
 	noCodeLists := v.manifest != nil && len(codeListContests(v.manifest)) == 0
+	// Check 25 has nothing to examine without ProportionalList contests.
+	noLists := v.manifest != nil && len(listContests(v.manifest)) == 0
 	for c := Check(1); c <= NumChecks; c++ {
 		r := v.results[c]
 		r.Check = c
@@ -156,6 +158,10 @@ func (v *verifier) report() *Report {
 		case len(r.NotChecked) > 0:
 			r.Verdict = NotChecked
 		case noCodeLists && c >= CheckMixInput && c <= CheckRowResults:
+			r.Verdict = NotApplicable
+		case c == CheckRankedCounts && r.Items == 0:
+			r.Verdict = NotApplicable
+		case c == CheckListAllocation && noLists:
 			r.Verdict = NotApplicable
 		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
 			// No closing in ballots.jsonl, and no device of a station
@@ -354,6 +360,7 @@ func (v *verifier) run() error {
 		return err
 	}
 	v.checkResults()
+	v.checkListAllocation()
 	v.checkPollBook()
 	v.progress("index", 0, 0)
 	if err := v.checkIndex(); err != nil {
@@ -772,10 +779,14 @@ func (v *verifier) checkIndex() error {
 	lay := &layout{trustees: v.trustees}
 	if v.manifest != nil {
 		lay.codeLists, lay.codeListsKnown = codeListContests(v.manifest), true
+		lay.countContests = listContests(v.manifest)
 	}
 	required := slices.Clone(fixedFiles)
 	for _, i := range lay.codeLists {
 		required = append(required, mixDecryptedPath(i))
+	}
+	for _, i := range lay.countContests {
+		required = append(required, countsFile(i))
 	}
 	for _, name := range required {
 		if _, ok := x[name]; !ok && v.expected(name) {

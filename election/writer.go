@@ -614,7 +614,9 @@ func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 // contest's recorded decoded rows (tally.CountRows), and refuses results
 // that do not follow from these totals (tally.CheckResults), naming the
 // first difference. So results can only be written from the decryption
-// that the record holds, not from a share list left out of it.
+// that the record holds, not from a share list left out of it. Before
+// results.json it writes, for each ProportionalList contest i, its seat
+// allocation counts/<i>.json (tally.AllocateList of the same totals).
 func (w *Writer) WriteResults(r *tally.Results) error {
 	if err := w.needLocked("WriteResults", stepBallots); err != nil {
 		return err
@@ -632,6 +634,9 @@ func (w *Writer) WriteResults(r *tally.Results) error {
 	}
 	if err := tally.CheckResults(e.Manifest(), totals, r); err != nil {
 		return fmt.Errorf("election: WriteResults: the results do not follow from the decryption the record holds: %v", err)
+	}
+	if err := w.writeListCounts(e.Manifest(), totals); err != nil {
+		return err
 	}
 	data, err := indentJSON(r)
 	if err != nil {
