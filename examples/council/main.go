@@ -56,8 +56,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"S/3 alternates are elected after them, and S + S/3 is at most M")
 	fs.IntVar(&mixers, "mixers", 0, "number `m` of mix stages, made by trustees 1..m, t to n (default: t, the\n"+
 		"threshold, so that fewer trustees than can decrypt cannot make every stage)")
+	var methodName, listRule string
+	var lists int
+	fs.StringVar(&methodName, "method", "", "counting `method`: empty for the block vote of codes through the mixnet, or a\n"+
+		"list election by proportional representation, counted homomorphically:\n"+
+		"dhondt, sainte-lague, modified-sainte-lague, hare or droop (largest\n"+
+		"remainders); -candidates and -seats then default to 40 and 11")
+	fs.IntVar(&lists, "lists", 5, "number of party lists of a list election (-method)")
+	fs.StringVar(&listRule, "list-rule", "open", "preferences of a list election: open (within the chosen list) or panachage")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
+	}
+	method, ok := council.ParseMethod(methodName)
+	if !ok {
+		return cmd.Usagef("-method %q: want dhondt, sainte-lague, modified-sainte-lague, hare or droop", methodName)
+	}
+	if method != "" {
+		if !cmd.Given("candidates") {
+			candidates = 40
+		}
+		if !cmd.Given("seats") {
+			seats = 11
+		}
 	}
 	if !cmd.CheckElection(f) || !cmd.Between("candidates", candidates, 1, ballot.MaxCodeListCandidates, "") || !cmd.AtLeast("seats", seats, 1) {
 		return demo.ExitUsage
@@ -75,10 +95,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg := council.Config{
-		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers,
+		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers, Method: method,
 		Trustees: f.Trustees, Threshold: f.Threshold,
 		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
+	}
+	if method != "" {
+		cfg.Lists, cfg.ListRule = lists, ballot.ListRule(listRule)
 	}
 	start := time.Now()
 	res, err := council.Run(cfg)
@@ -92,8 +115,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := res.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
-	if s := demo.Decrypted(res.Absent, res.Combined, "the mixed rows"); s != "" {
+	what := "the mixed rows"
+	if method != "" {
+		what = "the tally"
+		fmt.Fprintln(stdout, "\nSeats by list ("+string(method)+", counts/0.json):")
+		for _, l := range res.Allocation.Lists {
+			fmt.Fprint(stdout, dg.Format(fmt.Sprintf("  %3d  %-24s %6s  %s\n", l.Code, l.Name, prose.Count(l.Votes, "vote"), prose.Count(l.Seats, "seat"))))
+		}
+		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted)))
+	} else {
+		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
+	}
+	if s := demo.Decrypted(res.Absent, res.Combined, what); s != "" {
 		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))

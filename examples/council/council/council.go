@@ -43,6 +43,7 @@ import (
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/proof"
 	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/tally/apportion"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -86,6 +87,15 @@ type Config struct {
 	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
 	// so that it is bound into the base hash.
 	TieBreakSeed string
+	// Method, if set, is a seat allocation method of ballot.ListMethods:
+	// the council is then elected from Lists party lists (default 5) by
+	// proportional representation (a ballot.ProportionalList contest under
+	// ListRule, default open), counted homomorphically instead of mixed;
+	// Candidates defaults to 40 and Seats to 11 then. Empty means the
+	// block vote of codes through the mixnet.
+	Method   ballot.CountingMethod
+	Lists    int
+	ListRule ballot.ListRule
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -114,6 +124,9 @@ type Outcome struct {
 	Stages []mixnet.Verdict
 	// Invalid is the number of mixed rows that are not a valid ballot.
 	Invalid int
+	// Allocation is, in a list election (Config.Method), the seat
+	// allocation that the record publishes as counts/0.json.
+	Allocation *apportion.Result
 	// KeyShares are the trustees' key shares, by index. A real election
 	// never gathers them in one place; the simulation returns them so that
 	// tests can play trustees who decrypt something else.
@@ -132,6 +145,29 @@ var electionDay = time.Date(2025, 11, 14, 7, 30, 0, 0, time.UTC)
 func (c *Config) defaults() error {
 	if c.Voters == 0 {
 		c.Voters = 5000
+	}
+	list := c.Method != ""
+	if list {
+		if !IsListMethod(c.Method) {
+			return fmt.Errorf("council: unknown method %q (want one of %q, or none for the block vote)", c.Method, ballot.ListMethods)
+		}
+		if c.Lists == 0 {
+			c.Lists = 5
+		}
+		if c.ListRule == "" {
+			c.ListRule = ballot.OpenList
+		}
+		if c.Candidates == 0 {
+			c.Candidates = 40
+		}
+		if c.Seats == 0 {
+			c.Seats = 11
+		}
+		if c.Lists < 1 || c.Lists > c.Candidates || c.Lists+c.Candidates > ballot.MaxCandidates/2 {
+			return fmt.Errorf("council: %s for %s; want 1 ≤ lists ≤ candidates, lists + candidates ≤ %d", prose.Count(c.Lists, "list"), prose.Count(c.Candidates, "candidate"), ballot.MaxCandidates/2)
+		}
+	} else if c.Lists != 0 || c.ListRule != "" {
+		return errors.New("council: lists or a list rule without a list method")
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
@@ -266,6 +302,9 @@ func Run(cfg Config) (*Outcome, error) {
 	seeds := cfg.seeds()
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
+	if cfg.Method != "" {
+		manifest = ListManifest(cfg.Candidates, cfg.Lists, cfg.Seats, cfg.Method, cfg.ListRule)
+	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
 	w, err := election.Create(cfg.Out)
 	if err != nil {
@@ -300,8 +339,14 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteElection(e, keys); err != nil {
 		return nil, err
 	}
-	log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
-		manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
+	if cfg.Method != "" {
+		c := &manifest.Contests[0]
+		log.Printf("election %s: %s of %s, %s rule, up to %s, %s by %s, base hash %x",
+			manifest.ElectionID, prose.Count(len(c.Lists), "list"), prose.Count(cfg.Candidates, "candidate"), c.ListRule, prose.Count(c.Preferences, "preference"), prose.Count(c.Seats, "seat"), c.Method, e.BaseHash())
+	} else {
+		log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
+			manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
+	}
 
 	// 3. Voting: the ballot box keeps its file in the record.
 	box, err := w.OpenBox(e)
@@ -330,9 +375,11 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out.Counted = int(et.Ballots)
-	in, err := w.MixInput(0)
-	if err != nil {
-		return nil, err
+	var in *mixnet.Rows
+	if cfg.Method == "" {
+		if in, err = w.MixInput(0); err != nil {
+			return nil, err
+		}
 	}
 
 	// Which trustee is absent at decryption (not one of the mix servers'
@@ -441,19 +488,27 @@ func Run(cfg Config) (*Outcome, error) {
 		}
 		out.Combined = dec.Trustees
 	}
-	if err := w.WriteDecodedRows(0, decoded); err != nil {
-		return nil, err
+	if cfg.Method == "" {
+		if err := w.WriteDecodedRows(0, decoded); err != nil {
+			return nil, err
+		}
+		ct, err := tally.CountRows(manifest, 0, decoded)
+		if err != nil {
+			return nil, err
+		}
+		totals.Contests[0] = ct
+		out.Invalid = int(ct.Invalid)
 	}
-	ct, err := tally.CountRows(manifest, 0, decoded)
-	if err != nil {
-		return nil, err
-	}
-	totals.Contests[0] = ct
-	out.Invalid = int(ct.Invalid)
 
-	// 7. The results, last file of the record.
+	// 7. The results, last file of the record (after counts/0.json, the
+	// seat allocation of a list election).
 	if out.Results, err = demo.WriteResults(w, manifest, totals); err != nil {
 		return nil, err
+	}
+	if cfg.Method != "" {
+		if out.Allocation, err = tally.AllocateList(manifest, 0, totals); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -497,6 +552,7 @@ type event struct {
 	station   string
 	voter     int
 	codes     []uint32
+	marks     map[uint32]uint64 // a list election's vote
 	seed      []byte
 	challenge bool
 	b         *ballot.Ballot
@@ -508,7 +564,11 @@ type event struct {
 // encrypt their ballots in chain order (each on its own goroutine), and
 // the ballot box accepts them in the order they arrive.
 func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, out *Outcome, log demo.Logger) error {
-	weights := popularity(rng, cfg.Candidates)
+	n := cfg.Candidates
+	if cfg.Method != "" {
+		n = cfg.Lists // the parties' popularity
+	}
+	weights := popularity(rng, n)
 	cum := make([]float64, len(weights))
 	s := 0.0
 	for j, x := range weights {
@@ -519,10 +579,20 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	var plan []*event
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
-		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
+		draw := func(challenge bool) *event {
+			ev := &event{station: st, voter: v, challenge: challenge, done: make(chan struct{})}
+			if cfg.Method != "" {
+				ev.marks = randomListVote(rng, &e.Manifest().Contests[0], cum)
+			} else {
+				ev.codes = randomCodes(rng, cum, cfg.Seats)
+			}
+			ev.seed = demo.Bytes(rng, 32)
+			return ev
 		}
-		plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), done: make(chan struct{})})
+		if challengers[v] {
+			plan = append(plan, draw(true))
+		}
+		plan = append(plan, draw(false))
 	}
 	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
 	if err != nil {
@@ -573,7 +643,9 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
 	h := tip.Next(ev.station)
 	v := ballot.Vote{}
-	if err := v.SetCodes(ContestID, ev.codes); err != nil {
+	if ev.marks != nil {
+		v[ContestID] = ev.marks
+	} else if err := v.SetCodes(ContestID, ev.codes); err != nil {
 		return nil, err
 	}
 	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
