@@ -450,6 +450,10 @@ func (p *htmlPage) checks(rep *election.Report) {
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: no incident was recorded and no device replaced", "–"
 		case res.Verdict == election.NotApplicable && c == election.CheckPollBook:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the record has no poll book summary", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckRankedCounts:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no ranked contest", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckListAllocation:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no list contest", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:
