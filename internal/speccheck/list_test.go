@@ -1,7 +1,12 @@
 package speccheck
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"testing"
 
 	r255 "github.com/gtank/ristretto255"
 )
@@ -223,4 +228,155 @@ func checkListShape(i int, c *ballotContest, mc *contestJSON) error {
 		}
 	}
 	return nil
+}
+
+// listInput is the allocation's input from the decrypted totals of list
+// contest i (Counting methods, "List contests: from the totals to the
+// seats"): votes(l) = X_l (open) or Z_l + Σ_{c on l} Y_c (panachage),
+// preference(c) = Y_c.
+func listInput(h, seed []byte, i int, mc *contestJSON, totals []uint64) *apInput {
+	q := len(mc.Lists)
+	first := len(totals) - len(mc.Candidates)
+	pref := map[uint32]uint64{}
+	name := map[uint32]string{}
+	for j, k := range mc.Candidates {
+		pref[k.Code], name[k.Code] = totals[first+j], k.Name
+	}
+	in := &apInput{method: mc.Method, seats: int(mc.Seats), threshold: mc.Threshold}
+	for l, pl := range mc.Lists {
+		al := apList{code: pl.Code, name: pl.Name}
+		if mc.ListRule == "open" {
+			al.votes = totals[l]
+		} else {
+			al.votes = totals[q+l]
+		}
+		for _, code := range pl.Candidates {
+			al.cands = append(al.cands, apCand{code: code, name: name[code], votes: pref[code]})
+			if mc.ListRule == "panachage" {
+				al.votes += pref[code]
+			}
+		}
+		in.lists = append(in.lists, al)
+	}
+	if seed != nil {
+		in.tieBreak = &apTieBreak{baseHash: h, seed: seed, contest: uint32(i)}
+	}
+	return in
+}
+
+// listStandings is the results' entry of a list contest ("List contests:
+// from the totals to the seats", results.json): list by list, the
+// elected candidates then the others, main, alternate (the list's first
+// Alternates others) or not-elected, the first other of each list of an
+// unbroken tie that left seats undecided tied.
+func listStandings(mc *contestJSON, r *apResult) []standingJSON {
+	tied := map[uint32]bool{}
+	if r.undecided > 0 {
+		for _, t := range r.ties {
+			if !t.broken {
+				for _, code := range t.lists {
+					tied[code] = true
+				}
+			}
+		}
+	}
+	var st []standingJSON
+	for l, al := range r.in.lists {
+		votes := map[uint32]apCand{}
+		for _, c := range al.cands {
+			votes[c.code] = c
+		}
+		elected, others := apWithin(al, r.seats[l])
+		add := func(code uint32, o string) {
+			st = append(st, standingJSON{Position: len(st) + 1, Code: code, Name: votes[code].name, Count: votes[code].votes, Outcome: o})
+		}
+		for _, code := range elected {
+			add(code, "main")
+		}
+		for k, code := range others {
+			o := "not-elected"
+			if k < int(mc.Alternates) {
+				o = "alternate"
+			}
+			if k == 0 && tied[al.code] {
+				o = "tied"
+			}
+			add(code, o)
+		}
+	}
+	return st
+}
+
+// checkListCounts is check 25 for list contest i: counts/<i>.json is the
+// indented canonical JSON of the allocation recomputed from the totals.
+func (rc *recordCheck) checkListCounts(i int, r *apResult) {
+	name := "counts/" + fmt.Sprint(i) + ".json"
+	var want bytes.Buffer
+	if err := json.Indent(&want, r.json(), "", "  "); err != nil {
+		rc.find(25, "%s: %v", name, err)
+		return
+	}
+	want.WriteByte('\n')
+	if got := rc.read(name); !bytes.Equal(got, want.Bytes()) {
+		rc.find(25, "%s differs from the allocation recomputed from the totals:\n got %s\nwant %s", name, got, want.Bytes())
+		return
+	}
+	rc.stats["list allocations recomputed"]++
+}
+
+// inCounts says whether path is in the counts folder of the layout
+// (election record, "Layout"): the folder counts, in an election with
+// list contests, and counts/<i>.json for each list contest i.
+func inCounts(path string, dir bool, lists []int) bool {
+	if len(lists) == 0 {
+		return false
+	}
+	if path == "counts" {
+		return dir
+	}
+	num, ok := strings.CutPrefix(path, "counts/")
+	if !ok || dir {
+		return false
+	}
+	num, ok = strings.CutSuffix(num, ".json")
+	i, okd := decimal(num)
+	return ok && okd && slices.Contains(lists, i)
+}
+
+const listSample = "../../election/testdata/list-sample"
+
+// TestListSampleRecord checks the list sample record from the spec alone:
+// the list ballots' proofs, the tally of their selections, the decrypted
+// totals, the allocation (counts/0.json, byte for byte) and results.json.
+func TestListSampleRecord(t *testing.T) {
+	rc := runRecordCheck(listSample)
+	for _, f := range rc.findings {
+		t.Error(f)
+	}
+	t.Logf("checked: %v", rc.stats)
+	for k, v := range map[string]int{"list allocations recomputed": 1, "totals checked against the combination": 9 + 2*3} {
+		if rc.stats[k] != v {
+			t.Errorf("%s: %d, want %d", k, rc.stats[k], v)
+		}
+	}
+}
+
+// TestListSampleTampered: a seat moved in counts/0.json (re-indexed, as
+// editFile does) is found by check 25.
+func TestListSampleTampered(t *testing.T) {
+	dir := copyDir(t, listSample)
+	editFile(t, dir, "counts/0.json", func(b []byte) []byte {
+		out := bytes.Replace(b, []byte(`"seats": 1,`), []byte(`"seats": 2,`), 1)
+		if bytes.Equal(out, b) {
+			t.Fatal("no list with 1 seat to tamper with")
+		}
+		return out
+	})
+	var found bool
+	for _, f := range checkRecord(dir) {
+		found = found || strings.HasPrefix(f, "check 25: counts/0.json differs")
+	}
+	if !found {
+		t.Fatalf("no finding of check 25: %v", checkRecord(dir))
+	}
 }

@@ -669,7 +669,16 @@ func (rc *recordCheck) tally() {
 			} `json:"selections"`
 		}{ID: mc.ID}
 		if mc.Kind != "codes" {
+			// One per selection: the candidates, or a list contest's
+			// lists, additional votes and candidates.
+			codes := make([]uint32, len(mc.Candidates))
 			for j, cand := range mc.Candidates {
+				codes[j] = cand.Code
+			}
+			if mc.Kind == "list" {
+				codes, _ = listSelections(&mc)
+			}
+			for j, code := range codes {
 				var cts [][]byte
 				for _, b := range rc.counted {
 					cts = append(cts, b.contests[i].cts[j])
@@ -677,7 +686,7 @@ func (rc *recordCheck) tally() {
 				c.Selections = append(c.Selections, struct {
 					Code       uint32 `json:"code"`
 					Ciphertext string `json:"ciphertext"`
-				}{cand.Code, hex.EncodeToString(sumCiphertext(cts, 0))})
+				}{code, hex.EncodeToString(sumCiphertext(cts, 0))})
 			}
 		}
 		sums.Contests = append(sums.Contests, c)
@@ -758,17 +767,27 @@ func (rc *recordCheck) tally() {
 			})
 			continue
 		}
-		totals := make([]uint64, len(mc.Candidates))
-		var sum uint64
+		codes := make([]uint32, len(mc.Candidates))
 		for j, cand := range mc.Candidates {
-			rc.stats["totals checked against the combination"]++
-			limitV := uint64(1)
-			if mc.Kind == "score" {
-				limitV = uint64(mc.MaxScore)
+			codes[j] = cand.Code
+		}
+		limitV := uint64(1)
+		if mc.Kind == "score" {
+			limitV = uint64(mc.MaxScore)
+		}
+		if mc.Kind == "list" {
+			codes, _ = listSelections(&mc)
+			if mc.ListRule == "panachage" {
+				limitV = uint64(mc.Preferences) // a list's additional votes
 			}
+		}
+		totals := make([]uint64, len(codes))
+		var sum uint64
+		for j, code := range codes {
+			rc.stats["totals checked against the combination"]++
 			m, ok := dlog(ms[k], want.Ballots*limitV)
 			if !ok {
-				rc.find(13, "contest %q: candidate %d: the decrypted total is not in [0, ballots × maximum value]", mc.ID, cand.Code)
+				rc.find(13, "contest %q: selection %d (code %d): the decrypted total is not in [0, ballots × maximum value]", mc.ID, j, code)
 			}
 			totals[j] = m
 			sum += m
@@ -780,9 +799,23 @@ func (rc *recordCheck) tally() {
 			L = 1
 		case mc.Kind == "score" && mc.Limit == 0:
 			L = uint64(len(mc.Candidates)) * uint64(mc.MaxScore)
+		case mc.Kind == "list":
+			L = 1 + uint64(mc.Preferences)
 		}
 		if sum > want.Ballots*L {
 			rc.find(13, "contest %q: sum of totals above ballots × limit", mc.ID)
+		}
+		if mc.Kind == "list" {
+			r, err := apAllocate(listInput(e.baseHash, seed, i, &mc, totals))
+			if err != nil {
+				rc.find(25, "contest %q: %v", mc.ID, err)
+				continue
+			}
+			rc.checkListCounts(i, r)
+			want.Contests = append(want.Contests, contestResultJSON{
+				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Standings: listStandings(&mc, r), Ties: []tieJSON{},
+			})
+			continue
 		}
 		st, ties := standings(e.baseHash, seed, i, &mc, totals)
 		want.Contests = append(want.Contests, contestResultJSON{
@@ -848,11 +881,17 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 	}
 	for i, c := range et.Contests {
 		mc := &e.manifest.Contests[i]
-		n := len(mc.Candidates)
-		if mc.Kind == "codes" {
-			n = 0
+		codes := make([]uint32, len(mc.Candidates))
+		for j, cand := range mc.Candidates {
+			codes[j] = cand.Code
 		}
-		if c.ID != mc.ID || len(c.Selections) != n {
+		switch mc.Kind {
+		case "codes":
+			codes = nil
+		case "list":
+			codes, _ = listSelections(mc)
+		}
+		if c.ID != mc.ID || len(c.Selections) != len(codes) {
 			rc.find(11, "tally/encrypted.json: contest %d is not the manifest's", i)
 			return
 		}
@@ -861,8 +900,12 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 			for _, b := range rc.counted {
 				cts = append(cts, b.contests[i].cts[j])
 			}
-			if s.Code != mc.Candidates[j].Code || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
-				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the sum of the counted ballots", c.ID, mc.Candidates[j].Code)
+			if s.Code != codes[j] || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
+				what := "candidate"
+				if mc.Kind == "list" {
+					what = "selection " + strconv.Itoa(j) + ", code"
+				}
+				rc.find(11, "tally/encrypted.json: contest %q: %s %d: not the sum of the counted ballots", c.ID, what, codes[j])
 			}
 		}
 	}
@@ -890,10 +933,13 @@ func (rc *recordCheck) index() {
 		listed[path] = true
 		paths = append(paths, l)
 	}
-	var codes []int
+	var codes, lists []int
 	for i, c := range rc.e.manifest.Contests {
 		if c.Kind == "codes" {
 			codes = append(codes, i)
+		}
+		if c.Kind == "list" {
+			lists = append(lists, i)
 		}
 	}
 	n := len(rc.roster.Trustees)
@@ -902,7 +948,7 @@ func (rc *recordCheck) index() {
 		switch {
 		case rel == "SHA256SUMS":
 			return false
-		case !inLayout(rel, typ.IsDir(), codes, n):
+		case !inLayout(rel, typ.IsDir(), codes, n) && !inCounts(rel, typ.IsDir(), lists):
 			rc.find(15, "%q is not in the record's layout", rel)
 			reported[rel] = true
 			for p := range listed {
@@ -926,7 +972,7 @@ func (rc *recordCheck) index() {
 		if reported[path] {
 			continue
 		}
-		if !inLayout(path, false, codes, n) {
+		if !inLayout(path, false, codes, n) && !inCounts(path, false, lists) {
 			rc.find(15, "SHA256SUMS: %q is not in the record's layout", path)
 			continue
 		}
