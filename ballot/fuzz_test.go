@@ -38,6 +38,19 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		b, _ := hex.DecodeString(vb.Encoding)
 		out = append(out, b)
 	}
+	// Ballots with list contests (contest-proof flag 2).
+	data, err = os.ReadFile(listVectorsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var lv vectors
+	if err := json.Unmarshal(data, &lv); err != nil {
+		f.Fatal(err)
+	}
+	for _, vb := range []vectorBallot{lv.CredentialBallot, lv.DeviceBallot} {
+		b, _ := hex.DecodeString(vb.Encoding)
+		out = append(out, b)
+	}
 	return out
 }
 
@@ -174,6 +187,8 @@ func FuzzParseManifest(f *testing.F) {
 	j, _ = json.Marshal(boardManifest())
 	f.Add(j)
 	j, _ = json.Marshal(codeListManifest())
+	f.Add(j)
+	j, _ = json.Marshal(listVectorsManifest())
 	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,4 +240,144 @@ func TestListManifest(t *testing.T) {
 			t.Errorf("edit %d does not change the manifest hash", k)
 		}
 	}
+}
+
+// legalList says, from the rule text alone (docs/spec.md §Ballots, "List
+// contests", "Votes"), whether the selection values vals of list contest c
+// are a ballot a voter may cast: at most one list (one when strict); under
+// open, at most P candidates, all of the chosen list; under panachage,
+// additional votes only for the chosen list, which with the marks fill
+// exactly its P lines, and without a list at most P marks, only when
+// candidatesOnly.
+func legalList(c *Contest, vals []uint64) bool {
+	q, P := len(c.Lists), uint64(c.Preferences)
+	chosen, lists := -1, 0
+	for l := range q {
+		if vals[l] == 1 {
+			chosen, lists = l, lists+1
+		}
+	}
+	if lists > 1 || (c.Strict && lists == 0) {
+		return false
+	}
+	first := len(vals) - len(c.Candidates)
+	var marks uint64
+	for j, cd := range c.Candidates {
+		if vals[first+j] == 0 {
+			continue
+		}
+		marks++
+		if c.ListRule == OpenList && (chosen < 0 || !slices.Contains(c.Lists[chosen].Candidates, cd.Code)) {
+			return false
+		}
+	}
+	if marks > P {
+		return false
+	}
+	if c.ListRule == OpenList {
+		return true
+	}
+	for l := range q {
+		if l != chosen && vals[q+l] != 0 {
+			return false
+		}
+	}
+	if chosen >= 0 {
+		return vals[q+chosen]+marks == P
+	}
+	return marks == 0 || c.CandidatesOnly
+}
+
+// TestListProofsDecideTheRule draws selection values in their ranges,
+// legal or not, encrypts them with a prover that skips the vote's checks,
+// and requires that the ballot verifies exactly when the values are a
+// legal ballot (legalList): the statements are neither too weak (soundness)
+// nor too strong (completeness).
+func TestListProofsDecideTheRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 25))
+	n := 0
+	for _, rule := range []ListRule{OpenList, Panachage} {
+		for _, co := range []bool{false, true} {
+			for _, strict := range []bool{false, true} {
+				if rule == Panachage && co && strict {
+					continue
+				}
+				m := listManifest(rule, co, strict)
+				m.Contests[0].Lists[2].Candidates = m.Contests[0].Lists[2].Candidates[:1] // lists of unequal length
+				m.Contests[0].Candidates = slices.DeleteFunc(m.Contests[0].Candidates, func(c Candidate) bool { return c.Code == 32 || c.Code == 33 })
+				f := newFixture(t, m)
+				c := &f.e.manifest.Contests[0]
+				legal, illegal := 0, 0
+				for k := range 12 {
+					vals := make([]uint64, c.NumSelections())
+					if k%2 == 0 {
+						// A legal vote, drawn from the marks.
+						v, err := c.listPlaintext(0, randomMarks(rng, c))
+						if err != nil {
+							continue
+						}
+						vals = v
+					} else {
+						for j := range vals {
+							if rng.IntN(3) == 0 {
+								vals[j] = uint64(rng.IntN(int(c.SelectionMax(j)) + 1))
+							}
+						}
+					}
+					want := legalList(c, vals)
+					if want {
+						legal++
+					} else {
+						illegal++
+					}
+					h := Header{BallotID: fmt.Sprintf("p%d", k), Credential: f.credentials[0].PublicKey()}
+					nc, _ := proof.NewNonces(seedOf(h.BallotID))
+					enc := &Ballot{baseHash: f.e.baseHash, header: h}
+					if err := enc.encrypt(f.e, [][]uint64{vals, {0, 0}}, nc); err != nil {
+						t.Fatal(err)
+					}
+					enc.encodeBody()
+					b, err := (&Pending{b: enc, nonces: nc, signerPub: h.Credential}).Cast(f.credentials[0].PrivateKey())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := VerifyBallot(f.e, b); (err == nil) != want {
+						t.Fatalf("%s candidatesOnly=%v strict=%v: values %v: legal %v, but VerifyBallot: %v", rule, co, strict, vals, want, err)
+					}
+					n++
+				}
+				if legal == 0 || illegal == 0 {
+					t.Errorf("%s candidatesOnly=%v strict=%v: %d legal and %d illegal ballots drawn", rule, co, strict, legal, illegal)
+				}
+			}
+		}
+	}
+	t.Logf("%d ballots", n)
+}
+
+// randomMarks draws a vote's marks for list contest c: maybe a list, and
+// up to P candidates (of that list under open).
+func randomMarks(rng *rand.Rand, c *Contest) map[uint32]uint64 {
+	marks := map[uint32]uint64{}
+	l := rng.IntN(len(c.Lists) + 1)
+	pool := c.Candidates
+	if l < len(c.Lists) {
+		marks[c.Lists[l].Code] = 1
+		if c.ListRule == OpenList {
+			pool = nil
+			for _, code := range c.Lists[l].Candidates {
+				pool = append(pool, Candidate{Code: code})
+			}
+		}
+	} else if c.ListRule == OpenList {
+		l = rng.IntN(len(c.Lists))
+		pool = nil
+		for _, code := range c.Lists[l].Candidates {
+			pool = append(pool, Candidate{Code: code})
+		}
+	}
+	for _, k := range rng.Perm(len(pool))[:rng.IntN(min(len(pool), int(c.Preferences))+1)] {
+		marks[pool[k].Code] = 1
+	}
+	return marks
 }
