@@ -112,6 +112,7 @@ func listContestResult(c *ballot.Contest, a *apportion.Result) ContestResult {
 		}
 	}
 	for _, l := range a.Lists {
+		cr.Lists = append(cr.Lists, ListSeats{Code: l.Code, Name: l.Name, Votes: l.Votes, Seats: l.Seats, Candidates: len(l.Candidates)})
 		add := func(code uint32, o Outcome) {
 			cr.Standings = append(cr.Standings, Standing{Position: len(cr.Standings) + 1, Code: code, Name: names[code], Count: votes[code], Outcome: o})
 		}
@@ -130,4 +131,73 @@ func listContestResult(c *ballot.Contest, a *apportion.Result) ContestResult {
 		}
 	}
 	return cr
+}
+
+// ListSeats is one list's line of a list contest's results: its code and
+// name, its votes and the seats it won, and the number of its candidates
+// (its standings follow one another in the contest's standings).
+type ListSeats struct {
+	Code       uint32
+	Name       string
+	Votes      uint64
+	Seats      int
+	Candidates int
+}
+
+type jsonListSeats struct {
+	Code       uint32 `json:"code"`
+	Name       string `json:"name"`
+	Votes      uint64 `json:"votes"`
+	Seats      int    `json:"seats"`
+	Candidates int    `json:"candidates"`
+}
+
+// listsJSON sets the "lists" member of contest i's JSON form: present,
+// and non-empty, exactly in a list contest.
+func (c *ContestResult) listsJSON(i int, jc *jsonContestResult) error {
+	if (c.Kind == ballot.ProportionalList) != (len(c.Lists) > 0) {
+		return fmt.Errorf("tally: results: contest %d (%s): %d lists in a %q contest", i, c.ID, len(c.Lists), c.Kind)
+	}
+	for _, l := range c.Lists {
+		jc.Lists = append(jc.Lists, jsonListSeats(l))
+	}
+	return nil
+}
+
+// listsFromJSON reads the "lists" member, required in a list contest and
+// refused in the others, with at most as many lists and candidates as a
+// contest has.
+func (c *ContestResult) listsFromJSON(where string, jc *jsonContestResult) error {
+	switch {
+	case jc.Kind == ballot.ProportionalList && len(jc.Lists) == 0:
+		return fmt.Errorf("%s: field lists: missing in a %q contest", where, jc.Kind)
+	case jc.Kind != ballot.ProportionalList && jc.Lists != nil:
+		return fmt.Errorf("%s: field lists: present in a %q contest", where, jc.Kind)
+	case len(jc.Lists) > ballot.MaxCandidates:
+		return fmt.Errorf("%s: field lists: %d lists exceed the maximum %d", where, len(jc.Lists), ballot.MaxCandidates)
+	}
+	for k, l := range jc.Lists {
+		if len(l.Name) > maxID {
+			return fmt.Errorf("%s: list %d: field name: %d bytes exceed the maximum %d", where, k, len(l.Name), maxID)
+		}
+		if l.Seats < 0 || l.Candidates < 0 || l.Candidates > ballot.MaxCandidates {
+			return fmt.Errorf("%s: list %d: seats %d or candidates %d out of range", where, k, l.Seats, l.Candidates)
+		}
+		c.Lists = append(c.Lists, ListSeats(l))
+	}
+	return nil
+}
+
+// checkLists compares the published lists of a list contest with the
+// recomputed ones.
+func checkLists(where string, got, want *ContestResult) error {
+	if len(got.Lists) != len(want.Lists) {
+		return fmt.Errorf("%s: %d lists published, but the contest has %d", where, len(got.Lists), len(want.Lists))
+	}
+	for k := range want.Lists {
+		if g, w := got.Lists[k], want.Lists[k]; g != w {
+			return fmt.Errorf("%s: list %d (code %d): published %d votes, %d seats, %d candidates (%q), but the totals give %d votes, %d seats, %d candidates (%q)", where, k, w.Code, g.Votes, g.Seats, g.Candidates, g.Name, w.Votes, w.Seats, w.Candidates, w.Name)
+		}
+	}
+	return nil
 }

@@ -71,6 +71,10 @@ type ContestResult struct {
 	// Invalid is, for a CodeList contest, the number of mixed rows that are
 	// not a valid ballot (ContestTotals.Invalid); 0 for the other kinds.
 	Invalid uint64
+	// Lists are, for a ProportionalList contest, its lists in ballot order
+	// with their votes and seats (the allocation's summary); nil for the
+	// other kinds.
+	Lists []ListSeats
 }
 
 // A Standing is one candidate's place in a contest's results.

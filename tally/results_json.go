@@ -24,6 +24,7 @@ type jsonContestResult struct {
 	Seats      uint32             `json:"seats"`
 	Alternates uint32             `json:"alternates"`
 	Invalid    *uint64            `json:"invalid,omitempty"` // CodeList contests only
+	Lists      []jsonListSeats    `json:"lists,omitempty"`   // ProportionalList contests only
 	Standings  []jsonStanding     `json:"standings"`
 	Ties       []jsonTie          `json:"ties"`
 }
@@ -80,6 +81,9 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		}
 		for k, s := range c.Standings {
 			jc.Standings[k] = jsonStanding(s)
+		}
+		if err := c.listsJSON(i, &jc); err != nil {
+			return nil, err
 		}
 		for k, t := range c.Ties {
 			jc.Ties[k] = jsonTie(t)
@@ -149,6 +153,9 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			Standings: make([]Standing, len(jc.Standings)), Ties: make([]Tie, len(jc.Ties))}
 		if jc.Invalid != nil {
 			c.Invalid = *jc.Invalid
+		}
+		if err := c.listsFromJSON(where, &jc); err != nil {
+			return err
 		}
 		for k, s := range jc.Standings {
 			switch s.Outcome {

@@ -380,3 +380,21 @@ func TestListSampleTampered(t *testing.T) {
 		t.Fatalf("no finding of check 25: %v", checkRecord(dir))
 	}
 }
+
+// listSeatsJSON is a list's line of results.json ("List contests: from the
+// totals to the seats").
+type listSeatsJSON struct {
+	Code       uint32 `json:"code"`
+	Name       string `json:"name"`
+	Votes      uint64 `json:"votes"`
+	Seats      int    `json:"seats"`
+	Candidates int    `json:"candidates"`
+}
+
+func listSeats(r *apResult) []listSeatsJSON {
+	var out []listSeatsJSON
+	for l, al := range r.in.lists {
+		out = append(out, listSeatsJSON{Code: al.code, Name: al.name, Votes: al.votes, Seats: r.seats[l], Candidates: len(al.cands)})
+	}
+	return out
+}

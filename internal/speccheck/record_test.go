@@ -813,7 +813,7 @@ func (rc *recordCheck) tally() {
 			}
 			rc.checkListCounts(i, r)
 			want.Contests = append(want.Contests, contestResultJSON{
-				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Standings: listStandings(&mc, r), Ties: []tieJSON{},
+				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Lists: listSeats(r), Standings: listStandings(&mc, r), Ties: []tieJSON{},
 			})
 			continue
 		}
