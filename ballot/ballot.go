@@ -194,8 +194,9 @@ func (b *Ballot) NonceSeed() []byte { return bytes.Clone(b.seed) }
 func (b *Ballot) NumContests() int { return len(b.contests) }
 
 // Ciphertexts returns copies of the ciphertexts of contest i: one per
-// candidate in manifest order, or for a CodeList contest the row of packed
-// codes, one per column. It panics if i is out of range.
+// candidate in manifest order (for a ProportionalList contest, one per
+// selection: Contest.SelectionCodes), or for a CodeList contest the row of
+// packed codes, one per column. It panics if i is out of range.
 func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
 	c := &b.contests[i]
 	if c.layout == layoutRow {

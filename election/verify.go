@@ -583,10 +583,16 @@ func (v *verifier) candidateName(i, j int) string {
 	if j < 0 {
 		return ""
 	}
-	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) || j >= len(v.manifest.Contests[i].Candidates) {
+	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) {
 		return "#" + strconv.Itoa(j)
 	}
-	return strconv.FormatUint(uint64(v.manifest.Contests[i].Candidates[j].Code), 10)
+	// Selection j: a candidate's, or in a list contest a list's, its
+	// additional votes' or a candidate's.
+	codes := v.manifest.Contests[i].SelectionCodes()
+	if j >= len(codes) {
+		return "#" + strconv.Itoa(j)
+	}
+	return strconv.FormatUint(uint64(codes[j]), 10)
 }
 
 // Check 12: the share lists of the tally that check 11 recomputed. It
