@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/elgamal"
+	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/safetext"
 	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/proof"
@@ -36,15 +37,38 @@ func (b *Ballot) Bytes() []byte {
 // offset; it does not check the ballot against an election (the ballot
 // box and VerifyBallot do).
 func ParseBallot(data []byte) (*Ballot, error) {
-	return parseBallot(bytes.Clone(data))
+	return parseBallot(bytes.Clone(data), nil)
+}
+
+// ParseBallotHinted is ParseBallot with decoding hints for the ballot's
+// elements, as DecodingHints returns them (docs/spec.md, "Decoding
+// hints"). The hints change only the time decoding takes: the ballot, or
+// the error, is the same as ParseBallot's whatever they are. A ballot box
+// can then decode ballots about five times faster than in full; what a
+// wrong hint costs is one element decoded in full.
+func ParseBallotHinted(data, hints []byte) (*Ballot, error) {
+	return parseBallot(bytes.Clone(data), group.NewHintedDecoder(hints))
+}
+
+// DecodingHints returns the decoding hints of the ballot's elements, in the
+// order in which they appear in its encoding, group.HintSize bytes each: for
+// whoever sends the ballot to a box that decodes with ParseBallotHinted.
+// It costs about as much as ParseBallot; a station computes them when the
+// ballot is cast, on its own time.
+func (b *Ballot) DecodingHints() []byte {
+	rec := group.NewHintRecorder()
+	if _, err := parseBallot(b.Bytes(), rec); err != nil {
+		panic("ballot: internal error: a ballot does not decode: " + err.Error())
+	}
+	return rec.Hints()
 }
 
 // parseBallot is ParseBallot for data that the ballot may keep: the byte
-// fields of the ballot alias it.
-func parseBallot(data []byte) (*Ballot, error) {
+// fields of the ballot alias it. gd decodes the elements (nil: in full).
+func parseBallot(data []byte, gd *group.Decoder) (*Ballot, error) {
 	d := newReader("ballot", data)
 	b := new(Ballot)
-	b.decodeBody(d)
+	b.decodeBody(d, gd)
 	bodyEnd := d.Off
 	b.state = State(d.U8("state"))
 	switch {
@@ -68,7 +92,7 @@ func parseBallot(data []byte) (*Ballot, error) {
 
 // decodeBody reads the body fields into b. The ciphertext and proof byte
 // fields alias d's input.
-func (b *Ballot) decodeBody(d *wire.Reader) {
+func (b *Ballot) decodeBody(d *wire.Reader, gd *group.Decoder) {
 	d.Label(ballotLabel)
 	copy(b.baseHash[:], d.Take("base hash", HashSize))
 	start := d.Off
@@ -122,7 +146,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 		}
 		c.layout = layout
 		if layout == layoutRow {
-			decodeRow(d, i, c)
+			decodeRow(d, i, c, gd)
 			continue
 		}
 		m := d.Count(fmt.Sprintf("contest %d: selection count", i), MaxCandidates, elgamal.CiphertextSize+4)
@@ -133,7 +157,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 			start := d.Off
 			s.ctBytes = d.Take(where+"ciphertext", elgamal.CiphertextSize)
 			if d.Err == nil {
-				if _, err := s.ct.SetCanonicalBytes(s.ctBytes); err != nil {
+				if _, err := s.ct.SetCanonicalBytesWith(gd, s.ctBytes); err != nil {
 					d.Off = start
 					d.Fail(where+"ciphertext", "%v", err)
 				} else if s.ct.A.IsIdentity() == 1 {
@@ -144,7 +168,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 			start = d.Off
 			s.proofBytes = d.Bytes(where+"range proof", maxProof)
 			if d.Err == nil {
-				p, err := decodeRangeProof(s.proofBytes)
+				p, err := decodeRangeProof(gd, s.proofBytes)
 				if err != nil {
 					d.Off = start
 					d.Fail(where+"range proof", "%v", err)
@@ -160,7 +184,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 			start := d.Off
 			c.sumBytes = d.Bytes(fmt.Sprintf("contest %d: contest proof", i), maxProof)
 			if d.Err == nil {
-				p, err := decodeRangeProof(c.sumBytes)
+				p, err := decodeRangeProof(gd, c.sumBytes)
 				if err != nil {
 					d.Off = start
 					d.Fail(fmt.Sprintf("contest %d: contest proof", i), "%v", err)
@@ -168,7 +192,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 				c.sum = p
 			}
 		case has == 2:
-			decodeListProofs(d, i, c)
+			decodeListProofs(d, i, c, gd)
 		default:
 			d.Off = start
 			d.Fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0, 1 nor 2 (the proofs of a list contest)", has)
@@ -178,7 +202,7 @@ func (b *Ballot) decodeBody(d *wire.Reader) {
 
 // decodeRow reads the row of a CodeList contest (layout 2): u32(width), then
 // for each column the 64-byte ciphertext and the 64-byte Schnorr proof.
-func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
+func decodeRow(d *wire.Reader, i int, c *encryptedContest, gd *group.Decoder) {
 	w := d.Count(fmt.Sprintf("contest %d: row width", i), maxRowWidth, elgamal.CiphertextSize+schnorrSize)
 	if d.Err == nil && w == 0 {
 		d.Off -= 4
@@ -192,7 +216,7 @@ func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
 		start := d.Off
 		col.ctBytes = d.Take(where+"ciphertext", elgamal.CiphertextSize)
 		if d.Err == nil {
-			if _, err := col.ct.SetCanonicalBytes(col.ctBytes); err != nil {
+			if _, err := col.ct.SetCanonicalBytesWith(gd, col.ctBytes); err != nil {
 				d.Off = start
 				d.Fail(where+"ciphertext", "%v", err)
 			} else if col.ct.A.IsIdentity() == 1 {
@@ -203,7 +227,7 @@ func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
 		start = d.Off
 		col.pokBytes = d.Take(where+"proof of knowledge", schnorrSize)
 		if d.Err == nil {
-			p, err := new(proof.Schnorr).SetCanonicalBytes(col.pokBytes)
+			p, err := new(proof.Schnorr).SetCanonicalBytesWith(gd, col.pokBytes)
 			if err != nil {
 				d.Off = start
 				d.Fail(where+"proof of knowledge", "%v", err)
@@ -215,7 +239,7 @@ func decodeRow(d *wire.Reader, i int, c *encryptedContest) {
 
 // decodeListProofs reads the contest proofs of a list contest (after the
 // byte 2): u32(count), then each range proof as bytes.
-func decodeListProofs(d *wire.Reader, i int, c *encryptedContest) {
+func decodeListProofs(d *wire.Reader, i int, c *encryptedContest, gd *group.Decoder) {
 	n := d.Count(fmt.Sprintf("contest %d: list proof count", i), MaxCandidates+4, 4)
 	if d.Err == nil && n == 0 {
 		d.Off -= 4
@@ -231,7 +255,7 @@ func decodeListProofs(d *wire.Reader, i int, c *encryptedContest) {
 		if d.Err != nil {
 			return
 		}
-		p, err := decodeRangeProof(b)
+		p, err := decodeRangeProof(gd, b)
 		if err != nil {
 			d.Off = start
 			d.Fail(where, "%v", err)
@@ -245,9 +269,9 @@ func decodeListProofs(d *wire.Reader, i int, c *encryptedContest) {
 // schnorrSize is the length of a Schnorr proof's encoding.
 const schnorrSize = 64
 
-func decodeRangeProof(b []byte) (*proof.RangeProof, error) {
+func decodeRangeProof(gd *group.Decoder, b []byte) (*proof.RangeProof, error) {
 	p := new(proof.RangeProof)
-	if _, err := p.SetCanonicalBytes(b); err != nil {
+	if _, err := p.SetCanonicalBytesWith(gd, b); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -355,7 +379,7 @@ func (b *Ballot) UnmarshalJSON(data []byte) error {
 			return err
 		}
 	}
-	nb, err := parseBallot(enc)
+	nb, err := parseBallot(enc, nil)
 	if err != nil {
 		return err
 	}

@@ -95,6 +95,9 @@ func NewElection(p Parameters) (*Election, error) {
 	if e.credentials == nil {
 		e.credentials = &CredentialList{}
 	}
+	if err := checkWeights(e.manifest, e.credentials, len(p.Devices)); err != nil {
+		return nil, err
+	}
 	e.rowWidth = make([]int, len(e.manifest.Contests))
 	e.maxCode = make([]uint32, len(e.manifest.Contests))
 	for i := range e.manifest.Contests {
@@ -148,6 +151,38 @@ func NewElection(p Parameters) (*Election, error) {
 	slices.SortFunc(e.devices, func(a, b RegisteredDevice) int { return strings.Compare(a.ID, b.ID) })
 	e.baseHash = e.computeBaseHash()
 	return e, nil
+}
+
+// checkWeights checks the credential list and the devices against the
+// manifest's MaxWeight: a weighted election has a weighted list whose
+// weights are at most MaxWeight and whose total weight keeps every tally
+// decryptable, and no devices; an unweighted election has an unweighted
+// list.
+func checkWeights(m *Manifest, l *CredentialList, devices int) error {
+	if m.MaxWeight == 0 {
+		if l.Weighted() {
+			return fmt.Errorf("ballot: election: the credential list has weights, but the manifest has no maxWeight (an unweighted election)")
+		}
+		return nil
+	}
+	if devices > 0 {
+		return fmt.Errorf("ballot: election: maxWeight is %d, but the election registers %s: a weighted election has remote voters only, since a station ballot's weight could not be checked against the eligibility list without linking the ballot to its voter", m.MaxWeight, prose.Count(devices, "device"))
+	}
+	if !l.Weighted() {
+		return fmt.Errorf("ballot: election: maxWeight is %d, but the credential list has no weights (make it with NewWeightedCredentialList)", m.MaxWeight)
+	}
+	for i, w := range l.weights {
+		if w > m.MaxWeight {
+			return fmt.Errorf("ballot: election: credential %d (%x): weight %d exceeds the manifest's maxWeight %d", i, l.keys[i], w, m.MaxWeight)
+		}
+	}
+	for i := range m.Contests {
+		c := &m.Contests[i]
+		if v := c.maxValue(); l.total > elgamal.MaxDLogBound/v {
+			return fmt.Errorf("ballot: contest %d (%q): the total weight %d × the maximum value %d of a selection exceeds %d, the largest total that can be decrypted", i, c.ID, l.total, v, uint64(elgamal.MaxDLogBound))
+		}
+	}
+	return nil
 }
 
 // computeBaseHash hashes (docs/spec.md §Ballots, "Base hash"):
@@ -258,12 +293,16 @@ type electionJSON struct {
 // and base hash, as published in the election record: keys, elements and
 // hashes in lowercase hexadecimal.
 func (e *Election) MarshalJSON() ([]byte, error) {
+	devices := e.devices
+	if devices == nil {
+		devices = []RegisteredDevice{} // "devices": [], which ParseElection requires
+	}
 	return json.Marshal(electionJSON{
 		Manifest:         e.manifest,
 		PublicKey:        e.pk,
 		VerificationKeys: e.verificationKeys,
 		Threshold:        e.threshold,
-		Devices:          e.devices,
+		Devices:          devices,
 		Credentials:      e.credentials,
 		ManifestHash:     e.manifestHash,
 		BaseHash:         e.baseHash,

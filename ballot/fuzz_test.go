@@ -190,6 +190,8 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add(j)
 	j, _ = json.Marshal(listVectorsManifest())
 	f.Add(j)
+	j, _ = json.Marshal(weightedManifest())
+	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)
 		if err != nil {
@@ -231,6 +233,9 @@ func FuzzCredentialListJSON(f *testing.F) {
 	_, l, _ := GenerateCredentials(3)
 	j, _ := json.Marshal(l)
 	f.Add(j)
+	wl, _ := NewWeightedCredentialList(l.Keys(), []uint32{3, 1, 1 << 31})
+	j, _ = json.Marshal(wl)
+	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var l CredentialList
 		if err := json.Unmarshal(data, &l); err != nil {
@@ -238,7 +243,7 @@ func FuzzCredentialListJSON(f *testing.F) {
 		}
 		j, _ := json.Marshal(&l)
 		var l2 CredentialList
-		if err := json.Unmarshal(j, &l2); err != nil || l2.Hash() != l.Hash() {
+		if err := json.Unmarshal(j, &l2); err != nil || l2.Hash() != l.Hash() || l2.Weighted() != l.Weighted() {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
@@ -249,6 +254,13 @@ func FuzzCredentialListJSON(f *testing.F) {
 func FuzzParseElection(f *testing.F) {
 	fx := newFixture(f, testManifest())
 	j, _ := json.Marshal(fx.e)
+	f.Add(j)
+	wl, _ := NewWeightedCredentialList(testKeys(2), []uint32{7, 1000})
+	we, err := NewElection(Parameters{Manifest: weightedManifest(), PublicKey: fx.e.PublicKey(), VerificationKeys: fx.e.VerificationKeys(), Threshold: 2, Credentials: wl})
+	if err != nil {
+		f.Fatal(err)
+	}
+	j, _ = json.Marshal(we)
 	f.Add(j)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := ParseElection(data)

@@ -41,6 +41,17 @@ type Manifest struct {
 	// without stations has the encoding and hash it had before stations
 	// existed.
 	Stations []Station `json:"stations,omitempty"`
+	// MaxWeight is, in a weighted election, the largest weight a voter
+	// credential may carry (1 ≤ MaxWeight ≤ MaxVoterWeight), and 0 in an
+	// unweighted one. In a weighted election every credential of the
+	// credential list has a public weight 1 … MaxWeight
+	// (NewWeightedCredentialList), and a counted ballot adds its votes
+	// multiplied by its credential's weight (package tally). Optional: a
+	// manifest without it has the encoding and hash it had before weights
+	// existed. A weighted election has remote voters only (no stations, no
+	// registered devices) and no CodeList contests (docs/spec.md §Ballots,
+	// "Weighted voters").
+	MaxWeight uint32 `json:"maxWeight,omitempty"`
 }
 
 // A CredentialPolicy says how ballots signed with one voter credential
@@ -261,6 +272,9 @@ const (
 	maxText = 1024
 	// MaxTieBreakSeedSize is the longest tie-break seed, in bytes.
 	MaxTieBreakSeedSize = 64
+	// MaxVoterWeight is the largest MaxWeight of a manifest, and so the
+	// largest weight of a credential.
+	MaxVoterWeight = 1<<32 - 1
 )
 
 // A TieBreakSeed is the public seed of a manifest that breaks ties in the
@@ -327,7 +341,29 @@ func (m *Manifest) Validate() error {
 		}
 		ids[c.ID] = i
 	}
+	if err := m.validateWeights(); err != nil {
+		return err
+	}
 	return validateStations(m.Stations)
+}
+
+// validateWeights checks what a weighted manifest (MaxWeight ≥ 1) may not
+// have: polling stations, whose ballots carry no credential and so no
+// weight, and CodeList contests, whose rows go through the mixnet, which
+// does not carry weights.
+func (m *Manifest) validateWeights() error {
+	if m.MaxWeight == 0 {
+		return nil
+	}
+	if len(m.Stations) > 0 {
+		return fmt.Errorf("ballot: manifest: maxWeight is %d, but the manifest has %s: a weighted election has remote voters only, since a station ballot's weight could not be checked against the eligibility list without linking the ballot to its voter", m.MaxWeight, prose.Count(len(m.Stations), "station"))
+	}
+	for i := range m.Contests {
+		if c := &m.Contests[i]; c.Kind == CodeList {
+			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): the mixnet path does not carry weights", i, c.ID, CodeList, m.MaxWeight)
+		}
+	}
+	return nil
 }
 
 func (c *Contest) validate(i int) error {
@@ -595,6 +631,14 @@ func (m *Manifest) Encode() []byte {
 		}
 	}
 	encodeStations(&e, m.Stations)
+	if m.MaxWeight != 0 {
+		// Only in a weighted manifest, so that the others keep their bytes.
+		// u32(0) is never a stations block (one present has at least one
+		// station), so the encoding stays injective.
+		e.U32(0)
+		e.Str(weightsLabel)
+		e.U32(m.MaxWeight)
+	}
 	return e.B
 }
 
@@ -604,6 +648,9 @@ func boolByte(b bool) uint8 {
 	}
 	return 0
 }
+
+// weightsLabel names the weights block of a manifest's encoding.
+const weightsLabel = "maxWeight"
 
 // Hash returns SHA-512/256 of the canonical encoding of m. m must be valid.
 func (m *Manifest) Hash() [HashSize]byte {

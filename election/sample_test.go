@@ -74,3 +74,17 @@ func TestSampleRecord(t *testing.T) {
 		t.Errorf("ballots %+v, want 1 challenged, 13 cast, 12 counted", rep.Ballots)
 	}
 }
+
+// TestWeightedSampleRecord verifies the sample record of a weighted
+// election in testdata/weighted-sample (a cooperative's board: 6 remote
+// members with weights 1 … 1000, one of whom votes again), and checks that
+// the seeded example makes it again byte for byte (-update rewrites it).
+func TestWeightedSampleRecord(t *testing.T) {
+	rep := checkSampleRecord(t, "weighted-sample", func(out string) error {
+		_, err := guild.Run(guild.Config{Weighted: 1000, RemoteVoters: 6, Revotes: 1, Trustees: 3, Threshold: 2, Seed: "weighted sample record", Out: out})
+		return err
+	})
+	if rep.Ballots.Counted != 6 || rep.Ballots.Cast != 7 {
+		t.Errorf("ballots %+v, want 7 cast, 6 counted", rep.Ballots)
+	}
+}

@@ -100,14 +100,21 @@ func (c *Ciphertext) AppendBytes(b []byte) []byte {
 // nil and an error naming the field (A or B) and the defect, and the
 // receiver is unchanged.
 func (c *Ciphertext) SetCanonicalBytes(x []byte) (*Ciphertext, error) {
+	return c.SetCanonicalBytesWith(nil, x)
+}
+
+// SetCanonicalBytesWith is SetCanonicalBytes decoding A and then B with d,
+// which may hold decoding hints for them (group.Decoder); the outcome is
+// the same with any hints.
+func (c *Ciphertext) SetCanonicalBytesWith(d *group.Decoder, x []byte) (*Ciphertext, error) {
 	if len(x) != CiphertextSize {
 		return nil, fmt.Errorf("elgamal: ciphertext encoding is %d bytes, want %d", len(x), CiphertextSize)
 	}
 	var A, B group.Element
-	if _, err := A.SetCanonicalBytes(x[:group.ElementSize]); err != nil {
+	if _, err := d.Decode(&A, x[:group.ElementSize]); err != nil {
 		return nil, fieldError("A", err)
 	}
-	if _, err := B.SetCanonicalBytes(x[group.ElementSize:]); err != nil {
+	if _, err := d.Decode(&B, x[group.ElementSize:]); err != nil {
 		return nil, fieldError("B", err)
 	}
 	c.A.Set(&A)

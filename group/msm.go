@@ -250,23 +250,30 @@ func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, windo
 	}
 
 	// Affine Niels forms of the points, in that order, with one shared
-	// inversion of the Z coordinates.
+	// inversion of the Z coordinates that are not 1 (a decoded element has
+	// Z = 1, and so do most of the points of a batch of proofs).
 	pts := make([]affineNielsPoint, m)
 	sc := make([][4]uint64, m)
 	{
 		zs := make([]field.Element, 2*m)
-		zinv, scratch := zs[:m], zs[m:]
+		zinv, scratch := zs[:0], zs[m:]
+		which := make([]int32, 0, m) // the k whose Z is not 1
 		for k, i := range order {
-			_, _, Z, _ := elements[i].p.ExtendedCoordinates()
-			zinv[k].Set(Z)
+			X, Y, Z, _ := elements[i].p.ExtendedCoordinates()
 			sc[k] = limbs[i]
+			if Z.Equal(feOne) == 1 {
+				pts[k].fromAffine(X, Y)
+				continue
+			}
+			zinv = append(zinv, *Z)
+			which = append(which, int32(k))
 		}
-		batchInvert(zinv, zinv, scratch)
+		batchInvert(zinv, zinv, scratch[:len(zinv)])
 		var x, y field.Element
-		for k, i := range order {
-			X, Y, _, _ := elements[i].p.ExtendedCoordinates()
-			x.Multiply(X, &zinv[k])
-			y.Multiply(Y, &zinv[k])
+		for j, k := range which {
+			X, Y, _, _ := elements[order[k]].p.ExtendedCoordinates()
+			x.Multiply(X, &zinv[j])
+			y.Multiply(Y, &zinv[j])
 			pts[k].fromAffine(&x, &y)
 		}
 	}

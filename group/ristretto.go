@@ -78,6 +78,7 @@ func encodeExtended(out *[ElementSize]byte, X, Y, Z, T *field.Element) {
 // independent of the value of the string; callers combine the flags.
 type decoded struct {
 	X, Y, Z, T field.Element
+	invSqrt    field.Element // SQRT_RATIO_M1(1, v·u2²): the element's decoding hint
 
 	topBit       int // bit 255 of the string is set
 	nonCanonical int // the string is not the canonical encoding of a field element (value ≥ p, including a set top bit)
@@ -116,6 +117,7 @@ func (d *decoded) decode(in *[ElementSize]byte) {
 	v.Subtract(&v, &u2Sqr)   //
 	tmp.Multiply(&v, &u2Sqr) // (was_square, invsqrt) = SQRT_RATIO_M1(1, v·u2_sqr)
 	_, wasSquare := invSqrt.SqrtRatio(feOne, &tmp)
+	d.invSqrt.Set(&invSqrt)
 	denX.Multiply(&invSqrt, &u2)   // den_x = invsqrt·u2
 	denY.Multiply(&invSqrt, &denX) // den_y = invsqrt·den_x·v
 	denY.Multiply(&denY, &v)

@@ -38,6 +38,13 @@ func rangeFromSize(n int) (uint64, bool) {
 // valid encoding, it returns nil and an error naming the field and its
 // index, and p is unchanged. Verify then checks that R is the statement's.
 func (p *RangeProof) SetCanonicalBytes(b []byte) (*RangeProof, error) {
+	return p.SetCanonicalBytesWith(nil, b)
+}
+
+// SetCanonicalBytesWith is SetCanonicalBytes decoding the commitments a_0,
+// b_0, a_1, … in that order with d, which may hold decoding hints for them
+// (group.Decoder); the outcome is the same with any hints.
+func (p *RangeProof) SetCanonicalBytesWith(d *group.Decoder, b []byte) (*RangeProof, error) {
 	R, ok := rangeFromSize(len(b))
 	if !ok {
 		return nil, fmt.Errorf("proof: range proof encoding is %d bytes, which is not 32·(4R+3) for any R in 0..%d", len(b), MaxRange)
@@ -52,10 +59,10 @@ func (p *RangeProof) SetCanonicalBytes(b []byte) (*RangeProof, error) {
 		v:           make([]group.Scalar, k),
 	}
 	for j := range k {
-		if _, err := q.a[j].SetCanonicalBytes(b[64*j : 64*j+32]); err != nil {
+		if _, err := d.Decode(&q.a[j], b[64*j:64*j+32]); err != nil {
 			return nil, fmt.Errorf("proof: range proof: field commitment a[%d]: %w", j, err)
 		}
-		if _, err := q.b[j].SetCanonicalBytes(b[64*j+32 : 64*j+64]); err != nil {
+		if _, err := d.Decode(&q.b[j], b[64*j+32:64*j+64]); err != nil {
 			return nil, fmt.Errorf("proof: range proof: field commitment b[%d]: %w", j, err)
 		}
 	}

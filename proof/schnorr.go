@@ -92,11 +92,18 @@ func (p *Schnorr) Bytes() []byte {
 // Commitment ‖ Response, each canonical. If b is not a valid encoding, it
 // returns nil and an error naming the field, and p is unchanged.
 func (p *Schnorr) SetCanonicalBytes(b []byte) (*Schnorr, error) {
+	return p.SetCanonicalBytesWith(nil, b)
+}
+
+// SetCanonicalBytesWith is SetCanonicalBytes decoding the commitment with
+// d, which may hold a decoding hint for it (group.Decoder); the outcome is
+// the same with any hint.
+func (p *Schnorr) SetCanonicalBytesWith(d *group.Decoder, b []byte) (*Schnorr, error) {
 	if len(b) != SchnorrSize {
 		return nil, fmt.Errorf("proof: Schnorr proof encoding is %d bytes, want %d", len(b), SchnorrSize)
 	}
 	var q Schnorr
-	if _, err := q.Commitment.SetCanonicalBytes(b[:32]); err != nil {
+	if _, err := d.Decode(&q.Commitment, b[:32]); err != nil {
 		return nil, fmt.Errorf("proof: Schnorr proof: field commitment: %w", err)
 	}
 	if _, err := q.Response.SetCanonicalBytes(b[32:]); err != nil {

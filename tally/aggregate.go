@@ -24,6 +24,12 @@ import (
 // only refuses what it can see in one ballot: a ballot that is not cast, of
 // another election, or not shaped like the manifest.
 //
+// In a weighted election (ballot.Manifest.MaxWeight ≥ 1) it also keeps,
+// per selection, the weighted sum Σ w_b·C_b, w_b the weight of ballot b's
+// credential on the election's list, and the total weight. The weighted sums
+// are computed in batches of ballots by a variable-time multi-scalar
+// multiplication, whose inputs (weights and ciphertexts) are public.
+//
 // An Aggregator is not safe for concurrent use; to aggregate on several
 // goroutines, give each its own Aggregator and Merge them at the end (the
 // sum does not depend on the order). The zero value is NOT valid: use
@@ -35,6 +41,7 @@ type Aggregator struct {
 	sums     [][]elgamal.Ciphertext // none for a CodeList contest
 	widths   []int                  // the row width of a CodeList contest, 0 for the others
 	count    uint64
+	weights  // weighted elections only
 }
 
 // NewAggregator returns an empty Aggregator for election e: every sum is
@@ -60,6 +67,9 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 			a.sums[i][j].Zero()
 		}
 	}
+	if m.MaxWeight > 0 {
+		a.weights = newWeights(e.Credentials(), a.sums)
+	}
 	return a
 }
 
@@ -72,12 +82,17 @@ func (a *Aggregator) Add(b *ballot.Ballot) error {
 	if err != nil {
 		return err
 	}
+	w, err := a.weightOf(b)
+	if err != nil {
+		return err
+	}
 	for i := range a.sums {
 		for j := range a.sums[i] {
 			a.sums[i][j].Add(&a.sums[i][j], cts[i][j])
 		}
 	}
 	a.count++
+	a.addWeighted(cts, w)
 	return nil
 }
 
@@ -97,12 +112,17 @@ func (a *Aggregator) Remove(b *ballot.Ballot) error {
 	if a.count == 0 {
 		return fmt.Errorf("tally: ballot %q: removed from an empty aggregate", b.ID())
 	}
+	w, err := a.weightOf(b)
+	if err != nil {
+		return err
+	}
 	for i := range a.sums {
 		for j := range a.sums[i] {
 			a.sums[i][j].Subtract(&a.sums[i][j], cts[i][j])
 		}
 	}
 	a.count--
+	a.removeWeighted(cts, w)
 	return nil
 }
 
@@ -147,6 +167,7 @@ func (a *Aggregator) Merge(o *Aggregator) error {
 		}
 	}
 	a.count += o.count
+	a.mergeWeighted(&o.weights)
 	return nil
 }
 
@@ -157,11 +178,16 @@ func (a *Aggregator) Count() uint64 { return a.count }
 // Tally returns the encrypted tally of the ballots added so far. The
 // Aggregator can go on adding ballots; the returned tally does not change.
 func (a *Aggregator) Tally() *EncryptedTally {
+	a.flush()
 	t := &EncryptedTally{BaseHash: a.baseHash, Ballots: a.count, Contests: make([]EncryptedContest, len(a.sums))}
+	t.Weighted, t.Weight = a.list != nil, a.weight
 	for i := range a.sums {
 		c := EncryptedContest{ID: a.ids[i], Selections: make([]EncryptedSelection, len(a.sums[i]))}
 		for j := range a.sums[i] {
 			c.Selections[j] = EncryptedSelection{Code: a.codes[i][j], Ciphertext: new(elgamal.Ciphertext).Set(&a.sums[i][j])}
+			if t.Weighted {
+				c.Selections[j].Weighted = new(elgamal.Ciphertext).Set(&a.wsums[i][j])
+			}
 		}
 		t.Contests[i] = c
 	}

@@ -63,6 +63,10 @@ func checkResults(m *ballot.Manifest, totals *Totals, r *Results) error {
 		return fmt.Errorf("tally: results: tally hash %x, but the decrypted tally's is %x", r.TallyHash, want.TallyHash)
 	case r.Ballots != want.Ballots:
 		return fmt.Errorf("tally: results: %s, but %d counted", prose.Count(r.Ballots, "ballot"), want.Ballots)
+	case r.Weighted != want.Weighted:
+		return fmt.Errorf("tally: results: weighted is %t, but the totals' is %t", r.Weighted, want.Weighted)
+	case r.Weight != want.Weight:
+		return fmt.Errorf("tally: results: total weight %d, but the ballots counted weigh %d", r.Weight, want.Weight)
 	case len(r.Contests) != len(want.Contests):
 		return fmt.Errorf("tally: results: %s, but the manifest has %d", prose.Count(len(r.Contests), "contest"), len(want.Contests))
 	}
@@ -90,8 +94,10 @@ func checkContest(i int, got, want *ContestResult) error {
 	}
 	// Counts first, by candidate, since a wrong count is what matters most.
 	total := make(map[uint32]uint64, len(want.Standings))
+	unweighted := make(map[uint32]uint64, len(want.Standings))
 	for _, s := range want.Standings {
 		total[s.Code] = s.Count
+		unweighted[s.Code] = s.Unweighted
 	}
 	seen := make(map[uint32]bool, len(got.Standings))
 	for _, s := range got.Standings {
@@ -103,6 +109,8 @@ func checkContest(i int, got, want *ContestResult) error {
 			return fmt.Errorf("%s: candidate %d is listed twice", where, s.Code)
 		case s.Count != c:
 			return fmt.Errorf("%s: candidate %d: published count %d, but the decrypted total is %d", where, s.Code, s.Count, c)
+		case s.Unweighted != unweighted[s.Code]:
+			return fmt.Errorf("%s: candidate %d: published unweighted count %d, but the decrypted unweighted total is %d", where, s.Code, s.Unweighted, unweighted[s.Code])
 		}
 		seen[s.Code] = true
 	}

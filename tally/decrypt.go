@@ -24,6 +24,11 @@ type Totals struct {
 	TallyHash [ballot.HashSize]byte
 	// Ballots is the number of ballots counted.
 	Ballots uint64
+	// Weighted is true in a weighted election, whose counts are weighted.
+	Weighted bool
+	// Weight is, in a weighted election, the total weight of the ballots
+	// counted; 0 otherwise.
+	Weight uint64
 	// Contests holds one entry per contest of the manifest, in order.
 	Contests []ContestTotals
 }
@@ -46,8 +51,12 @@ type SelectionTotal struct {
 	// Code is the candidate's code in the manifest.
 	Code uint32
 	// Count is the number of ballots that marked the candidate, or the sum
-	// of its scores in a Score contest.
+	// of its scores in a Score contest; in a weighted election, each
+	// ballot counted with its weight (the total that decides the seats).
 	Count uint64
+	// Unweighted is, in a weighted election, the count with every ballot
+	// of weight 1; 0 otherwise.
+	Unweighted uint64
 }
 
 // Locate returns the contest and selection indices of entry i of
@@ -56,6 +65,15 @@ type SelectionTotal struct {
 func (t *EncryptedTally) Locate(i int) (contest, selection int) {
 	if i < 0 {
 		return -1, -1
+	}
+	if t.Weighted {
+		k := 0
+		for c := range t.Contests {
+			k += len(t.Contests[c].Selections)
+		}
+		if i >= k {
+			i -= k // the weighted sum of the same selection
+		}
 	}
 	for c := range t.Contests {
 		if n := len(t.Contests[c].Selections); i < n {
@@ -141,11 +159,25 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 	if err != nil {
 		return nil, nil, fmt.Errorf("tally: decryption: %w", err)
 	}
-	counts, err := solve(m, sel, dec.Plaintexts)
+	pts := dec.Plaintexts
+	var wcounts []uint64
+	var wsum []uint64
+	if t.Weighted {
+		var wsel []uint64
+		if wsel, wsum, err = bounds(m, t.Weight); err != nil {
+			return nil, dec, err
+		}
+		half := len(pts) / 2
+		if wcounts, err = solve(m, wsel, pts[half:], "total weight"); err != nil {
+			return nil, dec, err
+		}
+		pts = pts[:half]
+	}
+	counts, err := solve(m, sel, pts, "ballots")
 	if err != nil {
 		return nil, dec, err
 	}
-	totals := &Totals{BaseHash: t.BaseHash, TallyHash: t.Hash(), Ballots: t.Ballots, Contests: make([]ContestTotals, len(m.Contests))}
+	totals := &Totals{BaseHash: t.BaseHash, TallyHash: t.Hash(), Ballots: t.Ballots, Weighted: t.Weighted, Weight: t.Weight, Contests: make([]ContestTotals, len(m.Contests))}
 	k := 0
 	for i, c := range m.Contests {
 		if c.Kind == ballot.CodeList {
@@ -155,14 +187,24 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 		}
 		codes := c.SelectionCodes()
 		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(codes))}
-		var s uint64
+		var s, ws uint64
 		for j, code := range codes {
 			ct.Selections[j] = SelectionTotal{Code: code, Count: counts[k]}
 			s += counts[k] // no overflow: each is at most 2^48 and there are at most 1000
+			if t.Weighted {
+				if err := checkWeightedTotal(m, i, j, counts[k], wcounts[k]); err != nil {
+					return nil, dec, err
+				}
+				ct.Selections[j] = SelectionTotal{Code: code, Count: wcounts[k], Unweighted: counts[k]}
+				ws += wcounts[k]
+			}
 			k++
 		}
 		if s > sum[i] {
 			return nil, dec, fmt.Errorf("tally: contest %d (%s): the totals add up to %d, more than the %d that %s can give: the aggregate or the combination is wrong", i, c.ID, s, sum[i], prose.Count(t.Ballots, "ballot"))
+		}
+		if t.Weighted && ws > wsum[i] {
+			return nil, dec, fmt.Errorf("tally: contest %d (%s): the weighted totals add up to %d, more than the %d that a total weight of %d can give: the aggregate or the combination is wrong", i, c.ID, ws, wsum[i], t.Weight)
 		}
 		totals.Contests[i] = ct
 	}
@@ -194,7 +236,8 @@ func checkKeys(e *ballot.Election, keys *trustee.Result) error {
 // solve returns the discrete logarithms of the plaintexts, entry k of which
 // belongs to the selection of the manifest in Ciphertexts order, each
 // bounded by its contest's selection bound.
-func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uint64, error) {
+// what names the bound's multiplier in errors ("ballots", "total weight").
+func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element, what string) ([]uint64, error) {
 	var top uint64
 	type place struct{ contest, selection int }
 	where := make([]place, 0, len(plaintexts))
@@ -222,11 +265,11 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uin
 				err = fmt.Errorf("total %d", n)
 			}
 			if err != nil {
-				what := "candidate"
+				kind := "candidate"
 				if c.Kind == ballot.ProportionalList {
-					what = "selection"
+					kind = "selection"
 				}
-				errs[k] = fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the decrypted total is not in [0, %d] (ballots × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, what, p.selection, c.SelectionCodes()[p.selection], sel[p.contest])
+				errs[k] = fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the decrypted %stotal is not in [0, %d] (%s × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, kind, p.selection, c.SelectionCodes()[p.selection], weightedWord(what), sel[p.contest], what)
 				continue
 			}
 			counts[k] = n
@@ -238,4 +281,27 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element) ([]uin
 		}
 	}
 	return counts, nil
+}
+
+func weightedWord(what string) string {
+	if what == "ballots" {
+		return ""
+	}
+	return "weighted "
+}
+
+// checkWeightedTotal checks a selection's weighted total w against its
+// unweighted total u: every ballot has a weight 1 … MaxWeight, so
+// u ≤ w ≤ MaxWeight × u.
+func checkWeightedTotal(m *ballot.Manifest, i, j int, u, w uint64) error {
+	hi, lo := bits.Mul64(u, uint64(m.MaxWeight))
+	if w < u || (hi == 0 && w > lo) {
+		c := &m.Contests[i]
+		kind := "candidate"
+		if c.Kind == ballot.ProportionalList {
+			kind = "selection"
+		}
+		return fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the weighted total %d is not in [%d, %d] (the unweighted total × 1 … maxWeight %d): the aggregate or the combination is wrong", i, c.ID, kind, j, c.SelectionCodes()[j], w, u, lo, m.MaxWeight)
+	}
+	return nil
 }

@@ -40,6 +40,16 @@
 // to the printed results; ExampleResults_WriteText shows a tie for the
 // last main seat.
 //
+// In a weighted election (ballot.Manifest.MaxWeight ≥ 1, each credential
+// with a public weight on the list), the Aggregator also adds each ballot's
+// ciphertexts times its credential's weight, in batches of multi-scalar
+// multiplications, and the total weight; the trustees decrypt both the
+// unweighted and the weighted sums; Decrypt bounds the weighted totals by
+// the total weight; and the Results order the candidates by their weighted
+// counts and show the unweighted ones too (docs/spec.md, "Weighted tally").
+// A weighted election has no CodeList contest: the mixnet path does not
+// carry weights.
+//
 // A CodeList contest (ballot.CodeList, kind "codes": "write up to N candidate
 // codes from a list of M") is not added: its rows go through the mixnet
 // instead. The encrypted tally has no selections for it, and after the

@@ -12,8 +12,12 @@ import (
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
-// tallyLabel starts the canonical encoding of an EncryptedTally.
-const tallyLabel = "sandogh-v1/encrypted-tally"
+// tallyLabel starts the canonical encoding of an EncryptedTally, and
+// weightedTallyLabel that of a weighted election's.
+const (
+	tallyLabel         = "sandogh-v1/encrypted-tally"
+	weightedTallyLabel = "sandogh-v1/weighted-encrypted-tally"
+)
 
 // maxID is the longest contest identifier, as in package ballot's manifest.
 const maxID = 1024
@@ -32,6 +36,12 @@ type EncryptedTally struct {
 	BaseHash [ballot.HashSize]byte
 	// Ballots is the number of ballots added.
 	Ballots uint64
+	// Weighted is true in a weighted election (ballot.Manifest.MaxWeight ≥
+	// 1): every selection then also has its Weighted sum.
+	Weighted bool
+	// Weight is, in a weighted election, the sum of the weights of the
+	// ballots added (each its credential's weight); 0 otherwise.
+	Weight uint64
 	// Contests holds one entry per contest of the manifest, in order.
 	Contests []EncryptedContest
 }
@@ -51,18 +61,31 @@ type EncryptedSelection struct {
 	Code uint32
 	// Ciphertext is the sum of the ballots' ciphertexts for the candidate.
 	Ciphertext *elgamal.Ciphertext
+	// Weighted is, in a weighted election, the weighted sum Σ w_b·C_b of
+	// the ballots' ciphertexts, w_b the weight of ballot b's credential;
+	// nil otherwise.
+	Weighted *elgamal.Ciphertext
 }
 
 // Ciphertexts returns copies of the aggregate ciphertexts in the order in
 // which trustees decrypt them: contest by contest in manifest order, and
 // within a contest candidate by candidate in ballot order. The decryption
 // shares of the tally (package election's VerifiedRecord.TallyShares) are
-// shares of this list.
+// shares of this list. In a weighted election the list is followed by the
+// weighted sums in the same order, so that entry k + K is the weighted sum
+// of the selection of entry k, for K selections.
 func (t *EncryptedTally) Ciphertexts() []*elgamal.Ciphertext {
 	var out []*elgamal.Ciphertext
 	for i := range t.Contests {
 		for _, s := range t.Contests[i].Selections {
 			out = append(out, new(elgamal.Ciphertext).Set(s.Ciphertext))
+		}
+	}
+	if t.Weighted {
+		for i := range t.Contests {
+			for _, s := range t.Contests[i].Selections {
+				out = append(out, new(elgamal.Ciphertext).Set(s.Weighted))
+			}
 		}
 	}
 	return out
@@ -74,12 +97,25 @@ func (t *EncryptedTally) Ciphertexts() []*elgamal.Ciphertext {
 //	u32(contests) ‖ for each contest: str(id) ‖ u32(selections) ‖
 //	    for each selection: u32(code) ‖ fixed(A ‖ B)
 //
-// It panics if a ciphertext is nil.
+// and in a weighted election
+//
+//	str("sandogh-v1/weighted-encrypted-tally") ‖ fixed(base hash) ‖ u64(ballots) ‖
+//	u64(weight) ‖ u32(contests) ‖ for each contest: str(id) ‖ u32(selections) ‖
+//	    for each selection: u32(code) ‖ fixed(A ‖ B) ‖ fixed(A_w ‖ B_w)
+//
+// with (A_w, B_w) the weighted sum. It panics if a ciphertext is nil.
 func (t *EncryptedTally) Bytes() []byte {
 	var e wire.Writer
-	e.Str(tallyLabel)
+	if t.Weighted {
+		e.Str(weightedTallyLabel)
+	} else {
+		e.Str(tallyLabel)
+	}
 	e.Fixed(t.BaseHash[:])
 	e.U64(t.Ballots)
+	if t.Weighted {
+		e.U64(t.Weight)
+	}
 	e.U32(uint32(len(t.Contests)))
 	for i := range t.Contests {
 		c := &t.Contests[i]
@@ -88,6 +124,9 @@ func (t *EncryptedTally) Bytes() []byte {
 		for _, s := range c.Selections {
 			e.U32(s.Code)
 			e.B = s.Ciphertext.AppendBytes(e.B)
+			if t.Weighted {
+				e.B = s.Weighted.AppendBytes(e.B)
+			}
 		}
 	}
 	return e.B
@@ -108,10 +147,22 @@ func (t *EncryptedTally) Hash() [ballot.HashSize]byte {
 // returns nil and t is unchanged.
 func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 	d := &wire.Reader{Prefix: "tally: encrypted tally", B: b}
-	d.Label(tallyLabel)
 	var out EncryptedTally
+	if d.Str("label", 255) == weightedTallyLabel {
+		out.Weighted = true
+	} else {
+		d.Off, d.Err = 0, nil
+		d.Label(tallyLabel)
+	}
 	copy(out.BaseHash[:], d.Take("base hash", ballot.HashSize))
 	out.Ballots = d.U64("ballots")
+	if out.Weighted {
+		out.Weight = d.U64("weight")
+	}
+	sel := 4 + elgamal.CiphertextSize // the bytes of one selection
+	if out.Weighted {
+		sel += elgamal.CiphertextSize
+	}
 	n := d.Count("contests", ballot.MaxContests, 8)
 	if d.Err != nil {
 		return nil, d.Err
@@ -120,7 +171,7 @@ func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 	for i := range out.Contests {
 		c := &out.Contests[i]
 		c.ID = d.Str(fmt.Sprintf("contest %d: id", i), maxID)
-		m := d.Count(fmt.Sprintf("contest %d: selections", i), ballot.MaxCandidates, 4+elgamal.CiphertextSize)
+		m := d.Count(fmt.Sprintf("contest %d: selections", i), ballot.MaxCandidates, sel)
 		if d.Err != nil {
 			return nil, d.Err
 		}
@@ -128,18 +179,13 @@ func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 		for j := range c.Selections {
 			s := &c.Selections[j]
 			s.Code = d.U32(fmt.Sprintf("contest %d: selection %d: code", i, j))
-			at := d.Off
-			raw := d.Take(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), elgamal.CiphertextSize)
+			s.Ciphertext = takeCiphertext(d, fmt.Sprintf("contest %d: selection %d: ciphertext", i, j))
+			if out.Weighted && d.Err == nil {
+				s.Weighted = takeCiphertext(d, fmt.Sprintf("contest %d: selection %d: weighted ciphertext", i, j))
+			}
 			if d.Err != nil {
 				return nil, d.Err
 			}
-			ct, err := new(elgamal.Ciphertext).SetCanonicalBytes(raw)
-			if err != nil {
-				d.Off = at
-				d.Fail(fmt.Sprintf("contest %d: selection %d: ciphertext", i, j), "%v", err)
-				return nil, d.Err
-			}
-			s.Ciphertext = ct
 		}
 	}
 	d.End()
@@ -148,6 +194,23 @@ func (t *EncryptedTally) SetCanonicalBytes(b []byte) (*EncryptedTally, error) {
 	}
 	*t = out
 	return t, nil
+}
+
+// takeCiphertext reads a canonical ciphertext, the field named field; on
+// error it returns nil and d.Err names the field at its offset.
+func takeCiphertext(d *wire.Reader, field string) *elgamal.Ciphertext {
+	at := d.Off
+	raw := d.Take(field, elgamal.CiphertextSize)
+	if d.Err != nil {
+		return nil
+	}
+	ct, err := new(elgamal.Ciphertext).SetCanonicalBytes(raw)
+	if err != nil {
+		d.Off = at
+		d.Fail(field, "%v", err)
+		return nil
+	}
+	return ct
 }
 
 // Validate checks that t is shaped for election e: its base hash, and one
@@ -160,11 +223,17 @@ func (t *EncryptedTally) Validate(e *ballot.Election) error {
 	if t.BaseHash != bh {
 		return fmt.Errorf("tally: encrypted tally: base hash %x is not the election's %x", t.BaseHash, bh)
 	}
+	if err := checkWeighted(e, t); err != nil {
+		return err
+	}
 	return checkShape("encrypted tally", e.Manifest(), false, len(t.Contests),
 		func(i int) string { return t.Contests[i].ID },
 		func(i int) int { return len(t.Contests[i].Selections) },
 		func(i, j int) uint32 { return t.Contests[i].Selections[j].Code },
-		func(i, j int) bool { return t.Contests[i].Selections[j].Ciphertext != nil })
+		func(i, j int) bool {
+			s := &t.Contests[i].Selections[j]
+			return s.Ciphertext != nil && (s.Weighted != nil) == t.Weighted
+		})
 }
 
 // checkShape compares a per-contest, per-selection structure with the
@@ -221,6 +290,12 @@ func (t *EncryptedTally) Compare(u *EncryptedTally) error {
 	if t.Ballots != u.Ballots {
 		return fmt.Errorf("tally: encrypted tally: %s, but %d counted", prose.Count(t.Ballots, "ballot"), u.Ballots)
 	}
+	if t.Weighted != u.Weighted {
+		return fmt.Errorf("tally: encrypted tally: weighted is %t, but %t for the ballots counted", t.Weighted, u.Weighted)
+	}
+	if t.Weight != u.Weight {
+		return fmt.Errorf("tally: encrypted tally: total weight %d, but the ballots counted weigh %d", t.Weight, u.Weight)
+	}
 	if len(t.Contests) != len(u.Contests) {
 		return fmt.Errorf("tally: encrypted tally: %s, not %d", prose.Count(len(t.Contests), "contest"), len(u.Contests))
 	}
@@ -240,6 +315,9 @@ func (t *EncryptedTally) Compare(u *EncryptedTally) error {
 			if x.Ciphertext == nil || y.Ciphertext == nil || x.Ciphertext.Equal(y.Ciphertext) != 1 {
 				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d (code %d): the aggregate ciphertexts differ", i, a.ID, j, x.Code)
 			}
+			if t.Weighted && (x.Weighted == nil || y.Weighted == nil || x.Weighted.Equal(y.Weighted) != 1) {
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d (code %d): the weighted sums differ", i, a.ID, j, x.Code)
+			}
 		}
 	}
 	return nil
@@ -248,6 +326,7 @@ func (t *EncryptedTally) Compare(u *EncryptedTally) error {
 type jsonTally struct {
 	BaseHash string        `json:"baseHash"`
 	Ballots  uint64        `json:"ballots"`
+	Weight   *uint64       `json:"weight,omitempty"` // weighted elections only
 	Contests []jsonContest `json:"contests"`
 	Hash     string        `json:"hash"`
 }
@@ -258,8 +337,9 @@ type jsonContest struct {
 }
 
 type jsonSelection struct {
-	Code       uint32 `json:"code"`
-	Ciphertext string `json:"ciphertext"`
+	Code       uint32  `json:"code"`
+	Ciphertext string  `json:"ciphertext"`
+	Weighted   *string `json:"weighted,omitempty"` // weighted elections only
 }
 
 // MarshalJSON encodes t as
@@ -268,13 +348,14 @@ type jsonSelection struct {
 //	 "contests": [{"id": "board", "selections": [{"code": 101, "ciphertext": hex}, …]}, …],
 //	 "hash": hex}
 //
-// with every hash and ciphertext in lowercase hexadecimal (a ciphertext is
+// and in a weighted election with "weight": W after "ballots" and
+// "weighted": hex (the weighted sum) after each "ciphertext", with every hash and ciphertext in lowercase hexadecimal (a ciphertext is
 // the 128 characters of A ‖ B). The "hash" member is Hash, for readers;
 // UnmarshalJSON checks it.
 func (t *EncryptedTally) MarshalJSON() ([]byte, error) {
 	for i := range t.Contests {
 		for j, s := range t.Contests[i].Selections {
-			if s.Ciphertext == nil {
+			if s.Ciphertext == nil || (t.Weighted && s.Weighted == nil) {
 				return nil, fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d (code %d): no ciphertext", i, t.Contests[i].ID, j, s.Code)
 			}
 		}
@@ -286,11 +367,19 @@ func (t *EncryptedTally) MarshalJSON() ([]byte, error) {
 		Contests: make([]jsonContest, len(t.Contests)),
 		Hash:     hex.EncodeToString(h[:]),
 	}
+	if t.Weighted {
+		w := t.Weight
+		j.Weight = &w
+	}
 	for i := range t.Contests {
 		c := &t.Contests[i]
 		jc := jsonContest{ID: c.ID, Selections: make([]jsonSelection, len(c.Selections))}
 		for k, s := range c.Selections {
 			jc.Selections[k] = jsonSelection{Code: s.Code, Ciphertext: hex.EncodeToString(s.Ciphertext.Bytes())}
+			if t.Weighted {
+				w := hex.EncodeToString(s.Weighted.Bytes())
+				jc.Selections[k].Weighted = &w
+			}
 		}
 		j.Contests[i] = jc
 	}
@@ -312,6 +401,9 @@ func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
 	}
 	copy(out.BaseHash[:], bh)
 	out.Ballots = j.Ballots
+	if j.Weight != nil {
+		out.Weighted, out.Weight = true, *j.Weight
+	}
 	if len(j.Contests) > ballot.MaxContests {
 		return fmt.Errorf("tally: encrypted tally: %d contests exceed the maximum %d", len(j.Contests), ballot.MaxContests)
 	}
@@ -334,6 +426,20 @@ func (t *EncryptedTally) UnmarshalJSON(data []byte) error {
 				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: field ciphertext: %v", i, jc.ID, k, err)
 			}
 			c.Selections[k] = EncryptedSelection{Code: js.Code, Ciphertext: ct}
+			switch {
+			case out.Weighted && js.Weighted == nil:
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: field weighted: missing in a weighted tally (one with \"weight\")", i, jc.ID, k)
+			case !out.Weighted && js.Weighted != nil:
+				return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: field weighted: present in an unweighted tally (one without \"weight\")", i, jc.ID, k)
+			case out.Weighted:
+				raw, err := wire.DecodeHex("weighted", *js.Weighted, elgamal.CiphertextSize)
+				if err != nil {
+					return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: %v", i, jc.ID, k, err)
+				}
+				if c.Selections[k].Weighted, err = new(elgamal.Ciphertext).SetCanonicalBytes(raw); err != nil {
+					return fmt.Errorf("tally: encrypted tally: contest %d (%s): selection %d: field weighted: %v", i, jc.ID, k, err)
+				}
+			}
 		}
 		out.Contests[i] = c
 	}

@@ -36,6 +36,9 @@ func FuzzEncryptedTallyBytes(f *testing.F) {
 	f.Add(raw[:len(raw)-1])
 	f.Add(append(bytes.Clone(raw), 0))
 	f.Add([]byte{})
+	w := weightedIdentityTally().Bytes()
+	f.Add(w)
+	f.Add(w[:len(w)-64])
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tl, err := new(EncryptedTally).SetCanonicalBytes(b)
 		if err != nil {
@@ -59,6 +62,8 @@ func FuzzEncryptedTallyJSON(f *testing.F) {
 	f.Add([]byte(js))
 	f.Add([]byte(`{"baseHash":"","ballots":0,"contests":null,"hash":""}`))
 	f.Add([]byte(`{}`))
+	wj, _ := json.Marshal(weightedIdentityTally())
+	f.Add(wj)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var tl EncryptedTally
 		if err := json.Unmarshal(data, &tl); err != nil {
@@ -107,6 +112,7 @@ func FuzzResultsJSON(f *testing.F) {
 		f.Add(list)
 	}
 	f.Add([]byte(`{"contests":[{"kind":"list","seats":2,"lists":[{"code":1,"votes":3,"seats":2,"candidates":1}],"standings":[{"code":11,"count":3}],"ties":[]}]}`))
+	f.Add([]byte(`{"weight":7,"contests":[{"kind":"up-to","standings":[{"code":1,"count":7,"unweighted":2}],"ties":[]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var r Results
 		if err := json.Unmarshal(data, &r); err != nil {

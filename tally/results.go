@@ -46,6 +46,10 @@ type Results struct {
 	TallyHash [ballot.HashSize]byte
 	// Ballots is the number of ballots counted.
 	Ballots uint64
+	// Weighted and Weight are the Totals' (a weighted election, and the
+	// total weight of its ballots counted).
+	Weighted bool
+	Weight   uint64
 	// Contests holds one entry per contest of the manifest, in order.
 	Contests []ContestResult
 }
@@ -84,8 +88,12 @@ type Standing struct {
 	// Code and Name are the candidate's, from the manifest.
 	Code uint32
 	Name string
-	// Count is the candidate's total (a sum of scores in Score contests).
+	// Count is the candidate's total (a sum of scores in Score contests),
+	// weighted in a weighted election.
 	Count uint64
+	// Unweighted is, in a weighted election, the candidate's total with
+	// every ballot of weight 1 (SelectionTotal.Unweighted); 0 otherwise.
+	Unweighted uint64
 	// Outcome is what the candidate is elected as, or "" in a contest
 	// without seats.
 	Outcome Outcome
@@ -164,11 +172,16 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 		func(i, j int) bool { return true }); err != nil {
 		return nil, err
 	}
+	if totals.Weighted != (m.MaxWeight > 0) {
+		return nil, fmt.Errorf("tally: totals: weighted is %t, but the manifest's maxWeight is %d", totals.Weighted, m.MaxWeight)
+	}
 	r := &Results{
 		ElectionID: m.ElectionID,
 		BaseHash:   totals.BaseHash,
 		TallyHash:  totals.TallyHash,
 		Ballots:    totals.Ballots,
+		Weighted:   totals.Weighted,
+		Weight:     totals.Weight,
 		Contests:   make([]ContestResult, len(m.Contests)),
 	}
 	for i := range m.Contests {
@@ -221,7 +234,7 @@ func contestResult(c *ballot.Contest, index int, totals []SelectionTotal, baseHa
 	k, j := int(c.Seats), int(c.Alternates)
 	board := k > 0
 	for p, idx := range order {
-		s := Standing{Position: p + 1, Code: c.Candidates[idx].Code, Name: c.Candidates[idx].Name, Count: totals[idx].Count}
+		s := Standing{Position: p + 1, Code: c.Candidates[idx].Code, Name: c.Candidates[idx].Name, Count: totals[idx].Count, Unweighted: totals[idx].Unweighted}
 		if board {
 			switch {
 			case p < k:

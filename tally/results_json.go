@@ -15,6 +15,7 @@ type jsonResults struct {
 	BaseHash   string              `json:"baseHash"`
 	TallyHash  string              `json:"tallyHash"`
 	Ballots    uint64              `json:"ballots"`
+	Weight     *uint64             `json:"weight,omitempty"` // weighted elections only
 	Contests   []jsonContestResult `json:"contests"`
 }
 
@@ -30,11 +31,13 @@ type jsonContestResult struct {
 }
 
 type jsonStanding struct {
-	Position int     `json:"position"`
-	Code     uint32  `json:"code"`
-	Name     string  `json:"name"`
-	Count    uint64  `json:"count"`
-	Outcome  Outcome `json:"outcome,omitempty"`
+	Position int    `json:"position"`
+	Code     uint32 `json:"code"`
+	Name     string `json:"name"`
+	Count    uint64 `json:"count"`
+	// Unweighted is present exactly in weighted elections.
+	Unweighted *uint64 `json:"unweighted,omitempty"`
+	Outcome    Outcome `json:"outcome,omitempty"`
 }
 
 type jsonTie struct {
@@ -69,6 +72,10 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		Ballots:    r.Ballots,
 		Contests:   make([]jsonContestResult, len(r.Contests)),
 	}
+	if r.Weighted {
+		w := r.Weight
+		j.Weight = &w
+	}
 	for i := range r.Contests {
 		c := &r.Contests[i]
 		jc := jsonContestResult{ID: c.ID, Kind: c.Kind, Seats: c.Seats, Alternates: c.Alternates,
@@ -80,7 +87,7 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 			return nil, fmt.Errorf("tally: results: contest %d (%s): %d invalid rows in a %q contest", i, c.ID, c.Invalid, c.Kind)
 		}
 		for k, s := range c.Standings {
-			jc.Standings[k] = jsonStanding(s)
+			jc.Standings[k] = standingJSON(s, r.Weighted)
 		}
 		if err := c.listsJSON(i, &jc); err != nil {
 			return nil, err
@@ -107,6 +114,9 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	out := Results{ElectionID: j.ElectionID, Ballots: j.Ballots}
+	if j.Weight != nil {
+		out.Weighted, out.Weight = true, *j.Weight
+	}
 	if len(j.ElectionID) > maxID {
 		return fmt.Errorf("tally: results: field electionId: %d bytes exceed the maximum %d", len(j.ElectionID), maxID)
 	}
@@ -166,7 +176,10 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			if len(s.Name) > maxID {
 				return fmt.Errorf("%s: standing %d: field name: %d bytes exceed the maximum %d", where, k, len(s.Name), maxID)
 			}
-			c.Standings[k] = Standing(s)
+			if (s.Unweighted != nil) != out.Weighted {
+				return fmt.Errorf("%s: standing %d: field unweighted: %s", where, k, unweightedMismatch(out.Weighted))
+			}
+			c.Standings[k] = standingOf(s)
 		}
 		for k, t := range jc.Ties {
 			if len(t.Candidates) > len(jc.Standings) {
@@ -178,4 +191,30 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 	}
 	*r = out
 	return nil
+}
+
+// standingJSON and standingOf convert a Standing to and from its JSON form,
+// which has "unweighted" exactly in weighted results.
+func standingJSON(s Standing, weighted bool) jsonStanding {
+	j := jsonStanding{Position: s.Position, Code: s.Code, Name: s.Name, Count: s.Count, Outcome: s.Outcome}
+	if weighted {
+		u := s.Unweighted
+		j.Unweighted = &u
+	}
+	return j
+}
+
+func standingOf(j jsonStanding) Standing {
+	s := Standing{Position: j.Position, Code: j.Code, Name: j.Name, Count: j.Count, Outcome: j.Outcome}
+	if j.Unweighted != nil {
+		s.Unweighted = *j.Unweighted
+	}
+	return s
+}
+
+func unweightedMismatch(weighted bool) string {
+	if weighted {
+		return `missing in weighted results (ones with "weight")`
+	}
+	return `present in unweighted results (ones without "weight")`
 }

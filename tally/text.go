@@ -50,7 +50,11 @@ type TextOptions struct {
 // returns the error of w's Write, if any.
 func (r *Results) WriteTextOptions(w io.Writer, o TextOptions) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Results of %s: %s counted\n", display(r.ElectionID, false), o.digits(prose.Count(r.Ballots, "ballot")))
+	fmt.Fprintf(&b, "Results of %s: %s counted", display(r.ElectionID, false), o.digits(prose.Count(r.Ballots, "ballot")))
+	if r.Weighted {
+		fmt.Fprintf(&b, ", of total weight %s; every count is weighted (the unweighted counts are in the JSON form)", o.number(r.Weight))
+	}
+	b.WriteByte('\n')
 	for i := range r.Contests {
 		b.WriteByte('\n')
 		r.Contests[i].writeText(&b, o)

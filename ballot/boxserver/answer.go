@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/group"
 )
 
 // The outcomes of one submission in an Answer.
@@ -83,46 +84,72 @@ const (
 	maxBody       = 32 << 20
 )
 
-// encodeBallots returns the body of a ballot submission: each ballot's
-// canonical encoding (ballot.Ballot.Bytes) after its length as a 4-byte
-// big-endian integer.
-func encodeBallots(bs []*ballot.Ballot) []byte {
+// encodeBallots returns the body of a ballot submission: for each ballot,
+// its encoding and then its decoding hints (hints[i], or none when hints
+// is nil), each after its length as u32.
+func encodeBallots(bs []*ballot.Ballot, hints [][]byte) []byte {
 	var out []byte
-	for _, b := range bs {
+	for i, b := range bs {
 		data := b.Bytes()
 		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
 		out = append(out, data...)
+		var h []byte
+		if hints != nil {
+			h = hints[i]
+		}
+		out = binary.BigEndian.AppendUint32(out, uint32(len(h)))
+		out = append(out, h...)
 	}
 	return out
 }
 
 // decodeBallots decodes the body of a ballot submission. Every ballot
-// must decode (ballot.ParseBallot) and belong to device.
-func decodeBallots(body []byte, device string) ([]*ballot.Ballot, error) {
+// must decode (ballot.ParseBallotHinted, with the hints sent with it) and
+// belong to device. It returns the ballots and the hints as sent.
+func decodeBallots(body []byte, device string) ([]*ballot.Ballot, [][]byte, error) {
 	var out []*ballot.Ballot
+	var hints [][]byte
 	for i := 0; len(body) > 0; i++ {
 		if i == MaxBallots {
-			return nil, fmt.Errorf("boxserver: more than %d ballots in one submission", MaxBallots)
+			return nil, nil, fmt.Errorf("boxserver: more than %d ballots in one submission", MaxBallots)
 		}
-		if len(body) < 4 {
-			return nil, fmt.Errorf("boxserver: ballot %d: the body ends inside its length", i)
-		}
-		n := binary.BigEndian.Uint32(body)
-		if n > maxBallotSize || int(n) > len(body)-4 {
-			return nil, fmt.Errorf("boxserver: ballot %d: length %d is longer than the rest of the body (%d bytes) or than %d", i, n, len(body)-4, maxBallotSize)
-		}
-		b, err := ballot.ParseBallot(body[4 : 4+n])
+		data, rest, err := lengthPrefixed(body, maxBallotSize)
 		if err != nil {
-			return nil, fmt.Errorf("boxserver: ballot %d: %v", i, err)
+			return nil, nil, fmt.Errorf("boxserver: ballot %d: %v", i, err)
 		}
-		if h := b.Header(); h.Device != device {
-			return nil, fmt.Errorf("boxserver: ballot %d (%q) is not a ballot of device %q, which signed the request", i, b.ID(), device)
+		h, rest, err := lengthPrefixed(rest, len(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("boxserver: ballot %d: decoding hints: %v", i, err)
+		}
+		if len(h)%group.HintSize != 0 {
+			return nil, nil, fmt.Errorf("boxserver: ballot %d: decoding hints: %d bytes, not a multiple of %d", i, len(h), group.HintSize)
+		}
+		b, err := ballot.ParseBallotHinted(data, h)
+		if err != nil {
+			return nil, nil, fmt.Errorf("boxserver: ballot %d: %v", i, err)
+		}
+		if hd := b.Header(); hd.Device != device {
+			return nil, nil, fmt.Errorf("boxserver: ballot %d (%q) is not a ballot of device %q, which signed the request", i, b.ID(), device)
 		}
 		out = append(out, b)
-		body = body[4+n:]
+		hints = append(hints, h)
+		body = rest
 	}
 	if len(out) == 0 {
-		return nil, errors.New("boxserver: a submission of no ballots")
+		return nil, nil, errors.New("boxserver: a submission of no ballots")
 	}
-	return out, nil
+	return out, hints, nil
+}
+
+// lengthPrefixed splits body into the field that starts it, a u32 length
+// (at most limit) and that many bytes, and the rest.
+func lengthPrefixed(body []byte, limit int) (field, rest []byte, err error) {
+	if len(body) < 4 {
+		return nil, nil, errors.New("the body ends inside its length")
+	}
+	n := binary.BigEndian.Uint32(body)
+	if uint64(n) > uint64(limit) || uint64(n) > uint64(len(body)-4) {
+		return nil, nil, fmt.Errorf("length %d is longer than the rest of the body (%d bytes) or than %d", n, len(body)-4, limit)
+	}
+	return body[4 : 4+n], body[4+n:], nil
 }

@@ -77,12 +77,33 @@ func (c *Client) Open(ctx context.Context, o *ballot.DeviceOpening) (*Answer, er
 }
 
 // Submit submits ballots of the device, in chain order (at most
-// MaxBallots). The Answer has one Result per ballot and the device's tip.
+// MaxBallots), with their decoding hints (ballot.Ballot.DecodingHints,
+// computed here). The Answer has one Result per ballot and the device's
+// tip.
 func (c *Client) Submit(ctx context.Context, bs []*ballot.Ballot) (*Answer, error) {
+	if len(bs) > MaxBallots {
+		return nil, fmt.Errorf("boxserver: Submit of %d ballots: between 1 and %d", len(bs), MaxBallots)
+	}
+	hints := make([][]byte, len(bs))
+	for i, b := range bs {
+		hints[i] = b.DecodingHints()
+	}
+	return c.SubmitHinted(ctx, bs, hints)
+}
+
+// SubmitHinted is Submit with the ballots' decoding hints computed
+// beforehand (hints[i] is bs[i]'s, or empty to send none), as a station
+// does when each ballot is cast. The hints make the server's decoding about
+// five times faster; they change nothing else (docs/spec.md, "Decoding
+// hints").
+func (c *Client) SubmitHinted(ctx context.Context, bs []*ballot.Ballot, hints [][]byte) (*Answer, error) {
 	if len(bs) == 0 || len(bs) > MaxBallots {
 		return nil, fmt.Errorf("boxserver: Submit of %d ballots: between 1 and %d", len(bs), MaxBallots)
 	}
-	a, err := c.submit(ctx, "/v1/ballots", bs[0].Header().Sequence, "application/octet-stream", encodeBallots(bs))
+	if len(hints) != len(bs) {
+		return nil, fmt.Errorf("boxserver: SubmitHinted of %d ballots with %d lists of hints", len(bs), len(hints))
+	}
+	a, err := c.submit(ctx, "/v1/ballots", bs[0].Header().Sequence, "application/octet-stream", encodeBallots(bs, hints))
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 
 // EncodeBallotsForTest is encodeBallots, for the tests of malformed
 // requests.
-func EncodeBallotsForTest(bs []*ballot.Ballot) []byte { return encodeBallots(bs) }
+func EncodeBallotsForTest(bs []*ballot.Ballot, hints [][]byte) []byte {
+	return encodeBallots(bs, hints)
+}
 
 // SignHeadersForTest sets on h the headers that sign a request to path.
 func SignHeadersForTest(h http.Header, baseHash [ballot.HashSize]byte, device string, key []byte, path string, position uint64, body []byte) {

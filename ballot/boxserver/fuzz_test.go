@@ -12,12 +12,13 @@ func FuzzDecodeBallots(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 3, 1, 2, 3})
 	f.Add(binary.BigEndian.AppendUint32(nil, 1<<31))
 	f.Add([]byte{0, 0, 0, 0})
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, body []byte) {
-		bs, err := decodeBallots(body, "station-1")
+		bs, hints, err := decodeBallots(body, "station-1")
 		if err != nil {
 			return
 		}
-		if got := encodeBallots(bs); string(got) != string(body) {
+		if got := encodeBallots(bs, hints); string(got) != string(body) {
 			t.Fatalf("decoded %d ballots that encode to other bytes", len(bs))
 		}
 	})

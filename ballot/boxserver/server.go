@@ -327,7 +327,7 @@ func (s *Server) ballots(device string, position uint64, body []byte) (any, erro
 	if ok, wait := s.limit.allow(device, time.Now()); !ok {
 		return nil, statusError(http.StatusTooManyRequests, "boxserver: device %q had %d refused ballots in the last minute: it may submit again in %v", device, s.limit.max, wait.Round(time.Second))
 	}
-	bs, err := decodeBallots(body, device)
+	bs, _, err := decodeBallots(body, device)
 	if err != nil {
 		return nil, &httpErr{http.StatusBadRequest, err}
 	}

@@ -3,6 +3,7 @@ package boxserver_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -110,13 +111,15 @@ func TestRequestAuthentication(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(w.path)
-	body := boxserver.EncodeBallotsForTest(bs[:1])
+	body := boxserver.EncodeBallotsForTest(bs[:1], nil)
 	sign := func(device string, key []byte, path string, position uint64, body []byte) http.Header {
 		h := http.Header{}
 		boxserver.SignHeadersForTest(h, w.f.E.BaseHash(), device, key, path, position, body)
 		return h
 	}
 	k1, k2 := w.f.Keys["station-1"], w.f.Keys["station-2"]
+	oddHints := boxserver.EncodeBallotsForTest(bs[:1], [][]byte{make([]byte, 33)})
+	longHints := boxserver.EncodeBallotsForTest(bs[:1], [][]byte{make([]byte, 32*(len(bs[0].Bytes())/32+1))})
 	cases := []struct {
 		name   string
 		path   string
@@ -136,6 +139,8 @@ func TestRequestAuthentication(t *testing.T) {
 		{"not a ballot", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, []byte{0, 0, 0, 3, 1, 2, 3}), []byte{0, 0, 0, 3, 1, 2, 3}, 400, "ballot 0"},
 		{"length past the end", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, []byte{0, 0, 1, 0, 1}), []byte{0, 0, 1, 0, 1}, 400, "longer than the rest"},
 		{"empty", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, nil), nil, 400, "no ballots"},
+		{"hints not whole", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, oddHints), oddHints, 400, "not a multiple of 32"},
+		{"hints longer than the ballot", "/v1/ballots", sign("station-1", k1, "/v1/ballots", 1, longHints), longHints, 400, "decoding hints: length"},
 		{"signature in uppercase", "/v1/ballots", uppercased(sign("station-1", k1, "/v1/ballots", 1, body)), body, 401, "lowercase hexadecimal"},
 		{"position with a sign", "/v1/ballots", repositioned(sign("station-1", k1, "/v1/ballots", 1, body), "+1"), body, 401, "Sandogh-Position"},
 		{"position with a leading zero", "/v1/ballots", repositioned(sign("station-1", k1, "/v1/ballots", 1, body), "01"), body, 401, "leading zeros"},
@@ -172,7 +177,46 @@ func TestRequestAuthentication(t *testing.T) {
 	resp.Body.Close()
 }
 
-func body2(w *world, bs []*ballot.Ballot) []byte { return boxserver.EncodeBallotsForTest(bs[:1]) }
+func body2(w *world, bs []*ballot.Ballot) []byte { return boxserver.EncodeBallotsForTest(bs[:1], nil) }
+
+// TestHintsChangeNothing: ballots sent with their own decoding hints, with
+// wrong ones, with too few and with none are decided alike, and the box
+// writes each ballot's canonical encoding, hints or not.
+func TestHintsChangeNothing(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	o, bs := w.chain(t, "station-1", 4, 0)
+	c := w.client("station-1")
+	if _, err := c.Open(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	right := bs[0].DecodingHints()
+	wrong := make([]byte, len(bs[1].DecodingHints()))
+	rand.Read(wrong)
+	short := bs[2].DecodingHints()[:64]
+	for i, h := range [][]byte{right, wrong, short, nil} {
+		a, err := c.SubmitHinted(ctx, bs[i:i+1], [][]byte{h})
+		if err != nil {
+			t.Fatalf("ballot %d: %v", i, err)
+		}
+		if r := a.Results[0]; r.Outcome != "accepted" {
+			t.Fatalf("ballot %d: %+v", i, r)
+		}
+	}
+	data, err := os.ReadFile(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		line, err := b.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, line) {
+			t.Fatalf("ballot %d: its canonical line is not in the box", i)
+		}
+	}
+}
 
 // TestPublicRecord: the record's files and the box's file are served
 // read-only as they grow, with an index whose sums are those of the

@@ -46,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var dg digits.Flag
 	cmd.Flags.Var(&dg, "digits", digits.FlagUsage)
 	replace := cmd.Flags.Bool("replace-device", false, "station-2's device fails late in the day and a spare device replaces it, after an incident in its station's log")
+	weighted := cmd.Flags.Uint("weighted", 0, "a cooperative's weighted election instead: the -voters members vote remotely, each with a random weight (shares) from 1 to `W`, and one in 20 votes again; no stations")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -61,6 +62,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
 		ReplaceDevice: *replace,
+	}
+	if *weighted > 0 {
+		if *weighted > uint(^uint32(0)) || *replace {
+			fmt.Fprintf(stderr, "election: -weighted %d: want 1 to %d, without -replace-device\n", *weighted, ^uint32(0))
+			return demo.ExitUsage
+		}
+		cfg.Weighted = uint32(*weighted)
+		cfg.RemoteVoters, cfg.Revotes = f.Voters, f.Voters/20
+		cfg.Voters, cfg.Challenged, cfg.NoChallenges = 0, 0, true
 	}
 	start := time.Now()
 	res, err := guild.Run(cfg)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,36 @@ func TestElectionEndToEnd(t *testing.T) {
 	stdout.Reset()
 	if code := run([]string{"-voters", "5", "-q", "-force", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, stderr.String())
+	}
+}
+
+// TestWeightedEndToEnd runs the example's weighted election (-weighted) and
+// checks that the verifier accepts its record, whose results carry the
+// total weight and the unweighted counts.
+func TestWeightedEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rec")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-weighted", "500", "-voters", "30", "-trustees", "3", "-threshold", "2", "-seed", "weighted", "-q", "-out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "ballots counted, of total weight ") {
+		t.Errorf("output lacks the weight:\n%s", stdout.String())
+	}
+	rep, err := election.Verify(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("the record is invalid: %v", rep.Findings)
+	}
+	for _, f := range []string{"results.json", "tally/encrypted.json"} {
+		data, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"weight"`) {
+			t.Errorf("%s has no total weight", f)
+		}
 	}
 }
 

@@ -47,6 +47,7 @@ type manifestJSON struct {
 	TieBreakSeed     *string       `json:"tieBreakSeed,omitempty"`
 	Contests         []contestJSON `json:"contests"`
 	Stations         []stationJSON `json:"stations,omitempty"`
+	MaxWeight        uint32        `json:"maxWeight,omitempty"`
 }
 
 // seed is the manifest's tie-break seed: 1 to 64 bytes of lowercase
@@ -104,7 +105,14 @@ func (m *manifestJSON) encode() ([]byte, error) {
 			b = str(b, k.Name)
 		}
 	}
-	return encodeStations(b, m.Stations)
+	b, err = encodeStations(b, m.Stations)
+	if err != nil || m.MaxWeight == 0 {
+		return b, err
+	}
+	// The weights' block (50-ballot.md, "Manifest", "Weighted voters").
+	b = u32(b, 0)
+	b = str(b, "maxWeight")
+	return u32(b, m.MaxWeight), nil
 }
 
 // rangeMax is R_i: the range of each selection's proof.
@@ -137,11 +145,23 @@ func (c *contestJSON) sumRule() (rule string, bound uint32, ok bool) {
 	return "", 0, false
 }
 
-func credentialListHash(keys [][]byte) []byte {
-	b := str(nil, "sandogh-v1/credential-list")
+func credentialListHash(keys [][]byte) []byte { return weightedCredentialListHash(keys, nil) }
+
+// weightedCredentialListHash is the hash of the list of keys (sorted) with
+// their weights, or of the unweighted list if weights is nil (50-ballot.md,
+// "Weighted voters").
+func weightedCredentialListHash(keys [][]byte, weights []uint32) []byte {
+	label := "sandogh-v1/credential-list"
+	if weights != nil {
+		label = "sandogh-v1/weighted-credential-list"
+	}
+	b := str(nil, label)
 	b = u32(b, uint32(len(keys)))
-	for _, k := range keys {
+	for i, k := range keys {
 		b = append(b, k...)
+		if weights != nil {
+			b = u32(b, weights[i])
+		}
 	}
 	return h256(b)
 }
@@ -160,14 +180,25 @@ type electionParams struct {
 	threshold    uint32
 	devices      []deviceJSON
 	credentials  [][]byte
-	baseHash     []byte // recomputed
+	weights      []uint32 // weights[i] of credentials[i]; nil when unweighted
+	baseHash     []byte   // recomputed
 	key          *r255.Element
 	deviceKeys   map[string]ed25519.PublicKey
 	stations     *stationIndex
 }
 
 func newElectionParams(m manifestJSON, K string, trustees []string, threshold uint32, devices []deviceJSON, creds []string) (*electionParams, error) {
-	e := &electionParams{manifest: m, threshold: threshold, devices: devices, deviceKeys: map[string]ed25519.PublicKey{}}
+	return newWeightedElectionParams(m, K, trustees, threshold, devices, creds, nil)
+}
+
+// newWeightedElectionParams is newElectionParams with the credentials'
+// weights (nil for an unweighted list), checked against the manifest's
+// maxWeight (50-ballot.md, "Weighted voters").
+func newWeightedElectionParams(m manifestJSON, K string, trustees []string, threshold uint32, devices []deviceJSON, creds []string, weights []uint32) (*electionParams, error) {
+	e := &electionParams{manifest: m, threshold: threshold, devices: devices, deviceKeys: map[string]ed25519.PublicKey{}, weights: weights}
+	if err := checkWeights(m, devices, weights); err != nil {
+		return nil, err
+	}
 	// t is 1..n, and every codes contest has t..n mix stages (50-ballot.md,
 	// "Base hash", "Manifest").
 	if threshold < 1 || int(threshold) > len(trustees) {
@@ -218,7 +249,7 @@ func newElectionParams(m manifestJSON, K string, trustees []string, threshold ui
 		b = append(b, pk...)
 		e.deviceKeys[d.ID] = pk
 	}
-	b = append(b, credentialListHash(e.credentials)...)
+	b = append(b, weightedCredentialListHash(e.credentials, weights)...)
 	e.baseHash = h256(b)
 	if e.stations, err = indexStations(m.Stations, e.deviceKeys); err != nil {
 		return nil, err
@@ -906,4 +937,41 @@ func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
 		return nil, errors.New("opening: signature does not verify")
 	}
 	return code, nil
+}
+
+// checkWeights applies the rules of 50-ballot.md, "Weighted voters": a
+// weighted manifest has a weighted list with weights 1 … maxWeight, no
+// devices, no stations, no codes contest, and a total weight W with
+// W × (largest value of a selection) ≤ 2^48 − 1; an unweighted manifest has
+// an unweighted list.
+func checkWeights(m manifestJSON, devices []deviceJSON, weights []uint32) error {
+	if m.MaxWeight == 0 {
+		if weights != nil {
+			return errors.New("a weighted credential list in an unweighted election")
+		}
+		return nil
+	}
+	if weights == nil || len(devices) > 0 || len(m.Stations) > 0 {
+		return errors.New("a weighted election needs a weighted list and has no devices or stations")
+	}
+	var total uint64
+	for i, w := range weights {
+		if w < 1 || w > m.MaxWeight {
+			return fmt.Errorf("credential %d: weight %d is not in 1..%d", i, w, m.MaxWeight)
+		}
+		total += uint64(w)
+	}
+	for i, c := range m.Contests {
+		v := uint64(1)
+		switch c.Kind {
+		case "codes":
+			return fmt.Errorf("contest %d: a codes contest in a weighted election", i)
+		case "score":
+			v = uint64(c.MaxScore)
+		}
+		if total > (1<<48-1)/v {
+			return fmt.Errorf("contest %d: total weight %d × %d exceeds 2^48 − 1", i, total, v)
+		}
+	}
+	return nil
 }

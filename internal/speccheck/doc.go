@@ -21,6 +21,9 @@
 // from the ballots, each stage's signature, input link, commitment
 // generators, transcript and Terelius–Wikström equations, the shares of the
 // final rows and their combination, the decoded rows and the codes results),
+// weighted records (the weighted credential list and manifest in the base
+// hash, the weighted sums Σ w·C of the counted ballots, both halves of the
+// decrypted list and the weighted and unweighted counts of the results),
 // the poll book's summary of counts when the record has one (check 23), the record's layout
 // (nothing but its files, each a regular file opened without blocking or
 // following links), the text rule for identifiers and names, and the name key

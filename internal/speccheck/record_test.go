@@ -105,12 +105,34 @@ func (rc *recordCheck) parameters() bool {
 	var ef electionFileJSON
 	var devices []deviceJSON
 	var creds struct {
-		Count uint64   `json:"count"`
-		Hash  string   `json:"hash"`
-		Keys  []string `json:"keys"`
+		Count   uint64          `json:"count"`
+		Hash    string          `json:"hash"`
+		RawKeys json.RawMessage `json:"keys"`
+		Keys    []string        `json:"-"`
 	}
 	if !rc.readJSON(1, "election.json", &ef) || !rc.readJSON(4, "devices.json", &devices) || !rc.readJSON(5, "credentials.json", &creds) {
 		return false
+	}
+	// "keys": an array of hexadecimal keys, or in a weighted election of
+	// {"key", "weight"} objects (50-ballot.md, "Weighted voters").
+	var weights []uint32
+	if err := json.Unmarshal(creds.RawKeys, &creds.Keys); err != nil {
+		var wk []struct {
+			Key    *string `json:"key"`
+			Weight *uint32 `json:"weight"`
+		}
+		if err := json.Unmarshal(creds.RawKeys, &wk); err != nil {
+			rc.find(5, "credentials.json: keys: %v", err)
+			return false
+		}
+		weights, creds.Keys = []uint32{}, nil
+		for i, k := range wk {
+			if k.Key == nil || k.Weight == nil {
+				rc.find(5, "credentials.json: credential %d: key or weight missing", i)
+				return false
+			}
+			creds.Keys, weights = append(creds.Keys, *k.Key), append(weights, *k.Weight)
+		}
 	}
 	if ef.Format != "sandogh-v1/record-2" || ef.Group != "ristretto255" || ef.Generator != hex.EncodeToString(enc(gen())) {
 		rc.find(1, "election.json: format, group or generator")
@@ -148,7 +170,7 @@ func (rc *recordCheck) parameters() bool {
 			return false
 		}
 	}
-	e, err := newElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, ef.Threshold, devices, creds.Keys)
+	e, err := newWeightedElectionParams(ef.Manifest, ef.PublicKey, ef.Trustees, ef.Threshold, devices, creds.Keys, weights)
 	if err != nil {
 		rc.find(1, "election.json: %v", err)
 		return false
@@ -156,7 +178,7 @@ func (rc *recordCheck) parameters() bool {
 	if e.key.Equal(r255.NewIdentityElement()) == 1 {
 		rc.find(1, "election.json: the public key is the identity")
 	}
-	clh := hex.EncodeToString(credentialListHash(e.credentials))
+	clh := hex.EncodeToString(weightedCredentialListHash(e.credentials, e.weights))
 	if creds.Count != uint64(len(creds.Keys)) || creds.Hash != clh || ef.CredentialListHash != clh {
 		rc.find(5, "credentials.json: count or hash")
 	}
@@ -660,13 +682,22 @@ func (rc *recordCheck) tally() {
 	var sums encryptedTallyJSON
 	sums.BaseHash = hex.EncodeToString(e.baseHash)
 	sums.Ballots = uint64(len(rc.counted))
+	// In a weighted election, also Σ w_b·C_b and W = Σ w_b, w_b the weight
+	// of ballot b's credential (70-tally.md, "Weighted tally").
+	var ws []uint64
+	if e.weights != nil {
+		ws = []uint64{} // not nil: weighted, even without counted ballots
+		var W uint64
+		for _, b := range rc.counted {
+			w := rc.weightOf(b)
+			ws, W = append(ws, w), W+w
+		}
+		sums.Weight = &W
+	}
 	for i, mc := range e.manifest.Contests {
 		c := struct {
-			ID         string `json:"id"`
-			Selections []struct {
-				Code       uint32 `json:"code"`
-				Ciphertext string `json:"ciphertext"`
-			} `json:"selections"`
+			ID         string         `json:"id"`
+			Selections []tallySelJSON `json:"selections"`
 		}{ID: mc.ID}
 		if mc.Kind != "codes" {
 			// One per selection: the candidates, or a list contest's
@@ -683,10 +714,12 @@ func (rc *recordCheck) tally() {
 				for _, b := range rc.counted {
 					cts = append(cts, b.contests[i].cts[j])
 				}
-				c.Selections = append(c.Selections, struct {
-					Code       uint32 `json:"code"`
-					Ciphertext string `json:"ciphertext"`
-				}{code, hex.EncodeToString(sumCiphertext(cts, 0))})
+				sel := tallySelJSON{Code: code, Ciphertext: hex.EncodeToString(sumCiphertext(cts, 0))}
+				if ws != nil {
+					w := hex.EncodeToString(weightedSum(cts, ws))
+					sel.Weighted = &w
+				}
+				c.Selections = append(c.Selections, sel)
 			}
 		}
 		sums.Contests = append(sums.Contests, c)
@@ -745,7 +778,12 @@ func (rc *recordCheck) tally() {
 	}
 	want := resultsJSON{
 		ElectionID: e.manifest.ElectionID, BaseHash: hex.EncodeToString(e.baseHash),
-		TallyHash: hex.EncodeToString(tallyHash), Ballots: uint64(len(rc.counted)),
+		TallyHash: hex.EncodeToString(tallyHash), Ballots: uint64(len(rc.counted)), Weight: sums.Weight,
+	}
+	// The weighted totals are the second half of the combination.
+	K := len(cts)
+	if sums.Weight != nil {
+		K /= 2
 	}
 	k := 0
 	for i, mc := range e.manifest.Contests {
@@ -782,6 +820,7 @@ func (rc *recordCheck) tally() {
 			}
 		}
 		totals := make([]uint64, len(codes))
+		unweighted := make([]uint64, len(codes))
 		var sum uint64
 		for j, code := range codes {
 			rc.stats["totals checked against the combination"]++
@@ -791,6 +830,14 @@ func (rc *recordCheck) tally() {
 			}
 			totals[j] = m
 			sum += m
+			if sums.Weight != nil {
+				wm, ok := dlog(ms[K+k], *sums.Weight*limitV)
+				if !ok || wm < m || wm > m*uint64(e.manifest.MaxWeight) {
+					rc.find(13, "contest %q: candidate %d: the weighted total is not in [0, W × maximum value] or not between the unweighted total and maxWeight times it", mc.ID, code)
+				}
+				unweighted[j] = m
+				totals[j] = wm
+			}
 			k++
 		}
 		L := uint64(mc.Limit)
@@ -818,6 +865,16 @@ func (rc *recordCheck) tally() {
 			continue
 		}
 		st, ties := standings(e.baseHash, seed, i, &mc, totals)
+		if sums.Weight != nil {
+			for p := range st {
+				for j, cand := range mc.Candidates {
+					if cand.Code == st[p].Code {
+						u := unweighted[j]
+						st[p].Unweighted = &u
+					}
+				}
+			}
+		}
 		want.Contests = append(want.Contests, contestResultJSON{
 			ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Standings: st, Ties: ties,
 		})
@@ -865,6 +922,23 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 				rc.find(11, "tally/encrypted.json: contest %d: selection %d: field B: %v", i, j, errB)
 				return
 			}
+			if (s.Weighted != nil) != (et.Weight != nil) {
+				rc.find(11, "tally/encrypted.json does not decode: contest %d: selection %d: weighted present exactly when weight is", i, j)
+				return
+			}
+			if s.Weighted != nil {
+				w, err := strictHex(*s.Weighted)
+				if err != nil || len(w) != 64 {
+					rc.find(11, "tally/encrypted.json: contest %d: selection %d: weighted is not 64 bytes of hex", i, j)
+					return
+				}
+				_, errA := element(w[:32])
+				_, errB := element(w[32:])
+				if errA != nil || errB != nil {
+					rc.find(11, "tally/encrypted.json: contest %d: selection %d: weighted: not canonical elements", i, j)
+					return
+				}
+			}
 		}
 	}
 	if _, err := strictHex(et.BaseHash); err != nil || len(et.BaseHash) != 64 {
@@ -874,6 +948,22 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 	if got := h256(et.encode()); et.Hash != hex.EncodeToString(got) {
 		rc.find(11, "tally/encrypted.json does not decode: hash %s is not the tally hash %x of the other members", et.Hash, got)
 		return
+	}
+	if (et.Weight == nil) != (e.weights == nil) {
+		rc.find(11, "tally/encrypted.json: weight present in an unweighted election, or missing in a weighted one")
+		return
+	}
+	var ws []uint64
+	if e.weights != nil {
+		ws = []uint64{} // not nil: weighted, even without counted ballots
+		var W uint64
+		for _, b := range rc.counted {
+			w := rc.weightOf(b)
+			ws, W = append(ws, w), W+w
+		}
+		if *et.Weight != W {
+			rc.find(11, "tally/encrypted.json: weight %d, but the counted ballots weigh %d", *et.Weight, W)
+		}
 	}
 	if et.BaseHash != hex.EncodeToString(e.baseHash) || et.Ballots != uint64(len(rc.counted)) || len(et.Contests) != len(e.manifest.Contests) {
 		rc.find(11, "tally/encrypted.json: base hash, %d ballots (counted %d) or contests", et.Ballots, len(rc.counted))
@@ -906,6 +996,9 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 					what = "selection " + strconv.Itoa(j) + ", code"
 				}
 				rc.find(11, "tally/encrypted.json: contest %q: %s %d: not the sum of the counted ballots", c.ID, what, codes[j])
+			}
+			if ws != nil && (s.Weighted == nil || *s.Weighted != hex.EncodeToString(weightedSum(cts, ws))) {
+				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the weighted sum of the counted ballots", c.ID, mc.Candidates[j].Code)
 			}
 		}
 	}
@@ -1000,4 +1093,33 @@ func dlog(M *r255.Element, bound uint64) (uint64, bool) {
 		P.Add(P, gen())
 	}
 	return 0, false
+}
+
+// weightOf is the weight of ballot b's credential on the weighted list.
+func (rc *recordCheck) weightOf(b *ballot) uint64 {
+	if b.j.Credential == nil {
+		rc.find(11, "ballot %q: a device ballot in a weighted election", b.j.BallotID)
+		return 0
+	}
+	k, _ := strictHex(*b.j.Credential)
+	for i, c := range rc.e.credentials {
+		if bytes.Equal(c, k) {
+			return uint64(rc.e.weights[i])
+		}
+	}
+	rc.find(11, "ballot %q: credential not on the list", b.j.BallotID)
+	return 0
+}
+
+// weightedSum returns Σ w_k·cts[k] as 64 bytes (70-tally.md, "Weighted
+// tally"), one scalar multiplication at a time.
+func weightedSum(cts [][]byte, ws []uint64) []byte {
+	A, B := r255.NewIdentityElement(), r255.NewIdentityElement()
+	for k, ct := range cts {
+		a, _ := element(ct[:32])
+		b, _ := element(ct[32:])
+		A.Add(A, mul(scalarUint(ws[k]), a))
+		B.Add(B, mul(scalarUint(ws[k]), b))
+	}
+	return append(enc(A), enc(B)...)
 }

@@ -14,22 +14,35 @@ import (
 // from 40-trustee.md and 70-tally.md.
 
 type encryptedTallyJSON struct {
-	BaseHash string `json:"baseHash"`
-	Ballots  uint64 `json:"ballots"`
+	BaseHash string  `json:"baseHash"`
+	Ballots  uint64  `json:"ballots"`
+	Weight   *uint64 `json:"weight,omitempty"` // weighted tallies only
 	Contests []struct {
-		ID         string `json:"id"`
-		Selections []struct {
-			Code       uint32 `json:"code"`
-			Ciphertext string `json:"ciphertext"`
-		} `json:"selections"`
+		ID         string         `json:"id"`
+		Selections []tallySelJSON `json:"selections"`
 	} `json:"contests"`
 	Hash string `json:"hash"`
 }
 
+type tallySelJSON struct {
+	Code       uint32  `json:"code"`
+	Ciphertext string  `json:"ciphertext"`
+	Weighted   *string `json:"weighted,omitempty"` // weighted tallies only
+}
+
+// encode is the tally's encoding, or the weighted tally's when it has a
+// weight (70-tally.md, "Encrypted tally", "Weighted tally").
 func (t *encryptedTallyJSON) encode() []byte {
-	b := str(nil, "sandogh-v1/encrypted-tally")
+	label := "sandogh-v1/encrypted-tally"
+	if t.Weight != nil {
+		label = "sandogh-v1/weighted-encrypted-tally"
+	}
+	b := str(nil, label)
 	b = append(b, mustHex(t.BaseHash)...)
 	b = u64(b, t.Ballots)
+	if t.Weight != nil {
+		b = u64(b, *t.Weight)
+	}
 	b = u32(b, uint32(len(t.Contests)))
 	for _, c := range t.Contests {
 		b = str(b, c.ID)
@@ -37,17 +50,28 @@ func (t *encryptedTallyJSON) encode() []byte {
 		for _, s := range c.Selections {
 			b = u32(b, s.Code)
 			b = append(b, mustHex(s.Ciphertext)...)
+			if t.Weight != nil && s.Weighted != nil {
+				b = append(b, mustHex(*s.Weighted)...)
+			}
 		}
 	}
 	return b
 }
 
-// ciphertexts is the list the trustees decrypt, in tally order.
+// ciphertexts is the list the trustees decrypt, in tally order, followed
+// in a weighted tally by the weighted sums in the same order.
 func (t *encryptedTallyJSON) ciphertexts() [][]byte {
 	var out [][]byte
 	for _, c := range t.Contests {
 		for _, s := range c.Selections {
 			out = append(out, mustHex(s.Ciphertext))
+		}
+	}
+	if t.Weight != nil {
+		for _, c := range t.Contests {
+			for _, s := range c.Selections {
+				out = append(out, mustHex(*s.Weighted))
+			}
 		}
 	}
 	return out
@@ -145,7 +169,9 @@ type standingJSON struct {
 	Code     uint32 `json:"code"`
 	Name     string `json:"name"`
 	Count    uint64 `json:"count"`
-	Outcome  string `json:"outcome,omitempty"`
+	// Unweighted is in weighted results only (70-tally.md, "Weighted tally").
+	Unweighted *uint64 `json:"unweighted,omitempty"`
+	Outcome    string  `json:"outcome,omitempty"`
 }
 
 type tieJSON struct {
@@ -174,6 +200,7 @@ type resultsJSON struct {
 	BaseHash   string              `json:"baseHash"`
 	TallyHash  string              `json:"tallyHash"`
 	Ballots    uint64              `json:"ballots"`
+	Weight     *uint64             `json:"weight,omitempty"` // weighted results only
 	Contests   []contestResultJSON `json:"contests"`
 }
 

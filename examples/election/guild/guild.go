@@ -15,6 +15,9 @@
 // and the second station's committee records the outage in its signed
 // incident log. With Config.ReplaceDevice, the second station's device fails
 // late in the day and a spare device replaces it, after an incident.
+// With Config.Weighted, the election is a cooperative's instead: every
+// member votes remotely with a credential that carries her public weight
+// (her shares), and the board is elected by weighted votes.
 //
 // The code reads as a walkthrough of the library's steps, in order:
 // key ceremony, election parameters, device openings, encryption and the
@@ -85,6 +88,13 @@ type Config struct {
 	// committee records a device-replaced incident) and closes instead of
 	// it.
 	ReplaceDevice bool
+	// Weighted, if not 0, makes the election weighted (a cooperative whose
+	// members' votes are weighed by their shares): the manifest's
+	// MaxWeight is Weighted, and each voter's credential carries a random
+	// weight 1 … Weighted. A weighted election has remote voters only
+	// (docs/spec.md, "Weighted voters"): RemoteVoters vote (default 200),
+	// Voters must be 0, there are no stations and no challenges.
+	Weighted uint32
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -151,7 +161,15 @@ const spareDevice = "station-2-spare"
 var electionDay = time.Date(2025, 6, 12, 8, 0, 0, 0, time.UTC)
 
 func (c *Config) defaults() error {
-	if c.Voters == 0 {
+	if c.Weighted > 0 {
+		if c.Voters != 0 || c.Challenged != 0 || c.ReplaceDevice {
+			return errors.New("guild: a weighted election has remote voters only: Voters, Challenged and ReplaceDevice must be zero")
+		}
+		if c.RemoteVoters == 0 {
+			c.RemoteVoters = 200
+		}
+		c.NoChallenges = true
+	} else if c.Voters == 0 {
 		c.Voters = 1000
 	}
 	if c.Trustees == 0 {
@@ -221,6 +239,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	manifest := Manifest(policy)
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
+	manifest.MaxWeight = cfg.Weighted
 	w, err := election.Create(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -243,7 +262,11 @@ func Run(cfg Config) (*Outcome, error) {
 	// (ballot.GenerateCredential; from the seed in a seeded run) and sends
 	// only its public key to the registrar, who lists the public keys:
 	// nobody but the voter can sign her ballot.
-	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
+	var stationKeys map[string]ed25519.PrivateKey
+	var devices []ballot.RegisteredDevice
+	if cfg.Weighted == 0 {
+		stationKeys, devices = demo.StationKeys(seeds, rng, stations)
+	}
 	hall2 := []string{"station-2"}
 	if cfg.ReplaceDevice {
 		k, d := demo.StationKeys(seeds, rng, []string{spareDevice})
@@ -254,10 +277,14 @@ func Run(cfg Config) (*Outcome, error) {
 	// Each station has a committee of officials, who co-sign its closing
 	// certificate (two of three at hall-1, one of two at hall-2).
 	officialKeys := make(map[string]ed25519.PrivateKey)
-	for i, st := range []ballot.Station{
+	halls := []ballot.Station{
 		{ID: "hall-1", Devices: []string{"station-1"}, ClosingCosignatures: 2},
 		{ID: "hall-2", Devices: hall2, ClosingCosignatures: 1},
-	} {
+	}
+	if cfg.Weighted > 0 {
+		halls = nil
+	}
+	for i, st := range halls {
 		for _, id := range [][]string{{"hall-1/chair", "hall-1/secretary", "hall-1/observer"}, {"hall-2/chair", "hall-2/secretary"}}[i] {
 			k := seeds.OfficialKey(id)
 			officialKeys[id] = k
@@ -279,6 +306,15 @@ func Run(cfg Config) (*Outcome, error) {
 		pubs[i] = creds[i].PublicKey()
 	}
 	credList, err := ballot.NewCredentialList(pubs)
+	if cfg.Weighted > 0 {
+		// The registrar lists each member's key with her shares, public
+		// and fixed before voting (they enter the base hash).
+		weights := make([]uint32, len(pubs))
+		for i := range weights {
+			weights[i] = 1 + uint32(rng.IntN(int(cfg.Weighted)))
+		}
+		credList, err = ballot.NewWeightedCredentialList(pubs, weights)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -463,15 +499,18 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 		ids = append(ids, spareDevice)
 	}
 	replacement := make(chan *ballot.DeviceOpening, 1)
-	hall2, err := ballot.OpenIncidentLog(e, "hall-2")
-	if err != nil {
-		return err
-	}
-
-	// The stations open and send their opening records.
-	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
-	if err != nil {
-		return err
+	weighted := e.Manifest().MaxWeight > 0 // remote voters only: no stations
+	var hall2 *ballot.IncidentLog
+	tips := map[string]*demo.ChainTip{}
+	if !weighted {
+		var err error
+		if hall2, err = ballot.OpenIncidentLog(e, "hall-2"); err != nil {
+			return err
+		}
+		// The stations open and send their opening records.
+		if tips, err = demo.OpenStations(e, box, stations, keys, electionDay); err != nil {
+			return err
+		}
 	}
 	if cfg.ReplaceDevice {
 		tips[spareDevice] = new(demo.ChainTip) // set when the spare opens
@@ -588,6 +627,9 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	closing := stations
 	if replaced {
 		closing = []string{"station-1", spareDevice}
+	}
+	if weighted {
+		return nil
 	}
 	if err := demo.CloseStations(e, box, closing, keys, tips, officials, electionDay.Add(12*time.Hour)); err != nil {
 		return err
