@@ -91,8 +91,10 @@ func AllocateList(m *ballot.Manifest, i int, totals *Totals) (*apportion.Result,
 // Alternates of its other candidates alternates, the rest not elected;
 // when an unbroken tie leaves seats undecided, the first candidate not
 // elected of each tied list is tied instead. The list ties themselves are
-// in the allocation; Ties is empty.
-func listContestResult(c *ballot.Contest, a *apportion.Result) ContestResult {
+// in the allocation; Ties is empty. In a weighted election the counts and
+// the allocation are weighted, and each standing also has its candidate's
+// unweighted total from t.
+func listContestResult(c *ballot.Contest, a *apportion.Result, t *ContestTotals) ContestResult {
 	cr := ContestResult{ID: c.ID, Kind: c.Kind, Seats: c.Seats, Alternates: c.Alternates, Ties: []Tie{}}
 	tied := map[uint32]bool{}
 	if a.Undecided > 0 {
@@ -104,6 +106,10 @@ func listContestResult(c *ballot.Contest, a *apportion.Result) ContestResult {
 			}
 		}
 	}
+	unweighted := make(map[uint32]uint64, len(c.Candidates))
+	for _, s := range t.Selections[len(t.Selections)-len(c.Candidates):] {
+		unweighted[s.Code] = s.Unweighted
+	}
 	votes := make(map[uint32]uint64, len(c.Candidates))
 	names := make(map[uint32]string, len(c.Candidates))
 	for _, l := range a.Lists {
@@ -114,7 +120,7 @@ func listContestResult(c *ballot.Contest, a *apportion.Result) ContestResult {
 	for _, l := range a.Lists {
 		cr.Lists = append(cr.Lists, ListSeats{Code: l.Code, Name: l.Name, Votes: l.Votes, Seats: l.Seats, Candidates: len(l.Candidates)})
 		add := func(code uint32, o Outcome) {
-			cr.Standings = append(cr.Standings, Standing{Position: len(cr.Standings) + 1, Code: code, Name: names[code], Count: votes[code], Outcome: o})
+			cr.Standings = append(cr.Standings, Standing{Position: len(cr.Standings) + 1, Code: code, Name: names[code], Count: votes[code], Unweighted: unweighted[code], Outcome: o})
 		}
 		for _, code := range l.Elected {
 			add(code, Main)

@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -157,5 +158,86 @@ func TestListMethodsAreApportion(t *testing.T) {
 	}
 	if !slices.Equal(names, ballot.ListMethods) {
 		t.Fatalf("ballot.ListMethods %v, apportion.Methods %v", ballot.ListMethods, names)
+	}
+}
+
+// TestWeightedListCount: in a weighted election a list contest's list
+// votes and preference votes are weighted (each ballot counts its
+// credential's weight), and the standings carry the unweighted preference
+// votes too.
+func TestWeightedListCount(t *testing.T) {
+	m := listManifest(ballot.OpenList)
+	m.ElectionID, m.MaxWeight = "coop-lists", 100
+	cer := runCeremony(t, m.ElectionID, 3, 2)
+	pk, err := cer.result.ElectionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	weights := []uint32{1, 2, 5, 10}
+	var creds []*ballot.Credential
+	var keys []ed25519.PublicKey
+	for k := range weights {
+		c, err := ballot.NewCredential(seedOf(fmt.Sprintf("list voter %d", k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, keys = append(creds, c), append(keys, c.PublicKey())
+	}
+	list, err := ballot.NewWeightedCredentialList(keys, weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: m, PublicKey: pk, VerificationKeys: cer.result.VerificationKeys, Threshold: cer.result.Threshold, Credentials: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{e: e, keys: cer}
+	votes := []map[uint32]uint64{{1: 1, 11: 1}, {2: 1, 21: 1, 22: 1}, {1: 1, 12: 1}, {2: 1, 21: 1}}
+	a := NewAggregator(e)
+	for k, v := range votes {
+		p, err := ballot.EncryptBallot(e, ballot.Header{BallotID: fmt.Sprintf("w%d", k), Credential: creds[k].PublicKey()}, ballot.Vote{"council": v}, seedOf(fmt.Sprintf("w%d", k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := p.Cast(creds[k].PrivateKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Add(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	et := a.Tally()
+	totals, _, err := Decrypt(e, cer.result, et, f.shareLists(t, et, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ListInput(m, 0, totals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// List 1: weights 1 + 5; list 2: 2 + 10; candidate 21: 2 + 10 (2 ballots).
+	if in.Lists[0].Votes != 6 || in.Lists[1].Votes != 12 || in.Lists[1].Candidates[0].Votes != 12 {
+		t.Fatalf("weighted list votes %d, %d, candidate 21 %d", in.Lists[0].Votes, in.Lists[1].Votes, in.Lists[1].Candidates[0].Votes)
+	}
+	r, err := NewResults(m, totals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range r.Contests[0].Standings {
+		if s.Code == 21 && (s.Count != 12 || s.Unweighted != 2) {
+			t.Fatalf("candidate 21: count %d, unweighted %d", s.Count, s.Unweighted)
+		}
+	}
+	j, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Results
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckResults(m, totals, &back); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -196,7 +196,7 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 			if err != nil {
 				return nil, err
 			}
-			r.Contests[i] = listContestResult(c, a)
+			r.Contests[i] = listContestResult(c, a, &totals.Contests[i])
 			continue
 		}
 		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, seed)

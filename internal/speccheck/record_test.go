@@ -859,8 +859,21 @@ func (rc *recordCheck) tally() {
 				continue
 			}
 			rc.checkListCounts(i, r)
+			st := listStandings(&mc, r)
+			if sums.Weight != nil {
+				// The candidates' selections are the last ones.
+				first := len(codes) - len(mc.Candidates)
+				for p := range st {
+					for j := first; j < len(codes); j++ {
+						if codes[j] == st[p].Code {
+							u := unweighted[j]
+							st[p].Unweighted = &u
+						}
+					}
+				}
+			}
 			want.Contests = append(want.Contests, contestResultJSON{
-				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Lists: listSeats(r), Standings: listStandings(&mc, r), Ties: []tieJSON{},
+				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Lists: listSeats(r), Standings: st, Ties: []tieJSON{},
 			})
 			continue
 		}
