@@ -241,3 +241,53 @@ func TestWeightedListCount(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestListResultsTie: three lists tied for the last two seats without a tie-break
+// seed: the seat stays undecided, and the first candidate not elected of
+// each tied list is tied in the results; with the manifest's seed the
+// seat goes to one of them and nobody is tied.
+func TestListResultsTie(t *testing.T) {
+	for _, seeded := range []bool{false, true} {
+		m := listManifest(ballot.OpenList)
+		m.Contests[0].Seats = 3
+		if !seeded {
+			m.TieBreakSeed = nil
+		}
+		// Lists 1, 2, 3 with 20, 10 and 10 list votes: D'Hondt gives list 1
+		// the first seat (20); list 1's second quotient and the first of
+		// lists 2 and 3 are all 10, a three-way tie for the two other seats.
+		totals := &Totals{Ballots: 40, Contests: []ContestTotals{{ID: "council"}}}
+		for _, code := range m.Contests[0].SelectionCodes() {
+			totals.Contests[0].Selections = append(totals.Contests[0].Selections, SelectionTotal{Code: code})
+		}
+		for l, v := range []uint64{20, 10, 10} {
+			totals.Contests[0].Selections[l].Count = v
+		}
+		r, err := NewResults(m, totals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := AllocateList(m, 0, totals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tied, main int
+		for _, s := range r.Contests[0].Standings {
+			switch s.Outcome {
+			case Tied:
+				tied++
+			case Main:
+				main++
+			}
+		}
+		if seeded {
+			if a.Undecided != 0 || tied != 0 || main != 3 {
+				t.Fatalf("seeded: %d undecided, %d tied, %d main", a.Undecided, tied, main)
+			}
+			continue
+		}
+		if a.Undecided == 0 || len(a.Ties) != 1 || tied != len(a.Ties[0].Lists) || main != 3-a.Undecided {
+			t.Fatalf("unseeded: %d undecided, ties %+v, %d tied, %d main", a.Undecided, a.Ties, tied, main)
+		}
+	}
+}
