@@ -381,3 +381,36 @@ func randomMarks(rng *rand.Rand, c *Contest) map[uint32]uint64 {
 	}
 	return marks
 }
+
+// TestListProofsBound: a list ballot's statement proofs are bound to its
+// ciphertexts, its contest and its ballot: the proofs of another ballot
+// with the same values, or of another statement of the same ballot, do not
+// verify in their place, and the refusal names the statement.
+func TestListProofsBound(t *testing.T) {
+	f := newFixture(t, listManifest(Panachage, true, false))
+	v := Vote{"council": {1: 1, 21: 1}}
+	a := f.credentialBallot(t, "a", 0, v)
+	b := f.credentialBallot(t, "b", 1, v)
+	for name, edit := range map[string]func(c *encryptedContest){
+		"another ballot's proofs": func(c *encryptedContest) {
+			c.listProofs = b.contests[0].listProofs
+			c.listProofBytes = b.contests[0].listProofBytes
+		},
+		"two statements swapped": func(c *encryptedContest) {
+			// "additional" of lists 0 and 1 have the same range.
+			c.listProofs = append([]*proof.RangeProof(nil), c.listProofs...)
+			c.listProofBytes = append([][]byte(nil), c.listProofBytes...)
+			c.listProofs[1], c.listProofs[2] = c.listProofs[2], c.listProofs[1]
+			c.listProofBytes[1], c.listProofBytes[2] = c.listProofBytes[2], c.listProofBytes[1]
+		},
+	} {
+		forged := resign(t, f.e, a, a.header, f.credentials[0].PrivateKey())
+		edit(&forged.contests[0])
+		forged = resign(t, f.e, forged, forged.header, f.credentials[0].PrivateKey())
+		err := VerifyBallot(f.e, forged)
+		wantRefusal(t, err, StepProof, 0, -1)
+		if !strings.Contains(err.Error(), `contest proof "`) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
