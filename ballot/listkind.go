@@ -424,7 +424,7 @@ func (s *listStatement) combination(c *encryptedContest) *elgamal.Ciphertext {
 // branching on the vote.
 func (e *Election) proveListStatements(i int, c *encryptedContest, vals []uint64, nonces []*group.Scalar, tc *proof.Transcript, nc *proof.Nonces) error {
 	mc := &e.manifest.Contests[i]
-	sts := mc.listStatements()
+	sts := e.statements[i]
 	c.listProofs = make([]*proof.RangeProof, len(sts))
 	for k := range sts {
 		s := &sts[k]
@@ -451,7 +451,7 @@ func (e *Election) proveListStatements(i int, c *encryptedContest, vals []uint64
 // selection per list, additional votes and candidate (NumSelections), each
 // with a range proof for 0..SelectionMax, and one contest proof per
 // statement with the statement's range.
-func checkListShape(i int, c *encryptedContest, mc *Contest) *Refusal {
+func checkListShape(i int, c *encryptedContest, mc *Contest, sts []listStatement) *Refusal {
 	if n := mc.NumSelections(); len(c.selections) != n {
 		return refuseAt(StepManifest, i, -1, "%s, the list contest has %d (lists, additional votes and candidates)", prose.Count(len(c.selections), "selection"), n)
 	}
@@ -463,7 +463,6 @@ func checkListShape(i int, c *encryptedContest, mc *Contest) *Refusal {
 	if c.sum != nil {
 		return refuseAt(StepManifest, i, -1, "a single contest proof, but a list contest has one per statement")
 	}
-	sts := mc.listStatements()
 	if len(c.listProofs) != len(sts) {
 		return refuseAt(StepManifest, i, -1, "%s, the list contest has %d statements", prose.Count(len(c.listProofs), "contest proof"), len(sts))
 	}
@@ -479,7 +478,7 @@ func checkListShape(i int, c *encryptedContest, mc *Contest) *Refusal {
 // returns places with theirs appended.
 func (e *Election) addListProofs(bv *proof.BatchVerifier, places []proofPlace, i int, c *encryptedContest, tc *proof.Transcript) []proofPlace {
 	mc := &e.manifest.Contests[i]
-	sts := mc.listStatements()
+	sts := e.statements[i]
 	for k := range sts {
 		s := &sts[k]
 		bv.AddRange(listTranscript(tc, c, k, s), e.pk, s.combination(c), s.bound, c.listProofs[k])

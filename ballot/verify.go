@@ -110,7 +110,7 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 			return refuseAt(StepManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
 		}
 		if mc.Kind == ProportionalList {
-			if r := checkListShape(i, c, mc); r != nil {
+			if r := checkListShape(i, c, mc, e.statements[i]); r != nil {
 				return r
 			}
 			continue
