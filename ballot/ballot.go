@@ -121,7 +121,11 @@ type encryptedContest struct {
 	selections []encryptedSelection // layoutSelections
 	sum        *proof.RangeProof    // nil when the contest has no sum rule
 	sumBytes   []byte
-	row        []encryptedColumn // layoutRow: the packed codes of a CodeList contest
+	// listProofs are the contest proofs of a ProportionalList contest, one
+	// per statement of Contest.listStatements (sum is nil then).
+	listProofs     []*proof.RangeProof
+	listProofBytes [][]byte
+	row            []encryptedColumn // layoutRow: the packed codes of a CodeList contest
 }
 
 // An encryptedColumn is one ciphertext of a CodeList contest's row, with the
@@ -190,8 +194,9 @@ func (b *Ballot) NonceSeed() []byte { return bytes.Clone(b.seed) }
 func (b *Ballot) NumContests() int { return len(b.contests) }
 
 // Ciphertexts returns copies of the ciphertexts of contest i: one per
-// candidate in manifest order, or for a CodeList contest the row of packed
-// codes, one per column. It panics if i is out of range.
+// candidate in manifest order (for a ProportionalList contest, one per
+// selection: Contest.SelectionCodes), or for a CodeList contest the row of
+// packed codes, one per column. It panics if i is out of range.
 func (b *Ballot) Ciphertexts(i int) []*elgamal.Ciphertext {
 	c := &b.contests[i]
 	if c.layout == layoutRow {
@@ -296,7 +301,16 @@ func (b *Ballot) encodeBody() {
 			spans[i][j].p = [2]int{len(e.B), len(e.B) + len(s.proofBytes)}
 			e.Fixed(s.proofBytes)
 		}
-		if c.sum == nil {
+		if c.listProofs != nil {
+			e.U8(2)
+			e.U32(uint32(len(c.listProofs)))
+			for k, p := range c.listProofs {
+				if len(c.listProofBytes) <= k {
+					c.listProofBytes = append(c.listProofBytes, p.Bytes())
+				}
+				e.Bytes(c.listProofBytes[k])
+			}
+		} else if c.sum == nil {
 			e.U8(0)
 		} else {
 			e.U8(1)

@@ -38,7 +38,7 @@ func resign(t *testing.T, e *Election, src *Ballot, h Header, key ed25519.Privat
 	t.Helper()
 	b := &Ballot{baseHash: e.baseHash, header: h}
 	for _, c := range src.contests {
-		nc := encryptedContest{layout: c.layout, sum: c.sum, sumBytes: c.sumBytes}
+		nc := encryptedContest{layout: c.layout, sum: c.sum, sumBytes: c.sumBytes, listProofs: c.listProofs, listProofBytes: c.listProofBytes}
 		for _, col := range c.row {
 			nc.row = append(nc.row, encryptedColumn{ct: col.ct, ctBytes: col.ctBytes, pok: col.pok, pokBytes: col.pokBytes})
 		}

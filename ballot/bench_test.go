@@ -21,6 +21,31 @@ func boardVote() Vote {
 	return Vote{"board": {101: 1, 103: 1, 104: 1, 108: 1, 110: 1, 113: 1, 115: 1}}
 }
 
+// listBench is the list benchmark election: one list contest of lists
+// lists of per candidates each, P = 3 preferences, under rule, and a vote
+// for list 1 with three of its candidates.
+func listBench(lists, per int, rule ListRule) (*Manifest, Vote) {
+	c := Contest{ID: "council", Kind: ProportionalList, Seats: 21, Alternates: 3, ListRule: rule, Preferences: 3, CandidatesOnly: true, Method: DHondt}
+	for l := range lists {
+		pl := PartyList{Code: uint32(l + 1), Name: fmt.Sprintf("List %d", l+1)}
+		for k := range per {
+			code := uint32(100*(l+1) + k + 1)
+			c.Candidates = append(c.Candidates, Candidate{Code: code, Name: fmt.Sprintf("Candidate %d", code)})
+			pl.Candidates = append(pl.Candidates, code)
+		}
+		c.Lists = append(c.Lists, pl)
+	}
+	m := &Manifest{ElectionID: "bench", Policy: OneBallotPerCredential, Contests: []Contest{c}}
+	return m, Vote{"council": {1: 1, 101: 1, 103: 1, 107: 1}}
+}
+
+// listBenches are the list ballots of the benchmarks: 8 lists of 15
+// candidates, open and panachage.
+var listBenches = []struct {
+	name string
+	rule ListRule
+}{{"list-8x15-open", OpenList}, {"list-8x15-panachage", Panachage}}
+
 // BenchmarkScalarBaseMult is group's FBM unit, measured here so that the
 // ratios of this package's benchmarks read off one run.
 func BenchmarkScalarBaseMult(b *testing.B) {
@@ -46,6 +71,20 @@ func BenchmarkEncryptBallot(b *testing.B) {
 			}
 		}
 	})
+	for _, lb := range listBenches {
+		b.Run(lb.name, func(b *testing.B) {
+			m, v := listBench(8, 15, lb.rule)
+			f := newFixture(b, m)
+			h := Header{BallotID: "bench", Credential: f.credentials[0].PublicKey()}
+			seed := seedOf("bench seed")
+			f.e.PublicKey().ScalarMult(group.NewElement(), group.NewScalar())
+			for b.Loop() {
+				if _, err := EncryptBallot(f.e, h, v, seed); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkVerifyBallot verifies one decoded ballot per iteration: every
@@ -65,6 +104,22 @@ func BenchmarkVerifyBallot(b *testing.B) {
 			}
 		}
 	})
+	for _, lb := range listBenches {
+		b.Run(lb.name, func(b *testing.B) {
+			m, v := listBench(8, 15, lb.rule)
+			f := newFixture(b, m)
+			bl := f.credentialBallot(b, "bench", 0, v)
+			bl, err := ParseBallot(bl.Bytes())
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := VerifyBallot(f.e, bl); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkVerifyBallots verifies batches of decoded ballots with

@@ -191,9 +191,11 @@ func (b *Ballot) decodeBody(d *wire.Reader, gd *group.Decoder) {
 				}
 				c.sum = p
 			}
+		case has == 2:
+			decodeListProofs(d, i, c, gd)
 		default:
 			d.Off = start
-			d.Fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0 nor 1", has)
+			d.Fail(fmt.Sprintf("contest %d: has contest proof", i), "%d is neither 0, 1 nor 2 (the proofs of a list contest)", has)
 		}
 	}
 }
@@ -235,6 +237,35 @@ func decodeRow(d *wire.Reader, i int, c *encryptedContest, gd *group.Decoder) {
 	}
 }
 
+// decodeListProofs reads the contest proofs of a list contest (after the
+// byte 2): u32(count), then each range proof as bytes.
+func decodeListProofs(d *wire.Reader, i int, c *encryptedContest, gd *group.Decoder) {
+	n := d.Count(fmt.Sprintf("contest %d: list proof count", i), MaxCandidates+4, 4)
+	if d.Err == nil && n == 0 {
+		d.Off -= 4
+		d.Fail(fmt.Sprintf("contest %d: list proof count", i), "0: a list contest has at least one contest proof")
+		return
+	}
+	c.listProofs = make([]*proof.RangeProof, 0, n)
+	c.listProofBytes = make([][]byte, 0, n)
+	for k := 0; k < n && d.Err == nil; k++ {
+		where := fmt.Sprintf("contest %d: list proof %d", i, k)
+		start := d.Off
+		b := d.Bytes(where, maxProof)
+		if d.Err != nil {
+			return
+		}
+		p, err := decodeRangeProof(gd, b)
+		if err != nil {
+			d.Off = start
+			d.Fail(where, "%v", err)
+			return
+		}
+		c.listProofs = append(c.listProofs, p)
+		c.listProofBytes = append(c.listProofBytes, b)
+	}
+}
+
 // schnorrSize is the length of a Schnorr proof's encoding.
 const schnorrSize = 64
 
@@ -269,7 +300,8 @@ type ballotJSON struct {
 type contestJSON struct {
 	Selections *[]selectionJSON `json:"selections,omitempty"`
 	Proof      *string          `json:"proof,omitempty"`
-	Row        *[]selectionJSON `json:"row,omitempty"` // a CodeList contest: "proof" is the proof of knowledge
+	Proofs     *[]string        `json:"proofs,omitempty"` // a list contest's contest proofs
+	Row        *[]selectionJSON `json:"row,omitempty"`    // a CodeList contest: "proof" is the proof of knowledge
 }
 
 type selectionJSON struct {
@@ -323,6 +355,13 @@ func (b *Ballot) MarshalJSON() ([]byte, error) {
 		if c.sum != nil {
 			p := hex.EncodeToString(c.sumBytes)
 			cj.Proof = &p
+		}
+		if c.listProofs != nil {
+			ps := make([]string, len(c.listProofBytes))
+			for k, pb := range c.listProofBytes {
+				ps[k] = hex.EncodeToString(pb)
+			}
+			cj.Proofs = &ps
 		}
 		j.Contests[i] = cj
 	}
@@ -400,7 +439,7 @@ func decodeBallotJSON(data []byte) (enc []byte, code ConfirmationCode, err error
 	e.U32(uint32(len(j.Contests)))
 	for i, c := range j.Contests {
 		switch {
-		case c.Row != nil && (c.Selections != nil || c.Proof != nil):
+		case c.Row != nil && (c.Selections != nil || c.Proof != nil || c.Proofs != nil):
 			return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: contest %d: a row of codes with selections or a contest proof", i)
 		case c.Row != nil:
 			e.U8(layoutRow)
@@ -435,7 +474,20 @@ func decodeBallotJSON(data []byte) (enc []byte, code ConfirmationCode, err error
 			e.Fixed(ct)
 			e.Bytes(p)
 		}
-		if c.Proof == nil {
+		if c.Proofs != nil {
+			if c.Proof != nil {
+				return nil, ConfirmationCode{}, fmt.Errorf("ballot: ballot JSON: contest %d: both \"proof\" and \"proofs\" (a list contest has only proofs)", i)
+			}
+			e.U8(2)
+			e.U32(uint32(len(*c.Proofs)))
+			for k, ph := range *c.Proofs {
+				p, err := decodeHexAny(fmt.Sprintf("contest %d: proofs %d", i, k), ph)
+				if err != nil {
+					return nil, ConfirmationCode{}, err
+				}
+				e.Bytes(p)
+			}
+		} else if c.Proof == nil {
 			e.U8(0)
 		} else {
 			if *c.Proof == "" {

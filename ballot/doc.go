@@ -8,8 +8,9 @@
 // encoding, proof transcripts, confirmation codes, signatures, device
 // chains, the acceptance rule and the ballot-box file) is in docs/spec.md,
 // section "Ballots"; the known-answer vectors are in
-// testdata/ballot-vectors.json, and those of ballots with a CodeList
-// contest in testdata/codes-vectors.json.
+// testdata/ballot-vectors.json, those of ballots with a CodeList
+// contest in testdata/codes-vectors.json, and those of ballots with
+// ProportionalList contests in testdata/list-vectors.json.
 //
 // An election is described by a Manifest and made concrete by NewElection,
 // which binds the group, the manifest, the joint public key, the trustees'
@@ -26,7 +27,11 @@
 // contests of both kinds. A contest of kind Ranked ("rank up to N
 // candidates", counted by the manifest's CountingMethod: Scottish or Meek
 // STV, instant-runoff or Schulze) is a CodeList contest whose row keeps
-// the voter's order of preference (Vote.SetRanking). All nonces derive from one 32-byte seed per ballot,
+// the voter's order of preference (Vote.SetRanking). A ProportionalList contest (kind "list":
+// proportional representation by party lists, open or panachage) is one
+// ciphertext per list, per list's additional votes under panachage, and per
+// candidate, with range proofs on integer combinations of them that show
+// the list rule (docs/spec.md, "List contests"). All nonces derive from one 32-byte seed per ballot,
 // and every proof's transcript starts with the base hash, the ballot
 // identifier and its signer, so that nothing can be copied from one ballot
 // into another.

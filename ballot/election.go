@@ -63,6 +63,9 @@ type Election struct {
 	// largest candidate code (0 for the other contests).
 	rowWidth []int
 	maxCode  []uint32
+	// statements are, for each ProportionalList contest, the statements
+	// of its contest proofs (nil for the other contests).
+	statements [][]listStatement
 }
 
 const baseHashLabel = "sandogh-v1/base-hash"
@@ -100,8 +103,12 @@ func NewElection(p Parameters) (*Election, error) {
 	}
 	e.rowWidth = make([]int, len(e.manifest.Contests))
 	e.maxCode = make([]uint32, len(e.manifest.Contests))
+	e.statements = make([][]listStatement, len(e.manifest.Contests))
 	for i := range e.manifest.Contests {
 		c := &e.manifest.Contests[i]
+		if c.Kind == ProportionalList {
+			e.statements[i] = c.listStatements()
+		}
 		if !c.Mixed() {
 			continue
 		}

@@ -162,7 +162,11 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 			continue
 		}
 		c.layout = layoutSelections
-		c.selections = make([]encryptedSelection, len(mc.Candidates))
+		c.selections = make([]encryptedSelection, mc.NumSelections())
+		var nonces []*group.Scalar // a list contest's, for its statements
+		if mc.Kind == ProportionalList {
+			nonces = make([]*group.Scalar, len(c.selections))
+		}
 		rSum := group.NewScalar()
 		var mSum uint64
 		sum := elgamal.NewCiphertext()
@@ -171,7 +175,7 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 			ns := nc.Child("selection", uint64(j))
 			ts := tc.Clone()
 			ts.AppendUint64("selection", uint64(j))
-			ct, p, err := proof.EncryptWithRangeProof(ts, e.pk, vals[i][j], mc.maxValue(), ns)
+			ct, p, err := proof.EncryptWithRangeProof(ts, e.pk, vals[i][j], mc.SelectionMax(j), ns)
 			if err != nil {
 				return fmt.Errorf("ballot: contest %d: selection %d: %v", i, j, err)
 			}
@@ -179,8 +183,17 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 			s.proof = p
 			s.ctBytes = ct.Bytes()
 			rSum.Add(rSum, ns.Scalar("encryption", 0))
+			if nonces != nil {
+				nonces[j] = ns.Scalar("encryption", 0)
+			}
 			mSum += vals[i][j]
 			sum.Add(sum, ct)
+		}
+		if mc.Kind == ProportionalList {
+			if err := e.proveListStatements(i, c, vals[i], nonces, tc, nc); err != nil {
+				return err
+			}
+			continue
 		}
 		rule, bound := mc.sumRule()
 		if rule == sumNone {

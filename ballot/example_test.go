@@ -132,6 +132,50 @@ func ExampleVote_SetCodes() {
 	// challenged ballot encrypts map[council:map[17:1 212:1]]
 }
 
+// A list election: the voter chooses a party list by its code and marks up
+// to P of its candidates (the open rule). The device refuses a candidate of
+// another list, and a vote of candidates only is the vote for their list.
+func ExampleProportionalList() {
+	council := ballot.Contest{ID: "council", Kind: ballot.ProportionalList, Seats: 3, ListRule: ballot.OpenList,
+		Preferences: 2, CandidatesOnly: true, Method: ballot.DHondt, Threshold: 500}
+	for l, party := range []string{"Greens", "Workers"} {
+		pl := ballot.PartyList{Code: uint32(l + 1), Name: party}
+		for k := range 3 {
+			code := uint32(10*(l+1) + k + 1)
+			council.Candidates = append(council.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprint("Candidate ", code)})
+			pl.Candidates = append(pl.Candidates, code)
+		}
+		council.Lists = append(council.Lists, pl)
+	}
+	m := &ballot.Manifest{ElectionID: "city-2026", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{council}}
+	_, electionKey := elgamal.GenerateKey()
+	trusteeKey, _ := elgamal.GenerateKey()
+	devicePub, deviceKey, _ := ed25519.GenerateKey(nil)
+	e, err := ballot.NewElection(ballot.Parameters{
+		Manifest: m, PublicKey: electionKey, VerificationKeys: []*group.Element{trusteeKey.PublicKey().Element()}, Threshold: 1,
+		Devices: []ballot.RegisteredDevice{{ID: "station-1", PublicKey: devicePub}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("selections:", council.NumSelections(), council.SelectionCodes())
+	device, _, _ := ballot.OpenDevice(e, "station-1", deviceKey, time.Now())
+
+	_, err = device.EncryptBallot(ballot.Vote{"council": {1: 1, 11: 1, 21: 1}})
+	fmt.Println(err)
+
+	pending, _ := device.EncryptBallot(ballot.Vote{"council": {22: 1, 23: 1}})
+	b, _ := device.Challenge(pending)
+	opened, _ := ballot.OpenChallenged(e, b)
+	fmt.Println("challenged ballot encrypts", opened)
+	fmt.Println("verifies:", ballot.VerifyBallot(e, b) == nil)
+	// Output:
+	// selections: 8 [1 2 11 12 13 21 22 23]
+	// ballot: vote: contest 0 ("council"): candidate 21 is on list 2, not on list 1: under the "open" rule preferences go to candidates of the chosen list
+	// challenged ballot encrypts map[council:map[2:1 22:1 23:1]]
+	// verifies: true
+}
+
 // Remote voters make their own credentials: each voter's device keeps its
 // secret key and sends only the public key to the registrar, who publishes
 // the list of public keys. Nobody else can sign a voter's ballot, so nobody

@@ -38,6 +38,19 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		b, _ := hex.DecodeString(vb.Encoding)
 		out = append(out, b)
 	}
+	// Ballots with list contests (contest-proof flag 2).
+	data, err = os.ReadFile(listVectorsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var lv vectors
+	if err := json.Unmarshal(data, &lv); err != nil {
+		f.Fatal(err)
+	}
+	for _, vb := range []vectorBallot{lv.CredentialBallot, lv.DeviceBallot} {
+		b, _ := hex.DecodeString(vb.Encoding)
+		out = append(out, b)
+	}
 	return out
 }
 
@@ -176,6 +189,8 @@ func FuzzParseManifest(f *testing.F) {
 	j, _ = json.Marshal(codeListManifest())
 	f.Add(j)
 	j, _ = json.Marshal(rankedManifest())
+	f.Add(j)
+	j, _ = json.Marshal(listVectorsManifest())
 	f.Add(j)
 	j, _ = json.Marshal(weightedManifest())
 	f.Add(j)

@@ -68,6 +68,9 @@ func countElements(b *Ballot) int {
 		if c.sum != nil {
 			n += 2 * int(c.sum.Range()+1)
 		}
+		for _, p := range c.listProofs {
+			n += 2 * int(p.Range()+1)
+		}
 		n += 3 * len(c.row) // a ciphertext and a Schnorr proof's commitment
 	}
 	return n

@@ -225,6 +225,25 @@ func scanBallotJSON(data []byte) (enc []byte, code ConfirmationCode, ok bool) {
 			if s.hexBytes() == 0 {
 				s.ok = false // "" means no proof to the general decoder
 			}
+		} else if s.peek(`,"proofs":[`) {
+			// A list contest's statement proofs (flag 2).
+			s.out = append(s.out, 2)
+			cAt := len(s.out)
+			s.out = append(s.out, 0, 0, 0, 0)
+			n := 0
+			for s.ok && !s.peek(`]`) {
+				if n > 0 {
+					s.lit(`,`)
+				}
+				n++
+				if s.hexBytes() == 0 {
+					s.ok = false // the general decoder names the empty proof
+				}
+			}
+			if n == 0 {
+				s.ok = false // and the empty list
+			}
+			binary.BigEndian.PutUint32(s.out[cAt:], uint32(n))
 		} else {
 			s.out = append(s.out, 0)
 		}

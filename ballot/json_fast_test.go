@@ -51,6 +51,10 @@ func jsonForms(t testing.TB) [][]byte {
 	// A ballot with a row of codes.
 	cf := newFixture(t, codeListManifest())
 	bs = append(bs, cf.credentialBallot(t, "council", 2, codeListVote(3, 9)))
+	// A ballot with list contests (statement proofs, flag 2).
+	lf := newFixture(t, listVectorsManifest())
+	lv, _ := vectorVotes(lf.e.manifest)
+	bs = append(bs, lf.credentialBallot(t, "lists", 2, lv))
 	var out [][]byte
 	for _, b := range bs {
 		j, err := b.MarshalJSON()

@@ -103,13 +103,59 @@ const (
 	// the contest's Method (package tally/ranked), whose every stage is
 	// published. Candidate codes are 1..MaxCandidateCode.
 	Ranked ContestKind = "ranked"
+	// ProportionalList is proportional representation by party lists (its kind
+	// string is "list"): the voter chooses one of Lists and marks up to
+	// Preferences candidates, only from the chosen list (ListRule
+	// OpenList) or from any list (Panachage); Seats are allocated to the
+	// lists by Method (package tally/apportion) and within each list by
+	// preference votes. docs/spec.md §Ballots ("List contests") states
+	// what a list vote is under each rule.
+	ProportionalList ContestKind = "list"
 )
 
-// A CountingMethod names the rule by which a Ranked contest's rankings are
-// counted (Contest.Method). Each name refers to one published rule text,
-// which package tally/ranked implements and docs/spec.md (§Counting
-// methods, "Ranked ballots") specifies with its arithmetic.
+// A ListRule says which candidates a voter may mark in a ProportionalList contest
+// and what counts as a vote for a list.
+type ListRule string
+
+const (
+	// OpenList: the voter chooses a list and marks up to Preferences
+	// candidates of that list only. A ballot counts one list vote for the
+	// chosen list; a candidate mark is a preference vote.
+	OpenList ListRule = "open"
+	// Panachage: the voter may designate one list and marks up to
+	// Preferences candidates of any list, at most once each. Each candidate
+	// mark is a preference vote and a list vote for the candidate's list;
+	// on a ballot that designates a list, the Preferences − marks unused
+	// lines are additional list votes for the designated list, and on a
+	// ballot without a designation they count for nobody (the rule of the
+	// Swiss National Council, Federal Act on Political Rights of 17
+	// December 1976, SR 161.1, art. 37, without its cumulation).
+	Panachage ListRule = "panachage"
+)
+
+// A PartyList is one list (party or coalition) of a ProportionalList contest.
+type PartyList struct {
+	// Code is the list's number. List codes are distinct from each other
+	// and from the contest's candidate codes, so that a Vote names a list
+	// by its code as it names a candidate.
+	Code uint32 `json:"code"`
+	// Name is the list's name.
+	Name string `json:"name"`
+	// Candidates are the codes of the list's candidates, in list order
+	// (position 1 first); every candidate of the contest is on exactly one
+	// list.
+	Candidates []uint32 `json:"candidates"`
+}
+
+// A CountingMethod names the rule by which a contest's votes become seats
+// (Contest.Method): a Ranked contest's counting method or a
+// ProportionalList contest's seat allocation method. Each name refers to
+// one published rule text, which package tally/ranked or tally/apportion
+// implements and docs/spec.md (§Counting methods) specifies with its
+// arithmetic.
 type CountingMethod string
+
+// The counting methods of a Ranked contest.
 
 const (
 	// STVScottish2007 is single transferable vote by the Scottish Local
@@ -139,6 +185,31 @@ const (
 // by Schulze, whose pairwise matrices grow with the square of the
 // candidates.
 const MaxSchulzeCandidates = 1000
+
+// The seat allocation methods of a ProportionalList contest, as package
+// tally/apportion names and implements them (docs/spec.md §Counting
+// methods, "Seat allocation to party lists").
+const (
+	// DHondt: divisors 1, 2, 3, …
+	DHondt CountingMethod = "dhondt"
+	// SainteLague: divisors 1, 3, 5, …
+	SainteLague CountingMethod = "sainte-lague"
+	// ModifiedSainteLague: divisors 1.4, 3, 5, …
+	ModifiedSainteLague CountingMethod = "modified-sainte-lague"
+	// LargestRemainderHare: largest remainders with the Hare quota V/S.
+	LargestRemainderHare CountingMethod = "largest-remainder-hare"
+	// LargestRemainderDroop: largest remainders with the Droop quota
+	// floor(V/(S+1)) + 1.
+	LargestRemainderDroop CountingMethod = "largest-remainder-droop"
+)
+
+// ListMethods are the seat allocation methods a ProportionalList contest
+// may name, in the order of apportion.Methods.
+var ListMethods = []CountingMethod{DHondt, SainteLague, ModifiedSainteLague, LargestRemainderHare, LargestRemainderDroop}
+
+// MaxThreshold is the largest electoral threshold of a ProportionalList contest,
+// 100% in basis points.
+const MaxThreshold = 10000
 
 // A Contest is one question on the ballot. Which of Limit, MaxScore, Seats,
 // Alternates and MixStages apply depends on Kind; the ones that do not apply must be
@@ -184,11 +255,35 @@ type Contest struct {
 	// (the contest proof shows the sum is Limit), false allows 0 or Limit.
 	// Unused (false) for the other kinds.
 	Strict bool `json:"strict,omitempty"`
-	// Method is, for a Ranked contest, the counting method; empty for the
-	// other kinds.
-	Method CountingMethod `json:"method,omitempty"`
 	// Candidates are the choices, in ballot order.
 	Candidates []Candidate `json:"candidates"`
+
+	// The members below are a ProportionalList contest's, and unused (zero) for
+	// the other kinds. In a ProportionalList contest Seats is the number of
+	// seats the lists share (1 ≤ Seats ≤ the number of candidates),
+	// Alternates the number of alternates of each list, and Strict says
+	// that a ballot must choose a list (no blank contest).
+
+	// Lists are the party lists, in ballot order.
+	Lists []PartyList `json:"lists,omitempty"`
+	// ListRule is OpenList or Panachage.
+	ListRule ListRule `json:"listRule,omitempty"`
+	// Preferences is P, the most candidates a voter marks, 1 ≤ P ≤
+	// min(number of candidates, MaxRange).
+	Preferences uint32 `json:"preferences,omitempty"`
+	// CandidatesOnly allows a ballot that marks candidates without
+	// choosing a list. Under OpenList its candidates must be of one list,
+	// and the ballot is that list's (EncryptBallot marks the list); under
+	// Panachage its marks count for their lists and its unused lines for
+	// nobody.
+	CandidatesOnly bool `json:"candidatesOnly,omitempty"`
+	// Method is, for a Ranked contest, the counting method; for a
+	// ProportionalList contest, the seat allocation method (one of
+	// ListMethods); empty for the other kinds.
+	Method CountingMethod `json:"method,omitempty"`
+	// Threshold is the electoral threshold in basis points of the valid
+	// list votes (500 is 5%), 0 to MaxThreshold; 0 is none.
+	Threshold uint32 `json:"threshold,omitempty"`
 }
 
 // A Candidate is one choice of a contest.
@@ -329,11 +424,16 @@ func (c *Contest) validate(i int) error {
 	if err := checkName(where+": title", c.Title, true); err != nil {
 		return err
 	}
-	if c.Method != "" && c.Kind != Ranked {
-		return fmt.Errorf("ballot: %s: method is %q, but only a %q contest has a counting method (leave it out)", where, c.Method, Ranked)
+	if c.Strict && c.Kind != Exactly && c.Kind != ProportionalList {
+		return fmt.Errorf("ballot: %s: strict is true, but only an %q or a %q contest is strict (it forbids a blank contest)", where, Exactly, ProportionalList)
 	}
-	if c.Strict && c.Kind != Exactly {
-		return fmt.Errorf("ballot: %s: strict is true, but only an %q contest is strict (it forbids a blank contest)", where, Exactly)
+	if c.Kind != ProportionalList {
+		if err := c.listMembersUnused(where); err != nil {
+			return err
+		}
+	}
+	if c.Method != "" && c.Kind != Ranked && c.Kind != ProportionalList {
+		return fmt.Errorf("ballot: %s: method is %q, but only a %q contest has a counting method, and a %q contest a seat allocation method (leave it out)", where, c.Method, Ranked, ProportionalList)
 	}
 	n := len(c.Candidates)
 	if n == 0 {
@@ -451,6 +551,14 @@ func (c *Contest) validate(i int) error {
 			return fmt.Errorf("ballot: %s: limit %d on the total score is no limit: %s × maxScore %d = %d (leave it out)", where, c.Limit, prose.Count(n, "candidate"), c.MaxScore, uint64(n)*uint64(c.MaxScore))
 		}
 		return board()
+	case ProportionalList:
+		if c.Limit != 0 {
+			return unused("limit", c.Limit)
+		}
+		if err := unused("maxScore", c.MaxScore); err != nil {
+			return err
+		}
+		return c.validateLists(where)
 	case "":
 		return fmt.Errorf("ballot: %s: kind is missing", where)
 	default:
@@ -569,6 +677,8 @@ func (c *Contest) sumRule() (sumRule, uint64) {
 			return sumNone, 0
 		}
 		return sumAtMost, uint64(c.Limit)
+	case ProportionalList:
+		return sumNone, 0 // its contest proofs are listStatements
 	}
 	panic("ballot: contest kind not validated")
 }
@@ -614,6 +724,24 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.Alternates)
 			p.U32(c.MixStages)
 			p.Str(string(c.Method))
+		case ProportionalList:
+			p.U32(c.Seats)
+			p.U32(c.Alternates)
+			p.Str(string(c.ListRule))
+			p.U32(c.Preferences)
+			p.U8(boolByte(c.CandidatesOnly))
+			p.U8(boolByte(c.Strict))
+			p.Str(string(c.Method))
+			p.U32(c.Threshold)
+			p.U32(uint32(len(c.Lists)))
+			for _, l := range c.Lists {
+				p.U32(l.Code)
+				p.Str(l.Name)
+				p.U32(uint32(len(l.Candidates)))
+				for _, code := range l.Candidates {
+					p.U32(code)
+				}
+			}
 		}
 		e.Bytes(p.B)
 		e.U32(uint32(len(c.Candidates)))
@@ -632,6 +760,13 @@ func (m *Manifest) Encode() []byte {
 		e.U32(m.MaxWeight)
 	}
 	return e.B
+}
+
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // weightsLabel names the weights block of a manifest's encoding.
@@ -666,6 +801,12 @@ func (m *Manifest) clone() *Manifest {
 	c.Contests = make([]Contest, len(m.Contests))
 	for i, ct := range m.Contests {
 		ct.Candidates = append([]Candidate(nil), ct.Candidates...)
+		if ct.Lists != nil {
+			ct.Lists = append([]PartyList(nil), ct.Lists...)
+			for l := range ct.Lists {
+				ct.Lists[l].Candidates = append([]uint32(nil), ct.Lists[l].Candidates...)
+			}
+		}
 		c.Contests[i] = ct
 	}
 	c.Stations = cloneStations(m.Stations)

@@ -105,7 +105,7 @@ func TestRankedManifestEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(j, []byte(`"kind":"ranked","limit":5,"seats":5,"mixStages":2,"method":"stv-scottish-2007"`)) {
+	if !bytes.Contains(j, []byte(`"kind":"ranked","limit":5,"seats":5,"mixStages":2,"candidates":`)) || !bytes.Contains(j, []byte(`}],"method":"stv-scottish-2007"}`)) {
 		t.Errorf("JSON form %s", j)
 	}
 	back, err := ParseManifest(j)

@@ -20,7 +20,41 @@ const (
 	// exactly contest is strict (strictManifest): its contest proof is a
 	// 0..0 range proof on S − k·G.
 	strictVectorsFile = "testdata/strict-vectors.json"
+	// listVectorsFile holds the vectors for the manifest with two list
+	// contests (listVectorsManifest): an open, strict one and a
+	// panachage one that allows ballots of candidates only.
+	listVectorsFile = "testdata/list-vectors.json"
 )
+
+// listVectorsManifest is the test manifest with two list contests of three
+// lists of three candidates, two preferences: "council" (open, strict,
+// D'Hondt, 5% threshold) and "region" (panachage, candidates only
+// allowed, Sainte-Laguë).
+func listVectorsManifest() *Manifest {
+	m := testManifest()
+	open := listManifest(OpenList, false, true).Contests[0]
+	pan := listManifest(Panachage, true, false).Contests[0]
+	pan.ID, pan.Title, pan.Method, pan.Threshold = "region", "Regional assembly", SainteLague, 0
+	m.Contests = append(m.Contests, open, pan)
+	return m
+}
+
+// vectorVotes returns the votes of the credential ballot and of the device
+// ballot of the vectors of manifest m.
+func vectorVotes(m *Manifest) (cred, dev Vote) {
+	cred = testVote()
+	dev = Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
+	if m.Contests[1].Strict {
+		dev["inspectors"] = map[uint32]uint64{1: 1, 4: 1}
+	}
+	if len(m.Contests) > 4 {
+		cred["council"] = map[uint32]uint64{2: 1, 21: 1, 23: 1}
+		cred["region"] = map[uint32]uint64{3: 1, 11: 1}
+		dev["council"] = map[uint32]uint64{1: 1}
+		dev["region"] = map[uint32]uint64{22: 1, 33: 1}
+	}
+	return cred, dev
+}
 
 type vectorBallot struct {
 	Vote      Vote             `json:"vote"`
@@ -82,8 +116,9 @@ func makeVectors(t *testing.T, m *Manifest) *vectors {
 		}
 		return vectorBallot{Vote: vote, NonceSeed: hex.EncodeToString(seed), Encoding: hex.EncodeToString(b.Bytes()), Code: b.ConfirmationCode(), ShortCode: b.ConfirmationCode().Short(), JSON: j}
 	}
+	cv, dv := vectorVotes(m)
 	seed := seedOf("kat credential ballot")
-	pb, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, testVote(), seed)
+	pb, err := EncryptBallot(e, Header{BallotID: "remote-0001", Credential: f.credentials[0].PublicKey()}, cv, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +126,7 @@ func makeVectors(t *testing.T, m *Manifest) *vectors {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.CredentialBallot = vb(b, testVote(), seed)
+	v.CredentialBallot = vb(b, cv, seed)
 
 	_, o, err := OpenDevice(e, "station-1", f.deviceKeys["station-1"], testTime)
 	if err != nil {
@@ -99,10 +134,6 @@ func makeVectors(t *testing.T, m *Manifest) *vectors {
 	}
 	v.DeviceOpening = o
 	seed = seedOf("kat device ballot")
-	dv := Vote{"board": {102: 1, 115: 1}, "budget": {2: 1}, "projects": {11: 1}}
-	if m.Contests[1].Strict {
-		dv["inspectors"] = map[uint32]uint64{1: 1, 4: 1}
-	}
 	pb, err = EncryptBallot(e, Header{BallotID: "station-1/1", Device: "station-1", Sequence: 1, Previous: o.ConfirmationCode()}, dv, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +150,7 @@ func TestVectors(t *testing.T) {
 	for _, c := range []struct {
 		file string
 		m    *Manifest
-	}{{vectorsFile, testManifest()}, {strictVectorsFile, strictManifest()}} {
+	}{{vectorsFile, testManifest()}, {strictVectorsFile, strictManifest()}, {listVectorsFile, listVectorsManifest()}} {
 		got, err := json.MarshalIndent(makeVectors(t, c.m), "", "  ")
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +178,7 @@ func TestVectors(t *testing.T) {
 // it rebuilds the election from the published parameters, decodes the
 // ballots from their encodings and checks them.
 func TestVectorsVerify(t *testing.T) {
-	for _, file := range []string{vectorsFile, strictVectorsFile} {
+	for _, file := range []string{vectorsFile, strictVectorsFile, listVectorsFile} {
 		t.Run(filepath.Base(file), func(t *testing.T) { verifyVectors(t, file) })
 	}
 }

@@ -109,6 +109,15 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 		if c.layout == layoutRow {
 			return refuseAt(StepManifest, i, -1, "a row of codes, but the contest is a %q contest", mc.Kind)
 		}
+		if mc.Kind == ProportionalList {
+			if r := checkListShape(i, c, mc, e.statements[i]); r != nil {
+				return r
+			}
+			continue
+		}
+		if c.listProofs != nil {
+			return refuseAt(StepManifest, i, -1, "the contest proofs of a list contest, but the contest is a %q contest", mc.Kind)
+		}
 		if len(c.selections) != len(mc.Candidates) {
 			return refuseAt(StepManifest, i, -1, "%s, the contest has %s", prose.Count(len(c.selections), "selection"), prose.Count(len(mc.Candidates), "candidate"))
 		}
@@ -140,6 +149,7 @@ func (e *Election) checkShape(b *Ballot) *Refusal {
 type proofPlace struct {
 	contest, selection int
 	knowledge          bool
+	statement          string // a list contest's contest proof: its statement, described
 }
 
 // A proofSpan is the entries lo.. of a batch that hold one ballot's
@@ -175,6 +185,8 @@ func (sp *proofSpan) refusal(bad []int, err error) *Refusal {
 	switch {
 	case p.knowledge:
 		what = "proof of knowledge of the nonce"
+	case p.statement != "":
+		what = "contest proof " + p.statement
 	case p.selection < 0:
 		what = "contest proof"
 	}
@@ -215,8 +227,12 @@ func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 			s := &c.selections[j]
 			ts := tc.Clone()
 			ts.AppendUint64("selection", uint64(j))
-			bv.AddRangeEncoded(ts, e.pk, &s.ct, s.ctBytes, mc.maxValue(), s.proof)
+			bv.AddRangeEncoded(ts, e.pk, &s.ct, s.ctBytes, mc.SelectionMax(j), s.proof)
 			places = append(places, proofPlace{contest: i, selection: j})
+		}
+		if mc.Kind == ProportionalList {
+			places = e.addListProofs(bv, places, i, c, tc)
+			continue
 		}
 		rule, bound := mc.sumRule()
 		if rule == sumNone {
@@ -305,8 +321,8 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 			vals[i] = v
 			continue
 		}
-		if c.layout != layoutSelections || len(c.selections) != len(mc.Candidates) {
-			return nil, fmt.Errorf("ballot: ballot %q: contest %d: %s, the contest has %s", b.header.BallotID, i, prose.Count(len(c.selections), "selection"), prose.Count(len(mc.Candidates), "candidate"))
+		if c.layout != layoutSelections || len(c.selections) != mc.NumSelections() {
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: %s, the contest has %d", b.header.BallotID, i, prose.Count(len(c.selections), "selection"), mc.NumSelections())
 		}
 		vals[i] = make([]uint64, len(c.selections))
 		for j := range c.selections {
@@ -316,7 +332,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 			M.Subtract(&ct.B, rK) // m·G
 			found := false
 			jG.Zero()
-			for m := uint64(0); m <= mc.maxValue(); m++ {
+			for m := uint64(0); m <= mc.SelectionMax(j); m++ {
 				if M.Equal(jG) == 1 {
 					vals[i][j], found = m, true
 					break
@@ -324,7 +340,7 @@ func OpenChallenged(e *Election, b *Ballot) (Vote, error) {
 				jG.Add(jG, G)
 			}
 			if !found {
-				return nil, fmt.Errorf("ballot: ballot %q: contest %d: selection %d: the nonce seed does not open the ciphertext to a value in 0..%d", b.header.BallotID, i, j, mc.maxValue())
+				return nil, fmt.Errorf("ballot: ballot %q: contest %d: selection %d: the nonce seed does not open the ciphertext to a value in 0..%d", b.header.BallotID, i, j, mc.SelectionMax(j))
 			}
 		}
 	}

@@ -116,9 +116,17 @@ func (m *Manifest) plaintext(v Vote) ([][]uint64, error) {
 	out := make([][]uint64, len(m.Contests))
 	for i := range m.Contests {
 		c := &m.Contests[i]
+		marks := v[c.ID]
+		if c.Kind == ProportionalList {
+			vals, err := c.listPlaintext(i, marks)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = vals
+			continue
+		}
 		vals := make([]uint64, len(c.Candidates))
 		out[i] = vals
-		marks := v[c.ID]
 		if len(marks) == 0 {
 			if c.Kind == Exactly && c.Strict {
 				return nil, fmt.Errorf("ballot: vote: contest %d (%q): no candidate marked; this strict %q contest takes exactly %d (no blank)", i, c.ID, Exactly, c.Limit)
@@ -197,14 +205,16 @@ func (m *Manifest) voteFromValues(vals [][]uint64) Vote {
 	v := Vote{}
 	for i := range m.Contests {
 		c := &m.Contests[i]
+		codes := c.SelectionCodes()
+		extra := c.NumSelections() - len(c.Candidates) - len(c.Lists) // additional votes, not marks
 		for j, val := range vals[i] {
-			if val == 0 {
+			if val == 0 || (c.Kind == ProportionalList && j >= len(c.Lists) && j < len(c.Lists)+extra) {
 				continue
 			}
 			if v[c.ID] == nil {
 				v[c.ID] = map[uint32]uint64{}
 			}
-			v[c.ID][c.Candidates[j].Code] = val
+			v[c.ID][codes[j]] = val
 		}
 	}
 	return v

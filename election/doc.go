@@ -23,7 +23,8 @@
 //	mixnet/<i>/stages/<t>.bin   for each CodeList or Ranked contest i: stage t of its cascade
 //	mixnet/<i>/shares/<j>.bin   trustee j's decryption shares of the final rows
 //	mixnet/<i>/decrypted.jsonl  the decoded rows: plaintexts, codes, valid or why not
-//	counts/<i>.json             for each Ranked contest i: its count, every stage
+//	counts/<i>.json             for each Ranked contest i: its count, every stage;
+//	                            for each list contest i: its seat allocation
 //	results.json                the results: counts, main members, alternates, ties
 //
 // Nothing else may be in the folder, and every file is a regular file:

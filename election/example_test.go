@@ -59,6 +59,7 @@ func ExampleVerify() {
 	// 22 incident logs                      passed
 	// 23 poll book summary                  not applicable
 	// 24 ranked counts                      not applicable
+	// 25 list allocation                    not applicable
 	// valid: true
 	// 13 cast, 1 challenged, 12 counted
 }
@@ -129,7 +130,7 @@ func ExampleVerifyForDecryption() {
 	_, err = election.VerifyForDecryption("testdata/sample", published, nil)
 	fmt.Println("another box file refused:", err != nil)
 	// Output:
-	// partial verification: 13 checks passed, 6 not applicable, 5 not checked
+	// partial verification: 13 checks passed, 7 not applicable, 5 not checked
 	// the tally to decrypt: 12 ballots, 15 ciphertexts
 	// another box file refused: true
 }

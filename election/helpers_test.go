@@ -60,7 +60,7 @@ const testSeed = "record tests"
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, d := range []string{testRecord.dir, councilRecord.dir, weightedRecord.dir} {
+	for _, d := range []string{testRecord.dir, councilRecord.dir, weightedRecord.dir, listRecord.dir} {
 		if d != "" {
 			os.RemoveAll(filepath.Dir(d))
 		}

@@ -65,13 +65,11 @@ func mixShareFile(i, j int) string {
 // mixDecryptedPath returns the name of contest i's decoded rows.
 func mixDecryptedPath(i int) string { return mixDir(i) + "/" + mixDecryptedFile }
 
-// dirCounts is the folder of the counts: counts/<i>.json is the count of
-// contest i, for the contests whose results come from a count published
-// stage by stage (Ranked contests: WriteRankedCount).
+// dirCounts is the folder of the counts: counts/<i>.json is, for a Ranked
+// contest i, its count published stage by stage (WriteRankedCount), and for
+// a ProportionalList contest i, its seat allocation (written with the
+// results).
 const dirCounts = "counts"
-
-// rankedCountPath returns the name of Ranked contest i's count.
-func rankedCountPath(i int) string { return dirCounts + "/" + strconv.Itoa(i) + ".json" }
 
 // parseDecimal returns n if s is the decimal form of n ≥ 0 without leading
 // zeros, of at most maxDigits digits.
@@ -137,13 +135,11 @@ func checkRelPath(name string) error { return sums.CheckPath(name) }
 // shares/<j>.bin and decrypted.jsonl, and for each Ranked contest i the
 // count counts/<i>.json. Nothing else may be present.
 type layout struct {
-	// ranked holds the indices of the Ranked contests (known with
-	// codeLists).
-	ranked []int
 	// codeLists holds the indices of the CodeList and Ranked contests; codesKnown is false
 	// when the manifest is unavailable.
 	codeLists      []int
-	codeListsKnown bool
+	codeListsKnown bool  // the manifest is known: codeLists and countContests are set
+	countContests  []int // the contests with a file counts/<i>.json
 	// trustees is the number of trustees of the roster, 0 if unknown.
 	trustees int
 }
@@ -183,8 +179,8 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 			return l.trustee(j, notIt)
 		}
 	}
-	if name == dirCounts || strings.HasPrefix(name, dirCounts+"/") {
-		return l.count(name, dir, notIt)
+	if rest, ok := strings.CutPrefix(name, dirCounts); ok && (rest == "" || rest[0] == '/') {
+		return l.judgeCounts(rest, dir, notIt)
 	}
 	rest, ok := strings.CutPrefix(name, dirMixnet)
 	if !ok || (rest != "" && rest[0] != '/') {
@@ -221,29 +217,6 @@ func (l *layout) judge(name string, dir bool) (why, unknown string) {
 	case len(parts) == 3 && !dir && parts[1] == mixSharesDir:
 		if j, ok := parseIndexedFile(name, mixDir(i)+"/"+mixSharesDir, mixStageExt); ok && j >= 1 && j <= trustee.MaxTrustees {
 			return l.trustee(j, notIt)
-		}
-	}
-	return notIt, ""
-}
-
-// count judges a path under counts/: the folder itself, if the election
-// has a Ranked contest, and counts/<i>.json for each Ranked contest i.
-func (l *layout) count(name string, dir bool, notIt string) (why, unknown string) {
-	if !l.codeListsKnown {
-		return "", unknownCodeLists
-	}
-	if len(l.ranked) == 0 {
-		return notIt, ""
-	}
-	if name == dirCounts {
-		if dir {
-			return "", ""
-		}
-		return notIt, ""
-	}
-	if !dir {
-		if i, ok := parseIndexedFile(name, dirCounts, ".json"); ok && slices.Contains(l.ranked, i) {
-			return "", ""
 		}
 	}
 	return notIt, ""

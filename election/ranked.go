@@ -13,7 +13,7 @@ import (
 // (tally.ParseRankedCount). It checks its encoding, not that it is the
 // count of the contest's decoded rows (Verify does, check 24).
 func (r *Reader) RankedCount(e *ballot.Election, i int) (*tally.RankedCount, error) {
-	name := rankedCountPath(i)
+	name := countsFile(i)
 	data, err := r.readFile(name)
 	if err != nil {
 		return nil, fileErr(name, err)
@@ -63,7 +63,7 @@ func (w *Writer) WriteRankedCount(i int, k *tally.RankedCount) error {
 	if err != nil {
 		return fmt.Errorf("election: %v", err)
 	}
-	return w.addBytes(rankedCountPath(i), data)
+	return w.addBytes(countsFile(i), data)
 }
 
 // Check 24: for each Ranked contest, counts/<i>.json is the count of the
@@ -79,7 +79,7 @@ func (v *verifier) checkRankedCounts() {
 	}
 	for _, i := range contestsOfKind(v.manifest, ballot.Ranked) {
 		c := &v.manifest.Contests[i]
-		name := rankedCountPath(i)
+		name := countsFile(i)
 		v.items(CheckRankedCounts, 1)
 		rs, ok := v.rankings[i]
 		if !ok || v.e == nil {

@@ -121,36 +121,43 @@ const (
 	// count: first preferences, invalid rows, the order of the outcome
 	// and the seats.
 	CheckRankedCounts Check = 24
+	// CheckListAllocation: the seat allocation of each ProportionalList
+	// contest (counts/<i>.json) is the one its method gives from the
+	// decrypted totals, field by field (apportion.Check), and results.json
+	// elects the candidates it elects. Not applicable without a
+	// ProportionalList contest.
+	CheckListAllocation Check = 25
 )
 
 // NumChecks is the number of checks; they are numbered 1..NumChecks.
-const NumChecks = 24
+const NumChecks = 25
 
 var checkNames = [NumChecks + 1]string{
-	CheckParameters:   "parameters and base hash",
-	CheckCeremony:     "trustee key ceremony",
-	CheckKeys:         "joint key and verification keys",
-	CheckDevices:      "device registrations and openings",
-	CheckCredentials:  "credential list",
-	CheckBallots:      "ballot decoding, shape and proofs",
-	CheckSignatures:   "ballot signatures",
-	CheckEligibility:  "eligibility and uniqueness",
-	CheckChains:       "device chains",
-	CheckChallenged:   "challenged ballots",
-	CheckAggregation:  "aggregation",
-	CheckShares:       "decryption shares",
-	CheckCombination:  "combination of shares",
-	CheckResults:      "results",
-	CheckIndex:        "record index",
-	CheckMixInput:     "mixnet input",
-	CheckMixStages:    "mixnet stages",
-	CheckRowShares:    "decryption of mixed rows",
-	CheckRowDecoding:  "decoding of mixed rows",
-	CheckRowResults:   "results of codes contests",
-	CheckClosings:     "device closings",
-	CheckIncidents:    "incident logs",
-	CheckPollBook:     "poll book summary",
-	CheckRankedCounts: "ranked counts",
+	CheckParameters:     "parameters and base hash",
+	CheckCeremony:       "trustee key ceremony",
+	CheckKeys:           "joint key and verification keys",
+	CheckDevices:        "device registrations and openings",
+	CheckCredentials:    "credential list",
+	CheckBallots:        "ballot decoding, shape and proofs",
+	CheckSignatures:     "ballot signatures",
+	CheckEligibility:    "eligibility and uniqueness",
+	CheckChains:         "device chains",
+	CheckChallenged:     "challenged ballots",
+	CheckAggregation:    "aggregation",
+	CheckShares:         "decryption shares",
+	CheckCombination:    "combination of shares",
+	CheckResults:        "results",
+	CheckIndex:          "record index",
+	CheckMixInput:       "mixnet input",
+	CheckMixStages:      "mixnet stages",
+	CheckRowShares:      "decryption of mixed rows",
+	CheckRowDecoding:    "decoding of mixed rows",
+	CheckRowResults:     "results of codes contests",
+	CheckClosings:       "device closings",
+	CheckIncidents:      "incident logs",
+	CheckPollBook:       "poll book summary",
+	CheckRankedCounts:   "ranked counts",
+	CheckListAllocation: "list allocation",
 }
 
 // String returns the check's name, such as "device chains".

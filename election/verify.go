@@ -145,11 +145,13 @@ func (v *verifier) report() *Report {
 		rep.BaseHash = hex.EncodeToString(p.baseHash[:])
 	}
 	// Checks 16 to 19 have nothing to examine in an election without
-	// CodeList or Ranked contests, check 20 without CodeList contests and
-	// check 24 without Ranked contests.
+	// CodeList or Ranked contests, check 20 without CodeList contests,
+	// check 24 without Ranked contests and check 25 without
+	// ProportionalList contests.
 	noMixed := v.manifest != nil && len(mixedContests(v.manifest)) == 0
 	noCodeLists := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.CodeList)) == 0
 	noRanked := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.Ranked)) == 0
+	noLists := v.manifest != nil && len(listContests(v.manifest)) == 0
 	for c := Check(1); c <= NumChecks; c++ {
 		r := v.results[c]
 		r.Check = c
@@ -161,6 +163,8 @@ func (v *verifier) report() *Report {
 			r.Verdict = NotChecked
 		case noMixed && c >= CheckMixInput && c <= CheckRowDecoding,
 			noCodeLists && c == CheckRowResults, noRanked && c == CheckRankedCounts:
+			r.Verdict = NotApplicable
+		case c == CheckListAllocation && noLists:
 			r.Verdict = NotApplicable
 		case (c == CheckClosings || c == CheckIncidents) && r.Items == 0 && v.e != nil:
 			// No closing in ballots.jsonl, and no device of a station
@@ -363,6 +367,7 @@ func (v *verifier) run() error {
 	}
 	v.checkRankedCounts()
 	v.checkResults()
+	v.checkListAllocation()
 	v.checkPollBook()
 	v.progress("index", 0, 0)
 	if err := v.checkIndex(); err != nil {
@@ -585,10 +590,16 @@ func (v *verifier) candidateName(i, j int) string {
 	if j < 0 {
 		return ""
 	}
-	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) || j >= len(v.manifest.Contests[i].Candidates) {
+	if v.manifest == nil || i < 0 || i >= len(v.manifest.Contests) {
 		return "#" + strconv.Itoa(j)
 	}
-	return strconv.FormatUint(uint64(v.manifest.Contests[i].Candidates[j].Code), 10)
+	// Selection j: a candidate's, or in a list contest a list's, its
+	// additional votes' or a candidate's.
+	codes := v.manifest.Contests[i].SelectionCodes()
+	if j >= len(codes) {
+		return "#" + strconv.Itoa(j)
+	}
+	return strconv.FormatUint(uint64(codes[j]), 10)
 }
 
 // Check 12: the share lists of the tally that check 11 recomputed. It
@@ -805,14 +816,14 @@ func (v *verifier) checkIndex() error {
 	lay := &layout{trustees: v.trustees}
 	if v.manifest != nil {
 		lay.codeLists, lay.codeListsKnown = mixedContests(v.manifest), true
-		lay.ranked = contestsOfKind(v.manifest, ballot.Ranked)
+		lay.countContests = countedContests(v.manifest)
 	}
 	required := slices.Clone(fixedFiles)
 	for _, i := range lay.codeLists {
 		required = append(required, mixDecryptedPath(i))
 	}
-	for _, i := range lay.ranked {
-		required = append(required, rankedCountPath(i))
+	for _, i := range lay.countContests {
+		required = append(required, countsFile(i))
 	}
 	for _, name := range required {
 		if _, ok := x[name]; !ok && v.expected(name) {

@@ -616,7 +616,9 @@ func (w *Writer) WriteShareList(l *trustee.ShareList) error {
 // contest's recorded decoded rows (tally.CountRows), and refuses results
 // that do not follow from these totals (tally.CheckResults), naming the
 // first difference. So results can only be written from the decryption
-// that the record holds, not from a share list left out of it.
+// that the record holds, not from a share list left out of it. Before
+// results.json it writes, for each ProportionalList contest i, its seat
+// allocation counts/<i>.json (tally.AllocateList of the same totals).
 func (w *Writer) WriteResults(r *tally.Results) error {
 	if err := w.needLocked("WriteResults", stepBallots); err != nil {
 		return err
@@ -634,6 +636,9 @@ func (w *Writer) WriteResults(r *tally.Results) error {
 	}
 	if err := tally.CheckResults(e.Manifest(), totals, r); err != nil {
 		return fmt.Errorf("election: WriteResults: the results do not follow from the decryption the record holds: %v", err)
+	}
+	if err := w.writeListCounts(e.Manifest(), totals); err != nil {
+		return err
 	}
 	data, err := indentJSON(r)
 	if err != nil {
@@ -659,7 +664,7 @@ func (w *Writer) recordedTotals() (*tally.Totals, error) {
 		if _, ok := w.idx[mixDecryptedPath(i)]; c.Mixed() && !ok {
 			missing = append(missing, fmt.Sprintf("%d (%s)", i, c.ID))
 		}
-		if _, ok := w.idx[rankedCountPath(i)]; c.Kind == ballot.Ranked && !ok {
+		if _, ok := w.idx[countsFile(i)]; c.Kind == ballot.Ranked && !ok {
 			uncounted = append(uncounted, fmt.Sprintf("%d (%s)", i, c.ID))
 		}
 	}

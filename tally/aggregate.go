@@ -61,10 +61,9 @@ func NewAggregator(e *ballot.Election) *Aggregator {
 			a.widths[i] = c.RowWidth()
 			continue
 		}
-		a.codes[i] = make([]uint32, len(c.Candidates))
-		a.sums[i] = make([]elgamal.Ciphertext, len(c.Candidates))
-		for j, cand := range c.Candidates {
-			a.codes[i][j] = cand.Code
+		a.codes[i] = c.SelectionCodes()
+		a.sums[i] = make([]elgamal.Ciphertext, len(a.codes[i]))
+		for j := range a.sums[i] {
 			a.sums[i][j].Zero()
 		}
 	}
@@ -149,7 +148,7 @@ func (a *Aggregator) ciphertexts(b *ballot.Ballot) ([][]*elgamal.Ciphertext, err
 			continue
 		}
 		if len(cts[i]) != len(a.sums[i]) {
-			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %s, but the contest has %s", b.ID(), i, a.ids[i], prose.Count(len(cts[i]), "selection"), prose.Count(len(a.sums[i]), "candidate"))
+			return nil, fmt.Errorf("tally: ballot %q: contest %d (%s): %s, but the contest has %s", b.ID(), i, a.ids[i], prose.Count(len(cts[i]), "selection"), prose.Count(len(a.sums[i]), "selection"))
 		}
 	}
 	return cts, nil

@@ -132,6 +132,9 @@ func checkContest(i int, got, want *ContestResult) error {
 			return fmt.Errorf("%s: candidate %d: outcome %q, but by the totals it is %q", where, g.Code, g.Outcome, w.Outcome)
 		}
 	}
+	if err := checkLists(where, got, want); err != nil {
+		return err
+	}
 	if len(got.Ties) != len(want.Ties) {
 		return fmt.Errorf("%s: %s reported, but the totals give %d", where, prose.Count(len(got.Ties), "tie"), len(want.Ties))
 	}

@@ -111,6 +111,11 @@ func bounds(m *ballot.Manifest, ballots uint64) (sel, sum []uint64, err error) {
 			if total == 0 {
 				total = uint64(len(c.Candidates)) * per
 			}
+		case ballot.ProportionalList:
+			// A list (0..1), its additional votes (0..P) and the
+			// candidates: Σx ≤ 1 and Σz + Σy ≤ P.
+			per = c.SelectionMax(len(c.Lists))
+			total = 1 + uint64(c.Preferences)
 		}
 		var hi uint64
 		if hi, sel[i] = bits.Mul64(ballots, per); hi != 0 || sel[i] > elgamal.MaxDLogBound {
@@ -185,16 +190,17 @@ func Decrypt(e *ballot.Election, keys *trustee.Result, t *EncryptedTally, lists 
 			totals.Contests[i] = ContestTotals{ID: c.ID}
 			continue
 		}
-		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(c.Candidates))}
+		codes := c.SelectionCodes()
+		ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(codes))}
 		var s, ws uint64
-		for j, cand := range c.Candidates {
-			ct.Selections[j] = SelectionTotal{Code: cand.Code, Count: counts[k]}
+		for j, code := range codes {
+			ct.Selections[j] = SelectionTotal{Code: code, Count: counts[k]}
 			s += counts[k] // no overflow: each is at most 2^48 and there are at most 1000
 			if t.Weighted {
 				if err := checkWeightedTotal(m, i, j, counts[k], wcounts[k]); err != nil {
 					return nil, dec, err
 				}
-				ct.Selections[j] = SelectionTotal{Code: cand.Code, Count: wcounts[k], Unweighted: counts[k]}
+				ct.Selections[j] = SelectionTotal{Code: code, Count: wcounts[k], Unweighted: counts[k]}
 				ws += wcounts[k]
 			}
 			k++
@@ -245,7 +251,7 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element, what s
 			continue
 		}
 		top = max(top, sel[i])
-		for j := range c.Candidates {
+		for j := range c.NumSelections() {
 			where = append(where, place{i, j})
 		}
 	}
@@ -264,7 +270,11 @@ func solve(m *ballot.Manifest, sel []uint64, plaintexts []*group.Element, what s
 				err = fmt.Errorf("total %d", n)
 			}
 			if err != nil {
-				errs[k] = fmt.Errorf("tally: contest %d (%s): candidate %d (code %d): the decrypted %stotal is not in [0, %d] (%s × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, p.selection, c.Candidates[p.selection].Code, weightedWord(what), sel[p.contest], what)
+				kind := "candidate"
+				if c.Kind == ballot.ProportionalList {
+					kind = "selection"
+				}
+				errs[k] = fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the decrypted %stotal is not in [0, %d] (%s × maximum value): the aggregate or the combination is wrong", p.contest, c.ID, kind, p.selection, c.SelectionCodes()[p.selection], weightedWord(what), sel[p.contest], what)
 				continue
 			}
 			counts[k] = n
@@ -292,7 +302,11 @@ func checkWeightedTotal(m *ballot.Manifest, i, j int, u, w uint64) error {
 	hi, lo := bits.Mul64(u, uint64(m.MaxWeight))
 	if w < u || (hi == 0 && w > lo) {
 		c := &m.Contests[i]
-		return fmt.Errorf("tally: contest %d (%s): candidate %d (code %d): the weighted total %d is not in [%d, %d] (the unweighted total × 1 … maxWeight %d): the aggregate or the combination is wrong", i, c.ID, j, c.Candidates[j].Code, w, u, lo, m.MaxWeight)
+		kind := "candidate"
+		if c.Kind == ballot.ProportionalList {
+			kind = "selection"
+		}
+		return fmt.Errorf("tally: contest %d (%s): %s %d (code %d): the weighted total %d is not in [%d, %d] (the unweighted total × 1 … maxWeight %d): the aggregate or the combination is wrong", i, c.ID, kind, j, c.SelectionCodes()[j], w, u, lo, m.MaxWeight)
 	}
 	return nil
 }

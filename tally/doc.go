@@ -50,6 +50,12 @@
 // A weighted election has no CodeList contest: the mixnet path does not
 // carry weights.
 //
+// A ProportionalList contest (kind "list") is added and decrypted per
+// selection like the other kinds; ListInput turns its totals into the lists'
+// votes and the candidates' preference votes, AllocateList allocates its
+// seats with package tally/apportion, and its results rank each list's
+// candidates by that allocation.
+//
 // A CodeList contest (ballot.CodeList, kind "codes": "write up to N candidate
 // codes from a list of M") is not added: its rows go through the mixnet
 // instead. The encrypted tally has no selections for it, and after the

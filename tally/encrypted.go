@@ -256,18 +256,22 @@ func checkShape(what string, m *ballot.Manifest, codes bool, n int, id func(int)
 			}
 			continue
 		}
-		if got := size(i); got != len(c.Candidates) {
+		want := c.SelectionCodes() // a CodeList contest's: its candidates'
+		if got := size(i); got != len(want) {
 			if c.Mixed() && got == 0 {
 				return fmt.Errorf("tally: %s: contest %d (%s): no totals: the contest's decoded rows are not counted (CountRows)", what, i, c.ID)
 			}
+			if c.Kind == ballot.ProportionalList {
+				return fmt.Errorf("tally: %s: contest %d (%s): %s, but the list contest has %d (lists, additional votes and candidates)", what, i, c.ID, prose.Count(got, "selection"), len(want))
+			}
 			return fmt.Errorf("tally: %s: contest %d (%s): %s, but the contest has %s", what, i, c.ID, prose.Count(got, "selection"), prose.Count(len(c.Candidates), "candidate"))
 		}
-		for j, cand := range c.Candidates {
-			if got := code(i, j); got != cand.Code {
-				return fmt.Errorf("tally: %s: contest %d (%s): selection %d: code %d, but the manifest's candidate %d has code %d", what, i, c.ID, j, got, j, cand.Code)
+		for j, w := range want {
+			if got := code(i, j); got != w {
+				return fmt.Errorf("tally: %s: contest %d (%s): selection %d: code %d, but the manifest's selection %d has code %d", what, i, c.ID, j, got, j, w)
 			}
 			if !ok(i, j) {
-				return fmt.Errorf("tally: %s: contest %d (%s): selection %d (code %d): missing", what, i, c.ID, j, cand.Code)
+				return fmt.Errorf("tally: %s: contest %d (%s): selection %d (code %d): missing", what, i, c.ID, j, w)
 			}
 		}
 	}

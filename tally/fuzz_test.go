@@ -108,6 +108,10 @@ func FuzzResultsJSON(f *testing.F) {
 	f.Add(fullJSON)
 	f.Add([]byte(`{"contests":[{"kind":"up-to","standings":[{}],"ties":[{"candidates":[1,2,3]}]}]}`))
 	f.Add([]byte(`{"contests":[{"kind":"codes","invalid":2,"standings":[{"code":1,"count":3}],"ties":[]}]}`))
+	if list, err := os.ReadFile("../election/testdata/list-sample/results.json"); err == nil {
+		f.Add(list)
+	}
+	f.Add([]byte(`{"contests":[{"kind":"list","seats":2,"lists":[{"code":1,"votes":3,"seats":2,"candidates":1}],"standings":[{"code":11,"count":3}],"ties":[]}]}`))
 	f.Add([]byte(`{"weight":7,"contests":[{"kind":"up-to","standings":[{"code":1,"count":7,"unweighted":2}],"ties":[]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var r Results

@@ -75,6 +75,10 @@ type ContestResult struct {
 	// Invalid is, for a CodeList contest, the number of mixed rows that are
 	// not a valid ballot (ContestTotals.Invalid); 0 for the other kinds.
 	Invalid uint64
+	// Lists are, for a ProportionalList contest, its lists in ballot order
+	// with their votes and seats (the allocation's summary); nil for the
+	// other kinds.
+	Lists []ListSeats
 }
 
 // A Standing is one candidate's place in a contest's results.
@@ -203,6 +207,14 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 		}
 		if totals.Contests[i].Order != nil {
 			return nil, fmt.Errorf("tally: totals: contest %d (%s): an order of the candidates, but only a %q contest's count orders them", i, c.ID, ballot.Ranked)
+		}
+		if c.Kind == ballot.ProportionalList {
+			a, err := AllocateList(m, i, totals)
+			if err != nil {
+				return nil, err
+			}
+			r.Contests[i] = listContestResult(c, a, &totals.Contests[i])
+			continue
 		}
 		r.Contests[i] = contestResult(c, i, totals.Contests[i].Selections, totals.BaseHash, seed)
 		r.Contests[i].Invalid = totals.Contests[i].Invalid

@@ -25,6 +25,7 @@ type jsonContestResult struct {
 	Seats      uint32             `json:"seats"`
 	Alternates uint32             `json:"alternates"`
 	Invalid    *uint64            `json:"invalid,omitempty"` // CodeList and Ranked contests only
+	Lists      []jsonListSeats    `json:"lists,omitempty"`   // ProportionalList contests only
 	Standings  []jsonStanding     `json:"standings"`
 	Ties       []jsonTie          `json:"ties"`
 }
@@ -88,6 +89,9 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 		for k, s := range c.Standings {
 			jc.Standings[k] = standingJSON(s, r.Weighted)
 		}
+		if err := c.listsJSON(i, &jc); err != nil {
+			return nil, err
+		}
 		for k, t := range c.Ties {
 			jc.Ties[k] = jsonTie(t)
 			if jc.Ties[k].Candidates == nil {
@@ -137,7 +141,7 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 		}
 		maxCandidates := ballot.MaxCandidates
 		switch jc.Kind {
-		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score:
+		case ballot.UpTo, ballot.Exactly, ballot.YesNo, ballot.Score, ballot.ProportionalList:
 			if jc.Invalid != nil {
 				return fmt.Errorf("%s: field invalid: present in a %q contest, which has no mixed rows", where, jc.Kind)
 			}
@@ -159,6 +163,9 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			Standings: make([]Standing, len(jc.Standings)), Ties: make([]Tie, len(jc.Ties))}
 		if jc.Invalid != nil {
 			c.Invalid = *jc.Invalid
+		}
+		if err := c.listsFromJSON(where, &jc); err != nil {
+			return err
 		}
 		for k, s := range jc.Standings {
 			switch s.Outcome {

@@ -121,6 +121,9 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 		fmt.Fprintf(b, ": %s", o.digits(prose.Count(c.Seats, "seat")))
 		if c.Alternates > 0 {
 			fmt.Fprintf(b, ", %s", o.digits(prose.Count(c.Alternates, "alternate")))
+			if c.Kind == ballot.ProportionalList {
+				b.WriteString(" per list")
+			}
 		}
 	} else if c.Kind != ballot.YesNo {
 		b.WriteString(": no seats, a ranking that elects nobody")
@@ -165,7 +168,15 @@ func (c *ContestResult) writeText(b *strings.Builder, o TextOptions) {
 		outcome Outcome
 	}
 	prev := section{tie: -2}
+	nextList, listEnd := 0, 0 // a list contest: the next list, and where the current one ends
 	for k, s := range c.Standings {
+		if nextList < len(c.Lists) && k == listEnd {
+			l := &c.Lists[nextList]
+			fmt.Fprintf(b, "  List %s  %s: %s, %s\n", o.number(l.Code), display(l.Name, false), o.digits(prose.Count(l.Votes, "list vote")), o.digits(prose.Count(l.Seats, "seat")))
+			listEnd += l.Candidates
+			nextList++
+			prev = section{tie: -2}
+		}
 		cur := section{tie: tieAt(s.Position)}
 		if cur.tie < 0 {
 			cur.outcome = s.Outcome

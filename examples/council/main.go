@@ -37,8 +37,9 @@ import (
 	"github.com/sandogh/sandogh/tally"
 )
 
-// methods are the values of -method: the counting method of the council
-// contest, by name ("" for written codes, counted as block votes).
+// methods are the ranked values of -method: the counting method of a
+// ranked council contest, by name ("" for written codes, counted as block
+// votes). The list methods are council.ParseMethod's.
 var methods = map[string]ballot.CountingMethod{
 	"":                             "",
 	string(ballot.STVScottish2007): ballot.STVScottish2007,
@@ -47,7 +48,7 @@ var methods = map[string]ballot.CountingMethod{
 	string(ballot.Schulze):         ballot.Schulze,
 }
 
-// methodNames returns the names of the methods, sorted.
+// methodNames returns the names of the ranked methods, sorted.
 func methodNames() []string {
 	var out []string
 	for name := range methods {
@@ -58,6 +59,9 @@ func methodNames() []string {
 	slices.Sort(out)
 	return out
 }
+
+// listMethodNames are the list values of -method.
+const listMethodNames = "dhondt, sainte-lague, modified-sainte-lague, hare, droop"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -78,23 +82,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&candidates, "candidates", 400, fmt.Sprintf("number `M` of candidates, with codes 1..M, 1 to %d", ballot.MaxCodeListCandidates))
 	fs.IntVar(&seats, "seats", 21, "number `S` of council seats, which is also the most codes a voter writes;\n"+
 		"S/3 alternates are elected after them, and S + S/3 is at most M")
-	var method string
-	fs.StringVar(&method, "method", "", "counting `method` of the contest: none (the default) for written codes, the\n"+
-		"first S elected; or a ranked contest, voters ranking up to S candidates,\n"+
-		"counted by one of: "+strings.Join(methodNames(), ", "))
 	fs.IntVar(&mixers, "mixers", 0, "number `m` of mix stages, made by trustees 1..m, t to n (default: t, the\n"+
 		"threshold, so that fewer trustees than can decrypt cannot make every stage)")
+	var methodName, listRule string
+	var lists int
+	fs.StringVar(&methodName, "method", "", "counting `method` of the contest: none (the default) for written codes, the\n"+
+		"first S elected; a ranked contest, voters ranking up to S candidates,\n"+
+		"counted by one of: "+strings.Join(methodNames(), ", ")+"; or a list\n"+
+		"election by proportional representation, counted homomorphically, by one of:\n"+
+		listMethodNames+" (hare and droop: largest remainders);\n"+
+		"-candidates and -seats then default to 40 and 11")
+	fs.IntVar(&lists, "lists", 5, "number of party lists of a list election (-method)")
+	fs.StringVar(&listRule, "list-rule", "open", "preferences of a list election: open (within the chosen list) or panachage")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
+	}
+	method, ok := methods[methodName]
+	list := false
+	if !ok {
+		method, list = council.ParseMethod(methodName)
+		if !list {
+			return cmd.Usagef("-method %q: unknown method; want one of %s, or %s", methodName, strings.Join(methodNames(), ", "), listMethodNames)
+		}
+	}
+	if list {
+		if !cmd.Given("candidates") {
+			candidates = 40
+		}
+		if !cmd.Given("seats") {
+			seats = 11
+		}
 	}
 	if !cmd.CheckElection(f) || !cmd.Between("candidates", candidates, 1, ballot.MaxCodeListCandidates, "") || !cmd.AtLeast("seats", seats, 1) {
 		return demo.ExitUsage
 	}
-	m, ok := methods[method]
-	if !ok {
-		return cmd.Usagef("-method %q: unknown method; want one of %s", method, strings.Join(methodNames(), ", "))
-	}
-	if seats+seats/3 > candidates && m == "" {
+	if seats+seats/3 > candidates && method == "" {
 		return cmd.Usagef("-seats %d: %s and %s need %d candidates, more than %s", seats, prose.Count(seats, "seat"), prose.Count(seats/3, "alternate"), seats+seats/3, cmd.Value("candidates"))
 	}
 	if !cmd.Given("mixers") {
@@ -107,11 +129,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg := council.Config{
-		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers,
+		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers, Method: method,
 		Trustees: f.Trustees, Threshold: f.Threshold,
 		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
-		Method: m,
+	}
+	if list {
+		cfg.Lists, cfg.ListRule = lists, ballot.ListRule(listRule)
 	}
 	start := time.Now()
 	res, err := council.Run(cfg)
@@ -125,8 +149,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := res.Results.WriteTextOptions(stdout, tally.TextOptions{PersianDigits: dg.Persian(), RightAlignRTL: dg.Persian()}); err != nil {
 		return cmd.Failed(err)
 	}
-	fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
-	if s := demo.Decrypted(res.Absent, res.Combined, "the mixed rows"); s != "" {
+	what := "the mixed rows"
+	if list {
+		what = "the tally"
+		fmt.Fprintln(stdout, "\nSeats by list ("+string(method)+", counts/0.json):")
+		for _, l := range res.Allocation.Lists {
+			fmt.Fprint(stdout, dg.Format(fmt.Sprintf("  %3d  %-24s %6s  %s\n", l.Code, l.Name, prose.Count(l.Votes, "vote"), prose.Count(l.Seats, "seat"))))
+		}
+		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted)))
+	} else {
+		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
+	}
+	if s := demo.Decrypted(res.Absent, res.Combined, what); s != "" {
 		fmt.Fprintln(stdout, dg.Format(s))
 	}
 	fmt.Fprintf(stdout, "Election record: %s\n", demo.AbsPath(out.Path))

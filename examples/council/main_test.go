@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sandogh/sandogh/election"
+	"github.com/sandogh/sandogh/examples/internal/demo"
 	"github.com/sandogh/sandogh/examples/internal/demotest"
 )
 
@@ -40,7 +41,7 @@ func TestCouncilEndToEnd(t *testing.T) {
 		t.Fatalf("the record is invalid: %v", rep.Findings)
 	}
 	for _, c := range rep.Checks {
-		if c.Check >= election.CheckMixInput && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Check != election.CheckRankedCounts && c.Items == 0 { // no incident, no poll book, no ranked contest: checks 22 to 24 are n/a
+		if c.Check >= election.CheckMixInput && c.Check != election.CheckIncidents && c.Check != election.CheckPollBook && c.Check < election.CheckRankedCounts && c.Items == 0 { // no incident, no poll book, no ranked or list contest: checks 22 to 25 are n/a
 			t.Errorf("check %d (%s) examined nothing", c.Check, c.Check)
 		}
 	}
@@ -91,6 +92,38 @@ func TestCouncilMethods(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"-method", "borda", "-q", "-out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `-method "borda": unknown method`) {
 		t.Errorf("exit %d, %q", code, stderr.String())
+	}
+}
+
+// TestCouncilListEndToEnd runs the example as a list election under each
+// method and list rule, and checks that the verifier accepts the record,
+// with check 25 (list allocation) examining the contest, and that the
+// output shows the seats by list.
+func TestCouncilListEndToEnd(t *testing.T) {
+	for _, c := range []struct{ method, rule string }{{"dhondt", "open"}, {"sainte-lague", "panachage"}, {"hare", "open"}, {"droop", "panachage"}} {
+		out := filepath.Join(t.TempDir(), "rec")
+		var stdout, stderr bytes.Buffer
+		args := []string{"-method", c.method, "-list-rule", c.rule, "-lists", "3", "-voters", "24", "-candidates", "12", "-seats", "5", "-trustees", "3", "-threshold", "2", "-seed", "lists", "-q", "-out", out}
+		if code := run(args, &stdout, &stderr); code != 0 {
+			t.Fatalf("%s: exit %d\n%s", c.method, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "Seats by list") {
+			t.Errorf("%s: output lacks the seats by list:\n%s", c.method, stdout.String())
+		}
+		rep, err := election.Verify(out, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Valid() {
+			t.Fatalf("%s %s: the record is invalid: %v", c.method, c.rule, rep.Findings)
+		}
+		if r := rep.Checks[election.CheckListAllocation-1]; r.Verdict != election.Passed || r.Items != 1 {
+			t.Errorf("%s: check 25: %+v", c.method, r)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-method", "borda", "-out", filepath.Join(t.TempDir(), "x")}, &stdout, &stderr); code != demo.ExitUsage {
+		t.Errorf("-method borda: exit %d", code)
 	}
 }
 

@@ -452,6 +452,8 @@ func (p *htmlPage) checks(rep *election.Report) {
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the record has no poll book summary", "–"
 		case res.Verdict == election.NotApplicable && c == election.CheckRankedCounts:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no ranked contest", "–"
+		case res.Verdict == election.NotApplicable && c == election.CheckListAllocation:
+			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no list contest", "–"
 		case res.Verdict == election.NotApplicable:
 			hc.Status, hc.Verdict, hc.Items = "empty", "n/a: the election has no codes contest", "–"
 		case res.Verdict == election.Passed && res.Items == 0:

@@ -283,6 +283,8 @@ func printReport(w io.Writer, rep *election.Report, since *election.AppendReport
 				verdict = "n/a (no poll book summary)"
 			case election.CheckRankedCounts:
 				verdict = "n/a (no ranked contest)"
+			case election.CheckListAllocation:
+				verdict = "n/a (no list contest)"
 			}
 		default:
 			verdict = c.Verdict.String()

@@ -32,6 +32,12 @@ type contestJSON struct {
 	Strict     bool            `json:"strict,omitempty"`
 	Method     string          `json:"method,omitempty"`
 	Candidates []candidateJSON `json:"candidates"`
+	// A list contest's (list_test.go).
+	Lists          []partyListJSON `json:"lists,omitempty"`
+	ListRule       string          `json:"listRule,omitempty"`
+	Preferences    uint32          `json:"preferences,omitempty"`
+	CandidatesOnly bool            `json:"candidatesOnly,omitempty"`
+	Threshold      uint32          `json:"threshold,omitempty"`
 }
 
 type manifestJSON struct {
@@ -77,7 +83,7 @@ func (m *manifestJSON) encode() ([]byte, error) {
 		case "up-to", "exactly":
 			p = u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates)
 			if c.Strict {
-				if c.Kind != "exactly" {
+				if c.Kind != "exactly" && c.Kind != "list" {
 					return nil, fmt.Errorf("contest %d: strict, but of kind %q", i, c.Kind)
 				}
 				p = append(p, 1)
@@ -90,6 +96,8 @@ func (m *manifestJSON) encode() ([]byte, error) {
 		case "ranked":
 			// 50-ballot.md, "Manifest": the codes block and str(method).
 			p = str(u32(u32(u32(u32(nil, c.Limit), c.Seats), c.Alternates), c.MixStages), c.Method)
+		case "list":
+			p = listParams(&c)
 		default:
 			return nil, fmt.Errorf("contest %d: unknown kind %q", i, c.Kind)
 		}
@@ -269,8 +277,9 @@ type ballotJSON struct {
 			Ciphertext string `json:"ciphertext"`
 			Proof      string `json:"proof"`
 		} `json:"selections,omitempty"`
-		Proof *string `json:"proof,omitempty"`
-		Row   []struct {
+		Proof  *string  `json:"proof,omitempty"`
+		Proofs []string `json:"proofs,omitempty"`
+		Row    []struct {
 			Ciphertext string `json:"ciphertext"`
 			Proof      string `json:"proof"`
 		} `json:"row,omitempty"`
@@ -299,6 +308,7 @@ type ballotContest struct {
 	proofs     [][]byte // range proofs or Schnorr proofs
 	sumProof   []byte   // nil when absent
 	hasSumFlag bool
+	listProofs [][]byte // a list contest's statement proofs (flag 2)
 }
 
 // parseBallotJSON rebuilds the body, code and signed parts of a ballot JSON
@@ -401,7 +411,24 @@ func buildBallot(data []byte) (*ballot, error) {
 				bc.cts = append(bc.cts, ct)
 				bc.proofs = append(bc.proofs, p)
 			}
-			if c.Proof == nil {
+			if c.Proofs != nil {
+				if c.Proof != nil {
+					return nil, fmt.Errorf("contest %d: both proof and proofs", i)
+				}
+				body = u8(body, 2)
+				body = u32(body, uint32(len(c.Proofs)))
+				for k, ph := range c.Proofs {
+					p, err := strictHex(ph)
+					if err != nil {
+						return nil, fmt.Errorf("contest %d: proofs %d: %w", i, k, err)
+					}
+					if _, err := parseRange(p); err != nil {
+						return nil, fmt.Errorf("contest %d: proofs %d: %w", i, k, err)
+					}
+					body = bytesField(body, p)
+					bc.listProofs = append(bc.listProofs, p)
+				}
+			} else if c.Proof == nil {
 				body = u8(body, 0)
 			} else {
 				p, err := strictHex(*c.Proof)
@@ -415,7 +442,7 @@ func buildBallot(data []byte) (*ballot, error) {
 				body = bytesField(body, p)
 				bc.sumProof = p
 			}
-		case c.Row != nil && c.Selections == nil && c.Proof == nil:
+		case c.Row != nil && c.Selections == nil && c.Proof == nil && c.Proofs == nil:
 			bc.layout = 2
 			body = u8(body, 2)
 			body = u32(body, uint32(len(c.Row)))
@@ -582,6 +609,15 @@ func (b *ballot) checkShape(e *electionParams) error {
 		if c.layout != 1 {
 			return placedf(i, -1, "layout %d", c.layout)
 		}
+		if mc.Kind == "list" {
+			if err := checkListShape(i, &c, mc); err != nil {
+				return err
+			}
+			continue
+		}
+		if c.listProofs != nil {
+			return placedf(i, -1, "contest-proof flag 2 in a %s contest", mc.Kind)
+		}
 		if len(c.cts) != len(mc.Candidates) {
 			return placedf(i, -1, "%d selections for %d candidates", len(c.cts), len(mc.Candidates))
 		}
@@ -684,13 +720,22 @@ func (b *ballot) verifyProofs(e *electionParams) []error {
 			}
 			continue
 		}
+		_, listRanges := listSelections(mc)
 		for k, ct := range c.cts {
 			tr := b.context(i)
 			tr.integer("selection", uint64(k))
 			p, _ := parseRange(c.proofs[k])
-			if err := verifyRange(tr, e.K, ct, mc.rangeMax(), p); err != nil {
+			R := mc.rangeMax()
+			if mc.Kind == "list" {
+				R = listRanges[k]
+			}
+			if err := verifyRange(tr, e.K, ct, R, p); err != nil {
 				errs = append(errs, &placed{i, k, err})
 			}
+		}
+		if mc.Kind == "list" {
+			errs = append(errs, b.verifyListProofs(e, i, &c, mc)...)
+			continue
 		}
 		rule, bound, ok := mc.sumRule()
 		if !ok {
@@ -748,9 +793,20 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 			continue
 		}
 		R := mc.rangeMax()
+		codes := make([]uint32, len(mc.Candidates))
+		for j, k := range mc.Candidates {
+			codes[j] = k.Code
+		}
+		var listRanges []int
+		if mc.Kind == "list" {
+			codes, listRanges = listSelections(mc)
+		}
 		var ms []uint64
 		var rs []*r255.Scalar
 		for j, ct := range c.cts {
+			if listRanges != nil {
+				R = listRanges[j]
+			}
 			seedIJ := nonceChild(seedI, "selection", uint64(j))
 			r := nonceScalar(seedIJ, "encryption", 0)
 			A, _ := element(ct[:32])
@@ -768,11 +824,12 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 			if m < 0 {
 				return nil, fmt.Errorf("contest %d: selection %d: no value in 0..%d", i, j, R)
 			}
-			if m > 0 {
+			additional := listRanges != nil && mc.ListRule == "panachage" && j >= len(mc.Lists) && j < 2*len(mc.Lists)
+			if m > 0 && !additional {
 				if vote[mc.ID] == nil {
 					vote[mc.ID] = map[uint32]uint64{}
 				}
-				vote[mc.ID][mc.Candidates[j].Code] = uint64(m)
+				vote[mc.ID][codes[j]] = uint64(m)
 			}
 			ms = append(ms, uint64(m))
 			rs = append(rs, r)
@@ -785,13 +842,18 @@ func (b *ballot) openWithSeed(e *electionParams, seed []byte) (map[string]map[ui
 			seedIJ := nonceChild(seedI, "selection", uint64(j))
 			tr := b.context(i)
 			tr.integer("selection", uint64(j))
+			if listRanges != nil {
+				R = listRanges[j]
+			}
 			ct, proof := encryptWithRangeProof(tr, seedIJ, e.key, ms[j], R)
 			enc = append(enc, ct...)
 			enc = bytesField(enc, proof)
 			cts = append(cts, ct)
 		}
 		rule, bound, ok := mc.sumRule()
-		if !ok {
+		if mc.Kind == "list" {
+			enc = append(enc, b.reproveList(e, i, mc, cts, ms, rs, seedI)...)
+		} else if !ok {
 			enc = u8(enc, 0)
 		} else {
 			var s uint64

@@ -65,7 +65,7 @@ func sameVote(a, b map[string]map[string]uint64) bool {
 // TestBallotVectors checks the ballot vectors, and those of the manifest
 // whose exactly contest is strict (a 0..0 contest proof on S − k·G).
 func TestBallotVectors(t *testing.T) {
-	for _, file := range []string{"ballot-vectors.json", "strict-vectors.json"} {
+	for _, file := range []string{"ballot-vectors.json", "strict-vectors.json", "list-vectors.json"} {
 		t.Run(file, func(t *testing.T) { checkBallotVectors(t, "../../ballot/testdata/"+file) })
 	}
 }

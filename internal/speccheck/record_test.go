@@ -700,12 +700,21 @@ func (rc *recordCheck) tally() {
 			Selections []tallySelJSON `json:"selections"`
 		}{ID: mc.ID}
 		if !mixedKind(mc.Kind) {
+			// One per selection: the candidates, or a list contest's
+			// lists, additional votes and candidates.
+			codes := make([]uint32, len(mc.Candidates))
 			for j, cand := range mc.Candidates {
+				codes[j] = cand.Code
+			}
+			if mc.Kind == "list" {
+				codes, _ = listSelections(&mc)
+			}
+			for j, code := range codes {
 				var cts [][]byte
 				for _, b := range rc.counted {
 					cts = append(cts, b.contests[i].cts[j])
 				}
-				sel := tallySelJSON{Code: cand.Code, Ciphertext: hex.EncodeToString(sumCiphertext(cts, 0))}
+				sel := tallySelJSON{Code: code, Ciphertext: hex.EncodeToString(sumCiphertext(cts, 0))}
 				if ws != nil {
 					w := hex.EncodeToString(weightedSum(cts, ws))
 					sel.Weighted = &w
@@ -808,25 +817,35 @@ func (rc *recordCheck) tally() {
 			})
 			continue
 		}
-		totals := make([]uint64, len(mc.Candidates))
-		unweighted := make([]uint64, len(mc.Candidates))
-		var sum uint64
+		codes := make([]uint32, len(mc.Candidates))
 		for j, cand := range mc.Candidates {
-			rc.stats["totals checked against the combination"]++
-			limitV := uint64(1)
-			if mc.Kind == "score" {
-				limitV = uint64(mc.MaxScore)
+			codes[j] = cand.Code
+		}
+		limitV := uint64(1)
+		if mc.Kind == "score" {
+			limitV = uint64(mc.MaxScore)
+		}
+		if mc.Kind == "list" {
+			codes, _ = listSelections(&mc)
+			if mc.ListRule == "panachage" {
+				limitV = uint64(mc.Preferences) // a list's additional votes
 			}
+		}
+		totals := make([]uint64, len(codes))
+		unweighted := make([]uint64, len(codes))
+		var sum uint64
+		for j, code := range codes {
+			rc.stats["totals checked against the combination"]++
 			m, ok := dlog(ms[k], want.Ballots*limitV)
 			if !ok {
-				rc.find(13, "contest %q: candidate %d: the decrypted total is not in [0, ballots × maximum value]", mc.ID, cand.Code)
+				rc.find(13, "contest %q: selection %d (code %d): the decrypted total is not in [0, ballots × maximum value]", mc.ID, j, code)
 			}
 			totals[j] = m
 			sum += m
 			if sums.Weight != nil {
 				wm, ok := dlog(ms[K+k], *sums.Weight*limitV)
 				if !ok || wm < m || wm > m*uint64(e.manifest.MaxWeight) {
-					rc.find(13, "contest %q: candidate %d: the weighted total is not in [0, W × maximum value] or not between the unweighted total and maxWeight times it", mc.ID, cand.Code)
+					rc.find(13, "contest %q: candidate %d: the weighted total is not in [0, W × maximum value] or not between the unweighted total and maxWeight times it", mc.ID, code)
 				}
 				unweighted[j] = m
 				totals[j] = wm
@@ -839,9 +858,36 @@ func (rc *recordCheck) tally() {
 			L = 1
 		case mc.Kind == "score" && mc.Limit == 0:
 			L = uint64(len(mc.Candidates)) * uint64(mc.MaxScore)
+		case mc.Kind == "list":
+			L = 1 + uint64(mc.Preferences)
 		}
 		if sum > want.Ballots*L {
 			rc.find(13, "contest %q: sum of totals above ballots × limit", mc.ID)
+		}
+		if mc.Kind == "list" {
+			r, err := apAllocate(listInput(e.baseHash, seed, i, &mc, totals))
+			if err != nil {
+				rc.find(25, "contest %q: %v", mc.ID, err)
+				continue
+			}
+			rc.checkListCounts(i, r)
+			st := listStandings(&mc, r)
+			if sums.Weight != nil {
+				// The candidates' selections are the last ones.
+				first := len(codes) - len(mc.Candidates)
+				for p := range st {
+					for j := first; j < len(codes); j++ {
+						if codes[j] == st[p].Code {
+							u := unweighted[j]
+							st[p].Unweighted = &u
+						}
+					}
+				}
+			}
+			want.Contests = append(want.Contests, contestResultJSON{
+				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Lists: listSeats(r), Standings: st, Ties: []tieJSON{},
+			})
+			continue
 		}
 		st, ties := standings(e.baseHash, seed, i, &mc, totals)
 		if sums.Weight != nil {
@@ -953,11 +999,17 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 	}
 	for i, c := range et.Contests {
 		mc := &e.manifest.Contests[i]
-		n := len(mc.Candidates)
-		if mixedKind(mc.Kind) {
-			n = 0
+		codes := make([]uint32, len(mc.Candidates))
+		for j, cand := range mc.Candidates {
+			codes[j] = cand.Code
 		}
-		if c.ID != mc.ID || len(c.Selections) != n {
+		switch mc.Kind {
+		case "codes", "ranked":
+			codes = nil
+		case "list":
+			codes, _ = listSelections(mc)
+		}
+		if c.ID != mc.ID || len(c.Selections) != len(codes) {
 			rc.find(11, "tally/encrypted.json: contest %d is not the manifest's", i)
 			return
 		}
@@ -966,8 +1018,12 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 			for _, b := range rc.counted {
 				cts = append(cts, b.contests[i].cts[j])
 			}
-			if s.Code != mc.Candidates[j].Code || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
-				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the sum of the counted ballots", c.ID, mc.Candidates[j].Code)
+			if s.Code != codes[j] || s.Ciphertext != hex.EncodeToString(sumCiphertext(cts, 0)) {
+				what := "candidate"
+				if mc.Kind == "list" {
+					what = "selection " + strconv.Itoa(j) + ", code"
+				}
+				rc.find(11, "tally/encrypted.json: contest %q: %s %d: not the sum of the counted ballots", c.ID, what, codes[j])
 			}
 			if ws != nil && (s.Weighted == nil || *s.Weighted != hex.EncodeToString(weightedSum(cts, ws))) {
 				rc.find(11, "tally/encrypted.json: contest %q: candidate %d: not the weighted sum of the counted ballots", c.ID, mc.Candidates[j].Code)
@@ -998,7 +1054,7 @@ func (rc *recordCheck) index() {
 		listed[path] = true
 		paths = append(paths, l)
 	}
-	var codes, rankedContests []int
+	var codes, rankedContests, lists []int
 	for i, c := range rc.e.manifest.Contests {
 		if mixedKind(c.Kind) {
 			codes = append(codes, i)
@@ -1014,13 +1070,18 @@ func (rc *recordCheck) index() {
 			}
 		}
 	}
+	for i, c := range rc.e.manifest.Contests {
+		if c.Kind == "list" {
+			lists = append(lists, i)
+		}
+	}
 	n := len(rc.roster.Trustees)
 	reported := map[string]bool{}
 	walk(rc.dir, func(rel string, typ fs.FileMode) bool {
 		switch {
 		case rel == "SHA256SUMS":
 			return false
-		case !inLayout(rel, typ.IsDir(), codes, n) && !inCountsLayout(rel, typ.IsDir(), rankedContests):
+		case !inLayout(rel, typ.IsDir(), codes, n) && !inCountsLayout(rel, typ.IsDir(), rankedContests) && !inCounts(rel, typ.IsDir(), lists):
 			rc.find(15, "%q is not in the record's layout", rel)
 			reported[rel] = true
 			for p := range listed {
@@ -1044,7 +1105,7 @@ func (rc *recordCheck) index() {
 		if reported[path] {
 			continue
 		}
-		if !inLayout(path, false, codes, n) && !inCountsLayout(path, false, rankedContests) {
+		if !inLayout(path, false, codes, n) && !inCountsLayout(path, false, rankedContests) && !inCounts(path, false, lists) {
 			rc.find(15, "SHA256SUMS: %q is not in the record's layout", path)
 			continue
 		}

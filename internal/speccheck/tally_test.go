@@ -185,13 +185,14 @@ type tieJSON struct {
 }
 
 type contestResultJSON struct {
-	ID         string         `json:"id"`
-	Kind       string         `json:"kind"`
-	Seats      uint32         `json:"seats"`
-	Alternates uint32         `json:"alternates"`
-	Invalid    *uint64        `json:"invalid,omitempty"`
-	Standings  []standingJSON `json:"standings"`
-	Ties       []tieJSON      `json:"ties"`
+	ID         string          `json:"id"`
+	Kind       string          `json:"kind"`
+	Seats      uint32          `json:"seats"`
+	Alternates uint32          `json:"alternates"`
+	Invalid    *uint64         `json:"invalid,omitempty"`
+	Lists      []listSeatsJSON `json:"lists,omitempty"`
+	Standings  []standingJSON  `json:"standings"`
+	Ties       []tieJSON       `json:"ties"`
 }
 
 type resultsJSON struct {

@@ -34,6 +34,7 @@ import (
 	"io"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -46,6 +47,7 @@ import (
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/proof"
 	"github.com/sandogh/sandogh/tally"
+	"github.com/sandogh/sandogh/tally/apportion"
 	"github.com/sandogh/sandogh/trustee"
 )
 
@@ -89,13 +91,21 @@ type Config struct {
 	// written in the manifest (ballot.Manifest.TieBreakSeed) before voting,
 	// so that it is bound into the base hash.
 	TieBreakSeed string
-	// Method, if not empty, makes the contest a ranked one
-	// (ballot.Ranked) counted by this method: voters rank up to Seats
-	// candidates, most preferred first, and the count's every stage is
-	// published in counts/0.json. Single transferable vote elects Seats
-	// members, instant-runoff one; Schulze elects Seats members and
+	// Method, if not empty, is the counting method. A ranked method
+	// (ballot.STVScottish2007, STVMeek, IRV, Schulze) makes the contest a
+	// ranked one (ballot.Ranked) counted by this method: voters rank up to
+	// Ranks candidates, most preferred first, and the count's every stage
+	// is published in counts/0.json. Single transferable vote elects
+	// Seats members, instant-runoff one; Schulze elects Seats members and
 	// ⌊Seats/3⌋ alternates in its order. A ranked contest needs a
 	// tie-break seed: without TieBreakSeed, DefaultRankedTieBreak.
+	//
+	// A seat allocation method of ballot.ListMethods makes the council
+	// elected from Lists party lists (default 5) by proportional
+	// representation (a ballot.ProportionalList contest under ListRule,
+	// default open), counted homomorphically instead of mixed; Candidates
+	// defaults to 40 and Seats to 11 then. Empty means the block vote of
+	// codes through the mixnet.
 	Method ballot.CountingMethod
 	// Ranks is, for a ranked contest, the most candidates a voter ranks
 	// (default Seats).
@@ -106,6 +116,9 @@ type Config struct {
 	// worked examples through the mixnet path with it. Without it the
 	// choices are drawn at random, favouring a few popular candidates.
 	Rankings [][]uint32
+	// Lists and ListRule are a list election's (Method a list method).
+	Lists    int
+	ListRule ballot.ListRule
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -136,6 +149,9 @@ type Outcome struct {
 	Invalid int
 	// Count is, for a ranked contest (Config.Method), the published count.
 	Count *tally.RankedCount
+	// Allocation is, in a list election (Config.Method), the seat
+	// allocation that the record publishes as counts/0.json.
+	Allocation *apportion.Result
 	// KeyShares are the trustees' key shares, by index. A real election
 	// never gathers them in one place; the simulation returns them so that
 	// tests can play trustees who decrypt something else.
@@ -153,6 +169,18 @@ const DefaultRankedTieBreak = "city-council-1404 lots"
 // The stations of the city.
 var stations = []string{"district-1", "district-2", "district-3", "district-4"}
 
+// RankedMethods are the counting methods of a ranked council
+// (Config.Method).
+var RankedMethods = []ballot.CountingMethod{ballot.STVScottish2007, ballot.STVMeek, ballot.IRV, ballot.Schulze}
+
+// IsRankedMethod reports whether method is one of RankedMethods.
+func IsRankedMethod(method ballot.CountingMethod) bool {
+	return slices.Contains(RankedMethods, method)
+}
+
+func (c *Config) isList() bool   { return IsListMethod(c.Method) }
+func (c *Config) isRanked() bool { return IsRankedMethod(c.Method) }
+
 // electionDay is when the stations open (recorded in their openings).
 var electionDay = time.Date(2025, 11, 14, 7, 30, 0, 0, time.UTC)
 
@@ -166,17 +194,40 @@ func (c *Config) defaults() error {
 	if c.Voters == 0 {
 		c.Voters = 5000
 	}
-	if c.Method != "" && c.TieBreakSeed == "" {
+	list := IsListMethod(c.Method)
+	if c.Method != "" && !list && !IsRankedMethod(c.Method) {
+		return fmt.Errorf("council: unknown method %q (want one of %q or %q, or none for the block vote)", c.Method, RankedMethods, ballot.ListMethods)
+	}
+	if c.isRanked() && c.TieBreakSeed == "" {
 		c.TieBreakSeed = DefaultRankedTieBreak
 	}
-	if c.Ranks == 0 {
-		c.Ranks = c.Seats
+	if list {
+		if c.Lists == 0 {
+			c.Lists = 5
+		}
+		if c.ListRule == "" {
+			c.ListRule = ballot.OpenList
+		}
+		if c.Candidates == 0 {
+			c.Candidates = 40
+		}
+		if c.Seats == 0 {
+			c.Seats = 11
+		}
+		if c.Lists < 1 || c.Lists > c.Candidates || c.Lists+c.Candidates > ballot.MaxCandidates/2 {
+			return fmt.Errorf("council: %s for %s; want 1 ≤ lists ≤ candidates, lists + candidates ≤ %d", prose.Count(c.Lists, "list"), prose.Count(c.Candidates, "candidate"), ballot.MaxCandidates/2)
+		}
+	} else if c.Lists != 0 || c.ListRule != "" {
+		return errors.New("council: lists or a list rule without a list method")
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
 	}
 	if c.Seats == 0 {
 		c.Seats = 21
+	}
+	if c.Ranks == 0 {
+		c.Ranks = c.Seats
 	}
 	if c.Trustees == 0 {
 		c.Trustees = 5
@@ -328,9 +379,13 @@ func Run(cfg Config) (*Outcome, error) {
 	rng := seeds.Rand()
 	manifest := Manifest(cfg.Candidates, cfg.Seats, cfg.Mixers)
 	if cfg.Method != "" {
-		manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
-		manifest.Contests[0].Limit = uint32(cfg.Ranks)
-		manifest.Contests[0].Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", cfg.Ranks)
+		if cfg.isList() {
+			manifest = ListManifest(cfg.Candidates, cfg.Lists, cfg.Seats, cfg.Method, cfg.ListRule)
+		} else {
+			manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
+			manifest.Contests[0].Limit = uint32(cfg.Ranks)
+			manifest.Contests[0].Title = fmt.Sprintf("City council: rank up to %d candidates, 1 for your first choice", cfg.Ranks)
+		}
 	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
 	if err := manifest.Validate(); err != nil {
@@ -369,8 +424,14 @@ func Run(cfg Config) (*Outcome, error) {
 	if err := w.WriteElection(e, keys); err != nil {
 		return nil, err
 	}
-	log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
-		manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
+	if cfg.isList() {
+		c := &manifest.Contests[0]
+		log.Printf("election %s: %s of %s, %s rule, up to %s, %s by %s, base hash %x",
+			manifest.ElectionID, prose.Count(len(c.Lists), "list"), prose.Count(cfg.Candidates, "candidate"), c.ListRule, prose.Count(c.Preferences, "preference"), prose.Count(c.Seats, "seat"), c.Method, e.BaseHash())
+	} else {
+		log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
+			manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
+	}
 
 	// 3. Voting: the ballot box keeps its file in the record.
 	box, err := w.OpenBox(e)
@@ -399,9 +460,11 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out.Counted = int(et.Ballots)
-	in, err := w.MixInput(0)
-	if err != nil {
-		return nil, err
+	var in *mixnet.Rows
+	if !cfg.isList() {
+		if in, err = w.MixInput(0); err != nil {
+			return nil, err
+		}
 	}
 
 	// Which trustee is absent at decryption (not one of the mix servers'
@@ -510,30 +573,39 @@ func Run(cfg Config) (*Outcome, error) {
 		}
 		out.Combined = dec.Trustees
 	}
-	if err := w.WriteDecodedRows(0, decoded); err != nil {
-		return nil, err
-	}
-	var ct tally.ContestTotals
-	if cfg.Method != "" {
-		// A ranked contest: the valid rankings are counted by the
-		// manifest's method, and the count is published stage by stage.
-		ct, out.Count, err = tally.CountRanked(e, 0, decoded)
-		if err == nil {
-			err = w.WriteRankedCount(0, out.Count)
+	if !cfg.isList() {
+		if err := w.WriteDecodedRows(0, decoded); err != nil {
+			return nil, err
 		}
-		log.Printf("count: %s by %s, published in counts/0.json", prose.Count(len(decoded), "row"), cfg.Method)
-	} else {
-		ct, err = tally.CountRows(manifest, 0, decoded)
+		var ct tally.ContestTotals
+		if cfg.isRanked() {
+			// A ranked contest: the valid rankings are counted by the
+			// manifest's method, and the count is published stage by
+			// stage.
+			ct, out.Count, err = tally.CountRanked(e, 0, decoded)
+			if err == nil {
+				err = w.WriteRankedCount(0, out.Count)
+			}
+			log.Printf("count: %s by %s, published in counts/0.json", prose.Count(len(decoded), "row"), cfg.Method)
+		} else {
+			ct, err = tally.CountRows(manifest, 0, decoded)
+		}
+		if err != nil {
+			return nil, err
+		}
+		totals.Contests[0] = ct
+		out.Invalid = int(ct.Invalid)
 	}
-	if err != nil {
-		return nil, err
-	}
-	totals.Contests[0] = ct
-	out.Invalid = int(ct.Invalid)
 
-	// 7. The results, last file of the record.
+	// 7. The results, last file of the record (after counts/0.json, the
+	// seat allocation of a list election).
 	if out.Results, err = demo.WriteResults(w, manifest, totals); err != nil {
 		return nil, err
+	}
+	if cfg.isList() {
+		if out.Allocation, err = tally.AllocateList(manifest, 0, totals); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -578,6 +650,7 @@ type event struct {
 	station   string
 	voter     int
 	codes     []uint32
+	marks     map[uint32]uint64 // a list election's vote
 	seed      []byte
 	challenge bool
 	b         *ballot.Ballot
@@ -589,7 +662,11 @@ type event struct {
 // encrypt their ballots in chain order (each on its own goroutine), and
 // the ballot box accepts them in the order they arrive.
 func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, keys map[string]ed25519.PrivateKey, out *Outcome, log demo.Logger) error {
-	weights := popularity(rng, cfg.Candidates)
+	n := cfg.Candidates
+	if cfg.isList() {
+		n = cfg.Lists // the parties' popularity
+	}
+	weights := popularity(rng, n)
 	cum := make([]float64, len(weights))
 	s := 0.0
 	for j, x := range weights {
@@ -600,18 +677,30 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 	var plan []*event
 	for v := range cfg.Voters {
 		st := stations[rng.IntN(len(stations))]
+		draw := func(challenge bool) *event {
+			ev := &event{station: st, voter: v, challenge: challenge, done: make(chan struct{})}
+			switch {
+			case cfg.isList():
+				ev.marks = randomListVote(rng, &e.Manifest().Contests[0], cum)
+			case cfg.isRanked():
+				n := cfg.Ranks
+				if challenge {
+					n = min(cfg.Seats, cfg.Ranks)
+				}
+				ev.codes = randomCodes(rng, cum, n)
+				if !challenge && cfg.Rankings != nil {
+					ev.codes = cfg.Rankings[v]
+				}
+			default:
+				ev.codes = randomCodes(rng, cum, cfg.Seats)
+			}
+			ev.seed = demo.Bytes(rng, 32)
+			return ev
+		}
 		if challengers[v] {
-			plan = append(plan, &event{station: st, voter: v, codes: randomCodes(rng, cum, min(cfg.Seats, cfg.Ranks)), seed: demo.Bytes(rng, 32), challenge: true, done: make(chan struct{})})
+			plan = append(plan, draw(true))
 		}
-		n := cfg.Seats
-		if cfg.Method != "" {
-			n = cfg.Ranks
-		}
-		codes := randomCodes(rng, cum, n)
-		if cfg.Rankings != nil {
-			codes = cfg.Rankings[v]
-		}
-		plan = append(plan, &event{station: st, voter: v, codes: codes, seed: demo.Bytes(rng, 32), done: make(chan struct{})})
+		plan = append(plan, draw(false))
 	}
 	tips, err := demo.OpenStations(e, box, stations, keys, electionDay)
 	if err != nil {
@@ -662,11 +751,16 @@ func vote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, key
 func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey, tip *demo.ChainTip) (*ballot.Ballot, error) {
 	h := tip.Next(ev.station)
 	v := ballot.Vote{}
-	set := v.SetCodes
-	if cfg.Method != "" {
-		set = v.SetRanking // the order of the codes is the voter's ranking
+	var err error
+	switch {
+	case ev.marks != nil:
+		v[ContestID] = ev.marks
+	case cfg.isRanked():
+		err = v.SetRanking(ContestID, ev.codes) // the order of the codes is the voter's ranking
+	default:
+		err = v.SetCodes(ContestID, ev.codes)
 	}
-	if err := set(ContestID, ev.codes); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
