@@ -49,8 +49,13 @@ type Manifest struct {
 	// multiplied by its credential's weight (package tally). Optional: a
 	// manifest without it has the encoding and hash it had before weights
 	// existed. A weighted election has remote voters only (no stations, no
-	// registered devices) and no CodeList contests (docs/spec.md §Ballots,
-	// "Weighted voters").
+	// registered devices) (docs/spec.md §Ballots, "Weighted voters"). Its
+	// CodeList contests carry each ballot's weight through the mix cascade
+	// (package tally, WeightColumns), and every decrypted row shows its
+	// weight beside its codes: a voter whose weight no other voter shares
+	// would be identified with her vote, so NewElection refuses a list with
+	// a weight held by one credential only, and weights should be coarse
+	// (bands of shares held by many).
 	MaxWeight uint32 `json:"maxWeight,omitempty"`
 }
 
@@ -253,19 +258,13 @@ func (m *Manifest) Validate() error {
 
 // validateWeights checks what a weighted manifest (MaxWeight ≥ 1) may not
 // have: polling stations, whose ballots carry no credential and so no
-// weight, and CodeList contests, whose rows go through the mixnet, which
-// does not carry weights.
+// weight.
 func (m *Manifest) validateWeights() error {
 	if m.MaxWeight == 0 {
 		return nil
 	}
 	if len(m.Stations) > 0 {
 		return fmt.Errorf("ballot: manifest: maxWeight is %d, but the manifest has %s: a weighted election has remote voters only, since a station ballot's weight could not be checked against the eligibility list without linking the ballot to its voter", m.MaxWeight, prose.Count(len(m.Stations), "station"))
-	}
-	for i := range m.Contests {
-		if c := &m.Contests[i]; c.Kind == CodeList {
-			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): the mixnet path does not carry weights", i, c.ID, CodeList, m.MaxWeight)
-		}
 	}
 	return nil
 }
