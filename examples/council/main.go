@@ -18,7 +18,8 @@
 // empty is refused unless -force is given, and then only the files of the
 // old record are removed (package demo, OutDir). -h lists the flags and
 // the exit statuses; -version prints the version. See package council for
-// the steps.
+// the steps. With -weighted W the election is a cooperative's: the members
+// vote remotely, and each row is counted with its credential's weight.
 package main
 
 import (
@@ -56,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"S/3 alternates are elected after them, and S + S/3 is at most M")
 	fs.IntVar(&mixers, "mixers", 0, "number `m` of mix stages, made by trustees 1..m, t to n (default: t, the\n"+
 		"threshold, so that fewer trustees than can decrypt cannot make every stage)")
+	weighted := fs.Uint("weighted", 0, "a cooperative's weighted election instead: the -voters members vote remotely\n"+
+		"with credentials whose public weights (shares) are bands of 1 to `W`, each held\n"+
+		"by at least two members, carried through the mixnet with each row; no stations,\n"+
+		"no challenges")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -70,6 +75,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else if !cmd.Between("mixers", mixers, f.Threshold, f.Trustees, fmt.Sprintf(": at least the threshold (-threshold %d) and at most the number of trustees (%s), who are the mix servers", f.Threshold, cmd.Value("trustees"))) {
 		return demo.ExitUsage
 	}
+	if *weighted > 0 {
+		switch {
+		case *weighted > uint(^uint32(0)):
+			return cmd.Usagef("-weighted %d: want 1 to %d", *weighted, ^uint32(0))
+		case cmd.Given("challenged") && f.Challenged != 0:
+			return cmd.Usagef("-challenged %d with -weighted: the members vote remotely and do not challenge", f.Challenged)
+		case f.Voters < 2:
+			return cmd.Usagef("-voters %d with -weighted: every weight must be held by at least two members", f.Voters)
+		}
+		f.Challenged = 0
+	}
 	out, code, ok := cmd.Out()
 	if !ok {
 		return code
@@ -77,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg := council.Config{
 		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers,
 		Trustees: f.Trustees, Threshold: f.Threshold,
-		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
+		Challenged: f.Challenged, NoChallenges: f.Challenged == 0, Weighted: uint32(*weighted),
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
 	}
 	start := time.Now()
