@@ -742,15 +742,16 @@ func (v *verifier) checkResults() {
 }
 
 // totalsOf returns the totals that the published results r of CodeList
-// contest c state, in ballot order (0 for a candidate they leave out).
+// contest c state, in ballot order (0 for a candidate they leave out), with
+// the unweighted counts of a weighted election.
 func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
-	count := make(map[uint32]uint64, len(r.Standings))
+	count := make(map[uint32]tally.Standing, len(r.Standings))
 	for _, s := range r.Standings {
-		count[s.Code] = s.Count
+		count[s.Code] = s
 	}
 	t := tally.ContestTotals{ID: c.ID, Invalid: r.Invalid, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
 	for j, cand := range c.Candidates {
-		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code]}
+		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code].Count, Unweighted: count[cand.Code].Unweighted}
 	}
 	return t
 }
