@@ -1,10 +1,12 @@
 package tally
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -149,27 +151,23 @@ func weightedRow(t testing.TB, M *group.Element, codes ...uint32) []*group.Eleme
 	return append(packed(t, codes...), M)
 }
 
-// TestWeightReasons decodes rows with every kind of weight column, with
-// the exact texts of docs/spec.md, Tally, "Weighted rows".
-func TestWeightReasons(t *testing.T) {
-	c := councilContest()
-	d, err := NewWeightedRowDecoder(&c, 50)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Width() != 2 {
-		t.Fatalf("width %d, want 2 (one of codes, the weight column)", d.Width())
-	}
+// A weightCase is a weighted council row and the decoding it must get.
+type weightCase struct {
+	name    string
+	pts     []*group.Element
+	codes   []uint32
+	weight  uint32
+	invalid InvalidReason
+	reason  string
+}
+
+// weightCases are rows of every kind for councilContest in an election of
+// maxWeight 50, with the exact texts of docs/spec.md, Tally, "Weighted
+// rows".
+func weightCases(t testing.TB) []weightCase {
 	three, _ := elgamal.Embed([]byte{0, 0, 7})
 	recount, counter, canonical := recounted(t, []*group.Element{weightEmbedding(t, 20)}, 0)
-	for _, tc := range []struct {
-		name    string
-		pts     []*group.Element
-		codes   []uint32
-		weight  uint32
-		invalid InvalidReason
-		reason  string
-	}{
+	return []weightCase{
 		{"valid", weightedRow(t, weightEmbedding(t, 20), 2, 5), []uint32{2, 5}, 20, "", ""},
 		{"valid blank, weight 1", weightedRow(t, weightEmbedding(t, 1)), []uint32{}, 1, "", ""},
 		{"valid, maxWeight", weightedRow(t, weightEmbedding(t, 50), 31), []uint32{31}, 50, "", ""},
@@ -186,7 +184,21 @@ func TestWeightReasons(t *testing.T) {
 		{"codes as weight column", append(packed(t, 2), packed(t, 3)...), nil, 0, InvalidWeight, "weight column: data is 30 bytes, want 4"},
 		{"no weight column", packed(t, 2), nil, 0, InvalidPacking, "1 plaintexts, want 2 (1 of codes and the weight column)"},
 		{"one plaintext too many", append(weightedRow(t, weightEmbedding(t, 1), 2), weightEmbedding(t, 1)), nil, 0, InvalidPacking, "3 plaintexts, want 2 (1 of codes and the weight column)"},
-	} {
+	}
+}
+
+// TestWeightReasons decodes rows with every kind of weight column, with
+// the exact texts of docs/spec.md, Tally, "Weighted rows".
+func TestWeightReasons(t *testing.T) {
+	c := councilContest()
+	d, err := NewWeightedRowDecoder(&c, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Width() != 2 {
+		t.Fatalf("width %d, want 2 (one of codes, the weight column)", d.Width())
+	}
+	for _, tc := range weightCases(t) {
 		r := d.Decode(tc.pts)
 		if (r.Codes == nil) != (tc.codes == nil) || !slices.Equal(r.Codes, tc.codes) || r.Weight != tc.weight || r.Invalid != tc.invalid || r.Reason != tc.reason {
 			t.Errorf("%s: codes %v weight %d %q %q, want %v %d %q %q", tc.name, r.Codes, r.Weight, r.Invalid, r.Reason, tc.codes, tc.weight, tc.invalid, tc.reason)
@@ -418,4 +430,78 @@ func FuzzWeightColumn(f *testing.F) {
 			t.Fatalf("%x: decoded %+v, canonical weight %t", b, r, canonical)
 		}
 	})
+}
+
+const weightedRowsVectorsFile = "testdata/weighted-rows.json"
+
+type weightedRowsVectors struct {
+	Comment   string         `json:"comment"`
+	MaxWeight uint32         `json:"maxWeight"`
+	Contest   ballot.Contest `json:"contest"`
+	Rows      []rowsVector   `json:"rows"`
+}
+
+// TestWeightedRowsVectors regenerates testdata/weighted-rows.json, the
+// decoding of weighted rows of every kind (weightCases) for the council
+// contest with maxWeight 50 (-update rewrites it), and decodes the stored
+// rows' plaintexts again: each must give exactly the stored line.
+func TestWeightedRowsVectors(t *testing.T) {
+	c := councilContest()
+	v := weightedRowsVectors{
+		Comment:   "sandogh-v1 decoding of mixed rows of a weighted election's codes contest: docs/spec.md §Tally, \"Weighted rows\". Each row's last plaintext is its weight column; decoding the plaintexts must give exactly this line: the codes, the weight, the verdict and the reason text.",
+		MaxWeight: 50, Contest: c,
+	}
+	d, err := NewWeightedRowDecoder(&c, v.MaxWeight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range weightCases(t) {
+		j, err := json.Marshal(d.Decode(tc.pts))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Rows = append(v.Rows, rowsVector{Name: tc.name, Decoded: j})
+	}
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(weightedRowsVectorsFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(weightedRowsVectorsFile)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestWeightedRowsVectors -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("regenerated vectors differ from %s (run with -update if the change is intended)", weightedRowsVectorsFile)
+	}
+	var stored weightedRowsVectors
+	if err := json.Unmarshal(want, &stored); err != nil {
+		t.Fatal(err)
+	}
+	d, err = NewWeightedRowDecoder(&stored.Contest, stored.MaxWeight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rv := range stored.Rows {
+		var r DecodedRow
+		if err := json.Unmarshal(rv.Decoded, &r); err != nil {
+			t.Fatal(err)
+		}
+		again, err := json.Marshal(d.Decode(r.Plaintexts))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line bytes.Buffer
+		if err := json.Compact(&line, rv.Decoded); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, line.Bytes()) {
+			t.Errorf("%s: the stored plaintexts decode to %s, the vector says %s", rv.Name, again, line.Bytes())
+		}
+	}
 }

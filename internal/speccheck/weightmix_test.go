@@ -1,9 +1,13 @@
 package speccheck
 
 import (
+	"bytes"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
+
+	r255 "github.com/gtank/ristretto255"
 )
 
 // weightedCouncilSample is the record of a weighted election with a codes
@@ -95,5 +99,52 @@ func TestWeightedCouncilSampleTampered(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWeightedRowsVectors decodes every row of
+// tally/testdata/weighted-rows.json from its plaintexts alone, by
+// "Weighted rows" (the weight column first) and "Decoding the rows", and
+// must produce the stored line byte for byte: codes, weight, verdict and
+// reason text.
+func TestWeightedRowsVectors(t *testing.T) {
+	var v struct {
+		Comment   string      `json:"comment"`
+		MaxWeight uint32      `json:"maxWeight"`
+		Contest   contestJSON `json:"contest"`
+		Rows      []struct {
+			Name    string          `json:"name"`
+			Decoded json.RawMessage `json:"decoded"`
+		} `json:"rows"`
+	}
+	readJSON(t, "../../tally/testdata/weighted-rows.json", &v)
+	verdicts := map[string]bool{}
+	for _, rv := range v.Rows {
+		var stored decodedRowJSON
+		if err := decodeStrict(rv.Decoded, &stored); err != nil {
+			t.Fatalf("%s: %v", rv.Name, err)
+		}
+		var ms []*r255.Element
+		for _, p := range stored.Plaintexts {
+			M, err := elementHex(p)
+			if err != nil {
+				t.Fatalf("%s: %v", rv.Name, err)
+			}
+			ms = append(ms, M)
+		}
+		got := decodedRowLine(&v.Contest, v.MaxWeight, ms)
+		var line bytes.Buffer
+		if err := json.Compact(&line, rv.Decoded); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, line.Bytes()) {
+			t.Errorf("%s:\n got %s\nwant %s", rv.Name, got, line.Bytes())
+		}
+		verdicts[stored.Invalid] = true
+	}
+	for _, r := range []string{"", "weight", "packing", "too-many-codes", "unsorted-codes"} {
+		if !verdicts[r] {
+			t.Errorf("no row with verdict %q", r)
+		}
 	}
 }
