@@ -56,7 +56,8 @@ type DecodedRow struct {
 	Plaintexts []*group.Element
 	// Codes are the candidate codes of the non-empty slots, in slot order:
 	// empty for a blank ballot, nil if the plaintexts are not a packing of
-	// codes.
+	// codes or, in a weighted election, the weight column is not a weight
+	// (the codes are then not read).
 	Codes []uint32
 	// Invalid is "" for a valid ballot, and otherwise why the row is not
 	// one; Reason says more (which code, which element), in the exact text
@@ -71,8 +72,9 @@ type DecodedRow struct {
 
 // A RowDecoder decodes the decrypted rows of one CodeList contest. It holds
 // the contest's candidate codes, so that many rows are decoded without
-// rebuilding them. The zero value is NOT valid: use NewRowDecoder. A
-// RowDecoder is safe for concurrent use.
+// rebuilding them. The zero value is NOT valid: use NewRowDecoder, or
+// NewWeightedRowDecoder for the rows of a weighted election, which end with
+// the weight column. A RowDecoder is safe for concurrent use.
 type RowDecoder struct {
 	limit    int
 	maxCode  uint32
