@@ -163,7 +163,8 @@ func NewElection(p Parameters) (*Election, error) {
 // checkWeights checks the credential list and the devices against the
 // manifest's MaxWeight: a weighted election has a weighted list whose
 // weights are at most MaxWeight and whose total weight keeps every tally
-// decryptable, and no devices; an unweighted election has an unweighted
+// decryptable, and no devices, and if it has a CodeList contest no weight
+// held by one credential only; an unweighted election has an unweighted
 // list.
 func checkWeights(m *Manifest, l *CredentialList, devices int) error {
 	if m.MaxWeight == 0 {
@@ -187,6 +188,35 @@ func checkWeights(m *Manifest, l *CredentialList, devices int) error {
 		c := &m.Contests[i]
 		if v := c.maxValue(); l.total > elgamal.MaxDLogBound/v {
 			return fmt.Errorf("ballot: contest %d (%q): the total weight %d × the maximum value %d of a selection exceeds %d, the largest total that can be decrypted", i, c.ID, l.total, v, uint64(elgamal.MaxDLogBound))
+		}
+	}
+	return checkWeightsShared(m, l)
+}
+
+// checkWeightsShared refuses, in a weighted election with a CodeList
+// contest, a weight held by one credential only: each decrypted row of the
+// contest shows its weight beside its codes (docs/spec.md §Ballots,
+// "Weighted voters"), so that credential's row, if it votes, would be its
+// vote in the clear. The credential named is the first, in list order,
+// whose weight no other credential has.
+func checkWeightsShared(m *Manifest, l *CredentialList) error {
+	mixed := -1
+	for i := range m.Contests {
+		if m.Contests[i].Kind == CodeList {
+			mixed = i
+			break
+		}
+	}
+	if mixed < 0 {
+		return nil
+	}
+	holders := make(map[uint32]int, len(l.weights))
+	for _, w := range l.weights {
+		holders[w]++
+	}
+	for i, w := range l.weights {
+		if holders[w] == 1 {
+			return fmt.Errorf("ballot: election: credential %d (%x) is the only one of weight %d, and contest %d (%q) is a %s contest, whose decrypted rows show each ballot's weight beside its codes: that voter's row would be her vote in the clear; give every weight to several credentials (bands of shares), or let the contest be counted homomorphically", i, l.keys[i], w, mixed, m.Contests[mixed].ID, CodeList)
 		}
 	}
 	return nil

@@ -49,8 +49,13 @@ type Manifest struct {
 	// multiplied by its credential's weight (package tally). Optional: a
 	// manifest without it has the encoding and hash it had before weights
 	// existed. A weighted election has remote voters only (no stations, no
-	// registered devices) and no CodeList contests (docs/spec.md §Ballots,
-	// "Weighted voters").
+	// registered devices) (docs/spec.md §Ballots, "Weighted voters"). Its
+	// CodeList contests carry each ballot's weight through the mix cascade
+	// (package tally, WeightColumns), and every decrypted row shows its
+	// weight beside its codes: a voter whose weight no other voter shares
+	// would be identified with her vote, so NewElection refuses a list with
+	// a weight held by one credential only, and weights should be coarse
+	// (bands of shares held by many).
 	MaxWeight uint32 `json:"maxWeight,omitempty"`
 }
 
@@ -398,8 +403,8 @@ func (m *Manifest) Validate() error {
 
 // validateWeights checks what a weighted manifest (MaxWeight ≥ 1) may not
 // have: polling stations, whose ballots carry no credential and so no
-// weight, and CodeList and Ranked contests, whose rows go through the
-// mixnet, which does not carry weights.
+// weight, and Ranked contests, whose rows the mixnet carries without a
+// weight column.
 func (m *Manifest) validateWeights() error {
 	if m.MaxWeight == 0 {
 		return nil
@@ -408,8 +413,8 @@ func (m *Manifest) validateWeights() error {
 		return fmt.Errorf("ballot: manifest: maxWeight is %d, but the manifest has %s: a weighted election has remote voters only, since a station ballot's weight could not be checked against the eligibility list without linking the ballot to its voter", m.MaxWeight, prose.Count(len(m.Stations), "station"))
 	}
 	for i := range m.Contests {
-		if c := &m.Contests[i]; c.Mixed() {
-			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): the mixnet path does not carry weights", i, c.ID, c.Kind, m.MaxWeight)
+		if c := &m.Contests[i]; c.Kind == Ranked {
+			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): its rows go through the mixnet without a weight column", i, c.ID, c.Kind, m.MaxWeight)
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,9 +61,12 @@ func TestManifestMaxWeightEncoding(t *testing.T) {
 }
 
 func TestManifestMaxWeightRefusals(t *testing.T) {
+	// A codes contest is allowed: its rows carry the weight column
+	// (package tally); NewElection refuses a weight held by one credential
+	// only (TestNewElectionWeightsCodes).
 	codes := weightedManifest()
 	codes.Contests = append(codes.Contests, Contest{ID: "council", Title: "Council", Kind: CodeList, Limit: 1, Seats: 1, MixStages: 1, Candidates: []Candidate{{1, "A"}, {2, "B"}}})
-	if err := codes.Validate(); err == nil || !strings.Contains(err.Error(), "mixnet path does not carry weights") {
+	if err := codes.Validate(); err != nil {
 		t.Fatalf("codes contest in a weighted manifest: %v", err)
 	}
 	st := weightedManifest()
@@ -70,6 +75,57 @@ func TestManifestMaxWeightRefusals(t *testing.T) {
 		t.Fatalf("stations in a weighted manifest: %v", err)
 	}
 }
+
+// TestNewElectionWeightsCodes: in a weighted election with a codes contest,
+// whose decrypted rows show their weights, a weight held by one credential
+// only is refused, naming the first such credential in list order; every
+// weight held by two or more is accepted; without a codes contest a unique
+// weight is accepted.
+func TestNewElectionWeightsCodes(t *testing.T) {
+	f := newFixture(t, testManifest())
+	m := weightedManifest()
+	m.Contests = append(m.Contests, Contest{ID: "council", Title: "Council", Kind: CodeList, Limit: 1, Seats: 1, MixStages: 2, Candidates: []Candidate{{1, "A"}, {2, "B"}}})
+	p := Parameters{Manifest: m, PublicKey: f.e.PublicKey(), VerificationKeys: f.e.VerificationKeys(), Threshold: 2}
+	keys := testKeys(5)
+	for _, tc := range []struct {
+		weights []uint32
+		unique  []uint32 // the weights held once, one of which is named
+	}{
+		{[]uint32{10, 10, 1, 1, 1}, nil},
+		{[]uint32{7, 7, 7, 7, 7}, nil},
+		{[]uint32{10, 10, 1, 1, 40}, []uint32{40}},
+		{[]uint32{10, 2, 1, 1, 3}, []uint32{10, 2, 3}},
+	} {
+		list, err := NewWeightedCredentialList(keys, tc.weights)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The first credential, in list order (sorted keys), whose
+		// weight is held once.
+		want := ""
+		for i, w := range list.Weights() {
+			if slices.Contains(tc.unique, w) {
+				want = fmt.Sprintf("credential %d (%s) is the only one of weight %d, and contest 4 (\"council\") is a codes contest", i, hexKey(list.Keys()[i]), w)
+				break
+			}
+		}
+		p.Credentials = list
+		_, err = NewElection(p)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("weights %v: %v", tc.weights, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("weights %v: %v, want an error with %q", tc.weights, err, want)
+		}
+		q := p
+		q.Manifest = weightedManifest()
+		if _, err := NewElection(q); err != nil {
+			t.Errorf("weights %v without a codes contest: %v", tc.weights, err)
+		}
+	}
+}
+
+func hexKey(k ed25519.PublicKey) string { return fmt.Sprintf("%x", []byte(k)) }
 
 func testKeys(n int) []ed25519.PublicKey {
 	out := make([]ed25519.PublicKey, n)

@@ -103,9 +103,13 @@ func forgeCodes(e *ballot.Election, voter int, codes []uint32, signed []byte, ke
 	bh := e.BaseHash()
 	tr := proof.NewTranscript(ballot.BallotProtocol, bh[:])
 	tr.AppendBytes("ballot-id", []byte(h.BallotID))
-	tr.AppendBytes("device", []byte(h.Device))
-	tr.AppendUint64("sequence", h.Sequence)
-	tr.AppendBytes("previous", h.Previous[:])
+	if h.Credential != nil { // a remote ballot (the weighted council)
+		tr.AppendBytes("credential", h.Credential)
+	} else {
+		tr.AppendBytes("device", []byte(h.Device))
+		tr.AppendUint64("sequence", h.Sequence)
+		tr.AppendBytes("previous", h.Previous[:])
+	}
 	tr.AppendUint64("contest", 0)
 	tr.AppendUint64("column", 0)
 	tr.AppendBytes("ciphertext", ctb)

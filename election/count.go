@@ -22,12 +22,16 @@ import (
 // For each CodeList or Ranked contest it also keeps the row of every ballot it counts
 // (64 bytes per ciphertext, as the ballot encodes it), with its line, so
 // that mixInputs can return the rows of the ballots that count, in order:
-// the input list of the contest's mix cascade.
+// the input list of the contest's mix cascade. In a weighted election it
+// keeps each counted ballot's confirmation code and weight too, from which
+// mixInputs adds the weight column to every row (tally.WeightColumns).
 type counter struct {
+	e         *ballot.Election
 	plus      *tally.Aggregator
 	remove    map[int64]bool       // lines to subtract
 	codeLists []int                // the CodeList and Ranked contests
 	rows      map[int][]countedRow // by CodeList contest
+	weighted  []weightedRow        // in a weighted election with CodeList contests, by counted ballot
 }
 
 // A countedRow is the row of a CodeList contest of the ballot on line.
@@ -36,8 +40,16 @@ type countedRow struct {
 	enc  []byte // the row's ciphertexts, 64 bytes each
 }
 
+// A weightedRow is what the weight column of a counted ballot's rows is
+// made of.
+type weightedRow struct {
+	code   ballot.ConfirmationCode
+	weight uint32
+}
+
 func newCounter(e *ballot.Election) *counter {
 	return &counter{
+		e:         e,
 		plus:      tally.NewAggregator(e),
 		remove:    make(map[int64]bool),
 		rows:      make(map[int][]countedRow),
@@ -84,35 +96,59 @@ func (c *counter) count(line int64, b *ballot.Ballot, v ballot.Verdict) error {
 	for _, i := range c.codeLists {
 		c.rows[i] = append(c.rows[i], countedRow{line: line, enc: b.CiphertextBytes(i)})
 	}
+	if len(c.codeLists) > 0 && c.e.Credentials().Weighted() {
+		// Aggregator.Add refused a ballot without a listed credential.
+		c.weighted = append(c.weighted, weightedRow{code: b.ConfirmationCode(), weight: c.e.Credentials().Weight(b.Header().Credential)})
+	}
 	return nil
 }
 
 // mixInputs returns, for each CodeList contest, the rows of the ballots that
 // count, in file order, without the lines removed (call it after finish):
-// the contest's mix input, or nil if no ballot counts. It decodes the rows
-// on all cores and frees the counter's copies.
+// the contest's mix input, or nil if no ballot counts. In a weighted
+// election each row ends with its weight column (tally.WeightColumns). It
+// decodes the rows on all cores and frees the counter's copies.
 func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
 	out := make(map[int]*mixnet.Rows, len(c.codeLists))
 	for _, i := range c.codeLists {
 		rows := c.rows[i]
 		delete(c.rows, i)
 		n, w := 0, 0
-		for _, r := range rows {
+		var codes []ballot.ConfirmationCode
+		var weights []uint32
+		for k, r := range rows {
 			if !c.remove[r.line] {
 				n++
 				w = len(r.enc) / elgamal.CiphertextSize
+				if c.weighted != nil {
+					codes = append(codes, c.weighted[k].code)
+					weights = append(weights, c.weighted[k].weight)
+				}
 			}
 		}
 		if n == 0 {
 			out[i] = nil
 			continue
 		}
+		var cols []*elgamal.Ciphertext
+		if c.weighted != nil {
+			var err error
+			if cols, err = tally.WeightColumns(c.e, i, codes, weights); err != nil {
+				return nil, fmt.Errorf("election: contest %d: the weight columns of the ballots that count: %v", i, err)
+			}
+			w++
+		}
 		enc := make([]byte, 8, 8+n*w*elgamal.CiphertextSize)
 		binary.BigEndian.PutUint32(enc[0:], uint32(w))
 		binary.BigEndian.PutUint32(enc[4:], uint32(n))
-		for _, r := range rows {
-			if !c.remove[r.line] {
-				enc = append(enc, r.enc...)
+		r := 0
+		for _, row := range rows {
+			if !c.remove[row.line] {
+				enc = append(enc, row.enc...)
+				if cols != nil {
+					enc = cols[r].AppendBytes(enc)
+				}
+				r++
 			}
 		}
 		rows = nil
@@ -122,6 +158,7 @@ func (c *counter) mixInputs() (map[int]*mixnet.Rows, error) {
 		}
 		out[i] = in
 	}
+	c.weighted = nil
 	return out, nil
 }
 

@@ -25,12 +25,14 @@ import (
 //	mixnet/<i>/decrypted.jsonl  one decoded row per line (tally.DecodedRow)
 //
 // The input list of the cascade is not stored: it is the rows of the
-// ballots that count, in order, which a verifier rebuilds from
-// ballots.jsonl.
+// ballots that count, in order, each followed in a weighted election by its
+// weight column (tally.WeightColumns), which a verifier rebuilds from
+// ballots.jsonl and the credential list.
 
 // MixInput returns the input list of the mix cascade of CodeList or Ranked contest i:
 // the rows of the ballots that count, in the order of ballots.jsonl, as
-// FinishBallots collected them. It returns nil and no error if no ballot
+// FinishBallots collected them, each followed in a weighted election by its
+// weight column (tally.WeightColumns). It returns nil and no error if no ballot
 // counts (the contest then has no cascade, and its decoded rows are an empty
 // file), and an error if FinishBallots has not run in this process or i is not
 // a CodeList or Ranked contest.

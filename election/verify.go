@@ -780,11 +780,12 @@ func (v *verifier) checkResults() {
 
 // totalsOf returns the totals that the published results r of CodeList or
 // Ranked contest c state, in ballot order (0 for a candidate they leave
-// out), and for a Ranked contest the order of its standings.
+// out), with the unweighted counts of a weighted election, and for a
+// Ranked contest the order of its standings.
 func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
-	count := make(map[uint32]uint64, len(r.Standings))
+	count := make(map[uint32]tally.Standing, len(r.Standings))
 	for _, s := range r.Standings {
-		count[s.Code] = s.Count
+		count[s.Code] = s
 	}
 	t := tally.ContestTotals{ID: c.ID, Invalid: r.Invalid, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
 	if c.Kind == ballot.Ranked {
@@ -794,7 +795,7 @@ func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
 		}
 	}
 	for j, cand := range c.Candidates {
-		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code]}
+		t.Selections[j] = tally.SelectionTotal{Code: cand.Code, Count: count[cand.Code].Count, Unweighted: count[cand.Code].Unweighted}
 	}
 	return t
 }

@@ -284,7 +284,7 @@ type rowShareFile struct {
 // (Trustees, "Decryption shares"), so a chunk of a list is checked exactly
 // as the list would be.
 func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf *mixFiles) error {
-	d, err := tally.NewRowDecoder(c)
+	d, err := mixRowDecoder(v.manifest, c)
 	if err != nil {
 		v.fail(Finding{Check: CheckRowDecoding, Contest: c.ID, Reason: err.Error()})
 		return nil
@@ -407,7 +407,7 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 						totals.Invalid++
 					}
 				} else {
-					countRow(&totals, &t, pos)
+					countRow(&totals, &t, pos, v.manifest.MaxWeight > 0)
 				}
 			}
 			if err := v.checkRowLine(lr, name, c, d, r, truth); err != nil {
@@ -453,14 +453,31 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	return nil
 }
 
-// countRow adds a decoded row to the contest's totals.
-func countRow(t *tally.ContestTotals, r *tally.DecodedRow, pos map[uint32]int) {
+// mixRowDecoder returns the decoder of the mixed rows of CodeList contest c
+// of manifest m: with the weight column in a weighted election.
+func mixRowDecoder(m *ballot.Manifest, c *ballot.Contest) (*tally.RowDecoder, error) {
+	if m.MaxWeight > 0 {
+		return tally.NewWeightedRowDecoder(c, m.MaxWeight)
+	}
+	return tally.NewRowDecoder(c)
+}
+
+// countRow adds a decoded row to the contest's totals: in a weighted
+// election, its weight to the count and 1 to the unweighted count of each
+// of its codes.
+func countRow(t *tally.ContestTotals, r *tally.DecodedRow, pos map[uint32]int, weighted bool) {
 	if r.Invalid != "" {
 		t.Invalid++
 		return
 	}
 	for _, code := range r.Codes {
-		t.Selections[pos[code]].Count++
+		s := &t.Selections[pos[code]]
+		if weighted {
+			s.Count += uint64(r.Weight)
+			s.Unweighted++
+		} else {
+			s.Count++
+		}
 	}
 }
 
@@ -522,6 +539,8 @@ func (v *verifier) checkRowLine(lr *lineReader, name string, c *ballot.Contest, 
 	switch {
 	case (want.Codes == nil) != (pub.Codes == nil) || !slices.Equal(want.Codes, pub.Codes):
 		at(CheckRowDecoding, "codes %s, but the plaintexts decode to %s", codesText(pub.Codes), codesText(want.Codes))
+	case want.Weight != pub.Weight:
+		at(CheckRowDecoding, "%s, but the plaintexts decode to %s", weightText(pub.Weight), weightText(want.Weight))
 	case want.Invalid != pub.Invalid:
 		at(CheckRowDecoding, "%s, but by its codes the row is %s", verdictText(pub.Invalid), verdictText(want.Invalid))
 	case want.Reason != pub.Reason:
@@ -599,6 +618,13 @@ func codesText(c []uint32) string {
 		return "none (not a packing of codes)"
 	}
 	return fmt.Sprint(c)
+}
+
+func weightText(w uint32) string {
+	if w == 0 {
+		return "no weight"
+	}
+	return fmt.Sprintf("weight %d", w)
 }
 
 func verdictText(r tally.InvalidReason) string {

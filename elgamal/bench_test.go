@@ -1,6 +1,7 @@
 package elgamal
 
 import (
+	"encoding/binary"
 	"testing"
 
 	"github.com/sandogh/sandogh/group"
@@ -87,6 +88,20 @@ func BenchmarkEmbed(b *testing.B) {
 	data := []byte("a write-in of thirty bytes....")
 	for b.Loop() {
 		if _, err := Embed(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVarTimeEmbed embeds 4-byte weights (the weight column of a
+// mixed row), a different one each time.
+func BenchmarkVarTimeEmbed(b *testing.B) {
+	var data [4]byte
+	n := uint32(0)
+	for b.Loop() {
+		n++
+		binary.BigEndian.PutUint32(data[:], n)
+		if _, err := VarTimeEmbed(data[:]); err != nil {
 			b.Fatal(err)
 		}
 	}

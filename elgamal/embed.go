@@ -46,6 +46,32 @@ func Embed(data []byte) (*group.Element, error) {
 	return embed(data, (*group.Element).TrySetCanonicalBytes)
 }
 
+// VarTimeEmbed returns the element that Embed returns for data, but tries
+// the counters 0, 1, … only until one decodes (about four decodings
+// instead of 256: 17 µs against 1.1–1.6 ms for Embed on the reference
+// machine, BenchmarkVarTimeEmbed). It is for public data only (the weight
+// column of a mixed row, package tally), since its running time reveals
+// which counter decoded.
+//
+// Execution time depends on the inputs.
+func VarTimeEmbed(data []byte) (*group.Element, error) {
+	if len(data) > MaxEmbedSize {
+		return nil, fmt.Errorf("elgamal: embed: data is %d bytes, more than MaxEmbedSize = %d", len(data), MaxEmbedSize)
+	}
+	var cand [group.ElementSize]byte
+	cand[0] = byte(len(data)) << 1
+	copy(cand[1:1+MaxEmbedSize], data)
+	out := group.NewElement()
+	for c := 0; c < embedAttempts; c++ {
+		cand[0] = cand[0]&0x3f | byte(c>>7)<<6
+		cand[31] = byte(c & 0x7f)
+		if _, err := out.SetCanonicalBytes(cand[:]); err == nil {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("elgamal: embed: none of the %d counters gives a valid element encoding", embedAttempts)
+}
+
 // A candidateDecoder decodes one candidate encoding into e in constant time
 // and returns 1 if it is valid: Element.TrySetCanonicalBytes, or in tests a
 // wrapper that counts or vetoes the attempts.

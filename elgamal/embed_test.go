@@ -230,3 +230,37 @@ func TestExtractRejects(t *testing.T) {
 		t.Fatalf("only %d of 400 random elements rejected, expect about 31/32", rejected)
 	}
 }
+
+// TestVarTimeEmbedIsEmbed: VarTimeEmbed gives Embed's element, byte for byte,
+// for data of every length (weights of 4 bytes among them), and is the
+// canonical embedding (VarTimeEmbeddingCounter finds no smaller counter).
+func TestVarTimeEmbedIsEmbed(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(13, 4))
+	inputs := [][]byte{{}, {0, 0, 0, 1}, {0xff, 0xff, 0xff, 0xff}, bytes.Repeat([]byte{0xff}, MaxEmbedSize)}
+	for range 300 {
+		b := make([]byte, rng.IntN(MaxEmbedSize+1))
+		for k := range b {
+			b[k] = byte(rng.Uint32())
+		}
+		inputs = append(inputs, b)
+	}
+	for _, data := range inputs {
+		want, err := Embed(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := VarTimeEmbed(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("VarTimeEmbed(%x) = %x, Embed gives %x", data, got.Bytes(), want.Bytes())
+		}
+		if c, c0 := VarTimeEmbeddingCounter(got); c != c0 {
+			t.Fatalf("VarTimeEmbed(%x): counter %d, but %d also decodes", data, c, c0)
+		}
+	}
+	if _, err := VarTimeEmbed(make([]byte, MaxEmbedSize+1)); err == nil || !strings.Contains(err.Error(), "31 bytes") {
+		t.Fatalf("VarTimeEmbed of 31 bytes: %v", err)
+	}
+}

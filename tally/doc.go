@@ -47,8 +47,11 @@
 // unweighted and the weighted sums; Decrypt bounds the weighted totals by
 // the total weight; and the Results order the candidates by their weighted
 // counts and show the unweighted ones too (docs/spec.md, "Weighted tally").
-// A weighted election has no CodeList contest: the mixnet path does not
-// carry weights.
+// In a weighted election's CodeList contests each row entering the mix
+// cascade ends with a weight column, the credential's weight encrypted with
+// public randomness (WeightColumns); NewWeightedRowDecoder's decoder reads
+// it back with the codes, and CountRows counts each valid row with its
+// weight (docs/spec.md, "Weighted rows").
 //
 // A ProportionalList contest (kind "list") is added and decrypted per
 // selection like the other kinds; ListInput turns its totals into the lists'

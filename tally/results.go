@@ -193,7 +193,7 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 	for i := range m.Contests {
 		c := &m.Contests[i]
 		if c.Mixed() {
-			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots); err != nil {
+			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots, m.MaxWeight, totals.Weight); err != nil {
 				return nil, err
 			}
 		}
@@ -300,19 +300,30 @@ func contestResult(c *ballot.Contest, index int, totals []SelectionTotal, baseHa
 // checkRowTotals checks the totals of CodeList contest c (index i) against
 // the number of rows, which is the number of ballots counted: at most that
 // many invalid rows, each candidate in at most every valid row, and at most
-// Limit codes per valid row.
-func checkRowTotals(c *ballot.Contest, i int, t *ContestTotals, rows uint64) error {
+// Limit codes per valid row. In a weighted election (maxWeight ≥ 1) these
+// bounds apply to the unweighted counts, and each weighted count must lie
+// between its unweighted count and maxWeight times it, and within the total
+// weight W of the ballots counted.
+func checkRowTotals(c *ballot.Contest, i int, t *ContestTotals, rows uint64, maxWeight uint32, weight uint64) error {
 	if t.Invalid > rows {
 		return fmt.Errorf("tally: totals: contest %d (%s): %d invalid rows among %d", i, c.ID, t.Invalid, rows)
 	}
 	valid := rows - t.Invalid
 	var sum uint64
 	for _, s := range t.Selections {
-		if s.Count > valid {
-			return fmt.Errorf("tally: totals: contest %d (%s): candidate %d in %s, but there are %s", i, c.ID, s.Code, prose.Count(s.Count, "row"), prose.Count(valid, "valid row"))
+		n := s.Count
+		if maxWeight > 0 {
+			n = s.Unweighted
+			hi, lo := bits.Mul64(n, uint64(maxWeight))
+			if s.Count < n || (hi == 0 && s.Count > lo) || s.Count > weight {
+				return fmt.Errorf("tally: totals: contest %d (%s): candidate %d: weighted count %d, but %s of weight 1 … %d, out of a total weight %d, cannot give it", i, c.ID, s.Code, s.Count, prose.Count(n, "row"), maxWeight, weight)
+			}
 		}
-		sum += s.Count // at most 10,000 × 2^64 would overflow; each is at most valid
-		if sum < s.Count {
+		if n > valid {
+			return fmt.Errorf("tally: totals: contest %d (%s): candidate %d in %s, but there are %s", i, c.ID, s.Code, prose.Count(n, "row"), prose.Count(valid, "valid row"))
+		}
+		sum += n // at most 10,000 × 2^64 would overflow; each is at most valid
+		if sum < n {
 			return fmt.Errorf("tally: totals: contest %d (%s): the counts overflow", i, c.ID)
 		}
 	}

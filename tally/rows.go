@@ -58,19 +58,25 @@ type DecodedRow struct {
 	Plaintexts []*group.Element
 	// Codes are the candidate codes of the non-empty slots, in slot order:
 	// empty for a blank ballot, nil if the plaintexts are not a packing of
-	// codes.
+	// codes or, in a weighted election, the weight column is not a weight
+	// (the codes are then not read).
 	Codes []uint32
 	// Invalid is "" for a valid ballot, and otherwise why the row is not
 	// one; Reason says more (which code, which element), in the exact text
 	// of RowDecoder.Decode.
 	Invalid InvalidReason
 	Reason  string
+	// Weight is, in a weighted election, the weight that the row's weight
+	// column decrypts to (weightrows.go), 1 … MaxWeight, and 0 if it is not
+	// a weight (Invalid is then InvalidWeight); 0 in an unweighted election.
+	Weight uint32
 }
 
 // A RowDecoder decodes the decrypted rows of one CodeList or Ranked contest. It holds
 // the contest's candidate codes, so that many rows are decoded without
-// rebuilding them. The zero value is NOT valid: use NewRowDecoder. A
-// RowDecoder is safe for concurrent use.
+// rebuilding them. The zero value is NOT valid: use NewRowDecoder, or
+// NewWeightedRowDecoder for the rows of a weighted election, which end with
+// the weight column. A RowDecoder is safe for concurrent use.
 type RowDecoder struct {
 	limit    int
 	maxCode  uint32
@@ -79,6 +85,10 @@ type RowDecoder struct {
 	known    map[uint32]bool // the candidates' codes
 	ranked   bool            // a Ranked contest: the order is the voter's
 	pos      map[uint32]int  // of a Ranked contest: candidate index by code
+	// maxWeight is the manifest's MaxWeight in a weighted election, whose
+	// rows end with the weight column (NewWeightedRowDecoder), and 0
+	// otherwise.
+	maxWeight uint32
 }
 
 // NewRowDecoder returns the decoder of the rows of contest c, which must be a
@@ -107,8 +117,14 @@ func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
 	return d, nil
 }
 
-// Width returns the number of plaintexts in a row.
-func (d *RowDecoder) Width() int { return d.width }
+// Width returns the number of plaintexts in a row, the weight column
+// included.
+func (d *RowDecoder) Width() int {
+	if d.maxWeight > 0 {
+		return d.width + 1
+	}
+	return d.width
+}
 
 // Decode decodes one row's plaintexts: it unpacks the candidate codes
 // (elgamal.UnpackCodes, reading every slot of the row) and judges them,
@@ -134,6 +150,9 @@ func (d *RowDecoder) Width() int { return d.width }
 //
 // Execution time depends on the inputs, which are public once decrypted.
 func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
+	if d.maxWeight > 0 {
+		return d.decodeWeighted(plaintexts)
+	}
 	r := DecodedRow{Plaintexts: plaintexts}
 	codes, err := elgamal.UnpackCodes(plaintexts, d.capacity, d.maxCode)
 	if err != nil {
@@ -227,18 +246,18 @@ func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.R
 	if err := checkKeys(e, keys); err != nil {
 		return nil, nil, err
 	}
+	d, err := rowDecoder(e.Manifest(), i)
+	if err != nil {
+		return nil, nil, err
+	}
 	w := rows.Width()
-	if w != c.RowWidth() {
-		return nil, nil, fmt.Errorf("tally: contest %d (%s): rows of width %d, the contest's rows have %d", i, c.ID, w, c.RowWidth())
+	if w != d.Width() {
+		return nil, nil, fmt.Errorf("tally: contest %d (%s): rows of width %d, the contest's rows have %d", i, c.ID, w, d.Width())
 	}
 	bh := e.BaseHash()
 	dec, err := trustee.Combine(bh[:], keys, RowCiphertexts(rows), lists)
 	if err != nil {
 		return nil, dec, fmt.Errorf("tally: contest %d (%s): decryption of the mixed rows: %w", i, c.ID, err)
-	}
-	d, err := NewRowDecoder(c)
-	if err != nil {
-		return nil, dec, err
 	}
 	out := make([]DecodedRow, rows.Len())
 	for k := range out {
@@ -249,7 +268,9 @@ func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.R
 
 // CountRows returns the totals of CodeList contest i of manifest m from its
 // decoded rows: for each candidate, in ballot order, the number of valid
-// rows that hold its code, and the number of invalid rows. Put them in
+// rows that hold its code, and the number of invalid rows. In a weighted
+// election (m.MaxWeight ≥ 1) a candidate's Count is the sum of the weights
+// of the valid rows that hold its code and Unweighted their number. Put them in
 // the Totals that Decrypt returns (Contests[i]) before NewResults. It
 // returns an error if contest i is not a CodeList contest or a row said to
 // be valid is not (a row must come from RowDecoder.Decode).
@@ -272,6 +293,9 @@ func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, err
 			ct.Invalid++
 			continue
 		}
+		if m.MaxWeight > 0 && (r.Weight == 0 || r.Weight > m.MaxWeight) {
+			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but its weight %d is not in [1, %d]", i, c.ID, k, r.Weight, m.MaxWeight)
+		}
 		if r.Codes == nil || len(r.Codes) > int(c.Limit) {
 			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %s", i, c.ID, k, prose.Count(c.Limit, "code"))
 		}
@@ -285,7 +309,12 @@ func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, err
 			if !ok {
 				return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but holds code %d, which is no candidate's", i, c.ID, k, code)
 			}
-			ct.Selections[j].Count++
+			if m.MaxWeight > 0 {
+				ct.Selections[j].Count += uint64(r.Weight)
+				ct.Selections[j].Unweighted++
+			} else {
+				ct.Selections[j].Count++
+			}
 		}
 	}
 	return ct, nil
@@ -297,17 +326,19 @@ const maxReason = 1024
 type jsonDecodedRow struct {
 	Plaintexts []string      `json:"plaintexts"`
 	Codes      *[]uint32     `json:"codes,omitempty"`
+	Weight     *uint32       `json:"weight,omitempty"` // weighted elections only
 	Invalid    InvalidReason `json:"invalid,omitempty"`
 	Reason     string        `json:"reason,omitempty"`
 }
 
 // MarshalJSON encodes r as
 //
-//	{"plaintexts": [hex, …], "codes": [17, 203, …], "invalid": reason, "reason": text}
+//	{"plaintexts": [hex, …], "codes": [17, 203, …], "weight": w, "invalid": reason, "reason": text}
 //
 // with each plaintext the lowercase hexadecimal of its 32-byte encoding;
 // "codes" is left out when the row does not unpack ([] for a blank row),
-// and "invalid" and "reason" are left out for a valid row. The members are
+// "weight" when r.Weight is 0 (an unweighted election, or a weight column
+// that is not a weight), and "invalid" and "reason" for a valid row. The members are
 // always in this order, so equal rows have equal encodings.
 func (r DecodedRow) MarshalJSON() ([]byte, error) {
 	j := jsonDecodedRow{Plaintexts: make([]string, len(r.Plaintexts)), Invalid: r.Invalid, Reason: r.Reason}
@@ -321,14 +352,19 @@ func (r DecodedRow) MarshalJSON() ([]byte, error) {
 		codes := r.Codes
 		j.Codes = &codes
 	}
+	if r.Weight != 0 {
+		w := r.Weight
+		j.Weight = &w
+	}
 	return json.Marshal(j)
 }
 
 // UnmarshalJSON decodes the form of MarshalJSON. It rejects unknown
 // members, data after the object, plaintexts that are not canonical
 // elements (with their position), more than mixnet.MaxWidth plaintexts or
-// elgamal.MaxPackedCodes codes, an unknown reason, a reason without the
-// "invalid" member and the reverse, and a reason longer than 1024 bytes.
+// elgamal.MaxPackedCodes codes, a weight of 0, an unknown reason, a reason
+// without the "invalid" member and the reverse, and a reason longer than
+// 1024 bytes.
 // Whether the row is decoded right is for RowDecoder.Decode to say. On
 // error r is unchanged.
 func (r *DecodedRow) UnmarshalJSON(data []byte) error {
@@ -357,12 +393,18 @@ func (r *DecodedRow) UnmarshalJSON(data []byte) error {
 		}
 		out.Codes = *j.Codes
 	}
+	if j.Weight != nil {
+		if *j.Weight == 0 {
+			return fmt.Errorf("tally: decoded row: field weight: 0 is not a weight (a row without one leaves the member out)")
+		}
+		out.Weight = *j.Weight
+	}
 	switch j.Invalid {
 	case "":
 		if j.Reason != "" {
 			return fmt.Errorf("tally: decoded row: field reason: present in a valid row")
 		}
-	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes:
+	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes, InvalidWeight:
 		if j.Reason == "" {
 			return fmt.Errorf("tally: decoded row: field reason: missing for an invalid row")
 		}

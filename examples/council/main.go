@@ -18,7 +18,8 @@
 // empty is refused unless -force is given, and then only the files of the
 // old record are removed (package demo, OutDir). -h lists the flags and
 // the exit statuses; -version prints the version. See package council for
-// the steps.
+// the steps. With -weighted W the election is a cooperative's: the members
+// vote remotely, and each row is counted with its credential's weight.
 package main
 
 import (
@@ -94,6 +95,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"-candidates and -seats then default to 40 and 11")
 	fs.IntVar(&lists, "lists", 5, "number of party lists of a list election (-method)")
 	fs.StringVar(&listRule, "list-rule", "open", "preferences of a list election: open (within the chosen list) or panachage")
+	weighted := fs.Uint("weighted", 0, "a cooperative's weighted election instead: the -voters members vote remotely\n"+
+		"with credentials whose public weights (shares) are bands of 1 to `W`, each held\n"+
+		"by at least two members, carried through the mixnet with each row; no stations,\n"+
+		"no challenges")
 	if code, ok := cmd.Parse(args); !ok {
 		return code
 	}
@@ -124,6 +129,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else if !cmd.Between("mixers", mixers, f.Threshold, f.Trustees, fmt.Sprintf(": at least the threshold (-threshold %d) and at most the number of trustees (%s), who are the mix servers", f.Threshold, cmd.Value("trustees"))) {
 		return demo.ExitUsage
 	}
+	if *weighted > 0 {
+		switch {
+		case *weighted > uint(^uint32(0)):
+			return cmd.Usagef("-weighted %d: want 1 to %d", *weighted, ^uint32(0))
+		case cmd.Given("challenged") && f.Challenged != 0:
+			return cmd.Usagef("-challenged %d with -weighted: the members vote remotely and do not challenge", f.Challenged)
+		case f.Voters < 2:
+			return cmd.Usagef("-voters %d with -weighted: every weight must be held by at least two members", f.Voters)
+		case method != "":
+			return cmd.Usagef("-method %q with -weighted: the weighted election of this example is of written codes (a ranked contest cannot be weighted; a weighted list election is not simulated here)", methodName)
+		}
+		f.Challenged = 0
+	}
 	out, code, ok := cmd.Out()
 	if !ok {
 		return code
@@ -131,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg := council.Config{
 		Voters: f.Voters, Candidates: candidates, Seats: seats, Mixers: mixers, Method: method,
 		Trustees: f.Trustees, Threshold: f.Threshold,
-		Challenged: f.Challenged, NoChallenges: f.Challenged == 0,
+		Challenged: f.Challenged, NoChallenges: f.Challenged == 0, Weighted: uint32(*weighted),
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
 	}
 	if list {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,5 +180,64 @@ func TestCouncilErrorNames(t *testing.T) {
 	}
 	if want := "council: -mixers 6: must be between 3 and 5: at least the threshold (-threshold 3) and at most the number of trustees (-trustees 5, its default), who are the mix servers\n"; stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+// TestCouncilWeighted runs the example's weighted election (-weighted):
+// the record verifies, its results carry the total weight and the
+// unweighted counts, every decoded row its weight, and the flags that a
+// weighted election cannot have are refused.
+func TestCouncilWeighted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rec")
+	var stdout, stderr bytes.Buffer
+	args := []string{"-voters", "25", "-candidates", "20", "-seats", "4", "-trustees", "3", "-threshold", "2", "-weighted", "100", "-seed", "weighted", "-q", "-out", out}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "of total weight") || !strings.Contains(stdout.String(), "25 ballots cast, 0 challenged, 25 counted") {
+		t.Errorf("output:\n%s", stdout.String())
+	}
+	rep, err := election.Verify(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() {
+		t.Fatalf("the record is invalid: %v", rep.Findings)
+	}
+	r, _ := election.Open(out)
+	res, err := r.Results()
+	if err != nil || !res.Weighted || res.Weight < 25 {
+		t.Fatalf("results: %v, %+v", err, res)
+	}
+	rows, err := r.DecodedRows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unweighted uint64
+	for _, row := range rows {
+		if !slices.Contains([]uint32{1, 5, 22, 100}, row.Weight) { // council.WeightBands(100)
+			t.Errorf("row weight %d is not a band", row.Weight)
+		}
+	}
+	for _, s := range res.Contests[0].Standings {
+		unweighted += s.Unweighted
+		if s.Count < s.Unweighted {
+			t.Errorf("candidate %d: weighted %d < unweighted %d", s.Code, s.Count, s.Unweighted)
+		}
+	}
+	if unweighted == 0 {
+		t.Error("no unweighted counts")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-weighted", "10", "-challenged", "2"}, "-challenged 2 with -weighted"},
+		{[]string{"-weighted", "10", "-voters", "1"}, "-voters 1 with -weighted"},
+	} {
+		stderr.Reset()
+		if code := run(append(tc.args, "-q", "-out", filepath.Join(t.TempDir(), "r")), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, code, stderr.String())
+		}
 	}
 }

@@ -948,9 +948,9 @@ func (o *deviceOpening) verify(e *electionParams) ([]byte, error) {
 
 // checkWeights applies the rules of 50-ballot.md, "Weighted voters": a
 // weighted manifest has a weighted list with weights 1 … maxWeight, no
-// devices, no stations, no codes contest, and a total weight W with
-// W × (largest value of a selection) ≤ 2^48 − 1; an unweighted manifest has
-// an unweighted list.
+// devices, no stations, a total weight W with W × (largest value of a
+// selection) ≤ 2^48 − 1, and, if it has a codes contest, no weight held by
+// one credential only; an unweighted manifest has an unweighted list.
 func checkWeights(m manifestJSON, devices []deviceJSON, weights []uint32) error {
 	if m.MaxWeight == 0 {
 		if weights != nil {
@@ -968,11 +968,21 @@ func checkWeights(m manifestJSON, devices []deviceJSON, weights []uint32) error 
 		}
 		total += uint64(w)
 	}
+	holders := map[uint32]int{}
+	for _, w := range weights {
+		holders[w]++
+	}
 	for i, c := range m.Contests {
 		v := uint64(1)
 		switch c.Kind {
-		case "codes", "ranked":
+		case "ranked":
 			return fmt.Errorf("contest %d: a %s contest in a weighted election", i, c.Kind)
+		case "codes":
+			for k, w := range weights {
+				if holders[w] == 1 {
+					return fmt.Errorf("contest %d is a codes contest, and credential %d is the only one of weight %d", i, k, w)
+				}
+			}
 		case "score":
 			v = uint64(c.MaxScore)
 		}

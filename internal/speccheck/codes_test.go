@@ -119,7 +119,7 @@ func TestCodesRowsVectors(t *testing.T) {
 				}
 				ms = append(ms, M)
 			}
-			got := decodedRowLine(&cv.Contest, ms)
+			got := decodedRowLine(&cv.Contest, 0, ms)
 			var line bytes.Buffer
 			if err := json.Compact(&line, rv.Decoded); err != nil {
 				t.Fatal(err)

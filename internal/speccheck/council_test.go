@@ -2,14 +2,17 @@ package speccheck
 
 import (
 	"bytes"
+	"crypto"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
+	"github.com/cloudflare/circl/expander"
 	r255 "github.com/gtank/ristretto255"
 )
 
@@ -20,8 +23,9 @@ import (
 // valid rows per candidate (ballot order) and the number of invalid rows, from
 // the rows as decrypted by the shares (not from the published lines).
 type codesOutcome struct {
-	totals  []uint64
-	invalid uint64
+	totals     []uint64 // weighted in a weighted election
+	unweighted []uint64 // weighted elections only
+	invalid    uint64
 	// rankings are, for a ranked contest, the rows as rankings, in row
 	// order (check 24 counts them).
 	rankings [][]int
@@ -31,6 +35,7 @@ type codesOutcome struct {
 type decodedRowJSON struct {
 	Plaintexts []string  `json:"plaintexts"`
 	Codes      *[]uint32 `json:"codes,omitempty"`
+	Weight     *uint32   `json:"weight,omitempty"` // weighted elections only
 	Invalid    string    `json:"invalid,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 }
@@ -62,26 +67,111 @@ func judgeRow(mc *contestJSON, ms []*r255.Element) ([]uint32, string, string) {
 	// data, the one with the smallest counter that decodes (20-elgamal.md,
 	// "Embedding"; 70-tally.md, "Reason texts").
 	for e, M := range ms {
-		E := enc(M)
-		c := int(E[0]>>6)<<7 | int(E[31]&0x7f)
-		for c0 := 0; c0 < c; c0++ {
-			F := append([]byte(nil), E...)
-			F[0] = F[0]&0x3f | byte(c0>>7)<<6
-			F[31] = byte(c0 & 0x7f)
-			if _, err := element(F); err == nil {
-				return nil, "packing", fmt.Sprintf("element %d: counter %d is not canonical: the smaller counter %d also gives an element", e, c, c0)
-			}
+		if c, c0 := embeddingCounter(M); c0 < c {
+			return nil, "packing", fmt.Sprintf("element %d: counter %d is not canonical: the smaller counter %d also gives an element", e, c, c0)
 		}
 	}
 	verdict, reason := judgeCodes(mc, codes)
 	return codes, verdict, reason
 }
 
+// embeddingCounter returns M's counter c = ⌊E[0]/64⌋·128 + (E[31] mod 128)
+// and the smallest c0 ≤ c for which E with its counter bits set to c0
+// decodes (20-elgamal.md, "Embedding").
+func embeddingCounter(M *r255.Element) (c, c0 int) {
+	E := enc(M)
+	c = int(E[0]>>6)<<7 | int(E[31]&0x7f)
+	for c0 = 0; c0 < c; c0++ {
+		F := append([]byte(nil), E...)
+		F[0] = F[0]&0x3f | byte(c0>>7)<<6
+		F[31] = byte(c0 & 0x7f)
+		if _, err := element(F); err == nil {
+			return c, c0
+		}
+	}
+	return c, c
+}
+
+// embedWeight is Embed(u32(w)): E[0] = 4·2 with the counter's bits 7–8,
+// E[1..4] = u32(w), zeros, E[31] = the counter's bits 0–6, for the smallest
+// counter that decodes (20-elgamal.md, "Embedding").
+func embedWeight(w uint32) *r255.Element {
+	for c := 0; c < 256; c++ {
+		E := make([]byte, 32)
+		E[0] = 4<<1 | byte(c>>7)<<6
+		binary.BigEndian.PutUint32(E[1:], w)
+		E[31] = byte(c & 0x7f)
+		if M, err := element(E); err == nil {
+			return M
+		}
+	}
+	panic("no counter decodes")
+}
+
+// weightColumn is the weight column of a counted ballot with confirmation
+// code code and weight w in codes contest i (70-tally.md, "Weighted rows"):
+// (ρ·G, Embed(u32(w)) + ρ·K), ρ = HashToScalar(h ‖ u32(i) ‖ code, DST).
+func weightColumn(baseHash []byte, i uint32, code []byte, w uint32, K []byte) []byte {
+	msg := u32(append([]byte(nil), baseHash...), i)
+	msg = append(msg, code...)
+	rho := scalarWide(expander.NewExpanderMD(crypto.SHA512, []byte("sandogh-v1 weight column")).Expand(msg, 64))
+	k, err := element(K)
+	if err != nil {
+		panic(err)
+	}
+	B := r255.NewElement().Add(embedWeight(w), mul(rho, k))
+	return append(enc(mulG(rho)), enc(B)...)
+}
+
+// judgeWeightedRow decodes a weighted election's row ("Weighted rows"):
+// the weight column (the last plaintext) first, then the codes of the
+// others. It returns the codes, the weight (0 if none), the verdict and
+// the reason.
+func judgeWeightedRow(mc *contestJSON, maxWeight uint32, ms []*r255.Element) ([]uint32, uint32, string, string) {
+	_, w, _ := codesLayout(mc)
+	if len(ms) != w+1 {
+		return nil, 0, "packing", fmt.Sprintf("%d plaintexts, want %d (%d of codes and the weight column)", len(ms), w+1, w)
+	}
+	M := ms[w]
+	E := enc(M)
+	L := int(E[0]>>1) & 31
+	if L > 30 {
+		return nil, 0, "weight", fmt.Sprintf("weight column: elgamal: extract: length field is %d, more than MaxEmbedSize = 30", L)
+	}
+	for i := L + 1; i <= 30; i++ {
+		if E[i] != 0 {
+			return nil, 0, "weight", fmt.Sprintf("weight column: elgamal: extract: padding byte %d (data length %d) is 0x%02x, not zero", i, L, E[i])
+		}
+	}
+	if L != 4 {
+		return nil, 0, "weight", fmt.Sprintf("weight column: data is %d bytes, want 4", L)
+	}
+	x := binary.BigEndian.Uint32(E[1:5])
+	if x < 1 || x > maxWeight {
+		return nil, 0, "weight", fmt.Sprintf("weight column: weight %d is not in [1, %d]", x, maxWeight)
+	}
+	if c, c0 := embeddingCounter(M); c0 < c {
+		return nil, 0, "weight", fmt.Sprintf("weight column: counter %d is not canonical: the smaller counter %d also gives an element", c, c0)
+	}
+	codes, verdict, reason := judgeRow(mc, ms[:w])
+	return codes, x, verdict, reason
+}
+
 // decodedRowLine is the canonical decoded row JSON ("Decoded row JSON") of
 // a row's plaintexts: what line r + 1 of decrypted.jsonl must be.
-func decodedRowLine(mc *contestJSON, ms []*r255.Element) []byte {
-	codes, verdict, reason := judgeRow(mc, ms)
+func decodedRowLine(mc *contestJSON, maxWeight uint32, ms []*r255.Element) []byte {
+	var codes []uint32
+	var weight uint32
+	var verdict, reason string
+	if maxWeight > 0 {
+		codes, weight, verdict, reason = judgeWeightedRow(mc, maxWeight, ms)
+	} else {
+		codes, verdict, reason = judgeRow(mc, ms)
+	}
 	row := decodedRowJSON{Invalid: verdict, Reason: reason}
+	if weight > 0 {
+		row.Weight = &weight
+	}
 	for _, M := range ms {
 		row.Plaintexts = append(row.Plaintexts, hex.EncodeToString(enc(M)))
 	}
@@ -170,10 +260,18 @@ func (rc *recordCheck) mixnet() {
 func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 	e := rc.e
 	dir := fmt.Sprintf("mixnet/%d", i)
-	// Check 16: the input list from the counted ballots, in file order.
+	// Check 16: the input list from the counted ballots, in file order; in
+	// a weighted election each row ends with the ballot's weight column
+	// (70-tally.md, "Weighted rows").
+	maxWeight := e.manifest.MaxWeight
 	var rows [][][]byte
 	for _, b := range rc.counted {
-		rows = append(rows, b.contests[i].cts)
+		row := b.contests[i].cts
+		if maxWeight > 0 {
+			row = append(slices.Clone(row), weightColumn(e.baseHash, uint32(i), b.code, uint32(rc.weightOf(b)), e.K))
+			rc.stats["weight columns made"]++
+		}
+		rows = append(rows, row)
 	}
 	// Only the names of the layout; any other is check 15's.
 	stageFiles := rc.listNames(dir+"/stages", ".bin", -1)
@@ -185,11 +283,14 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 		if len(rc.read(dir+"/decrypted.jsonl")) != 0 {
 			rc.find(19, "%s/decrypted.jsonl: not empty for a contest without counted ballots", dir)
 		}
-		rc.codes[i] = &codesOutcome{totals: make([]uint64, len(mc.Candidates)), rankings: [][]int{}}
+		rc.codes[i] = &codesOutcome{totals: make([]uint64, len(mc.Candidates)), unweighted: make([]uint64, len(mc.Candidates)), rankings: [][]int{}}
 		return
 	}
 	input := newRowList(rows)
 	_, w, _ := codesLayout(mc)
+	if maxWeight > 0 {
+		w++
+	}
 	if input.w != w {
 		rc.find(16, "%s: rows of width %d, the contest's is %d", dir, input.w, w)
 		return
@@ -282,14 +383,21 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 	if len(lines) != final.n {
 		rc.find(19, "%s/decrypted.jsonl: %d lines for %d rows", dir, len(lines), final.n)
 	}
-	out := &codesOutcome{totals: make([]uint64, len(mc.Candidates))}
+	out := &codesOutcome{totals: make([]uint64, len(mc.Candidates)), unweighted: make([]uint64, len(mc.Candidates))}
 	index := map[uint32]int{}
 	for j, c := range mc.Candidates {
 		index[c.Code] = j
 	}
 	for r := 0; r < final.n; r++ {
 		row := ms[r*final.w : (r+1)*final.w]
-		codes, verdict, _ := judgeRow(mc, row)
+		var codes []uint32
+		var verdict string
+		weight := uint32(1)
+		if maxWeight > 0 {
+			codes, weight, verdict, _ = judgeWeightedRow(mc, maxWeight, row)
+		} else {
+			codes, verdict, _ = judgeRow(mc, row)
+		}
 		if mc.Kind == "ranked" {
 			// "The ranked contest kind": a valid row is the ranking of
 			// its candidates' indices in slot order; an invalid or
@@ -310,8 +418,10 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 			out.invalid++
 		} else {
 			for _, c := range codes {
-				out.totals[index[c]]++
+				out.totals[index[c]] += uint64(weight)
+				out.unweighted[index[c]]++
 			}
+			rc.stats["row weight counted"] += int(weight)
 		}
 		rc.stats["rows decoded"]++
 		if r >= len(lines) {
@@ -330,7 +440,7 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 			rc.find(18, "%s/decrypted.jsonl line %d: row %d: the plaintexts are not the combination of the shares", dir, r+1, r)
 		}
 		// The whole line, reason text included, is the decoding's.
-		if wb := decodedRowLine(mc, row); !bytes.Equal(wb, lines[r]) {
+		if wb := decodedRowLine(mc, maxWeight, row); !bytes.Equal(wb, lines[r]) {
 			rc.find(19, "%s/decrypted.jsonl line %d: row %d: published %s, decoded %s", dir, r+1, r, lines[r], wb)
 		}
 	}

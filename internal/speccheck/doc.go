@@ -23,7 +23,10 @@
 // final rows and their combination, the decoded rows and the codes results),
 // weighted records (the weighted credential list and manifest in the base
 // hash, the weighted sums Σ w·C of the counted ballots, both halves of the
-// decrypted list and the weighted and unweighted counts of the results),
+// decrypted list and the weighted and unweighted counts of the results;
+// on the mixnet path the weight column of every input row, rebuilt from
+// the confirmation code and the credential's weight, the weight decoded
+// from each mixed row and the rows counted with their weights),
 // the poll book's summary of counts when the record has one (check 23), the record's layout
 // (nothing but its files, each a regular file opened without blocking or
 // following links), the text rule for identifiers and names, and the name key

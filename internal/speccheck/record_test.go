@@ -811,6 +811,17 @@ func (rc *recordCheck) tally() {
 				continue
 			}
 			st, ties := standings(e.baseHash, seed, i, &mc, co.totals)
+			if sums.Weight != nil {
+				// Weighted rows (70-tally.md): the unweighted counts too.
+				for p := range st {
+					for j, cand := range mc.Candidates {
+						if cand.Code == st[p].Code {
+							u := co.unweighted[j]
+							st[p].Unweighted = &u
+						}
+					}
+				}
+			}
 			inv := co.invalid
 			want.Contests = append(want.Contests, contestResultJSON{
 				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Invalid: &inv, Standings: st, Ties: ties,

@@ -19,6 +19,13 @@
 // valid ones are counted per candidate, and seats are allocated as for
 // boards: the first N are elected, the next ⌊N/3⌋ are alternates.
 //
+// With Config.Weighted, the election is a cooperative's instead: the
+// members vote remotely, each signing with her credential, whose public
+// weight (her shares, in a few bands so that every weight is held by
+// several members) travels through the cascade as one more column of her
+// row; each decrypted row counts its codes with its weight, and seats go
+// by weighted counts, the unweighted ones shown beside them.
+//
 // The code reads as a walkthrough of the library's steps, in order: key
 // ceremony, election parameters, device openings, encryption and the
 // ballot box, the record's ballots, the cascade, the decryption of the
@@ -35,6 +42,7 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"slices"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -129,6 +137,14 @@ type Config struct {
 	// Honest devices cannot write an invalid row (EncryptBallot refuses
 	// one); a forged ballot with a valid proof of knowledge can.
 	Forge func(e *ballot.Election, voter int, signed []byte, key ed25519.PrivateKey) ([]byte, error)
+	// Weighted, if not 0, makes the election weighted (docs/spec.md,
+	// "Weighted voters"): the manifest's MaxWeight is Weighted, there are
+	// no stations, and the Voters vote remotely with credentials whose
+	// public weights are bands of 1 … Weighted (WeightBands), each held by
+	// at least two voters, since every decrypted row shows its weight
+	// beside its codes. Nobody challenges (Challenged must be 0), and
+	// Forge is given the voter's credential key.
+	Weighted uint32
 }
 
 // Outcome is what Run returns.
@@ -241,10 +257,14 @@ func (c *Config) defaults() error {
 	if c.Out == "" {
 		c.Out = "council-record"
 	}
-	if c.Challenged == 0 && !c.NoChallenges {
+	if c.Challenged == 0 && !c.NoChallenges && c.Weighted == 0 {
 		c.Challenged = min(c.Voters, max(2, c.Voters/500))
 	}
 	switch {
+	case c.Weighted > 0 && c.Challenged != 0:
+		return fmt.Errorf("council: %d challenged voters in a weighted election, whose voters vote remotely and do not challenge", c.Challenged)
+	case c.Weighted > 0 && c.Voters < 2:
+		return fmt.Errorf("council: %s in a weighted election, where every weight must be held by at least two voters", prose.Count(c.Voters, "voter"))
 	case c.Voters < 0 || c.Challenged < 0:
 		return errors.New("council: negative count")
 	case c.Challenged > c.Voters:
@@ -388,6 +408,7 @@ func Run(cfg Config) (*Outcome, error) {
 		}
 	}
 	manifest.TieBreakSeed = ballot.TieBreakSeed(cfg.TieBreakSeed)
+	manifest.MaxWeight = cfg.Weighted
 	if err := manifest.Validate(); err != nil {
 		return nil, fmt.Errorf("council: %v", err)
 	}
@@ -411,13 +432,22 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 
-	// 2. The election's parameters.
-	stationKeys, devices := demo.StationKeys(seeds, rng, stations)
+	// 2. The election's parameters: the stations' devices, or in a
+	// weighted election the members' credentials with their weights.
+	var stationKeys map[string]ed25519.PrivateKey
+	var devices []ballot.RegisteredDevice
+	var creds []*ballot.Credential
+	var credList *ballot.CredentialList
+	if cfg.Weighted == 0 {
+		stationKeys, devices = demo.StationKeys(seeds, rng, stations)
+	} else if creds, credList, err = weightedCredentials(&cfg, rng); err != nil {
+		return nil, err
+	}
 	pk, err := keys.ElectionKey()
 	if err != nil {
 		return nil, err
 	}
-	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices})
+	e, err := ballot.NewElection(ballot.Parameters{Manifest: manifest, PublicKey: pk, VerificationKeys: keys.VerificationKeys, Threshold: keys.Threshold, Devices: devices, Credentials: credList})
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +469,11 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Dir: cfg.Out, KeyShares: keyShares}
-	if err := vote(&cfg, rng, e, box, stationKeys, out, log); err != nil {
+	voteDay := func() error { return vote(&cfg, rng, e, box, stationKeys, out, log) }
+	if cfg.Weighted > 0 {
+		voteDay = func() error { return voteRemote(&cfg, rng, e, box, creds, out, log) }
+	}
+	if err := voteDay(); err != nil {
 		box.Close()
 		return nil, err
 	}
@@ -786,5 +820,132 @@ func encrypt(cfg *Config, e *ballot.Election, ev *event, key ed25519.PrivateKey,
 		}
 	}
 	tip.Add(b)
+	return b, nil
+}
+
+// WeightBands returns the weights that a weighted run with maximum weight
+// max gives its voters: 1, max^(1/3), max^(2/3) and max, rounded, each
+// once. Coarse weights like these are what a weighted election with a
+// mixed contest needs: each decrypted row shows its weight, so a weight
+// that few voters hold narrows down whose row it is.
+func WeightBands(max uint32) []uint32 {
+	var out []uint32
+	for _, x := range []float64{0, 1.0 / 3, 2.0 / 3, 1} {
+		b := uint32(math.Round(math.Pow(float64(max), x)))
+		if len(out) == 0 || b > out[len(out)-1] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// weightedCredentials makes the voters' credentials and the weighted list:
+// voters 2k and 2k+1 (and the last voter, if their number is odd, with the
+// two before) share a band drawn from WeightBands, so that every weight
+// is held by at least two voters (ballot.NewElection requires it).
+func weightedCredentials(cfg *Config, rng *mrand.Rand) ([]*ballot.Credential, *ballot.CredentialList, error) {
+	bands := WeightBands(cfg.Weighted)
+	creds := make([]*ballot.Credential, cfg.Voters)
+	pubs := make([]ed25519.PublicKey, cfg.Voters)
+	weights := make([]uint32, cfg.Voters)
+	for v := range creds {
+		var err error
+		if cfg.Seed != "" {
+			creds[v], err = ballot.NewCredential(demo.Bytes(rng, ed25519.SeedSize))
+		} else {
+			creds[v], err = ballot.GenerateCredential()
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		pubs[v] = creds[v].PublicKey()
+		switch {
+		case v%2 == 0 && v+1 < cfg.Voters:
+			weights[v] = bands[rng.IntN(len(bands))]
+		default: // the second of a pair, or the last of an odd number
+			weights[v] = weights[v-1]
+		}
+	}
+	list, err := ballot.NewWeightedCredentialList(pubs, weights)
+	return creds, list, err
+}
+
+// voteRemote simulates the day of a weighted election: each member votes
+// once from her own device, which encrypts her codes and signs the ballot
+// with her credential; the devices work on all cores, and the box accepts
+// the ballots in the order of the plan, so that a seeded run writes the
+// same file.
+func voteRemote(cfg *Config, rng *mrand.Rand, e *ballot.Election, box *ballot.Box, creds []*ballot.Credential, out *Outcome, log demo.Logger) error {
+	weights := popularity(rng, cfg.Candidates)
+	cum := make([]float64, len(weights))
+	s := 0.0
+	for j, x := range weights {
+		s += x
+		cum[j] = s
+	}
+	plan := make([]*event, cfg.Voters)
+	for v := range plan {
+		plan[v] = &event{voter: v, codes: randomCodes(rng, cum, cfg.Seats), seed: demo.Bytes(rng, 32), done: make(chan struct{})}
+	}
+	todo := make(chan *event)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ev := range todo {
+				ev.b, ev.err = encryptRemote(cfg, e, ev, creds[ev.voter])
+				close(ev.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(todo)
+		for _, ev := range plan {
+			todo <- ev
+		}
+	}()
+	defer wg.Wait()
+	step := max(1, len(plan)/10)
+	for i, ev := range plan {
+		<-ev.done
+		if ev.err != nil {
+			return ev.err
+		}
+		if err := box.AcceptBallot(ev.b); err != nil {
+			return fmt.Errorf("council: the box refused voter %d's ballot %s: %v", ev.voter, ev.b.ID(), err)
+		}
+		out.Cast++
+		ev.b = nil
+		if (i+1)%step == 0 {
+			log.Printf("voting: %d/%d ballots", i+1, len(plan))
+		}
+	}
+	return nil
+}
+
+// encryptRemote makes voter ev.voter's ballot, signed with her credential,
+// with the nonce seed of the plan.
+func encryptRemote(cfg *Config, e *ballot.Election, ev *event, cred *ballot.Credential) (*ballot.Ballot, error) {
+	v := ballot.Vote{}
+	if err := v.SetCodes(ContestID, ev.codes); err != nil {
+		return nil, err
+	}
+	h := ballot.Header{BallotID: fmt.Sprintf("remote/%d", ev.voter), Credential: cred.PublicKey()}
+	p, err := ballot.EncryptBallot(e, h, v, ev.seed)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.Cast(cred.PrivateKey())
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Forge != nil {
+		forged, err := cfg.Forge(e, ev.voter, b.Bytes(), cred.PrivateKey())
+		if err != nil {
+			return nil, err
+		}
+		return ballot.ParseBallot(forged)
+	}
 	return b, nil
 }
