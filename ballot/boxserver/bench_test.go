@@ -28,9 +28,14 @@ import (
 // ballots are in the base), the live heap the box keeps per ballot, and
 // the process's CPU time per ballot (server and stations),
 // which shows what the throughput would be on idle cores when the
-// machine is shared.
+// machine is shared. The stations send each ballot with its decoding hints
+// (ballot.Ballot.DecodingHints), computed before the timer as a station
+// computes them when the ballot is cast, on its own device.
 //
 //	go test ./ballot/boxserver -run '^$' -bench BoxServer -benchtime 6000x
+//
+// BENCH_WORKERS=n in the environment sets Config.Workers (default: one
+// worker per core).
 func BenchmarkBoxServer(b *testing.B) {
 	for _, n := range []int{64} {
 		b.Run(fmt.Sprintf("stations=%d", n), func(b *testing.B) { benchBoxServer(b, n) })
