@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
@@ -312,60 +313,121 @@ type selectionJSON struct {
 // MarshalJSON encodes a cast or challenged ballot as a JSON object whose
 // ciphertexts, proofs, hashes, keys and signature are the lowercase
 // hexadecimal of their canonical encodings, with the ballot's
-// confirmation code for readers (docs/spec.md §Ballots, "JSON form").
+// confirmation code for readers (docs/spec.md §Ballots, "JSON form"). The
+// bytes are those encoding/json writes for the ballotJSON form (the tests
+// compare them); they are appended directly, a line of the ballot box
+// being written for every ballot it decides.
 func (b *Ballot) MarshalJSON() ([]byte, error) {
 	if b.state != Cast && b.state != Challenged {
 		return nil, errors.New("ballot: MarshalJSON of the zero Ballot")
 	}
-	j := ballotJSON{
-		BallotID:  b.header.BallotID,
-		BaseHash:  b.baseHash,
-		State:     b.state.String(),
-		Signature: hex.EncodeToString(b.signature),
-		Code:      b.code,
-		Contests:  make([]contestJSON, len(b.contests)),
-	}
-	if b.state == Challenged {
-		seed := hex.EncodeToString(b.seed)
-		j.NonceSeed = &seed
-	}
-	if b.signerKind == signerCredential {
-		cred := hex.EncodeToString(b.header.Credential)
-		j.Credential = &cred
-	} else {
-		dev, seq, prev := b.header.Device, b.header.Sequence, b.header.Previous
-		j.Device, j.Sequence, j.Previous = &dev, &seq, &prev
-	}
+	return b.appendJSON(make([]byte, 0, b.jsonSize())), nil
+}
+
+// jsonSize is an upper bound of the length of b's JSON form, for its
+// buffer: twice the encoding's length for the hexadecimal, and room for
+// the member names.
+func (b *Ballot) jsonSize() int {
+	n := 2*(len(b.body)+len(b.seed)+len(b.signature)) + 512
 	for i := range b.contests {
 		c := &b.contests[i]
+		n += 48 * (len(c.selections) + len(c.row) + len(c.listProofBytes) + 2)
+	}
+	return n + 2*len(b.header.BallotID) + 2*len(b.header.Device)
+}
+
+func (b *Ballot) appendJSON(out []byte) []byte {
+	out = append(out, `{"ballotId":`...)
+	out = appendJSONString(out, b.header.BallotID)
+	out = appendHexMember(out, `,"baseHash":`, b.baseHash[:])
+	if b.signerKind == signerCredential {
+		out = appendHexMember(out, `,"credential":`, b.header.Credential)
+	} else {
+		out = append(out, `,"device":`...)
+		out = appendJSONString(out, b.header.Device)
+		out = append(out, `,"sequence":`...)
+		out = strconv.AppendUint(out, b.header.Sequence, 10)
+		out = appendHexMember(out, `,"previous":`, b.header.Previous[:])
+	}
+	out = append(out, `,"contests":[`...)
+	for i := range b.contests {
+		c := &b.contests[i]
+		if i > 0 {
+			out = append(out, ',')
+		}
 		if c.layout == layoutRow {
-			row := make([]selectionJSON, len(c.row))
+			out = append(out, `{"row":[`...)
 			for k := range c.row {
-				row[k] = selectionJSON{Ciphertext: hex.EncodeToString(c.row[k].ctBytes), Proof: hex.EncodeToString(c.row[k].pokBytes)}
+				out = appendSelectionJSON(out, k, c.row[k].ctBytes, c.row[k].pokBytes)
 			}
-			j.Contests[i] = contestJSON{Row: &row}
+			out = append(out, "]}"...)
 			continue
 		}
-		sels := make([]selectionJSON, len(c.selections))
-		cj := contestJSON{Selections: &sels}
+		out = append(out, `{"selections":[`...)
 		for k := range c.selections {
-			s := &c.selections[k]
-			sels[k] = selectionJSON{Ciphertext: hex.EncodeToString(s.ctBytes), Proof: hex.EncodeToString(s.proofBytes)}
+			out = appendSelectionJSON(out, k, c.selections[k].ctBytes, c.selections[k].proofBytes)
 		}
+		out = append(out, ']')
 		if c.sum != nil {
-			p := hex.EncodeToString(c.sumBytes)
-			cj.Proof = &p
+			out = appendHexMember(out, `,"proof":`, c.sumBytes)
 		}
 		if c.listProofs != nil {
-			ps := make([]string, len(c.listProofBytes))
+			out = append(out, `,"proofs":[`...)
 			for k, pb := range c.listProofBytes {
-				ps[k] = hex.EncodeToString(pb)
+				if k > 0 {
+					out = append(out, ',')
+				}
+				out = appendHexString(out, pb)
 			}
-			cj.Proofs = &ps
+			out = append(out, ']')
 		}
-		j.Contests[i] = cj
+		out = append(out, '}')
 	}
-	return json.Marshal(j)
+	out = append(out, `],"state":"`...)
+	out = append(out, b.state.String()...)
+	out = append(out, '"')
+	if b.state == Challenged {
+		out = appendHexMember(out, `,"nonceSeed":`, b.seed)
+	}
+	out = appendHexMember(out, `,"signature":`, b.signature)
+	out = appendHexMember(out, `,"code":`, b.code[:])
+	return append(out, '}')
+}
+
+func appendSelectionJSON(out []byte, k int, ct, proof []byte) []byte {
+	if k > 0 {
+		out = append(out, ',')
+	}
+	out = appendHexMember(out, `{"ciphertext":`, ct)
+	out = appendHexMember(out, `,"proof":`, proof)
+	return append(out, '}')
+}
+
+// appendHexMember appends name (with its colon) and the lowercase
+// hexadecimal of v as a JSON string.
+func appendHexMember(out []byte, name string, v []byte) []byte {
+	return appendHexString(append(out, name...), v)
+}
+
+func appendHexString(out, v []byte) []byte {
+	out = append(out, '"')
+	out = hex.AppendEncode(out, v)
+	return append(out, '"')
+}
+
+// appendJSONString appends s as encoding/json writes it: printable ASCII
+// other than the characters it escapes directly, and anything else through
+// encoding/json itself. (Identifiers are printable ASCII by the text rule.)
+func appendJSONString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(out, q...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
 }
 
 // UnmarshalJSON decodes the form of MarshalJSON with the checks of

@@ -77,6 +77,9 @@ func FuzzParseBallot(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if want, _ := marshalJSONReflect(b); !bytes.Equal(j, want) {
+			t.Fatalf("MarshalJSON %s, encoding/json %s", j, want)
+		}
 		var b2 Ballot
 		if err := b2.UnmarshalJSON(j); err != nil {
 			t.Fatal(err)

@@ -282,6 +282,20 @@ func fail(w http.ResponseWriter, err error) {
 	}
 }
 
+// readBody reads a request's body, of at most maxBody bytes, into a buffer
+// of its declared length when it has one.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rd := http.MaxBytesReader(w, r.Body, maxBody)
+	if n := r.ContentLength; n > 0 && n <= maxBody {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(rd)
+}
+
 // post reads a signed submission and hands it to h.
 func (s *Server) post(w http.ResponseWriter, r *http.Request, h func(device string, position uint64, body []byte) (any, error)) {
 	if r.Method != http.MethodPost {
@@ -289,7 +303,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, h func(device stri
 		httpError(w, http.StatusMethodNotAllowed, "boxserver: "+r.URL.Path+" takes POST")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := readBody(w, r)
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
