@@ -65,7 +65,7 @@
 //
 // # Verification
 //
-// Verify runs twenty-four numbered checks, in the manner of the verification steps
+// Verify runs twenty-five numbered checks, in the manner of the verification steps
 // of ElectionGuard (docs/spec.md, section "Verification", describes each under
 // its number): parameters and base hash, the key ceremony, the joint key,
 // device openings, the credential list, every ballot's proofs, signatures,
