@@ -80,8 +80,11 @@
 // device-replaced incident for every replacement), and the poll book's
 // summary of counts, if the record has one (pollbook.json: this
 // election's, counts that agree, stations that are registered devices),
-// and for each Ranked contest its count (counts/<i>.json, recomputed
-// stage by stage from the decrypted rows) and its results. Checks 4 and 6 to 11 run the ballot box's acceptance rule
+// for each Ranked contest its count (counts/<i>.json, recomputed
+// stage by stage from the decrypted rows) and its results, and for each
+// ProportionalList contest its seat allocation (counts/<i>.json,
+// recomputed from the decrypted totals) and its elected. Checks 4 and 6
+// to 11 run the ballot box's acceptance rule
 // (ballot.Rule, the same implementation as the box's) over ballots.jsonl:
 // every line must get the verdict it was written with, and the ballots the
 // rule accepts and does not supersede are the ones that count; a line that
