@@ -299,3 +299,59 @@ func FuzzListRowDecoder(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCountListRows decodes and counts 100,000 rows of a mixed
+// panachage list contest of 20 lists of 100 candidates (codes 1..20 and
+// 101..2100, 12 bits, a row of one element) with 10 preferences.
+func BenchmarkCountListRows(b *testing.B) {
+	c := ballot.Contest{ID: "council", Title: "Council", Kind: ballot.ProportionalList, Seats: 51, ListRule: ballot.Panachage,
+		Preferences: 10, CandidatesOnly: true, Method: ballot.SainteLague, MixStages: 3}
+	for l := range 20 {
+		pl := ballot.PartyList{Code: uint32(l + 1), Name: fmt.Sprintf("List %d", l+1)}
+		for k := range 100 {
+			code := uint32(101 + 100*l + k)
+			c.Candidates = append(c.Candidates, ballot.Candidate{Code: code, Name: fmt.Sprintf("Candidate %d", code)})
+			pl.Candidates = append(pl.Candidates, code)
+		}
+		c.Lists = append(c.Lists, pl)
+	}
+	m := &ballot.Manifest{ElectionID: "city", Title: "City", Policy: ballot.OneBallotPerCredential, Contests: []ballot.Contest{c}}
+	if err := m.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	d, err := NewRowDecoder(&m.Contests[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rows [][]*group.Element
+	for r := range 256 {
+		codes := []uint32{uint32(1 + r%20)}
+		for k := range r % 11 {
+			codes = append(codes, uint32(101+(r*37+k*211)%2000))
+		}
+		slices.Sort(codes)
+		codes = slices.Compact(codes)
+		els, err := elgamal.PackCodes(codes, m.Contests[0].RowCodes(), m.Contests[0].MaxCode())
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = append(rows, els)
+	}
+	b.Run("rows=100000", func(b *testing.B) {
+		for b.Loop() {
+			rc, err := NewRowCounter(m, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range 100000 {
+				r := d.Decode(rows[i%len(rows)])
+				if r.Invalid != "" {
+					b.Fatal(r.Reason)
+				}
+				if err := rc.Add(&r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
