@@ -106,7 +106,7 @@ func NewElection(p Parameters) (*Election, error) {
 	e.statements = make([][]listStatement, len(e.manifest.Contests))
 	for i := range e.manifest.Contests {
 		c := &e.manifest.Contests[i]
-		if c.Kind == ProportionalList {
+		if c.Kind == ProportionalList && !c.Mixed() {
 			e.statements[i] = c.listStatements()
 		}
 		if !c.Mixed() {

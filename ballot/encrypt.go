@@ -241,10 +241,26 @@ func (b *Ballot) encrypt(e *Election, vals [][]uint64, n *proof.Nonces) error {
 // contest c whose value in vals (in candidate order) is not 0, in the order
 // in which a ballot packs them: ascending for a CodeList contest, by rank
 // (the value, 1 first) for a Ranked contest, whose values plaintext has
-// checked to be the ranks 1..len(codes). It runs on the voter's device,
+// checked to be the ranks 1..len(codes). For a mixed ProportionalList
+// contest vals are listPlaintext's, and the codes are the chosen list's
+// (if any) and the marked candidates', ascending: the row's canonical form
+// (docs/spec.md §Ballots, "Mixed list contests"). It runs on the voter's device,
 // before encryption, and branches on the vote like the other checks there.
 func writtenCodes(c *Contest, vals []uint64) []uint32 {
 	var codes []uint32
+	if c.Kind == ProportionalList {
+		// vals in the layout of listPlaintext: the chosen list's code
+		// and the marked candidates' codes, ascending.
+		sel := c.SelectionCodes()
+		off := c.candidateOffset()
+		for j, v := range vals {
+			if v != 0 && (j < len(c.Lists) || j >= off) {
+				codes = append(codes, sel[j])
+			}
+		}
+		slices.Sort(codes)
+		return codes
+	}
 	if c.Kind == Ranked {
 		n := 0
 		for _, v := range vals {
@@ -288,7 +304,7 @@ func columnTranscript(tc *proof.Transcript, k int, ctBytes []byte) *proof.Transc
 // A_k = r_k·G. Packing and encryption run in constant time in the codes.
 func (b *Ballot) encryptRow(e *Election, i int, c *encryptedContest, codes []uint32, tc *proof.Transcript, nc *proof.Nonces) error {
 	mc := &e.manifest.Contests[i]
-	elems, err := elgamal.PackCodes(codes, int(mc.Limit), e.maxCode[i])
+	elems, err := elgamal.PackCodes(codes, mc.RowCodes(), e.maxCode[i])
 	if err != nil {
 		return fmt.Errorf("ballot: contest %d: %v", i, err)
 	}

@@ -71,8 +71,11 @@ func (c *Contest) validateLists(where string) error {
 	if int(c.Alternates) > n {
 		return fmt.Errorf("ballot: %s: %s per list exceed the %s", where, prose.Count(c.Alternates, "alternate"), prose.Count(n, "candidate"))
 	}
-	if s := c.NumSelections(); s > MaxCandidates {
-		return fmt.Errorf("ballot: %s: %s and %s make %d selections on a ballot, more than the maximum %d", where, prose.Count(len(c.Lists), "list"), prose.Count(n, "candidate"), s, MaxCandidates)
+	if s := c.NumSelections(); s > MaxCandidates && !c.Mixed() {
+		return fmt.Errorf("ballot: %s: %s and %s make %d selections on a ballot, more than the maximum %d (with mixStages the ballots go through the mixnet, which takes up to %d candidates)", where, prose.Count(len(c.Lists), "list"), prose.Count(n, "candidate"), s, MaxCandidates, MaxCodeListCandidates)
+	}
+	if len(c.Lists) > MaxCandidates {
+		return fmt.Errorf("ballot: %s: %d lists exceed the maximum %d", where, len(c.Lists), MaxCandidates)
 	}
 	cand := make(map[uint32]int, n)
 	for j, cd := range c.Candidates {
@@ -88,6 +91,9 @@ func (c *Contest) validateLists(where string) error {
 		}
 		if j, ok := cand[pl.Code]; ok {
 			return fmt.Errorf("ballot: %s: code %d is also the code of candidate %d (a vote names lists and candidates by their codes)", at, pl.Code, j)
+		}
+		if c.Mixed() && (pl.Code == 0 || pl.Code > MaxCandidateCode) {
+			return fmt.Errorf("ballot: %s: code %d is outside 1..%d (0 marks an empty slot of a packed row)", at, pl.Code, MaxCandidateCode)
 		}
 		codes[pl.Code] = l
 		if err := checkName(at+": name", pl.Name, false); err != nil {
@@ -483,4 +489,31 @@ func (e *Election) addListProofs(bv *proof.BatchVerifier, places []proofPlace, i
 		places = append(places, proofPlace{contest: i, selection: -1, statement: s.describe(mc)})
 	}
 	return places
+}
+
+// openListRow returns the values, in the layout of listPlaintext, of the
+// codes that the row of mixed list contest i of challenged ballot b opens
+// to: 1 for the list and for each candidate whose code the row holds, and
+// no additional votes (they are not marks; EncryptBallot recomputes them
+// from the vote). A code that is neither a list's nor a candidate's, or a
+// code held twice, is an error.
+func openListRow(b *Ballot, i int, mc *Contest, codes []uint32) ([]uint64, error) {
+	pos := make(map[uint32]int, mc.NumSelections())
+	for j, code := range mc.SelectionCodes() {
+		if j < len(mc.Lists) || j >= mc.candidateOffset() {
+			pos[code] = j
+		}
+	}
+	vals := make([]uint64, mc.NumSelections())
+	for _, code := range codes {
+		j, ok := pos[code]
+		if !ok {
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not a list's or a candidate's", b.header.BallotID, i, code)
+		}
+		if vals[j] != 0 {
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d twice", b.header.BallotID, i, code)
+		}
+		vals[j] = 1
+	}
+	return vals, nil
 }

@@ -253,7 +253,11 @@ type Contest struct {
 	// threshold t, which NewElection checks. The ballots stay unlinkable if
 	// one of those stages was made by an honest trustee, which holds
 	// whenever fewer than t trustees are corrupt, the assumption that
-	// already protects the decryption. Unused for the other kinds.
+	// already protects the decryption. In a ProportionalList contest it
+	// chooses the path: 0 (left out) counts the contest homomorphically,
+	// and MixStages ≥ 1 sends each ballot's row of codes (its list code
+	// and its candidates' codes) through the mixnet (docs/spec.md
+	// §Ballots, "Mixed list contests"). Unused for the other kinds.
 	MixStages uint32 `json:"mixStages,omitempty"`
 	// Strict is, for an Exactly contest, whether the voter must mark
 	// exactly Limit candidates: true forbids leaving the contest blank
@@ -403,8 +407,8 @@ func (m *Manifest) Validate() error {
 
 // validateWeights checks what a weighted manifest (MaxWeight ≥ 1) may not
 // have: polling stations, whose ballots carry no credential and so no
-// weight, and Ranked contests, whose rows the mixnet carries without a
-// weight column.
+// weight, and Ranked and mixed ProportionalList contests, whose rows the
+// mixnet carries without a weight column.
 func (m *Manifest) validateWeights() error {
 	if m.MaxWeight == 0 {
 		return nil
@@ -415,6 +419,9 @@ func (m *Manifest) validateWeights() error {
 	for i := range m.Contests {
 		if c := &m.Contests[i]; c.Kind == Ranked {
 			return fmt.Errorf("ballot: contest %d (%q): a %s contest in a weighted election (maxWeight %d): its rows go through the mixnet without a weight column", i, c.ID, c.Kind, m.MaxWeight)
+		}
+		if c := &m.Contests[i]; c.Kind == ProportionalList && c.Mixed() {
+			return fmt.Errorf("ballot: contest %d (%q): a %s contest with mixStages %d in a weighted election (maxWeight %d): its rows go through the mixnet without a weight column (leave mixStages out to count it homomorphically)", i, c.ID, c.Kind, c.MixStages, m.MaxWeight)
 		}
 	}
 	return nil
@@ -610,10 +617,13 @@ func (c *Contest) validateMethod(where string) error {
 	}
 }
 
-// Mixed reports whether c's ballots are rows of packed candidate codes that
-// go through a mix cascade and are decrypted one by one (CodeList and
-// Ranked contests), rather than selections added homomorphically.
-func (c *Contest) Mixed() bool { return c.Kind == CodeList || c.Kind == Ranked }
+// Mixed reports whether c's ballots are rows of packed codes that go
+// through a mix cascade and are decrypted one by one (CodeList and Ranked
+// contests, and ProportionalList contests with MixStages ≥ 1), rather than
+// selections added homomorphically.
+func (c *Contest) Mixed() bool {
+	return c.Kind == CodeList || c.Kind == Ranked || (c.Kind == ProportionalList && c.MixStages > 0)
+}
 
 // maxCandidates is the most candidates a contest of c's kind may have.
 func (c *Contest) maxCandidates() int {
@@ -623,24 +633,42 @@ func (c *Contest) maxCandidates() int {
 	return MaxCandidates
 }
 
-// MaxCode returns the largest candidate code of c. In a CodeList or Ranked contest it
-// fixes the number of bits of a packed candidate code (elgamal.PackCodes).
+// MaxCode returns the largest code of c: of its candidates, and in a
+// ProportionalList contest of its lists too. In a mixed contest it fixes
+// the number of bits of a packed code (elgamal.PackCodes).
 func (c *Contest) MaxCode() uint32 {
 	var m uint32
 	for _, cand := range c.Candidates {
 		m = max(m, cand.Code)
 	}
+	for _, l := range c.Lists {
+		m = max(m, l.Code)
+	}
 	return m
 }
 
+// RowCodes returns the most codes a row of mixed contest c holds: Limit
+// for a CodeList or Ranked contest, and for a ProportionalList contest
+// Preferences + 1 (a list code and up to Preferences candidate codes); 0
+// for a contest that is not mixed.
+func (c *Contest) RowCodes() int {
+	switch {
+	case !c.Mixed():
+		return 0
+	case c.Kind == ProportionalList:
+		return int(c.Preferences) + 1
+	}
+	return int(c.Limit)
+}
+
 // RowWidth returns the number of ciphertexts in a ballot's row for a
-// CodeList or Ranked contest, elgamal.PackedWidth(Limit, MaxCode()), and 0
-// for the other kinds. c must be valid.
+// mixed contest, elgamal.PackedWidth(RowCodes(), MaxCode()), and 0
+// for the other contests. c must be valid.
 func (c *Contest) RowWidth() int {
 	if !c.Mixed() {
 		return 0
 	}
-	return elgamal.PackedWidth(int(c.Limit), c.MaxCode())
+	return elgamal.PackedWidth(c.RowCodes(), c.MaxCode())
 }
 
 // maxValue is the largest value of one selection of c: 1, MaxScore, or
@@ -730,6 +758,10 @@ func (m *Manifest) Encode() []byte {
 			p.U32(c.MixStages)
 			p.Str(string(c.Method))
 		case ProportionalList:
+			// A mixed list contest's block ends with u32(mixStages); a
+			// homomorphic one's keeps the bytes it had before the mixnet
+			// path existed. The lists are self-delimiting, so the encoding
+			// stays injective.
 			p.U32(c.Seats)
 			p.U32(c.Alternates)
 			p.Str(string(c.ListRule))
@@ -746,6 +778,9 @@ func (m *Manifest) Encode() []byte {
 				for _, code := range l.Candidates {
 					p.U32(code)
 				}
+			}
+			if c.MixStages > 0 {
+				p.U32(c.MixStages)
 			}
 		}
 		e.Bytes(p.B)

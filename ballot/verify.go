@@ -374,9 +374,12 @@ func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) 
 		e.pk.ScalarMult(rK, r)
 		elems[k] = group.NewElement().Subtract(&c.row[k].ct.B, rK)
 	}
-	codes, err := elgamal.UnpackCodes(elems, int(mc.Limit), e.maxCode[i])
+	codes, err := elgamal.UnpackCodes(elems, mc.RowCodes(), e.maxCode[i])
 	if err != nil {
 		return nil, fmt.Errorf("ballot: ballot %q: contest %d: the nonce seed does not open the row to packed codes: %v", b.header.BallotID, i, err)
+	}
+	if mc.Kind == ProportionalList {
+		return openListRow(b, i, mc, codes)
 	}
 	pos := make(map[uint32]int, len(mc.Candidates))
 	for j, cand := range mc.Candidates {

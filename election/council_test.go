@@ -71,10 +71,6 @@ func forgeRowOf(rows map[int][]uint32) func(e *ballot.Election, voter int, signe
 }
 
 func forgeCodes(e *ballot.Election, voter int, codes []uint32, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
-	b, err := ballot.ParseBallot(signed)
-	if err != nil {
-		return nil, err
-	}
 	var M *group.Element
 	if codes == nil {
 		M = group.HashToElement([]byte(fmt.Sprint("garbage ", voter)), []byte("sandogh election test"))
@@ -95,6 +91,17 @@ func forgeCodes(e *ballot.Election, voter int, codes []uint32, signed []byte, ke
 				}
 			}
 		}
+	}
+	return forgeElement(e, voter, M, signed, key)
+}
+
+// forgeElement replaces the one-ciphertext row of contest 0 of the signed
+// ballot of voter by an encryption of M, with a valid proof of knowledge
+// of its nonce, and signs the ballot again.
+func forgeElement(e *ballot.Election, voter int, M *group.Element, signed []byte, key ed25519.PrivateKey) ([]byte, error) {
+	b, err := ballot.ParseBallot(signed)
+	if err != nil {
+		return nil, err
 	}
 	r := group.HashToScalar([]byte(fmt.Sprint("forged nonce ", voter)), []byte("sandogh election test"))
 	ct := e.PublicKey().EncryptElement(M, r)

@@ -102,9 +102,10 @@ func (r *Reader) ListAllocation(i int) (*apportion.Result, error) {
 
 // Check 25: the seat allocation of each ProportionalList contest
 // (counts/<i>.json) is the one that its method gives from the decrypted
-// totals (tally.ListInput, apportion.Check, which names the first field
-// that differs), and results.json elects, list by list, the candidates
-// that the allocation elects.
+// totals, or for a mixed list contest from the totals of its decoded rows
+// (check 19) (tally.ListInput, apportion.Check, which names the first
+// field that differs), and results.json elects, list by list, the
+// candidates that the allocation elects.
 func (v *verifier) checkListAllocation() {
 	if v.manifest == nil {
 		v.skip(CheckListAllocation, "the manifest is unavailable (check 1)")
@@ -120,11 +121,31 @@ func (v *verifier) checkListAllocation() {
 			v.readErr(CheckListAllocation, name, err)
 			continue
 		}
-		if v.totals == nil {
+		totals := v.totals
+		if c.Mixed() {
+			// A mixed list contest's totals are its decoded rows' (check 19).
+			t := v.rowTotals[i]
+			if t == nil {
+				v.skip(CheckListAllocation, fmt.Sprintf("the decoded rows of contest %q are unavailable (checks 17 to 19)", c.ID))
+				continue
+			}
+			if totals == nil {
+				totals = &tally.Totals{Contests: make([]tally.ContestTotals, len(v.manifest.Contests))}
+				if v.e != nil {
+					totals.BaseHash = v.e.BaseHash()
+				}
+			} else {
+				cp := *totals
+				cp.Contests = slices.Clone(totals.Contests)
+				totals = &cp
+			}
+			totals.Contests[i] = *t
+		}
+		if totals == nil {
 			v.skip(CheckListAllocation, "the decrypted totals are unavailable (check 13)")
 			continue
 		}
-		in, err := tally.ListInput(v.manifest, i, v.totals)
+		in, err := tally.ListInput(v.manifest, i, totals)
 		if err != nil {
 			v.fail(Finding{Check: CheckListAllocation, File: name, Contest: c.ID, Reason: err.Error()})
 			continue

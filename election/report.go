@@ -94,7 +94,8 @@ const (
 	CheckRowDecoding Check = 19
 	// CheckRowResults: the results of each CodeList contest follow from its
 	// decoded rows: every candidate's count, the invalid rows, the order,
-	// the seats and ties.
+	// the seats and ties; and those of each mixed list contest: the list
+	// and preference votes, the seats of each list and its candidates.
 	CheckRowResults Check = 20
 	// CheckClosings: every closing certificate in ballots.jsonl is valid
 	// (the device's signature, the co-signatures its station requires),

@@ -145,11 +145,11 @@ func (v *verifier) report() *Report {
 		rep.BaseHash = hex.EncodeToString(p.baseHash[:])
 	}
 	// Checks 16 to 19 have nothing to examine in an election without
-	// CodeList or Ranked contests, check 20 without CodeList contests,
-	// check 24 without Ranked contests and check 25 without
+	// mixed contests, check 20 without CodeList or mixed ProportionalList
+	// contests, check 24 without Ranked contests and check 25 without
 	// ProportionalList contests.
 	noMixed := v.manifest != nil && len(mixedContests(v.manifest)) == 0
-	noCodeLists := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.CodeList)) == 0
+	noCodeLists := v.manifest != nil && len(rowCountedContests(v.manifest)) == 0
 	noRanked := v.manifest != nil && len(contestsOfKind(v.manifest, ballot.Ranked)) == 0
 	noLists := v.manifest != nil && len(listContests(v.manifest)) == 0
 	for c := Check(1); c <= NumChecks; c++ {
@@ -713,7 +713,7 @@ func (v *verifier) checkResults() {
 	v.items(CheckResults, 1)
 	var codeLists, rankedOnes []int
 	if v.manifest != nil {
-		codeLists = contestsOfKind(v.manifest, ballot.CodeList)
+		codeLists = rowCountedContests(v.manifest)
 		rankedOnes = contestsOfKind(v.manifest, ballot.Ranked)
 	} else {
 		// Whether the election has CodeList contests is unknown.
@@ -778,14 +778,31 @@ func (v *verifier) checkResults() {
 	v.failf(CheckResults, fileResults, "%v", err)
 }
 
+// rowCountedContests returns the indices of m's contests whose results
+// follow from their decoded rows counted per selection (check 20): its
+// CodeList contests and its mixed ProportionalList contests, ascending.
+func rowCountedContests(m *ballot.Manifest) []int {
+	var out []int
+	for i := range m.Contests {
+		if c := &m.Contests[i]; c.Mixed() && c.Kind != ballot.Ranked {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // totalsOf returns the totals that the published results r of CodeList or
 // Ranked contest c state, in ballot order (0 for a candidate they leave
 // out), with the unweighted counts of a weighted election, and for a
-// Ranked contest the order of its standings.
+// Ranked contest the order of its standings; for a mixed list contest,
+// listTotalsOf.
 func totalsOf(c *ballot.Contest, r *tally.ContestResult) tally.ContestTotals {
 	count := make(map[uint32]tally.Standing, len(r.Standings))
 	for _, s := range r.Standings {
 		count[s.Code] = s
+	}
+	if c.Kind == ballot.ProportionalList {
+		return listTotalsOf(c, r, count)
 	}
 	t := tally.ContestTotals{ID: c.ID, Invalid: r.Invalid, Selections: make([]tally.SelectionTotal, len(c.Candidates))}
 	if c.Kind == ballot.Ranked {
@@ -950,4 +967,40 @@ func hashFile(path string) ([sha256.Size]byte, error) {
 	}
 	h.Sum(s[:0])
 	return s, nil
+}
+
+// listTotalsOf returns totals in the layout of c.SelectionCodes that give
+// the published results r of mixed list contest c: each candidate's
+// preference votes; under the open rule each list's votes as its list
+// selection; under panachage each list's votes less its candidates'
+// preference votes (or 0) as its additional votes Z, and ⌈Z/P⌉ as its
+// list selection. They stand in for the decoded rows' totals when those
+// are unavailable, so that check 14 still checks the other contests.
+func listTotalsOf(c *ballot.Contest, r *tally.ContestResult, count map[uint32]tally.Standing) tally.ContestTotals {
+	codes := c.SelectionCodes()
+	t := tally.ContestTotals{ID: c.ID, Selections: make([]tally.SelectionTotal, len(codes))}
+	votes := make(map[uint32]uint64, len(r.Lists))
+	for _, l := range r.Lists {
+		votes[l.Code] = l.Votes
+	}
+	nl := len(c.Lists)
+	for j, code := range codes {
+		t.Selections[j].Code = code
+		switch {
+		case j < nl && c.ListRule == ballot.OpenList:
+			t.Selections[j].Count = votes[code]
+		case j < nl:
+		case j < len(codes)-len(c.Candidates):
+			z := votes[code]
+			for _, cd := range c.Lists[j-nl].Candidates {
+				z -= min(z, count[cd].Count)
+			}
+			t.Selections[j].Count = z
+			p := uint64(c.Preferences)
+			t.Selections[j-nl].Count = z/p + min(1, z%p)
+		default:
+			t.Selections[j].Count = count[code].Count
+		}
+	}
+	return t
 }

@@ -345,6 +345,12 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 	for k, cand := range c.Candidates {
 		totals.Selections[k].Code = cand.Code
 	}
+	var lists *tally.RowCounter // of a mixed list contest
+	if c.Kind == ballot.ProportionalList {
+		if lists, err = tally.NewRowCounter(v.manifest, i); err != nil {
+			return fmt.Errorf("election: internal error: contest %d: %v", i, err)
+		}
+	}
 	truthOK := combine
 	pos := make(map[uint32]int, len(c.Candidates))
 	for k, cand := range c.Candidates {
@@ -406,6 +412,10 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 					} else if t.Invalid != "" {
 						totals.Invalid++
 					}
+				} else if lists != nil {
+					if err := lists.Add(&t); err != nil {
+						return fmt.Errorf("election: internal error: contest %d: %v", i, err)
+					}
 				} else {
 					countRow(&totals, &t, pos, v.manifest.MaxWeight > 0)
 				}
@@ -440,6 +450,9 @@ func (v *verifier) checkMixedRows(i int, c *ballot.Contest, out *mixnet.Rows, mf
 			v.fail(Finding{Check: CheckRowShares, File: sf.name, Contest: c.ID, Trustee: sf.j, Reason: fmt.Sprintf("%d bytes after the last share", extra)})
 		}
 		v.hashes[sf.name] = [32]byte(sf.h.Sum(nil))
+	}
+	if lists != nil {
+		totals = lists.Totals()
 	}
 	if out == nil || truthOK {
 		v.rowTotals[i] = &totals

@@ -186,7 +186,7 @@ func (c *ContestResult) listsFromJSON(where string, jc *jsonContestResult) error
 		if len(l.Name) > maxID {
 			return fmt.Errorf("%s: list %d: field name: %d bytes exceed the maximum %d", where, k, len(l.Name), maxID)
 		}
-		if l.Seats < 0 || l.Candidates < 0 || l.Candidates > ballot.MaxCandidates {
+		if l.Seats < 0 || l.Candidates < 0 || l.Candidates > ballot.MaxCodeListCandidates {
 			return fmt.Errorf("%s: list %d: seats %d or candidates %d out of range", where, k, l.Seats, l.Candidates)
 		}
 		c.Lists = append(c.Lists, ListSeats(l))

@@ -192,7 +192,11 @@ func NewResults(m *ballot.Manifest, totals *Totals) (*Results, error) {
 	}
 	for i := range m.Contests {
 		c := &m.Contests[i]
-		if c.Mixed() {
+		if c.Mixed() && c.Kind == ballot.ProportionalList {
+			if err := checkListRowTotals(c, i, &totals.Contests[i], totals.Ballots); err != nil {
+				return nil, err
+			}
+		} else if c.Mixed() {
 			if err := checkRowTotals(c, i, &totals.Contests[i], totals.Ballots, m.MaxWeight, totals.Weight); err != nil {
 				return nil, err
 			}

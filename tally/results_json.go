@@ -145,6 +145,11 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			if jc.Invalid != nil {
 				return fmt.Errorf("%s: field invalid: present in a %q contest, which has no mixed rows", where, jc.Kind)
 			}
+			if jc.Kind == ballot.ProportionalList {
+				// A mixed list contest may have as many candidates as a
+				// CodeList contest.
+				maxCandidates = ballot.MaxCodeListCandidates
+			}
 		case ballot.CodeList, ballot.Ranked:
 			if jc.Invalid == nil {
 				return fmt.Errorf("%s: field invalid: missing in a %q contest", where, jc.Kind)

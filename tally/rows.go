@@ -9,7 +9,6 @@ import (
 	"github.com/sandogh/sandogh/ballot"
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
-	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/internal/wire"
 	"github.com/sandogh/sandogh/mixnet"
 	"github.com/sandogh/sandogh/trustee"
@@ -89,24 +88,35 @@ type RowDecoder struct {
 	// rows end with the weight column (NewWeightedRowDecoder), and 0
 	// otherwise.
 	maxWeight uint32
+	// list holds the rules of a mixed ProportionalList contest, nil for
+	// the other kinds (listrows.go).
+	list *listRules
 }
 
 // NewRowDecoder returns the decoder of the rows of contest c, which must be a
-// valid CodeList or Ranked contest.
+// valid CodeList or Ranked contest, or a valid ProportionalList contest
+// with MixStages ≥ 1 (a mixed list contest), whose rows hold a list code
+// and candidate codes.
 func NewRowDecoder(c *ballot.Contest) (*RowDecoder, error) {
 	if !c.Mixed() {
-		return nil, fmt.Errorf("tally: contest %q is a %q contest, not a %q or %q contest", c.ID, c.Kind, ballot.CodeList, ballot.Ranked)
+		return nil, fmt.Errorf("tally: contest %q is a %q contest whose ballots are added, not mixed (not a %q or %q contest, or a %q contest with mixStages)", c.ID, c.Kind, ballot.CodeList, ballot.Ranked, ballot.ProportionalList)
 	}
-	if c.Limit == 0 || len(c.Candidates) == 0 || c.MaxCode() == 0 {
+	if c.RowCodes() == 0 || len(c.Candidates) == 0 || c.MaxCode() == 0 {
 		return nil, fmt.Errorf("tally: contest %q: not a valid %q contest", c.ID, c.Kind)
 	}
-	d := &RowDecoder{limit: int(c.Limit), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates)), ranked: c.Kind == ballot.Ranked}
+	d := &RowDecoder{limit: c.RowCodes(), maxCode: c.MaxCode(), width: c.RowWidth(), known: make(map[uint32]bool, len(c.Candidates)), ranked: c.Kind == ballot.Ranked}
 	// A row has ⌊240/b⌋ slots per element for b-bit codes (elgamal.PackCodes);
 	// decoding reads them all, so that a row with more than N codes is
 	// told apart from a row that is not a packing at all.
 	d.capacity = d.width * (8 * elgamal.MaxEmbedSize / bits.Len32(d.maxCode))
 	for _, cand := range c.Candidates {
 		d.known[cand.Code] = true
+	}
+	if c.Kind == ballot.ProportionalList {
+		d.list = newListRules(c)
+		for _, l := range c.Lists {
+			d.known[l.Code] = true
+		}
 	}
 	if d.ranked {
 		d.pos = make(map[uint32]int, len(c.Candidates))
@@ -134,10 +144,14 @@ func (d *RowDecoder) Width() int {
 // candidate's InvalidUnknownCode (the first, in slot order); a code
 // written twice InvalidRepeatedCode; codes out of ascending order
 // InvalidUnsortedCodes (not in a Ranked contest, whose codes are in the
-// voter's order of preference). Any other row, the blank one included, is a
-// valid ballot, and its plaintexts are exactly those that elgamal.PackCodes
-// makes of its codes: a valid row carries nothing but the set of its codes,
-// or in a Ranked contest the ranking. The plaintexts are kept, not copied.
+// voter's order of preference). In a mixed list contest a code is a list's
+// or a candidate's, the limit is Preferences + 1, and the list rules
+// follow, in this order: InvalidTwoLists, InvalidTooManyCandidates,
+// InvalidNoList, InvalidCandidateOfAnotherList (listrows.go). Any other
+// row, the blank one included, is a valid ballot, and its plaintexts are
+// exactly those that elgamal.PackCodes makes of its codes: a valid row
+// carries nothing but the set of its codes, or in a Ranked contest the
+// ranking. The plaintexts are kept, not copied.
 //
 // The Reason of an invalid row is part of the election record and is
 // checked byte for byte by verifiers (docs/spec.md, Tally, "Decoding the
@@ -169,31 +183,40 @@ func (d *RowDecoder) Decode(plaintexts []*group.Element) DecodedRow {
 		codes = []uint32{}
 	}
 	r.Codes = codes
+	r.Invalid, r.Reason = d.judge(codes)
+	return r
+}
+
+// judge returns the verdict on the codes of a row that unpacks: "" for a
+// valid ballot, or the first reason that applies and its text (Decode).
+func (d *RowDecoder) judge(codes []uint32) (InvalidReason, string) {
 	if len(codes) > d.limit {
-		r.Invalid, r.Reason = InvalidTooManyCodes, fmt.Sprintf("%d codes, more than the limit %d", len(codes), d.limit)
-		return r
+		return InvalidTooManyCodes, fmt.Sprintf("%d codes, more than the limit %d", len(codes), d.limit)
 	}
 	for k, code := range codes {
 		if !d.known[code] {
-			r.Invalid, r.Reason = InvalidUnknownCode, fmt.Sprintf("code %d (slot %d) is no candidate's code", code, k)
-			return r
+			if d.list != nil {
+				return InvalidUnknownCode, fmt.Sprintf("code %d (slot %d) is no list's or candidate's code", code, k)
+			}
+			return InvalidUnknownCode, fmt.Sprintf("code %d (slot %d) is no candidate's code", code, k)
 		}
 	}
 	seen := make(map[uint32]int, len(codes))
 	for k, code := range codes {
 		if j, ok := seen[code]; ok {
-			r.Invalid, r.Reason = InvalidRepeatedCode, fmt.Sprintf("code %d is in slots %d and %d", code, j, k)
-			return r
+			return InvalidRepeatedCode, fmt.Sprintf("code %d is in slots %d and %d", code, j, k)
 		}
 		seen[code] = k
 	}
 	for k := 1; k < len(codes) && !d.ranked; k++ {
 		if codes[k] < codes[k-1] {
-			r.Invalid, r.Reason = InvalidUnsortedCodes, fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[k], k, codes[k-1], k-1)
-			return r
+			return InvalidUnsortedCodes, fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[k], k, codes[k-1], k-1)
 		}
 	}
-	return r
+	if d.list != nil {
+		return d.list.judge(codes)
+	}
+	return "", ""
 }
 
 // RowCiphertexts returns copies of the ciphertexts of rows in the order in
@@ -266,58 +289,29 @@ func DecryptRows(e *ballot.Election, keys *trustee.Result, i int, rows *mixnet.R
 	return out, dec, nil
 }
 
-// CountRows returns the totals of CodeList contest i of manifest m from its
-// decoded rows: for each candidate, in ballot order, the number of valid
-// rows that hold its code, and the number of invalid rows. In a weighted
+// CountRows returns the totals of CodeList contest i of manifest m, or of
+// mixed ProportionalList contest i, from its decoded rows (RowCounter):
+// for a CodeList contest, for each candidate, in ballot order, the number
+// of valid rows that hold its code; for a list contest the list, additional
+// and preference votes in the layout of ballot.Contest.SelectionCodes, from
+// which ListInput and AllocateList allocate the seats as for a
+// homomorphic list contest; and the number of invalid rows. In a weighted
 // election (m.MaxWeight ≥ 1) a candidate's Count is the sum of the weights
-// of the valid rows that hold its code and Unweighted their number. Put them in
-// the Totals that Decrypt returns (Contests[i]) before NewResults. It
-// returns an error if contest i is not a CodeList contest or a row said to
-// be valid is not (a row must come from RowDecoder.Decode).
+// of the valid rows that hold its code and Unweighted their number. Put
+// them in the Totals that Decrypt returns (Contests[i]) before
+// NewResults. It returns an error if contest i is neither, or a row said
+// to be valid is not (a row must come from RowDecoder.Decode).
 func CountRows(m *ballot.Manifest, i int, rows []DecodedRow) (ContestTotals, error) {
-	if i < 0 || i >= len(m.Contests) || m.Contests[i].Kind != ballot.CodeList {
-		return ContestTotals{}, fmt.Errorf("tally: contest %d is not a %q contest of the manifest", i, ballot.CodeList)
-	}
-	c := &m.Contests[i]
-	pos := make(map[uint32]int, len(c.Candidates))
-	for j, cand := range c.Candidates {
-		pos[cand.Code] = j
-	}
-	ct := ContestTotals{ID: c.ID, Selections: make([]SelectionTotal, len(c.Candidates))}
-	for j, cand := range c.Candidates {
-		ct.Selections[j].Code = cand.Code
+	rc, err := NewRowCounter(m, i)
+	if err != nil {
+		return ContestTotals{}, err
 	}
 	for k := range rows {
-		r := &rows[k]
-		if r.Invalid != "" {
-			ct.Invalid++
-			continue
-		}
-		if m.MaxWeight > 0 && (r.Weight == 0 || r.Weight > m.MaxWeight) {
-			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but its weight %d is not in [1, %d]", i, c.ID, k, r.Weight, m.MaxWeight)
-		}
-		if r.Codes == nil || len(r.Codes) > int(c.Limit) {
-			return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but does not hold at most %s", i, c.ID, k, prose.Count(c.Limit, "code"))
-		}
-		for j := 1; j < len(r.Codes); j++ {
-			if r.Codes[j] <= r.Codes[j-1] {
-				return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but its codes are not strictly ascending", i, c.ID, k)
-			}
-		}
-		for _, code := range r.Codes {
-			j, ok := pos[code]
-			if !ok {
-				return ContestTotals{}, fmt.Errorf("tally: contest %d (%s): row %d is said to be valid but holds code %d, which is no candidate's", i, c.ID, k, code)
-			}
-			if m.MaxWeight > 0 {
-				ct.Selections[j].Count += uint64(r.Weight)
-				ct.Selections[j].Unweighted++
-			} else {
-				ct.Selections[j].Count++
-			}
+		if err := rc.Add(&rows[k]); err != nil {
+			return ContestTotals{}, err
 		}
 	}
-	return ct, nil
+	return rc.Totals(), nil
 }
 
 // maxReason bounds the text of an invalid row's reason in the JSON form.
@@ -404,7 +398,8 @@ func (r *DecodedRow) UnmarshalJSON(data []byte) error {
 		if j.Reason != "" {
 			return fmt.Errorf("tally: decoded row: field reason: present in a valid row")
 		}
-	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes, InvalidWeight:
+	case InvalidPacking, InvalidTooManyCodes, InvalidUnknownCode, InvalidRepeatedCode, InvalidUnsortedCodes, InvalidWeight,
+		InvalidTwoLists, InvalidTooManyCandidates, InvalidNoList, InvalidCandidateOfAnotherList:
 		if j.Reason == "" {
 			return fmt.Errorf("tally: decoded row: field reason: missing for an invalid row")
 		}

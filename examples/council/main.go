@@ -95,6 +95,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"-candidates and -seats then default to 40 and 11")
 	fs.IntVar(&lists, "lists", 5, "number of party lists of a list election (-method)")
 	fs.StringVar(&listRule, "list-rule", "open", "preferences of a list election: open (within the chosen list) or panachage")
+	mixed := fs.Bool("mixed", false, "a list election (-method) through the mixnet instead of the homomorphic tally:\n"+
+		"each ballot is a row of codes (the chosen list's, the marked candidates');\n"+
+		"-candidates may then be up to "+fmt.Sprint(ballot.MaxCodeListCandidates))
 	weighted := fs.Uint("weighted", 0, "a cooperative's weighted election instead: the -voters members vote remotely\n"+
 		"with credentials whose public weights (shares) are bands of 1 to `W`, each held\n"+
 		"by at least two members, carried through the mixnet with each row; no stations,\n"+
@@ -153,7 +156,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Seed: f.Seed, TieBreakSeed: f.TieBreak, Out: out.Stage, Progress: cmd.Progress(),
 	}
 	if list {
-		cfg.Lists, cfg.ListRule = lists, ballot.ListRule(listRule)
+		cfg.Lists, cfg.ListRule, cfg.MixedList = lists, ballot.ListRule(listRule), *mixed
+	} else if *mixed {
+		return cmd.Usagef("-mixed without a list -method (%s): the other contests go through the mixnet already", listMethodNames)
 	}
 	start := time.Now()
 	res, err := council.Run(cfg)
@@ -169,12 +174,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	what := "the mixed rows"
 	if list {
-		what = "the tally"
+		if !*mixed {
+			what = "the tally"
+		}
 		fmt.Fprintln(stdout, "\nSeats by list ("+string(method)+", counts/0.json):")
 		for _, l := range res.Allocation.Lists {
 			fmt.Fprint(stdout, dg.Format(fmt.Sprintf("  %3d  %-24s %6s  %s\n", l.Code, l.Name, prose.Count(l.Votes, "vote"), prose.Count(l.Seats, "seat"))))
 		}
-		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted)))
+		if *mixed {
+			fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted (%d invalid rows); %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, res.Invalid, prose.Count(len(res.Stages), "mix stage"))))
+		} else {
+			fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted)))
+		}
 	} else {
 		fmt.Fprint(stdout, dg.Format(fmt.Sprintf("\n%s cast, %d challenged, %d counted; %s accepted.\n", prose.Count(res.Cast, "ballot"), res.Challenged, res.Counted, prose.Count(len(res.Stages), "mix stage"))))
 	}

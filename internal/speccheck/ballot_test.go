@@ -118,9 +118,33 @@ func (m *manifestJSON) encode() ([]byte, error) {
 	return u32(b, m.MaxWeight), nil
 }
 
-// mixedKind reports whether a contest of kind k goes through the mixnet:
-// codes and ranked contests (50-ballot.md, "Manifest").
-func mixedKind(k string) bool { return k == "codes" || k == "ranked" }
+// mixedContest reports whether contest c goes through the mixnet: codes
+// and ranked contests, and list contests with mixStages ≥ 1 (50-ballot.md,
+// "Manifest", "Mixed list contests").
+func mixedContest(c *contestJSON) bool {
+	return c.Kind == "codes" || c.Kind == "ranked" || (c.Kind == "list" && c.MixStages > 0)
+}
+
+// rowLimit is N, the most codes of a row: limit, or for a list contest
+// preferences + 1 (a list code and the candidate codes).
+func rowLimit(c *contestJSON) int {
+	if c.Kind == "list" {
+		return int(c.Preferences) + 1
+	}
+	return int(c.Limit)
+}
+
+// maxCodeOf is the largest code of c: its candidates' and its lists'.
+func maxCodeOf(c *contestJSON) uint32 {
+	var m uint32
+	for _, k := range c.Candidates {
+		m = max(m, k.Code)
+	}
+	for _, l := range c.Lists {
+		m = max(m, l.Code)
+	}
+	return m
+}
 
 // rangeMax is R_i: the range of each selection's proof.
 func (c *contestJSON) rangeMax() int {
@@ -212,7 +236,7 @@ func newWeightedElectionParams(m manifestJSON, K string, trustees []string, thre
 		return nil, fmt.Errorf("threshold %d is not in 1..%d", threshold, len(trustees))
 	}
 	for i, c := range m.Contests {
-		if mixedKind(c.Kind) && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
+		if mixedContest(&c) && (c.MixStages < threshold || int(c.MixStages) > len(trustees)) {
 			return nil, fmt.Errorf("contest %d: mixStages %d is not in %d..%d", i, c.MixStages, threshold, len(trustees))
 		}
 	}
@@ -597,7 +621,7 @@ func (b *ballot) checkShape(e *electionParams) error {
 	}
 	for i, c := range b.contests {
 		mc := &e.manifest.Contests[i]
-		if mixedKind(mc.Kind) {
+		if mixedContest(mc) {
 			if c.layout != 2 {
 				return placedf(i, -1, "layout %d for a codes contest", c.layout)
 			}
@@ -650,10 +674,7 @@ func (b *ballot) checkShape(e *electionParams) error {
 
 // packedWidth is w = ⌈N / ⌊240 / bitlen(maxCode)⌋⌉ (20-elgamal.md).
 func packedWidth(c *contestJSON) int {
-	var maxCode uint32
-	for _, k := range c.Candidates {
-		maxCode = max(maxCode, k.Code)
-	}
+	maxCode := maxCodeOf(c)
 	bits := 0
 	for x := maxCode; x > 0; x >>= 1 {
 		bits++
@@ -662,7 +683,7 @@ func packedWidth(c *contestJSON) int {
 		return 0
 	}
 	k := 240 / bits
-	return (int(c.Limit) + k - 1) / k
+	return (rowLimit(c) + k - 1) / k
 }
 
 // sumCiphertext returns S_i (scaled by k⁻¹ for an exactly contest) as 64 bytes.

@@ -42,15 +42,13 @@ type decodedRowJSON struct {
 
 // codesLayout gives b-bit slots, k slots per element, width w, for a contest.
 func codesLayout(mc *contestJSON) (maxCode uint32, w, slots int) {
-	for _, c := range mc.Candidates {
-		maxCode = max(maxCode, c.Code)
-	}
+	maxCode = maxCodeOf(mc)
 	bits := 0
 	for x := maxCode; x > 0; x >>= 1 {
 		bits++
 	}
 	k := 240 / bits
-	w = (int(mc.Limit) + k - 1) / k
+	w = (rowLimit(mc) + k - 1) / k
 	return maxCode, w, w * k
 }
 
@@ -186,14 +184,20 @@ func decodedRowLine(mc *contestJSON, maxWeight uint32, ms []*r255.Element) []byt
 // repeated, not in ascending order. It returns the verdict ("" for a valid row) and its reason
 // text, slots numbered from 0 over the row.
 func judgeCodes(mc *contestJSON, codes []uint32) (string, string) {
-	if len(codes) > int(mc.Limit) {
-		return "too-many-codes", fmt.Sprintf("%d codes, more than the limit %d", len(codes), mc.Limit)
+	if len(codes) > rowLimit(mc) {
+		return "too-many-codes", fmt.Sprintf("%d codes, more than the limit %d", len(codes), rowLimit(mc))
 	}
 	known := map[uint32]bool{}
 	for _, c := range mc.Candidates {
 		known[c.Code] = true
 	}
+	for _, l := range mc.Lists {
+		known[l.Code] = true
+	}
 	for s, c := range codes {
+		if !known[c] && mc.Kind == "list" {
+			return "unknown-code", fmt.Sprintf("code %d (slot %d) is no list's or candidate's code", c, s)
+		}
 		if !known[c] {
 			return "unknown-code", fmt.Sprintf("code %d (slot %d) is no candidate's code", c, s)
 		}
@@ -211,6 +215,9 @@ func judgeCodes(mc *contestJSON, codes []uint32) (string, string) {
 		if codes[s] < codes[s-1] {
 			return "unsorted-codes", fmt.Sprintf("code %d (slot %d) follows the larger code %d (slot %d)", codes[s], s, codes[s-1], s-1)
 		}
+	}
+	if mc.Kind == "list" {
+		return judgeListCodes(mc, codes)
 	}
 	return "", ""
 }
@@ -250,7 +257,7 @@ func (rc *recordCheck) mixnet() {
 	rc.codes = map[int]*codesOutcome{}
 	for i := range e.manifest.Contests {
 		mc := &e.manifest.Contests[i]
-		if !mixedKind(mc.Kind) {
+		if !mixedContest(mc) {
 			continue
 		}
 		rc.mixContest(i, mc)
@@ -384,6 +391,10 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 		rc.find(19, "%s/decrypted.jsonl: %d lines for %d rows", dir, len(lines), final.n)
 	}
 	out := &codesOutcome{totals: make([]uint64, len(mc.Candidates)), unweighted: make([]uint64, len(mc.Candidates))}
+	if mc.Kind == "list" {
+		codes, _ := listSelections(mc)
+		out.totals = make([]uint64, len(codes))
+	}
 	index := map[uint32]int{}
 	for j, c := range mc.Candidates {
 		index[c.Code] = j
@@ -416,6 +427,8 @@ func (rc *recordCheck) mixContest(i int, mc *contestJSON) {
 			out.rankings = append(out.rankings, ranking)
 		} else if verdict != "" {
 			out.invalid++
+		} else if mc.Kind == "list" {
+			countListRow(mc, out.totals, codes)
 		} else {
 			for _, c := range codes {
 				out.totals[index[c]] += uint64(weight)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +42,9 @@ func listParams(c *contestJSON) []byte {
 		for _, code := range l.Candidates {
 			p = u32(p, code)
 		}
+	}
+	if c.MixStages > 0 {
+		p = u32(p, c.MixStages) // a mixed list contest's block only
 	}
 	return p
 }
@@ -397,4 +402,185 @@ func listSeats(r *apResult) []listSeatsJSON {
 		out = append(out, listSeatsJSON{Code: al.code, Name: al.name, Votes: al.votes, Seats: r.seats[l], Candidates: len(al.cands)})
 	}
 	return out
+}
+
+// judgeListCodes applies the rules of a mixed list contest's row after the
+// codes' ("Mixed list contests", "Reason texts"), in their order:
+// two-lists, too-many-candidates, no-list, candidate-of-another-list.
+func judgeListCodes(mc *contestJSON, codes []uint32) (string, string) {
+	listOf := map[uint32]uint32{} // candidate code → its list's code
+	isList := map[uint32]bool{}
+	for _, l := range mc.Lists {
+		isList[l.Code] = true
+		for _, c := range l.Candidates {
+			listOf[c] = l.Code
+		}
+	}
+	var lists []int // slots of list codes
+	for s, c := range codes {
+		if isList[c] {
+			lists = append(lists, s)
+		}
+	}
+	if len(lists) >= 2 {
+		return "two-lists", fmt.Sprintf("list codes %d (slot %d) and %d (slot %d): a ballot chooses at most one list", codes[lists[0]], lists[0], codes[lists[1]], lists[1])
+	}
+	n := len(codes) - len(lists)
+	if n > int(mc.Preferences) {
+		return "too-many-candidates", fmt.Sprintf("%d candidate codes, more than the %d preferences", n, mc.Preferences)
+	}
+	if len(lists) == 0 {
+		switch {
+		case n > 0 && mc.ListRule == "open":
+			return "no-list", "candidate codes without a list code: under the open rule a ballot holds the code of its candidates' list"
+		case n > 0 && !mc.CandidatesOnly:
+			return "no-list", "candidate codes without a list code: the contest does not allow a ballot of candidates only"
+		case n == 0 && mc.Strict:
+			return "no-list", "no list code: the contest is strict, a ballot chooses a list"
+		}
+		return "", ""
+	}
+	L := codes[lists[0]]
+	if mc.ListRule == "open" {
+		for s, c := range codes {
+			if !isList[c] && listOf[c] != L {
+				return "candidate-of-another-list", fmt.Sprintf("candidate %d (slot %d) is on list %d, not on the chosen list %d", c, s, listOf[c], L)
+			}
+		}
+	}
+	return "", ""
+}
+
+// countListRow adds a valid row of a mixed list contest to totals, in the
+// order of listSelections ("Mixed list contests", "Counting"): with L the
+// row's list code and C its candidate codes, X_L += 1, under panachage
+// Z_L += P − |C|, and Y_c += 1 for each c in C.
+func countListRow(mc *contestJSON, totals []uint64, codes []uint32) {
+	sel, _ := listSelections(mc)
+	q := len(mc.Lists)
+	first := len(sel) - len(mc.Candidates)
+	var L = -1
+	n := 0
+	for _, c := range codes {
+		found := false
+		for l, pl := range mc.Lists {
+			if pl.Code == c {
+				L, found = l, true
+			}
+		}
+		if found {
+			continue
+		}
+		for j, k := range mc.Candidates {
+			if k.Code == c {
+				totals[first+j]++
+			}
+		}
+		n++
+	}
+	if L < 0 {
+		return
+	}
+	totals[L]++
+	if mc.ListRule == "panachage" {
+		totals[q+L] += uint64(int(mc.Preferences) - n)
+	}
+}
+
+// TestGeneratedMixedListRecords checks records of `go run ./examples/council
+// -method … -mixed` (a list election through the mixnet), open and
+// panachage, from the spec alone: the rows decoded and judged, the totals
+// recounted, the allocation and the results. Skipped with -short.
+func TestGeneratedMixedListRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go run ./examples/council")
+	}
+	for _, c := range []struct{ method, rule string }{{"sainte-lague", "open"}, {"droop", "panachage"}} {
+		t.Run(c.rule, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "record")
+			args := []string{"run", "./examples/council", "-q", "-method", c.method, "-list-rule", c.rule, "-mixed", "-voters", "60", "-candidates", "15",
+				"-seats", "6", "-lists", "3", "-mixers", "2", "-trustees", "3", "-threshold", "2", "-seed", "speccheck " + c.rule, "-out", out}
+			cmd := exec.Command("go", args...)
+			cmd.Dir = "../.."
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%v: %v\n%s", args, err, b)
+			}
+			rc := runRecordCheck(out)
+			for _, f := range rc.findings {
+				t.Error(f)
+			}
+			t.Logf("checked: %v", rc.stats)
+			if rc.stats["mix stages accepted"] != 2 || rc.stats["rows decoded"] != 60 || rc.stats["mixed list contests recounted"] != 1 || rc.stats["list allocations recomputed"] != 1 {
+				t.Errorf("too little was checked: %v", rc.stats)
+			}
+			// A seat moved in counts/0.json, and a row's verdict changed,
+			// are found by checks 25 and 19.
+			d := copyDir(t, out)
+			editFile(t, d, "counts/0.json", func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"seats": 1`), []byte(`"seats": 2`), 1)
+			})
+			if fs := checkRecord(d); !hasPrefix(fs, "check 25") {
+				t.Errorf("a tampered allocation: findings %q", fs)
+			}
+		})
+	}
+}
+
+func hasPrefix(fs []string, p string) bool {
+	for _, f := range fs {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestMixedListVerdictTable applies "Mixed list contests" to rows of each
+// verdict of a contest of three lists (codes 1..3) of three candidates
+// (11..13, 21..23, 31..33) with two preferences, and checks the verdicts
+// and reason texts that the spec's table gives.
+func TestMixedListVerdictTable(t *testing.T) {
+	contest := func(rule string, candidatesOnly, strict bool) *contestJSON {
+		c := &contestJSON{Kind: "list", ListRule: rule, Preferences: 2, CandidatesOnly: candidatesOnly, Strict: strict, MixStages: 2}
+		for l := uint32(1); l <= 3; l++ {
+			pl := partyListJSON{Code: l}
+			for k := uint32(1); k <= 3; k++ {
+				c.Candidates = append(c.Candidates, candidateJSON{Code: 10*l + k})
+				pl.Candidates = append(pl.Candidates, 10*l+k)
+			}
+			c.Lists = append(c.Lists, pl)
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		rule                   string
+		candidatesOnly, strict bool
+		codes                  []uint32
+		verdict, reason        string
+	}{
+		{"open", false, false, []uint32{2, 21, 23}, "", ""},
+		{"open", false, false, []uint32{}, "", ""},
+		{"panachage", true, false, []uint32{11, 33}, "", ""},
+		{"open", false, false, []uint32{1, 11, 12, 13}, "too-many-codes", "4 codes, more than the limit 3"},
+		{"open", false, false, []uint32{1, 14}, "unknown-code", "code 14 (slot 1) is no list's or candidate's code"},
+		{"panachage", true, false, []uint32{1, 3, 11}, "two-lists", "list codes 1 (slot 0) and 3 (slot 1): a ballot chooses at most one list"},
+		{"panachage", true, false, []uint32{11, 21, 31}, "too-many-candidates", "3 candidate codes, more than the 2 preferences"},
+		{"open", true, false, []uint32{11, 12}, "no-list", "candidate codes without a list code: under the open rule a ballot holds the code of its candidates' list"},
+		{"panachage", false, false, []uint32{11}, "no-list", "candidate codes without a list code: the contest does not allow a ballot of candidates only"},
+		{"open", false, true, []uint32{}, "no-list", "no list code: the contest is strict, a ballot chooses a list"},
+		{"open", false, false, []uint32{1, 11, 21}, "candidate-of-another-list", "candidate 21 (slot 2) is on list 2, not on the chosen list 1"},
+	} {
+		v, r := judgeCodes(contest(tc.rule, tc.candidatesOnly, tc.strict), tc.codes)
+		if v != tc.verdict || r != tc.reason {
+			t.Errorf("%s %v: %q %q, want %q %q", tc.rule, tc.codes, v, r, tc.verdict, tc.reason)
+		}
+	}
+	// Counting a valid panachage row: X_2 = 1, Z_2 = 2 − 2 = 0, Y_11 = Y_33 = 1.
+	c := contest("panachage", true, false)
+	totals := make([]uint64, 3+3+9)
+	countListRow(c, totals, []uint32{2, 11, 33})
+	countListRow(c, totals, []uint32{3})
+	if fmt.Sprint(totals) != "[0 1 1 0 0 2 1 0 0 0 0 0 0 0 1]" {
+		t.Errorf("totals %v", totals)
+	}
 }

@@ -75,7 +75,7 @@ func (b *ballot) openCodes(e *electionParams, i int, seedI []byte) (map[uint32]u
 		}
 		ms, rs = append(ms, sub(B, mul(r, e.key))), append(rs, r)
 	}
-	codes, err := unpackCodes(ms, int(mc.Limit), maxCode)
+	codes, err := unpackCodes(ms, rowLimit(mc), maxCode)
 	if err != nil {
 		return nil, nil, fmt.Errorf("contest %d: %v", i, err)
 	}

@@ -159,7 +159,7 @@ func (rc *recordCheck) parameters() bool {
 	// An up-to or codes contest elects people: seats ≥ 1 (50-ballot.md,
 	// "Manifest", "What seats = 0 means").
 	for i, c := range ef.Manifest.Contests {
-		if (c.Kind == "up-to" || mixedKind(c.Kind)) && c.Seats == 0 {
+		if (c.Kind == "up-to" || mixedContest(&c)) && c.Seats == 0 {
 			rc.find(1, "election.json: manifest: contest %d: kind %s with seats 0", i, c.Kind)
 			return false
 		}
@@ -699,7 +699,7 @@ func (rc *recordCheck) tally() {
 			ID         string         `json:"id"`
 			Selections []tallySelJSON `json:"selections"`
 		}{ID: mc.ID}
-		if !mixedKind(mc.Kind) {
+		if !mixedContest(&mc) {
 			// One per selection: the candidates, or a list contest's
 			// lists, additional votes and candidates.
 			codes := make([]uint32, len(mc.Candidates))
@@ -797,6 +797,30 @@ func (rc *recordCheck) tally() {
 				continue
 			}
 			want.Contests = append(want.Contests, cr)
+			continue
+		}
+		if mc.Kind == "list" && mixedContest(&mc) {
+			// A mixed list contest ("Mixed list contests"): the totals of
+			// its decoded rows (checks 16–19), allocated as a homomorphic
+			// list contest's (check 25); the results' entry is check 20's.
+			co := rc.codes[i]
+			if co == nil {
+				rc.find(20, "not checked: contest %q has no decrypted rows", mc.ID)
+				if i < len(res.Contests) {
+					want.Contests = append(want.Contests, res.Contests[i])
+				}
+				continue
+			}
+			r, err := apAllocate(listInput(e.baseHash, seed, i, &mc, co.totals))
+			if err != nil {
+				rc.find(25, "contest %q: %v", mc.ID, err)
+				continue
+			}
+			rc.checkListCounts(i, r)
+			rc.stats["mixed list contests recounted"]++
+			want.Contests = append(want.Contests, contestResultJSON{
+				ID: mc.ID, Kind: mc.Kind, Seats: mc.Seats, Alternates: mc.Alternates, Lists: listSeats(r), Standings: listStandings(&mc, r), Ties: []tieJSON{},
+			})
 			continue
 		}
 		if mc.Kind == "codes" {
@@ -1014,10 +1038,10 @@ func (rc *recordCheck) compareTally(et *encryptedTallyJSON) {
 		for j, cand := range mc.Candidates {
 			codes[j] = cand.Code
 		}
-		switch mc.Kind {
-		case "codes", "ranked":
-			codes = nil
-		case "list":
+		switch {
+		case mixedContest(mc):
+			codes = nil // its rows are mixed, not added
+		case mc.Kind == "list":
 			codes, _ = listSelections(mc)
 		}
 		if c.ID != mc.ID || len(c.Selections) != len(codes) {
@@ -1067,7 +1091,7 @@ func (rc *recordCheck) index() {
 	}
 	var codes, rankedContests, lists []int
 	for i, c := range rc.e.manifest.Contests {
-		if mixedKind(c.Kind) {
+		if mixedContest(&c) {
 			codes = append(codes, i)
 		}
 		if c.Kind == "ranked" {

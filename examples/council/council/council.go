@@ -111,8 +111,8 @@ type Config struct {
 	// A seat allocation method of ballot.ListMethods makes the council
 	// elected from Lists party lists (default 5) by proportional
 	// representation (a ballot.ProportionalList contest under ListRule,
-	// default open), counted homomorphically instead of mixed; Candidates
-	// defaults to 40 and Seats to 11 then. Empty means the block vote of
+	// default open), counted homomorphically, or through the mixnet with
+	// MixedList; Candidates defaults to 40 and Seats to 11 then. Empty means the block vote of
 	// codes through the mixnet.
 	Method ballot.CountingMethod
 	// Ranks is, for a ranked contest, the most candidates a voter ranks
@@ -127,6 +127,14 @@ type Config struct {
 	// Lists and ListRule are a list election's (Method a list method).
 	Lists    int
 	ListRule ballot.ListRule
+	// MixedList sends a list election's ballots through the mixnet instead
+	// of the homomorphic tally: the list contest has MixStages Mixers, each
+	// ballot is a row of packed codes (the chosen list's and the marked
+	// candidates'), and the decoded rows are counted into the lists' and
+	// candidates' votes (tally.CountRows) before the seats are allocated.
+	// It needs a list method; Candidates may then be up to
+	// ballot.MaxCodeListCandidates.
+	MixedList bool
 	// Progress receives one line per step and progress lines while voting;
 	// nil means no output.
 	Progress io.Writer
@@ -195,6 +203,7 @@ func IsRankedMethod(method ballot.CountingMethod) bool {
 }
 
 func (c *Config) isList() bool   { return IsListMethod(c.Method) }
+func (c *Config) isMixed() bool  { return !c.isList() || c.MixedList }
 func (c *Config) isRanked() bool { return IsRankedMethod(c.Method) }
 
 // electionDay is when the stations open (recorded in their openings).
@@ -230,11 +239,15 @@ func (c *Config) defaults() error {
 		if c.Seats == 0 {
 			c.Seats = 11
 		}
-		if c.Lists < 1 || c.Lists > c.Candidates || c.Lists+c.Candidates > ballot.MaxCandidates/2 {
-			return fmt.Errorf("council: %s for %s; want 1 ≤ lists ≤ candidates, lists + candidates ≤ %d", prose.Count(c.Lists, "list"), prose.Count(c.Candidates, "candidate"), ballot.MaxCandidates/2)
+		top := ballot.MaxCandidates / 2 // 2 lists + candidates selections under panachage
+		if c.MixedList {
+			top = ballot.MaxCodeListCandidates
 		}
-	} else if c.Lists != 0 || c.ListRule != "" {
-		return errors.New("council: lists or a list rule without a list method")
+		if c.Lists < 1 || c.Lists > c.Candidates || c.Lists > ballot.MaxCandidates || c.Lists+c.Candidates > top {
+			return fmt.Errorf("council: %s for %s; want 1 ≤ lists ≤ candidates, lists + candidates ≤ %d", prose.Count(c.Lists, "list"), prose.Count(c.Candidates, "candidate"), top)
+		}
+	} else if c.Lists != 0 || c.ListRule != "" || c.MixedList {
+		return errors.New("council: lists, a list rule or a mixed list election without a list method")
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 400
@@ -401,6 +414,9 @@ func Run(cfg Config) (*Outcome, error) {
 	if cfg.Method != "" {
 		if cfg.isList() {
 			manifest = ListManifest(cfg.Candidates, cfg.Lists, cfg.Seats, cfg.Method, cfg.ListRule)
+			if cfg.MixedList {
+				manifest.Contests[0].MixStages = uint32(cfg.Mixers)
+			}
 		} else {
 			manifest = RankedManifest(cfg.Candidates, cfg.Seats, cfg.Mixers, cfg.Method)
 			manifest.Contests[0].Limit = uint32(cfg.Ranks)
@@ -456,8 +472,12 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	if cfg.isList() {
 		c := &manifest.Contests[0]
-		log.Printf("election %s: %s of %s, %s rule, up to %s, %s by %s, base hash %x",
-			manifest.ElectionID, prose.Count(len(c.Lists), "list"), prose.Count(cfg.Candidates, "candidate"), c.ListRule, prose.Count(c.Preferences, "preference"), prose.Count(c.Seats, "seat"), c.Method, e.BaseHash())
+		path := "homomorphic tally"
+		if c.Mixed() {
+			path = fmt.Sprintf("mixnet, a row of %s", prose.Count(c.RowWidth(), "ciphertext"))
+		}
+		log.Printf("election %s (%s): %s of %s, %s rule, up to %s, %s by %s, base hash %x",
+			manifest.ElectionID, path, prose.Count(len(c.Lists), "list"), prose.Count(cfg.Candidates, "candidate"), c.ListRule, prose.Count(c.Preferences, "preference"), prose.Count(c.Seats, "seat"), c.Method, e.BaseHash())
 	} else {
 		log.Printf("election %s: %s, up to %s per ballot (a row of %s), base hash %x",
 			manifest.ElectionID, prose.Count(cfg.Candidates, "candidate"), prose.Count(cfg.Seats, "code"), prose.Count(manifest.Contests[0].RowWidth(), "ciphertext"), e.BaseHash())
@@ -495,7 +515,7 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	out.Counted = int(et.Ballots)
 	var in *mixnet.Rows
-	if !cfg.isList() {
+	if cfg.isMixed() {
 		if in, err = w.MixInput(0); err != nil {
 			return nil, err
 		}
@@ -607,7 +627,7 @@ func Run(cfg Config) (*Outcome, error) {
 		}
 		out.Combined = dec.Trustees
 	}
-	if !cfg.isList() {
+	if cfg.isMixed() {
 		if err := w.WriteDecodedRows(0, decoded); err != nil {
 			return nil, err
 		}
@@ -622,6 +642,8 @@ func Run(cfg Config) (*Outcome, error) {
 			}
 			log.Printf("count: %s by %s, published in counts/0.json", prose.Count(len(decoded), "row"), cfg.Method)
 		} else {
+			// Written codes, or a mixed list contest's rows, counted into
+			// the list and preference votes that allocate its seats.
 			ct, err = tally.CountRows(manifest, 0, decoded)
 		}
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 // This file holds the list election: with Config.Method one of
 // ballot.ListMethods, the council is elected by proportional
 // representation from party lists (a ballot.ProportionalList contest),
-// counted homomorphically instead of through the mixnet.
+// counted homomorphically, or with Config.MixedList through the mixnet.
 
 // ParseMethod returns the counting method a command names: "" for the
 // block vote, dhondt, sainte-lague, modified-sainte-lague, and hare or
