@@ -610,7 +610,7 @@ func (x *Box) AcceptBallot(b *Ballot) error {
 	v := x.rule.Peek(x.lines+1, b, c)
 	if v.Outcome == pending {
 		x.mu.Unlock()
-		x.e.finishChecks([]*Ballot{b}, []*Checked{c})
+		x.e.finishChecks([]*Ballot{b}, []*Checked{c}, false)
 		x.mu.Lock()
 		if err := x.usable(); err != nil {
 			return err

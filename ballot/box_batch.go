@@ -1,5 +1,7 @@
 package ballot
 
+import "sync"
+
 // AcceptBallots runs the acceptance rule on each ballot of bs, in order,
 // as one batch, and returns one answer per ballot, each the answer
 // AcceptBallot would give it: nil for an accepted ballot, a *Refusal for
@@ -7,17 +9,37 @@ package ballot
 // from writing. A ballot later in bs sees the earlier ones, so a device's
 // chain can arrive as one batch.
 //
-// The proofs of all the ballots are verified in one proof.BatchVerifier,
-// on the calling goroutine and outside the box's lock, and the lines of
-// the batch join the box's group commit (Box) together: they are written
-// with one write and made durable with one sync, shared with the lines of
-// the other submissions waiting at the time. No answer is returned before
-// every line of the batch, and every line decided before it, is on stable
-// storage; if the write or the sync fails, every ballot of the batch
-// (except those not attributable to a signer, whose answer rests on no
-// line) gets the error, and the box refuses everything until it is
-// reopened (which drops a torn last line).
+// The signatures of the ballots are checked on all cores, and the proofs
+// of all of them are verified in one proof.BatchVerifier, also on all
+// cores, outside the box's lock; the lines of the batch join the box's
+// group commit (Box) together: they are written with one write and made
+// durable with one sync, shared with the lines of the other submissions
+// waiting at the time. No answer is returned before every line of the
+// batch, and every line decided before it, is on stable storage; if the
+// write or the sync fails, every ballot of the batch (except those not
+// attributable to a signer, whose answer rests on no line) gets the error,
+// and the box refuses everything until it is reopened (which drops a torn
+// last line).
+//
+// AcceptBallots is AcceptBallotsAsync followed by its wait.
 func (x *Box) AcceptBallots(bs []*Ballot) []error {
+	return x.AcceptBallotsAsync(bs)()
+}
+
+// AcceptBallotsAsync is AcceptBallots in two halves. It checks the batch
+// and decides its lines, as AcceptBallots does, and returns as soon as
+// they are queued for the group commit, without waiting for them to reach
+// stable storage. wait then blocks until they have (writing and syncing
+// them itself if no other caller is), and returns the answers that
+// AcceptBallots would have returned.
+//
+// It lets a server check the next batch while the last one is being
+// synced. The answers must not be shown to anyone before wait returns:
+// until then, an accepted ballot may still be lost with the machine. A
+// batch's lines are only written when some caller of the box waits, so
+// every wait returned must be called (once; calling it again returns
+// the same answers).
+func (x *Box) AcceptBallotsAsync(bs []*Ballot) (wait func() []error) {
 	errs := make([]error, len(bs))
 	fail := func(err error, at []int) []error {
 		for _, i := range at {
@@ -25,6 +47,7 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 		}
 		return errs
 	}
+	answered := func(errs []error) func() []error { return func() []error { return errs } }
 	all := make([]int, len(bs))
 	for i := range all {
 		all[i] = i
@@ -33,9 +56,9 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	err := x.usable()
 	x.mu.Unlock()
 	if err != nil {
-		return fail(err, all)
+		return answered(fail(err, all))
 	}
-	cs := CheckBallots(x.e, bs, false)
+	cs := x.e.checkBallots(bs, false, true)
 
 	// The proofs of a repeat or of a ballot not attributable to a signer
 	// are not verified.
@@ -43,7 +66,7 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 	x.mu.Lock()
 	if err := x.usable(); err != nil {
 		x.mu.Unlock()
-		return fail(err, all)
+		return answered(fail(err, all))
 	}
 	for i, b := range bs {
 		c := cs[i]
@@ -69,16 +92,16 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 			accepted[k], err = marshalLine(boxLineJSON{Ballot: raws[k]})
 		}
 		if err != nil {
-			return fail(err, todo)
+			return answered(fail(err, todo))
 		}
 	}
-	x.e.finishChecks(sub, subc)
+	x.e.finishChecks(sub, subc, true)
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.usable(); err != nil {
 		fail(err, decided)
-		return fail(err, todo)
+		return answered(fail(err, todo))
 	}
 	for k, i := range todo {
 		b, c := bs[i], cs[i]
@@ -99,10 +122,20 @@ func (x *Box) AcceptBallots(bs []*Ballot) []error {
 		}
 		errs[i] = answer
 	}
-	if err := x.synced(x.lines); err != nil {
-		return fail(err, decided)
+	// Every line this batch's answers rest on: its own, and those of the
+	// repeats it was answered from, which were decided before.
+	end := x.lines
+	var once sync.Once
+	return func() []error {
+		once.Do(func() {
+			x.mu.Lock()
+			defer x.mu.Unlock()
+			if err := x.synced(end); err != nil {
+				fail(err, decided)
+			}
+		})
+		return errs
 	}
-	return errs
 }
 
 // Err returns nil while the box accepts submissions, and otherwise why

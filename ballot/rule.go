@@ -3,6 +3,8 @@ package ballot
 import (
 	"crypto/ed25519"
 	"fmt"
+
+	"github.com/sandogh/sandogh/internal/par"
 )
 
 // The acceptance rule (docs/spec.md §Ballots, "The acceptance rule") decides,
@@ -134,28 +136,42 @@ func (c *Checked) TrustProofs(r *Refusal) {
 // It runs on the calling goroutine. Execution time depends on the inputs
 // (all public).
 func CheckBallots(e *Election, bs []*Ballot, proofs bool) []*Checked {
+	return e.checkBallots(bs, proofs, false)
+}
+
+// checkBallots is CheckBallots on all cores if parallel (for a box, which
+// checks one batch at a time), and on the calling goroutine otherwise.
+func (e *Election) checkBallots(bs []*Ballot, proofs, parallel bool) []*Checked {
 	out := make([]*Checked, len(bs))
-	for i, b := range bs {
-		c := &Checked{fps: b.Fingerprints()}
-		out[i] = c
-		if c.attribution = e.checkAttribution(b); c.attribution != nil {
-			continue
+	steps := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			b := bs[i]
+			c := &Checked{fps: b.Fingerprints()}
+			out[i] = c
+			if c.attribution = e.checkAttribution(b); c.attribution != nil {
+				continue
+			}
+			if c.shape = e.checkShape(b); c.shape != nil {
+				continue
+			}
+			c.inner = repeatedNonce(b, c.fps[1:])
 		}
-		if c.shape = e.checkShape(b); c.shape != nil {
-			continue
-		}
-		c.inner = repeatedNonce(b, c.fps[1:])
+	}
+	if parallel {
+		par.For(len(bs), 4, steps)
+	} else {
+		steps(0, len(bs))
 	}
 	if proofs {
-		e.finishChecks(bs, out)
+		e.finishChecks(bs, out, parallel)
 	}
 	return out
 }
 
 // finishChecks runs step 11 for the ballots of bs that passed the earlier
-// steps of CheckBallots (cs): the proofs of the cast ones in one batch,
-// the opening of the challenged ones.
-func (e *Election) finishChecks(bs []*Ballot, cs []*Checked) {
+// steps of CheckBallots (cs): the proofs of the cast ones in one batch
+// (on all cores if parallel), the opening of the challenged ones.
+func (e *Election) finishChecks(bs []*Ballot, cs []*Checked, parallel bool) {
 	var batch []*Ballot
 	var at []int
 	for i, b := range bs {
@@ -175,7 +191,7 @@ func (e *Election) finishChecks(bs []*Ballot, cs []*Checked) {
 		batch = append(batch, b)
 		at = append(at, i)
 	}
-	for k, r := range e.verifyProofsBatch(batch) {
+	for k, r := range e.verifyProofsBatch(batch, parallel) {
 		cs[at[k]].proofs = r
 	}
 }

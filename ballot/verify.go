@@ -5,9 +5,11 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
+	"github.com/sandogh/sandogh/internal/par"
 	"github.com/sandogh/sandogh/internal/prose"
 	"github.com/sandogh/sandogh/proof"
 )
@@ -265,19 +267,46 @@ func (e *Election) addProofs(bv *proof.BatchVerifier, b *Ballot) []proofPlace {
 
 // verifyProofsBatch checks every proof of the cast ballots bs (whose
 // shape checkShape accepted) in one batch verification, and returns for
-// each ballot the refusal for its first failing proof, or nil. Execution
-// time depends on the inputs.
-func (e *Election) verifyProofsBatch(bs []*Ballot) []*Refusal {
+// each ballot the refusal for its first failing proof, or nil. If parallel,
+// the proofs' statements and challenges are computed on all cores, and the
+// batch's multi-scalar multiplication shares its windows among them;
+// otherwise all runs on the calling goroutine. Execution time depends on
+// the inputs.
+func (e *Election) verifyProofsBatch(bs []*Ballot, parallel bool) []*Refusal {
 	out := make([]*Refusal, len(bs))
 	if len(bs) == 0 {
 		return out
 	}
 	bv := proof.NewBatchVerifier()
-	bv.SetParallel(false)
+	bv.SetParallel(parallel)
 	spans := make([]proofSpan, len(bs))
-	for i, b := range bs {
-		lo := bv.Len()
-		spans[i] = proofSpan{ballot: i, lo: lo, places: e.addProofs(bv, b)}
+	if !parallel {
+		for i, b := range bs {
+			spans[i] = proofSpan{ballot: i, lo: bv.Len(), places: e.addProofs(bv, b)}
+		}
+	} else {
+		// One batch verifier per chunk of ballots, appended in order: a
+		// span's lo is then its index in its chunk plus the number of
+		// proofs of the chunks before it.
+		var mu sync.Mutex
+		parts := map[int]*proof.BatchVerifier{} // by the chunk's first ballot
+		par.For(len(bs), 4, func(lo, hi int) {
+			sub := proof.NewBatchVerifier()
+			for i := lo; i < hi; i++ {
+				spans[i] = proofSpan{ballot: i, lo: sub.Len(), places: e.addProofs(sub, bs[i])}
+			}
+			mu.Lock()
+			parts[lo] = sub
+			mu.Unlock()
+		})
+		base := 0
+		for i := range bs {
+			if sub := parts[i]; sub != nil {
+				base = bv.Len()
+				bv.Append(sub)
+			}
+			spans[i].lo += base
+		}
 	}
 	if bad, err := bv.Verify(); err != nil {
 		for i := range spans {

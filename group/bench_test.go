@@ -109,6 +109,21 @@ func BenchmarkVarTimeMultiScalarMult(b *testing.B) {
 	}
 }
 
+// BenchmarkVarTimeMultiScalarMultParallel is BenchmarkVarTimeMultiScalarMult
+// on all cores.
+func BenchmarkVarTimeMultiScalarMultParallel(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			scalars, elements := benchInputs(n)
+			e := NewElement()
+			for b.Loop() {
+				e.VarTimeMultiScalarMultParallel(scalars, elements)
+			}
+			reportPerTerm(b, n)
+		})
+	}
+}
+
 // BenchmarkVarTimeMultiScalarMultShort is the batch-verifier case: every
 // scalar is 128 bits long.
 func BenchmarkVarTimeMultiScalarMultShort(b *testing.B) {

@@ -3,6 +3,7 @@ package group
 import (
 	"encoding/binary"
 	"math/bits"
+	"runtime"
 	"sync"
 
 	"filippo.io/edwards25519"
@@ -160,6 +161,22 @@ func (e *Element) VarTimeMultiScalarMult(scalars []*Scalar, elements []*Element)
 	return r.toElement(e)
 }
 
+// VarTimeMultiScalarMultParallel is VarTimeMultiScalarMult on all cores
+// (GOMAXPROCS): when it uses the bucket method, the windows, each summed into
+// its own buckets, are dealt out to one goroutine per core, so the result is
+// the same sum at the cost of one multi-scalar multiplication of all the
+// terms, which is less than the cost of splitting the terms among the cores
+// (each part would aggregate its own buckets). Execution time depends on
+// the inputs (public data only).
+func (e *Element) VarTimeMultiScalarMultParallel(scalars []*Scalar, elements []*Element) *Element {
+	if len(scalars) != len(elements) {
+		panic("group: VarTimeMultiScalarMultParallel called with different numbers of scalars and elements")
+	}
+	var r extPoint
+	varTimeMSMOn(&r, scalars, elements, 0, runtime.GOMAXPROCS(0))
+	return r.toElement(e)
+}
+
 // maxWindow bounds the window so that the buckets (2^(c−1) extended points of
 // 160 bytes, 640 KiB at c = 13) stay within the L2 cache.
 const maxWindow = 13
@@ -189,6 +206,11 @@ func varTimeMSM(out *extPoint, scalars []*Scalar, elements []*Element) {
 // chooses, −1 forces the interleaved-NAF method, and c ≥ 2 forces the
 // bucket method with c-bit windows.
 func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, window int) {
+	varTimeMSMOn(out, scalars, elements, window, 1)
+}
+
+// varTimeMSMOn is varTimeMSMWith on up to workers goroutines.
+func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window, workers int) {
 	n := len(scalars)
 	// Scalars as little-endian 64-bit limbs, and their bit lengths. A
 	// reduced scalar is below ℓ < 2^253.
@@ -278,7 +300,7 @@ func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, windo
 		}
 	}
 
-	pippenger(out, pts, sc, &atLeast, lmax, c)
+	pippenger(out, pts, sc, &atLeast, lmax, c, workers)
 }
 
 // bitLen256 returns the bit length of the 256-bit integer l.
@@ -338,43 +360,61 @@ func digitAt(s *[4]uint64, pos, c uint) uint64 {
 }
 
 // pippenger sets out = Σ_k sc[k]·pts[k] by the bucket method with c-bit
-// signed digits, 2 ≤ c ≤ 16. The terms are ordered by decreasing bit length
-// and atLeast[L] counts the terms of bit length at least L, so the terms that
-// can have a nonzero digit in window j (bit length ≥ j·c − 1: a term of bit
-// length j·c − 1 may carry into window j) are a prefix of the order. Windows
-// are computed from the lowest up, each term carrying its borrow to the next,
-// and combined at the end by Horner's rule with c doublings between windows.
-// The top window is unsigned, so nothing carries out of it.
-func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[255]int, lmax, c int) {
+// signed digits, 2 ≤ c ≤ 16, on up to workers goroutines. The terms are
+// ordered by decreasing bit length and atLeast[L] counts the terms of bit
+// length at least L, so the terms that can have a nonzero digit in window j
+// (bit length ≥ j·c − 1: a term of bit length j·c − 1 may carry into window
+// j) are a prefix of the order. The scalars are first recoded into signed
+// digits, from the lowest window up, each term carrying its borrow to the
+// next; the top window is unsigned, so nothing carries out of it. The
+// windows are then independent: each is summed into its own buckets (the
+// workers share the windows out), and they are combined at the end by
+// Horner's rule with c doublings between windows.
+func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[255]int, lmax, c, workers int) {
 	if c < 2 || c > 16 {
 		panic("group: internal error: window out of range")
 	}
 	w := windows(lmax, c)
 	half := 1 << (c - 1)
 	nbMax := max(half, 1<<(lmax-(w-1)*c))
-	buckets := make([]extPoint, nbMax)
-	used := make([]bool, nbMax)
-	carry := make([]uint8, len(pts))
-	sums := make([]extPoint, w)
-	sumSet := make([]bool, w)
 
-	var cp completedPoint
-	for j := 0; j < w; j++ {
+	// digits[j] holds the digits of window j of its active terms.
+	digits := make([][]int32, w)
+	total := 0
+	for j := range w {
+		total += atLeast[max(1, j*c-1)]
+	}
+	flat := make([]int32, total)
+	for j := range w {
 		active := atLeast[max(1, j*c-1)]
+		digits[j], flat = flat[:active:active], flat[active:]
+	}
+	carry := make([]uint8, len(pts))
+	for j := range w {
 		top := j == w-1
-		nb := half
-		if top {
-			nb = 1 << (lmax - j*c)
-		}
-		clear(used[:nb])
 		pos := uint(j * c)
-		for k := 0; k < active; k++ {
+		dj := digits[j]
+		for k := range dj {
 			d := int(digitAt(&sc[k], pos, uint(c))) + int(carry[k])
 			carry[k] = 0
 			if !top && d >= half {
 				d -= 1 << c
 				carry[k] = 1
 			}
+			dj[k] = int32(d)
+		}
+	}
+
+	sums := make([]extPoint, w)
+	sumSet := make([]bool, w)
+	window := func(j int, buckets []extPoint, used []bool) {
+		nb := half
+		if j == w-1 {
+			nb = 1 << (lmax - j*c)
+		}
+		clear(used[:nb])
+		var cp completedPoint
+		for k, d := range digits[j] {
 			switch {
 			case d > 0:
 				b := &buckets[d-1]
@@ -397,6 +437,37 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 			}
 		}
 		sumSet[j] = aggregateBuckets(&sums[j], buckets[:nb], used[:nb])
+	}
+	workers = max(1, min(workers, w))
+	if workers == 1 {
+		buckets, used := make([]extPoint, nbMax), make([]bool, nbMax)
+		for j := range w {
+			window(j, buckets, used)
+		}
+	} else {
+		// The windows are dealt out one at a time, so that a worker that
+		// drew the short top windows takes more of them.
+		var next sync.Mutex
+		j := 0
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				buckets, used := make([]extPoint, nbMax), make([]bool, nbMax)
+				for {
+					next.Lock()
+					mine := j
+					j++
+					next.Unlock()
+					if mine >= w {
+						return
+					}
+					window(mine, buckets, used)
+				}
+			}()
+		}
+		wg.Wait()
 	}
 
 	// Horner: out = Σ_j 2^(jc)·sums[j].

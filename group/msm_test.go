@@ -194,9 +194,21 @@ func pfCheckMSM(t *testing.T, what string, scalars []*Scalar, elements []*Elemen
 		if got := pfVarTimeMSM(w, scalars, elements); got.Equal(want) != 1 {
 			t.Errorf("%s: method %d: got %x, want %x", what, w, got.Bytes(), want.Bytes())
 		}
+		// The bucket method with its windows dealt out to several
+		// goroutines, as VarTimeMultiScalarMultParallel does.
+		for _, workers := range []int{2, 3} {
+			var r extPoint
+			varTimeMSMOn(&r, scalars, elements, w, workers)
+			if got := r.toElement(NewElement()); got.Equal(want) != 1 {
+				t.Errorf("%s: method %d on %d workers: got %x, want %x", what, w, workers, got.Bytes(), want.Bytes())
+			}
+		}
 	}
 	if got := NewElement().VarTimeMultiScalarMult(scalars, elements); got.Equal(want) != 1 {
 		t.Errorf("%s: VarTimeMultiScalarMult: got %x, want %x", what, got.Bytes(), want.Bytes())
+	}
+	if got := NewElement().VarTimeMultiScalarMultParallel(scalars, elements); got.Equal(want) != 1 {
+		t.Errorf("%s: VarTimeMultiScalarMultParallel: got %x, want %x", what, got.Bytes(), want.Bytes())
 	}
 	if got := NewElement().MultiScalarMult(scalars, elements); got.Equal(want) != 1 {
 		t.Errorf("%s: MultiScalarMult: got %x, want %x", what, got.Bytes(), want.Bytes())

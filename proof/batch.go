@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/sandogh/sandogh/elgamal"
@@ -319,6 +318,18 @@ func (b *BatchVerifier) add(e *entry) int {
 	return len(b.entries) - 1
 }
 
+// Append adds the proofs of other to b, after those b holds, in other's
+// order, so that the first proof of other has index b.Len() before the
+// call. Callers that build the entries of a large batch on several cores,
+// one BatchVerifier each, append them into one to check them with a single
+// multi-scalar multiplication. other must not be used afterwards.
+func (b *BatchVerifier) Append(other *BatchVerifier) {
+	for _, e := range other.entries {
+		b.add(e)
+	}
+	other.entries, other.shared, other.slots = nil, nil, nil
+}
+
 // AddSchnorr adds the Schnorr proof p for X = x·B, consuming t, and returns
 // the entry's index.
 func (b *BatchVerifier) AddSchnorr(t *Transcript, B, X *group.Element, p *Schnorr) int {
@@ -463,10 +474,6 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	points := make([]*group.Element, nLocal+len(b.shared))
 	copy(points[nLocal:], b.shared)
 
-	workers := 1
-	if parallel {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	var mu sync.Mutex
 	forEach(parallel, len(entries), 64, func(lo, hi int) {
 		sharedCoef := make([]group.Scalar, len(b.shared))
@@ -501,18 +508,11 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	for i := range coef {
 		scalars[i] = &coef[i]
 	}
-	// Split the multi-scalar multiplication over the cores.
-	parts := min(workers, max(1, len(points)/256))
-	sums := make([]group.Element, parts)
-	forEach(parallel, parts, 1, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			a, z := p*len(points)/parts, (p+1)*len(points)/parts
-			sums[p].VarTimeMultiScalarMult(scalars[a:z], points[a:z])
-		}
-	})
 	total := group.NewElement()
-	for p := range sums {
-		total.Add(total, &sums[p])
+	if parallel {
+		total.VarTimeMultiScalarMultParallel(scalars, points)
+	} else {
+		total.VarTimeMultiScalarMult(scalars, points)
 	}
 	return total.IsIdentity() == 1
 }

@@ -337,3 +337,55 @@ func TestVerifyFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchVerifierAppend builds a mixed batch in parts, each in its own
+// BatchVerifier (the shared points of the parts, the generator and the
+// keys, in other orders), appends them into one, and checks that the
+// result names the same invalid proofs, by their index in the whole, as
+// a batch built in one piece, run in parallel and not.
+func TestBatchVerifierAppend(t *testing.T) {
+	sks := make([]*elgamal.SecretKey, 3)
+	pks := make([]*elgamal.PublicKey, 3)
+	for i := range sks {
+		sks[i], pks[i] = elgamal.GenerateKey()
+	}
+	const size = 60
+	cases := make([]batchCase, size)
+	for _, badSet := range []map[int]bool{{}, {0: true}, {19: true, 20: true}, {7: true, 41: true, 59: true}} {
+		var wantBad []int
+		for i := range size {
+			cases[i] = makeBatchCase(t, i, badSet[i], pks, sks)
+			if badSet[i] {
+				wantBad = append(wantBad, i)
+			}
+		}
+		for _, cuts := range [][]int{{0, 60}, {0, 20, 60}, {0, 1, 2, 30, 59, 60}} {
+			for _, parallel := range []bool{false, true} {
+				whole := NewBatchVerifier()
+				whole.SetParallel(parallel)
+				for k := 1; k < len(cuts); k++ {
+					part := NewBatchVerifier()
+					for i := cuts[k-1]; i < cuts[k]; i++ {
+						if idx := cases[i].add(part); idx != i-cuts[k-1] {
+							t.Fatalf("part index %d, want %d", idx, i-cuts[k-1])
+						}
+					}
+					if whole.Len() != cuts[k-1] {
+						t.Fatalf("Len before appending part %d = %d, want %d", k, whole.Len(), cuts[k-1])
+					}
+					whole.Append(part)
+				}
+				bad, err := whole.Verify()
+				if len(wantBad) == 0 {
+					if err != nil || bad != nil {
+						t.Fatalf("cuts %v parallel %v: valid batch rejected: %v %v", cuts, parallel, bad, err)
+					}
+					continue
+				}
+				if !errors.Is(err, ErrBatchInvalid) || !slices.Equal(bad, wantBad) {
+					t.Fatalf("cuts %v parallel %v: bad %v (%v), want %v", cuts, parallel, bad, err, wantBad)
+				}
+			}
+		}
+	}
+}

@@ -34,8 +34,7 @@ import (
 //
 //	go test ./ballot/boxserver -run '^$' -bench BoxServer -benchtime 6000x
 //
-// BENCH_WORKERS=n in the environment sets Config.Workers (default: one
-// worker per core).
+// BENCH_WORKERS=n in the environment sets Config.Workers (default 1).
 func BenchmarkBoxServer(b *testing.B) {
 	for _, n := range []int{64} {
 		b.Run(fmt.Sprintf("stations=%d", n), func(b *testing.B) { benchBoxServer(b, n) })

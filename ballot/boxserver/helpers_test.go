@@ -129,7 +129,7 @@ func newServerForBench(f *fieldtest.Election, box *ballot.Box) *boxserver.Server
 func newBenchLoopback(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 
 // benchWorkers is the Config.Workers of the benchmark's server: the
-// environment's BENCH_WORKERS, or 0 (the default, one per core).
+// environment's BENCH_WORKERS, or 0 (the default, one worker).
 func benchWorkers() int {
 	n, _ := strconv.Atoi(os.Getenv("BENCH_WORKERS"))
 	return n

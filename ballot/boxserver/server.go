@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -21,12 +20,14 @@ import (
 // over HTTP"). Create it with New, serve it with any http.Server (it is an
 // http.Handler), and Close it before closing the box.
 //
-// Submissions from many devices are gathered into batches: a few workers
-// (one per CPU) each take the submissions waiting, verify all their
-// ballots' proofs in one batch and have the box write them with one sync
-// (ballot.Box.AcceptBallots), then answer each request. So the box's
-// durability costs one fsync per batch, not per ballot, and no answer
-// leaves before its line is on stable storage.
+// Submissions from many devices are gathered into batches: a worker takes
+// the submissions waiting, has the box check all their ballots on all
+// cores (their proofs in one batch verification) and decide their lines
+// (ballot.Box.AcceptBallotsAsync), and goes on to the next batch while
+// the box writes and syncs this one; each request is answered once its
+// lines are on stable storage. So the box's durability costs one fsync
+// per batch, not per ballot, the cores check ballots while the disk
+// syncs, and no answer leaves before its line is durable.
 type Server struct {
 	e        *ballot.Election
 	box      *ballot.Box
@@ -46,6 +47,7 @@ type Server struct {
 	jobs    chan *job
 	stop    chan struct{}
 	workers sync.WaitGroup
+	syncing sync.WaitGroup // the answers of decided batches, waiting for their sync
 	once    sync.Once
 }
 
@@ -62,9 +64,10 @@ type Config struct {
 	// Log, if set, is called with each decision of the box, from the
 	// server's goroutines (it must be safe for concurrent use).
 	Log func(Event)
-	// Workers is the number of batches verified at once (default
-	// runtime.GOMAXPROCS(0)), and MaxBatch the most ballots in one batch
-	// (default 256).
+	// Workers is the number of batches checked at once (default 1: each
+	// batch is checked on all cores, and one batch large enough to keep
+	// them busy costs less than several small ones), and MaxBatch the
+	// most ballots in one batch (default 256).
 	Workers, MaxBatch int
 	// MaxRefusedPerMinute is how many refused ballots a device may have
 	// in a minute before its submissions are answered 429 (Too Many
@@ -145,10 +148,7 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 	if cfg.RecordDir != "" {
 		s.pub = newPublic(cfg.RecordDir, cfg.BoxFile, box)
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := max(1, cfg.Workers)
 	for range workers {
 		s.workers.Add(1)
 		go s.work()
@@ -157,16 +157,19 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 }
 
 // Close stops the workers; requests still waiting are answered with an
-// error. It does not close the box.
+// error, and those whose batch was decided are answered once it is synced.
+// It does not close the box.
 func (s *Server) Close() {
 	s.once.Do(func() { close(s.stop) })
 	s.workers.Wait()
+	s.syncing.Wait()
 }
 
 var errStopped = errors.New("boxserver: the server is stopping")
 
-// work takes the jobs waiting, up to maxBatch ballots, and has the box
-// decide them as one batch.
+// work takes the jobs waiting, up to maxBatch ballots, has the box decide
+// them as one batch, and leaves the wait for their sync, and the answers,
+// to a goroutine of its own.
 func (s *Server) work() {
 	defer s.workers.Done()
 	for {
@@ -193,11 +196,16 @@ func (s *Server) work() {
 		for _, j := range batch {
 			all = append(all, j.ballots...)
 		}
-		errs := s.box.AcceptBallots(all)
-		for _, j := range batch {
-			j.errs, errs = errs[:len(j.ballots)], errs[len(j.ballots):]
-			close(j.done)
-		}
+		wait := s.box.AcceptBallotsAsync(all)
+		s.syncing.Add(1)
+		go func() {
+			defer s.syncing.Done()
+			errs := wait()
+			for _, j := range batch {
+				j.errs, errs = errs[:len(j.ballots)], errs[len(j.ballots):]
+				close(j.done)
+			}
+		}()
 	}
 }
 
