@@ -134,7 +134,8 @@ const (
 	// lines are additional list votes for the designated list, and on a
 	// ballot without a designation they count for nobody (the rule of the
 	// Swiss National Council, Federal Act on Political Rights of 17
-	// December 1976, SR 161.1, art. 37, without its cumulation).
+	// December 1976, SR 161.1, art. 35 para. 2 and art. 37 para. 1,
+	// without the cumulation of art. 35 para. 3).
 	Panachage ListRule = "panachage"
 )
 
