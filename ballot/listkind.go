@@ -504,16 +504,5 @@ func openListRow(b *Ballot, i int, mc *Contest, codes []uint32) ([]uint64, error
 			pos[code] = j
 		}
 	}
-	vals := make([]uint64, mc.NumSelections())
-	for _, code := range codes {
-		j, ok := pos[code]
-		if !ok {
-			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not a list's or a candidate's", b.header.BallotID, i, code)
-		}
-		if vals[j] != 0 {
-			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d twice", b.header.BallotID, i, code)
-		}
-		vals[j] = 1
-	}
-	return vals, nil
+	return rowValues(b, i, codes, pos, mc.NumSelections(), "a list's or a candidate's", false)
 }

@@ -414,17 +414,25 @@ func openRow(e *Election, b *Ballot, i int, nc *proof.Nonces) ([]uint64, error) 
 	for j, cand := range mc.Candidates {
 		pos[cand.Code] = j
 	}
-	vals := make([]uint64, len(mc.Candidates))
+	return rowValues(b, i, codes, pos, len(mc.Candidates), "a candidate's", mc.Kind == Ranked)
+}
+
+// rowValues returns the n values of contest i's row that opened to codes:
+// at pos[code] for each code, 1, or the code's rank if ranked; 0 elsewhere.
+// A code not in pos (what says whose code it should have been) or a code
+// twice is an error.
+func rowValues(b *Ballot, i int, codes []uint32, pos map[uint32]int, n int, what string, ranked bool) ([]uint64, error) {
+	vals := make([]uint64, n)
 	for k, code := range codes {
 		j, ok := pos[code]
 		if !ok {
-			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not a candidate's", b.header.BallotID, i, code)
+			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d, which is not %s", b.header.BallotID, i, code, what)
 		}
 		if vals[j] != 0 {
 			return nil, fmt.Errorf("ballot: ballot %q: contest %d: the row opens to code %d twice", b.header.BallotID, i, code)
 		}
 		vals[j] = 1
-		if mc.Kind == Ranked {
+		if ranked {
 			vals[j] = uint64(k + 1)
 		}
 	}
