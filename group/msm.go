@@ -364,12 +364,12 @@ func digitAt(s *[4]uint64, pos, c uint) uint64 {
 // ordered by decreasing bit length and atLeast[L] counts the terms of bit
 // length at least L, so the terms that can have a nonzero digit in window j
 // (bit length ≥ j·c − 1: a term of bit length j·c − 1 may carry into window
-// j) are a prefix of the order. The scalars are first recoded into signed
-// digits, from the lowest window up, each term carrying its borrow to the
-// next; the top window is unsigned, so nothing carries out of it. The
-// windows are then independent: each is summed into its own buckets (the
-// workers share the windows out), and they are combined at the end by
-// Horner's rule with c doublings between windows.
+// j) are a prefix of the order. The digits are recoded from the lowest
+// window up, each term carrying its borrow to the next; the top window is
+// unsigned, so nothing carries out of it. Each window is summed into
+// buckets, and the windows are combined at the end by Horner's rule with c
+// doublings between windows. On several goroutines, all the digits are
+// recoded first, and the windows are then dealt out one at a time.
 func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[255]int, lmax, c, workers int) {
 	if c < 2 || c > 16 {
 		panic("group: internal error: window out of range")
@@ -378,43 +378,60 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 	half := 1 << (c - 1)
 	nbMax := max(half, 1<<(lmax-(w-1)*c))
 
-	// digits[j] holds the digits of window j of its active terms.
-	digits := make([][]int32, w)
-	total := 0
-	for j := range w {
-		total += atLeast[max(1, j*c-1)]
-	}
-	flat := make([]int32, total)
-	for j := range w {
-		active := atLeast[max(1, j*c-1)]
-		digits[j], flat = flat[:active:active], flat[active:]
-	}
+	workers = max(1, min(workers, w))
+	active := func(j int) int { return atLeast[max(1, j*c-1)] }
+
+	// recode sets dst[k] to the signed digit of window j of term k, for the
+	// terms active in window j, and carries each term's borrow into window
+	// j+1: the windows must be recoded in order.
 	carry := make([]uint8, len(pts))
-	for j := range w {
+	recode := func(j int, dst []int32) {
 		top := j == w-1
 		pos := uint(j * c)
-		dj := digits[j]
-		for k := range dj {
+		for k := range dst {
 			d := int(digitAt(&sc[k], pos, uint(c))) + int(carry[k])
 			carry[k] = 0
 			if !top && d >= half {
 				d -= 1 << c
 				carry[k] = 1
 			}
-			dj[k] = int32(d)
+			dst[k] = int32(d)
+		}
+	}
+	// On one goroutine each window is recoded just before it is summed;
+	// on several, all are recoded first (4 bytes per term and window), so
+	// that the windows are independent.
+	var digits [][]int32
+	if workers > 1 {
+		total := 0
+		for j := range w {
+			total += active(j)
+		}
+		flat := make([]int32, total)
+		digits = make([][]int32, w)
+		for j := range w {
+			digits[j], flat = flat[:active(j):active(j)], flat[active(j):]
+			recode(j, digits[j])
 		}
 	}
 
 	sums := make([]extPoint, w)
 	sumSet := make([]bool, w)
-	window := func(j int, buckets []extPoint, used []bool) {
+	window := func(j int, buckets []extPoint, used []bool, scratch []int32) {
 		nb := half
 		if j == w-1 {
 			nb = 1 << (lmax - j*c)
 		}
 		clear(used[:nb])
 		var cp completedPoint
-		for k, d := range digits[j] {
+		var dj []int32
+		if digits != nil {
+			dj = digits[j]
+		} else {
+			dj = scratch[:active(j)]
+			recode(j, dj)
+		}
+		for k, d := range dj {
 			switch {
 			case d > 0:
 				b := &buckets[d-1]
@@ -438,11 +455,10 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 		}
 		sumSet[j] = aggregateBuckets(&sums[j], buckets[:nb], used[:nb])
 	}
-	workers = max(1, min(workers, w))
 	if workers == 1 {
-		buckets, used := make([]extPoint, nbMax), make([]bool, nbMax)
+		buckets, used, scratch := make([]extPoint, nbMax), make([]bool, nbMax), make([]int32, active(0))
 		for j := range w {
-			window(j, buckets, used)
+			window(j, buckets, used, scratch)
 		}
 	} else {
 		// The windows are dealt out one at a time, so that a worker that
@@ -463,7 +479,7 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 					if mine >= w {
 						return
 					}
-					window(mine, buckets, used)
+					window(mine, buckets, used, nil)
 				}
 			}()
 		}
