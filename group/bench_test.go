@@ -97,27 +97,24 @@ func BenchmarkScalarMult(b *testing.B) {
 }
 
 func BenchmarkVarTimeMultiScalarMult(b *testing.B) {
-	for _, n := range msmBenchSizes {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			scalars, elements := benchInputs(n)
-			e := NewElement()
-			for b.Loop() {
-				e.VarTimeMultiScalarMult(scalars, elements)
-			}
-			reportPerTerm(b, n)
-		})
-	}
+	benchMSMSizes(b, (*Element).VarTimeMultiScalarMult)
 }
 
 // BenchmarkVarTimeMultiScalarMultParallel is BenchmarkVarTimeMultiScalarMult
 // on all cores.
 func BenchmarkVarTimeMultiScalarMultParallel(b *testing.B) {
+	benchMSMSizes(b, (*Element).VarTimeMultiScalarMultParallel)
+}
+
+// benchMSMSizes runs msm on random full-length terms, one sub-benchmark per
+// size of msmBenchSizes, and reports the time per term.
+func benchMSMSizes(b *testing.B, msm func(*Element, []*Scalar, []*Element) *Element) {
 	for _, n := range msmBenchSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			scalars, elements := benchInputs(n)
 			e := NewElement()
 			for b.Loop() {
-				e.VarTimeMultiScalarMultParallel(scalars, elements)
+				msm(e, scalars, elements)
 			}
 			reportPerTerm(b, n)
 		})

@@ -25,6 +25,16 @@ func transcriptFor(i int) *Transcript {
 	return t
 }
 
+// batchKeys returns n fresh election key pairs for the batch tests.
+func batchKeys(n int) ([]*elgamal.SecretKey, []*elgamal.PublicKey) {
+	sks := make([]*elgamal.SecretKey, n)
+	pks := make([]*elgamal.PublicKey, n)
+	for i := range sks {
+		sks[i], pks[i] = elgamal.GenerateKey()
+	}
+	return sks, pks
+}
+
 // makeBatchCase returns proof number i of a mixed batch; if bad, the proof
 // or its statement is broken in one of several ways.
 func makeBatchCase(t *testing.T, i int, bad bool, pks []*elgamal.PublicKey, sks []*elgamal.SecretKey) batchCase {
@@ -86,11 +96,7 @@ func makeBatchCase(t *testing.T, i int, bad bool, pks []*elgamal.PublicKey, sks 
 }
 
 func TestBatchVerifier(t *testing.T) {
-	sks := make([]*elgamal.SecretKey, 3)
-	pks := make([]*elgamal.PublicKey, 3)
-	for i := range sks {
-		sks[i], pks[i] = elgamal.GenerateKey()
-	}
+	sks, pks := batchKeys(3)
 	rng := rand.New(rand.NewPCG(3, 4))
 	const size = 120
 	for trial, nBad := range []int{0, 1, 3, 17} {
@@ -301,11 +307,7 @@ func TestAddRangeEncodedPanicsOnLength(t *testing.T) {
 // when the batch is just below and above the size where it checks chunks,
 // on all cores and on one.
 func TestVerifyFallback(t *testing.T) {
-	sks := make([]*elgamal.SecretKey, 2)
-	pks := make([]*elgamal.PublicKey, 2)
-	for i := range sks {
-		sks[i], pks[i] = elgamal.GenerateKey()
-	}
+	sks, pks := batchKeys(2)
 	const size = 100
 	cases := make([][2]batchCase, size) // good, bad
 	for i := range size {
@@ -344,11 +346,7 @@ func TestVerifyFallback(t *testing.T) {
 // result names the same invalid proofs, by their index in the whole, as
 // a batch built in one piece, run in parallel and not.
 func TestBatchVerifierAppend(t *testing.T) {
-	sks := make([]*elgamal.SecretKey, 3)
-	pks := make([]*elgamal.PublicKey, 3)
-	for i := range sks {
-		sks[i], pks[i] = elgamal.GenerateKey()
-	}
+	sks, pks := batchKeys(3)
 	const size = 60
 	cases := make([]batchCase, size)
 	for _, badSet := range []map[int]bool{{}, {0: true}, {19: true, 20: true}, {7: true, 41: true, 59: true}} {
