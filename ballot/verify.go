@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/sandogh/sandogh/elgamal"
 	"github.com/sandogh/sandogh/group"
@@ -285,23 +284,21 @@ func (e *Election) verifyProofsBatch(bs []*Ballot, parallel bool) []*Refusal {
 			spans[i] = proofSpan{ballot: i, lo: bv.Len(), places: e.addProofs(bv, b)}
 		}
 	} else {
-		// One batch verifier per chunk of ballots, appended in order: a
-		// span's lo is then its index in its chunk plus the number of
-		// proofs of the chunks before it.
-		var mu sync.Mutex
-		parts := map[int]*proof.BatchVerifier{} // by the chunk's first ballot
+		// One batch verifier per chunk of ballots, kept at the chunk's
+		// first ballot and appended in order: a span's lo is then its
+		// index in its chunk plus the number of proofs of the chunks
+		// before it.
+		parts := make([]*proof.BatchVerifier, len(bs))
 		par.For(len(bs), 4, func(lo, hi int) {
 			sub := proof.NewBatchVerifier()
 			for i := lo; i < hi; i++ {
 				spans[i] = proofSpan{ballot: i, lo: sub.Len(), places: e.addProofs(sub, bs[i])}
 			}
-			mu.Lock()
 			parts[lo] = sub
-			mu.Unlock()
 		})
 		base := 0
-		for i := range bs {
-			if sub := parts[i]; sub != nil {
+		for i, sub := range parts {
+			if sub != nil {
 				base = bv.Len()
 				bv.Append(sub)
 			}

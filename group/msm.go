@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"filippo.io/edwards25519"
 	"filippo.io/edwards25519/field"
@@ -463,23 +464,15 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 	} else {
 		// The windows are dealt out one at a time, so that a worker that
 		// drew the short top windows takes more of them.
-		var next sync.Mutex
-		j := 0
+		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				buckets, used := make([]extPoint, nbMax), make([]bool, nbMax)
-				for {
-					next.Lock()
-					mine := j
-					j++
-					next.Unlock()
-					if mine >= w {
-						return
-					}
-					window(mine, buckets, used, nil)
+				for j := int(next.Add(1) - 1); j < w; j = int(next.Add(1) - 1) {
+					window(j, buckets, used, nil)
 				}
 			}()
 		}
