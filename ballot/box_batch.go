@@ -1,6 +1,11 @@
 package ballot
 
-import "sync"
+import (
+	"errors"
+	"sync"
+
+	"github.com/sandogh/sandogh/internal/par"
+)
 
 // AcceptBallots runs the acceptance rule on each ballot of bs, in order,
 // as one batch, and returns one answer per ballot, each the answer
@@ -86,14 +91,18 @@ func (x *Box) AcceptBallotsAsync(bs []*Ballot) (wait func() []error) {
 	subc := make([]*Checked, len(todo))
 	raws := make([][]byte, len(todo))
 	accepted := make([][]byte, len(todo)) // each line if accepted, marshaled before the lock
-	for k, i := range todo {
-		sub[k], subc[k] = bs[i], cs[i]
-		if raws[k], err = bs[i].MarshalJSON(); err == nil {
-			accepted[k], err = marshalLine(boxLineJSON{Ballot: raws[k]})
+	merrs := make([]error, len(todo))
+	par.For(len(todo), 8, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			i := todo[k]
+			sub[k], subc[k] = bs[i], cs[i]
+			if raws[k], merrs[k] = bs[i].MarshalJSON(); merrs[k] == nil {
+				accepted[k], merrs[k] = marshalLine(boxLineJSON{Ballot: raws[k]})
+			}
 		}
-		if err != nil {
-			return answered(fail(err, todo))
-		}
+	})
+	if err := errors.Join(merrs...); err != nil {
+		return answered(fail(err, todo))
 	}
 	x.e.finishChecks(sub, subc, true)
 

@@ -9,6 +9,8 @@ import (
 
 	"filippo.io/edwards25519"
 	"filippo.io/edwards25519/field"
+
+	"github.com/sandogh/sandogh/internal/par"
 )
 
 // MultiScalarMult sets e = Σ scalars[i]·elements[i] and returns e, in
@@ -210,7 +212,10 @@ func varTimeMSMWith(out *extPoint, scalars []*Scalar, elements []*Element, windo
 	varTimeMSMOn(out, scalars, elements, window, 1)
 }
 
-// varTimeMSMOn is varTimeMSMWith on up to workers goroutines.
+// varTimeMSMOn is varTimeMSMWith on up to workers goroutines: the bucket
+// method's preparation (the scalars' limbs, the points' affine forms and
+// the digits) is split among them by terms, and its windows are dealt out
+// to them.
 func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window, workers int) {
 	n := len(scalars)
 	// Scalars as little-endian 64-bit limbs, and their bit lengths. A
@@ -218,18 +223,27 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 	limbs := make([][4]uint64, n)
 	lens := make([]uint8, n)
 	var hist [254]int
-	for i, s := range scalars {
-		var b [32]byte
-		copy(b[:], s.s.Bytes())
-		l := &limbs[i]
-		l[0] = binary.LittleEndian.Uint64(b[0:])
-		l[1] = binary.LittleEndian.Uint64(b[8:])
-		l[2] = binary.LittleEndian.Uint64(b[16:])
-		l[3] = binary.LittleEndian.Uint64(b[24:])
-		L := bitLen256(l)
-		lens[i] = uint8(L)
-		hist[L]++
-	}
+	var mu sync.Mutex
+	par.ForOn(workers, n, prepChunk, func(lo, hi int) {
+		var h [254]int
+		for i := lo; i < hi; i++ {
+			var b [32]byte
+			copy(b[:], scalars[i].s.Bytes())
+			l := &limbs[i]
+			l[0] = binary.LittleEndian.Uint64(b[0:])
+			l[1] = binary.LittleEndian.Uint64(b[8:])
+			l[2] = binary.LittleEndian.Uint64(b[16:])
+			l[3] = binary.LittleEndian.Uint64(b[24:])
+			L := bitLen256(l)
+			lens[i] = uint8(L)
+			h[L]++
+		}
+		mu.Lock()
+		for L, k := range h {
+			hist[L] += k
+		}
+		mu.Unlock()
+	})
 	m := n - hist[0] // nonzero terms
 	if m == 0 {
 		out.setIdentity()
@@ -273,15 +287,17 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 	}
 
 	// Affine Niels forms of the points, in that order, with one shared
-	// inversion of the Z coordinates that are not 1 (a decoded element has
-	// Z = 1, and so do most of the points of a batch of proofs).
+	// inversion per part of the Z coordinates that are not 1 (a decoded
+	// element has Z = 1, and so do most of the points of a batch of
+	// proofs).
 	pts := make([]affineNielsPoint, m)
 	sc := make([][4]uint64, m)
-	{
-		zs := make([]field.Element, 2*m)
-		zinv, scratch := zs[:0], zs[m:]
-		which := make([]int32, 0, m) // the k whose Z is not 1
-		for k, i := range order {
+	par.ForOn(workers, m, prepChunk, func(lo, hi int) {
+		zs := make([]field.Element, 2*(hi-lo))
+		zinv, scratch := zs[:0], zs[hi-lo:]
+		var which []int32 // the k whose Z is not 1
+		for k := lo; k < hi; k++ {
+			i := order[k]
 			X, Y, Z, _ := elements[i].p.ExtendedCoordinates()
 			sc[k] = limbs[i]
 			if Z.Equal(feOne) == 1 {
@@ -299,10 +315,14 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 			y.Multiply(Y, &zinv[j])
 			pts[k].fromAffine(&x, &y)
 		}
-	}
+	})
 
 	pippenger(out, pts, sc, &atLeast, lmax, c, workers)
 }
+
+// prepChunk is the fewest terms of the bucket method's preparation worth a
+// goroutine of their own.
+const prepChunk = 512
 
 // bitLen256 returns the bit length of the 256-bit integer l.
 func bitLen256(l *[4]uint64) int {
@@ -383,13 +403,14 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 	active := func(j int) int { return atLeast[max(1, j*c-1)] }
 
 	// recode sets dst[k] to the signed digit of window j of term k, for the
-	// terms active in window j, and carries each term's borrow into window
-	// j+1: the windows must be recoded in order.
+	// terms k in [lo, hi) active in window j (dst is window j's digits, of
+	// length active(j)), and carries each term's borrow into window j+1: a
+	// term's windows must be recoded in order.
 	carry := make([]uint8, len(pts))
-	recode := func(j int, dst []int32) {
+	recode := func(j, lo, hi int, dst []int32) {
 		top := j == w-1
 		pos := uint(j * c)
-		for k := range dst {
+		for k := lo; k < min(hi, len(dst)); k++ {
 			d := int(digitAt(&sc[k], pos, uint(c))) + int(carry[k])
 			carry[k] = 0
 			if !top && d >= half {
@@ -400,8 +421,9 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 		}
 	}
 	// On one goroutine each window is recoded just before it is summed;
-	// on several, all are recoded first (4 bytes per term and window), so
-	// that the windows are independent.
+	// on several, all are recoded first (4 bytes per term and window), the
+	// terms split among the goroutines, so that the windows are
+	// independent.
 	var digits [][]int32
 	if workers > 1 {
 		total := 0
@@ -412,8 +434,15 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 		digits = make([][]int32, w)
 		for j := range w {
 			digits[j], flat = flat[:active(j):active(j)], flat[active(j):]
-			recode(j, digits[j])
 		}
+		par.ForOn(workers, len(pts), prepChunk, func(lo, hi int) {
+			for j := range w {
+				if lo >= active(j) {
+					break // the terms are ordered: none of lo..hi reaches j
+				}
+				recode(j, lo, hi, digits[j])
+			}
+		})
 	}
 
 	sums := make([]extPoint, w)
@@ -430,7 +459,7 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 			dj = digits[j]
 		} else {
 			dj = scratch[:active(j)]
-			recode(j, dj)
+			recode(j, 0, len(dj), dj)
 		}
 		for k, d := range dj {
 			switch {

@@ -217,7 +217,7 @@ func pfCheckMSM(t *testing.T, what string, scalars []*Scalar, elements []*Elemen
 
 func TestMultiScalarMultSizes(t *testing.T) {
 	rng := pfRand(t)
-	for _, n := range []int{0, 1, 2, 3, 7, 30, 31, 64, 89, 90, 91, 1000} {
+	for _, n := range []int{0, 1, 2, 3, 7, 30, 31, 64, 89, 90, 91, 1000, 1600} {
 		scalars := make([]*Scalar, n)
 		elements := make([]*Element, n)
 		for i := range scalars {

@@ -469,7 +469,6 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 		eqOffsets[i+1] = eqOffsets[i] + len(e.eqEnd)
 	}
 	nLocal := offsets[len(entries)]
-	w := randomWeights(eqOffsets[len(entries)])
 	coef := make([]group.Scalar, nLocal+len(b.shared))
 	points := make([]*group.Element, nLocal+len(b.shared))
 	copy(points[nLocal:], b.shared)
@@ -478,6 +477,8 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 	forEach(parallel, len(entries), 64, func(lo, hi int) {
 		sharedCoef := make([]group.Scalar, len(b.shared))
 		var scratch []group.Scalar
+		// Each equation's weight, drawn for this chunk's equations.
+		w := randomWeights(eqOffsets[hi] - eqOffsets[lo])
 		for i := lo; i < hi; i++ {
 			e := entries[i]
 			if cap(scratch) < len(e.points) {
@@ -485,7 +486,7 @@ func (b *BatchVerifier) combinedCheckOn(lo, hi int, parallel bool) bool {
 			}
 			scratch = scratch[:len(e.points)]
 			clear(scratch)
-			e.accumulate(w[eqOffsets[i]:eqOffsets[i+1]], scratch)
+			e.accumulate(w[eqOffsets[i]-eqOffsets[lo]:eqOffsets[i+1]-eqOffsets[lo]], scratch)
 			o := offsets[i]
 			for j, s := range e.slot {
 				if s < 0 {

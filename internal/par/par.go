@@ -10,13 +10,17 @@ import (
 // (GOMAXPROCS) and none smaller than minChunk, and runs body on each chunk
 // concurrently. It returns when every chunk is done.
 func For(n, minChunk int, body func(lo, hi int)) {
+	ForOn(runtime.GOMAXPROCS(0), n, minChunk, body)
+}
+
+// ForOn is For with at most workers chunks.
+func ForOn(workers, n, minChunk int, body func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
 	if minChunk < 1 {
 		minChunk = 1
 	}
-	workers := runtime.GOMAXPROCS(0)
 	if max := (n + minChunk - 1) / minChunk; workers > max {
 		workers = max
 	}
