@@ -128,22 +128,6 @@ func (v *affineNielsPoint) fromAffine(x, y *field.Element) *affineNielsPoint {
 // feInvD is 1/d.
 var feInvD = new(field.Element).Invert(feD)
 
-// setAffineNiels sets v = q (neg = false) or v = −q (neg = true), with Z = 2,
-// for one multiplication instead of the seven of adding q to the identity.
-// It branches on neg, which must be public.
-func (v *extPoint) setAffineNiels(q *affineNielsPoint, neg bool) {
-	if neg {
-		v.X.Subtract(&q.YminusX, &q.YplusX) // −2x
-		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
-		v.T.Negate(&v.T)
-	} else {
-		v.X.Subtract(&q.YplusX, &q.YminusX) // 2x
-		v.T.Multiply(&q.XY2d, feInvD)       // 2xy
-	}
-	v.Y.Add(&q.YplusX, &q.YminusX) // 2y
-	v.Z.Add(feOne, feOne)
-}
-
 // setIdentity sets v to the identity (1, 1, 0).
 func (v *affineNielsPoint) setIdentity() *affineNielsPoint {
 	v.YplusX.One()

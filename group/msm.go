@@ -290,7 +290,7 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 	// inversion per part of the Z coordinates that are not 1 (a decoded
 	// element has Z = 1, and so do most of the points of a batch of
 	// proofs).
-	pts := make([]affineNielsPoint, m)
+	pts := make([]bucketAffine, m)
 	sc := make([][4]uint64, m)
 	par.ForOn(workers, m, prepChunk, func(lo, hi int) {
 		zs := make([]field.Element, 2*(hi-lo))
@@ -391,7 +391,7 @@ func digitAt(s *[4]uint64, pos, c uint) uint64 {
 // buckets, and the windows are combined at the end by Horner's rule with c
 // doublings between windows. On several goroutines, all the digits are
 // recoded first, and the windows are then dealt out one at a time.
-func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[255]int, lmax, c, workers int) {
+func pippenger(out *extPoint, pts []bucketAffine, sc [][4]uint64, atLeast *[255]int, lmax, c, workers int) {
 	if c < 2 || c > 16 {
 		panic("group: internal error: window out of range")
 	}
@@ -445,15 +445,15 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 		})
 	}
 
-	sums := make([]extPoint, w)
+	sums := make([]bucketPoint, w)
 	sumSet := make([]bool, w)
-	window := func(j int, buckets []extPoint, used []bool, scratch []int32) {
+	window := func(j int, buckets []bucketPoint, used []bool, scratch []int32) {
 		nb := half
 		if j == w-1 {
 			nb = 1 << (lmax - j*c)
 		}
 		clear(used[:nb])
-		var cp completedPoint
+		var cp bucketCompleted
 		var dj []int32
 		if digits != nil {
 			dj = digits[j]
@@ -462,31 +462,26 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 			recode(j, 0, len(dj), dj)
 		}
 		for k, d := range dj {
-			switch {
-			case d > 0:
-				b := &buckets[d-1]
-				if used[d-1] {
-					cp.addAffine(b, &pts[k])
-					b.fromCompleted(&cp)
-				} else {
-					b.setAffineNiels(&pts[k], false)
-					used[d-1] = true
-				}
-			case d < 0:
-				b := &buckets[-d-1]
-				if used[-d-1] {
-					cp.subAffine(b, &pts[k])
-					b.fromCompleted(&cp)
-				} else {
-					b.setAffineNiels(&pts[k], true)
-					used[-d-1] = true
-				}
+			if d == 0 {
+				continue
+			}
+			neg := d < 0
+			i := int(d) - 1
+			if neg {
+				i = int(-d) - 1
+			}
+			b := &buckets[i]
+			if used[i] {
+				b.fromCompleted(cp.add(b, &pts[k], neg))
+			} else {
+				b.set(&pts[k], neg)
+				used[i] = true
 			}
 		}
 		sumSet[j] = aggregateBuckets(&sums[j], buckets[:nb], used[:nb])
 	}
 	if workers == 1 {
-		buckets, used, scratch := make([]extPoint, nbMax), make([]bool, nbMax), make([]int32, active(0))
+		buckets, used, scratch := make([]bucketPoint, nbMax), make([]bool, nbMax), make([]int32, active(0))
 		for j := range w {
 			window(j, buckets, used, scratch)
 		}
@@ -499,7 +494,7 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				buckets, used := make([]extPoint, nbMax), make([]bool, nbMax)
+				buckets, used := make([]bucketPoint, nbMax), make([]bool, nbMax)
 				for j := int(next.Add(1) - 1); j < w; j = int(next.Add(1) - 1) {
 					window(j, buckets, used, nil)
 				}
@@ -510,47 +505,21 @@ func pippenger(out *extPoint, pts []affineNielsPoint, sc [][4]uint64, atLeast *[
 
 	// Horner: out = Σ_j 2^(jc)·sums[j].
 	set := false
+	var sum extPoint
 	for j := w - 1; j >= 0; j-- {
 		if set {
 			out.doubleN(out, c)
 			if sumSet[j] {
-				out.addExt(out, &sums[j])
+				out.addExt(out, sums[j].toExt(&sum))
 			}
 		} else if sumSet[j] {
-			*out = sums[j]
+			sums[j].toExt(out)
 			set = true
 		}
 	}
 	if !set {
 		out.setIdentity()
 	}
-}
-
-// aggregateBuckets sets out = Σ (i+1)·buckets[i] over the used buckets with
-// the running-sum method (two additions per bucket), and reports whether any
-// bucket was used (if not, out is left unset and stands for the identity).
-func aggregateBuckets(out *extPoint, buckets []extPoint, used []bool) bool {
-	var run extPoint
-	runSet, outSet := false, false
-	for i := len(buckets) - 1; i >= 0; i-- {
-		if used[i] {
-			if runSet {
-				run.addExt(&run, &buckets[i])
-			} else {
-				run = buckets[i]
-				runSet = true
-			}
-		}
-		if runSet {
-			if outSet {
-				out.addExt(out, &run)
-			} else {
-				*out = run
-				outSet = true
-			}
-		}
-	}
-	return outSet
 }
 
 // strausMSM computes a short sum with filippo.io/edwards25519's interleaved
