@@ -14,12 +14,10 @@ import (
 // loop is most of the time of a batch verification. The formulas are those
 // of edwards.go (Hisil et al., a = −1), on points of the same meaning.
 //
-// An fp25519.Elt is kept below 2^256 but not reduced: every operation takes
-// and returns such values, and a result leaves through bucketToField, which
-// reduces it. The points come in through fromAffine from field.Element
-// coordinates, and the window sums go out through toExt. Only public data
-// (the points and scalars of a variable-time multi-scalar multiplication)
-// meet this code.
+// The points come in through fromAffine from field.Element coordinates,
+// and the window sums go out through toExt (fp.go). Only public data (the
+// points and scalars of a variable-time multi-scalar multiplication) meet
+// this code.
 
 // bucketPoint is an extended point (X:Y:Z:T), as extPoint.
 type bucketPoint struct {
@@ -37,31 +35,15 @@ type bucketAffine struct {
 	YplusX, YminusX, XY2d fp25519.Elt
 }
 
-// bucketFromField returns v as an fp25519.Elt.
-func bucketFromField(v *field.Element) fp25519.Elt {
-	var out fp25519.Elt
-	copy(out[:], v.Bytes())
-	return out
-}
-
-// bucketToField sets v to x reduced modulo p.
-func bucketToField(v *field.Element, x *fp25519.Elt) {
-	r := *x
-	fp25519.Modp(&r)
-	if _, err := v.SetBytes(r[:]); err != nil {
-		panic("group: internal error: " + err.Error())
-	}
-}
-
 var (
-	bucketD2   = bucketFromField(feD2)
-	bucketInvD = bucketFromField(feInvD)
-	bucketTwo  = bucketFromField(new(field.Element).Add(feOne, feOne))
+	bucketD2   = fpFromField(feD2)
+	bucketInvD = fpFromField(feInvD)
+	bucketTwo  = fpFromField(new(field.Element).Add(feOne, feOne))
 )
 
 // fromAffine sets v to the affine point (x, y). Two multiplications.
 func (v *bucketAffine) fromAffine(x, y *field.Element) *bucketAffine {
-	fx, fy := bucketFromField(x), bucketFromField(y)
+	fx, fy := fpFromField(x), fpFromField(y)
 	var xy fp25519.Elt
 	fp25519.Mul(&xy, &fx, &fy)
 	fp25519.Add(&v.YplusX, &fy, &fx)
@@ -144,10 +126,10 @@ func (v *bucketPoint) addPoint(p, q *bucketPoint) *bucketPoint {
 
 // toExt sets out = v.
 func (v *bucketPoint) toExt(out *extPoint) *extPoint {
-	bucketToField(&out.X, &v.X)
-	bucketToField(&out.Y, &v.Y)
-	bucketToField(&out.Z, &v.Z)
-	bucketToField(&out.T, &v.T)
+	fpToField(&out.X, &v.X)
+	fpToField(&out.Y, &v.Y)
+	fpToField(&out.Z, &v.Z)
+	fpToField(&out.T, &v.T)
 	return out
 }
 

@@ -14,7 +14,7 @@ import (
 // arithmetic leaves them.
 func bucketFromExt(p *extPoint, unreduced bool) bucketPoint {
 	conv := func(v *field.Element) fp25519.Elt {
-		x := bucketFromField(v)
+		x := fpFromField(v)
 		if unreduced {
 			x = bucketPlusP(x)
 		}
@@ -54,7 +54,7 @@ func TestBucketToFieldReduces(t *testing.T) {
 			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 37}, // 2^256 − 1 = 2p + 37
 	} {
 		var got, want field.Element
-		bucketToField(&got, &c.in)
+		fpToField(&got, &c.in)
 		var b [32]byte
 		b[0] = byte(c.want)
 		want.SetBytes(b[:])

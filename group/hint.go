@@ -1,11 +1,10 @@
 package group
 
 import (
-	"crypto/subtle"
 	"errors"
 	"fmt"
 
-	"filippo.io/edwards25519/field"
+	"github.com/cloudflare/circl/math/fp25519"
 )
 
 // HintSize is the length of a decoding hint.
@@ -114,49 +113,59 @@ func (d *Decoder) Decode(e *Element, x []byte) (*Element, error) {
 // the equation holds only if v·u2² is a nonzero square, in which case
 // SQRT_RATIO_M1(1, v·u2²) returns ±I with was_square true, and every value
 // computed from it below (den_x only up to sign, which x's absolute value
-// removes; den_y through I²) is the same.
+// removes; den_y through I²) is the same. It computes in four-limb
+// arithmetic (fp.go), with the same operations as decode, and reads the
+// strings as field.Element.SetBytes does: bit 255 ignored, values ≥ p
+// reduced.
 func (d *decoded) decodeHinted(in *[ElementSize]byte, hint *[HintSize]byte) bool {
-	var invSqrt field.Element
-	if _, err := invSqrt.SetBytes(hint[:]); err != nil {
-		return false
-	}
+	invSqrt := fp25519.Elt(*hint)
+	invSqrt[31] &= 0x7f
 	d.topBit = int(in[31] >> 7)
-	var s field.Element
-	if _, err := s.SetBytes(in[:]); err != nil {
-		return false
+	s := fp25519.Elt(*in)
+	s[31] &= 0x7f
+	sr := fpReduced(&s)
+	d.nonCanonical = 1
+	if sr == fp25519.Elt(*in) {
+		d.nonCanonical = 0
 	}
-	d.nonCanonical = 1 ^ subtle.ConstantTimeCompare(s.Bytes(), in[:])
-	d.negative = s.IsNegative()
+	d.negative = int(sr[0] & 1)
 
-	var ss, u1, u2, u2Sqr, v, w, check, denX, denY field.Element
-	ss.Square(&s)
-	u1.Subtract(feOne, &ss)
-	u2.Add(feOne, &ss)
-	u2Sqr.Square(&u2)
-	v.Square(&u1)
-	v.Multiply(&v, feD)
-	v.Negate(&v)
-	v.Subtract(&v, &u2Sqr)
-	w.Multiply(&v, &u2Sqr)
-	check.Square(&invSqrt)
-	check.Multiply(&check, &w)
-	if check.Equal(feOne) != 1 {
+	var ss, u1, u2, u2Sqr, v, w, check, denX, denY, x, y, t fp25519.Elt
+	fp25519.Sqr(&ss, &s)
+	fp25519.Sub(&u1, &fpOne, &ss)
+	fp25519.Add(&u2, &fpOne, &ss)
+	fp25519.Sqr(&u2Sqr, &u2)
+	fp25519.Sqr(&v, &u1)
+	fp25519.Mul(&v, &v, &fpD)
+	fp25519.Neg(&v, &v)
+	fp25519.Sub(&v, &v, &u2Sqr)
+	fp25519.Mul(&w, &v, &u2Sqr)
+	fp25519.Sqr(&check, &invSqrt)
+	fp25519.Mul(&check, &check, &w)
+	if fpReduced(&check) != fpOne {
 		return false
 	}
-	d.invSqrt.Set(&invSqrt)
-	denX.Multiply(&invSqrt, &u2)
-	denY.Multiply(&invSqrt, &denX)
-	denY.Multiply(&denY, &v)
-	d.X.Multiply(&s, &denX)
-	d.X.Add(&d.X, &d.X)
-	d.X.Absolute(&d.X)
-	d.Y.Multiply(&u1, &denY)
+	fp25519.Mul(&denX, &invSqrt, &u2)
+	fp25519.Mul(&denY, &invSqrt, &denX)
+	fp25519.Mul(&denY, &denY, &v)
+	fp25519.Mul(&x, &s, &denX)
+	fp25519.Add(&x, &x, &x)
+	if xr := fpReduced(&x); xr[0]&1 == 1 { // x = |2·s·den_x|
+		fp25519.Neg(&x, &x)
+	}
+	fp25519.Mul(&y, &u1, &denY)
+	fp25519.Mul(&t, &x, &y)
+
+	fpToField(&d.invSqrt, &invSqrt)
+	fpToField(&d.X, &x)
+	fpToField(&d.Y, &y)
 	d.Z.One()
-	d.T.Multiply(&d.X, &d.Y)
-
-	var zero field.Element
+	fpToField(&d.T, &t)
 	d.notSquare = 0
-	d.tNegative = d.T.IsNegative()
-	d.yZero = d.Y.Equal(&zero)
+	d.tNegative = int(fpReduced(&t)[0] & 1)
+	d.yZero = 0
+	if fpReduced(&y) == (fp25519.Elt{}) {
+		d.yZero = 1
+	}
 	return true
 }

@@ -120,6 +120,48 @@ func TestHintedDecoderInvalid(t *testing.T) {
 	}
 }
 
+// TestHintedDecoderNonCanonical: an encoding with bit 255 set, or of s + p
+// for s < 19, names the same field element as a valid encoding, so the valid
+// encoding's hint (and its negation) passes the check; it is still refused
+// with decoding in full's error.
+func TestHintedDecoderNonCanonical(t *testing.T) {
+	xs := testEncodings(t)
+	// s + p for s = 0 (the identity's encoding, all zeros) and s = 2.
+	for _, small := range []byte{0, 2} {
+		x := make([]byte, ElementSize)
+		x[0] = small
+		xs = append(xs, x)
+	}
+	for _, x := range xs {
+		rec := NewHintRecorder()
+		if _, err := rec.Decode(NewElement(), x); err != nil && x[0] != 2 {
+			t.Fatal(err)
+		}
+		var full decoded
+		full.decode((*[ElementSize]byte)(x))
+		hint := full.invSqrt.Bytes()
+		var variants [][]byte
+		top := bytes.Clone(x)
+		top[31] |= 0x80
+		variants = append(variants, top)
+		if x[0] < 19 && bytes.Equal(x[1:], make([]byte, ElementSize-1)) {
+			plusP := []byte{0xed + x[0]}
+			plusP = append(plusP, bytes.Repeat([]byte{0xff}, 30)...)
+			plusP = append(plusP, 0x7f)
+			variants = append(variants, plusP)
+		}
+		for _, v := range variants {
+			for _, h := range [][]byte{hint, negateFE(t, hint)} {
+				d := NewHintedDecoder(h)
+				hintedMatches(t, d, v)
+				if d.Misses() != 0 {
+					t.Fatalf("%x: the valid encoding's hint did not check", v)
+				}
+			}
+		}
+	}
+}
+
 // TestHintRecorderNil: a nil Decoder decodes in full.
 func TestHintRecorderNil(t *testing.T) {
 	var d *Decoder
