@@ -151,7 +151,8 @@ func BenchmarkVerifyBallots(b *testing.B) {
 }
 
 // BenchmarkDecodeBallot decodes the canonical encoding of one ballot per
-// iteration (every element and scalar strictly decoded).
+// iteration (every element and scalar strictly decoded), in full and with
+// the ballot's decoding hints (ParseBallotHinted, as the box over HTTP).
 func BenchmarkDecodeBallot(b *testing.B) {
 	b.Run("board-15-choose-7", func(b *testing.B) {
 		f := newFixture(b, boardManifest())
@@ -159,6 +160,17 @@ func BenchmarkDecodeBallot(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
 			if _, err := ParseBallot(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("board-15-choose-7-hinted", func(b *testing.B) {
+		f := newFixture(b, boardManifest())
+		bl := f.credentialBallot(b, "bench", 0, boardVote())
+		data, hints := bl.Bytes(), bl.DecodingHints()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := ParseBallotHinted(data, hints); err != nil {
 				b.Fatal(err)
 			}
 		}

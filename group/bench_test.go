@@ -1,11 +1,13 @@
 package group
 
 import (
+	"crypto/rand"
 	"fmt"
 	"sync"
 	"testing"
 
 	"filippo.io/edwards25519"
+	"filippo.io/edwards25519/field"
 )
 
 // Benchmarks of the hot paths of package group. The reference unit "FBM" is
@@ -237,6 +239,40 @@ func BenchmarkFixedBaseLookup(b *testing.B) {
 		t.rows[i%fixedRows].lookup(&q, int8(i&31)-16)
 		i++
 	}
+}
+
+// BenchmarkMixedAddition is the bucket method's step: an affine Niels
+// point added to an extended one and the result brought back to extended
+// coordinates, on field.Element (five 51-bit limbs, as before the
+// four-limb buckets) and on fp25519.Elt (four 64-bit limbs, bucket.go).
+func BenchmarkMixedAddition(b *testing.B) {
+	var buf [64]byte
+	rand.Read(buf[:])
+	e, _ := NewElement().SetUniformBytes(buf[:])
+	var p extPoint
+	p.fromElement(e)
+	var zinv, x, y field.Element
+	zinv.Invert(&p.Z)
+	x.Multiply(&p.X, &zinv)
+	y.Multiply(&p.Y, &zinv)
+	b.Run("field", func(b *testing.B) {
+		var q affineNielsPoint
+		q.fromAffine(&x, &y)
+		acc := p
+		var c completedPoint
+		for b.Loop() {
+			acc.fromCompleted(c.addAffine(&acc, &q))
+		}
+	})
+	b.Run("fp25519", func(b *testing.B) {
+		var q bucketAffine
+		q.fromAffine(&x, &y)
+		acc := bucketFromExt(&p, false)
+		var c bucketCompleted
+		for b.Loop() {
+			acc.fromCompleted(c.add(&acc, &q, false))
+		}
+	})
 }
 
 // TestGeneratorsInto checks the allocation-free generator path, used by
