@@ -293,21 +293,24 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 	pts := make([]bucketAffine, m)
 	sc := make([][4]uint64, m)
 	par.ForOn(workers, m, prepChunk, func(lo, hi int) {
-		zs := make([]field.Element, 2*(hi-lo))
-		zinv, scratch := zs[:0], zs[hi-lo:]
 		var which []int32 // the k whose Z is not 1
 		for k := lo; k < hi; k++ {
 			i := order[k]
 			X, Y, Z, _ := elements[i].p.ExtendedCoordinates()
 			sc[k] = limbs[i]
-			if Z.Equal(feOne) == 1 {
+			if fpFromField(Z) == fpOne {
 				pts[k].fromAffine(X, Y)
 				continue
 			}
-			zinv = append(zinv, *Z)
 			which = append(which, int32(k))
 		}
-		batchInvert(zinv, zinv, scratch[:len(zinv)])
+		zs := make([]field.Element, 2*len(which))
+		zinv, scratch := zs[:len(which)], zs[len(which):]
+		for j, k := range which {
+			_, _, Z, _ := elements[order[k]].p.ExtendedCoordinates()
+			zinv[j] = *Z
+		}
+		batchInvert(zinv, zinv, scratch)
 		var x, y field.Element
 		for j, k := range which {
 			X, Y, _, _ := elements[order[k]].p.ExtendedCoordinates()
