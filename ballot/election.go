@@ -56,9 +56,13 @@ type Election struct {
 	threshold        int
 	devices          []RegisteredDevice // sorted by ID
 	deviceKeys       map[string]ed25519.PublicKey
-	stations         *stationIndex
-	credentials      *CredentialList
-	baseHash         [HashSize]byte
+	// deviceVerifiers are the devices' keys decoded for their signatures'
+	// verification (nil for a key that is not a point, whose signatures
+	// never verify).
+	deviceVerifiers map[string]*group.Ed25519PublicKey
+	stations        *stationIndex
+	credentials     *CredentialList
+	baseHash        [HashSize]byte
 	// rowWidth and maxCode are, for each CodeList contest, its row width and
 	// largest candidate code (0 for the other contests).
 	rowWidth []int
@@ -89,11 +93,12 @@ func NewElection(p Parameters) (*Election, error) {
 		return nil, fmt.Errorf("ballot: election: threshold %d is outside 1..%d, the number of trustees", p.Threshold, len(p.VerificationKeys))
 	}
 	e := &Election{
-		manifest:    p.Manifest.clone(),
-		pk:          p.PublicKey,
-		threshold:   p.Threshold,
-		credentials: p.Credentials,
-		deviceKeys:  make(map[string]ed25519.PublicKey, len(p.Devices)),
+		manifest:        p.Manifest.clone(),
+		pk:              p.PublicKey,
+		threshold:       p.Threshold,
+		credentials:     p.Credentials,
+		deviceKeys:      make(map[string]ed25519.PublicKey, len(p.Devices)),
+		deviceVerifiers: make(map[string]*group.Ed25519PublicKey, len(p.Devices)),
 	}
 	if e.credentials == nil {
 		e.credentials = &CredentialList{}
@@ -146,6 +151,7 @@ func NewElection(p Parameters) (*Election, error) {
 		d.PublicKey = bytes.Clone(d.PublicKey)
 		e.devices = append(e.devices, d)
 		e.deviceKeys[d.ID] = d.PublicKey
+		e.deviceVerifiers[d.ID], _ = group.NewEd25519PublicKey(d.PublicKey)
 	}
 	for _, s := range e.manifest.Stations {
 		for _, d := range s.Devices {

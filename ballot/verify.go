@@ -2,7 +2,6 @@ package ballot
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"fmt"
 	"sort"
 
@@ -74,16 +73,22 @@ func (e *Election) checkAttribution(b *Ballot) *Refusal {
 		return refuse(StepSignature, "ballot is %s: neither cast nor challenged", b.state)
 	}
 	h := &b.header
-	var pub ed25519.PublicKey
+	msg := signatureMessage(b.code, b.state, b.seed)
+	var ok bool
 	if h.Credential != nil {
 		if !e.credentials.Contains(h.Credential) {
 			return refuse(StepEligibility, "credential %x is not on the election's list", []byte(h.Credential))
 		}
-		pub = h.Credential
-	} else if pub = e.deviceKey(h.Device); pub == nil {
+		ok = group.VarTimeVerifyEd25519(h.Credential, msg, b.signature)
+	} else if e.deviceKey(h.Device) == nil {
 		return refuse(StepEligibility, "device %q is not registered", h.Device)
+	} else {
+		// The device's key decoded once; it verifies exactly as
+		// crypto/ed25519.Verify (group.Ed25519PublicKey).
+		v := e.deviceVerifiers[h.Device]
+		ok = v != nil && v.VarTimeVerify(msg, b.signature)
 	}
-	if !ed25519.Verify(pub, signatureMessage(b.code, b.state, b.seed), b.signature) {
+	if !ok {
 		return refuse(StepSignature, "invalid signature")
 	}
 	return nil

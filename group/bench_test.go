@@ -1,6 +1,7 @@
 package group
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
 	"sync"
@@ -297,4 +298,39 @@ func BenchmarkGeneratorsInto(b *testing.B) {
 		GeneratorsInto(dst, "mixnet-commitment", id, 0)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/generator")
+}
+
+// BenchmarkVerifyEd25519 verifies one signature: with crypto/ed25519, with
+// VarTimeVerifyEd25519 (the key decoded each time) and with a prepared
+// Ed25519PublicKey, as the box and the verifier do for registered devices.
+func BenchmarkVerifyEd25519(b *testing.B) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	pub := priv.Public().(ed25519.PublicKey)
+	msg := []byte("sandogh-v1 ballot signature message")
+	sig := ed25519.Sign(priv, msg)
+	b.Run("crypto-ed25519", func(b *testing.B) {
+		for b.Loop() {
+			if !ed25519.Verify(pub, msg, sig) {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("one-shot", func(b *testing.B) {
+		for b.Loop() {
+			if !VarTimeVerifyEd25519(pub, msg, sig) {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("prepared", func(b *testing.B) {
+		k, err := NewEd25519PublicKey(pub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if !k.VarTimeVerify(msg, sig) {
+				b.Fatal("refused")
+			}
+		}
+	})
 }

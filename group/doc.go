@@ -8,7 +8,15 @@
 // independent generators derived from public data; multi-scalar
 // multiplication; fixed-base tables; and batch encoding. Arithmetic comes
 // from filippo.io/edwards25519; the ristretto255 encoding, decoding and
-// one-way map are written here on its field package.
+// one-way map are written here on its field package. The variable-time code
+// whose speed matters most (the bucket method's windows, decoding with
+// hints, Ed25519 verification) computes on the four-limb field arithmetic of
+// github.com/cloudflare/circl/math/fp25519.
+//
+// It also verifies Ed25519 signatures (Ed25519PublicKey, VarTimeVerifyEd25519)
+// with exactly the acceptance rule of crypto/ed25519.Verify, faster for a
+// key decoded once, for the ballot box and the verifier, which check one
+// signature per ballot by a few registered keys.
 //
 // The byte-level specification is the section "The group" of docs/spec.md.
 // Test vectors are in testdata/: those of
@@ -49,7 +57,7 @@
 // # What this package is not for
 //
 // It is not a general-purpose elliptic curve library. It exposes no Edwards
-// points, no cofactor, no X25519 and no signatures: Ed25519 users want
+// points, no cofactor, no X25519 and no signing: Ed25519 signers want
 // crypto/ed25519, key agreement wants crypto/ecdh, and other prime-order
 // group protocols may prefer github.com/gtank/ristretto255. The scalar and
 // element types are sandogh's, shaped for its protocols.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -55,7 +56,7 @@ func (e *authError) Error() string { return "boxserver: " + e.msg }
 
 // verifyRequest checks the signature headers of r against body and the
 // registered devices' keys, and returns the device and the position.
-func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[string]ed25519.PublicKey, body []byte) (string, uint64, error) {
+func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[string]*group.Ed25519PublicKey, body []byte) (string, uint64, error) {
 	device := r.Header.Get(headerDevice)
 	if device == "" {
 		return "", 0, &authError{"header " + headerDevice + " is missing: every request that submits is signed by a registered device"}
@@ -73,7 +74,9 @@ func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[str
 	if err != nil || len(sig) != ed25519.SignatureSize || hex.EncodeToString(sig) != h {
 		return "", 0, &authError{fmt.Sprintf("header %s: not %d bytes in lowercase hexadecimal", headerSignature, ed25519.SignatureSize)}
 	}
-	if !ed25519.Verify(pub, requestMessage(baseHash, device, r.URL.Path, position, body), sig) {
+	// pub is nil for a registered key that is not a point: nothing
+	// verifies, as with crypto/ed25519.Verify.
+	if pub == nil || !pub.VarTimeVerify(requestMessage(baseHash, device, r.URL.Path, position, body), sig) {
 		return "", 0, &authError{fmt.Sprintf("header %s: not device %q's signature of this request", headerSignature, device)}
 	}
 	return device, position, nil

@@ -2,7 +2,6 @@ package boxserver
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
+	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/pollbook"
 )
 
@@ -31,7 +31,7 @@ import (
 type Server struct {
 	e        *ballot.Election
 	box      *ballot.Box
-	keys     map[string]ed25519.PublicKey
+	keys     map[string]*group.Ed25519PublicKey // nil for a key that is not a point
 	baseHash [ballot.HashSize]byte
 	pub      *public
 	book     *pollbook.Central
@@ -109,7 +109,7 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 	s := &Server{
 		e:        e,
 		box:      box,
-		keys:     make(map[string]ed25519.PublicKey),
+		keys:     make(map[string]*group.Ed25519PublicKey),
 		baseHash: e.BaseHash(),
 		log:      cfg.Log,
 		maxBatch: cfg.MaxBatch,
@@ -119,7 +119,7 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 		stop:     make(chan struct{}),
 	}
 	for _, d := range e.Devices() {
-		s.keys[d.ID] = d.PublicKey
+		s.keys[d.ID], _ = group.NewEd25519PublicKey(d.PublicKey)
 	}
 	s.stations = make(map[string]string)
 	for _, st := range e.Manifest().Stations {
