@@ -8,10 +8,10 @@ import (
 // The bucket method's inner loop (varTimeMSM's pippenger) runs on its own
 // field arithmetic: GF(2^255 − 19) in four 64-bit limbs, from
 // github.com/cloudflare/circl/math/fp25519, whose amd64 assembly multiplies
-// with MULX, ADCX and ADOX. A mixed addition there takes about four fifths
+// with MULX, ADCX and ADOX. A mixed addition there takes about three fifths
 // of the time it takes on field.Element (five 51-bit limbs) on the
-// benchmark machine (docs/spec.md, "Multi-scalar multiplication"); that
-// loop is most of the time of a batch verification. The formulas are those
+// benchmark machine (BenchmarkMixedAddition; docs/spec.md, "Multi-scalar
+// multiplication"); that loop is most of the time of a batch verification. The formulas are those
 // of edwards.go (Hisil et al., a = −1), on points of the same meaning.
 //
 // The points come in through fromAffine from field.Element coordinates,
