@@ -283,6 +283,17 @@ func (e *Election) Devices() []RegisteredDevice {
 	return out
 }
 
+// DeviceVerifier returns the key of the registered device id decoded for
+// the verification of its signatures, exactly as crypto/ed25519.Verify
+// (group.Ed25519PublicKey), and whether id is registered. The key is nil
+// for a registered key that is not a point: no signature by it verifies.
+// It is decoded once, with the election; the ballot box over HTTP checks
+// requests' signatures with it.
+func (e *Election) DeviceVerifier(id string) (key *group.Ed25519PublicKey, registered bool) {
+	key, registered = e.deviceVerifiers[id]
+	return key, registered
+}
+
 // deviceKey returns the key of the registered device id, or nil.
 func (e *Election) deviceKey(id string) ed25519.PublicKey { return e.deviceKeys[id] }
 

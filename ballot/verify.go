@@ -80,12 +80,9 @@ func (e *Election) checkAttribution(b *Ballot) *Refusal {
 			return refuse(StepEligibility, "credential %x is not on the election's list", []byte(h.Credential))
 		}
 		ok = group.VarTimeVerifyEd25519(h.Credential, msg, b.signature)
-	} else if e.deviceKey(h.Device) == nil {
+	} else if v, registered := e.DeviceVerifier(h.Device); !registered {
 		return refuse(StepEligibility, "device %q is not registered", h.Device)
 	} else {
-		// The device's key decoded once; it verifies exactly as
-		// crypto/ed25519.Verify (group.Ed25519PublicKey).
-		v := e.deviceVerifiers[h.Device]
 		ok = v != nil && v.VarTimeVerify(msg, b.signature)
 	}
 	if !ok {

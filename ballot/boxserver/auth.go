@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/sandogh/sandogh/ballot"
-	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/internal/wire"
 )
 
@@ -56,12 +55,12 @@ func (e *authError) Error() string { return "boxserver: " + e.msg }
 
 // verifyRequest checks the signature headers of r against body and the
 // registered devices' keys, and returns the device and the position.
-func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[string]*group.Ed25519PublicKey, body []byte) (string, uint64, error) {
+func verifyRequest(r *http.Request, e *ballot.Election, body []byte) (string, uint64, error) {
 	device := r.Header.Get(headerDevice)
 	if device == "" {
 		return "", 0, &authError{"header " + headerDevice + " is missing: every request that submits is signed by a registered device"}
 	}
-	pub, ok := keys[device]
+	pub, ok := e.DeviceVerifier(device)
 	if !ok {
 		return "", 0, &authError{fmt.Sprintf("header %s: device %q is not registered in the election", headerDevice, device)}
 	}
@@ -76,7 +75,7 @@ func verifyRequest(r *http.Request, baseHash [ballot.HashSize]byte, keys map[str
 	}
 	// pub is nil for a registered key that is not a point: nothing
 	// verifies, as with crypto/ed25519.Verify.
-	if pub == nil || !pub.VarTimeVerify(requestMessage(baseHash, device, r.URL.Path, position, body), sig) {
+	if pub == nil || !pub.VarTimeVerify(requestMessage(e.BaseHash(), device, r.URL.Path, position, body), sig) {
 		return "", 0, &authError{fmt.Sprintf("header %s: not device %q's signature of this request", headerSignature, device)}
 	}
 	return device, position, nil

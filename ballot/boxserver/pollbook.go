@@ -108,7 +108,7 @@ func (s *Server) marksTip(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	station := r.URL.Query().Get("station")
-	if _, ok := s.keys[station]; !ok {
+	if _, ok := s.e.DeviceVerifier(station); !ok {
 		httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: parameter station: %q is not a registered device", station))
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sandogh/sandogh/ballot"
-	"github.com/sandogh/sandogh/group"
 	"github.com/sandogh/sandogh/pollbook"
 )
 
@@ -31,8 +30,6 @@ import (
 type Server struct {
 	e        *ballot.Election
 	box      *ballot.Box
-	keys     map[string]*group.Ed25519PublicKey // nil for a key that is not a point
-	baseHash [ballot.HashSize]byte
 	pub      *public
 	book     *pollbook.Central
 	stations map[string]string // device → its station in the manifest
@@ -109,17 +106,12 @@ func New(e *ballot.Election, box *ballot.Box, cfg Config) *Server {
 	s := &Server{
 		e:        e,
 		box:      box,
-		keys:     make(map[string]*group.Ed25519PublicKey),
-		baseHash: e.BaseHash(),
 		log:      cfg.Log,
 		maxBatch: cfg.MaxBatch,
 		book:     cfg.PollBook,
 		limit:    newRefusalLimit(cfg.MaxRefusedPerMinute),
 		jobs:     make(chan *job, 1024),
 		stop:     make(chan struct{}),
-	}
-	for _, d := range e.Devices() {
-		s.keys[d.ID], _ = group.NewEd25519PublicKey(d.PublicKey)
 	}
 	s.stations = make(map[string]string)
 	for _, st := range e.Manifest().Stations {
@@ -321,7 +313,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, h func(device stri
 		httpError(w, http.StatusBadRequest, "boxserver: reading the request: "+err.Error())
 		return
 	}
-	device, position, err := verifyRequest(r, s.baseHash, s.keys, body)
+	device, position, err := verifyRequest(r, s.e, body)
 	if err != nil {
 		fail(w, err)
 		return
@@ -443,7 +435,7 @@ func (s *Server) deviceTip(device string) Tip {
 // tip answers GET /v1/tip?device=ID.
 func (s *Server) tip(w http.ResponseWriter, r *http.Request) {
 	device := r.URL.Query().Get("device")
-	if _, ok := s.keys[device]; !ok {
+	if _, ok := s.e.DeviceVerifier(device); !ok {
 		httpError(w, http.StatusNotFound, fmt.Sprintf("boxserver: parameter device: %q is not a registered device", device))
 		return
 	}
