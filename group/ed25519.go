@@ -52,14 +52,18 @@ func NewEd25519PublicKey(pub []byte) (*Ed25519PublicKey, error) {
 	}
 	k := &Ed25519PublicKey{enc: [32]byte(pub)}
 	var multiples [8]edwards25519.Point
-	negA := new(edwards25519.Point).Negate(A)
-	twice := new(edwards25519.Point).Add(negA, negA)
-	multiples[0].Set(negA)
-	for i := 1; i < 8; i++ {
-		multiples[i].Add(&multiples[i-1], twice)
-	}
+	oddMultiples(multiples[:], new(edwards25519.Point).Negate(A))
 	oddMultiplesAffine(&k.table, &multiples)
 	return k, nil
+}
+
+// oddMultiples sets out[i] = (2i+1)·P.
+func oddMultiples(out []edwards25519.Point, P *edwards25519.Point) {
+	twice := new(edwards25519.Point).Add(P, P)
+	out[0].Set(P)
+	for i := 1; i < len(out); i++ {
+		out[i].Add(&out[i-1], twice)
+	}
 }
 
 // oddMultiplesAffine sets table[i] to the affine Niels form of points[i],
@@ -94,19 +98,11 @@ func VarTimeVerifyEd25519(pub, msg, sig []byte) bool {
 // ed25519BaseTable holds B, 3B, …, 127B, the odd multiples of the base
 // point for its width-8 non-adjacent form.
 var ed25519BaseTable = sync.OnceValue(func() *[64]bucketAffine {
+	var p [64]edwards25519.Point
+	oddMultiples(p[:], edwards25519.NewGeneratorPoint())
 	var t [64]bucketAffine
-	B := edwards25519.NewGeneratorPoint()
-	twice := new(edwards25519.Point).Add(B, B)
-	var p [8]edwards25519.Point
-	p[0].Set(B)
-	for block := range 8 {
-		for i := range 8 {
-			if block > 0 || i > 0 {
-				prev := &p[(i+7)%8]
-				p[i].Add(prev, twice)
-			}
-		}
-		oddMultiplesAffine((*[8]bucketAffine)(t[8*block:8*block+8]), &p)
+	for i := 0; i < len(t); i += 8 {
+		oddMultiplesAffine((*[8]bucketAffine)(t[i:]), (*[8]edwards25519.Point)(p[i:]))
 	}
 	return &t
 })

@@ -293,7 +293,8 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 	pts := make([]bucketAffine, m)
 	sc := make([][4]uint64, m)
 	par.ForOn(workers, m, prepChunk, func(lo, hi int) {
-		var which []int32 // the k whose Z is not 1
+		var which []int32        // the k whose Z is not 1
+		var zinv []field.Element // their Z, then 1/Z
 		for k := lo; k < hi; k++ {
 			i := order[k]
 			X, Y, Z, _ := elements[i].p.ExtendedCoordinates()
@@ -303,14 +304,9 @@ func varTimeMSMOn(out *extPoint, scalars []*Scalar, elements []*Element, window,
 				continue
 			}
 			which = append(which, int32(k))
+			zinv = append(zinv, *Z)
 		}
-		zs := make([]field.Element, 2*len(which))
-		zinv, scratch := zs[:len(which)], zs[len(which):]
-		for j, k := range which {
-			_, _, Z, _ := elements[order[k]].p.ExtendedCoordinates()
-			zinv[j] = *Z
-		}
-		batchInvert(zinv, zinv, scratch)
+		batchInvert(zinv, zinv, make([]field.Element, len(zinv)))
 		var x, y field.Element
 		for j, k := range which {
 			X, Y, _, _ := elements[order[k]].p.ExtendedCoordinates()
