@@ -46,8 +46,8 @@ func ParseBallot(data []byte) (*Ballot, error) {
 // hints"). The hints change only the time decoding takes: the ballot, or
 // the error, is the same as ParseBallot's whatever they are. A ballot box
 // can then decode ballots about six times faster than in full
-// (BenchmarkDecodeBallot); what a
-// wrong hint costs is one element decoded in full.
+// (BenchmarkDecodeBallot); what a wrong hint costs is one element decoded
+// in full.
 func ParseBallotHinted(data, hints []byte) (*Ballot, error) {
 	return parseBallot(bytes.Clone(data), group.NewHintedDecoder(hints))
 }

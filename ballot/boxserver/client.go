@@ -93,9 +93,9 @@ func (c *Client) Submit(ctx context.Context, bs []*ballot.Ballot) (*Answer, erro
 
 // SubmitHinted is Submit with the ballots' decoding hints computed
 // beforehand (hints[i] is bs[i]'s, or empty to send none), as a station
-// does when each ballot is cast. The hints make the server's decoding about
-// six times faster (BenchmarkDecodeBallot in package ballot); they change nothing else (docs/spec.md, "Decoding
-// hints").
+// does when each ballot is cast. The hints make the server's decoding
+// about six times faster (BenchmarkDecodeBallot in package ballot); they
+// change nothing else (docs/spec.md, "Decoding hints").
 func (c *Client) SubmitHinted(ctx context.Context, bs []*ballot.Ballot, hints [][]byte) (*Answer, error) {
 	if len(bs) == 0 || len(bs) > MaxBallots {
 		return nil, fmt.Errorf("boxserver: Submit of %d ballots: between 1 and %d", len(bs), MaxBallots)
