@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"filippo.io/edwards25519"
-	"filippo.io/edwards25519/field"
 )
 
 // Benchmarks of the hot paths of package group. The reference unit "FBM" is
@@ -252,10 +251,7 @@ func BenchmarkMixedAddition(b *testing.B) {
 	e, _ := NewElement().SetUniformBytes(buf[:])
 	var p extPoint
 	p.fromElement(e)
-	var zinv, x, y field.Element
-	zinv.Invert(&p.Z)
-	x.Multiply(&p.X, &zinv)
-	y.Multiply(&p.Y, &zinv)
+	x, y := pfAffine(&p)
 	b.Run("field", func(b *testing.B) {
 		var q affineNielsPoint
 		q.fromAffine(&x, &y)

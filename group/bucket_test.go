@@ -25,19 +25,11 @@ func bucketFromExt(p *extPoint, unreduced bool) bucketPoint {
 
 // bucketPlusP returns x + p as a 256-bit integer (x < 2^255 + 19).
 func bucketPlusP(x fp25519.Elt) fp25519.Elt {
-	v := new(big.Int).SetBytes(reversed(x[:]))
+	v := new(big.Int).SetBytes(pfReverse(x[:]))
 	v.Add(v, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 255), big.NewInt(19)))
 	var out fp25519.Elt
 	v.FillBytes(out[:])
-	copy(out[:], reversed(out[:]))
-	return out
-}
-
-func reversed(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i := range b {
-		out[len(b)-1-i] = b[i]
-	}
+	copy(out[:], pfReverse(out[:]))
 	return out
 }
 
@@ -73,24 +65,13 @@ func TestBucketArithmetic(t *testing.T) {
 	rng := pfRand(t)
 	toPoint := func(v *bucketPoint) *edwards25519.Point {
 		var e extPoint
-		v.toExt(&e)
-		p, err := new(edwards25519.Point).SetExtendedCoordinates(&e.X, &e.Y, &e.Z, &e.T)
-		if err != nil {
-			t.Fatal("result is not on the curve")
-		}
-		return p
+		return pfEdwards(t, v.toExt(&e))
 	}
 	affine := func(p *extPoint) *bucketAffine {
-		var zinv, x, y field.Element
-		zinv.Invert(&p.Z)
-		x.Multiply(&p.X, &zinv)
-		y.Multiply(&p.Y, &zinv)
+		x, y := pfAffine(p)
 		return new(bucketAffine).fromAffine(&x, &y)
 	}
-	points := append(pfIdentities(), NewGeneratorElement())
-	for range 40 {
-		points = append(points, pfElement(rng))
-	}
+	points := pfArithmeticPoints(rng)
 	for i, a := range points {
 		b := points[(i*7+3)%len(points)]
 		var ea, eb extPoint

@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"filippo.io/edwards25519"
@@ -97,17 +98,8 @@ func edSign(a, r *edwards25519.Scalar, T *edwards25519.Point, A, msg []byte) []b
 	return append(Rb, S.Bytes()...)
 }
 
-func edScalar(rng interface{ Uint64() uint64 }) *edwards25519.Scalar {
-	var b [64]byte
-	for i := range 8 {
-		v := rng.Uint64()
-		for j := range 8 {
-			b[8*i+j] = byte(v >> (8 * j))
-		}
-	}
-	s, _ := edwards25519.NewScalar().SetUniformBytes(b[:])
-	return s
-}
+// edScalar is pfScalar as an edwards25519.Scalar.
+func edScalar(rng *rand.Rand) *edwards25519.Scalar { return &pfScalar(rng).s }
 
 // TestEd25519MatchesStandardLibrary: Verify accepts exactly what
 // crypto/ed25519.Verify accepts, on valid signatures and on every kind of
@@ -142,16 +134,15 @@ func TestEd25519MatchesStandardLibrary(t *testing.T) {
 			edCheck(t, "one bit of "+which+" changed", p, m, s)
 		}
 		// S + ℓ and S + 2^253 (not canonical), and the top bits of S.
-		S := new(big.Int).SetBytes(reversed(sig[32:]))
-		ell, _ := new(big.Int).SetString("7237005577332262213973186563042994240857116359379907606001950938285454250989", 10)
-		for _, add := range []*big.Int{ell, new(big.Int).Lsh(big.NewInt(1), 253)} {
+		S := new(big.Int).SetBytes(pfReverse(sig[32:]))
+		for _, add := range []*big.Int{orderL, new(big.Int).Lsh(big.NewInt(1), 253)} {
 			v := new(big.Int).Add(S, add)
 			if v.BitLen() > 256 {
 				continue
 			}
 			var b [32]byte
 			v.FillBytes(b[:])
-			s := append(bytes.Clone(sig[:32]), reversed(b[:])...)
+			s := append(bytes.Clone(sig[:32]), pfReverse(b[:])...)
 			edCheck(t, "S not reduced", pub, msg, s)
 		}
 	}
@@ -245,19 +236,18 @@ func TestNonAdjacentForm(t *testing.T) {
 	for _, v := range []int64{0, 1, 2, 3, 7, 8, 15, 16, 127, 128, 255, 256} {
 		var b [32]byte
 		big.NewInt(v).FillBytes(b[:])
-		scalars = append(scalars, [32]byte(reversed(b[:])))
+		scalars = append(scalars, [32]byte(pfReverse(b[:])))
 	}
-	ell, _ := new(big.Int).SetString("7237005577332262213973186563042994240857116359379907606001950938285454250989", 10)
-	for _, v := range []*big.Int{new(big.Int).Sub(ell, big.NewInt(1)), new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 253), big.NewInt(1)), new(big.Int).Lsh(big.NewInt(1), 252)} {
+	for _, v := range []*big.Int{new(big.Int).Sub(orderL, big.NewInt(1)), new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 253), big.NewInt(1)), new(big.Int).Lsh(big.NewInt(1), 252)} {
 		var b [32]byte
 		v.FillBytes(b[:])
-		scalars = append(scalars, [32]byte(reversed(b[:])))
+		scalars = append(scalars, [32]byte(pfReverse(b[:])))
 	}
 	for range 200 {
 		scalars = append(scalars, [32]byte(edScalar(rng).Bytes()))
 	}
 	for _, s := range scalars {
-		want := new(big.Int).SetBytes(reversed(s[:]))
+		want := new(big.Int).SetBytes(pfReverse(s[:]))
 		for w := uint(2); w <= 8; w++ {
 			naf := nonAdjacentForm(&s, w)
 			got := new(big.Int)

@@ -470,30 +470,49 @@ func TestPropertyMultiScalarMult(t *testing.T) {
 	})
 }
 
+// pfAffine returns the affine coordinates of p.
+func pfAffine(p *extPoint) (x, y field.Element) {
+	var zinv field.Element
+	zinv.Invert(&p.Z)
+	x.Multiply(&p.X, &zinv)
+	y.Multiply(&p.Y, &zinv)
+	return x, y
+}
+
+// pfEdwards returns v as an edwards25519.Point, failing t if v is not on
+// the curve.
+func pfEdwards(t *testing.T, v *extPoint) *edwards25519.Point {
+	t.Helper()
+	p, err := new(edwards25519.Point).SetExtendedCoordinates(&v.X, &v.Y, &v.Z, &v.T)
+	if err != nil {
+		t.Fatal("result is not on the curve")
+	}
+	return p
+}
+
+// pfArithmeticPoints returns the points of the point-formula tests: the
+// identity and its torsion representatives, G, and 40 random elements
+// with torsion components.
+func pfArithmeticPoints(rng *rand.Rand) []*Element {
+	points := append(pfIdentities(), NewGeneratorElement())
+	for range 40 {
+		points = append(points, pfElement(rng))
+	}
+	return points
+}
+
 // TestEdwardsArithmetic checks the point formulas of edwards.go against
 // filippo.io/edwards25519 on random points with torsion components, where
 // the Edwards points themselves (not only the ristretto255 elements) must
 // agree.
 func TestEdwardsArithmetic(t *testing.T) {
 	rng := pfRand(t)
-	toPoint := func(v *extPoint) *edwards25519.Point {
-		p, err := new(edwards25519.Point).SetExtendedCoordinates(&v.X, &v.Y, &v.Z, &v.T)
-		if err != nil {
-			t.Fatal("result is not on the curve")
-		}
-		return p
-	}
+	toPoint := func(v *extPoint) *edwards25519.Point { return pfEdwards(t, v) }
 	affine := func(p *extPoint) *affineNielsPoint {
-		var zinv, x, y field.Element
-		zinv.Invert(&p.Z)
-		x.Multiply(&p.X, &zinv)
-		y.Multiply(&p.Y, &zinv)
+		x, y := pfAffine(p)
 		return new(affineNielsPoint).fromAffine(&x, &y)
 	}
-	points := append(pfIdentities(), NewGeneratorElement())
-	for i := 0; i < 40; i++ {
-		points = append(points, pfElement(rng))
-	}
+	points := pfArithmeticPoints(rng)
 	for i, a := range points {
 		b := points[(i*7+3)%len(points)]
 		var pa, pb, r extPoint
