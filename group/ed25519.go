@@ -2,6 +2,7 @@ package group
 
 import (
 	"crypto/sha512"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -177,22 +178,14 @@ func abs8(d int8) int {
 // each nonzero digit.
 func nonAdjacentForm(s *[32]byte, w uint) [256]int8 {
 	var naf [256]int8
-	var limbs [5]uint64
-	for i := range 4 {
-		for j := range 8 {
-			limbs[i] |= uint64(s[8*i+j]) << (8 * j)
-		}
+	var limbs [4]uint64
+	for i := range limbs {
+		limbs[i] = binary.LittleEndian.Uint64(s[8*i:])
 	}
 	width := uint64(1) << w
-	mask := width - 1
 	carry := uint64(0)
 	for pos := uint(0); pos < 256; {
-		word, bit := pos/64, pos%64
-		buf := limbs[word] >> bit
-		if bit+w > 64 {
-			buf |= limbs[word+1] << (64 - bit)
-		}
-		window := carry + buf&mask
+		window := carry + digitAt(&limbs, pos, w)
 		if window&1 == 0 {
 			pos++
 			continue
