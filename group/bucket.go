@@ -52,8 +52,9 @@ func (v *bucketAffine) fromAffine(x, y *field.Element) *bucketAffine {
 	return v
 }
 
-// set sets v = q (neg = false) or v = −q (neg = true), with Z = 2, as
-// extPoint.setAffineNiels. It branches on neg, which must be public.
+// set sets v = q (neg = false) or v = −q (neg = true), with Z = 2: one
+// multiplication instead of the seven of adding q to the identity, for the
+// first point of a bucket. It branches on neg, which must be public.
 func (v *bucketPoint) set(q *bucketAffine, neg bool) {
 	fp25519.Mul(&v.T, &q.XY2d, &bucketInvD) // 2xy
 	if neg {

@@ -7,8 +7,8 @@ import (
 
 // GF(2^255 − 19) in four 64-bit limbs (github.com/cloudflare/circl/math/fp25519)
 // serves the variable-time code whose speed matters most: the bucket
-// method's inner loop (bucket.go) and the decoding of elements with hints
-// (hint.go). An fp25519.Elt is kept below 2^256 but not reduced modulo p:
+// method's inner loop (bucket.go), the decoding of elements with hints
+// (hint.go) and Ed25519 verification (ed25519.go). An fp25519.Elt is kept below 2^256 but not reduced modulo p:
 // every operation takes and returns such values; fpReduced reduces one, and
 // fpToField brings one back to a field.Element. None of these functions is
 // promised to be constant time: only public data meets them.
